@@ -1,0 +1,35 @@
+// One entry for every test: `npm test` runs the unit and the integration project.
+// Unit specs (*.spec.ts) do no I/O; integration specs (*.int-spec.ts) talk to the real
+// PostgreSQL and Kafka, which the global setup starts when nothing is running yet.
+const swc = JSON.parse(require('node:fs').readFileSync(`${__dirname}/.swcrc.json`, 'utf8'));
+delete swc.$schema;
+
+// NestJS 12 and a few of its dependencies ship ESM only. Node 20 can require() them, but jest's module
+// system cannot before Node 24.9, so jest compiles exactly those packages to CommonJS.
+const esmOnly = ['@nestjs', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras', '@borewit'];
+const esmToCjs = { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' }, swcrc: false };
+
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }], '^.+\\.m?js$': ['@swc/jest', esmToCjs] },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.infra/'],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,scripts,bench}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.int-spec.ts'],
+      globalSetup: '<rootDir>/scripts/jest/global-setup.js',
+      globalTeardown: '<rootDir>/scripts/jest/global-teardown.js',
+      setupFiles: ['reflect-metadata'],
+    },
+  ],
+  // Integration specs share one broker and one server: two workers keep a 2-core machine responsive.
+  maxWorkers: 2,
+};

@@ -1,0 +1,22 @@
+export { EventStore } from './event-store';
+export type { EventStoreOptions } from './event-store';
+export type {
+  AppendOptions, AppendResult, Checkpoint, EventInput, EventMetadata, ExpectedVersion, Logger, ReadAllOptions, ReadAllPage,
+  ReadStreamOptions, RecordedEvent, SubscriptionHandler,
+} from './types';
+export { START } from './types';
+export {
+  AppendNotFirstWrite, ConcurrencyError, DuplicateEventId, EventStoreError, IdempotencyKeyReused, InvalidAppend, SubscriptionLeaseLost,
+} from './errors';
+export type { Fold, LoadedStream, LoadOptions, SnapshotPolicy } from './aggregate';
+export { commandFingerprint, defaultEventInput } from './command-handler';
+export type { CommandHandler, CommandHandlerConfig, CommandResult, HandleOptions } from './command-handler';
+export type { Subscription, SubscriptionErrorContext, SubscriptionOptions } from './subscription';
+export type { SubscriptionStatus } from './subscription-sql';
+export type { Upcaster } from './upcasters';
+export type { BrokenLink, BrokenLinkReason, VerificationResult } from './verify';
+export { compareCheckpoints } from './read';
+export { canonicalJson } from './canonical-json';
+export { chainHash, contentHash } from './hash-chain';
+export { isUuid, uuidv7, uuidv7Time } from './uuidv7';
+export { DEFAULT_SCHEMA, eventStoreMigrations, runEventStoreMigrations } from './migrations';

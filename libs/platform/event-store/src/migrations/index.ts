@@ -1,0 +1,68 @@
+import { Client, type ClientConfig } from 'pg';
+import { DataSource, type MigrationInterface } from 'typeorm';
+import { initialSchemaMigration } from './001-initial-schema';
+
+export const DEFAULT_SCHEMA = 'event_store';
+const schemaPattern = /^[a-z_][a-z0-9_]{0,47}$/;
+
+/** Schema names are spliced into SQL, so only plain lower-case identifiers are accepted. */
+export function assertSchemaName(schema: string): void {
+  if (!schemaPattern.test(schema)) {
+    throw new Error(`event store schema name ${JSON.stringify(schema)} must match ${schemaPattern} (it is used unquoted in names)`);
+  }
+}
+
+/** The store's TypeORM migrations for one schema, in order; add them to an app's own DataSource if it prefers. */
+export function eventStoreMigrations(schema: string = DEFAULT_SCHEMA): Array<new () => MigrationInterface> {
+  assertSchemaName(schema);
+  return [initialSchemaMigration(schema)];
+}
+
+export const MIGRATIONS_TABLE = 'event_store_migrations';
+
+/**
+ * Creates the schema when missing and runs the pending migrations through a TypeORM DataSource (never
+ * `synchronize`). Serialised across processes by a transaction-scoped advisory lock held open on a separate
+ * connection while they run (transaction-scoped, so it also holds behind a transaction-pooling proxy), so several
+ * instances starting together migrate once. Returns the names of the migrations that ran.
+ */
+export async function runEventStoreMigrations(connection: string | ClientConfig, schema: string = DEFAULT_SCHEMA): Promise<string[]> {
+  assertSchemaName(schema);
+  const config: ClientConfig = typeof connection === 'string' ? { connectionString: connection } : connection;
+  const lock = new Client(config);
+  await lock.connect();
+  try {
+    await lock.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`).catch(ignoreConcurrentCreate);
+    await lock.query('BEGIN');
+    await lock.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`orders-event-store-migrations:${schema}`]);
+    const source = new DataSource({
+      type: 'postgres',
+      ...(config.connectionString
+        ? { url: config.connectionString }
+        : { host: config.host, port: config.port, username: config.user, database: config.database,
+            password: typeof config.password === 'string' ? config.password : undefined }),
+      schema,
+      synchronize: false,
+      migrationsRun: false,
+      migrationsTableName: MIGRATIONS_TABLE,
+      migrations: eventStoreMigrations(schema),
+      extra: { max: 1 },
+      logging: false,
+    });
+    await source.initialize();
+    try {
+      const ran = await source.runMigrations({ transaction: 'all' });
+      return ran.map((migration) => migration.name);
+    } finally {
+      await source.destroy();
+    }
+  } finally {
+    await lock.query('COMMIT').catch(() => undefined);
+    await lock.end();
+  }
+}
+
+// Two processes may race on CREATE SCHEMA IF NOT EXISTS (it is not atomic against itself): the loser sees 23505.
+function ignoreConcurrentCreate(error: unknown): void {
+  if ((error as { code?: string }).code !== '23505') throw error;
+}

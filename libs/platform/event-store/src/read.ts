@@ -1,0 +1,101 @@
+import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows';
+import { bind, compileSql, statementName, type CompiledSql } from './sql-template';
+import type { Queryable } from './queryable';
+import type { UpcasterRegistry } from './upcasters';
+import { START, type Checkpoint, type ReadAllOptions, type ReadAllPage, type ReadStreamOptions, type RecordedEvent } from './types';
+
+type StreamParam = 'stream_id' | 'from' | 'to' | 'as_of' | 'limit';
+type AllParam = 'xid' | 'pos' | 'limit' | 'stream_types' | 'event_types';
+
+interface AllRow extends EventRow {
+  safe_xmin: string;
+  pending: boolean;
+}
+
+export class Reads {
+  private readonly streamSql: CompiledSql<StreamParam>;
+  private readonly allSql: CompiledSql<AllParam>;
+
+  constructor(schema: string, private readonly prepared: boolean, private readonly upcasters: UpcasterRegistry) {
+    const S = `"${schema}"`;
+    // Time travel: recorded_at is taken after the stream row is locked, so it grows with the version and
+    // "recorded at or before T" is always a prefix of the stream.
+    this.streamSql = compileSql(statementName(schema, 'read_stream'), `
+      SELECT ${EVENT_COLUMNS} FROM ${S}.events
+      WHERE stream_id = :stream_id::text AND stream_version >= :from::bigint AND stream_version <= :to::bigint
+        AND (:as_of::timestamptz IS NULL OR recorded_at <= :as_of::timestamptz)
+      ORDER BY stream_version
+      LIMIT :limit::bigint`);
+    // Commit-safe order (architecture rule 3): only transactions older than every running one are read, in
+    // (transaction_id, global_position) order, so a late commit can never land behind a reader's checkpoint.
+    // `pending` says committed rows exist at or above that horizon, so the caller polls again soon.
+    // ORDER BY names the table's columns: the select list turns transaction_id into text, and text order is wrong
+    // for ids of different lengths (and would not use the index).
+    this.allSql = compileSql(statementName(schema, 'read_all'), `
+      WITH h AS MATERIALIZED (
+        SELECT b.xmin,
+               (SELECT p.transaction_id FROM ${S}.events p WHERE p.transaction_id >= b.xmin
+                ORDER BY p.transaction_id LIMIT 1) IS NOT NULL AS pending
+        FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) b
+      )
+      SELECT h.xmin::text AS safe_xmin, h.pending, e.*
+      FROM h LEFT JOIN LATERAL (
+        SELECT ${EVENT_COLUMNS} FROM ${S}.events ev
+        WHERE (ev.transaction_id, ev.global_position) > (:xid::xid8, :pos::bigint)
+          AND ev.transaction_id < h.xmin
+          AND (:stream_types::text[] IS NULL OR ev.stream_type = ANY (:stream_types::text[]))
+          AND (:event_types::text[] IS NULL OR ev.type = ANY (:event_types::text[]))
+        ORDER BY ev.transaction_id, ev.global_position
+        LIMIT :limit::bigint
+      ) e ON true`);
+  }
+
+  async readStream(q: Queryable, streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const rows = await q.query<EventRow>(bind(this.streamSql, {
+      stream_id: streamId,
+      from: options.fromVersion ?? 1,
+      to: options.toVersion ?? Number.MAX_SAFE_INTEGER,
+      as_of: options.asOf ?? null,
+      limit: options.limit ?? Number.MAX_SAFE_INTEGER,
+    }, this.prepared));
+    return rows.rows.map((row) => this.upcast(toRecordedEvent(row)));
+  }
+
+  async readAll(q: Queryable, options: ReadAllOptions = {}): Promise<ReadAllPage> {
+    const after = options.after ?? START;
+    const limit = options.limit ?? 1000;
+    const result = await q.query<AllRow>(bind(this.allSql, {
+      xid: after.transactionId,
+      pos: after.globalPosition,
+      limit,
+      stream_types: options.streamTypes?.length ? options.streamTypes : null,
+      event_types: options.eventTypes?.length ? options.eventTypes : null,
+    }, this.prepared));
+    const first = result.rows[0];
+    const rows = result.rows.filter((row) => row.global_position !== null);
+    const events = rows.map((row) => this.upcast(toRecordedEvent(row)));
+    let checkpoint: Checkpoint = after;
+    if (rows.length > 0) {
+      const last = rows[rows.length - 1];
+      checkpoint = { transactionId: last.transaction_id, globalPosition: last.global_position };
+    }
+    if (rows.length < limit) {
+      // Every row below the horizon was returned, so the horizon itself is settled: (xmin, 0) sorts before any
+      // event of transaction xmin and after every event below it. Skips filtered-out stretches for good.
+      const horizon: Checkpoint = { transactionId: first.safe_xmin, globalPosition: '0' };
+      if (compareCheckpoints(horizon, checkpoint) > 0) checkpoint = horizon;
+    }
+    return { events, checkpoint, pending: first.pending };
+  }
+
+  upcast(event: RecordedEvent): RecordedEvent {
+    return this.upcasters.isEmpty ? event : this.upcasters.upcast(event);
+  }
+}
+
+export function compareCheckpoints(a: Checkpoint, b: Checkpoint): number {
+  const x = BigInt(a.transactionId) - BigInt(b.transactionId);
+  if (x !== 0n) return x < 0n ? -1 : 1;
+  const p = BigInt(a.globalPosition) - BigInt(b.globalPosition);
+  return p === 0n ? 0 : p < 0n ? -1 : 1;
+}

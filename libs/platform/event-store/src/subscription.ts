@@ -1,0 +1,252 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Pool, PoolClient } from 'pg';
+import { SubscriptionLeaseLost } from './errors';
+import type { Notifier, Signal } from './notifier';
+import { compareCheckpoints, type Reads } from './read';
+import { SubscriptionSql } from './subscription-sql';
+import type { Checkpoint, Logger, RecordedEvent, SubscriptionHandler } from './types';
+
+export interface SubscriptionOptions {
+  /** Most events per handler call (default 100). */
+  batchSize?: number;
+  /** Fallback poll when no notification arrives (default 1000 ms). */
+  pollIntervalMs?: number;
+  /** How long a lease lasts without renewal (default 30 s); renewed every third of it while the runner lives. */
+  leaseMs?: number;
+  streamTypes?: readonly string[];
+  eventTypes?: readonly string[];
+  /** Identifies this runner in the lease row (default host:pid:random). */
+  owner?: string;
+  /** Where a subscription that has no row yet begins: every event (default) or only those committed from now on. */
+  startFrom?: 'beginning' | 'now';
+  /** Backoff after a failed batch: doubles from initialDelayMs (200) up to maxDelayMs (30 000). */
+  retry?: { initialDelayMs?: number; maxDelayMs?: number };
+  /** Called for every failure; the batch was rolled back and will be retried. Defaults to the store's logger. */
+  onError?: (error: unknown, context: SubscriptionErrorContext) => void;
+}
+
+export interface SubscriptionErrorContext {
+  subscription: string;
+  owner: string;
+  /** Consecutive failures so far, starting at 1. */
+  attempt: number;
+  /** The batch the handler failed on (empty when the failure was not the handler's). */
+  events: readonly RecordedEvent[];
+}
+
+export interface Subscription {
+  readonly name: string;
+  readonly owner: string;
+  start(): Promise<void>;
+  /** Finishes the current batch, releases the lease (another runner takes over at once) and stops. */
+  stop(): Promise<void>;
+  isLeader(): boolean;
+  /** The last checkpoint this runner committed or loaded. */
+  checkpoint(): Checkpoint | undefined;
+}
+
+interface Deps {
+  pool: Pool;
+  reads: Reads;
+  sql: SubscriptionSql;
+  notifier: Notifier;
+  logger: Logger;
+}
+
+export class SubscriptionRunner implements Subscription {
+  readonly owner: string;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly leaseMs: number;
+  private readonly renewEveryMs: number;
+  private readonly filtered: boolean;
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private leader = false;
+  private current: Checkpoint | undefined;
+  private lastRenewal = 0;
+  private signalled = false;
+  private wake: (() => void) | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(readonly name: string, private readonly handler: SubscriptionHandler, private readonly options: SubscriptionOptions, private readonly deps: Deps) {
+    this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.batchSize = options.batchSize ?? 100;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.renewEveryMs = Math.max(50, Math.floor(this.leaseMs / 3));
+    this.filtered = Boolean(options.streamTypes?.length || options.eventTypes?.length);
+    if (this.batchSize < 1 || this.pollIntervalMs < 1 || this.leaseMs < 100) throw new Error('subscription: batchSize >= 1, pollIntervalMs >= 1, leaseMs >= 100');
+  }
+
+  isLeader(): boolean {
+    return this.leader;
+  }
+
+  checkpoint(): Checkpoint | undefined {
+    return this.current;
+  }
+
+  async start(): Promise<void> {
+    if (this.loop) return;
+    this.stopping = false;
+    await this.deps.sql.ensure(this.deps.pool, this.name, this.options.startFrom === 'now');
+    this.unsubscribe = this.deps.notifier.subscribe((signal) => this.onSignal(signal));
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.loop) return;
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+    this.unsubscribe?.();
+  }
+
+  private onSignal(signal: Signal): void {
+    if (signal.kind === 'lease' && signal.subscription !== this.name) return;
+    this.signalled = true;
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    let lastBatch: readonly RecordedEvent[] = [];
+    while (!this.stopping) {
+      try {
+        if (!this.leader) {
+          await this.acquire();
+          if (!this.leader) {
+            await this.idle(Math.min(this.renewEveryMs, 5000));
+            continue;
+          }
+        }
+        lastBatch = [];
+        const result = await this.processBatch((events) => { lastBatch = events; });
+        failures = 0;
+        if (result.full) continue;
+        await this.renewIfDue();
+        await this.idle(result.pending ? Math.min(50, this.pollIntervalMs) : this.pollIntervalMs);
+      } catch (error) {
+        failures += 1;
+        this.report(error, failures, lastBatch);
+        if (error instanceof SubscriptionLeaseLost) {
+          this.leader = false; // another runner has it: go back to standing by, no backoff needed
+          continue;
+        }
+        const { initialDelayMs = 200, maxDelayMs = 30_000 } = this.options.retry ?? {};
+        await this.idle(Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(failures - 1, 20)), false);
+      }
+    }
+    if (this.leader) {
+      this.leader = false;
+      try {
+        await this.deps.sql.release(this.deps.pool, this.name, this.owner);
+        this.deps.notifier.leaseReleased(this.name);
+      } catch (error) {
+        this.report(error, 1, []);
+      }
+    }
+  }
+
+  private async acquire(): Promise<void> {
+    const checkpoint = await this.deps.sql.acquire(this.deps.pool, this.name, this.owner, this.leaseMs);
+    if (checkpoint) {
+      this.leader = true;
+      this.current = checkpoint;
+      this.lastRenewal = Date.now();
+    }
+  }
+
+  private async renewIfDue(): Promise<void> {
+    if (!this.leader || Date.now() - this.lastRenewal < this.renewEveryMs) return;
+    const renewed = await this.deps.sql.renew(this.deps.pool, this.name, this.owner, this.leaseMs);
+    if (!renewed) throw new SubscriptionLeaseLost(this.name, this.owner);
+    this.lastRenewal = Date.now();
+  }
+
+  /** Waits for a signal, a timeout or stop, renewing the lease on the way. `interruptible: false` ignores signals. */
+  private async idle(ms: number, interruptible = true): Promise<void> {
+    const until = Date.now() + ms;
+    while (!this.stopping) {
+      if (interruptible && this.signalled) break;
+      const left = until - Date.now();
+      if (left <= 0) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.min(left, this.leader ? this.renewEveryMs : left));
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.wake = done;
+      });
+      this.wake = undefined;
+      try {
+        await this.renewIfDue();
+      } catch (error) {
+        if (error instanceof SubscriptionLeaseLost) this.leader = false;
+        this.report(error, 1, []);
+        break;
+      }
+    }
+    if (interruptible) this.signalled = false;
+  }
+
+  private async processBatch(seen: (events: readonly RecordedEvent[]) => void): Promise<{ full: boolean; pending: boolean }> {
+    const before = this.current;
+    if (!before) throw new Error(`subscription ${this.name}: no checkpoint loaded`); // acquire() sets it
+    this.signalled = false;
+    const client = await this.deps.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const page = await this.deps.reads.readAll(client, {
+        after: before, limit: this.batchSize, streamTypes: this.options.streamTypes, eventTypes: this.options.eventTypes,
+      });
+      const advanced = compareCheckpoints(page.checkpoint, before) > 0;
+      if (page.events.length === 0 && !(advanced && this.filtered)) {
+        await client.query('ROLLBACK');
+        return { full: false, pending: page.pending };
+      }
+      if (page.events.length > 0) {
+        seen(page.events);
+        await this.handler(page.events, client);
+      }
+      await this.commit(client, before, page.checkpoint);
+      this.current = page.checkpoint;
+      this.lastRenewal = Date.now();
+      return { full: page.events.length === this.batchSize, pending: page.pending };
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => { broken = rollbackError; });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** Checkpoint and lease renewal, compare-and-set: a runner that lost its lease cannot commit its batch. */
+  private async commit(client: PoolClient, before: Checkpoint, after: Checkpoint): Promise<void> {
+    const moved = await this.deps.sql.advance(client, this.name, this.owner, before, after, this.leaseMs);
+    if (!moved) throw new SubscriptionLeaseLost(this.name, this.owner);
+    const result = await client.query('COMMIT');
+    // COMMIT of a transaction that failed earlier (an error the handler swallowed) rolls back without an error.
+    if (result.command !== 'COMMIT') throw new Error(`subscription ${this.name}: the batch transaction was aborted inside the handler and rolled back`);
+  }
+
+  private report(error: unknown, attempt: number, events: readonly RecordedEvent[]): void {
+    const context: SubscriptionErrorContext = { subscription: this.name, owner: this.owner, attempt, events };
+    if (this.options.onError) {
+      try {
+        this.options.onError(error, context);
+      } catch {
+        // an observer must not stop the runner
+      }
+      return;
+    }
+    this.deps.logger.error(`event store subscription ${this.name} failed (attempt ${attempt}); retrying`, {
+      error: error instanceof Error ? error.stack ?? error.message : String(error), owner: this.owner, events: events.length,
+    });
+  }
+}

@@ -1,0 +1,68 @@
+// class-transformer's @Type reads design metadata; this module may load before NestJS has installed the polyfill.
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import { IsIP, IsIn, IsInt, IsNotEmpty, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { ServiceDefinition } from './service-definition';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * The environment of one service, validated field by field. Field names are the variable names, except
+ * DATABASE_URL, which is read from the service's own variable (see `serviceVariables`).
+ */
+export class ServiceEnv {
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT!: number;
+
+  /** 127.0.0.1 on a developer machine; 0.0.0.0 in a container. */
+  @IsIP()
+  HOST!: string;
+
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true }, { message: 'must be a postgres:// URL' })
+  DATABASE_URL!: string;
+
+  @Matches(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, { message: 'must be a comma-separated list of host:port' })
+  KAFKA_BROKERS!: string;
+
+  @IsString() @IsNotEmpty()
+  KAFKA_CLIENT_ID!: string;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL!: LogLevel;
+
+  /** `principal:key` pairs, comma-separated. Keys are kept only as hashes once read. */
+  @Matches(/^$|^[\w.-]+:[^\s,:]{16,}(,[\w.-]+:[^\s,:]{16,})*$/, {
+    message: 'must be empty or a comma-separated list of principal:key with keys of at least 16 characters',
+  })
+  API_KEYS!: string;
+
+  @Type(() => Number) @IsInt() @Min(0)
+  SHUTDOWN_TIMEOUT_MS!: number;
+
+  @Type(() => Number) @IsInt() @Min(100)
+  HEALTH_CHECK_TIMEOUT_MS!: number;
+}
+
+export type ServiceEnvField = keyof ServiceEnv;
+
+/** Defaults for a developer machine; they equal scripts/lib/settings.js (a spec holds them together). */
+export function serviceDefaults(definition: ServiceDefinition): Record<ServiceEnvField, string> {
+  return {
+    PORT: String(definition.defaultPort),
+    HOST: '127.0.0.1',
+    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${definition.databaseName}`,
+    KAFKA_BROKERS: '127.0.0.1:19092',
+    KAFKA_CLIENT_ID: definition.name,
+    LOG_LEVEL: 'info',
+    API_KEYS: '',
+    SHUTDOWN_TIMEOUT_MS: '10000',
+    HEALTH_CHECK_TIMEOUT_MS: '1500',
+  };
+}
+
+/** The environment variable each field is read from. docker-compose and `npm start` set exactly these. */
+export function serviceVariables(definition: ServiceDefinition): Record<ServiceEnvField, string> {
+  const names = Object.fromEntries(Object.keys(serviceDefaults(definition)).map((field) => [field, field]));
+  return { ...names, DATABASE_URL: definition.databaseUrlVariable } as Record<ServiceEnvField, string>;
+}

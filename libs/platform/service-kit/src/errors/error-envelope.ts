@@ -1,0 +1,118 @@
+import { HttpException } from '@nestjs/common';
+
+export interface ErrorItem {
+  readonly code: string;
+  readonly message: string;
+  readonly field?: string;
+}
+
+/** The one error body of every service (api-conventions.md, "Errors"). */
+export interface ErrorEnvelope {
+  readonly status: 'ERROR';
+  readonly errors: readonly ErrorItem[];
+  readonly request_id?: string;
+}
+
+export interface DescribedError {
+  readonly httpStatus: number;
+  readonly errors: readonly ErrorItem[];
+  /** True for a 5xx the service did not expect: a bug or an unclassified failure, worth an error log. */
+  readonly unexpected: boolean;
+}
+
+/** Field errors found at the edge; answered with 422 VALIDATION_FAILED before any state is read. */
+export class RequestValidationError extends Error {
+  readonly code = 'VALIDATION_FAILED';
+  constructor(readonly fields: readonly ErrorItem[]) {
+    super(`${fields.length} invalid field${fields.length === 1 ? '' : 's'}: ${fields.map((f) => f.field).join(', ')}`);
+    this.name = 'RequestValidationError';
+  }
+}
+
+const codeByStatus: Record<number, string> = {
+  400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE', 409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'VALIDATION_FAILED', 429: 'LIMIT_EXCEEDED', 503: 'SERVICE_UNAVAILABLE',
+};
+const statusCode = (status: number): string => codeByStatus[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
+
+type Loose = Record<string, unknown>;
+const isObject = (value: unknown): value is Loose => typeof value === 'object' && value !== null;
+const domainCode = /^[A-Z][A-Z0-9_]*$/;
+
+/**
+ * A domain error is recognised by shape, not class: an Error with a stable upper-case `code` that is not a
+ * system error. The kernel's DomainError fits, and so does any typed error of the event store.
+ */
+function isDomainError(error: unknown): error is Error & { code: string; field?: unknown; httpStatus?: unknown } {
+  if (!(error instanceof Error) || 'syscall' in error || 'errno' in error) return false;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && domainCode.test(code);
+}
+
+/** 404 for things that are not there, 422 for rule-level field problems, 409 for every other broken precondition. */
+export function domainErrorStatus(error: { code: string; httpStatus?: unknown }): number {
+  if (error.httpStatus === 404 || error.httpStatus === 409 || error.httpStatus === 422) return error.httpStatus;
+  if (/(^|_)NOT_FOUND$/.test(error.code)) return 404;
+  if (/^(VALIDATION_FAILED|REQUIRED_FIELD|FIELD_TOO_LONG|OUT_OF_RANGE|INVALID_.*|.*_REQUIRED)$/.test(error.code)) return 422;
+  return 409;
+}
+
+// Connection-level failures of PostgreSQL (class 08, shutdown 57P0x, too many connections) and of sockets.
+const unavailableCodes = /^(08...|57P0[1-3]|53300|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE)$/;
+
+function isDependencyUnavailable(error: unknown): boolean {
+  if (!isObject(error)) return false;
+  const code = (isObject(error.driverError) ? error.driverError.code : undefined) ?? error.code;
+  if (typeof code === 'string' && unavailableCodes.test(code)) return true;
+  // kafkajs marks connection and broker availability failures as retriable.
+  return typeof error.name === 'string' && error.name.startsWith('KafkaJS') && error.retriable === true;
+}
+
+// body-parser reports its failures as plain errors with a `type`.
+function bodyParserError(error: unknown): DescribedError | undefined {
+  if (!isObject(error) || typeof error.type !== 'string') return undefined;
+  switch (error.type) {
+    case 'entity.too.large':
+      return { httpStatus: 413, errors: [{ code: 'PAYLOAD_TOO_LARGE', message: 'request body is larger than the limit' }], unexpected: false };
+    case 'entity.parse.failed':
+      return { httpStatus: 400, errors: [{ code: 'BAD_REQUEST', message: 'request body is not valid JSON' }], unexpected: false };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { httpStatus: 415, errors: [{ code: 'UNSUPPORTED_MEDIA_TYPE', message: String(error.message) }], unexpected: false };
+    default:
+      return undefined;
+  }
+}
+
+function httpExceptionItems(exception: HttpException): ErrorItem[] {
+  const status = exception.getStatus();
+  const body = exception.getResponse();
+  if (isObject(body) && Array.isArray(body.errors)) return body.errors as ErrorItem[];
+  const code = isObject(body) && typeof body.code === 'string' ? body.code : statusCode(status);
+  const message = isObject(body) ? body.message : body;
+  const messages = Array.isArray(message) ? message.map(String) : [typeof message === 'string' ? message : exception.message];
+  return messages.map((text) => ({ code, message: text }));
+}
+
+/** Maps anything thrown while serving a request to a status and the envelope's error items. */
+export function describeError(exception: unknown): DescribedError {
+  if (exception instanceof RequestValidationError) {
+    return { httpStatus: 422, errors: [{ code: 'VALIDATION_FAILED', message: exception.message }, ...exception.fields], unexpected: false };
+  }
+  const parserError = bodyParserError(exception);
+  if (parserError) return parserError;
+  if (exception instanceof HttpException) {
+    const httpStatus = exception.getStatus();
+    return { httpStatus, errors: httpExceptionItems(exception), unexpected: httpStatus >= 500 && httpStatus !== 503 };
+  }
+  if (isDependencyUnavailable(exception)) {
+    return { httpStatus: 503, errors: [{ code: 'SERVICE_UNAVAILABLE', message: 'a dependency is unavailable; retry later' }], unexpected: false };
+  }
+  if (isDomainError(exception)) {
+    const field = typeof exception.field === 'string' ? { field: exception.field } : {};
+    return { httpStatus: domainErrorStatus(exception), errors: [{ code: exception.code, message: exception.message, ...field }], unexpected: false };
+  }
+  // The cause goes to the log, never to the client.
+  return { httpStatus: 500, errors: [{ code: 'INTERNAL_ERROR', message: 'internal error' }], unexpected: true };
+}

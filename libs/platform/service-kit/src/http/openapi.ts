@@ -1,0 +1,18 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ServiceDefinition } from '../config/service-definition';
+
+/** OpenAPI UI at /docs and the document at /docs-json, built on first request. */
+export function setupOpenApi(app: INestApplication, service: ServiceDefinition): void {
+  const document = new DocumentBuilder()
+    .setTitle(service.title)
+    .setDescription(service.description)
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key as a bearer token' })
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'Api-Key' }, 'api-key')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), {
+    jsonDocumentUrl: 'docs-json',
+    yamlDocumentUrl: 'docs-yaml',
+  });
+}

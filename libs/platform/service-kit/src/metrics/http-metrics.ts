@@ -1,0 +1,41 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Injectable } from '@nestjs/common';
+import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ServiceConfig } from '../config/service-config';
+
+type RoutedRequest = IncomingMessage & { route?: { path?: string }; baseUrl?: string };
+
+/**
+ * One registry per application (not prom-client's global one), so two apps in one process, as in tests,
+ * do not fight over metric names.
+ */
+@Injectable()
+export class HttpMetrics {
+  readonly registry = new Registry();
+  private readonly duration: Histogram<'method' | 'route' | 'status_code'>;
+
+  constructor(config: ServiceConfig) {
+    this.registry.setDefaultLabels({ service: config.service.name });
+    collectDefaultMetrics({ register: this.registry });
+    this.duration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration by route template, method and status code',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+  }
+
+  /** Express middleware: times every request, labelled by the route template, never the raw URL. */
+  readonly middleware = (req: RoutedRequest, res: ServerResponse, next: () => void): void => {
+    const stop = this.duration.startTimer();
+    res.once('finish', () => {
+      // Unmatched paths share one label: raw URLs would make the label set unbounded. A wildcard template
+      // is the catch-all that Nest mounts for module middleware (pino-http), not one of our routes.
+      const template = req.route?.path;
+      const route = template && !template.includes('*') ? `${req.baseUrl ?? ''}${template}` : 'unmatched';
+      stop({ method: req.method ?? 'UNKNOWN', route, status_code: String(res.statusCode) });
+    });
+    next();
+  };
+}

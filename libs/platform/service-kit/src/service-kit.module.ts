@@ -1,0 +1,69 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { DataSourceOptions } from 'typeorm';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeyRegistry } from './auth/api-keys';
+import { ServiceConfig } from './config/service-config';
+import { ServiceConfigModule } from './config/service-config.module';
+import { ServiceDefinition } from './config/service-definition';
+import { ErrorEnvelopeFilter } from './errors/error-envelope.filter';
+import { createValidationPipe } from './errors/validation-pipe';
+import { HealthController } from './health/health.controller';
+import { KafkaHealthIndicator } from './health/kafka.health';
+import { loggerParams } from './logging/logger-params';
+import { HttpMetrics } from './metrics/http-metrics';
+import { MetricsController } from './metrics/metrics.controller';
+
+export interface ServiceKitOptions {
+  /** The service's TypeORM migrations; they run on start-up. */
+  readonly migrations?: DataSourceOptions['migrations'];
+  readonly entities?: DataSourceOptions['entities'];
+}
+
+/** Everything a service shell shares: config, logs, database, health, metrics, auth, errors, validation. */
+@Module({})
+export class ServiceKitModule {
+  static forRoot(definition: ServiceDefinition, options: ServiceKitOptions = {}): DynamicModule {
+    const config = ServiceConfigModule.forRoot(definition);
+    return {
+      module: ServiceKitModule,
+      global: true,
+      imports: [
+        config,
+        LoggerModule.forRootAsync({ imports: [config], inject: [ServiceConfig], useFactory: loggerParams }),
+        TypeOrmModule.forRootAsync({
+          imports: [config],
+          inject: [ServiceConfig],
+          useFactory: (service: ServiceConfig) => ({
+            type: 'postgres' as const,
+            url: service.databaseUrl,
+            applicationName: service.service.name,
+            connectTimeoutMS: 5000,
+            // Schemas change only through migrations, applied on start-up (architecture rule 9).
+            synchronize: false,
+            migrationsRun: true,
+            migrations: options.migrations ?? [],
+            entities: options.entities ?? [],
+            autoLoadEntities: true,
+            retryAttempts: 3,
+            retryDelay: 1000,
+          }),
+        }),
+        TerminusModule.forRoot(),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        HttpMetrics,
+        KafkaHealthIndicator,
+        { provide: ApiKeyRegistry, inject: [ServiceConfig], useFactory: (service: ServiceConfig) => new ApiKeyRegistry(service.apiKeys) },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+      exports: [ServiceConfigModule, ApiKeyRegistry, HttpMetrics],
+    };
+  }
+}

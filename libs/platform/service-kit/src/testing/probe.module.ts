@@ -1,0 +1,47 @@
+import { Body, Controller, Get, HttpCode, Module, Param, Post, Type } from '@nestjs/common';
+import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+
+class ProbeDecision {
+  @IsIn(['ACCEPT', 'REJECT'])
+  decision!: string;
+
+  @IsString() @MaxLength(20)
+  reason!: string;
+
+  @IsInt() @Min(1) @Max(10)
+  attempts!: number;
+}
+
+class ProbeDomainError extends Error {
+  constructor(readonly code: string) {
+    super(`probe raised ${code}`);
+    this.name = 'ProbeDomainError';
+  }
+}
+
+/** Routes that exercise the kit's guard, pipe and filter inside a real shell; mounted by specs only. */
+@Controller('__probe')
+class ProbeController {
+  @Post('decisions')
+  @HttpCode(200)
+  decide(@Body() body: ProbeDecision): { status: 'OK'; decision: string } {
+    return { status: 'OK', decision: body.decision };
+  }
+
+  @Get('domain-errors/:code')
+  raise(@Param('code') code: string): never {
+    throw new ProbeDomainError(code);
+  }
+
+  @Get('crash')
+  crash(): never {
+    throw new TypeError('secret detail that must not reach the client');
+  }
+}
+
+/** The real app module plus the probe routes. */
+export function withProbe(appModule: Type<unknown>): Type<unknown> {
+  @Module({ imports: [appModule], controllers: [ProbeController] })
+  class ProbedAppModule {}
+  return ProbedAppModule;
+}

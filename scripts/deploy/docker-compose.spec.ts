@@ -1,0 +1,71 @@
+// docker-compose.yml cannot run here (no Docker engine), so this spec holds it to the apps' configuration:
+// the expected names come from the service manifests and the service kit's config code, not from a copy.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { readServiceConfig, serviceVariables } from '@orders/service-kit';
+import { root, serviceManifests } from './service-manifests';
+
+interface ComposeService {
+  image?: string;
+  build?: { context: string; dockerfile: string; target: string; args: Record<string, string> };
+  environment?: Record<string, string | number>;
+  ports?: string[];
+  depends_on?: Record<string, { condition: string }>;
+}
+
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+const initSql = readFileSync(join(root, 'deploy', 'postgres', 'init.sql'), 'utf8');
+const manifests = serviceManifests();
+
+// Compose's `${NAME:-default}` as an empty environment would resolve it.
+const interpolate = (value: string | number): string => String(value).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
+
+describe('docker-compose.yml', () => {
+  it('runs Kafka in KRaft mode from the apache/kafka image, PostgreSQL, and one service per app', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['kafka', 'postgres', ...manifests.map((m) => m.name)].sort());
+    const kafka = compose.services.kafka;
+    expect(kafka.image).toMatch(/^apache\/kafka:/);
+    expect(kafka.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+    expect(compose.services.postgres.image).toMatch(/^postgres:/);
+  });
+
+  describe.each(manifests)('$name', (manifest) => {
+    const service = compose.services[manifest.name];
+    const environment = Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(v)]));
+
+    it('is built from the root Dockerfile with its app folder as the build argument', () => {
+      expect(service.build).toMatchObject({ context: '.', dockerfile: 'Dockerfile', args: { APP: manifest.dir } });
+      expect(dockerfile).toMatch(new RegExp(`^FROM \\S+ AS ${service.build?.target}$`, 'm'));
+      expect(dockerfile).toMatch(/^ARG APP$/m);
+    });
+
+    it('sets exactly the variables its configuration reads', () => {
+      expect(Object.keys(environment).sort()).toEqual(Object.values(serviceVariables(manifest)).sort());
+    });
+
+    it('passes its own configuration validation, listening on all interfaces', () => {
+      const config = readServiceConfig(manifest, environment);
+      expect(config.host).toBe('0.0.0.0');
+      expect(config.port).toBe(manifest.defaultPort);
+    });
+
+    it('publishes its port', () => {
+      expect(service.ports).toEqual([`${manifest.defaultPort}:${environment.PORT}`]);
+    });
+
+    it("reaches its own database, which the PostgreSQL init script creates", () => {
+      const url = new URL(environment[manifest.databaseUrlVariable]);
+      expect(url.hostname).toBe('postgres');
+      expect(url.pathname).toBe(`/${manifest.databaseName}`);
+      expect(initSql).toMatch(new RegExp(`^CREATE DATABASE ${manifest.databaseName};$`, 'm'));
+    });
+
+    it('reaches Kafka on a listener the broker advertises, and waits for both to be healthy', () => {
+      const advertised = String(compose.services.kafka.environment?.KAFKA_ADVERTISED_LISTENERS).split(',').map((l) => l.replace(/^\w+:\/\//, ''));
+      for (const broker of environment.KAFKA_BROKERS.split(',')) expect(advertised).toContain(broker);
+      expect(service.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, kafka: { condition: 'service_healthy' } });
+    });
+  });
+});

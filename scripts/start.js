@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+// npm start: the local stack (reused where it runs, started where it does not) and every service shell,
+// with prefixed logs. Ctrl-C stops the services, and the Kafka broker only if this run started it.
+const fs = require('node:fs');
+const path = require('node:path');
+const readline = require('node:readline');
+const { randomBytes } = require('node:crypto');
+const { spawn } = require('node:child_process');
+const settings = require('./lib/settings');
+const broker = require('./lib/kafka-broker');
+const { ensureDatabases } = require('./lib/postgres');
+
+const READY_TIMEOUT_MS = 90_000;
+const STOP_TIMEOUT_MS = 15_000;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const say = (message) => console.log(`[start] ${message}`);
+
+/** Every app with a service manifest is a service shell (apps/<dir>/service.json). */
+function discoverServices() {
+  const appsDir = path.join(settings.root, 'apps');
+  return fs.readdirSync(appsDir)
+    .filter((dir) => fs.existsSync(path.join(appsDir, dir, 'service.json')))
+    .map((dir) => ({ dir, ...JSON.parse(fs.readFileSync(path.join(appsDir, dir, 'service.json'), 'utf8')) }));
+}
+
+function pipeWithPrefix(stream, prefix, out) {
+  readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => out.write(`${prefix}${line}\n`));
+}
+
+function spawnService(service, env, width) {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join('apps', service.dir, 'src', 'main.ts')], {
+    cwd: settings.root,
+    env: { ...env, PORT: String(service.defaultPort) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = `[${service.name}]`.padEnd(width + 2) + ' ';
+  pipeWithPrefix(child.stdout, prefix, process.stdout);
+  pipeWithPrefix(child.stderr, prefix, process.stderr);
+  child.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return child;
+}
+
+async function waitHealthy(service, child) {
+  const url = `http://127.0.0.1:${service.defaultPort}/health`;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let exited = false;
+  child.exited.then(() => { exited = true; });
+  let last = 'no answer';
+  while (Date.now() < deadline && !exited) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
+      if (response.ok) return;
+      last = `HTTP ${response.status}: ${await response.text()}`;
+    } catch (error) {
+      last = error.cause?.code ?? error.message;
+    }
+    await sleep(500);
+  }
+  throw new Error(exited ? `${service.name} exited before it was healthy` : `${service.name} not healthy after ${READY_TIMEOUT_MS} ms (${last})`);
+}
+
+async function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await child.exited;
+  clearTimeout(timer);
+}
+
+async function main() {
+  const services = discoverServices();
+  await ensureDatabases();
+  const startedBroker = await broker.up();
+
+  // Dev keys come from configuration; without one, this run makes a throwaway key instead of a hard-coded one.
+  const apiKeys = process.env.API_KEYS || `dev:${randomBytes(24).toString('hex')}`;
+  const env = {
+    ...process.env,
+    ...settings.postgres.databases,
+    KAFKA_BROKERS: settings.kafka.brokers,
+    API_KEYS: apiKeys,
+    SWC_NODE_PROJECT: path.join(settings.root, 'tsconfig.json'),
+  };
+
+  const width = Math.max(...services.map((s) => s.name.length));
+  const children = services.map((service) => spawnService(service, env, width));
+  let stopping;
+  const stop = (reason, exitCode) => {
+    stopping ??= (async () => {
+      say(`${reason}: stopping ${services.map((s) => s.name).join(', ')}`);
+      await Promise.all(children.map(stopChild));
+      if (startedBroker) await broker.down();
+      else say('leaving the Kafka broker running (this run did not start it)');
+      process.exit(exitCode);
+    })();
+    return stopping;
+  };
+  process.on('SIGINT', () => void stop('SIGINT', 0));
+  process.on('SIGTERM', () => void stop('SIGTERM', 0));
+  children.forEach((child, i) => child.exited.then(({ code, signal }) => {
+    if (!stopping) void stop(`${services[i].name} exited (${signal ?? `code ${code}`})`, 1);
+  }));
+
+  try {
+    await Promise.all(services.map((service, i) => waitHealthy(service, children[i])));
+  } catch (error) {
+    await stop(error.message, 1);
+    return;
+  }
+  say('all services are healthy:');
+  for (const service of services) {
+    const base = `http://127.0.0.1:${service.defaultPort}`;
+    console.log(`  ${service.name.padEnd(width)}  ${base}/health  ${base}/metrics  ${base}/docs`);
+  }
+  if (!process.env.API_KEYS) say(`API key for this run (Api-Key header or Bearer token): ${apiKeys.slice(apiKeys.indexOf(':') + 1)}`);
+  say(`Ctrl-C stops the services${startedBroker ? ' and the Kafka broker this run started' : ''}`);
+}
+
+main().catch((error) => {
+  console.error(`[start] ${error.message}`);
+  process.exit(1);
+});
