@@ -4,6 +4,7 @@ export * from './config/service-config';
 export * from './config/service-config.module';
 export * from './auth/api-keys';
 export * from './auth/api-key.guard';
+export * from './auth/current-principal.decorator';
 export * from './errors/error-envelope';
 export * from './errors/validation-pipe';
 export * from './errors/error-envelope.filter';

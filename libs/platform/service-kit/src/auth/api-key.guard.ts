@@ -1,7 +1,9 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { IncomingMessage } from 'node:http';
-import { ApiKeyRegistry, Principal, presentedKey } from './api-keys';
+import type { Scope } from '../config/service-config';
+import { ApiKeyRegistry, Principal, hasScope, presentedKey } from './api-keys';
+import { REQUIRED_SCOPE } from './current-principal.decorator';
 
 const PUBLIC_ROUTE = 'orders:public-route';
 
@@ -15,10 +17,16 @@ export class ApiKeyGuard implements CanActivate {
   constructor(private readonly reflector: Reflector, private readonly registry: ApiKeyRegistry) {}
 
   canActivate(context: ExecutionContext): boolean {
+    // Kafka handlers of a hybrid app are not HTTP requests: the broker connection is their authentication.
+    if (context.getType() !== 'http') return true;
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = this.registry.authenticate(presentedKey(request.headers));
     if (!principal) throw new UnauthorizedException('missing or unknown API key');
+    const method = (request.method ?? 'GET').toUpperCase();
+    const needed = this.reflector.getAllAndOverride<Scope | undefined>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()])
+      ?? (method === 'GET' || method === 'HEAD' ? 'read' : 'write');
+    if (!hasScope(principal, needed)) throw new ForbiddenException(`this key lacks the ${needed} scope`);
     request.principal = principal;
     return true;
   }

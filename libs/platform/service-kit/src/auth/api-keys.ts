@@ -1,8 +1,21 @@
 import { timingSafeEqual } from 'node:crypto';
-import { HashedApiKey, hashApiKey } from '../config/service-config';
+import { HashedApiKey, SCOPES, Scope, hashApiKey } from '../config/service-config';
 
+/** Who is calling, and for which companies / campaigns (tenants) and with which scopes. */
 export interface Principal {
   readonly id: string;
+  readonly tenants: '*' | readonly string[];
+  readonly scopes: readonly Scope[];
+}
+
+/** Whether the principal may see or act on a tenant's data (a company id, a campaign id). */
+export function canAccessTenant(principal: Principal | undefined, tenant: string): boolean {
+  if (!principal) return false;
+  return principal.tenants === '*' || principal.tenants.includes(tenant);
+}
+
+export function hasScope(principal: Principal | undefined, scope: Scope): boolean {
+  return principal?.scopes.includes(scope) ?? false;
 }
 
 /**
@@ -10,10 +23,13 @@ export interface Principal {
  * for every configured key so the answer time does not tell which prefix matched.
  */
 export class ApiKeyRegistry {
-  private readonly entries: { principal: string; digest: Buffer }[];
+  private readonly entries: { principal: Principal; digest: Buffer }[];
 
   constructor(keys: readonly HashedApiKey[]) {
-    this.entries = keys.map((key) => ({ principal: key.principal, digest: Buffer.from(key.sha256, 'hex') }));
+    this.entries = keys.map((key) => ({
+      principal: { id: key.principal, tenants: key.tenants ?? '*', scopes: key.scopes ?? [...SCOPES] },
+      digest: Buffer.from(key.sha256, 'hex'),
+    }));
   }
 
   get size(): number {
@@ -25,7 +41,7 @@ export class ApiKeyRegistry {
     const digest = Buffer.from(hashApiKey(presented), 'hex');
     let found: Principal | undefined;
     for (const entry of this.entries) {
-      if (timingSafeEqual(entry.digest, digest) && !found) found = { id: entry.principal };
+      if (timingSafeEqual(entry.digest, digest) && !found) found = entry.principal;
     }
     return found;
   }

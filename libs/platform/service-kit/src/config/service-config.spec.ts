@@ -58,9 +58,20 @@ describe('service configuration', () => {
     const key = 'k'.repeat(24);
     const config = readServiceConfig(orders, { API_KEYS: `ops:${key},market-bot:${'m'.repeat(20)}` });
     expect(config.apiKeys).toEqual([
-      { principal: 'ops', sha256: hashApiKey(key) },
-      { principal: 'market-bot', sha256: hashApiKey('m'.repeat(20)) },
+      { principal: 'ops', sha256: hashApiKey(key), tenants: '*', scopes: ['read', 'write', 'operate'] },
+      { principal: 'market-bot', sha256: hashApiKey('m'.repeat(20)), tenants: '*', scopes: ['read', 'write', 'operate'] },
     ]);
     expect(JSON.stringify(config)).not.toContain(key);
+  });
+
+  it('reads the tenants and scopes a key is limited to', () => {
+    const key = 'k'.repeat(24);
+    const config = readServiceConfig(orders, { API_KEYS: `acme-ops:${key}:acme|acme-2:read,viewer:${key}x:*:read` });
+    expect(config.apiKeys[0]).toMatchObject({ principal: 'acme-ops', tenants: ['acme', 'acme-2'], scopes: ['read'] });
+    expect(config.apiKeys[1]).toMatchObject({ principal: 'viewer', tenants: '*', scopes: ['read'] });
+  });
+
+  it('refuses an unknown scope', () => {
+    expect(() => readServiceConfig(orders, { API_KEYS: `ops:${'k'.repeat(20)}:*:admin` })).toThrow(/API_KEYS/);
   });
 });

@@ -4,10 +4,17 @@ import { validateSync } from 'class-validator';
 import { ServiceDefinition } from './service-definition';
 import { LogLevel, ServiceEnv, ServiceEnvField, serviceDefaults, serviceVariables } from './service-env';
 
+export const SCOPES = ['read', 'write', 'operate'] as const;
+export type Scope = (typeof SCOPES)[number];
+
 export interface HashedApiKey {
   readonly principal: string;
   /** sha256 of the key, hex. The key itself is not kept. */
   readonly sha256: string;
+  /** The companies / campaigns the key may act for; '*' is all of them. Default '*'. */
+  readonly tenants?: '*' | readonly string[];
+  /** Default: every scope. */
+  readonly scopes?: readonly Scope[];
 }
 
 /** The typed configuration every part of a service shell reads. Abstract class so it can be injected by type. */
@@ -66,7 +73,12 @@ export function readServiceConfig(definition: ServiceDefinition, env: Record<str
 function parseApiKeys(value: string): HashedApiKey[] {
   if (!value) return [];
   return value.split(',').map((entry) => {
-    const separator = entry.indexOf(':');
-    return { principal: entry.slice(0, separator), sha256: hashApiKey(entry.slice(separator + 1)) };
+    const [principal, key, tenants, scopes] = entry.split(':');
+    return {
+      principal,
+      sha256: hashApiKey(key),
+      tenants: !tenants || tenants === '*' ? '*' : tenants.split('|'),
+      scopes: scopes ? (scopes.split('|') as Scope[]) : [...SCOPES],
+    };
   });
 }

@@ -4,6 +4,10 @@ import { Type } from 'class-transformer';
 import { IsIP, IsIn, IsInt, IsNotEmpty, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { ServiceDefinition } from './service-definition';
 
+const ENTRY = String.raw`[\w.-]+:[^\s,:]{16,}(:(\*|[\w.-]+(\|[\w.-]+)*)(:(read|write|operate)(\|(read|write|operate))*)?)?`;
+/** Validated here and parsed in service-config.ts; exported for the spec. */
+export const API_KEYS_PATTERN = new RegExp(`^$|^${ENTRY}(,${ENTRY})*$`);
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -31,9 +35,13 @@ export class ServiceEnv {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL!: LogLevel;
 
-  /** `principal:key` pairs, comma-separated. Keys are kept only as hashes once read. */
-  @Matches(/^$|^[\w.-]+:[^\s,:]{16,}(,[\w.-]+:[^\s,:]{16,})*$/, {
-    message: 'must be empty or a comma-separated list of principal:key with keys of at least 16 characters',
+  /**
+   * Comma-separated `principal:key[:tenants[:scopes]]` entries; tenants and scopes are `|`-separated lists,
+   * tenants `*` (the default) means every company / campaign, scopes default to read|write|operate.
+   * Keys are kept only as hashes once read.
+   */
+  @Matches(API_KEYS_PATTERN, {
+    message: 'must be empty or a comma-separated list of principal:key[:tenants[:scopes]] with keys of at least 16 characters and scopes among read, write, operate',
   })
   API_KEYS!: string;
 

@@ -44,6 +44,7 @@ export function describeServiceShell(definition: ServiceDefinition, loadAppModul
     const database = `${definition.databaseName}_shell_${suffix}`;
     const baseUrl = process.env[definition.databaseUrlVariable] ?? serviceDefaults(definition).DATABASE_URL;
     const apiKey = randomBytes(24).toString('hex');
+    const readOnlyKey = randomBytes(24).toString('hex');
     const saved = { ...process.env };
     let appModule: Type<unknown>;
     let app: NestExpressApplication;
@@ -55,7 +56,7 @@ export function describeServiceShell(definition: ServiceDefinition, loadAppModul
         [definition.databaseUrlVariable]: databaseUrl(baseUrl, database),
         // The probes provoke errors on purpose; their log lines would only bury a real failure's output.
         LOG_LEVEL: 'silent',
-        API_KEYS: `shell-test:${apiKey}`,
+        API_KEYS: `shell-test:${apiKey},shell-viewer:${readOnlyKey}:*:read`,
       });
       appModule = withProbe(await loadAppModule());
       app = await createServiceApp(appModule);
@@ -124,6 +125,10 @@ export function describeServiceShell(definition: ServiceDefinition, loadAppModul
       await http().post('/__probe/decisions').set('Api-Key', 'wrong-key-0123456789').send(body).expect(401);
       await http().post('/__probe/decisions').set('Api-Key', apiKey).send(body).expect(200, { status: 'OK', decision: 'ACCEPT' });
       await http().post('/__probe/decisions').set('Authorization', `Bearer ${apiKey}`).send(body).expect(200);
+      // A read-only key may read but not write.
+      const forbidden = await http().post('/__probe/decisions').set('Api-Key', readOnlyKey).send(body).expect(403);
+      expect(forbidden.body.errors[0].code).toBe('FORBIDDEN');
+      await http().get('/__probe/domain-errors/CONCURRENCY_CONFLICT').set('Api-Key', readOnlyKey).expect(409);
     });
 
     it('answers invalid fields with 422 VALIDATION_FAILED and a code per field', async () => {
