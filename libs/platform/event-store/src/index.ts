@@ -19,4 +19,5 @@ export { compareCheckpoints } from './read';
 export { canonicalJson } from './canonical-json';
 export { chainHash, contentHash } from './hash-chain';
 export { isUuid, uuidv7, uuidv7Time } from './uuidv7';
-export { DEFAULT_SCHEMA, eventStoreMigrations, runEventStoreMigrations } from './migrations';
+export { DEFAULT_SCHEMA, assertSchemaName, eventStoreMigrations, runEventStoreMigrations, runSchemaMigrations } from './migrations';
+export type { SchemaMigrationsOptions } from './migrations';

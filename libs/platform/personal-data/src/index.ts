@@ -1,1 +1,3 @@
-export {};
+export { DEFAULT_PERSONAL_DATA_SCHEMA, PersonalDataErased, PersonalDataVault } from './personal-data-vault';
+export type { PersonalDataVaultOptions } from './personal-data-vault';
+export { personalDataSchemaMigration } from './migrations/001-personal-data-schema';

@@ -8,7 +8,7 @@ const schemaPattern = /^[a-z_][a-z0-9_]{0,47}$/;
 /** Schema names are spliced into SQL, so only plain lower-case identifiers are accepted. */
 export function assertSchemaName(schema: string): void {
   if (!schemaPattern.test(schema)) {
-    throw new Error(`event store schema name ${JSON.stringify(schema)} must match ${schemaPattern} (it is used unquoted in names)`);
+    throw new Error(`schema name ${JSON.stringify(schema)} must match ${schemaPattern} (it is used unquoted in names)`);
   }
 }
 
@@ -28,13 +28,32 @@ export const MIGRATIONS_TABLE = 'event_store_migrations';
  */
 export async function runEventStoreMigrations(connection: string | ClientConfig, schema: string = DEFAULT_SCHEMA): Promise<string[]> {
   assertSchemaName(schema);
+  return runSchemaMigrations({ connection, schema, migrations: eventStoreMigrations(schema), tableName: MIGRATIONS_TABLE });
+}
+
+export interface SchemaMigrationsOptions {
+  readonly connection: string | ClientConfig;
+  /** Created when missing; TypeORM's migrations table lives in it too. */
+  readonly schema: string;
+  readonly migrations: Array<new () => MigrationInterface>;
+  /** Each library keeps its own table, so several can share one schema without seeing each other's migrations. */
+  readonly tableName: string;
+}
+
+/**
+ * Runs one library's TypeORM migrations in one schema, serialised across processes (see runEventStoreMigrations).
+ * Other platform libraries (inbox, personal data) reuse it so every schema in the system migrates the same way.
+ */
+export async function runSchemaMigrations(options: SchemaMigrationsOptions): Promise<string[]> {
+  const { connection, schema, migrations, tableName } = options;
+  assertSchemaName(schema);
   const config: ClientConfig = typeof connection === 'string' ? { connectionString: connection } : connection;
   const lock = new Client(config);
   await lock.connect();
   try {
     await lock.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`).catch(ignoreConcurrentCreate);
     await lock.query('BEGIN');
-    await lock.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`orders-event-store-migrations:${schema}`]);
+    await lock.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`orders-migrations:${schema}:${tableName}`]);
     const source = new DataSource({
       type: 'postgres',
       ...(config.connectionString
@@ -44,8 +63,8 @@ export async function runEventStoreMigrations(connection: string | ClientConfig,
       schema,
       synchronize: false,
       migrationsRun: false,
-      migrationsTableName: MIGRATIONS_TABLE,
-      migrations: eventStoreMigrations(schema),
+      migrationsTableName: tableName,
+      migrations,
       extra: { max: 1 },
       logging: false,
     });

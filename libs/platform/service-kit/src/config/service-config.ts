@@ -26,6 +26,8 @@ export abstract class ServiceConfig {
   abstract readonly kafka: { readonly brokers: string[]; readonly clientId: string };
   abstract readonly logLevel: LogLevel;
   abstract readonly apiKeys: readonly HashedApiKey[];
+  /** Empty when not configured; see ServiceEnv.PII_MASTER_KEY. */
+  abstract readonly piiMasterKey: string;
   abstract readonly shutdownTimeoutMs: number;
   abstract readonly healthCheckTimeoutMs: number;
 }
@@ -52,7 +54,7 @@ export function readServiceConfig(definition: ServiceDefinition, env: Record<str
     const problems = errors.map((error) => {
       const field = error.property as ServiceEnvField;
       // Keys and passwords never appear in the message.
-      const shown = field === 'API_KEYS' || field === 'DATABASE_URL' ? '(value hidden)' : JSON.stringify(raw[field]);
+      const shown = field === 'API_KEYS' || field === 'DATABASE_URL' || field === 'PII_MASTER_KEY' ? '(value hidden)' : JSON.stringify(raw[field]);
       return `${variables[field]}=${shown}: ${Object.values(error.constraints ?? {}).join('; ')}`;
     });
     throw new ConfigValidationError(definition.name, problems);
@@ -65,6 +67,7 @@ export function readServiceConfig(definition: ServiceDefinition, env: Record<str
     kafka: { brokers: parsed.KAFKA_BROKERS.split(','), clientId: parsed.KAFKA_CLIENT_ID },
     logLevel: parsed.LOG_LEVEL,
     apiKeys: parseApiKeys(parsed.API_KEYS),
+    piiMasterKey: parsed.PII_MASTER_KEY,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     healthCheckTimeoutMs: parsed.HEALTH_CHECK_TIMEOUT_MS,
   };

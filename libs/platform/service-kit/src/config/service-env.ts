@@ -45,6 +45,13 @@ export class ServiceEnv {
   })
   API_KEYS!: string;
 
+  /**
+   * 32 bytes (64 hex characters or base64) wrapping each order's personal-data key (architecture rule 7). Empty
+   * keeps the per-order keys unwrapped: erasure still works, but a database dump could read the records.
+   */
+  @Matches(/^$|^[0-9a-fA-F]{64}$|^[A-Za-z0-9+/]{43}=$/, { message: 'must be empty or 32 bytes as 64 hex characters or base64' })
+  PII_MASTER_KEY!: string;
+
   @Type(() => Number) @IsInt() @Min(0)
   SHUTDOWN_TIMEOUT_MS!: number;
 
@@ -64,6 +71,7 @@ export function serviceDefaults(definition: ServiceDefinition): Record<ServiceEn
     KAFKA_CLIENT_ID: definition.name,
     LOG_LEVEL: 'info',
     API_KEYS: '',
+    PII_MASTER_KEY: '',
     SHUTDOWN_TIMEOUT_MS: '10000',
     HEALTH_CHECK_TIMEOUT_MS: '1500',
   };

@@ -1,0 +1,173 @@
+import { randomBytes } from 'node:crypto';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import { assertSchemaName, runSchemaMigrations } from '@orders/event-store';
+import { KEY_BYTES, decrypt, encrypt, parseMasterKey, unwrapKey, wrapKey } from './cipher';
+import { personalDataSchemaMigration } from './migrations/001-personal-data-schema';
+
+export const DEFAULT_PERSONAL_DATA_SCHEMA = 'personal_data';
+
+export interface PersonalDataVaultOptions {
+  /** A URL or pool config (the vault owns that pool), or `pool` (yours, left open). */
+  readonly connection?: string | PoolConfig;
+  readonly pool?: Pool;
+  readonly schema?: string;
+  /**
+   * 32 bytes (hex or base64) wrapping every subject's key, so a database dump alone reads nothing. Without it the
+   * subject keys are stored as they are: erasure still works, confidentiality at rest then rests on the database.
+   */
+  readonly masterKey?: string | Buffer;
+}
+
+/** A write for a subject whose data was erased: erasure is final. */
+export class PersonalDataErased extends Error {
+  readonly code = 'PERSONAL_DATA_ERASED';
+  constructor(readonly subjectId: string) {
+    super(`personal data of ${subjectId} was erased and cannot be written again`);
+    this.name = 'PersonalDataErased';
+  }
+}
+
+type Runner = Pick<PoolClient, 'query'>;
+
+/**
+ * Personal data kept out of the event log (architecture rule 7): one encrypted JSON record per subject (an order),
+ * each under its own AES-256-GCM key. `erase` destroys the key and the record (crypto-shredding), so neither the
+ * log, a replay nor a rebuilt read model can show the data again.
+ *
+ * Methods take an optional pg client to join the caller's transaction. The event store wants its append to be a
+ * transaction's first write, so in a shared transaction append first and seal after.
+ */
+export class PersonalDataVault {
+  private readonly ownsPool: boolean;
+  readonly pool: Pool;
+  readonly schema: string;
+  private readonly masterKey?: Buffer;
+
+  private constructor(options: PersonalDataVaultOptions) {
+    this.schema = options.schema ?? DEFAULT_PERSONAL_DATA_SCHEMA;
+    assertSchemaName(this.schema);
+    if (options.pool) {
+      this.pool = options.pool;
+      this.ownsPool = false;
+    } else if (options.connection) {
+      this.pool = new Pool(typeof options.connection === 'string' ? { connectionString: options.connection } : options.connection);
+      this.ownsPool = true;
+    } else {
+      throw new Error('PersonalDataVault needs a connection or a pool');
+    }
+    this.masterKey = options.masterKey === undefined || options.masterKey === '' ? undefined : parseMasterKey(options.masterKey);
+  }
+
+  /** Builds the vault and runs its migrations. */
+  static async create(options: PersonalDataVaultOptions): Promise<PersonalDataVault> {
+    const vault = new PersonalDataVault(options);
+    const connection = options.connection ?? (vault.pool.options as PoolConfig);
+    await runSchemaMigrations({
+      connection,
+      schema: vault.schema,
+      migrations: [personalDataSchemaMigration(vault.schema)],
+      tableName: 'personal_data_migrations',
+    });
+    return vault;
+  }
+
+  /** Writes (or replaces) the subject's record. Throws PersonalDataErased after `erase`. */
+  async seal(subjectId: string, record: Record<string, unknown>, client?: Runner): Promise<void> {
+    await this.within(client, async (db) => {
+      const key = await this.subjectKey(db, subjectId);
+      if (!key) throw new PersonalDataErased(subjectId);
+      const sealed = encrypt(key, Buffer.from(JSON.stringify(record)), subjectId);
+      await db.query(
+        `INSERT INTO "${this.schema}".records (subject_id, iv, ciphertext, auth_tag) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (subject_id) DO UPDATE SET iv = EXCLUDED.iv, ciphertext = EXCLUDED.ciphertext,
+           auth_tag = EXCLUDED.auth_tag, updated_at = now()`,
+        [subjectId, sealed.iv, sealed.ciphertext, sealed.authTag],
+      );
+    });
+  }
+
+  /** The subject's record, or undefined when there is none or it was erased. */
+  async open<T extends Record<string, unknown> = Record<string, unknown>>(subjectId: string, client?: Runner): Promise<T | undefined> {
+    return (await this.openMany<T>([subjectId], client)).get(subjectId);
+  }
+
+  /** Records of several subjects in one round trip (list pages); erased and unknown subjects are absent. */
+  async openMany<T extends Record<string, unknown> = Record<string, unknown>>(subjectIds: readonly string[], client?: Runner): Promise<Map<string, T>> {
+    const found = new Map<string, T>();
+    if (subjectIds.length === 0) return found;
+    const { rows } = await (client ?? this.pool).query<{ subject_id: string; data_key: Buffer; wrapped: boolean; iv: Buffer; ciphertext: Buffer; auth_tag: Buffer }>(
+      `SELECT r.subject_id, k.data_key, k.wrapped, r.iv, r.ciphertext, r.auth_tag
+         FROM "${this.schema}".records r JOIN "${this.schema}".subject_keys k USING (subject_id)
+        WHERE r.subject_id = ANY($1::text[]) AND k.data_key IS NOT NULL`,
+      [subjectIds],
+    );
+    for (const row of rows) {
+      const key = this.unwrap(row.data_key, row.wrapped, row.subject_id);
+      const plaintext = decrypt(key, { iv: row.iv, ciphertext: row.ciphertext, authTag: row.auth_tag }, row.subject_id);
+      found.set(row.subject_id, JSON.parse(plaintext.toString('utf8')) as T);
+    }
+    return found;
+  }
+
+  /** Destroys the subject's key and record. True when something was erased now; false when already erased or unknown. */
+  async erase(subjectId: string, client?: Runner): Promise<boolean> {
+    return this.within(client, async (db) => {
+      // Mark the subject erased even when it never had data, so a late seal cannot create it afterwards.
+      const { rowCount } = await db.query(
+        `INSERT INTO "${this.schema}".subject_keys (subject_id, data_key, wrapped, erased_at) VALUES ($1, NULL, false, now())
+         ON CONFLICT (subject_id) DO UPDATE SET data_key = NULL, erased_at = now()
+           WHERE "${this.schema}".subject_keys.erased_at IS NULL`,
+        [subjectId],
+      );
+      await db.query(`DELETE FROM "${this.schema}".records WHERE subject_id = $1`, [subjectId]);
+      return (rowCount ?? 0) > 0;
+    });
+  }
+
+  async isErased(subjectId: string, client?: Runner): Promise<boolean> {
+    const { rows } = await (client ?? this.pool).query(
+      `SELECT 1 FROM "${this.schema}".subject_keys WHERE subject_id = $1 AND erased_at IS NOT NULL`, [subjectId]);
+    return rows.length > 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsPool) await this.pool.end();
+  }
+
+  /** The subject's key, created when missing; undefined once erased. Locks the key row against a concurrent erase. */
+  private async subjectKey(db: Runner, subjectId: string): Promise<Buffer | undefined> {
+    const fresh = randomBytes(KEY_BYTES);
+    const stored = this.masterKey ? wrapKey(this.masterKey, fresh, subjectId) : fresh;
+    await db.query(
+      `INSERT INTO "${this.schema}".subject_keys (subject_id, data_key, wrapped) VALUES ($1, $2, $3) ON CONFLICT (subject_id) DO NOTHING`,
+      [subjectId, stored, this.masterKey !== undefined],
+    );
+    const { rows } = await db.query<{ data_key: Buffer | null; wrapped: boolean }>(
+      `SELECT data_key, wrapped FROM "${this.schema}".subject_keys WHERE subject_id = $1 FOR SHARE`, [subjectId]);
+    const row = rows[0];
+    return row?.data_key ? this.unwrap(row.data_key, row.wrapped, subjectId) : undefined;
+  }
+
+  private unwrap(stored: Buffer, wrapped: boolean, subjectId: string): Buffer {
+    if (!wrapped) return stored;
+    if (!this.masterKey) throw new Error(`the key of ${subjectId} is wrapped but no master key is configured`);
+    return unwrapKey(this.masterKey, stored, subjectId);
+  }
+
+  /** Runs in the caller's transaction when given one, else in a transaction of our own. */
+  private async within<T>(client: Runner | undefined, work: (db: Runner) => Promise<T>): Promise<T> {
+    if (client) return work(client);
+    const own = await this.pool.connect();
+    try {
+      await own.query('BEGIN');
+      const result = await work(own);
+      await own.query('COMMIT');
+      return result;
+    } catch (error) {
+      await own.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      own.release();
+    }
+  }
+}
