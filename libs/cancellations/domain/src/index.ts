@@ -1,2 +1,7 @@
-// Deciders of this context arrive with their issue; the package exists so the layering rules apply from day one.
-export {};
+export * from './marketplace-order/market-status';
+export * from './marketplace-order/events';
+export * from './marketplace-order/commands';
+export * from './marketplace-order/errors';
+export * from './marketplace-order/state';
+export * from './marketplace-order/decide';
+export * from './marketplace-order/decider';

@@ -1,0 +1,31 @@
+import type { Command } from '@orders/decider-kit';
+import type { PaymentType } from './market-status';
+import type { SyncSource } from './events';
+
+interface OrderRef {
+  readonly campaignId: string;
+  readonly orderId: string;
+}
+
+/** A status Market reported (notification, poll or relayed message); `updatedAt` is Market's event time. */
+export type SyncMarketplaceStatus = Command<'SyncMarketplaceStatus', OrderRef & {
+  readonly status: string; readonly substatus?: string; readonly paymentType?: PaymentType; readonly updatedAt: string;
+  readonly source: SyncSource;
+}>;
+
+/**
+ * The buyer asked to cancel. `orderStatus` / `paymentType` fill in what the stream does not know yet (a message may
+ * carry them); `requestId` is made at the edge.
+ */
+export type RegisterBuyerCancellation = Command<'RegisterBuyerCancellation', OrderRef & {
+  readonly requestId: string; readonly requestedAt: string; readonly substatus?: string; readonly orderStatus?: string;
+  readonly paymentType?: PaymentType;
+}>;
+
+/** The shop's answer (PUT …/cancellation/accept). `reason` stays a string: the decider validates it. */
+export type DecideCancellation = Command<'DecideCancellation', OrderRef & { readonly accepted: boolean; readonly reason?: string }>;
+
+/** Sent by the durable timer at the request's deadline. */
+export type ExpireCancellationRequest = Command<'ExpireCancellationRequest', OrderRef & { readonly requestId: string }>;
+
+export type MarketplaceOrderCommand = SyncMarketplaceStatus | RegisterBuyerCancellation | DecideCancellation | ExpireCancellationRequest;
