@@ -1,0 +1,131 @@
+import type {
+  AcceptExternalOrder, ArchiveOrder, CancelExternalOrder, ConfirmOrderContents, DispatchOrder, ExternalOrderCommand,
+  RejectExternalOrder, SubmitExternalOrder,
+} from './external-order.commands';
+import type { ExternalOrderEvent } from './external-order.events';
+import {
+  ContentsNotConfirmed, DuplicateExternalId, ExternalOrderNotFound, InvalidOrderContents, InvalidStateTransition, LicenseRequired,
+  OrderAlreadyDecided, OrderInTerminalState,
+} from './external-order.errors';
+import { TERMINAL_STATUSES, type ExistingOrder, type ExternalOrderState, type OrderStatus } from './external-order.state';
+import { checkItems, itemsTotal, sameItems } from './order-items';
+
+// Repeats of a request already satisfied yield no events (style.md: decisions are idempotent); a rule broken
+// throws a DomainError with a stable code.
+
+const actor = (command: ExternalOrderCommand): string => command.metadata.actor ?? 'system';
+
+/** The order as the caller's company sees it; another company's order does not exist for it. */
+function existing(state: ExternalOrderState, command: Exclude<ExternalOrderCommand, SubmitExternalOrder>): ExistingOrder {
+  if (state.status === 'NONE' || state.companyId !== command.data.companyId) throw new ExternalOrderNotFound(command.data.orderId);
+  return state;
+}
+
+function refuseTerminal(status: OrderStatus): void {
+  if (TERMINAL_STATUSES.includes(status)) throw new OrderInTerminalState(status);
+}
+
+function submit(command: SubmitExternalOrder, state: ExternalOrderState): ExternalOrderEvent[] {
+  const { data, metadata } = command;
+  if (state.status !== 'NONE') {
+    // The stream id comes from (company, source, external id): this is the same order arriving again.
+    if (state.payloadFingerprint === data.payloadFingerprint) return [];
+    throw new DuplicateExternalId(data.source, data.externalId);
+  }
+  if (!data.licence) throw new LicenseRequired(data.companyId);
+  if (data.licence.validUntil !== null && Date.parse(data.licence.validUntil) <= Date.parse(metadata.now)) {
+    throw new LicenseRequired(data.companyId, data.licence.validUntil);
+  }
+  checkItems(data.items);
+  if (!Number.isInteger(data.amount) || data.amount < 0) throw new InvalidOrderContents('amount must be a non-negative integer in minor units', 'amount');
+  return [{
+    type: 'ExternalOrderReceived',
+    data: {
+      orderId: data.orderId, companyId: data.companyId, source: data.source, externalId: data.externalId,
+      payloadFingerprint: data.payloadFingerprint, piiRef: data.piiRef, receivedAt: metadata.now, requestedTime: data.requestedTime,
+      items: data.items, amount: data.amount, currency: data.currency, serviceType: data.serviceType,
+    },
+  }];
+}
+
+function accept(command: AcceptExternalOrder, state: ExternalOrderState): ExternalOrderEvent[] {
+  const order = existing(state, command);
+  if (order.status === 'DELETED' || order.status === 'CANCELLED') throw new OrderInTerminalState(order.status);
+  if (order.status !== 'AWAITING') return []; // accepted before: the POS order exists
+  const { orderId } = command.data;
+  return [
+    { type: 'ExternalOrderAccepted', data: { orderId, acceptedBy: actor(command), acceptedAt: command.metadata.now } },
+    // Carbis: the POS table is created empty; the guest's dishes arrive only when the operator confirms them.
+    { type: 'PosOrderCreated', data: { orderId, posOrderRef: orderId, table: `Dlv.${order.externalId}`, items: [] } },
+  ];
+}
+
+function reject(command: RejectExternalOrder, state: ExternalOrderState): ExternalOrderEvent[] {
+  const order = existing(state, command);
+  if (order.status === 'DELETED') return [];
+  if (order.status === 'CANCELLED') throw new OrderInTerminalState(order.status);
+  if (order.status !== 'AWAITING') throw new OrderAlreadyDecided(order.status);
+  const { orderId, reasonCode } = command.data;
+  return [{ type: 'ExternalOrderRejected', data: { orderId, reasonCode, rejectedBy: actor(command), rejectedAt: command.metadata.now } }];
+}
+
+function confirmContents(command: ConfirmOrderContents, state: ExternalOrderState): ExternalOrderEvent[] {
+  const order = existing(state, command);
+  refuseTerminal(order.status);
+  // Editable while the order is in the kitchen (Carbis: "can be edited later"), not once it left with the courier.
+  if (order.status !== 'CREATED' && order.status !== 'ACCEPTED') throw new InvalidStateTransition('confirm the contents of', order.status);
+  const { orderId, items } = command.data;
+  checkItems(items);
+  if (order.confirmedItems && sameItems(order.confirmedItems, items)) return [];
+  return [{
+    type: 'OrderContentsConfirmed',
+    data: {
+      orderId, items, amount: itemsTotal(items), changed: !sameItems(order.receivedItems, items),
+      confirmedBy: actor(command), confirmedAt: command.metadata.now,
+    },
+  }];
+}
+
+function dispatch(command: DispatchOrder, state: ExternalOrderState): ExternalOrderEvent[] {
+  const order = existing(state, command);
+  refuseTerminal(order.status);
+  if (order.status === 'ON_WAY') return [];
+  if (order.status === 'CREATED') throw new ContentsNotConfirmed();
+  if (order.status !== 'ACCEPTED') throw new InvalidStateTransition('dispatch', order.status);
+  const { orderId } = command.data;
+  return [{ type: 'ExternalOrderDispatched', data: { orderId, dispatchedBy: actor(command), dispatchedAt: command.metadata.now } }];
+}
+
+function archive(command: ArchiveOrder, state: ExternalOrderState): ExternalOrderEvent[] {
+  const order = existing(state, command);
+  if (order.status === 'ARCHIVED') return [];
+  refuseTerminal(order.status);
+  if (order.status !== 'ACCEPTED' && order.status !== 'ON_WAY') throw new InvalidStateTransition('archive', order.status);
+  const { orderId } = command.data;
+  return [{ type: 'ExternalOrderArchived', data: { orderId, archivedBy: actor(command), archivedAt: command.metadata.now } }];
+}
+
+function cancel(command: CancelExternalOrder, state: ExternalOrderState): ExternalOrderEvent[] {
+  const order = existing(state, command);
+  // Already cancelled, or already refused by the operator: the order is not going anywhere either way.
+  if (order.status === 'CANCELLED' || order.status === 'DELETED') return [];
+  if (order.status === 'ARCHIVED') throw new OrderInTerminalState(order.status);
+  const { orderId, cause, cancellationRef } = command.data;
+  return [{ type: 'ExternalOrderCancelled', data: { orderId, cause, cancellationRef, cancelledAt: command.metadata.now } }];
+}
+
+export function decide(command: ExternalOrderCommand, state: ExternalOrderState): ExternalOrderEvent[] {
+  switch (command.type) {
+    case 'SubmitExternalOrder': return submit(command, state);
+    case 'AcceptExternalOrder': return accept(command, state);
+    case 'RejectExternalOrder': return reject(command, state);
+    case 'ConfirmOrderContents': return confirmContents(command, state);
+    case 'DispatchOrder': return dispatch(command, state);
+    case 'ArchiveOrder': return archive(command, state);
+    case 'CancelExternalOrder': return cancel(command, state);
+    default: {
+      const _exhaustive: never = command;
+      return _exhaustive;
+    }
+  }
+}

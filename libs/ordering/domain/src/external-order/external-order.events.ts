@@ -1,0 +1,74 @@
+import type { Event } from '@orders/decider-kit';
+
+/** One line of an order. Money is an integer in minor units (kopecks, cents): never a float. */
+export interface OrderItem {
+  readonly sku?: string;
+  readonly name: string;
+  readonly qty: number;
+  readonly price: number;
+}
+
+/** Where an order came from: the restaurant's own site, an aggregator or a marketplace. */
+export const ORDER_SOURCES = ['site', 'app', 'aggregator', 'marketplace', 'phone'] as const;
+export type OrderSource = (typeof ORDER_SOURCES)[number];
+
+export const SERVICE_TYPES = ['courier', 'pickup'] as const;
+export type ServiceType = (typeof SERVICE_TYPES)[number];
+
+/** Why an operator refused an order (Carbis «Удален»): a stable code, never free text that could hold personal data. */
+export const REJECTION_REASONS = ['GUEST_REFUSED', 'GUEST_UNREACHABLE', 'OUT_OF_STOCK', 'OUT_OF_DELIVERY_AREA', 'DUPLICATE_ORDER', 'TEST_ORDER', 'OTHER'] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/** What ended an order from outside: the marketplace accepted the buyer's cancellation or let it expire. */
+export const CANCELLATION_CAUSES = ['MARKETPLACE_CANCELLATION_ACCEPTED', 'MARKETPLACE_CANCELLATION_EXPIRED'] as const;
+export type CancellationCause = (typeof CANCELLATION_CAUSES)[number];
+
+// Payloads carry no personal data: name, phone, address and comment live in the per-order encrypted record that
+// `piiRef` names (architecture rule 7), so erasing its key leaves the log free of them.
+export type ExternalOrderReceived = Event<'ExternalOrderReceived', {
+  orderId: string;
+  companyId: string;
+  source: OrderSource;
+  externalId: string;
+  /** Digest of the submitted non-personal fields; a repeat with another digest is a different order. */
+  payloadFingerprint: string;
+  piiRef: string;
+  receivedAt: string;
+  /** «Принят на время»: when the guest wants the order. */
+  requestedTime: string;
+  items: readonly OrderItem[];
+  amount: number;
+  currency: string;
+  serviceType: ServiceType;
+}>;
+export type ExternalOrderAccepted = Event<'ExternalOrderAccepted', { orderId: string; acceptedBy: string; acceptedAt: string }>;
+/** The POS order exists from here on, and it is empty: the contents become authoritative only when confirmed. */
+export type PosOrderCreated = Event<'PosOrderCreated', { orderId: string; posOrderRef: string; table: string; items: readonly OrderItem[] }>;
+export type ExternalOrderRejected = Event<'ExternalOrderRejected', { orderId: string; reasonCode: RejectionReason; rejectedBy: string; rejectedAt: string }>;
+export type OrderContentsConfirmed = Event<'OrderContentsConfirmed', {
+  orderId: string;
+  items: readonly OrderItem[];
+  amount: number;
+  /** True when the confirmed items differ from those received (the guest changed the order on the phone). */
+  changed: boolean;
+  confirmedBy: string;
+  confirmedAt: string;
+}>;
+export type ExternalOrderDispatched = Event<'ExternalOrderDispatched', { orderId: string; dispatchedBy: string; dispatchedAt: string }>;
+export type ExternalOrderArchived = Event<'ExternalOrderArchived', { orderId: string; archivedBy: string; archivedAt: string }>;
+export type ExternalOrderCancelled = Event<'ExternalOrderCancelled', { orderId: string; cause: CancellationCause; cancellationRef: string; cancelledAt: string }>;
+
+export type ExternalOrderEvent =
+  | ExternalOrderReceived
+  | ExternalOrderAccepted
+  | PosOrderCreated
+  | ExternalOrderRejected
+  | OrderContentsConfirmed
+  | ExternalOrderDispatched
+  | ExternalOrderArchived
+  | ExternalOrderCancelled;
+
+export const EXTERNAL_ORDER_EVENT_TYPES: readonly ExternalOrderEvent['type'][] = [
+  'ExternalOrderReceived', 'ExternalOrderAccepted', 'PosOrderCreated', 'ExternalOrderRejected', 'OrderContentsConfirmed',
+  'ExternalOrderDispatched', 'ExternalOrderArchived', 'ExternalOrderCancelled',
+];

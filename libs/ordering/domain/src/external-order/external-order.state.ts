@@ -1,0 +1,60 @@
+import type { ExternalOrderEvent, OrderItem } from './external-order.events';
+
+/**
+ * Carbis statuses: AWAITING «Ожидает», CREATED «Создан» (POS order made, still empty), ACCEPTED «Принят» (contents
+ * confirmed), ON_WAY «В пути», ARCHIVED «Архив», DELETED «Удален»; CANCELLED when the marketplace cancelled it.
+ */
+export const ORDER_STATUSES = ['AWAITING', 'CREATED', 'ACCEPTED', 'ON_WAY', 'ARCHIVED', 'DELETED', 'CANCELLED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Nothing happens to an order in these any more. */
+export const TERMINAL_STATUSES: readonly OrderStatus[] = ['ARCHIVED', 'DELETED', 'CANCELLED'];
+
+/** Only what decisions need; the board and the detail view are read models. */
+export type ExternalOrderState =
+  | { readonly status: 'NONE' }
+  | {
+      readonly status: OrderStatus;
+      readonly orderId: string;
+      readonly companyId: string;
+      readonly externalId: string;
+      readonly payloadFingerprint: string;
+      readonly receivedItems: readonly OrderItem[];
+      /** The last confirmed contents; undefined until the first confirmation. */
+      readonly confirmedItems?: readonly OrderItem[];
+    };
+
+export type ExistingOrder = Exclude<ExternalOrderState, { status: 'NONE' }>;
+
+export const initialState: ExternalOrderState = { status: 'NONE' };
+
+const withStatus = (state: ExternalOrderState, status: OrderStatus): ExternalOrderState =>
+  state.status === 'NONE' ? state : { ...state, status };
+
+/** Total: an event that does not fit the state leaves it as it is (the log is the truth, not this fold). */
+export function evolve(state: ExternalOrderState, event: ExternalOrderEvent): ExternalOrderState {
+  switch (event.type) {
+    case 'ExternalOrderReceived': {
+      const { orderId, companyId, externalId, payloadFingerprint, items } = event.data;
+      return { status: 'AWAITING', orderId, companyId, externalId, payloadFingerprint, receivedItems: items };
+    }
+    case 'ExternalOrderAccepted':
+      return state;
+    case 'PosOrderCreated':
+      return withStatus(state, 'CREATED');
+    case 'ExternalOrderRejected':
+      return withStatus(state, 'DELETED');
+    case 'OrderContentsConfirmed':
+      return state.status === 'NONE' ? state : { ...state, status: state.status === 'CREATED' ? 'ACCEPTED' : state.status, confirmedItems: event.data.items };
+    case 'ExternalOrderDispatched':
+      return withStatus(state, 'ON_WAY');
+    case 'ExternalOrderArchived':
+      return withStatus(state, 'ARCHIVED');
+    case 'ExternalOrderCancelled':
+      return withStatus(state, 'CANCELLED');
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}
