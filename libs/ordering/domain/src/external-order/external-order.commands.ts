@@ -14,9 +14,9 @@ export type SubmitExternalOrder = Command<'SubmitExternalOrder', ForCompany & {
   /** The edge's digest of the non-personal fields; personal ones are compared against the sealed record. */
   readonly payloadFingerprint: string;
   readonly piiRef: string;
-  readonly requestedTime: string;
+  readonly requestedTime: string | null;
   readonly items: readonly OrderItem[];
-  readonly amount: number;
+  readonly amountMinor: number;
   readonly currency: string;
   readonly serviceType: ServiceType;
   /** The company's "Internet orders" licence as configured: undefined = none, null = no end date. */

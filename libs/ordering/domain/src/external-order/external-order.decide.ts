@@ -37,13 +37,13 @@ function submit(command: SubmitExternalOrder, state: ExternalOrderState): Extern
     throw new LicenseRequired(data.companyId, data.licence.validUntil);
   }
   checkItems(data.items);
-  if (!Number.isInteger(data.amount) || data.amount < 0) throw new InvalidOrderContents('amount must be a non-negative integer in minor units', 'amount');
+  if (!Number.isInteger(data.amountMinor) || data.amountMinor < 0) throw new InvalidOrderContents('amountMinor must be a non-negative integer in minor units', 'amountMinor');
   return [{
     type: 'ExternalOrderReceived',
     data: {
       orderId: data.orderId, companyId: data.companyId, source: data.source, externalId: data.externalId,
       payloadFingerprint: data.payloadFingerprint, piiRef: data.piiRef, receivedAt: metadata.now, requestedTime: data.requestedTime,
-      items: data.items, amount: data.amount, currency: data.currency, serviceType: data.serviceType,
+      items: data.items, amountMinor: data.amountMinor, currency: data.currency, serviceType: data.serviceType,
     },
   }];
 }
@@ -80,7 +80,7 @@ function confirmContents(command: ConfirmOrderContents, state: ExternalOrderStat
   return [{
     type: 'OrderContentsConfirmed',
     data: {
-      orderId, items, amount: itemsTotal(items), changed: !sameItems(order.receivedItems, items),
+      orderId, items, amountMinor: itemsTotal(items), changed: !sameItems(order.receivedItems, items),
       confirmedBy: actor(command), confirmedAt: command.metadata.now,
     },
   }];

@@ -4,8 +4,9 @@ import type { Event } from '@orders/decider-kit';
 export interface OrderItem {
   readonly sku?: string;
   readonly name: string;
-  readonly qty: number;
-  readonly price: number;
+  /** Positive; fractional for goods sold by weight. */
+  readonly quantity: number;
+  readonly priceMinor: number;
 }
 
 /** Where an order came from: the restaurant's own site, an aggregator or a marketplace. */
@@ -34,10 +35,10 @@ export type ExternalOrderReceived = Event<'ExternalOrderReceived', {
   payloadFingerprint: string;
   piiRef: string;
   receivedAt: string;
-  /** «Принят на время»: when the guest wants the order. */
-  requestedTime: string;
+  /** «Принят на время»: when the guest wants the order; null for as soon as possible. */
+  requestedTime: string | null;
   items: readonly OrderItem[];
-  amount: number;
+  amountMinor: number;
   currency: string;
   serviceType: ServiceType;
 }>;
@@ -48,7 +49,7 @@ export type ExternalOrderRejected = Event<'ExternalOrderRejected', { orderId: st
 export type OrderContentsConfirmed = Event<'OrderContentsConfirmed', {
   orderId: string;
   items: readonly OrderItem[];
-  amount: number;
+  amountMinor: number;
   /** True when the confirmed items differ from those received (the guest changed the order on the phone). */
   changed: boolean;
   confirmedBy: string;

@@ -6,13 +6,13 @@ import type { ExternalOrderEvent } from './external-order.events';
 
 const meta: CommandMetadata = { now: '2026-01-13T18:00:00.000Z', actor: 'operator-1' };
 const target = { companyId: 'company-a', orderId: 'order-1' };
-const item = fc.record({ name: fc.constantFrom('Pie', 'Bread', 'Tea'), qty: fc.integer({ min: 1, max: 5 }), price: fc.integer({ min: 0, max: 50_000 }) });
+const item = fc.record({ name: fc.constantFrom('Pie', 'Bread', 'Tea'), quantity: fc.integer({ min: 1, max: 5 }), priceMinor: fc.integer({ min: 0, max: 50_000 }) });
 
 const commandArb: fc.Arbitrary<ExternalOrderCommand> = fc.oneof(
   fc.constant<ExternalOrderCommand>({
     type: 'SubmitExternalOrder', metadata: meta,
     data: { ...target, source: 'site', externalId: 'A1', payloadFingerprint: 'fp', piiRef: 'order-1', requestedTime: meta.now,
-      items: [{ name: 'Pie', qty: 1, price: 100 }], amount: 100, currency: 'RUB', serviceType: 'courier', licence: { validUntil: null } },
+      items: [{ name: 'Pie', quantity: 1, priceMinor: 100 }], amountMinor: 100, currency: 'RUB', serviceType: 'courier', licence: { validUntil: null } },
   }),
   fc.constant<ExternalOrderCommand>({ type: 'AcceptExternalOrder', data: target, metadata: meta }),
   fc.constant<ExternalOrderCommand>({ type: 'RejectExternalOrder', data: { ...target, reasonCode: 'OUT_OF_STOCK' }, metadata: meta }),

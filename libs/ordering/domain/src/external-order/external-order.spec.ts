@@ -9,12 +9,12 @@ const later = '2026-01-13T18:05:00.000Z';
 const meta: CommandMetadata = { now, actor: 'operator-1' };
 const orderId = '0190f5d2-0000-7000-8000-000000000001';
 const companyId = 'company-a';
-const pie: OrderItem = { sku: 'PIE', name: 'Pie', qty: 2, price: 17400 };
-const bread: OrderItem = { name: 'Bread', qty: 1, price: 3800 };
+const pie: OrderItem = { sku: 'PIE', name: 'Pie', quantity: 2, priceMinor: 17400 };
+const bread: OrderItem = { name: 'Bread', quantity: 1, priceMinor: 3800 };
 
 const submitData: SubmitExternalOrder['data'] = {
   companyId, orderId, source: 'site', externalId: 'A1', payloadFingerprint: 'fp-1', piiRef: orderId,
-  requestedTime: '2026-01-13T12:30:00+03:00', items: [pie, bread], amount: 38600, currency: 'RUB', serviceType: 'courier',
+  requestedTime: '2026-01-13T12:30:00+03:00', items: [pie, bread], amountMinor: 38600, currency: 'RUB', serviceType: 'courier',
   licence: { validUntil: null },
 };
 const submit = (data: Partial<SubmitExternalOrder['data']> = {}): ExternalOrderCommand =>
@@ -37,7 +37,7 @@ const acceptedEvents: ExternalOrderEvent[] = [
 ];
 const confirmed = (items: OrderItem[], changed: boolean): ExternalOrderEvent => ({
   type: 'OrderContentsConfirmed',
-  data: { orderId, items, amount: items.reduce((s, i) => s + i.qty * i.price, 0), changed, confirmedBy: 'operator-1', confirmedAt: later },
+  data: { orderId, items, amountMinor: items.reduce((s, i) => s + i.quantity * i.priceMinor, 0), changed, confirmedBy: 'operator-1', confirmedAt: later },
 });
 const rejectedEvent: ExternalOrderEvent = { type: 'ExternalOrderRejected', data: { orderId, reasonCode: 'GUEST_REFUSED', rejectedBy: 'operator-1', rejectedAt: now } };
 const dispatchedEvent: ExternalOrderEvent = { type: 'ExternalOrderDispatched', data: { orderId, dispatchedBy: 'operator-1', dispatchedAt: now } };
@@ -76,11 +76,11 @@ describe('ExternalOrder: submit', () => {
     spec.given([]).when(submit({ licence: { validUntil: '2026-11-17T00:00:00Z' } })).then([receivedEvent]);
   });
 
-  it('refuses an order without items or with impossible quantities, prices or amount', () => {
+  it('refuses an order without items or with impossible quantities, prices or amountMinor', () => {
     spec.given([]).when(submit({ items: [] })).thenThrows('INVALID_ORDER_CONTENTS', { field: 'items' });
-    spec.given([]).when(submit({ items: [{ ...pie, qty: 0 }] })).thenThrows('INVALID_ORDER_CONTENTS', { field: 'items.0.qty' });
-    spec.given([]).when(submit({ items: [bread, { ...pie, price: 1.5 }] })).thenThrows('INVALID_ORDER_CONTENTS', { field: 'items.1.price' });
-    spec.given([]).when(submit({ amount: -1 })).thenThrows('INVALID_ORDER_CONTENTS', { field: 'amount' });
+    spec.given([]).when(submit({ items: [{ ...pie, quantity: 0 }] })).thenThrows('INVALID_ORDER_CONTENTS', { field: 'items.0.quantity' });
+    spec.given([]).when(submit({ items: [bread, { ...pie, priceMinor: 1.5 }] })).thenThrows('INVALID_ORDER_CONTENTS', { field: 'items.1.priceMinor' });
+    spec.given([]).when(submit({ amountMinor: -1 })).thenThrows('INVALID_ORDER_CONTENTS', { field: 'amountMinor' });
   });
 });
 
@@ -122,12 +122,17 @@ describe('ExternalOrder: confirm contents', () => {
   it('confirms the received items unchanged', () => spec.given(created).when(confirm([bread, pie])).then([confirmed([bread, pie], false)]));
 
   it('records that the items differ from those received', () =>
-    spec.given(created).when(confirm([{ ...pie, qty: 3 }])).then([confirmed([{ ...pie, qty: 3 }], true)]));
+    spec.given(created).when(confirm([{ ...pie, quantity: 3 }])).then([confirmed([{ ...pie, quantity: 3 }], true)]));
 
   it('lets the operator edit the contents later, and a repeat of the same contents is a no-op', () => {
     spec.given(accepted).when(confirm([pie])).then([confirmed([pie], true)]);
     spec.given([...accepted, confirmed([pie], true)]).when(confirm([pie])).thenNothing();
     spec.given([...accepted, confirmed([pie], true)]).when(confirm([pie, bread])).then([confirmed([pie, bread], false)]);
+  });
+
+  it('totals goods sold by weight in whole minor units', () => {
+    const cheese: OrderItem = { name: 'Cheese', quantity: 0.35, priceMinor: 99_905 };
+    spec.given(created).when(confirm([cheese])).then([{ ...confirmed([cheese], true), data: { ...confirmed([cheese], true).data, amountMinor: 34_967 } } as ExternalOrderEvent]);
   });
 
   it('refuses confirmation before acceptance and after dispatch with INVALID_STATE_TRANSITION', () => {
