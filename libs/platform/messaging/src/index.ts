@@ -1,1 +1,16 @@
-export {};
+export type { KafkaLogLevel, KafkaOptions, MessagingLogger } from './kafka';
+export { HEADER, DLQ_HEADER } from './headers';
+export { dlqTopicOf, provisionDeadLetterTopics, provisionTopics, TopicMismatchError } from './topics';
+export type { ProvisionResult, TopicSpec } from './topics';
+export { createRelay, Relay, relayHeaders } from './relay';
+export type { OutboundMessage, RelayMapper, RelayOptions } from './relay';
+export { Consumer, createConsumer } from './consumer';
+export type { ConsumerOptions } from './consumer';
+export type { Classification, Decoded, Decoder, HandlerContext, InboundMessage, MessageHandler, RawMessage } from './types';
+export { jsonDecoder } from './decoder';
+export { NonRetryableError, isRetryableByDefault } from './errors';
+export type { DeadLetterClassification } from './dead-letter';
+export { DeadLetters } from './dead-letters';
+export type { DeadLetter, DeadLetterRange, RedriveResult } from './dead-letters';
+export type { RetryPolicy } from './backoff';
+export { DEFAULT_INBOX_SCHEMA, messagingMigrations, runMessagingMigrations } from './inbox/migrations';

@@ -1,0 +1,139 @@
+import type { Pool } from 'pg';
+import { Partitioners, type Batch, type Consumer as KafkaConsumer, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
+import { DEFAULT_RETRY, type RetryPolicy } from './backoff';
+import { deadLetterOf, type Failure } from './dead-letter';
+import { jsonDecoder } from './decoder';
+import { isRetryableByDefault } from './errors';
+import { readHeaders } from './headers';
+import { Inbox } from './inbox/inbox';
+import { DEFAULT_INBOX_SCHEMA, runMessagingMigrations } from './inbox/migrations';
+import { createKafka, loggerOf, type KafkaOptions, type MessagingLogger } from './kafka';
+import { MessageProcessor } from './message-processor';
+import { consumerLag } from './metrics';
+import { dlqTopicOf, provisionDeadLetterTopics } from './topics';
+import type { Decoder, InboundMessage, MessageHandler, RawMessage } from './types';
+
+export interface ConsumerOptions {
+  kafka: KafkaOptions;
+  groupId: string;
+  topics: string[];
+  /** The service's database: inbox rows and the handler's effects commit together. */
+  pool: Pool;
+  /** Default 'messaging'; migrated on start. */
+  inboxSchema?: string;
+  handle: MessageHandler;
+  /** Default: JSON value, type from the `event-type` header. */
+  decode?: Decoder;
+  /** Types handled here; others are skipped (default: all that decode). */
+  accepts?: (type: string) => boolean;
+  retry?: Partial<RetryPolicy>;
+  isRetryable?: (error: unknown) => boolean;
+  /** Partitions processed at once, each in order (default 3). */
+  partitionsConsumedConcurrently?: number;
+  /** Where a new group starts (default true: the beginning). */
+  fromBeginning?: boolean;
+  sessionTimeoutMs?: number;
+  /** Create `<topic>.dlq` with the origin's partition count on start (default true). */
+  provisionDeadLetterTopics?: boolean;
+  /** Run the inbox migrations on start (default true). */
+  runMigrations?: boolean;
+  /** After the inbox transaction committed, before the offset is resolved (tracing, tests). */
+  onHandled?: (message: InboundMessage) => void | Promise<void>;
+}
+
+/**
+ * A consumer group member with exactly-once effects: each message's handler runs in a PostgreSQL transaction that
+ * also records it in the inbox; offsets are resolved only after that commit and committed after each batch.
+ */
+export class Consumer {
+  readonly groupId: string;
+  private readonly kafka: Kafka;
+  private readonly logger: MessagingLogger;
+  private consumer: KafkaConsumer | undefined;
+  private producer: Producer | undefined;
+  private abort = new AbortController();
+  private processor: MessageProcessor | undefined;
+
+  constructor(private readonly options: ConsumerOptions) {
+    if (options.topics.length === 0) throw new Error('consumer: at least one topic');
+    this.groupId = options.groupId;
+    this.kafka = createKafka(options.kafka, `consumer-${options.groupId}`);
+    this.logger = loggerOf(options.kafka);
+  }
+
+  async start(): Promise<void> {
+    if (this.consumer) return;
+    const { options } = this;
+    const schema = options.inboxSchema ?? DEFAULT_INBOX_SCHEMA;
+    if (options.runMigrations ?? true) await runMessagingMigrations(options.pool.options, schema);
+    if (options.provisionDeadLetterTopics ?? true) await provisionDeadLetterTopics(options.kafka, options.topics);
+    this.abort = new AbortController();
+    this.producer = this.kafka.producer({
+      idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await this.producer.connect();
+    this.processor = new MessageProcessor({
+      groupId: this.groupId, pool: options.pool, inbox: new Inbox(schema), handle: options.handle,
+      decode: options.decode ?? jsonDecoder, accepts: options.accepts,
+      retry: { ...DEFAULT_RETRY, ...options.retry }, isRetryable: options.isRetryable ?? isRetryableByDefault,
+      deadLetter: (raw, id, failure) => this.sendDeadLetter(raw, id, failure), onHandled: options.onHandled, logger: this.logger,
+    });
+    const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
+    const consumer = this.kafka.consumer({
+      groupId: this.groupId, sessionTimeout, heartbeatInterval: Math.max(100, Math.floor(sessionTimeout / 5)),
+      rebalanceTimeout: Math.max(sessionTimeout, 10_000), allowAutoTopicCreation: false, maxWaitTimeInMs: 500,
+    });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: true, // commits the offsets resolved below, after each batch (and on rebalance and stop)
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  /** Stops fetching, lets in-flight messages finish (a retry wait is cut short: that message stays uncommitted). */
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    if (!consumer) return;
+    this.consumer = undefined;
+    this.abort.abort();
+    await consumer.disconnect(); // waits for the running batches, commits resolved offsets, leaves the group
+    await this.producer?.disconnect();
+    this.producer = undefined;
+  }
+
+  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const signal = this.abort.signal;
+    for (const message of batch.messages) {
+      if (signal.aborted || !isRunning() || isStale()) break;
+      const raw: RawMessage = {
+        topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? null,
+        value: message.value, headers: readHeaders(message.headers), timestamp: message.timestamp,
+      };
+      const outcome = await this.processor!.process(raw, signal);
+      if (outcome === 'abandoned') break;
+      resolveOffset(message.offset);
+      this.recordLag(batch, message.offset);
+      await heartbeat();
+    }
+  }
+
+  private recordLag(batch: Batch, offset: string): void {
+    const lag = Number(BigInt(batch.highWatermark) - BigInt(offset) - 1n);
+    consumerLag.set({ group: this.groupId, topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
+  }
+
+  private async sendDeadLetter(raw: RawMessage, messageId: string, failure: Failure): Promise<void> {
+    if (!this.producer) throw new Error('consumer stopped');
+    await this.producer.send({
+      topic: dlqTopicOf(raw.topic), acks: -1, messages: [deadLetterOf(raw, this.groupId, messageId, failure, new Date())],
+    });
+  }
+}
+
+export function createConsumer(options: ConsumerOptions): Consumer {
+  return new Consumer(options);
+}

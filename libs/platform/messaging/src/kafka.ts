@@ -1,0 +1,66 @@
+import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+
+// The only place that builds a kafkajs client: every component takes these plain options instead.
+
+export interface MessagingLogger {
+  info?(message: string, details?: Record<string, unknown>): void;
+  warn(message: string, details?: Record<string, unknown>): void;
+  error(message: string, details?: Record<string, unknown>): void;
+}
+
+export type KafkaLogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
+
+export interface KafkaOptions {
+  /** '127.0.0.1:19092', 'a:9092,b:9092' or a list. */
+  brokers: string | readonly string[];
+  clientId?: string;
+  /** kafkajs's own log level (default 'error'). */
+  logLevel?: KafkaLogLevel;
+  /** Where the library and kafkajs log (default console). */
+  logger?: MessagingLogger;
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+const levels: Record<KafkaLogLevel, logLevel> = {
+  nothing: logLevel.NOTHING, error: logLevel.ERROR, warn: logLevel.WARN, info: logLevel.INFO, debug: logLevel.DEBUG,
+};
+
+export const consoleLogger: MessagingLogger = {
+  info: (message, details) => console.info(message, details ?? ''),
+  warn: (message, details) => console.warn(message, details ?? ''),
+  error: (message, details) => console.error(message, details ?? ''),
+};
+
+export function brokerList(brokers: KafkaOptions['brokers']): string[] {
+  const list = typeof brokers === 'string' ? brokers.split(',') : [...brokers];
+  const cleaned = list.map((b) => b.trim()).filter(Boolean);
+  if (cleaned.length === 0) throw new Error('messaging: kafka.brokers is empty');
+  return cleaned;
+}
+
+export function loggerOf(options: KafkaOptions): MessagingLogger {
+  return options.logger ?? consoleLogger;
+}
+
+function routeLogs(logger: MessagingLogger): logCreator {
+  return () => ({ namespace, level, log }: LogEntry) => {
+    const { message, ...details } = log;
+    const text = `[kafkajs${namespace ? ` ${namespace}` : ''}] ${message}`;
+    if (level === logLevel.ERROR) logger.error(text, details);
+    else if (level === logLevel.WARN) logger.warn(text, details);
+    else logger.info?.(text, details);
+  };
+}
+
+export function createKafka(options: KafkaOptions, role: string): Kafka {
+  return new Kafka({
+    clientId: `${options.clientId ?? 'orders'}-${role}`,
+    brokers: brokerList(options.brokers),
+    connectionTimeout: options.connectionTimeoutMs ?? 3000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    logLevel: levels[options.logLevel ?? 'error'],
+    logCreator: routeLogs(loggerOf(options)),
+    retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 5 },
+  });
+}

@@ -1,0 +1,182 @@
+import type { EventStore, RecordedEvent, Subscription, SubscriptionOptions } from '@orders/event-store';
+import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import { HEADER } from './headers';
+import { createKafka, loggerOf, type KafkaOptions } from './kafka';
+import { registerRelayLagProbe, relayPublished } from './metrics';
+import { provisionTopics, type TopicSpec } from './topics';
+
+/** What an app's mapper makes of one recorded event (stored events are never published raw). */
+export interface OutboundMessage {
+  topic: string;
+  /** The order id: one order's messages stay in one partition, in log order. */
+  key: string;
+  /** JSON-serialised; a Buffer or string is sent as is. */
+  value: unknown;
+  /** Default: the recorded event's type. */
+  eventType?: string;
+  /** Default: the recorded event's schema version. */
+  schemaVersion?: number;
+  /** Extra headers; the standard ones win over these. */
+  headers?: Record<string, string>;
+}
+
+export type RelayMapper = (event: RecordedEvent) => OutboundMessage | null | undefined;
+
+export interface RelayOptions {
+  store: EventStore;
+  kafka: KafkaOptions;
+  /** The event-store subscription name (its checkpoint and lease). */
+  name: string;
+  map: RelayMapper;
+  /** Provisioned before the first publish. */
+  topics?: TopicSpec[];
+  /** Passed to `store.subscribe`; the relay's defaults: batchSize 500, retry 200 ms .. 2 s. */
+  subscription?: SubscriptionOptions;
+  producer?: { lingerMs?: number; compression?: 'none' | 'gzip'; ackTimeoutMs?: number };
+  onError?: (error: unknown, attempt: number) => void;
+}
+
+/** The standard headers of a relayed message (architecture.md: Kafka topics). */
+export function relayHeaders(event: RecordedEvent, message: OutboundMessage): Record<string, string> {
+  const headers: Record<string, string> = {
+    ...message.headers,
+    [HEADER.eventId]: event.eventId,
+    [HEADER.eventType]: message.eventType ?? event.type,
+    [HEADER.schemaVersion]: String(message.schemaVersion ?? event.schemaVersion),
+    [HEADER.correlationId]: stringOr(event.metadata.correlationId, event.eventId),
+    [HEADER.causationId]: stringOr(event.metadata.causationId, event.eventId),
+    [HEADER.occurredAt]: new Date(event.occurredAt).toISOString(),
+    [HEADER.contentType]: 'application/json',
+  };
+  if (typeof event.metadata.traceparent === 'string') headers[HEADER.traceparent] = event.metadata.traceparent;
+  else delete headers[HEADER.traceparent];
+  return headers;
+}
+
+function stringOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' && value.length > 0 ? value : fallback;
+}
+
+export function encodeValue(value: unknown): Buffer | string {
+  return Buffer.isBuffer(value) || typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Groups by topic, keeping log order inside each topic (hence inside each key). */
+export function toTopicMessages(events: readonly RecordedEvent[], map: RelayMapper): TopicMessages[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const event of events) {
+    const outbound = map(event);
+    if (!outbound) continue;
+    const message: Message = { key: outbound.key, value: encodeValue(outbound.value), headers: relayHeaders(event, outbound) };
+    const list = byTopic.get(outbound.topic);
+    if (list) list.push(message);
+    else byTopic.set(outbound.topic, [message]);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+/**
+ * Publishes the event log to Kafka. Each subscription batch is sent (idempotent producer, acks=all) inside the
+ * subscription's transaction, so the checkpoint commits only after the broker acknowledged; a failure rolls the
+ * batch back to be sent again. After a failed send the producer is replaced: a fresh producer id restarts the
+ * sequence numbers, so a resend of a batch that partly landed is accepted (as duplicates, in order).
+ */
+export class Relay {
+  readonly name: string;
+  private readonly kafka;
+  private producer: Producer | undefined;
+  private connecting: Promise<Producer> | undefined;
+  private subscription: Subscription | undefined;
+  private unregisterLag: (() => void) | undefined;
+
+  constructor(private readonly options: RelayOptions) {
+    this.name = options.name;
+    this.kafka = createKafka(options.kafka, `relay-${options.name}`);
+  }
+
+  async start(): Promise<void> {
+    if (this.subscription) return;
+    if (this.options.topics?.length) await provisionTopics(this.options.kafka, this.options.topics);
+    const logger = loggerOf(this.options.kafka);
+    const { retry, ...subscription } = this.options.subscription ?? {};
+    this.subscription = this.options.store.subscribe(this.name, (events) => this.publish(events), {
+      batchSize: 500,
+      retry: { initialDelayMs: 200, maxDelayMs: 2000, ...retry },
+      onError: (error, context) => {
+        if (this.options.onError) this.options.onError(error, context.attempt);
+        else logger.warn(`relay ${this.name}: publishing failed (attempt ${context.attempt}); retrying`, { error: describe(error) });
+      },
+      ...subscription,
+    });
+    this.unregisterLag = registerRelayLagProbe(this.name, () => this.lagSeconds());
+    await this.subscription.start();
+  }
+
+  async stop(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    this.unregisterLag?.();
+    await subscription?.stop();
+    await this.discardProducer();
+  }
+
+  /** Age in seconds of the oldest event this relay has not published yet (0 when caught up). */
+  async lagSeconds(): Promise<number> {
+    const status = await this.options.store.subscriptionStatus(this.name);
+    if (!status) return 0;
+    const { streamTypes, eventTypes } = this.options.subscription ?? {};
+    const page = await this.options.store.readAll({ after: status.checkpoint, limit: 1, streamTypes, eventTypes });
+    const oldest = page.events[0];
+    return oldest ? Math.max(0, (Date.now() - new Date(oldest.recordedAt).getTime()) / 1000) : 0;
+  }
+
+  private async publish(events: readonly RecordedEvent[]): Promise<void> {
+    const topicMessages = toTopicMessages(events, this.options.map);
+    if (topicMessages.length === 0) return;
+    const producer = await this.connectedProducer();
+    const { compression = 'none', ackTimeoutMs = 10_000 } = this.options.producer ?? {};
+    try {
+      await producer.sendBatch({
+        acks: -1, timeout: ackTimeoutMs, topicMessages,
+        compression: compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+      });
+    } catch (error) {
+      await this.discardProducer();
+      throw error;
+    }
+    for (const { topic, messages } of topicMessages) relayPublished.inc({ relay: this.name, topic }, messages.length);
+  }
+
+  private connectedProducer(): Promise<Producer> {
+    if (this.producer) return Promise.resolve(this.producer);
+    this.connecting ??= (async () => {
+      const producer = this.kafka.producer({
+        idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 5 },
+      });
+      try {
+        await producer.connect();
+        this.producer = producer;
+        return producer;
+      } finally {
+        this.connecting = undefined;
+      }
+    })();
+    return this.connecting;
+  }
+
+  private async discardProducer(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.disconnect().catch(() => undefined);
+  }
+}
+
+export function createRelay(options: RelayOptions): Relay {
+  return new Relay(options);
+}
+
+export function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
