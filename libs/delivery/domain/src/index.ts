@@ -1,2 +1,15 @@
-// Deciders of this context arrive with their issue; the package exists so the layering rules apply from day one.
-export {};
+export * from './errors';
+export * from './validation';
+export * from './time-zone';
+export * from './time-interval';
+export * from './radius';
+export * from './visit-machine';
+export * from './delivery.events';
+export * from './delivery.commands';
+export * from './delivery.state';
+export * from './status-rules';
+export * from './iiko-close-rules';
+export * from './positions';
+export * from './create-and-update';
+export * from './delivery.decider';
+export * from './history';

@@ -1,0 +1,76 @@
+import type { Event } from '@orders/decider-kit';
+import type { DeliveryStatus, EtaType, Initiator, PaymentStatus, PaymentType, ServiceType } from './validation';
+
+// Stored events of the Delivery stream: a format, so fields are only ever added (upcast if that changes).
+// No personal data: name, phone, address and comments live in the sealed record that `pii_ref` names.
+
+/** The order model without personal data, as stored and as the decisions need it. */
+export interface DeliveryFacts {
+  readonly number: string;
+  readonly customer_number: string | null;
+  readonly description: string | null;
+  readonly lat: number;
+  readonly lon: number;
+  readonly refined_lat: number | null;
+  readonly refined_lon: number | null;
+  readonly time_interval: string;
+  readonly time_interval_secs: readonly [number, number];
+  readonly time_window: { readonly start: string; readonly end: string };
+  readonly time_zone: string;
+  readonly route_id: string | null;
+  readonly depot_id: string | null;
+  readonly amount: number | null;
+  readonly payment_type: PaymentType | null;
+  readonly payment_status: PaymentStatus | null;
+  readonly service_type: ServiceType;
+  readonly service_duration_s: number;
+  readonly shared_service_duration_s: number;
+  readonly mark_delivered_radius: number | null;
+  readonly eta_type: EtaType | null;
+  readonly volume: number | null;
+  readonly weight: number | null;
+  readonly shared_with_company_ids: readonly (string | number)[];
+}
+
+export interface Position { readonly lat: number; readonly lon: number; readonly time: string }
+
+export type DeliveryCreated = Event<'DeliveryCreated', DeliveryFacts & {
+  readonly delivery_id: string; readonly company_id: string; readonly pii_ref: string; readonly status: DeliveryStatus;
+  readonly initiator: Initiator; readonly at: string;
+}>;
+/** A PATCH of plain fields; `changes` holds only what changed. */
+export type DeliveryUpdated = Event<'DeliveryUpdated', { readonly changes: Partial<DeliveryFacts>; readonly at: string }>;
+/** Name, phone, address or comments were resealed; the event names the fields, never the values. */
+export type PersonalDataChanged = Event<'PersonalDataChanged', { readonly pii_ref: string; readonly fields: readonly string[]; readonly at: string }>;
+export type DeliveryIntervalChanged = Event<'DeliveryIntervalChanged', {
+  readonly old_interval: string; readonly new_interval: string; readonly time_interval_secs: readonly [number, number];
+  readonly time_window: { readonly start: string; readonly end: string }; readonly at: string;
+}>;
+export type DeliveryStatusChanged = Event<'DeliveryStatusChanged', {
+  readonly from: DeliveryStatus; readonly to: DeliveryStatus; readonly initiator: Initiator; readonly comment?: string;
+  readonly point?: { readonly lat: number; readonly lon: number }; readonly at: string;
+}>;
+/** iiko ChangeDeliveryActualDeliverTime: null clears it (undo). */
+export type DeliveryActualTimeSet = Event<'DeliveryActualTimeSet', { readonly actual_delivered_at: string | null; readonly at: string }>;
+/** iiko SetDeliveryUndelivered: finished goes back to `restored_status`. */
+export type DeliveryUndone = Event<'DeliveryUndone', { readonly restored_status: DeliveryStatus; readonly initiator: Initiator; readonly at: string }>;
+export type DeliveryPaid = Event<'DeliveryPaid', { readonly payment_type: PaymentType; readonly amount: number | null; readonly paid_at: string }>;
+export type DeliveryClosed = Event<'DeliveryClosed', { readonly close_time: string; readonly at: string }>;
+export type DeliveryReopened = Event<'DeliveryReopened', { readonly previous_close_time: string; readonly at: string }>;
+export type CourierArrived = Event<'CourierArrived', { readonly courier_id: string; readonly position: Position; readonly used_mark_delivered_radius: number }>;
+export type DeliveryVisited = Event<'DeliveryVisited', {
+  readonly courier_id: string; readonly position: Position; readonly used_mark_delivered_radius: number; readonly dwell_s: number; readonly required_dwell_s: number;
+}>;
+export type CourierDeparted = Event<'CourierDeparted', { readonly courier_id: string; readonly position: Position; readonly used_mark_delivered_radius: number; readonly dwell_s: number }>;
+/** Policy P2: the marketplace cancelled an order whose delivery had already ended; someone must look at it. */
+export type DeliveryCancellationConflict = Event<'DeliveryCancellationConflict', { readonly cause: string; readonly status: DeliveryStatus; readonly at: string }>;
+export type DeliveryDeleted = Event<'DeliveryDeleted', { readonly deleted_by: string; readonly final_status: DeliveryStatus; readonly at: string }>;
+export type PersonalDataErased = Event<'PersonalDataErased', { readonly pii_ref: string; readonly fields: readonly string[]; readonly at: string; readonly key_destroyed: true }>;
+
+export type DeliveryEvent =
+  | DeliveryCreated | DeliveryUpdated | PersonalDataChanged | DeliveryIntervalChanged | DeliveryStatusChanged | DeliveryActualTimeSet
+  | DeliveryUndone | DeliveryPaid | DeliveryClosed | DeliveryReopened | CourierArrived | DeliveryVisited | CourierDeparted
+  | DeliveryCancellationConflict | DeliveryDeleted | PersonalDataErased;
+
+export const PERSONAL_DATA_FIELDS = ['customer_name', 'phone', 'address', 'comments'] as const;
+export type PersonalDataField = (typeof PERSONAL_DATA_FIELDS)[number];

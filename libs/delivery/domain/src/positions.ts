@@ -1,0 +1,69 @@
+import type { EvaluatePositions, VisitSettings } from './delivery.commands';
+import type { DeliveryEvent } from './delivery.events';
+import type { ActiveDelivery } from './delivery.state';
+import { requiredDwellSeconds, resolveRadius } from './radius';
+import { changeStatus } from './status-rules';
+import { OUTSIDE, TrackPoint, VisitParams, VisitTransition, VisitState, stepVisit } from './visit-machine';
+import { DeliveryStatus, isTerminal } from './validation';
+
+// Auto-finish applies to new and confirmed only; a postponed delivery waits for a person (INV-D7, [Q] in §2.5).
+const AUTO_FINISHABLE: readonly DeliveryStatus[] = ['new', 'confirmed'];
+
+const isoOf = (epochSeconds: number): string => new Date(epochSeconds * 1000).toISOString();
+
+/** The visit machine's parameters for one delivery, with the radius chosen by precedence (R-YC-2). */
+export function visitParams(state: ActiveDelivery, settings: VisitSettings, status: DeliveryStatus = state.status): VisitParams {
+  const { facts } = state;
+  return {
+    target: { lat: facts.lat, lon: facts.lon },
+    radiusM: resolveRadius(facts.mark_delivered_radius, settings.depot_mark_delivered_radius, settings.company_mark_delivered_radius),
+    requiredDwellS: requiredDwellSeconds(settings.mark_delivered_service_time_coefficient, facts.service_duration_s, facts.shared_service_duration_s),
+    dwellNotBeforeS: facts.eta_type === 'delivery_time' ? Math.floor(Date.parse(facts.time_window.start) / 1000) : undefined,
+    terminal: isTerminal(status),
+  };
+}
+
+function transitionEvents(transition: VisitTransition, courierId: string, params: VisitParams): DeliveryEvent[] {
+  const position = { lat: transition.point.lat, lon: transition.point.lon, time: isoOf(transition.point.timestamp) };
+  const radius = params.radiusM;
+  switch (transition.kind) {
+    case 'arrived':
+      return [{ type: 'CourierArrived', data: { courier_id: courierId, position, used_mark_delivered_radius: radius } }];
+    case 'departed':
+      return [{ type: 'CourierDeparted', data: { courier_id: courierId, position, used_mark_delivered_radius: radius, dwell_s: transition.dwellS } }];
+    case 'visited':
+      return [{
+        type: 'DeliveryVisited',
+        data: { courier_id: courierId, position, used_mark_delivered_radius: radius, dwell_s: transition.dwellS, required_dwell_s: params.requiredDwellS },
+      }];
+  }
+}
+
+/**
+ * Runs the courier's points through the visit machine in time order. A visit finishes the delivery automatically
+ * (initiator yandex) only where the company enables it and the status allows it; late, duplicate or post-terminal
+ * points never change the status.
+ */
+export function evaluatePositions(command: EvaluatePositions, state: ActiveDelivery): DeliveryEvent[] {
+  const { courier_id: courierId, settings } = command.data;
+  const points: TrackPoint[] = [...command.data.positions].sort((a, b) => a.timestamp - b.timestamp);
+  let visit: VisitState = state.visits[courierId] ?? OUTSIDE;
+  let status = state.status;
+  const events: DeliveryEvent[] = [];
+  for (const point of points) {
+    const params = visitParams(state, settings, status);
+    const step = stepVisit(visit, point, params);
+    visit = step.state;
+    for (const transition of step.transitions) {
+      events.push(...transitionEvents(transition, courierId, params));
+      if (transition.kind === 'visited' && settings.mark_delivered_enabled && AUTO_FINISHABLE.includes(status)) {
+        const at = isoOf(point.timestamp);
+        events.push(...changeStatus({ ...state, status }, {
+          to: 'finished', initiator: 'yandex', at, partiallyFinishedAllowed: false, point: { lat: point.lat, lon: point.lon }, actualDeliveredAt: at,
+        }));
+        status = 'finished';
+      }
+    }
+  }
+  return events;
+}
