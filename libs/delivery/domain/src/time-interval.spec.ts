@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { parseTimeInterval } from './time-interval';
+import { IntervalContext, parseTimeInterval } from './time-interval';
 
 const moscow = { timeZone: 'Europe/Moscow', baseDate: '2018-09-06', now: '2018-09-06T05:00:00Z' };
-const parse = (raw: string, context = moscow) => parseTimeInterval(raw, context);
+const parse = (raw: string, context: IntervalContext = moscow) => parseTimeInterval(raw, context);
 const refuses = (raw: string) => expect(() => parse(raw)).toThrow(expect.objectContaining({ code: 'INVALID_TIME_INTERVAL', field: 'time_interval' }));
 
 describe('time_interval parser', () => {
