@@ -37,8 +37,8 @@ export interface ConsumerOptions {
   provisionDeadLetterTopics?: boolean;
   /** Run the inbox migrations on start (default true). */
   runMigrations?: boolean;
-  /** After the inbox transaction committed, before the offset is resolved (tracing, tests). */
-  onHandled?: (message: InboundMessage) => void | Promise<void>;
+  /** After the inbox transaction committed (or found the message known), before its offset is resolved. */
+  onHandled?: (message: InboundMessage, outcome: 'handled' | 'duplicate') => void | Promise<void>;
 }
 
 /**

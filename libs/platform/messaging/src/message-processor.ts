@@ -21,7 +21,7 @@ export interface ProcessorDeps {
   retry: RetryPolicy;
   isRetryable: (error: unknown) => boolean;
   deadLetter: (raw: RawMessage, messageId: string, failure: Failure) => Promise<void>;
-  onHandled?: (message: InboundMessage) => void | Promise<void>;
+  onHandled?: (message: InboundMessage, outcome: 'handled' | 'duplicate') => void | Promise<void>;
   logger: MessagingLogger;
 }
 
@@ -62,7 +62,7 @@ export class MessageProcessor {
         const outcome = await this.attempt(message, attempt).finally(timer);
         if (outcome === 'duplicate') metrics.duplicates.inc(labels);
         else metrics.handled.inc({ ...labels, type: message.type });
-        await this.deps.onHandled?.(message);
+        await this.deps.onHandled?.(message, outcome);
         return outcome;
       } catch (error) {
         failures += 1;

@@ -32,7 +32,8 @@ export interface RelayOptions {
   topics?: TopicSpec[];
   /** Passed to `store.subscribe`; the relay's defaults: batchSize 500, retry 200 ms .. 2 s. */
   subscription?: SubscriptionOptions;
-  producer?: { lingerMs?: number; compression?: 'none' | 'gzip'; ackTimeoutMs?: number };
+  /** One send per subscription batch: the batch size is the Kafka batching. */
+  producer?: { compression?: 'none' | 'gzip'; ackTimeoutMs?: number };
   onError?: (error: unknown, attempt: number) => void;
 }
 

@@ -1,13 +1,22 @@
 import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
 import { Client, Pool } from 'pg';
-import type { KafkaOptions } from '../src';
+import type { KafkaOptions, MessagingLogger } from '../src';
 
 // Shared fixtures of the messaging integration specs: unique names, a consumer-side database, condition waits.
 
 export const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
 
+/** What the library logged during a spec (kept out of the test output; read it when a spec fails). */
+export const logged: string[] = [];
+const quietLogger: MessagingLogger = {
+  info: () => undefined,
+  warn: (message) => { logged.push(message); },
+  error: (message) => { logged.push(message); },
+};
+
 export function kafkaOptions(overrides: Partial<KafkaOptions> = {}): KafkaOptions {
-  return { brokers, clientId: 'msg-it', logLevel: 'nothing', ...overrides };
+  return { brokers, clientId: 'msg-it', logLevel: 'nothing', logger: quietLogger, ...overrides };
 }
 
 export function unique(prefix: string): string {
@@ -22,6 +31,8 @@ function serverUrl(database: string): string {
   url.pathname = `/${database}`;
   return url.toString();
 }
+
+export const consumerDatabaseUrl = (): string => serverUrl(CONSUMER_DATABASE);
 
 async function ensureDatabase(database: string): Promise<void> {
   const admin = new Client({ connectionString: serverUrl('postgres') });
@@ -49,7 +60,7 @@ export interface ConsumerSide {
 export async function consumerSide(prefix: string): Promise<ConsumerSide> {
   await ensureDatabase(CONSUMER_DATABASE);
   const schema = unique(prefix);
-  const pool = new Pool({ connectionString: serverUrl(CONSUMER_DATABASE), max: 8 });
+  const pool = new Pool({ connectionString: consumerDatabaseUrl(), max: 8 });
   await pool.query(`CREATE SCHEMA "${schema}"`);
   // `applied` counts applications of one message: exactly-once means it stays 1
   await pool.query(`CREATE TABLE "${schema}".effects (message_id text PRIMARY KEY, key text, seq int, applied int NOT NULL DEFAULT 1,
@@ -69,6 +80,17 @@ export async function consumerSide(prefix: string): Promise<ConsumerSide> {
 export function applyEffectSql(schema: string): string {
   return `INSERT INTO "${schema}".effects (message_id, key, seq) VALUES ($1, $2, $3)
           ON CONFLICT (message_id) DO UPDATE SET applied = "${schema}".effects.applied + 1`;
+}
+
+/** A plain kafkajs producer standing in for an upstream system. */
+export async function upstream(): Promise<{ send(topic: string, messages: Message[]): Promise<void>; close(): Promise<void> }> {
+  const producer = new Kafka({ clientId: 'msg-it-upstream', brokers: [brokers], logLevel: logLevel.NOTHING })
+    .producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  return {
+    send: async (topic, messages) => { await producer.send({ topic, acks: -1, messages }); },
+    close: () => producer.disconnect(),
+  };
 }
 
 /** Re-checks a condition until it holds (never a fixed sleep standing in for synchronisation). */
