@@ -1,0 +1,47 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_SCHEMA } from '@orders/event-store';
+import { UsageError } from './exit-codes';
+
+/** One service's event store as the operator reaches it. */
+export interface StoreTarget {
+  service: string;
+  connection: string;
+  schema: string;
+}
+
+interface ServiceManifest {
+  name: string;
+  databaseUrlVariable: string;
+  databaseName: string;
+}
+
+const appsDir = join(__dirname, '..', '..');
+
+/** The services that keep an event store, read from their own service.json so names and variables never drift. */
+function manifests(): ServiceManifest[] {
+  return readdirSync(appsDir)
+    .map((dir) => join(appsDir, dir, 'service.json'))
+    .filter((file) => existsSync(file))
+    .map((file) => JSON.parse(readFileSync(file, 'utf8')) as ServiceManifest);
+}
+
+export function serviceNames(): string[] {
+  return manifests().map((m) => m.name).sort();
+}
+
+/**
+ * The stores a command works on: every service's, or the one `--service` names. `--database-url` and `--schema`
+ * point one command at another database (a restored backup, a test schema).
+ */
+export function storeTargets(options: { service?: string; databaseUrl?: string; schema?: string }, env = process.env): StoreTarget[] {
+  const all = manifests();
+  const chosen = options.service && options.service !== 'all' ? all.filter((m) => m.name === options.service) : all;
+  if (chosen.length === 0) throw new UsageError(`unknown service ${JSON.stringify(options.service)}; one of: ${serviceNames().join(', ')}, all`);
+  if (options.databaseUrl && chosen.length > 1) throw new UsageError('--database-url needs --service');
+  return chosen.map((m) => ({
+    service: m.name,
+    connection: options.databaseUrl ?? env[m.databaseUrlVariable] ?? `postgres://postgres@127.0.0.1:5432/${m.databaseName}`,
+    schema: options.schema ?? DEFAULT_SCHEMA,
+  }));
+}
