@@ -1,0 +1,3 @@
+export * from './order-items';
+export * from './external-orders';
+export * from './order-events';

@@ -1,0 +1,161 @@
+import { type AnyMessageDefinition, defineMessage } from '../message-definition';
+import { arrayOf, constant, dateTime, integer, object, oneOfValues, text, type JsonSchema } from '../schema-kit';
+import { TOPIC } from '../topics';
+
+/*
+ * Yandex Market push notifications (`POST /notification`, push-notifications API) as upstream systems relay them
+ * on `marketplace.notifications.v1`, in Market's own camelCase shapes, so a relay can forward Market's body as is
+ * and marketplace-cancellations validates HTTP and Kafka input with the same schemas. Objects stay open: Market
+ * documents that it adds values and fields over time. Optional fields marked "relay enrichment" are not in Market's
+ * notification; a relay that looked the order up may add them.
+ */
+
+const topic = TOPIC.marketplaceNotifications;
+const keyField = 'orderId';
+
+/** Market's notification types this platform handles (PING is answered over HTTP and never relayed). */
+export const MARKET_NOTIFICATION_TYPES = ['ORDER_CREATED', 'ORDER_STATUS_UPDATED', 'ORDER_CANCELLED', 'ORDER_CANCELLATION_REQUEST'] as const;
+export type MarketNotificationType = (typeof MARKET_NOTIFICATION_TYPES)[number];
+
+/** Market's OrderStatusType; other values may appear (Market says so) and are kept as UNKNOWN by the consumer. */
+export const MARKET_ORDER_STATUSES = [
+  'PLACING', 'RESERVED', 'UNPAID', 'PROCESSING', 'DELIVERY', 'PICKUP', 'DELIVERED', 'CANCELLED', 'PENDING',
+  'PARTIALLY_RETURNED', 'RETURNED', 'UNKNOWN',
+] as const;
+export const MARKET_PAYMENT_TYPES = ['PREPAID', 'POSTPAID'] as const;
+export type MarketPaymentType = (typeof MARKET_PAYMENT_TYPES)[number];
+
+export interface MarketNotificationItem {
+  readonly offerId: string;
+  readonly count: number;
+}
+
+const campaignId = (): JsonSchema => integer('Market campaign (shop) id', 1);
+const marketOrderId = (): JsonSchema => integer('Market order id; the Kafka key', 0);
+const marketEnum = (description: string): JsonSchema =>
+  ({ ...text(description, 64), pattern: '^[A-Z][A-Z0-9_]*$' });
+const items = (): JsonSchema => arrayOf(object({
+  required: { offerId: text('Seller SKU (offerId)', 255), count: integer('Quantity', 0) },
+}), 'Order lines');
+const paymentType = (): JsonSchema => oneOfValues('Relay enrichment: PREPAID or POSTPAID (payment on delivery)', MARKET_PAYMENT_TYPES);
+
+const marketFields = (notificationType: MarketNotificationType): Record<string, JsonSchema> => ({
+  notificationType: constant(notificationType, 'Market notification type'),
+  campaignId: campaignId(),
+  orderId: marketOrderId(),
+});
+
+export interface MarketOrderCreatedV1 {
+  readonly notificationType: 'ORDER_CREATED';
+  readonly campaignId: number;
+  readonly orderId: number;
+  readonly createdAt: string;
+  readonly items: readonly MarketNotificationItem[];
+  readonly paymentType?: MarketPaymentType;
+}
+
+export const marketOrderCreatedV1 = defineMessage<MarketOrderCreatedV1>()({
+  name: 'MarketOrderCreated', version: 1, topic, keyField, personalData: 'none',
+  summary: 'Market notification ORDER_CREATED: a new marketplace order.',
+  schema: object({
+    required: { ...marketFields('ORDER_CREATED'), createdAt: dateTime('When Market created the order'), items: items() },
+    optional: { paymentType: paymentType() },
+  }),
+  example: {
+    notificationType: 'ORDER_CREATED', campaignId: 12345, orderId: 987654321, createdAt: '2026-11-23T09:00:00Z',
+    items: [{ offerId: 'sku-1', count: 1 }], paymentType: 'PREPAID',
+  },
+});
+
+export interface MarketOrderStatusUpdatedV1 {
+  readonly notificationType: 'ORDER_STATUS_UPDATED';
+  readonly campaignId: number;
+  readonly orderId: number;
+  readonly status: string;
+  readonly substatus?: string;
+  readonly updatedAt: string;
+  readonly paymentType?: MarketPaymentType;
+}
+
+export const marketOrderStatusUpdatedV1 = defineMessage<MarketOrderStatusUpdatedV1>()({
+  name: 'MarketOrderStatusUpdated', version: 1, topic, keyField, personalData: 'none',
+  summary: 'Market notification ORDER_STATUS_UPDATED; the later updatedAt wins, older ones are ignored.',
+  schema: object({
+    required: {
+      ...marketFields('ORDER_STATUS_UPDATED'),
+      status: marketEnum(`Market order status (${MARKET_ORDER_STATUSES.join(', ')}, or a newer value)`),
+      updatedAt: dateTime('When the status changed'),
+    },
+    optional: { substatus: marketEnum('Market order substatus'), paymentType: paymentType() },
+  }),
+  example: {
+    notificationType: 'ORDER_STATUS_UPDATED', campaignId: 12345, orderId: 987654321, status: 'DELIVERY',
+    substatus: 'DELIVERY_SERVICE_RECEIVED', updatedAt: '2026-11-23T10:00:00Z',
+  },
+});
+
+export interface MarketOrderCancelledV1 {
+  readonly notificationType: 'ORDER_CANCELLED';
+  readonly campaignId: number;
+  readonly orderId: number;
+  readonly cancelledAt: string;
+  readonly items: readonly MarketNotificationItem[];
+  readonly substatus?: string;
+}
+
+export const marketOrderCancelledV1 = defineMessage<MarketOrderCancelledV1>()({
+  name: 'MarketOrderCancelled', version: 1, topic, keyField, personalData: 'none',
+  summary: 'Market notification ORDER_CANCELLED: Market cancelled the order.',
+  schema: object({
+    required: { ...marketFields('ORDER_CANCELLED'), cancelledAt: dateTime('When it was cancelled'), items: items() },
+    optional: { substatus: marketEnum('Relay enrichment: the CANCELLED substatus, e.g. USER_CHANGED_MIND') },
+  }),
+  example: {
+    notificationType: 'ORDER_CANCELLED', campaignId: 12345, orderId: 987654321, cancelledAt: '2026-11-23T11:00:00Z',
+    items: [{ offerId: 'sku-1', count: 1 }],
+  },
+});
+
+export interface MarketOrderCancellationRequestedV1 {
+  readonly notificationType: 'ORDER_CANCELLATION_REQUEST';
+  readonly campaignId: number;
+  readonly orderId: number;
+  readonly requestedAt: string;
+  readonly status?: string;
+  readonly substatus?: string;
+  readonly paymentType?: MarketPaymentType;
+}
+
+export const marketOrderCancellationRequestedV1 = defineMessage<MarketOrderCancellationRequestedV1>()({
+  name: 'MarketOrderCancellationRequested', version: 1, topic, keyField, personalData: 'none',
+  summary: 'Market notification ORDER_CANCELLATION_REQUEST: a buyer asks to cancel (DBS); the shop has 48 hours to decide.',
+  schema: object({
+    required: { ...marketFields('ORDER_CANCELLATION_REQUEST'), requestedAt: dateTime('When the buyer asked') },
+    optional: {
+      status: marketEnum('Relay enrichment: order status at the request (DELIVERY or PICKUP)'),
+      substatus: marketEnum('Relay enrichment: the buyer\'s reason, as a CANCELLED substatus'),
+      paymentType: paymentType(),
+    },
+  }),
+  example: {
+    notificationType: 'ORDER_CANCELLATION_REQUEST', campaignId: 12345, orderId: 987654321,
+    requestedAt: '2026-11-23T10:30:00Z', status: 'DELIVERY', substatus: 'USER_CHANGED_MIND', paymentType: 'PREPAID',
+  },
+});
+
+/** Market's PING (`{notificationType: PING, time}`), for the HTTP endpoint; never relayed to Kafka. */
+export const MARKET_PING_SCHEMA: JsonSchema = object({
+  required: { notificationType: constant('PING', 'Market notification type'), time: dateTime('When Market sent it') },
+});
+
+export const MARKET_NOTIFICATION_MESSAGES = [
+  marketOrderCreatedV1, marketOrderStatusUpdatedV1, marketOrderCancelledV1, marketOrderCancellationRequestedV1,
+] as const;
+
+/** The message definition for each Market `notificationType` (for the HTTP endpoint receiving Market's body). */
+export const MARKET_NOTIFICATION_DEFINITIONS = {
+  ORDER_CREATED: marketOrderCreatedV1,
+  ORDER_STATUS_UPDATED: marketOrderStatusUpdatedV1,
+  ORDER_CANCELLED: marketOrderCancelledV1,
+  ORDER_CANCELLATION_REQUEST: marketOrderCancellationRequestedV1,
+} as const satisfies Record<MarketNotificationType, AnyMessageDefinition>;
