@@ -9,9 +9,8 @@ export interface OrderItem {
   readonly priceMinor: number;
 }
 
-/** Where an order came from: the restaurant's own site, an aggregator or a marketplace. */
-export const ORDER_SOURCES = ['site', 'app', 'aggregator', 'marketplace', 'phone'] as const;
-export type OrderSource = (typeof ORDER_SOURCES)[number];
+/** Where an order came from: the restaurant's own site, an aggregator, a marketplace (a slug such as `site`). */
+export type OrderSource = string;
 
 export const SERVICE_TYPES = ['courier', 'pickup'] as const;
 export type ServiceType = (typeof SERVICE_TYPES)[number];

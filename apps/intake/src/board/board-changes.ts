@@ -1,0 +1,36 @@
+import type { RecordedEvent } from '@orders/event-store';
+import type { ExternalOrderEvent } from '@orders/ordering-domain';
+
+/** What one event does to a board row, as SQL parameters; `undefined` fields are left as they are. */
+export type BoardChange =
+  | { kind: 'insert'; event: RecordedEvent; data: Extract<ExternalOrderEvent, { type: 'ExternalOrderReceived' }>['data'] }
+  | { kind: 'update'; event: RecordedEvent; status?: string; contents?: { items: unknown; amountMinor: number; changed: boolean } };
+
+/** The board's evolve: pure, so it is tested without a database. */
+export function boardChangeOf(event: RecordedEvent): BoardChange {
+  const domain = { type: event.type, data: event.data } as ExternalOrderEvent;
+  switch (domain.type) {
+    case 'ExternalOrderReceived': return { kind: 'insert', event, data: domain.data };
+    case 'PosOrderCreated': return { kind: 'update', event, status: 'CREATED' };
+    case 'ExternalOrderRejected': return { kind: 'update', event, status: 'DELETED' };
+    case 'OrderContentsConfirmed':
+      return { kind: 'update', event, contents: { items: domain.data.items, amountMinor: domain.data.amountMinor, changed: domain.data.changed } };
+    case 'ExternalOrderDispatched': return { kind: 'update', event, status: 'ON_WAY' };
+    case 'ExternalOrderArchived': return { kind: 'update', event, status: 'ARCHIVED' };
+    case 'ExternalOrderCancelled': return { kind: 'update', event, status: 'CANCELLED' };
+    default: return { kind: 'update', event }; // accepted: the POS order event right after carries the status
+  }
+}
+
+/** Tells SSE listeners in every instance that a row changed; sent inside the projection's transaction (NOTIFY is transactional). */
+export interface BoardNotice {
+  readonly companyId: string;
+  readonly orderId: string;
+  readonly externalId: string;
+  readonly status: string;
+  readonly version: number;
+  readonly eventType: string;
+  readonly at: string;
+}
+
+export const BOARD_CHANNEL = 'intake_order_board';

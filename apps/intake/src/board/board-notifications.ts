@@ -1,0 +1,56 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { EventStore } from '@orders/event-store';
+import { Client, type ClientConfig } from 'pg';
+import { Subject, type Observable } from 'rxjs';
+import { BOARD_CHANNEL, type BoardNotice } from './board-changes';
+
+const RECONNECT_DELAY_MS = 1000;
+
+/**
+ * Board changes as they commit, in every instance: one LISTEN connection per process hears the NOTIFYs the
+ * projection (wherever it runs) sends inside its transaction, so a notice never precedes its row.
+ */
+@Injectable()
+export class BoardNotifications implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('BoardNotifications');
+  private readonly notices = new Subject<BoardNotice>();
+  private client?: Client;
+  private closed = false;
+
+  constructor(private readonly store: EventStore) {}
+
+  get changes(): Observable<BoardNotice> {
+    return this.notices.asObservable();
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.listen();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    this.notices.complete();
+    await this.client?.end().catch(() => undefined);
+  }
+
+  private async listen(): Promise<void> {
+    const client = new Client(this.store.pool.options as ClientConfig);
+    client.on('notification', (message) => {
+      if (message.channel !== BOARD_CHANNEL || !message.payload) return;
+      try {
+        this.notices.next(JSON.parse(message.payload) as BoardNotice);
+      } catch (error) {
+        this.logger.warn(`ignored a board notice that is not JSON: ${String(error)}`);
+      }
+    });
+    // A lost connection is re-established: listeners keep their streams, and miss only what passed meanwhile.
+    client.on('error', (error) => {
+      this.logger.warn(`board notifications connection lost: ${error.message}`);
+      void client.end().catch(() => undefined);
+      if (!this.closed) setTimeout(() => void this.listen().catch((e) => this.logger.error(String(e))), RECONNECT_DELAY_MS).unref();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${BOARD_CHANNEL}`);
+    this.client = client;
+  }
+}

@@ -1,0 +1,38 @@
+import { Controller, Param, Sse, type MessageEvent } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '@orders/service-kit';
+import { filter, interval, map, merge, type Observable } from 'rxjs';
+import { assertCompanyAccess } from '../orders/request-headers';
+import { BoardNotifications } from './board-notifications';
+
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * The seed's notifier (HoverButton): operators hear of new orders and status changes without polling. Server-sent
+ * events, one company per stream; `order.received` for a new AWAITING order, `order.status_changed` for the rest.
+ */
+@ApiTags('external orders')
+@ApiSecurity('api-key')
+@ApiBearerAuth()
+@Controller('api/v1/companies/:companyId/external-order-events')
+export class OrderBoardEventsController {
+  constructor(private readonly notifications: BoardNotifications) {}
+
+  @Sse()
+  @ApiOperation({ summary: 'Server-sent events: new AWAITING orders and status changes of this company\'s orders' })
+  @ApiOkResponse({ description: 'text/event-stream; data: {orderId, number, status, version, at}; a `ping` every 15 s' })
+  stream(@Param('companyId') companyId: string, @CurrentPrincipal() principal: Principal): Observable<MessageEvent> {
+    assertCompanyAccess(principal, companyId);
+    const changes = this.notifications.changes.pipe(
+      filter((notice) => notice.companyId === companyId),
+      map((notice): MessageEvent => ({
+        type: notice.eventType === 'ExternalOrderReceived' ? 'order.received' : 'order.status_changed',
+        id: `${notice.orderId}:${notice.version}`,
+        data: { orderId: notice.orderId, number: notice.externalId, status: notice.status, version: notice.version, eventType: notice.eventType, at: notice.at },
+      })),
+    );
+    // Proxies close silent connections; a ping keeps the stream open between orders.
+    const heartbeat = interval(HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: '' })));
+    return merge(changes, heartbeat);
+  }
+}

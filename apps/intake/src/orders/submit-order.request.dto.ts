@@ -1,0 +1,83 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsLatitude, IsLongitude, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength,
+  Min, ValidateNested,
+} from 'class-validator';
+import { SERVICE_TYPES, type ServiceType } from '@orders/ordering-domain';
+import { OrderItemDto } from './order-item.dto';
+
+export const MAX_ORDER_ITEMS = 200;
+export const E164 = /^\+[1-9][0-9]{6,14}$/;
+
+export class CustomerDto {
+  @ApiProperty({ description: 'Customer name (personal data: sealed, never in events)', maxLength: 1023 })
+  @IsString() @IsNotEmpty() @MaxLength(1023)
+  name!: string;
+
+  @ApiProperty({ description: 'Phone, E.164 (personal data)', example: '+79990001122' })
+  @IsString() @Matches(E164, { message: 'phone must be E.164, e.g. +79990001122' })
+  phone!: string;
+}
+
+export class LocationDto {
+  @ApiProperty() @IsLatitude()
+  lat!: number;
+
+  @ApiProperty() @IsLongitude()
+  lon!: number;
+}
+
+/**
+ * An external order as a web site, an aggregator or a marketplace submits it: the HTTP body, and (with the tenant)
+ * the Kafka message `ExternalOrderSubmitted` v1. Both channels validate with this class.
+ */
+export class SubmitOrderRequestDto {
+  @ApiProperty({ description: 'Channel the order came from (slug): site, app, aggregator, market, ...', maxLength: 64, example: 'site' })
+  @IsString() @IsNotEmpty() @MaxLength(64) @Matches(/^[a-z0-9][a-z0-9_-]*$/, { message: 'source must be a lower-case slug' })
+  source!: string;
+
+  @ApiProperty({ description: 'Order id in the source system; unique per company and source', maxLength: 128, example: 'A1' })
+  @IsString() @IsNotEmpty() @MaxLength(128)
+  externalId!: string;
+
+  @ApiProperty({ description: 'When the source system placed the order (RFC 3339)', example: '2026-11-23T10:00:00Z' })
+  @IsISO8601({ strict: true })
+  submittedAt!: string;
+
+  @ApiProperty({ type: CustomerDto })
+  @ValidateNested() @Type(() => CustomerDto)
+  customer!: CustomerDto;
+
+  @ApiProperty({ description: 'Delivery address, or the pickup point (personal data)', maxLength: 1023 })
+  @IsString() @IsNotEmpty() @MaxLength(1023)
+  address!: string;
+
+  @ApiPropertyOptional({ type: LocationDto, description: 'Geocoded address (personal data)' })
+  @IsOptional() @ValidateNested() @Type(() => LocationDto)
+  location?: LocationDto;
+
+  @ApiPropertyOptional({ description: 'Customer comment (personal data)', maxLength: 1023 })
+  @IsOptional() @IsString() @MaxLength(1023)
+  comment?: string;
+
+  @ApiPropertyOptional({ description: '«Принят на время»: requested delivery or pickup time; null or absent for as soon as possible', nullable: true })
+  @IsOptional() @IsISO8601({ strict: true })
+  requestedTime?: string | null;
+
+  @ApiProperty({ enum: SERVICE_TYPES })
+  @IsIn(SERVICE_TYPES)
+  serviceType!: ServiceType;
+
+  @ApiProperty({ type: [OrderItemDto], minItems: 1, maxItems: MAX_ORDER_ITEMS })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_ORDER_ITEMS) @ValidateNested({ each: true }) @Type(() => OrderItemDto)
+  items!: OrderItemDto[];
+
+  @ApiProperty({ description: 'Order total in minor units', minimum: 0 })
+  @IsInt() @Min(0) @Max(1_000_000_000_000)
+  amountMinor!: number;
+
+  @ApiProperty({ description: 'ISO 4217', example: 'RUB' })
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as RUB' })
+  currency!: string;
+}

@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createServiceApp } from '@orders/service-kit';
+import { Client, Pool } from 'pg';
+import request from 'supertest';
+
+/** Keys of the test principals: one per company, an operator for every company, and a read-only one. */
+export interface TestKeys {
+  readonly companyA: string;
+  readonly companyB: string;
+  readonly operator: string;
+  readonly readOnlyA: string;
+}
+
+export interface IntakeTestApp {
+  readonly app: NestExpressApplication;
+  readonly url: string;
+  readonly keys: TestKeys;
+  /** A pool on the app's own database, for looking behind the API (events table, board). */
+  readonly pool: Pool;
+  http(): ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+const baseUrl = process.env.INTAKE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/intake';
+
+function databaseUrl(database: string): string {
+  const url = new URL(baseUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl('postgres') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Boots the real intake app on a fresh database of its own (real PostgreSQL, real broker), listening on a free port.
+ * `env` adds or overrides variables (licences, say) for this app only.
+ */
+export async function startIntake(env: Record<string, string> = {}): Promise<IntakeTestApp> {
+  const suffix = randomBytes(4).toString('hex');
+  const database = `intake_test_${suffix}`;
+  const keys: TestKeys = {
+    companyA: `a-${randomBytes(12).toString('hex')}`,
+    companyB: `b-${randomBytes(12).toString('hex')}`,
+    operator: `o-${randomBytes(12).toString('hex')}`,
+    readOnlyA: `r-${randomBytes(12).toString('hex')}`,
+  };
+  await admin(`CREATE DATABASE "${database}"`);
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    INTAKE_DATABASE_URL: databaseUrl(database),
+    LOG_LEVEL: 'silent',
+    API_KEYS: [`desk-a:${keys.companyA}:company-a`, `desk-b:${keys.companyB}:company-b`, `ops:${keys.operator}`, `viewer-a:${keys.readOnlyA}:company-a:read`].join(','),
+    ...env,
+  });
+  const { AppModule } = await import('../src/app.module');
+  const app = await createServiceApp(AppModule);
+  await app.listen(0, '127.0.0.1');
+  process.env = saved;
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const pool = new Pool({ connectionString: databaseUrl(database), max: 2 });
+  return {
+    app, keys, pool, url: `http://127.0.0.1:${port}`,
+    http: () => request(app.getHttpServer()),
+    async close() {
+      await pool.end();
+      await app.close();
+      await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    },
+  };
+}
+
+/** Polls a condition (the board is eventually consistent) until it holds; fails with the last value after the deadline. */
+export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T;
+  for (;;) {
+    last = await probe();
+    if (accept(last)) return last;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+let counter = 0;
+
+/** A valid submission with a fresh external id; override any field. */
+export function submission(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  counter += 1;
+  return {
+    source: 'site',
+    externalId: `ext-${randomBytes(4).toString('hex')}-${counter}`,
+    submittedAt: '2026-11-23T10:00:00Z',
+    customer: { name: 'Ivan Ivanovich Ivanov', phone: '+77776665544' },
+    address: 'Pushkin street 2, apt 5',
+    comment: 'Two persons, call at the door',
+    requestedTime: '2026-11-23T12:30:00+03:00',
+    serviceType: 'courier',
+    items: [{ sku: 'PIE', name: 'Pie', quantity: 2, priceMinor: 17400 }, { name: 'Bread', quantity: 1, priceMinor: 3800 }],
+    amountMinor: 38600,
+    currency: 'RUB',
+    ...overrides,
+  };
+}
