@@ -1,6 +1,6 @@
-import { Controller, HttpCode, Post } from '@nestjs/common';
+import { Controller, ForbiddenException, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { RequireScope } from '@orders/service-kit';
+import { CurrentPrincipal, RequireScope, type Principal } from '@orders/service-kit';
 import { BoardProjection } from './board.projection';
 
 @ApiTags('operations')
@@ -13,8 +13,10 @@ export class OrderBoardAdminController {
   @Post('rebuild')
   @HttpCode(202)
   @RequireScope('operate')
-  @ApiOperation({ summary: 'Empty the order board and replay the event log into it (operate scope)' })
-  async rebuild(): Promise<{ status: 'OK' }> {
+  @ApiOperation({ summary: 'Empty the order board and replay the event log into it (operate scope, every company)' })
+  async rebuild(@CurrentPrincipal() principal: Principal): Promise<{ status: 'OK' }> {
+    // The board holds every company's orders: only a key for all of them may rebuild it.
+    if (principal.tenants !== '*') throw new ForbiddenException({ code: 'FORBIDDEN', message: 'rebuilding the board needs a key for every company' });
     await this.projection.rebuild();
     return { status: 'OK' };
   }
