@@ -41,5 +41,5 @@ export const defineMessage = <TPayload>() =>
     definition: MessageDefinition<TName, TVersion, TPayload>,
   ): MessageDefinition<TName, TVersion, TPayload> => definition;
 
-/** The stable id of one version of a message type, e.g. `ExternalOrderAccepted.v1` (AsyncAPI message ids). */
-export const messageId = (definition: AnyMessageDefinition): string => `${definition.name}.v${definition.version}`;
+/** The stable id of one version of a message type, e.g. `ExternalOrderAcceptedV1` (AsyncAPI message ids). */
+export const messageId = (definition: AnyMessageDefinition): string => `${definition.name}V${definition.version}`;
