@@ -1,9 +1,27 @@
-import { Module } from '@nestjs/common';
-import { ServiceKitModule } from '@orders/service-kit';
+import { Module, type Type } from '@nestjs/common';
+import { EventStoreModule } from '@orders/event-store/nest';
+import { ServiceConfig, ServiceKitModule } from '@orders/service-kit';
+import { CancellationsModule, type CancellationsOptions } from './cancellations.module';
 import { marketplaceCancellationsService } from './marketplace-cancellations.definition';
+import { MarketplaceCancellations1767500000000 } from './migrations/1767500000000-marketplace-cancellations';
 
-@Module({
-  // No migrations yet: the event store brings its own; they run on start-up.
-  imports: [ServiceKitModule.forRoot(marketplaceCancellationsService, { migrations: [] })],
-})
-export class AppModule {}
+export const MARKETPLACE_MIGRATIONS = [MarketplaceCancellations1767500000000];
+
+/** The service's root module; specs and benchmarks build it with their own clock. */
+export function marketplaceCancellationsApp(options: CancellationsOptions = {}): Type<unknown> {
+  @Module({
+    imports: [
+      ServiceKitModule.forRoot(marketplaceCancellationsService, { migrations: MARKETPLACE_MIGRATIONS }),
+      // The event log lives in the service's own database (`marketplace`), in its own schema.
+      EventStoreModule.forRootAsync({
+        inject: [ServiceConfig],
+        useFactory: (config: ServiceConfig) => ({ connection: { connectionString: config.databaseUrl, max: 20 }, schema: 'event_store' }),
+      }),
+      CancellationsModule.forRoot(options),
+    ],
+  })
+  class MarketplaceCancellationsModule {}
+  return MarketplaceCancellationsModule;
+}
+
+export const AppModule = marketplaceCancellationsApp();

@@ -1,0 +1,48 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { Clock, SystemClock } from './clock';
+import { CancellationDecisionController } from './market-api/cancellation-decision.http.controller';
+import { CampaignAccessGuard } from './market-api/campaign-access.guard';
+import { MarketLimits } from './market-api/market-limits';
+import { MarketLimitsInterceptor } from './market-api/market-limits.interceptor';
+import { OrdersController } from './market-api/orders.http.controller';
+import { NotificationController } from './notifications/notification.http.controller';
+import { NotificationInbox } from './notifications/notification-inbox';
+import { NotificationWorker } from './notifications/notification-worker';
+import { MarketplaceOrders } from './orders/marketplace-orders';
+import { CancellationQueries } from './read-model/cancellation-queries';
+import { CancellationReadModel } from './read-model/cancellation-read-model';
+import { CANCELLATION_SETTINGS, readCancellationSettings } from './settings';
+import { CancellationTimers } from './timers/cancellation-timers';
+import { TimerSchedule } from './timers/timer-schedule';
+import { TimerWorker } from './timers/timer-worker';
+
+/** Marketplace orders and buyer cancellations: the Market-compatible API, the inbox, the timers, the read model. */
+export interface CancellationsOptions {
+  /** Defaults to the system clock; specs and benchmarks pass a ManualClock. */
+  readonly clock?: Clock;
+}
+
+@Module({
+  controllers: [CancellationDecisionController, OrdersController, NotificationController],
+  providers: [
+    { provide: CANCELLATION_SETTINGS, useFactory: () => readCancellationSettings() },
+    MarketplaceOrders,
+    MarketLimits,
+    MarketLimitsInterceptor,
+    CampaignAccessGuard,
+    NotificationInbox,
+    NotificationWorker,
+    CancellationTimers,
+    TimerSchedule,
+    TimerWorker,
+    CancellationReadModel,
+    CancellationQueries,
+  ],
+  exports: [MarketplaceOrders, NotificationInbox, NotificationWorker, CancellationTimers, Clock],
+})
+export class CancellationsModule {
+  static forRoot(options: CancellationsOptions = {}): DynamicModule {
+    const clock = options.clock ? { provide: Clock, useValue: options.clock } : { provide: Clock, useClass: SystemClock };
+    return { module: CancellationsModule, providers: [clock] };
+  }
+}

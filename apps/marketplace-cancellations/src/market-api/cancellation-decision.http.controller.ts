@@ -1,0 +1,55 @@
+import { Body, Controller, Headers, HttpCode, Param, Put, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, RequestValidationError, type Principal } from '@orders/service-kit';
+import { MarketplaceOrders } from '../orders/marketplace-orders';
+import { CampaignAccessGuard } from './campaign-access.guard';
+import { CancellationDecisionRequest } from './cancellation-decision.request.dto';
+import { pathIds } from './market-ids';
+import { HourlyLimited, MarketLimitsInterceptor } from './market-limits.interceptor';
+
+/** `If-Match: 3` or `If-Match: "3"`: the stream version the caller decided on. */
+function expectedVersion(ifMatch: string | undefined): number | undefined {
+  if (ifMatch === undefined) return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
+  if (!match) throw new RequestValidationError([{ code: 'INVALID_VALUE', field: 'If-Match', message: 'If-Match must be a stream version' }]);
+  return Number(match[1]);
+}
+
+@ApiTags('market')
+@ApiSecurity('api-key')
+@Controller('v2/campaigns/:campaignId/orders/:orderId/cancellation')
+@UseGuards(CampaignAccessGuard)
+@UseInterceptors(MarketLimitsInterceptor)
+export class CancellationDecisionController {
+  constructor(private readonly orders: MarketplaceOrders) {}
+
+  @Put('accept')
+  @HttpCode(200)
+  @HourlyLimited('cancellation-accept')
+  @ApiOperation({ operationId: 'acceptOrderCancellation', summary: "Accept or reject a buyer's cancellation (Market-compatible)" })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'the order version the decision was made on' })
+  async decide(
+    @Param('campaignId') campaignParam: string,
+    @Param('orderId') orderParam: string,
+    @Body() body: CancellationDecisionRequest,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('idempotency-key') idempotencyKey?: string,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<{ status: 'OK' }> {
+    const { campaignId, orderId } = pathIds(campaignParam, orderParam);
+    if (body.accepted === false && body.reason == null) {
+      throw new RequestValidationError([{ code: 'REASON_REQUIRED', field: 'reason', message: 'reason is required when accepted=false' }]);
+    }
+    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
+      throw new RequestValidationError([{ code: 'OUT_OF_RANGE', field: 'Idempotency-Key', message: 'Idempotency-Key must have 1 to 200 characters' }]);
+    }
+    await this.orders.execute('DecideCancellation', { campaignId, orderId, accepted: body.accepted, reason: body.reason ?? undefined }, {
+      actor: principal.id,
+      // Keys are the caller's own: scoped so two principals never collide.
+      idempotencyKey: idempotencyKey === undefined ? undefined : `decision:${principal.id}:${campaignId}:${idempotencyKey}`,
+      expectedVersion: expectedVersion(ifMatch),
+    });
+    return { status: 'OK' };
+  }
+}

@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EventStore } from '@orders/event-store';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../clock';
+import { CANCELLATION_SETTINGS, type CancellationSettings } from '../settings';
+
+export type Refusal = { readonly code: 'LIMIT_EXCEEDED' | 'REQUEST_LIMIT_EXCEEDED'; readonly message: string; readonly retryAfterSeconds: number };
+export type SlotResult = { readonly ok: true; readonly token: string } | ({ readonly ok: false } & Refusal);
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Market's limits (domain.md §1.3 "Limits"), kept in PostgreSQL so every instance sees the same counts:
+ * at most N parallel requests per campaign (lease rows, so a crashed instance frees its slots when they expire)
+ * and M requests per hour per campaign and method (a fixed hourly window counted with one upsert).
+ */
+@Injectable()
+export class MarketLimits {
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+    @Inject(CANCELLATION_SETTINGS) private readonly settings: CancellationSettings,
+  ) {}
+
+  /** Takes one of the campaign's parallel slots; release it with the token when the request ends. */
+  async acquireSlot(campaignId: string): Promise<SlotResult> {
+    const limit = this.settings.parallelRequestsPerCampaign;
+    const now = this.clock.now();
+    const token = randomUUID();
+    const client = await this.store.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Serialises the count-then-insert of one campaign across instances; other campaigns are not blocked.
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('market-in-flight'), hashtext($1))`, [campaignId]);
+      await client.query(`DELETE FROM in_flight_requests WHERE campaign_id = $1 AND expires_at <= $2`, [campaignId, now]);
+      const { rowCount } = await client.query(
+        `INSERT INTO in_flight_requests (token, campaign_id, expires_at)
+         SELECT $1, $2, $3 WHERE (SELECT count(*) FROM in_flight_requests WHERE campaign_id = $2) < $4`,
+        [token, campaignId, new Date(now.getTime() + this.settings.inFlightLeaseMs), limit],
+      );
+      await client.query('COMMIT');
+      if (rowCount === 1) return { ok: true, token };
+      return { ok: false, code: 'LIMIT_EXCEEDED', message: `Hit rate limit of ${limit} parallel requests for campaignId ${campaignId}`, retryAfterSeconds: 1 };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async releaseSlot(token: string): Promise<void> {
+    await this.store.pool.query(`DELETE FROM in_flight_requests WHERE token = $1`, [token]);
+  }
+
+  /** Counts one call of `resource` in the current hour; refused once the hour's budget is spent. */
+  async countHourly(campaignId: string, resource: string, perHour: number): Promise<Refusal | undefined> {
+    const now = this.clock.now().getTime();
+    const windowStart = new Date(now - (now % HOUR_MS));
+    const { rows } = await this.store.pool.query<{ used: number }>(
+      `INSERT INTO rate_limit_windows (campaign_id, resource, window_start, used) VALUES ($1, $2, $3, 1)
+       ON CONFLICT (campaign_id, resource, window_start) DO UPDATE SET used = rate_limit_windows.used + 1
+       WHERE rate_limit_windows.used < $4 RETURNING used`,
+      [campaignId, resource, windowStart, perHour],
+    );
+    if (rows[0]?.used === 1) {
+      // A new window: yesterday's counters are of no use any more.
+      await this.store.pool.query(`DELETE FROM rate_limit_windows WHERE campaign_id = $1 AND window_start < $2`, [campaignId, new Date(windowStart.getTime() - HOUR_MS)]);
+    }
+    if (rows.length === 1) return undefined;
+    return {
+      code: 'REQUEST_LIMIT_EXCEEDED',
+      message: `Hit rate limit of ${perHour} requests per hour for ${resource} of campaignId ${campaignId}`,
+      retryAfterSeconds: Math.max(1, Math.ceil((windowStart.getTime() + HOUR_MS - now) / 1000)),
+    };
+  }
+}

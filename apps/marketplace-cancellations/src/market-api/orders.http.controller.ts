@@ -1,0 +1,45 @@
+import { Controller, Get, Param, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { ErrorItem } from '@orders/service-kit';
+import { CancellationQueries } from '../read-model/cancellation-queries';
+import { CampaignAccessGuard } from './campaign-access.guard';
+import { booleanParameter, pageParameters, rejectUnknownParameters, throwIfProblems } from './list-query';
+import { pathIds } from './market-ids';
+import { MarketLimitsInterceptor } from './market-limits.interceptor';
+
+@ApiTags('market')
+@ApiSecurity('api-key')
+@Controller('v2/campaigns/:campaignId')
+@UseGuards(CampaignAccessGuard)
+@UseInterceptors(MarketLimitsInterceptor)
+export class OrdersController {
+  constructor(private readonly queries: CancellationQueries) {}
+
+  @Get('orders')
+  @ApiOperation({ summary: 'Orders of a campaign; onlyWaitingForCancellationApprove=true gives the queue, soonest deadline first' })
+  @ApiQuery({ name: 'onlyWaitingForCancellationApprove', required: false, type: Boolean })
+  @ApiQuery({ name: 'page', required: false, type: Number })
+  @ApiQuery({ name: 'pageSize', required: false, type: Number })
+  orders(@Param('campaignId') campaignParam: string, @Query() query: Record<string, unknown>) {
+    rejectUnknownParameters(query, ['onlyWaitingForCancellationApprove', 'page', 'pageSize']);
+    const problems: ErrorItem[] = [];
+    const { campaignId } = pathIds(campaignParam);
+    const onlyWaiting = booleanParameter(query, 'onlyWaitingForCancellationApprove', problems);
+    const page = pageParameters(query, problems);
+    throwIfProblems(problems);
+    return this.queries.orders(campaignId, onlyWaiting, page);
+  }
+
+  @Get('cancellations/decisions')
+  @ApiOperation({ summary: 'Decision history of a campaign: accepted, rejected, expired and closed requests, newest first' })
+  @ApiQuery({ name: 'page', required: false, type: Number })
+  @ApiQuery({ name: 'pageSize', required: false, type: Number })
+  decisions(@Param('campaignId') campaignParam: string, @Query() query: Record<string, unknown>) {
+    rejectUnknownParameters(query, ['page', 'pageSize']);
+    const problems: ErrorItem[] = [];
+    const { campaignId } = pathIds(campaignParam);
+    const page = pageParameters(query, problems);
+    throwIfProblems(problems);
+    return this.queries.decisions(campaignId, page);
+  }
+}

@@ -1,0 +1,38 @@
+/** Tunables beyond the service kit's configuration, read once from the environment. */
+export interface CancellationSettings {
+  /** Market's limit for PUT …/cancellation/accept: requests per hour per campaign. */
+  readonly decisionsPerHour: number;
+  /** Market's global limit: parallel requests per campaign. */
+  readonly parallelRequestsPerCampaign: number;
+  /** How long an in-flight slot survives an instance that died holding it. */
+  readonly inFlightLeaseMs: number;
+  readonly timerPollMs: number;
+  readonly timerBatchSize: number;
+  readonly notificationPollMs: number;
+  readonly notificationBatchSize: number;
+  /** Set to false to run the workers by hand (specs, benchmarks). */
+  readonly runWorkers: boolean;
+}
+
+export const CANCELLATION_SETTINGS = Symbol('CANCELLATION_SETTINGS');
+
+const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}=${JSON.stringify(raw)}: must be a positive integer`);
+  return value;
+};
+
+export function readCancellationSettings(env: NodeJS.ProcessEnv = process.env): CancellationSettings {
+  return {
+    decisionsPerHour: integer(env, 'MARKET_DECISIONS_PER_HOUR', 500),
+    parallelRequestsPerCampaign: integer(env, 'MARKET_PARALLEL_REQUESTS', 4),
+    inFlightLeaseMs: integer(env, 'MARKET_IN_FLIGHT_LEASE_MS', 60_000),
+    timerPollMs: integer(env, 'CANCELLATION_TIMER_POLL_MS', 1000),
+    timerBatchSize: integer(env, 'CANCELLATION_TIMER_BATCH', 100),
+    notificationPollMs: integer(env, 'NOTIFICATION_POLL_MS', 500),
+    notificationBatchSize: integer(env, 'NOTIFICATION_BATCH', 50),
+    runWorkers: env.CANCELLATION_WORKERS !== 'off',
+  };
+}

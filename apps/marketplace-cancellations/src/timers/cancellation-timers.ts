@@ -1,0 +1,87 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { isDomainError } from '@orders/decider-kit';
+import type { PoolClient } from 'pg';
+import { Clock } from '../clock';
+import { MarketplaceOrders } from '../orders/marketplace-orders';
+import { CANCELLATION_SETTINGS, type CancellationSettings } from '../settings';
+import { forEachLimited, retryDelayMs } from '../worker-kit';
+
+interface DueTimer {
+  request_id: string;
+  campaign_id: string;
+  order_id: string;
+  attempts: number;
+}
+
+export const TIMER_ACTOR = 'system:cancellation-timer';
+
+/**
+ * Fires due deadlines. A batch is claimed with FOR UPDATE SKIP LOCKED and stays locked while its commands run, so
+ * several instances share the work without ever taking the same row; the row is marked FIRED in that same
+ * transaction. A crash before the commit leaves the rows SCHEDULED for the next claimer, and the Expire command's
+ * idempotency key (plus the decider's own no-op once the request is closed) keeps the effect single.
+ */
+@Injectable()
+export class CancellationTimers {
+  private readonly logger = new Logger('CancellationTimers');
+
+  constructor(
+    private readonly orders: MarketplaceOrders,
+    private readonly clock: Clock,
+    @Inject(CANCELLATION_SETTINGS) private readonly settings: CancellationSettings,
+  ) {}
+
+  /** Fires every timer due now, batch after batch; returns how many rows were settled. */
+  async fireDue(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const settled = await this.fireBatch();
+      total += settled;
+      if (settled < this.settings.timerBatchSize) return total;
+    }
+  }
+
+  /** One claimed batch; returns the rows it settled (fired, or put back for a retry). */
+  async fireBatch(): Promise<number> {
+    const client = await this.orders.store.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const now = this.clock.now();
+      const { rows } = await client.query<DueTimer>(
+        `SELECT request_id, campaign_id, order_id, attempts FROM cancellation_timers
+         WHERE state = 'SCHEDULED' AND due_at <= $1 AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
+         ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [now, this.settings.timerBatchSize],
+      );
+      await forEachLimited(rows, 4, (timer) => this.fire(client, timer, now));
+      await client.query('COMMIT');
+      return rows.length;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async fire(client: PoolClient, timer: DueTimer, now: Date): Promise<void> {
+    try {
+      await this.orders.execute(
+        'ExpireCancellationRequest',
+        { campaignId: timer.campaign_id, orderId: timer.order_id, requestId: timer.request_id },
+        { actor: TIMER_ACTOR, idempotencyKey: `expire:${timer.request_id}`, causationId: timer.request_id },
+      );
+      await client.query(`UPDATE cancellation_timers SET state = 'FIRED', fired_at = $2, attempts = attempts + 1 WHERE request_id = $1`, [timer.request_id, now]);
+    } catch (error) {
+      // A refusal is final (the decider would refuse again); anything else is retried later with backoff.
+      const final = isDomainError(error);
+      const message = error instanceof Error ? error.message : String(error);
+      if (!final) this.logger.warn(`timer ${timer.request_id} failed (attempt ${timer.attempts + 1}): ${message}`);
+      await client.query(
+        `UPDATE cancellation_timers SET state = CASE WHEN $2 THEN 'FIRED' ELSE state END, fired_at = CASE WHEN $2 THEN $3::timestamptz END,
+           attempts = attempts + 1, next_attempt_at = $4, last_error = $5 WHERE request_id = $1`,
+        [timer.request_id, final, now, new Date(now.getTime() + retryDelayMs(timer.attempts + 1)), message],
+      );
+    }
+  }
+}

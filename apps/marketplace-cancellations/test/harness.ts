@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createServiceApp } from '@orders/service-kit';
+import { Client, Pool } from 'pg';
+import request from 'supertest';
+import { marketplaceCancellationsApp } from '../src/app.module';
+import { ManualClock } from '../src/clock';
+import { NotificationWorker } from '../src/notifications/notification-worker';
+import { CancellationTimers } from '../src/timers/cancellation-timers';
+
+// A real stack for one spec file: its own database on the real PostgreSQL, instances of the real app on it.
+
+const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const urlOf = (database: string): string => {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+};
+
+async function admin(sql: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface Instance {
+  readonly app: NestExpressApplication;
+  readonly http: () => request.Agent;
+  readonly timers: CancellationTimers;
+  readonly notifications: NotificationWorker;
+  close(): Promise<void>;
+}
+
+export interface Stack {
+  readonly databaseUrl: string;
+  readonly pool: Pool;
+  readonly clock: ManualClock;
+  /** Keys: `all` (every campaign), `c21` (campaign 21 only), `c22` (campaign 22 only), `reader` (21, read only). */
+  readonly keys: Record<'all' | 'c21' | 'c22' | 'reader', string>;
+  start(): Promise<Instance>;
+  drop(): Promise<void>;
+}
+
+export async function createStack(options: { workers?: boolean; env?: Record<string, string> } = {}): Promise<Stack> {
+  const database = `marketplace_t_${randomBytes(4).toString('hex')}`;
+  await admin(`CREATE DATABASE "${database}"`);
+  const databaseUrl = urlOf(database);
+  const keys = { all: `all-${hex()}`, c21: `c21-${hex()}`, c22: `c22-${hex()}`, reader: `reader-${hex()}` };
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    MARKETPLACE_DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'silent',
+    API_KEYS: [`ops:${keys.all}`, `shop21:${keys.c21}:21`, `shop22:${keys.c22}:22`, `viewer:${keys.reader}:21:read`].join(','),
+    CANCELLATION_WORKERS: options.workers ? 'on' : 'off',
+    CANCELLATION_TIMER_POLL_MS: '50',
+    NOTIFICATION_POLL_MS: '50',
+    ...options.env,
+  });
+  const clock = new ManualClock(new Date('2026-03-01T10:00:00.000Z'));
+  const pool = new Pool({ connectionString: databaseUrl, max: 4 });
+  const instances = new Set<Instance>();
+  return {
+    databaseUrl, pool, clock, keys,
+    async start() {
+      const app = await createServiceApp(marketplaceCancellationsApp({ clock }));
+      await app.init();
+      const instance: Instance = {
+        app,
+        http: () => request.agent(app.getHttpServer()),
+        timers: app.get(CancellationTimers),
+        notifications: app.get(NotificationWorker),
+        close: async () => {
+          instances.delete(instance);
+          await app.close();
+        },
+      };
+      instances.add(instance);
+      return instance;
+    },
+    async drop() {
+      for (const instance of [...instances]) await instance.close();
+      await pool.end();
+      process.env = saved;
+      await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    },
+  };
+}
+
+const hex = (): string => randomBytes(12).toString('hex');
+
+/** Waits until `probe` returns a value that is not undefined/false (a condition, never a fixed sleep). */
+export async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export async function one<T>(pool: Pool, sql: string, params: unknown[] = []): Promise<T | undefined> {
+  const { rows } = await pool.query(sql, params);
+  return rows[0] as T | undefined;
+}
