@@ -52,11 +52,17 @@ function accept(command: AcceptExternalOrder, state: ExternalOrderState): Extern
   const order = existing(state, command);
   if (order.status === 'DELETED' || order.status === 'CANCELLED') throw new OrderInTerminalState(order.status);
   if (order.status !== 'AWAITING') return []; // accepted before: the POS order exists
-  const { orderId } = command.data;
+  const { orderId, companyId } = order;
+  const { serviceType, requestedTime, amountMinor, currency, piiRef } = order;
+  // The POS order is named after the order: a repeated acceptance could never create a second one.
+  const posOrderRef = orderId;
   return [
-    { type: 'ExternalOrderAccepted', data: { orderId, acceptedBy: actor(command), acceptedAt: command.metadata.now } },
+    {
+      type: 'ExternalOrderAccepted',
+      data: { orderId, companyId, acceptedBy: actor(command), acceptedAt: command.metadata.now, posOrderRef, serviceType, requestedTime, amountMinor, currency, piiRef },
+    },
     // Carbis: the POS table is created empty; the guest's dishes arrive only when the operator confirms them.
-    { type: 'PosOrderCreated', data: { orderId, posOrderRef: orderId, table: `Dlv.${order.externalId}`, items: [] } },
+    { type: 'PosOrderCreated', data: { orderId, companyId, posOrderRef, table: `Dlv.${order.externalId}`, items: [] } },
   ];
 }
 
@@ -65,8 +71,8 @@ function reject(command: RejectExternalOrder, state: ExternalOrderState): Extern
   if (order.status === 'DELETED') return [];
   if (order.status === 'CANCELLED') throw new OrderInTerminalState(order.status);
   if (order.status !== 'AWAITING') throw new OrderAlreadyDecided(order.status);
-  const { orderId, reasonCode } = command.data;
-  return [{ type: 'ExternalOrderRejected', data: { orderId, reasonCode, rejectedBy: actor(command), rejectedAt: command.metadata.now } }];
+  const { orderId, companyId } = order;
+  return [{ type: 'ExternalOrderRejected', data: { orderId, companyId, reasonCode: command.data.reasonCode, rejectedBy: actor(command), rejectedAt: command.metadata.now } }];
 }
 
 function confirmContents(command: ConfirmOrderContents, state: ExternalOrderState): ExternalOrderEvent[] {
@@ -74,13 +80,14 @@ function confirmContents(command: ConfirmOrderContents, state: ExternalOrderStat
   refuseTerminal(order.status);
   // Editable while the order is in the kitchen (Carbis: "can be edited later"), not once it left with the courier.
   if (order.status !== 'CREATED' && order.status !== 'ACCEPTED') throw new InvalidStateTransition('confirm the contents of', order.status);
-  const { orderId, items } = command.data;
+  const { items } = command.data;
+  const { orderId, companyId, currency } = order;
   checkItems(items);
   if (order.confirmedItems && sameItems(order.confirmedItems, items)) return [];
   return [{
     type: 'OrderContentsConfirmed',
     data: {
-      orderId, items, amountMinor: itemsTotal(items), changed: !sameItems(order.receivedItems, items),
+      orderId, companyId, items, amountMinor: itemsTotal(items), currency, changed: !sameItems(order.receivedItems, items),
       confirmedBy: actor(command), confirmedAt: command.metadata.now,
     },
   }];
@@ -92,8 +99,8 @@ function dispatch(command: DispatchOrder, state: ExternalOrderState): ExternalOr
   if (order.status === 'ON_WAY') return [];
   if (order.status === 'CREATED') throw new ContentsNotConfirmed();
   if (order.status !== 'ACCEPTED') throw new InvalidStateTransition('dispatch', order.status);
-  const { orderId } = command.data;
-  return [{ type: 'ExternalOrderDispatched', data: { orderId, dispatchedBy: actor(command), dispatchedAt: command.metadata.now } }];
+  const { orderId, companyId } = order;
+  return [{ type: 'ExternalOrderDispatched', data: { orderId, companyId, dispatchedBy: actor(command), dispatchedAt: command.metadata.now } }];
 }
 
 function archive(command: ArchiveOrder, state: ExternalOrderState): ExternalOrderEvent[] {
@@ -101,8 +108,8 @@ function archive(command: ArchiveOrder, state: ExternalOrderState): ExternalOrde
   if (order.status === 'ARCHIVED') return [];
   refuseTerminal(order.status);
   if (order.status !== 'ACCEPTED' && order.status !== 'ON_WAY') throw new InvalidStateTransition('archive', order.status);
-  const { orderId } = command.data;
-  return [{ type: 'ExternalOrderArchived', data: { orderId, archivedBy: actor(command), archivedAt: command.metadata.now } }];
+  const { orderId, companyId } = order;
+  return [{ type: 'ExternalOrderArchived', data: { orderId, companyId, archivedBy: actor(command), archivedAt: command.metadata.now } }];
 }
 
 function cancel(command: CancelExternalOrder, state: ExternalOrderState): ExternalOrderEvent[] {
@@ -110,8 +117,9 @@ function cancel(command: CancelExternalOrder, state: ExternalOrderState): Extern
   // Already cancelled, or already refused by the operator: the order is not going anywhere either way.
   if (order.status === 'CANCELLED' || order.status === 'DELETED') return [];
   if (order.status === 'ARCHIVED') throw new OrderInTerminalState(order.status);
-  const { orderId, cause, cancellationRef } = command.data;
-  return [{ type: 'ExternalOrderCancelled', data: { orderId, cause, cancellationRef, cancelledAt: command.metadata.now } }];
+  const { orderId, companyId } = order;
+  const { cause, cancellationRef } = command.data;
+  return [{ type: 'ExternalOrderCancelled', data: { orderId, companyId, cause, cancellationRef, cancelledAt: command.metadata.now } }];
 }
 
 export function decide(command: ExternalOrderCommand, state: ExternalOrderState): ExternalOrderEvent[] {

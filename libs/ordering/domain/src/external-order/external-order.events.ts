@@ -41,22 +41,41 @@ export type ExternalOrderReceived = Event<'ExternalOrderReceived', {
   currency: string;
   serviceType: ServiceType;
 }>;
-export type ExternalOrderAccepted = Event<'ExternalOrderAccepted', { orderId: string; acceptedBy: string; acceptedAt: string }>;
-/** The POS order exists from here on, and it is empty: the contents become authoritative only when confirmed. */
-export type PosOrderCreated = Event<'PosOrderCreated', { orderId: string; posOrderRef: string; table: string; items: readonly OrderItem[] }>;
-export type ExternalOrderRejected = Event<'ExternalOrderRejected', { orderId: string; reasonCode: RejectionReason; rejectedBy: string; rejectedAt: string }>;
-export type OrderContentsConfirmed = Event<'OrderContentsConfirmed', {
+/** Every event names its order and the company owning it, so a consumer of any one event knows the tenant. */
+interface OfOrder {
   orderId: string;
+  companyId: string;
+}
+
+/**
+ * Carries what the delivery to be created needs (service type, requested time, amount, the guest's record), so
+ * downstream services act on this one event without reading the order's history.
+ */
+export type ExternalOrderAccepted = Event<'ExternalOrderAccepted', OfOrder & {
+  acceptedBy: string;
+  acceptedAt: string;
+  posOrderRef: string;
+  serviceType: ServiceType;
+  requestedTime: string | null;
+  amountMinor: number;
+  currency: string;
+  piiRef: string;
+}>;
+/** The POS order exists from here on, and it is empty: the contents become authoritative only when confirmed. */
+export type PosOrderCreated = Event<'PosOrderCreated', OfOrder & { posOrderRef: string; table: string; items: readonly OrderItem[] }>;
+export type ExternalOrderRejected = Event<'ExternalOrderRejected', OfOrder & { reasonCode: RejectionReason; rejectedBy: string; rejectedAt: string }>;
+export type OrderContentsConfirmed = Event<'OrderContentsConfirmed', OfOrder & {
   items: readonly OrderItem[];
   amountMinor: number;
+  currency: string;
   /** True when the confirmed items differ from those received (the guest changed the order on the phone). */
   changed: boolean;
   confirmedBy: string;
   confirmedAt: string;
 }>;
-export type ExternalOrderDispatched = Event<'ExternalOrderDispatched', { orderId: string; dispatchedBy: string; dispatchedAt: string }>;
-export type ExternalOrderArchived = Event<'ExternalOrderArchived', { orderId: string; archivedBy: string; archivedAt: string }>;
-export type ExternalOrderCancelled = Event<'ExternalOrderCancelled', { orderId: string; cause: CancellationCause; cancellationRef: string; cancelledAt: string }>;
+export type ExternalOrderDispatched = Event<'ExternalOrderDispatched', OfOrder & { dispatchedBy: string; dispatchedAt: string }>;
+export type ExternalOrderArchived = Event<'ExternalOrderArchived', OfOrder & { archivedBy: string; archivedAt: string }>;
+export type ExternalOrderCancelled = Event<'ExternalOrderCancelled', OfOrder & { cause: CancellationCause; cancellationRef: string; cancelledAt: string }>;
 
 export type ExternalOrderEvent =
   | ExternalOrderReceived

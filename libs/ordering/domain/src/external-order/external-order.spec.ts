@@ -32,18 +32,24 @@ const cancel: ExternalOrderCommand = {
 const { licence: _licence, ...received } = submitData;
 const receivedEvent: ExternalOrderEvent = { type: 'ExternalOrderReceived', data: { ...received, receivedAt: now } };
 const acceptedEvents: ExternalOrderEvent[] = [
-  { type: 'ExternalOrderAccepted', data: { orderId, acceptedBy: 'operator-1', acceptedAt: now } },
-  { type: 'PosOrderCreated', data: { orderId, posOrderRef: orderId, table: 'Dlv.A1', items: [] } },
+  {
+    type: 'ExternalOrderAccepted',
+    data: {
+      orderId, companyId, acceptedBy: 'operator-1', acceptedAt: now, posOrderRef: orderId, serviceType: 'courier',
+      requestedTime: '2026-01-13T12:30:00+03:00', amountMinor: 38600, currency: 'RUB', piiRef: orderId,
+    },
+  },
+  { type: 'PosOrderCreated', data: { orderId, companyId, posOrderRef: orderId, table: 'Dlv.A1', items: [] } },
 ];
 const confirmed = (items: OrderItem[], changed: boolean): ExternalOrderEvent => ({
   type: 'OrderContentsConfirmed',
-  data: { orderId, items, amountMinor: items.reduce((s, i) => s + i.quantity * i.priceMinor, 0), changed, confirmedBy: 'operator-1', confirmedAt: later },
+  data: { orderId, companyId, items, amountMinor: items.reduce((s, i) => s + i.quantity * i.priceMinor, 0), currency: 'RUB', changed, confirmedBy: 'operator-1', confirmedAt: later },
 });
-const rejectedEvent: ExternalOrderEvent = { type: 'ExternalOrderRejected', data: { orderId, reasonCode: 'GUEST_REFUSED', rejectedBy: 'operator-1', rejectedAt: now } };
-const dispatchedEvent: ExternalOrderEvent = { type: 'ExternalOrderDispatched', data: { orderId, dispatchedBy: 'operator-1', dispatchedAt: now } };
-const archivedEvent: ExternalOrderEvent = { type: 'ExternalOrderArchived', data: { orderId, archivedBy: 'operator-1', archivedAt: now } };
+const rejectedEvent: ExternalOrderEvent = { type: 'ExternalOrderRejected', data: { orderId, companyId, reasonCode: 'GUEST_REFUSED', rejectedBy: 'operator-1', rejectedAt: now } };
+const dispatchedEvent: ExternalOrderEvent = { type: 'ExternalOrderDispatched', data: { orderId, companyId, dispatchedBy: 'operator-1', dispatchedAt: now } };
+const archivedEvent: ExternalOrderEvent = { type: 'ExternalOrderArchived', data: { orderId, companyId, archivedBy: 'operator-1', archivedAt: now } };
 const cancelledEvent: ExternalOrderEvent = {
-  type: 'ExternalOrderCancelled', data: { orderId, cause: 'MARKETPLACE_CANCELLATION_ACCEPTED', cancellationRef: 'req-9', cancelledAt: now },
+  type: 'ExternalOrderCancelled', data: { orderId, companyId, cause: 'MARKETPLACE_CANCELLATION_ACCEPTED', cancellationRef: 'req-9', cancelledAt: now },
 };
 
 const awaiting = [receivedEvent];

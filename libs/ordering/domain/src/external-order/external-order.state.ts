@@ -1,4 +1,4 @@
-import type { ExternalOrderEvent, OrderItem } from './external-order.events';
+import type { ExternalOrderEvent, OrderItem, ServiceType } from './external-order.events';
 
 /**
  * Carbis statuses: AWAITING «Ожидает», CREATED «Создан» (POS order made, still empty), ACCEPTED «Принят» (contents
@@ -20,6 +20,12 @@ export type ExternalOrderState =
       readonly externalId: string;
       readonly payloadFingerprint: string;
       readonly receivedItems: readonly OrderItem[];
+      /** Facts the acceptance hands on to the delivery. */
+      readonly serviceType: ServiceType;
+      readonly requestedTime: string | null;
+      readonly amountMinor: number;
+      readonly currency: string;
+      readonly piiRef: string;
       /** The last confirmed contents; undefined until the first confirmation. */
       readonly confirmedItems?: readonly OrderItem[];
     };
@@ -35,8 +41,10 @@ const withStatus = (state: ExternalOrderState, status: OrderStatus): ExternalOrd
 export function evolve(state: ExternalOrderState, event: ExternalOrderEvent): ExternalOrderState {
   switch (event.type) {
     case 'ExternalOrderReceived': {
-      const { orderId, companyId, externalId, payloadFingerprint, items } = event.data;
-      return { status: 'AWAITING', orderId, companyId, externalId, payloadFingerprint, receivedItems: items };
+      const { orderId, companyId, externalId, payloadFingerprint, items, serviceType, requestedTime, amountMinor, currency, piiRef } = event.data;
+      return {
+        status: 'AWAITING', orderId, companyId, externalId, payloadFingerprint, receivedItems: items, serviceType, requestedTime, amountMinor, currency, piiRef,
+      };
     }
     case 'ExternalOrderAccepted':
       return state;
