@@ -106,14 +106,16 @@ export class Consumer {
   }
 
   private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { processor } = this;
     const signal = this.abort.signal;
+    if (!processor) return;
     for (const message of batch.messages) {
       if (signal.aborted || !isRunning() || isStale()) break;
       const raw: RawMessage = {
         topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? null,
         value: message.value, headers: readHeaders(message.headers), timestamp: message.timestamp,
       };
-      const outcome = await this.processor!.process(raw, signal);
+      const outcome = await processor.process(raw, signal);
       if (outcome === 'abandoned') break;
       resolveOffset(message.offset);
       this.recordLag(batch, message.offset);

@@ -96,21 +96,21 @@ async function reconcile(admin: Admin, specs: TopicSpec[], result: ProvisionResu
     await admin.createPartitions({ topicPartitions: grow });
     result.partitionsAdded.push(...grow.map((g) => g.topic));
   }
-  const withConfigs = specs.filter((s) => s.configs && Object.keys(s.configs).length > 0);
+  const withConfigs = specs.flatMap((s) => (s.configs && Object.keys(s.configs).length > 0 ? [{ topic: s.topic, configs: s.configs }] : []));
   if (withConfigs.length === 0) return;
   const described = await admin.describeConfigs({
     includeSynonyms: false,
-    resources: withConfigs.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.topic, configNames: Object.keys(s.configs!) })),
+    resources: withConfigs.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.topic, configNames: Object.keys(s.configs) })),
   });
   const stale = withConfigs.filter((spec) => {
     const entries = described.resources.find((r) => r.resourceName === spec.topic)?.configEntries ?? [];
-    return Object.entries(spec.configs!).some(([name, value]) => entries.find((e) => e.configName === name)?.configValue !== value);
+    return Object.entries(spec.configs).some(([name, value]) => entries.find((e) => e.configName === name)?.configValue !== value);
   });
   if (stale.length === 0) return;
   // incremental alter is not in kafkajs 2.2: AlterConfigs replaces the topic's dynamic set, which is the spec's set
   await admin.alterConfigs({
     validateOnly: false,
-    resources: stale.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.topic, configEntries: Object.entries(s.configs!).map(([name, value]) => ({ name, value })) })),
+    resources: stale.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.topic, configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })) })),
   });
   result.configsUpdated.push(...stale.map((s) => s.topic));
 }

@@ -6,6 +6,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestEventStore, type TestEventStore } from '@orders/event-store/testing';
+// scripts/lib is the repository's tooling, not an Nx project; its broker helper is the documented way to run a
+// private broker for restart tests, so the boundary rule's "external resource" warning does not apply here.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { createBroker, type Broker } from '../../../../scripts/lib/kafka-broker';
 import { createConsumer, createRelay, type Consumer, type KafkaOptions, type Relay } from '../src';
 import { applyEffectSql, consumerSide, kafkaOptions, unique, until, type ConsumerSide } from './support';
