@@ -1,9 +1,47 @@
 import { Module } from '@nestjs/common';
-import { ServiceKitModule } from '@orders/service-kit';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { EventStore } from '@orders/event-store';
+import { EventStoreModule } from '@orders/event-store/nest';
+import { PersonalDataVault } from '@orders/personal-data';
+import { ServiceConfig, ServiceKitModule } from '@orders/service-kit';
 import { courierTrackingService } from './courier-tracking.definition';
+import { IikoController } from './orders/iiko.http.controller';
+import { DeliveryCommands } from './orders/delivery-commands';
+import { OrdersController } from './orders/orders.http.controller';
+import { OrdersService } from './orders/orders.service';
+import { PushPositionsController } from './positions/push-positions.http.controller';
+import { VisitDetector } from './positions/visit-detector';
+import { CourierRouteController } from './read-models/courier-route.http.controller';
+import { CourierTrackingTables1767657600000 } from './read-models/courier-tracking.migration';
+import { ReadModelsProjection } from './read-models/read-models.projection';
+import { SettingsController } from './settings/settings.http.controller';
+import { SettingsService } from './settings/settings.service';
+import { InputRuleStatusInterceptor } from './shared/input-rule-status.interceptor';
 
 @Module({
-  // No migrations yet: the event store brings its own; they run on start-up.
-  imports: [ServiceKitModule.forRoot(courierTrackingService, { migrations: [] })],
+  imports: [
+    // TypeORM runs the settings and read-model migrations; the event store and the vault bring their own.
+    ServiceKitModule.forRoot(courierTrackingService, { migrations: [CourierTrackingTables1767657600000] }),
+    EventStoreModule.forRootAsync({
+      inject: [ServiceConfig],
+      useFactory: (config: ServiceConfig) => ({
+        connection: { connectionString: config.databaseUrl, max: 20, application_name: 'courier-tracking' }, schema: 'event_store',
+      }),
+    }),
+  ],
+  controllers: [OrdersController, IikoController, SettingsController, CourierRouteController, PushPositionsController],
+  providers: [
+    {
+      provide: PersonalDataVault,
+      inject: [EventStore],
+      useFactory: (store: EventStore) => PersonalDataVault.create({ pool: store.pool, masterKey: process.env.PERSONAL_DATA_MASTER_KEY || undefined }),
+    },
+    { provide: APP_INTERCEPTOR, useClass: InputRuleStatusInterceptor },
+    DeliveryCommands,
+    OrdersService,
+    SettingsService,
+    ReadModelsProjection,
+    VisitDetector,
+  ],
 })
 export class AppModule {}

@@ -59,7 +59,7 @@ export function createDelivery(command: CreateDelivery, state: Delivery): Delive
     if (state.kind === 'active' && state.facts.number === order.number) return [];
     throw new DeliveryAlreadyExists();
   }
-  assertOrderFields(order, 'create', { internal: command.data.internal });
+  assertOrderFields(order, 'create', { internal: command.data.internal, sealed: command.data.personal_data_fields });
   refuseDisabledStatus(order, settings);
   const status = (order.status as DeliveryStatus | undefined) ?? 'new';
   const facts = factsOf(order, settings, command.metadata.now);
@@ -84,7 +84,7 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
 /** PATCH: plain fields, then the interval, then personal data, then the status, each as its own event when it changed. */
 export function updateDelivery(command: UpdateDelivery, state: ActiveDelivery): DeliveryEvent[] {
   const { order, settings } = command.data;
-  assertOrderFields(order, 'patch');
+  assertOrderFields(order, 'patch', { sealed: command.data.personal_data_fields });
   refuseDisabledStatus(order, settings);
   const at = command.metadata.now;
   const events: DeliveryEvent[] = [];

@@ -24,6 +24,8 @@ export type OrderInput = Readonly<Record<string, unknown>>;
 
 export type CreateDelivery = Command<'CreateDelivery', {
   readonly delivery_id: string; readonly company_id: string; readonly pii_ref: string; readonly order: OrderInput;
+  /** The personal-data fields sealed for this order (values never here); the address is required among them. */
+  readonly personal_data_fields: readonly string[];
   readonly settings: DeliverySettings; readonly initiator: Initiator; readonly internal?: boolean;
 }>;
 export type UpdateDelivery = Command<'UpdateDelivery', {

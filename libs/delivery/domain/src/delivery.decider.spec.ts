@@ -1,9 +1,11 @@
 import type { ChangeDeliveryStatus, CreateDelivery, DeleteDelivery, UpdateDelivery, CancelDeliveryForMarketplace } from './delivery.commands';
+import { orderFieldViolations } from './validation';
 import { NOW, cmd, created, finished, order, settings, spec, statusChanged } from './delivery.fixtures';
 
 const create = (fields: Record<string, unknown> = {}, extra: Partial<CreateDelivery['data']> = {}) =>
   cmd<CreateDelivery>('CreateDelivery', {
-    delivery_id: 'd-1', company_id: 'c-1', pii_ref: 'pii-d-1', order: { ...order, customer_name: undefined, phone: undefined, ...fields },
+    delivery_id: 'd-1', company_id: 'c-1', pii_ref: 'pii-d-1', order: { ...order, ...fields },
+    personal_data_fields: ['customer_name', 'phone', 'address'],
     settings, initiator: 'user_api', ...extra,
   });
 const status = (to: ChangeDeliveryStatus['data']['status'], allowed = false, initiator: ChangeDeliveryStatus['data']['initiator'] = 'app') =>
@@ -30,7 +32,6 @@ describe('Delivery: creation and the validation table', () => {
   it.each([
     [{ number: 'n'.repeat(81) }, 'FIELD_TOO_LONG', 'number'],
     [{ number: '  ' }, 'REQUIRED_FIELD', 'number'],
-    [{ customer_name: 'x'.repeat(1024) }, 'FIELD_TOO_LONG', 'customer_name'],
     [{ customer_number: 'x'.repeat(129) }, 'FIELD_TOO_LONG', 'customer_number'],
     [{ description: 'x'.repeat(1024) }, 'FIELD_TOO_LONG', 'description'],
     [{ lat: 90.0001 }, 'OUT_OF_RANGE', 'lat'],
@@ -48,6 +49,14 @@ describe('Delivery: creation and the validation table', () => {
     [{ status: 'lost' }, 'INVALID_ENUM', 'status'],
     [{ time_interval: '10:00-00:00' }, 'INVALID_TIME_INTERVAL', 'time_interval'],
   ])('refuses %j with %s on %s', (fields, code, field) => spec.given([]).when(create(fields)).thenThrows(code, { field }));
+
+  it('checks personal data before it is sealed, and requires the address among the sealed fields', () => {
+    expect(orderFieldViolations({ ...order, customer_name: 'x'.repeat(1024), phone: 'p'.repeat(65), comments: 7 }, 'create')).toEqual([
+      expect.objectContaining({ code: 'FIELD_TOO_LONG', field: 'customer_name' }), expect.objectContaining({ code: 'INVALID_TYPE', field: 'comments' }),
+      expect.objectContaining({ code: 'FIELD_TOO_LONG', field: 'phone' }),
+    ]);
+    spec.given([]).when(create({}, { personal_data_fields: ['customer_name'] })).thenThrows('REQUIRED_FIELD', { field: 'address' });
+  });
 
   it('accepts the boundary values of the table', () =>
     spec.given([]).when(create({ number: 'n'.repeat(80), mark_delivered_radius: 10000, lat: -90, lon: 180, amount: 0 }))

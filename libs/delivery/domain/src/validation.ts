@@ -1,3 +1,4 @@
+import { PERSONAL_DATA_FIELDS } from './delivery.events';
 import { DeliveryFieldsInvalid, FieldViolation } from './errors';
 import { MAX_MARK_DELIVERED_RADIUS_M } from './radius';
 
@@ -87,11 +88,25 @@ const messages: Record<string, (field: string) => string> = {
   VALUE_NOT_ALLOWED: (field) => `${field} cannot be set to this value by callers`,
 };
 
-/** Every broken rule of the table, in table order; `internal` callers (our own policies) may set yandex_pay. */
-export function orderFieldViolations(input: Readonly<Record<string, unknown>>, mode: Mode, options: { internal?: boolean } = {}): FieldViolation[] {
+export interface ValidationOptions {
+  /** Our own policies may set yandex_pay; callers may not. */
+  readonly internal?: boolean;
+  /**
+   * Personal-data fields given to the sealed record instead of the command (their values were checked before sealing
+   * and never reach the decider): a required one counts as present when it is named here.
+   */
+  readonly sealed?: readonly string[];
+}
+
+/** Every broken rule of the table, in table order. */
+export function orderFieldViolations(input: Readonly<Record<string, unknown>>, mode: Mode, options: ValidationOptions = {}): FieldViolation[] {
   const violations: FieldViolation[] = [];
   const add = (code: string, field: string) => violations.push({ code, field, message: messages[code](field) });
   for (const [field, rule] of Object.entries(RULES)) {
+    if (options.sealed !== undefined && (PERSONAL_DATA_FIELDS as readonly string[]).includes(field)) {
+      if (rule.required && mode === 'create' && !options.sealed.includes(field)) add('REQUIRED_FIELD', field);
+      continue;
+    }
     const value = input[field];
     if (value === undefined || (value === null && rule.required)) {
       if (rule.required && mode === 'create') add('REQUIRED_FIELD', field);
@@ -105,7 +120,7 @@ export function orderFieldViolations(input: Readonly<Record<string, unknown>>, m
   return violations;
 }
 
-export function assertOrderFields(input: Readonly<Record<string, unknown>>, mode: Mode, options: { internal?: boolean } = {}): void {
+export function assertOrderFields(input: Readonly<Record<string, unknown>>, mode: Mode, options: ValidationOptions = {}): void {
   const violations = orderFieldViolations(input, mode, options);
   if (violations.length > 0) throw new DeliveryFieldsInvalid(violations);
 }

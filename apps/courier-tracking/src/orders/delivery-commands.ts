@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import type { CommandMetadata } from '@orders/decider-kit';
+import {
+  ActiveDelivery, Delivery, DeliveryCommand, DeliveryEvent, DeliveryNotFound, deliveryDecider, deliveryStreamId,
+} from '@orders/delivery-domain';
+import { AppendResult, ConcurrencyError, EventStore, commandFingerprint, RecordedEvent, defaultEventInput } from '@orders/event-store';
+import type { PoolClient } from 'pg';
+import { inTransaction } from '../shared/transaction';
+import { DeliveryView, foldView } from './delivery-view';
+
+export interface Decided {
+  readonly state: Delivery;
+  readonly events: readonly DeliveryEvent[];
+  readonly version: number;
+  readonly replay: boolean;
+}
+
+/** Extra writes that must commit with the events (number index, sealed record); they run after the append. */
+export type AlongsideWrites = (tx: PoolClient, decided: { state: Delivery; events: readonly DeliveryEvent[] }) => Promise<void>;
+
+const toDomainEvent = (recorded: RecordedEvent): DeliveryEvent => ({ type: recorded.type, data: recorded.data }) as DeliveryEvent;
+
+/**
+ * Runs Delivery commands. Most go through the store's command handler (cached state, conflict retries); the few
+ * that must write other rows atomically with their events (create, delete, personal-data or number changes) load,
+ * decide and append inside one transaction with those rows.
+ */
+@Injectable()
+export class DeliveryCommands {
+  private readonly handler;
+
+  constructor(private readonly store: EventStore) {
+    this.handler = store.commandHandler({ decider: deliveryDecider, streamType: 'delivery', toDomainEvent, snapshot: { every: 50, version: 1 } });
+  }
+
+  async handle(deliveryId: string, command: DeliveryCommand, options: { expectedVersion?: number } = {}): Promise<Decided> {
+    const result = await this.handler.handle(deliveryStreamId(deliveryId), command, {
+      expectedVersion: options.expectedVersion, idempotencyKey: command.metadata.idempotencyKey,
+    });
+    return { state: result.state, events: result.events.map(toDomainEvent), version: result.nextExpectedVersion, replay: result.idempotentReplay };
+  }
+
+  async handleWith(deliveryId: string, command: DeliveryCommand, alongside: AlongsideWrites, options: { expectedVersion?: number } = {}): Promise<Decided> {
+    const streamId = deliveryStreamId(deliveryId);
+    const loaded = await this.store.load(streamId, deliveryDecider, { toDomainEvent });
+    if (options.expectedVersion !== undefined && options.expectedVersion !== loaded.version) {
+      throw new ConcurrencyError(streamId, options.expectedVersion, loaded.version);
+    }
+    const events = deliveryDecider.decide(command, loaded.state);
+    const inputs = events.map((event) => defaultEventInput(event, command));
+    return inTransaction(this.store.pool, async (tx) => {
+      const appended: AppendResult = await this.store.appendWithin(tx, streamId, loaded.version, inputs, {
+        idempotencyKey: command.metadata.idempotencyKey,
+        requestFingerprint: command.metadata.idempotencyKey === undefined ? undefined : commandFingerprint(streamId, command),
+      });
+      if (appended.idempotentReplay) {
+        return { state: loaded.state, events: appended.events.map(toDomainEvent), version: appended.nextExpectedVersion, replay: true };
+      }
+      const state = events.reduce(deliveryDecider.evolve, loaded.state);
+      if (events.length > 0) await alongside(tx, { state, events });
+      return { state, events, version: appended.nextExpectedVersion, replay: false };
+    });
+  }
+
+  /** The current state, for decisions the application takes before a command (tenancy, settings lookups). */
+  async active(deliveryId: string, companyId?: string): Promise<ActiveDelivery> {
+    const loaded = await this.store.load(deliveryStreamId(deliveryId), deliveryDecider, { toDomainEvent });
+    if (loaded.state.kind !== 'active' || (companyId !== undefined && loaded.state.companyId !== companyId)) throw new DeliveryNotFound();
+    return loaded.state;
+  }
+
+  /** The order view folded from the log (read-your-writes for single-order reads); undefined once deleted. */
+  async view(deliveryId: string): Promise<DeliveryView | undefined> {
+    const recorded = await this.store.readStream(deliveryStreamId(deliveryId));
+    return foldView(recorded.map((r) => ({ event: toDomainEvent(r), version: r.streamVersion, recordedAt: r.recordedAt.toISOString() })));
+  }
+}
+
+export const metadataOf = (now: string, actor: string, extra: Partial<CommandMetadata> = {}): CommandMetadata => ({ now, actor, ...extra });

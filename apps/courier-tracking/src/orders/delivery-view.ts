@@ -1,0 +1,134 @@
+import {
+  DeliveryEvent, DeliveryStatus, HistoryItem, StatusLogEntry, historyItemOf, statusCommentOf, statusLogEntryOf,
+} from '@orders/delivery-domain';
+
+/**
+ * The Track & Trace order as this service shows it, without personal data (joined from the sealed record when a
+ * request reads it). One pure fold, used by the delivery-detail projection and by single-order reads alike.
+ */
+export interface DeliveryView {
+  readonly id: string;
+  readonly company_id: string;
+  readonly number: string;
+  readonly customer_number: string | null;
+  readonly description: string | null;
+  readonly lat: number;
+  readonly lon: number;
+  readonly refined_lat: number | null;
+  readonly refined_lon: number | null;
+  readonly route_id: string | null;
+  readonly depot_id: string | null;
+  readonly amount: number | null;
+  readonly payment_type: string | null;
+  readonly payment_status: string | null;
+  readonly service_type: string;
+  readonly service_duration_s: number;
+  readonly shared_service_duration_s: number;
+  readonly mark_delivered_radius: number | null;
+  readonly eta_type: string | null;
+  readonly status: DeliveryStatus;
+  readonly volume: number | null;
+  readonly weight: number | null;
+  readonly shared_with_company_ids: readonly (string | number)[];
+  readonly time_interval: string;
+  readonly time_interval_secs: readonly number[];
+  readonly time_window: { readonly start: string; readonly end: string };
+  readonly time_zone: string;
+  readonly confirmed_at: string | null;
+  readonly delivered_at: string | null;
+  /** iiko: actual deliver time, close time (closed when set), payment recorded. */
+  readonly actual_delivered_at: string | null;
+  readonly close_time: string | null;
+  readonly paid: boolean;
+  readonly history: readonly HistoryItem[];
+  readonly status_log: readonly StatusLogEntry[];
+  readonly order_status_comments: readonly { readonly id: number; readonly status: string; readonly comment: string }[];
+  readonly created_at: string;
+  readonly updated_at: string;
+  readonly version: number;
+  /** The sealed record holding customer_name, phone, address, comments. */
+  readonly pii_ref: string;
+}
+
+export type ViewChange = { readonly kind: 'upsert'; readonly view: DeliveryView } | { readonly kind: 'delete' } | { readonly kind: 'none' };
+
+function withLogs(view: DeliveryView, event: DeliveryEvent): DeliveryView {
+  const item = historyItemOf(event, view.time_zone);
+  const entry = statusLogEntryOf(event);
+  const comment = statusCommentOf(event);
+  return {
+    ...view,
+    history: item ? [...view.history, item] : view.history,
+    status_log: entry ? [...view.status_log, entry] : view.status_log,
+    order_status_comments: comment ? [...view.order_status_comments, { id: view.order_status_comments.length + 1, ...comment }] : view.order_status_comments,
+  };
+}
+
+function applyFacts(view: DeliveryView, event: DeliveryEvent, at: string): DeliveryView {
+  switch (event.type) {
+    case 'DeliveryUpdated':
+      return { ...view, ...event.data.changes, paid: view.paid || event.data.changes.payment_status === 'paid' };
+    case 'DeliveryIntervalChanged':
+      return { ...view, time_interval: event.data.new_interval, time_interval_secs: event.data.time_interval_secs, time_window: event.data.time_window };
+    case 'DeliveryStatusChanged':
+      return {
+        ...view, status: event.data.to,
+        confirmed_at: event.data.to === 'confirmed' && view.confirmed_at === null ? event.data.at : view.confirmed_at,
+        delivered_at: event.data.to === 'finished' || event.data.to === 'partially_finished' ? event.data.at : view.delivered_at,
+      };
+    case 'DeliveryUndone':
+      return { ...view, status: event.data.restored_status, delivered_at: null };
+    case 'DeliveryActualTimeSet':
+      return { ...view, actual_delivered_at: event.data.actual_delivered_at };
+    case 'DeliveryPaid':
+      return { ...view, paid: true, payment_type: event.data.payment_type, payment_status: 'paid' };
+    case 'DeliveryClosed':
+      return { ...view, close_time: event.data.close_time };
+    case 'DeliveryReopened':
+      return { ...view, close_time: null };
+    default:
+      return { ...view, updated_at: at };
+  }
+}
+
+/** Applies one event of the stream at `version`. Creation starts a view; deletion removes it. */
+export function applyToView(view: DeliveryView | undefined, event: DeliveryEvent, version: number, recordedAt: string): ViewChange {
+  if (event.type === 'DeliveryDeleted' || event.type === 'PersonalDataErased') return { kind: 'delete' };
+  if (event.type === 'DeliveryCreated') {
+    const { delivery_id, initiator: _initiator, at, ...facts } = event.data;
+    const created: DeliveryView = {
+      ...facts, id: delivery_id, confirmed_at: null, delivered_at: null, actual_delivered_at: null, close_time: null,
+      paid: facts.payment_status === 'paid', history: [], status_log: [], order_status_comments: [], created_at: at, updated_at: at, version,
+    };
+    return { kind: 'upsert', view: withLogs(created, event) };
+  }
+  if (!view || version <= view.version) return { kind: 'none' };
+  return { kind: 'upsert', view: { ...withLogs(applyFacts(view, event, recordedAt), event), updated_at: recordedAt, version } };
+}
+
+/** Folds a whole stream; undefined when it never existed or was deleted. */
+export function foldView(events: readonly { readonly event: DeliveryEvent; readonly version: number; readonly recordedAt: string }[]): DeliveryView | undefined {
+  let view: DeliveryView | undefined;
+  for (const { event, version, recordedAt } of events) {
+    const change = applyToView(view, event, version, recordedAt);
+    if (change.kind === 'delete') view = undefined;
+    else if (change.kind === 'upsert') view = change.view;
+  }
+  return view;
+}
+
+export const PERSONAL_FIELDS = ['customer_name', 'phone', 'address', 'comments'] as const;
+export type PersonalRecord = Partial<Record<(typeof PERSONAL_FIELDS)[number], string | null>>;
+
+/** The public order: the view with the personal data joined, internals left out. */
+export function toOrderResponse(view: DeliveryView, personal: PersonalRecord | undefined): Record<string, unknown> {
+  const { pii_ref: _ref, version: _version, ...shown } = view;
+  return {
+    ...shown,
+    customer_name: personal?.customer_name ?? null,
+    phone: personal?.phone ?? null,
+    address: personal?.address ?? null,
+    comments: personal?.comments ?? null,
+    version: view.version,
+  };
+}

@@ -1,0 +1,128 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import {
+  CALLER_PAYMENT_TYPES, DELIVERY_STATUSES, ETA_TYPES, INITIATORS, MAX_LENGTH, MAX_MARK_DELIVERED_RADIUS_M, MAX_SERVICE_DURATION_S, PAYMENT_STATUSES,
+  PAYMENT_TYPES, SERVICE_TYPES,
+} from '@orders/delivery-domain';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested,
+} from 'class-validator';
+
+// The Track & Trace order body (D-YC-CREATE, S-YC). Limits come from the domain's validation table, which the
+// decider checks again for orders that arrive by Kafka. `yandex_pay` is in the enum but refused from callers.
+
+const nullable = ValidateIf((_object, value) => value !== null);
+const ID = /^[\w.:-]{1,80}$/;
+
+export class CreateOrderDto {
+  @ApiProperty({ maxLength: MAX_LENGTH.number }) @IsString() @IsNotEmpty() @MaxLength(MAX_LENGTH.number)
+  number!: string;
+
+  @ApiProperty({ maxLength: MAX_LENGTH.address }) @IsString() @IsNotEmpty() @MaxLength(MAX_LENGTH.address)
+  address!: string;
+
+  @ApiProperty({ minimum: -90, maximum: 90 }) @IsNumber() @Min(-90) @Max(90)
+  lat!: number;
+
+  @ApiProperty({ minimum: -180, maximum: 180 }) @IsNumber() @Min(-180) @Max(180)
+  lon!: number;
+
+  @ApiProperty({ example: '11:00-12:00', description: '"T-T" with T = [D.]HH[:MM[:SS]], or an ISO 8601 interval with offsets' })
+  @IsString({ context: { code: 'INVALID_TIME_INTERVAL' } }) @IsNotEmpty() @MaxLength(MAX_LENGTH.time_interval)
+  time_interval!: string;
+
+  @ApiPropertyOptional({ maxLength: MAX_LENGTH.customer_name }) @IsOptional() @nullable @IsString() @MaxLength(MAX_LENGTH.customer_name)
+  customer_name?: string | null;
+
+  @ApiPropertyOptional({ maxLength: MAX_LENGTH.phone }) @IsOptional() @nullable @IsString() @MaxLength(MAX_LENGTH.phone)
+  phone?: string | null;
+
+  @ApiPropertyOptional({ maxLength: MAX_LENGTH.comments }) @IsOptional() @nullable @IsString() @MaxLength(MAX_LENGTH.comments)
+  comments?: string | null;
+
+  @ApiPropertyOptional({ maxLength: MAX_LENGTH.customer_number }) @IsOptional() @nullable @IsString() @MaxLength(MAX_LENGTH.customer_number)
+  customer_number?: string | null;
+
+  @ApiPropertyOptional({ maxLength: MAX_LENGTH.description }) @IsOptional() @nullable @IsString() @MaxLength(MAX_LENGTH.description)
+  description?: string | null;
+
+  @ApiPropertyOptional() @IsOptional() @nullable @IsNumber() @Min(-90) @Max(90)
+  refined_lat?: number | null;
+
+  @ApiPropertyOptional() @IsOptional() @nullable @IsNumber() @Min(-180) @Max(180)
+  refined_lon?: number | null;
+
+  @ApiPropertyOptional({ minimum: 0, description: 'rubles' }) @IsOptional() @nullable @IsNumber() @Min(0)
+  amount?: number | null;
+
+  @ApiPropertyOptional({ enum: CALLER_PAYMENT_TYPES, nullable: true }) @IsOptional() @nullable @IsIn(PAYMENT_TYPES)
+  payment_type?: string | null;
+
+  @ApiPropertyOptional({ enum: PAYMENT_STATUSES, nullable: true }) @IsOptional() @nullable @IsIn(PAYMENT_STATUSES)
+  payment_status?: string | null;
+
+  @ApiPropertyOptional({ enum: SERVICE_TYPES, default: 'courier', description: 'iiko: courier delivery or pickup' }) @IsOptional() @IsIn(SERVICE_TYPES)
+  service_type?: string;
+
+  @ApiPropertyOptional({ default: 600 }) @IsOptional() @IsInt() @Min(0) @Max(MAX_SERVICE_DURATION_S)
+  service_duration_s?: number;
+
+  @ApiPropertyOptional({ default: 0 }) @IsOptional() @IsInt() @Min(0) @Max(MAX_SERVICE_DURATION_S)
+  shared_service_duration_s?: number;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 0, maximum: MAX_MARK_DELIVERED_RADIUS_M }) @IsOptional() @nullable @IsNumber() @Min(0) @Max(MAX_MARK_DELIVERED_RADIUS_M)
+  mark_delivered_radius?: number | null;
+
+  @ApiPropertyOptional({ enum: ETA_TYPES, nullable: true }) @IsOptional() @nullable @IsIn(ETA_TYPES)
+  eta_type?: string | null;
+
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES }) @IsOptional() @IsIn(DELIVERY_STATUSES)
+  status?: string;
+
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @nullable @IsString() @Matches(ID)
+  route_id?: string | null;
+
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @nullable @IsString() @Matches(ID)
+  depot_id?: string | null;
+
+  @ApiPropertyOptional({ minimum: 0 }) @IsOptional() @nullable @IsNumber() @Min(0)
+  volume?: number | null;
+
+  @ApiPropertyOptional({ minimum: 0 }) @IsOptional() @nullable @IsNumber() @Min(0)
+  weight?: number | null;
+
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @Matches(ID, { each: true })
+  shared_with_company_ids?: string[];
+}
+
+export class PatchOrderDto extends PartialType(CreateOrderDto) {
+  @ApiPropertyOptional({ enum: INITIATORS, default: 'user_api', description: 'Who changes the status (history source.initiator)' })
+  @IsOptional() @IsIn(INITIATORS)
+  initiator?: string;
+
+  @ApiPropertyOptional({ maxLength: 1023, description: 'Status update comment (order_status_comments)' }) @IsOptional() @IsString() @MaxLength(1023)
+  status_comment?: string;
+}
+
+export const MAX_BATCH_ORDERS = 1000;
+
+export class OrdersBatchDto {
+  @ApiProperty({ type: [CreateOrderDto], maxItems: MAX_BATCH_ORDERS }) @IsArray() @ArrayMaxSize(MAX_BATCH_ORDERS)
+  @ValidateNested({ each: true }) @Type(() => CreateOrderDto)
+  orders!: CreateOrderDto[];
+}
+
+export class ListOrdersQuery {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(MAX_LENGTH.number)
+  number?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(ID)
+  route_id?: string;
+
+  @ApiPropertyOptional({ default: 1, minimum: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  page?: number;
+
+  @ApiPropertyOptional({ default: 1000, minimum: 1, maximum: 1000, description: 'Track & Trace pages hold 1000 orders' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  per_page?: number;
+}

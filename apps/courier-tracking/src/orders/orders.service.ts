@@ -1,0 +1,164 @@
+import { Injectable } from '@nestjs/common';
+import type { CommandMetadata } from '@orders/decider-kit';
+import {
+  CreateDelivery, DeleteDelivery, DeliveryNotFound, Initiator, ORDER_FIELD_NAMES, UpdateDelivery, orderFieldViolations,
+} from '@orders/delivery-domain';
+import { EventStore, uuidv7 } from '@orders/event-store';
+import { PersonalDataVault } from '@orders/personal-data';
+import { RequestValidationError } from '@orders/service-kit';
+import type { Pool, PoolClient } from 'pg';
+import { SettingsService } from '../settings/settings.service';
+import { DeliveryCommands } from './delivery-commands';
+import { DeliveryView, PERSONAL_FIELDS, PersonalRecord, toOrderResponse } from './delivery-view';
+
+export type OrderBody = Readonly<Record<string, unknown>>;
+export type OrderResponse = Record<string, unknown>;
+
+/** The order fields without personal data: the decider and the log never see name, phone, address or comments. */
+function split(body: OrderBody): { facts: Record<string, unknown>; personal: PersonalRecord; personalFields: string[] } {
+  const facts: Record<string, unknown> = {};
+  const personal: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if ((PERSONAL_FIELDS as readonly string[]).includes(key)) personal[key] = value as string | null;
+    else if (ORDER_FIELD_NAMES.includes(key)) facts[key] = value;
+  }
+  return { facts, personal, personalFields: Object.keys(personal) };
+}
+
+class OrderNumberTaken extends Error {
+  readonly code = 'ORDER_NUMBER_TAKEN';
+  readonly field = 'number';
+  constructor(number: string) { super(`an order numbered ${number} already exists in this company`); }
+}
+
+/** The whole table of §2.6, personal data included, before anything is sealed or decided: 422 with every field. */
+function assertValid(body: OrderBody, mode: 'create' | 'patch', internal?: boolean): void {
+  const violations = orderFieldViolations(body, mode, { internal });
+  if (violations.length > 0) throw new RequestValidationError(violations);
+}
+
+const isUniqueViolation = (error: unknown): boolean => (error as { code?: string })?.code === '23505';
+
+/** Track & Trace orders of one company: create, read, patch, delete (with erasure), batch upsert, list. */
+@Injectable()
+export class OrdersService {
+  private readonly pool: Pool;
+
+  constructor(store: EventStore, private readonly commands: DeliveryCommands, private readonly vault: PersonalDataVault, private readonly settings: SettingsService) {
+    this.pool = store.pool;
+  }
+
+  async create(companyId: string, body: OrderBody, meta: CommandMetadata, options: { id?: string; initiator?: Initiator; internal?: boolean } = {}): Promise<OrderResponse> {
+    assertValid(body, 'create', options.internal);
+    const { facts, personal, personalFields } = split(body);
+    const id = options.id ?? uuidv7();
+    const piiRef = id;
+    const deliverySettings = await this.settings.deliverySettings(companyId, (facts.route_id as string | null) ?? null, (facts.depot_id as string | null) ?? null);
+    const { depot_id: depotId, ...settings } = deliverySettings;
+    const command: CreateDelivery = {
+      type: 'CreateDelivery', metadata: meta,
+      data: {
+        delivery_id: id, company_id: companyId, pii_ref: piiRef, order: { ...facts, depot_id: depotId }, personal_data_fields: personalFields,
+        settings, initiator: options.initiator ?? 'user_api', internal: options.internal,
+      },
+    };
+    await this.commands.handleWith(id, command, async (tx) => {
+      await this.reserveNumber(tx, companyId, facts.number as string, id);
+      await this.vault.seal(piiRef, personal, tx);
+    });
+    return this.respond(id, companyId);
+  }
+
+  async get(companyId: string, id: string): Promise<OrderResponse> {
+    return this.respond(id, companyId);
+  }
+
+  async patch(companyId: string, id: string, body: OrderBody, meta: CommandMetadata, extra: { initiator?: Initiator; comment?: string; expectedVersion?: number } = {}): Promise<OrderResponse> {
+    assertValid(body, 'patch');
+    const current = await this.commands.active(id, companyId);
+    const { facts, personal, personalFields } = split(body);
+    const routeId = 'route_id' in facts ? ((facts.route_id as string | null) ?? null) : current.facts.route_id;
+    const { depot_id: _depot, ...settings } = await this.settings.deliverySettings(companyId, routeId, current.facts.depot_id);
+    const command: UpdateDelivery = {
+      type: 'UpdateDelivery', metadata: meta,
+      data: { order: facts, personal_data_fields: personalFields, settings, initiator: extra.initiator ?? 'user_api', comment: extra.comment },
+    };
+    const renumbered = typeof facts.number === 'string' && facts.number !== current.facts.number;
+    await this.commands.handleWith(id, command, async (tx) => {
+      if (renumbered) {
+        await tx.query('DELETE FROM order_numbers WHERE delivery_id = $1', [id]);
+        await this.reserveNumber(tx, companyId, facts.number as string, id);
+      }
+      if (personalFields.length > 0) {
+        const previous = (await this.vault.open<PersonalRecord>(current.piiRef, tx)) ?? {};
+        await this.vault.seal(current.piiRef, { ...previous, ...personal }, tx);
+      }
+    }, { expectedVersion: extra.expectedVersion });
+    return this.respond(id, companyId);
+  }
+
+  /** Answers the order as it was (S-YC), then the events, the number and the sealed record's key are gone together. */
+  async delete(companyId: string, id: string, meta: CommandMetadata): Promise<OrderResponse> {
+    const before = await this.respond(id, companyId);
+    const command: DeleteDelivery = { type: 'DeleteDelivery', metadata: meta, data: { deleted_by: meta.actor ?? 'unknown' } };
+    await this.commands.handleWith(id, command, async (tx, { events }) => {
+      await tx.query('DELETE FROM order_numbers WHERE delivery_id = $1', [id]);
+      const erased = events.find((event) => event.type === 'PersonalDataErased');
+      if (erased) await this.vault.erase(erased.data.pii_ref, tx);
+    });
+    return before;
+  }
+
+  /** Upsert by number (D-YC-BATCH): every item is validated before any is written. */
+  async batch(companyId: string, items: readonly OrderBody[], meta: CommandMetadata): Promise<{ inserted: number; updated: number }> {
+    const violations = items.flatMap((item, index) => orderFieldViolations(item, 'create').map((v) => ({ ...v, field: `[${index}].${v.field}` })));
+    if (violations.length > 0) throw new RequestValidationError(violations);
+    let inserted = 0;
+    let updated = 0;
+    for (const [index, item] of items.entries()) {
+      const itemMeta = { ...meta, idempotencyKey: meta.idempotencyKey === undefined ? undefined : `${meta.idempotencyKey}#${index}` };
+      const existing = await this.idOfNumber(companyId, item.number as string);
+      if (existing) {
+        await this.patch(companyId, existing, item, itemMeta);
+        updated++;
+      } else {
+        await this.create(companyId, item, itemMeta);
+        inserted++;
+      }
+    }
+    return { inserted, updated };
+  }
+
+  async list(companyId: string, query: { number?: string; route_id?: string; page?: number; per_page?: number }): Promise<OrderResponse[]> {
+    const perPage = query.per_page ?? 1000;
+    const offset = ((query.page ?? 1) - 1) * perPage;
+    const { rows } = await this.pool.query<{ view: DeliveryView }>(
+      `SELECT view FROM delivery_details WHERE company_id = $1 AND ($2::text IS NULL OR number = $2) AND ($3::text IS NULL OR route_id = $3)
+       ORDER BY created_at, delivery_id LIMIT $4 OFFSET $5`,
+      [companyId, query.number ?? null, query.route_id ?? null, perPage, offset],
+    );
+    const personal = await this.vault.openMany<PersonalRecord>(rows.map((row) => row.view.pii_ref));
+    return rows.map((row) => toOrderResponse(row.view, personal.get(row.view.pii_ref)));
+  }
+
+  async idOfNumber(companyId: string, number: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ delivery_id: string }>('SELECT delivery_id FROM order_numbers WHERE company_id = $1 AND number = $2', [companyId, number]);
+    return rows[0]?.delivery_id;
+  }
+
+  /** Another company's order answers 404, as an unknown one does: its existence is not revealed. */
+  async respond(id: string, companyId: string): Promise<OrderResponse> {
+    const view = await this.commands.view(id);
+    if (!view || view.company_id !== companyId) throw new DeliveryNotFound();
+    return toOrderResponse(view, await this.vault.open<PersonalRecord>(view.pii_ref));
+  }
+
+  private async reserveNumber(tx: PoolClient, companyId: string, number: string, id: string): Promise<void> {
+    try {
+      await tx.query('INSERT INTO order_numbers (company_id, number, delivery_id) VALUES ($1, $2, $3)', [companyId, number, id]);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new OrderNumberTaken(number);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+
+/** As courier.positions.v1 allows per message (@orders/contracts MAX_POSITIONS_PER_BATCH). */
+export const MAX_POSITIONS_PER_BATCH = 1000;
+
+export class PointDto {
+  @ApiProperty({ minimum: -90, maximum: 90 }) @IsNumber() @Min(-90) @Max(90)
+  lat!: number;
+
+  @ApiProperty({ minimum: -180, maximum: 180 }) @IsNumber() @Min(-180) @Max(180)
+  lon!: number;
+}
+
+/** One position of push-positions-v3 (D-YC-POS). */
+export class PositionDto {
+  @ApiProperty({ description: 'metres' }) @IsInt() @Min(0)
+  accuracy!: number;
+
+  @ApiProperty({ type: PointDto }) @ValidateNested() @Type(() => PointDto)
+  point!: PointDto;
+
+  @ApiProperty({ description: 'UTC seconds' }) @IsNumber() @Min(0) @Max(253402300799)
+  timestamp!: number;
+
+  @ApiPropertyOptional({ description: 'not used yet, as in Track & Trace' }) @IsOptional() @IsNumber() @Min(0) @Max(360)
+  heading?: number;
+
+  @ApiPropertyOptional({ description: 'not used yet, as in Track & Trace' }) @IsOptional() @IsNumber() @Min(0)
+  speed?: number;
+}
+
+export class PushPositionsDto {
+  @ApiProperty({ type: [PositionDto], maxItems: MAX_POSITIONS_PER_BATCH }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_POSITIONS_PER_BATCH)
+  @ValidateNested({ each: true }) @Type(() => PositionDto)
+  positions!: PositionDto[];
+}

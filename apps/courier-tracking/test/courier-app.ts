@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createServiceApp } from '@orders/service-kit';
+import { Client, Pool } from 'pg';
+import request from 'supertest';
+
+/** Keys of the test principals: one per company, and an operator acting for every company. */
+export interface CourierKeys {
+  readonly companyA: string;
+  readonly companyB: string;
+  readonly operator: string;
+}
+
+export interface CourierTestApp {
+  readonly app: NestExpressApplication;
+  readonly keys: CourierKeys;
+  readonly database: string;
+  /** A pool on the app's own database, for looking behind the API. */
+  readonly pool: Pool;
+  http(): ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+const baseUrl = process.env.COURIER_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/courier';
+
+export function databaseUrl(database: string): string {
+  const url = new URL(baseUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl('postgres') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Boots the real courier-tracking app on a fresh database (real PostgreSQL and broker); `env` adds variables. */
+export async function startCourierTracking(env: Record<string, string> = {}): Promise<CourierTestApp> {
+  const database = `courier_test_${randomBytes(4).toString('hex')}`;
+  const keys: CourierKeys = {
+    companyA: `a-${randomBytes(12).toString('hex')}`, companyB: `b-${randomBytes(12).toString('hex')}`, operator: `o-${randomBytes(12).toString('hex')}`,
+  };
+  await admin(`CREATE DATABASE "${database}"`);
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    COURIER_DATABASE_URL: databaseUrl(database),
+    LOG_LEVEL: 'silent',
+    API_KEYS: [`dispatcher-a:${keys.companyA}:company-a`, `dispatcher-b:${keys.companyB}:company-b`, `ops:${keys.operator}`].join(','),
+    ...env,
+  });
+  try {
+    const { AppModule } = await import('../src/app.module');
+    const app = await createServiceApp(AppModule);
+    await app.init();
+    const pool = new Pool({ connectionString: databaseUrl(database), max: 2 });
+    return {
+      app, keys, database, pool,
+      http: () => request(app.getHttpServer()),
+      async close() {
+        await pool.end();
+        await app.close();
+        await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      },
+    };
+  } finally {
+    process.env = saved;
+  }
+}
+
+/** Polls until `accept` holds (read models are eventually consistent); fails with the last value after the deadline. */
+export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const last = await probe();
+    if (accept(last)) return last;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export const order = (overrides: Record<string, unknown> = {}) => ({
+  number: `N-${randomBytes(4).toString('hex')}`,
+  address: 'Tverskaya street 7, apt 12',
+  lat: 55.757, lon: 37.615,
+  time_interval: '11:00-12:00',
+  customer_name: 'Anna Petrovna Smirnova',
+  phone: '+79161234567',
+  comments: 'door code 4412',
+  ...overrides,
+});
