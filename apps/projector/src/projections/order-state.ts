@@ -15,7 +15,6 @@ type Intake = NonNullable<OrderStateV1['intake']>;
 type Delivery = NonNullable<OrderStateV1['delivery']>;
 type Marketplace = NonNullable<OrderStateV1['marketplace']>;
 type Cancellation = NonNullable<Marketplace['cancellation']>;
-type Payload = Readonly<Record<string, unknown>>;
 
 const INTAKE_STATUS_BY_EVENT: Readonly<Record<string, Intake['status']>> = {
   ExternalOrderReceived: 'AWAITING',

@@ -1,0 +1,53 @@
+import type { OrderStateV1 } from '@orders/contracts';
+import { foldSummary, summaryStatus, type SummaryStatus } from '../projections/order-state';
+import { causalOrder, type TimelineEntry } from '../projections/timeline';
+import { eventOfRow, JOURNAL_COLUMNS, type JournalRow } from '../storage/journal';
+import type { ReadModelDb } from '../storage/read-model-db';
+
+export interface AuditEntry extends TimelineEntry {
+  topic: string;
+  partition: number;
+  offset: string;
+  payload: Record<string, unknown>;
+}
+
+export interface OrderAudit {
+  orderId: string;
+  /** The instant the state is folded up to (occurrence time), or null for "now". */
+  asOf: string | null;
+  /** Every event of the order across the three services, in causal order. */
+  timeline: AuditEntry[];
+  /** The combined state folded from those events (what orders.state.v1 carried then); null when none. */
+  state: OrderStateV1 | null;
+  status: SummaryStatus | null;
+  erased: boolean;
+}
+
+/**
+ * The cross-service audit of one order: its timeline and its state as of a time, folded by the same pure function
+ * the live projection uses, in the journal's commit order, from the events that had occurred by then.
+ */
+export async function auditOrder(db: ReadModelDb, orderId: string, asOf?: Date): Promise<OrderAudit> {
+  const { rows } = await db.pool.query<JournalRow>(
+    `SELECT ${JOURNAL_COLUMNS} FROM ${db.table('events')}
+      WHERE order_id = $1 AND ($2::timestamptz IS NULL OR occurred_at <= $2::timestamptz)
+      ORDER BY transaction_id, position`, [orderId, asOf?.toISOString() ?? null]);
+  const summary = foldSummary(rows.map(eventOfRow));
+  const entries: AuditEntry[] = rows.map((row) => ({
+    eventId: row.event_id, type: row.type, source: row.source, actor: row.actor, occurredAt: row.occurred_at.toISOString(),
+    causationId: row.causation_id, correlationId: row.correlation_id, position: row.position,
+    topic: row.topic, partition: row.kafka_partition, offset: row.kafka_offset, payload: row.payload,
+  }));
+  return {
+    orderId, asOf: asOf?.toISOString() ?? null, timeline: causalOrder(entries) as AuditEntry[],
+    state: summary?.state ?? null, status: summary ? summaryStatus(summary) : null, erased: summary?.erased ?? false,
+  };
+}
+
+/** Orders per combined status in the serving summary version. */
+export async function statusCounts(db: ReadModelDb, tenantId?: string): Promise<Record<string, number>> {
+  const { rows } = await db.pool.query<{ status: string; count: number }>(
+    `SELECT status, count(*)::int AS count FROM ${db.summaryTable(await db.activeVersion())}
+      WHERE $1::text IS NULL OR tenant_id = $1 GROUP BY status ORDER BY status`, [tenantId ?? null]);
+  return Object.fromEntries(rows.map((row) => [row.status, row.count]));
+}

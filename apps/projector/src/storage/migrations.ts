@@ -1,0 +1,86 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+export const SUMMARY_PROJECTION = 'order-summary';
+export const TIMELINE_PROJECTION = 'order-timeline';
+
+/** The table of one version of the summary projection (blue/green: versions live side by side). */
+export const summaryTable = (schema: string, version: number): string => `"${schema}".order_summary_v${version}`;
+
+/**
+ * The read-model schema.
+ * - `events`: the journal of every integration event consumed, written in the inbox transaction. It is the order
+ *   timeline (actor and source extracted on the way in) and the source of rebuilds. `transaction_id` (xid8) lets a
+ *   rebuild read it in commit-safe order, as the event store does (architecture rule 3).
+ * - `order_summary_v<n>`: versions of the summary projection; `projections` points at the one that serves and the
+ *   view `order_summary` always shows it.
+ * - `rebuilds`: one row per rebuild, its checkpoint and progress (resumable, and read by /metrics).
+ */
+export function projectorMigration(schema: string): new () => MigrationInterface {
+  const s = `"${schema}"`;
+  return class ProjectorReadModels1767657600000 implements MigrationInterface {
+    name = 'ProjectorReadModels1767657600000';
+
+    async up(db: QueryRunner): Promise<void> {
+      await db.query(`CREATE TABLE ${s}.events (
+        position bigserial PRIMARY KEY,
+        transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+        event_id text NOT NULL UNIQUE,
+        topic text NOT NULL,
+        kafka_partition integer NOT NULL,
+        kafka_offset bigint NOT NULL,
+        type text NOT NULL,
+        schema_version integer NOT NULL,
+        order_id text NOT NULL,
+        tenant_id text NOT NULL,
+        occurred_at timestamptz NOT NULL,
+        correlation_id text NOT NULL,
+        causation_id text,
+        source text NOT NULL,
+        actor text NOT NULL,
+        payload jsonb NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now()
+      )`);
+      await db.query(`CREATE INDEX events_commit_order ON ${s}.events (transaction_id, position)`);
+      await db.query(`CREATE INDEX events_order ON ${s}.events (order_id, position)`);
+      await db.query(`CREATE INDEX events_tenant ON ${s}.events (tenant_id, occurred_at)`);
+      await db.query(`CREATE INDEX events_occurred ON ${s}.events (occurred_at)`);
+      await db.query(`CREATE TABLE ${summaryTable(schema, 1)} (
+        order_id text PRIMARY KEY,
+        tenant_id text NOT NULL,
+        status text NOT NULL,
+        version integer NOT NULL,
+        erased boolean NOT NULL,
+        updated_at timestamptz NOT NULL,
+        state jsonb NOT NULL
+      )`);
+      await db.query(`CREATE INDEX order_summary_v1_tenant_status ON ${summaryTable(schema, 1)} (tenant_id, status)`);
+      await db.query(`CREATE TABLE ${s}.projections (
+        name text PRIMARY KEY,
+        active_version integer NOT NULL,
+        switched_at timestamptz NOT NULL DEFAULT now()
+      )`);
+      await db.query(`INSERT INTO ${s}.projections (name, active_version) VALUES ('${SUMMARY_PROJECTION}', 1)`);
+      await db.query(`CREATE VIEW ${s}.order_summary AS SELECT * FROM ${summaryTable(schema, 1)}`);
+      await db.query(`CREATE TABLE ${s}.rebuilds (
+        projection text NOT NULL,
+        version integer NOT NULL,
+        status text NOT NULL CHECK (status IN ('running', 'done', 'abandoned')),
+        checkpoint_transaction xid8 NOT NULL DEFAULT '0',
+        checkpoint_position bigint NOT NULL DEFAULT 0,
+        processed bigint NOT NULL DEFAULT 0,
+        total bigint NOT NULL DEFAULT 0,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz,
+        PRIMARY KEY (projection, version)
+      )`);
+      // At most one rebuild of a projection runs at a time; a crashed one is resumed, not duplicated.
+      await db.query(`CREATE UNIQUE INDEX rebuilds_one_running ON ${s}.rebuilds (projection) WHERE status = 'running'`);
+    }
+
+    async down(db: QueryRunner): Promise<void> {
+      await db.query(`DROP VIEW ${s}.order_summary`);
+      for (const table of ['rebuilds', 'projections', 'order_summary_v1', 'events']) await db.query(`DROP TABLE ${s}.${table}`);
+    }
+  };
+}
