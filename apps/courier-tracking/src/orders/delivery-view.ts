@@ -12,8 +12,8 @@ export interface DeliveryView {
   readonly number: string;
   readonly customer_number: string | null;
   readonly description: string | null;
-  readonly lat: number;
-  readonly lon: number;
+  readonly lat: number | null;
+  readonly lon: number | null;
   readonly refined_lat: number | null;
   readonly refined_lon: number | null;
   readonly route_id: string | null;

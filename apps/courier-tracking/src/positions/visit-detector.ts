@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  ActiveDelivery, EvaluatePositions, OUTSIDE, TrackPoint, VisitParams, VisitSettings, VisitState, stepVisit, visitParams,
+  ActiveDelivery, EvaluatePositions, OUTSIDE, isLocated, TrackPoint, VisitParams, VisitSettings, VisitState, stepVisit, visitParams,
 } from '@orders/delivery-domain';
 import { EventStore } from '@orders/event-store';
 import { DeliveryCommands } from '../orders/delivery-commands';
@@ -61,6 +61,7 @@ export class VisitDetector {
     const sorted = [...points].sort((a, b) => a.timestamp - b.timestamp);
     let decisions = 0;
     for (const [deliveryId, tracked] of watch.deliveries) {
+      if (!isLocated(tracked.state)) continue;
       let visit = tracked.visits.get(courierId) ?? tracked.state.visits[courierId] ?? OUTSIDE;
       const moving: TrackPoint[] = [];
       for (const point of sorted) {

@@ -62,6 +62,11 @@ describe('Delivery: creation and the validation table', () => {
     spec.given([]).when(create({ number: 'n'.repeat(80), mark_delivered_radius: 10000, lat: -90, lon: 180, amount: 0 }))
       .then([created({ number: 'n'.repeat(80), mark_delivered_radius: 10000, lat: -90, lon: 180, amount: 0 })]));
 
+  it('lets our own policies create a delivery not yet located, never callers', () => {
+    spec.given([]).when(create({ lat: undefined, lon: undefined }, { internal: true, personal_data_fields: [] })).then([created({ lat: null, lon: null })]);
+    spec.given([]).when(create({ lat: undefined, lon: null })).thenThrows('REQUIRED_FIELD', { field: 'lat' });
+  });
+
   it('lets our own policies set yandex_pay, never callers', () =>
     spec.given([]).when(create({ payment_type: 'yandex_pay' }, { internal: true })).then([created({ payment_type: 'yandex_pay' })]));
 

@@ -9,8 +9,9 @@ export interface DeliveryFacts {
   readonly number: string;
   readonly customer_number: string | null;
   readonly description: string | null;
-  readonly lat: number;
-  readonly lon: number;
+  /** Null only for a delivery our intake policy created before anyone located it; no visit detection until set. */
+  readonly lat: number | null;
+  readonly lon: number | null;
   readonly refined_lat: number | null;
   readonly refined_lon: number | null;
   readonly time_interval: string;

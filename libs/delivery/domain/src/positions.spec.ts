@@ -67,3 +67,8 @@ describe('Delivery: automatic finish from positions', () => {
     spec.given([created(), { type: 'DeliveryDeleted', data: { deleted_by: 'x', final_status: 'new', at: at(0) } }]).when(evaluate(stay)).thenNothing();
   });
 });
+
+describe('Delivery: created by a policy without a location', () => {
+  it('detects nothing until it is located', () =>
+    spec.given([created({ lat: null, lon: null })]).when(evaluate([point(0), point(300)])).thenNothing());
+});

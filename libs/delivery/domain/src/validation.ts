@@ -76,6 +76,8 @@ const RULES: Record<string, Rule> = {
   shared_with_company_ids: { check: (value) => (Array.isArray(value) && value.every((id) => typeof id === 'string' || Number.isInteger(id)) ? undefined : 'INVALID_TYPE') },
 };
 
+const LOCATION_FIELDS: readonly string[] = ['address', 'lat', 'lon'];
+
 /** Fields the order model accepts from callers, in the table's order. */
 export const ORDER_FIELD_NAMES: readonly string[] = Object.keys(RULES);
 
@@ -103,14 +105,17 @@ export function orderFieldViolations(input: Readonly<Record<string, unknown>>, m
   const violations: FieldViolation[] = [];
   const add = (code: string, field: string) => violations.push({ code, field, message: messages[code](field) });
   for (const [field, rule] of Object.entries(RULES)) {
+    // Our own policies create deliveries before anyone geocoded them (intake knows no coordinates): located later by PATCH.
+    const required = rule.required && !(options.internal && LOCATION_FIELDS.includes(field));
     if (options.sealed !== undefined && (PERSONAL_DATA_FIELDS as readonly string[]).includes(field)) {
-      if (rule.required && mode === 'create' && !options.sealed.includes(field)) add('REQUIRED_FIELD', field);
+      if (required && mode === 'create' && !options.sealed.includes(field)) add('REQUIRED_FIELD', field);
       continue;
     }
     const value = input[field];
-    if (value === undefined || (value === null && rule.required)) {
-      if (rule.required && mode === 'create') add('REQUIRED_FIELD', field);
-      else if (value === null && rule.required) add('REQUIRED_FIELD', field);
+    if (!required && value === null && rule.required) continue;
+    if (value === undefined || (value === null && required)) {
+      if (required && mode === 'create') add('REQUIRED_FIELD', field);
+      else if (value === null && required) add('REQUIRED_FIELD', field);
       continue;
     }
     const code = rule.check(value);
