@@ -11,6 +11,8 @@ import { OrderBoardEventsController } from './board/order-board-events.http.cont
 import { OrderBoardService } from './board/order-board.service';
 import { INTAKE_SETTINGS, readIntakeSettings, type IntakeSettings } from './config/intake-settings';
 import { intakeService } from './intake.definition';
+import { InboundHandlers } from './integration/inbound-handlers';
+import { IntakeMessaging } from './integration/intake-messaging';
 import { ExternalOrdersService } from './orders/external-orders.service';
 import { ExternalOrdersController } from './orders/external-orders.http.controller';
 
@@ -35,6 +37,8 @@ import { ExternalOrdersController } from './orders/external-orders.http.controll
     OrderBoardService,
     BoardProjection,
     BoardNotifications,
+    InboundHandlers,
+    IntakeMessaging,
   ],
 })
 export class AppModule {}

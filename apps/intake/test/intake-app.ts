@@ -15,6 +15,8 @@ export interface TestKeys {
 
 export interface IntakeTestApp {
   readonly app: NestExpressApplication;
+  /** Prepended to every topic this app uses. */
+  readonly topicPrefix: string;
   readonly url: string;
   readonly keys: TestKeys;
   /** A pool on the app's own database, for looking behind the API (events table, board). */
@@ -59,6 +61,8 @@ export async function startIntake(env: Record<string, string> = {}): Promise<Int
   Object.assign(process.env, {
     INTAKE_DATABASE_URL: databaseUrl(database),
     LOG_LEVEL: 'silent',
+    // Topics and the consumer group of this app alone: test files never see each other's messages.
+    INTAKE_TOPIC_PREFIX: `test-${suffix}.`,
     API_KEYS: [`desk-a:${keys.companyA}:company-a`, `desk-b:${keys.companyB}:company-b`, `ops:${keys.operator}`, `viewer-a:${keys.readOnlyA}:company-a:read`].join(','),
     ...env,
   });
@@ -69,7 +73,7 @@ export async function startIntake(env: Record<string, string> = {}): Promise<Int
   const { port } = app.getHttpServer().address() as AddressInfo;
   const pool = new Pool({ connectionString: databaseUrl(database), max: 2 });
   return {
-    app, keys, pool, url: `http://127.0.0.1:${port}`,
+    app, keys, pool, url: `http://127.0.0.1:${port}`, topicPrefix: env.INTAKE_TOPIC_PREFIX ?? `test-${suffix}.`,
     http: () => request(app.getHttpServer()),
     async close() {
       await pool.end();

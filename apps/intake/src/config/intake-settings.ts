@@ -5,10 +5,13 @@
  * - `INTAKE_LICENSES`: companies holding the "Internet orders" licence (S-CARBIS), comma-separated
  *   `company[:valid-until]`; `*` licenses every company without end (the default, for development).
  * - `PERSONAL_DATA_MASTER_KEY`: 32 bytes (hex or base64) wrapping each order's personal-data key; optional.
+ * - `INTAKE_TOPIC_PREFIX`: prepended to every Kafka topic and the consumer group (a shared cluster holding several
+ *   environments, or isolated tests); empty by default.
  */
 export interface IntakeSettings {
   readonly licences: LicenceBook;
   readonly personalDataMasterKey?: string;
+  readonly topicPrefix: string;
 }
 
 export interface Licence {
@@ -55,7 +58,13 @@ export function readIntakeSettings(env: Record<string, string | undefined> = pro
   return {
     licences: parseLicences(env.INTAKE_LICENSES ?? '*'),
     personalDataMasterKey: env.PERSONAL_DATA_MASTER_KEY || undefined,
+    topicPrefix: topicPrefixOf(env.INTAKE_TOPIC_PREFIX ?? ''),
   };
+}
+
+function topicPrefixOf(value: string): string {
+  if (!/^[a-zA-Z0-9._-]{0,100}$/.test(value)) throw new IntakeSettingsError('INTAKE_TOPIC_PREFIX', 'only letters, digits, ".", "_" and "-" are allowed');
+  return value;
 }
 
 export const INTAKE_SETTINGS = Symbol('INTAKE_SETTINGS');

@@ -100,6 +100,27 @@ export class ExternalOrdersService {
     }
   }
 
+  /**
+   * A command inside the caller's transaction (a consumer's inbox transaction): the append is its first write, so
+   * the effect and the inbox row commit together. Undefined when the request was already satisfied.
+   */
+  async executeWithin(tx: PoolClient, command: OperatorCommand): Promise<OrderOutcome | undefined> {
+    const streamId = externalOrderStreamId(command.data.orderId);
+    const loaded = await this.store.load(streamId, externalOrderDecider, {});
+    const decided = externalOrderDecider.decide(command, loaded.state);
+    if (decided.length === 0) return undefined;
+    const inputs = decided.map((event) => defaultEventInput(event, command));
+    const result = await this.store.appendWithin(tx, streamId, loaded.version, inputs, { streamType: EXTERNAL_ORDER_STREAM_TYPE, tenant: command.data.companyId });
+    const state = decided.reduce(externalOrderDecider.evolve, loaded.state);
+    return { orderId: command.data.orderId, status: statusOf(state), version: result.nextExpectedVersion };
+  }
+
+  /** The company owning an order, or undefined when there is no such order. */
+  async companyOf(orderId: string): Promise<string | undefined> {
+    const { state } = await this.store.load(externalOrderStreamId(orderId), externalOrderDecider, {});
+    return state.status === 'NONE' ? undefined : state.companyId;
+  }
+
   /** The order with its guest data and history, read from its stream (read-your-writes, unlike the board). */
   async view(companyId: string, orderId: string): Promise<ExternalOrderView> {
     const events = await this.store.readStream(externalOrderStreamId(orderId));

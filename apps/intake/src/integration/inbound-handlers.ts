@@ -1,0 +1,87 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { CancellationAcceptedV1, CancellationExpiredV1, ExternalOrderSubmittedV1 } from '@orders/contracts';
+import { NonRetryableError, type HandlerContext, type InboundMessage } from '@orders/messaging';
+import { ExternalOrderNotFound, OrderInTerminalState, type CancellationCause } from '@orders/ordering-domain';
+import { fieldErrors } from '@orders/service-kit';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { ExternalOrdersService, type RequestContext } from '../orders/external-orders.service';
+import { externalOrderId, UUID_PATTERN } from '../orders/order-identity';
+import { SubmitOrderRequestDto } from '../orders/submit-order.request.dto';
+
+/** The message types intake acts on; every other type on its topics is skipped. */
+export const HANDLED_TYPES = ['ExternalOrderSubmitted', 'CancellationAccepted', 'CancellationExpired'] as const;
+
+/**
+ * Marketplace orders reach intake as orders of source `market` whose external id is Market's order id; that is how
+ * a marketplace cancellation finds its intake order when the order ids differ.
+ */
+export const MARKETPLACE_SOURCE = 'market';
+
+const COMPANY_ID = /^[\w.-]{1,128}$/;
+
+/** What intake does with each consumed message, inside the runner's inbox transaction. */
+@Injectable()
+export class InboundHandlers {
+  private readonly logger = new Logger('IntakeInbound');
+
+  constructor(private readonly orders: ExternalOrdersService) {}
+
+  async handle(message: InboundMessage, { tx }: HandlerContext): Promise<void> {
+    const context: RequestContext = { actor: 'system', correlationId: message.headers['correlation-id'] ?? message.id, causationId: message.id };
+    switch (message.type) {
+      case 'ExternalOrderSubmitted':
+        return this.submitted(message.payload as ExternalOrderSubmittedV1, context, tx);
+      case 'CancellationAccepted':
+        return this.marketplaceCancelled(message.payload as CancellationAcceptedV1, 'MARKETPLACE_CANCELLATION_ACCEPTED', context, tx);
+      case 'CancellationExpired':
+        return this.marketplaceCancelled(message.payload as CancellationExpiredV1, 'MARKETPLACE_CANCELLATION_EXPIRED', context, tx);
+      default:
+        return;
+    }
+  }
+
+  /** Same validation and idempotency as `POST .../external-orders`; a refusal goes to the DLQ with its reason. */
+  private async submitted(payload: ExternalOrderSubmittedV1, context: RequestContext, tx: HandlerContext['tx']): Promise<void> {
+    const { tenantId, ...body } = payload;
+    const submission = plainToInstance(SubmitOrderRequestDto, body);
+    const problems = fieldErrors(validateSync(submission, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }));
+    if (!COMPANY_ID.test(tenantId)) problems.push({ code: 'INVALID_VALUE', message: 'tenantId is not a company id', field: 'tenantId' });
+    if (problems.length > 0) {
+      throw new NonRetryableError(`VALIDATION_FAILED: ${problems.map((p) => `${p.field} ${p.code}`).join(', ')}`);
+    }
+    await this.orders.submit(tenantId, submission, { ...context, actor: `upstream:${payload.source}` }, tx);
+  }
+
+  /** Policy: the marketplace accepted or let expire a buyer's cancellation, so the intake order is cancelled. */
+  private async marketplaceCancelled(payload: CancellationAcceptedV1 | CancellationExpiredV1, cause: CancellationCause, context: RequestContext,
+    tx: HandlerContext['tx']): Promise<void> {
+    const orderId = await this.intakeOrderOf(payload);
+    if (!orderId) return; // not an order intake received: nothing to cancel here
+    try {
+      await this.orders.executeWithin(tx, {
+        type: 'CancelExternalOrder',
+        data: { companyId: payload.tenantId, orderId, cause, cancellationRef: payload.requestId },
+        metadata: this.orders.metadata({ ...context, actor: 'marketplace-cancellation-policy' }),
+      });
+    } catch (error) {
+      // Archived already (delivered and done): the cancellation comes too late to change anything in intake.
+      if (error instanceof OrderInTerminalState || error instanceof ExternalOrderNotFound) {
+        this.logger.warn(`marketplace cancellation ${payload.requestId} left order ${orderId} as it is: ${error.message}`);
+        return;
+      }
+      throw error;
+    }
+  }
+
+  private async intakeOrderOf(payload: CancellationAcceptedV1 | CancellationExpiredV1): Promise<string | undefined> {
+    const candidates = [
+      ...(UUID_PATTERN.test(payload.orderId) ? [payload.orderId.toLowerCase()] : []),
+      externalOrderId(payload.tenantId, MARKETPLACE_SOURCE, String(payload.marketOrderId)),
+    ];
+    for (const candidate of candidates) {
+      if ((await this.orders.companyOf(candidate)) === payload.tenantId) return candidate;
+    }
+    return undefined;
+  }
+}
