@@ -37,7 +37,8 @@ describe('intake on Kafka: relay, inbound orders, marketplace cancellations', ()
   const headers = (type: string, eventId = randomUUID()) => ({
     'event-id': eventId, 'event-type': type, 'schema-version': '1', 'occurred-at': new Date().toISOString(), 'correlation-id': `corr-${eventId}`,
   });
-  const upstreamOrder = (overrides: Record<string, unknown> = {}) => ({ tenantId: 'company-a', ...submission(), ...overrides });
+  type Upstream = Record<string, unknown> & { source: string; externalId: string };
+  const upstreamOrder = (overrides: Record<string, unknown> = {}): Upstream => ({ tenantId: 'company-a', ...submission(), ...overrides }) as Upstream;
   const send = (name: string, key: string, value: unknown, messageHeaders: Record<string, string>) =>
     producer.send({ topic: topic(name), acks: -1, messages: [{ key, value: typeof value === 'string' ? value : JSON.stringify(value), headers: messageHeaders }] });
   const eventTypes = async (orderId: string): Promise<string[]> =>
@@ -72,17 +73,17 @@ describe('intake on Kafka: relay, inbound orders, marketplace cancellations', ()
 
   it('receives a valid upstream order, ignores its duplicates, and dead-letters another payload under the same id', async () => {
     const order = upstreamOrder();
-    const orderId = externalOrderId('company-a', order.source as string, order.externalId as string);
+    const orderId = externalOrderId('company-a', order.source, order.externalId);
     const first = headers('ExternalOrderSubmitted');
-    await send(TOPIC.externalOrders, order.externalId as string, order, first);
+    await send(TOPIC.externalOrders, order.externalId, order, first);
     const view = await eventually(async () => intake.http().get(orderPath(orderId)).set(keyA()), (res) => res.status === 200, 20_000);
     expect(view.body).toMatchObject({ status: 'AWAITING', customer: { name: 'Ivan Ivanovich Ivanov' }, history: [{ actor: 'upstream:site' }] });
 
     // Redelivered as is (inbox) and re-sent under a new event id (same payload): still one order, one event.
-    await send(TOPIC.externalOrders, order.externalId as string, order, first);
-    await send(TOPIC.externalOrders, order.externalId as string, order, headers('ExternalOrderSubmitted'));
+    await send(TOPIC.externalOrders, order.externalId, order, first);
+    await send(TOPIC.externalOrders, order.externalId, order, headers('ExternalOrderSubmitted'));
     const conflicting = headers('ExternalOrderSubmitted');
-    await send(TOPIC.externalOrders, order.externalId as string, { ...order, amountMinor: 1 }, conflicting);
+    await send(TOPIC.externalOrders, order.externalId, { ...order, amountMinor: 1 }, conflicting);
     const [letter] = await deadLettered((h) => h['event-id'] === conflicting['event-id']);
     expect(letter.error).toMatchObject({ code: 'DUPLICATE_EXTERNAL_ID', classification: 'non-retryable' });
     expect(await eventTypes(orderId)).toEqual(['ExternalOrderReceived']);
@@ -95,16 +96,16 @@ describe('intake on Kafka: relay, inbound orders, marketplace cancellations', ()
     await send(TOPIC.externalOrders, 'y', upstreamOrder({ externalId: 'y', customer: { name: 'Ivan' }, serviceType: 'drone' }), invalid);
     const unlicensed = headers('ExternalOrderSubmitted');
     const other = upstreamOrder({ tenantId: 'company-z' });
-    await send(TOPIC.externalOrders, other.externalId as string, other, unlicensed);
+    await send(TOPIC.externalOrders, other.externalId, other, unlicensed);
     const next = upstreamOrder();
-    await send(TOPIC.externalOrders, next.externalId as string, next, headers('ExternalOrderSubmitted'));
+    await send(TOPIC.externalOrders, next.externalId, next, headers('ExternalOrderSubmitted'));
 
     expect((await deadLettered((h) => h['event-id'] === garbled['event-id']))[0].error.classification).toBe('malformed');
     const [invalidLetter] = await deadLettered((h) => h['event-id'] === invalid['event-id']);
     expect(invalidLetter.error.classification).toBe('invalid');
     expect(invalidLetter.error.message).toMatch(/serviceType|customer/);
     expect((await deadLettered((h) => h['event-id'] === unlicensed['event-id']))[0].error.code).toBe('LICENSE_REQUIRED');
-    const nextId = externalOrderId('company-a', 'site', next.externalId as string);
+    const nextId = externalOrderId('company-a', 'site', next.externalId);
     await eventually(async () => (await intake.http().get(orderPath(nextId)).set(keyA())).status, (status) => status === 200, 20_000);
   });
 
@@ -123,8 +124,8 @@ describe('intake on Kafka: relay, inbound orders, marketplace cancellations', ()
     expect(view.cancellation).toEqual({ cause: 'MARKETPLACE_CANCELLATION_ACCEPTED', cancellationRef: 'request-1', cancelledAt: expect.any(String) });
     // A later, unrelated message proves the duplicate was handled before it: still one cancellation.
     const probe = upstreamOrder();
-    await send(TOPIC.externalOrders, probe.externalId as string, probe, headers('ExternalOrderSubmitted'));
-    await eventually(async () => (await intake.http().get(orderPath(externalOrderId('company-a', 'site', probe.externalId as string))).set(keyA())).status, (s) => s === 200, 20_000);
+    await send(TOPIC.externalOrders, probe.externalId, probe, headers('ExternalOrderSubmitted'));
+    await eventually(async () => (await intake.http().get(orderPath(externalOrderId('company-a', 'site', probe.externalId))).set(keyA())).status, (s) => s === 200, 20_000);
     expect((await eventTypes(orderId)).filter((type) => type === 'ExternalOrderCancelled')).toHaveLength(1);
   });
 });
