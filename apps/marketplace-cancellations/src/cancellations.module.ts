@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { Clock, SystemClock } from './clock';
+import { MarketplaceKafka } from './integration/marketplace-kafka';
 import { CancellationDecisionController } from './market-api/cancellation-decision.http.controller';
 import { CampaignAccessGuard } from './market-api/campaign-access.guard';
 import { MarketLimits } from './market-api/market-limits';
@@ -37,6 +38,7 @@ export interface CancellationsOptions {
     TimerWorker,
     CancellationReadModel,
     CancellationQueries,
+    MarketplaceKafka,
   ],
   exports: [MarketplaceOrders, NotificationInbox, NotificationWorker, CancellationTimers, Clock],
 })

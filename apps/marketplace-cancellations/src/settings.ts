@@ -1,3 +1,5 @@
+import { TOPIC } from '@orders/contracts';
+
 /** Tunables beyond the service kit's configuration, read once from the environment. */
 export interface CancellationSettings {
   /** Market's limit for PUT …/cancellation/accept: requests per hour per campaign. */
@@ -12,6 +14,11 @@ export interface CancellationSettings {
   readonly notificationBatchSize: number;
   /** Set to false to run the workers by hand (specs, benchmarks). */
   readonly runWorkers: boolean;
+  /** The Kafka side (inbound consumer, outbound relay); off for specs and benchmarks of the HTTP side. */
+  readonly kafka: boolean;
+  readonly consumerGroup: string;
+  /** Topic names; the defaults are the catalogue's, specs use their own so runs never share a topic. */
+  readonly topics: { readonly notifications: string; readonly deliveryEvents: string; readonly cancellationEvents: string };
 }
 
 export const CANCELLATION_SETTINGS = Symbol('CANCELLATION_SETTINGS');
@@ -34,5 +41,12 @@ export function readCancellationSettings(env: NodeJS.ProcessEnv = process.env): 
     notificationPollMs: integer(env, 'NOTIFICATION_POLL_MS', 500),
     notificationBatchSize: integer(env, 'NOTIFICATION_BATCH', 50),
     runWorkers: env.CANCELLATION_WORKERS !== 'off',
+    kafka: env.MARKETPLACE_KAFKA !== 'off',
+    consumerGroup: env.MARKETPLACE_CONSUMER_GROUP || 'marketplace-cancellations',
+    topics: {
+      notifications: env.MARKETPLACE_NOTIFICATIONS_TOPIC || TOPIC.marketplaceNotifications,
+      deliveryEvents: env.COURIER_DELIVERY_EVENTS_TOPIC || TOPIC.deliveryEvents,
+      cancellationEvents: env.MARKETPLACE_CANCELLATION_EVENTS_TOPIC || TOPIC.cancellationEvents,
+    },
   };
 }

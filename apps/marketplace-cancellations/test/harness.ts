@@ -46,7 +46,7 @@ export interface Stack {
   drop(): Promise<void>;
 }
 
-export async function createStack(options: { workers?: boolean; env?: Record<string, string> } = {}): Promise<Stack> {
+export async function createStack(options: { workers?: boolean; kafka?: boolean; env?: Record<string, string> } = {}): Promise<Stack> {
   const database = `marketplace_t_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE "${database}"`);
   const databaseUrl = urlOf(database);
@@ -57,6 +57,7 @@ export async function createStack(options: { workers?: boolean; env?: Record<str
     LOG_LEVEL: 'silent',
     API_KEYS: [`ops:${keys.all}`, `shop21:${keys.c21}:21`, `shop22:${keys.c22}:22`, `viewer:${keys.reader}:21:read`].join(','),
     CANCELLATION_WORKERS: options.workers ? 'on' : 'off',
+    MARKETPLACE_KAFKA: options.kafka ? 'on' : 'off',
     CANCELLATION_TIMER_POLL_MS: '50',
     NOTIFICATION_POLL_MS: '50',
     ...options.env,

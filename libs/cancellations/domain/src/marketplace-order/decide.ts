@@ -16,7 +16,10 @@ function syncStatus(command: SyncMarketplaceStatus, order: MarketplaceOrder): Ma
   const status = normalizeStatus(marketStatus);
   const synced: MarketplaceOrderEvent = {
     type: 'MarketplaceOrderSynced',
-    data: { campaignId, orderId, status, marketStatus, substatus, paymentType, updatedAt, source },
+    data: {
+      campaignId, orderId, status, marketStatus, substatus, paymentType, updatedAt, source,
+      previousStatus: order.status === 'NONE' ? undefined : order.status,
+    },
   };
   if (status !== 'CANCELLED' || order.status === 'CANCELLED') return [synced];
   // Market cancelled it (by itself, or after our decision reached it): downstream hears of it once.

@@ -11,6 +11,8 @@ export type CancellationCause = 'BUYER_IN_PROCESSING' | 'REQUEST_ACCEPTED' | 'RE
 export type MarketplaceOrderSynced = Event<'MarketplaceOrderSynced', {
   campaignId: string; orderId: string; status: MarketStatus; marketStatus: string; substatus?: string;
   paymentType?: PaymentType; updatedAt: string; source: SyncSource;
+  /** The status it replaced; absent on the first sync. */
+  previousStatus?: MarketStatus;
 }>;
 export type OrderCancelledByBuyerWhileProcessing = Event<'OrderCancelledByBuyerWhileProcessing', {
   campaignId: string; orderId: string; substatus?: string; cancelledAt: string;

@@ -42,7 +42,7 @@ describe('MarketplaceOrder: status sync', () => {
 
   it('applies a later update and ignores an older or equal one', () => {
     spec.given([synced('PROCESSING', t0)]).when(sync('DELIVERY', '2026-03-01T10:00:01.000Z')).then([
-      { type: 'MarketplaceOrderSynced', data: { ...ref, status: 'DELIVERY', marketStatus: 'DELIVERY', updatedAt: '2026-03-01T10:00:01.000Z', source: 'NOTIFICATION' } },
+      { type: 'MarketplaceOrderSynced', data: { ...ref, status: 'DELIVERY', marketStatus: 'DELIVERY', updatedAt: '2026-03-01T10:00:01.000Z', source: 'NOTIFICATION', previousStatus: 'PROCESSING' } },
     ]);
     spec.given([synced('DELIVERY', t0)]).when(sync('PROCESSING', '2026-03-01T09:59:59.999Z')).thenNothing();
     spec.given([synced('DELIVERY', t0)]).when(sync('DELIVERY', t0)).thenNothing();
@@ -53,12 +53,12 @@ describe('MarketplaceOrder: status sync', () => {
 
   it('keeps an unknown status as UNKNOWN with the raw value', () =>
     spec.given([synced('PROCESSING', t0)]).when(sync('TELEPORTED', deadline)).then([
-      { type: 'MarketplaceOrderSynced', data: { ...ref, status: 'UNKNOWN', marketStatus: 'TELEPORTED', updatedAt: deadline, source: 'NOTIFICATION' } },
+      { type: 'MarketplaceOrderSynced', data: { ...ref, status: 'UNKNOWN', marketStatus: 'TELEPORTED', updatedAt: deadline, source: 'NOTIFICATION', previousStatus: 'PROCESSING' } },
     ]));
 
   it('reports a cancellation by Market once, closing a pending request', () => {
     const at = '2026-03-02T00:00:00.000Z';
-    const cancelledByMarket = { type: 'MarketplaceOrderSynced', data: { ...ref, status: 'CANCELLED', marketStatus: 'CANCELLED', updatedAt: at, source: 'NOTIFICATION' } } as const;
+    const cancelledByMarket = { type: 'MarketplaceOrderSynced', data: { ...ref, status: 'CANCELLED', marketStatus: 'CANCELLED', updatedAt: at, source: 'NOTIFICATION', previousStatus: 'DELIVERY' } } as const;
     spec.given(pending).when(sync('CANCELLED', at)).then([cancelledByMarket, cancelled('MARKETPLACE', at)]);
     spec.given([...pending, cancelledByMarket, cancelled('MARKETPLACE', at)]).when(decideAt(at, true)).thenThrows('ORDER_IN_TERMINAL_STATE');
   });

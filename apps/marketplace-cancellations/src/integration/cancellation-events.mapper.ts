@@ -1,0 +1,65 @@
+import type { MarketplaceOrderEvent } from '@orders/cancellations-domain';
+import {
+  type AnyMessageDefinition, assertValidPayload, cancellationAcceptedV1, cancellationExpiredV1, cancellationRejectedV1,
+  cancellationRequestedV1, marketplaceOrderCancelledV1, marketplaceOrderStatusChangedV1,
+} from '@orders/contracts';
+import type { RecordedEvent } from '@orders/event-store';
+import type { OutboundMessage } from '@orders/messaging';
+import { orderRefOfStream, type OrderRef } from '../orders/order-ref';
+
+/**
+ * Internal events are not the public contract (architecture rule 10): this maps each stored MarketplaceOrder event
+ * to its integration event on marketplace.cancellation-events.v1, or to nothing. The platform-wide order id of a
+ * Market order is `market-<campaignId>-<orderId>`; it is the Kafka key, so one order's events stay in order.
+ */
+export const platformOrderId = (ref: OrderRef): string => `market-${ref.campaignId}-${ref.orderId}`;
+
+const PLATFORM_ORDER = /^market-(\d+)-(\d+)$/;
+
+/** The Market order behind a platform order id, or undefined for orders that did not come from Market. */
+export function marketOrderOf(platformId: string): OrderRef | undefined {
+  const match = PLATFORM_ORDER.exec(platformId);
+  return match ? { campaignId: match[1], orderId: match[2] } : undefined;
+}
+
+function payloadOf(event: MarketplaceOrderEvent, scope: Record<string, string | number>): [AnyMessageDefinition, Record<string, unknown>] | undefined {
+  switch (event.type) {
+    case 'MarketplaceOrderSynced': {
+      const d = event.data;
+      return [marketplaceOrderStatusChangedV1, { ...scope, status: d.status, substatus: d.substatus ?? null, previousStatus: d.previousStatus ?? null, updatedAt: d.updatedAt }];
+    }
+    case 'CancellationRequested': {
+      const d = event.data;
+      return [cancellationRequestedV1, {
+        ...scope, requestId: d.requestId, requestedAt: d.requestedAt, deadlineAt: d.deadlineAt, orderStatusAtRequest: d.orderStatusAtRequest,
+        buyerSubstatus: d.buyerSubstatus ?? null,
+      }];
+    }
+    case 'CancellationAccepted':
+      return [cancellationAcceptedV1, { ...scope, ...event.data }];
+    case 'CancellationRejected':
+      return [cancellationRejectedV1, { ...scope, ...event.data }];
+    case 'CancellationAutoAccepted':
+      return [cancellationExpiredV1, { ...scope, requestId: event.data.requestId, deadlineAt: event.data.deadlineAt, expiredAt: event.data.appliedAt }];
+    case 'MarketplaceOrderCancelled': {
+      const d = event.data;
+      return [marketplaceOrderCancelledV1, { ...scope, cause: d.cause === 'MARKETPLACE' ? 'MARKET' : d.cause, substatus: d.substatus ?? null, cancelledAt: d.cancelledAt }];
+    }
+    case 'OrderCancelledByBuyerWhileProcessing':
+      return undefined; // told by the MarketplaceOrderCancelled(BUYER_IN_PROCESSING) that follows it
+  }
+}
+
+export function cancellationEventsMapper(topic: string): (recorded: RecordedEvent) => OutboundMessage | null {
+  return (recorded) => {
+    const ref = orderRefOfStream(recorded.streamId);
+    if (!ref) return null;
+    const scope = { orderId: platformOrderId(ref), tenantId: ref.campaignId, campaignId: Number(ref.campaignId), marketOrderId: Number(ref.orderId) };
+    const mapped = payloadOf(recorded as RecordedEvent & MarketplaceOrderEvent, scope);
+    if (!mapped) return null;
+    const [definition, value] = mapped;
+    // A mapper bug fails here, in the producer, instead of dead-lettering in every consumer.
+    assertValidPayload(definition, value);
+    return { topic, key: scope.orderId, value, eventType: definition.name, schemaVersion: definition.version };
+  };
+}

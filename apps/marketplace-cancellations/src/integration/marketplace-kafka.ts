@@ -1,0 +1,121 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { isDomainError } from '@orders/decider-kit';
+import { TOPIC } from '@orders/contracts';
+import { EventStore } from '@orders/event-store';
+import { MARKETPLACE_ORDER_STREAM_TYPE } from '@orders/cancellations-domain';
+import { type Consumer, type InboundMessage, type KafkaOptions, type Relay, createConsumer, createRelay, provisionTopics } from '@orders/messaging';
+import { ServiceConfig } from '@orders/service-kit';
+import type { PoolClient } from 'pg';
+import { NotificationInbox } from '../notifications/notification-inbox';
+import { NotificationWorker } from '../notifications/notification-worker';
+import { MarketplaceOrders } from '../orders/marketplace-orders';
+import { CANCELLATION_SETTINGS, type CancellationSettings } from '../settings';
+import { cancellationEventsMapper, marketOrderOf } from './cancellation-events.mapper';
+import { catalogueDecoder, notificationOfMessage } from './inbound-messages';
+
+export const DELIVERED_POLICY_ACTOR = 'policy:delivery-finished';
+const PARTITIONS = 6;
+
+/**
+ * The Kafka side of the service: relays MarketplaceOrder events to marketplace.cancellation-events.v1, and consumes
+ * marketplace.notifications.v1 (into the same inbox as POST /notification) and courier.delivery-events.v1 (the
+ * delivered-order policy). Off when MARKETPLACE_KAFKA=off.
+ */
+@Injectable()
+export class MarketplaceKafka implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('MarketplaceKafka');
+  private relay?: Relay;
+  private consumer?: Consumer;
+  private stopped = false;
+  private starting?: Promise<void>;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly orders: MarketplaceOrders,
+    private readonly inbox: NotificationInbox,
+    private readonly worker: NotificationWorker,
+    private readonly config: ServiceConfig,
+    @Inject(CANCELLATION_SETTINGS) private readonly settings: CancellationSettings,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.settings.kafka) this.starting = this.startUntilConnected();
+  }
+
+  /** Resolves once the relay and the consumer run (specs wait on it). */
+  async ready(): Promise<void> {
+    await this.starting;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.starting;
+    await this.consumer?.stop();
+    await this.relay?.stop();
+  }
+
+  // The HTTP side (and its inbox) keeps working while the broker is down: /health says so, and this keeps trying.
+  private async startUntilConnected(): Promise<void> {
+    for (let attempt = 1; !this.stopped; attempt++) {
+      try {
+        await this.start();
+        return;
+      } catch (error) {
+        await this.consumer?.stop().catch(() => undefined);
+        await this.relay?.stop().catch(() => undefined);
+        this.consumer = this.relay = undefined;
+        this.logger.warn(`Kafka not ready (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)}`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** attempt)));
+      }
+    }
+  }
+
+  private async start(): Promise<void> {
+    const { topics } = this.settings;
+    const kafka: KafkaOptions = { brokers: this.config.kafka.brokers, clientId: this.config.kafka.clientId, logger: this.logger };
+    await provisionTopics(kafka, [topics.notifications, topics.deliveryEvents].map((topic) => ({ topic, partitions: PARTITIONS, deadLetter: true })));
+    this.relay = createRelay({
+      store: this.store, kafka, name: 'marketplace-cancellations-relay',
+      map: cancellationEventsMapper(topics.cancellationEvents),
+      topics: [{ topic: topics.cancellationEvents, partitions: PARTITIONS }],
+      subscription: { streamTypes: [MARKETPLACE_ORDER_STREAM_TYPE] },
+    });
+    this.consumer = createConsumer({
+      kafka, groupId: this.settings.consumerGroup, topics: [topics.notifications, topics.deliveryEvents], pool: this.store.pool,
+      decode: catalogueDecoder({ [topics.notifications]: TOPIC.marketplaceNotifications, [topics.deliveryEvents]: TOPIC.deliveryEvents }),
+      handle: (message, { tx }) => this.handle(message, tx),
+      onHandled: () => this.worker.poke(),
+    });
+    await this.relay.start();
+    await this.consumer.start();
+  }
+
+  private async handle(message: InboundMessage, tx: PoolClient): Promise<void> {
+    const payload = message.payload as Record<string, unknown>;
+    const notification = notificationOfMessage(message.type, payload);
+    if (notification) {
+      // Same inbox as HTTP, in the consumer's transaction: stored once whichever channel brought it first.
+      await this.inbox.save(notification, 'KAFKA', tx);
+      return;
+    }
+    if (message.type === 'DeliveryFinished') await this.rejectOnDelivery(String(payload.orderId), message.id);
+  }
+
+  /**
+   * Policy P1: a delivery finished while a buyer's request is PENDING is rejected with ORDER_DELIVERED. Any refusal
+   * of the decider means the policy does not apply (no request, decided, expired, not a Market order).
+   * The idempotency key makes a redelivered event (after a crash past the append) a replay.
+   */
+  private async rejectOnDelivery(platformOrderId: string, messageId: string): Promise<void> {
+    const ref = marketOrderOf(platformOrderId);
+    if (!ref) return;
+    try {
+      await this.orders.execute('DecideCancellation', { ...ref, accepted: false, reason: 'ORDER_DELIVERED' }, {
+        actor: DELIVERED_POLICY_ACTOR, causationId: messageId, idempotencyKey: `${DELIVERED_POLICY_ACTOR}:${messageId}`,
+      });
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      this.logger.debug(`delivery of ${platformOrderId} finished; nothing to reject (${error.code})`);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { deliveryFinishedV1, marketOrderCancellationRequestedV1, marketOrderStatusUpdatedV1 } from '@orders/contracts';
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { MarketplaceKafka } from '../src/integration/marketplace-kafka';
+import { createStack, eventually, one, type Instance, type Stack } from './harness';
+
+// Consumer groups take seconds to join on a busy broker; every wait below is on a condition.
+jest.setTimeout(90_000);
+
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
+
+describe('marketplace cancellations on Kafka (real broker and PostgreSQL)', () => {
+  const run = randomBytes(4).toString('hex');
+  const topics = {
+    notifications: `spec-${run}.marketplace.notifications.v1`,
+    deliveryEvents: `spec-${run}.courier.delivery-events.v1`,
+    cancellationEvents: `spec-${run}.marketplace.cancellation-events.v1`,
+  };
+  const kafka = new Kafka({ clientId: `marketplace-spec-${run}`, brokers, logLevel: logLevel.NOTHING });
+  let stack: Stack;
+  let api: Instance;
+  let producer: Producer;
+  let consumer: Consumer;
+  const published: { key: string; type: string; value: Record<string, unknown> }[] = [];
+
+  beforeAll(async () => {
+    stack = await createStack({
+      kafka: true, workers: true,
+      env: {
+        MARKETPLACE_NOTIFICATIONS_TOPIC: topics.notifications, COURIER_DELIVERY_EVENTS_TOPIC: topics.deliveryEvents,
+        MARKETPLACE_CANCELLATION_EVENTS_TOPIC: topics.cancellationEvents, MARKETPLACE_CONSUMER_GROUP: `marketplace-spec-${run}`,
+      },
+    });
+    api = await stack.start();
+    await api.app.get(MarketplaceKafka).ready();
+    producer = kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    consumer = kafka.consumer({ groupId: `reader-${run}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: topics.cancellationEvents, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        published.push({ key: String(message.key), type: String(message.headers?.['event-type']), value: JSON.parse(String(message.value)) });
+      },
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await consumer?.disconnect();
+    await producer?.disconnect();
+    await stack?.drop();
+  });
+
+  const send = (topic: string, type: string, key: string, value: unknown, eventId = randomUUID()) =>
+    producer.send({
+      topic, acks: -1,
+      messages: [{ key, value: JSON.stringify(value), headers: { 'event-id': eventId, 'event-type': type, 'schema-version': '1', 'occurred-at': '2026-03-01T10:00:00Z' } }],
+    });
+
+  const eventTypes = async (orderId: number): Promise<string[]> =>
+    (await stack.pool.query(`SELECT type FROM event_store.events WHERE stream_id = $1 ORDER BY stream_version`, [`marketplace_order-21-${orderId}`])).rows.map((r) => r.type);
+
+  it('handles relayed Market notifications like POST /notification, once each, and publishes the public events', async () => {
+    const statusId = randomUUID();
+    const status = { ...marketOrderStatusUpdatedV1.example, campaignId: 21, orderId: 3001, status: 'DELIVERY', updatedAt: '2026-03-01T09:00:00Z' };
+    await send(topics.notifications, 'MarketOrderStatusUpdated', '3001', status, statusId);
+    await send(topics.notifications, 'MarketOrderStatusUpdated', '3001', status, statusId); // redelivered: same event id
+    await send(topics.notifications, 'MarketOrderStatusUpdated', '3001', { ...status, status: 'PROCESSING', updatedAt: '2026-03-01T08:00:00Z' }); // stale
+    await send(topics.notifications, 'MarketOrderCancellationRequested', '3001',
+      { ...marketOrderCancellationRequestedV1.example, campaignId: 21, orderId: 3001, requestedAt: '2026-03-01T10:00:00Z', status: 'DELIVERY', paymentType: 'PREPAID' });
+    await eventually(async () => (await eventTypes(3001)).includes('CancellationRequested') || undefined, 'the request from Kafka');
+    expect(await eventTypes(3001)).toEqual(['MarketplaceOrderSynced', 'CancellationRequested']);
+    expect(await one(stack.pool, `SELECT count(*)::int AS n FROM market_notifications WHERE order_id = '3001' AND channel = 'KAFKA'`)).toEqual({ n: 3 });
+
+    const out = await eventually(async () => {
+      const mine = published.filter((m) => m.key === 'market-21-3001');
+      return mine.length >= 2 && mine;
+    }, 'the public events on marketplace.cancellation-events.v1');
+    expect(out.map((m) => m.type)).toEqual(['MarketplaceOrderStatusChanged', 'CancellationRequested']);
+    expect(out[1].value).toMatchObject({ orderId: 'market-21-3001', tenantId: '21', campaignId: 21, marketOrderId: 3001, deadlineAt: '2026-03-03T10:00:00.000Z' });
+  });
+
+  it('rejects a pending request with ORDER_DELIVERED when the courier delivery finishes, and publishes the rejection', async () => {
+    await send(topics.notifications, 'MarketOrderCancellationRequested', '3002',
+      { ...marketOrderCancellationRequestedV1.example, campaignId: 21, orderId: 3002, requestedAt: '2026-03-01T10:00:00Z', status: 'DELIVERY', paymentType: 'PREPAID' });
+    await eventually(async () => (await eventTypes(3002)).includes('CancellationRequested') || undefined, 'the request');
+    const finished = { ...deliveryFinishedV1.example, orderId: 'market-21-3002', tenantId: '21' };
+    const eventId = randomUUID();
+    await send(topics.deliveryEvents, 'DeliveryFinished', 'market-21-3002', finished, eventId);
+    await send(topics.deliveryEvents, 'DeliveryFinished', 'market-21-3002', finished, eventId);
+    // A delivery of an order that is not Market's, and one with no pending request: nothing to do.
+    await send(topics.deliveryEvents, 'DeliveryFinished', 'other', { ...deliveryFinishedV1.example });
+    await send(topics.deliveryEvents, 'DeliveryFinished', 'market-21-3003', { ...deliveryFinishedV1.example, orderId: 'market-21-3003' });
+    await eventually(async () => (await eventTypes(3002)).includes('CancellationRejected') || undefined, 'the policy to reject');
+    expect(await eventTypes(3002)).toEqual(['CancellationRequested', 'CancellationRejected']);
+    const rejected = await one<{ data: Record<string, unknown> }>(stack.pool,
+      `SELECT data FROM event_store.events WHERE stream_id = 'marketplace_order-21-3002' AND type = 'CancellationRejected'`);
+    expect(rejected?.data).toMatchObject({ reason: 'ORDER_DELIVERED', decidedBy: 'policy:delivery-finished' });
+    const out = await eventually(async () => published.find((m) => m.key === 'market-21-3002' && m.type === 'CancellationRejected'), 'the published rejection');
+    expect(out.value).toMatchObject({ reason: 'ORDER_DELIVERED', decidedBy: 'policy:delivery-finished' });
+  });
+});
