@@ -143,6 +143,5 @@ function propertyPaths(schema: JsonSchema, prefix = ''): string[] {
   }
   const items = schema['items'] as JsonSchema | undefined;
   if (items) paths.push(...propertyPaths(items, `${prefix}[]`));
-  for (const branch of (schema['anyOf'] as JsonSchema[] | undefined) ?? []) paths.push(...propertyPaths(branch, prefix));
   return paths;
 }

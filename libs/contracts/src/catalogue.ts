@@ -1,7 +1,7 @@
 import { COURIER_POSITION_MESSAGES, DELIVERY_MESSAGES } from './courier';
 import { externalOrderSubmittedV1, INTAKE_MESSAGES } from './intake';
 import { CANCELLATION_MESSAGES, MARKET_NOTIFICATION_MESSAGES } from './marketplace';
-import { type AnyMessageDefinition, type MessageDefinition, type PayloadOf } from './message-definition';
+import { type AnyMessageDefinition, type PayloadOf } from './message-definition';
 import { ORDER_STATE_MESSAGES } from './state';
 import { type TopicDefinition, TOPICS } from './topics';
 
@@ -21,7 +21,7 @@ export type MessageTypeName = CatalogueMessage['name'];
 
 /** The definition of a catalogue message by name and version, as a type: `DefinitionOf<'ExternalOrderAccepted', 1>`. */
 export type DefinitionOf<N extends MessageTypeName, V extends number = number> =
-  Extract<CatalogueMessage, MessageDefinition<N, V, unknown>>;
+  Extract<CatalogueMessage, { readonly name: N; readonly version: V }>;
 
 /** The payload of a catalogue message by name (all versions, unless one is given). */
 export type PayloadOfType<N extends MessageTypeName, V extends number = number> = PayloadOf<DefinitionOf<N, V>>;

@@ -1,4 +1,4 @@
-import type { JsonSchema } from './schema-kit';
+import type { Infer, Schema } from './schema-kit';
 
 /**
  * What a message carries about people:
@@ -22,8 +22,8 @@ export interface MessageDefinition<TName extends string = string, TVersion exten
   readonly keyField: keyof TPayload & string;
   readonly summary: string;
   readonly personalData: PersonalDataPolicy;
-  readonly schema: JsonSchema;
-  /** A valid payload: documents the type in AsyncAPI and proves (in a test) that the type and the schema agree. */
+  readonly schema: Schema<TPayload>;
+  /** A valid payload: documents the type in AsyncAPI; a test checks the schema accepts it. */
   readonly example: TPayload;
 }
 
@@ -33,13 +33,13 @@ export type AnyMessageDefinition = MessageDefinition<string, number, any>;
 export type PayloadOf<D> = D extends MessageDefinition<string, number, infer P> ? P : never;
 
 /**
- * Declares a message type. Curried so the payload type is given explicitly while name and version are inferred
- * as literals: `defineMessage<ExternalOrderAcceptedV1>()({ name: 'ExternalOrderAccepted', version: 1, ... })`.
+ * Declares a message type. The payload type is inferred from the schema (see schema-kit), name and version as
+ * literals; the example must be a payload and the key field one of its properties. Export the payload type beside
+ * it: `export type ExternalOrderAcceptedV1 = PayloadOf<typeof externalOrderAcceptedV1>`.
  */
-export const defineMessage = <TPayload>() =>
-  <const TName extends string, const TVersion extends number>(
-    definition: MessageDefinition<TName, TVersion, TPayload>,
-  ): MessageDefinition<TName, TVersion, TPayload> => definition;
+export const defineMessage = <const TName extends string, const TVersion extends number, S extends Schema<object>>(
+  definition: Omit<MessageDefinition<TName, TVersion, Infer<S>>, 'schema'> & { readonly schema: S },
+): MessageDefinition<TName, TVersion, Infer<S>> => definition as MessageDefinition<TName, TVersion, Infer<S>>;
 
 /** The stable id of one version of a message type, e.g. `ExternalOrderAcceptedV1` (AsyncAPI message ids). */
 export const messageId = (definition: AnyMessageDefinition): string => `${definition.name}V${definition.version}`;

@@ -80,12 +80,9 @@ const CODE_BY_KEYWORD: Readonly<Record<string, string>> = {
 };
 
 function toFieldErrors(errors: readonly ErrorObject[]): FieldError[] {
-  // A nullable object that is invalid also fails its `null` branch and the `anyOf` around both; those two say
-  // nothing the branch's own errors do not, so they are dropped when such errors exist.
-  const meaningful = errors.filter((error) => !isNullBranchNoise(error, errors));
   const seen = new Set<string>();
   const result: FieldError[] = [];
-  for (const error of meaningful) {
+  for (const error of errors) {
     const fieldError = toFieldError(error);
     const key = `${fieldError.field}|${fieldError.code}`;
     if (!seen.has(key)) {
@@ -94,13 +91,6 @@ function toFieldErrors(errors: readonly ErrorObject[]): FieldError[] {
     }
   }
   return result;
-}
-
-function isNullBranchNoise(error: ErrorObject, all: readonly ErrorObject[]): boolean {
-  const nullBranch = error.keyword === 'type' && error.params['type'] === 'null' && error.schemaPath.includes('/anyOf/');
-  if (!nullBranch && error.keyword !== 'anyOf') return false;
-  return all.some((other) => other !== error && other.keyword !== 'anyOf' && !(other.keyword === 'type' && other.params['type'] === 'null')
-    && other.instancePath.startsWith(error.instancePath));
 }
 
 function toFieldError(error: ErrorObject): FieldError {

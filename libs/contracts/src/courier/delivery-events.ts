@@ -1,8 +1,8 @@
-import { SERVICE_TYPES, type ServiceType } from '../intake/external-orders';
-import { defineMessage } from '../message-definition';
+import { SERVICE_TYPES } from '../intake/external-orders';
+import { defineMessage, type PayloadOf } from '../message-definition';
 import {
-  arrayOf, boolean, dateTime, identifier, integer, minorUnits, object, oneOfValues, orderScopedFields, type OrderScoped,
-  orNull, personalDataRef, text, type JsonSchema,
+  arrayOf, boolean, dateTime, identifier, integer, minorUnits, object, oneOfValues, orderScopedFields, 
+  orNull, personalDataRef, text,
 } from '../schema-kit';
 import { TOPIC } from '../topics';
 
@@ -23,11 +23,10 @@ export const PAYMENT_STATUSES = ['paid', 'unpaid'] as const;
 const topic = TOPIC.deliveryEvents;
 const keyField = 'orderId';
 
-export interface DeliveryScoped extends OrderScoped {
-  readonly deliveryId: string;
-}
+/** The delivery an example refers to (examples document the types in AsyncAPI). */
+const exampleDelivery = { orderId: '0192f5a0-7c1e-7000-8000-000000000001', tenantId: 'company-1', deliveryId: 'delivery-1' } as const;
 
-const deliveryScopedFields = (): Record<keyof DeliveryScoped, JsonSchema> => ({
+const deliveryScopedFields = () => ({
   ...orderScopedFields(),
   deliveryId: identifier('Delivery id in courier-tracking'),
 });
@@ -35,23 +34,7 @@ const deliveryScopedFields = (): Record<keyof DeliveryScoped, JsonSchema> => ({
 const status = (description: string) => oneOfValues(description, DELIVERY_STATUSES);
 const initiator = () => oneOfValues('Who changed it: yandex (automatic detection), app (courier app), user_api', STATUS_INITIATORS);
 
-export interface DeliveryCreatedV1 extends DeliveryScoped {
-  readonly number: string;
-  readonly createdAt: string;
-  readonly serviceType: ServiceType;
-  readonly timeInterval: string;
-  readonly timeIntervalSecs: readonly [number, number];
-  readonly timeWindow: { readonly start: string; readonly end: string } | null;
-  readonly timeZone: string;
-  readonly routeId: string | null;
-  readonly depotId: string | null;
-  readonly paymentType: (typeof PAYMENT_TYPES)[number] | null;
-  readonly paymentStatus: (typeof PAYMENT_STATUSES)[number] | null;
-  readonly amountMinor: number | null;
-  readonly personalDataRef: string;
-}
-
-export const deliveryCreatedV1 = defineMessage<DeliveryCreatedV1>()({
+export const deliveryCreatedV1 = defineMessage({
   name: 'DeliveryCreated', version: 1, topic, keyField, personalData: 'reference',
   summary: 'A delivery was created (Track & Trace ORDER_CREATED), status new.',
   schema: object({
@@ -73,7 +56,7 @@ export const deliveryCreatedV1 = defineMessage<DeliveryCreatedV1>()({
     },
   }),
   example: {
-    orderId: '0192f5a0-7c1e-7000-8000-000000000001', tenantId: 'company-1', deliveryId: 'delivery-1', number: 'A1',
+    ...exampleDelivery, number: 'A1',
     createdAt: '2026-11-23T10:02:01Z', serviceType: 'courier', timeInterval: '11-12', timeIntervalSecs: [39600, 43200],
     timeWindow: { start: '2026-11-23T11:00:00+03:00', end: '2026-11-23T12:00:00+03:00' }, timeZone: 'Europe/Moscow',
     routeId: null, depotId: null, paymentType: 'card', paymentStatus: 'unpaid', amountMinor: 90000,
@@ -81,16 +64,11 @@ export const deliveryCreatedV1 = defineMessage<DeliveryCreatedV1>()({
   },
 });
 
-export interface DeliveryStatusChangedV1 extends DeliveryScoped {
-  readonly from: DeliveryStatus;
-  readonly to: DeliveryStatus;
-  readonly initiator: StatusInitiator;
-  readonly changedAt: string;
-}
+export type DeliveryCreatedV1 = PayloadOf<typeof deliveryCreatedV1>;
 
 const NON_TERMINAL_TARGETS = ['new', 'confirmed', 'postponed'] as const;
 
-export const deliveryStatusChangedV1 = defineMessage<DeliveryStatusChangedV1>()({
+export const deliveryStatusChangedV1 = defineMessage({
   name: 'DeliveryStatusChanged', version: 1, topic, keyField, personalData: 'none',
   summary: 'A non-terminal status change (confirmed, postponed, or back from finished when a delivery is undone).',
   schema: object({
@@ -103,20 +81,13 @@ export const deliveryStatusChangedV1 = defineMessage<DeliveryStatusChangedV1>()(
     },
   }),
   example: {
-    orderId: '0192f5a0-7c1e-7000-8000-000000000001', tenantId: 'company-1', deliveryId: 'delivery-1',
-    from: 'new', to: 'confirmed', initiator: 'app', changedAt: '2026-11-23T10:10:00Z',
+    ...exampleDelivery, from: 'new', to: 'confirmed', initiator: 'app', changedAt: '2026-11-23T10:10:00Z',
   },
 });
 
-export interface DeliveryFinishedV1 extends DeliveryScoped {
-  readonly status: 'finished' | 'partially_finished';
-  readonly deliveredAt: string;
-  readonly initiator: StatusInitiator;
-  /** True when detected from the courier's dwell inside the radius (R-YC-1), not marked by a person. */
-  readonly automatic: boolean;
-}
+export type DeliveryStatusChangedV1 = PayloadOf<typeof deliveryStatusChangedV1>;
 
-export const deliveryFinishedV1 = defineMessage<DeliveryFinishedV1>()({
+export const deliveryFinishedV1 = defineMessage({
   name: 'DeliveryFinished', version: 1, topic, keyField, personalData: 'none',
   summary: 'The order was delivered (fully or partially). A pending buyer cancellation is then rejected with ORDER_DELIVERED.',
   schema: object({
@@ -125,24 +96,19 @@ export const deliveryFinishedV1 = defineMessage<DeliveryFinishedV1>()({
       status: oneOfValues('Terminal delivered status', ['finished', 'partially_finished']),
       deliveredAt: dateTime('Actual deliver time'),
       initiator: initiator(),
-      automatic: boolean('Detected automatically from positions'),
+      automatic: boolean('Detected from the courier\'s dwell inside the radius (R-YC-1), not marked by a person'),
     },
   }),
   example: {
-    orderId: '0192f5a0-7c1e-7000-8000-000000000001', tenantId: 'company-1', deliveryId: 'delivery-1',
-    status: 'finished', deliveredAt: '2026-11-23T11:20:00Z', initiator: 'yandex', automatic: true,
+    ...exampleDelivery, status: 'finished', deliveredAt: '2026-11-23T11:20:00Z', initiator: 'yandex', automatic: true,
   },
 });
 
+export type DeliveryFinishedV1 = PayloadOf<typeof deliveryFinishedV1>;
+
 export const DELIVERY_CANCEL_CAUSES = ['MARKETPLACE_CANCELLATION', 'COURIER', 'OPERATOR'] as const;
 
-export interface DeliveryCancelledV1 extends DeliveryScoped {
-  readonly cancelledAt: string;
-  readonly initiator: StatusInitiator;
-  readonly cause: (typeof DELIVERY_CANCEL_CAUSES)[number];
-}
-
-export const deliveryCancelledV1 = defineMessage<DeliveryCancelledV1>()({
+export const deliveryCancelledV1 = defineMessage({
   name: 'DeliveryCancelled', version: 1, topic, keyField, personalData: 'none',
   summary: 'The delivery was cancelled; terminal.',
   schema: object({
@@ -154,31 +120,24 @@ export const deliveryCancelledV1 = defineMessage<DeliveryCancelledV1>()({
     },
   }),
   example: {
-    orderId: '0192f5a0-7c1e-7000-8000-000000000001', tenantId: 'company-1', deliveryId: 'delivery-1',
-    cancelledAt: '2026-11-23T10:40:00Z', initiator: 'user_api', cause: 'MARKETPLACE_CANCELLATION',
+    ...exampleDelivery, cancelledAt: '2026-11-23T10:40:00Z', initiator: 'user_api', cause: 'MARKETPLACE_CANCELLATION',
   },
 });
 
-export interface DeliveryClosedV1 extends DeliveryScoped {
-  readonly closeTime: string;
-}
+export type DeliveryCancelledV1 = PayloadOf<typeof deliveryCancelledV1>;
 
-export const deliveryClosedV1 = defineMessage<DeliveryClosedV1>()({
+export const deliveryClosedV1 = defineMessage({
   name: 'DeliveryClosed', version: 1, topic, keyField, personalData: 'none',
   summary: 'A paid, delivered courier delivery was closed (iiko SetDeliveryCloseTime(t)).',
   schema: object({ required: { ...deliveryScopedFields(), closeTime: dateTime('Close time set') } }),
   example: {
-    orderId: '0192f5a0-7c1e-7000-8000-000000000001', tenantId: 'company-1', deliveryId: 'delivery-1',
-    closeTime: '2026-11-23T12:00:00Z',
+    ...exampleDelivery, closeTime: '2026-11-23T12:00:00Z',
   },
 });
 
-export interface DeliveryReopenedV1 extends DeliveryScoped {
-  readonly previousCloseTime: string;
-  readonly reopenedAt: string;
-}
+export type DeliveryClosedV1 = PayloadOf<typeof deliveryClosedV1>;
 
-export const deliveryReopenedV1 = defineMessage<DeliveryReopenedV1>()({
+export const deliveryReopenedV1 = defineMessage({
   name: 'DeliveryReopened', version: 1, topic, keyField, personalData: 'none',
   summary: 'A closed delivery was reopened to delivered (iiko SetDeliveryCloseTime(null)).',
   schema: object({
@@ -189,17 +148,13 @@ export const deliveryReopenedV1 = defineMessage<DeliveryReopenedV1>()({
     },
   }),
   example: {
-    orderId: '0192f5a0-7c1e-7000-8000-000000000001', tenantId: 'company-1', deliveryId: 'delivery-1',
-    previousCloseTime: '2026-11-23T12:00:00Z', reopenedAt: '2026-11-23T12:05:00Z',
+    ...exampleDelivery, previousCloseTime: '2026-11-23T12:00:00Z', reopenedAt: '2026-11-23T12:05:00Z',
   },
 });
 
-export interface DeliveryErasedV1 extends DeliveryScoped {
-  readonly erasedAt: string;
-  readonly finalStatus: DeliveryStatus;
-}
+export type DeliveryReopenedV1 = PayloadOf<typeof deliveryReopenedV1>;
 
-export const deliveryErasedV1 = defineMessage<DeliveryErasedV1>()({
+export const deliveryErasedV1 = defineMessage({
   name: 'DeliveryErased', version: 1, topic, keyField, personalData: 'none',
   summary: 'The delivery was deleted and its personal data erased (key destroyed); consumers drop what they derived from it.',
   schema: object({
@@ -210,10 +165,11 @@ export const deliveryErasedV1 = defineMessage<DeliveryErasedV1>()({
     },
   }),
   example: {
-    orderId: '0192f5a0-7c1e-7000-8000-000000000001', tenantId: 'company-1', deliveryId: 'delivery-1',
-    erasedAt: '2026-11-24T09:00:00Z', finalStatus: 'finished',
+    ...exampleDelivery, erasedAt: '2026-11-24T09:00:00Z', finalStatus: 'finished',
   },
 });
+
+export type DeliveryErasedV1 = PayloadOf<typeof deliveryErasedV1>;
 
 export const DELIVERY_MESSAGES = [
   deliveryCreatedV1, deliveryStatusChangedV1, deliveryFinishedV1, deliveryCancelledV1, deliveryClosedV1,

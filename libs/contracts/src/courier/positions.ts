@@ -1,34 +1,10 @@
-import { defineMessage } from '../message-definition';
-import { arrayOf, dateTime, geoPoint, identifier, integer, number, object } from '../schema-kit';
+import { defineMessage, type PayloadOf } from '../message-definition';
+import { arrayOf, dateTime, geoPoint, identifier, type Infer, integer, number, object } from '../schema-kit';
 import { TOPIC } from '../topics';
-
-/** One point as Track & Trace's push-positions-v3 takes it. */
-export interface CourierPosition {
-  readonly point: { readonly lat: number; readonly lon: number };
-  /** Metres. */
-  readonly accuracy: number;
-  /** UTC seconds since the epoch, device time. */
-  readonly timestamp: number;
-  readonly heading?: number;
-  readonly speed?: number;
-}
-
-/**
- * A batch of courier positions on `courier.positions.v1`, keyed by courier so one courier's points stay in order.
- * Mirrors `POST /couriers/{courier_id}/routes/{route_id}/push-positions-v3` (`{positions: [...]}`), with the path
- * parameters in the payload. Duplicated points (same courier and timestamp) are ignored by the consumer.
- */
-export interface CourierPositionsReportedV1 {
-  readonly tenantId: string;
-  readonly courierId: string;
-  readonly routeId: string;
-  readonly positions: readonly CourierPosition[];
-  /** When the position API (or the device gateway) received the batch. */
-  readonly receivedAt?: string;
-}
 
 export const MAX_POSITIONS_PER_BATCH = 1000;
 
+/** One point as Track & Trace's push-positions-v3 takes it. */
 export const courierPositionSchema = object({
   description: 'One position (push-positions-v3)',
   required: {
@@ -42,7 +18,14 @@ export const courierPositionSchema = object({
   },
 });
 
-export const courierPositionsReportedV1 = defineMessage<CourierPositionsReportedV1>()({
+export type CourierPosition = Infer<typeof courierPositionSchema>;
+
+/**
+ * A batch of courier positions on `courier.positions.v1`, keyed by courier so one courier's points stay in order.
+ * Mirrors `POST /couriers/{courier_id}/routes/{route_id}/push-positions-v3` (`{positions: [...]}`), with the path
+ * parameters in the payload. Duplicated points (same courier and timestamp) are ignored by the consumer.
+ */
+export const courierPositionsReportedV1 = defineMessage({
   name: 'CourierPositionsReported', version: 1, topic: TOPIC.courierPositions, keyField: 'courierId',
   personalData: 'none',
   summary: 'A courier app (or the position push API) reports a batch of the courier\'s positions on a route.',
@@ -60,5 +43,7 @@ export const courierPositionsReportedV1 = defineMessage<CourierPositionsReported
     positions: [{ point: { lat: 55.7558, lon: 37.6173 }, accuracy: 10, timestamp: 1795514400 }],
   },
 });
+
+export type CourierPositionsReportedV1 = PayloadOf<typeof courierPositionsReportedV1>;
 
 export const COURIER_POSITION_MESSAGES = [courierPositionsReportedV1] as const;

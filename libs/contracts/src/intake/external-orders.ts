@@ -1,10 +1,13 @@
-import { defineMessage } from '../message-definition';
-import { currency, dateTime, geoPoint, identifier, minorUnits, object, oneOfValues, orNull, text } from '../schema-kit';
+import { defineMessage, type PayloadOf } from '../message-definition';
+import { currency, dateTime, geoPoint, identifier, minorUnits, object, oneOfValues, orNull, patterned, text } from '../schema-kit';
 import { TOPIC } from '../topics';
-import { type OrderItem, orderItemsSchema } from './order-items';
+import { orderItemsSchema } from './order-items';
 
 export const SERVICE_TYPES = ['courier', 'pickup'] as const;
 export type ServiceType = (typeof SERVICE_TYPES)[number];
+
+/** E.164: a plus, a country code not starting with 0, at most 15 digits in all. */
+export const E164_PATTERN = '^\\+[1-9][0-9]{6,14}$';
 
 /**
  * An external order submitted by an upstream system (web site, aggregator, marketplace) on
@@ -12,28 +15,7 @@ export type ServiceType = (typeof SERVICE_TYPES)[number];
  * outside, and intake seals it into the per-order encrypted record before it appends `ExternalOrderReceived`.
  * Idempotent by (tenantId, source, externalId): the same payload again is a no-op, another payload a conflict.
  */
-export interface ExternalOrderSubmittedV1 {
-  readonly tenantId: string;
-  readonly source: string;
-  readonly externalId: string;
-  readonly submittedAt: string;
-  readonly customer: { readonly name: string; readonly phone: string };
-  readonly address: string;
-  /** The delivery address's location when the source geocoded it. */
-  readonly location?: { readonly lat: number; readonly lon: number };
-  readonly comment?: string;
-  /** "Принят на время": when the customer wants the order; null for "as soon as possible". */
-  readonly requestedTime: string | null;
-  readonly serviceType: ServiceType;
-  readonly items: readonly OrderItem[];
-  readonly amountMinor: number;
-  readonly currency: string;
-}
-
-/** E.164: a plus, a country code not starting with 0, at most 15 digits in all. */
-export const E164_PATTERN = '^\\+[1-9][0-9]{6,14}$';
-
-export const externalOrderSubmittedV1 = defineMessage<ExternalOrderSubmittedV1>()({
+export const externalOrderSubmittedV1 = defineMessage({
   name: 'ExternalOrderSubmitted',
   version: 1,
   topic: TOPIC.externalOrders,
@@ -44,15 +26,15 @@ export const externalOrderSubmittedV1 = defineMessage<ExternalOrderSubmittedV1>(
     closed: true,
     required: {
       tenantId: identifier('Company (tenant) the order is for'),
-      source: { ...text('Channel the order came from, e.g. site, aggregator, market', 64), pattern: '^[a-z0-9][a-z0-9_-]*$' },
+      source: patterned('Channel the order came from, e.g. site, aggregator, market', '^[a-z0-9][a-z0-9_-]*$'),
       externalId: identifier('Order id in the source system; unique per tenant and source'),
       submittedAt: dateTime('When the source system placed the order'),
       customer: object({
         closed: true, description: 'Personal data: sealed into the encrypted record on receipt',
-        required: { name: text('Customer name', 1023), phone: { type: 'string', pattern: E164_PATTERN, description: 'Phone, E.164' } },
+        required: { name: text('Customer name', 1023), phone: patterned('Phone, E.164', E164_PATTERN, 16) },
       }),
       address: text('Delivery address (personal data); for pickup, the pickup point', 1023),
-      requestedTime: orNull(dateTime('Requested delivery or pickup time; null for as soon as possible')),
+      requestedTime: orNull(dateTime('Requested delivery or pickup time (Carbis «Принят на время»); null for as soon as possible')),
       serviceType: oneOfValues('Courier delivery or pickup by the customer', SERVICE_TYPES),
       items: orderItemsSchema('Order lines as the customer placed them', 1),
       amountMinor: minorUnits('Order total in minor units'),
@@ -70,3 +52,5 @@ export const externalOrderSubmittedV1 = defineMessage<ExternalOrderSubmittedV1>(
     items: [{ sku: 'pizza-1', name: 'Margherita', quantity: 2, priceMinor: 45000 }], amountMinor: 90000, currency: 'RUB',
   },
 });
+
+export type ExternalOrderSubmittedV1 = PayloadOf<typeof externalOrderSubmittedV1>;

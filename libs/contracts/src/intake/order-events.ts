@@ -1,33 +1,24 @@
-import { defineMessage } from '../message-definition';
+import { defineMessage, type PayloadOf } from '../message-definition';
 import {
-  boolean, currency, dateTime, identifier, minorUnits, object, oneOfValues, orderScopedFields, type OrderScoped, orNull,
+  boolean, currency, dateTime, identifier, minorUnits, object, oneOfValues, orderScopedFields, orNull,
   personalDataRef, text,
 } from '../schema-kit';
 import { TOPIC } from '../topics';
-import { SERVICE_TYPES, type ServiceType } from './external-orders';
-import { type OrderItem, orderItemsSchema } from './order-items';
+import { SERVICE_TYPES } from './external-orders';
+import { orderItemsSchema } from './order-items';
 
 /*
  * Public events of intake's ExternalOrder on `intake.order-events.v1`, keyed by order id. They are mapped from
  * intake's domain events (which stay internal); no personal data: the customer is `personalDataRef`.
  */
 
+/** The order an example refers to (examples document the types in AsyncAPI). */
+const exampleOrder = { orderId: '0192f5a0-7c1e-7000-8000-000000000001', tenantId: 'company-1' } as const;
+
 const topic = TOPIC.orderEvents;
 const keyField = 'orderId';
 
-export interface ExternalOrderReceivedV1 extends OrderScoped {
-  readonly source: string;
-  readonly externalId: string;
-  readonly receivedAt: string;
-  readonly requestedTime: string | null;
-  readonly serviceType: ServiceType;
-  readonly items: readonly OrderItem[];
-  readonly amountMinor: number;
-  readonly currency: string;
-  readonly personalDataRef: string;
-}
-
-export const externalOrderReceivedV1 = defineMessage<ExternalOrderReceivedV1>()({
+export const externalOrderReceivedV1 = defineMessage({
   name: 'ExternalOrderReceived', version: 1, topic, keyField, personalData: 'reference',
   summary: 'A new external order waits for an operator (AWAITING, «Ожидает»).',
   schema: object({
@@ -45,26 +36,16 @@ export const externalOrderReceivedV1 = defineMessage<ExternalOrderReceivedV1>()(
     },
   }),
   example: {
-    orderId: '0192f5a0-7c1e-7000-8000-000000000001', tenantId: 'company-1', source: 'site', externalId: 'A1',
+    ...exampleOrder, source: 'site', externalId: 'A1',
     receivedAt: '2026-11-23T10:00:01Z', requestedTime: null, serviceType: 'courier',
     items: [{ name: 'Margherita', quantity: 2, priceMinor: 45000 }], amountMinor: 90000, currency: 'RUB',
     personalDataRef: '0192f5a0-7c1e-7000-8000-000000000001',
   },
 });
 
-export interface ExternalOrderAcceptedV1 extends OrderScoped {
-  readonly acceptedBy: string;
-  readonly acceptedAt: string;
-  /** The POS order created for it, empty until the contents are confirmed (Carbis «Создан»). */
-  readonly posOrderRef: string | null;
-  readonly serviceType: ServiceType;
-  readonly requestedTime: string | null;
-  readonly amountMinor: number;
-  readonly currency: string;
-  readonly personalDataRef: string;
-}
+export type ExternalOrderReceivedV1 = PayloadOf<typeof externalOrderReceivedV1>;
 
-export const externalOrderAcceptedV1 = defineMessage<ExternalOrderAcceptedV1>()({
+export const externalOrderAcceptedV1 = defineMessage({
   name: 'ExternalOrderAccepted', version: 1, topic, keyField, personalData: 'reference',
   summary: 'An operator accepted the order; the POS order is created empty. courier-tracking creates the delivery.',
   schema: object({
@@ -72,7 +53,7 @@ export const externalOrderAcceptedV1 = defineMessage<ExternalOrderAcceptedV1>()(
       ...orderScopedFields(),
       acceptedBy: identifier('Operator who accepted'),
       acceptedAt: dateTime('When it was accepted'),
-      posOrderRef: orNull(identifier('POS order (table) created for it')),
+      posOrderRef: orNull(identifier('POS order (table) created for it, empty until the contents are confirmed (Carbis «Создан»)')),
       serviceType: oneOfValues('Courier delivery or pickup', SERVICE_TYPES),
       requestedTime: orNull(dateTime('Requested time; null for as soon as possible')),
       amountMinor: minorUnits('Total in minor units as received'),
@@ -81,19 +62,15 @@ export const externalOrderAcceptedV1 = defineMessage<ExternalOrderAcceptedV1>()(
     },
   }),
   example: {
-    orderId: '0192f5a0-7c1e-7000-8000-000000000001', tenantId: 'company-1', acceptedBy: 'operator-7',
+    ...exampleOrder, acceptedBy: 'operator-7',
     acceptedAt: '2026-11-23T10:02:00Z', posOrderRef: 'Dlv.2', serviceType: 'courier', requestedTime: null,
     amountMinor: 90000, currency: 'RUB', personalDataRef: '0192f5a0-7c1e-7000-8000-000000000001',
   },
 });
 
-export interface ExternalOrderRejectedV1 extends OrderScoped {
-  readonly rejectedBy: string;
-  readonly rejectedAt: string;
-  readonly reasonCode: string;
-}
+export type ExternalOrderAcceptedV1 = PayloadOf<typeof externalOrderAcceptedV1>;
 
-export const externalOrderRejectedV1 = defineMessage<ExternalOrderRejectedV1>()({
+export const externalOrderRejectedV1 = defineMessage({
   name: 'ExternalOrderRejected', version: 1, topic, keyField, personalData: 'none',
   summary: 'An operator rejected the order (Carbis «Удален»); terminal.',
   schema: object({
@@ -110,17 +87,9 @@ export const externalOrderRejectedV1 = defineMessage<ExternalOrderRejectedV1>()(
   },
 });
 
-export interface ExternalOrderContentsConfirmedV1 extends OrderScoped {
-  readonly confirmedBy: string;
-  readonly confirmedAt: string;
-  readonly items: readonly OrderItem[];
-  readonly amountMinor: number;
-  readonly currency: string;
-  /** True when the confirmed lines differ from those received. */
-  readonly changed: boolean;
-}
+export type ExternalOrderRejectedV1 = PayloadOf<typeof externalOrderRejectedV1>;
 
-export const externalOrderContentsConfirmedV1 = defineMessage<ExternalOrderContentsConfirmedV1>()({
+export const externalOrderContentsConfirmedV1 = defineMessage({
   name: 'ExternalOrderContentsConfirmed', version: 1, topic, keyField, personalData: 'none',
   summary: 'The contents were confirmed (or edited again) on the POS order (Carbis «Принят»).',
   schema: object({
@@ -135,18 +104,15 @@ export const externalOrderContentsConfirmedV1 = defineMessage<ExternalOrderConte
     },
   }),
   example: {
-    orderId: '0192f5a0-7c1e-7000-8000-000000000001', tenantId: 'company-1', confirmedBy: 'operator-7',
+    ...exampleOrder, confirmedBy: 'operator-7',
     confirmedAt: '2026-11-23T10:05:00Z', items: [{ name: 'Margherita', quantity: 1, priceMinor: 45000 }],
     amountMinor: 45000, currency: 'RUB', changed: true,
   },
 });
 
-export interface ExternalOrderDispatchedV1 extends OrderScoped {
-  readonly dispatchedAt: string;
-  readonly deliveryId: string | null;
-}
+export type ExternalOrderContentsConfirmedV1 = PayloadOf<typeof externalOrderContentsConfirmedV1>;
 
-export const externalOrderDispatchedV1 = defineMessage<ExternalOrderDispatchedV1>()({
+export const externalOrderDispatchedV1 = defineMessage({
   name: 'ExternalOrderDispatched', version: 1, topic, keyField, personalData: 'none',
   summary: 'The order left with a courier (Carbis «В пути»).',
   schema: object({
@@ -157,30 +123,25 @@ export const externalOrderDispatchedV1 = defineMessage<ExternalOrderDispatchedV1
     },
   }),
   example: {
-    orderId: '0192f5a0-7c1e-7000-8000-000000000001', tenantId: 'company-1', dispatchedAt: '2026-11-23T10:30:00Z',
+    ...exampleOrder, dispatchedAt: '2026-11-23T10:30:00Z',
     deliveryId: null,
   },
 });
 
-export interface ExternalOrderArchivedV1 extends OrderScoped {
-  readonly archivedAt: string;
-}
+export type ExternalOrderDispatchedV1 = PayloadOf<typeof externalOrderDispatchedV1>;
 
-export const externalOrderArchivedV1 = defineMessage<ExternalOrderArchivedV1>()({
+export const externalOrderArchivedV1 = defineMessage({
   name: 'ExternalOrderArchived', version: 1, topic, keyField, personalData: 'none',
   summary: 'The order was archived (Carbis «Архив»); terminal.',
   schema: object({ required: { ...orderScopedFields(), archivedAt: dateTime('When it was archived') } }),
-  example: { orderId: '0192f5a0-7c1e-7000-8000-000000000001', tenantId: 'company-1', archivedAt: '2026-11-23T12:00:00Z' },
+  example: { ...exampleOrder, archivedAt: '2026-11-23T12:00:00Z' },
 });
+
+export type ExternalOrderArchivedV1 = PayloadOf<typeof externalOrderArchivedV1>;
 
 export const EXTERNAL_ORDER_CANCEL_CAUSES = ['MARKETPLACE_CANCELLATION', 'OPERATOR'] as const;
 
-export interface ExternalOrderCancelledV1 extends OrderScoped {
-  readonly cancelledAt: string;
-  readonly cause: (typeof EXTERNAL_ORDER_CANCEL_CAUSES)[number];
-}
-
-export const externalOrderCancelledV1 = defineMessage<ExternalOrderCancelledV1>()({
+export const externalOrderCancelledV1 = defineMessage({
   name: 'ExternalOrderCancelled', version: 1, topic, keyField, personalData: 'none',
   summary: 'The order was cancelled, e.g. after the marketplace accepted or expired a buyer\'s cancellation; terminal.',
   schema: object({
@@ -191,10 +152,12 @@ export const externalOrderCancelledV1 = defineMessage<ExternalOrderCancelledV1>(
     },
   }),
   example: {
-    orderId: '0192f5a0-7c1e-7000-8000-000000000001', tenantId: 'company-1', cancelledAt: '2026-11-23T11:00:00Z',
+    ...exampleOrder, cancelledAt: '2026-11-23T11:00:00Z',
     cause: 'MARKETPLACE_CANCELLATION',
   },
 });
+
+export type ExternalOrderCancelledV1 = PayloadOf<typeof externalOrderCancelledV1>;
 
 /** Every version of every intake message, in catalogue order. Add a new version here (keep the old one). */
 export const INTAKE_MESSAGES = [

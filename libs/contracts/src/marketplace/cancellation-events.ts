@@ -1,6 +1,6 @@
-import { defineMessage } from '../message-definition';
+import { defineMessage, type PayloadOf } from '../message-definition';
 import {
-  dateTime, identifier, integer, object, oneOfValues, orderScopedFields, type OrderScoped, orNull, text, type JsonSchema,
+  dateTime, identifier, integer, object, oneOfValues, orderScopedFields, orNull, text,
 } from '../schema-kit';
 import { TOPIC } from '../topics';
 import { MARKET_ORDER_STATUSES } from './notifications';
@@ -19,27 +19,23 @@ export type RejectionReason = (typeof REJECTION_REASONS)[number];
 export const MARKETPLACE_CANCEL_CAUSES = ['BUYER_IN_PROCESSING', 'REQUEST_ACCEPTED', 'REQUEST_EXPIRED', 'POSTPAID_AUTO', 'SHOP_FAILED', 'MARKET'] as const;
 export type MarketplaceCancelCause = (typeof MARKETPLACE_CANCEL_CAUSES)[number];
 
-export interface MarketplaceOrderScoped extends OrderScoped {
-  readonly campaignId: number;
-  readonly marketOrderId: number;
-}
+/** The order an example refers to (examples document the types in AsyncAPI). */
+const exampleOrder = { orderId: 'market-12345-987654321', tenantId: 'company-1', campaignId: 12345, marketOrderId: 987654321 } as const;
 
-const marketplaceScopedFields = (): Record<keyof MarketplaceOrderScoped, JsonSchema> => ({
+const marketplaceScopedFields = () => ({
   ...orderScopedFields(),
   campaignId: integer('Market campaign (shop) id', 1),
   marketOrderId: integer('Market order id', 0),
 });
 
-export interface CancellationRequestedV1 extends MarketplaceOrderScoped {
-  readonly requestId: string;
-  readonly requestedAt: string;
-  /** requestedAt + 48 h: without a decision by then the cancellation is accepted automatically. */
-  readonly deadlineAt: string;
-  readonly orderStatusAtRequest: 'DELIVERY' | 'PICKUP';
-  readonly buyerSubstatus: string | null;
-}
+const decisionFields = () => ({
+  ...marketplaceScopedFields(),
+  requestId: identifier('Cancellation request id'),
+  decidedBy: identifier('Who decided: an operator, or a policy such as the delivered-order one'),
+  decidedAt: dateTime('When it was decided'),
+});
 
-export const cancellationRequestedV1 = defineMessage<CancellationRequestedV1>()({
+export const cancellationRequestedV1 = defineMessage({
   name: 'CancellationRequested', version: 1, topic, keyField, personalData: 'none',
   summary: 'A buyer asked to cancel an order in delivery; PENDING until decided or the 48-hour deadline.',
   schema: object({
@@ -53,67 +49,45 @@ export const cancellationRequestedV1 = defineMessage<CancellationRequestedV1>()(
     },
   }),
   example: {
-    orderId: 'market-12345-987654321', tenantId: 'company-1', campaignId: 12345, marketOrderId: 987654321,
-    requestId: 'request-1', requestedAt: '2026-11-23T10:30:00Z', deadlineAt: '2026-11-25T10:30:00Z',
+    ...exampleOrder, requestId: 'request-1', requestedAt: '2026-11-23T10:30:00Z', deadlineAt: '2026-11-25T10:30:00Z',
     orderStatusAtRequest: 'DELIVERY', buyerSubstatus: 'USER_CHANGED_MIND',
   },
 });
 
-export interface CancellationAcceptedV1 extends MarketplaceOrderScoped {
-  readonly requestId: string;
-  readonly decidedBy: string;
-  readonly decidedAt: string;
-}
+export type CancellationRequestedV1 = PayloadOf<typeof cancellationRequestedV1>;
 
-export const cancellationAcceptedV1 = defineMessage<CancellationAcceptedV1>()({
+export const cancellationAcceptedV1 = defineMessage({
   name: 'CancellationAccepted', version: 1, topic, keyField, personalData: 'none',
   summary: 'The shop accepted the buyer\'s cancellation; the delivery is cancelled if not terminal, the intake order cancelled.',
   schema: object({
     required: {
-      ...marketplaceScopedFields(),
-      requestId: identifier('Cancellation request id'),
-      decidedBy: identifier('Who decided (operator or policy)'),
-      decidedAt: dateTime('When it was decided'),
+      ...decisionFields(),
     },
   }),
   example: {
-    orderId: 'market-12345-987654321', tenantId: 'company-1', campaignId: 12345, marketOrderId: 987654321,
-    requestId: 'request-1', decidedBy: 'operator-7', decidedAt: '2026-11-23T11:00:00Z',
+    ...exampleOrder, requestId: 'request-1', decidedBy: 'operator-7', decidedAt: '2026-11-23T11:00:00Z',
   },
 });
 
-export interface CancellationRejectedV1 extends MarketplaceOrderScoped {
-  readonly requestId: string;
-  readonly reason: RejectionReason;
-  readonly decidedBy: string;
-  readonly decidedAt: string;
-}
+export type CancellationAcceptedV1 = PayloadOf<typeof cancellationAcceptedV1>;
 
-export const cancellationRejectedV1 = defineMessage<CancellationRejectedV1>()({
+export const cancellationRejectedV1 = defineMessage({
   name: 'CancellationRejected', version: 1, topic, keyField, personalData: 'none',
   summary: 'The shop rejected the cancellation (already delivered or in delivery); the order status is unchanged.',
   schema: object({
     required: {
-      ...marketplaceScopedFields(),
-      requestId: identifier('Cancellation request id'),
+      ...decisionFields(),
       reason: oneOfValues('Market OrderCancellationReasonType', REJECTION_REASONS),
-      decidedBy: identifier('Who decided (operator, or the delivered-order policy)'),
-      decidedAt: dateTime('When it was decided'),
     },
   }),
   example: {
-    orderId: 'market-12345-987654321', tenantId: 'company-1', campaignId: 12345, marketOrderId: 987654321,
-    requestId: 'request-1', reason: 'ORDER_DELIVERED', decidedBy: 'policy:delivery-finished', decidedAt: '2026-11-23T11:21:00Z',
+    ...exampleOrder, requestId: 'request-1', reason: 'ORDER_DELIVERED', decidedBy: 'policy:delivery-finished', decidedAt: '2026-11-23T11:21:00Z',
   },
 });
 
-export interface CancellationExpiredV1 extends MarketplaceOrderScoped {
-  readonly requestId: string;
-  readonly deadlineAt: string;
-  readonly expiredAt: string;
-}
+export type CancellationRejectedV1 = PayloadOf<typeof cancellationRejectedV1>;
 
-export const cancellationExpiredV1 = defineMessage<CancellationExpiredV1>()({
+export const cancellationExpiredV1 = defineMessage({
   name: 'CancellationExpired', version: 1, topic, keyField, personalData: 'none',
   summary: 'No decision within 48 hours: the cancellation was accepted automatically.',
   schema: object({
@@ -125,18 +99,13 @@ export const cancellationExpiredV1 = defineMessage<CancellationExpiredV1>()({
     },
   }),
   example: {
-    orderId: 'market-12345-987654321', tenantId: 'company-1', campaignId: 12345, marketOrderId: 987654321,
-    requestId: 'request-1', deadlineAt: '2026-11-25T10:30:00Z', expiredAt: '2026-11-25T10:30:01Z',
+    ...exampleOrder, requestId: 'request-1', deadlineAt: '2026-11-25T10:30:00Z', expiredAt: '2026-11-25T10:30:01Z',
   },
 });
 
-export interface MarketplaceOrderCancelledV1 extends MarketplaceOrderScoped {
-  readonly cause: MarketplaceCancelCause;
-  readonly substatus: string | null;
-  readonly cancelledAt: string;
-}
+export type CancellationExpiredV1 = PayloadOf<typeof cancellationExpiredV1>;
 
-export const marketplaceOrderCancelledV1 = defineMessage<MarketplaceOrderCancelledV1>()({
+export const marketplaceOrderCancelledV1 = defineMessage({
   name: 'MarketplaceOrderCancelled', version: 1, topic, keyField, personalData: 'none',
   summary: 'The marketplace order is cancelled (buyer while processing, request accepted or expired, postpaid, shop, Market).',
   schema: object({
@@ -148,19 +117,13 @@ export const marketplaceOrderCancelledV1 = defineMessage<MarketplaceOrderCancell
     },
   }),
   example: {
-    orderId: 'market-12345-987654321', tenantId: 'company-1', campaignId: 12345, marketOrderId: 987654321,
-    cause: 'REQUEST_ACCEPTED', substatus: 'USER_CHANGED_MIND', cancelledAt: '2026-11-23T11:00:00Z',
+    ...exampleOrder, cause: 'REQUEST_ACCEPTED', substatus: 'USER_CHANGED_MIND', cancelledAt: '2026-11-23T11:00:00Z',
   },
 });
 
-export interface MarketplaceOrderStatusChangedV1 extends MarketplaceOrderScoped {
-  readonly status: (typeof MARKET_ORDER_STATUSES)[number];
-  readonly substatus: string | null;
-  readonly previousStatus: (typeof MARKET_ORDER_STATUSES)[number] | null;
-  readonly updatedAt: string;
-}
+export type MarketplaceOrderCancelledV1 = PayloadOf<typeof marketplaceOrderCancelledV1>;
 
-export const marketplaceOrderStatusChangedV1 = defineMessage<MarketplaceOrderStatusChangedV1>()({
+export const marketplaceOrderStatusChangedV1 = defineMessage({
   name: 'MarketplaceOrderStatusChanged', version: 1, topic, keyField, personalData: 'none',
   summary: 'The marketplace order\'s Market status changed (newer updatedAt applied; unknown values as UNKNOWN).',
   schema: object({
@@ -173,10 +136,11 @@ export const marketplaceOrderStatusChangedV1 = defineMessage<MarketplaceOrderSta
     },
   }),
   example: {
-    orderId: 'market-12345-987654321', tenantId: 'company-1', campaignId: 12345, marketOrderId: 987654321,
-    status: 'DELIVERY', substatus: 'DELIVERY_SERVICE_RECEIVED', previousStatus: 'PROCESSING', updatedAt: '2026-11-23T10:00:00Z',
+    ...exampleOrder, status: 'DELIVERY', substatus: 'DELIVERY_SERVICE_RECEIVED', previousStatus: 'PROCESSING', updatedAt: '2026-11-23T10:00:00Z',
   },
 });
+
+export type MarketplaceOrderStatusChangedV1 = PayloadOf<typeof marketplaceOrderStatusChangedV1>;
 
 export const CANCELLATION_MESSAGES = [
   cancellationRequestedV1, cancellationAcceptedV1, cancellationRejectedV1, cancellationExpiredV1,

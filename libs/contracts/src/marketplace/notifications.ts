@@ -1,5 +1,5 @@
-import { type AnyMessageDefinition, defineMessage } from '../message-definition';
-import { arrayOf, constant, dateTime, integer, object, oneOfValues, text, type JsonSchema } from '../schema-kit';
+import { type AnyMessageDefinition, defineMessage, type PayloadOf } from '../message-definition';
+import { arrayOf, constant, dateTime, integer, type JsonSchema, object, oneOfValues, patterned, text } from '../schema-kit';
 import { TOPIC } from '../topics';
 
 /*
@@ -25,36 +25,20 @@ export const MARKET_ORDER_STATUSES = [
 export const MARKET_PAYMENT_TYPES = ['PREPAID', 'POSTPAID'] as const;
 export type MarketPaymentType = (typeof MARKET_PAYMENT_TYPES)[number];
 
-export interface MarketNotificationItem {
-  readonly offerId: string;
-  readonly count: number;
-}
-
-const campaignId = (): JsonSchema => integer('Market campaign (shop) id', 1);
-const marketOrderId = (): JsonSchema => integer('Market order id; the Kafka key', 0);
-const marketEnum = (description: string): JsonSchema =>
-  ({ ...text(description, 64), pattern: '^[A-Z][A-Z0-9_]*$' });
-const items = (): JsonSchema => arrayOf(object({
+const marketEnum = (description: string) => patterned(description, '^[A-Z][A-Z0-9_]*$');
+const items = () => arrayOf(object({
+  description: 'One order line',
   required: { offerId: text('Seller SKU (offerId)', 255), count: integer('Quantity', 0) },
 }), 'Order lines');
-const paymentType = (): JsonSchema => oneOfValues('Relay enrichment: PREPAID or POSTPAID (payment on delivery)', MARKET_PAYMENT_TYPES);
+const paymentType = () => oneOfValues('Relay enrichment: PREPAID or POSTPAID (payment on delivery)', MARKET_PAYMENT_TYPES);
 
-const marketFields = (notificationType: MarketNotificationType): Record<string, JsonSchema> => ({
+const marketFields = <const T extends MarketNotificationType>(notificationType: T) => ({
   notificationType: constant(notificationType, 'Market notification type'),
-  campaignId: campaignId(),
-  orderId: marketOrderId(),
+  campaignId: integer('Market campaign (shop) id', 1),
+  orderId: integer('Market order id; the Kafka key', 0),
 });
 
-export interface MarketOrderCreatedV1 {
-  readonly notificationType: 'ORDER_CREATED';
-  readonly campaignId: number;
-  readonly orderId: number;
-  readonly createdAt: string;
-  readonly items: readonly MarketNotificationItem[];
-  readonly paymentType?: MarketPaymentType;
-}
-
-export const marketOrderCreatedV1 = defineMessage<MarketOrderCreatedV1>()({
+export const marketOrderCreatedV1 = defineMessage({
   name: 'MarketOrderCreated', version: 1, topic, keyField, personalData: 'none',
   summary: 'Market notification ORDER_CREATED: a new marketplace order.',
   schema: object({
@@ -67,17 +51,9 @@ export const marketOrderCreatedV1 = defineMessage<MarketOrderCreatedV1>()({
   },
 });
 
-export interface MarketOrderStatusUpdatedV1 {
-  readonly notificationType: 'ORDER_STATUS_UPDATED';
-  readonly campaignId: number;
-  readonly orderId: number;
-  readonly status: string;
-  readonly substatus?: string;
-  readonly updatedAt: string;
-  readonly paymentType?: MarketPaymentType;
-}
+export type MarketOrderCreatedV1 = PayloadOf<typeof marketOrderCreatedV1>;
 
-export const marketOrderStatusUpdatedV1 = defineMessage<MarketOrderStatusUpdatedV1>()({
+export const marketOrderStatusUpdatedV1 = defineMessage({
   name: 'MarketOrderStatusUpdated', version: 1, topic, keyField, personalData: 'none',
   summary: 'Market notification ORDER_STATUS_UPDATED; the later updatedAt wins, older ones are ignored.',
   schema: object({
@@ -94,16 +70,9 @@ export const marketOrderStatusUpdatedV1 = defineMessage<MarketOrderStatusUpdated
   },
 });
 
-export interface MarketOrderCancelledV1 {
-  readonly notificationType: 'ORDER_CANCELLED';
-  readonly campaignId: number;
-  readonly orderId: number;
-  readonly cancelledAt: string;
-  readonly items: readonly MarketNotificationItem[];
-  readonly substatus?: string;
-}
+export type MarketOrderStatusUpdatedV1 = PayloadOf<typeof marketOrderStatusUpdatedV1>;
 
-export const marketOrderCancelledV1 = defineMessage<MarketOrderCancelledV1>()({
+export const marketOrderCancelledV1 = defineMessage({
   name: 'MarketOrderCancelled', version: 1, topic, keyField, personalData: 'none',
   summary: 'Market notification ORDER_CANCELLED: Market cancelled the order.',
   schema: object({
@@ -116,17 +85,9 @@ export const marketOrderCancelledV1 = defineMessage<MarketOrderCancelledV1>()({
   },
 });
 
-export interface MarketOrderCancellationRequestedV1 {
-  readonly notificationType: 'ORDER_CANCELLATION_REQUEST';
-  readonly campaignId: number;
-  readonly orderId: number;
-  readonly requestedAt: string;
-  readonly status?: string;
-  readonly substatus?: string;
-  readonly paymentType?: MarketPaymentType;
-}
+export type MarketOrderCancelledV1 = PayloadOf<typeof marketOrderCancelledV1>;
 
-export const marketOrderCancellationRequestedV1 = defineMessage<MarketOrderCancellationRequestedV1>()({
+export const marketOrderCancellationRequestedV1 = defineMessage({
   name: 'MarketOrderCancellationRequested', version: 1, topic, keyField, personalData: 'none',
   summary: 'Market notification ORDER_CANCELLATION_REQUEST: a buyer asks to cancel (DBS); the shop has 48 hours to decide.',
   schema: object({
@@ -142,6 +103,8 @@ export const marketOrderCancellationRequestedV1 = defineMessage<MarketOrderCance
     requestedAt: '2026-11-23T10:30:00Z', status: 'DELIVERY', substatus: 'USER_CHANGED_MIND', paymentType: 'PREPAID',
   },
 });
+
+export type MarketOrderCancellationRequestedV1 = PayloadOf<typeof marketOrderCancellationRequestedV1>;
 
 /** Market's PING (`{notificationType: PING, time}`), for the HTTP endpoint; never relayed to Kafka. */
 export const MARKET_PING_SCHEMA: JsonSchema = object({

@@ -1,8 +1,8 @@
-import { DELIVERY_STATUSES, type DeliveryStatus } from '../courier/delivery-events';
-import { MARKET_ORDER_STATUSES, REJECTION_REASONS, type RejectionReason } from '../marketplace';
-import { defineMessage } from '../message-definition';
+import { DELIVERY_STATUSES } from '../courier/delivery-events';
+import { MARKET_ORDER_STATUSES, REJECTION_REASONS } from '../marketplace';
+import { defineMessage, type PayloadOf } from '../message-definition';
 import {
-  boolean, currency, dateTime, identifier, integer, minorUnits, object, oneOfValues, orderScopedFields, type OrderScoped,
+  boolean, currency, dateTime, identifier, integer, minorUnits, object, oneOfValues, orderScopedFields,
   orNull, text,
 } from '../schema-kit';
 import { TOPIC } from '../topics';
@@ -16,45 +16,13 @@ import { TOPIC } from '../topics';
 export const INTAKE_ORDER_STATUSES = ['AWAITING', 'CREATED', 'ACCEPTED', 'ON_WAY', 'ARCHIVED', 'DELETED', 'CANCELLED'] as const;
 export const CANCELLATION_STATUSES = ['PENDING', 'ACCEPTED', 'REJECTED', 'EXPIRED'] as const;
 
-export interface OrderStateV1 extends OrderScoped {
-  /** Grows with every change of this order; a consumer ignores a record older than the one it holds. */
-  readonly version: number;
-  readonly updatedAt: string;
-  readonly lastEventId: string;
-  readonly lastEventType: string;
-  readonly intake: {
-    readonly status: (typeof INTAKE_ORDER_STATUSES)[number];
-    readonly source: string;
-    readonly externalId: string;
-    readonly amountMinor: number;
-    readonly currency: string;
-  } | null;
-  readonly delivery: {
-    readonly deliveryId: string;
-    readonly status: DeliveryStatus;
-    readonly closed: boolean;
-    readonly deliveredAt: string | null;
-  } | null;
-  readonly marketplace: {
-    readonly campaignId: number;
-    readonly marketOrderId: number;
-    readonly status: (typeof MARKET_ORDER_STATUSES)[number];
-    readonly cancellation: {
-      readonly requestId: string;
-      readonly status: (typeof CANCELLATION_STATUSES)[number];
-      readonly deadlineAt: string;
-      readonly rejectionReason: RejectionReason | null;
-    } | null;
-  } | null;
-}
-
-export const orderStateV1 = defineMessage<OrderStateV1>()({
+export const orderStateV1 = defineMessage({
   name: 'OrderState', version: 1, topic: TOPIC.orderState, keyField: 'orderId', personalData: 'none',
   summary: 'Latest combined state of one order across intake, courier-tracking and marketplace-cancellations.',
   schema: object({
     required: {
       ...orderScopedFields(),
-      version: integer('Monotonic per order: the number of integration events folded into it', 1),
+      version: integer('Grows with every change of this order; a consumer ignores a record older than the one it holds', 1),
       updatedAt: dateTime('Time of the last event folded in'),
       lastEventId: identifier('Id of the last event folded in'),
       lastEventType: text('Type of the last event folded in', 128),
@@ -104,5 +72,7 @@ export const orderStateV1 = defineMessage<OrderStateV1>()({
     marketplace: null,
   },
 });
+
+export type OrderStateV1 = PayloadOf<typeof orderStateV1>;
 
 export const ORDER_STATE_MESSAGES = [orderStateV1] as const;
