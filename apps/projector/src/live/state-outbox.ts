@@ -1,5 +1,4 @@
-import type { EventStore, RecordedEvent } from '@orders/event-store';
-import type { OutboundMessage } from '@orders/messaging';
+import type { EventStore } from '@orders/event-store';
 import type { PoolClient } from 'pg';
 import type { OrderSummary } from '../projections/order-state';
 
@@ -10,8 +9,8 @@ export const STATE_RELAY_NAME = 'projector-order-state';
 /**
  * orders.state.v1 goes out through an outbox, never straight from the consumer (rule 2, no dual writes): each new
  * state is appended to a small event store in the read-model database (schema `state_outbox`) inside the same
- * transaction as the inbox row, the journal row and the summary row, and @orders/messaging's relay publishes it
- * (idempotent producer, checkpoint after the ack, one order's records in log order). A crash anywhere re-publishes
+ * transaction as the inbox row, the journal row and the summary row, and the StatePublisher relays it (idempotent
+ * producer, checkpoint after the ack, one order's records in log order). A crash anywhere re-publishes
  * at worst (a compacted topic keeps the last record per key, and records carry a growing `version`), never loses
  * or invents a state. Using the event store as the outbox also gives commit-safe order and a lease for free.
  */
@@ -25,18 +24,4 @@ export class StateOutbox {
       ? { type: ORDER_STATE_ERASED, data: { orderId, tenantId } }
       : { type: ORDER_STATE_RECORD, data: summary.state }], { streamType: 'orderstate', tenant: tenantId });
   }
-}
-
-/**
- * The relay's mapper. An erased order becomes a tombstone: the value is left undefined, which the relay hands to
- * kafkajs as a null record value (a real Kafka tombstone, not the JSON text "null"); the integration test reads
- * it back with kcat.
- */
-export function orderStateMessage(topic: string): (event: RecordedEvent) => OutboundMessage | null {
-  return (event) => {
-    const data = event.data as { orderId: string };
-    if (event.type === ORDER_STATE_ERASED) return { topic, key: data.orderId, value: undefined, eventType: ORDER_STATE_RECORD, schemaVersion: 1 };
-    if (event.type === ORDER_STATE_RECORD) return { topic, key: data.orderId, value: event.data, eventType: ORDER_STATE_RECORD, schemaVersion: 1 };
-    return null;
-  };
 }

@@ -1,11 +1,16 @@
+import { findMessage } from '@orders/contracts';
 import type { IntegrationEvent } from './integration-event';
 
 const MARKET = { campaignId: 12345 };
 
+/** The catalogue's example payload: fills the fields a history does not care about, so every event is valid. */
+const exampleOf = (topic: string, type: string): Record<string, unknown> => (findMessage(topic, type, 1)?.example ?? {}) as Record<string, unknown>;
+
 /**
  * A deterministic, plausible cross-service history for `count` orders (tests and the benchmark): every order is
  * received and accepted; most get a delivery, some finish, some see a buyer cancellation, a few are erased.
- * Times grow from `start`; ids are derived from the order number, so two calls give the same events.
+ * Times grow from `start`; ids are derived from the order number, so two calls give the same events. Payloads
+ * satisfy the published contracts (the catalogue's examples fill the fields not set here).
  */
 export function syntheticHistory(count: number, options: { prefix?: string; tenants?: number; start?: number } = {}): IntegrationEvent[] {
   const prefix = options.prefix ?? 'order';
@@ -20,7 +25,7 @@ export function syntheticHistory(count: number, options: { prefix?: string; tena
       clock += 1000;
       step += 1;
       const eventId = `${orderId}-e${step}`;
-      events.push({ eventId, type, schemaVersion: 1, topic, orderId, tenantId, occurredAt: new Date(clock).toISOString(), correlationId: orderId, causationId, payload: { orderId, tenantId, ...payload } });
+      events.push({ eventId, type, schemaVersion: 1, topic, orderId, tenantId, occurredAt: new Date(clock).toISOString(), correlationId: orderId, causationId, payload: { ...exampleOf(topic, type), ...payload, orderId, tenantId } });
       return eventId;
     };
     const intake = 'intake.order-events.v1';

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { ServiceConfig, ServiceKitModule } from '@orders/service-kit';
+import { ProjectorRuntime } from './live/projector.runtime';
+import { OrdersQueryController } from './orders.http.controller';
+import { projectorService } from './projector.definition';
+import { PROJECTOR_SETTINGS, readProjectorSettings, type ProjectorSettings } from './settings';
+import { ReadModelDb } from './storage/read-model-db';
+
+@Module({
+  // The read models bring their own TypeORM migrations (ReadModelDb.create), run in their schema before anything
+  // consumes; the service kit's TypeORM connection serves health checks.
+  imports: [ServiceKitModule.forRoot(projectorService)],
+  controllers: [OrdersQueryController],
+  providers: [
+    { provide: PROJECTOR_SETTINGS, useFactory: () => readProjectorSettings() },
+    {
+      provide: ReadModelDb,
+      inject: [ServiceConfig, PROJECTOR_SETTINGS],
+      useFactory: (config: ServiceConfig, settings: ProjectorSettings) => ReadModelDb.create({ connection: config.databaseUrl, schema: settings.schema }),
+    },
+    ProjectorRuntime,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,30 @@
+import { Controller, ForbiddenException, Get, NotFoundException, Param, Query, UnprocessableEntityException } from '@nestjs/common';
+import { canAccessTenant, CurrentPrincipal, type Principal } from '@orders/service-kit';
+import { auditOrder, statusCounts, type OrderAudit } from './operations';
+import { ReadModelDb } from './storage/read-model-db';
+
+/** Read side for people and dashboards: one order's cross-service audit, and counts per combined status. */
+@Controller()
+export class OrdersQueryController {
+  constructor(private readonly db: ReadModelDb) {}
+
+  @Get('orders/status-counts')
+  async counts(@CurrentPrincipal() principal: Principal, @Query('tenantId') tenantId?: string): Promise<Record<string, number>> {
+    if (tenantId === undefined && principal.tenants !== '*') throw new ForbiddenException({ code: 'TENANT_REQUIRED', message: 'give tenantId: this key is limited to some companies' });
+    if (tenantId !== undefined && !canAccessTenant(principal, tenantId)) throw new ForbiddenException({ code: 'TENANT_FORBIDDEN', message: `no access to company ${tenantId}` });
+    return statusCounts(this.db, tenantId);
+  }
+
+  @Get('orders/:orderId/audit')
+  async audit(@CurrentPrincipal() principal: Principal, @Param('orderId') orderId: string, @Query('asOf') asOf?: string): Promise<OrderAudit> {
+    const at = asOf === undefined ? undefined : new Date(asOf);
+    if (at && Number.isNaN(at.getTime())) throw new UnprocessableEntityException({ code: 'INVALID_AS_OF', message: 'asOf must be an ISO-8601 time' });
+    const audit = await auditOrder(this.db, orderId, at);
+    const tenant = audit.timeline[0]?.payload.tenantId;
+    // Another company's order answers exactly like a missing one: its existence is not disclosed.
+    if (audit.timeline.length === 0 || typeof tenant !== 'string' || !canAccessTenant(principal, tenant)) {
+      throw new NotFoundException({ code: 'ORDER_NOT_FOUND', message: `no events of order ${orderId}` });
+    }
+    return audit;
+  }
+}

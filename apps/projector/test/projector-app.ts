@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { encodeMessage, findMessage, TOPIC } from '@orders/contracts';
+import { dropSchema, ensureTestDatabase, testDatabaseUrl } from '@orders/event-store/testing';
+import { provisionTopics } from '@orders/messaging';
+import { createServiceApp } from '@orders/service-kit';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import request from 'supertest';
+import type { IntegrationEvent } from '../src/projections/integration-event';
+import { ReadModelDb } from '../src/storage/read-model-db';
+
+const OPERATOR_KEY = 'operator-key';
+const COMPANY_KEY = 'company-key';
+
+export const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
+
+export interface ProjectorTestApp {
+  app: NestExpressApplication;
+  /** The read-model database as the ops CLI sees it. */
+  db: ReadModelDb;
+  url: string;
+  schema: string;
+  suffix: string;
+  topic(logical: string): string;
+  /** Encodes with the contracts (validated) and produces to the suffixed topic, as the services' relays do. */
+  publish(events: readonly IntegrationEvent[]): Promise<void>;
+  /** Produces raw bytes (poison messages). */
+  publishRaw(topic: string, key: string, value: string, headers: Record<string, string>): Promise<void>;
+  http(): ReturnType<typeof request>;
+  /** API keys: an operator for every company, and a desk limited to company-1. */
+  keys: { operator: string; company1: string };
+  close(): Promise<void>;
+}
+
+/** Boots the real projector on its own schemas, topics and consumer group (real PostgreSQL and Kafka). */
+export async function startProjector(): Promise<ProjectorTestApp> {
+  await ensureTestDatabase();
+  const id = randomBytes(4).toString('hex');
+  const suffix = `.t${id}`;
+  const schema = `projector_app_${id}`;
+  const schemas = [schema, `state_outbox_${id}`, `inbox_${id}`];
+  const topic = (logical: string) => `${logical}${suffix}`;
+  await provisionTopics({ brokers: BROKERS, logLevel: 'nothing' }, [TOPIC.orderEvents, TOPIC.deliveryEvents, TOPIC.cancellationEvents]
+    .map((t) => ({ topic: topic(t), partitions: 3 })));
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    READMODELS_DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', KAFKA_BROKERS: BROKERS,
+    PROJECTOR_SCHEMA: schemas[0], PROJECTOR_OUTBOX_SCHEMA: schemas[1], PROJECTOR_INBOX_SCHEMA: schemas[2],
+    PROJECTOR_TOPIC_SUFFIX: suffix, PROJECTOR_GROUP_ID: `projector-${id}`,
+    API_KEYS: `ops:${OPERATOR_KEY}-${id},desk:${COMPANY_KEY}-${id}:company-1`,
+  });
+  const { AppModule } = await import('../src/app.module');
+  const app = await createServiceApp(AppModule);
+  await app.listen(0, '127.0.0.1');
+  process.env = saved;
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const db = ReadModelDb.open({ connection: testDatabaseUrl(), schema, poolSize: 3 });
+  const kafka = new Kafka({ brokers: [BROKERS], clientId: `projector-test-${id}`, logLevel: logLevel.NOTHING });
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  return {
+    app, db, url: `http://127.0.0.1:${port}`, schema, suffix, topic,
+    async publish(events) {
+      for (const event of events) {
+        const definition = findMessage(event.topic, event.type, event.schemaVersion);
+        if (!definition) throw new Error(`no contract for ${event.type} v${event.schemaVersion} on ${event.topic}`);
+        const message = encodeMessage(definition, event.payload, {
+          eventId: event.eventId, occurredAt: event.occurredAt, correlationId: event.correlationId, causationId: event.causationId,
+        });
+        await producer.send({ topic: topic(message.topic), acks: -1, messages: [{ key: message.key, value: message.value, headers: { ...message.headers } }] });
+      }
+    },
+    async publishRaw(t, key, value, headers) {
+      await producer.send({ topic: t, acks: -1, messages: [{ key, value, headers }] });
+    },
+    http: () => request(app.getHttpServer()),
+    keys: { operator: `${OPERATOR_KEY}-${id}`, company1: `${COMPANY_KEY}-${id}` },
+    async close() {
+      await producer.disconnect();
+      await db.close();
+      await app.close();
+      for (const s of schemas) await dropSchema(testDatabaseUrl(), s);
+    },
+  };
+}
+
+/** Polls a condition until it holds; fails with the last value after the deadline. */
+export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T;
+  for (;;) {
+    last = await probe();
+    if (accept(last)) return last;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
