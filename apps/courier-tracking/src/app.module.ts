@@ -5,6 +5,9 @@ import { EventStoreModule } from '@orders/event-store/nest';
 import { PersonalDataVault } from '@orders/personal-data';
 import { ServiceConfig, ServiceKitModule } from '@orders/service-kit';
 import { courierTrackingService } from './courier-tracking.definition';
+import { COURIER_TOPICS, courierTopicsFromEnv } from './integration/courier-topics';
+import { CourierMessaging } from './integration/courier-messaging';
+import { InboundPolicies } from './integration/inbound-policies';
 import { IikoController } from './orders/iiko.http.controller';
 import { DeliveryCommands } from './orders/delivery-commands';
 import { OrdersController } from './orders/orders.http.controller';
@@ -37,11 +40,14 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
       useFactory: (store: EventStore) => PersonalDataVault.create({ pool: store.pool, masterKey: process.env.PERSONAL_DATA_MASTER_KEY || undefined }),
     },
     { provide: APP_INTERCEPTOR, useClass: InputRuleStatusInterceptor },
+    { provide: COURIER_TOPICS, useFactory: () => courierTopicsFromEnv() },
     DeliveryCommands,
     OrdersService,
     SettingsService,
     ReadModelsProjection,
     VisitDetector,
+    InboundPolicies,
+    CourierMessaging,
   ],
 })
 export class AppModule {}

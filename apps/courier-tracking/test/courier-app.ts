@@ -13,6 +13,10 @@ export interface CourierKeys {
 
 export interface CourierTestApp {
   readonly app: NestExpressApplication;
+  /** Prepended to every topic and consumer group of this app (COURIER_TOPIC_PREFIX). */
+  readonly topicPrefix: string;
+  /** Resolves once the relay and the consumers run. */
+  kafkaReady(): Promise<void>;
   readonly keys: CourierKeys;
   readonly database: string;
   /** A pool on the app's own database, for looking behind the API. */
@@ -41,7 +45,9 @@ async function admin(sql: string): Promise<void> {
 
 /** Boots the real courier-tracking app on a fresh database (real PostgreSQL and broker); `env` adds variables. */
 export async function startCourierTracking(env: Record<string, string> = {}): Promise<CourierTestApp> {
-  const database = `courier_test_${randomBytes(4).toString('hex')}`;
+  const suffix = randomBytes(4).toString('hex');
+  const database = `courier_test_${suffix}`;
+  const topicPrefix = env.COURIER_TOPIC_PREFIX ?? `test-${suffix}.`;
   const keys: CourierKeys = {
     companyA: `a-${randomBytes(12).toString('hex')}`, companyB: `b-${randomBytes(12).toString('hex')}`, operator: `o-${randomBytes(12).toString('hex')}`,
   };
@@ -50,6 +56,7 @@ export async function startCourierTracking(env: Record<string, string> = {}): Pr
   Object.assign(process.env, {
     COURIER_DATABASE_URL: databaseUrl(database),
     LOG_LEVEL: 'silent',
+    COURIER_TOPIC_PREFIX: topicPrefix,
     API_KEYS: [`dispatcher-a:${keys.companyA}:company-a`, `dispatcher-b:${keys.companyB}:company-b`, `ops:${keys.operator}`].join(','),
     ...env,
   });
@@ -58,8 +65,10 @@ export async function startCourierTracking(env: Record<string, string> = {}): Pr
     const app = await createServiceApp(AppModule);
     await app.init();
     const pool = new Pool({ connectionString: databaseUrl(database), max: 2 });
+    const { CourierMessaging } = await import('../src/integration/courier-messaging');
     return {
-      app, keys, database, pool,
+      app, keys, database, pool, topicPrefix,
+      kafkaReady: () => app.get(CourierMessaging).ready(),
       http: () => request(app.getHttpServer()),
       async close() {
         await pool.end();

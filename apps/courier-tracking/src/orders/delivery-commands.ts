@@ -18,6 +18,12 @@ export interface Decided {
 /** Extra writes that must commit with the events (number index, sealed record); they run after the append. */
 export type AlongsideWrites = (tx: PoolClient, decided: { state: Delivery; events: readonly DeliveryEvent[] }) => Promise<void>;
 
+const noWrites: AlongsideWrites = async () => undefined;
+
+/** Every event names its company in metadata: the public messages are scoped by tenant, and most events do not carry it. */
+const tagged = (command: DeliveryCommand, companyId: string): DeliveryCommand =>
+  ({ ...command, metadata: { ...command.metadata, tenantId: companyId } as CommandMetadata }) as DeliveryCommand;
+
 const toDomainEvent = (recorded: RecordedEvent): DeliveryEvent => ({ type: recorded.type, data: recorded.data }) as DeliveryEvent;
 
 /**
@@ -33,14 +39,24 @@ export class DeliveryCommands {
     this.handler = store.commandHandler({ decider: deliveryDecider, streamType: 'delivery', toDomainEvent, snapshot: { every: 50, version: 1 } });
   }
 
-  async handle(deliveryId: string, command: DeliveryCommand, options: { expectedVersion?: number } = {}): Promise<Decided> {
-    const result = await this.handler.handle(deliveryStreamId(deliveryId), command, {
+  async handle(companyId: string, deliveryId: string, command: DeliveryCommand, options: { expectedVersion?: number } = {}): Promise<Decided> {
+    const result = await this.handler.handle(deliveryStreamId(deliveryId), tagged(command, companyId), {
       expectedVersion: options.expectedVersion, idempotencyKey: command.metadata.idempotencyKey,
     });
     return { state: result.state, events: result.events.map(toDomainEvent), version: result.nextExpectedVersion, replay: result.idempotentReplay };
   }
 
-  async handleWith(deliveryId: string, command: DeliveryCommand, alongside: AlongsideWrites, options: { expectedVersion?: number } = {}): Promise<Decided> {
+  async handleWith(companyId: string, deliveryId: string, untagged: DeliveryCommand, alongside: AlongsideWrites, options: { expectedVersion?: number } = {}): Promise<Decided> {
+    return inTransaction(this.store.pool, (tx) => this.decideWithin(tx, companyId, deliveryId, untagged, alongside, options));
+  }
+
+  /**
+   * Load, decide and append inside the caller's transaction (an inbox transaction, say), where the append must be the
+   * first write; `alongside` writes after it.
+   */
+  async decideWithin(tx: PoolClient, companyId: string, deliveryId: string, untagged: DeliveryCommand, alongside: AlongsideWrites = noWrites,
+    options: { expectedVersion?: number } = {}): Promise<Decided> {
+    const command = tagged(untagged, companyId);
     const streamId = deliveryStreamId(deliveryId);
     const loaded = await this.store.load(streamId, deliveryDecider, { toDomainEvent });
     if (options.expectedVersion !== undefined && options.expectedVersion !== loaded.version) {
@@ -48,18 +64,16 @@ export class DeliveryCommands {
     }
     const events = deliveryDecider.decide(command, loaded.state);
     const inputs = events.map((event) => defaultEventInput(event, command));
-    return inTransaction(this.store.pool, async (tx) => {
-      const appended: AppendResult = await this.store.appendWithin(tx, streamId, loaded.version, inputs, {
-        idempotencyKey: command.metadata.idempotencyKey,
-        requestFingerprint: command.metadata.idempotencyKey === undefined ? undefined : commandFingerprint(streamId, command),
-      });
-      if (appended.idempotentReplay) {
-        return { state: loaded.state, events: appended.events.map(toDomainEvent), version: appended.nextExpectedVersion, replay: true };
-      }
-      const state = events.reduce(deliveryDecider.evolve, loaded.state);
-      if (events.length > 0) await alongside(tx, { state, events });
-      return { state, events, version: appended.nextExpectedVersion, replay: false };
+    const appended: AppendResult = await this.store.appendWithin(tx, streamId, loaded.version, inputs, {
+      idempotencyKey: command.metadata.idempotencyKey,
+      requestFingerprint: command.metadata.idempotencyKey === undefined ? undefined : commandFingerprint(streamId, command),
     });
+    if (appended.idempotentReplay) {
+      return { state: loaded.state, events: appended.events.map(toDomainEvent), version: appended.nextExpectedVersion, replay: true };
+    }
+    const state = events.reduce(deliveryDecider.evolve, loaded.state);
+    if (events.length > 0) await alongside(tx, { state, events });
+    return { state, events, version: appended.nextExpectedVersion, replay: false };
   }
 
   /** The current state, for decisions the application takes before a command (tenancy, settings lookups). */
@@ -67,6 +81,11 @@ export class DeliveryCommands {
     const loaded = await this.store.load(deliveryStreamId(deliveryId), deliveryDecider, { toDomainEvent });
     if (loaded.state.kind !== 'active' || (companyId !== undefined && loaded.state.companyId !== companyId)) throw new DeliveryNotFound();
     return loaded.state;
+  }
+
+  async exists(deliveryId: string, companyId: string): Promise<boolean> {
+    const loaded = await this.store.load(deliveryStreamId(deliveryId), deliveryDecider, { toDomainEvent });
+    return loaded.state.kind === 'active' && loaded.state.companyId === companyId;
   }
 
   /** The order view folded from the log (read-your-writes for single-order reads); undefined once deleted. */

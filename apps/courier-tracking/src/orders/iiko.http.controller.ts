@@ -20,10 +20,10 @@ const iso = (value: string): string => new Date(value).toISOString();
 export class IikoController {
   constructor(private readonly commands: DeliveryCommands, private readonly orders: OrdersService) {}
 
-  private async run(principal: Principal, companyId: string, id: string, expectedVersion: number | undefined, command: Parameters<DeliveryCommands['handle']>[1]): Promise<OrderResponse> {
+  private async run(principal: Principal, companyId: string, id: string, expectedVersion: number | undefined, command: Parameters<DeliveryCommands['handle']>[2]): Promise<OrderResponse> {
     assertCompany(principal, companyId);
     await this.commands.active(id, companyId);
-    await this.commands.handle(id, command, { expectedVersion });
+    await this.commands.handle(companyId, id, command, { expectedVersion });
     return this.orders.respond(id, companyId);
   }
 

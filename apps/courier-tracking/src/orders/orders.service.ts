@@ -62,7 +62,7 @@ export class OrdersService {
         settings, initiator: options.initiator ?? 'user_api', internal: options.internal,
       },
     };
-    await this.commands.handleWith(id, command, async (tx) => {
+    await this.commands.handleWith(companyId, id, command, async (tx) => {
       await this.reserveNumber(tx, companyId, facts.number as string, id);
       await this.vault.seal(piiRef, personal, tx);
     });
@@ -84,7 +84,7 @@ export class OrdersService {
       data: { order: facts, personal_data_fields: personalFields, settings, initiator: extra.initiator ?? 'user_api', comment: extra.comment },
     };
     const renumbered = typeof facts.number === 'string' && facts.number !== current.facts.number;
-    await this.commands.handleWith(id, command, async (tx) => {
+    await this.commands.handleWith(companyId, id, command, async (tx) => {
       if (renumbered) {
         await tx.query('DELETE FROM order_numbers WHERE delivery_id = $1', [id]);
         await this.reserveNumber(tx, companyId, facts.number as string, id);
@@ -101,7 +101,7 @@ export class OrdersService {
   async delete(companyId: string, id: string, meta: CommandMetadata): Promise<OrderResponse> {
     const before = await this.respond(id, companyId);
     const command: DeleteDelivery = { type: 'DeleteDelivery', metadata: meta, data: { deleted_by: meta.actor ?? 'unknown' } };
-    await this.commands.handleWith(id, command, async (tx, { events }) => {
+    await this.commands.handleWith(companyId, id, command, async (tx, { events }) => {
       await tx.query('DELETE FROM order_numbers WHERE delivery_id = $1', [id]);
       const erased = events.find((event) => event.type === 'PersonalDataErased');
       if (erased) await this.vault.erase(erased.data.pii_ref, tx);

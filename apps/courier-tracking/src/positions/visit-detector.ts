@@ -83,7 +83,7 @@ export class VisitDetector {
       data: { courier_id: courierId, positions: points, settings: watch.settings },
       metadata: { now: new Date().toISOString(), actor: `courier:${courierId}`, correlationId },
     };
-    const decided = await this.commands.handle(deliveryId, command);
+    const decided = await this.commands.handle(watch.route.company_id, deliveryId, command);
     if (decided.state.kind !== 'active') {
       watch.deliveries.delete(deliveryId);
       return;

@@ -1,0 +1,69 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { ExternalOrderAcceptedV1, MarketplaceOrderCancelledV1 } from '@orders/contracts';
+import type { CommandMetadata } from '@orders/decider-kit';
+import { CancelDeliveryForMarketplace, CreateDelivery } from '@orders/delivery-domain';
+import { isUuid } from '@orders/event-store';
+import type { HandlerContext, InboundMessage } from '@orders/messaging';
+import { PersonalDataVault } from '@orders/personal-data';
+import { DeliveryCommands } from '../orders/delivery-commands';
+import { SettingsService } from '../settings/settings.service';
+
+export const POLICY_MESSAGE_TYPES = ['ExternalOrderAccepted', 'MarketplaceOrderCancelled'] as const;
+
+/** Without a requested time the window opens at acceptance; [P] 90 minutes for a courier, an hour either way. */
+const ASAP_WINDOW_MS = 90 * 60_000;
+const REQUESTED_WINDOW_MS = 60 * 60_000;
+
+/**
+ * Cross-service policies (architecture.md, domain.md §2.7 P2/P3), effects in the inbox transaction:
+ * - intake accepted an order -> create its delivery under the same id and correlation, not yet located
+ *   (intake carries no coordinates; a dispatcher completes it by PATCH);
+ * - the marketplace cancelled an order -> cancel its delivery if still open, else record the conflict.
+ */
+@Injectable()
+export class InboundPolicies {
+  private readonly logger = new Logger(InboundPolicies.name);
+
+  constructor(private readonly commands: DeliveryCommands, private readonly settings: SettingsService, private readonly vault: PersonalDataVault) {}
+
+  async handle(message: InboundMessage, context: HandlerContext): Promise<void> {
+    const metadata: CommandMetadata = {
+      now: new Date().toISOString(), actor: `policy:${message.type}`, correlationId: message.headers['correlation-id'] ?? message.id, causationId: message.id,
+    };
+    if (message.type === 'ExternalOrderAccepted') await this.createDelivery(message.payload as ExternalOrderAcceptedV1, metadata, context);
+    else if (message.type === 'MarketplaceOrderCancelled') await this.cancelDelivery(message.payload as MarketplaceOrderCancelledV1, metadata, context);
+  }
+
+  private async createDelivery(accepted: ExternalOrderAcceptedV1, metadata: CommandMetadata, { tx }: HandlerContext): Promise<void> {
+    if (!isUuid(accepted.orderId)) {
+      this.logger.warn(`ExternalOrderAccepted for ${accepted.orderId}: order ids of deliveries are UUIDs; ignored`);
+      return;
+    }
+    const { depot_id: _depot, ...settings } = await this.settings.deliverySettings(accepted.tenantId, null, null);
+    const start = Date.parse(accepted.requestedTime ?? accepted.acceptedAt);
+    const end = start + (accepted.requestedTime ? REQUESTED_WINDOW_MS : ASAP_WINDOW_MS);
+    const command: CreateDelivery = {
+      type: 'CreateDelivery', metadata,
+      data: {
+        delivery_id: accepted.orderId, company_id: accepted.tenantId, pii_ref: accepted.orderId, personal_data_fields: [],
+        order: {
+          number: accepted.posOrderRef ?? accepted.orderId, time_interval: `${new Date(start).toISOString()}/${new Date(end).toISOString()}`,
+          service_type: accepted.serviceType, amount: accepted.amountMinor / 100,
+        },
+        settings, initiator: 'user_api', internal: true,
+      },
+    };
+    await this.commands.decideWithin(tx, accepted.tenantId, accepted.orderId, command, async (writes) => {
+      await writes.query('INSERT INTO order_numbers (company_id, number, delivery_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+        [accepted.tenantId, command.data.order.number, accepted.orderId]);
+      await this.vault.seal(accepted.orderId, {}, writes);
+    });
+  }
+
+  private async cancelDelivery(cancelled: MarketplaceOrderCancelledV1, metadata: CommandMetadata, { tx }: HandlerContext): Promise<void> {
+    // Only a delivery of the same company is ours to cancel; an order that never became a delivery needs nothing.
+    if (!(await this.commands.exists(cancelled.orderId, cancelled.tenantId))) return;
+    const command: CancelDeliveryForMarketplace = { type: 'CancelDeliveryForMarketplace', metadata, data: { cause: cancelled.cause } };
+    await this.commands.decideWithin(tx, cancelled.tenantId, cancelled.orderId, command);
+  }
+}
