@@ -76,6 +76,14 @@ describe('intake HTTP: rules, errors and races', () => {
     expect(view.body.customer).toEqual({ name: 'Ivan Ivanovich Ivanov', phone: '+77776665544' });
   });
 
+  it('makes one order of identical first submissions racing each other', async () => {
+    const body = submission();
+    const answers = await Promise.all(Array.from({ length: 4 }, () => intake.http().post(orders()).set(keyA()).send(body)));
+    expect(answers.map((res) => res.status).sort()).toEqual([200, 200, 200, 201]);
+    expect(new Set(answers.map((res) => res.body.orderId)).size).toBe(1);
+    expect(await eventCount(answers[0].body.orderId)).toBe(1);
+  });
+
   it('refuses a company without a valid "Internet orders" licence with 403 LICENSE_REQUIRED', async () => {
     const operator = as(intake.keys.operator);
     const none = await intake.http().post(orders('company-unlicensed')).set(operator).send(submission()).expect(403);

@@ -97,8 +97,10 @@ export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) 
 
 let counter = 0;
 
+export type SubmissionBody = Record<string, unknown> & { source: string; externalId: string };
+
 /** A valid submission with a fresh external id; override any field. */
-export function submission(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function submission(overrides: Record<string, unknown> = {}): SubmissionBody {
   counter += 1;
   return {
     source: 'site',

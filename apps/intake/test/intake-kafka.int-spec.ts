@@ -4,7 +4,7 @@ import { DeadLetters } from '@orders/messaging';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { IntakeMessaging } from '../src/integration/intake-messaging';
 import { externalOrderId } from '../src/orders/order-identity';
-import { eventually, startIntake, submission, type IntakeTestApp } from './intake-app';
+import { eventually, startIntake, submission, type IntakeTestApp, type SubmissionBody } from './intake-app';
 
 // Consumer groups take seconds to join on a busy broker; the waits inside are on conditions, not on time.
 jest.setTimeout(60_000);
@@ -37,8 +37,7 @@ describe('intake on Kafka: relay, inbound orders, marketplace cancellations', ()
   const headers = (type: string, eventId = randomUUID()) => ({
     'event-id': eventId, 'event-type': type, 'schema-version': '1', 'occurred-at': new Date().toISOString(), 'correlation-id': `corr-${eventId}`,
   });
-  type Upstream = Record<string, unknown> & { source: string; externalId: string };
-  const upstreamOrder = (overrides: Record<string, unknown> = {}): Upstream => ({ tenantId: 'company-a', ...submission(), ...overrides }) as Upstream;
+  const upstreamOrder = (overrides: Record<string, unknown> = {}): SubmissionBody => ({ tenantId: 'company-a', ...submission(overrides) });
   const send = (name: string, key: string, value: unknown, messageHeaders: Record<string, string>) =>
     producer.send({ topic: topic(name), acks: -1, messages: [{ key, value: typeof value === 'string' ? value : JSON.stringify(value), headers: messageHeaders }] });
   const eventTypes = async (orderId: string): Promise<string[]> =>

@@ -60,8 +60,11 @@ export class ExternalOrdersService {
     const command = this.submitCommand(companyId, submission, context);
     const guest = guestRecordOf(submission);
     const streamId = externalOrderStreamId(command.data.orderId);
+    // Over HTTP, an optimistic first try: most submissions are new orders, so decide on the empty state and let the
+    // append's `no_stream` prove it; only when the order exists is its stream read (a replay or a duplicate). A
+    // consumer's transaction cannot survive a failed append, so there the stream is read first.
+    let loaded = tx ? await this.store.load(streamId, externalOrderDecider, {}) : { state: externalOrderDecider.initialState, version: 0 };
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.store.load(streamId, externalOrderDecider, {});
       const decided = externalOrderDecider.decide(command, loaded.state);
       if (decided.length === 0) {
         await this.assertSameGuest(command, guest);
@@ -76,8 +79,9 @@ export class ExternalOrdersService {
         });
         return { orderId: command.data.orderId, status: 'AWAITING', version: appended.nextExpectedVersion, created: true };
       } catch (error) {
-        // Two first submissions raced and the other one won: decide again on its order (a replay or a duplicate).
+        // The order exists (submitted before, or by a racing first submission): decide again on its stream.
         if (!(error instanceof ConcurrencyError) || tx || attempt >= SUBMIT_ATTEMPTS) throw error;
+        loaded = await this.store.load(streamId, externalOrderDecider, {});
       }
     }
   }
