@@ -10,6 +10,8 @@ export interface CancellationSettings {
   readonly inFlightLeaseMs: number;
   readonly timerPollMs: number;
   readonly timerBatchSize: number;
+  /** Expire commands run at once per claimed batch (each takes a pooled connection). */
+  readonly timerConcurrency: number;
   readonly notificationPollMs: number;
   readonly notificationBatchSize: number;
   /** Set to false to run the workers by hand (specs, benchmarks). */
@@ -38,6 +40,7 @@ export function readCancellationSettings(env: NodeJS.ProcessEnv = process.env): 
     inFlightLeaseMs: integer(env, 'MARKET_IN_FLIGHT_LEASE_MS', 60_000),
     timerPollMs: integer(env, 'CANCELLATION_TIMER_POLL_MS', 1000),
     timerBatchSize: integer(env, 'CANCELLATION_TIMER_BATCH', 100),
+    timerConcurrency: integer(env, 'CANCELLATION_TIMER_CONCURRENCY', 8),
     notificationPollMs: integer(env, 'NOTIFICATION_POLL_MS', 500),
     notificationBatchSize: integer(env, 'NOTIFICATION_BATCH', 50),
     runWorkers: env.CANCELLATION_WORKERS !== 'off',

@@ -8,6 +8,13 @@ import { PollingWorker, forEachLimited, retryDelayMs } from '../worker-kit';
 import { applyNotification } from './notification-commands';
 import { NotificationInbox, type StoredNotification } from './notification-inbox';
 
+interface Outcome {
+  readonly row: StoredNotification;
+  readonly outcome: 'APPLIED' | 'IGNORED' | 'REFUSED' | 'RETRY';
+  readonly code?: string;
+  readonly message?: string;
+}
+
 /**
  * Turns stored notifications into commands. Claims a batch with FOR UPDATE SKIP LOCKED (any number of instances),
  * runs one order's notifications in arrival order and different orders side by side, and records the outcome
@@ -63,9 +70,11 @@ export class NotificationWorker extends PollingWorker {
         const key = `${row.campaign_id}:${row.order_id}`;
         byOrder.set(key, [...(byOrder.get(key) ?? []), row]);
       }
+      const outcomes: Outcome[] = [];
       await forEachLimited([...byOrder.values()], 4, async (ofOrder) => {
-        for (const row of ofOrder) await this.process(client, row);
+        for (const row of ofOrder) outcomes.push(await this.process(row));
       });
+      await this.record(client, outcomes);
       await client.query('COMMIT');
       return rows.length;
     } catch (error) {
@@ -76,30 +85,32 @@ export class NotificationWorker extends PollingWorker {
     }
   }
 
-  private async process(client: PoolClient, row: StoredNotification): Promise<void> {
-    const now = this.clock.now();
+  private async process(row: StoredNotification): Promise<Outcome> {
     try {
       const result = await applyNotification(this.orders, row.payload, `market-notification:${row.notification_key}`);
-      await this.settle(client, row, now, result.events.length > 0 ? 'APPLIED' : 'IGNORED');
+      return { row, outcome: result.events.length > 0 ? 'APPLIED' : 'IGNORED' };
     } catch (error) {
-      if (isDomainError(error)) {
-        await this.settle(client, row, now, 'REFUSED', error.code, error.message);
-        return;
-      }
+      if (isDomainError(error)) return { row, outcome: 'REFUSED', code: error.code, message: error.message };
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn(`notification ${row.notification_key} failed (attempt ${row.attempts + 1}): ${message}`);
+      return { row, outcome: 'RETRY', message };
+    }
+  }
+
+  /** Settles the batch in one statement; failures of our own get a later attempt. */
+  private async record(client: PoolClient, outcomes: readonly Outcome[]): Promise<void> {
+    const now = this.clock.now();
+    const settled = outcomes.filter((o) => o.outcome !== 'RETRY');
+    await client.query(
+      `UPDATE market_notifications n SET processed_at = $2, outcome = s.outcome, error_code = s.code, error_message = s.message, attempts = n.attempts + 1
+       FROM unnest($1::text[], $3::text[], $4::text[], $5::text[]) AS s(key, outcome, code, message) WHERE n.notification_key = s.key`,
+      [settled.map((o) => o.row.notification_key), now, settled.map((o) => o.outcome), settled.map((o) => o.code ?? null), settled.map((o) => o.message ?? null)],
+    );
+    for (const { row, message } of outcomes.filter((o) => o.outcome === 'RETRY')) {
       await client.query(
         `UPDATE market_notifications SET attempts = attempts + 1, next_attempt_at = $2, error_message = $3 WHERE notification_key = $1`,
         [row.notification_key, new Date(now.getTime() + retryDelayMs(row.attempts + 1)), message],
       );
     }
-  }
-
-  private async settle(client: PoolClient, row: StoredNotification, now: Date, outcome: string, code?: string, message?: string): Promise<void> {
-    await client.query(
-      `UPDATE market_notifications SET processed_at = $2, outcome = $3, error_code = $4, error_message = $5, attempts = attempts + 1
-       WHERE notification_key = $1`,
-      [row.notification_key, now, outcome, code ?? null, message ?? null],
-    );
   }
 }

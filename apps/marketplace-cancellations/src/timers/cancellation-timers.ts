@@ -18,8 +18,8 @@ export const TIMER_ACTOR = 'system:cancellation-timer';
 /**
  * Fires due deadlines. A batch is claimed with FOR UPDATE SKIP LOCKED and stays locked while its commands run, so
  * several instances share the work without ever taking the same row; the row is marked FIRED in that same
- * transaction. A crash before the commit leaves the rows SCHEDULED for the next claimer, and the Expire command's
- * idempotency key (plus the decider's own no-op once the request is closed) keeps the effect single.
+ * transaction. A crash before the commit leaves the rows SCHEDULED for the next claimer, and the decider's no-op for
+ * a closed request keeps the effect single.
  */
 @Injectable()
 export class CancellationTimers {
@@ -53,7 +53,15 @@ export class CancellationTimers {
          ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [now, this.settings.timerBatchSize],
       );
-      await forEachLimited(rows, 4, (timer) => this.fire(client, timer, now));
+      const failed: { timer: DueTimer; error: unknown }[] = [];
+      await forEachLimited(rows, this.settings.timerConcurrency, async (timer) => {
+        const error = await this.fire(timer);
+        if (error !== undefined) failed.push({ timer, error });
+      });
+      const failedIds = new Set(failed.map((f) => f.timer.request_id));
+      await client.query(`UPDATE cancellation_timers SET state = 'FIRED', fired_at = $2, attempts = attempts + 1 WHERE request_id = ANY($1)`,
+        [rows.filter((r) => !failedIds.has(r.request_id)).map((r) => r.request_id), now]);
+      for (const { timer, error } of failed) await this.recordFailure(client, timer, error, now);
       await client.query('COMMIT');
       return rows.length;
     } catch (error) {
@@ -64,24 +72,32 @@ export class CancellationTimers {
     }
   }
 
-  private async fire(client: PoolClient, timer: DueTimer, now: Date): Promise<void> {
+  /**
+   * No idempotency key is needed: once the request is closed (by this timer or a decision) or replaced, the
+   * decider answers a repeated Expire with no events, so a timer fired again after a crash changes nothing.
+   */
+  private async fire(timer: DueTimer): Promise<unknown> {
     try {
       await this.orders.execute(
         'ExpireCancellationRequest',
         { campaignId: timer.campaign_id, orderId: timer.order_id, requestId: timer.request_id },
-        { actor: TIMER_ACTOR, idempotencyKey: `expire:${timer.request_id}`, causationId: timer.request_id },
+        { actor: TIMER_ACTOR, causationId: timer.request_id },
       );
-      await client.query(`UPDATE cancellation_timers SET state = 'FIRED', fired_at = $2, attempts = attempts + 1 WHERE request_id = $1`, [timer.request_id, now]);
+      return undefined;
     } catch (error) {
-      // A refusal is final (the decider would refuse again); anything else is retried later with backoff.
-      const final = isDomainError(error);
-      const message = error instanceof Error ? error.message : String(error);
-      if (!final) this.logger.warn(`timer ${timer.request_id} failed (attempt ${timer.attempts + 1}): ${message}`);
-      await client.query(
-        `UPDATE cancellation_timers SET state = CASE WHEN $2 THEN 'FIRED' ELSE state END, fired_at = CASE WHEN $2 THEN $3::timestamptz END,
-           attempts = attempts + 1, next_attempt_at = $4, last_error = $5 WHERE request_id = $1`,
-        [timer.request_id, final, now, new Date(now.getTime() + retryDelayMs(timer.attempts + 1)), message],
-      );
+      return error ?? new Error('unknown failure');
     }
+  }
+
+  private async recordFailure(client: PoolClient, timer: DueTimer, error: unknown, now: Date): Promise<void> {
+    // A refusal is final (the decider would refuse again); anything else is retried later with backoff.
+    const final = isDomainError(error);
+    const message = error instanceof Error ? error.message : String(error);
+    if (!final) this.logger.warn(`timer ${timer.request_id} failed (attempt ${timer.attempts + 1}): ${message}`);
+    await client.query(
+      `UPDATE cancellation_timers SET state = CASE WHEN $2 THEN 'FIRED' ELSE state END, fired_at = CASE WHEN $2 THEN $3::timestamptz END,
+         attempts = attempts + 1, next_attempt_at = $4, last_error = $5 WHERE request_id = $1`,
+      [timer.request_id, final, now, new Date(now.getTime() + retryDelayMs(timer.attempts + 1)), message],
+    );
   }
 }

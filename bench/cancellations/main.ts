@@ -1,0 +1,118 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { EventStore } from '@orders/event-store';
+import { createServiceApp } from '@orders/service-kit';
+import { Client, Pool } from 'pg';
+import { marketplaceCancellationsApp } from '../../apps/marketplace-cancellations/src/app.module';
+import { ManualClock } from '../../apps/marketplace-cancellations/src/clock';
+import { CancellationTimers } from '../../apps/marketplace-cancellations/src/timers/cancellation-timers';
+import { machine, metric, percentile, report, type Metric } from '../lib/report';
+import { startBareEndpoint } from './bare-endpoint';
+import { runLoad } from './load';
+import { fireRawTimers, seedPendingRequests } from './timers';
+
+// `npm run bench -- cancellations [--notifications N] [--timers N]`
+// notifications_http: POST /notification (auth, parse, dedup key, one INSERT into the inbox) vs a bare endpoint
+//   doing one raw INSERT, both with 32 concurrent keep-alive clients.
+// timers: N due deadlines fired by two claimers (each Expire is an event-sourced command: load, decide, append with
+//   an idempotency key) vs a raw SELECT … FOR UPDATE SKIP LOCKED + UPDATE loop, also with two claimers.
+
+const argument = (name: string, fallback: number): number => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? Number(process.argv[index + 1]) : fallback;
+};
+
+const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const urlOf = (database: string): string => Object.assign(new URL(adminUrl), { pathname: `/${database}` }).toString();
+
+async function admin(sql: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query(sql).finally(() => client.end());
+}
+
+const CONCURRENCY = 32;
+const T0 = Date.parse('2026-03-01T00:00:00.000Z');
+
+function statusBodies(count: number, offset: number): string[] {
+  return Array.from({ length: count }, (_, i) => JSON.stringify({
+    notificationType: 'ORDER_STATUS_UPDATED', campaignId: 21, orderId: offset + i, status: 'DELIVERY', substatus: 'DELIVERY_SERVICE_RECEIVED',
+    updatedAt: new Date(T0 + i).toISOString(),
+  }));
+}
+
+async function notificationsHttp(app: NestExpressApplication, pool: Pool, apiKey: string, count: number): Promise<Metric[]> {
+  const { port } = app.getHttpServer().address() as { port: number };
+  const bare = await startBareEndpoint(pool);
+  try {
+    const warm = 1000;
+    await runLoad(port, '/notification', { 'api-key': apiKey }, statusBodies(warm, 1), CONCURRENCY);
+    await runLoad(bare.port, '/', {}, statusBodies(warm, 1), CONCURRENCY);
+    const ours = await runLoad(port, '/notification', { 'api-key': apiKey }, statusBodies(count, 1_000_000), CONCURRENCY);
+    const baseline = await runLoad(bare.port, '/', {}, statusBodies(count, 1_000_000), CONCURRENCY);
+    // The floor of the service shell itself (auth, ids, metrics, logging, envelope): PING stores nothing.
+    const ping = await runLoad(port, '/notification', { 'api-key': apiKey }, Array.from({ length: count }, () => JSON.stringify({ notificationType: 'PING', time: new Date(T0).toISOString() })), CONCURRENCY);
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM market_notifications`);
+    if (ours.failures > 0 || baseline.failures > 0 || rows[0].n !== warm + count) {
+      throw new Error(`notifications_http: ${ours.failures} / ${baseline.failures} failures, ${rows[0].n} stored of ${warm + count}`);
+    }
+    return [
+      metric('notifications_http', 'notifications/s', ours.perSecond, baseline.perSecond, 'bare node:http + one raw INSERT', {
+        goal: 'high', notes: `${count} notifications, ${CONCURRENCY} clients; p99 ${percentile(ours.latenciesMs, 99).toFixed(1)} ms vs ${percentile(baseline.latenciesMs, 99).toFixed(1)} ms`,
+      }),
+      metric('notifications_http_ping', 'notifications/s', ping.perSecond, baseline.perSecond, 'bare node:http + one raw INSERT', {
+        goal: 'high', notes: 'PING through the same endpoint: the Nest shell with no database write, for scale',
+      }),
+    ];
+  } finally {
+    await bare.close();
+  }
+}
+
+async function timers(app: NestExpressApplication, pool: Pool, clock: ManualClock, count: number): Promise<Metric[]> {
+  await seedPendingRequests(app.get(EventStore), pool, count, T0);
+  clock.set(new Date(T0 + 49 * 3_600_000));
+  const timersService = app.get(CancellationTimers);
+  const started = process.hrtime.bigint();
+  const fired = (await Promise.all([timersService.fireDue(), timersService.fireDue()])).reduce((a, b) => a + b, 0);
+  const ours = Number(process.hrtime.bigint() - started) / 1e9;
+  const { rows } = await pool.query(`SELECT count(*)::int AS n FROM event_store.events WHERE type = 'CancellationAutoAccepted'`);
+  if (fired !== count || rows[0].n !== count) throw new Error(`timers: fired ${fired}, ${rows[0].n} auto-accepted of ${count}`);
+  const baseline = await fireRawTimers(pool, count);
+  return [
+    metric('timers', 'deadlines/s', count / ours, count / baseline, 'raw SELECT … FOR UPDATE SKIP LOCKED + UPDATE loop', {
+      goal: 'high', notes: `${count} due deadlines, 2 claimers, batches of 100; ours appends CancellationAutoAccepted + MarketplaceOrderCancelled per deadline`,
+    }),
+  ];
+}
+
+async function main(): Promise<void> {
+  const notifications = argument('notifications', 20_000);
+  const timerCount = argument('timers', 100_000);
+  const database = `marketplace_bench_${randomBytes(4).toString('hex')}`;
+  await admin(`CREATE DATABASE "${database}"`);
+  const apiKey = randomBytes(16).toString('hex');
+  Object.assign(process.env, {
+    MARKETPLACE_DATABASE_URL: urlOf(database), LOG_LEVEL: 'silent', API_KEYS: `market:${apiKey}`,
+    CANCELLATION_WORKERS: 'off', MARKETPLACE_KAFKA: 'off',
+  });
+  const clock = new ManualClock(new Date(T0));
+  const app = await createServiceApp(marketplaceCancellationsApp({ clock }));
+  await app.listen(0, '127.0.0.1');
+  const pool = new Pool({ connectionString: urlOf(database), max: 20 });
+  try {
+    const { rows } = await pool.query(`SELECT current_setting('server_version') AS v`);
+    const metrics = [...await notificationsHttp(app, pool, apiKey, notifications), ...await timers(app, pool, clock, timerCount)];
+    report('cancellations', machine(`PostgreSQL ${rows[0].v}`, 'not used'), metrics);
+  } finally {
+    await app.close();
+    await pool.end();
+    await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
