@@ -33,7 +33,7 @@ describe('courier-tracking over Kafka', () => {
     const published = await readTopic(topic('courier.delivery-events.v1'), (m) => m.some((x) => x.headers['event-type'] === 'DeliveryFinished' && x.key === id));
     const types = published.filter((m) => m.key === id).map((m) => m.headers['event-type']);
     expect(types).toEqual(['DeliveryCreated', 'DeliveryFinished']);
-    expect(JSON.parse(published.find((m) => m.headers['event-type'] === 'DeliveryFinished')!.value!)).toMatchObject({
+    expect(JSON.parse(String(published.find((m) => m.headers['event-type'] === 'DeliveryFinished')?.value))).toMatchObject({
       orderId: id, tenantId: 'company-a', deliveryId: id, status: 'finished', initiator: 'yandex', automatic: true,
     });
   });

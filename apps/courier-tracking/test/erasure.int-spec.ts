@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { EventStore } from '@orders/event-store';
+import { PersonalDataVault } from '@orders/personal-data';
+import { READ_MODELS_SUBSCRIPTION } from '../src/read-models/read-models.projection';
+import { CourierTestApp, eventually, order, startCourierTracking } from './courier-app';
+import { readTopic } from './kafka-helpers';
+
+const company = '/api/v1/companies/company-a';
+
+describe('courier-tracking erasure: delete destroys the personal data for good', () => {
+  let courier: CourierTestApp;
+  const keyA = () => ({ 'Api-Key': courier.keys.companyA });
+  const tag = randomBytes(5).toString('hex');
+  const secrets = {
+    customer_name: `Zinaida Erasable ${tag}`, phone: `+7999${parseInt(tag, 16) % 10_000_000}`, address: `Erasure lane ${tag}, flat 9`,
+    comments: `leave at the door ${tag}`, patchedPhone: `+7888${parseInt(tag, 16) % 10_000_000}`,
+  };
+
+  beforeAll(async () => {
+    courier = await startCourierTracking();
+    await courier.kafkaReady();
+  }, 90_000);
+  afterAll(async () => courier?.close());
+
+  /** Every row of every table of the service's database, as text, that contains one of the values. */
+  async function rowsContainingSecrets(): Promise<string[]> {
+    const { rows: tables } = await courier.pool.query<{ name: string }>(
+      `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`);
+    const found: string[] = [];
+    for (const { name } of tables) {
+      for (const value of Object.values(secrets)) {
+        const { rows } = await courier.pool.query(`SELECT count(*)::int AS n FROM ${name} t WHERE t::text LIKE '%' || $1 || '%'`, [value]);
+        if (rows[0].n > 0) found.push(`${name}: ${value}`);
+      }
+    }
+    return found;
+  }
+
+  it('leaves no name, phone, address or comment in the database, a replay or the topic', async () => {
+    const { customer_name, phone, address, comments } = secrets;
+    const created = await courier.http().post(`${company}/orders`).set(keyA()).send(order({ customer_name, phone, address, comments })).expect(201);
+    const id = created.body.id;
+    const kept = (await courier.http().post(`${company}/orders`).set(keyA()).send(order()).expect(201)).body.id;
+    await courier.http().patch(`${company}/orders/${id}`).set({ ...keyA(), 'Idempotency-Key': `patch-${tag}` }).send({ phone: secrets.patchedPhone, status: 'confirmed' }).expect(200);
+    await courier.http().post(`${company}/orders/${id}/delivered`).set(keyA()).send({ actual_delivered_at: '2026-03-02T08:10:00Z' }).expect(200);
+    await eventually(async () => (await courier.pool.query('SELECT 1 FROM delivery_details WHERE delivery_id = $1', [id])).rowCount, (n) => n === 1);
+    // Before: the values are there, sealed (the vault holds ciphertext only) and shown by the API.
+    expect(await rowsContainingSecrets()).toEqual([]);
+    expect((await courier.http().get(`${company}/orders/${id}`).set(keyA())).body).toMatchObject({ customer_name, phone: secrets.patchedPhone, address, comments });
+
+    const deleted = await courier.http().delete(`${company}/orders/${id}`).set(keyA()).expect(200);
+    expect(deleted.body).toMatchObject({ id, customer_name, phone: secrets.patchedPhone, address, comments, status: 'finished' });
+    await courier.http().get(`${company}/orders/${id}`).set(keyA()).expect(404);
+
+    const vault = courier.app.get(PersonalDataVault);
+    expect(await vault.open(id)).toBeUndefined();
+    expect(await vault.isErased(id)).toBe(true);
+    await eventually(async () => (await courier.pool.query('SELECT 1 FROM delivery_details WHERE delivery_id = $1', [id])).rowCount, (n) => n === 0);
+
+    // A replay of the whole log rebuilds the read models without the order and without its personal data.
+    const store = courier.app.get(EventStore);
+    const before = await store.subscriptionStatus(READ_MODELS_SUBSCRIPTION);
+    await courier.pool.query('DELETE FROM delivery_details');
+    await courier.pool.query('DELETE FROM courier_route_deliveries');
+    await store.resetSubscription(READ_MODELS_SUBSCRIPTION);
+    await eventually(async () => (await store.subscriptionStatus(READ_MODELS_SUBSCRIPTION))?.checkpoint.globalPosition, (p) => p === before?.checkpoint.globalPosition);
+    expect((await courier.pool.query('SELECT delivery_id FROM delivery_details')).rows).toEqual([{ delivery_id: kept }]);
+    const log = JSON.stringify(await store.readStream(`delivery-${id}`));
+    for (const value of Object.values(secrets)) expect(log).not.toContain(value);
+    expect(await rowsContainingSecrets()).toEqual([]);
+
+    const published = await readTopic(`${courier.topicPrefix}courier.delivery-events.v1`, (m) => m.some((x) => x.key === id && x.headers['event-type'] === 'DeliveryErased'));
+    expect(published.filter((m) => m.key === id).map((m) => m.headers['event-type'])).toEqual(['DeliveryCreated', 'DeliveryStatusChanged', 'DeliveryFinished', 'DeliveryErased']);
+    const everything = JSON.stringify(published);
+    for (const value of Object.values(secrets)) expect(everything).not.toContain(value);
+  });
+});
