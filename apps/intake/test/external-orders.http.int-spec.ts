@@ -41,6 +41,16 @@ describe('intake HTTP: external orders', () => {
     expect(board.counts.awaiting).toBeGreaterThanOrEqual(1);
     expect(board.oldestAwaitingSeconds).toEqual(expect.any(Number));
   });
+
+  it('describes its routes in OpenAPI', async () => {
+    const { body } = await intake.http().get('/docs-json').expect(200);
+    expect(Object.keys(body.paths)).toEqual(expect.arrayContaining([
+      '/api/v1/companies/{companyId}/external-orders', '/api/v1/companies/{companyId}/external-orders/{orderId}',
+      '/api/v1/companies/{companyId}/external-orders/{orderId}/accept', '/api/v1/companies/{companyId}/external-orders/{orderId}/confirm-contents',
+      '/api/v1/companies/{companyId}/external-order-events',
+    ]));
+    expect(body.components.schemas.SubmitOrderRequestDto.required).toEqual(expect.arrayContaining(['source', 'externalId', 'customer', 'items']));
+  });
 });
 
 describe('intake HTTP: rules, errors and races', () => {
