@@ -62,7 +62,7 @@ describe('AsyncAPI document', () => {
       expect(dlq?.['address']).toBe(dlqTopicOf(topic.name));
       expect(Object.keys(dlq?.['messages'] as Node)).toEqual(['DeadLetter']);
       const dlqHeaders = deref(document, deref(document, (dlq?.['messages'] as Node)['DeadLetter'])['headers']);
-      expect(dlqHeaders['required']).toEqual(expect.arrayContaining(['dlq-origin-topic', 'dlq-origin-offset', 'dlq-reason']));
+      expect(dlqHeaders['required']).toEqual(expect.arrayContaining(['dlq-origin-topic', 'dlq-origin-offset', 'dlq-classification', 'dlq-error-message']));
     }
     expect(Object.keys(channels)).toHaveLength(CATALOGUE.length * 2);
   });

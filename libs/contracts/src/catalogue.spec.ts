@@ -120,6 +120,7 @@ describe('encodeMessage', () => {
     expect(encoded.headers).toEqual({
       [HEADER.eventId]: 'evt-1', [HEADER.eventType]: 'ExternalOrderAccepted', [HEADER.schemaVersion]: '1',
       [HEADER.correlationId]: 'evt-1', [HEADER.causationId]: 'cmd-1', [HEADER.occurredAt]: '2026-11-23T10:02:00Z',
+      [HEADER.contentType]: 'application/json',
     });
     expect(JSON.parse(encoded.value)).toEqual(externalOrderAcceptedV1.example);
   });

@@ -1,6 +1,6 @@
 import {
-  createDecoder, decodeMessage, type DecodeResult, encodeMessage, externalOrderAcceptedV1, externalOrderSubmittedV1,
-  HEADER, orderStateV1, REQUIRED_HEADERS, TOPIC,
+  createDecoder, createInboundDecoder, decodeInbound, decodeMessage, type DecodeResult, encodeMessage, externalOrderAcceptedV1,
+  externalOrderSubmittedV1, HEADER, orderStateV1, REQUIRED_HEADERS, TOMBSTONE_TYPE, TOPIC,
 } from './index';
 
 const envelope = { eventId: 'evt-1', occurredAt: '2026-11-23T10:02:00Z' };
@@ -145,5 +145,29 @@ describe('decodeMessage: invalid', () => {
     expect(notObject.errors).toEqual([expect.objectContaining({ field: '', code: 'INVALID_TYPE' })]);
     const misKeyed = failureOf(decodeMessage(accepted.topic, accepted.headers, accepted.value, 'another-order'));
     expect(misKeyed.errors).toEqual([expect.objectContaining({ field: '(key)', code: 'KEY_MISMATCH' })]);
+  });
+});
+
+describe('decodeInbound (the messaging library\'s decoder shape)', () => {
+  it('hands the handler the validated payload, its type and the event id', () => {
+    expect(decodeInbound({ topic: accepted.topic, key: accepted.key, headers: accepted.headers, value: Buffer.from(accepted.value) }))
+      .toEqual({ ok: true, type: 'ExternalOrderAccepted', payload: externalOrderAcceptedV1.example, id: 'evt-1' });
+  });
+
+  it('classifies failures the way the runner dead-letters or skips them', () => {
+    const invalid = decodeInbound({ topic: accepted.topic, key: null, headers: accepted.headers, value: '{}' });
+    expect(invalid).toMatchObject({ ok: false, classification: 'invalid' });
+    expect(invalid.ok === false && invalid.reason).toMatch(/orderId REQUIRED_FIELD/);
+    expect(decodeInbound({ topic: accepted.topic, key: null, headers: headersWithout(HEADER.eventId), value: accepted.value }))
+      .toMatchObject({ ok: false, classification: 'malformed' });
+    expect(decodeInbound({ topic: TOPIC.deliveryEvents, key: null, headers: accepted.headers, value: accepted.value }))
+      .toMatchObject({ ok: false, classification: 'unknown-type' });
+    expect(decodeInbound({ topic: TOPIC.orderState, key: 'order-1', headers: {}, value: null })).toEqual({ ok: true, type: TOMBSTONE_TYPE, payload: null });
+  });
+
+  it('reads a test\'s own topic as the catalogue topic it stands for', () => {
+    const decode = createInboundDecoder({ topicAliases: { 'orders-test-1a2b': TOPIC.orderEvents } });
+    expect(decode({ topic: 'orders-test-1a2b', key: accepted.key, headers: accepted.headers, value: accepted.value }))
+      .toMatchObject({ ok: true, type: 'ExternalOrderAccepted' });
   });
 });

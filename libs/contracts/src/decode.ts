@@ -60,21 +60,27 @@ export interface DecodeFailure {
 
 export type DecodeResult = DecodeOk | DecodeTombstone | DecodeFailure;
 
-/** The decoder signature the messaging library takes from apps. */
+/** A decoder of consumed messages against the catalogue. */
 export type MessageDecoder = (message: InboundMessage) => DecodeResult;
 
 export interface DecoderOptions {
-  /** Only these topics are accepted; a message from any other is `unknown_type`. Default: every catalogue topic. */
+  /** Only these topics are accepted (before aliasing); any other is `unknown_type`. Default: every topic. */
   readonly topics?: readonly string[];
+  /**
+   * Topics read as a catalogue topic: `{ 'intake.order-events.v1-test-3f2a': 'intake.order-events.v1' }`. Tests
+   * isolate themselves on unique topic names and still decode with the real contracts.
+   */
+  readonly topicAliases?: Readonly<Record<string, string>>;
 }
 
 export function createDecoder(options: DecoderOptions = {}): MessageDecoder {
   const allowed = options.topics === undefined ? undefined : new Set(options.topics);
+  const aliases = options.topicAliases ?? {};
   return (message) => {
     if (allowed && !allowed.has(message.topic)) {
       return failure('unknown_type', `topic ${message.topic} is not consumed by this decoder`, [], readHeaders(message.headers).strings);
     }
-    return decodeMessage(message.topic, message.headers, message.value, message.key);
+    return decodeMessage(aliases[message.topic] ?? message.topic, message.headers, message.value, message.key);
   };
 }
 

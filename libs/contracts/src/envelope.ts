@@ -9,7 +9,11 @@ export const HEADER = {
   causationId: 'causation-id',
   traceparent: 'traceparent',
   occurredAt: 'occurred-at',
+  /** Always `application/json` for our payloads; optional on input. */
+  contentType: 'content-type',
 } as const;
+
+export const JSON_CONTENT_TYPE = 'application/json';
 
 export type HeaderName = (typeof HEADER)[keyof typeof HEADER];
 
@@ -65,6 +69,7 @@ export const HEADERS_SCHEMA: JsonSchema = {
     [HEADER.causationId]: { type: 'string', minLength: 1, maxLength: 128, description: 'Event id of the cause, when known.' },
     [HEADER.traceparent]: { type: 'string', maxLength: 256, description: 'W3C trace context; ignored when invalid.' },
     [HEADER.occurredAt]: { type: 'string', format: 'date-time', description: 'When the fact happened at the source (RFC 3339).' },
+    [HEADER.contentType]: { type: 'string', const: JSON_CONTENT_TYPE, description: 'Payload media type, when sent.' },
   },
 };
 
@@ -76,6 +81,7 @@ export function envelopeHeaders(envelope: Envelope): Record<string, string> {
     [HEADER.schemaVersion]: String(envelope.schemaVersion),
     [HEADER.correlationId]: envelope.correlationId,
     [HEADER.occurredAt]: envelope.occurredAt,
+    [HEADER.contentType]: JSON_CONTENT_TYPE,
   };
   if (envelope.causationId !== null) headers[HEADER.causationId] = envelope.causationId;
   if (envelope.traceparent !== null) headers[HEADER.traceparent] = envelope.traceparent;

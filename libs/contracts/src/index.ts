@@ -15,5 +15,6 @@ export * from './state';
 export * from './catalogue';
 export * from './validation';
 export * from './decode';
+export * from './inbound-decoder';
 export * from './encode';
 export * from './retryable';

@@ -18,6 +18,11 @@ describe('isRetryable', () => {
     }
   });
 
+  it('recognises node-postgres connection failures that have no code', () => {
+    expect(isRetryable(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    expect(isRetryable(new Error('Connection terminated unexpectedly'))).toBe(true);
+  });
+
   it('treats broken rules, constraint violations and plain errors as permanent', () => {
     for (const error of [withCode('ORDER_IN_TERMINAL_STATE'), withCode('23505'), withCode('22P02'), new TypeError('x'), 'boom', null, undefined]) {
       expect(classifyFailure(error)).toBe('permanent');

@@ -44,6 +44,8 @@ const RETRYABLE_CODES: ReadonlySet<string> = new Set([
 
 /** PostgreSQL class 08 (connection exception): the connection broke, the work did not happen or rolled back. */
 const CONNECTION_EXCEPTION = /^08[0-9A-Z]{3}$/;
+/** node-postgres pool and client failures that carry no code, recognised by their (stable) messages. */
+const CONNECTION_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i;
 
 /** Looks through `cause` chains (bounded, cycles ignored) for a retryable marker or code. */
 export function isRetryable(error: unknown): boolean {
@@ -60,6 +62,7 @@ export function classifyFailure(error: unknown): FailureClass {
     if (typeof marker === 'boolean') return marker ? 'retryable' : 'permanent';
     const code = current['code'];
     if (typeof code === 'string' && (RETRYABLE_CODES.has(code) || CONNECTION_EXCEPTION.test(code))) return 'retryable';
+    if (typeof current['message'] === 'string' && CONNECTION_MESSAGES.test(current['message'])) return 'retryable';
     current = current['cause'];
   }
   return 'permanent';
