@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { Partitioners, type Batch, type Consumer as KafkaConsumer, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type Batch, type Consumer as KafkaConsumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff';
 import { deadLetterOf, type Failure } from './dead-letter';
 import { jsonDecoder } from './decoder';
@@ -37,6 +37,13 @@ export interface ConsumerOptions {
   provisionDeadLetterTopics?: boolean;
   /** Run the inbox migrations on start (default true). */
   runMigrations?: boolean;
+  /**
+   * Messages of one partition per PostgreSQL transaction (default 1). Above 1, up to that many share one transaction
+   * (one inbox read, one inbox insert, one COMMIT): for handlers that only write rows, such as projections. Not for
+   * handlers that append to an event store (`appendWithin` must be a transaction's first write). Any failure rolls
+   * the chunk back and processes it again one message per transaction, with the usual retries and dead letters.
+   */
+  batchTransactions?: number;
   /** After the inbox transaction committed (or found the message known), before its offset is resolved. */
   onHandled?: (message: InboundMessage, outcome: 'handled' | 'duplicate') => void | Promise<void>;
 }
@@ -86,12 +93,20 @@ export class Consumer {
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+    // started means consuming: resolve once the group has assigned this member its partitions
+    const joined = new Promise<void>((resolve) => {
+      const stopListening = consumer.on(consumer.events.GROUP_JOIN, () => {
+        stopListening();
+        resolve();
+      });
+    });
     await consumer.run({
       autoCommit: true, // commits the offsets resolved below, after each batch (and on rebalance and stop)
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
       eachBatch: (payload) => this.eachBatch(payload),
     });
+    await joined;
   }
 
   /** Stops fetching, lets in-flight messages finish (a retry wait is cut short: that message stays uncommitted). */
@@ -107,19 +122,25 @@ export class Consumer {
 
   private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { processor } = this;
-    const signal = this.abort.signal;
     if (!processor) return;
-    for (const message of batch.messages) {
-      if (signal.aborted || !isRunning() || isStale()) break;
-      const raw: RawMessage = {
-        topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? null,
-        value: message.value, headers: readHeaders(message.headers), timestamp: message.timestamp,
-      };
-      const outcome = await processor.process(raw, signal);
-      if (outcome === 'abandoned') break;
-      resolveOffset(message.offset);
-      this.recordLag(batch, message.offset);
+    const signal = this.abort.signal;
+    const stopped = () => signal.aborted || !isRunning() || isStale();
+    const chunkSize = Math.max(1, this.options.batchTransactions ?? 1);
+    const done = async (offset: string) => {
+      resolveOffset(offset); // only now: the inbox transaction of this offset (and all before it) has committed
+      this.recordLag(batch, offset);
       await heartbeat();
+    };
+    for (let i = 0; i < batch.messages.length && !stopped(); i += chunkSize) {
+      const chunk = batch.messages.slice(i, i + chunkSize).map((message) => toRaw(batch, message));
+      if (chunk.length > 1 && (await processor.processChunk(chunk))) {
+        await done(chunk[chunk.length - 1].offset);
+        continue;
+      }
+      for (const raw of chunk) {
+        if (stopped() || (await processor.process(raw, signal)) === 'abandoned') return;
+        await done(raw.offset);
+      }
     }
   }
 
@@ -134,6 +155,13 @@ export class Consumer {
       topic: dlqTopicOf(raw.topic), acks: -1, messages: [deadLetterOf(raw, this.groupId, messageId, failure, new Date())],
     });
   }
+}
+
+function toRaw(batch: Batch, message: KafkaMessage): RawMessage {
+  return {
+    topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? null,
+    value: message.value, headers: readHeaders(message.headers), timestamp: message.timestamp,
+  };
 }
 
 export function createConsumer(options: ConsumerOptions): Consumer {

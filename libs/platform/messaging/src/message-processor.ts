@@ -6,7 +6,7 @@ import { isInfrastructureFailure, summarize } from './errors';
 import type { Inbox } from './inbox/inbox';
 import type { MessagingLogger } from './kafka';
 import * as metrics from './metrics';
-import type { Decoded, Decoder, InboundMessage, MessageHandler, RawMessage } from './types';
+import type { Decoder, HandlerContext, InboundMessage, MessageHandler, RawMessage } from './types';
 
 export type Outcome = 'handled' | 'duplicate' | 'skipped' | 'dead-lettered' | 'abandoned';
 
@@ -34,35 +34,29 @@ class InfrastructureFailure extends Error {
 }
 
 const UNIQUE_VIOLATION = '23505';
+const IN_FAILED_TRANSACTION = '25P02';
+
+type Prepared = { kind: 'message'; message: InboundMessage } | { kind: 'skip' } | { kind: 'dead-letter'; id: string; failure: Failure };
 
 /**
- * One message's life: decode, then attempts of [BEGIN, inbox read, handler, inbox insert, COMMIT] until it is
+ * One message's life: decode, then attempts of [BEGIN + inbox read, handler, inbox insert + COMMIT] until it is
  * handled, known, dead-lettered, or the consumer stops (then it stays uncommitted and comes back later).
  */
 export class MessageProcessor {
   constructor(private readonly deps: ProcessorDeps) {}
 
   async process(raw: RawMessage, signal: AbortSignal): Promise<Outcome> {
+    const prepared = this.prepare(raw);
+    if (prepared.kind === 'skip') return this.skip(raw);
+    if (prepared.kind === 'dead-letter') return this.deadLetter(raw, prepared.id, prepared.failure, signal);
+    const { message } = prepared;
     const labels = { group: this.deps.groupId, topic: raw.topic };
-    const decoded = this.decode(raw);
-    if (!decoded.ok) {
-      if (decoded.classification === 'unknown-type') return this.skip(labels);
-      const failure: Failure = { classification: decoded.classification, error: { class: 'DecodeError', message: decoded.reason }, attempts: 0 };
-      return this.deadLetter(raw, messageIdOf(raw), failure, signal);
-    }
-    if (this.deps.accepts && !this.deps.accepts(decoded.type)) return this.skip(labels);
-    const message: InboundMessage = {
-      id: messageIdOf(raw, decoded), type: decoded.type, payload: decoded.payload, key: raw.key, headers: raw.headers,
-      topic: raw.topic, partition: raw.partition, offset: raw.offset, timestamp: raw.timestamp,
-    };
     let failures = 0;
     for (let attempt = 1; ; ) {
-      const timer = metrics.handlerDuration.startTimer(labels);
       try {
+        const timer = metrics.handlerDuration.startTimer(labels);
         const outcome = await this.attempt(message, attempt).finally(timer);
-        if (outcome === 'duplicate') metrics.duplicates.inc(labels);
-        else metrics.handled.inc({ ...labels, type: message.type });
-        await this.deps.onHandled?.(message, outcome);
+        await this.settled(message, outcome);
         return outcome;
       } catch (error) {
         failures += 1;
@@ -80,17 +74,81 @@ export class MessageProcessor {
     }
   }
 
-  private decode(raw: RawMessage): Decoded {
+  /**
+   * Several messages of one partition in ONE transaction (for handlers that only write rows, such as projections):
+   * one inbox read, the handlers in order, one inbox insert, one COMMIT. Anything unusual (a decode failure, a
+   * handler error, a concurrent duplicate) rolls the whole chunk back and returns false: the caller then processes
+   * the chunk message by message, with the usual retries and dead letters.
+   */
+  async processChunk(raws: RawMessage[]): Promise<boolean> {
+    const prepared = raws.map((raw) => this.prepare(raw));
+    if (prepared.some((p) => p.kind === 'dead-letter')) return false;
+    const messages = prepared.flatMap((p) => (p.kind === 'message' ? [p.message] : []));
+    for (const [i, p] of prepared.entries()) if (p.kind === 'skip') this.skip(raws[i]);
+    if (messages.length === 0) return true;
+    const outcomes: Array<'handled' | 'duplicate'> = [];
+    const timer = metrics.handlerDuration.startTimer({ group: this.deps.groupId, topic: raws[0].topic });
+    let tx: PoolClient;
     try {
-      return this.deps.decode(raw);
-    } catch (error) {
-      return { ok: false, classification: 'malformed', reason: `decoder threw: ${summarize(error).message}` };
+      tx = await this.deps.pool.connect();
+    } catch {
+      return false;
     }
+    let broken: Error | undefined;
+    try {
+      await tx.query('BEGIN');
+      const known = await this.deps.inbox.known(tx, this.deps.groupId, messages.map((m) => m.id));
+      const fresh: InboundMessage[] = [];
+      for (const message of messages) {
+        // a relay resend can put one event twice in a chunk: the second is a duplicate like any other
+        if (known.has(message.id)) { outcomes.push('duplicate'); continue; }
+        known.add(message.id);
+        await this.deps.handle(message, { tx, message, attempt: 1 });
+        fresh.push(message);
+        outcomes.push('handled');
+      }
+      if (!(await this.deps.inbox.commitAll(tx, this.deps.groupId, fresh)).committed) return false;
+    } catch {
+      await tx.query('ROLLBACK').catch((rollbackError: Error) => { broken = rollbackError; });
+      return false;
+    } finally {
+      tx.release(broken);
+      timer();
+    }
+    for (const [i, message] of messages.entries()) await this.settled(message, outcomes[i]);
+    return true;
   }
 
-  private skip(labels: { group: string; topic: string }): Outcome {
-    metrics.skipped.inc(labels);
+  private prepare(raw: RawMessage): Prepared {
+    let decoded;
+    try {
+      decoded = this.deps.decode(raw);
+    } catch (error) {
+      decoded = { ok: false as const, classification: 'malformed' as const, reason: `decoder threw: ${summarize(error).message}` };
+    }
+    if (!decoded.ok) {
+      if (decoded.classification === 'unknown-type') return { kind: 'skip' };
+      return { kind: 'dead-letter', id: messageIdOf(raw), failure: { classification: decoded.classification, error: { class: 'DecodeError', message: decoded.reason }, attempts: 0 } };
+    }
+    if (this.deps.accepts && !this.deps.accepts(decoded.type)) return { kind: 'skip' };
+    return {
+      kind: 'message',
+      message: {
+        id: messageIdOf(raw, decoded), type: decoded.type, payload: decoded.payload, key: raw.key, headers: raw.headers,
+        topic: raw.topic, partition: raw.partition, offset: raw.offset, timestamp: raw.timestamp,
+      },
+    };
+  }
+
+  private skip(raw: RawMessage): 'skipped' {
+    metrics.skipped.inc({ group: this.deps.groupId, topic: raw.topic });
     return 'skipped';
+  }
+
+  private async settled(message: InboundMessage, outcome: 'handled' | 'duplicate'): Promise<void> {
+    if (outcome === 'duplicate') metrics.duplicates.inc({ group: this.deps.groupId, topic: message.topic });
+    else metrics.handled.inc({ group: this.deps.groupId, topic: message.topic, type: message.type });
+    await this.deps.onHandled?.(message, outcome);
   }
 
   private async attempt(message: InboundMessage, attempt: number): Promise<'handled' | 'duplicate'> {
@@ -98,22 +156,25 @@ export class MessageProcessor {
     const tx = await plumbing(() => pool.connect());
     let broken: Error | undefined;
     try {
-      await plumbing(() => tx.query('BEGIN'));
-      if (await plumbing(() => inbox.seen(tx, groupId, message.id))) {
+      if ((await plumbing(() => inbox.begin(tx, groupId, message.id))).seen) {
         await tx.query('ROLLBACK');
         return 'duplicate';
       }
-      await this.runHandler(message, tx, attempt);
+      await this.runHandler({ tx, message, attempt });
+      let committed: boolean;
       try {
-        await inbox.record(tx, groupId, message);
+        ({ committed } = await inbox.commit(tx, groupId, message));
       } catch (error) {
-        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw new InfrastructureFailure(error);
-        await tx.query('ROLLBACK'); // another member handled it meanwhile (a rebalance overlap): its effect stands
-        return 'duplicate';
+        const code = (error as { code?: string }).code;
+        if (code === UNIQUE_VIOLATION) {
+          await tx.query('ROLLBACK'); // another member handled it meanwhile (a rebalance overlap): its effect stands
+          return 'duplicate';
+        }
+        if (code !== IN_FAILED_TRANSACTION) throw new InfrastructureFailure(error);
+        committed = false;
       }
-      const committed = await plumbing(() => tx.query('COMMIT'));
-      // COMMIT of a transaction that failed inside the handler (an error it swallowed) silently rolls back
-      if (committed.command !== 'COMMIT') throw new Error('the inbox transaction was aborted inside the handler and rolled back');
+      // the handler broke the transaction (a failed statement whose error it swallowed): nothing was written
+      if (!committed) throw new Error('the inbox transaction was aborted inside the handler and rolled back');
       return 'handled';
     } catch (error) {
       await tx.query('ROLLBACK').catch((rollbackError: Error) => { broken = rollbackError; });
@@ -123,9 +184,9 @@ export class MessageProcessor {
     }
   }
 
-  private async runHandler(message: InboundMessage, tx: PoolClient, attempt: number): Promise<void> {
+  private async runHandler(context: HandlerContext): Promise<void> {
     try {
-      await this.deps.handle(message, { tx, message, attempt });
+      await this.deps.handle(context.message, context);
     } catch (error) {
       throw isInfrastructureFailure(error) ? new InfrastructureFailure(error) : error;
     }

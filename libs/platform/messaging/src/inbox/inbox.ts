@@ -1,28 +1,49 @@
-import type { PoolClient } from 'pg';
+import { escapeLiteral, type PoolClient, type QueryResult } from 'pg';
 import type { InboundMessage } from '../types';
 
-/** The inbox queries of one schema: a read before the handler, an insert after it, both in its transaction. */
+/**
+ * The inbox statements of one schema. A message's transaction costs two round trips besides its handler:
+ * `BEGIN; <inbox read>` and `<inbox insert>; COMMIT`, sent as one simple query each (values escaped as literals,
+ * since a multi-statement query cannot carry parameters).
+ */
 export class Inbox {
-  private readonly seenSql: string;
-  private readonly recordSql: string;
+  private readonly table: string;
 
   constructor(readonly schema: string) {
-    this.seenSql = `SELECT 1 FROM "${schema}".inbox WHERE group_id = $1 AND message_id = $2`;
-    this.recordSql = `INSERT INTO "${schema}".inbox (group_id, message_id, topic, partition, "offset", event_type)
-                      VALUES ($1, $2, $3, $4, $5, $6)`;
+    this.table = `"${schema}".inbox`;
   }
 
-  /** A read, so the handler's `appendWithin` stays the transaction's first write. */
-  async seen(tx: PoolClient, groupId: string, messageId: string): Promise<boolean> {
-    const { rowCount } = await tx.query({ name: `inbox-seen-${this.schema}`, text: this.seenSql, values: [groupId, messageId] });
-    return (rowCount ?? 0) > 0;
+  /** Opens the transaction and reads the inbox: a read, so the handler's `appendWithin` stays the first write. */
+  async begin(tx: PoolClient, groupId: string, messageId: string): Promise<{ seen: boolean }> {
+    const results = await tx.query(`BEGIN; SELECT 1 FROM ${this.table} WHERE group_id = ${escapeLiteral(groupId)} AND message_id = ${escapeLiteral(messageId)}`) as unknown as QueryResult[];
+    return { seen: (results[1].rowCount ?? 0) > 0 };
   }
 
-  /** Its primary key refuses a concurrent duplicate (23505), rolling the whole effect back. */
-  async record(tx: PoolClient, groupId: string, message: InboundMessage): Promise<void> {
-    await tx.query({
-      name: `inbox-record-${this.schema}`, text: this.recordSql,
-      values: [groupId, message.id, message.topic, message.partition, message.offset, message.type],
-    });
+  /**
+   * Records the message and commits. The primary key refuses a concurrent duplicate (23505, the whole effect rolls
+   * back). `committed: false` when COMMIT answered ROLLBACK: the handler broke the transaction and swallowed the error.
+   */
+  async commit(tx: PoolClient, groupId: string, message: InboundMessage): Promise<{ committed: boolean }> {
+    const results = await tx.query(`${this.insertSql(groupId, [message])}; COMMIT`) as unknown as QueryResult[];
+    return { committed: results[1].command === 'COMMIT' };
+  }
+
+  /** Which of these ids the group has already handled (batched transactions). */
+  async known(tx: PoolClient, groupId: string, messageIds: string[]): Promise<Set<string>> {
+    const { rows } = await tx.query<{ message_id: string }>(`SELECT message_id FROM ${this.table} WHERE group_id = $1 AND message_id = ANY($2::text[])`, [groupId, messageIds]);
+    return new Set(rows.map((r) => r.message_id));
+  }
+
+  /** Records many messages in one statement, then commits (batched transactions). */
+  async commitAll(tx: PoolClient, groupId: string, messages: InboundMessage[]): Promise<{ committed: boolean }> {
+    const sql = messages.length > 0 ? `${this.insertSql(groupId, messages)}; COMMIT` : 'SELECT 1; COMMIT';
+    const results = await tx.query(sql) as unknown as QueryResult[];
+    return { committed: results[1].command === 'COMMIT' };
+  }
+
+  private insertSql(groupId: string, messages: InboundMessage[]): string {
+    const rows = messages.map((m) => `(${escapeLiteral(groupId)}, ${escapeLiteral(m.id)}, ${escapeLiteral(m.topic)}, ${Number(m.partition)}, `
+      + `${BigInt(m.offset).toString()}, ${escapeLiteral(m.type)})`);
+    return `INSERT INTO ${this.table} (group_id, message_id, topic, partition, "offset", event_type) VALUES ${rows.join(', ')}`;
   }
 }
