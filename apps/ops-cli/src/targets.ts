@@ -14,20 +14,46 @@ interface ServiceManifest {
   name: string;
   databaseUrlVariable: string;
   databaseName: string;
+  /** false for a service without a domain event store of its own (the projector keeps read models). */
+  eventStore?: boolean;
+}
+
+/** The read-model database of the projector, as the operator reaches it. */
+export interface ReadModelTarget {
+  connection: string;
+  schema: string;
 }
 
 const appsDir = join(__dirname, '..', '..');
 
-/** The services that keep an event store, read from their own service.json so names and variables never drift. */
-function manifests(): ServiceManifest[] {
+/** Every service's manifest, read from its own service.json so names and variables never drift. */
+function allManifests(): ServiceManifest[] {
   return readdirSync(appsDir)
     .map((dir) => join(appsDir, dir, 'service.json'))
     .filter((file) => existsSync(file))
     .map((file) => JSON.parse(readFileSync(file, 'utf8')) as ServiceManifest);
 }
 
+/** The services that keep an event store (verify has nothing to check elsewhere). */
+function manifests(): ServiceManifest[] {
+  return allManifests().filter((m) => m.eventStore !== false);
+}
+
 export function serviceNames(): string[] {
   return manifests().map((m) => m.name).sort();
+}
+
+const PROJECTOR = 'projector';
+const DEFAULT_READ_MODEL_SCHEMA = 'projector';
+
+/** The projector's read-model database: `--database-url` / `--schema`, else its manifest's variable and database. */
+export function readModelTarget(options: { databaseUrl?: string; schema?: string }, env = process.env): ReadModelTarget {
+  const manifest = allManifests().find((m) => m.name === PROJECTOR);
+  if (!manifest) throw new UsageError('no projector service in apps/ (its service.json names the read-model database)');
+  return {
+    connection: options.databaseUrl ?? env[manifest.databaseUrlVariable] ?? `postgres://postgres@127.0.0.1:5432/${manifest.databaseName}`,
+    schema: options.schema ?? DEFAULT_READ_MODEL_SCHEMA,
+  };
 }
 
 /**

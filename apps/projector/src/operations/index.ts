@@ -13,3 +13,5 @@ export type { ProjectionChecksum, ProjectionName } from './checksum';
 export { auditOrder, statusCounts } from './audit';
 export type { AuditEntry, OrderAudit } from './audit';
 export { foldSummary } from '../projections/order-state';
+export { replayToTopic } from './replay';
+export type { ReplayResult, ReplaySelection } from './replay';

@@ -9,19 +9,26 @@ export interface CommitPosition {
 }
 
 /**
- * The next journal rows after `after`, in commit-safe order (transaction id, then position). `belowHorizon` keeps
- * to transactions that can no longer commit behind the reader (pg_snapshot_xmin), as the event store's readers do;
- * it can be dropped only while every journal writer is locked out (the switch).
+ * The next journal rows after `after`, in commit-safe order (transaction id, then position). `before` bounds them
+ * to transactions below a cut that is known to be final (see `SummaryRebuilder.takeCut`); without it the caller
+ * must hold the live writers out (the switch).
  */
-export async function readJournal(client: Pick<PoolClient, 'query'>, table: string, after: CommitPosition, limit: number, belowHorizon: boolean): Promise<JournalRow[]> {
+export async function readJournal(client: Pick<PoolClient, 'query'>, table: string, after: CommitPosition, limit: number, before?: string): Promise<JournalRow[]> {
   const { rows } = await client.query<JournalRow>(
     `SELECT ${JOURNAL_COLUMNS} FROM ${table}
-      WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
-        ${belowHorizon ? 'AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())' : ''}
+      WHERE (transaction_id, position) > ($1::xid8, $2::bigint) AND ($4::xid8 IS NULL OR transaction_id < $4::xid8)
       ORDER BY transaction_id, position LIMIT $3`,
-    [after.transactionId, after.position, limit],
+    [after.transactionId, after.position, limit, before ?? null],
   );
   return rows;
+}
+
+/** Whether fewer than `limit` rows follow `after` (committed so far): the tail is short enough to fold under lock. */
+export async function tailIsShort(client: Pick<PoolClient, 'query'>, table: string, after: CommitPosition, limit: number): Promise<boolean> {
+  const { rows } = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${table} WHERE (transaction_id, position) > ($1::xid8, $2::bigint) LIMIT $3) tail`,
+    [after.transactionId, after.position, limit]);
+  return (rows[0]?.n ?? 0) < limit;
 }
 
 /** Folds a batch of journal rows into a summary table: one read of the touched rows, one write. */

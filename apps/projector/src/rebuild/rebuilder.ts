@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import type { RebuildProgressRow } from '../metrics';
 import { SUMMARY_PROJECTION } from '../storage/migrations';
 import { inTransaction, type ReadModelDb } from '../storage/read-model-db';
-import { foldInto, positionOf, readJournal, type CommitPosition } from './fold-batch';
+import { foldInto, positionOf, readJournal, tailIsShort, type CommitPosition } from './fold-batch';
 
 export interface RebuildProgress {
   projection: string;
@@ -93,27 +93,48 @@ export class SummaryRebuilder {
     const report = (phase: RebuildProgress['phase']) => options.onProgress?.(this.progress(row.version, phase, processed, total, processedAtStart, started, resumed));
     report('building');
 
-    for (let batches = 0; ; batches += 1) {
+    let cut = await this.takeCut();
+    for (let batches = 0; ; ) {
       if (options.stopAfterBatches !== undefined && batches >= options.stopAfterBatches) {
         return { projection: SUMMARY_PROJECTION, version: row.version, previousVersion, processed, resumed, interrupted: true, durationMs: Date.now() - started };
       }
       const count = await inTransaction(this.db.pool, async (client) => {
-        const rows = await readJournal(client, this.db.table('events'), checkpoint, batchSize, true);
+        const rows = await readJournal(client, this.db.table('events'), checkpoint, batchSize, cut);
         if (rows.length === 0) return 0;
         await foldInto(client, table, rows);
         checkpoint = positionOf(rows[rows.length - 1] as (typeof rows)[number]);
         await this.saveCheckpoint(client, row.version, checkpoint, rows.length);
         return rows.length;
       });
-      processed += count;
-      report('building');
-      if (count < batchSize) break;
+      if (count > 0) {
+        batches += 1;
+        processed += count;
+        report('building');
+        continue;
+      }
+      // Caught up with the cut: switch when what live traffic added since is short, else take a newer cut.
+      if (await tailIsShort(this.db.pool, this.db.table('events'), checkpoint, batchSize)) break;
+      cut = await this.takeCut();
     }
 
     report('switching');
     processed += await this.switchOver(row.version, checkpoint, batchSize);
     report('done');
     return { projection: SUMMARY_PROJECTION, version: row.version, previousVersion, processed, resumed, interrupted: false, durationMs: Date.now() - started };
+  }
+
+  /**
+   * A transaction id below which the journal is final: taken while holding the live writers' lock exclusively (a
+   * moment), when every journal writer has committed or not yet started, and every later one will get an id at
+   * least the snapshot's xmax. Unlike the cluster-wide pg_snapshot_xmin horizon, an unrelated long transaction on
+   * the server cannot hold it back.
+   */
+  private async takeCut(): Promise<string> {
+    return inTransaction(this.db.pool, async (client) => {
+      await this.db.lockSwitch(client, 'exclusive');
+      const { rows } = await client.query<{ cut: string }>('SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS cut');
+      return (rows[0] as { cut: string }).cut;
+    });
   }
 
   /** Resumes the rebuild a crash left running, or creates the next version's empty table. */
@@ -165,7 +186,7 @@ export class SummaryRebuilder {
       let checkpoint = from;
       let folded = 0;
       for (;;) {
-        const rows = await readJournal(client, this.db.table('events'), checkpoint, batchSize, false);
+        const rows = await readJournal(client, this.db.table('events'), checkpoint, batchSize);
         if (rows.length === 0) break;
         await foldInto(client, table, rows);
         checkpoint = positionOf(rows[rows.length - 1] as (typeof rows)[number]);

@@ -1,0 +1,42 @@
+import { HEADER } from '@orders/contracts';
+import type { KafkaOptions } from '@orders/messaging';
+import { IdempotentProducer } from '../live/kafka-producer';
+import { JOURNAL_COLUMNS, type JournalRow } from '../storage/journal';
+import type { ReadModelDb } from '../storage/read-model-db';
+
+export type ReplaySelection = { kind: 'order'; orderId: string } | { kind: 'company'; tenantId: string; since: string };
+
+export interface ReplayResult {
+  topic: string;
+  events: number;
+  orders: number;
+}
+
+/**
+ * Re-feeds a subset of the journal to one topic (a consumer that missed or mis-handled them): each event with its
+ * original key, payload and envelope headers, in the order the projector committed them (per order, the source
+ * order), plus `replayed-by`. The event ids are the original ones: a consumer's inbox still drops what it already
+ * applied, so a replay to a live consumer is harmless; to re-apply, point it at a fresh group or inbox.
+ */
+export async function replayToTopic(db: ReadModelDb, selection: ReplaySelection, topic: string, kafka: KafkaOptions): Promise<ReplayResult> {
+  const where = selection.kind === 'order' ? 'order_id = $1' : 'tenant_id = $1 AND occurred_at >= $2::timestamptz';
+  const params = selection.kind === 'order' ? [selection.orderId] : [selection.tenantId, selection.since];
+  const { rows } = await db.pool.query<JournalRow>(`SELECT ${JOURNAL_COLUMNS} FROM ${db.table('events')} WHERE ${where} ORDER BY transaction_id, position`, params);
+  const producer = new IdempotentProducer(kafka, 'replay');
+  try {
+    for (let i = 0; i < rows.length; i += 500) {
+      await producer.send(topic, rows.slice(i, i + 500).map((row) => ({
+        key: row.order_id,
+        value: JSON.stringify(row.payload),
+        headers: {
+          [HEADER.eventId]: row.event_id, [HEADER.eventType]: row.type, [HEADER.schemaVersion]: String(row.schema_version),
+          [HEADER.correlationId]: row.correlation_id, ...(row.causation_id ? { [HEADER.causationId]: row.causation_id } : {}),
+          [HEADER.occurredAt]: row.occurred_at.toISOString(), 'replayed-by': 'ops-cli', 'replayed-from': `${row.topic}/${row.kafka_partition}@${row.kafka_offset}`,
+        },
+      })));
+    }
+  } finally {
+    await producer.close();
+  }
+  return { topic, events: rows.length, orders: new Set(rows.map((r) => r.order_id)).size };
+}
