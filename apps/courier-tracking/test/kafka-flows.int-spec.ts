@@ -36,13 +36,13 @@ describe('courier-tracking over Kafka', () => {
     expect(JSON.parse(String(published.find((m) => m.headers['event-type'] === 'DeliveryFinished')?.value))).toMatchObject({
       orderId: id, tenantId: 'company-a', deliveryId: id, status: 'finished', initiator: 'yandex', automatic: true,
     });
-  });
+  }, 30_000);
 
   it('dead-letters a positions message for a route the courier does not drive, and keeps consuming', async () => {
     await publish(topic('courier.positions.v1'), courierPositionsReportedV1, [{ tenantId: 'company-a', courierId: 'nobody', routeId: 'r-kafka', positions: [at(900)] }]);
     const dead = await readTopic(topic('courier.positions.v1.dlq'), (m) => m.length >= 1);
     expect(dead[0].headers['dlq-error-message']).toMatch(/not driven by courier nobody/);
-  });
+  }, 30_000);
 
   it('creates the delivery when intake accepts an order (same id, same correlation) and cancels it on a marketplace cancellation', async () => {
     const orderId = uuidv7();
@@ -61,7 +61,7 @@ describe('courier-tracking over Kafka', () => {
     }]);
     const cancelled = await eventually(() => getOrder(orderId), (o) => o.status === 'cancelled');
     expect(cancelled.history.at(-1)).toMatchObject({ event: 'STATUS_UPDATE', source: { initiator: 'user_api' } });
-  });
+  }, 30_000);
 
   it('records a conflict instead of cancelling a delivery that was already delivered', async () => {
     const { id } = (await courier.http().post(`${company}/orders`).set(keyA()).send(order()).expect(201)).body;
@@ -73,5 +73,5 @@ describe('courier-tracking over Kafka', () => {
       (rows) => rows.some((r) => r.type === 'DeliveryCancellationConflict'));
     expect(conflict.at(-1)).toMatchObject({ type: 'DeliveryCancellationConflict', data: { cause: 'REQUEST_EXPIRED', status: 'finished' } });
     expect((await getOrder(id)).status).toBe('finished');
-  });
+  }, 30_000);
 });

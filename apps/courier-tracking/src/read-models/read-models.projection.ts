@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DeliveryEvent } from '@orders/delivery-domain';
-import { RecordedEvent } from '@orders/event-store';
+import { EventStore, RecordedEvent, Subscription } from '@orders/event-store';
 import { EventStoreSubscriptions } from '@orders/event-store/nest';
 import type { PoolClient } from 'pg';
 import { DeliveryView, applyToView } from '../orders/delivery-view';
@@ -14,8 +14,21 @@ export const READ_MODELS_SUBSCRIPTION = 'courier-read-models';
  */
 @Injectable()
 export class ReadModelsProjection {
-  constructor(subscriptions: EventStoreSubscriptions) {
-    subscriptions.register(READ_MODELS_SUBSCRIPTION, (events, tx) => this.project(events, tx), { streamTypes: ['delivery'], batchSize: 500 });
+  private readonly subscription: Subscription;
+
+  constructor(private readonly store: EventStore, subscriptions: EventStoreSubscriptions) {
+    this.subscription = subscriptions.register(READ_MODELS_SUBSCRIPTION, (events, tx) => this.project(events, tx), { streamTypes: ['delivery'], batchSize: 500 });
+  }
+
+  /**
+   * Rebuilds both read models from the whole log: stop the runner (its lease and in-memory checkpoint), empty the
+   * tables, rewind, start again. Reads see empty or partial models until it caught up.
+   */
+  async rebuild(): Promise<void> {
+    await this.subscription.stop();
+    await this.store.pool.query('TRUNCATE delivery_details, courier_route_deliveries');
+    await this.store.resetSubscription(READ_MODELS_SUBSCRIPTION);
+    await this.subscription.start();
   }
 
   async project(events: readonly RecordedEvent[], tx: PoolClient): Promise<void> {
