@@ -4,7 +4,7 @@ import { DLQ_HEADERS_SCHEMA } from './dead-letter';
 import { HEADER, HEADERS_SCHEMA } from './envelope';
 import { type AnyMessageDefinition, messageId } from './message-definition';
 import type { JsonSchema } from './schema-kit';
-import { DLQ_PARTITIONS, DLQ_RETENTION_MS, dlqTopicOf, TOMBSTONE_RETENTION_MS } from './topics';
+import { DLQ_RETENTION_MS, dlqTopicOf, TOMBSTONE_RETENTION_MS } from './topics';
 
 /*
  * The AsyncAPI 3.0 description of every topic (channel) and message, generated from the catalogue so the document
@@ -120,7 +120,7 @@ function dlqChannel(topic: TopicEntry): Document {
     bindings: {
       kafka: {
         topic: address,
-        partitions: DLQ_PARTITIONS,
+        partitions: topic.partitions,
         topicConfiguration: { 'cleanup.policy': ['delete'], 'retention.ms': DLQ_RETENTION_MS },
         bindingVersion: KAFKA_BINDING_VERSION,
       },

@@ -33,7 +33,7 @@ describe('topic catalogue', () => {
     expect(state?.configEntries).toContainEqual({ name: 'cleanup.policy', value: 'compact' });
     const positions = provisioning.find((entry) => entry.topic === TOPIC.courierPositions);
     expect(positions?.numPartitions).toBe(12);
-    expect(provisioning.find((entry) => entry.topic === dlqTopicOf(TOPIC.courierPositions))).toBeDefined();
+    expect(provisioning.find((entry) => entry.topic === dlqTopicOf(TOPIC.courierPositions))?.numPartitions).toBe(12);
   });
 });
 

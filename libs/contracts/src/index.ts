@@ -1,7 +1,7 @@
 /**
  * @orders/contracts: the public contracts between the services. Topic catalogue, versioned integration events per
  * context, the envelope, decoding and classification of consumed messages, and the AsyncAPI document.
- * Imports nothing of ours and no infrastructure packages (only ajv for validation).
+ * Imports nothing of ours and no infrastructure packages (ajv validates, yaml renders the AsyncAPI document).
  */
 export * from './schema-kit';
 export * from './message-definition';
@@ -18,3 +18,5 @@ export * from './decode';
 export * from './inbound-decoder';
 export * from './encode';
 export * from './retryable';
+export * from './asyncapi';
+export * from './docs-tables';

@@ -95,8 +95,10 @@ export const TOPICS: readonly TopicDefinition[] = [
 /** How long tombstones stay readable on compacted topics, so a consumer that was down a day still sees deletions. */
 export const TOMBSTONE_RETENTION_MS = DAY_MS;
 export const DLQ_SUFFIX = '.dlq';
-/** Dead letters wait for an operator: long retention, one partition (low volume, read in arrival order). */
-export const DLQ_PARTITIONS = 1;
+/**
+ * Dead letters wait for an operator: long retention. A dead-letter topic has its origin's partition count, as the
+ * messaging runner provisions it, so a key keeps its partition number there too.
+ */
 export const DLQ_RETENTION_MS = 30 * DAY_MS;
 
 /** The dead-letter topic of a topic: `<topic>.dlq` (architecture rule 5). */
@@ -128,14 +130,14 @@ export function provisioningOf(topic: TopicDefinition): TopicProvisioning {
   return { topic: topic.name, numPartitions: topic.partitions, configEntries };
 }
 
-export function dlqProvisioningOf(topic: string): TopicProvisioning {
+export function dlqProvisioningOf(topic: TopicDefinition): TopicProvisioning {
   return {
-    topic: dlqTopicOf(topic), numPartitions: DLQ_PARTITIONS,
+    topic: dlqTopicOf(topic.name), numPartitions: topic.partitions,
     configEntries: [{ name: 'cleanup.policy', value: 'delete' }, { name: 'retention.ms', value: String(DLQ_RETENTION_MS) }],
   };
 }
 
 /** Every topic of the catalogue and its dead-letter topic, ready for start-up provisioning. */
 export function allTopicProvisioning(): TopicProvisioning[] {
-  return TOPICS.flatMap((topic) => [provisioningOf(topic), dlqProvisioningOf(topic.name)]);
+  return TOPICS.flatMap((topic) => [provisioningOf(topic), dlqProvisioningOf(topic)]);
 }
