@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { dropSchema, ensureTestDatabase, testDatabaseUrl } from '@orders/event-store/testing';
+import { createConsumer, NonRetryableError, provisionTopics, type Consumer } from '@orders/messaging';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Pool } from 'pg';
+import { runCli } from '../src/cli';
+import { EXIT } from '../src/exit-codes';
+import { capture } from './capture';
+
+const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
+jest.setTimeout(60_000);
+
+// The runner reports each dead letter as a warning; the assertions read them from the topic instead.
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('ops dlq list | show | redrive with a dead letter made by the messaging consumer runner', () => {
+  const id = randomBytes(4).toString('hex');
+  const topic = `ops-dlq-${id}`;
+  const schema = `ops_dlq_${id}`;
+  let pool: Pool;
+  let consumer: Consumer;
+  let producer: Producer;
+  const handled: string[] = [];
+
+  const run = async (args: string[]) => {
+    const io = capture();
+    const code = await runCli([...args, '--brokers', BROKERS], io);
+    return { code, io, json: () => JSON.parse(io.stdout.join('\n')) };
+  };
+  const listed = async () => (await run(['dlq', 'list', topic, '--json'])).json() as Array<Record<string, string>>;
+
+  beforeAll(async () => {
+    await ensureTestDatabase();
+    pool = new Pool({ connectionString: testDatabaseUrl(), max: 3 });
+    await provisionTopics({ brokers: BROKERS, logLevel: 'nothing' }, [{ topic, partitions: 1 }]);
+    consumer = createConsumer({
+      kafka: { brokers: BROKERS, clientId: 'ops-dlq-it', logLevel: 'nothing', logger: quiet }, groupId: `ops-dlq-${id}`, topics: [topic], pool, inboxSchema: schema,
+      retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 20 },
+      handle: async (message) => {
+        if ((message.payload as { poison?: boolean }).poison) throw new NonRetryableError('the order does not exist here');
+        handled.push(message.id);
+      },
+    });
+    await consumer.start();
+    producer = new Kafka({ brokers: [BROKERS], clientId: 'ops-dlq-it', logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    await producer.send({ topic, messages: [
+      { key: 'order-1', value: JSON.stringify({ ok: true }), headers: { 'event-id': `ok-${id}`, 'event-type': 'Fine' } },
+      { key: 'order-2', value: JSON.stringify({ poison: true }), headers: { 'event-id': `poison-${id}`, 'event-type': 'Poison' } },
+    ] });
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await consumer?.stop();
+    await pool?.end();
+    await dropSchema(testDatabaseUrl(), schema);
+  });
+
+  it('lists the dead letter as a table and as JSON', async () => {
+    const letters = await until(listed, (l) => l.length === 1);
+    expect(letters[0]).toMatchObject({
+      dlq: `${topic}.dlq/0@0`, origin: `${topic}/0@1`, eventType: 'Poison', eventId: `poison-${id}`, classification: 'non-retryable',
+      error: expect.stringContaining('the order does not exist here'),
+    });
+    expect(handled).toEqual([`ok-${id}`]);
+    const table = await run(['dlq', 'list', `${topic}.dlq`]);
+    expect(table.code).toBe(EXIT.ok);
+    expect(table.io.stdout.join('\n')).toMatch(new RegExp(`${topic}.dlq/0@0\\s+${topic}/0@1\\s+Poison\\s+non-retryable`));
+  });
+
+  it('shows one dead letter with its headers and body, and exits 1 for an offset with none', async () => {
+    const shown = await run(['dlq', 'show', topic, '--partition', '0', '--offset', '0']);
+    expect(shown.code).toBe(EXIT.ok);
+    expect(shown.json()).toMatchObject({ key: 'order-2', value: '{"poison":true}', headers: { 'dlq-origin-topic': topic, 'event-id': `poison-${id}` } });
+    expect((await run(['dlq', 'show', topic, '--partition', '0', '--offset', '99'])).code).toBe(EXIT.problemFound);
+  });
+
+  it('redrives it to the origin topic with the same event id; the consumer dead-letters it again', async () => {
+    const moved = await run(['dlq', 'redrive', topic, '--partition', '0', '--offset', '0', '--json']);
+    expect(moved.code).toBe(EXIT.ok);
+    expect(moved.json()).toMatchObject({ from: { topic: `${topic}.dlq`, partition: 0, offset: '0' }, to: { topic, partition: 0, offset: '2' } });
+    const letters = await until(listed, (l) => l.length === 2);
+    expect(letters[1]).toMatchObject({ origin: `${topic}/0@2`, eventId: `poison-${id}` });
+    const all = await run(['dlq', 'redrive', topic, '--partition', '0', '--all']);
+    expect(all.io.stdout.join('\n')).toBe('redrove 2 dead letter(s) to their origin topic');
+  });
+
+  it('exits 1 for a topic that never had a dead letter', async () => {
+    const none = await run(['dlq', 'list', `never-${id}`]);
+    expect(none.code).toBe(EXIT.problemFound);
+    expect(none.io.stderr.join('\n')).toContain('no dead-letter topic');
+  });
+});
