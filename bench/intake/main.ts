@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+import { deleteTopicsWithPrefix } from '../../apps/intake/test/topic-cleanup';
 import { machine, median, metric, percentile, report } from '../lib/report';
 import { client, throughput } from './load';
 
@@ -160,19 +160,7 @@ async function main(): Promise<void> {
     baseline.close();
     await Promise.all([stop(intake), stop(bare)]);
     await admin('postgres', (db) => db.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`));
-    await deleteTopics(topicPrefix);
-  }
-}
-
-/** The run's own topics go with it. */
-async function deleteTopics(prefix: string): Promise<void> {
-  const kafkaAdmin = new Kafka({ clientId: 'intake-bench', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
-  await kafkaAdmin.connect();
-  try {
-    const topics = (await kafkaAdmin.listTopics()).filter((topic) => topic.startsWith(prefix));
-    if (topics.length > 0) await kafkaAdmin.deleteTopics({ topics });
-  } finally {
-    await kafkaAdmin.disconnect();
+    await deleteTopicsWithPrefix(topicPrefix, brokers);
   }
 }
 

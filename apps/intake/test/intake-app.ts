@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createServiceApp } from '@orders/service-kit';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client, Pool } from 'pg';
 import request from 'supertest';
+import { deleteTopicsWithPrefix } from './topic-cleanup';
 
 /** Keys of the test principals: one per company, an operator for every company, and a read-only one. */
 export interface TestKeys {
@@ -81,22 +81,9 @@ export async function startIntake(env: Record<string, string> = {}): Promise<Int
       await pool.end();
       await app.close();
       await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      await deleteTopics(topicPrefix);
+      await deleteTopicsWithPrefix(topicPrefix);
     },
   };
-}
-
-/** The app's own topics (and their dead-letter topics) leave with it. */
-async function deleteTopics(prefix: string): Promise<void> {
-  const kafka = new Kafka({ clientId: 'intake-spec-cleanup', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','), logLevel: logLevel.NOTHING });
-  const kafkaAdmin = kafka.admin();
-  await kafkaAdmin.connect();
-  try {
-    const topics = (await kafkaAdmin.listTopics()).filter((topic) => topic.startsWith(prefix));
-    if (topics.length > 0) await kafkaAdmin.deleteTopics({ topics });
-  } finally {
-    await kafkaAdmin.disconnect();
-  }
 }
 
 /** Polls a condition (the board is eventually consistent) until it holds; fails with the last value after the deadline. */
