@@ -5,6 +5,9 @@ import { READ_MODELS_SUBSCRIPTION, ReadModelsProjection } from '../src/read-mode
 import { CourierTestApp, eventually, order, startCourierTracking } from './courier-app';
 import { readTopic } from './kafka-helpers';
 
+// The real stack on a shared 2-core machine: waits on read models and Kafka take longer than jest's 5 s default.
+jest.setTimeout(60_000);
+
 const company = '/api/v1/companies/company-a';
 
 describe('courier-tracking erasure: delete destroys the personal data for good', () => {

@@ -3,6 +3,9 @@ import { uuidv7 } from '@orders/event-store';
 import { CourierTestApp, eventually, order, startCourierTracking } from './courier-app';
 import { publish, readTopic } from './kafka-helpers';
 
+// The real stack on a shared 2-core machine: waits on read models and Kafka take longer than jest's 5 s default.
+jest.setTimeout(60_000);
+
 const company = '/api/v1/companies/company-a';
 const WINDOW_START_S = Date.parse('2026-03-02T08:00:00Z') / 1000;
 const TARGET = { lat: 55.757, lon: 37.615 };

@@ -1,5 +1,8 @@
 import { CourierTestApp, eventually, order, startCourierTracking } from './courier-app';
 
+// The real stack on a shared 2-core machine: waits on read models and Kafka take longer than jest's 5 s default.
+jest.setTimeout(60_000);
+
 const orders = (company = 'company-a') => `/api/v1/companies/${company}/orders`;
 
 describe('courier-tracking HTTP: Track & Trace orders', () => {
