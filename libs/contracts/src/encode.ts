@@ -1,5 +1,5 @@
 import { type Envelope, envelopeHeaders, type EnvelopeInput, HEADERS_SCHEMA } from './envelope';
-import type { MessageDefinition } from './message-definition';
+import type { AnyMessageDefinition, PayloadOf } from './message-definition';
 import { assertValidPayload, ContractViolation, validateAgainst } from './validation';
 
 /** A message ready for a producer: key, headers and JSON value as strings. */
@@ -15,9 +15,7 @@ export interface OutboundMessage {
  * and the payload as JSON. The payload is validated first, so a mapper bug throws `ContractViolation` in the
  * producing service instead of dead-lettering in every consumer.
  */
-export function encodeMessage<TName extends string, TVersion extends number, TPayload>(
-  definition: MessageDefinition<TName, TVersion, TPayload>, payload: TPayload, envelope: EnvelopeInput,
-): OutboundMessage {
+export function encodeMessage<D extends AnyMessageDefinition>(definition: D, payload: PayloadOf<D>, envelope: EnvelopeInput): OutboundMessage {
   assertValidPayload(definition, payload);
   const full: Envelope = {
     eventId: envelope.eventId,
@@ -33,7 +31,7 @@ export function encodeMessage<TName extends string, TVersion extends number, TPa
   if (headerErrors.length > 0) throw new ContractViolation(`${definition.name} v${definition.version} headers`, headerErrors);
   return {
     topic: definition.topic,
-    key: String(payload[definition.keyField]),
+    key: String((payload as Record<string, unknown>)[definition.keyField]),
     headers,
     value: JSON.stringify(payload),
   };

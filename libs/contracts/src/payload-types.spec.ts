@@ -1,3 +1,4 @@
+import { encodeMessage, externalOrderAcceptedV1 } from './index';
 import type {
   CatalogueDecodedMessage, CourierPositionsReportedV1, DeliveryFinishedV1, ExternalOrderAcceptedV1, ExternalOrderSubmittedV1,
   MarketOrderCreatedV1, OrderItem, OrderStateV1, PayloadOfType,
@@ -25,6 +26,14 @@ describe('payload types inferred from the schemas', () => {
     holds<Equal<Exclude<OrderStateV1['delivery'], null>['deliveredAt'], string | null>>();
     holds<Equal<PayloadOfType<'ExternalOrderAccepted'>, ExternalOrderAcceptedV1>>();
     expect(true).toBe(true);
+  });
+
+  it('make encodeMessage refuse a payload of another shape at compile time', () => {
+    const compileOnly = () => {
+      // @ts-expect-error acceptedAt and the other required members are missing
+      encodeMessage(externalOrderAcceptedV1, { orderId: 'o-1', tenantId: 't-1' }, { eventId: 'e', occurredAt: '2026-11-23T10:00:00Z' });
+    };
+    expect(typeof compileOnly).toBe('function');
   });
 
   it('narrow a decoded message by its type', () => {
