@@ -1,5 +1,9 @@
 import { eventually, startIntake, submission, type IntakeTestApp } from './intake-app';
 
+// The board and its notices are eventually consistent; on a busy shared machine they take seconds. Waits are on
+// conditions, never on time: this only bounds how long a broken run hangs.
+jest.setTimeout(60_000);
+
 const orders = (company = 'company-a') => `/api/v1/companies/${company}/external-orders`;
 
 describe('intake HTTP: external orders', () => {

@@ -87,7 +87,7 @@ export async function startIntake(env: Record<string, string> = {}): Promise<Int
 }
 
 /** Polls a condition (the board is eventually consistent) until it holds; fails with the last value after the deadline. */
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T;
   for (;;) {

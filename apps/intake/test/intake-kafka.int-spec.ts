@@ -43,7 +43,7 @@ describe('intake on Kafka: relay, inbound orders, marketplace cancellations', ()
   const eventTypes = async (orderId: string): Promise<string[]> =>
     (await intake.pool.query('SELECT type FROM event_store.events WHERE stream_id = $1 ORDER BY stream_version', [`external_order-${orderId}`])).rows.map((r) => r.type);
   const deadLettered = (match: (headers: Record<string, string>) => boolean) =>
-    eventually(async () => (await deadLetters.list(topic(TOPIC.externalOrders))).filter((letter) => match(letter.headers)), (found) => found.length > 0, 20_000);
+    eventually(async () => (await deadLetters.list(topic(TOPIC.externalOrders))).filter((letter) => match(letter.headers)), (found) => found.length > 0);
 
   it('publishes the public events of an order to intake.order-events.v1, keyed by order id, without personal data', async () => {
     const created = await intake.http().post('/api/v1/companies/company-a/external-orders').set(keyA()).send(submission()).expect(201);
@@ -60,7 +60,7 @@ describe('intake on Kafka: relay, inbound orders, marketplace cancellations', ()
       },
     });
     try {
-      await eventually(async () => seen.filter((m) => m.key === orderId).map((m) => m.type), (types) => types.length >= 2, 20_000);
+      await eventually(async () => seen.filter((m) => m.key === orderId).map((m) => m.type), (types) => types.length >= 2);
       const mine = seen.filter((m) => m.key === orderId);
       expect(mine.map((m) => m.type)).toEqual(['ExternalOrderReceived', 'ExternalOrderAccepted']);
       expect(mine[1].value).toMatchObject({ orderId, tenantId: 'company-a', posOrderRef: orderId, serviceType: 'courier', personalDataRef: orderId });
@@ -75,7 +75,7 @@ describe('intake on Kafka: relay, inbound orders, marketplace cancellations', ()
     const orderId = externalOrderId('company-a', order.source, order.externalId);
     const first = headers('ExternalOrderSubmitted');
     await send(TOPIC.externalOrders, order.externalId, order, first);
-    const view = await eventually(async () => intake.http().get(orderPath(orderId)).set(keyA()), (res) => res.status === 200, 20_000);
+    const view = await eventually(async () => intake.http().get(orderPath(orderId)).set(keyA()), (res) => res.status === 200);
     expect(view.body).toMatchObject({ status: 'AWAITING', customer: { name: 'Ivan Ivanovich Ivanov' }, history: [{ actor: 'upstream:site' }] });
 
     // Redelivered as is (inbox) and re-sent under a new event id (same payload): still one order, one event.
@@ -105,7 +105,7 @@ describe('intake on Kafka: relay, inbound orders, marketplace cancellations', ()
     expect(invalidLetter.error.message).toMatch(/serviceType|customer/);
     expect((await deadLettered((h) => h['event-id'] === unlicensed['event-id']))[0].error.code).toBe('LICENSE_REQUIRED');
     const nextId = externalOrderId('company-a', 'site', next.externalId);
-    await eventually(async () => (await intake.http().get(orderPath(nextId)).set(keyA())).status, (status) => status === 200, 20_000);
+    await eventually(async () => (await intake.http().get(orderPath(nextId)).set(keyA())).status, (status) => status === 200);
   });
 
   it('cancels the intake order when the marketplace accepted the buyer\'s cancellation, once', async () => {
@@ -119,12 +119,12 @@ describe('intake on Kafka: relay, inbound orders, marketplace cancellations', ()
     const messageHeaders = headers('CancellationAccepted');
     await send(TOPIC.cancellationEvents, accepted.orderId, accepted, messageHeaders);
     await send(TOPIC.cancellationEvents, accepted.orderId, accepted, headers('CancellationAccepted'));
-    const view = await eventually(async () => (await intake.http().get(orderPath(orderId)).set(keyA())).body, (body) => body.status === 'CANCELLED', 20_000);
+    const view = await eventually(async () => (await intake.http().get(orderPath(orderId)).set(keyA())).body, (body) => body.status === 'CANCELLED');
     expect(view.cancellation).toEqual({ cause: 'MARKETPLACE_CANCELLATION_ACCEPTED', cancellationRef: 'request-1', cancelledAt: expect.any(String) });
     // A later, unrelated message proves the duplicate was handled before it: still one cancellation.
     const probe = upstreamOrder();
     await send(TOPIC.externalOrders, probe.externalId, probe, headers('ExternalOrderSubmitted'));
-    await eventually(async () => (await intake.http().get(orderPath(externalOrderId('company-a', 'site', probe.externalId))).set(keyA())).status, (s) => s === 200, 20_000);
+    await eventually(async () => (await intake.http().get(orderPath(externalOrderId('company-a', 'site', probe.externalId))).set(keyA())).status, (s) => s === 200);
     expect((await eventTypes(orderId)).filter((type) => type === 'ExternalOrderCancelled')).toHaveLength(1);
   });
 });

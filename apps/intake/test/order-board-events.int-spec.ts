@@ -1,6 +1,10 @@
 import { get, type IncomingMessage } from 'node:http';
 import { startIntake, submission, type IntakeTestApp } from './intake-app';
 
+// The board and its notices are eventually consistent; on a busy shared machine they take seconds. Waits are on
+// conditions, never on time: this only bounds how long a broken run hangs.
+jest.setTimeout(60_000);
+
 interface ServerSentEvent {
   event: string;
   data: Record<string, unknown>;
