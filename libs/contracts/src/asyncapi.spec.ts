@@ -60,6 +60,7 @@ describe('AsyncAPI document', () => {
       expect((kafka['topicConfiguration'] as Node)['cleanup.policy']).toEqual([topic.cleanupPolicy]);
       const dlq = channels[`${channelIdOf(topic.name)}Dlq`];
       expect(dlq?.['address']).toBe(dlqTopicOf(topic.name));
+      expect(((dlq?.['bindings'] as Node)['kafka'] as Node)['partitions']).toBe(topic.partitions);
       expect(Object.keys(dlq?.['messages'] as Node)).toEqual(['DeadLetter']);
       const dlqHeaders = deref(document, deref(document, (dlq?.['messages'] as Node)['DeadLetter'])['headers']);
       expect(dlqHeaders['required']).toEqual(expect.arrayContaining(['dlq-origin-topic', 'dlq-origin-offset', 'dlq-classification', 'dlq-error-message']));

@@ -104,7 +104,7 @@ export const geoPoint = (description: string) => object({
 
 /** Fields every order-scoped integration event starts with; `orderId` is also the Kafka key. */
 export const orderScopedFields = () => ({
-  orderId: identifier('Order id (the same across intake, courier-tracking and marketplace-cancellations); the Kafka key'),
+  orderId: identifier('Platform-wide order id, the same in every service handling the order (intake\'s id, or market-<campaignId>-<orderId> for Market orders); the Kafka key'),
   tenantId: identifier('Company (tenant) owning the order'),
 });
 
