@@ -171,3 +171,13 @@ describe('decodeInbound (the messaging library\'s decoder shape)', () => {
       .toMatchObject({ ok: true, type: 'ExternalOrderAccepted' });
   });
 });
+
+describe('decodeMessage: reasons stay short', () => {
+  it('lists the first ten field errors in the reason and keeps them all in errors', () => {
+    const result = failureOf(submissionWith((payload) => {
+      payload['items'] = Array.from({ length: 25 }, () => ({ name: '', quantity: -1, priceMinor: 1.5 }));
+    }));
+    expect(result.errors.length).toBe(75);
+    expect(result.reason).toMatch(/\(\+65 more\)$/);
+  });
+});

@@ -103,7 +103,7 @@ export function decodeMessage(
   }
   const headerErrors = problems.length > 0 ? problems : validateAgainst(HEADERS_SCHEMA, strings);
   if (headerErrors.length > 0) {
-    return failure('malformed', `headers: ${headerErrors.map((error) => `${error.field} ${error.code}`).join(', ')}`, headerErrors, strings);
+    return failure('malformed', `headers: ${listed(headerErrors)}`, headerErrors, strings);
   }
   const parsed = parseJson(value);
   if (!parsed.ok) return failure('malformed', parsed.reason, [{ field: '', code: 'INVALID_JSON', message: parsed.reason }], strings);
@@ -120,8 +120,7 @@ export function decodeMessage(
   const keyError = payloadErrors.length === 0 ? keyMismatch(definition, parsed.value, keyText) : undefined;
   const errors = keyError ? [keyError] : payloadErrors;
   if (errors.length > 0) {
-    return failure('invalid', `${eventType} v${schemaVersion}: ${errors.map((error) => `${error.field || '(value)'} ${error.code}`).join(', ')}`,
-      errors, strings);
+    return failure('invalid', `${eventType} v${schemaVersion}: ${listed(errors)}`, errors, strings);
   }
   return {
     status: 'ok',
@@ -130,6 +129,12 @@ export function decodeMessage(
       payload: parsed.value, definition,
     } as CatalogueDecodedMessage,
   };
+}
+
+/** The first field errors as one line (the reason becomes a dead-letter header, so it stays short). */
+function listed(errors: readonly FieldError[], limit = 10): string {
+  const shown = errors.slice(0, limit).map((error) => `${error.field || '(value)'} ${error.code}`).join(', ');
+  return errors.length > limit ? `${shown} (+${errors.length - limit} more)` : shown;
 }
 
 /**
