@@ -8,7 +8,7 @@ const waitFor = async (probe: () => Promise<boolean>): Promise<void> => {
 
 /**
  * `count` orders in DELIVERY with a PENDING request, appended as the decider would have, and their timers armed by
- * the service's own timer subscription (which the benchmark waits for, untimed).
+ * the service's own timer subscription.
  */
 export async function seedPendingRequests(store: EventStore, pool: Pool, count: number, t0: number): Promise<void> {
   let next = 0;
@@ -23,7 +23,9 @@ export async function seedPendingRequests(store: EventStore, pool: Pool, count: 
     }
   };
   await Promise.all(Array.from({ length: 16 }, writer));
+  // Untimed: the timer rows armed, and the read model caught up, so the timed part does not compete with the seed.
   await waitFor(async () => (await pool.query(`SELECT count(*)::int AS n FROM cancellation_timers`)).rows[0].n >= count);
+  await waitFor(async () => (await pool.query(`SELECT count(*)::int AS n FROM cancellation_requests`)).rows[0].n >= count);
 }
 
 /** The baseline: claim 100 due rows with FOR UPDATE SKIP LOCKED, mark them fired, commit; two claimers. Seconds. */

@@ -1,4 +1,5 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
 
 /** Runs `work` over `items` with at most `limit` at a time. */
 export async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -7,6 +8,28 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, work
     while (next < items.length) await work(items[next++]);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/**
+ * Claims rows with `claimSql` (a SELECT … FOR UPDATE SKIP LOCKED) and keeps them locked while `work` settles them
+ * through the same client; commits, or rolls everything back on a throw. Returns how many rows were claimed.
+ */
+export async function withClaimedRows<R extends QueryResultRow>(
+  pool: Pool, claimSql: string, params: unknown[], work: (rows: R[], client: PoolClient) => Promise<void>,
+): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<R>(claimSql, params);
+    await work(rows, client);
+    await client.query('COMMIT');
+    return rows.length;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 /** Exponential backoff for retried rows: 1 s doubling up to 5 minutes. */

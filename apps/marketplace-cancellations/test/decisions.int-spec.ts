@@ -1,6 +1,9 @@
 import { createStack, eventually, one, type Instance, type Stack } from './harness';
 import { cancellationRequested, decisionPath, notify, pendingRequest, statusUpdated } from './market-fixtures';
 
+// Waits are on conditions (projections, workers); the bound only stops a hung run on a busy machine.
+jest.setTimeout(30_000);
+
 describe('marketplace cancellations over HTTP (real PostgreSQL)', () => {
   let stack: Stack;
   let api: Instance;

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createStack, type Instance, type Stack } from './harness';
 import { decisionPath } from './market-fixtures';
 
+// Waits are on conditions (projections, workers); the bound only stops a hung run on a busy machine.
+jest.setTimeout(30_000);
+
 describe("Market's per-campaign limits, shared by every instance (real PostgreSQL)", () => {
   let stack: Stack;
   let a: Instance;

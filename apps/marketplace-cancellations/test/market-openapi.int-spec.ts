@@ -2,6 +2,9 @@ import { createStack, type Instance, type Stack } from './harness';
 import { marketDecisionContract, type MarketDecisionContract } from './market-openapi';
 import { decisionPath, pendingRequest } from './market-fixtures';
 
+// Waits are on conditions (projections, workers); the bound only stops a hung run on a busy machine.
+jest.setTimeout(30_000);
+
 const t0 = '2026-03-01T10:00:00.000Z';
 
 describe("our Market-compatible API against Market's OpenAPI description (ajv)", () => {

@@ -1,6 +1,9 @@
 import { createStack, eventually, one, type Stack } from './harness';
 import { decisionPath, pendingRequest } from './market-fixtures';
 
+// Waits are on conditions (projections, workers); the bound only stops a hung run on a busy machine.
+jest.setTimeout(30_000);
+
 const t0 = '2026-03-01T10:00:00.000Z';
 const deadline = '2026-03-03T10:00:00.000Z';
 

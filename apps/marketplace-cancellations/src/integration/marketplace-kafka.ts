@@ -28,6 +28,7 @@ export class MarketplaceKafka implements OnApplicationBootstrap, BeforeApplicati
   private consumer?: Consumer;
   private stopped = false;
   private starting?: Promise<void>;
+  private wakeRetry?: () => void;
 
   constructor(
     private readonly store: EventStore,
@@ -49,6 +50,7 @@ export class MarketplaceKafka implements OnApplicationBootstrap, BeforeApplicati
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.wakeRetry?.();
     await this.starting;
     await this.consumer?.stop();
     await this.relay?.stop();
@@ -65,7 +67,13 @@ export class MarketplaceKafka implements OnApplicationBootstrap, BeforeApplicati
         await this.relay?.stop().catch(() => undefined);
         this.consumer = this.relay = undefined;
         this.logger.warn(`Kafka not ready (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)}`);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** attempt)));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(30_000, 500 * 2 ** attempt));
+          this.wakeRetry = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
       }
     }
   }

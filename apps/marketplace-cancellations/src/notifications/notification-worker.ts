@@ -4,7 +4,7 @@ import type { PoolClient } from 'pg';
 import { Clock } from '../clock';
 import { MarketplaceOrders } from '../orders/marketplace-orders';
 import { CANCELLATION_SETTINGS, type CancellationSettings } from '../settings';
-import { PollingWorker, forEachLimited, retryDelayMs } from '../worker-kit';
+import { PollingWorker, forEachLimited, retryDelayMs, withClaimedRows } from '../worker-kit';
 import { applyNotification } from './notification-commands';
 import { NotificationInbox, type StoredNotification } from './notification-inbox';
 
@@ -57,32 +57,22 @@ export class NotificationWorker extends PollingWorker {
   }
 
   async processBatch(): Promise<number> {
-    const client = await this.inbox.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<StoredNotification>(
-        `SELECT notification_key, notification_type, campaign_id, order_id, payload, attempts FROM market_notifications
-         WHERE processed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= $1) ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [this.clock.now(), this.settings.notificationBatchSize],
-      );
-      const byOrder = new Map<string, StoredNotification[]>();
-      for (const row of rows) {
-        const key = `${row.campaign_id}:${row.order_id}`;
-        byOrder.set(key, [...(byOrder.get(key) ?? []), row]);
-      }
-      const outcomes: Outcome[] = [];
-      await forEachLimited([...byOrder.values()], 4, async (ofOrder) => {
-        for (const row of ofOrder) outcomes.push(await this.process(row));
+    return withClaimedRows<StoredNotification>(this.inbox.pool,
+      `SELECT notification_key, notification_type, campaign_id, order_id, payload, attempts FROM market_notifications
+       WHERE processed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= $1) ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [this.clock.now(), this.settings.notificationBatchSize],
+      async (rows, client) => {
+        const byOrder = new Map<string, StoredNotification[]>();
+        for (const row of rows) {
+          const key = `${row.campaign_id}:${row.order_id}`;
+          byOrder.set(key, [...(byOrder.get(key) ?? []), row]);
+        }
+        const outcomes: Outcome[] = [];
+        await forEachLimited([...byOrder.values()], 4, async (ofOrder) => {
+          for (const row of ofOrder) outcomes.push(await this.process(row));
+        });
+        await this.record(client, outcomes);
       });
-      await this.record(client, outcomes);
-      await client.query('COMMIT');
-      return rows.length;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
   }
 
   private async process(row: StoredNotification): Promise<Outcome> {

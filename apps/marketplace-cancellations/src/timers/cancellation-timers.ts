@@ -4,7 +4,7 @@ import type { PoolClient } from 'pg';
 import { Clock } from '../clock';
 import { MarketplaceOrders } from '../orders/marketplace-orders';
 import { CANCELLATION_SETTINGS, type CancellationSettings } from '../settings';
-import { forEachLimited, retryDelayMs } from '../worker-kit';
+import { forEachLimited, retryDelayMs, withClaimedRows } from '../worker-kit';
 
 interface DueTimer {
   request_id: string;
@@ -43,33 +43,23 @@ export class CancellationTimers {
 
   /** One claimed batch; returns the rows it settled (fired, or put back for a retry). */
   async fireBatch(): Promise<number> {
-    const client = await this.orders.store.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const now = this.clock.now();
-      const { rows } = await client.query<DueTimer>(
-        `SELECT request_id, campaign_id, order_id, attempts FROM cancellation_timers
-         WHERE state = 'SCHEDULED' AND due_at <= $1 AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
-         ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [now, this.settings.timerBatchSize],
-      );
-      const failed: { timer: DueTimer; error: unknown }[] = [];
-      await forEachLimited(rows, this.settings.timerConcurrency, async (timer) => {
-        const error = await this.fire(timer);
-        if (error !== undefined) failed.push({ timer, error });
+    const now = this.clock.now();
+    return withClaimedRows<DueTimer>(this.orders.store.pool,
+      `SELECT request_id, campaign_id, order_id, attempts FROM cancellation_timers
+       WHERE state = 'SCHEDULED' AND due_at <= $1 AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
+       ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [now, this.settings.timerBatchSize],
+      async (rows, client) => {
+        const failed: { timer: DueTimer; error: unknown }[] = [];
+        await forEachLimited(rows, this.settings.timerConcurrency, async (timer) => {
+          const error = await this.fire(timer);
+          if (error !== undefined) failed.push({ timer, error });
+        });
+        const failedIds = new Set(failed.map((f) => f.timer.request_id));
+        await client.query(`UPDATE cancellation_timers SET state = 'FIRED', fired_at = $2, attempts = attempts + 1 WHERE request_id = ANY($1)`,
+          [rows.filter((r) => !failedIds.has(r.request_id)).map((r) => r.request_id), now]);
+        for (const { timer, error } of failed) await this.recordFailure(client, timer, error, now);
       });
-      const failedIds = new Set(failed.map((f) => f.timer.request_id));
-      await client.query(`UPDATE cancellation_timers SET state = 'FIRED', fired_at = $2, attempts = attempts + 1 WHERE request_id = ANY($1)`,
-        [rows.filter((r) => !failedIds.has(r.request_id)).map((r) => r.request_id), now]);
-      for (const { timer, error } of failed) await this.recordFailure(client, timer, error, now);
-      await client.query('COMMIT');
-      return rows.length;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
   }
 
   /**
