@@ -3,7 +3,7 @@ import type { CommandMetadata } from '@orders/decider-kit';
 import {
   ActiveDelivery, Delivery, DeliveryCommand, DeliveryEvent, DeliveryNotFound, deliveryDecider, deliveryStreamId,
 } from '@orders/delivery-domain';
-import { AppendResult, ConcurrencyError, EventStore, commandFingerprint, RecordedEvent, defaultEventInput } from '@orders/event-store';
+import { AppendResult, ConcurrencyError, EventStore, LoadedStream, commandFingerprint, RecordedEvent, defaultEventInput } from '@orders/event-store';
 import type { PoolClient } from 'pg';
 import { inTransaction } from '../shared/transaction';
 import { DeliveryView, foldView } from './delivery-view';
@@ -46,24 +46,34 @@ export class DeliveryCommands {
     return { state: result.state, events: result.events.map(toDomainEvent), version: result.nextExpectedVersion, replay: result.idempotentReplay };
   }
 
-  async handleWith(companyId: string, deliveryId: string, untagged: DeliveryCommand, alongside: AlongsideWrites, options: { expectedVersion?: number } = {}): Promise<Decided> {
-    return inTransaction(this.store.pool, (tx) => this.decideWithin(tx, companyId, deliveryId, untagged, alongside, options));
+  async handleWith(companyId: string, deliveryId: string, command: DeliveryCommand, alongside: AlongsideWrites, options: { expectedVersion?: number } = {}): Promise<Decided> {
+    // Load before taking the transaction's connection: never hold one connection while waiting for another.
+    const loaded = await this.load(deliveryId, options.expectedVersion);
+    return inTransaction(this.store.pool, (tx) => this.appendDecided(tx, companyId, deliveryId, loaded, command, alongside));
   }
 
   /**
    * Load, decide and append inside the caller's transaction (an inbox transaction, say), where the append must be the
    * first write; `alongside` writes after it.
    */
-  async decideWithin(tx: PoolClient, companyId: string, deliveryId: string, untagged: DeliveryCommand, alongside: AlongsideWrites = noWrites,
-    options: { expectedVersion?: number } = {}): Promise<Decided> {
-    const command = tagged(untagged, companyId);
+  async decideWithin(tx: PoolClient, companyId: string, deliveryId: string, command: DeliveryCommand, alongside: AlongsideWrites = noWrites): Promise<Decided> {
+    return this.appendDecided(tx, companyId, deliveryId, await this.load(deliveryId), command, alongside);
+  }
+
+  private async load(deliveryId: string, expectedVersion?: number): Promise<LoadedStream<Delivery>> {
     const streamId = deliveryStreamId(deliveryId);
     const loaded = await this.store.load(streamId, deliveryDecider, { toDomainEvent });
-    if (options.expectedVersion !== undefined && options.expectedVersion !== loaded.version) {
-      throw new ConcurrencyError(streamId, options.expectedVersion, loaded.version);
-    }
+    if (expectedVersion !== undefined && expectedVersion !== loaded.version) throw new ConcurrencyError(streamId, expectedVersion, loaded.version);
+    return loaded;
+  }
+
+  private async appendDecided(tx: PoolClient, companyId: string, deliveryId: string, loaded: LoadedStream<Delivery>, untagged: DeliveryCommand,
+    alongside: AlongsideWrites): Promise<Decided> {
+    const command = tagged(untagged, companyId);
+    const streamId = deliveryStreamId(deliveryId);
     const events = deliveryDecider.decide(command, loaded.state);
     const inputs = events.map((event) => defaultEventInput(event, command));
+    // The loaded version is the expected one: a write in between is a conflict (409), never a lost update.
     const appended: AppendResult = await this.store.appendWithin(tx, streamId, loaded.version, inputs, {
       idempotencyKey: command.metadata.idempotencyKey,
       requestFingerprint: command.metadata.idempotencyKey === undefined ? undefined : commandFingerprint(streamId, command),
