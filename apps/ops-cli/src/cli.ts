@@ -2,12 +2,12 @@ import { parseArgs } from 'node:util';
 import { audit } from './commands/audit';
 import { checksum } from './commands/checksum';
 import { dlq } from './commands/dlq';
-import { isMissingSchema } from './commands/read-models';
 import { rebuild } from './commands/rebuild';
 import { replay } from './commands/replay';
 import { verify } from './commands/verify';
 import { EXIT, UsageError, type ExitCode } from './exit-codes';
 import type { Io } from './output';
+import { ProjectorOperationError } from './projector-operations';
 import { readModelTarget, serviceNames, storeTargets } from './targets';
 
 export const USAGE = `usage: npm run ops -- <command> [options]
@@ -116,7 +116,7 @@ export async function runCli(argv: readonly string[], io: Io, env = process.env)
       io.err(`${(error as Error).message}\n\n${USAGE}`);
       return EXIT.usage;
     }
-    if (isMissingSchema(error)) {
+    if (error instanceof ProjectorOperationError && error.code === 'NO_READ_MODELS') {
       io.err(`ops: no read models here (${(error as Error).message}); has the projector run against this database and schema?`);
       return EXIT.unavailable;
     }

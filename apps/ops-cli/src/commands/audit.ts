@@ -1,8 +1,8 @@
-import { auditOrder } from '@orders/projector/src/operations';
 import { EXIT, UsageError, type ExitCode } from '../exit-codes';
 import { renderTable, type Io } from '../output';
+import { runProjectorOperation } from '../projector-operations';
 import type { ReadModelTarget } from '../targets';
-import { withReadModels } from './read-models';
+import type { OrderAudit } from './read-models';
 
 export function parseTime(value: string, option: string): Date {
   const at = new Date(value);
@@ -14,7 +14,7 @@ export function parseTime(value: string, option: string): Date {
 export async function audit(orderId: string | undefined, target: ReadModelTarget, options: { json: boolean; asOf?: string }, io: Io): Promise<ExitCode> {
   if (!orderId) throw new UsageError('audit needs an order id');
   const asOf = options.asOf === undefined ? undefined : parseTime(options.asOf, '--as-of');
-  const result = await withReadModels(target, (db) => auditOrder(db, orderId, asOf));
+  const result = await runProjectorOperation<OrderAudit>('audit', target, { orderId, asOf: asOf?.toISOString() });
   if (result.timeline.length === 0) {
     if (options.json) io.out(JSON.stringify(result, null, 2));
     io.err(`no events of order ${orderId}${asOf ? ` at or before ${asOf.toISOString()}` : ''}`);

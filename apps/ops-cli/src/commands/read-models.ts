@@ -1,21 +1,54 @@
-import { ReadModelDb } from '@orders/projector/src/operations';
-import type { ReadModelTarget } from '../targets';
+import type { OrderStateV1 } from '@orders/contracts';
 
-/**
- * Opens the projector's read-model database for one command and closes it after. Never migrates: a CLI that
- * reaches a database without the projector's schema says so instead of creating one.
- */
-export async function withReadModels<T>(target: ReadModelTarget, work: (db: ReadModelDb) => Promise<T>): Promise<T> {
-  const db = ReadModelDb.open({ connection: target.connection, schema: target.schema, poolSize: 3 });
-  try {
-    return await work(db);
-  } finally {
-    await db.close();
-  }
+// The shapes the projector's maintenance entry answers with (its protocol, see projector-operations.ts).
+
+export const SUMMARY_PROJECTION = 'order-summary';
+export const TIMELINE_PROJECTION = 'order-timeline';
+export const PROJECTIONS = [SUMMARY_PROJECTION, TIMELINE_PROJECTION] as const;
+
+export interface RebuildProgress {
+  version: number;
+  phase: 'building' | 'switching' | 'done';
+  processed: number;
+  total: number;
+  etaSeconds: number | null;
+  resumed: boolean;
 }
 
-/** 42P01 (undefined table) / 3F000 (undefined schema): the projector never ran against this database. */
-export function isMissingSchema(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return code === '42P01' || code === '3F000' || /has the projector run here/.test((error as Error).message ?? '');
+export interface RebuildResult {
+  projection: string;
+  version: number;
+  previousVersion: number;
+  processed: number;
+  resumed: boolean;
+  interrupted: boolean;
+  durationMs: number;
+}
+
+export interface RefoldResult {
+  version: number;
+  orders: number;
+  events: number;
+}
+
+export interface ProjectionChecksum {
+  projection: string;
+  version: number | null;
+  rows: number;
+  checksum: string;
+}
+
+export interface OrderAudit {
+  orderId: string;
+  asOf: string | null;
+  timeline: Array<{ eventId: string; type: string; source: string; actor: string; occurredAt: string }>;
+  state: OrderStateV1 | null;
+  status: string | null;
+  erased: boolean;
+}
+
+export interface ReplayResult {
+  topic: string;
+  events: number;
+  orders: number;
 }

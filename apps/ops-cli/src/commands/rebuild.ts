@@ -1,8 +1,14 @@
-import { isProjectionName, refold, RebuildAlreadyRunning, SummaryRebuilder, SUMMARY_PROJECTION, type RefoldScope } from '@orders/projector/src/operations';
 import { EXIT, UsageError, type ExitCode } from '../exit-codes';
 import { formatSeconds, progressBar, type Io } from '../output';
+import { ProjectorOperationError, runProjectorOperation } from '../projector-operations';
 import type { ReadModelTarget } from '../targets';
-import { withReadModels } from './read-models';
+import { PROJECTIONS, SUMMARY_PROJECTION, type RebuildProgress, type RebuildResult, type RefoldResult } from './read-models';
+
+type RefoldScope =
+  | { kind: 'order'; orderId: string }
+  | { kind: 'company'; tenantId: string }
+  | { kind: 'from-position'; position: string }
+  | { kind: 'from-time'; at: string };
 
 export interface RebuildCommandOptions {
   json: boolean;
@@ -35,33 +41,31 @@ export function refoldScope(options: Pick<RebuildCommandOptions, 'from' | 'only'
  * orders in it are re-folded in place, in one transaction.
  */
 export async function rebuild(projection: string | undefined, target: ReadModelTarget, options: RebuildCommandOptions, io: Io): Promise<ExitCode> {
-  if (!projection || !isProjectionName(projection)) throw new UsageError(`rebuild needs a projection: ${SUMMARY_PROJECTION}`);
+  if (!projection || !(PROJECTIONS as readonly string[]).includes(projection)) throw new UsageError(`rebuild needs a projection: ${SUMMARY_PROJECTION}`);
   if (projection !== SUMMARY_PROJECTION) {
     throw new UsageError(`${projection} is the projector's journal of consumed events, the source every rebuild reads; it is not rebuilt (checksum it instead)`);
   }
   const scope = refoldScope(options);
-  return withReadModels(target, async (db) => {
-    if (scope) {
-      const result = await refold(db, scope);
-      io.out(options.json ? JSON.stringify({ projection, scope, ...result }, null, 2)
-        : `re-folded ${result.orders} order(s) from ${result.events} event(s) in ${projection} v${result.version}`);
-      return EXIT.ok;
+  if (scope) {
+    const result = await runProjectorOperation<RefoldResult>('refold', target, { scope });
+    io.out(options.json ? JSON.stringify({ projection, scope, ...result }, null, 2)
+      : `re-folded ${result.orders} order(s) from ${result.events} event(s) in ${projection} v${result.version}`);
+    return EXIT.ok;
+  }
+  try {
+    const result = await runProjectorOperation<RebuildResult>('rebuild', target, { batchSize: options.batchSize, restart: options.restart }, (line) => {
+      const p = line as unknown as RebuildProgress;
+      io.progress?.(`${p.phase === 'building' ? (p.resumed ? 'resuming' : 'building') : p.phase} ${projection} v${p.version} ${progressBar(p.processed, p.total, formatSeconds(p.etaSeconds))}`);
+    });
+    if (!options.json) io.progress?.('');
+    io.out(options.json ? JSON.stringify(result, null, 2)
+      : `${projection}: v${result.version} serves now (was v${result.previousVersion}); ${result.processed} events folded in ${(result.durationMs / 1000).toFixed(1)} s${result.resumed ? ', resumed after an interruption' : ''}`);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof ProjectorOperationError && error.code === 'REBUILD_ALREADY_RUNNING') {
+      io.err(`ops: ${error.message}; wait for it, or run again after it stopped (a crashed rebuild is resumed)`);
+      return EXIT.busy;
     }
-    try {
-      const result = await new SummaryRebuilder(db).rebuild({
-        batchSize: options.batchSize, restart: options.restart,
-        onProgress: (p) => io.progress?.(`${p.phase === 'building' ? (p.resumed ? 'resuming' : 'building') : p.phase} ${projection} v${p.version} ${progressBar(p.processed, p.total, formatSeconds(p.etaSeconds))}`),
-      });
-      if (io.progress && !options.json) io.progress('\n');
-      io.out(options.json ? JSON.stringify(result, null, 2)
-        : `${projection}: v${result.version} serves now (was v${result.previousVersion}); ${result.processed} events folded in ${(result.durationMs / 1000).toFixed(1)} s${result.resumed ? ', resumed after an interruption' : ''}`);
-      return EXIT.ok;
-    } catch (error) {
-      if (error instanceof RebuildAlreadyRunning) {
-        io.err(`ops: ${error.message}; wait for it, or run again after it stopped (a crashed rebuild is resumed)`);
-        return EXIT.busy;
-      }
-      throw error;
-    }
-  });
+    throw error;
+  }
 }

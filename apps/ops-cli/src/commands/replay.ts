@@ -1,9 +1,11 @@
-import { replayToTopic, type ReplaySelection } from '@orders/projector/src/operations';
 import { EXIT, UsageError, type ExitCode } from '../exit-codes';
 import type { Io } from '../output';
+import { ProjectorOperationError, runProjectorOperation } from '../projector-operations';
 import type { ReadModelTarget } from '../targets';
 import { parseTime } from './audit';
-import { withReadModels } from './read-models';
+import type { ReplayResult } from './read-models';
+
+type ReplaySelection = { kind: 'order'; orderId: string } | { kind: 'company'; tenantId: string; since: string };
 
 export interface ReplayOptions {
   json: boolean;
@@ -28,12 +30,11 @@ export async function replay(target: ReadModelTarget, options: ReplayOptions, io
   if (!options.toTopic) throw new UsageError('replay needs --to-topic <topic>');
   const topic = options.toTopic;
   try {
-    const result = await withReadModels(target, (db) => replayToTopic(db, selection, topic, { brokers: options.brokers, clientId: 'ops-cli', logLevel: 'nothing' }));
+    const result = await runProjectorOperation<ReplayResult>('replay', target, { selection, topic, brokers: options.brokers });
     io.out(options.json ? JSON.stringify({ selection, ...result }, null, 2) : `replayed ${result.events} event(s) of ${result.orders} order(s) to ${result.topic}`);
     return result.events === 0 ? EXIT.problemFound : EXIT.ok;
   } catch (error) {
-    // kafkajs's words for a topic the broker does not have (topics are never auto-created here).
-    if (/does not host this topic-partition|UNKNOWN_TOPIC|not present in metadata/i.test((error as Error).message)) {
+    if (error instanceof ProjectorOperationError && error.code === 'UNKNOWN_TOPIC') {
       io.err(`no topic ${topic} on the broker (create it first; the CLI never creates topics)`);
       return EXIT.problemFound;
     }

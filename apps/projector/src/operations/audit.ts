@@ -29,9 +29,9 @@ export interface OrderAudit {
  */
 export async function auditOrder(db: ReadModelDb, orderId: string, asOf?: Date): Promise<OrderAudit> {
   const { rows } = await db.pool.query<JournalRow>(
-    `SELECT ${JOURNAL_COLUMNS} FROM ${db.table('events')}
+    `SELECT ${JOURNAL_COLUMNS} FROM ${db.table('events')} j
       WHERE order_id = $1 AND ($2::timestamptz IS NULL OR occurred_at <= $2::timestamptz)
-      ORDER BY transaction_id, position`, [orderId, asOf?.toISOString() ?? null]);
+      ORDER BY j.transaction_id, j.position`, [orderId, asOf?.toISOString() ?? null]);
   const summary = foldSummary(rows.map(eventOfRow));
   const entries: AuditEntry[] = rows.map((row) => ({
     eventId: row.event_id, type: row.type, source: row.source, actor: row.actor, occurredAt: row.occurred_at.toISOString(),

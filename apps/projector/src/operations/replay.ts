@@ -21,7 +21,7 @@ export interface ReplayResult {
 export async function replayToTopic(db: ReadModelDb, selection: ReplaySelection, topic: string, kafka: KafkaOptions): Promise<ReplayResult> {
   const where = selection.kind === 'order' ? 'order_id = $1' : 'tenant_id = $1 AND occurred_at >= $2::timestamptz';
   const params = selection.kind === 'order' ? [selection.orderId] : [selection.tenantId, selection.since];
-  const { rows } = await db.pool.query<JournalRow>(`SELECT ${JOURNAL_COLUMNS} FROM ${db.table('events')} WHERE ${where} ORDER BY transaction_id, position`, params);
+  const { rows } = await db.pool.query<JournalRow>(`SELECT ${JOURNAL_COLUMNS} FROM ${db.table('events')} j WHERE ${where} ORDER BY j.transaction_id, j.position`, params);
   const producer = new IdempotentProducer(kafka, 'replay');
   try {
     for (let i = 0; i < rows.length; i += 500) {

@@ -15,9 +15,9 @@ export interface CommitPosition {
  */
 export async function readJournal(client: Pick<PoolClient, 'query'>, table: string, after: CommitPosition, limit: number, before?: string): Promise<JournalRow[]> {
   const { rows } = await client.query<JournalRow>(
-    `SELECT ${JOURNAL_COLUMNS} FROM ${table}
+    `SELECT ${JOURNAL_COLUMNS} FROM ${table} j
       WHERE (transaction_id, position) > ($1::xid8, $2::bigint) AND ($4::xid8 IS NULL OR transaction_id < $4::xid8)
-      ORDER BY transaction_id, position LIMIT $3`,
+      ORDER BY j.transaction_id, j.position LIMIT $3`,
     [after.transactionId, after.position, limit, before ?? null],
   );
   return rows;

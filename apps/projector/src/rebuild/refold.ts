@@ -38,9 +38,9 @@ export async function refold(db: ReadModelDb, scope: RefoldScope): Promise<Refol
     const version = await db.activeVersion(client);
     const table = db.summaryTable(version);
     const { rows } = await client.query<JournalRow>(
-      `SELECT ${JOURNAL_COLUMNS} FROM ${db.table('events')}
+      `SELECT ${JOURNAL_COLUMNS} FROM ${db.table('events')} j
         WHERE order_id IN (SELECT DISTINCT order_id FROM ${db.table('events')} WHERE ${where})
-        ORDER BY transaction_id, position`, [value]);
+        ORDER BY j.transaction_id, j.position`, [value]);
     const byOrder = new Map<string, JournalRow[]>();
     for (const row of rows) byOrder.set(row.order_id, [...(byOrder.get(row.order_id) ?? []), row]);
     const orderIds = [...byOrder.keys()];

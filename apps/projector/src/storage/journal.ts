@@ -29,6 +29,10 @@ export interface JournalRow {
   payload: Record<string, unknown>;
 }
 
+/**
+ * The journal's columns as the code reads them (ids as text). Queries order by the table's columns qualified
+ * (`j.transaction_id, j.position`): unqualified, ORDER BY would pick these text aliases and sort "10" before "9".
+ */
 export const JOURNAL_COLUMNS = `position::text, transaction_id::text, event_id, topic, kafka_partition, kafka_offset::text, type,
   schema_version, order_id, tenant_id, occurred_at, correlation_id, causation_id, source, actor, payload`;
 

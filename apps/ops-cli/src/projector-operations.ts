@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { ReadModelTarget } from './targets';
+
+// The projector's read models are the projector's business: the CLI runs its maintenance entry
+// (apps/projector/src/operations/main.ts) as a process and reads its JSON lines, rather than importing an app.
+
+const root = join(__dirname, '..', '..', '..');
+const entry = join(root, 'apps', 'projector', 'src', 'operations', 'main.ts');
+
+export class ProjectorOperationError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'ProjectorOperationError';
+  }
+}
+
+/** Runs one projector operation; `onProgress` gets its progress lines; resolves its result or throws its error. */
+export function runProjectorOperation<T>(
+  operation: string, target: ReadModelTarget, args: Record<string, unknown>, onProgress?: (progress: Record<string, unknown>) => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', entry, operation, JSON.stringify({ ...target, ...args })], {
+      cwd: root, env: { ...process.env, SWC_NODE_PROJECT: join(root, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let buffered = '';
+    let outcome: { type: string; value?: unknown; code?: string; message?: string } | undefined;
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        if (!line.trim()) continue;
+        const message = JSON.parse(line) as { type: string } & Record<string, unknown>;
+        if (message.type === 'progress') onProgress?.(message);
+        else outcome = message;
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (exitCode) => {
+      if (outcome?.type === 'result') resolve(outcome.value as T);
+      else if (outcome?.type === 'error') reject(new ProjectorOperationError(outcome.code ?? 'FAILED', outcome.message ?? 'failed'));
+      else reject(new ProjectorOperationError('CRASHED', `projector operation ${operation} exited ${exitCode} without a result: ${stderr.trim().slice(-500)}`));
+    });
+  });
+}
