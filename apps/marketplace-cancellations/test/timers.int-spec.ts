@@ -1,3 +1,5 @@
+import { MarketplaceOrders } from '../src/orders/marketplace-orders';
+import { TIMER_ACTOR } from '../src/timers/cancellation-timers';
 import { createStack, eventually, one, type Stack } from './harness';
 import { decisionPath, pendingRequest } from './market-fixtures';
 
@@ -60,6 +62,22 @@ describe('durable cancellation deadlines (real PostgreSQL)', () => {
       `SELECT count(*)::int AS n FROM event_store.events WHERE type = 'CancellationAutoAccepted' AND stream_id LIKE 'marketplace_order-21-21%'`);
     expect(rows[0].n).toBe(30);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('has a single effect when a claimer died after its command but before marking the row', async () => {
+    const api = await stack.start();
+    await pendingRequest(stack, api, 2401, t0);
+    const { request_id: requestId } = await eventually(() => one<{ request_id: string }>(stack.pool,
+      `SELECT request_id FROM cancellation_timers WHERE order_id = '2401'`), 'the timer row');
+    stack.clock.set(deadline);
+    // The dead claimer's work: the Expire command ran, the transaction that would have marked the row never committed.
+    await api.app.get(MarketplaceOrders).execute('ExpireCancellationRequest', { campaignId: '21', orderId: '2401', requestId },
+      { actor: TIMER_ACTOR });
+    expect(await timerOf(stack, 2401)).toMatchObject({ state: 'SCHEDULED' });
+    expect(await api.timers.fireDue()).toBe(1);
+    expect(await timerOf(stack, 2401)).toMatchObject({ state: 'FIRED' });
+    expect(await eventTypes(stack, 2401)).toEqual(['MarketplaceOrderSynced', 'CancellationRequested', 'CancellationAutoAccepted', 'MarketplaceOrderCancelled']);
+    await api.close();
   });
 
   it('cancels the timer when the shop decides, so the deadline passes quietly', async () => {
