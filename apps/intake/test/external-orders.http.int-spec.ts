@@ -46,6 +46,23 @@ describe('intake HTTP: external orders', () => {
     expect(board.oldestAwaitingSeconds).toEqual(expect.any(Number));
   });
 
+  it('counts orders per status, filters and pages the list, oldest waiting first', async () => {
+    const keyB = as(intake.keys.companyB);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await submit(submission(), 'company-b', intake.keys.companyB).expect(201)).body.orderId);
+    await intake.http().post(`${orders('company-b')}/${ids[0]}/accept`).set(keyB).send({}).expect(200);
+    await intake.http().post(`${orders('company-b')}/${ids[1]}/reject`).set(keyB).send({ reasonCode: 'OUT_OF_STOCK' }).expect(200);
+    const board = await eventually(
+      async () => (await intake.http().get(`${orders('company-b')}?status=awaiting&pageSize=1`).set(keyB).expect(200)).body,
+      (page) => page.counts.created === 1 && page.counts.deleted === 1);
+    expect(board.counts).toEqual({ all: 4, awaiting: 2, created: 1, accepted: 0, on_the_way: 0, archived: 0, deleted: 1, cancelled: 0 });
+    expect(board).toMatchObject({ page: 1, pageSize: 1, total: 2, items: [{ orderId: ids[2], status: 'AWAITING' }] });
+    const second = (await intake.http().get(`${orders('company-b')}?status=awaiting&pageSize=1&page=2`).set(keyB).expect(200)).body;
+    expect(second.items.map((line: { orderId: string }) => line.orderId)).toEqual([ids[3]]);
+    const deleted = (await intake.http().get(`${orders('company-b')}?status=deleted`).set(keyB).expect(200)).body;
+    expect(deleted.items).toEqual([expect.objectContaining({ orderId: ids[1], status: 'DELETED', awaitingSeconds: null })]);
+  });
+
   it('describes its routes in OpenAPI', async () => {
     const { body } = await intake.http().get('/docs-json').expect(200);
     expect(Object.keys(body.paths)).toEqual(expect.arrayContaining([

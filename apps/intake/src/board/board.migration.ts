@@ -24,12 +24,14 @@ export class IntakeOrderBoard1767571200000 implements MigrationInterface {
         contents_confirmed boolean NOT NULL DEFAULT false,
         contents_changed boolean NOT NULL DEFAULT false,
         received_at timestamptz NOT NULL,
+        -- Arrival order: the global log position of ExternalOrderReceived (wall clocks can step back; the log cannot).
+        received_position bigint NOT NULL,
         status_changed_at timestamptz NOT NULL,
         -- The stream version applied last: an event at or below it is a redelivery and changes nothing.
         version integer NOT NULL
       )`);
-    await db.query('CREATE INDEX intake_order_board_company_status ON intake_order_board (company_id, status, received_at)');
-    await db.query('CREATE INDEX intake_order_board_company_received ON intake_order_board (company_id, received_at)');
+    await db.query('CREATE INDEX intake_order_board_company_status ON intake_order_board (company_id, status, received_position)');
+    await db.query('CREATE INDEX intake_order_board_company_received ON intake_order_board (company_id, received_position)');
   }
 
   async down(db: QueryRunner): Promise<void> {

@@ -64,10 +64,10 @@ export class BoardProjection implements OnApplicationBootstrap, OnApplicationShu
       const d = change.data;
       const { rows } = await tx.query<{ external_id: string }>(
         `INSERT INTO intake_order_board (order_id, company_id, source, external_id, status, service_type, requested_time, items, amount_minor,
-           currency, received_at, status_changed_at, version)
-         VALUES ($1, $2, $3, $4, 'AWAITING', $5, $6, $7, $8, $9, $10, $10, $11)
+           currency, received_at, status_changed_at, version, received_position)
+         VALUES ($1, $2, $3, $4, 'AWAITING', $5, $6, $7, $8, $9, $10, $10, $11, $12)
          ON CONFLICT (order_id) DO NOTHING RETURNING external_id`,
-        [d.orderId, d.companyId, d.source, d.externalId, d.serviceType, d.requestedTime, JSON.stringify(d.items), d.amountMinor, d.currency, at, event.streamVersion],
+        [d.orderId, d.companyId, d.source, d.externalId, d.serviceType, d.requestedTime, JSON.stringify(d.items), d.amountMinor, d.currency, at, event.streamVersion, event.globalPosition],
       );
       return rows[0] ? { companyId: d.companyId, orderId: d.orderId, externalId: d.externalId, status: 'AWAITING', version: event.streamVersion, eventType: event.type, at } : undefined;
     }

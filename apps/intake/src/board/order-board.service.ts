@@ -53,7 +53,7 @@ export class OrderBoardService {
   async page(companyId: string, filter: StatusFilter, page: number, pageSize: number): Promise<BoardPage> {
     const status = filter === 'all' ? null : FILTER_STATUS[filter];
     // Operators work the oldest waiting order first; every other list shows the newest first.
-    const order = filter === 'awaiting' ? 'received_at ASC, order_id' : 'received_at DESC, order_id';
+    const order = filter === 'awaiting' ? 'received_position ASC' : 'received_position DESC';
     const [lines, summary] = await Promise.all([
       this.store.pool.query<BoardRow>(
         `SELECT order_id, external_id, source, status, requested_time, amount_minor, currency, items, contents_confirmed, contents_changed,
