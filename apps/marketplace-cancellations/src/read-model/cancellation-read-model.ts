@@ -9,76 +9,117 @@ export const READ_MODEL_SUBSCRIPTION = 'marketplace-cancellations-read-model';
 
 type Recorded = RecordedEvent & MarketplaceOrderEvent;
 
-/**
- * Projects MarketplaceOrder streams into `marketplace_orders` (one row per order, with its stream version) and
- * `cancellation_requests` (the queue while PENDING, the decision history after). The subscription commits each
- * batch with its checkpoint, so a replay (resetSubscription) rebuilds both from the log.
- */
-export async function projectCancellations(events: readonly RecordedEvent[], tx: PoolClient): Promise<void> {
-  for (const event of events as Recorded[]) {
+/** What a batch changes of one order's row, folded in log order. */
+interface OrderDelta {
+  campaignId: string; orderId: string; status: string | null; marketStatus: string | null; substatus: string | null;
+  paymentType: string | null; statusUpdatedAt: string | null; synced: boolean; version: number; updatedAt: Date;
+}
+
+interface RequestChanges {
+  created: { requestId: string; campaignId: string; orderId: string; requestedAt: string; deadlineAt: string; statusAtRequest: string; buyerSubstatus: string | null }[];
+  decided: { requestId: string; state: string; decidedBy: string; decidedAt: string; reason: string | null }[];
+  closed: { campaignId: string; orderId: string; at: string }[];
+}
+
+function fold(events: readonly Recorded[]): { orders: OrderDelta[]; requests: RequestChanges } {
+  const orders = new Map<string, OrderDelta>();
+  const requests: RequestChanges = { created: [], decided: [], closed: [] };
+  for (const event of events) {
     const ref = orderRefOfStream(event.streamId);
     if (!ref) continue;
-    await touchOrder(tx, ref.campaignId, ref.orderId, event);
-    await applyToRequests(tx, ref.campaignId, ref.orderId, event);
+    const key = `${ref.campaignId}:${ref.orderId}`;
+    const order = orders.get(key) ?? { ...ref, status: null, marketStatus: null, substatus: null, paymentType: null, statusUpdatedAt: null, synced: false, version: 0, updatedAt: event.recordedAt };
+    orders.set(key, order);
+    order.version = event.streamVersion;
+    order.updatedAt = event.recordedAt;
+    switch (event.type) {
+      case 'MarketplaceOrderSynced': {
+        const d = event.data;
+        Object.assign(order, { status: d.status, marketStatus: d.marketStatus, substatus: d.substatus ?? null, statusUpdatedAt: d.updatedAt, synced: true });
+        order.paymentType = d.paymentType ?? order.paymentType;
+        break;
+      }
+      case 'CancellationRequested': {
+        const d = event.data;
+        order.status = d.orderStatusAtRequest;
+        requests.created.push({ ...ref, requestId: d.requestId, requestedAt: d.requestedAt, deadlineAt: d.deadlineAt, statusAtRequest: d.orderStatusAtRequest, buyerSubstatus: d.buyerSubstatus ?? null });
+        break;
+      }
+      case 'CancellationAccepted':
+        requests.decided.push({ requestId: event.data.requestId, state: 'ACCEPTED', decidedBy: event.data.decidedBy, decidedAt: event.data.decidedAt, reason: null });
+        break;
+      case 'CancellationRejected':
+        requests.decided.push({ requestId: event.data.requestId, state: 'REJECTED', decidedBy: event.data.decidedBy, decidedAt: event.data.decidedAt, reason: event.data.reason });
+        break;
+      case 'CancellationAutoAccepted':
+        requests.decided.push({ requestId: event.data.requestId, state: 'AUTO_ACCEPTED', decidedBy: 'system:deadline', decidedAt: event.data.appliedAt, reason: null });
+        break;
+      case 'MarketplaceOrderCancelled':
+        order.status = 'CANCELLED';
+        requests.closed.push({ ...ref, at: event.data.cancelledAt });
+        break;
+      default:
+        break;
+    }
   }
+  return { orders: [...orders.values()], requests };
 }
 
-async function touchOrder(tx: PoolClient, campaignId: string, orderId: string, event: Recorded): Promise<void> {
-  const synced = event.type === 'MarketplaceOrderSynced' ? event.data : undefined;
-  const status = synced?.status ?? (event.type === 'MarketplaceOrderCancelled' ? 'CANCELLED'
-    : event.type === 'CancellationRequested' ? event.data.orderStatusAtRequest : null);
-  // Versions only move forward: a replayed batch never rolls a row back.
+const column = <T, K extends keyof T>(rows: readonly T[], key: K): T[K][] => rows.map((row) => row[key]);
+
+/**
+ * Projects MarketplaceOrder streams into `marketplace_orders` (one row per order, with its stream version) and
+ * `cancellation_requests` (the queue while PENDING, the decision history after). A batch is folded in memory and
+ * written with a few set-based statements; versions only move forward, so a replayed batch changes nothing. The
+ * subscription commits each batch with its checkpoint, so a replay (resetSubscription) rebuilds both from the log.
+ */
+export async function projectCancellations(events: readonly RecordedEvent[], tx: PoolClient): Promise<void> {
+  const { orders, requests } = fold(events as Recorded[]);
+  if (orders.length === 0) return;
+  const orderColumns = [
+    column(orders, 'campaignId'), column(orders, 'orderId'), column(orders, 'status'), column(orders, 'marketStatus'), column(orders, 'substatus'),
+    column(orders, 'paymentType'), column(orders, 'statusUpdatedAt'), column(orders, 'version'), column(orders, 'updatedAt'), column(orders, 'synced'),
+  ];
+  const rows = `unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::int[], $9::timestamptz[], $10::bool[])
+    AS x(campaign_id, order_id, status, market_status, substatus, payment_type, status_updated_at, version, updated_at, synced)`;
   await tx.query(
     `INSERT INTO marketplace_orders (campaign_id, order_id, status, market_status, substatus, payment_type, status_updated_at, version, updated_at)
-     VALUES ($1, $2, coalesce($3, 'UNKNOWN'), $4, $5, $6, $7, $8, $9)
-     ON CONFLICT (campaign_id, order_id) DO UPDATE SET
-       status = coalesce($3, marketplace_orders.status),
-       market_status = CASE WHEN $10 THEN $4 ELSE marketplace_orders.market_status END,
-       substatus = CASE WHEN $10 THEN $5 ELSE marketplace_orders.substatus END,
-       payment_type = coalesce($6, marketplace_orders.payment_type),
-       status_updated_at = coalesce($7, marketplace_orders.status_updated_at),
-       version = $8, updated_at = $9
-     WHERE marketplace_orders.version < $8`,
-    [campaignId, orderId, status, synced?.marketStatus ?? null, synced?.substatus ?? null, synced?.paymentType ?? null,
-      synced?.updatedAt ?? null, event.streamVersion, event.recordedAt, synced !== undefined],
-  );
-}
-
-async function applyToRequests(tx: PoolClient, campaignId: string, orderId: string, event: Recorded): Promise<void> {
-  const decide = (state: string, requestId: string, decidedBy: string, decidedAt: string, reason: string | null = null) =>
-    tx.query(
-      `UPDATE cancellation_requests SET state = $2, decided_by = $3, decided_at = $4, reason = $5 WHERE request_id = $1 AND state = 'PENDING'`,
-      [requestId, state, decidedBy, decidedAt, reason],
+     SELECT campaign_id, order_id, coalesce(status, 'UNKNOWN'), market_status, substatus, payment_type, status_updated_at, version, updated_at FROM ${rows}
+     ON CONFLICT (campaign_id, order_id) DO NOTHING`, orderColumns);
+  await tx.query(
+    `UPDATE marketplace_orders o SET status = coalesce(x.status, o.status),
+       market_status = CASE WHEN x.synced THEN x.market_status ELSE o.market_status END,
+       substatus = CASE WHEN x.synced THEN x.substatus ELSE o.substatus END,
+       payment_type = coalesce(x.payment_type, o.payment_type), status_updated_at = coalesce(x.status_updated_at, o.status_updated_at),
+       version = x.version, updated_at = x.updated_at
+     FROM ${rows} WHERE o.campaign_id = x.campaign_id AND o.order_id = x.order_id AND o.version < x.version`, orderColumns);
+  // Requests: opened, then decided, then closed with the order; a batch holds them in that causal order.
+  const { created, decided, closed } = requests;
+  if (created.length > 0) {
+    await tx.query(
+      `INSERT INTO cancellation_requests (request_id, campaign_id, order_id, requested_at, deadline_at, order_status_at_request, buyer_substatus, state)
+       SELECT *, 'PENDING' FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[])
+       ON CONFLICT (request_id) DO NOTHING`,
+      [column(created, 'requestId'), column(created, 'campaignId'), column(created, 'orderId'), column(created, 'requestedAt'),
+        column(created, 'deadlineAt'), column(created, 'statusAtRequest'), column(created, 'buyerSubstatus')],
     );
-  switch (event.type) {
-    case 'CancellationRequested': {
-      const d = event.data;
-      await tx.query(
-        `INSERT INTO cancellation_requests (request_id, campaign_id, order_id, requested_at, deadline_at, order_status_at_request, buyer_substatus, state)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING') ON CONFLICT (request_id) DO NOTHING`,
-        [d.requestId, campaignId, orderId, d.requestedAt, d.deadlineAt, d.orderStatusAtRequest, d.buyerSubstatus ?? null],
-      );
-      return;
-    }
-    case 'CancellationAccepted':
-      await decide('ACCEPTED', event.data.requestId, event.data.decidedBy, event.data.decidedAt);
-      return;
-    case 'CancellationRejected':
-      await decide('REJECTED', event.data.requestId, event.data.decidedBy, event.data.decidedAt, event.data.reason);
-      return;
-    case 'CancellationAutoAccepted':
-      await decide('AUTO_ACCEPTED', event.data.requestId, 'system:deadline', event.data.appliedAt);
-      return;
-    case 'MarketplaceOrderCancelled':
-      // Market cancelled the order with a request still open: the request is closed with it.
-      await tx.query(
-        `UPDATE cancellation_requests SET state = 'CLOSED', decided_by = 'market', decided_at = $3
-         WHERE campaign_id = $1 AND order_id = $2 AND state = 'PENDING'`,
-        [campaignId, orderId, event.data.cancelledAt],
-      );
-      return;
-    default:
-      return;
+  }
+  if (decided.length > 0) {
+    await tx.query(
+      `UPDATE cancellation_requests r SET state = x.state, decided_by = x.decided_by, decided_at = x.decided_at, reason = x.reason
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS x(request_id, state, decided_by, decided_at, reason)
+       WHERE r.request_id = x.request_id AND r.state = 'PENDING'`,
+      [column(decided, 'requestId'), column(decided, 'state'), column(decided, 'decidedBy'), column(decided, 'decidedAt'), column(decided, 'reason')],
+    );
+  }
+  if (closed.length > 0) {
+    // Market cancelled the order with a request still open: the request is closed with it.
+    await tx.query(
+      `UPDATE cancellation_requests r SET state = 'CLOSED', decided_by = 'market', decided_at = x.at
+       FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(campaign_id, order_id, at)
+       WHERE r.campaign_id = x.campaign_id AND r.order_id = x.order_id AND r.state = 'PENDING'`,
+      [column(closed, 'campaignId'), column(closed, 'orderId'), column(closed, 'at')],
+    );
   }
 }
 
