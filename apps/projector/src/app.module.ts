@@ -16,7 +16,7 @@ import { ReadModelDb } from './storage/read-model-db';
     {
       provide: ReadModelDb,
       inject: [ServiceConfig, PROJECTOR_SETTINGS],
-      useFactory: (config: ServiceConfig, settings: ProjectorSettings) => ReadModelDb.create({ connection: config.databaseUrl, schema: settings.schema }),
+      useFactory: (config: ServiceConfig, settings: ProjectorSettings) => ReadModelDb.create({ connection: config.databaseUrl, schema: settings.schema, poolSize: 16 }),
     },
     ProjectorRuntime,
   ],

@@ -47,6 +47,9 @@ export class ProjectorRuntime implements OnApplicationBootstrap, OnApplicationSh
     this.consumer = createConsumer({
       kafka, groupId: this.settings.groupId, topics: [...this.settings.sourceTopics], pool: this.db.pool, inboxSchema: this.settings.inboxSchema,
       decode: integrationEventDecoder(this.settings.logicalTopic),
+      // Three topics of six partitions: per-order transactions serialise on the order lock, so more partitions in
+      // flight only add throughput (the pool below is sized for it).
+      partitionsConsumedConcurrently: 8,
       handle: async (message, { tx }) => {
         const event = message.payload as IntegrationEvent;
         await live.apply(tx, event, { partition: message.partition, offset: message.offset });
