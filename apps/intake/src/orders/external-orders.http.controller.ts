@@ -1,9 +1,9 @@
-import { applyDecorators, Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity,
   ApiTags, ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { ExternalOrderNotFound, LicenseRequired } from '@orders/ordering-domain';
+import { ExternalOrderNotFound } from '@orders/ordering-domain';
 import { CurrentPrincipal, type Principal } from '@orders/service-kit';
 import { BoardQueryDto } from '../board/board-query.dto';
 import { OrderBoardService, type BoardPage } from '../board/order-board.service';
@@ -41,16 +41,11 @@ export class ExternalOrdersController {
   @ApiUnprocessableEntityResponse({ description: 'VALIDATION_FAILED with per-field codes' })
   async submit(@Param('companyId') companyId: string, @Body() body: SubmitOrderRequestDto, @Call() call: CallContext): Promise<OrderOutcome> {
     authorise(call.principal, companyId);
-    try {
-      const outcome = await this.orders.submit(companyId, body, contextOf(call));
-      call.response.status(outcome.created ? 201 : 200).setHeader('ETag', etagOf(outcome.version));
-      call.response.setHeader('Location', `/api/v1/companies/${companyId}/external-orders/${outcome.orderId}`);
-      return { orderId: outcome.orderId, status: outcome.status, version: outcome.version };
-    } catch (error) {
-      // A missing licence is a permission problem (403), not a field problem.
-      if (error instanceof LicenseRequired) throw new ForbiddenException({ code: error.code, message: error.message });
-      throw error;
-    }
+    // A missing licence (LicenseRequired) answers 403 through the kit's error filter.
+    const outcome = await this.orders.submit(companyId, body, contextOf(call));
+    call.response.status(outcome.created ? 201 : 200).setHeader('ETag', etagOf(outcome.version));
+    call.response.setHeader('Location', `/api/v1/companies/${companyId}/external-orders/${outcome.orderId}`);
+    return { orderId: outcome.orderId, status: outcome.status, version: outcome.version };
   }
 
   @Get()

@@ -67,6 +67,9 @@ describe('error envelope mapping', () => {
     expect(domainErrorStatus({ code: 'CONCURRENCY_CONFLICT' })).toBe(409);
     expect(domainErrorStatus({ code: 'DELIVERY_NOT_PAID' })).toBe(409);
     expect(domainErrorStatus({ code: 'ANYTHING', httpStatus: 404 })).toBe(404);
+    expect(domainErrorStatus({ code: 'LICENSE_REQUIRED' })).toBe(403);
+    expect(domainErrorStatus({ code: 'ANYTHING', httpStatus: 403 })).toBe(403);
+    expect(domainErrorStatus({ code: 'ANYTHING', httpStatus: 500 })).toBe(409);
   });
 
   it("recognises the kernel's DomainError by its shape", () => {

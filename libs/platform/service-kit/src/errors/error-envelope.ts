@@ -50,10 +50,17 @@ function isDomainError(error: unknown): error is Error & { code: string; field?:
   return typeof code === 'string' && domainCode.test(code);
 }
 
-/** 404 for things that are not there, 422 for rule-level field problems, 409 for every other broken precondition. */
+/** Statuses a domain error may ask for explicitly; anything else would let the domain claim a server failure. */
+const DOMAIN_STATUSES = new Set([403, 404, 409, 422]);
+
+/**
+ * 404 for things that are not there, 403 for a missing licence or permission, 422 for rule-level field problems,
+ * 409 for every other broken precondition.
+ */
 export function domainErrorStatus(error: { code: string; httpStatus?: unknown }): number {
-  if (error.httpStatus === 404 || error.httpStatus === 409 || error.httpStatus === 422) return error.httpStatus;
+  if (typeof error.httpStatus === 'number' && DOMAIN_STATUSES.has(error.httpStatus)) return error.httpStatus;
   if (/(^|_)NOT_FOUND$/.test(error.code)) return 404;
+  if (/^(LICENSE_REQUIRED|FORBIDDEN)$/.test(error.code)) return 403;
   if (/^(VALIDATION_FAILED|REQUIRED_FIELD|FIELD_TOO_LONG|OUT_OF_RANGE|INVALID_.*|.*_REQUIRED)$/.test(error.code)) return 422;
   return 409;
 }
