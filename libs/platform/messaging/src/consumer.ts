@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { Partitioners, type Batch, type Consumer as KafkaConsumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import type { Batch, Consumer as KafkaConsumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff';
 import { deadLetterOf, type Failure } from './dead-letter';
 import { jsonDecoder } from './decoder';
@@ -7,7 +7,7 @@ import { isRetryableByDefault } from './errors';
 import { readHeaders } from './headers';
 import { Inbox } from './inbox/inbox';
 import { DEFAULT_INBOX_SCHEMA, runMessagingMigrations } from './inbox/migrations';
-import { createKafka, loggerOf, type KafkaOptions, type MessagingLogger } from './kafka';
+import { createKafka, idempotentProducer, loggerOf, type KafkaOptions, type MessagingLogger } from './kafka';
 import { MessageProcessor } from './message-processor';
 import { consumerLag } from './metrics';
 import { dlqTopicOf, provisionDeadLetterTopics } from './topics';
@@ -75,10 +75,6 @@ export class Consumer {
     if (options.runMigrations ?? true) await runMessagingMigrations(options.pool.options, schema);
     if (options.provisionDeadLetterTopics ?? true) await provisionDeadLetterTopics(options.kafka, options.topics);
     this.abort = new AbortController();
-    this.producer = this.kafka.producer({
-      idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    await this.producer.connect();
     this.processor = new MessageProcessor({
       groupId: this.groupId, pool: options.pool, inbox: new Inbox(schema), handle: options.handle,
       decode: options.decode ?? jsonDecoder, accepts: options.accepts,
@@ -149,11 +145,21 @@ export class Consumer {
     consumerLag.set({ group: this.groupId, topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
   }
 
+  /** Connected on first use; replaced after a failed send (a fresh producer id after a broker restart). */
   private async sendDeadLetter(raw: RawMessage, messageId: string, failure: Failure): Promise<void> {
-    if (!this.producer) throw new Error('consumer stopped');
-    await this.producer.send({
-      topic: dlqTopicOf(raw.topic), acks: -1, messages: [deadLetterOf(raw, this.groupId, messageId, failure, new Date())],
-    });
+    if (!this.producer) {
+      const producer = idempotentProducer(this.kafka);
+      await producer.connect();
+      this.producer = producer;
+    }
+    const producer = this.producer;
+    try {
+      await producer.send({ topic: dlqTopicOf(raw.topic), acks: -1, messages: [deadLetterOf(raw, this.groupId, messageId, failure, new Date())] });
+    } catch (error) {
+      if (this.producer === producer) this.producer = undefined;
+      await producer.disconnect().catch(() => undefined);
+      throw error;
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Partitioners, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import type { Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { DLQ_HEADER, DLQ_HEADER_PREFIX, readHeaders } from './headers';
-import { createKafka, type KafkaOptions } from './kafka';
+import { createKafka, idempotentProducer, type KafkaOptions } from './kafka';
 import { dlqTopicOf } from './topics';
 
 export interface DeadLetter {
@@ -105,10 +105,11 @@ export class DeadLetters {
   private async send(letters: DeadLetter[]): Promise<RedriveResult[]> {
     const results: RedriveResult[] = [];
     if (letters.length === 0) return results;
-    this.producer ??= this.kafka.producer({
-      idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    await this.producer.connect();
+    if (!this.producer) {
+      const producer = idempotentProducer(this.kafka);
+      await producer.connect();
+      this.producer = producer;
+    }
     // one at a time: the broker's offset for each is reported back, and order within an origin partition is kept
     for (const letter of letters) {
       if (!letter.origin.topic) throw new Error(`${letter.dlqTopic}/${letter.partition}@${letter.offset} has no ${DLQ_HEADER.originTopic} header`);

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type LogEntry, type logCreator, type Producer } from 'kafkajs';
 
 // The only place that builds a kafkajs client: every component takes these plain options instead.
 
@@ -61,6 +61,18 @@ export function createKafka(options: KafkaOptions, role: string): Kafka {
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     logLevel: levels[options.logLevel ?? 'error'],
     logCreator: routeLogs(loggerOf(options)),
+    retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 5 },
+  });
+}
+
+/**
+ * The one producer configuration of the library: idempotent (the broker drops a retried batch it already has), one
+ * request in flight (kafkajs keeps order that way), no topic auto-creation, Java-compatible key partitioning (a key
+ * lands where Java and librdkafka murmur2 clients put it).
+ */
+export function idempotentProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner,
     retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 5 },
   });
 }

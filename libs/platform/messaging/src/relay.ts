@@ -1,7 +1,7 @@
 import type { EventStore, RecordedEvent, Subscription, SubscriptionOptions } from '@orders/event-store';
-import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import { CompressionTypes, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { HEADER } from './headers';
-import { createKafka, loggerOf, type KafkaOptions } from './kafka';
+import { createKafka, idempotentProducer, loggerOf, type KafkaOptions } from './kafka';
 import { registerRelayLagProbe, relayPublished } from './metrics';
 import { provisionTopics, type TopicSpec } from './topics';
 
@@ -151,11 +151,7 @@ export class Relay {
   private connectedProducer(): Promise<Producer> {
     if (this.producer) return Promise.resolve(this.producer);
     this.connecting ??= (async () => {
-      const producer = this.kafka.producer({
-        idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
-        retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 5 },
-      });
+      const producer = idempotentProducer(this.kafka);
       try {
         await producer.connect();
         this.producer = producer;

@@ -74,7 +74,7 @@ describe('relay to consumer across databases', () => {
 
     // a client no one here wrote reads what the relay published, headers included
     const lines = execFileSync('kcat', ['-C', '-b', brokers, '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%h|%k|%s\\n'],
-      { encoding: 'utf8', timeout: 20_000 }).trim().split('\n');
+      { encoding: 'utf8', timeout: 60_000 }).trim().split('\n');
     expect(lines.length).toBeGreaterThan(0);
     const [header, key, value] = lines[0].split('|');
     expect(header).toContain('event-id=');
@@ -98,12 +98,12 @@ describe('relay to consumer across databases', () => {
     await kcatConsumer.start();
     try {
       execFileSync('kcat', ['-P', '-b', brokers, '-t', inbound, '-k', 'ext-77', '-H', 'event-type=ExternalOrderReceived',
-        '-H', 'event-id=kcat-evt-1'], { input: '{"externalOrderId":"ext-77"}\n', timeout: 20_000 });
-      await until('the kcat message handled', () => handled.length === 1);
+        '-H', 'event-id=kcat-evt-1'], { input: '{"externalOrderId":"ext-77"}\n', timeout: 60_000 });
+      await until('the kcat message handled', () => handled.length === 1, 60_000);
       expect(handled[0]).toMatchObject({ id: 'kcat-evt-1', type: 'ExternalOrderReceived', key: 'ext-77', payload: { externalOrderId: 'ext-77' } });
       expect((await side.effects()).find((e) => e.message_id === 'kcat-evt-1')).toMatchObject({ applied: 1 });
     } finally {
       await kcatConsumer.stop();
     }
-  }, 60_000);
+  }, 150_000);
 });
