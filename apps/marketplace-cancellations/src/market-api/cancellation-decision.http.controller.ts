@@ -1,5 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Param, Put, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequestValidationError, type Principal } from '@orders/service-kit';
 import { MarketplaceOrders } from '../orders/marketplace-orders';
 import { CampaignAccessGuard } from './campaign-access.guard';
@@ -27,6 +27,12 @@ export class CancellationDecisionController {
   @HttpCode(200)
   @HourlyLimited('cancellation-accept')
   @ApiOperation({ operationId: 'acceptOrderCancellation', summary: "Accept or reject a buyer's cancellation (Market-compatible)" })
+  @ApiOkResponse({ description: 'the decision is recorded', schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['OK'] } } } })
+  @ApiResponse({ status: 403, description: 'FORBIDDEN: the key may not act for this campaign' })
+  @ApiResponse({ status: 404, description: 'ORDER_NOT_FOUND' })
+  @ApiResponse({ status: 409, description: 'ORDER_IN_TERMINAL_STATE, NO_PENDING_CANCELLATION, ALREADY_DECIDED, CANCELLATION_DEADLINE_PASSED, CONCURRENCY_CONFLICT, IDEMPOTENCY_KEY_REUSED' })
+  @ApiResponse({ status: 420, description: 'REQUEST_LIMIT_EXCEEDED (500 per hour per campaign) or LIMIT_EXCEEDED (4 parallel per campaign), with Retry-After' })
+  @ApiResponse({ status: 422, description: 'VALIDATION_FAILED with REASON_REQUIRED, INVALID_ENUM, REQUIRED_FIELD, OUT_OF_RANGE per field' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiHeader({ name: 'If-Match', required: false, description: 'the order version the decision was made on' })
   async decide(

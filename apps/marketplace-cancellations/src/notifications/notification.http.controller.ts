@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, ForbiddenException, HttpCode, Post } from '@nestjs/common';
-import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, canAccessTenant, type Principal } from '@orders/service-kit';
 import { Clock } from '../clock';
 import { InvalidNotification, parseNotification, type ParsedNotification } from './market-notification';
@@ -31,6 +31,10 @@ export class NotificationController {
   @Post('notification')
   @HttpCode(200)
   @ApiOperation({ summary: 'Market push notifications: stored (deduplicated) before the 200, processed right after' })
+  @ApiBody({ schema: { type: 'object', required: ['notificationType'], properties: { notificationType: { type: 'string', example: 'ORDER_CANCELLATION_REQUEST' } } } })
+  @ApiOkResponse({ schema: { type: 'object', properties: { version: { type: 'string' }, name: { type: 'string' }, time: { type: 'string', format: 'date-time' } } } })
+  @ApiResponse({ status: 400, description: 'a malformed notification; errors name the fields' })
+  @ApiResponse({ status: 403, description: 'the key may not notify for this campaign' })
   async receive(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<NotificationAnswer> {
     const parsed = parse(body);
     if (parsed.kind === 'order') {

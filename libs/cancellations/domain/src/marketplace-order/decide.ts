@@ -33,8 +33,9 @@ function registerBuyerCancellation(command: RegisterBuyerCancellation, order: Ma
   if (order.request?.state === 'PENDING') return [];
   if (order.request && instant(order.request.requestedAt) === instant(requestedAt)) return [];
   // Market raises requests only for prepaid orders in DELIVERY or PICKUP (R-YM-2, R-YM-6, R-YM-8): a request for an
-  // order we have not seen yet is taken at its word.
-  const status = order.status !== 'NONE' ? order.status : normalizeStatus(command.data.orderStatus ?? 'DELIVERY');
+  // order whose status we do not know (never synced, or a status newer than our enum) is taken at its word.
+  const known = order.status !== 'NONE' && order.status !== 'UNKNOWN';
+  const status = known ? order.status : normalizeStatus(command.data.orderStatus ?? 'DELIVERY');
   const paymentType = command.data.paymentType ?? order.paymentType ?? 'PREPAID';
   if (status === 'PROCESSING') {
     return [

@@ -88,6 +88,10 @@ describe('MarketplaceOrder: buyer cancellation', () => {
   it('takes a request for an order it has not seen yet at its word (Market asks only for prepaid deliveries)', () =>
     spec.given([]).when(register()).then([requested]));
 
+  it('takes a request at its word when the last status was one Market added after our enum', () =>
+    spec.given([{ type: 'MarketplaceOrderSynced', data: { ...ref, status: 'UNKNOWN', marketStatus: 'TELEPORTED', updatedAt: '2026-03-01T09:00:00.000Z', source: 'NOTIFICATION' } }])
+      .when(register()).then([requested]));
+
   it('uses the status a message carries when the stream has none', () =>
     spec.given([]).when(register(t0, { orderStatus: 'PROCESSING' })).then([
       { type: 'OrderCancelledByBuyerWhileProcessing', data: { ...ref, substatus: 'USER_CHANGED_MIND', cancelledAt: t0 } },
