@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     log('detection');
     const eventsBefore = (await sql<{ n: number }>(database, 'SELECT count(*)::int AS n FROM event_store.events'))[0].n;
     const consumer = new PositionsConsumer({
-      brokers, clientId: 'bench-detection', topic: loadTopic, canonicalTopic: 'courier.positions.v1', groupId: `${prefix}detection`,
+      brokers, clientId: 'bench-detection', topic: loadTopic, groupId: `${prefix}detection`,
       partitionsConsumedConcurrently: CONCURRENT_PARTITIONS,
     }, detector, settings);
     const rss: number[] = [];

@@ -48,7 +48,7 @@ export class CourierMessaging implements OnApplicationBootstrap, BeforeApplicati
     });
     this.positions = new PositionsConsumer({
       brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-positions`, topic: topics.positions,
-      canonicalTopic: topics.canonical(topics.positions), groupId: topics.positionsGroup,
+      groupId: topics.positionsGroup,
     }, detector, settings);
   }
 

@@ -1,20 +1,22 @@
 import { Logger } from '@nestjs/common';
-import { HEADER, courierPositionsReportedV1, decodeMessage, type CourierPositionsReportedV1 } from '@orders/contracts';
+import { HEADER } from '@orders/contracts';
 import { Consumer, Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
-import type { SettingsService } from '../settings/settings.service';
+import type { Route, SettingsService } from '../settings/settings.service';
+import { PositionsBatch, decodePositions } from './positions-message';
 import type { VisitDetector } from './visit-detector';
 
 export interface PositionsConsumerOptions {
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly topic: string;
-  /** The catalogue name of `topic` (they differ by the environment's prefix). */
-  readonly canonicalTopic: string;
   readonly groupId: string;
   readonly partitionsConsumedConcurrently?: number;
 }
 
-export interface PositionsCounters { handled: number; points: number; skipped: number; deadLettered: number }
+const headerText = (value: Buffer | string | (Buffer | string)[] | undefined): string | undefined =>
+  value === undefined ? undefined : Array.isArray(value) ? String(value[0]) : String(value);
+
+export interface PositionsCounters { handled: number; points: number; deadLettered: number }
 
 /**
  * The consumer of `courier.positions.v1`. Unlike the policy consumer it keeps no inbox: positions are idempotent by
@@ -28,7 +30,7 @@ export class PositionsConsumer {
   private readonly kafka: Kafka;
   private consumer?: Consumer;
   private producer?: Producer;
-  readonly counters: PositionsCounters = { handled: 0, points: 0, skipped: 0, deadLettered: 0 };
+  readonly counters: PositionsCounters = { handled: 0, points: 0, deadLettered: 0 };
 
   constructor(private readonly options: PositionsConsumerOptions, private readonly detector: VisitDetector, private readonly settings: SettingsService) {
     this.kafka = new Kafka({ brokers: [...options.brokers], clientId: options.clientId, logLevel: logLevel.NOTHING });
@@ -45,9 +47,13 @@ export class PositionsConsumer {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        // Couriers of one batch run side by side (the detector keeps each courier's points in order).
-        const work = batch.messages.map((message) => this.apply(message));
-        await Promise.all(work);
+        // Most points are applied synchronously; only those that need the database leave a promise to wait for.
+        const pending: Promise<void>[] = [];
+        for (const message of batch.messages) {
+          const work = this.apply(message);
+          if (work) pending.push(work);
+        }
+        if (pending.length > 0) await Promise.all(pending);
         if (!isRunning() || isStale()) return;
         resolveOffset(batch.lastOffset());
         await heartbeat();
@@ -60,22 +66,30 @@ export class PositionsConsumer {
     await this.producer?.disconnect();
   }
 
-  private async apply(message: KafkaMessage): Promise<void> {
-    const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, value === undefined ? undefined : String(value)]));
-    const decoded = decodeMessage(this.options.canonicalTopic, headers, message.value, message.key);
-    if (decoded.status !== 'ok' || decoded.message.definition !== courierPositionsReportedV1) {
-      const reason = decoded.status === 'ok' ? `unexpected ${decoded.message.type}` : decoded.status === 'tombstone' ? 'tombstone' : `${decoded.status}: ${decoded.reason}`;
-      return this.deadLetter(message, reason);
-    }
-    const batch = decoded.message.payload as CourierPositionsReportedV1;
-    const route = await this.settings.route(batch.routeId);
+  private apply(message: KafkaMessage): Promise<void> | undefined {
+    const headers = message.headers ?? {};
+    const decoded = decodePositions(headerText(headers[HEADER.eventType]), headerText(headers[HEADER.schemaVersion]), message.value);
+    if (!decoded.ok) return this.deadLetter(message, decoded.reason);
+    const { batch } = decoded;
+    const route = this.settings.cachedRoute(batch.routeId);
+    if (route === undefined) return this.settings.route(batch.routeId).then((loaded) => this.offer(message, batch, loaded));
+    return this.offer(message, batch, route);
+  }
+
+  private offer(message: KafkaMessage, batch: PositionsBatch, route: Route | null): Promise<void> | undefined {
     if (!route || route.courier_id !== batch.courierId || route.company_id !== batch.tenantId) {
       return this.deadLetter(message, `route ${batch.routeId} is not driven by courier ${batch.courierId} of ${batch.tenantId}`);
     }
-    const points = batch.positions.map((p) => ({ lat: p.point.lat, lon: p.point.lon, timestamp: p.timestamp }));
-    await this.detector.push(batch.courierId, route, points, headers[HEADER.correlationId]);
     this.counters.handled++;
-    this.counters.points += points.length;
+    const correlationId = headerText(message.headers?.[HEADER.correlationId]);
+    const work = this.detector.offer(batch.courierId, route, batch.points, correlationId);
+    if (!work) {
+      this.counters.points += batch.points.length;
+      return undefined;
+    }
+    return work.then(() => {
+      this.counters.points += batch.points.length;
+    });
   }
 
   private async deadLetter(message: KafkaMessage, reason: string): Promise<void> {

@@ -1,17 +1,52 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  ActiveDelivery, EvaluatePositions, OUTSIDE, isLocated, TrackPoint, VisitParams, VisitSettings, VisitState, stepVisit, visitParams,
+  ActiveDelivery, EvaluatePositions, OUTSIDE, TrackPoint, VisitParams, VisitSettings, VisitState, isLocated, stepVisit, visitParams,
 } from '@orders/delivery-domain';
 import { EventStore } from '@orders/event-store';
 import { DeliveryCommands } from '../orders/delivery-commands';
 import { Route, SettingsService } from '../settings/settings.service';
 
-/** One delivery of a route as the detector follows it: the decider's state and, per courier, the visit machine. */
-interface Tracked {
-  state: ActiveDelivery;
-  version: number;
+/** How long a route's list of deliveries (and their facts) is trusted before it is checked against the read model. */
+export const ROUTE_REFRESH_MS = 5_000;
+const METRES_PER_DEGREE = 111_195;
+
+/** One delivery of a route as the detector follows it: the decider's state, and per courier a visit machine. */
+class Tracked {
   params: VisitParams;
-  readonly visits: Map<string, VisitState>;
+  readonly visits = new Map<string, { -readonly [K in keyof VisitState]: VisitState[K] }>();
+  private cosLat = 1;
+  private farSquared = 0;
+
+  constructor(public state: ActiveDelivery, public version: number, settings: VisitSettings) {
+    this.params = visitParams(state, settings);
+    this.refresh(state, version, settings);
+  }
+
+  refresh(state: ActiveDelivery, version: number, settings: VisitSettings): void {
+    this.state = state;
+    this.version = version;
+    this.params = visitParams(state, settings);
+    this.cosLat = Math.cos((this.params.target.lat * Math.PI) / 180);
+    // A flat-earth distance is within a fraction of a percent here; the margin keeps the shortcut conservative.
+    const far = this.params.radiusM * 1.05 + 25;
+    this.farSquared = far * far;
+  }
+
+  /** Certainly outside the radius: the exact machine would only note the time, so the shortcut does just that. */
+  isFar(point: TrackPoint): boolean {
+    const dy = (point.lat - this.params.target.lat) * METRES_PER_DEGREE;
+    const dx = (point.lon - this.params.target.lon) * METRES_PER_DEGREE * this.cosLat;
+    return dx * dx + dy * dy > this.farSquared;
+  }
+
+  visitOf(courierId: string) {
+    let visit = this.visits.get(courierId);
+    if (!visit) {
+      visit = { ...(this.state.visits[courierId] ?? OUTSIDE) };
+      this.visits.set(courierId, visit);
+    }
+    return visit;
+  }
 }
 
 interface RouteWatch {
@@ -21,21 +56,16 @@ interface RouteWatch {
   readonly loadedAt: number;
 }
 
-/** How long a route's list of deliveries (and their facts) is trusted before it is checked against the read model. */
-export const ROUTE_REFRESH_MS = 5_000;
-
-export interface PushOutcome {
-  readonly points: number;
-  /** Decisions taken (a batch of points that moved a visit machine), i.e. commands sent to the event store. */
-  readonly decisions: number;
-}
+interface Moves { readonly deliveryId: string; readonly tracked: Tracked; readonly points: TrackPoint[]; readonly lastAt: number }
 
 /**
  * Courier positions to visits. The pure visit machine runs here in memory for every point and every delivery of the
  * courier's route; only a point that changes a machine (arrival, visit, departure) becomes an EvaluatePositions
  * command, which the decider checks again against the delivery's stored state. So thousands of points per second
- * cost almost no database work, and the log stays the authority: after a restart the first point re-aligns the
- * memory with the log. One courier's batches run one at a time, in arrival order.
+ * cost no database work, and the log stays the authority: after a restart the first point re-aligns memory with it.
+ *
+ * `offer` is synchronous while nothing needs the database (the common case) and returns a promise otherwise; one
+ * courier's points are applied in arrival order (a courier with work in flight queues behind it).
  */
 @Injectable()
 export class VisitDetector {
@@ -45,54 +75,76 @@ export class VisitDetector {
 
   constructor(private readonly store: EventStore, private readonly commands: DeliveryCommands, private readonly settings: SettingsService) {}
 
-  /** Serialises per courier; the promise settles when this batch was applied. */
-  push(courierId: string, route: Route, points: readonly TrackPoint[], correlationId?: string): Promise<PushOutcome> {
-    const previous = this.queues.get(courierId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.apply(courierId, route, points, correlationId));
+  /** Applies a batch; resolves when it was applied (including any decisions it caused). */
+  async push(courierId: string, route: Route, points: readonly TrackPoint[], correlationId?: string): Promise<void> {
+    await this.offer(courierId, route, points, correlationId);
+  }
+
+  /** Undefined when the batch was applied at once; a promise when it needed (or waits for) the database. */
+  offer(courierId: string, route: Route, points: readonly TrackPoint[], correlationId?: string): Promise<void> | undefined {
+    const queued = this.queues.get(courierId);
+    const watch = this.routes.get(route.route_id);
+    if (!queued && watch && Date.now() - watch.loadedAt < ROUTE_REFRESH_MS) {
+      const moves = this.step(watch, courierId, points);
+      if (moves.length === 0) return undefined;
+      return this.enqueue(courierId, () => this.decideAll(watch, courierId, moves, correlationId));
+    }
+    return this.enqueue(courierId, async () => {
+      const fresh = await this.watch(route);
+      const moves = this.step(fresh, courierId, points);
+      if (moves.length > 0) await this.decideAll(fresh, courierId, moves, correlationId);
+    });
+  }
+
+  private enqueue(courierId: string, work: () => Promise<void>): Promise<void> {
+    const next = (this.queues.get(courierId) ?? Promise.resolve()).catch(() => undefined).then(work);
     this.queues.set(courierId, next);
-    void next.finally(() => {
+    const clear = () => {
       if (this.queues.get(courierId) === next) this.queues.delete(courierId);
-    }).catch(() => undefined);
+    };
+    next.then(clear, clear);
     return next;
   }
 
-  private async apply(courierId: string, route: Route, points: readonly TrackPoint[], correlationId?: string): Promise<PushOutcome> {
-    const watch = await this.watch(route);
-    const sorted = [...points].sort((a, b) => a.timestamp - b.timestamp);
-    let decisions = 0;
+  /** Runs the points through each delivery's machine in memory; returns the deliveries whose machine moved. */
+  private step(watch: RouteWatch, courierId: string, points: readonly TrackPoint[]): Moves[] {
+    const sorted = points.length > 1 ? [...points].sort((a, b) => a.timestamp - b.timestamp) : points;
+    const moves: Moves[] = [];
     for (const [deliveryId, tracked] of watch.deliveries) {
       if (!isLocated(tracked.state)) continue;
-      let visit = tracked.visits.get(courierId) ?? tracked.state.visits[courierId] ?? OUTSIDE;
-      const moving: TrackPoint[] = [];
+      const visit = tracked.visitOf(courierId);
+      let moving: TrackPoint[] | undefined;
       for (const point of sorted) {
+        if (!(point.timestamp > visit.lastAt)) continue;
+        if (!visit.inside && tracked.isFar(point)) {
+          visit.lastAt = point.timestamp;
+          continue;
+        }
         const step = stepVisit(visit, point, tracked.params);
-        visit = step.state;
-        if (step.transitions.length > 0) moving.push(point);
+        Object.assign(visit, step.state);
+        if (step.transitions.length > 0) (moving ??= []).push(point);
       }
-      tracked.visits.set(courierId, visit);
-      if (moving.length === 0) continue;
-      decisions++;
-      await this.decide(watch, deliveryId, tracked, courierId, moving, visit.lastAt, correlationId);
+      if (moving) moves.push({ deliveryId, tracked, points: moving, lastAt: visit.lastAt });
     }
-    return { points: points.length, decisions };
+    return moves;
   }
 
-  private async decide(watch: RouteWatch, deliveryId: string, tracked: Tracked, courierId: string, points: TrackPoint[], lastAt: number, correlationId?: string): Promise<void> {
-    const command: EvaluatePositions = {
-      type: 'EvaluatePositions',
-      data: { courier_id: courierId, positions: points, settings: watch.settings },
-      metadata: { now: new Date().toISOString(), actor: `courier:${courierId}`, correlationId },
-    };
-    const decided = await this.commands.handle(watch.route.company_id, deliveryId, command);
-    if (decided.state.kind !== 'active') {
-      watch.deliveries.delete(deliveryId);
-      return;
+  private async decideAll(watch: RouteWatch, courierId: string, moves: readonly Moves[], correlationId?: string): Promise<void> {
+    for (const move of moves) {
+      const command: EvaluatePositions = {
+        type: 'EvaluatePositions',
+        data: { courier_id: courierId, positions: move.points, settings: watch.settings },
+        metadata: { now: new Date().toISOString(), actor: `courier:${courierId}`, correlationId },
+      };
+      const decided = await this.commands.handle(watch.route.company_id, move.deliveryId, command);
+      if (decided.state.kind !== 'active') {
+        watch.deliveries.delete(move.deliveryId);
+        continue;
+      }
+      move.tracked.refresh(decided.state, decided.version, watch.settings);
+      const stored = decided.state.visits[courierId] ?? OUTSIDE;
+      move.tracked.visits.set(courierId, { ...stored, lastAt: Math.max(stored.lastAt, move.lastAt) });
     }
-    tracked.state = decided.state;
-    tracked.version = decided.version;
-    tracked.params = visitParams(decided.state, watch.settings);
-    const stored = decided.state.visits[courierId] ?? OUTSIDE;
-    tracked.visits.set(courierId, { ...stored, lastAt: Math.max(stored.lastAt, lastAt) });
   }
 
   /** The route's deliveries with their current facts; refreshed from the read model when older than ROUTE_REFRESH_MS. */
@@ -106,12 +158,15 @@ export class VisitDetector {
     for (const row of rows) {
       const previous = known?.deliveries.get(row.delivery_id);
       if (previous && previous.version >= row.version) {
-        deliveries.set(row.delivery_id, { ...previous, params: visitParams(previous.state, settings) });
+        previous.refresh(previous.state, previous.version, settings);
+        deliveries.set(row.delivery_id, previous);
         continue;
       }
       try {
         const state = await this.commands.active(row.delivery_id);
-        deliveries.set(row.delivery_id, { state, version: row.version, params: visitParams(state, settings), visits: previous?.visits ?? new Map() });
+        const tracked = new Tracked(state, row.version, settings);
+        previous?.visits.forEach((visit, courier) => tracked.visits.set(courier, visit));
+        deliveries.set(row.delivery_id, tracked);
       } catch (error) {
         this.logger.debug(`delivery ${row.delivery_id} left route ${route.route_id}: ${(error as Error).message}`);
       }
@@ -119,11 +174,5 @@ export class VisitDetector {
     const watch: RouteWatch = { route, settings, deliveries, loadedAt: Date.now() };
     this.routes.set(route.route_id, watch);
     return watch;
-  }
-
-  /** Forget cached routes (after settings change, or in tests). */
-  forget(routeId?: string): void {
-    if (routeId === undefined) this.routes.clear();
-    else this.routes.delete(routeId);
   }
 }

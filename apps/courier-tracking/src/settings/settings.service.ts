@@ -36,6 +36,7 @@ export class SettingsService {
   private readonly companies = new Map<string, CompanySettings>();
   private readonly depots = new Map<string, Depot | null>();
   private readonly routes = new Map<string, Route | null>();
+  private readonly loadingRoutes = new Map<string, Promise<Route | null>>();
 
   constructor(store: EventStore) {
     this.pool = store.pool;
@@ -86,13 +87,26 @@ export class SettingsService {
     return next;
   }
 
+  /** The route from this process's cache, without I/O; undefined when not cached yet (then use `route`). */
+  cachedRoute(routeId: string): Route | null | undefined {
+    return this.routes.get(routeId);
+  }
+
   async route(routeId: string | null): Promise<Route | null> {
     if (routeId === null) return null;
     if (this.routes.has(routeId)) return this.routes.get(routeId) ?? null;
-    const { rows } = await this.pool.query<Route>(
-      `SELECT route_id, company_id, courier_id, depot_id, to_char(date, 'YYYY-MM-DD') AS date FROM routes WHERE route_id = $1`, [routeId]);
-    this.routes.set(routeId, rows[0] ?? null);
-    return rows[0] ?? null;
+    // One lookup per route in flight: callers resolve in the order they asked (a courier's points stay in order).
+    let loading = this.loadingRoutes.get(routeId);
+    if (!loading) {
+      loading = this.pool.query<Route>(
+        `SELECT route_id, company_id, courier_id, depot_id, to_char(date, 'YYYY-MM-DD') AS date FROM routes WHERE route_id = $1`, [routeId],
+      ).then(({ rows }) => {
+        if (!this.routes.has(routeId)) this.routes.set(routeId, rows[0] ?? null);
+        return this.routes.get(routeId) ?? null;
+      }).finally(() => this.loadingRoutes.delete(routeId));
+      this.loadingRoutes.set(routeId, loading);
+    }
+    return loading;
   }
 
   /** A route of another company under the same id answers 404, as if it did not exist: ids are global. */

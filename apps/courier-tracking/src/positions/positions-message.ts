@@ -1,0 +1,54 @@
+import { MAX_POSITIONS_PER_BATCH } from './push-positions.request.dto';
+import type { TrackPoint } from '@orders/delivery-domain';
+
+/** What the detector needs of a `CourierPositionsReported` v1 message. */
+export interface PositionsBatch {
+  readonly tenantId: string;
+  readonly courierId: string;
+  readonly routeId: string;
+  readonly points: TrackPoint[];
+}
+
+export type PositionsDecode = { readonly ok: true; readonly batch: PositionsBatch } | { readonly ok: false; readonly reason: string };
+
+// As the contract's schema-kit: identifiers are opaque strings of 1..128 characters; objects are open (a later
+// optional field is a compatible change), except the point, which is closed.
+const isIdentifier = (value: unknown): value is string => typeof value === 'string' && value.length >= 1 && value.length <= 128;
+const isNumberIn = (value: unknown, min: number, max: number): value is number => typeof value === 'number' && value >= min && value <= max;
+
+/**
+ * The hot-path decoder of `courier.positions.v1`: the same rules as the contract's JSON schema
+ * (`courierPositionsReportedV1` in @orders/contracts; a spec checks that both agree), written out by hand because
+ * this topic carries thousands of messages per second and a generic validator costs several times the JSON parse.
+ */
+export function decodePositions(eventType: string | undefined, schemaVersion: string | undefined, value: Buffer | null): PositionsDecode {
+  if (eventType !== 'CourierPositionsReported' || schemaVersion !== '1') return { ok: false, reason: `unexpected ${eventType ?? 'untyped'} v${schemaVersion ?? '?'}` };
+  if (value === null) return { ok: false, reason: 'no value' };
+  let payload: unknown;
+  try {
+    payload = JSON.parse(value.toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'value is not JSON' };
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { ok: false, reason: 'payload is not an object' };
+  const { tenantId, courierId, routeId, positions, receivedAt } = payload as Record<string, unknown>;
+  if (!isIdentifier(tenantId)) return { ok: false, reason: 'tenantId' };
+  if (!isIdentifier(courierId)) return { ok: false, reason: 'courierId' };
+  if (!isIdentifier(routeId)) return { ok: false, reason: 'routeId' };
+  if (receivedAt !== undefined && (typeof receivedAt !== 'string' || Number.isNaN(Date.parse(receivedAt)))) return { ok: false, reason: 'receivedAt' };
+  if (!Array.isArray(positions) || positions.length < 1 || positions.length > MAX_POSITIONS_PER_BATCH) return { ok: false, reason: 'positions' };
+  const points: TrackPoint[] = [];
+  for (const position of positions as unknown[]) {
+    if (typeof position !== 'object' || position === null || Array.isArray(position)) return { ok: false, reason: 'position' };
+    const { point, accuracy, timestamp, heading, speed } = position as Record<string, unknown>;
+    if (typeof point !== 'object' || point === null || Array.isArray(point)) return { ok: false, reason: 'point' };
+    const { lat, lon } = point as Record<string, unknown>;
+    if (Object.keys(point).length !== 2 || !isNumberIn(lat, -90, 90) || !isNumberIn(lon, -180, 180)) return { ok: false, reason: 'point' };
+    if (!Number.isInteger(accuracy) || (accuracy as number) < 0) return { ok: false, reason: 'accuracy' };
+    if (!isNumberIn(timestamp, 0, Number.MAX_SAFE_INTEGER)) return { ok: false, reason: 'timestamp' };
+    if (heading !== undefined && !isNumberIn(heading, 0, 360)) return { ok: false, reason: 'heading' };
+    if (speed !== undefined && !isNumberIn(speed, 0, Number.MAX_VALUE)) return { ok: false, reason: 'speed' };
+    points.push({ lat, lon, timestamp });
+  }
+  return { ok: true, batch: { tenantId, courierId, routeId, points } };
+}
