@@ -97,7 +97,9 @@ export class Consumer {
       });
     });
     await consumer.run({
-      autoCommit: true, // commits the offsets resolved below, after each batch (and on rebalance and stop)
+      // commits the offsets resolved below: after each batch, on rebalance and stop, and inside a long batch every
+      // 200 messages or second (bounding what a crash redelivers; the inbox drops those redeliveries anyway)
+      autoCommit: true, autoCommitThreshold: 200, autoCommitInterval: 1000,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
       eachBatch: (payload) => this.eachBatch(payload),
@@ -116,7 +118,7 @@ export class Consumer {
     this.producer = undefined;
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { processor } = this;
     if (!processor) return;
     const signal = this.abort.signal;
@@ -125,6 +127,7 @@ export class Consumer {
     const done = async (offset: string) => {
       resolveOffset(offset); // only now: the inbox transaction of this offset (and all before it) has committed
       this.recordLag(batch, offset);
+      await commitOffsetsIfNecessary();
       await heartbeat();
     };
     for (let i = 0; i < batch.messages.length && !stopped(); i += chunkSize) {
