@@ -58,9 +58,13 @@ export const rebuildEta = once('projector_rebuild_eta_seconds', () => new Gauge(
 
 export const PROJECTOR_METRICS: readonly Metric[] = [projectionLag, eventsApplied, rebuildProgress, rebuildProcessed, rebuildEta];
 
-/** Adds the projector's metrics to another registry (the service's /metrics); idempotent. */
+/**
+ * Adds the projector's metrics, and the messaging library's (consumer lag, dead letters...), to another registry:
+ * the service's /metrics, which service-kit keeps apart from prom-client's default one. Idempotent.
+ */
 export function registerProjectorMetrics(registry: Registry): void {
-  for (const metric of PROJECTOR_METRICS) {
+  const messaging = (register.getMetricsAsArray() as unknown as Metric[]).filter((metric) => (metric as unknown as { name: string }).name.startsWith('messaging_'));
+  for (const metric of [...PROJECTOR_METRICS, ...messaging]) {
     const name = (metric as unknown as { name: string }).name;
     if (!registry.getSingleMetric(name)) registry.registerMetric(metric);
   }

@@ -21,6 +21,7 @@ export interface ProjectorTestApp {
   db: ReadModelDb;
   url: string;
   schema: string;
+  outboxSchema: string;
   suffix: string;
   topic(logical: string): string;
   /** Encodes with the contracts (validated) and produces to the suffixed topic, as the services' relays do. */
@@ -60,7 +61,7 @@ export async function startProjector(): Promise<ProjectorTestApp> {
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   return {
-    app, db, url: `http://127.0.0.1:${port}`, schema, suffix, topic,
+    app, db, url: `http://127.0.0.1:${port}`, schema, outboxSchema: schemas[1] as string, suffix, topic,
     async publish(events) {
       for (const event of events) {
         const definition = findMessage(event.topic, event.type, event.schemaVersion);
