@@ -49,14 +49,14 @@ async function paced(messages: ReturnType<typeof encoded>, rate: number, topicOf
  */
 export async function e2eLatencies(pool: Pool, databaseUrl: string, count: number, rate: number): Promise<Latencies> {
   const id = randomBytes(4).toString('hex');
-  const suffix = `.bench${id}`;
+  const prefix = `bench${id}.`;
   const schema = `bench_e2e_${id}`;
   const sources = [TOPIC.orderEvents, TOPIC.deliveryEvents, TOPIC.cancellationEvents];
-  await provisionTopics({ brokers: BROKERS, logLevel: 'nothing' }, [...sources.map((t) => ({ topic: `${t}${suffix}`, partitions: 6 })), { topic: `raw${suffix}`, partitions: 6 }]);
+  await provisionTopics({ brokers: BROKERS, logLevel: 'nothing' }, [...sources.map((t) => ({ topic: `${prefix}${t}`, partitions: 6 })), { topic: `${prefix}raw`, partitions: 6 }]);
   Object.assign(process.env, {
     READMODELS_DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', KAFKA_BROKERS: BROKERS, PORT: '0',
     PROJECTOR_SCHEMA: schema, PROJECTOR_OUTBOX_SCHEMA: `${schema}_outbox`, PROJECTOR_INBOX_SCHEMA: `${schema}_inbox`,
-    PROJECTOR_TOPIC_SUFFIX: suffix, PROJECTOR_GROUP_ID: `bench-${id}`,
+    PROJECTOR_TOPIC_PREFIX: prefix,
   });
   const { AppModule } = await import('@orders/projector/src/app.module');
   const app = await createServiceApp(AppModule);
@@ -68,27 +68,27 @@ export async function e2eLatencies(pool: Pool, databaseUrl: string, count: numbe
   try {
     // Warm-up: the consumer group joins and the pools fill before timing starts.
     const warm = encoded(30, `warm${id}`);
-    await paced(warm, rate, (t) => `${t}${suffix}`, send);
+    await paced(warm, rate, (t) => `${prefix}${t}`, send);
     await visible(pool, schema, new Set(warm.map((m) => m.id)), new Map());
 
     const messages = encoded(count, `e2e${id}`);
     const seen = new Map<string, number>();
     const watching = visible(pool, schema, new Set(messages.map((m) => m.id)), seen);
-    const sentAt = await paced(messages, rate, (t) => `${t}${suffix}`, send);
+    const sentAt = await paced(messages, rate, (t) => `${prefix}${t}`, send);
     await watching;
     const ours = messages.map((m) => (seen.get(m.id) as number) - (sentAt.get(m.id) as number));
 
     const rawSeen = new Map<string, number>();
     const consumer = kafka.consumer({ groupId: `bench-raw-${id}` });
     await consumer.connect();
-    await consumer.subscribe({ topic: `raw${suffix}`, fromBeginning: true });
+    await consumer.subscribe({ topic: `${prefix}raw`, fromBeginning: true });
     let done: () => void = () => undefined;
     const all = new Promise<void>((resolve) => { done = resolve; });
     await consumer.run({ eachMessage: async ({ message }) => {
       rawSeen.set(String(message.headers?.['event-id']), performance.now());
       if (rawSeen.size >= messages.length) done();
     } });
-    const rawSent = await paced(messages, rate, () => `raw${suffix}`, send);
+    const rawSent = await paced(messages, rate, () => `${prefix}raw`, send);
     await all;
     await consumer.disconnect();
     const raw = messages.map((m) => (rawSeen.get(m.id) as number) - (rawSent.get(m.id) as number));

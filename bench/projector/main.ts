@@ -53,6 +53,7 @@ async function main(): Promise<void> {
 
   const small = await journal(SMALL);
   const smallRun = await rebuildRate(small);
+  console.log(`rebuild ${SMALL}: ${smallRun.seconds.toFixed(1)} s`);
   await drop(small);
 
   const big = await journal(EVENTS);
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
   const best = oursRuns.reduce((a, b) => (a.rate > b.rate ? a : b));
   metrics.push(metric(`rebuild_${EVENTS >= 1_000_000 ? `${EVENTS / 1_000_000}m` : EVENTS}`, 'events/s', best.rate, Math.max(...rawRuns),
     'raw keyset read + batched insert into a bare table', { goal: 'ratio >= 0.5', notes: `blue/green rebuild of order-summary incl. switch, batch ${BATCH}` }));
+  console.log(`rebuild ${EVENTS}: ours ${oursRuns.map((r) => r.rate.toFixed(0)).join(', ')} events/s; raw ${rawRuns.map((r) => r.toFixed(0)).join(', ')} events/s`);
   const smallTime = smallRun.seconds;
   metrics.push(metric('rebuild_linearity', 'ratio of times', best.seconds / smallTime, EVENTS / SMALL, `ideal (events ratio ${EVENTS}/${SMALL})`,
     { goal: 'ours between 8 and 12', notes: `${best.seconds.toFixed(1)} s for ${EVENTS} vs ${smallTime.toFixed(1)} s for ${SMALL}` }));
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
   if (!process.argv.includes('--skip-e2e')) {
     const helper = await ReadModelDb.create({ connection: testDatabaseUrl(), schema: 'bench_projector_helper', poolSize: 2 });
     const { ours, raw } = await e2eLatencies(helper.pool, testDatabaseUrl(), E2E_EVENTS, RATE);
+    console.log(`e2e: ours p50 ${median(ours).toFixed(1)} ms p99 ${percentile(ours, 99).toFixed(1)} ms; raw p50 ${median(raw).toFixed(1)} ms p99 ${percentile(raw, 99).toFixed(1)} ms`);
     await helper.pool.query('DROP SCHEMA bench_projector_helper CASCADE');
     await helper.close();
     metrics.push(metric('e2e_p99', 'ms', percentile(ours, 99), percentile(raw, 99), 'raw kafkajs produce -> consume p99',

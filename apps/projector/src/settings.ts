@@ -13,8 +13,8 @@ export interface ProjectorSettings {
   readonly outboxSchema: string;
   readonly inboxSchema: string;
   readonly groupId: string;
-  /** Appended to every topic name: staging copies and isolated tests; empty in production. */
-  readonly topicSuffix: string;
+  /** Prepended to every topic and the consumer group, as the other services' *_TOPIC_PREFIX: empty in production. */
+  readonly topicPrefix: string;
   readonly sourceTopics: readonly string[];
   readonly stateTopic: string;
   /** Maps a physical topic back to its catalogue name for decoding. */
@@ -22,15 +22,16 @@ export interface ProjectorSettings {
 }
 
 export function readProjectorSettings(env: Record<string, string | undefined> = process.env): ProjectorSettings {
-  const suffix = env.PROJECTOR_TOPIC_SUFFIX ?? '';
+  const prefix = env.PROJECTOR_TOPIC_PREFIX ?? '';
+  if (!/^[\w.-]{0,100}$/.test(prefix)) throw new Error('PROJECTOR_TOPIC_PREFIX: only letters, digits, ".", "_" and "-" are allowed');
   return {
     schema: env.PROJECTOR_SCHEMA ?? DEFAULT_READ_MODEL_SCHEMA,
     outboxSchema: env.PROJECTOR_OUTBOX_SCHEMA ?? 'state_outbox',
     inboxSchema: env.PROJECTOR_INBOX_SCHEMA ?? 'messaging',
-    groupId: env.PROJECTOR_GROUP_ID ?? 'projector',
-    topicSuffix: suffix,
-    sourceTopics: SOURCE_TOPICS.map((topic) => `${topic}${suffix}`),
-    stateTopic: `${TOPIC.orderState}${suffix}`,
-    logicalTopic: (topic) => (suffix && topic.endsWith(suffix) ? topic.slice(0, -suffix.length) : topic),
+    groupId: env.PROJECTOR_GROUP_ID ?? `${prefix}projector`,
+    topicPrefix: prefix,
+    sourceTopics: SOURCE_TOPICS.map((topic) => `${prefix}${topic}`),
+    stateTopic: `${prefix}${TOPIC.orderState}`,
+    logicalTopic: (topic) => (prefix && topic.startsWith(prefix) ? topic.slice(prefix.length) : topic),
   };
 }

@@ -22,9 +22,9 @@ export interface ProjectorTestApp {
   url: string;
   schema: string;
   outboxSchema: string;
-  suffix: string;
+  prefix: string;
   topic(logical: string): string;
-  /** Encodes with the contracts (validated) and produces to the suffixed topic, as the services' relays do. */
+  /** Encodes with the contracts (validated) and produces to the prefixed topic, as the services' relays do. */
   publish(events: readonly IntegrationEvent[]): Promise<void>;
   /** Produces raw bytes (poison messages). */
   publishRaw(topic: string, key: string, value: string, headers: Record<string, string>): Promise<void>;
@@ -34,21 +34,21 @@ export interface ProjectorTestApp {
   close(): Promise<void>;
 }
 
-/** Boots the real projector on its own schemas, topics and consumer group (real PostgreSQL and Kafka). */
+/** Boots the real projector on its own schemas, topic prefix and consumer group (real PostgreSQL and Kafka). */
 export async function startProjector(): Promise<ProjectorTestApp> {
   await ensureTestDatabase();
   const id = randomBytes(4).toString('hex');
-  const suffix = `.t${id}`;
+  const prefix = `t${id}.`;
   const schema = `projector_app_${id}`;
   const schemas = [schema, `state_outbox_${id}`, `inbox_${id}`];
-  const topic = (logical: string) => `${logical}${suffix}`;
+  const topic = (logical: string) => `${prefix}${logical}`;
   await provisionTopics({ brokers: BROKERS, logLevel: 'nothing' }, [TOPIC.orderEvents, TOPIC.deliveryEvents, TOPIC.cancellationEvents]
     .map((t) => ({ topic: topic(t), partitions: 3 })));
   const saved = { ...process.env };
   Object.assign(process.env, {
     READMODELS_DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', KAFKA_BROKERS: BROKERS,
     PROJECTOR_SCHEMA: schemas[0], PROJECTOR_OUTBOX_SCHEMA: schemas[1], PROJECTOR_INBOX_SCHEMA: schemas[2],
-    PROJECTOR_TOPIC_SUFFIX: suffix, PROJECTOR_GROUP_ID: `projector-${id}`,
+    PROJECTOR_TOPIC_PREFIX: prefix,
     API_KEYS: `ops:${OPERATOR_KEY}-${id},desk:${COMPANY_KEY}-${id}:company-1`,
   });
   const { AppModule } = await import('../src/app.module');
@@ -61,7 +61,7 @@ export async function startProjector(): Promise<ProjectorTestApp> {
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   return {
-    app, db, url: `http://127.0.0.1:${port}`, schema, outboxSchema: schemas[1] as string, suffix, topic,
+    app, db, url: `http://127.0.0.1:${port}`, schema, outboxSchema: schemas[1] as string, prefix, topic,
     async publish(events) {
       for (const event of events) {
         const definition = findMessage(event.topic, event.type, event.schemaVersion);

@@ -104,6 +104,6 @@ describe('projector service on the real stack', () => {
     expect(metrics.text).toMatch(/projector_lag_seconds\{topic="intake.order-events.v1"[^}]*\} \d/);
     expect(metrics.text).toMatch(/projector_events_applied_total\{topic="courier.delivery-events.v1",type="DeliveryCreated"/);
     expect(metrics.text).toContain('# TYPE projector_rebuild_progress_ratio gauge');
-    expect(metrics.text).toMatch(/messaging_consumer_lag\{group="projector-[0-9a-f]+",topic="intake.order-events.v1.t[0-9a-f]+",partition="\d"[^}]*\} \d/);
+    expect(metrics.text).toMatch(/messaging_consumer_lag\{group="t[0-9a-f]+\.projector",topic="t[0-9a-f]+\.intake.order-events.v1",partition="\d"[^}]*\} \d/);
   });
 });

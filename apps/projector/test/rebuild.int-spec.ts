@@ -2,6 +2,8 @@ import { auditOrder, checksum, foldSummary, refold, SummaryRebuilder, SUMMARY_PR
 import { syntheticHistory } from '../src/projections/history';
 import { createTestReadModel, type TestReadModel } from './read-model-fixture';
 
+jest.setTimeout(60_000);
+
 describe('blue/green rebuild of the order summary (real PostgreSQL)', () => {
   let model: TestReadModel;
   const history = syntheticHistory(60, { prefix: 'rb' });

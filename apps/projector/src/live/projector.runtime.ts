@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EventStore } from '@orders/event-store';
-import { createConsumer, type Consumer } from '@orders/messaging';
+import { topicDefinition } from '@orders/contracts';
+import { createConsumer, provisionTopics, type Consumer } from '@orders/messaging';
 import { ServiceConfig } from '@orders/service-kit';
 // The service's own /metrics registry (service-kit keeps one per app and does not export the class by name yet).
 import { HttpMetrics } from '@orders/service-kit/src/metrics/http-metrics';
@@ -42,7 +43,15 @@ export class ProjectorRuntime implements OnApplicationBootstrap, OnApplicationSh
       connection: { connectionString: this.config.databaseUrl, max: 4, application_name: 'projector-outbox' }, schema: this.settings.outboxSchema,
     });
     const live = new LiveProjection(this.db, new StateOutbox(this.outboxStore));
-    this.relay = new StatePublisher({ store: this.outboxStore, kafka, name: STATE_RELAY_NAME, topic: this.settings.stateTopic, partitions: 6 });
+    // The producers provision their topics too; doing it here (idempotent, from the catalogue) lets the projector
+    // start first without the consumer failing on a missing topic.
+    await provisionTopics(kafka, this.settings.sourceTopics.map((topic) => {
+      const definition = topicDefinition(this.settings.logicalTopic(topic));
+      const configs: Record<string, string> = { 'cleanup.policy': definition?.cleanupPolicy ?? 'delete' };
+      if (definition?.retentionMs) configs['retention.ms'] = String(definition.retentionMs);
+      return { topic, partitions: definition?.partitions ?? 6, configs };
+    }));
+    this.relay = new StatePublisher({ store: this.outboxStore, kafka, name: STATE_RELAY_NAME, topic: this.settings.stateTopic, partitions: topicDefinition('orders.state.v1')?.partitions ?? 6 });
     await this.relay.start();
     this.consumer = createConsumer({
       kafka, groupId: this.settings.groupId, topics: [...this.settings.sourceTopics], pool: this.db.pool, inboxSchema: this.settings.inboxSchema,

@@ -1,0 +1,18 @@
+import { readProjectorSettings } from './settings';
+
+describe('projector settings', () => {
+  it('defaults to the catalogue topics and the projector group', () => {
+    const settings = readProjectorSettings({});
+    expect(settings.sourceTopics).toEqual(['intake.order-events.v1', 'courier.delivery-events.v1', 'marketplace.cancellation-events.v1']);
+    expect(settings).toMatchObject({ stateTopic: 'orders.state.v1', groupId: 'projector', schema: 'projector', outboxSchema: 'state_outbox' });
+  });
+
+  it('prefixes topics and the group like the other services, and maps them back for decoding', () => {
+    const settings = readProjectorSettings({ PROJECTOR_TOPIC_PREFIX: 'staging.' });
+    expect(settings.sourceTopics[0]).toBe('staging.intake.order-events.v1');
+    expect(settings.stateTopic).toBe('staging.orders.state.v1');
+    expect(settings.groupId).toBe('staging.projector');
+    expect(settings.logicalTopic('staging.courier.delivery-events.v1')).toBe('courier.delivery-events.v1');
+    expect(() => readProjectorSettings({ PROJECTOR_TOPIC_PREFIX: 'bad prefix' })).toThrow(/PROJECTOR_TOPIC_PREFIX/);
+  });
+});
