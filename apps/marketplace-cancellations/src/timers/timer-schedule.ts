@@ -3,7 +3,7 @@ import { MARKETPLACE_ORDER_STREAM_TYPE, type MarketplaceOrderEvent } from '@orde
 import type { RecordedEvent } from '@orders/event-store';
 import { EventStoreSubscriptions } from '@orders/event-store/nest';
 import type { PoolClient } from 'pg';
-import { orderRefOfStream } from '../orders/order-ref';
+import { orderRefOfStream, type OrderRef } from '../orders/order-ref';
 
 export const TIMER_SUBSCRIPTION = 'marketplace-cancellation-timers';
 
@@ -13,33 +13,33 @@ export const TIMER_SUBSCRIPTION = 'marketplace-cancellation-timers';
  * never by a second write beside the append. Kept apart from the read model so rebuilding views never re-arms timers.
  */
 export async function scheduleFromEvents(events: readonly RecordedEvent[], tx: PoolClient): Promise<void> {
+  const armed: { requestId: string; campaignId: string; orderId: string; dueAt: string }[] = [];
+  const decided: string[] = [];
+  const cancelledOrders: OrderRef[] = [];
   for (const event of events as (RecordedEvent & MarketplaceOrderEvent)[]) {
-    switch (event.type) {
-      case 'CancellationRequested': {
-        const ref = orderRefOfStream(event.streamId);
-        if (!ref) break;
-        await tx.query(
-          `INSERT INTO cancellation_timers (request_id, campaign_id, order_id, due_at) VALUES ($1, $2, $3, $4) ON CONFLICT (request_id) DO NOTHING`,
-          [event.data.requestId, ref.campaignId, ref.orderId, event.data.deadlineAt],
-        );
-        break;
-      }
-      case 'CancellationAccepted':
-      case 'CancellationRejected':
-        await tx.query(`UPDATE cancellation_timers SET state = 'CANCELLED' WHERE request_id = $1 AND state = 'SCHEDULED'`, [event.data.requestId]);
-        break;
-      case 'MarketplaceOrderCancelled': {
-        const ref = orderRefOfStream(event.streamId);
-        if (!ref) break;
-        await tx.query(
-          `UPDATE cancellation_timers SET state = 'CANCELLED' WHERE campaign_id = $1 AND order_id = $2 AND state = 'SCHEDULED'`,
-          [ref.campaignId, ref.orderId],
-        );
-        break;
-      }
-      default:
-        break;
-    }
+    const ref = orderRefOfStream(event.streamId);
+    if (!ref) continue;
+    if (event.type === 'CancellationRequested') armed.push({ ...ref, requestId: event.data.requestId, dueAt: event.data.deadlineAt });
+    else if (event.type === 'CancellationAccepted' || event.type === 'CancellationRejected') decided.push(event.data.requestId);
+    else if (event.type === 'MarketplaceOrderCancelled') cancelledOrders.push(ref);
+  }
+  // Armed first: a request opened and decided within one batch ends CANCELLED, as in the log.
+  if (armed.length > 0) {
+    await tx.query(
+      `INSERT INTO cancellation_timers (request_id, campaign_id, order_id, due_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) ON CONFLICT (request_id) DO NOTHING`,
+      [armed.map((a) => a.requestId), armed.map((a) => a.campaignId), armed.map((a) => a.orderId), armed.map((a) => a.dueAt)],
+    );
+  }
+  if (decided.length > 0) {
+    await tx.query(`UPDATE cancellation_timers SET state = 'CANCELLED' WHERE request_id = ANY($1) AND state = 'SCHEDULED'`, [decided]);
+  }
+  if (cancelledOrders.length > 0) {
+    await tx.query(
+      `UPDATE cancellation_timers t SET state = 'CANCELLED' FROM unnest($1::text[], $2::text[]) AS x(campaign_id, order_id)
+       WHERE t.campaign_id = x.campaign_id AND t.order_id = x.order_id AND t.state = 'SCHEDULED'`,
+      [cancelledOrders.map((o) => o.campaignId), cancelledOrders.map((o) => o.orderId)],
+    );
   }
 }
 
