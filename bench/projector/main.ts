@@ -8,7 +8,7 @@ import { ReadModelDb, SummaryRebuilder } from '@orders/projector/src/operations'
 import { machine, median, metric, percentile, report, type Metric } from '../lib/report';
 import { e2eLatencies } from './e2e';
 import { rawCopy } from './raw-baseline';
-import { seedJournal } from './seed';
+import { seedJournal } from '@orders/projector/test/journal-seed';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);

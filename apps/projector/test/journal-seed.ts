@@ -1,16 +1,16 @@
-import { syntheticHistory } from '@orders/projector/src/projections/history';
+import { syntheticHistory } from '../src/projections/history';
 import type { Pool } from 'pg';
 
 const ORDERS_PER_CHUNK = 5000;
 
 /**
  * Fills a read-model journal with about `events` synthetic cross-service events (whole orders), in chunks, as
- * the projector's consumer would have written them. Returns the exact number written.
+ * the projector's consumer would have written them (tests and the benchmark). Returns the exact number written.
  */
-export async function seedJournal(pool: Pool, schema: string, events: number): Promise<number> {
+export async function seedJournal(pool: Pool, schema: string, events: number, ordersPerChunk = ORDERS_PER_CHUNK): Promise<number> {
   let written = 0;
   for (let chunk = 0; written < events; chunk += 1) {
-    const history = syntheticHistory(ORDERS_PER_CHUNK, { prefix: `b${chunk}`, start: Date.UTC(2026, 0, 1) + chunk * 86_400_000 });
+    const history = syntheticHistory(ordersPerChunk, { prefix: `b${chunk}`, start: Date.UTC(2026, 0, 1) + chunk * 86_400_000 });
     const batch = history.slice(0, events - written);
     // Cut at an order boundary only when the total is reached: the tail order may be partial, which a fold accepts.
     const rows = batch.map((e, i) => ({
