@@ -3,6 +3,7 @@ import { deliveryFinishedV1, marketOrderCancellationRequestedV1, marketOrderStat
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { MarketplaceKafka } from '../src/integration/marketplace-kafka';
 import { createStack, eventually, one, type Instance, type Stack } from './harness';
+import { decisionPath } from './market-fixtures';
 
 // Consumer groups take seconds to join on a busy broker; every wait below is on a condition.
 jest.setTimeout(90_000);
@@ -98,5 +99,20 @@ describe('marketplace cancellations on Kafka (real broker and PostgreSQL)', () =
     expect(rejected?.data).toMatchObject({ reason: 'ORDER_DELIVERED', decidedBy: 'policy:delivery-finished' });
     const out = await eventually(async () => published.find((m) => m.key === 'market-21-3002' && m.type === 'CancellationRejected'), 'the published rejection');
     expect(out.value).toMatchObject({ reason: 'ORDER_DELIVERED', decidedBy: 'policy:delivery-finished' });
+  });
+
+  it('publishes an HTTP decision: the request relayed from Kafka, accepted over HTTP, cancelled on the topic', async () => {
+    await send(topics.notifications, 'MarketOrderCancellationRequested', '3004',
+      { ...marketOrderCancellationRequestedV1.example, campaignId: 21, orderId: 3004, requestedAt: '2026-03-01T10:00:00Z', status: 'PICKUP', paymentType: 'PREPAID' });
+    await eventually(async () => (await eventTypes(3004)).includes('CancellationRequested') || undefined, 'the request');
+    stack.clock.set('2026-03-02T10:00:00.000Z');
+    await api.http().put(decisionPath(3004)).set('Api-Key', stack.keys.c21).send({ accepted: true }).expect(200, { status: 'OK' });
+    const out = await eventually(async () => {
+      const mine = published.filter((m) => m.key === 'market-21-3004');
+      return mine.length >= 3 && mine;
+    }, 'the decision on marketplace.cancellation-events.v1');
+    expect(out.map((m) => m.type)).toEqual(['CancellationRequested', 'CancellationAccepted', 'MarketplaceOrderCancelled']);
+    expect(out[1].value).toMatchObject({ decidedBy: 'shop21', decidedAt: '2026-03-02T10:00:00.000Z' });
+    expect(out[2].value).toMatchObject({ cause: 'REQUEST_ACCEPTED', cancelledAt: '2026-03-02T10:00:00.000Z' });
   });
 });
