@@ -90,11 +90,19 @@ export class Consumer {
     await consumer.connect();
     await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
     // started means consuming: resolve once the group has assigned this member its partitions
-    const joined = new Promise<void>((resolve) => {
-      const stopListening = consumer.on(consumer.events.GROUP_JOIN, () => {
-        stopListening();
-        resolve();
-      });
+    const joined = new Promise<void>((resolve, reject) => {
+      const listeners = [
+        consumer.on(consumer.events.GROUP_JOIN, () => {
+          listeners.forEach((stop) => stop());
+          resolve();
+        }),
+        // a crash kafkajs will not recover from by itself (it restarts on retriable errors) fails the start
+        consumer.on(consumer.events.CRASH, ({ payload }) => {
+          if (payload.restart) return;
+          listeners.forEach((stop) => stop());
+          reject(payload.error);
+        }),
+      ];
     });
     await consumer.run({
       // commits the offsets resolved below: after each batch, on rebalance and stop, and inside a long batch every

@@ -148,7 +148,12 @@ export class MessageProcessor {
   private async settled(message: InboundMessage, outcome: 'handled' | 'duplicate'): Promise<void> {
     if (outcome === 'duplicate') metrics.duplicates.inc({ group: this.deps.groupId, topic: message.topic });
     else metrics.handled.inc({ group: this.deps.groupId, topic: message.topic, type: message.type });
-    await this.deps.onHandled?.(message, outcome);
+    try {
+      await this.deps.onHandled?.(message, outcome);
+    } catch (error) {
+      // an observer's failure must not turn a committed effect into a retry
+      this.deps.logger.warn(`consumer ${this.deps.groupId}: onHandled hook failed`, { error: summarize(error).message });
+    }
   }
 
   private async attempt(message: InboundMessage, attempt: number): Promise<'handled' | 'duplicate'> {

@@ -105,7 +105,7 @@ export class Relay {
       retry: { initialDelayMs: 200, maxDelayMs: 2000, ...retry },
       onError: (error, context) => {
         if (this.options.onError) this.options.onError(error, context.attempt);
-        else logger.warn(`relay ${this.name}: publishing failed (attempt ${context.attempt}); retrying`, { error: describe(error) });
+        else logger.warn(`relay ${this.name}: publishing failed (attempt ${context.attempt}); retrying`, { error: describeError(error) });
       },
       ...subscription,
     });
@@ -174,6 +174,6 @@ export function createRelay(options: RelayOptions): Relay {
   return new Relay(options);
 }
 
-export function describe(error: unknown): string {
+function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -61,7 +61,7 @@ export async function provisionTopics(kafka: KafkaOptions, specs: readonly Topic
     const present = new Set(await admin.listTopics());
     const missing = wanted.filter((s) => !present.has(s.topic));
     if (missing.length > 0) {
-      await admin.createTopics({ waitForLeaders: true, topics: missing.map(toTopicConfig) });
+      await admin.createTopics({ waitForLeaders: false, topics: missing.map(toTopicConfig) });
       result.created.push(...missing.map((s) => s.topic));
     }
     const existing = wanted.filter((s) => present.has(s.topic));
@@ -115,12 +115,20 @@ async function reconcile(admin: Admin, specs: TopicSpec[], result: ProvisionResu
   result.configsUpdated.push(...stale.map((s) => s.topic));
 }
 
-/** A producer that starts right after creation may see no leader yet: wait until every partition has one. */
-async function waitForMetadata(admin: Admin, topics: string[]): Promise<void> {
-  for (let attempt = 0; ; attempt += 1) {
-    const { topics: meta } = await admin.fetchTopicMetadata({ topics });
-    if (meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
-    if (attempt >= 50) throw new Error(`topics ${topics.join(', ')} have no leader after provisioning`);
+/**
+ * A producer that starts right after creation may see no leader yet: wait until every partition has one. A loaded
+ * broker can take seconds to show a new topic in its metadata, so "unknown topic" is retried here too.
+ */
+async function waitForMetadata(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (!(error as { retriable?: boolean }).retriable) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leader ${timeoutMs} ms after provisioning`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
