@@ -1,13 +1,13 @@
 // The simulated day: 1,000 couriers, each with a route of 10 deliveries along a street, reporting a point every 5 s.
-// A courier drives for TRAVEL_TICKS, then stays DWELL_TICKS at the next delivery (long enough for the visit:
-// service 60 s x 0.5 = 30 s), and so on. Point times are synthetic (from DAY_START), so runs are repeatable.
+// A courier drives 16 minutes to the next delivery and stays 4 minutes (long enough for the visit: service 300 s x
+// 0.5 = 150 s), so 10 deliveries take 3 h 20 min. Point times are synthetic (from DAY_START): runs are repeatable.
 
 export const COURIERS = 1_000;
 export const DELIVERIES_PER_COURIER = 10;
 export const TICK_S = 5;
-export const TRAVEL_TICKS = 48; // 4 minutes between stops
-export const DWELL_TICKS = 12; // 1 minute at each stop
-export const SERVICE_DURATION_S = 60;
+export const TRAVEL_TICKS = 192;
+export const DWELL_TICKS = 48;
+export const SERVICE_DURATION_S = 300;
 export const DAY_START_S = Date.parse('2026-03-02T06:00:00Z') / 1000;
 export const ROUTE_DATE = '2026-03-02';
 

@@ -6,8 +6,12 @@ import { EventStore } from '@orders/event-store';
 import { DeliveryCommands } from '../orders/delivery-commands';
 import { Route, SettingsService } from '../settings/settings.service';
 
-/** How long a route's list of deliveries (and their facts) is trusted before it is checked against the read model. */
-export const ROUTE_REFRESH_MS = 5_000;
+/**
+ * How long a route's list of deliveries (and their facts) is trusted before it is checked against the read model
+ * again (in the background: points keep flowing on the list at hand meanwhile). Decisions taken here update the list
+ * at once; this bounds how late a change made elsewhere (a PATCH of coordinates, a new order on the route) is seen.
+ */
+export const ROUTE_REFRESH_MS = 15_000;
 const METRES_PER_DEGREE = 111_195;
 
 /** One delivery of a route as the detector follows it: the decider's state, and per courier a visit machine. */
@@ -84,7 +88,8 @@ export class VisitDetector {
   offer(courierId: string, route: Route, points: readonly TrackPoint[], correlationId?: string): Promise<void> | undefined {
     const queued = this.queues.get(courierId);
     const watch = this.routes.get(route.route_id);
-    if (!queued && watch && Date.now() - watch.loadedAt < ROUTE_REFRESH_MS) {
+    if (!queued && watch) {
+      if (Date.now() - watch.loadedAt >= ROUTE_REFRESH_MS) this.refreshLater(route);
       const moves = this.step(watch, courierId, points);
       if (moves.length === 0) return undefined;
       return this.enqueue(courierId, () => this.decideAll(watch, courierId, moves, correlationId));
@@ -94,6 +99,17 @@ export class VisitDetector {
       const moves = this.step(fresh, courierId, points);
       if (moves.length > 0) await this.decideAll(fresh, courierId, moves, correlationId);
     });
+  }
+
+  private readonly refreshing = new Set<string>();
+
+  /** Re-reads a route's list in the background; the current list serves until the new one is in place. */
+  private refreshLater(route: Route): void {
+    if (this.refreshing.has(route.route_id)) return;
+    this.refreshing.add(route.route_id);
+    this.watch(route, true)
+      .catch((error: unknown) => this.logger.warn(`route ${route.route_id} not refreshed: ${String(error)}`))
+      .finally(() => this.refreshing.delete(route.route_id));
   }
 
   private enqueue(courierId: string, work: () => Promise<void>): Promise<void> {
@@ -148,9 +164,9 @@ export class VisitDetector {
   }
 
   /** The route's deliveries with their current facts; refreshed from the read model when older than ROUTE_REFRESH_MS. */
-  private async watch(route: Route): Promise<RouteWatch> {
+  private async watch(route: Route, force = false): Promise<RouteWatch> {
     const known = this.routes.get(route.route_id);
-    if (known && Date.now() - known.loadedAt < ROUTE_REFRESH_MS) return known;
+    if (known && !force && Date.now() - known.loadedAt < ROUTE_REFRESH_MS) return known;
     const settings = await this.settings.visitSettings(route.company_id, route.depot_id);
     const { rows } = await this.store.pool.query<{ delivery_id: string; version: number }>(
       'SELECT delivery_id, version FROM courier_route_deliveries WHERE route_id = $1 AND company_id = $2', [route.route_id, route.company_id]);
