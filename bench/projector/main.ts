@@ -51,9 +51,11 @@ async function main(): Promise<void> {
   await ensureTestDatabase();
   const metrics: Metric[] = [];
 
+  // Both sizes get the same treatment (two rebuilds, the faster counts), so the ratio of times compares like with like.
   const small = await journal(SMALL);
-  const smallRun = await rebuildRate(small);
-  console.log(`rebuild ${SMALL}: ${smallRun.seconds.toFixed(1)} s`);
+  const smallRuns = [await rebuildRate(small), await rebuildRate(small)];
+  const smallRun = smallRuns.reduce((a, b) => (a.seconds < b.seconds ? a : b));
+  console.log(`rebuild ${SMALL}: ${smallRuns.map((r) => r.seconds.toFixed(1)).join(', ')} s`);
   await drop(small);
 
   const big = await journal(EVENTS);
