@@ -70,6 +70,17 @@ describe('courier-tracking HTTP: Track & Trace orders', () => {
     expect(rows[0].n).toBe(2);
   });
 
+  it('answers a retried create (same Idempotency-Key) with the first order, and another body under that key with 409', async () => {
+    const body = order();
+    const headers = { ...keyA(), 'Idempotency-Key': `create-${body.number}` };
+    const first = await courier.http().post(orders()).set(headers).send(body).expect(201);
+    const again = await courier.http().post(orders()).set(headers).send(body).expect(201);
+    expect(again.body).toEqual(first.body);
+    await courier.http().post(orders()).set(headers).send(order()).expect(409);
+    const { rows } = await courier.pool.query(`SELECT count(*)::int AS n FROM event_store.events WHERE stream_id = $1`, [`delivery-${first.body.id}`]);
+    expect(rows[0].n).toBe(1);
+  });
+
   it('deletes: 200 with the order as it was, then 404 everywhere', async () => {
     const { id } = await create(order({ customer_name: 'Boris Deleted' }));
     const deleted = await courier.http().delete(`${orders()}/${id}`).set(keyA()).expect(200);

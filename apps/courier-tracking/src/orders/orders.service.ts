@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { CommandMetadata } from '@orders/decider-kit';
 import {
@@ -31,6 +32,15 @@ class OrderNumberTaken extends Error {
   constructor(number: string) { super(`an order numbered ${number} already exists in this company`); }
 }
 
+/**
+ * A retried create (same Idempotency-Key) must find the order the first attempt made: the key, already scoped to
+ * the caller, names the order id (a name-based UUID, version 8).
+ */
+function idFromKey(key: string): string {
+  const hex = createHash('sha256').update(`courier-order:${key}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 /** The whole table of §2.6, personal data included, before anything is sealed or decided: 422 with every field. */
 function assertValid(body: OrderBody, mode: 'create' | 'patch', internal?: boolean): void {
   const violations = orderFieldViolations(body, mode, { internal });
@@ -51,7 +61,7 @@ export class OrdersService {
   async create(companyId: string, body: OrderBody, meta: CommandMetadata, options: { id?: string; initiator?: Initiator; internal?: boolean } = {}): Promise<OrderResponse> {
     assertValid(body, 'create', options.internal);
     const { facts, personal, personalFields } = split(body);
-    const id = options.id ?? uuidv7();
+    const id = options.id ?? (meta.idempotencyKey ? idFromKey(meta.idempotencyKey) : uuidv7());
     const piiRef = id;
     const deliverySettings = await this.settings.deliverySettings(companyId, (facts.route_id as string | null) ?? null, (facts.depot_id as string | null) ?? null);
     const { depot_id: depotId, ...settings } = deliverySettings;

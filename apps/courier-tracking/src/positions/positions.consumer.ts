@@ -16,7 +16,14 @@ export interface PositionsConsumerOptions {
 const headerText = (value: Buffer | string | (Buffer | string)[] | undefined): string | undefined =>
   value === undefined ? undefined : Array.isArray(value) ? String(value[0]) : String(value);
 
-export interface PositionsCounters { handled: number; points: number; deadLettered: number }
+export interface PositionsCounters {
+  handled: number;
+  points: number;
+  deadLettered: number;
+  /** performance.now() of the first message taken and of the last point applied (throughput = points / span). */
+  firstAt: number;
+  lastAt: number;
+}
 
 /**
  * The consumer of `courier.positions.v1`. Unlike the policy consumer it keeps no inbox: positions are idempotent by
@@ -30,7 +37,7 @@ export class PositionsConsumer {
   private readonly kafka: Kafka;
   private consumer?: Consumer;
   private producer?: Producer;
-  readonly counters: PositionsCounters = { handled: 0, points: 0, deadLettered: 0 };
+  readonly counters: PositionsCounters = { handled: 0, points: 0, deadLettered: 0, firstAt: 0, lastAt: 0 };
 
   constructor(private readonly options: PositionsConsumerOptions, private readonly detector: VisitDetector, private readonly settings: SettingsService) {
     this.kafka = new Kafka({ brokers: [...options.brokers], clientId: options.clientId, logLevel: logLevel.NOTHING });
@@ -67,6 +74,7 @@ export class PositionsConsumer {
   }
 
   private apply(message: KafkaMessage): Promise<void> | undefined {
+    if (this.counters.firstAt === 0) this.counters.firstAt = performance.now();
     const headers = message.headers ?? {};
     const decoded = decodePositions(headerText(headers[HEADER.eventType]), headerText(headers[HEADER.schemaVersion]), message.value);
     if (!decoded.ok) return this.deadLetter(message, decoded.reason);
@@ -84,12 +92,15 @@ export class PositionsConsumer {
     const correlationId = headerText(message.headers?.[HEADER.correlationId]);
     const work = this.detector.offer(batch.courierId, route, batch.points, correlationId);
     if (!work) {
-      this.counters.points += batch.points.length;
+      this.applied(batch.points.length);
       return undefined;
     }
-    return work.then(() => {
-      this.counters.points += batch.points.length;
-    });
+    return work.then(() => this.applied(batch.points.length));
+  }
+
+  private applied(points: number): void {
+    this.counters.points += points;
+    this.counters.lastAt = performance.now();
   }
 
   private async deadLetter(message: KafkaMessage, reason: string): Promise<void> {
