@@ -91,9 +91,9 @@ describe('relay to consumer across databases', () => {
     const kcatConsumer = createConsumer({
       kafka: kafkaOptions(), groupId: unique('it-kcat'), topics: [inbound], pool: side.pool, inboxSchema: side.schema,
       handle: async (message, { tx }) => {
-        handled.push(message);
         await tx.query(applyEffectSql(side.schema), [message.id, message.key, 1]);
       },
+      onHandled: (message) => { handled.push(message); }, // after the commit: the effect is visible by then
     });
     await kcatConsumer.start();
     try {
