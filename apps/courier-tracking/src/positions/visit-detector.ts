@@ -21,7 +21,7 @@ class Tracked {
   private cosLat = 1;
   private farSquared = 0;
 
-  constructor(public state: ActiveDelivery, public version: number, settings: VisitSettings) {
+  constructor(readonly deliveryId: string, public state: ActiveDelivery, public version: number, settings: VisitSettings) {
     this.params = visitParams(state, settings);
     this.refresh(state, version, settings);
   }
@@ -43,12 +43,19 @@ class Tracked {
     return dx * dx + dy * dy > this.farSquared;
   }
 
+  // A route has one courier: the last one asked is almost always the next (saves a map lookup per point).
+  private lastCourier?: string;
+  private lastVisit?: { -readonly [K in keyof VisitState]: VisitState[K] };
+
   visitOf(courierId: string) {
+    if (this.lastCourier === courierId && this.lastVisit) return this.lastVisit;
     let visit = this.visits.get(courierId);
     if (!visit) {
       visit = { ...(this.state.visits[courierId] ?? OUTSIDE) };
       this.visits.set(courierId, visit);
     }
+    this.lastCourier = courierId;
+    this.lastVisit = visit;
     return visit;
   }
 }
@@ -57,6 +64,8 @@ interface RouteWatch {
   readonly route: Route;
   readonly settings: VisitSettings;
   readonly deliveries: Map<string, Tracked>;
+  /** The same deliveries as an array: the per-point loop walks it without allocating map entries. */
+  list: Tracked[];
   readonly loadedAt: number;
 }
 
@@ -126,8 +135,9 @@ export class VisitDetector {
   private step(watch: RouteWatch, courierId: string, points: readonly TrackPoint[]): Moves[] {
     const sorted = points.length > 1 ? [...points].sort((a, b) => a.timestamp - b.timestamp) : points;
     const moves: Moves[] = [];
-    for (const [deliveryId, tracked] of watch.deliveries) {
+    for (const tracked of watch.list) {
       if (!isLocated(tracked.state)) continue;
+      const deliveryId = tracked.deliveryId;
       const visit = tracked.visitOf(courierId);
       let moving: TrackPoint[] | undefined;
       for (const point of sorted) {
@@ -155,11 +165,13 @@ export class VisitDetector {
       const decided = await this.commands.handle(watch.route.company_id, move.deliveryId, command);
       if (decided.state.kind !== 'active') {
         watch.deliveries.delete(move.deliveryId);
+        watch.list = [...watch.deliveries.values()];
         continue;
       }
       move.tracked.refresh(decided.state, decided.version, watch.settings);
       const stored = decided.state.visits[courierId] ?? OUTSIDE;
-      move.tracked.visits.set(courierId, { ...stored, lastAt: Math.max(stored.lastAt, move.lastAt) });
+      // In place: the machine object is shared by reference (watch refreshes, the last-courier shortcut).
+      Object.assign(move.tracked.visitOf(courierId), stored, { lastAt: Math.max(stored.lastAt, move.lastAt) });
     }
   }
 
@@ -180,14 +192,14 @@ export class VisitDetector {
       }
       try {
         const state = await this.commands.active(row.delivery_id);
-        const tracked = new Tracked(state, row.version, settings);
+        const tracked = new Tracked(row.delivery_id, state, row.version, settings);
         previous?.visits.forEach((visit, courier) => tracked.visits.set(courier, visit));
         deliveries.set(row.delivery_id, tracked);
       } catch (error) {
         this.logger.debug(`delivery ${row.delivery_id} left route ${route.route_id}: ${(error as Error).message}`);
       }
     }
-    const watch: RouteWatch = { route, settings, deliveries, loadedAt: Date.now() };
+    const watch: RouteWatch = { route, settings, deliveries, list: [...deliveries.values()], loadedAt: Date.now() };
     this.routes.set(route.route_id, watch);
     return watch;
   }
