@@ -3,9 +3,8 @@ import type { CommandMetadata } from '@orders/decider-kit';
 import {
   ActiveDelivery, Delivery, DeliveryCommand, DeliveryEvent, DeliveryNotFound, deliveryDecider, deliveryStreamId,
 } from '@orders/delivery-domain';
-import { AppendResult, ConcurrencyError, EventStore, LoadedStream, commandFingerprint, RecordedEvent, defaultEventInput } from '@orders/event-store';
+import { AppendResult, ConcurrencyError, EventStore, LoadedStream, commandFingerprint, RecordedEvent, defaultEventInput, withTransaction } from '@orders/event-store';
 import type { PoolClient } from 'pg';
-import { inTransaction } from '../shared/transaction';
 import { DeliveryView, foldView } from './delivery-view';
 
 export interface Decided {
@@ -49,7 +48,7 @@ export class DeliveryCommands {
   async handleWith(companyId: string, deliveryId: string, command: DeliveryCommand, alongside: AlongsideWrites, options: { expectedVersion?: number } = {}): Promise<Decided> {
     // Load before taking the transaction's connection: never hold one connection while waiting for another.
     const loaded = await this.load(deliveryId, options.expectedVersion);
-    return inTransaction(this.store.pool, (tx) => this.appendDecided(tx, companyId, deliveryId, loaded, command, alongside));
+    return withTransaction(this.store.pool, (tx) => this.appendDecided(tx, companyId, deliveryId, loaded, command, alongside));
   }
 
   /**

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { EventStore } from '@orders/event-store';
+import { EventStore, withTransaction } from '@orders/event-store';
 import type { OrderItem } from '@orders/ordering-domain';
 import { PersonalDataVault } from '@orders/personal-data';
+import type { PoolClient } from 'pg';
 import type { GuestRecord } from '../orders/personal-data';
 import { FILTER_STATUS, STATUS_FILTERS, type StatusFilter } from './board-query.dto';
 
@@ -54,8 +55,10 @@ export class OrderBoardService {
     const status = filter === 'all' ? null : FILTER_STATUS[filter];
     // Operators work the oldest waiting order first; every other list shows the newest first.
     const order = filter === 'awaiting' ? 'received_position ASC' : 'received_position DESC';
-    const [lines, summary] = await Promise.all([
-      this.store.pool.query<BoardRow>(
+    // The page and its counts come from one snapshot: read apart, a projection batch committing in between would
+    // show counts that disagree with the lines (an order counted as accepted still listed as waiting).
+    const [lines, summary] = await withTransaction(this.store.pool, async (db) => [
+      await db.query<BoardRow>(
         `SELECT order_id, external_id, source, status, requested_time, amount_minor, currency, items, contents_confirmed, contents_changed,
                 service_type, received_at, version,
                 CASE WHEN status = 'AWAITING' THEN floor(extract(epoch FROM now() - received_at))::int END AS awaiting_seconds
@@ -63,8 +66,8 @@ export class OrderBoardService {
           WHERE company_id = $1 AND ($2::text IS NULL OR status = $2)
           ORDER BY ${order} LIMIT $3 OFFSET $4`,
         [companyId, status, pageSize, (page - 1) * pageSize]),
-      this.summary(companyId),
-    ]);
+      await this.summary(companyId, db),
+    ] as const, { begin: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' });
     const guests = await this.vault.openMany<GuestRecord>(lines.rows.map((row) => row.order_id));
     return {
       items: lines.rows.map((row) => lineOf(row, guests.get(row.order_id))),
@@ -77,8 +80,8 @@ export class OrderBoardService {
   }
 
   /** Counts per status and the age of the oldest waiting order: the board's header. */
-  async summary(companyId: string): Promise<{ counts: StatusCounts; oldestAwaitingSeconds: number | null }> {
-    const { rows } = await this.store.pool.query<{ status: string; count: number; oldest: number | null }>(
+  async summary(companyId: string, db: Pick<PoolClient, 'query'> = this.store.pool): Promise<{ counts: StatusCounts; oldestAwaitingSeconds: number | null }> {
+    const { rows } = await db.query<{ status: string; count: number; oldest: number | null }>(
       `SELECT status, count(*)::int AS count,
               CASE WHEN status = 'AWAITING' THEN floor(extract(epoch FROM now() - min(received_at)))::int END AS oldest
          FROM intake_order_board WHERE company_id = $1 GROUP BY status`, [companyId]);

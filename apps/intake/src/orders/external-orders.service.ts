@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CommandMetadata } from '@orders/decider-kit';
-import { ConcurrencyError, EventStore, defaultEventInput, type CommandHandler } from '@orders/event-store';
+import { ConcurrencyError, EventStore, defaultEventInput, withTransaction, type CommandHandler } from '@orders/event-store';
 import {
   DuplicateExternalId, EXTERNAL_ORDER_STREAM_TYPE, ExternalOrderNotFound, externalOrderDecider, externalOrderStreamId,
   type ExternalOrderCommand, type ExternalOrderState, type OrderStatus, type SubmitExternalOrder,
@@ -72,11 +72,11 @@ export class ExternalOrdersService {
       }
       try {
         const inputs = decided.map((event) => defaultEventInput(event, command));
-        const appended = await this.inTransaction(tx, async (client) => {
+        const appended = await withTransaction(this.store.pool, async (client) => {
           const result = await this.store.appendWithin(client, streamId, 'no_stream', inputs, { streamType: EXTERNAL_ORDER_STREAM_TYPE, tenant: companyId });
           await this.vault.seal(command.data.piiRef, guest, client);
           return result;
-        });
+        }, { within: tx });
         return { orderId: command.data.orderId, status: 'AWAITING', version: appended.nextExpectedVersion, created: true };
       } catch (error) {
         // The order exists (submitted before, or by a racing first submission): decide again on its stream.
@@ -161,22 +161,6 @@ export class ExternalOrdersService {
   private async belongsTo(streamId: string, companyId: string): Promise<boolean> {
     const { state } = await this.store.load(streamId, externalOrderDecider, {});
     return state.status !== 'NONE' && state.companyId === companyId;
-  }
-
-  private async inTransaction<T>(tx: PoolClient | undefined, work: (client: PoolClient) => Promise<T>): Promise<T> {
-    if (tx) return work(tx);
-    const client = await this.store.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
   }
 }
 

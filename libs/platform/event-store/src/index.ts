@@ -21,3 +21,5 @@ export { chainHash, contentHash } from './hash-chain';
 export { isUuid, uuidv7, uuidv7Time } from './uuidv7';
 export { DEFAULT_SCHEMA, assertSchemaName, eventStoreMigrations, runEventStoreMigrations, runSchemaMigrations } from './migrations';
 export type { SchemaMigrationsOptions } from './migrations';
+export { withTransaction } from './transaction';
+export type { TransactionOptions } from './transaction';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Pool, type PoolClient, type PoolConfig } from 'pg';
-import { assertSchemaName, runSchemaMigrations } from '@orders/event-store';
+import { Pool, type ClientBase, type PoolConfig } from 'pg';
+import { assertSchemaName, runSchemaMigrations, withTransaction } from '@orders/event-store';
 import { KEY_BYTES, decrypt, encrypt, parseMasterKey, unwrapKey, wrapKey } from './cipher';
 import { personalDataSchemaMigration } from './migrations/001-personal-data-schema';
 
@@ -27,7 +27,7 @@ export class PersonalDataErased extends Error {
   }
 }
 
-type Runner = Pick<PoolClient, 'query'>;
+type Runner = ClientBase;
 
 /**
  * Personal data kept out of the event log (architecture rule 7): one encrypted JSON record per subject (an order),
@@ -73,7 +73,7 @@ export class PersonalDataVault {
 
   /** Writes (or replaces) the subject's record. Throws PersonalDataErased after `erase`. */
   async seal(subjectId: string, record: Record<string, unknown>, client?: Runner): Promise<void> {
-    await this.within(client, async (db) => {
+    await withTransaction<void, Runner>(this.pool, async (db) => {
       const key = await this.subjectKey(db, subjectId);
       if (!key) throw new PersonalDataErased(subjectId);
       const sealed = encrypt(key, Buffer.from(JSON.stringify(record)), subjectId);
@@ -83,7 +83,7 @@ export class PersonalDataVault {
            auth_tag = EXCLUDED.auth_tag, updated_at = now()`,
         [subjectId, sealed.iv, sealed.ciphertext, sealed.authTag],
       );
-    });
+    }, { within: client });
   }
 
   /** The subject's record, or undefined when there is none or it was erased. */
@@ -111,7 +111,7 @@ export class PersonalDataVault {
 
   /** Destroys the subject's key and record. True when something was erased now; false when already erased or unknown. */
   async erase(subjectId: string, client?: Runner): Promise<boolean> {
-    return this.within(client, async (db) => {
+    return withTransaction<boolean, Runner>(this.pool, async (db) => {
       // Mark the subject erased even when it never had data, so a late seal cannot create it afterwards.
       const { rowCount } = await db.query(
         `INSERT INTO "${this.schema}".subject_keys (subject_id, data_key, wrapped, erased_at) VALUES ($1, NULL, false, now())
@@ -121,7 +121,7 @@ export class PersonalDataVault {
       );
       await db.query(`DELETE FROM "${this.schema}".records WHERE subject_id = $1`, [subjectId]);
       return (rowCount ?? 0) > 0;
-    });
+    }, { within: client });
   }
 
   async isErased(subjectId: string, client?: Runner): Promise<boolean> {
@@ -152,22 +152,5 @@ export class PersonalDataVault {
     if (!wrapped) return stored;
     if (!this.masterKey) throw new Error(`the key of ${subjectId} is wrapped but no master key is configured`);
     return unwrapKey(this.masterKey, stored, subjectId);
-  }
-
-  /** Runs in the caller's transaction when given one, else in a transaction of our own. */
-  private async within<T>(client: Runner | undefined, work: (db: Runner) => Promise<T>): Promise<T> {
-    if (client) return work(client);
-    const own = await this.pool.connect();
-    try {
-      await own.query('BEGIN');
-      const result = await work(own);
-      await own.query('COMMIT');
-      return result;
-    } catch (error) {
-      await own.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      own.release();
-    }
   }
 }
