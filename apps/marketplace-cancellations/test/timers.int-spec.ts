@@ -73,9 +73,10 @@ describe('durable cancellation deadlines (real PostgreSQL)', () => {
     // The dead claimer's work: the Expire command ran, the transaction that would have marked the row never committed.
     await api.app.get(MarketplaceOrders).execute('ExpireCancellationRequest', { campaignId: '21', orderId: '2401', requestId },
       { actor: TIMER_ACTOR });
-    expect(await timerOf(stack, 2401)).toMatchObject({ state: 'SCHEDULED' });
-    expect(await api.timers.fireDue()).toBe(1);
-    expect(await timerOf(stack, 2401)).toMatchObject({ state: 'FIRED' });
+    // Whichever comes first settles the row: the next claimer (its Expire decides nothing new) or the schedule
+    // subscription reading the expiry from the log. Either way: fired, and one effect.
+    expect(await api.timers.fireDue()).toBeLessThanOrEqual(1);
+    await eventually(async () => (await timerOf(stack, 2401))?.state === 'FIRED', 'the timer marked fired');
     expect(await eventTypes(stack, 2401)).toEqual(['MarketplaceOrderSynced', 'CancellationRequested', 'CancellationAutoAccepted', 'MarketplaceOrderCancelled']);
     await api.close();
   });

@@ -15,12 +15,14 @@ export const TIMER_SUBSCRIPTION = 'marketplace-cancellation-timers';
 export async function scheduleFromEvents(events: readonly RecordedEvent[], tx: PoolClient): Promise<void> {
   const armed: { requestId: string; campaignId: string; orderId: string; dueAt: string }[] = [];
   const decided: string[] = [];
+  const expired: { requestId: string; appliedAt: string }[] = [];
   const cancelledOrders: OrderRef[] = [];
   for (const event of events as (RecordedEvent & MarketplaceOrderEvent)[]) {
     const ref = orderRefOfStream(event.streamId);
     if (!ref) continue;
     if (event.type === 'CancellationRequested') armed.push({ ...ref, requestId: event.data.requestId, dueAt: event.data.deadlineAt });
     else if (event.type === 'CancellationAccepted' || event.type === 'CancellationRejected') decided.push(event.data.requestId);
+    else if (event.type === 'CancellationAutoAccepted') expired.push({ requestId: event.data.requestId, appliedAt: event.data.appliedAt });
     else if (event.type === 'MarketplaceOrderCancelled') cancelledOrders.push(ref);
   }
   // Armed first: a request opened and decided within one batch ends CANCELLED, as in the log.
@@ -29,6 +31,15 @@ export async function scheduleFromEvents(events: readonly RecordedEvent[], tx: P
       `INSERT INTO cancellation_timers (request_id, campaign_id, order_id, due_at)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) ON CONFLICT (request_id) DO NOTHING`,
       [armed.map((a) => a.requestId), armed.map((a) => a.campaignId), armed.map((a) => a.orderId), armed.map((a) => a.dueAt)],
+    );
+  }
+  // The log says the deadline took effect: the timer is fired, whoever ran it (a claimer that died before marking
+  // its row included), so the order's cancellation below must not call it cancelled.
+  if (expired.length > 0) {
+    await tx.query(
+      `UPDATE cancellation_timers t SET state = 'FIRED', fired_at = x.applied_at FROM unnest($1::text[], $2::timestamptz[]) AS x(request_id, applied_at)
+       WHERE t.request_id = x.request_id AND t.state = 'SCHEDULED'`,
+      [expired.map((e) => e.requestId), expired.map((e) => e.appliedAt)],
     );
   }
   if (decided.length > 0) {
