@@ -3,7 +3,8 @@ import { dropSchema, ensureTestDatabase, testDatabaseUrl } from '@orders/event-s
 import { LiveProjection } from '../src/live/live-projection';
 import type { StateOutbox } from '../src/live/state-outbox';
 import type { IntegrationEvent } from '../src/projections/integration-event';
-import { inTransaction, ReadModelDb } from '../src/storage/read-model-db';
+import { withTransaction } from '@orders/event-store';
+import { ReadModelDb } from '../src/storage/read-model-db';
 
 export interface TestReadModel {
   db: ReadModelDb;
@@ -28,7 +29,7 @@ export async function createTestReadModel(prefix = 'projector'): Promise<TestRea
       const live = new LiveProjection(db, outbox);
       for (const event of events) {
         offset += 1;
-        await inTransaction(db.pool, (tx) => live.apply(tx, event, { partition: 0, offset: String(offset) }));
+        await withTransaction(db.pool, (tx) => live.apply(tx, event, { partition: 0, offset: String(offset) }));
       }
     },
     async drop() {

@@ -1,7 +1,8 @@
 import type { PoolClient } from 'pg';
 import type { RebuildProgressRow } from '../metrics';
 import { SUMMARY_PROJECTION } from '../storage/migrations';
-import { inTransaction, type ReadModelDb } from '../storage/read-model-db';
+import { withTransaction } from '@orders/event-store';
+import type { ReadModelDb } from '../storage/read-model-db';
 import { foldInto, positionOf, readJournal, tailIsShort, type CommitPosition } from './fold-batch';
 
 export interface RebuildProgress {
@@ -98,7 +99,7 @@ export class SummaryRebuilder {
       if (options.stopAfterBatches !== undefined && batches >= options.stopAfterBatches) {
         return { projection: SUMMARY_PROJECTION, version: row.version, previousVersion, processed, resumed, interrupted: true, durationMs: Date.now() - started };
       }
-      const count = await inTransaction(this.db.pool, async (client) => {
+      const count = await withTransaction(this.db.pool, async (client) => {
         const rows = await readJournal(client, this.db.table('events'), checkpoint, batchSize, cut);
         if (rows.length === 0) return 0;
         await foldInto(client, table, rows);
@@ -130,7 +131,7 @@ export class SummaryRebuilder {
    * the server cannot hold it back.
    */
   private async takeCut(): Promise<string> {
-    return inTransaction(this.db.pool, async (client) => {
+    return withTransaction(this.db.pool, async (client) => {
       await this.db.lockSwitch(client, 'exclusive');
       const { rows } = await client.query<{ cut: string }>('SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS cut');
       return (rows[0] as { cut: string }).cut;
@@ -139,7 +140,7 @@ export class SummaryRebuilder {
 
   /** Resumes the rebuild a crash left running, or creates the next version's empty table. */
   private async begin(restart: boolean): Promise<{ row: RebuildRow; resumed: boolean }> {
-    return inTransaction(this.db.pool, async (client) => {
+    return withTransaction(this.db.pool, async (client) => {
       const rebuilds = this.db.table('rebuilds');
       const running = await client.query<RebuildRow>(
         `SELECT version, checkpoint_transaction::text, checkpoint_position::text, processed::text, total::text, started_at
@@ -180,7 +181,7 @@ export class SummaryRebuilder {
    * (a way back) and drops older ones.
    */
   private async switchOver(version: number, from: CommitPosition, batchSize: number): Promise<number> {
-    return inTransaction(this.db.pool, async (client) => {
+    return withTransaction(this.db.pool, async (client) => {
       await this.db.lockSwitch(client, 'exclusive');
       const table = this.db.summaryTable(version);
       let checkpoint = from;

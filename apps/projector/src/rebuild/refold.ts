@@ -1,6 +1,7 @@
 import { foldSummary } from '../projections/order-state';
 import { eventOfRow, JOURNAL_COLUMNS, type JournalRow } from '../storage/journal';
-import { inTransaction, type ReadModelDb } from '../storage/read-model-db';
+import { withTransaction } from '@orders/event-store';
+import type { ReadModelDb } from '../storage/read-model-db';
 import { upsertSummaries } from '../storage/summary-rows';
 
 /** Which orders a targeted rebuild re-folds. */
@@ -33,7 +34,7 @@ function selection(scope: RefoldScope): { where: string; value: string } {
  */
 export async function refold(db: ReadModelDb, scope: RefoldScope): Promise<RefoldResult> {
   const { where, value } = selection(scope);
-  return inTransaction(db.pool, async (client) => {
+  return withTransaction(db.pool, async (client) => {
     await db.lockSwitch(client, 'exclusive');
     const version = await db.activeVersion(client);
     const table = db.summaryTable(version);

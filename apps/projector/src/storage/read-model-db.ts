@@ -80,19 +80,3 @@ export class ReadModelDb {
     if (this.ownsPool) await this.pool.end();
   }
 }
-
-/** Runs `work` in a transaction on a pooled client. */
-export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
