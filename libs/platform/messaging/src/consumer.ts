@@ -1,13 +1,13 @@
 import type { Pool } from 'pg';
-import type { Batch, Consumer as KafkaConsumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Batch, Consumer as KafkaConsumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff';
 import { deadLetterOf, type Failure } from './dead-letter';
 import { jsonDecoder } from './decoder';
 import { isRetryableByDefault } from './errors';
-import { readHeaders } from './headers';
 import { Inbox } from './inbox/inbox';
 import { DEFAULT_INBOX_SCHEMA, runMessagingMigrations } from './inbox/migrations';
-import { createKafka, idempotentProducer, loggerOf, type KafkaOptions, type MessagingLogger } from './kafka';
+import { createKafka, groupJoined, groupMember, loggerOf, rawMessageOf, type KafkaOptions, type MessagingLogger } from './kafka';
+import { Publisher } from './publisher';
 import { MessageProcessor } from './message-processor';
 import { consumerLag } from './metrics';
 import { dlqTopicOf, provisionDeadLetterTopics } from './topics';
@@ -57,7 +57,7 @@ export class Consumer {
   private readonly kafka: Kafka;
   private readonly logger: MessagingLogger;
   private consumer: KafkaConsumer | undefined;
-  private producer: Producer | undefined;
+  private deadLetters: Publisher | undefined;
   private abort = new AbortController();
   private processor: MessageProcessor | undefined;
 
@@ -81,29 +81,11 @@ export class Consumer {
       retry: { ...DEFAULT_RETRY, ...options.retry }, isRetryable: options.isRetryable ?? isRetryableByDefault,
       deadLetter: (raw, id, failure) => this.sendDeadLetter(raw, id, failure), onHandled: options.onHandled, logger: this.logger,
     });
-    const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
-    const consumer = this.kafka.consumer({
-      groupId: this.groupId, sessionTimeout, heartbeatInterval: Math.max(100, Math.floor(sessionTimeout / 5)),
-      rebalanceTimeout: Math.max(sessionTimeout, 10_000), allowAutoTopicCreation: false, maxWaitTimeInMs: 500,
-    });
+    const consumer = groupMember(this.kafka, this.groupId, options.sessionTimeoutMs);
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
-    // started means consuming: resolve once the group has assigned this member its partitions
-    const joined = new Promise<void>((resolve, reject) => {
-      const listeners = [
-        consumer.on(consumer.events.GROUP_JOIN, () => {
-          listeners.forEach((stop) => stop());
-          resolve();
-        }),
-        // a crash kafkajs will not recover from by itself (it restarts on retriable errors) fails the start
-        consumer.on(consumer.events.CRASH, ({ payload }) => {
-          if (payload.restart) return;
-          listeners.forEach((stop) => stop());
-          reject(payload.error);
-        }),
-      ];
-    });
+    const joined = groupJoined(consumer);
     await consumer.run({
       // commits the offsets resolved below: after each batch, on rebalance and stop, and inside a long batch every
       // 200 messages or second (bounding what a crash redelivers; the inbox drops those redeliveries anyway)
@@ -122,8 +104,8 @@ export class Consumer {
     this.consumer = undefined;
     this.abort.abort();
     await consumer.disconnect(); // waits for the running batches, commits resolved offsets, leaves the group
-    await this.producer?.disconnect();
-    this.producer = undefined;
+    await this.deadLetters?.close();
+    this.deadLetters = undefined;
   }
 
   private async eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -139,7 +121,7 @@ export class Consumer {
       await heartbeat();
     };
     for (let i = 0; i < batch.messages.length && !stopped(); i += chunkSize) {
-      const chunk = batch.messages.slice(i, i + chunkSize).map((message) => toRaw(batch, message));
+      const chunk = batch.messages.slice(i, i + chunkSize).map((message) => rawMessageOf(batch, message));
       if (chunk.length > 1 && (await processor.processChunk(chunk))) {
         await done(chunk[chunk.length - 1].offset);
         continue;
@@ -156,29 +138,10 @@ export class Consumer {
     consumerLag.set({ group: this.groupId, topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
   }
 
-  /** Connected on first use; replaced after a failed send (a fresh producer id after a broker restart). */
   private async sendDeadLetter(raw: RawMessage, messageId: string, failure: Failure): Promise<void> {
-    if (!this.producer) {
-      const producer = idempotentProducer(this.kafka);
-      await producer.connect();
-      this.producer = producer;
-    }
-    const producer = this.producer;
-    try {
-      await producer.send({ topic: dlqTopicOf(raw.topic), acks: -1, messages: [deadLetterOf(raw, this.groupId, messageId, failure, new Date())] });
-    } catch (error) {
-      if (this.producer === producer) this.producer = undefined;
-      await producer.disconnect().catch(() => undefined);
-      throw error;
-    }
+    this.deadLetters ??= new Publisher(this.options.kafka, `consumer-${this.groupId}-dlq`);
+    await this.deadLetters.send(dlqTopicOf(raw.topic), [deadLetterOf(raw, this.groupId, messageId, failure, new Date())]);
   }
-}
-
-function toRaw(batch: Batch, message: KafkaMessage): RawMessage {
-  return {
-    topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? null,
-    value: message.value, headers: readHeaders(message.headers), timestamp: message.timestamp,
-  };
 }
 
 export function createConsumer(options: ConsumerOptions): Consumer {

@@ -1,6 +1,6 @@
-import type { Message } from 'kafkajs';
 import { DLQ_HEADER, HEADER } from './headers';
 import type { ErrorSummary } from './errors';
+import type { PublishMessage } from './publisher';
 import type { RawMessage } from './types';
 
 export type DeadLetterClassification = 'malformed' | 'invalid' | 'non-retryable' | 'retries-exhausted';
@@ -18,7 +18,7 @@ const MAX_HEADER_TEXT = 2000;
  * The dead letter of a message: its key, value and headers unchanged, plus where it came from and why it failed.
  * The inbox key becomes an `event-id` header when the original had none, so a redrive keeps deduplicating.
  */
-export function deadLetterOf(raw: RawMessage, groupId: string, messageId: string, failure: Failure, failedAt: Date): Message {
+export function deadLetterOf(raw: RawMessage, groupId: string, messageId: string, failure: Failure, failedAt: Date): PublishMessage {
   const headers: Record<string, string> = {
     ...raw.headers,
     [HEADER.eventId]: raw.headers[HEADER.eventId] || messageId,
@@ -34,4 +34,9 @@ export function deadLetterOf(raw: RawMessage, groupId: string, messageId: string
   };
   if (failure.error.code) headers[DLQ_HEADER.errorCode] = failure.error.code;
   return { key: raw.key, value: raw.value, headers };
+}
+
+/** A message the decoder refused: dead-lettered before any handler attempt. */
+export function decodeFailure(classification: 'malformed' | 'invalid', reason: string): Failure {
+  return { classification, error: { class: 'DecodeError', message: reason }, attempts: 0 };
 }

@@ -1,4 +1,6 @@
-import { Kafka, logLevel, Partitioners, type LogEntry, type logCreator, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Batch, type Consumer, type KafkaMessage, type LogEntry, type logCreator, type Producer } from 'kafkajs';
+import { readHeaders } from './headers';
+import type { RawMessage } from './types';
 
 // The only place that builds a kafkajs client: every component takes these plain options instead.
 
@@ -75,4 +77,39 @@ export function idempotentProducer(kafka: Kafka): Producer {
     idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner,
     retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 5 },
   });
+}
+
+/** A consumer group member as both consumers of the library configure it (no topic auto-creation, short fetch wait). */
+export function groupMember(kafka: Kafka, groupId: string, sessionTimeoutMs = 10_000): Consumer {
+  return kafka.consumer({
+    groupId, sessionTimeout: sessionTimeoutMs, heartbeatInterval: Math.max(100, Math.floor(sessionTimeoutMs / 5)),
+    rebalanceTimeout: Math.max(sessionTimeoutMs, 10_000), allowAutoTopicCreation: false, maxWaitTimeInMs: 500,
+  });
+}
+
+/**
+ * Resolves once the group has assigned this member its partitions (started means consuming); rejects on a crash
+ * kafkajs will not recover from by itself (it restarts on retriable errors). Create it before `run`.
+ */
+export function groupJoined(consumer: Consumer): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const listeners = [
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        listeners.forEach((stop) => stop());
+        resolve();
+      }),
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (payload.restart) return;
+        listeners.forEach((stop) => stop());
+        reject(payload.error);
+      }),
+    ];
+  });
+}
+
+export function rawMessageOf(batch: Batch, message: KafkaMessage): RawMessage {
+  return {
+    topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? null,
+    value: message.value, headers: readHeaders(message.headers), timestamp: message.timestamp,
+  };
 }

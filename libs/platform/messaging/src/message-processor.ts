@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { backoffDelay, pause, type RetryPolicy } from './backoff';
-import type { Failure } from './dead-letter';
+import { decodeFailure, type Failure } from './dead-letter';
 import { messageIdOf } from './decoder';
 import { isInfrastructureFailure, summarize } from './errors';
 import type { Inbox } from './inbox/inbox';
@@ -128,7 +128,7 @@ export class MessageProcessor {
     }
     if (!decoded.ok) {
       if (decoded.classification === 'unknown-type') return { kind: 'skip' };
-      return { kind: 'dead-letter', id: messageIdOf(raw), failure: { classification: decoded.classification, error: { class: 'DecodeError', message: decoded.reason }, attempts: 0 } };
+      return { kind: 'dead-letter', id: messageIdOf(raw), failure: decodeFailure(decoded.classification, decoded.reason) };
     }
     if (this.deps.accepts && !this.deps.accepts(decoded.type)) return { kind: 'skip' };
     return {

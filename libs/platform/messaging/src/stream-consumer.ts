@@ -1,0 +1,185 @@
+import type { Consumer as KafkaConsumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { backoffDelay, DEFAULT_RETRY, pause, type RetryPolicy } from './backoff';
+import { deadLetterOf, decodeFailure, type Failure } from './dead-letter';
+import { messageIdOf } from './decoder';
+import { summarize } from './errors';
+import { HEADER } from './headers';
+import { createKafka, groupJoined, groupMember, loggerOf, rawMessageOf, type KafkaOptions, type MessagingLogger } from './kafka';
+import * as metrics from './metrics';
+import { Publisher } from './publisher';
+import { dlqTopicOf, provisionDeadLetterTopics } from './topics';
+import type { Decoder, RawMessage } from './types';
+
+/** A fetched message with what the decoder made of it (without a decoder: the `event-type` header and the raw value). */
+export interface StreamMessage extends RawMessage {
+  type: string;
+  payload: unknown;
+}
+
+/** The messages of one partition fetched together, in offset order. */
+export interface StreamBatch {
+  topic: string;
+  partition: number;
+  /** Decoded messages only: those the decoder refused are already on their way to the DLQ; unknown types are left out. */
+  messages: readonly StreamMessage[];
+  /**
+   * Sends a message to `<topic>.dlq` (standard `dlq-*` headers) and returns at once: the batch's offsets are
+   * committed only after every dead letter of the batch was acknowledged.
+   */
+  reject(message: RawMessage, reason: unknown, classification?: 'invalid' | 'non-retryable'): void;
+}
+
+/**
+ * Handles one batch. Return a promise only for work still running: offsets are committed once it resolves. A throw
+ * or rejection retries the whole batch (at least once: the handler must be idempotent).
+ */
+export type StreamHandler = (batch: StreamBatch) => void | Promise<void>;
+
+export interface StreamConsumerOptions {
+  kafka: KafkaOptions;
+  groupId: string;
+  topics: string[];
+  handle: StreamHandler;
+  /** Default none: `payload` is the raw value. A refused message goes to the DLQ; an `unknown-type` one is skipped. */
+  decode?: Decoder;
+  /** Partitions handled at once, each in order (default 3). */
+  partitionsConsumedConcurrently?: number;
+  /** Where a new group starts (default true: the beginning). */
+  fromBeginning?: boolean;
+  sessionTimeoutMs?: number;
+  /** Create `<topic>.dlq` with the origin's partition count on start (default true). */
+  provisionDeadLetterTopics?: boolean;
+  /** Pause between retries of a failed batch (`attempts` is ignored: a batch is retried until it passes or stop). */
+  retry?: Partial<RetryPolicy>;
+}
+
+/**
+ * A consumer group member without inbox, for messages whose handling is idempotent by nature (positions, state
+ * records): at-least-once, whole batches per partition, offsets committed after the handler's work resolved.
+ */
+export class StreamConsumer {
+  readonly groupId: string;
+  private readonly kafka: Kafka;
+  private readonly logger: MessagingLogger;
+  private readonly retry: RetryPolicy;
+  private readonly deadLetters: Publisher;
+  private consumer: KafkaConsumer | undefined;
+  private abort = new AbortController();
+
+  constructor(private readonly options: StreamConsumerOptions) {
+    if (options.topics.length === 0) throw new Error('stream consumer: at least one topic');
+    this.groupId = options.groupId;
+    this.kafka = createKafka(options.kafka, `stream-${options.groupId}`);
+    this.logger = loggerOf(options.kafka);
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.deadLetters = new Publisher(options.kafka, `stream-${options.groupId}-dlq`);
+  }
+
+  /** Resolves once the group assigned this member its partitions. */
+  async start(): Promise<void> {
+    if (this.consumer) return;
+    const { options } = this;
+    if (options.provisionDeadLetterTopics ?? true) await provisionDeadLetterTopics(options.kafka, options.topics);
+    this.abort = new AbortController();
+    const consumer = groupMember(this.kafka, this.groupId, options.sessionTimeoutMs);
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+    const joined = groupJoined(consumer);
+    await consumer.run({
+      autoCommit: true, // with neither threshold nor interval: every resolved batch is committed right after it
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+    await joined;
+  }
+
+  /** Stops fetching, lets running batches finish and commits them (a batch waiting to retry stays uncommitted). */
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    if (!consumer) return;
+    this.consumer = undefined;
+    this.abort.abort();
+    await consumer.disconnect();
+    await this.deadLetters.close();
+  }
+
+  private async eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (batch.isEmpty()) return;
+    const signal = this.abort.signal;
+    const { topic, partition } = batch;
+    for (let failures = 0; !signal.aborted && isRunning() && !isStale(); ) {
+      const sending: Promise<void>[] = [];
+      const reject = (raw: RawMessage, reason: unknown, classification: 'invalid' | 'non-retryable' = 'invalid') => {
+        const error = typeof reason === 'string' ? { class: 'Rejected', message: reason } : summarize(reason);
+        sending.push(this.deadLetter(raw, { classification, error, attempts: 1 }));
+      };
+      const messages: StreamMessage[] = [];
+      for (const message of batch.messages) {
+        const stream = this.decoded(rawMessageOf(batch, message) as StreamMessage, sending);
+        if (stream) messages.push(stream);
+      }
+      let failed: { error: unknown } | undefined;
+      try {
+        const work = messages.length > 0 ? this.options.handle({ topic, partition, messages, reject }) : undefined;
+        if (work) await work;
+      } catch (error) {
+        failed = { error };
+      }
+      // dead letters are always awaited (none left unobserved), and all of them must be on the DLQ before the commit
+      if (sending.length > 0) {
+        for (const result of await Promise.allSettled(sending)) if (result.status === 'rejected') failed ??= { error: result.reason };
+      }
+      if (failed) {
+        failures += 1;
+        this.logger.warn(`stream consumer ${this.groupId}: batch ${topic}/${partition}@${batch.firstOffset()} failed; retrying`, { error: summarize(failed.error).message });
+        if (!(await pause(backoffDelay(this.retry, failures), signal))) return;
+        continue;
+      }
+      if (!isRunning() || isStale()) return; // the partition moved to another member: it re-handles from the last commit
+      resolveOffset(batch.lastOffset());
+      metrics.consumerLag.set({ group: this.groupId, topic, partition: String(partition) }, Number(batch.offsetLag()));
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+      return;
+    }
+  }
+
+  /** The message with its type and payload filled in, or undefined when it is dead-lettered or skipped. */
+  private decoded(message: StreamMessage, sending: Promise<void>[]): StreamMessage | undefined {
+    const { decode } = this.options;
+    if (!decode) {
+      message.type = message.headers[HEADER.eventType] ?? '';
+      message.payload = message.value;
+      return message;
+    }
+    let decoded;
+    try {
+      decoded = decode(message);
+    } catch (error) {
+      decoded = { ok: false as const, classification: 'malformed' as const, reason: `decoder threw: ${summarize(error).message}` };
+    }
+    if (decoded.ok) {
+      message.type = decoded.type;
+      message.payload = decoded.payload;
+      return message;
+    }
+    if (decoded.classification === 'unknown-type') metrics.skipped.inc({ group: this.groupId, topic: message.topic });
+    else sending.push(this.deadLetter(message, decodeFailure(decoded.classification, decoded.reason)));
+    return undefined;
+  }
+
+  private async deadLetter(raw: RawMessage, failure: Failure): Promise<void> {
+    const letter = deadLetterOf(raw, this.groupId, messageIdOf(raw), failure, new Date());
+    await this.deadLetters.send(dlqTopicOf(raw.topic), [letter]);
+    metrics.deadLettered.inc({ group: this.groupId, topic: raw.topic, classification: failure.classification });
+    this.logger.warn(`stream consumer ${this.groupId}: ${raw.topic}/${raw.partition}@${raw.offset} dead-lettered (${failure.classification})`, {
+      error: `${failure.error.class}: ${failure.error.message}`,
+    });
+  }
+}
+
+export function createStreamConsumer(options: StreamConsumerOptions): StreamConsumer {
+  return new StreamConsumer(options);
+}
