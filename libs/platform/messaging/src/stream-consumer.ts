@@ -33,7 +33,7 @@ export interface StreamBatch {
  * Handles one batch. Return a promise only for work still running: offsets are committed once it resolves. A throw
  * or rejection retries the whole batch (at least once: the handler must be idempotent).
  */
-export type StreamHandler = (batch: StreamBatch) => void | Promise<void>;
+export type StreamHandler = (batch: StreamBatch) => void | Promise<unknown>;
 
 export interface StreamConsumerOptions {
   kafka: KafkaOptions;
