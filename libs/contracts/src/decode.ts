@@ -68,19 +68,21 @@ export interface DecoderOptions {
   readonly topics?: readonly string[];
   /**
    * Topics read as a catalogue topic: `{ 'intake.order-events.v1-test-3f2a': 'intake.order-events.v1' }`. Tests
-   * isolate themselves on unique topic names and still decode with the real contracts.
+   * isolate themselves on unique topic names and still decode with the real contracts. Or a function naming the
+   * catalogue topic of any consumed one (a service's configured topic prefix).
    */
-  readonly topicAliases?: Readonly<Record<string, string>>;
+  readonly topicAliases?: Readonly<Record<string, string>> | ((topic: string) => string);
 }
 
 export function createDecoder(options: DecoderOptions = {}): MessageDecoder {
   const allowed = options.topics === undefined ? undefined : new Set(options.topics);
   const aliases = options.topicAliases ?? {};
+  const catalogueTopic = typeof aliases === 'function' ? aliases : (topic: string) => aliases[topic] ?? topic;
   return (message) => {
     if (allowed && !allowed.has(message.topic)) {
       return failure('unknown_type', `topic ${message.topic} is not consumed by this decoder`, [], readHeaders(message.headers).strings);
     }
-    return decodeMessage(aliases[message.topic] ?? message.topic, message.headers, message.value, message.key);
+    return decodeMessage(catalogueTopic(message.topic), message.headers, message.value, message.key);
   };
 }
 

@@ -1,26 +1,12 @@
-import { decodeMessage } from '@orders/contracts';
-import type { Decoded, Decoder, RawMessage } from '@orders/messaging';
+import { createInboundDecoder } from '@orders/contracts';
+import type { Decoder } from '@orders/messaging';
 import type { OrderNotification } from '../notifications/market-notification';
 
 /**
  * Decodes with the catalogue's schemas. Specs run on their own topic names, so each configured topic is read as
  * the catalogue topic it stands for.
  */
-export function catalogueDecoder(canonicalTopic: Readonly<Record<string, string>>): Decoder {
-  return (raw: RawMessage): Decoded => {
-    const result = decodeMessage(canonicalTopic[raw.topic] ?? raw.topic, raw.headers, raw.value, raw.key);
-    switch (result.status) {
-      case 'ok':
-        return { ok: true, type: result.message.type, payload: result.message.payload, id: result.message.envelope.eventId };
-      case 'tombstone':
-        return { ok: false, classification: 'unknown-type', reason: 'a tombstone on a topic this service does not compact' };
-      case 'unknown_type':
-        return { ok: false, classification: 'unknown-type', reason: result.reason };
-      default:
-        return { ok: false, classification: result.status, reason: result.reason };
-    }
-  };
-}
+export const catalogueDecoder = (canonicalTopic: Readonly<Record<string, string>>): Decoder => createInboundDecoder({ topicAliases: canonicalTopic });
 
 type Payload = Record<string, unknown>;
 const optional = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
