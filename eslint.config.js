@@ -42,6 +42,12 @@ module.exports = [
         { selector: "CallExpression[callee.name='randomUUID']", message: 'Ids arrive in the command.' }],
     },
   },
+  {
+    // kafkajs stays behind @orders/messaging, so a client swap touches one library (tests and benchmarks may use it).
+    files: ['apps/*/src/**/*.ts', 'libs/*/domain/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'kafkajs', message: 'kafkajs stays behind @orders/messaging' }] }] },
+  },
   { files: ['**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 ];
 module.exports.depConstraints = depConstraints;
