@@ -1,6 +1,5 @@
 import type { EventStore, RecordedEvent, Subscription } from '@orders/event-store';
-import { provisionTopics, relayHeaders, type KafkaOptions } from '@orders/messaging';
-import { IdempotentProducer } from './kafka-producer';
+import { Publisher, provisionTopics, relayHeaders, type KafkaOptions } from '@orders/messaging';
 import { ORDER_STATE_ERASED, ORDER_STATE_RECORD } from './state-outbox';
 
 export interface StatePublisherOptions {
@@ -20,10 +19,10 @@ export interface StatePublisherOptions {
  */
 export class StatePublisher {
   private subscription?: Subscription;
-  private readonly producer: IdempotentProducer;
+  private readonly producer: Publisher;
 
   constructor(private readonly options: StatePublisherOptions) {
-    this.producer = new IdempotentProducer(options.kafka, 'state');
+    this.producer = new Publisher(options.kafka, 'state');
   }
 
   async start(): Promise<void> {

@@ -1,6 +1,5 @@
 import { HEADER } from '@orders/contracts';
-import type { KafkaOptions } from '@orders/messaging';
-import { IdempotentProducer } from '../live/kafka-producer';
+import { Publisher, type KafkaOptions } from '@orders/messaging';
 import { JOURNAL_COLUMNS, type JournalRow } from '../storage/journal';
 import type { ReadModelDb } from '../storage/read-model-db';
 
@@ -22,7 +21,7 @@ export async function replayToTopic(db: ReadModelDb, selection: ReplaySelection,
   const where = selection.kind === 'order' ? 'order_id = $1' : 'tenant_id = $1 AND occurred_at >= $2::timestamptz';
   const params = selection.kind === 'order' ? [selection.orderId] : [selection.tenantId, selection.since];
   const { rows } = await db.pool.query<JournalRow>(`SELECT ${JOURNAL_COLUMNS} FROM ${db.table('events')} j WHERE ${where} ORDER BY j.transaction_id, j.position`, params);
-  const producer = new IdempotentProducer(kafka, 'replay');
+  const producer = new Publisher(kafka, 'replay');
   try {
     for (let i = 0; i < rows.length; i += 500) {
       await producer.send(topic, rows.slice(i, i + 500).map((row) => ({
