@@ -2,8 +2,9 @@ import { DLQ_HEADER, HEADER } from './headers';
 import type { ErrorSummary } from './errors';
 import type { PublishMessage } from './publisher';
 import type { RawMessage } from './types';
+import type { DeadLetterClassification } from '@orders/contracts';
 
-export type DeadLetterClassification = 'malformed' | 'invalid' | 'non-retryable' | 'retries-exhausted';
+export type { DeadLetterClassification };
 
 export interface Failure {
   classification: DeadLetterClassification;

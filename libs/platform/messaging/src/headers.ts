@@ -1,31 +1,8 @@
 import type { IHeaders } from 'kafkajs';
 
-/** The headers every integration message carries (architecture.md). */
-export const HEADER = {
-  eventId: 'event-id',
-  eventType: 'event-type',
-  schemaVersion: 'schema-version',
-  correlationId: 'correlation-id',
-  causationId: 'causation-id',
-  traceparent: 'traceparent',
-  occurredAt: 'occurred-at',
-  contentType: 'content-type',
-} as const;
-
-/** Added to a dead letter; stripped again when it is redriven. */
-export const DLQ_HEADER = {
-  originTopic: 'dlq-origin-topic',
-  originPartition: 'dlq-origin-partition',
-  originOffset: 'dlq-origin-offset',
-  groupId: 'dlq-group-id',
-  errorClass: 'dlq-error-class',
-  errorMessage: 'dlq-error-message',
-  errorCode: 'dlq-error-code',
-  classification: 'dlq-classification',
-  attempts: 'dlq-attempts',
-  failedAt: 'dlq-failed-at',
-  redrivenFrom: 'dlq-redriven-from',
-} as const;
+// The header names are part of the public envelope: one definition, in @orders/contracts (architecture: platform
+// may import envelope types from contracts). Re-exported so the library's users keep one import.
+export { DLQ_HEADER, HEADER } from '@orders/contracts';
 
 export const DLQ_HEADER_PREFIX = 'dlq-';
 
