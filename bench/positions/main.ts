@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     const raw2 = await rawConsumption(brokers, loadTopic, total, CONCURRENT_PARTITIONS);
     const baseline = (raw1 + raw2) / 2;
     const rssMiB = median(rss.length > 0 ? rss : [process.memoryUsage().rss]) / 1024 / 1024;
-    const [{ version }] = await sql<{ version: string }>(database, 'SHOW server_version');
+    const [{ server_version: version }] = await sql<{ server_version: string }>(database, 'SHOW server_version');
     report('positions', machine(`PostgreSQL ${version}`, 'kafkajs 2.2.4'), [
       metric('detection', 'positions/s', detection, baseline, 'raw kafkajs consumption of the same topic', {
         goal: '>= 0.7',
