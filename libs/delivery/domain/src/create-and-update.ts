@@ -1,6 +1,6 @@
 import type { CreateDelivery, DeliverySettings, UpdateDelivery } from './delivery.commands';
 import type { DeliveryEvent, DeliveryFacts } from './delivery.events';
-import { PERSONAL_DATA_FIELDS } from './delivery.events';
+import { PERSONAL_DATA_FIELDS } from './personal-data-fields';
 import type { ActiveDelivery, Delivery } from './delivery.state';
 import { DeliveryAlreadyExists, StatusNotAllowed } from './errors';
 import { changeStatus } from './status-rules';

@@ -2,7 +2,7 @@ import type { Decider } from '@orders/decider-kit';
 import { createDelivery, updateDelivery } from './create-and-update';
 import type { CancelDeliveryForMarketplace, DeliveryCommand } from './delivery.commands';
 import type { DeliveryEvent } from './delivery.events';
-import { PERSONAL_DATA_FIELDS } from './delivery.events';
+import { PERSONAL_DATA_FIELDS } from './personal-data-fields';
 import { ActiveDelivery, Delivery, evolve, initialDelivery } from './delivery.state';
 import { DeliveryNotFound } from './errors';
 import { markDelivered, recordPayment, setCloseTime, undoDelivered } from './iiko-close-rules';

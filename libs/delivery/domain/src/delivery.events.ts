@@ -73,5 +73,4 @@ export type DeliveryEvent =
   | DeliveryUndone | DeliveryPaid | DeliveryClosed | DeliveryReopened | CourierArrived | DeliveryVisited | CourierDeparted
   | DeliveryCancellationConflict | DeliveryDeleted | PersonalDataErased;
 
-export const PERSONAL_DATA_FIELDS = ['customer_name', 'phone', 'address', 'comments'] as const;
-export type PersonalDataField = (typeof PERSONAL_DATA_FIELDS)[number];
+export { PERSONAL_DATA_FIELDS, type PersonalDataField } from './personal-data-fields';

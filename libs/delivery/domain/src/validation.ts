@@ -1,4 +1,4 @@
-import { PERSONAL_DATA_FIELDS } from './delivery.events';
+import { PERSONAL_DATA_FIELDS } from './personal-data-fields';
 import { DeliveryFieldsInvalid, FieldViolation } from './errors';
 import { MAX_MARK_DELIVERED_RADIUS_M } from './radius';
 

@@ -1,8 +1,7 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { IncomingMessage } from 'node:http';
 import type { Scope } from '../config/service-config';
-import { ApiKeyRegistry, Principal, hasScope, presentedKey } from './api-keys';
+import { ApiKeyRegistry, hasScope, presentedKey, type AuthenticatedRequest } from './api-keys';
 import { REQUIRED_SCOPE } from './current-principal.decorator';
 
 const PUBLIC_ROUTE = 'orders:public-route';
@@ -10,7 +9,6 @@ const PUBLIC_ROUTE = 'orders:public-route';
 /** Marks a controller or handler that needs no credentials (health, metrics). Everything else does. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
 
-export type AuthenticatedRequest = IncomingMessage & { principal?: Principal };
 
 @Injectable()
 export class ApiKeyGuard implements CanActivate {

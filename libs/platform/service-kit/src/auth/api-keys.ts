@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { HashedApiKey, SCOPES, Scope, hashApiKey } from '../config/service-config';
 
 /** Who is calling, and for which companies / campaigns (tenants) and with which scopes. */
@@ -7,6 +8,9 @@ export interface Principal {
   readonly tenants: '*' | readonly string[];
   readonly scopes: readonly Scope[];
 }
+
+/** A request the API-key guard has authenticated. */
+export type AuthenticatedRequest = IncomingMessage & { principal?: Principal };
 
 /** Whether the principal may see or act on a tenant's data (a company id, a campaign id). */
 export function canAccessTenant(principal: Principal | undefined, tenant: string): boolean {

@@ -1,6 +1,6 @@
 import { ExecutionContext, ForbiddenException, SetMetadata, createParamDecorator } from '@nestjs/common';
 import type { Scope } from '../config/service-config';
-import type { AuthenticatedRequest } from './api-key.guard';
+import type { AuthenticatedRequest } from './api-keys';
 
 /** The authenticated caller of this request (the guard has already refused anonymous ones on protected routes). */
 export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext) => {
