@@ -6,7 +6,7 @@ import { jsonDecoder } from './decoder';
 import { isRetryableByDefault } from './errors';
 import { Inbox } from './inbox/inbox';
 import { DEFAULT_INBOX_SCHEMA, runMessagingMigrations } from './inbox/migrations';
-import { createKafka, groupJoined, groupMember, loggerOf, rawMessageOf, type KafkaOptions, type MessagingLogger } from './kafka';
+import { createKafka, groupMember, loggerOf, rawMessageOf, runGroupMember, type KafkaOptions, type MessagingLogger } from './kafka';
 import { Publisher } from './publisher';
 import { MessageProcessor } from './message-processor';
 import { consumerLag } from './metrics';
@@ -83,18 +83,12 @@ export class Consumer {
     });
     const consumer = groupMember(this.kafka, this.groupId, options.sessionTimeoutMs);
     this.consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
-    const joined = groupJoined(consumer);
-    await consumer.run({
-      // commits the offsets resolved below: after each batch, on rebalance and stop, and inside a long batch every
-      // 200 messages or second (bounding what a crash redelivers; the inbox drops those redeliveries anyway)
-      autoCommit: true, autoCommitThreshold: 200, autoCommitInterval: 1000,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
-      eachBatch: (payload) => this.eachBatch(payload),
-    });
-    await joined;
+    // Offsets resolved after each inbox commit are committed after each batch, on rebalance and stop, and inside a
+    // long batch every 200 messages or second (bounding what a crash redelivers; the inbox drops those anyway).
+    await runGroupMember(consumer, {
+      topics: options.topics, fromBeginning: options.fromBeginning, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      commitEvery: { messages: 200, ms: 1000 },
+    }, (payload) => this.eachBatch(payload));
   }
 
   /** Stops fetching, lets in-flight messages finish (a retry wait is cut short: that message stays uncommitted). */

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type Batch, type Consumer, type KafkaMessage, type LogEntry, type logCreator, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Batch, type Consumer, type ConsumerRunConfig, type EachBatchPayload, type KafkaMessage, type LogEntry, type logCreator, type Producer } from 'kafkajs';
 import { readHeaders } from './headers';
 import type { RawMessage } from './types';
 
@@ -105,6 +105,30 @@ export function groupJoined(consumer: Consumer): Promise<void> {
       }),
     ];
   });
+}
+
+export interface GroupRun {
+  topics: string[];
+  fromBeginning?: boolean;
+  partitionsConsumedConcurrently?: number;
+  /** Extra offset commits inside a long batch; without them each resolved batch is committed right after it. */
+  commitEvery?: { messages: number; ms: number };
+}
+
+/** Connects, subscribes and runs a member with manually resolved batches; resolves once it was given its partitions. */
+export async function runGroupMember(consumer: Consumer, run: GroupRun, eachBatch: (payload: EachBatchPayload) => Promise<void>): Promise<void> {
+  await consumer.connect();
+  await consumer.subscribe({ topics: run.topics, fromBeginning: run.fromBeginning ?? true });
+  const joined = groupJoined(consumer);
+  const commits: Partial<ConsumerRunConfig> = run.commitEvery
+    ? { autoCommitThreshold: run.commitEvery.messages, autoCommitInterval: run.commitEvery.ms } : {};
+  await consumer.run({
+    autoCommit: true, ...commits,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: run.partitionsConsumedConcurrently ?? 3,
+    eachBatch,
+  });
+  await joined;
 }
 
 export function rawMessageOf(batch: Batch, message: KafkaMessage): RawMessage {

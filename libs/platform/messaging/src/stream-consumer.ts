@@ -4,7 +4,7 @@ import { deadLetterOf, decodeFailure, type Failure } from './dead-letter';
 import { messageIdOf } from './decoder';
 import { summarize } from './errors';
 import { HEADER } from './headers';
-import { createKafka, groupJoined, groupMember, loggerOf, rawMessageOf, type KafkaOptions, type MessagingLogger } from './kafka';
+import { createKafka, groupMember, loggerOf, rawMessageOf, runGroupMember, type KafkaOptions, type MessagingLogger } from './kafka';
 import * as metrics from './metrics';
 import { Publisher } from './publisher';
 import { dlqTopicOf, provisionDeadLetterTopics } from './topics';
@@ -83,16 +83,9 @@ export class StreamConsumer {
     this.abort = new AbortController();
     const consumer = groupMember(this.kafka, this.groupId, options.sessionTimeoutMs);
     this.consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
-    const joined = groupJoined(consumer);
-    await consumer.run({
-      autoCommit: true, // with neither threshold nor interval: every resolved batch is committed right after it
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
-      eachBatch: (payload) => this.eachBatch(payload),
-    });
-    await joined;
+    await runGroupMember(consumer, {
+      topics: options.topics, fromBeginning: options.fromBeginning, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+    }, (payload) => this.eachBatch(payload));
   }
 
   /** Stops fetching, lets running batches finish and commits them (a batch waiting to retry stays uncommitted). */
