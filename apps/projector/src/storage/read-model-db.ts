@@ -1,4 +1,4 @@
-import { assertSchemaName, runSchemaMigrations } from '@orders/event-store';
+import { assertSchemaName, createPool, runSchemaMigrations } from '@orders/event-store';
 import { Pool, type PoolClient } from 'pg';
 import { projectorMigration, SUMMARY_PROJECTION, summaryTable } from './migrations';
 
@@ -25,7 +25,8 @@ export class ReadModelDb {
     this.schema = options.schema ?? DEFAULT_READ_MODEL_SCHEMA;
     assertSchemaName(this.schema);
     this.ownsPool = !options.pool;
-    this.pool = options.pool ?? new Pool({ connectionString: options.connection, max: options.poolSize ?? 10, application_name: 'projector' });
+    this.pool = options.pool ?? createPool({ connectionString: options.connection, max: options.poolSize ?? 10, application_name: 'projector' },
+      (error) => console.warn(`projector: an idle database connection failed: ${error.message}`));
   }
 
   /** Opens the database and runs the migrations (TypeORM, serialised across processes; never synchronize). */

@@ -1,5 +1,6 @@
 import { Pool, type ClientConfig, type PoolClient, type PoolConfig } from 'pg';
 import type { Command, Event } from '@orders/decider-kit';
+import { createPool } from './pool';
 import { Aggregates, type Fold, type LoadedStream, type LoadOptions, type SnapshotPolicy } from './aggregate';
 import { AppendStatements, isUniqueViolation, prepareAppend, type AppendOutcome, type PreparedAppend } from './append';
 import { createCommandHandler, type CommandHandler, type CommandHandlerConfig, type CommandStore } from './command-handler';
@@ -80,7 +81,7 @@ export class EventStore implements CommandStore {
       this.pool = options.pool;
       this.ownsPool = false;
     } else if (config) {
-      this.pool = new Pool(config);
+      this.pool = createPool(config, (error) => this.logger.warn('event store: an idle database connection failed', { error: String(error) }));
       this.ownsPool = true;
     } else {
       throw new Error('event store: give a connection or a pool');

@@ -23,3 +23,4 @@ export { DEFAULT_SCHEMA, assertSchemaName, eventStoreMigrations, runEventStoreMi
 export type { SchemaMigrationsOptions } from './migrations';
 export { withTransaction } from './transaction';
 export type { TransactionOptions } from './transaction';
+export { createPool } from './pool';

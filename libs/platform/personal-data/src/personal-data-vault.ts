@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Pool, type ClientBase, type PoolConfig } from 'pg';
-import { assertSchemaName, runSchemaMigrations, withTransaction } from '@orders/event-store';
+import { assertSchemaName, createPool, runSchemaMigrations, withTransaction } from '@orders/event-store';
 import { KEY_BYTES, decrypt, encrypt, parseMasterKey, unwrapKey, wrapKey } from './cipher';
 import { personalDataSchemaMigration } from './migrations/001-personal-data-schema';
 
@@ -50,7 +50,9 @@ export class PersonalDataVault {
       this.pool = options.pool;
       this.ownsPool = false;
     } else if (options.connection) {
-      this.pool = new Pool(typeof options.connection === 'string' ? { connectionString: options.connection } : options.connection);
+      const config = typeof options.connection === 'string' ? { connectionString: options.connection } : options.connection;
+      // Reported, not thrown: a database restart must not take the service down (see createPool).
+      this.pool = createPool(config, (error) => console.warn(`personal-data vault: an idle database connection failed: ${error.message}`));
       this.ownsPool = true;
     } else {
       throw new Error('PersonalDataVault needs a connection or a pool');
