@@ -1,7 +1,8 @@
+import { databaseUrlOn, onAdmin } from '@orders/service-kit/testing';
 import { randomBytes } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createServiceApp } from '@orders/service-kit';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import request from 'supertest';
 
 /** Keys of the test principals: one per company, and an operator acting for every company. */
@@ -27,21 +28,8 @@ export interface CourierTestApp {
 
 const baseUrl = process.env.COURIER_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/courier';
 
-export function databaseUrl(database: string): string {
-  const url = new URL(baseUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: databaseUrl('postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+export const databaseUrl = (database: string): string => databaseUrlOn(baseUrl, database);
+const admin = (sql: string): Promise<void> => onAdmin(baseUrl, sql);
 
 /** Boots the real courier-tracking app on a fresh database (real PostgreSQL and broker); `env` adds variables. */
 export async function startCourierTracking(env: Record<string, string> = {}): Promise<CourierTestApp> {

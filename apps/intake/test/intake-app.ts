@@ -1,8 +1,9 @@
+import { databaseUrlOn, onAdmin } from '@orders/service-kit/testing';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createServiceApp } from '@orders/service-kit';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import request from 'supertest';
 import { deleteTopicsWithPrefix } from './topic-cleanup';
 
@@ -28,21 +29,8 @@ export interface IntakeTestApp {
 
 const baseUrl = process.env.INTAKE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/intake';
 
-function databaseUrl(database: string): string {
-  const url = new URL(baseUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: databaseUrl('postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const databaseUrl = (database: string): string => databaseUrlOn(baseUrl, database);
+const admin = (sql: string): Promise<void> => onAdmin(baseUrl, sql);
 
 /**
  * Boots the real intake app on a fresh database of its own (real PostgreSQL, real broker), listening on a free port.
@@ -86,17 +74,7 @@ export async function startIntake(env: Record<string, string> = {}): Promise<Int
   };
 }
 
-/** Polls a condition (the board is eventually consistent) until it holds; fails with the last value after the deadline. */
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T;
-  for (;;) {
-    last = await probe();
-    if (accept(last)) return last;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+export { eventually } from '@orders/service-kit/testing';
 
 let counter = 0;
 

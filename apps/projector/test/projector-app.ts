@@ -86,14 +86,4 @@ export async function startProjector(): Promise<ProjectorTestApp> {
   };
 }
 
-/** Polls a condition until it holds; fails with the last value after the deadline. */
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T;
-  for (;;) {
-    last = await probe();
-    if (accept(last)) return last;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export { eventually } from '@orders/service-kit/testing';

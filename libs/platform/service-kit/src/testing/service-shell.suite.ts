@@ -8,22 +8,7 @@ import { createServiceApp } from '../bootstrap';
 import { ServiceDefinition } from '../config/service-definition';
 import { serviceDefaults } from '../config/service-env';
 import { withProbe } from './probe.module';
-
-const databaseUrl = (base: string, database: string): string => {
-  const url = new URL(base);
-  url.pathname = `/${database}`;
-  return url.toString();
-};
-
-async function onAdmin(base: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: databaseUrl(base, 'postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+import { databaseUrlOn as databaseUrl, onAdmin } from './test-database';
 
 /** A port nothing listens on: bound by us, then released. */
 async function closedPort(): Promise<number> {

@@ -1,0 +1,30 @@
+import { Client } from 'pg';
+
+/** `base` with its database swapped: each spec file boots its app on a database of its own. */
+export function databaseUrlOn(base: string, database: string): string {
+  const url = new URL(base);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** Runs one statement on the server's `postgres` database (CREATE / DROP DATABASE). */
+export async function onAdmin(base: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrlOn(base, 'postgres') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Polls a condition until it holds (eventually consistent read models); fails with the last value after the deadline. */
+export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000, everyMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const last = await probe();
+    if (accept(last)) return last;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
