@@ -1,8 +1,10 @@
+import { createPool } from '@orders/event-store';
+import { ignoreForcedDrop } from '@orders/service-kit/testing';
+import type { Pool } from 'pg';
 import { databaseUrlOn, onAdmin } from '@orders/service-kit/testing';
 import { randomBytes } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createServiceApp } from '@orders/service-kit';
-import { Pool } from 'pg';
 import request from 'supertest';
 
 /** Keys of the test principals: one per company, and an operator acting for every company. */
@@ -52,7 +54,7 @@ export async function startCourierTracking(env: Record<string, string> = {}): Pr
     const { AppModule } = await import('../src/app.module');
     const app = await createServiceApp(AppModule);
     await app.init();
-    const pool = new Pool({ connectionString: databaseUrl(database), max: 2 });
+    const pool = createPool({ connectionString: databaseUrl(database), max: 2 }, ignoreForcedDrop);
     const { CourierMessaging } = await import('../src/integration/courier-messaging');
     return {
       app, keys, database, pool, topicPrefix,

@@ -1,9 +1,11 @@
+import { createPool } from '@orders/event-store';
+import { ignoreForcedDrop } from '@orders/service-kit/testing';
+import type { Pool } from 'pg';
 import { databaseUrlOn, onAdmin } from '@orders/service-kit/testing';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createServiceApp } from '@orders/service-kit';
-import { Pool } from 'pg';
 import request from 'supertest';
 import { deleteTopicsWithPrefix } from './topic-cleanup';
 
@@ -60,7 +62,7 @@ export async function startIntake(env: Record<string, string> = {}): Promise<Int
   await app.listen(0, '127.0.0.1');
   process.env = saved;
   const { port } = app.getHttpServer().address() as AddressInfo;
-  const pool = new Pool({ connectionString: databaseUrl(database), max: 2 });
+  const pool = createPool({ connectionString: databaseUrl(database), max: 2 }, ignoreForcedDrop);
   const topicPrefix = env.INTAKE_TOPIC_PREFIX ?? `test-${suffix}.`;
   return {
     app, keys, pool, url: `http://127.0.0.1:${port}`, topicPrefix,

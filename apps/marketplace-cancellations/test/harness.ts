@@ -1,7 +1,9 @@
+import { createPool } from '@orders/event-store';
+import { ignoreForcedDrop } from '@orders/service-kit/testing';
 import { randomBytes } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createServiceApp } from '@orders/service-kit';
-import { Client, Pool } from 'pg';
+import { Client, type Pool } from 'pg';
 import request from 'supertest';
 import { marketplaceCancellationsApp } from '../src/app.module';
 import { ManualClock } from '../src/clock';
@@ -63,7 +65,7 @@ export async function createStack(options: { workers?: boolean; kafka?: boolean;
     ...options.env,
   });
   const clock = new ManualClock(new Date('2026-03-01T10:00:00.000Z'));
-  const pool = new Pool({ connectionString: databaseUrl, max: 4 });
+  const pool = createPool({ connectionString: databaseUrl, max: 4 }, ignoreForcedDrop);
   const instances = new Set<Instance>();
   return {
     databaseUrl, pool, clock, keys,

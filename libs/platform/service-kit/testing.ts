@@ -1,4 +1,4 @@
 // Test helpers for the service shells' specs: `import { describeServiceShell } from '@orders/service-kit/testing'`.
 export { describeServiceShell } from './src/testing/service-shell.suite';
 export { withProbe } from './src/testing/probe.module';
-export { databaseUrlOn, eventually, onAdmin } from './src/testing/test-database';
+export { databaseUrlOn, eventually, ignoreForcedDrop, onAdmin } from './src/testing/test-database';
