@@ -61,7 +61,7 @@ export class TimerSchedule implements OnModuleInit {
   onModuleInit(): void {
     this.subscriptions.register(TIMER_SUBSCRIPTION, scheduleFromEvents, {
       streamTypes: [MARKETPLACE_ORDER_STREAM_TYPE],
-      eventTypes: ['CancellationRequested', 'CancellationAccepted', 'CancellationRejected', 'MarketplaceOrderCancelled'],
+      eventTypes: ['CancellationRequested', 'CancellationAccepted', 'CancellationRejected', 'CancellationAutoAccepted', 'MarketplaceOrderCancelled'],
       batchSize: 500,
     });
   }
