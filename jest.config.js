@@ -24,7 +24,8 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.int-spec.ts'],
+      // *.e2e-spec.ts run the services as processes and cross them through HTTP and Kafka (e2e/).
+      testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.int-spec.ts', '<rootDir>/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/scripts/jest/global-setup.js',
       globalTeardown: '<rootDir>/scripts/jest/global-teardown.js',
       setupFiles: ['reflect-metadata'],
