@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { Batch, Consumer as KafkaConsumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff';
+import { DEFAULT_BATCH_CHUNK, type BatchHandler } from './batch-handler';
 import { deadLetterOf, type Failure } from './dead-letter';
 import { jsonDecoder } from './decoder';
 import { isRetryableByDefault } from './errors';
@@ -21,7 +22,15 @@ export interface ConsumerOptions {
   pool: Pool;
   /** Default 'messaging'; migrated on start. */
   inboxSchema?: string;
-  handle: MessageHandler;
+  /** One message per transaction. Optional with `handleBatch`: the per-message fallback then calls it with one message. */
+  handle?: MessageHandler;
+  /**
+   * Up to `batchTransactions` (default 100 here) messages of one partition per transaction in one call, after the
+   * inbox has filtered out those already handled; nothing is written before the call, so it may begin with an
+   * event-store `appendWithin` for the whole chunk. On any failure the chunk rolls back and is processed again one
+   * message per transaction (through `handle`, else this handler with one message), with retries and dead letters.
+   */
+  handleBatch?: BatchHandler;
   /** Default: JSON value, type from the `event-type` header. */
   decode?: Decoder;
   /** Types handled here; others are skipped (default: all that decode). */
@@ -38,10 +47,11 @@ export interface ConsumerOptions {
   /** Run the inbox migrations on start (default true). */
   runMigrations?: boolean;
   /**
-   * Messages of one partition per PostgreSQL transaction (default 1). Above 1, up to that many share one transaction
-   * (one inbox read, one inbox insert, one COMMIT): for handlers that only write rows, such as projections. Not for
-   * handlers that append to an event store (`appendWithin` must be a transaction's first write). Any failure rolls
-   * the chunk back and processes it again one message per transaction, with the usual retries and dead letters.
+   * Messages of one partition per PostgreSQL transaction (default 1, or 100 with `handleBatch`). Above 1, up to that
+   * many share one transaction (one inbox read, one inbox insert, one COMMIT). With `handle` only, for handlers that
+   * only write rows, such as projections: not for handlers that append to an event store (`appendWithin` must be a
+   * transaction's first write); those use `handleBatch`. Any failure rolls the chunk back and processes it again one
+   * message per transaction, with the usual retries and dead letters.
    */
   batchTransactions?: number;
   /** After the inbox transaction committed (or found the message known), before its offset is resolved. */
@@ -63,6 +73,7 @@ export class Consumer {
 
   constructor(private readonly options: ConsumerOptions) {
     if (options.topics.length === 0) throw new Error('consumer: at least one topic');
+    if (!options.handle && !options.handleBatch) throw new Error('consumer: handle or handleBatch');
     this.groupId = options.groupId;
     this.kafka = createKafka(options.kafka, `consumer-${options.groupId}`);
     this.logger = loggerOf(options.kafka);
@@ -76,7 +87,7 @@ export class Consumer {
     if (options.provisionDeadLetterTopics ?? true) await provisionDeadLetterTopics(options.kafka, options.topics);
     this.abort = new AbortController();
     this.processor = new MessageProcessor({
-      groupId: this.groupId, pool: options.pool, inbox: new Inbox(schema), handle: options.handle,
+      groupId: this.groupId, pool: options.pool, inbox: new Inbox(schema), handle: this.messageHandler(), handleBatch: options.handleBatch,
       decode: options.decode ?? jsonDecoder, accepts: options.accepts,
       retry: { ...DEFAULT_RETRY, ...options.retry }, isRetryable: options.isRetryable ?? isRetryableByDefault,
       deadLetter: (raw, id, failure) => this.sendDeadLetter(raw, id, failure), onHandled: options.onHandled, logger: this.logger,
@@ -107,7 +118,7 @@ export class Consumer {
     if (!processor) return;
     const signal = this.abort.signal;
     const stopped = () => signal.aborted || !isRunning() || isStale();
-    const chunkSize = Math.max(1, this.options.batchTransactions ?? 1);
+    const chunkSize = Math.max(1, this.options.batchTransactions ?? (this.options.handleBatch ? DEFAULT_BATCH_CHUNK : 1));
     const done = async (offset: string) => {
       resolveOffset(offset); // only now: the inbox transaction of this offset (and all before it) has committed
       this.recordLag(batch, offset);
@@ -127,6 +138,14 @@ export class Consumer {
     }
   }
 
+  /** The per-message handler; a batch handler alone serves the fallback too, one message at a time. */
+  private messageHandler(): MessageHandler {
+    const { handle, handleBatch } = this.options;
+    if (handle) return handle;
+    const batch = handleBatch as BatchHandler;
+    return (message, { tx, attempt }) => batch([message], { tx, attempt });
+  }
+
   private recordLag(batch: Batch, offset: string): void {
     const lag = Number(BigInt(batch.highWatermark) - BigInt(offset) - 1n);
     consumerLag.set({ group: this.groupId, topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
@@ -137,6 +156,8 @@ export class Consumer {
     await this.deadLetters.send(dlqTopicOf(raw.topic), [deadLetterOf(raw, this.groupId, messageId, failure, new Date())]);
   }
 }
+
+export type { BatchContext, BatchHandler } from './batch-handler';
 
 export function createConsumer(options: ConsumerOptions): Consumer {
   return new Consumer(options);

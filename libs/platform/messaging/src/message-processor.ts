@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import type { BatchHandler } from './batch-handler';
 import { backoffDelay, pause, type RetryPolicy } from './backoff';
 import { decodeFailure, type Failure } from './dead-letter';
 import { messageIdOf } from './decoder';
@@ -15,6 +16,8 @@ export interface ProcessorDeps {
   pool: Pool;
   inbox: Inbox;
   handle: MessageHandler;
+  /** When set, a chunk goes to this handler in one call (its messages already filtered by the inbox). */
+  handleBatch?: BatchHandler;
   decode: Decoder;
   /** Types this group handles; others are skipped without a transaction. */
   accepts?: (type: string) => boolean;
@@ -75,10 +78,11 @@ export class MessageProcessor {
   }
 
   /**
-   * Several messages of one partition in ONE transaction (for handlers that only write rows, such as projections):
-   * one inbox read, the handlers in order, one inbox insert, one COMMIT. Anything unusual (a decode failure, a
-   * handler error, a concurrent duplicate) rolls the whole chunk back and returns false: the caller then processes
-   * the chunk message by message, with the usual retries and dead letters.
+   * Several messages of one partition in ONE transaction: one inbox read, then either the batch handler once for
+   * the messages not yet handled (it may append to an event store first: nothing was written before it) or the
+   * message handler for each in order (handlers that only write rows), one inbox insert, one COMMIT. Anything
+   * unusual (a decode failure, a handler error, a concurrent duplicate) rolls the whole chunk back and returns
+   * false: the caller then processes the chunk message by message, with the usual retries and dead letters.
    */
   async processChunk(raws: RawMessage[]): Promise<boolean> {
     const prepared = raws.map((raw) => this.prepare(raw));
@@ -103,9 +107,13 @@ export class MessageProcessor {
         // a relay resend can put one event twice in a chunk: the second is a duplicate like any other
         if (known.has(message.id)) { outcomes.push('duplicate'); continue; }
         known.add(message.id);
-        await this.deps.handle(message, { tx, message, attempt: 1 });
         fresh.push(message);
         outcomes.push('handled');
+      }
+      if (this.deps.handleBatch) {
+        if (fresh.length > 0) await this.deps.handleBatch(fresh, { tx, attempt: 1 });
+      } else {
+        for (const message of fresh) await this.deps.handle(message, { tx, message, attempt: 1 });
       }
       if (!(await this.deps.inbox.commitAll(tx, this.deps.groupId, fresh)).committed) return false;
     } catch {
