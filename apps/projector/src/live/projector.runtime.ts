@@ -15,9 +15,12 @@ import { LiveProjection } from './live-projection';
 import { STATE_RELAY_NAME, StateOutbox } from './state-outbox';
 import { StatePublisher } from './state-publisher';
 
+/** Messages of one partition per transaction. */
+const CHUNK = 200;
+
 /**
  * The projector's moving parts, started after bootstrap and stopped in order before the pools close: the consumer
- * of the three integration-event topics (inbox, journal, summary and outbox in one transaction) and the relay that
+ * of the three integration-event topics (inbox, journal, summary and outbox in one transaction per chunk of a partition) and the relay that
  * publishes the outbox to the compacted orders.state.v1.
  */
 @Injectable()
@@ -56,12 +59,16 @@ export class ProjectorRuntime implements OnApplicationBootstrap, OnApplicationSh
     this.consumer = createConsumer({
       kafka, groupId: this.settings.groupId, topics: [...this.settings.sourceTopics], pool: this.db.pool, inboxSchema: this.settings.inboxSchema,
       decode: integrationEventDecoder(this.settings.logicalTopic),
-      // Three topics of six partitions: per-order transactions serialise on the order lock, so more partitions in
+      // Three topics of six partitions: transactions sharing an order serialise on its lock, so more partitions in
       // flight only add throughput (the pool below is sized for it).
       partitionsConsumedConcurrently: 8,
-      handle: async (message, { tx }) => {
-        const event = message.payload as IntegrationEvent;
-        await live.apply(tx, event, { partition: message.partition, offset: message.offset });
+      // Up to CHUNK messages of a partition per transaction (one outbox append, one journal and one summary
+      // statement); a failing chunk is retried message by message by the runner, with retries and dead letters.
+      batchTransactions: CHUNK,
+      handleBatch: async (messages, { tx }) => {
+        await live.applyChunk(tx, messages.map((message) => ({
+          event: message.payload as IntegrationEvent, origin: { partition: message.partition, offset: message.offset },
+        })));
       },
       onHandled: (message, outcome) => {
         if (outcome !== 'handled') return;

@@ -44,13 +44,33 @@ export function eventOfRow(row: JournalRow): IntegrationEvent {
   };
 }
 
-/** Appends one consumed event to the journal (the timeline); actor and source are extracted once, here. */
-export async function insertJournal(client: Queryable, table: string, event: IntegrationEvent, origin: KafkaOrigin): Promise<void> {
+/** A consumed event with where it came from: one journal row. */
+export interface JournalEntry {
+  readonly event: IntegrationEvent;
+  readonly origin: KafkaOrigin;
+}
+
+/**
+ * Appends consumed events to the journal (the timeline) in one statement, positions in the given order (a rebuild
+ * folds the journal in transaction and position order, so it must be the order they were applied in). Actor and
+ * source are extracted once, here.
+ */
+export async function insertJournal(client: Queryable, table: string, entries: readonly JournalEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const rows = entries.map(({ event, origin }) => ({
+    event_id: event.eventId, topic: event.topic, kafka_partition: origin.partition, kafka_offset: origin.offset, type: event.type,
+    schema_version: event.schemaVersion, order_id: event.orderId, tenant_id: event.tenantId, occurred_at: event.occurredAt,
+    correlation_id: event.correlationId, causation_id: event.causationId, source: sourceOf(event), actor: actorOf(event), payload: event.payload,
+  }));
   await client.query(
     `INSERT INTO ${table} (event_id, topic, kafka_partition, kafka_offset, type, schema_version, order_id, tenant_id, occurred_at,
        correlation_id, causation_id, source, actor, payload)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-    [event.eventId, event.topic, origin.partition, origin.offset, event.type, event.schemaVersion, event.orderId, event.tenantId,
-      event.occurredAt, event.correlationId, event.causationId, sourceOf(event), actorOf(event), JSON.stringify(event.payload)],
+     SELECT event_id, topic, kafka_partition, kafka_offset, type, schema_version, order_id, tenant_id, occurred_at,
+       correlation_id, causation_id, source, actor, payload
+       FROM ROWS FROM (json_to_recordset($1::json) AS (event_id text, topic text, kafka_partition integer, kafka_offset bigint,
+         type text, schema_version integer, order_id text, tenant_id text, occurred_at timestamptz, correlation_id text,
+         causation_id text, source text, actor text, payload jsonb)) WITH ORDINALITY AS r
+      ORDER BY r.ordinality`,
+    [JSON.stringify(rows)],
   );
 }

@@ -72,9 +72,16 @@ export class ReadModelDb {
     await client.query(`SELECT ${fn}(hashtext($1))`, [`projector-switch:${this.schema}`]);
   }
 
-  /** Serialises the transactions of one order (its three topics are consumed concurrently). */
-  async lockOrder(client: Queryable, orderId: string): Promise<void> {
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projector-order:${this.schema}:${orderId}`]);
+  /**
+   * Serialises the transactions of each order (its three topics are consumed concurrently). Taken before the
+   * transaction's first write, so of two transactions sharing an order the later one also gets the larger
+   * transaction id: the state outbox's commit-safe order is then each order's order. A chunk locks many orders:
+   * always in key order, so two chunks sharing orders cannot deadlock.
+   */
+  async lockOrders(client: Queryable, orderIds: readonly string[]): Promise<void> {
+    await client.query(
+      `SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtext($1 || o) AS k FROM unnest($2::text[]) AS o ORDER BY k) AS keys`,
+      [`projector-order:${this.schema}:`, orderIds]);
   }
 
   async close(): Promise<void> {
