@@ -12,7 +12,7 @@ const pos = (p: TrackPoint) => ({ lat: p.lat, lon: p.lon, time: new Date(p.times
 const arrived = (p: TrackPoint, radius = 500): DeliveryEvent => ({ type: 'CourierArrived', data: { courier_id: 'k-1', position: pos(p), used_mark_delivered_radius: radius } });
 const visited = (p: TrackPoint, dwell: number, required = 300, radius = 500): DeliveryEvent =>
   ({ type: 'DeliveryVisited', data: { courier_id: 'k-1', position: pos(p), used_mark_delivered_radius: radius, dwell_s: dwell, required_dwell_s: required } });
-const autoFinished = (p: TrackPoint, from: 'new' | 'confirmed' = 'new'): DeliveryEvent[] => [
+const autoFinished = (p: TrackPoint, from: 'new' | 'confirmed' | 'postponed' = 'new'): DeliveryEvent[] => [
   { type: 'DeliveryStatusChanged', data: { from, to: 'finished', initiator: 'yandex', point: { lat: p.lat, lon: p.lon }, at: pos(p).time } },
   { type: 'DeliveryActualTimeSet', data: { actual_delivered_at: pos(p).time, at: pos(p).time } },
 ];
@@ -29,8 +29,12 @@ describe('Delivery: automatic finish from positions', () => {
   it('records the visit without finishing where the company has auto-marking disabled', () =>
     spec.given([created()]).when(evaluate(stay, { mark_delivered_enabled: false })).then([arrived(stay[0]), visited(stay[2], 300)]));
 
-  it('does not auto-finish a postponed delivery', () =>
-    spec.given([created(), statusChanged('new', 'postponed')]).when(evaluate(stay)).then([arrived(stay[0]), visited(stay[2], 300)]));
+  it('auto-finishes a postponed delivery on a later stay (seed 002 names no status; postponed awaits another attempt)', () =>
+    spec.given([created(), statusChanged('new', 'postponed')]).when(evaluate(stay))
+      .then([arrived(stay[0]), visited(stay[2], 300), ...autoFinished(stay[2], 'postponed')]));
+
+  it('leaves a postponed delivery open where auto-marking is disabled', () =>
+    spec.given([created(), statusChanged('new', 'postponed')]).when(evaluate(stay, { mark_delivered_enabled: false })).then([arrived(stay[0]), visited(stay[2], 300)]));
 
   it('uses the order radius, then the depot, then the company one', () => {
     const far = [point(0, 150), point(300, 150)];

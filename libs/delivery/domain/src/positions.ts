@@ -6,8 +6,16 @@ import { changeStatus } from './status-rules';
 import { OUTSIDE, TrackPoint, VisitParams, VisitTransition, VisitState, stepVisit } from './visit-machine';
 import { DeliveryStatus, isTerminal } from './validation';
 
-// Auto-finish applies to new and confirmed only; a postponed delivery waits for a person (INV-D7, [Q] in §2.5).
-const AUTO_FINISHABLE: readonly DeliveryStatus[] = ['new', 'confirmed'];
+/**
+ * Auto-finish applies to every open status: new, confirmed and postponed (INV-D7, open question 2 of domain.md §4.4,
+ * decided here). The seed (002, `mark_delivered_radius`) states the rule with exactly two conditions: the company's
+ * `mark_delivered_enabled`, and an uninterrupted stay of `coefficient × (service_duration_s +
+ * shared_service_duration_s)` within the radius; it names no status. And it defines `postponed` as "the order is
+ * postponed or the courier couldn't contact the customer": an open order awaiting another attempt, not an outcome.
+ * A later stay long enough to hand the order over is that attempt, so Track & Trace marks it delivered like any other.
+ * Terminal statuses (finished, partially_finished, cancelled) never change.
+ */
+const AUTO_FINISHABLE: readonly DeliveryStatus[] = ['new', 'confirmed', 'postponed'];
 
 const isoOf = (epochSeconds: number): string => new Date(epochSeconds * 1000).toISOString();
 
