@@ -1,121 +1,326 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { encodeMessage, findMessage, TOPIC } from '@orders/contracts';
-import { provisionTopics } from '@orders/messaging';
 import { syntheticHistory } from '@orders/projector/src/projections/history';
-import { createServiceApp } from '@orders/service-kit';
 import { Kafka, logLevel, type Message } from 'kafkajs';
-import type { Pool } from 'pg';
+import { Pool } from 'pg';
+import { externalOrderId } from '../../apps/intake/src/orders/order-identity';
+import { client } from '../intake/load';
+import { median } from '../lib/report';
+import type { E2eStack } from './stack';
 
-const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
-const TICK_MS = 10;
-
-export interface Latencies { ours: number[]; raw: number[] }
-
-function encoded(count: number, prefix: string): Array<{ id: string; message: Message; topic: string }> {
-  return syntheticHistory(Math.ceil(count / 3), { prefix }).slice(0, count).map((event) => {
-    const definition = findMessage(event.topic, event.type, 1);
-    if (!definition) throw new Error(`no contract for ${event.type}`);
-    const out = encodeMessage(definition, event.payload, { eventId: event.eventId, occurredAt: event.occurredAt, correlationId: event.correlationId });
-    return { id: event.eventId, topic: out.topic, message: { key: out.key, value: out.value, headers: { ...out.headers } } };
-  });
+/** One steady rate: every command's latency, ours (HTTP submit -> summary row) and raw (kafkajs produce -> consume). */
+export interface RatePoint {
+  rate: number;
+  commands: number;
+  /** Commands sent per second, as scheduled (the open-loop generator keeping its schedule). */
+  sentRate: number;
+  /** HTTP answers per second over the time the answers took to come back. */
+  answeredRate: number;
+  errors: number;
+  /** Send -> visible in the order summary, ms. */
+  ours: number[];
+  /** Send -> HTTP answer, ms (where the time goes). */
+  answered: number[];
+  /** Send -> the event read from intake's topic by a probe consumer, ms (where the time goes). */
+  inKafka: number[];
+  /** Raw kafkajs produce -> consume at the same rate, ms. */
+  raw: number[];
+  unseen: number;
+  /** Mean time between two observations of the summary (what observing adds: at most one cycle). */
+  observerCycleMs: number;
+  /** Share of one core each service used from the first send until the last order was visible. */
+  cpu: { intake: number; projector: number };
+  /** No errors, everything seen, answers kept up, latency not growing over the run. */
+  sustained: boolean;
 }
 
-/** Sends `messages` at a steady `rate` per second (a batch every 10 ms), recording each one's send time. */
-async function paced(messages: ReturnType<typeof encoded>, rate: number, topicOf: (t: string) => string, send: (topic: string, batch: Message[]) => Promise<void>): Promise<Map<string, number>> {
-  const sentAt = new Map<string, number>();
-  const perTick = Math.max(1, Math.round((rate * TICK_MS) / 1000));
+const SOURCE = 'site';
+const DRAIN_MS = 180_000;
+/** Between two rates: intake's board projection and the broker settle after a backlog. */
+const COOL_DOWN_MS = 5000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const order = (externalId: string) => ({
+  source: SOURCE, externalId, submittedAt: '2026-11-23T10:00:00Z',
+  customer: { name: 'Ivan Ivanovich Ivanov', phone: '+77776665544' }, address: 'Pushkin street 2, apt 5', comment: 'Two persons',
+  requestedTime: '2026-11-23T12:30:00+03:00', serviceType: 'courier',
+  items: [{ sku: 'PIE', name: 'Pie', quantity: 2, priceMinor: 17400 }, { name: 'Bread', quantity: 1, priceMinor: 3800 }],
+  amountMinor: 38600, currency: 'RUB',
+});
+
+/**
+ * Open loop: command i is due at start + i / rate, whatever happened to the earlier ones (never waits for an
+ * answer). Each timer wake-up sends everything due by then; returns when the last one was sent.
+ */
+async function openLoop(rate: number, count: number, send: (indices: number[]) => void): Promise<number> {
   const start = performance.now();
-  const inFlight: Promise<void>[] = [];
-  for (let i = 0, tick = 0; i < messages.length; i += perTick, tick += 1) {
-    const wait = start + tick * TICK_MS - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const batch = messages.slice(i, i + perTick);
-    const byTopic = new Map<string, Message[]>();
-    for (const m of batch) {
-      sentAt.set(m.id, performance.now());
-      byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m.message]);
-    }
-    for (const [topic, list] of byTopic) inFlight.push(send(topicOf(topic), list));
+  for (let next = 0; next < count;) {
+    const now = performance.now();
+    const due: number[] = [];
+    while (next < count && start + (next * 1000) / rate <= now) due.push(next++);
+    if (due.length > 0) send(due);
+    if (next < count) await sleep(Math.max(0, start + (next * 1000) / rate - performance.now()));
   }
-  await Promise.all(inFlight);
-  return sentAt;
+  return performance.now() - start;
 }
 
 /**
- * Produce → visible in the order summary (the journal row commits with the summary row), at a steady rate, against
- * raw kafkajs produce → consume at the same rate. The services' HTTP front is not in the loop: intake's relay does
- * not publish to Kafka yet, so this measures the projector's part of the path.
+ * Polls the summary view for the orders sent and not seen yet (a primary-key lookup of a few hundred ids at
+ * most), noting when each first shows up. A row is visible to a reader from its commit; an observation lands at
+ * most one poll cycle after it, and the cycle is reported.
  */
-export async function e2eLatencies(pool: Pool, databaseUrl: string, count: number, rate: number): Promise<Latencies> {
-  const id = randomBytes(4).toString('hex');
-  const prefix = `bench${id}.`;
-  const schema = `bench_e2e_${id}`;
-  const sources = [TOPIC.orderEvents, TOPIC.deliveryEvents, TOPIC.cancellationEvents];
-  await provisionTopics({ brokers: BROKERS, logLevel: 'nothing' }, [...sources.map((t) => ({ topic: `${prefix}${t}`, partitions: 6 })), { topic: `${prefix}raw`, partitions: 6 }]);
-  Object.assign(process.env, {
-    READMODELS_DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', KAFKA_BROKERS: BROKERS, PORT: '0',
-    PROJECTOR_SCHEMA: schema, PROJECTOR_OUTBOX_SCHEMA: `${schema}_outbox`, PROJECTOR_INBOX_SCHEMA: `${schema}_inbox`,
-    PROJECTOR_TOPIC_PREFIX: prefix,
-  });
-  const { AppModule } = await import('@orders/projector/src/app.module');
-  const app = await createServiceApp(AppModule);
-  await app.init();
-  const kafka = new Kafka({ brokers: [BROKERS], clientId: `bench-${id}`, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  const send = async (topic: string, messages: Message[]) => { await producer.send({ topic, acks: -1, messages }); };
-  try {
-    // Warm-up: the consumer group joins and the pools fill before timing starts.
-    const warm = encoded(30, `warm${id}`);
-    await paced(warm, rate, (t) => `${prefix}${t}`, send);
-    await visible(pool, schema, new Set(warm.map((m) => m.id)), new Map());
+class SummaryWatcher {
+  readonly seen = new Map<string, number>();
+  private readonly pending = new Set<string>();
+  private polls = 0;
+  private polling = 0;
+  private stopped = false;
+  private loop: Promise<void> = Promise.resolve();
 
-    const messages = encoded(count, `e2e${id}`);
-    const seen = new Map<string, number>();
-    const watching = visible(pool, schema, new Set(messages.map((m) => m.id)), seen);
-    const sentAt = await paced(messages, rate, (t) => `${prefix}${t}`, send);
-    await watching;
-    const ours = messages.map((m) => (seen.get(m.id) as number) - (sentAt.get(m.id) as number));
+  constructor(private readonly pool: Pool, private readonly view: string) {}
 
-    const rawSeen = new Map<string, number>();
-    const consumer = kafka.consumer({ groupId: `bench-raw-${id}` });
-    await consumer.connect();
-    await consumer.subscribe({ topic: `${prefix}raw`, fromBeginning: true });
-    let done: () => void = () => undefined;
-    const all = new Promise<void>((resolve) => { done = resolve; });
-    await consumer.run({ eachMessage: async ({ message }) => {
-      rawSeen.set(String(message.headers?.['event-id']), performance.now());
-      if (rawSeen.size >= messages.length) done();
-    } });
-    const rawSent = await paced(messages, rate, () => `${prefix}raw`, send);
-    await all;
-    await consumer.disconnect();
-    const raw = messages.map((m) => (rawSeen.get(m.id) as number) - (rawSent.get(m.id) as number));
-    return { ours, raw };
-  } finally {
-    await producer.disconnect();
-    await app.close();
-    for (const s of [schema, `${schema}_outbox`, `${schema}_inbox`]) await pool.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+  start(): void {
+    this.loop = this.run();
+  }
+
+  expect(orderId: string): void {
+    this.pending.add(orderId);
+  }
+
+  forget(orderId: string): void {
+    this.pending.delete(orderId);
+  }
+
+  async settled(timeoutMs: number): Promise<number> {
+    for (const deadline = performance.now() + timeoutMs; this.pending.size > 0 && performance.now() < deadline;) await sleep(20);
+    return this.pending.size;
+  }
+
+  cycleMs(): number {
+    return this.polls > 0 ? this.polling / this.polls : 0;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      if (this.pending.size === 0) {
+        await sleep(1);
+        continue;
+      }
+      const started = performance.now();
+      const { rows } = await this.pool.query<{ order_id: string }>(`SELECT order_id FROM ${this.view} WHERE order_id = ANY($1::text[])`, [[...this.pending]]);
+      const now = performance.now();
+      for (const { order_id: id } of rows) {
+        if (this.pending.delete(id)) this.seen.set(id, now);
+      }
+      this.polls += 1;
+      this.polling += now - started;
+      if (rows.length === 0) await sleep(1);
+    }
   }
 }
 
-/** Polls the journal (a reader's view) and notes when each awaited event first became visible. */
-async function visible(pool: Pool, schema: string, awaited: Set<string>, seen: Map<string, number>): Promise<void> {
-  let after = 0;
-  while (seen.size < awaited.size) {
-    // Re-read a window behind the highest position seen: concurrent transactions commit out of position order.
-    const { rows } = await pool.query<{ position: string; event_id: string }>(
-      `SELECT position::text AS position, event_id FROM "${schema}".events WHERE position > $1::bigint ORDER BY position`, [Math.max(0, after - 200)]);
-    const now = performance.now();
-    let fresh = 0;
-    for (const row of rows) {
-      if (awaited.has(row.event_id) && !seen.has(row.event_id)) {
-        seen.set(row.event_id, now);
-        fresh += 1;
-      }
-      after = Math.max(after, Number(row.position));
-    }
-    if (fresh === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+/**
+ * A plain consumer of intake's order-events topic noting when each order's first event arrives: splits the path
+ * into intake + relay (send -> in Kafka) and projector (in Kafka -> visible). One more reader of the topic; it
+ * costs the broker little.
+ */
+class KafkaProbe {
+  readonly arrived = new Map<string, number>();
+  private readonly consumer;
+
+  constructor(brokers: string, private readonly topic: string, tag: string) {
+    this.consumer = new Kafka({ brokers: brokers.split(','), clientId: `bench-probe-${tag}`, logLevel: logLevel.NOTHING })
+      .consumer({ groupId: `bench-probe-${tag}`, maxWaitTimeInMs: 100 });
   }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    await this.consumer.run({ eachMessage: async ({ message }) => {
+      const key = String(message.key);
+      if (!this.arrived.has(key)) this.arrived.set(key, performance.now());
+    } });
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+}
+
+/** Submits `count` orders over HTTP at `rate`/s and waits until each is in the summary (or the drain times out). */
+async function submitAtRate(stack: E2eStack, watcher: SummaryWatcher, probe: KafkaProbe, rate: number, count: number, tag: string) {
+  const http = client(stack.intakeUrl, { 'Api-Key': stack.apiKey }, 256);
+  const sentAt = new Map<string, number>();
+  const answeredAt = new Map<string, number>();
+  let errors = 0;
+  let lastAnswer = 0;
+  const answers: Promise<void>[] = [];
+  const path = `/api/v1/companies/${stack.company}/external-orders`;
+  const elapsed = await openLoop(rate, count, (indices) => {
+    for (const i of indices) {
+      const externalId = `${tag}-${i}`;
+      const orderId = externalOrderId(stack.company, SOURCE, externalId);
+      watcher.expect(orderId);
+      sentAt.set(orderId, performance.now());
+      answers.push(http.send('POST', path, order(externalId)).then((res) => {
+        lastAnswer = performance.now();
+        answeredAt.set(orderId, lastAnswer);
+        if (res.status !== 201) throw new Error(`${res.status} ${res.body.slice(0, 200)}`);
+      }).catch((error: unknown) => {
+        errors += 1;
+        watcher.forget(orderId);
+        if (errors <= 3) console.error(`submit failed: ${String(error)}`);
+      }));
+    }
+  });
+  const firstSent = Math.min(...sentAt.values());
+  await Promise.all(answers);
+  const unseen = await watcher.settled(DRAIN_MS);
+  http.close();
+  const ids = [...sentAt.keys()];
+  return {
+    sentRate: count / (elapsed / 1000),
+    answeredRate: answeredAt.size / ((lastAnswer - firstSent) / 1000),
+    errors, unseen,
+    ours: ids.filter((id) => watcher.seen.has(id)).map((id) => (watcher.seen.get(id) as number) - (sentAt.get(id) as number)),
+    answered: ids.filter((id) => answeredAt.has(id)).map((id) => (answeredAt.get(id) as number) - (sentAt.get(id) as number)),
+    inKafka: ids.filter((id) => probe.arrived.has(id)).map((id) => (probe.arrived.get(id) as number) - (sentAt.get(id) as number)),
+  };
+}
+
+/** Raw kafkajs at the same rate: a producer as the relay configures one (idempotent, acks=all) and a plain consumer. */
+async function rawAtRate(brokers: string, topic: string, rate: number, count: number, tag: string): Promise<number[]> {
+  const kafka = new Kafka({ brokers: brokers.split(','), clientId: `bench-raw-${tag}`, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const consumer = kafka.consumer({ groupId: `bench-raw-${tag}`, maxWaitTimeInMs: 100 });
+  const sentAt = new Map<string, number>();
+  const seenAt = new Map<string, number>();
+  await producer.connect();
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  let all: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => { all = resolve; });
+  await consumer.run({ eachMessage: async ({ message }) => {
+    const id = String(message.key);
+    if (sentAt.has(id) && !seenAt.has(id)) seenAt.set(id, performance.now());
+    if (seenAt.size >= count) all();
+  } });
+  await joined;
+  const value = JSON.stringify(order('raw')); // about the size of an intake event
+  const sends: Promise<unknown>[] = [];
+  try {
+    await openLoop(rate, count, (indices) => {
+      const messages: Message[] = indices.map((i) => ({ key: `${tag}-${i}`, value }));
+      for (const m of messages) sentAt.set(String(m.key), performance.now());
+      sends.push(producer.send({ topic, acks: -1, messages }));
+    });
+    await Promise.all(sends);
+    await Promise.race([done, sleep(DRAIN_MS)]);
+  } finally {
+    await consumer.disconnect();
+    await producer.disconnect();
+  }
+  return [...sentAt].filter(([id]) => seenAt.has(id)).map(([id, at]) => (seenAt.get(id) as number) - at);
+}
+
+/**
+ * The projector's part alone: intake-shaped ExternalOrderReceived events produced straight to intake's topic at
+ * `rate` (as intake's relay would, were it fast enough), each until its order is in the summary.
+ */
+async function directAtRate(brokers: string, topic: string, watcher: SummaryWatcher, rate: number, count: number, tag: string): Promise<number[]> {
+  const definition = findMessage(TOPIC.orderEvents, 'ExternalOrderReceived', 1);
+  if (!definition) throw new Error('no ExternalOrderReceived v1 in the catalogue');
+  const events = syntheticHistory(count, { prefix: `direct-${tag}` }).filter((e) => e.type === 'ExternalOrderReceived');
+  const messages = events.map((event) => {
+    const out = encodeMessage(definition, event.payload as never, { eventId: event.eventId, occurredAt: event.occurredAt, correlationId: event.correlationId });
+    return { orderId: event.orderId, message: { key: out.key, value: out.value, headers: { ...out.headers } } as Message };
+  });
+  const producer = new Kafka({ brokers: brokers.split(','), clientId: `bench-direct-${tag}`, logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const sentAt = new Map<string, number>();
+  const sends: Promise<unknown>[] = [];
+  try {
+    await openLoop(rate, messages.length, (indices) => {
+      for (const i of indices) {
+        watcher.expect(messages[i].orderId);
+        sentAt.set(messages[i].orderId, performance.now());
+      }
+      sends.push(producer.send({ topic, acks: -1, messages: indices.map((i) => messages[i].message) }));
+    });
+    await Promise.all(sends);
+    await watcher.settled(DRAIN_MS);
+  } finally {
+    await producer.disconnect();
+  }
+  return [...sentAt].filter(([id]) => watcher.seen.has(id)).map(([id, at]) => (watcher.seen.get(id) as number) - at);
+}
+
+/** Backlog check: the last quarter's median may not run away from the first quarter's. */
+function steady(latencies: number[]): boolean {
+  const quarter = Math.max(1, Math.floor(latencies.length / 4));
+  return median(latencies.slice(-quarter)) <= 1.5 * median(latencies.slice(0, quarter)) + 50;
+}
+
+/**
+ * HTTP submit in intake -> the order visible in the projector's summary, at each steady rate, against raw kafkajs
+ * produce -> consume at the same rate measured right after it in the same run. Stops at the first rate sustained
+ * once the first (the goal's) is not: the highest steady rate below it, on this machine.
+ */
+export interface E2eResult {
+  points: RatePoint[];
+  /** Produce straight to intake's topic -> visible, at the first rate (its raw baseline is that point's). */
+  direct: number[];
+}
+
+export async function e2eLatencies(stack: E2eStack, readModelsUrl: string, brokers: string, rates: number[], seconds: number): Promise<E2eResult> {
+  const pool = new Pool({ connectionString: readModelsUrl, max: 2 });
+  const watcher = new SummaryWatcher(pool, stack.summaryView);
+  const run = randomBytes(3).toString('hex');
+  // a topic per rate (6 partitions, as intake's), read from its beginning: no message can slip past a fresh group
+  const rawTopic = (rate: number | 'warm') => `${stack.topicPrefix}raw-${rate}`;
+  const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [...new Set<number | 'warm'>(['warm', ...rates])].map((rate) => ({ topic: rawTopic(rate), numPartitions: 6 })), waitForLeaders: true });
+  await admin.disconnect();
+  watcher.start();
+  const intakeTopic = `${stack.topicPrefix}${TOPIC.orderEvents}`;
+  const probe = new KafkaProbe(brokers, intakeTopic, run);
+  await probe.start();
+  const points: RatePoint[] = [];
+  let direct: number[] = [];
+  try {
+    // Warm-up: the relay and the consumer group are up, pools filled, code paths compiled.
+    const warm = await submitAtRate(stack, watcher, probe, 50, 150, `warm-${run}`);
+    if (warm.unseen > 0 || warm.errors > 0) throw new Error(`warm-up: ${warm.errors} errors, ${warm.unseen} never visible`);
+    await rawAtRate(brokers, rawTopic('warm'), 50, 150, `warm-${run}`);
+    for (const rate of rates) {
+      const count = Math.round(rate * seconds);
+      await sleep(COOL_DOWN_MS);
+      const [cpuBefore, started] = [stack.cpuSeconds(), performance.now()];
+      const ours = await submitAtRate(stack, watcher, probe, rate, count, `r${rate}-${run}`);
+      const [cpuAfter, wall] = [stack.cpuSeconds(), (performance.now() - started) / 1000];
+      const cpu = { intake: (cpuAfter.intake - cpuBefore.intake) / wall, projector: (cpuAfter.projector - cpuBefore.projector) / wall };
+      const raw = await rawAtRate(brokers, rawTopic(rate), rate, count, `r${rate}-${run}`);
+      const sustained = ours.errors === 0 && ours.unseen === 0 && ours.answeredRate >= 0.95 * rate && steady(ours.ours);
+      points.push({ rate, commands: count, ...ours, raw, observerCycleMs: watcher.cycleMs(), cpu, sustained });
+      console.log(`rate ${rate}/s: sent ${ours.sentRate.toFixed(0)}/s, answered ${ours.answeredRate.toFixed(0)}/s, errors ${ours.errors}, unseen ${ours.unseen}, `
+        + `in Kafka p50 ${median(ours.inKafka).toFixed(0)} ms, visible p50 ${median(ours.ours).toFixed(0)} ms, raw p50 ${median(raw).toFixed(1)} ms, `
+        + `cpu intake ${(cpu.intake * 100).toFixed(0)}% projector ${(cpu.projector * 100).toFixed(0)}% of a core, ${sustained ? 'sustained' : 'NOT sustained'}`);
+      if (sustained) break;
+    }
+    direct = await directAtRate(brokers, intakeTopic, watcher, rates[0], Math.round(rates[0] * seconds), run);
+    console.log(`direct to the projector at ${rates[0]}/s: visible p50 ${median(direct).toFixed(0)} ms`);
+  } finally {
+    await probe.stop();
+    await watcher.stop();
+    await pool.end();
+  }
+  return { points, direct };
 }
