@@ -46,10 +46,16 @@ export type RecordDeliveryPayment = Command<'RecordDeliveryPayment', {
 export type EvaluatePositions = Command<'EvaluatePositions', {
   readonly courier_id: string; readonly positions: readonly TrackPoint[]; readonly settings: VisitSettings;
 }>;
+/** The courier's first position on the route (`at` = that position's time). */
+export type StartRoute = Command<'StartRoute', {
+  readonly route_id: string; readonly courier_id: string; readonly at: string; readonly position?: { readonly lat: number; readonly lon: number; readonly time: string };
+}>;
+/** The stops before this one on the route are done: it is the courier's next. */
+export type MarkDeliveryNext = Command<'MarkDeliveryNext', { readonly route_id: string; readonly courier_id: string; readonly at: string }>;
 /** Policy P2: a marketplace cancellation (accepted or expired) reached this delivery. */
 export type CancelDeliveryForMarketplace = Command<'CancelDeliveryForMarketplace', { readonly cause: string }>;
 export type DeleteDelivery = Command<'DeleteDelivery', { readonly deleted_by: string }>;
 
 export type DeliveryCommand =
   | CreateDelivery | UpdateDelivery | ChangeDeliveryStatus | MarkDelivered | UndoDelivered | SetDeliveryCloseTime
-  | RecordDeliveryPayment | EvaluatePositions | CancelDeliveryForMarketplace | DeleteDelivery;
+  | RecordDeliveryPayment | EvaluatePositions | StartRoute | MarkDeliveryNext | CancelDeliveryForMarketplace | DeleteDelivery;

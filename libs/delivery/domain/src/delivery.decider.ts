@@ -7,6 +7,7 @@ import { ActiveDelivery, Delivery, evolve, initialDelivery } from './delivery.st
 import { DeliveryNotFound } from './errors';
 import { markDelivered, recordPayment, setCloseTime, undoDelivered } from './iiko-close-rules';
 import { evaluatePositions } from './positions';
+import { markNext, startRoute } from './route-progress';
 import { changeStatus } from './status-rules';
 import { assertOrderFields, isTerminal } from './validation';
 
@@ -39,6 +40,10 @@ function decideActive(command: Exclude<DeliveryCommand, { type: 'CreateDelivery'
       return recordPayment(state, command.data.payment_type, command.data.amount, command.data.paid_at, now);
     case 'EvaluatePositions':
       return evaluatePositions(command, state);
+    case 'StartRoute':
+      return startRoute(command, state);
+    case 'MarkDeliveryNext':
+      return markNext(command, state);
     case 'CancelDeliveryForMarketplace':
       return cancelForMarketplace(command, state);
     case 'DeleteDelivery':
@@ -49,11 +54,13 @@ function decideActive(command: Exclude<DeliveryCommand, { type: 'CreateDelivery'
   }
 }
 
+const RACING_COMMANDS: ReadonlySet<DeliveryCommand['type']> = new Set(['EvaluatePositions', 'StartRoute', 'MarkDeliveryNext', 'CancelDeliveryForMarketplace']);
+
 export function decide(command: DeliveryCommand, state: Delivery): DeliveryEvent[] {
   if (command.type === 'CreateDelivery') return createDelivery(command, state);
   if (state.kind !== 'active') {
-    // Positions and marketplace cancellations may race a delete or precede a create: nothing to do, not an error.
-    if (command.type === 'EvaluatePositions' || command.type === 'CancelDeliveryForMarketplace') return [];
+    // Positions, route progress and marketplace cancellations may race a delete or precede a create: nothing to do.
+    if (RACING_COMMANDS.has(command.type)) return [];
     throw new DeliveryNotFound();
   }
   return decideActive(command, state);

@@ -63,6 +63,10 @@ export type DeliveryVisited = Event<'DeliveryVisited', {
   readonly courier_id: string; readonly position: Position; readonly used_mark_delivered_radius: number; readonly dwell_s: number; readonly required_dwell_s: number;
 }>;
 export type CourierDeparted = Event<'CourierDeparted', { readonly courier_id: string; readonly position: Position; readonly used_mark_delivered_radius: number; readonly dwell_s: number }>;
+/** Track & Trace START: the courier began the route this delivery is on (seen once per route on each of its deliveries). */
+export type RouteStarted = Event<'RouteStarted', { readonly route_id: string; readonly courier_id: string; readonly position?: Position; readonly at: string }>;
+/** Track & Trace ORDER_BECAME_NEXT: the delivery is now the courier's next stop on the route. */
+export type DeliveryBecameNext = Event<'DeliveryBecameNext', { readonly route_id: string; readonly courier_id: string; readonly at: string }>;
 /** Policy P2: the marketplace cancelled an order whose delivery had already ended; someone must look at it. */
 export type DeliveryCancellationConflict = Event<'DeliveryCancellationConflict', { readonly cause: string; readonly status: DeliveryStatus; readonly at: string }>;
 export type DeliveryDeleted = Event<'DeliveryDeleted', { readonly deleted_by: string; readonly final_status: DeliveryStatus; readonly at: string }>;
@@ -71,6 +75,6 @@ export type PersonalDataErased = Event<'PersonalDataErased', { readonly pii_ref:
 export type DeliveryEvent =
   | DeliveryCreated | DeliveryUpdated | PersonalDataChanged | DeliveryIntervalChanged | DeliveryStatusChanged | DeliveryActualTimeSet
   | DeliveryUndone | DeliveryPaid | DeliveryClosed | DeliveryReopened | CourierArrived | DeliveryVisited | CourierDeparted
-  | DeliveryCancellationConflict | DeliveryDeleted | PersonalDataErased;
+  | RouteStarted | DeliveryBecameNext | DeliveryCancellationConflict | DeliveryDeleted | PersonalDataErased;
 
 export { PERSONAL_DATA_FIELDS, type PersonalDataField } from './personal-data-fields';

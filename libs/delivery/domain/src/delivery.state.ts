@@ -18,6 +18,9 @@ export type Delivery =
       readonly closeTime: string | null;
       /** Keyed by courier id. */
       readonly visits: Readonly<Record<string, VisitState>>;
+      /** The route whose START / ORDER_BECAME_NEXT this delivery recorded last (each is recorded once per route). */
+      readonly startedRoute: string | null;
+      readonly nextOnRoute: string | null;
     };
 
 export type ActiveDelivery = Extract<Delivery, { kind: 'active' }>;
@@ -62,6 +65,10 @@ function evolveActive(state: ActiveDelivery, event: DeliveryEvent): Delivery {
       const at = epochSeconds(event.data.position.time);
       return withVisit(state, event.data.courier_id, (visit) => ({ ...visit, inside: false, lastAt: Math.max(visit.lastAt, at) }));
     }
+    case 'RouteStarted':
+      return { ...state, startedRoute: event.data.route_id };
+    case 'DeliveryBecameNext':
+      return { ...state, nextOnRoute: event.data.route_id };
     case 'DeliveryDeleted':
     case 'PersonalDataErased':
       return { kind: 'deleted' };
@@ -80,7 +87,7 @@ export function evolve(state: Delivery, event: DeliveryEvent): Delivery {
     const { delivery_id, company_id, pii_ref, status, initiator: _initiator, at: _at, ...facts } = event.data;
     return {
       kind: 'active', id: delivery_id, companyId: company_id, piiRef: pii_ref, status, facts,
-      paid: facts.payment_status === 'paid', actualDeliveredAt: null, closeTime: null, visits: {},
+      paid: facts.payment_status === 'paid', actualDeliveredAt: null, closeTime: null, visits: {}, startedRoute: null, nextOnRoute: null,
     };
   }
   return evolveActive(state, event);

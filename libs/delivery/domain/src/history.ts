@@ -41,6 +41,11 @@ export function historyItemOf(event: DeliveryEvent, timeZone: string): HistoryIt
       return { event: 'STATUS_UPDATE', ...at(event.data.at, timeZone), source: { initiator: event.data.initiator } };
     case 'DeliveryIntervalChanged':
       return { event: 'INTERVAL_UPDATE', ...at(event.data.at, timeZone) };
+    // START and ORDER_BECAME_NEXT carry only their time: the seed shows a position on ARRIVAL, ORDER_VISIT, DEPARTURE only.
+    case 'RouteStarted':
+      return { event: 'START', ...at(event.data.at, timeZone) };
+    case 'DeliveryBecameNext':
+      return { event: 'ORDER_BECAME_NEXT', ...at(event.data.at, timeZone) };
     case 'CourierArrived':
     case 'DeliveryVisited':
     case 'CourierDeparted': {

@@ -10,6 +10,7 @@ export * from './delivery.state';
 export * from './status-rules';
 export * from './iiko-close-rules';
 export * from './positions';
+export * from './route-progress';
 export * from './create-and-update';
 export * from './delivery.decider';
 export * from './history';
