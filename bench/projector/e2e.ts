@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { encodeMessage, findMessage, TOPIC } from '@orders/contracts';
 import { syntheticHistory } from '@orders/projector/src/projections/history';
@@ -29,6 +30,8 @@ export interface RatePoint {
   unseen: number;
   /** Mean time between two observations of the summary (what observing adds: at most one cycle). */
   observerCycleMs: number;
+  /** The machine's 1-minute load average when the rate's run ended (other work on a shared machine shows here). */
+  loadAverage: number;
   /** Share of one core each service used from the first send until the last order was visible. */
   cpu: { intake: number; projector: number };
   /** No errors, everything seen, answers kept up, latency not growing over the run. */
@@ -309,10 +312,10 @@ export async function e2eLatencies(stack: E2eStack, readModelsUrl: string, broke
       const cpu = { intake: (cpuAfter.intake - cpuBefore.intake) / wall, projector: (cpuAfter.projector - cpuBefore.projector) / wall };
       const raw = await rawAtRate(brokers, rawTopic(rate), rate, count, `r${rate}-${run}`);
       const sustained = ours.errors === 0 && ours.unseen === 0 && ours.answeredRate >= 0.95 * rate && steady(ours.ours);
-      points.push({ rate, commands: count, ...ours, raw, observerCycleMs: watcher.cycleMs(), cpu, sustained });
+      points.push({ rate, commands: count, ...ours, raw, observerCycleMs: watcher.cycleMs(), cpu, loadAverage: loadavg()[0] ?? 0, sustained });
       console.log(`rate ${rate}/s: sent ${ours.sentRate.toFixed(0)}/s, answered ${ours.answeredRate.toFixed(0)}/s, errors ${ours.errors}, unseen ${ours.unseen}, `
         + `in Kafka p50 ${median(ours.inKafka).toFixed(0)} ms, visible p50 ${median(ours.ours).toFixed(0)} ms, raw p50 ${median(raw).toFixed(1)} ms, `
-        + `cpu intake ${(cpu.intake * 100).toFixed(0)}% projector ${(cpu.projector * 100).toFixed(0)}% of a core, ${sustained ? 'sustained' : 'NOT sustained'}`);
+        + `load ${(loadavg()[0] ?? 0).toFixed(1)}, cpu intake ${(cpu.intake * 100).toFixed(0)}% projector ${(cpu.projector * 100).toFixed(0)}% of a core, ${sustained ? 'sustained' : 'NOT sustained'}`);
       if (sustained) break;
     }
     direct = await directAtRate(brokers, intakeTopic, watcher, rates[0], Math.round(rates[0] * seconds), run);

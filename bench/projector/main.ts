@@ -3,6 +3,7 @@
 // database and broker. e2e: intake and the projector run as processes; the first rate is the goal's, the next ones
 // are tried only while a rate is not sustained (the highest steady rate of this machine).
 import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ensureTestDatabase, testDatabaseUrl } from '@orders/event-store/testing';
 import { Pool } from 'pg';
@@ -87,6 +88,7 @@ function describe(point: RatePoint): string {
     + `intake answered ${point.answeredRate.toFixed(0)}/s (answer p50 ${median(point.answered).toFixed(0)} ms, p99 ${percentile(point.answered, 99).toFixed(0)} ms), `
     + `in intake's topic p50 ${median(point.inKafka).toFixed(0)} ms, p99 ${percentile(point.inKafka, 99).toFixed(0)} ms (probe consumer), `
     + `CPU from first send to last visible: intake ${(point.cpu.intake * 100).toFixed(0)}%, projector ${(point.cpu.projector * 100).toFixed(0)}% of one core, `
+    + `load average ${point.loadAverage.toFixed(1)} on ${cpus().length} cores, `
     + `${point.errors} errors, ${point.unseen} never visible, ${point.sustained ? 'sustained' : 'NOT sustained (backlog grows)'}; `
     + `observer poll cycle ${point.observerCycleMs.toFixed(1)} ms`;
 }
