@@ -10,7 +10,8 @@ import { NotificationInbox } from '../notifications/notification-inbox';
 import { NotificationWorker } from '../notifications/notification-worker';
 import { MarketplaceOrders } from '../orders/marketplace-orders';
 import { CANCELLATION_SETTINGS, type CancellationSettings } from '../settings';
-import { cancellationEventsMapper, marketOrderOf } from './cancellation-events.mapper';
+import { cancellationEventsMapper } from './cancellation-events.mapper';
+import { deliveredMarketOrder, isCampaignId } from './delivered-order';
 import { catalogueDecoder, notificationOfMessage } from './inbound-messages';
 
 export const DELIVERED_POLICY_ACTOR = 'policy:delivery-finished';
@@ -106,7 +107,7 @@ export class MarketplaceKafka implements OnApplicationBootstrap, BeforeApplicati
       await this.inbox.save(notification, 'KAFKA', tx);
       return;
     }
-    if (message.type === 'DeliveryFinished') await this.rejectOnDelivery(String(payload.orderId), message.id);
+    if (message.type === 'DeliveryFinished') await this.rejectOnDelivery(String(payload.orderId), String(payload.tenantId), message.id, tx);
   }
 
   /**
@@ -114,8 +115,8 @@ export class MarketplaceKafka implements OnApplicationBootstrap, BeforeApplicati
    * of the decider means the policy does not apply (no request, decided, expired, not a Market order).
    * The idempotency key makes a redelivered event (after a crash past the append) a replay.
    */
-  private async rejectOnDelivery(platformOrderId: string, messageId: string): Promise<void> {
-    const ref = marketOrderOf(platformOrderId);
+  private async rejectOnDelivery(platformOrderId: string, tenantId: string, messageId: string, tx: PoolClient): Promise<void> {
+    const ref = deliveredMarketOrder(platformOrderId, tenantId, await this.pendingOrderIds(tenantId, tx));
     if (!ref) return;
     try {
       await this.orders.execute('DecideCancellation', { ...ref, accepted: false, reason: 'ORDER_DELIVERED' }, {
@@ -125,5 +126,12 @@ export class MarketplaceKafka implements OnApplicationBootstrap, BeforeApplicati
       if (!isDomainError(error)) throw error;
       this.logger.debug(`delivery of ${platformOrderId} finished; nothing to reject (${error.code})`);
     }
+  }
+
+  /** The campaign's orders with a PENDING request (the read model's queue): the only ones P1 can concern. */
+  private async pendingOrderIds(tenantId: string, tx: PoolClient): Promise<string[]> {
+    if (!isCampaignId(tenantId)) return [];
+    const { rows } = await tx.query<{ order_id: string }>(`SELECT order_id FROM cancellation_requests WHERE campaign_id = $1 AND state = 'PENDING'`, [tenantId]);
+    return rows.map((row) => row.order_id);
   }
 }
