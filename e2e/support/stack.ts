@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TOPIC } from '@orders/contracts';
+import { databaseUrlOn, onAdmin } from '@orders/service-kit/testing';
+import { deleteKafkaLeftovers } from './kafka';
+import { freePort } from './free-port';
+import { ServiceProcess } from './service-process';
+
+const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
+const ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const READY_TIMEOUT_MS = 180_000;
+
+/** Each service: its directory, the variable naming its database, and the settings that isolate its Kafka side. */
+const SERVICES = {
+  intake: { databaseVariable: 'INTAKE_DATABASE_URL', kafka: (prefix: string) => ({ INTAKE_TOPIC_PREFIX: prefix }) },
+  'courier-tracking': { databaseVariable: 'COURIER_DATABASE_URL', kafka: (prefix: string) => ({ COURIER_TOPIC_PREFIX: prefix }) },
+  'marketplace-cancellations': {
+    databaseVariable: 'MARKETPLACE_DATABASE_URL',
+    kafka: (prefix: string) => ({
+      MARKETPLACE_CONSUMER_GROUP: `${prefix}marketplace-cancellations`,
+      MARKETPLACE_NOTIFICATIONS_TOPIC: prefix + TOPIC.marketplaceNotifications,
+      COURIER_DELIVERY_EVENTS_TOPIC: prefix + TOPIC.deliveryEvents,
+      MARKETPLACE_CANCELLATION_EVENTS_TOPIC: prefix + TOPIC.cancellationEvents,
+    }),
+  },
+  projector: { databaseVariable: 'READMODELS_DATABASE_URL', kafka: (prefix: string) => ({ PROJECTOR_TOPIC_PREFIX: prefix }) },
+} as const;
+
+export type ServiceName = keyof typeof SERVICES;
+
+/**
+ * The four services as real processes, each on a fresh database of its own and all on topics and consumer groups
+ * under one random prefix, so this run shares nothing with `npm start`, other specs or another run.
+ */
+export class Stack {
+  readonly suffix = randomBytes(4).toString('hex');
+  /** Prepended to every topic and consumer group of this run. */
+  readonly prefix = `e2e-${this.suffix}.`;
+  readonly apiKey = randomBytes(24).toString('hex');
+  readonly brokers = BROKERS;
+  readonly logDir = mkdtempSync(join(tmpdir(), `orders-e2e-${this.suffix}-`));
+  private readonly services = new Map<ServiceName, ServiceProcess>();
+  private readonly databases: string[] = [];
+
+  url(name: ServiceName): string {
+    const service = this.services.get(name);
+    if (!service) throw new Error(`${name} is not running`);
+    return service.url;
+  }
+
+  async start(): Promise<void> {
+    const names = Object.keys(SERVICES) as ServiceName[];
+    for (const name of names) {
+      const database = `${name.replace(/-/g, '_')}_e2e_${this.suffix}`;
+      await onAdmin(ADMIN_URL, `CREATE DATABASE "${database}"`);
+      this.databases.push(database);
+      const { databaseVariable, kafka } = SERVICES[name];
+      const env: NodeJS.ProcessEnv = {
+        ...process.env, ...kafka(this.prefix),
+        [databaseVariable]: databaseUrlOn(ADMIN_URL, database),
+        KAFKA_BROKERS: BROKERS, API_KEYS: `e2e:${this.apiKey}`, LOG_LEVEL: 'warn', HOST: '127.0.0.1',
+      };
+      this.services.set(name, new ServiceProcess(name, await freePort(), env, join(this.logDir, `${name}.log`)));
+    }
+    await Promise.all([...this.services.values()].map((service) => service.healthy(READY_TIMEOUT_MS)));
+  }
+
+  /** Stops every child (also after a failure), then drops the databases and this run's topics and groups. */
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.services.values()].map((service) => service.stop()));
+    for (const database of this.databases) await onAdmin(ADMIN_URL, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await deleteKafkaLeftovers(BROKERS, this.prefix);
+  }
+
+  /** Each service's last log lines, for a failure message. */
+  logs(): string {
+    return [...this.services.values()].map((s) => `--- ${s.dir} (${s.logFile})\n${s.logTail(15)}`).join('\n');
+  }
+}
