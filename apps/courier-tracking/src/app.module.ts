@@ -12,6 +12,8 @@ import { IikoController } from './orders/iiko.http.controller';
 import { DeliveryCommands } from './orders/delivery-commands';
 import { OrdersController } from './orders/orders.http.controller';
 import { OrdersService } from './orders/orders.service';
+import { CourierPositionDecisions1796342400000 } from './positions/position-decisions.migration';
+import { PositionDecisions } from './positions/position-decisions';
 import { PushPositionsController } from './positions/push-positions.http.controller';
 import { VisitDetector } from './positions/visit-detector';
 import { CourierRouteController } from './read-models/courier-route.http.controller';
@@ -24,7 +26,7 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
 @Module({
   imports: [
     // TypeORM runs the settings and read-model migrations; the event store and the vault bring their own.
-    ServiceKitModule.forRoot(courierTrackingService, { migrations: [CourierTrackingTables1767657600000] }),
+    ServiceKitModule.forRoot(courierTrackingService, { migrations: [CourierTrackingTables1767657600000, CourierPositionDecisions1796342400000] }),
     EventStoreModule.forRootAsync({
       inject: [ServiceConfig],
       useFactory: (config: ServiceConfig) => ({
@@ -45,6 +47,7 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
     OrdersService,
     SettingsService,
     ReadModelsProjection,
+    PositionDecisions,
     VisitDetector,
     InboundPolicies,
     CourierMessaging,

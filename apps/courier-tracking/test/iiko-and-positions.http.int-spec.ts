@@ -71,7 +71,10 @@ describe('courier-tracking HTTP: positions until the automatic finish', () => {
     await push('k-disabled', 'r-disabled', [position(0, 20), position(150, 10), position(300, 5)]).expect(200);
     const view = (await courier.http().get(`${company}/orders/${id}`).set(keyA()).expect(200)).body;
     expect(view.status).toBe('new');
-    expect(view.history.map((h: { event: string }) => h.event)).toEqual(['ORDER_CREATED', 'ARRIVAL', 'ORDER_VISIT']);
+    // The courier's first point started the route, and made its only open stop the next one, before the stay.
+    expect(view.history.map((h: { event: string }) => h.event)).toEqual(['ORDER_CREATED', 'START', 'ORDER_BECAME_NEXT', 'ARRIVAL', 'ORDER_VISIT']);
+    expect(view.history[1]).toEqual({ event: 'START', time: '2026-03-02T11:00:00+03:00', timestamp: WINDOW_START_S });
+    expect(view.status_log.map((s: { status: string }) => s.status)).toEqual(['new']);
   });
 
   it('finishes automatically (initiator yandex) once enabled, with the route view following', async () => {
@@ -85,13 +88,31 @@ describe('courier-tracking HTTP: positions until the automatic finish', () => {
     const view = (await courier.http().get(`${company}/orders/${id}`).set(keyA()).expect(200)).body;
     expect(view).toMatchObject({ status: 'finished', actual_delivered_at: new Date((WINDOW_START_S + 340) * 1000).toISOString() });
     expect(view.history.map((h: { event: string; source?: object }) => [h.event, h.source])).toEqual([
-      ['ORDER_CREATED', undefined], ['ARRIVAL', undefined], ['DEPARTURE', undefined], ['ARRIVAL', undefined], ['ORDER_VISIT', undefined],
-      ['STATUS_UPDATE', { initiator: 'yandex' }], ['DEPARTURE', undefined],
+      ['ORDER_CREATED', undefined], ['START', undefined], ['ORDER_BECAME_NEXT', undefined], ['ARRIVAL', undefined], ['DEPARTURE', undefined],
+      ['ARRIVAL', undefined], ['ORDER_VISIT', undefined], ['STATUS_UPDATE', { initiator: 'yandex' }], ['DEPARTURE', undefined],
     ]);
-    expect(view.history[4]).toMatchObject({ used_mark_delivered_radius: 100, position: { lat: TARGET.lat } });
+    expect(view.history[6]).toMatchObject({ used_mark_delivered_radius: 100, position: { lat: TARGET.lat } });
     const route = await eventually(async () => (await courier.http().get(`${company}/routes/r-auto`).set(keyA()).expect(200)).body,
       (r) => r.deliveries[0]?.status === 'finished');
     expect(route).toMatchObject({ courier_id: 'k-auto', deliveries: [{ id, status: 'finished', time_window: { start: '2026-03-02T08:00:00.000Z' } }] });
+  });
+
+  it('makes the next stop in route order ORDER_BECAME_NEXT once the courier visited the one before', async () => {
+    await courier.http().put(`${company}/routes/r-next`).set(keyA()).send({ courier_id: 'k-next', date: '2026-03-02' }).expect(200);
+    const stop = async (metresNorth: number) => (await courier.http().post(`${company}/orders`).set(keyA())
+      .send(order({ route_id: 'r-next', ...north(metresNorth), service_duration_s: 60 })).expect(201)).body.id;
+    const first = await stop(0);
+    const second = await stop(5_000);
+    await eventually(async () => (await courier.http().get(`${company}/routes/r-next`).set(keyA()).expect(200)).body, (r) => r.deliveries.length === 2);
+    const events = async (id: string) => (await courier.http().get(`${company}/orders/${id}`).set(keyA()).expect(200)).body.history.map((h: { event: string }) => h.event);
+    await push('k-next', 'r-next', [position(0, 2_000)]).expect(200);
+    expect(await events(first)).toEqual(['ORDER_CREATED', 'START', 'ORDER_BECAME_NEXT']);
+    expect(await events(second)).toEqual(['ORDER_CREATED', 'START']);
+    await push('k-next', 'r-next', [position(10, 0), position(100, 0)]).expect(200);
+    await push('k-next', 'r-next', [position(400, 2_500)]).expect(200);
+    expect(await events(second)).toEqual(['ORDER_CREATED', 'START', 'ORDER_BECAME_NEXT']);
+    await push('k-next', 'r-next', [position(500, 2_500)]).expect(200); // once per route
+    expect(await events(second)).toEqual(['ORDER_CREATED', 'START', 'ORDER_BECAME_NEXT']);
   });
 
   it('refuses unknown routes, other couriers and other companies with 404, and bad points with 422', async () => {

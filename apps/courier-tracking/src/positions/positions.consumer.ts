@@ -26,7 +26,8 @@ export interface PositionsCounters {
  * The consumer of `courier.positions.v1`. Unlike the policy consumer it keeps no inbox: positions are idempotent by
  * nature (the visit machine ignores a point not newer than the last one applied, and the decider checks again), so a
  * redelivery has no second effect and the hot path needs no database round trip per message. It runs on the
- * messaging library's stream consumer: offsets are committed after a batch's points were applied; a message that
+ * messaging library's stream consumer: offsets are committed after a batch's points were detected and the decisions
+ * they caused were recorded (not yet appended: see PositionDecisions); a message that
  * cannot be decoded, or names a route the courier does not drive, goes to `<topic>.dlq` with the reason and never
  * blocks the partition.
  */
@@ -47,8 +48,10 @@ export class PositionsConsumer {
     });
   }
 
-  start(): Promise<void> {
-    return this.consumer.start();
+  /** Applies what a previous run decided but did not append first, so no decision of a committed offset is lost. */
+  async start(): Promise<void> {
+    await this.detector.recoverUnapplied();
+    await this.consumer.start();
   }
 
   stop(): Promise<void> {

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  ActiveDelivery, EvaluatePositions, OUTSIDE, TrackPoint, VisitParams, VisitSettings, VisitState, isLocated, stepVisit, visitParams,
-} from '@orders/delivery-domain';
+import { OUTSIDE, TrackPoint, stepVisit } from '@orders/delivery-domain';
 import { EventStore } from '@orders/event-store';
-import { DeliveryCommands } from '../orders/delivery-commands';
+import { Decided, DeliveryCommands } from '../orders/delivery-commands';
 import { Route, SettingsService } from '../settings/settings.service';
+import { Handoff, PositionDecision, PositionDecisions } from './position-decisions';
+import { Moves, NO_MOVES, RouteWatch, Tracked, progressDecisions } from './route-watch';
 
 /**
  * How long a route's list of deliveries (and their facts) is trusted before it is checked against the read model
@@ -12,102 +12,96 @@ import { Route, SettingsService } from '../settings/settings.service';
  * at once; this bounds how late a change made elsewhere (a PATCH of coordinates, a new order on the route) is seen.
  */
 export const ROUTE_REFRESH_MS = 15_000;
-const METRES_PER_DEGREE = 111_195;
-
-/** One delivery of a route as the detector follows it: the decider's state, and per courier a visit machine. */
-class Tracked {
-  params: VisitParams;
-  readonly visits = new Map<string, { -readonly [K in keyof VisitState]: VisitState[K] }>();
-  private cosLat = 1;
-  private farSquared = 0;
-
-  constructor(readonly deliveryId: string, public state: ActiveDelivery, public version: number, settings: VisitSettings) {
-    this.params = visitParams(state, settings);
-    this.refresh(state, version, settings);
-  }
-
-  refresh(state: ActiveDelivery, version: number, settings: VisitSettings): void {
-    this.state = state;
-    this.version = version;
-    this.params = visitParams(state, settings);
-    this.cosLat = Math.cos((this.params.target.lat * Math.PI) / 180);
-    // A flat-earth distance is within a fraction of a percent here; the margin keeps the shortcut conservative.
-    const far = this.params.radiusM * 1.05 + 25;
-    this.farSquared = far * far;
-  }
-
-  /** Certainly outside the radius: the exact machine would only note the time, so the shortcut does just that. */
-  isFar(point: TrackPoint): boolean {
-    const dy = (point.lat - this.params.target.lat) * METRES_PER_DEGREE;
-    const dx = (point.lon - this.params.target.lon) * METRES_PER_DEGREE * this.cosLat;
-    return dx * dx + dy * dy > this.farSquared;
-  }
-
-  // A route has one courier: the last one asked is almost always the next (saves a map lookup per point).
-  private lastCourier?: string;
-  private lastVisit?: { -readonly [K in keyof VisitState]: VisitState[K] };
-
-  visitOf(courierId: string) {
-    if (this.lastCourier === courierId && this.lastVisit) return this.lastVisit;
-    let visit = this.visits.get(courierId);
-    if (!visit) {
-      visit = { ...(this.state.visits[courierId] ?? OUTSIDE) };
-      this.visits.set(courierId, visit);
-    }
-    this.lastCourier = courierId;
-    this.lastVisit = visit;
-    return visit;
-  }
-}
-
-interface RouteWatch {
-  readonly route: Route;
-  readonly settings: VisitSettings;
-  readonly deliveries: Map<string, Tracked>;
-  /** The same deliveries as an array: the per-point loop walks it without allocating map entries. */
-  list: Tracked[];
-  readonly loadedAt: number;
-}
-
-interface Moves { readonly deliveryId: string; readonly tracked: Tracked; readonly points: TrackPoint[]; readonly lastAt: number }
+const NO_PROGRESS: PositionDecision[] = [];
+const earliest = (points: readonly TrackPoint[]): TrackPoint => points.reduce((first, point) => (point.timestamp < first.timestamp ? point : first));
 
 /**
  * Courier positions to visits. The pure visit machine runs here in memory for every point and every delivery of the
- * courier's route; only a point that changes a machine (arrival, visit, departure) becomes an EvaluatePositions
- * command, which the decider checks again against the delivery's stored state. So thousands of points per second
- * cost no database work, and the log stays the authority: after a restart the first point re-aligns memory with it.
+ * courier's route; only a point that changes a machine (arrival, visit, departure) becomes a decision, handed to
+ * `PositionDecisions`, which records it durably and applies it in the background as an EvaluatePositions command
+ * (the decider checks it again against the delivery's stored state). So thousands of points per second cost no
+ * database work, a batch never waits for the event store, and the log stays the authority: after a restart the
+ * first point re-aligns memory with it.
  *
- * `offer` is synchronous while nothing needs the database (the common case) and returns a promise otherwise; one
- * courier's points are applied in arrival order (a courier with work in flight queues behind it).
+ * `offer` is synchronous while nothing needs the database (the common case) and returns a promise otherwise (the
+ * decisions being recorded, or a route list being loaded); one courier's points are applied in arrival order (a
+ * courier whose route list is loading queues behind it).
  */
 @Injectable()
 export class VisitDetector {
   private readonly logger = new Logger(VisitDetector.name);
   private readonly routes = new Map<string, RouteWatch>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly loading = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly store: EventStore, private readonly commands: DeliveryCommands, private readonly settings: SettingsService) {}
-
-  /** Applies a batch; resolves when it was applied (including any decisions it caused). */
-  async push(courierId: string, route: Route, points: readonly TrackPoint[], correlationId?: string): Promise<void> {
-    await this.offer(courierId, route, points, correlationId);
+  constructor(private readonly store: EventStore, private readonly commands: DeliveryCommands, private readonly settings: SettingsService,
+    private readonly decisions: PositionDecisions) {
+    decisions.onApplied((decision, decided) => this.learn(decision, decided));
   }
 
-  /** Undefined when the batch was applied at once; a promise when it needed (or waits for) the database. */
+  /** Applies the decisions a previous run recorded but did not apply; run before consuming positions. */
+  recoverUnapplied(): Promise<number> {
+    return this.decisions.recoverUnapplied();
+  }
+
+  /** Resolves when every decision taken so far is in the event store. */
+  drained(): Promise<void> {
+    return this.decisions.drained();
+  }
+
+  /** Applies a batch; resolves when it was applied, including the decisions it caused (the HTTP push answers then). */
+  async push(courierId: string, route: Route, points: readonly TrackPoint[], correlationId?: string): Promise<void> {
+    const handoff = await this.detect(courierId, route, points, correlationId);
+    await handoff?.recorded;
+    await handoff?.applied;
+  }
+
+  /** Undefined when the batch was applied at once; a promise when it needed the database (resolved once durable). */
   offer(courierId: string, route: Route, points: readonly TrackPoint[], correlationId?: string): Promise<void> | undefined {
-    const queued = this.queues.get(courierId);
+    const detected = this.detect(courierId, route, points, correlationId);
+    if (detected === undefined) return undefined;
+    if (detected instanceof Promise) return detected.then((handoff) => handoff?.recorded);
+    return detected.recorded;
+  }
+
+  private detect(courierId: string, route: Route, points: readonly TrackPoint[], correlationId?: string): Handoff | undefined | Promise<Handoff | undefined> {
+    const queued = this.loading.get(courierId);
     const watch = this.routes.get(route.route_id);
     if (!queued && watch) {
       if (Date.now() - watch.loadedAt >= ROUTE_REFRESH_MS) this.refreshLater(route);
-      const moves = this.step(watch, courierId, points);
-      if (moves.length === 0) return undefined;
-      return this.enqueue(courierId, () => this.decideAll(watch, courierId, moves, correlationId));
+      return this.detectOn(watch, courierId, points, correlationId);
     }
-    return this.enqueue(courierId, async () => {
+    const loaded = (queued ?? Promise.resolve()).catch(() => undefined).then(async () => {
       const fresh = await this.watch(route);
-      const moves = this.step(fresh, courierId, points);
-      if (moves.length > 0) await this.decideAll(fresh, courierId, moves, correlationId);
+      return this.detectOn(fresh, courierId, points, correlationId);
     });
+    this.loading.set(courierId, loaded);
+    const clear = () => {
+      if (this.loading.get(courierId) === loaded) this.loading.delete(courierId);
+    };
+    loaded.then(clear, clear);
+    return loaded;
+  }
+
+  /** Steps the points; the route's progress is taken first, as it stood before them (next, then visited). */
+  private detectOn(watch: RouteWatch, courierId: string, points: readonly TrackPoint[], correlationId?: string): Handoff | undefined {
+    const progress = (watch.startPending || watch.nextPending) && points.length > 0 ? progressDecisions(watch, courierId, earliest(points)) : NO_PROGRESS;
+    const moves = this.step(watch, courierId, points);
+    if (moves.length > 0) watch.nextPending = true;
+    return this.handOff(watch, courierId, progress, moves, correlationId);
+  }
+
+  private handOff(watch: RouteWatch, courierId: string, progress: readonly PositionDecision[], moves: readonly Moves[], correlationId?: string): Handoff | undefined {
+    if (moves.length === 0 && progress.length === 0) return undefined;
+    const { route } = watch;
+    const decisions: PositionDecision[] = moves.map((move) => ({
+      companyId: route.company_id, courierId, routeId: route.route_id, deliveryId: move.deliveryId, correlationId,
+      command: { type: 'EvaluatePositions', points: move.points, settings: watch.settings },
+    }));
+    const handoff = this.decisions.hand([...progress.map((decision) => ({ ...decision, correlationId })), ...decisions]);
+    // Not recorded: memory is ahead of the log for this route. Forget it, so the redelivered points are detected
+    // again from the stored state.
+    handoff.recorded.catch(() => this.routes.delete(route.route_id));
+    return handoff;
   }
 
   private readonly refreshing = new Set<string>();
@@ -121,23 +115,12 @@ export class VisitDetector {
       .finally(() => this.refreshing.delete(route.route_id));
   }
 
-  private enqueue(courierId: string, work: () => Promise<void>): Promise<void> {
-    const next = (this.queues.get(courierId) ?? Promise.resolve()).catch(() => undefined).then(work);
-    this.queues.set(courierId, next);
-    const clear = () => {
-      if (this.queues.get(courierId) === next) this.queues.delete(courierId);
-    };
-    next.then(clear, clear);
-    return next;
-  }
-
   /** Runs the points through each delivery's machine in memory; returns the deliveries whose machine moved. */
   private step(watch: RouteWatch, courierId: string, points: readonly TrackPoint[]): Moves[] {
     const sorted = points.length > 1 ? [...points].sort((a, b) => a.timestamp - b.timestamp) : points;
-    const moves: Moves[] = [];
+    let moves: Moves[] | undefined;
     for (const tracked of watch.list) {
-      if (!isLocated(tracked.state)) continue;
-      const deliveryId = tracked.deliveryId;
+      if (!tracked.located) continue;
       const visit = tracked.visitOf(courierId);
       let moving: TrackPoint[] | undefined;
       for (const point of sorted) {
@@ -150,29 +133,30 @@ export class VisitDetector {
         Object.assign(visit, step.state);
         if (step.transitions.length > 0) (moving ??= []).push(point);
       }
-      if (moving) moves.push({ deliveryId, tracked, points: moving, lastAt: visit.lastAt });
+      if (moving) (moves ??= []).push({ deliveryId: tracked.deliveryId, points: moving });
     }
-    return moves;
+    return moves ?? NO_MOVES;
   }
 
-  private async decideAll(watch: RouteWatch, courierId: string, moves: readonly Moves[], correlationId?: string): Promise<void> {
-    for (const move of moves) {
-      const command: EvaluatePositions = {
-        type: 'EvaluatePositions',
-        data: { courier_id: courierId, positions: move.points, settings: watch.settings },
-        metadata: { now: new Date().toISOString(), actor: `courier:${courierId}`, correlationId },
-      };
-      const decided = await this.commands.handle(watch.route.company_id, move.deliveryId, command);
-      if (decided.state.kind !== 'active') {
-        watch.deliveries.delete(move.deliveryId);
-        watch.list = [...watch.deliveries.values()];
-        continue;
-      }
-      move.tracked.refresh(decided.state, decided.version, watch.settings);
-      const stored = decided.state.visits[courierId] ?? OUTSIDE;
-      // In place: the machine object is shared by reference (watch refreshes, the last-courier shortcut).
-      Object.assign(move.tracked.visitOf(courierId), stored, { lastAt: Math.max(stored.lastAt, move.lastAt) });
+  /** A decision was appended: take the delivery's new state (status, version); drop it once it is gone. */
+  private learn(decision: PositionDecision, decided: Decided): void {
+    const watch = this.routes.get(decision.routeId);
+    const tracked = watch?.deliveries.get(decision.deliveryId);
+    if (!watch || !tracked) return;
+    if (decided.state.kind !== 'active') {
+      watch.deliveries.delete(decision.deliveryId);
+      watch.list = [...watch.deliveries.values()];
+      watch.nextPending = true;
+      return;
     }
+    tracked.refresh(decided.state, decided.version, watch.settings);
+    if (decided.events.length > 0) watch.nextPending = true;
+    // Memory runs ahead of the log while the courier has decisions in flight; once none is left, the two must agree,
+    // and where the decider saw it otherwise (a status changed meanwhile), the stored machine wins.
+    if (this.decisions.unappliedOf(decision.courierId) > 0) return;
+    const visit = tracked.visitOf(decision.courierId);
+    const stored = decided.state.visits[decision.courierId] ?? OUTSIDE;
+    Object.assign(visit, stored, { lastAt: Math.max(stored.lastAt, visit.lastAt) });
   }
 
   /** The route's deliveries with their current facts; refreshed from the read model when older than ROUTE_REFRESH_MS. */
@@ -180,8 +164,10 @@ export class VisitDetector {
     const known = this.routes.get(route.route_id);
     if (known && !force && Date.now() - known.loadedAt < ROUTE_REFRESH_MS) return known;
     const settings = await this.settings.visitSettings(route.company_id, route.depot_id);
+    // Route order is the order of addition (Track & Trace, without an orders-sequence).
     const { rows } = await this.store.pool.query<{ delivery_id: string; version: number }>(
-      'SELECT delivery_id, version FROM courier_route_deliveries WHERE route_id = $1 AND company_id = $2', [route.route_id, route.company_id]);
+      `SELECT r.delivery_id, r.version FROM courier_route_deliveries r JOIN delivery_details d USING (delivery_id)
+        WHERE r.route_id = $1 AND r.company_id = $2 ORDER BY d.created_at, r.delivery_id`, [route.route_id, route.company_id]);
     const deliveries = new Map<string, Tracked>();
     for (const row of rows) {
       const previous = known?.deliveries.get(row.delivery_id);
@@ -199,7 +185,9 @@ export class VisitDetector {
         this.logger.debug(`delivery ${row.delivery_id} left route ${route.route_id}: ${(error as Error).message}`);
       }
     }
-    const watch: RouteWatch = { route, settings, deliveries, list: [...deliveries.values()], loadedAt: Date.now() };
+    const list = [...deliveries.values()];
+    const startPending = list.some((tracked) => tracked.state.startedRoute !== route.route_id);
+    const watch: RouteWatch = { route, settings, deliveries, list, loadedAt: Date.now(), startPending, nextPending: true };
     this.routes.set(route.route_id, watch);
     return watch;
   }

@@ -1,0 +1,110 @@
+import {
+  ActiveDelivery, OUTSIDE, TrackPoint, VisitParams, VisitSettings, VisitState, isLocated, isTerminal, visitParams,
+} from '@orders/delivery-domain';
+import type { Route } from '../settings/settings.service';
+import type { PositionDecision } from './position-decisions';
+
+// What the detector holds per route: the deliveries in the order the courier visits them, their stored state and
+// in-memory visit machines, and what is still to record of the route's progress (START, ORDER_BECAME_NEXT).
+
+const METRES_PER_DEGREE = 111_195;
+
+/** One delivery of a route as the detector follows it: the decider's state, and per courier a visit machine. */
+export class Tracked {
+  params: VisitParams;
+  readonly visits = new Map<string, { -readonly [K in keyof VisitState]: VisitState[K] }>();
+  private cosLat = 1;
+  private farSquared = 0;
+
+  constructor(readonly deliveryId: string, public state: ActiveDelivery, public version: number, settings: VisitSettings) {
+    this.params = visitParams(state, settings);
+    this.refresh(state, version, settings);
+  }
+
+  /** START / ORDER_BECAME_NEXT handed for this delivery and not yet seen in its state (so they are handed once). */
+  startHanded = false;
+  nextHanded = false;
+
+  /** No coordinates yet (created by the intake policy): nothing to detect. */
+  located = false;
+
+  refresh(state: ActiveDelivery, version: number, settings: VisitSettings): void {
+    this.state = state;
+    this.located = isLocated(state);
+    this.version = version;
+    this.params = visitParams(state, settings);
+    this.cosLat = Math.cos((this.params.target.lat * Math.PI) / 180);
+    // A flat-earth distance is within a fraction of a percent here; the margin keeps the shortcut conservative.
+    const far = this.params.radiusM * 1.05 + 25;
+    this.farSquared = far * far;
+  }
+
+  /** Certainly outside the radius: the exact machine would only note the time, so the shortcut does just that. */
+  isFar(point: TrackPoint): boolean {
+    const dy = (point.lat - this.params.target.lat) * METRES_PER_DEGREE;
+    const dx = (point.lon - this.params.target.lon) * METRES_PER_DEGREE * this.cosLat;
+    return dx * dx + dy * dy > this.farSquared;
+  }
+
+  // A route has one courier: the last one asked is almost always the next (saves a map lookup per point).
+  private lastCourier?: string;
+  private lastVisit?: { -readonly [K in keyof VisitState]: VisitState[K] };
+
+  visitOf(courierId: string) {
+    if (this.lastCourier === courierId && this.lastVisit) return this.lastVisit;
+    let visit = this.visits.get(courierId);
+    if (!visit) {
+      visit = { ...(this.state.visits[courierId] ?? OUTSIDE) };
+      this.visits.set(courierId, visit);
+    }
+    this.lastCourier = courierId;
+    this.lastVisit = visit;
+    return visit;
+  }
+}
+
+export interface RouteWatch {
+  readonly route: Route;
+  readonly settings: VisitSettings;
+  readonly deliveries: Map<string, Tracked>;
+  /** The same deliveries as an array, in route order: the per-point loop walks it without allocating map entries. */
+  list: Tracked[];
+  readonly loadedAt: number;
+  /** Some delivery has not recorded this route's START yet; the next to visit may not be marked (checked on change). */
+  startPending: boolean;
+  nextPending: boolean;
+}
+
+export interface Moves { readonly deliveryId: string; readonly points: TrackPoint[] }
+export const NO_MOVES: Moves[] = [];
+
+/**
+ * The route's progress as decisions, checked only when something changed (a load, a machine that moved, a decision
+ * applied): START on every delivery that has not recorded it, at the courier's first point; ORDER_BECAME_NEXT on
+ * the first delivery in route order that is open and not yet visited by the courier. Both derive from stored state
+ * and the machines, so after a restart the same check hands again whatever was not recorded.
+ */
+export function progressDecisions(watch: RouteWatch, courierId: string, point: TrackPoint): PositionDecision[] {
+  const { route } = watch;
+  const decision = (tracked: Tracked, command: PositionDecision['command']): PositionDecision =>
+    ({ companyId: route.company_id, courierId, routeId: route.route_id, deliveryId: tracked.deliveryId, command });
+  const at = new Date(point.timestamp * 1000).toISOString();
+  const decisions: PositionDecision[] = [];
+  if (watch.startPending) {
+    watch.startPending = false;
+    for (const tracked of watch.list) {
+      if (tracked.startHanded || tracked.state.startedRoute === route.route_id) continue;
+      tracked.startHanded = true;
+      decisions.push(decision(tracked, { type: 'StartRoute', at, position: { lat: point.lat, lon: point.lon, time: at } }));
+    }
+  }
+  if (watch.nextPending) {
+    watch.nextPending = false;
+    const next = watch.list.find((tracked) => !isTerminal(tracked.state.status) && !tracked.visitOf(courierId).visited);
+    if (next && !next.nextHanded && next.state.nextOnRoute !== route.route_id) {
+      next.nextHanded = true;
+      decisions.push(decision(next, { type: 'MarkDeliveryNext', at }));
+    }
+  }
+  return decisions;
+}

@@ -1,0 +1,64 @@
+import { uuidv7 } from '@orders/event-store';
+import { CourierTestApp, eventually, order, startCourierTracking } from './courier-app';
+
+// The real stack on a shared 2-core machine: waits on read models and Kafka take longer than jest's 5 s default.
+jest.setTimeout(60_000);
+
+const company = '/api/v1/companies/company-a';
+const WINDOW_START_S = Date.parse('2026-03-02T08:00:00Z') / 1000;
+const TARGET = { lat: 55.757, lon: 37.615 };
+const point = (offsetS: number) => ({ lat: TARGET.lat, lon: TARGET.lon, timestamp: WINDOW_START_S + offsetS });
+const settings = { mark_delivered_enabled: true, mark_delivered_service_time_coefficient: 0.5, depot_mark_delivered_radius: null, company_mark_delivered_radius: 500 };
+
+/**
+ * Positions' offsets are committed once their decisions are recorded, before they are appended. These specs play
+ * the process dying in between: the rows it leaves must be applied when the consumer starts again, exactly once.
+ */
+describe('position decisions left by a crash', () => {
+  let courier: CourierTestApp;
+  const keyA = () => ({ 'Api-Key': courier.keys.companyA });
+  beforeAll(async () => {
+    courier = await startCourierTracking();
+  }, 60_000);
+  afterAll(async () => courier?.close());
+
+  const leave = (deliveryId: string, points: object[], id = uuidv7()) => courier.pool.query(
+    `INSERT INTO courier_position_decisions (id, company_id, courier_id, route_id, delivery_id, command) VALUES ($1, 'company-a', 'k-crash', 'r-crash', $2, $3)`,
+    [id, deliveryId, JSON.stringify({ type: 'EvaluatePositions', points, settings })]);
+
+  it('applies them in order when the positions consumer starts, once even where one was already applied', async () => {
+    await courier.http().put(`${company}/settings`).set(keyA()).send({ mark_delivered_enabled: true }).expect(200);
+    await courier.http().put(`${company}/routes/r-crash`).set(keyA()).send({ courier_id: 'k-crash', date: '2026-03-02' }).expect(200);
+    const { id } = (await courier.http().post(`${company}/orders`).set(keyA()).send(order({ route_id: 'r-crash', ...TARGET })).expect(201)).body;
+    // Arrival, then visit (service 600 s x 0.5): recorded in that order; the arrival was also recorded twice (a row
+    // applied whose delete did not happen before the crash).
+    const arrival = [point(0)];
+    await leave(id, arrival);
+    await leave(id, arrival);
+    await leave(id, [point(100), point(300)]);
+
+    await courier.kafkaReady();
+
+    const events = await eventually(
+      async () => (await courier.pool.query(`SELECT type, data FROM event_store.events WHERE stream_id = $1 ORDER BY stream_version`, [`delivery-${id}`])).rows,
+      (rows) => rows.some((row) => row.type === 'DeliveryStatusChanged'));
+    expect(events.map((row) => row.type)).toEqual(['DeliveryCreated', 'CourierArrived', 'DeliveryVisited', 'DeliveryStatusChanged', 'DeliveryActualTimeSet']);
+    expect(events[3].data).toMatchObject({ to: 'finished', initiator: 'yandex' });
+    expect((await courier.pool.query('SELECT count(*)::int AS n FROM courier_position_decisions')).rows[0].n).toBe(0);
+  });
+
+  it('answers a position push once its decisions are appended, and leaves no row behind', async () => {
+    await courier.http().put(`${company}/routes/r-push`).set(keyA()).send({ courier_id: 'k-push', date: '2026-03-02' }).expect(200);
+    const { id } = (await courier.http().post(`${company}/orders`).set(keyA()).send(order({ route_id: 'r-push', ...TARGET })).expect(201)).body;
+    // The detector follows a route's deliveries through the route read model.
+    await eventually(async () => (await courier.http().get(`${company}/routes/r-push`).set(keyA()).expect(200)).body, (r) => r.deliveries.length === 1);
+    const positions = [0, 100, 300].map((offset) => ({ accuracy: 5, point: TARGET, timestamp: WINDOW_START_S + offset }));
+    await courier.http().post('/api/v1/couriers/k-push/routes/r-push/push-positions-v3').set(keyA()).send({ positions }).expect(200);
+    const { rows } = await courier.pool.query(`SELECT type FROM event_store.events WHERE stream_id = $1 ORDER BY stream_version`, [`delivery-${id}`]);
+    expect(rows.map((row) => row.type)).toEqual([
+      'DeliveryCreated', 'RouteStarted', 'DeliveryBecameNext', 'CourierArrived', 'DeliveryVisited', 'DeliveryStatusChanged', 'DeliveryActualTimeSet',
+    ]);
+    await eventually(async () => (await courier.pool.query(`SELECT count(*)::int AS n FROM courier_position_decisions WHERE delivery_id = $1`, [id])).rows[0].n,
+      (n) => n === 0);
+  });
+});
