@@ -1,19 +1,23 @@
-// `npm run bench -- messaging [--rounds N]`: the relay and the consumer runner against raw kafkajs doing the same
-// Kafka work, in the same run, against the same broker and database.
+// `npm run bench -- messaging [--rounds N] [--only relay]`: the relay and the consumer runner against raw kafkajs
+// doing the same Kafka work, in the same run, against the same broker and database. `--only relay` measures the relay
+// alone and prints its row without writing bench/results (a partial file would hide the other figures).
 import { performance } from 'node:perf_hooks';
 import { createTestEventStore, type TestEventStore } from '@orders/event-store/testing';
 import {
   createConsumer, createRelay, provisionTopics, relayHeaders, type InboundMessage,
 } from '@orders/messaging';
-import type { Checkpoint, RecordedEvent } from '@orders/event-store';
+import type { Checkpoint, RecordedEvent, SubscriptionOptions } from '@orders/event-store';
 import type { Producer } from 'kafkajs';
 import { register } from 'prom-client';
-import { machine, median, metric, percentile, report, type Metric } from '../lib/report';
+import { machine, median, metric, percentile, report, table, type Metric } from '../lib/report';
 import { kafkaOptions, name, orderPayload, rawKafka, rawProducer, sendSequentially, timed, until } from './fixtures';
 
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 3;
+const relayOnly = process.argv[process.argv.indexOf('--only') + 1] === 'relay';
 const RELAY_EVENTS = Number(process.env.BENCH_RELAY_EVENTS) || 20_000;
 const RELAY_BATCH = Number(process.env.BENCH_RELAY_BATCH) || 500;
+/** Extra subscription options for the relay, as JSON, to compare its settings (e.g. '{"prefetch":false}'). */
+const RELAY_SUBSCRIPTION: SubscriptionOptions = JSON.parse(process.env.BENCH_RELAY_SUBSCRIPTION ?? '{}');
 const CONSUME_MESSAGES = 10_000;
 const BATCHED = 100;
 const ROUNDTRIPS = 300;
@@ -41,7 +45,7 @@ async function relayRound(events: RecordedEvent[], rawFirst: boolean): Promise<{
   const ours = async () => {
     const relay = createRelay({
       store: fixture.store, kafka: kafkaOptions, name: name('bench-relay'), map: mapTo(oursTopic),
-      subscription: { batchSize: RELAY_BATCH, pollIntervalMs: 50 },
+      subscription: { batchSize: RELAY_BATCH, pollIntervalMs: 50, ...RELAY_SUBSCRIPTION },
     });
     // counted after each broker acknowledgement (in memory: polling the database would load the machine measured)
     const ms = await timed(async () => {
@@ -214,6 +218,14 @@ async function main(): Promise<void> {
     const p99 = { ours: [] as number[], raw: [] as number[] };
     for (let round = 0; round <= rounds; round++) {
       const r = await relayRound(events, round % 2 === 0);
+      if (relayOnly) {
+        if (round > 0) {
+          relay.ours.push(r.ours);
+          relay.raw.push(r.raw);
+        }
+        console.log(`round ${round}: relay ${r.ours.toFixed(0)}/${r.raw.toFixed(0)} ev/s (${(r.ours / r.raw).toFixed(2)})`);
+        continue;
+      }
       const c = await consumeRound();
       const t = await roundtripRound();
       if (round === 0) continue; // warm-up: JIT, connections, first group joins
@@ -224,9 +236,14 @@ async function main(): Promise<void> {
         + `p99 ${percentile(t.ours, 99).toFixed(1)}/${percentile(t.raw, 99).toFixed(1)} ms `
         + `(p50 ${percentile(t.ours, 50).toFixed(1)}/${percentile(t.raw, 50).toFixed(1)} ms)`);
     }
+    const relayMetric = metric('relay', 'events/s', median(relay.ours), median(relay.raw), 'raw kafkajs sendBatch, same messages and settings',
+      { goal: '>= 0.8', notes: `${RELAY_EVENTS} events, batches of ${RELAY_BATCH}, idempotent, acks=all, 3 partitions` });
+    if (relayOnly) {
+      console.log(table([relayMetric]));
+      return;
+    }
     const metrics: Metric[] = [
-      metric('relay', 'events/s', median(relay.ours), median(relay.raw), 'raw kafkajs sendBatch, same messages and settings',
-        { goal: '>= 0.8', notes: `${RELAY_EVENTS} events, batches of ${RELAY_BATCH}, idempotent, acks=all, 3 partitions` }),
+      relayMetric,
       metric('consume_inbox', 'msgs/s', median(consume.ours), median(consume.raw), 'raw kafkajs eachBatch, no database',
         { notes: `${CONSUME_MESSAGES} messages, one inbox transaction (one fsync) each, 3 partitions concurrently` }),
       metric('consume_inbox_batched', 'msgs/s', median(consume.batched), median(consume.raw), 'raw kafkajs eachBatch, no database',

@@ -13,6 +13,7 @@ export class SubscriptionSql {
   private readonly acquireSql: CompiledSql<P>;
   private readonly renewSql: CompiledSql<P>;
   private readonly advanceSql: CompiledSql<P>;
+  private readonly advanceAsyncSql: CompiledSql<P>;
   private readonly releaseSql: CompiledSql<P>;
   private readonly statusSql: CompiledSql<P>;
   private readonly resetSql: CompiledSql<P>;
@@ -32,11 +33,16 @@ export class SubscriptionSql {
     this.renewSql = compileSql(name('renew'), `
       UPDATE ${T} SET lease_expires_at = ${expiry}
       WHERE name = :name::text AND lease_owner = :owner::text RETURNING 1`);
-    this.advanceSql = compileSql(name('advance'), `
+    const advance = `
       UPDATE ${T} SET transaction_id = :new_xid::xid8, global_position = :new_pos::bigint,
              lease_expires_at = ${expiry}, updated_at = clock_timestamp()
       WHERE name = :name::text AND lease_owner = :owner::text
-        AND transaction_id = :old_xid::xid8 AND global_position = :old_pos::bigint
+        AND transaction_id = :old_xid::xid8 AND global_position = :old_pos::bigint`;
+    this.advanceSql = compileSql(name('advance'), `${advance} RETURNING 1`);
+    // set_config(..., true) lasts until the end of the transaction, and the commit reads it: this transaction (the
+    // statement alone in autocommit) does not wait for its WAL flush. Evaluated on the subscription's row only.
+    this.advanceAsyncSql = compileSql(name('advance_async'), `${advance}
+        AND set_config('synchronous_commit', 'off', true) IS NOT NULL
       RETURNING 1`);
     this.releaseSql = compileSql(name('release'), `
       WITH r AS (
@@ -68,8 +74,9 @@ export class SubscriptionSql {
     return rowCount === 1;
   }
 
-  async advance(q: Queryable, name: string, owner: string, before: Checkpoint, after: Checkpoint, leaseMs: number): Promise<boolean> {
-    const { rowCount } = await q.query(bind(this.advanceSql, {
+  /** `synchronous: false` commits the surrounding transaction without waiting for the WAL flush. */
+  async advance(q: Queryable, name: string, owner: string, before: Checkpoint, after: Checkpoint, leaseMs: number, synchronous = true): Promise<boolean> {
+    const { rowCount } = await q.query(bind(synchronous ? this.advanceSql : this.advanceAsyncSql, {
       name, owner, lease_ms: leaseMs, old_xid: before.transactionId, old_pos: before.globalPosition,
       new_xid: after.transactionId, new_pos: after.globalPosition,
     }, this.prepared));

@@ -4,8 +4,10 @@ import type { Pool, PoolClient } from 'pg';
 import { SubscriptionLeaseLost } from './errors';
 import type { Notifier, Signal } from './notifier';
 import { compareCheckpoints, type Reads } from './read';
+import { Prefetch } from './subscription-prefetch';
 import { SubscriptionSql } from './subscription-sql';
-import type { Checkpoint, Logger, RecordedEvent, SubscriptionHandler } from './types';
+import type { Queryable } from './queryable';
+import type { Checkpoint, Logger, ReadAllPage, RecordedEvent, SubscriptionHandler } from './types';
 
 export interface SubscriptionOptions {
   /** Most events per handler call (default 100). */
@@ -22,6 +24,26 @@ export interface SubscriptionOptions {
   startFrom?: 'beginning' | 'now';
   /** Backoff after a failed batch: doubles from initialDelayMs (200) up to maxDelayMs (30 000). */
   retry?: { initialDelayMs?: number; maxDelayMs?: number };
+  /**
+   * Read the next page on a second pooled connection while a full batch's handler runs (default true). The page is
+   * used only once that batch committed at exactly the checkpoint it was read after; a failure discards it. The
+   * checkpoint never moves before the handler returned, and pages are handled in log order.
+   */
+  prefetch?: boolean;
+  /**
+   * Run the handler and the checkpoint advance in one transaction (default true). `false` is for handlers that write
+   * nothing to this database (a relay: its effect is elsewhere): the handler gets a client in autocommit mode and the
+   * checkpoint moves afterwards in one statement, sparing the BEGIN and COMMIT round trips of every batch.
+   */
+  transactional?: boolean;
+  /**
+   * Wait for the WAL flush when a batch commits (default true). `false` sets synchronous_commit off for the batch's
+   * transaction only: a database crash may forget the last commits (PostgreSQL bounds it to about three
+   * wal_writer_delay), and since a batch's effects and its checkpoint commit together, they are forgotten together
+   * and those batches are handled again. Effects outside this database (a relay's Kafka sends) are then repeated:
+   * only for handlers whose downstream drops duplicates (consumers dedupe by event id).
+   */
+  synchronousCommit?: boolean;
   /** Called for every failure; the batch was rolled back and will be retried. Defaults to the store's logger. */
   onError?: (error: unknown, context: SubscriptionErrorContext) => void;
 }
@@ -69,6 +91,8 @@ export class SubscriptionRunner implements Subscription {
   private signalled = false;
   private wake: (() => void) | undefined;
   private unsubscribe: (() => void) | undefined;
+  private readonly prefetch: Prefetch;
+  private readonly transactional: boolean;
 
   constructor(readonly name: string, private readonly handler: SubscriptionHandler, private readonly options: SubscriptionOptions, private readonly deps: Deps) {
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -77,6 +101,8 @@ export class SubscriptionRunner implements Subscription {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.renewEveryMs = Math.max(50, Math.floor(this.leaseMs / 3));
     this.filtered = Boolean(options.streamTypes?.length || options.eventTypes?.length);
+    this.transactional = options.transactional ?? true;
+    this.prefetch = new Prefetch((after) => this.readPage(this.deps.pool, after));
     if (this.batchSize < 1 || this.pollIntervalMs < 1 || this.leaseMs < 100) throw new Error('subscription: batchSize >= 1, pollIntervalMs >= 1, leaseMs >= 100');
   }
 
@@ -132,6 +158,7 @@ export class SubscriptionRunner implements Subscription {
       } catch (error) {
         failures += 1;
         this.report(error, failures, lastBatch);
+        this.prefetch.discard(); // read after a batch that did not commit
         if (error instanceof SubscriptionLeaseLost) {
           this.leader = false; // another runner has it: go back to standing by, no backoff needed
           continue;
@@ -140,6 +167,7 @@ export class SubscriptionRunner implements Subscription {
         await this.idle(Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(failures - 1, 20)), false);
       }
     }
+    await this.prefetch.settle();
     if (this.leader) {
       this.leader = false;
       try {
@@ -201,15 +229,19 @@ export class SubscriptionRunner implements Subscription {
     const client = await this.deps.pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
-      const page = await this.deps.reads.readAll(client, {
-        after: before, limit: this.batchSize, streamTypes: this.options.streamTypes, eventTypes: this.options.eventTypes,
-      });
+      // A page read ahead is as good as one read now: rows below the horizon never change, only more may follow.
+      const ahead = this.prefetch.take(before);
+      if (this.transactional) await client.query('BEGIN');
+      const page = await (ahead ?? this.readPage(client, before));
       const advanced = compareCheckpoints(page.checkpoint, before) > 0;
       if (page.events.length === 0 && !(advanced && this.filtered)) {
-        await client.query('ROLLBACK');
+        if (this.transactional) await client.query('ROLLBACK');
         return { full: false, pending: page.pending };
       }
+      const full = page.events.length === this.batchSize;
+      // The next page is read while this batch's handler runs (a relay's send is a network wait); it is taken only
+      // if this batch commits at page.checkpoint, so it never moves the checkpoint past an unfinished batch.
+      if (full && (this.options.prefetch ?? true)) this.prefetch.start(page.checkpoint);
       if (page.events.length > 0) {
         seen(page.events);
         await this.handler(page.events, client);
@@ -217,19 +249,24 @@ export class SubscriptionRunner implements Subscription {
       await this.commit(client, before, page.checkpoint);
       this.current = page.checkpoint;
       this.lastRenewal = Date.now();
-      return { full: page.events.length === this.batchSize, pending: page.pending };
+      return { full, pending: page.pending };
     } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => { broken = rollbackError; });
+      if (this.transactional) await client.query('ROLLBACK').catch((rollbackError: Error) => { broken = rollbackError; });
       throw error;
     } finally {
       client.release(broken);
     }
   }
 
+  private readPage(q: Queryable, after: Checkpoint): Promise<ReadAllPage> {
+    return this.deps.reads.readAll(q, { after, limit: this.batchSize, streamTypes: this.options.streamTypes, eventTypes: this.options.eventTypes });
+  }
+
   /** Checkpoint and lease renewal, compare-and-set: a runner that lost its lease cannot commit its batch. */
   private async commit(client: PoolClient, before: Checkpoint, after: Checkpoint): Promise<void> {
-    const moved = await this.deps.sql.advance(client, this.name, this.owner, before, after, this.leaseMs);
+    const moved = await this.deps.sql.advance(client, this.name, this.owner, before, after, this.leaseMs, this.options.synchronousCommit ?? true);
     if (!moved) throw new SubscriptionLeaseLost(this.name, this.owner);
+    if (!this.transactional) return; // the advance committed by itself
     const result = await client.query('COMMIT');
     // COMMIT of a transaction that failed earlier (an error the handler swallowed) rolls back without an error.
     if (result.command !== 'COMMIT') throw new Error(`subscription ${this.name}: the batch transaction was aborted inside the handler and rolled back`);

@@ -102,6 +102,11 @@ export class Relay {
     const { retry, ...subscription } = this.options.subscription ?? {};
     this.subscription = this.options.store.subscribe(this.name, (events) => this.publish(events), {
       batchSize: 500,
+      // The send is the only effect, and it is in Kafka: the checkpoint moves in one statement once it is acknowledged,
+      // without waiting for the WAL flush. A database crash may forget the last advances: those batches are sent
+      // again (duplicates, in order), which consumers drop by event id; never an event skipped.
+      transactional: false,
+      synchronousCommit: false,
       retry: { initialDelayMs: 200, maxDelayMs: 2000, ...retry },
       onError: (error, context) => {
         if (this.options.onError) this.options.onError(error, context.attempt);
