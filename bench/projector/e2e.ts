@@ -34,6 +34,8 @@ export interface RatePoint {
   loadAverage: number;
   /** Share of one core each service used from the first send until the last order was visible. */
   cpu: { intake: number; projector: number };
+  /** CPU milliseconds each service spent per command (independent of how busy the machine was). */
+  cpuPerCommandMs: { intake: number; projector: number };
   /** No errors, everything seen, answers kept up, latency not growing over the run. */
   sustained: boolean;
 }
@@ -309,13 +311,16 @@ export async function e2eLatencies(stack: E2eStack, readModelsUrl: string, broke
       const [cpuBefore, started] = [stack.cpuSeconds(), performance.now()];
       const ours = await submitAtRate(stack, watcher, probe, rate, count, `r${rate}-${run}`);
       const [cpuAfter, wall] = [stack.cpuSeconds(), (performance.now() - started) / 1000];
-      const cpu = { intake: (cpuAfter.intake - cpuBefore.intake) / wall, projector: (cpuAfter.projector - cpuBefore.projector) / wall };
+      const used = { intake: cpuAfter.intake - cpuBefore.intake, projector: cpuAfter.projector - cpuBefore.projector };
+      const cpu = { intake: used.intake / wall, projector: used.projector / wall };
+      const cpuPerCommandMs = { intake: (used.intake * 1000) / count, projector: (used.projector * 1000) / count };
       const raw = await rawAtRate(brokers, rawTopic(rate), rate, count, `r${rate}-${run}`);
       const sustained = ours.errors === 0 && ours.unseen === 0 && ours.answeredRate >= 0.95 * rate && steady(ours.ours);
-      points.push({ rate, commands: count, ...ours, raw, observerCycleMs: watcher.cycleMs(), cpu, loadAverage: loadavg()[0] ?? 0, sustained });
+      points.push({ rate, commands: count, ...ours, raw, observerCycleMs: watcher.cycleMs(), cpu, cpuPerCommandMs, loadAverage: loadavg()[0] ?? 0, sustained });
       console.log(`rate ${rate}/s: sent ${ours.sentRate.toFixed(0)}/s, answered ${ours.answeredRate.toFixed(0)}/s, errors ${ours.errors}, unseen ${ours.unseen}, `
         + `in Kafka p50 ${median(ours.inKafka).toFixed(0)} ms, visible p50 ${median(ours.ours).toFixed(0)} ms, raw p50 ${median(raw).toFixed(1)} ms, `
-        + `load ${(loadavg()[0] ?? 0).toFixed(1)}, cpu intake ${(cpu.intake * 100).toFixed(0)}% projector ${(cpu.projector * 100).toFixed(0)}% of a core, ${sustained ? 'sustained' : 'NOT sustained'}`);
+        + `load ${(loadavg()[0] ?? 0).toFixed(1)}, cpu intake ${(cpu.intake * 100).toFixed(0)}% projector ${(cpu.projector * 100).toFixed(0)}% of a core `
+        + `(${cpuPerCommandMs.intake.toFixed(2)} / ${cpuPerCommandMs.projector.toFixed(2)} ms per command), ${sustained ? 'sustained' : 'NOT sustained'}`);
       if (sustained) break;
     }
     direct = await directAtRate(brokers, intakeTopic, watcher, rates[0], Math.round(rates[0] * seconds), run);

@@ -87,7 +87,8 @@ function describe(point: RatePoint): string {
   return `offered ${point.rate}/s for ${SECONDS} s (${point.commands} submits, open loop), sent ${point.sentRate.toFixed(0)}/s, `
     + `intake answered ${point.answeredRate.toFixed(0)}/s (answer p50 ${median(point.answered).toFixed(0)} ms, p99 ${percentile(point.answered, 99).toFixed(0)} ms), `
     + `in intake's topic p50 ${median(point.inKafka).toFixed(0)} ms, p99 ${percentile(point.inKafka, 99).toFixed(0)} ms (probe consumer), `
-    + `CPU from first send to last visible: intake ${(point.cpu.intake * 100).toFixed(0)}%, projector ${(point.cpu.projector * 100).toFixed(0)}% of one core, `
+    + `CPU from first send to last visible: intake ${(point.cpu.intake * 100).toFixed(0)}%, projector ${(point.cpu.projector * 100).toFixed(0)}% of one core `
+    + `(${point.cpuPerCommandMs.intake.toFixed(2)} and ${point.cpuPerCommandMs.projector.toFixed(2)} CPU ms per command), `
     + `load average ${point.loadAverage.toFixed(1)} on ${cpus().length} cores, `
     + `${point.errors} errors, ${point.unseen} never visible, ${point.sustained ? 'sustained' : 'NOT sustained (backlog grows)'}; `
     + `observer poll cycle ${point.observerCycleMs.toFixed(1)} ms`;
