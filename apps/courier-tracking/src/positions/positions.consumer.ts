@@ -70,8 +70,7 @@ export class PositionsConsumer {
   }
 
   private apply(batch: StreamBatch, message: StreamMessage): Promise<void> | undefined {
-    const { headers } = message;
-    const decoded = decodePositions(headers[HEADER.eventType], headers[HEADER.schemaVersion], message.value);
+    const decoded = decodePositions(message.header(HEADER.eventType), message.header(HEADER.schemaVersion), message.value);
     if (!decoded.ok) return this.deadLetter(batch, message, decoded.reason);
     const positions = decoded.batch;
     const route = this.settings.cachedRoute(positions.routeId);
@@ -84,7 +83,7 @@ export class PositionsConsumer {
       return this.deadLetter(batch, message, `route ${positions.routeId} is not driven by courier ${positions.courierId} of ${positions.tenantId}`);
     }
     this.counters.handled++;
-    const work = this.detector.offer(positions.courierId, route, positions.points, message.headers[HEADER.correlationId]);
+    const work = this.detector.offer(positions.courierId, route, positions.points, message.header(HEADER.correlationId));
     if (!work) {
       this.applied(positions.points.length);
       return undefined;

@@ -1,10 +1,10 @@
-import type { Consumer as KafkaConsumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Consumer as KafkaConsumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { backoffDelay, DEFAULT_RETRY, pause, type RetryPolicy } from './backoff';
 import { deadLetterOf, decodeFailure, type Failure } from './dead-letter';
 import { messageIdOf } from './decoder';
 import { summarize } from './errors';
-import { HEADER } from './headers';
-import { createKafka, groupMember, loggerOf, rawMessageOf, runGroupMember, type KafkaOptions, type MessagingLogger } from './kafka';
+import { HEADER, readHeaders } from './headers';
+import { createKafka, groupMember, loggerOf, runGroupMember, type KafkaOptions, type MessagingLogger } from './kafka';
 import * as metrics from './metrics';
 import { Publisher } from './publisher';
 import { dlqTopicOf, provisionDeadLetterTopics } from './topics';
@@ -14,6 +14,51 @@ import type { Decoder, RawMessage } from './types';
 export interface StreamMessage extends RawMessage {
   type: string;
   payload: unknown;
+  /** One header, without decoding the others (`headers` decodes them all on first use). */
+  header(name: string): string | undefined;
+}
+
+/**
+ * Key and headers are decoded when first asked for: a stream carries thousands of messages per second, and its
+ * handlers typically read two or three of the seven envelope headers (the rest matter only to a dead letter).
+ */
+class FetchedMessage implements StreamMessage {
+  type = '';
+  payload: unknown = undefined;
+  private keyText: string | null | undefined;
+  private allHeaders: Record<string, string> | undefined;
+
+  constructor(readonly topic: string, readonly partition: number, private readonly fetched: KafkaMessage) {}
+
+  get offset(): string {
+    return this.fetched.offset;
+  }
+
+  get value(): Buffer | null {
+    return this.fetched.value;
+  }
+
+  get timestamp(): string {
+    return this.fetched.timestamp;
+  }
+
+  get key(): string | null {
+    if (this.keyText === undefined) this.keyText = this.fetched.key?.toString('utf8') ?? null;
+    return this.keyText;
+  }
+
+  get headers(): Record<string, string> {
+    this.allHeaders ??= readHeaders(this.fetched.headers);
+    return this.allHeaders;
+  }
+
+  header(name: string): string | undefined {
+    if (this.allHeaders) return this.allHeaders[name];
+    const value = this.fetched.headers?.[name];
+    // As readHeaders: the last value of a repeated header wins.
+    const last = Array.isArray(value) ? value[value.length - 1] : value;
+    return last === undefined ? undefined : Buffer.isBuffer(last) ? last.toString('utf8') : String(last);
+  }
 }
 
 /** The messages of one partition fetched together, in offset order. */
@@ -110,7 +155,7 @@ export class StreamConsumer {
       };
       const messages: StreamMessage[] = [];
       for (const message of batch.messages) {
-        const stream = this.decoded(rawMessageOf(batch, message) as StreamMessage, sending);
+        const stream = this.decoded(new FetchedMessage(topic, partition, message), sending);
         if (stream) messages.push(stream);
       }
       let failed: { error: unknown } | undefined;
@@ -143,7 +188,7 @@ export class StreamConsumer {
   private decoded(message: StreamMessage, sending: Promise<void>[]): StreamMessage | undefined {
     const { decode } = this.options;
     if (!decode) {
-      message.type = message.headers[HEADER.eventType] ?? '';
+      message.type = message.header(HEADER.eventType) ?? '';
       message.payload = message.value;
       return message;
     }
