@@ -60,7 +60,7 @@ const recordEffects = (name: string) => async (events: readonly RecordedEvent[],
  */
 function poolReads(): () => Array<Promise<unknown>> {
   const spy = jest.spyOn(store.pool, 'query');
-  return () => spy.mock.calls.flatMap((call, i) => ((call[0] as QueryConfig).name?.endsWith('_read_all') ? [spy.mock.results[i].value as Promise<unknown>] : []));
+  return () => spy.mock.calls.flatMap((call, i) => ((call[0] as unknown as QueryConfig).name?.endsWith('_read_all') ? [spy.mock.results[i].value as Promise<unknown>] : []));
 }
 
 describe('subscription read ahead', () => {
