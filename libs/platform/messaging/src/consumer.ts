@@ -7,6 +7,7 @@ import { jsonDecoder } from './decoder';
 import { isRetryableByDefault } from './errors';
 import { Inbox } from './inbox/inbox';
 import { DEFAULT_INBOX_SCHEMA, runMessagingMigrations } from './inbox/migrations';
+import { InboxPruner, type InboxPruningOptions } from './inbox/pruning';
 import { createKafka, groupMember, loggerOf, rawMessageOf, runGroupMember, type KafkaOptions, type MessagingLogger } from './kafka';
 import { Publisher } from './publisher';
 import { MessageProcessor } from './message-processor';
@@ -46,6 +47,8 @@ export interface ConsumerOptions {
   provisionDeadLetterTopics?: boolean;
   /** Run the inbox migrations on start (default true). */
   runMigrations?: boolean;
+  /** Deletes this group's inbox rows past a retention while running (default on, 35 days; README "Inbox pruning"). */
+  inboxPruning?: InboxPruningOptions | false;
   /**
    * Messages of one partition per PostgreSQL transaction (default 1, or 100 with `handleBatch`). Above 1, up to that
    * many share one transaction (one inbox read, one inbox insert, one COMMIT). With `handle` only, for handlers that
@@ -70,6 +73,7 @@ export class Consumer {
   private deadLetters: Publisher | undefined;
   private abort = new AbortController();
   private processor: MessageProcessor | undefined;
+  private pruner: InboxPruner | undefined;
 
   constructor(private readonly options: ConsumerOptions) {
     if (options.topics.length === 0) throw new Error('consumer: at least one topic');
@@ -100,6 +104,10 @@ export class Consumer {
       topics: options.topics, fromBeginning: options.fromBeginning, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
       commitEvery: { messages: 200, ms: 1000 },
     }, (payload) => this.eachBatch(payload));
+    if (options.inboxPruning !== false) {
+      this.pruner = new InboxPruner({ pool: options.pool, schema, groupId: this.groupId, logger: this.logger }, options.inboxPruning);
+      this.pruner.start();
+    }
   }
 
   /** Stops fetching, lets in-flight messages finish (a retry wait is cut short: that message stays uncommitted). */
@@ -108,6 +116,8 @@ export class Consumer {
     if (!consumer) return;
     this.consumer = undefined;
     this.abort.abort();
+    await this.pruner?.stop();
+    this.pruner = undefined;
     await consumer.disconnect(); // waits for the running batches, commits resolved offsets, leaves the group
     await this.deadLetters?.close();
     this.deadLetters = undefined;

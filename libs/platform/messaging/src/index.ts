@@ -18,3 +18,5 @@ export { DeadLetters } from './dead-letters';
 export type { DeadLetter, DeadLetterRange, RedriveResult } from './dead-letters';
 export type { RetryPolicy } from './backoff';
 export { DEFAULT_INBOX_SCHEMA, messagingMigrations, runMessagingMigrations } from './inbox/migrations';
+export { DEFAULT_INBOX_RETENTION_MS, pruneInbox } from './inbox/pruning';
+export type { InboxPruningOptions, PruneInboxOptions } from './inbox/pruning';

@@ -60,3 +60,7 @@ export function registerRelayLagProbe(relay: string, probe: () => Promise<number
     relayLag.remove({ relay });
   };
 }
+
+export const inboxPruned = once('messaging_inbox_pruned_total', () => new Counter({
+  name: 'messaging_inbox_pruned_total', help: 'Inbox rows deleted after their retention ("*": a run over every group)', labelNames: ['group'],
+}));
