@@ -28,4 +28,11 @@ export type DecideCancellation = Command<'DecideCancellation', OrderRef & { read
 /** Sent by the durable timer at the request's deadline. */
 export type ExpireCancellationRequest = Command<'ExpireCancellationRequest', OrderRef & { readonly requestId: string }>;
 
-export type MarketplaceOrderCommand = SyncMarketplaceStatus | RegisterBuyerCancellation | DecideCancellation | ExpireCancellationRequest;
+/**
+ * The order's delivery finished (courier-tracking's DeliveryFinished, policy P1): a fact about the order, kept on its
+ * stream so that a request arriving later is rejected at once.
+ */
+export type RecordDeliveryFinished = Command<'RecordDeliveryFinished', OrderRef & { readonly finishedAt: string }>;
+
+export type MarketplaceOrderCommand =
+  | SyncMarketplaceStatus | RegisterBuyerCancellation | DecideCancellation | ExpireCancellationRequest | RecordDeliveryFinished;

@@ -1,4 +1,6 @@
-import type { DecideCancellation, ExpireCancellationRequest, MarketplaceOrderCommand, RegisterBuyerCancellation, SyncMarketplaceStatus } from './commands';
+import type {
+  DecideCancellation, ExpireCancellationRequest, MarketplaceOrderCommand, RecordDeliveryFinished, RegisterBuyerCancellation, SyncMarketplaceStatus,
+} from './commands';
 import {
   AlreadyDecided, CancellationDeadlineNotReached, CancellationDeadlinePassed, CancellationNotAllowed, InvalidReason,
   NoPendingCancellation, OrderInTerminalState, OrderNotFound, ReasonRequired,
@@ -8,6 +10,12 @@ import { deadlineFor, instant, isHandedToDelivery, isRejectionReason, isTerminal
 import type { MarketplaceOrder } from './state';
 
 const actorOf = (command: MarketplaceOrderCommand): string => command.metadata.actor ?? 'system';
+
+/** Who rejects a cancellation because the order was delivered (policy P1), whichever came first. */
+export const DELIVERED_ORDER_POLICY = 'policy:delivery-finished';
+
+const deliveredRejection = (requestId: string, decidedBy: string, decidedAt: string): MarketplaceOrderEvent =>
+  ({ type: 'CancellationRejected', data: { requestId, reason: 'ORDER_DELIVERED', decidedBy, decidedAt } });
 
 /** Later event time wins; an equal or older one is a duplicate or stale (INV-M9). */
 function syncStatus(command: SyncMarketplaceStatus, order: MarketplaceOrder): MarketplaceOrderEvent[] {
@@ -47,10 +55,14 @@ function registerBuyerCancellation(command: RegisterBuyerCancellation, order: Ma
   if (paymentType === 'POSTPAID') {
     return [{ type: 'MarketplaceOrderCancelled', data: { campaignId, orderId, cause: 'POSTPAID_AUTO', substatus, cancelledAt: requestedAt } }];
   }
-  return [{
+  const requested: MarketplaceOrderEvent = {
     type: 'CancellationRequested',
     data: { requestId, campaignId, orderId, requestedAt, deadlineAt: deadlineFor(requestedAt), orderStatusAtRequest: status, buyerSubstatus: substatus },
-  }];
+  };
+  // Delivered before the buyer asked (or before we heard of it): the buyer has the order, so the answer is already
+  // known (R-YM-3: accepted=false, ORDER_DELIVERED). The request is still recorded: Market waits for our decision.
+  if (order.deliveredAt !== undefined) return [requested, deliveredRejection(requestId, DELIVERED_ORDER_POLICY, command.metadata.now)];
+  return [requested];
 }
 
 /** Input rules first, so a bad request is a 422 whatever the order's state (api-conventions.md). */
@@ -99,12 +111,28 @@ function expire(command: ExpireCancellationRequest, order: MarketplaceOrder): Ma
   ];
 }
 
+/**
+ * Policy P1 on the order's own stream, so it cannot race the request: a PENDING request is rejected with
+ * ORDER_DELIVERED, and the fact stays for a request still to come. A request past its deadline is the timer's (its
+ * auto-accept is what Market applies too); a cancelled order keeps nothing more.
+ */
+function recordDeliveryFinished(command: RecordDeliveryFinished, order: MarketplaceOrder): MarketplaceOrderEvent[] {
+  if (order.deliveredAt !== undefined || isTerminal(order.status)) return [];
+  const { campaignId, orderId, finishedAt } = command.data;
+  const fact: MarketplaceOrderEvent = { type: 'OrderDeliveryFinished', data: { campaignId, orderId, finishedAt } };
+  const request = order.request;
+  const now = command.metadata.now;
+  if (request?.state !== 'PENDING' || instant(now) >= instant(request.deadlineAt)) return [fact];
+  return [fact, deliveredRejection(request.requestId, actorOf(command), now)];
+}
+
 export function decide(command: MarketplaceOrderCommand, order: MarketplaceOrder): MarketplaceOrderEvent[] {
   switch (command.type) {
     case 'SyncMarketplaceStatus': return syncStatus(command, order);
     case 'RegisterBuyerCancellation': return registerBuyerCancellation(command, order);
     case 'DecideCancellation': return decideCancellation(command, order);
     case 'ExpireCancellationRequest': return expire(command, order);
+    case 'RecordDeliveryFinished': return recordDeliveryFinished(command, order);
     default: {
       const exhaustive: never = command;
       return exhaustive;

@@ -29,6 +29,8 @@ export type CancellationAutoAccepted = Event<'CancellationAutoAccepted', { reque
 export type MarketplaceOrderCancelled = Event<'MarketplaceOrderCancelled', {
   campaignId: string; orderId: string; cause: CancellationCause; substatus?: string; cancelledAt: string;
 }>;
+/** Our delivery of the order finished (policy P1): the buyer has the order, so a cancellation is rejected. */
+export type OrderDeliveryFinished = Event<'OrderDeliveryFinished', { campaignId: string; orderId: string; finishedAt: string }>;
 
 export type MarketplaceOrderEvent =
   | MarketplaceOrderSynced
@@ -37,9 +39,10 @@ export type MarketplaceOrderEvent =
   | CancellationAccepted
   | CancellationRejected
   | CancellationAutoAccepted
-  | MarketplaceOrderCancelled;
+  | MarketplaceOrderCancelled
+  | OrderDeliveryFinished;
 
 export const MARKETPLACE_ORDER_EVENT_TYPES: readonly MarketplaceOrderEvent['type'][] = [
   'MarketplaceOrderSynced', 'OrderCancelledByBuyerWhileProcessing', 'CancellationRequested', 'CancellationAccepted',
-  'CancellationRejected', 'CancellationAutoAccepted', 'MarketplaceOrderCancelled',
+  'CancellationRejected', 'CancellationAutoAccepted', 'MarketplaceOrderCancelled', 'OrderDeliveryFinished',
 ];

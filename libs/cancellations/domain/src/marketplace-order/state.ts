@@ -18,6 +18,8 @@ export interface MarketplaceOrder {
   /** The latest event time applied to the status: an older update is ignored (INV-M9). */
   readonly statusUpdatedAt?: string;
   readonly request?: CancellationRequest;
+  /** When our delivery of the order finished, once known: any buyer request from then on is rejected (P1). */
+  readonly deliveredAt?: string;
 }
 
 export const initialState: MarketplaceOrder = { status: 'NONE' };
@@ -53,6 +55,8 @@ export function evolve(order: MarketplaceOrder, event: MarketplaceOrderEvent): M
         : order;
     case 'OrderCancelledByBuyerWhileProcessing':
       return order;
+    case 'OrderDeliveryFinished':
+      return { ...order, deliveredAt: event.data.finishedAt };
     case 'MarketplaceOrderCancelled':
       // A request still open when Market cancels the order by itself is closed with it.
       return {
