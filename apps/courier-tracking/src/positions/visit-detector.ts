@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { OUTSIDE, TrackPoint, stepVisit } from '@orders/delivery-domain';
+import { OUTSIDE, TrackPoint, VisitSettings, stepVisit } from '@orders/delivery-domain';
 import { EventStore } from '@orders/event-store';
 import { Decided, DeliveryCommands } from '../orders/delivery-commands';
 import { Route, SettingsService } from '../settings/settings.service';
@@ -12,6 +12,7 @@ import { Moves, NO_MOVES, RouteWatch, Tracked, progressDecisions } from './route
  * at once; this bounds how late a change made elsewhere (a PATCH of coordinates, a new order on the route) is seen.
  */
 export const ROUTE_REFRESH_MS = 15_000;
+const REFRESH_BATCH = 500;
 const NO_PROGRESS: PositionDecision[] = [];
 const earliest = (points: readonly TrackPoint[]): TrackPoint => points.reduce((first, point) => (point.timestamp < first.timestamp ? point : first));
 
@@ -104,15 +105,31 @@ export class VisitDetector {
     return handoff;
   }
 
-  private readonly refreshing = new Set<string>();
+  private readonly stale = new Map<string, Route>();
+  private refreshing = false;
 
-  /** Re-reads a route's list in the background; the current list serves until the new one is in place. */
+  /**
+   * Re-reads a route's list in the background; the current list serves until the new one is in place. Stale routes
+   * are gathered and read together (up to REFRESH_BATCH per query): a steady stream makes every route stale once
+   * per ROUTE_REFRESH_MS, and one round trip per route would cost more than the points themselves.
+   */
   private refreshLater(route: Route): void {
-    if (this.refreshing.has(route.route_id)) return;
-    this.refreshing.add(route.route_id);
-    this.watch(route, true)
-      .catch((error: unknown) => this.logger.warn(`route ${route.route_id} not refreshed: ${String(error)}`))
-      .finally(() => this.refreshing.delete(route.route_id));
+    this.stale.set(route.route_id, route);
+    if (this.refreshing) return;
+    this.refreshing = true;
+    setTimeout(() => void this.refreshStale(), 50);
+  }
+
+  private async refreshStale(): Promise<void> {
+    try {
+      while (this.stale.size > 0) {
+        const routes = [...this.stale.values()].slice(0, REFRESH_BATCH);
+        routes.forEach((route) => this.stale.delete(route.route_id));
+        await this.load(routes).catch((error: unknown) => this.logger.warn(`${routes.length} routes not refreshed: ${String(error)}`));
+      }
+    } finally {
+      this.refreshing = false;
+    }
   }
 
   /** Runs the points through each delivery's machine in memory; returns the deliveries whose machine moved. */
@@ -160,35 +177,52 @@ export class VisitDetector {
   }
 
   /** The route's deliveries with their current facts; refreshed from the read model when older than ROUTE_REFRESH_MS. */
-  private async watch(route: Route, force = false): Promise<RouteWatch> {
+  private async watch(route: Route): Promise<RouteWatch> {
     const known = this.routes.get(route.route_id);
-    if (known && !force && Date.now() - known.loadedAt < ROUTE_REFRESH_MS) return known;
-    const settings = await this.settings.visitSettings(route.company_id, route.depot_id);
-    // Route order is the order of addition (Track & Trace, without an orders-sequence).
-    const { rows } = await this.store.pool.query<{ delivery_id: string; version: number }>(
-      `SELECT r.delivery_id, r.version FROM courier_route_deliveries r JOIN delivery_details d USING (delivery_id)
-        WHERE r.route_id = $1 AND r.company_id = $2 ORDER BY d.created_at, r.delivery_id`, [route.route_id, route.company_id]);
-    const deliveries = new Map<string, Tracked>();
-    for (const row of rows) {
-      const previous = known?.deliveries.get(row.delivery_id);
-      if (previous && previous.version >= row.version) {
-        previous.refresh(previous.state, previous.version, settings);
-        deliveries.set(row.delivery_id, previous);
-        continue;
-      }
-      try {
-        const state = await this.commands.active(row.delivery_id);
-        const tracked = new Tracked(row.delivery_id, state, row.version, settings);
-        previous?.visits.forEach((visit, courier) => tracked.visits.set(courier, visit));
-        deliveries.set(row.delivery_id, tracked);
-      } catch (error) {
-        this.logger.debug(`delivery ${row.delivery_id} left route ${route.route_id}: ${(error as Error).message}`);
-      }
-    }
-    const list = [...deliveries.values()];
-    const startPending = list.some((tracked) => tracked.state.startedRoute !== route.route_id);
-    const watch: RouteWatch = { route, settings, deliveries, list, loadedAt: Date.now(), startPending, nextPending: true };
-    this.routes.set(route.route_id, watch);
+    if (known && Date.now() - known.loadedAt < ROUTE_REFRESH_MS) return known;
+    const [watch] = await this.load([route]);
     return watch;
+  }
+
+  /** (Re)loads routes' lists in one query; a delivery whose stored version did not move keeps its state and machines. */
+  private async load(routes: readonly Route[]): Promise<RouteWatch[]> {
+    // Route order is the order of addition (Track & Trace, without an orders-sequence).
+    const { rows } = await this.store.pool.query<{ route_id: string; company_id: string; delivery_id: string; version: number }>(
+      `SELECT r.route_id, r.company_id, r.delivery_id, r.version FROM courier_route_deliveries r JOIN delivery_details d USING (delivery_id)
+        WHERE r.route_id = ANY($1) ORDER BY r.route_id, d.created_at, r.delivery_id`, [routes.map((route) => route.route_id)]);
+    const byRoute = new Map<string, typeof rows>();
+    for (const row of rows) byRoute.set(row.route_id, [...(byRoute.get(row.route_id) ?? []), row]);
+    const watches: RouteWatch[] = [];
+    for (const route of routes) {
+      const settings = await this.settings.visitSettings(route.company_id, route.depot_id);
+      const known = this.routes.get(route.route_id);
+      const deliveries = new Map<string, Tracked>();
+      for (const row of byRoute.get(route.route_id) ?? []) {
+        if (row.company_id !== route.company_id) continue;
+        const tracked = await this.track(row.delivery_id, row.version, settings, known?.deliveries.get(row.delivery_id));
+        if (tracked) deliveries.set(row.delivery_id, tracked);
+      }
+      const list = [...deliveries.values()];
+      const startPending = list.some((tracked) => tracked.state.startedRoute !== route.route_id);
+      const watch: RouteWatch = { route, settings, deliveries, list, loadedAt: Date.now(), startPending, nextPending: true };
+      this.routes.set(route.route_id, watch);
+      watches.push(watch);
+    }
+    return watches;
+  }
+
+  private async track(deliveryId: string, version: number, settings: VisitSettings, previous: Tracked | undefined): Promise<Tracked | undefined> {
+    if (previous && previous.version >= version) {
+      previous.refresh(previous.state, previous.version, settings);
+      return previous;
+    }
+    try {
+      const tracked = new Tracked(deliveryId, await this.commands.active(deliveryId), version, settings);
+      previous?.visits.forEach((visit, courier) => tracked.visits.set(courier, visit));
+      return tracked;
+    } catch (error) {
+      this.logger.debug(`delivery ${deliveryId} left its route: ${(error as Error).message}`);
+      return undefined;
+    }
   }
 }
