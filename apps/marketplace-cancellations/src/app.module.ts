@@ -4,8 +4,9 @@ import { ServiceConfig, ServiceKitModule } from '@orders/service-kit';
 import { CancellationsModule, type CancellationsOptions } from './cancellations.module';
 import { marketplaceCancellationsService } from './marketplace-cancellations.definition';
 import { MarketplaceCancellations1767500000000 } from './migrations/1767500000000-marketplace-cancellations';
+import { MarketOrderIds1767600000000 } from './migrations/1767600000000-market-order-ids';
 
-export const MARKETPLACE_MIGRATIONS = [MarketplaceCancellations1767500000000];
+export const MARKETPLACE_MIGRATIONS = [MarketplaceCancellations1767500000000, MarketOrderIds1767600000000];
 
 /** The service's root module; specs and benchmarks build it with their own clock. */
 export function marketplaceCancellationsApp(options: CancellationsOptions = {}): Type<unknown> {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { deliveryFinishedV1, marketOrderCancellationRequestedV1, marketOrderStatusUpdatedV1 } from '@orders/contracts';
+import { deliveryFinishedV1, marketOrderCancellationRequestedV1, marketOrderIntakeId, marketOrderStatusUpdatedV1 } from '@orders/contracts';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { MarketplaceKafka } from '../src/integration/marketplace-kafka';
 import { createStack, eventually, one, type Instance, type Stack } from './harness';
@@ -58,6 +58,13 @@ describe('marketplace cancellations on Kafka (real broker and PostgreSQL)', () =
       messages: [{ key, value: JSON.stringify(value), headers: { 'event-id': eventId, 'event-type': type, 'schema-version': '1', 'occurred-at': '2026-03-01T10:00:00Z' } }],
     });
 
+  /** The platform order id of Market order <orderId> of campaign 21: what its delivery and its public events carry. */
+  const platformId = (orderId: number): string => marketOrderIntakeId(21, orderId);
+  const requestOf = (orderId: number, requestedAt = '2026-03-01T10:00:00Z') => ({
+    ...marketOrderCancellationRequestedV1.example, campaignId: 21, orderId, requestedAt, status: 'DELIVERY', paymentType: 'PREPAID',
+  });
+  const deliveryOf = (orderId: number, tenantId = '21') => ({ ...deliveryFinishedV1.example, orderId: platformId(orderId), tenantId });
+
   const eventTypes = async (orderId: number): Promise<string[]> =>
     (await stack.pool.query(`SELECT type FROM event_store.events WHERE stream_id = $1 ORDER BY stream_version`, [`marketplace_order-21-${orderId}`])).rows.map((r) => r.type);
 
@@ -74,31 +81,55 @@ describe('marketplace cancellations on Kafka (real broker and PostgreSQL)', () =
     expect(await one(stack.pool, `SELECT count(*)::int AS n FROM market_notifications WHERE order_id = '3001' AND channel = 'KAFKA'`)).toEqual({ n: 3 });
 
     const out = await eventually(async () => {
-      const mine = published.filter((m) => m.key === 'market-21-3001');
+      const mine = published.filter((m) => m.key === platformId(3001));
       return mine.length >= 2 && mine;
     }, 'the public events on marketplace.cancellation-events.v1');
     expect(out.map((m) => m.type)).toEqual(['MarketplaceOrderStatusChanged', 'CancellationRequested']);
-    expect(out[1].value).toMatchObject({ orderId: 'market-21-3001', tenantId: '21', campaignId: 21, marketOrderId: 3001, deadlineAt: '2026-03-03T10:00:00.000Z' });
+    expect(out[1].value).toMatchObject({ orderId: platformId(3001), tenantId: '21', campaignId: 21, marketOrderId: 3001, deadlineAt: '2026-03-03T10:00:00.000Z' });
   });
 
   it('rejects a pending request with ORDER_DELIVERED when the courier delivery finishes, and publishes the rejection', async () => {
-    await send(topics.notifications, 'MarketOrderCancellationRequested', '3002',
-      { ...marketOrderCancellationRequestedV1.example, campaignId: 21, orderId: 3002, requestedAt: '2026-03-01T10:00:00Z', status: 'DELIVERY', paymentType: 'PREPAID' });
+    await send(topics.notifications, 'MarketOrderCancellationRequested', '3002', requestOf(3002));
     await eventually(async () => (await eventTypes(3002)).includes('CancellationRequested') || undefined, 'the request');
-    const finished = { ...deliveryFinishedV1.example, orderId: 'market-21-3002', tenantId: '21' };
     const eventId = randomUUID();
-    await send(topics.deliveryEvents, 'DeliveryFinished', 'market-21-3002', finished, eventId);
-    await send(topics.deliveryEvents, 'DeliveryFinished', 'market-21-3002', finished, eventId);
-    // A delivery of an order that is not Market's, and one with no pending request: nothing to do.
+    await send(topics.deliveryEvents, 'DeliveryFinished', platformId(3002), deliveryOf(3002), eventId);
+    await send(topics.deliveryEvents, 'DeliveryFinished', platformId(3002), deliveryOf(3002), eventId);
+    // A delivery of an order that is not Market's, and one of another campaign's order: nothing to do.
     await send(topics.deliveryEvents, 'DeliveryFinished', 'other', { ...deliveryFinishedV1.example });
-    await send(topics.deliveryEvents, 'DeliveryFinished', 'market-21-3003', { ...deliveryFinishedV1.example, orderId: 'market-21-3003' });
+    await send(topics.deliveryEvents, 'DeliveryFinished', platformId(3002), deliveryOf(3002, '22'));
     await eventually(async () => (await eventTypes(3002)).includes('CancellationRejected') || undefined, 'the policy to reject');
-    expect(await eventTypes(3002)).toEqual(['CancellationRequested', 'CancellationRejected']);
+    expect(await eventTypes(3002)).toEqual(['CancellationRequested', 'OrderDeliveryFinished', 'CancellationRejected']);
     const rejected = await one<{ data: Record<string, unknown> }>(stack.pool,
       `SELECT data FROM event_store.events WHERE stream_id = 'marketplace_order-21-3002' AND type = 'CancellationRejected'`);
     expect(rejected?.data).toMatchObject({ reason: 'ORDER_DELIVERED', decidedBy: 'policy:delivery-finished' });
-    const out = await eventually(async () => published.find((m) => m.key === 'market-21-3002' && m.type === 'CancellationRejected'), 'the published rejection');
-    expect(out.value).toMatchObject({ reason: 'ORDER_DELIVERED', decidedBy: 'policy:delivery-finished' });
+    const out = await eventually(async () => published.find((m) => m.key === platformId(3002) && m.type === 'CancellationRejected'), 'the published rejection');
+    expect(out.value).toMatchObject({ orderId: platformId(3002), campaignId: 21, marketOrderId: 3002, reason: 'ORDER_DELIVERED', decidedBy: 'policy:delivery-finished' });
+  });
+
+  it('rejects at once a request that comes after the delivery finished (known order, and an order Market had not told us of)', async () => {
+    // 3005 is known (in DELIVERY) when its delivery finishes; 3006 is not: its delivery is parked on its platform id.
+    await send(topics.notifications, 'MarketOrderStatusUpdated', '3005',
+      { ...marketOrderStatusUpdatedV1.example, campaignId: 21, orderId: 3005, status: 'DELIVERY', paymentType: 'PREPAID', updatedAt: '2026-03-01T09:00:00Z' });
+    await eventually(async () => (await eventTypes(3005)).includes('MarketplaceOrderSynced') || undefined, 'the order known');
+    await send(topics.deliveryEvents, 'DeliveryFinished', platformId(3005), deliveryOf(3005));
+    await send(topics.deliveryEvents, 'DeliveryFinished', platformId(3006), deliveryOf(3006));
+    await eventually(async () => (await eventTypes(3005)).includes('OrderDeliveryFinished') || undefined, 'the delivery as a fact');
+    await eventually(async () => (await one<{ n: number }>(stack.pool,
+      `SELECT count(*)::int AS n FROM market_order_ids WHERE platform_order_id = $1 AND parked_delivery IS NOT NULL`, [platformId(3006)]))?.n || undefined, 'the parked delivery');
+    expect(await eventTypes(3006)).toEqual([]);
+
+    await send(topics.notifications, 'MarketOrderCancellationRequested', '3005', requestOf(3005, '2026-03-01T12:00:00Z'));
+    await send(topics.notifications, 'MarketOrderCancellationRequested', '3006', requestOf(3006, '2026-03-01T12:00:00Z'));
+    await eventually(async () => (await eventTypes(3006)).includes('CancellationRejected') || undefined, 'the parked delivery applied');
+    await eventually(async () => (await eventTypes(3005)).includes('CancellationRejected') || undefined, 'the request rejected');
+    expect(await eventTypes(3005)).toEqual(['MarketplaceOrderSynced', 'OrderDeliveryFinished', 'CancellationRequested', 'CancellationRejected']);
+    expect(await eventTypes(3006)).toEqual(['OrderDeliveryFinished', 'CancellationRequested', 'CancellationRejected']);
+    expect(await one(stack.pool, `SELECT parked_delivery FROM market_order_ids WHERE platform_order_id = $1`, [platformId(3006)])).toEqual({ parked_delivery: null });
+    const out = await eventually(async () => {
+      const mine = published.filter((m) => m.key === platformId(3006));
+      return mine.length >= 2 && mine;
+    }, 'the rejection published');
+    expect(out.map((m) => [m.type, m.value.reason])).toEqual([['CancellationRequested', undefined], ['CancellationRejected', 'ORDER_DELIVERED']]);
   });
 
   it('publishes an HTTP decision: the request relayed from Kafka, accepted over HTTP, cancelled on the topic', async () => {
@@ -108,7 +139,7 @@ describe('marketplace cancellations on Kafka (real broker and PostgreSQL)', () =
     stack.clock.set('2026-03-02T10:00:00.000Z');
     await api.http().put(decisionPath(3004)).set('Api-Key', stack.keys.c21).send({ accepted: true }).expect(200, { status: 'OK' });
     const out = await eventually(async () => {
-      const mine = published.filter((m) => m.key === 'market-21-3004');
+      const mine = published.filter((m) => m.key === platformId(3004));
       return mine.length >= 3 && mine;
     }, 'the decision on marketplace.cancellation-events.v1');
     expect(out.map((m) => m.type)).toEqual(['CancellationRequested', 'CancellationAccepted', 'MarketplaceOrderCancelled']);

@@ -104,7 +104,7 @@ export const geoPoint = (description: string) => object({
 
 /** Fields every order-scoped integration event starts with; `orderId` is also the Kafka key. */
 export const orderScopedFields = () => ({
-  orderId: identifier('Platform-wide order id, the same in every service handling the order (intake\'s id, or market-<campaignId>-<orderId> for Market orders); the Kafka key'),
+  orderId: identifier('Platform-wide order id, the same in every service handling the order: intake\'s id (a UUID; for a Market order marketOrderIntakeId(campaignId, marketOrderId)); the Kafka key'),
   tenantId: identifier('Company (tenant) owning the order'),
 });
 

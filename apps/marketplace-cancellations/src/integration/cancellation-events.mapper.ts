@@ -5,23 +5,15 @@ import {
 } from '@orders/contracts';
 import type { RecordedEvent } from '@orders/event-store';
 import type { OutboundMessage } from '@orders/messaging';
-import { orderRefOfStream, type OrderRef } from '../orders/order-ref';
+import { platformOrderIdOf } from '../orders/market-order-ids';
+import { orderRefOfStream } from '../orders/order-ref';
 
 /**
  * Internal events are not the public contract (architecture rule 10): this maps each stored MarketplaceOrder event
- * to its integration event on marketplace.cancellation-events.v1, or to nothing. The platform-wide order id of a
- * Market order is `market-<campaignId>-<orderId>`; it is the Kafka key, so one order's events stay in order.
+ * to its integration event on marketplace.cancellation-events.v1, or to nothing. `orderId` (and the Kafka key, so
+ * one order's events stay in order) is the platform order id, intake's id of the Market order, the id its delivery
+ * and its summary have too; Market's own ids travel as `campaignId` and `marketOrderId`.
  */
-export const platformOrderId = (ref: OrderRef): string => `market-${ref.campaignId}-${ref.orderId}`;
-
-const PLATFORM_ORDER = /^market-(\d+)-(\d+)$/;
-
-/** The Market order behind a platform order id, or undefined for orders that did not come from Market. */
-export function marketOrderOf(platformId: string): OrderRef | undefined {
-  const match = PLATFORM_ORDER.exec(platformId);
-  return match ? { campaignId: match[1], orderId: match[2] } : undefined;
-}
-
 function payloadOf(event: MarketplaceOrderEvent, scope: Record<string, string | number>): [AnyMessageDefinition, Record<string, unknown>] | undefined {
   switch (event.type) {
     case 'MarketplaceOrderSynced': {
@@ -47,6 +39,8 @@ function payloadOf(event: MarketplaceOrderEvent, scope: Record<string, string | 
     }
     case 'OrderCancelledByBuyerWhileProcessing':
       return undefined; // told by the MarketplaceOrderCancelled(BUYER_IN_PROCESSING) that follows it
+    case 'OrderDeliveryFinished':
+      return undefined; // courier-tracking's DeliveryFinished told it; the rejection it causes is published
   }
 }
 
@@ -54,7 +48,7 @@ export function cancellationEventsMapper(topic: string): (recorded: RecordedEven
   return (recorded) => {
     const ref = orderRefOfStream(recorded.streamId);
     if (!ref) return null;
-    const scope = { orderId: platformOrderId(ref), tenantId: ref.campaignId, campaignId: Number(ref.campaignId), marketOrderId: Number(ref.orderId) };
+    const scope = { orderId: platformOrderIdOf(ref), tenantId: ref.campaignId, campaignId: Number(ref.campaignId), marketOrderId: Number(ref.orderId) };
     const mapped = payloadOf(recorded as RecordedEvent & MarketplaceOrderEvent, scope);
     if (!mapped) return null;
     const [definition, value] = mapped;

@@ -1,21 +1,23 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { isDomainError } from '@orders/decider-kit';
 import { TOPIC } from '@orders/contracts';
-import { EventStore } from '@orders/event-store';
+import { EventStore, isUuid } from '@orders/event-store';
 import { MARKETPLACE_ORDER_STREAM_TYPE } from '@orders/cancellations-domain';
 import { type Consumer, type InboundMessage, type KafkaOptions, type Relay, createConsumer, createRelay, provisionTopics } from '@orders/messaging';
 import { ServiceConfig } from '@orders/service-kit';
 import type { PoolClient } from 'pg';
 import { NotificationInbox } from '../notifications/notification-inbox';
 import { NotificationWorker } from '../notifications/notification-worker';
+import { marketOrderOfFinishedDelivery } from '../orders/market-order-ids';
 import { MarketplaceOrders } from '../orders/marketplace-orders';
 import { CANCELLATION_SETTINGS, type CancellationSettings } from '../settings';
 import { cancellationEventsMapper } from './cancellation-events.mapper';
-import { deliveredMarketOrder, isCampaignId } from './delivered-order';
+import { recordDeliveryFinished } from './delivery-finished';
 import { catalogueDecoder, notificationOfMessage } from './inbound-messages';
 
-export const DELIVERED_POLICY_ACTOR = 'policy:delivery-finished';
 const PARTITIONS = 6;
+
+/** Campaign ids are Market's positive integers. */
+const isCampaignId = (tenantId: string): boolean => /^[1-9]\d{0,15}$/.test(tenantId);
 
 /**
  * The Kafka side of the service: relays MarketplaceOrder events to marketplace.cancellation-events.v1, and consumes
@@ -107,31 +109,21 @@ export class MarketplaceKafka implements OnApplicationBootstrap, BeforeApplicati
       await this.inbox.save(notification, 'KAFKA', tx);
       return;
     }
-    if (message.type === 'DeliveryFinished') await this.rejectOnDelivery(String(payload.orderId), String(payload.tenantId), message.id, tx);
+    if (message.type === 'DeliveryFinished') await this.rejectOnDelivery(payload, message.id, tx);
   }
 
   /**
-   * Policy P1: a delivery finished while a buyer's request is PENDING is rejected with ORDER_DELIVERED. Any refusal
-   * of the decider means the policy does not apply (no request, decided, expired, not a Market order).
-   * The idempotency key makes a redelivered event (after a crash past the append) a replay.
+   * Policy P1: the delivery's finish becomes a fact on the Market order's stream, which rejects a PENDING request
+   * with ORDER_DELIVERED and any later one at once (the decider's rule). The Market order is found by the delivery's
+   * id (the platform order id) in market_order_ids, written before any event of the order; a delivery of an order
+   * Market has not told us of yet is parked there for its first request (applyParkedDelivery). Nothing is read from
+   * the read model, so nothing depends on how far it lags. A redelivered event replays by its idempotency key.
    */
-  private async rejectOnDelivery(platformOrderId: string, tenantId: string, messageId: string, tx: PoolClient): Promise<void> {
-    const ref = deliveredMarketOrder(platformOrderId, tenantId, await this.pendingOrderIds(tenantId, tx));
-    if (!ref) return;
-    try {
-      await this.orders.execute('DecideCancellation', { ...ref, accepted: false, reason: 'ORDER_DELIVERED' }, {
-        actor: DELIVERED_POLICY_ACTOR, causationId: messageId, idempotencyKey: `${DELIVERED_POLICY_ACTOR}:${messageId}`,
-      });
-    } catch (error) {
-      if (!isDomainError(error)) throw error;
-      this.logger.debug(`delivery of ${platformOrderId} finished; nothing to reject (${error.code})`);
-    }
-  }
-
-  /** The campaign's orders with a PENDING request (the read model's queue): the only ones P1 can concern. */
-  private async pendingOrderIds(tenantId: string, tx: PoolClient): Promise<string[]> {
-    if (!isCampaignId(tenantId)) return [];
-    const { rows } = await tx.query<{ order_id: string }>(`SELECT order_id FROM cancellation_requests WHERE campaign_id = $1 AND state = 'PENDING'`, [tenantId]);
-    return rows.map((row) => row.order_id);
+  private async rejectOnDelivery(payload: Record<string, unknown>, messageId: string, tx: PoolClient): Promise<void> {
+    const platformOrderId = String(payload.orderId);
+    // Deliveries carry intake's UUID, and a Market order's company is its campaign: anything else is not Market's.
+    if (!isUuid(platformOrderId) || !isCampaignId(String(payload.tenantId))) return;
+    const ref = await marketOrderOfFinishedDelivery(tx, platformOrderId, { finishedAt: String(payload.deliveredAt), messageId });
+    if (ref?.campaignId === String(payload.tenantId)) await recordDeliveryFinished(this.orders, ref, { finishedAt: String(payload.deliveredAt), messageId });
   }
 }

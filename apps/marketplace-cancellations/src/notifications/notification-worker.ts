@@ -2,7 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isDomainError } from '@orders/decider-kit';
 import type { PoolClient } from 'pg';
 import { Clock } from '../clock';
+import { recordDeliveryFinished } from '../integration/delivery-finished';
+import { clearParkedDelivery, parkedDeliveryOf } from '../orders/market-order-ids';
 import { MarketplaceOrders } from '../orders/marketplace-orders';
+import type { OrderRef } from '../orders/order-ref';
 import { CANCELLATION_SETTINGS, type CancellationSettings } from '../settings';
 import { PollingWorker, forEachLimited, retryDelayMs, withClaimedRows } from '../worker-kit';
 import { applyNotification } from './notification-commands';
@@ -77,6 +80,7 @@ export class NotificationWorker extends PollingWorker {
 
   private async process(row: StoredNotification): Promise<Outcome> {
     try {
+      if (row.notification_type === 'ORDER_CANCELLATION_REQUEST') await this.applyParkedDelivery(row.payload);
       const result = await applyNotification(this.orders, row.payload, `market-notification:${row.notification_key}`);
       return { row, outcome: result.events.length > 0 ? 'APPLIED' : 'IGNORED' };
     } catch (error) {
@@ -85,6 +89,17 @@ export class NotificationWorker extends PollingWorker {
       this.logger.warn(`notification ${row.notification_key} failed (attempt ${row.attempts + 1}): ${message}`);
       return { row, outcome: 'RETRY', message };
     }
+  }
+
+  /**
+   * A delivery that finished before Market told us of the order was parked on its platform id (policy P1): it becomes
+   * a fact on the stream before the buyer's request, which the decider then rejects at once.
+   */
+  private async applyParkedDelivery(ref: OrderRef): Promise<void> {
+    const parked = await parkedDeliveryOf(this.inbox.pool, ref);
+    if (!parked) return;
+    await recordDeliveryFinished(this.orders, ref, parked);
+    await clearParkedDelivery(this.inbox.pool, ref);
   }
 
   /** Settles the batch in one statement; failures of our own get a later attempt. */

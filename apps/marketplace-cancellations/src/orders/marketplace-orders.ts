@@ -23,7 +23,7 @@ export class MarketplaceOrders {
   private readonly handler;
 
   constructor(readonly store: EventStore, private readonly clock: Clock) {
-    this.handler = store.commandHandler({ decider: marketplaceOrderDecider, streamType: MARKETPLACE_ORDER_STREAM_TYPE, snapshot: { every: 50, version: 1 } });
+    this.handler = store.commandHandler({ decider: marketplaceOrderDecider, streamType: MARKETPLACE_ORDER_STREAM_TYPE, snapshot: { every: 50, version: 2 } }); // 2: the state knows deliveredAt
   }
 
   execute<T extends MarketplaceOrderCommand['type']>(type: T, data: Data<T>, context: CommandContext): Promise<CommandResult<MarketplaceOrder>> {

@@ -2,13 +2,15 @@ import { defineMessage, type PayloadOf } from '../message-definition';
 import {
   dateTime, identifier, integer, object, oneOfValues, orderScopedFields, orNull, text,
 } from '../schema-kit';
+import { marketOrderIntakeId } from '../intake/order-identity';
 import { TOPIC } from '../topics';
 import { MARKET_ORDER_STATUSES } from './notifications';
 
 /*
  * Public events of marketplace-cancellations' MarketplaceOrder and its buyer cancellation request on
- * `marketplace.cancellation-events.v1`, keyed by our order id. They carry Market's ids as well, so consumers can
- * talk about the order in Market's terms, and no buyer data at all.
+ * `marketplace.cancellation-events.v1`, keyed by the platform order id: intake's id of the Market order
+ * (`marketOrderIntakeId(campaignId, marketOrderId)`), which its delivery and its summary carry too. Market's own ids
+ * travel beside it as `campaignId` and `marketOrderId`; no buyer data at all.
  */
 
 const topic = TOPIC.cancellationEvents;
@@ -20,12 +22,12 @@ export const MARKETPLACE_CANCEL_CAUSES = ['BUYER_IN_PROCESSING', 'REQUEST_ACCEPT
 export type MarketplaceCancelCause = (typeof MARKETPLACE_CANCEL_CAUSES)[number];
 
 /** The order an example refers to (examples document the types in AsyncAPI). */
-const exampleOrder = { orderId: 'market-12345-987654321', tenantId: 'company-1', campaignId: 12345, marketOrderId: 987654321 } as const;
+const exampleOrder = { orderId: marketOrderIntakeId(12345, 987654321), tenantId: '12345', campaignId: 12345, marketOrderId: 987654321 } as const;
 
 const marketplaceScopedFields = () => ({
   ...orderScopedFields(),
-  campaignId: integer('Market campaign (shop) id', 1),
-  marketOrderId: integer('Market order id', 0),
+  campaignId: integer('Market campaign (shop) id; also the tenantId (the company the order reached intake for)', 1),
+  marketOrderId: integer('Market\'s order id (orderId is the platform\'s)', 0),
 });
 
 const decisionFields = () => ({
