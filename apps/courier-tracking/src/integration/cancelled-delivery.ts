@@ -2,12 +2,11 @@ import { marketOrderIntakeId, type MarketplaceOrderCancelledV1 } from '@orders/c
 import { isUuid } from '@orders/event-store';
 
 /**
- * The deliveries a marketplace cancellation may concern, most direct first. marketplace-cancellations publishes a
- * Market order under its own id (`market-<campaign>-<order>`), while the delivery has the id of the intake order the
- * Market order became (source `market` of the campaign, external id = Market's order id): that id is derived from
- * the Market ids. An order id that is already a UUID is tried as the delivery id first.
+ * The delivery a marketplace cancellation concerns. `orderId` is the platform order id, intake's id of the Market
+ * order, which the delivery made for it has too. A message published before that rule carried
+ * `market-<campaign>-<order>` (still retained on the topic for up to 30 days): its delivery id is derived from the
+ * Market ids, the same way intake named the order.
  */
-export function deliveryIdsOf(cancelled: Pick<MarketplaceOrderCancelledV1, 'orderId' | 'campaignId' | 'marketOrderId'>): string[] {
-  const viaIntake = marketOrderIntakeId(cancelled.campaignId, cancelled.marketOrderId);
-  return isUuid(cancelled.orderId) && cancelled.orderId !== viaIntake ? [cancelled.orderId, viaIntake] : [viaIntake];
+export function deliveryIdOf(cancelled: Pick<MarketplaceOrderCancelledV1, 'orderId' | 'campaignId' | 'marketOrderId'>): string {
+  return isUuid(cancelled.orderId) ? cancelled.orderId.toLowerCase() : marketOrderIntakeId(cancelled.campaignId, cancelled.marketOrderId);
 }

@@ -7,7 +7,7 @@ import type { HandlerContext, InboundMessage } from '@orders/messaging';
 import { PersonalDataVault } from '@orders/personal-data';
 import { DeliveryCommands } from '../orders/delivery-commands';
 import { SettingsService } from '../settings/settings.service';
-import { deliveryIdsOf } from './cancelled-delivery';
+import { deliveryIdOf } from './cancelled-delivery';
 
 export const POLICY_MESSAGE_TYPES = ['ExternalOrderAccepted', 'MarketplaceOrderCancelled'] as const;
 
@@ -19,7 +19,7 @@ const REQUESTED_WINDOW_MS = 60 * 60_000;
  * Cross-service policies (architecture.md, domain.md §2.7 P2/P3), effects in the inbox transaction:
  * - intake accepted an order -> create its delivery under the same id and correlation, not yet located
  *   (intake carries no coordinates; a dispatcher completes it by PATCH);
- * - the marketplace cancelled an order -> cancel its delivery (found by `deliveryIdsOf`) if still open, else record
+ * - the marketplace cancelled an order -> cancel its delivery (the platform order id, `deliveryIdOf`) if still open, else record
  *   the conflict.
  */
 @Injectable()
@@ -64,11 +64,9 @@ export class InboundPolicies {
 
   private async cancelDelivery(cancelled: MarketplaceOrderCancelledV1, metadata: CommandMetadata, { tx }: HandlerContext): Promise<void> {
     // Only a delivery of the same company is ours to cancel; an order that never became a delivery needs nothing.
-    for (const deliveryId of deliveryIdsOf(cancelled)) {
-      if (!(await this.commands.exists(deliveryId, cancelled.tenantId))) continue;
-      const command: CancelDeliveryForMarketplace = { type: 'CancelDeliveryForMarketplace', metadata, data: { cause: cancelled.cause } };
-      await this.commands.decideWithin(tx, cancelled.tenantId, deliveryId, command);
-      return;
-    }
+    const deliveryId = deliveryIdOf(cancelled);
+    if (!(await this.commands.exists(deliveryId, cancelled.tenantId))) return;
+    const command: CancelDeliveryForMarketplace = { type: 'CancelDeliveryForMarketplace', metadata, data: { cause: cancelled.cause } };
+    await this.commands.decideWithin(tx, cancelled.tenantId, deliveryId, command);
   }
 }

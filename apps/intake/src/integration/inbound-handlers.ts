@@ -14,7 +14,7 @@ export const HANDLED_TYPES = ['ExternalOrderSubmitted', 'CancellationAccepted', 
 
 /**
  * Marketplace orders reach intake as orders of source `market` whose external id is Market's order id; that is how
- * a marketplace cancellation finds its intake order when the order ids differ.
+ * a marketplace cancellation of the old `market-…` form finds its intake order.
  */
 export const MARKETPLACE_SOURCE = 'market';
 
@@ -74,14 +74,14 @@ export class InboundHandlers {
     }
   }
 
+  /**
+   * `orderId` is the platform order id, intake's own. A message of the old `market-<campaign>-<order>` form (still
+   * retained on the topic) names the order through Market's ids: source `market`, external id = Market's order id.
+   */
   private async intakeOrderOf(payload: CancellationAcceptedV1 | CancellationExpiredV1): Promise<string | undefined> {
-    const candidates = [
-      ...(UUID_PATTERN.test(payload.orderId) ? [payload.orderId.toLowerCase()] : []),
-      externalOrderId(payload.tenantId, MARKETPLACE_SOURCE, String(payload.marketOrderId)),
-    ];
-    for (const candidate of candidates) {
-      if ((await this.orders.companyOf(candidate)) === payload.tenantId) return candidate;
-    }
-    return undefined;
+    const orderId = UUID_PATTERN.test(payload.orderId)
+      ? payload.orderId.toLowerCase()
+      : externalOrderId(payload.tenantId, MARKETPLACE_SOURCE, String(payload.marketOrderId));
+    return (await this.orders.companyOf(orderId)) === payload.tenantId ? orderId : undefined;
   }
 }
