@@ -6,5 +6,3 @@ export const marketNotifications = (campaignId: number) => ({
     ({ notificationType: 'ORDER_CANCELLATION_REQUEST', campaignId, orderId, createdAt, status: 'DELIVERY', paymentType: 'PREPAID' }),
 });
 
-/** The order id marketplace-cancellations publishes a Market order under (its README: `market-<campaign>-<order>`). */
-export const marketplaceOrderKey = (campaignId: number, orderId: number): string => `market-${campaignId}-${orderId}`;
