@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { encodeMessage, findMessage, TOPIC } from '@orders/contracts';
+import { encodeMessage, externalOrderId, findMessage, TOPIC } from '@orders/contracts';
 import { syntheticHistory } from '@orders/projector/src/projections/history';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { Pool } from 'pg';
-import { externalOrderId } from '../../apps/intake/src/orders/order-identity';
 import { client } from '../intake/load';
 import { median } from '../lib/report';
 import type { E2eStack } from './stack';
