@@ -225,12 +225,13 @@ export class SubscriptionRunner implements Subscription {
   private async processBatch(seen: (events: readonly RecordedEvent[]) => void): Promise<{ full: boolean; pending: boolean }> {
     const before = this.current;
     if (!before) throw new Error(`subscription ${this.name}: no checkpoint loaded`); // acquire() sets it
-    this.signalled = false;
+    // A page read ahead is as good as one read now: rows below the horizon never change, only more may follow. A
+    // signal that came since it was read stays set, so a short page is followed by a fresh read, not an idle poll.
+    const ahead = this.prefetch.take(before);
+    if (!ahead) this.signalled = false;
     const client = await this.deps.pool.connect();
     let broken: Error | undefined;
     try {
-      // A page read ahead is as good as one read now: rows below the horizon never change, only more may follow.
-      const ahead = this.prefetch.take(before);
       if (this.transactional) await client.query('BEGIN');
       const page = await (ahead ?? this.readPage(client, before));
       const advanced = compareCheckpoints(page.checkpoint, before) > 0;
