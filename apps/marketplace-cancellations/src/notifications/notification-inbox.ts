@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventStore } from '@orders/event-store';
 import type { Pool, PoolClient } from 'pg';
-import { rememberMarketOrder } from '../orders/market-order-ids';
+import { platformOrderIdOf, rememberMarketOrderSql } from '../orders/market-order-ids';
 import { notificationKey, type OrderNotification } from './market-notification';
 
 export type NotificationChannel = 'HTTP' | 'KAFKA';
@@ -17,8 +17,8 @@ export interface StoredNotification {
 
 /**
  * The durable inbox for Market notifications from every channel: a notification is stored (deduplicated by its
- * key) before anyone answers for it, and processed later by the worker. Storing is two INSERTs (the order's ids,
- * the notification), so Market's 10-second budget is never at risk.
+ * key) before anyone answers for it, and processed later by the worker. Storing is one statement (the notification,
+ * and the order's ids in market_order_ids), so Market's 10-second budget is never at risk.
  */
 @Injectable()
 export class NotificationInbox {
@@ -30,15 +30,14 @@ export class NotificationInbox {
 
   /** True when new, false for a duplicate. `client` joins a caller's transaction (the Kafka inbox). */
   async save(notification: OrderNotification, channel: NotificationChannel, client?: PoolClient): Promise<boolean> {
-    const db = client ?? this.pool;
-    // The order's platform id first: it exists before any event of the order can, so a finished delivery finds the
-    // order from the moment Market told us of it (policy P1). A row alone, after a crash, is a true fact and harmless.
-    await rememberMarketOrder(db, notification);
-    const { rowCount } = await db.query(
-      `INSERT INTO market_notifications (notification_key, notification_type, campaign_id, order_id, event_at, payload, channel)
+    // The order's platform id too, in the same statement: it exists before any event of the order can, so a finished
+    // delivery finds the order from the moment Market told us of it (policy P1).
+    const { rowCount } = await (client ?? this.pool).query(
+      `WITH remembered AS (${rememberMarketOrderSql('$8::uuid', '$3', '$4')})
+       INSERT INTO market_notifications (notification_key, notification_type, campaign_id, order_id, event_at, payload, channel)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (notification_key) DO NOTHING`,
       [notificationKey(notification), notification.notificationType, notification.campaignId, notification.orderId, notification.eventAt,
-        JSON.stringify(notification), channel],
+        JSON.stringify(notification), channel, platformOrderIdOf(notification)],
     );
     return rowCount === 1;
   }

@@ -19,15 +19,15 @@ export interface ParkedDelivery {
  */
 export const platformOrderIdOf = (ref: OrderRef): string => marketOrderIntakeId(ref.campaignId, ref.orderId);
 
-/** Called with each stored notification; a row that already names the order is left alone. */
-export async function rememberMarketOrder(db: Db, ref: OrderRef): Promise<void> {
-  await db.query(
-    `INSERT INTO market_order_ids (platform_order_id, campaign_id, order_id) VALUES ($1, $2, $3)
-     ON CONFLICT (platform_order_id) DO UPDATE SET campaign_id = excluded.campaign_id, order_id = excluded.order_id
-     WHERE market_order_ids.campaign_id IS NULL`,
-    [platformOrderIdOf(ref), ref.campaignId, ref.orderId],
-  );
-}
+/**
+ * The upsert that remembers a Market order's ids, with each stored notification, to run in the same statement as
+ * its INSERT (one round trip on Market's clock). `$n` placeholders name the platform id, campaign and order
+ * parameters. A row that already names the order is left alone; a parked delivery stays for the worker.
+ */
+export const rememberMarketOrderSql = (platformId: string, campaignId: string, orderId: string): string =>
+  `INSERT INTO market_order_ids (platform_order_id, campaign_id, order_id) VALUES (${platformId}, ${campaignId}, ${orderId})
+   ON CONFLICT (platform_order_id) DO UPDATE SET campaign_id = excluded.campaign_id, order_id = excluded.order_id
+   WHERE market_order_ids.campaign_id IS NULL`;
 
 /**
  * The Market order whose delivery finished, or undefined after parking the delivery on the platform id (no
