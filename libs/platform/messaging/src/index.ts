@@ -6,6 +6,7 @@ export { createRelay, Relay, relayHeaders } from './relay';
 export type { OutboundMessage, RelayMapper, RelayOptions } from './relay';
 export { Consumer, createConsumer } from './consumer';
 export type { ConsumerOptions } from './consumer';
+export type { BatchContext, BatchHandler } from './batch-handler';
 export { createStreamConsumer, StreamConsumer } from './stream-consumer';
 export type { StreamBatch, StreamConsumerOptions, StreamHandler, StreamMessage } from './stream-consumer';
 export { Publisher } from './publisher';
