@@ -1,5 +1,6 @@
 import type { Command, Decider, Event } from '@orders/decider-kit';
 import { DomainError } from '@orders/decider-kit';
+import type { EventStore } from '../src';
 
 /** Polls a condition until it holds or the deadline passes (never a bare sleep as synchronisation). */
 export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
@@ -9,6 +10,18 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, what:
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** `perStream` events on each of `streams` streams named `<prefix>-<n>`, interleaved; their ids in log order. */
+export async function appendMany(store: EventStore, prefix: string, streams: number, perStream: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let v = 0; v < perStream; v++) {
+    for (let s = 0; s < streams; s++) {
+      const result = await store.append(`${prefix}-${s}`, 'any', [{ type: 'Step', data: { v } }]);
+      ids.push(result.events[0].eventId);
+    }
+  }
+  return ids;
 }
 
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

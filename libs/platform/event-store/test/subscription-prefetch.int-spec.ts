@@ -3,7 +3,7 @@
 import type { PoolClient, QueryConfig } from 'pg';
 import { compareCheckpoints, START, type EventStore, type RecordedEvent, type Subscription, type SubscriptionOptions } from '../src';
 import { createTestEventStore, type TestEventStore } from '../testing';
-import { waitFor } from './fixtures';
+import { appendMany as appendManyTo, waitFor } from './fixtures';
 
 // the relay's tailing waits below the server-wide horizon: other work on a shared server can hold it for seconds
 jest.setTimeout(30_000);
@@ -36,17 +36,7 @@ function start(name: string, handler: Parameters<EventStore['subscribe']>[1], op
   return subscription;
 }
 
-/** `perStream` events on each of `streams` streams of type `prefix`, interleaved; their ids in log order. */
-async function appendMany(prefix: string, streams: number, perStream: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let v = 0; v < perStream; v++) {
-    for (let s = 0; s < streams; s++) {
-      const result = await store.append(`${prefix}-${s}`, 'any', [{ type: 'Step', data: { v } }]);
-      ids.push(result.events[0].eventId);
-    }
-  }
-  return ids;
-}
+const appendMany = (prefix: string, streams: number, perStream: number) => appendManyTo(store, prefix, streams, perStream);
 
 async function effects(name: string): Promise<string[]> {
   const { rows } = await store.pool.query(`SELECT event_id FROM "${fixture.schema}".effects WHERE subscription = $1 ORDER BY seq`, [name]);

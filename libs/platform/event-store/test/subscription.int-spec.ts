@@ -1,7 +1,7 @@
 import { Client, type PoolClient } from 'pg';
 import type { EventStore, RecordedEvent, Subscription, SubscriptionOptions } from '../src';
 import { createTestEventStore, type TestEventStore } from '../testing';
-import { waitFor } from './fixtures';
+import { appendMany as appendManyTo, waitFor } from './fixtures';
 
 let fixture: TestEventStore;
 let store: EventStore;
@@ -45,16 +45,7 @@ function start(name: string, handler: Parameters<EventStore['subscribe']>[1], op
   return subscription;
 }
 
-async function appendMany(prefix: string, streams: number, perStream: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let v = 0; v < perStream; v++) {
-    for (let s = 0; s < streams; s++) {
-      const result = await store.append(`${prefix}-${s}`, 'any', [{ type: 'Step', data: { v } }]);
-      ids.push(result.events[0].eventId);
-    }
-  }
-  return ids;
-}
+const appendMany = (prefix: string, streams: number, perStream: number) => appendManyTo(store, prefix, streams, perStream);
 
 describe('subscriptions', () => {
   it('delivers every event once, in order, and resumes from its checkpoint', async () => {
