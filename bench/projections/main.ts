@@ -1,4 +1,4 @@
-// `npm run bench -- projector [--events N] [--small N] [--rates R1,R2,..] [--seconds S] [--skip-e2e] [--skip-rebuild]`:
+// `npm run bench -- projections [--events N] [--small N] [--rates R1,R2,..] [--seconds S] [--skip-e2e] [--skip-rebuild]`:
 // the projector's rebuild and end-to-end latency against raw baselines measured in the same run, on the same
 // database and broker. e2e: intake and the projector run as processes; the first rate is the goal's, the next ones
 // are tried only while a rate is not sustained (the highest steady rate of this machine).
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   const server = new Pool({ connectionString: testDatabaseUrl(), max: 1 });
   const { rows } = await server.query<{ server_version: string }>('SHOW server_version');
   await server.end();
-  report('projector', machine(`PostgreSQL ${rows[0]?.server_version ?? '?'}`, BROKERS), metrics);
+  report('projections', machine(`PostgreSQL ${rows[0]?.server_version ?? '?'}`, BROKERS), metrics);
 }
 
 main().then(() => process.exit(0), (error) => {
