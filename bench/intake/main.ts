@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { deleteTopicsWithPrefix } from '../../apps/intake/test/topic-cleanup';
+import { profileFlags } from '../lib/profile-flags';
 import { machine, median, metric, percentile, report } from '../lib/report';
 import { client, throughput } from './load';
 
@@ -41,7 +42,7 @@ async function freePort(): Promise<number> {
 }
 
 function start(script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
+  const child = spawn(process.execPath, [...profileFlags(), '-r', '@swc-node/register', script], {
     cwd: ROOT, env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env }, stdio: ['ignore', 'ignore', 'inherit'],
   });
   child.on('exit', (code, signal) => { if (code) console.error(`${script} exited with ${code ?? signal}`); });

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { deleteTopicsWithPrefix } from '../../apps/intake/test/topic-cleanup';
+import { profileFlags } from '../lib/profile-flags';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -46,7 +47,7 @@ const freePort = () => new Promise<number>((resolve, reject) => {
 });
 
 function service(entry: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], {
+  const child = spawn(process.execPath, [...profileFlags(), '-r', '@swc-node/register', entry], {
     cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), LOG_LEVEL: 'error', HOST: '127.0.0.1', ...env },
   });

@@ -75,10 +75,12 @@ export class PersonalDataVault {
 
   /** Writes (or replaces) the subject's record. Throws PersonalDataErased after `erase`. */
   async seal(subjectId: string, record: Record<string, unknown>, client?: Runner): Promise<void> {
+    const plaintext = Buffer.from(JSON.stringify(record));
+    if (await this.sealNew(subjectId, plaintext, client)) return;
     await withTransaction<void, Runner>(this.pool, async (db) => {
       const key = await this.subjectKey(db, subjectId);
       if (!key) throw new PersonalDataErased(subjectId);
-      const sealed = encrypt(key, Buffer.from(JSON.stringify(record)), subjectId);
+      const sealed = encrypt(key, plaintext, subjectId);
       await db.query(
         `INSERT INTO "${this.schema}".records (subject_id, iv, ciphertext, auth_tag) VALUES ($1, $2, $3, $4)
          ON CONFLICT (subject_id) DO UPDATE SET iv = EXCLUDED.iv, ciphertext = EXCLUDED.ciphertext,
@@ -134,6 +136,28 @@ export class PersonalDataVault {
 
   async close(): Promise<void> {
     if (this.ownsPool) await this.pool.end();
+  }
+
+  /**
+   * The common case, a subject seen for the first time, in one statement instead of three: a fresh key and the
+   * record encrypted with it are written together only when no key row exists yet (a record needs its key row, so
+   * none can exist either). False when one does (a known or
+   * erased subject, or a racing writer): then the slow path reads the stored key. The new key row stays locked by
+   * this transaction until it ends, so a concurrent erase waits for it as it would for the slow path's FOR SHARE.
+   */
+  private async sealNew(subjectId: string, plaintext: Buffer, client?: Runner): Promise<boolean> {
+    const fresh = randomBytes(KEY_BYTES);
+    const stored = this.masterKey ? wrapKey(this.masterKey, fresh, subjectId) : fresh;
+    const sealed = encrypt(fresh, plaintext, subjectId);
+    const { rows } = await (client ?? this.pool).query(
+      `WITH key AS (
+         INSERT INTO "${this.schema}".subject_keys (subject_id, data_key, wrapped) VALUES ($1, $2, $3)
+         ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id)
+       INSERT INTO "${this.schema}".records (subject_id, iv, ciphertext, auth_tag) SELECT subject_id, $4, $5, $6 FROM key
+       RETURNING 1`,
+      [subjectId, stored, this.masterKey !== undefined, sealed.iv, sealed.ciphertext, sealed.authTag],
+    );
+    return rows.length > 0;
   }
 
   /** The subject's key, created when missing; undefined once erased. Locks the key row against a concurrent erase. */

@@ -98,4 +98,17 @@ describe('PersonalDataVault on the real PostgreSQL', () => {
     expect(found.size).toBe(40);
     for (const id of ids) expect(found.get(id)).toEqual({ name: id });
   });
+
+  it('lets racing first seals of one subject end with one key and a record that opens', async () => {
+    // Each first seal tries to create the key; the losers must fall back to the winner's key, not fail or encrypt
+    // under a key that was never stored.
+    for (let round = 0; round < 10; round++) {
+      const id = `order-race-${round}`;
+      const values = Array.from({ length: 6 }, (_, i) => ({ name: `${id}-${i}` }));
+      await Promise.all(values.map((value) => vault.seal(id, value)));
+      const { rows } = await sql.query(`SELECT count(*)::int AS keys FROM "${schema}".subject_keys WHERE subject_id = $1`, [id]);
+      expect(rows[0].keys).toBe(1);
+      expect(values).toContainEqual(await vault.open(id));
+    }
+  });
 });
