@@ -22,20 +22,21 @@ describe('position decisions left by a crash', () => {
   }, 60_000);
   afterAll(async () => courier?.close());
 
-  const leave = (deliveryId: string, points: object[], id = uuidv7()) => courier.pool.query(
+  /** Without a target: a row recorded before decisions carried one (it is opened from the sealed record then). */
+  const leave = (deliveryId: string, points: object[], target: object | undefined = TARGET) => courier.pool.query(
     `INSERT INTO courier_position_decisions (id, company_id, courier_id, route_id, delivery_id, command) VALUES ($1, 'company-a', 'k-crash', 'r-crash', $2, $3)`,
-    [id, deliveryId, JSON.stringify({ type: 'EvaluatePositions', points, settings })]);
+    [uuidv7(), deliveryId, JSON.stringify({ type: 'EvaluatePositions', points, settings, target })]);
 
   it('applies them in order when the positions consumer starts, once even where one was already applied', async () => {
     await courier.http().put(`${company}/settings`).set(keyA()).send({ mark_delivered_enabled: true }).expect(200);
     await courier.http().put(`${company}/routes/r-crash`).set(keyA()).send({ courier_id: 'k-crash', date: '2026-03-02' }).expect(200);
     const { id } = (await courier.http().post(`${company}/orders`).set(keyA()).send(order({ route_id: 'r-crash', ...TARGET })).expect(201)).body;
     // Arrival, then visit (service 600 s x 0.5): recorded in that order; the arrival was also recorded twice (a row
-    // applied whose delete did not happen before the crash).
+    // applied whose delete did not happen before the crash). The visit was recorded by the version before targets.
     const arrival = [point(0)];
     await leave(id, arrival);
     await leave(id, arrival);
-    await leave(id, [point(100), point(300)]);
+    await leave(id, [point(100), point(300)], undefined);
 
     await courier.kafkaReady();
 

@@ -47,7 +47,7 @@ export class InboundPolicies {
     const command: CreateDelivery = {
       type: 'CreateDelivery', metadata,
       data: {
-        delivery_id: accepted.orderId, company_id: accepted.tenantId, pii_ref: accepted.orderId, personal_data_fields: [],
+        delivery_id: accepted.orderId, company_id: accepted.tenantId, pii_ref: accepted.orderId, personal_data_fields: [], located: false,
         order: {
           number: accepted.posOrderRef ?? accepted.orderId, time_interval: `${new Date(start).toISOString()}/${new Date(end).toISOString()}`,
           service_type: accepted.serviceType, amount: accepted.amountMinor / 100,

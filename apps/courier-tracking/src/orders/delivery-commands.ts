@@ -5,7 +5,7 @@ import {
 } from '@orders/delivery-domain';
 import { AppendResult, ConcurrencyError, EventStore, LoadedStream, commandFingerprint, RecordedEvent, defaultEventInput, withTransaction } from '@orders/event-store';
 import type { PoolClient } from 'pg';
-import { DeliveryView, foldView } from './delivery-view';
+import { StoredView, foldView } from './delivery-view';
 
 export interface Decided {
   readonly state: Delivery;
@@ -35,7 +35,9 @@ export class DeliveryCommands {
   private readonly handler;
 
   constructor(private readonly store: EventStore) {
-    this.handler = store.commandHandler({ decider: deliveryDecider, streamType: 'delivery', toDomainEvent, snapshot: { every: 50, version: 1 } });
+    // Snapshot version 2: the state holds `located` instead of the coordinates; version-1 snapshots (which held the
+    // numbers) are ignored, and replaced by the next snapshot of their stream.
+    this.handler = store.commandHandler({ decider: deliveryDecider, streamType: 'delivery', toDomainEvent, snapshot: { every: 50, version: 2 } });
   }
 
   async handle(companyId: string, deliveryId: string, command: DeliveryCommand, options: { expectedVersion?: number } = {}): Promise<Decided> {
@@ -98,7 +100,7 @@ export class DeliveryCommands {
   }
 
   /** The order view folded from the log (read-your-writes for single-order reads); undefined once deleted. */
-  async view(deliveryId: string): Promise<DeliveryView | undefined> {
+  async view(deliveryId: string): Promise<StoredView | undefined> {
     const recorded = await this.store.readStream(deliveryStreamId(deliveryId));
     return foldView(recorded.map((r) => ({ event: toDomainEvent(r), version: r.streamVersion, recordedAt: r.recordedAt.toISOString() })));
   }

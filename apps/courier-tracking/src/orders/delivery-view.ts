@@ -1,10 +1,14 @@
 import {
-  DeliveryEvent, DeliveryStatus, HistoryItem, StatusLogEntry, historyItemOf, statusCommentOf, statusLogEntryOf,
+  COORDINATE_FIELDS, DeliveryEvent, DeliveryStatus, HistoryItem, LegacyCoordinates, PERSONAL_DATA_FIELDS, StatusLogEntry, historyItemOf,
+  statusCommentOf, statusLogEntryOf,
 } from '@orders/delivery-domain';
 
 /**
  * The Track & Trace order as this service shows it, without personal data (joined from the sealed record when a
- * request reads it). One pure fold, used by the delivery-detail projection and by single-order reads alike.
+ * request reads it, coordinates included). One pure fold, used by the delivery-detail projection and by single-order
+ * reads alike. The coordinates are deliberately not copied into this read model (nor the route one): joining them
+ * from the vault at read time keeps a rebuild correct by construction (the projection never needs the vault) and
+ * makes erasure reach them with the key, instead of depending on a row being deleted.
  */
 export interface DeliveryView {
   readonly id: string;
@@ -12,10 +16,8 @@ export interface DeliveryView {
   readonly number: string;
   readonly customer_number: string | null;
   readonly description: string | null;
-  readonly lat: number | null;
-  readonly lon: number | null;
-  readonly refined_lat: number | null;
-  readonly refined_lon: number | null;
+  /** The sealed record holds lat and lon. Absent on views folded from events older than sealed coordinates. */
+  readonly located?: boolean;
   readonly route_id: string | null;
   readonly depot_id: string | null;
   readonly amount: number | null;
@@ -46,9 +48,12 @@ export interface DeliveryView {
   readonly created_at: string;
   readonly updated_at: string;
   readonly version: number;
-  /** The sealed record holding customer_name, phone, address, comments. */
+  /** The sealed record holding customer_name, phone, address, comments and the coordinates. */
   readonly pii_ref: string;
 }
+
+/** A view folded from events written before the coordinates were sealed also holds their numbers (the log has them). */
+export type StoredView = DeliveryView & LegacyCoordinates;
 
 export type ViewChange = { readonly kind: 'upsert'; readonly view: DeliveryView } | { readonly kind: 'delete' } | { readonly kind: 'none' };
 
@@ -117,14 +122,28 @@ export function foldView(events: readonly { readonly event: DeliveryEvent; reado
   return view;
 }
 
-export const PERSONAL_FIELDS = ['customer_name', 'phone', 'address', 'comments'] as const;
-export type PersonalRecord = Partial<Record<(typeof PERSONAL_FIELDS)[number], string | null>>;
+export const PERSONAL_FIELDS = PERSONAL_DATA_FIELDS;
+type Coordinate = (typeof COORDINATE_FIELDS)[number];
+export type PersonalRecord = Partial<Record<Exclude<(typeof PERSONAL_FIELDS)[number], Coordinate>, string | null> & Record<Coordinate, number | null>>;
+
+/**
+ * A coordinate as the order shows it: from the sealed record; for an order written before coordinates were sealed
+ * (the record lacks them), from its old events, which hold them in clear anyway.
+ */
+export function coordinateOf(field: Coordinate, personal: PersonalRecord | undefined, legacy: LegacyCoordinates): number | null {
+  return personal !== undefined && field in personal ? personal[field] ?? null : legacy[field] ?? null;
+}
 
 /** The public order: the view with the personal data joined, internals left out. */
-export function toOrderResponse(view: DeliveryView, personal: PersonalRecord | undefined): Record<string, unknown> {
-  const { pii_ref: _ref, version: _version, ...shown } = view;
+export function toOrderResponse(view: StoredView, personal: PersonalRecord | undefined): Record<string, unknown> {
+  const { pii_ref: _ref, version: _version, located: _located, lat, lon, refined_lat, refined_lon, ...shown } = view;
+  const legacy = { lat, lon, refined_lat, refined_lon };
   return {
     ...shown,
+    lat: coordinateOf('lat', personal, legacy),
+    lon: coordinateOf('lon', personal, legacy),
+    refined_lat: coordinateOf('refined_lat', personal, legacy),
+    refined_lon: coordinateOf('refined_lon', personal, legacy),
     customer_name: personal?.customer_name ?? null,
     phone: personal?.phone ?? null,
     address: personal?.address ?? null,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { CommandMetadata } from '@orders/decider-kit';
 import {
-  CreateDelivery, DeleteDelivery, DeliveryNotFound, Initiator, ORDER_FIELD_NAMES, UpdateDelivery, orderFieldViolations,
+  ActiveDelivery, CreateDelivery, DeleteDelivery, DeliveryNotFound, Initiator, ORDER_FIELD_NAMES, UpdateDelivery, orderFieldViolations,
 } from '@orders/delivery-domain';
 import { EventStore, uuidv7 } from '@orders/event-store';
 import { PersonalDataVault } from '@orders/personal-data';
@@ -10,21 +10,27 @@ import { RequestValidationError } from '@orders/service-kit';
 import type { Pool, PoolClient } from 'pg';
 import { SettingsService } from '../settings/settings.service';
 import { DeliveryCommands } from './delivery-commands';
-import { DeliveryView, PERSONAL_FIELDS, PersonalRecord, toOrderResponse } from './delivery-view';
+import { PERSONAL_FIELDS, PersonalRecord, StoredView, toOrderResponse } from './delivery-view';
 
 export type OrderBody = Readonly<Record<string, unknown>>;
 export type OrderResponse = Record<string, unknown>;
 
-/** The order fields without personal data: the decider and the log never see name, phone, address or comments. */
+/**
+ * The order fields without personal data: the decider and the log never see name, phone, address, comments or
+ * coordinates (they locate the customer's home).
+ */
 function split(body: OrderBody): { facts: Record<string, unknown>; personal: PersonalRecord; personalFields: string[] } {
   const facts: Record<string, unknown> = {};
-  const personal: Record<string, string | null> = {};
+  const personal: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
-    if ((PERSONAL_FIELDS as readonly string[]).includes(key)) personal[key] = value as string | null;
+    if ((PERSONAL_FIELDS as readonly string[]).includes(key)) personal[key] = value;
     else if (ORDER_FIELD_NAMES.includes(key)) facts[key] = value;
   }
-  return { facts, personal, personalFields: Object.keys(personal) };
+  return { facts, personal: personal as PersonalRecord, personalFields: Object.keys(personal) };
 }
+
+/** The record places the delivery: visit detection has a target. */
+const holdsPoint = (record: PersonalRecord): boolean => typeof record.lat === 'number' && typeof record.lon === 'number';
 
 class OrderNumberTaken extends Error {
   readonly code = 'ORDER_NUMBER_TAKEN';
@@ -69,7 +75,7 @@ export class OrdersService {
       type: 'CreateDelivery', metadata: meta,
       data: {
         delivery_id: id, company_id: companyId, pii_ref: piiRef, order: { ...facts, depot_id: depotId }, personal_data_fields: personalFields,
-        settings, initiator: options.initiator ?? 'user_api', internal: options.internal,
+        located: holdsPoint(personal), settings, initiator: options.initiator ?? 'user_api', internal: options.internal,
       },
     };
     await this.commands.handleWith(companyId, id, command, async (tx) => {
@@ -91,7 +97,10 @@ export class OrdersService {
     const { depot_id: _depot, ...settings } = await this.settings.deliverySettings(companyId, routeId, current.facts.depot_id);
     const command: UpdateDelivery = {
       type: 'UpdateDelivery', metadata: meta,
-      data: { order: facts, personal_data_fields: personalFields, settings, initiator: extra.initiator ?? 'user_api', comment: extra.comment },
+      data: {
+        order: facts, personal_data_fields: personalFields, located: await this.locatedAfter(current, personal), settings,
+        initiator: extra.initiator ?? 'user_api', comment: extra.comment,
+      },
     };
     const renumbered = typeof facts.number === 'string' && facts.number !== current.facts.number;
     await this.commands.handleWith(companyId, id, command, async (tx) => {
@@ -142,7 +151,7 @@ export class OrdersService {
   async list(companyId: string, query: { number?: string; route_id?: string; page?: number; per_page?: number }): Promise<OrderResponse[]> {
     const perPage = query.per_page ?? 1000;
     const offset = ((query.page ?? 1) - 1) * perPage;
-    const { rows } = await this.pool.query<{ view: DeliveryView }>(
+    const { rows } = await this.pool.query<{ view: StoredView }>(
       `SELECT view FROM delivery_details WHERE company_id = $1 AND ($2::text IS NULL OR number = $2) AND ($3::text IS NULL OR route_id = $3)
        ORDER BY created_at, delivery_id LIMIT $4 OFFSET $5`,
       [companyId, query.number ?? null, query.route_id ?? null, perPage, offset],
@@ -161,6 +170,17 @@ export class OrdersService {
     const view = await this.commands.view(id);
     if (!view || view.company_id !== companyId) throw new DeliveryNotFound();
     return toOrderResponse(view, await this.vault.open<PersonalRecord>(view.pii_ref));
+  }
+
+  /**
+   * Whether the record will place the delivery once this patch is sealed; undefined when the patch names no lat or lon.
+   * A PATCH never clears a coordinate (null is refused), so a located delivery stays located; only one not yet located
+   * needs the record, where the other coordinate may already be.
+   */
+  private async locatedAfter(current: ActiveDelivery, personal: PersonalRecord): Promise<boolean | undefined> {
+    if (!('lat' in personal) && !('lon' in personal)) return undefined;
+    if (current.facts.located || holdsPoint(personal)) return true;
+    return holdsPoint({ ...(await this.vault.open<PersonalRecord>(current.piiRef)), ...personal });
   }
 
   private async reserveNumber(tx: PoolClient, companyId: string, number: string, id: string): Promise<void> {

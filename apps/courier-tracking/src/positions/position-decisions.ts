@@ -1,15 +1,17 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { CommandMetadata } from '@orders/decider-kit';
-import type { DeliveryCommand, TrackPoint, VisitSettings } from '@orders/delivery-domain';
+import type { DeliveryCommand, Target, TrackPoint, VisitSettings } from '@orders/delivery-domain';
 import { EventStore, uuidv7 } from '@orders/event-store';
 import { Decided, DeliveryCommands } from '../orders/delivery-commands';
+import { TargetPoints } from './target-points';
 
 /**
- * What positions decided for one delivery: the points that moved its visit machine, or the route's progress seen from
- * it (START, ORDER_BECAME_NEXT). Stored as JSON until applied.
+ * What positions decided for one delivery: the points that moved its visit machine (with the delivery's target point,
+ * which the log does not hold), or the route's progress seen from it (START, ORDER_BECAME_NEXT). Stored as JSON until
+ * applied, so a target is in this table for the moment between detection and append only.
  */
 export type DecisionCommand =
-  | { readonly type: 'EvaluatePositions'; readonly points: readonly TrackPoint[]; readonly settings: VisitSettings }
+  | { readonly type: 'EvaluatePositions'; readonly points: readonly TrackPoint[]; readonly settings: VisitSettings; readonly target: Target }
   | { readonly type: 'StartRoute'; readonly at: string; readonly position: { readonly lat: number; readonly lon: number; readonly time: string } }
   | { readonly type: 'MarkDeliveryNext'; readonly at: string };
 
@@ -48,7 +50,7 @@ function commandOf(decision: PositionDecision, metadata: CommandMetadata): Deliv
   const { command, courierId: courier_id, routeId: route_id } = decision;
   switch (command.type) {
     case 'EvaluatePositions':
-      return { type: 'EvaluatePositions', data: { courier_id, positions: command.points, settings: command.settings }, metadata };
+      return { type: 'EvaluatePositions', data: { courier_id, positions: command.points, settings: command.settings, target: command.target }, metadata };
     case 'StartRoute':
       return { type: 'StartRoute', data: { route_id, courier_id, at: command.at, position: command.position }, metadata };
     case 'MarkDeliveryNext':
@@ -85,7 +87,7 @@ export class PositionDecisions implements OnApplicationShutdown {
   private readonly queued: (() => void)[] = [];
   private listener: (decision: PositionDecision, decided: Decided) => void = () => undefined;
 
-  constructor(private readonly store: EventStore, private readonly commands: DeliveryCommands) {}
+  constructor(private readonly store: EventStore, private readonly commands: DeliveryCommands, private readonly targets: TargetPoints) {}
 
   /** Called after each decision was appended (the detector refreshes what it knows of the delivery). */
   onApplied(listener: (decision: PositionDecision, decided: Decided) => void): void {
@@ -116,7 +118,7 @@ export class PositionDecisions implements OnApplicationShutdown {
   /** Applies what a previous run recorded and did not apply (before consuming positions again). */
   async recoverUnapplied(): Promise<number> {
     const { rows } = await this.store.pool.query<Row>('SELECT * FROM courier_position_decisions ORDER BY id');
-    const work = rows.map((row) => {
+    const work = (await this.withTargets(rows)).map((row) => {
       const { correlationId, ...command } = row.command;
       const decision: PositionDecision = {
         companyId: row.company_id, courierId: row.courier_id, routeId: row.route_id, deliveryId: row.delivery_id, command, correlationId,
@@ -128,6 +130,24 @@ export class PositionDecisions implements OnApplicationShutdown {
     await this.deleteApplied();
     if (rows.length > 0) this.logger.log(`applied ${rows.length} position decisions left by a previous run`);
     return rows.length;
+  }
+
+  /**
+   * Rows recorded before decisions carried their delivery's target get it from the sealed record now; one whose
+   * delivery has none any more (erased, say) would append nothing, so it is dropped.
+   */
+  private async withTargets(rows: readonly Row[]): Promise<Row[]> {
+    const complete: Row[] = [];
+    for (const row of rows) {
+      if (row.command.type !== 'EvaluatePositions' || row.command.target !== undefined) {
+        complete.push(row);
+        continue;
+      }
+      const target = await this.targets.ofStream(row.delivery_id);
+      if (target) complete.push({ ...row, command: { ...row.command, target } });
+      else this.applied.push(row.id);
+    }
+    return complete;
   }
 
   /** Resolves when every decision handed so far is applied (tests, benchmark, shutdown). */

@@ -1,5 +1,5 @@
 import {
-  ActiveDelivery, OUTSIDE, TrackPoint, VisitParams, VisitSettings, VisitState, isLocated, isTerminal, visitParams,
+  ActiveDelivery, OUTSIDE, Target, TrackPoint, VisitParams, VisitSettings, VisitState, isLocated, isTerminal, visitParams,
 } from '@orders/delivery-domain';
 import type { Route } from '../settings/settings.service';
 import type { PositionDecision } from './position-decisions';
@@ -9,15 +9,20 @@ import type { PositionDecision } from './position-decisions';
 
 const METRES_PER_DEGREE = 111_195;
 
-/** One delivery of a route as the detector follows it: the decider's state, and per courier a visit machine. */
+const NOWHERE: Target = { lat: 0, lon: 0 };
+
+/**
+ * One delivery of a route as the detector follows it: the decider's state, its target point (opened from the sealed
+ * record when the delivery was loaded; the decisions carry it, as the state does not), and per courier a visit machine.
+ */
 export class Tracked {
   params: VisitParams;
   readonly visits = new Map<string, { -readonly [K in keyof VisitState]: VisitState[K] }>();
   private cosLat = 1;
   private farSquared = 0;
 
-  constructor(readonly deliveryId: string, public state: ActiveDelivery, public version: number, settings: VisitSettings) {
-    this.params = visitParams(state, settings);
+  constructor(readonly deliveryId: string, public state: ActiveDelivery, public version: number, settings: VisitSettings, readonly target: Target | undefined) {
+    this.params = visitParams(state, settings, target ?? NOWHERE);
     this.refresh(state, version, settings);
   }
 
@@ -30,9 +35,9 @@ export class Tracked {
 
   refresh(state: ActiveDelivery, version: number, settings: VisitSettings): void {
     this.state = state;
-    this.located = isLocated(state);
+    this.located = isLocated(state) && this.target !== undefined;
     this.version = version;
-    this.params = visitParams(state, settings);
+    this.params = visitParams(state, settings, this.target ?? NOWHERE);
     this.cosLat = Math.cos((this.params.target.lat * Math.PI) / 180);
     // A flat-earth distance is within a fraction of a percent here; the margin keeps the shortcut conservative.
     const far = this.params.radiusM * 1.05 + 25;
@@ -75,7 +80,7 @@ export interface RouteWatch {
   nextPending: boolean;
 }
 
-export interface Moves { readonly deliveryId: string; readonly points: TrackPoint[] }
+export interface Moves { readonly deliveryId: string; readonly points: TrackPoint[]; readonly target: Target }
 export const NO_MOVES: Moves[] = [];
 
 /**

@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { OUTSIDE, TrackPoint, VisitSettings, stepVisit } from '@orders/delivery-domain';
+import { OUTSIDE, Target, TrackPoint, VisitSettings, stepVisit } from '@orders/delivery-domain';
 import { EventStore } from '@orders/event-store';
 import { Decided, DeliveryCommands } from '../orders/delivery-commands';
 import { Route, SettingsService } from '../settings/settings.service';
 import { Handoff, PositionDecision, PositionDecisions } from './position-decisions';
 import { Moves, NO_MOVES, RouteWatch, Tracked, progressDecisions } from './route-watch';
+import { TargetPoints } from './target-points';
 
 /**
  * How long a route's list of deliveries (and their facts) is trusted before it is checked against the read model
@@ -35,7 +36,7 @@ export class VisitDetector {
   private readonly loading = new Map<string, Promise<unknown>>();
 
   constructor(private readonly store: EventStore, private readonly commands: DeliveryCommands, private readonly settings: SettingsService,
-    private readonly decisions: PositionDecisions) {
+    private readonly decisions: PositionDecisions, private readonly targets: TargetPoints) {
     decisions.onApplied((decision, decided) => this.learn(decision, decided));
   }
 
@@ -96,7 +97,7 @@ export class VisitDetector {
     const { route } = watch;
     const decisions: PositionDecision[] = moves.map((move) => ({
       companyId: route.company_id, courierId, routeId: route.route_id, deliveryId: move.deliveryId, correlationId,
-      command: { type: 'EvaluatePositions', points: move.points, settings: watch.settings },
+      command: { type: 'EvaluatePositions', points: move.points, settings: watch.settings, target: move.target },
     }));
     const handoff = this.decisions.hand([...progress.map((decision) => ({ ...decision, correlationId })), ...decisions]);
     // Not recorded: memory is ahead of the log for this route. Forget it, so the redelivered points are detected
@@ -150,7 +151,7 @@ export class VisitDetector {
         Object.assign(visit, step.state);
         if (step.transitions.length > 0) (moving ??= []).push(point);
       }
-      if (moving) (moves ??= []).push({ deliveryId: tracked.deliveryId, points: moving });
+      if (moving) (moves ??= []).push({ deliveryId: tracked.deliveryId, points: moving, target: tracked.params.target });
     }
     return moves ?? NO_MOVES;
   }
@@ -192,6 +193,9 @@ export class VisitDetector {
         WHERE r.route_id = ANY($1) ORDER BY r.route_id, d.created_at, r.delivery_id`, [routes.map((route) => route.route_id)]);
     const byRoute = new Map<string, typeof rows>();
     for (const row of rows) byRoute.set(row.route_id, [...(byRoute.get(row.route_id) ?? []), row]);
+    // Target points are opened only for deliveries (re)loaded now: one whose version did not move keeps its own.
+    const changed = rows.filter((row) => !this.isCurrent(row.route_id, row.delivery_id, row.version)).map((row) => row.delivery_id);
+    const targets = await this.targets.of(changed);
     const watches: RouteWatch[] = [];
     for (const route of routes) {
       const settings = await this.settings.visitSettings(route.company_id, route.depot_id);
@@ -199,7 +203,7 @@ export class VisitDetector {
       const deliveries = new Map<string, Tracked>();
       for (const row of byRoute.get(route.route_id) ?? []) {
         if (row.company_id !== route.company_id) continue;
-        const tracked = await this.track(row.delivery_id, row.version, settings, known?.deliveries.get(row.delivery_id));
+        const tracked = await this.track(row.delivery_id, row.version, settings, known?.deliveries.get(row.delivery_id), targets.get(row.delivery_id));
         if (tracked) deliveries.set(row.delivery_id, tracked);
       }
       const list = [...deliveries.values()];
@@ -211,13 +215,18 @@ export class VisitDetector {
     return watches;
   }
 
-  private async track(deliveryId: string, version: number, settings: VisitSettings, previous: Tracked | undefined): Promise<Tracked | undefined> {
+  private isCurrent(routeId: string, deliveryId: string, version: number): boolean {
+    const previous = this.routes.get(routeId)?.deliveries.get(deliveryId);
+    return previous !== undefined && previous.version >= version;
+  }
+
+  private async track(deliveryId: string, version: number, settings: VisitSettings, previous: Tracked | undefined, target: Target | undefined): Promise<Tracked | undefined> {
     if (previous && previous.version >= version) {
       previous.refresh(previous.state, previous.version, settings);
       return previous;
     }
     try {
-      const tracked = new Tracked(deliveryId, await this.commands.active(deliveryId), version, settings);
+      const tracked = new Tracked(deliveryId, await this.commands.active(deliveryId), version, settings, target);
       previous?.visits.forEach((visit, courier) => tracked.visits.set(courier, visit));
       return tracked;
     } catch (error) {

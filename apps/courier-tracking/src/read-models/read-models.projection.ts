@@ -11,6 +11,10 @@ export const READ_MODELS_SUBSCRIPTION = 'courier-read-models';
  * Feeds the delivery-detail and courier-route read models from the log, in the subscription's transaction (so the
  * rows and the checkpoint commit together). Each row keeps the stream version it applied: a redelivered or older
  * event changes nothing, which makes a replay (resetSubscription) rebuild the same rows.
+ *
+ * Neither model holds a delivery's coordinates (personal data): readers join them from the sealed record (order
+ * responses, the detector's target points). Copying them in here, from the vault or from the command path, would make
+ * a rebuild depend on the vault's state at replay time and leave erasure to a row delete; joining needs neither.
  */
 @Injectable()
 export class ReadModelsProjection {

@@ -17,16 +17,13 @@ function interval(raw: string, settings: DeliverySettings, now: string) {
   return parseTimeInterval(raw, { timeZone: settings.time_zone, baseDate: settings.route_date, now });
 }
 
-function factsOf(order: Input, settings: DeliverySettings, now: string): DeliveryFacts {
+function factsOf(order: Input, located: boolean, settings: DeliverySettings, now: string): DeliveryFacts {
   const parsed = interval(order.time_interval as string, settings, now);
   return {
     number: order.number as string,
     customer_number: orNull(order.customer_number),
     description: orNull(order.description),
-    lat: orNull(order.lat),
-    lon: orNull(order.lon),
-    refined_lat: orNull(order.refined_lat),
-    refined_lon: orNull(order.refined_lon),
+    located,
     time_interval: order.time_interval as string,
     time_interval_secs: parsed.timeIntervalSecs,
     time_window: parsed.timeWindow,
@@ -62,7 +59,7 @@ export function createDelivery(command: CreateDelivery, state: Delivery): Delive
   assertOrderFields(order, 'create', { internal: command.data.internal, sealed: command.data.personal_data_fields });
   refuseDisabledStatus(order, settings);
   const status = (order.status as DeliveryStatus | undefined) ?? 'new';
-  const facts = factsOf(order, settings, command.metadata.now);
+  const facts = factsOf(order, command.data.located, settings, command.metadata.now);
   return [{
     type: 'DeliveryCreated',
     data: {
@@ -74,7 +71,7 @@ export function createDelivery(command: CreateDelivery, state: Delivery): Delive
 }
 
 const FACT_FIELDS: readonly (keyof DeliveryFacts)[] = [
-  'number', 'customer_number', 'description', 'lat', 'lon', 'refined_lat', 'refined_lon', 'route_id', 'depot_id', 'amount', 'payment_type',
+  'number', 'customer_number', 'description', 'route_id', 'depot_id', 'amount', 'payment_type',
   'payment_status', 'service_type', 'service_duration_s', 'shared_service_duration_s', 'mark_delivered_radius', 'eta_type', 'volume', 'weight',
   'shared_with_company_ids',
 ];
@@ -94,6 +91,7 @@ export function updateDelivery(command: UpdateDelivery, state: ActiveDelivery): 
     const value = field === 'route_id' || field === 'depot_id' ? idOrNull(order[field]) : order[field] ?? null;
     if (!same(value, state.facts[field] ?? null)) changes[field] = value;
   }
+  if (command.data.located !== undefined && command.data.located !== state.facts.located) changes.located = command.data.located;
   if (Object.keys(changes).length > 0) events.push({ type: 'DeliveryUpdated', data: { changes: changes as Partial<DeliveryFacts>, at } });
   const raw = order.time_interval as string | undefined;
   if (raw !== undefined && raw !== state.facts.time_interval) {

@@ -18,7 +18,8 @@ export interface VisitSettings {
 
 /**
  * Order fields as the Track & Trace model names them (validated against the table of §2.6 inside `decide`).
- * Personal data is not here: the application seals it and passes `pii_ref` and the names of the fields it holds.
+ * Personal data (coordinates included) is not here: the application seals it and passes `pii_ref`, the names of the
+ * fields it holds, and whether the record places the delivery (`located`).
  */
 export type OrderInput = Readonly<Record<string, unknown>>;
 
@@ -26,10 +27,15 @@ export type CreateDelivery = Command<'CreateDelivery', {
   readonly delivery_id: string; readonly company_id: string; readonly pii_ref: string; readonly order: OrderInput;
   /** The personal-data fields sealed for this order (values never here); the address is required among them. */
   readonly personal_data_fields: readonly string[];
+  /** The sealed record holds both lat and lon. */
+  readonly located: boolean;
   readonly settings: DeliverySettings; readonly initiator: Initiator; readonly internal?: boolean;
 }>;
 export type UpdateDelivery = Command<'UpdateDelivery', {
-  readonly order: OrderInput; readonly personal_data_fields: readonly string[]; readonly settings: DeliverySettings;
+  readonly order: OrderInput; readonly personal_data_fields: readonly string[];
+  /** Whether the sealed record, with this change, holds both lat and lon; absent when the change names no coordinate. */
+  readonly located?: boolean;
+  readonly settings: DeliverySettings;
   readonly initiator: Initiator; readonly comment?: string;
 }>;
 export type ChangeDeliveryStatus = Command<'ChangeDeliveryStatus', {
@@ -43,8 +49,13 @@ export type SetDeliveryCloseTime = Command<'SetDeliveryCloseTime', { readonly cl
 export type RecordDeliveryPayment = Command<'RecordDeliveryPayment', {
   readonly payment_type: PaymentType; readonly amount: number | null; readonly paid_at: string; readonly internal?: boolean;
 }>;
+/**
+ * `target` is the delivery's point, opened from the sealed record by the application: the log only says whether the
+ * delivery is located, so the decision needs the numbers from the command.
+ */
 export type EvaluatePositions = Command<'EvaluatePositions', {
   readonly courier_id: string; readonly positions: readonly TrackPoint[]; readonly settings: VisitSettings;
+  readonly target: { readonly lat: number; readonly lon: number };
 }>;
 /** The courier's first position on the route (`at` = that position's time). */
 export type StartRoute = Command<'StartRoute', {

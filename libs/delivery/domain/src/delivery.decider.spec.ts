@@ -1,17 +1,17 @@
 import type { ChangeDeliveryStatus, CreateDelivery, DeleteDelivery, UpdateDelivery, CancelDeliveryForMarketplace } from './delivery.commands';
 import { orderFieldViolations } from './validation';
-import { NOW, cmd, created, finished, order, settings, spec, statusChanged } from './delivery.fixtures';
+import { NOW, SEALED, cmd, created, finished, order, orderFacts, settings, spec, statusChanged } from './delivery.fixtures';
 
 const create = (fields: Record<string, unknown> = {}, extra: Partial<CreateDelivery['data']> = {}) =>
   cmd<CreateDelivery>('CreateDelivery', {
-    delivery_id: 'd-1', company_id: 'c-1', pii_ref: 'pii-d-1', order: { ...order, ...fields },
-    personal_data_fields: ['customer_name', 'phone', 'address'],
+    delivery_id: 'd-1', company_id: 'c-1', pii_ref: 'pii-d-1', order: { ...orderFacts, ...fields },
+    personal_data_fields: SEALED, located: true,
     settings, initiator: 'user_api', ...extra,
   });
 const status = (to: ChangeDeliveryStatus['data']['status'], allowed = false, initiator: ChangeDeliveryStatus['data']['initiator'] = 'app') =>
   cmd<ChangeDeliveryStatus>('ChangeDeliveryStatus', { status: to, initiator, settings: { partially_finished_status_enabled: allowed } });
-const patch = (fields: Record<string, unknown>, personal: string[] = []) =>
-  cmd<UpdateDelivery>('UpdateDelivery', { order: fields, personal_data_fields: personal, settings, initiator: 'user_api' });
+const patch = (fields: Record<string, unknown>, personal: string[] = [], located?: boolean) =>
+  cmd<UpdateDelivery>('UpdateDelivery', { order: fields, personal_data_fields: personal, located, settings, initiator: 'user_api' });
 
 describe('Delivery: creation and the validation table', () => {
   it('creates a delivery with defaults and the parsed interval (scenario 13)', () =>
@@ -34,9 +34,6 @@ describe('Delivery: creation and the validation table', () => {
     [{ number: '  ' }, 'REQUIRED_FIELD', 'number'],
     [{ customer_number: 'x'.repeat(129) }, 'FIELD_TOO_LONG', 'customer_number'],
     [{ description: 'x'.repeat(1024) }, 'FIELD_TOO_LONG', 'description'],
-    [{ lat: 90.0001 }, 'OUT_OF_RANGE', 'lat'],
-    [{ lon: -180.5 }, 'OUT_OF_RANGE', 'lon'],
-    [{ lat: '55' }, 'INVALID_TYPE', 'lat'],
     [{ amount: -0.01 }, 'OUT_OF_RANGE', 'amount'],
     [{ mark_delivered_radius: 10000.5 }, 'OUT_OF_RANGE', 'mark_delivered_radius'],
     [{ mark_delivered_radius: -1 }, 'OUT_OF_RANGE', 'mark_delivered_radius'],
@@ -50,21 +47,34 @@ describe('Delivery: creation and the validation table', () => {
     [{ time_interval: '10:00-00:00' }, 'INVALID_TIME_INTERVAL', 'time_interval'],
   ])('refuses %j with %s on %s', (fields, code, field) => spec.given([]).when(create(fields)).thenThrows(code, { field }));
 
+  it.each([
+    [{ lat: 90.0001 }, 'OUT_OF_RANGE', 'lat'],
+    [{ lon: -180.5 }, 'OUT_OF_RANGE', 'lon'],
+    [{ lat: '55' }, 'INVALID_TYPE', 'lat'],
+    [{ refined_lon: 181 }, 'OUT_OF_RANGE', 'refined_lon'],
+  ])('checks the coordinates before they are sealed: %j is %s on %s', (fields, code, field) =>
+    expect(orderFieldViolations({ ...order, ...fields }, 'create')).toEqual([expect.objectContaining({ code, field })]));
+
   it('checks personal data before it is sealed, and requires the address among the sealed fields', () => {
     expect(orderFieldViolations({ ...order, customer_name: 'x'.repeat(1024), phone: 'p'.repeat(65), comments: 7 }, 'create')).toEqual([
       expect.objectContaining({ code: 'FIELD_TOO_LONG', field: 'customer_name' }), expect.objectContaining({ code: 'INVALID_TYPE', field: 'comments' }),
       expect.objectContaining({ code: 'FIELD_TOO_LONG', field: 'phone' }),
     ]);
-    spec.given([]).when(create({}, { personal_data_fields: ['customer_name'] })).thenThrows('REQUIRED_FIELD', { field: 'address' });
+    spec.given([]).when(create({}, { personal_data_fields: ['customer_name', 'lat', 'lon'] })).thenThrows('REQUIRED_FIELD', { field: 'address' });
   });
 
   it('accepts the boundary values of the table', () =>
-    spec.given([]).when(create({ number: 'n'.repeat(80), mark_delivered_radius: 10000, lat: -90, lon: 180, amount: 0 }))
-      .then([created({ number: 'n'.repeat(80), mark_delivered_radius: 10000, lat: -90, lon: 180, amount: 0 })]));
+    spec.given([]).when(create({ number: 'n'.repeat(80), mark_delivered_radius: 10000, amount: 0 }))
+      .then([created({ number: 'n'.repeat(80), mark_delivered_radius: 10000, amount: 0 })]));
+
+  it('records that the delivery is located, never where: the coordinates are sealed', () => {
+    spec.given([]).when(create({ lat: 55.1, lon: 37.1, refined_lat: 55.2 })).then([created()]);
+    expect(JSON.stringify(created())).not.toMatch(/"(refined_)?(lat|lon)"/);
+  });
 
   it('lets our own policies create a delivery not yet located, never callers', () => {
-    spec.given([]).when(create({ lat: undefined, lon: undefined }, { internal: true, personal_data_fields: [] })).then([created({ lat: null, lon: null })]);
-    spec.given([]).when(create({ lat: undefined, lon: null })).thenThrows('REQUIRED_FIELD', { field: 'lat' });
+    spec.given([]).when(create({}, { internal: true, personal_data_fields: ['address'], located: false })).then([created({ located: false })]);
+    spec.given([]).when(create({}, { personal_data_fields: ['address', 'lon'], located: false })).thenThrows('REQUIRED_FIELD', { field: 'lat' });
   });
 
   it('lets our own policies set yandex_pay, never callers', () =>
@@ -139,6 +149,16 @@ describe('Delivery: PATCH', () => {
 
   it('is satisfied by a patch that changes nothing', () => spec.given([created()]).when(patch({ number: 'A-1', time_interval: '11-12' })).thenNothing());
 
+  it('records resealed coordinates by name, and the delivery becoming located as a fact', () => {
+    spec.given([created()]).when(patch({}, ['lat', 'refined_lon'], true)).then([
+      { type: 'PersonalDataChanged', data: { pii_ref: 'pii-d-1', fields: ['lat', 'refined_lon'], at: NOW } },
+    ]);
+    spec.given([created({ located: false })]).when(patch({}, ['lat', 'lon'], true)).then([
+      { type: 'DeliveryUpdated', data: { changes: { located: true }, at: NOW } },
+      { type: 'PersonalDataChanged', data: { pii_ref: 'pii-d-1', fields: ['lat', 'lon'], at: NOW } },
+    ]);
+  });
+
   it('validates before it changes anything', () => {
     spec.given([created()]).when(patch({ time_interval: '12-11', amount: 5 })).thenThrows('INVALID_TIME_INTERVAL');
     spec.given([created()]).when(patch({ number: null })).thenThrows('REQUIRED_FIELD', { field: 'number' });
@@ -152,7 +172,10 @@ describe('Delivery: delete and marketplace cancellation', () => {
   it('deletes with erasure of the personal data record, and is gone afterwards', () => {
     spec.given([created(), statusChanged('new', 'confirmed')]).when(del).then([
       { type: 'DeliveryDeleted', data: { deleted_by: 'ops', final_status: 'confirmed', at: NOW } },
-      { type: 'PersonalDataErased', data: { pii_ref: 'pii-d-1', fields: ['customer_name', 'phone', 'address', 'comments'], at: NOW, key_destroyed: true } },
+      {
+        type: 'PersonalDataErased',
+        data: { pii_ref: 'pii-d-1', fields: ['customer_name', 'phone', 'address', 'comments', 'lat', 'lon', 'refined_lat', 'refined_lon'], at: NOW, key_destroyed: true },
+      },
     ]);
     spec.given([created(), { type: 'DeliveryDeleted', data: { deleted_by: 'ops', final_status: 'new', at: NOW } }]).when(del).thenThrows('DELIVERY_NOT_FOUND');
   });

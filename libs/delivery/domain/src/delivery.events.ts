@@ -2,18 +2,18 @@ import type { Event } from '@orders/decider-kit';
 import type { DeliveryStatus, EtaType, Initiator, PaymentStatus, PaymentType, ServiceType } from './validation';
 
 // Stored events of the Delivery stream: a format, so fields are only ever added (upcast if that changes).
-// No personal data: name, phone, address and comments live in the sealed record that `pii_ref` names.
+// No personal data: name, phone, address, comments and the coordinates live in the sealed record that `pii_ref` names.
 
 /** The order model without personal data, as stored and as the decisions need it. */
 export interface DeliveryFacts {
   readonly number: string;
   readonly customer_number: string | null;
   readonly description: string | null;
-  /** Null only for a delivery our intake policy created before anyone located it; no visit detection until set. */
-  readonly lat: number | null;
-  readonly lon: number | null;
-  readonly refined_lat: number | null;
-  readonly refined_lon: number | null;
+  /**
+   * Whether the sealed record holds both lat and lon (false only for a delivery our intake policy created before anyone
+   * located it: no visit detection until set). The numbers themselves are personal data and never in an event.
+   */
+  readonly located: boolean;
   readonly time_interval: string;
   readonly time_interval_secs: readonly [number, number];
   readonly time_window: { readonly start: string; readonly end: string };
@@ -33,6 +33,17 @@ export interface DeliveryFacts {
   readonly shared_with_company_ids: readonly (string | number)[];
 }
 
+/**
+ * What events written before the coordinates were sealed carry instead of `located`: the numbers in clear. Never
+ * written any more; `evolve` still folds them (into `located` only), so logs already written keep working.
+ */
+export interface LegacyCoordinates {
+  readonly lat?: number | null;
+  readonly lon?: number | null;
+  readonly refined_lat?: number | null;
+  readonly refined_lon?: number | null;
+}
+
 export interface Position { readonly lat: number; readonly lon: number; readonly time: string }
 
 export type DeliveryCreated = Event<'DeliveryCreated', DeliveryFacts & {
@@ -41,7 +52,7 @@ export type DeliveryCreated = Event<'DeliveryCreated', DeliveryFacts & {
 }>;
 /** A PATCH of plain fields; `changes` holds only what changed. */
 export type DeliveryUpdated = Event<'DeliveryUpdated', { readonly changes: Partial<DeliveryFacts>; readonly at: string }>;
-/** Name, phone, address or comments were resealed; the event names the fields, never the values. */
+/** Name, phone, address, comments or coordinates were resealed; the event names the fields, never the values. */
 export type PersonalDataChanged = Event<'PersonalDataChanged', { readonly pii_ref: string; readonly fields: readonly string[]; readonly at: string }>;
 export type DeliveryIntervalChanged = Event<'DeliveryIntervalChanged', {
   readonly old_interval: string; readonly new_interval: string; readonly time_interval_secs: readonly [number, number];
@@ -77,4 +88,4 @@ export type DeliveryEvent =
   | DeliveryUndone | DeliveryPaid | DeliveryClosed | DeliveryReopened | CourierArrived | DeliveryVisited | CourierDeparted
   | RouteStarted | DeliveryBecameNext | DeliveryCancellationConflict | DeliveryDeleted | PersonalDataErased;
 
-export { PERSONAL_DATA_FIELDS, type PersonalDataField } from './personal-data-fields';
+export { COORDINATE_FIELDS, PERSONAL_DATA_FIELDS, type PersonalDataField } from './personal-data-fields';

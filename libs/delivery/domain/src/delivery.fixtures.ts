@@ -16,15 +16,19 @@ export const visitSettings: VisitSettings = {
 };
 export const TARGET = { lat: 55.751244, lon: 37.618423 };
 
+/** A request body as the edge receives it, personal data included. */
 export const order = {
   number: 'A-1', address: 'Tverskaya 1', lat: TARGET.lat, lon: TARGET.lon, time_interval: '11-12', customer_name: 'Ivan', phone: '+79990000000',
 };
+/** The same order as the decider sees it: the application sealed the personal data, coordinates included. */
+export const orderFacts = { number: order.number, time_interval: order.time_interval };
+export const SEALED = ['customer_name', 'phone', 'address', 'lat', 'lon'];
 
 export const created = (overrides: Partial<DeliveryCreated['data']> = {}): DeliveryCreated => ({
   type: 'DeliveryCreated',
   data: {
     delivery_id: 'd-1', company_id: 'c-1', pii_ref: 'pii-d-1', status: 'new', initiator: 'user_api', at: NOW,
-    number: 'A-1', customer_number: null, description: null, lat: TARGET.lat, lon: TARGET.lon, refined_lat: null, refined_lon: null,
+    number: 'A-1', customer_number: null, description: null, located: true,
     time_interval: '11-12', time_interval_secs: [39600, 43200], time_window: { start: '2026-03-02T11:00:00+03:00', end: '2026-03-02T12:00:00+03:00' },
     time_zone: 'Europe/Moscow', route_id: null, depot_id: null, amount: null, payment_type: null, payment_status: null, service_type: 'courier',
     service_duration_s: 600, shared_service_duration_s: 0, mark_delivered_radius: null, eta_type: null, volume: null, weight: null,

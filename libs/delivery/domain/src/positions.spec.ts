@@ -7,7 +7,7 @@ const at = (seconds: number) => new Date(Date.parse('2026-03-02T08:00:00Z') + se
 const ts = (seconds: number) => Date.parse(at(seconds)) / 1000;
 const point = (seconds: number, metresNorth = 0): TrackPoint => ({ lat: TARGET.lat + metresNorth / 111_195, lon: TARGET.lon, timestamp: ts(seconds) });
 const evaluate = (positions: TrackPoint[], settings: Partial<VisitSettings> = {}) =>
-  cmd<EvaluatePositions>('EvaluatePositions', { courier_id: 'k-1', positions, settings: { ...visitSettings, ...settings } });
+  cmd<EvaluatePositions>('EvaluatePositions', { courier_id: 'k-1', positions, settings: { ...visitSettings, ...settings }, target: TARGET });
 const pos = (p: TrackPoint) => ({ lat: p.lat, lon: p.lon, time: new Date(p.timestamp * 1000).toISOString() });
 const arrived = (p: TrackPoint, radius = 500): DeliveryEvent => ({ type: 'CourierArrived', data: { courier_id: 'k-1', position: pos(p), used_mark_delivered_radius: radius } });
 const visited = (p: TrackPoint, dwell: number, required = 300, radius = 500): DeliveryEvent =>
@@ -74,5 +74,5 @@ describe('Delivery: automatic finish from positions', () => {
 
 describe('Delivery: created by a policy without a location', () => {
   it('detects nothing until it is located', () =>
-    spec.given([created({ lat: null, lon: null })]).when(evaluate([point(0), point(300)])).thenNothing());
+    spec.given([created({ located: false })]).when(evaluate([point(0), point(300)])).thenNothing());
 });

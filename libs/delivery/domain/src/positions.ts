@@ -19,14 +19,16 @@ const AUTO_FINISHABLE: readonly DeliveryStatus[] = ['new', 'confirmed', 'postpon
 
 const isoOf = (epochSeconds: number): string => new Date(epochSeconds * 1000).toISOString();
 
-/** Whether the delivery has coordinates to detect visits at. */
-export const isLocated = (state: ActiveDelivery): boolean => state.facts.lat !== null && state.facts.lon !== null;
+/** Whether the delivery has coordinates to detect visits at (the numbers are sealed: the command brings them). */
+export const isLocated = (state: ActiveDelivery): boolean => state.facts.located;
 
-/** The visit machine's parameters for one delivery, with the radius chosen by precedence (R-YC-2). */
-export function visitParams(state: ActiveDelivery, settings: VisitSettings, status: DeliveryStatus = state.status): VisitParams {
+export interface Target { readonly lat: number; readonly lon: number }
+
+/** The visit machine's parameters for one delivery at `target`, with the radius chosen by precedence (R-YC-2). */
+export function visitParams(state: ActiveDelivery, settings: VisitSettings, target: Target, status: DeliveryStatus = state.status): VisitParams {
   const { facts } = state;
   return {
-    target: { lat: facts.lat ?? 0, lon: facts.lon ?? 0 },
+    target: { lat: target.lat, lon: target.lon },
     radiusM: resolveRadius(facts.mark_delivered_radius, settings.depot_mark_delivered_radius, settings.company_mark_delivered_radius),
     requiredDwellS: requiredDwellSeconds(settings.mark_delivered_service_time_coefficient, facts.service_duration_s, facts.shared_service_duration_s),
     dwellNotBeforeS: facts.eta_type === 'delivery_time' ? Math.floor(Date.parse(facts.time_window.start) / 1000) : undefined,
@@ -56,14 +58,14 @@ function transitionEvents(transition: VisitTransition, courierId: string, params
  * points never change the status.
  */
 export function evaluatePositions(command: EvaluatePositions, state: ActiveDelivery): DeliveryEvent[] {
-  const { courier_id: courierId, settings } = command.data;
+  const { courier_id: courierId, settings, target } = command.data;
   if (!isLocated(state)) return [];
   const points: TrackPoint[] = [...command.data.positions].sort((a, b) => a.timestamp - b.timestamp);
   let visit: VisitState = state.visits[courierId] ?? OUTSIDE;
   let status = state.status;
   const events: DeliveryEvent[] = [];
   for (const point of points) {
-    const params = visitParams(state, settings, status);
+    const params = visitParams(state, settings, target, status);
     const step = stepVisit(visit, point, params);
     visit = step.state;
     for (const transition of step.transitions) {
