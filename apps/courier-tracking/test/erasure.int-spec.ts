@@ -18,6 +18,9 @@ describe('courier-tracking erasure: delete destroys the personal data for good',
     customer_name: `Zinaida Erasable ${tag}`, phone: `+7999${parseInt(tag, 16) % 10_000_000}`, address: `Erasure lane ${tag}, flat 9`,
     comments: `leave at the door ${tag}`, patchedPhone: `+7888${parseInt(tag, 16) % 10_000_000}`,
   };
+  // Coordinates locate the customer's home: sealed like the address. Distinctive values, so a search finds only them.
+  const point = { lat: 55.123457, lon: 37.654321, refined_lat: 55.123461, refined_lon: 37.654329 };
+  const searched = [...Object.values(secrets), ...Object.values(point).map(String)];
 
   beforeAll(async () => {
     courier = await startCourierTracking();
@@ -31,7 +34,7 @@ describe('courier-tracking erasure: delete destroys the personal data for good',
       `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`);
     const found: string[] = [];
     for (const { name } of tables) {
-      for (const value of Object.values(secrets)) {
+      for (const value of searched) {
         const { rows } = await courier.pool.query(`SELECT count(*)::int AS n FROM ${name} t WHERE t::text LIKE '%' || $1 || '%'`, [value]);
         if (rows[0].n > 0) found.push(`${name}: ${value}`);
       }
@@ -39,20 +42,23 @@ describe('courier-tracking erasure: delete destroys the personal data for good',
     return found;
   }
 
-  it('leaves no name, phone, address or comment in the database, a replay or the topic', async () => {
+  it('leaves no name, phone, address, comment or coordinate in the database, a replay or the topic', async () => {
     const { customer_name, phone, address, comments } = secrets;
-    const created = await courier.http().post(`${company}/orders`).set(keyA()).send(order({ customer_name, phone, address, comments })).expect(201);
+    const { lat, lon, refined_lat, refined_lon } = point;
+    const created = await courier.http().post(`${company}/orders`).set(keyA()).send(order({ customer_name, phone, address, comments, lat, lon })).expect(201);
     const id = created.body.id;
     const kept = (await courier.http().post(`${company}/orders`).set(keyA()).send(order()).expect(201)).body.id;
-    await courier.http().patch(`${company}/orders/${id}`).set({ ...keyA(), 'Idempotency-Key': `patch-${tag}` }).send({ phone: secrets.patchedPhone, status: 'confirmed' }).expect(200);
+    await courier.http().patch(`${company}/orders/${id}`).set({ ...keyA(), 'Idempotency-Key': `patch-${tag}` }).send({ phone: secrets.patchedPhone, refined_lat, refined_lon, status: 'confirmed' }).expect(200);
     await courier.http().post(`${company}/orders/${id}/delivered`).set(keyA()).send({ actual_delivered_at: '2026-03-02T08:10:00Z' }).expect(200);
     await eventually(async () => (await courier.pool.query('SELECT 1 FROM delivery_details WHERE delivery_id = $1', [id])).rowCount, (n) => n === 1);
     // Before: the values are there, sealed (the vault holds ciphertext only) and shown by the API.
     expect(await rowsContainingSecrets()).toEqual([]);
-    expect((await courier.http().get(`${company}/orders/${id}`).set(keyA())).body).toMatchObject({ customer_name, phone: secrets.patchedPhone, address, comments });
+    const shown = { customer_name, phone: secrets.patchedPhone, address, comments, ...point };
+    expect((await courier.http().get(`${company}/orders/${id}`).set(keyA())).body).toMatchObject(shown);
+    expect((await courier.http().get(`${company}/orders`).set(keyA()).query({ number: created.body.number })).body).toMatchObject([{ id, ...shown }]);
 
     const deleted = await courier.http().delete(`${company}/orders/${id}`).set(keyA()).expect(200);
-    expect(deleted.body).toMatchObject({ id, customer_name, phone: secrets.patchedPhone, address, comments, status: 'finished' });
+    expect(deleted.body).toMatchObject({ id, ...shown, status: 'finished' });
     await courier.http().get(`${company}/orders/${id}`).set(keyA()).expect(404);
 
     const vault = courier.app.get(PersonalDataVault);
@@ -68,12 +74,12 @@ describe('courier-tracking erasure: delete destroys the personal data for good',
     await eventually(async () => (await store.subscriptionStatus(READ_MODELS_SUBSCRIPTION))?.checkpoint ?? START, (now) => compareCheckpoints(now, caughtUp) >= 0);
     expect((await courier.pool.query('SELECT delivery_id FROM delivery_details')).rows).toEqual([{ delivery_id: kept }]);
     const log = JSON.stringify(await store.readStream(`delivery-${id}`));
-    for (const value of Object.values(secrets)) expect(log).not.toContain(value);
+    for (const value of searched) expect(log).not.toContain(value);
     expect(await rowsContainingSecrets()).toEqual([]);
 
     const published = await readTopic(`${courier.topicPrefix}courier.delivery-events.v1`, (m) => m.some((x) => x.key === id && x.headers['event-type'] === 'DeliveryErased'));
     expect(published.filter((m) => m.key === id).map((m) => m.headers['event-type'])).toEqual(['DeliveryCreated', 'DeliveryStatusChanged', 'DeliveryFinished', 'DeliveryErased']);
     const everything = JSON.stringify(published);
-    for (const value of Object.values(secrets)) expect(everything).not.toContain(value);
+    for (const value of searched) expect(everything).not.toContain(value);
   }, 60_000);
 });
