@@ -5,16 +5,17 @@ import type { UpcasterRegistry } from './upcasters';
 import { START, type Checkpoint, type ReadAllOptions, type ReadAllPage, type ReadStreamOptions, type RecordedEvent } from './types';
 
 type StreamParam = 'stream_id' | 'from' | 'to' | 'as_of' | 'limit';
-type AllParam = 'xid' | 'pos' | 'limit' | 'stream_types' | 'event_types';
+type AllParam = 'xid' | 'pos' | 'limit' | 'stream_types' | 'event_types' | 'horizon';
 
 interface AllRow extends EventRow {
-  safe_xmin: string;
+  next_horizon: string;
   pending: boolean;
 }
 
 export class Reads {
   private readonly streamSql: CompiledSql<StreamParam>;
   private readonly allSql: CompiledSql<AllParam>;
+  private readonly horizonSql: CompiledSql<never>;
 
   constructor(schema: string, private readonly prepared: boolean, private readonly upcasters: UpcasterRegistry) {
     const S = `"${schema}"`;
@@ -26,23 +27,37 @@ export class Reads {
         AND (:as_of::timestamptz IS NULL OR recorded_at <= :as_of::timestamptz)
       ORDER BY stream_version
       LIMIT :limit::bigint`);
-    // Commit-safe order (architecture rule 3): only transactions older than every running one are read, in
-    // (transaction_id, global_position) order, so a late commit can never land behind a reader's checkpoint.
-    // `pending` says committed rows exist at or above that horizon, so the caller polls again soon.
+    // Commit-safe order (architecture rule 3): a reader reads (transaction_id, global_position) order only below a
+    // horizon H such that every transaction below H that could ever hold events of this store has ended. Appenders
+    // take the store's advisory lock before their first write, so their id is assigned while they hold it: H is the
+    // smallest id among the transactions holding this store's append locks, or the next id when none does. Other
+    // open transactions (a projection's, a psql session's, another database's) no longer hold readers back, as the
+    // server-wide snapshot xmin did. H is valid only for a statement that starts after the one that computed it
+    // ended (one that ended in between is then visible), so each read uses the horizon of an earlier statement and
+    // computes the next one. `pending` says committed rows exist at or above the horizon used.
+    const horizon = `(
+        SELECT COALESCE(min(n.next - (n.next - t.transactionid::text::bigint) % 4294967296), min(n.next))::text
+        FROM (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS next) n
+        LEFT JOIN pg_locks a ON a.locktype = 'advisory' AND a.objsubid = 2
+          AND a.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND a.classid::text::bigint = (hashtext('${schema}')::bigint + 4294967296) % 4294967296
+        LEFT JOIN pg_locks t ON t.locktype = 'transactionid' AND t.virtualtransaction = a.virtualtransaction
+          AND t.mode = 'ExclusiveLock' AND t.granted -- its own id, not one it waits for
+      )`;
+    this.horizonSql = compileSql(statementName(schema, 'read_horizon'), `SELECT ${horizon} AS horizon`);
     // ORDER BY names the table's columns: the select list turns transaction_id into text, and text order is wrong
     // for ids of different lengths (and would not use the index).
     this.allSql = compileSql(statementName(schema, 'read_all'), `
       WITH h AS MATERIALIZED (
-        SELECT b.xmin,
-               (SELECT p.transaction_id FROM ${S}.events p WHERE p.transaction_id >= b.xmin
+        SELECT ${horizon} AS next_horizon,
+               (SELECT p.transaction_id FROM ${S}.events p WHERE p.transaction_id >= :horizon::xid8
                 ORDER BY p.transaction_id LIMIT 1) IS NOT NULL AS pending
-        FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) b
       )
-      SELECT h.xmin::text AS safe_xmin, h.pending, e.*
+      SELECT h.next_horizon, h.pending, e.*
       FROM h LEFT JOIN LATERAL (
         SELECT ${EVENT_COLUMNS} FROM ${S}.events ev
         WHERE (ev.transaction_id, ev.global_position) > (:xid::xid8, :pos::bigint)
-          AND ev.transaction_id < h.xmin
+          AND ev.transaction_id < :horizon::xid8
           AND (:stream_types::text[] IS NULL OR ev.stream_type = ANY (:stream_types::text[]))
           AND (:event_types::text[] IS NULL OR ev.type = ANY (:event_types::text[]))
         ORDER BY ev.transaction_id, ev.global_position
@@ -64,12 +79,14 @@ export class Reads {
   async readAll(q: Queryable, options: ReadAllOptions = {}): Promise<ReadAllPage> {
     const after = options.after ?? START;
     const limit = options.limit ?? 1000;
+    const horizon = options.horizon ?? await this.horizon(q);
     const result = await q.query<AllRow>(bind(this.allSql, {
       xid: after.transactionId,
       pos: after.globalPosition,
       limit,
       stream_types: options.streamTypes?.length ? options.streamTypes : null,
       event_types: options.eventTypes?.length ? options.eventTypes : null,
+      horizon,
     }, this.prepared));
     const first = result.rows[0];
     const rows = result.rows.filter((row) => row.global_position !== null);
@@ -80,12 +97,18 @@ export class Reads {
       checkpoint = { transactionId: last.transaction_id, globalPosition: last.global_position };
     }
     if (rows.length < limit) {
-      // Every row below the horizon was returned, so the horizon itself is settled: (xmin, 0) sorts before any
-      // event of transaction xmin and after every event below it. Skips filtered-out stretches for good.
-      const horizon: Checkpoint = { transactionId: first.safe_xmin, globalPosition: '0' };
-      if (compareCheckpoints(horizon, checkpoint) > 0) checkpoint = horizon;
+      // Every row below the horizon was returned, so the horizon itself is settled: (H, 0) sorts before any
+      // event of transaction H and after every event below it. Skips filtered-out stretches for good.
+      const settled: Checkpoint = { transactionId: horizon, globalPosition: '0' };
+      if (compareCheckpoints(settled, checkpoint) > 0) checkpoint = settled;
     }
-    return { events, checkpoint, pending: first.pending };
+    return { events, checkpoint, pending: first.pending, horizon: first.next_horizon, horizonMoved: BigInt(first.next_horizon) > BigInt(horizon) };
+  }
+
+  /** The read horizon now (see the constructor); a read that starts after this resolves may use it. */
+  async horizon(q: Queryable): Promise<string> {
+    const { rows } = await q.query<{ horizon: string }>(bind(this.horizonSql, {}, this.prepared));
+    return rows[0].horizon;
   }
 
   upcast(event: RecordedEvent): RecordedEvent {

@@ -87,6 +87,8 @@ export class SubscriptionRunner implements Subscription {
   private stopping = false;
   private leader = false;
   private current: Checkpoint | undefined;
+  /** The read horizon the last finished read computed (see Reads): the next read uses it instead of computing one. */
+  private horizon: string | undefined;
   private lastRenewal = 0;
   private signalled = false;
   private wake: (() => void) | undefined;
@@ -152,7 +154,8 @@ export class SubscriptionRunner implements Subscription {
         lastBatch = [];
         const result = await this.processBatch((events) => { lastBatch = events; });
         failures = 0;
-        if (result.full) continue;
+        // A full page, or rows that became readable since the read (its horizon moved): read again at once.
+        if (result.full || (result.pending && result.horizonMoved)) continue;
         await this.renewIfDue();
         await this.idle(result.pending ? Math.min(50, this.pollIntervalMs) : this.pollIntervalMs);
       } catch (error) {
@@ -222,7 +225,7 @@ export class SubscriptionRunner implements Subscription {
     if (interruptible) this.signalled = false;
   }
 
-  private async processBatch(seen: (events: readonly RecordedEvent[]) => void): Promise<{ full: boolean; pending: boolean }> {
+  private async processBatch(seen: (events: readonly RecordedEvent[]) => void): Promise<{ full: boolean; pending: boolean; horizonMoved: boolean }> {
     const before = this.current;
     if (!before) throw new Error(`subscription ${this.name}: no checkpoint loaded`); // acquire() sets it
     // A page read ahead is as good as one read now: rows below the horizon never change, only more may follow. A
@@ -237,7 +240,7 @@ export class SubscriptionRunner implements Subscription {
       const advanced = compareCheckpoints(page.checkpoint, before) > 0;
       if (page.events.length === 0 && !(advanced && this.filtered)) {
         if (this.transactional) await client.query('ROLLBACK');
-        return { full: false, pending: page.pending };
+        return { full: false, pending: page.pending, horizonMoved: page.horizonMoved };
       }
       const full = page.events.length === this.batchSize;
       // The next page is read while this batch's handler runs (a relay's send is a network wait); it is taken only
@@ -250,7 +253,7 @@ export class SubscriptionRunner implements Subscription {
       await this.commit(client, before, page.checkpoint);
       this.current = page.checkpoint;
       this.lastRenewal = Date.now();
-      return { full, pending: page.pending };
+      return { full, pending: page.pending, horizonMoved: page.horizonMoved };
     } catch (error) {
       if (this.transactional) await client.query('ROLLBACK').catch((rollbackError: Error) => { broken = rollbackError; });
       throw error;
@@ -259,8 +262,13 @@ export class SubscriptionRunner implements Subscription {
     }
   }
 
-  private readPage(q: Queryable, after: Checkpoint): Promise<ReadAllPage> {
-    return this.deps.reads.readAll(q, { after, limit: this.batchSize, streamTypes: this.options.streamTypes, eventTypes: this.options.eventTypes });
+  private async readPage(q: Queryable, after: Checkpoint): Promise<ReadAllPage> {
+    const page = await this.deps.reads.readAll(q, {
+      after, limit: this.batchSize, streamTypes: this.options.streamTypes, eventTypes: this.options.eventTypes, horizon: this.horizon,
+    });
+    // Horizons only grow, and any one computed by a finished read is safe for a later one: keep the newest.
+    if (this.horizon === undefined || BigInt(page.horizon) > BigInt(this.horizon)) this.horizon = page.horizon;
+    return page;
   }
 
   /** Checkpoint and lease renewal, compare-and-set: a runner that lost its lease cannot commit its batch. */

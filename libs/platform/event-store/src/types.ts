@@ -96,6 +96,11 @@ export interface ReadAllOptions {
   limit?: number;
   streamTypes?: readonly string[];
   eventTypes?: readonly string[];
+  /**
+   * The `horizon` of an earlier page whose read has finished: saves the round trip that computes one. Only a value
+   * returned by a read that ended before this one starts is safe (see Reads).
+   */
+  horizon?: string;
 }
 
 export interface ReadAllPage {
@@ -104,6 +109,10 @@ export interface ReadAllPage {
   checkpoint: Checkpoint;
   /** True when committed events exist beyond what is safe to read yet (an older transaction is still open). */
   pending: boolean;
+  /** The horizon the next read may use (computed by this one). */
+  horizon: string;
+  /** The next horizon is past the one this read used: a pending page can be read at once. */
+  horizonMoved: boolean;
 }
 
 export interface Logger {

@@ -13,8 +13,8 @@ beforeAll(async () => {
 
 afterAll(() => fixture?.drop());
 
-// The safe horizon is cluster-wide: any transaction open on the server (another test's, say) holds readers back
-// for a moment. Assertions on the global log therefore wait until the expected events are readable.
+// The safe horizon waits for transactions appending to this store (another test's, say, when the tests share
+// one): assertions on the global log therefore wait until the expected events are readable.
 async function settled(after: Checkpoint, count: number, options: { limit?: number; streamTypes?: string[]; eventTypes?: string[] } = {}) {
   let result = await readAllFrom(after, options);
   await waitFor(async () => (result = await readAllFrom(after, options)).events.length >= count && !result.pending, `${count} readable events`);
@@ -103,6 +103,25 @@ describe('reading the global log', () => {
       expect(after.pending).toBe(false);
     } finally {
       await early.end();
+    }
+  });
+
+  it('is not held back by an open transaction that does not append to this store', async () => {
+    const start = (await settled(START, 0)).checkpoint;
+    const other = new Client({ connectionString: fixture.connectionString });
+    await other.connect();
+    try {
+      // Another store, a projection or a psql session: a transaction with an id, open for as long as it likes.
+      await other.query('BEGIN');
+      await other.query('SELECT pg_current_xact_id()');
+      await store.append('order-unblocked', 'no_stream', [{ type: 'Unblocked', data: {} }]);
+      // The first read computes a horizon; with the server-wide snapshot xmin the open transaction would hold it.
+      const page = await readAllFrom(start);
+      expect(page.events.map((e) => e.type)).toEqual(['Unblocked']);
+      expect(page.pending).toBe(false);
+    } finally {
+      await other.query('ROLLBACK');
+      await other.end();
     }
   });
 
