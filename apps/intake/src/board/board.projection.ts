@@ -50,27 +50,61 @@ export class BoardProjection implements OnApplicationBootstrap, OnApplicationShu
     await this.subscription.start();
   }
 
+  /**
+   * A batch in a few statements, not two per event: a run of new orders is one multi-row INSERT, the notices one
+   * pg_notify statement. A long batch transaction would hold its connection and slow every other request.
+   */
   private async apply(events: RecordedEvent[], tx: PoolClient): Promise<void> {
-    for (const event of events) {
-      const notice = await this.applyOne(event, tx);
-      if (notice) await tx.query('SELECT pg_notify($1, $2)', [BOARD_CHANNEL, JSON.stringify(notice)]);
+    const notices: BoardNotice[] = [];
+    for (let i = 0; i < events.length;) {
+      let end = i;
+      while (end < events.length && boardChangeOf(events[end]).kind === 'insert') end += 1;
+      if (end > i) {
+        notices.push(...await this.insertAll(events.slice(i, end), tx));
+        i = end;
+      } else {
+        const notice = await this.update(events[i], tx);
+        if (notice) notices.push(notice);
+        i += 1;
+      }
     }
+    // A function scan yields the array in order, so listeners get the notices in log order.
+    if (notices.length > 0) await tx.query('SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n', [BOARD_CHANNEL, notices.map((n) => JSON.stringify(n))]);
   }
 
-  private async applyOne(event: RecordedEvent, tx: PoolClient): Promise<BoardNotice | undefined> {
-    const change = boardChangeOf(event);
-    const at = event.occurredAt.toISOString();
-    if (change.kind === 'insert') {
+  /** New orders; a redelivered one (already on the board) changes nothing and has no notice. */
+  private async insertAll(events: RecordedEvent[], tx: PoolClient): Promise<BoardNotice[]> {
+    const rows = events.map((event) => {
+      const change = boardChangeOf(event);
+      if (change.kind !== 'insert') throw new Error('insertAll takes ExternalOrderReceived events only');
       const d = change.data;
-      const { rows } = await tx.query<{ external_id: string }>(
-        `INSERT INTO intake_order_board (order_id, company_id, source, external_id, status, service_type, requested_time, items, amount_minor,
-           currency, received_at, status_changed_at, version, received_position)
-         VALUES ($1, $2, $3, $4, 'AWAITING', $5, $6, $7, $8, $9, $10, $10, $11, $12)
-         ON CONFLICT (order_id) DO NOTHING RETURNING external_id`,
-        [d.orderId, d.companyId, d.source, d.externalId, d.serviceType, d.requestedTime, JSON.stringify(d.items), d.amountMinor, d.currency, at, event.streamVersion, event.globalPosition],
-      );
-      return rows[0] ? { companyId: d.companyId, orderId: d.orderId, externalId: d.externalId, status: 'AWAITING', version: event.streamVersion, eventType: event.type, at } : undefined;
-    }
+      return {
+        order_id: d.orderId, company_id: d.companyId, source: d.source, external_id: d.externalId, service_type: d.serviceType,
+        requested_time: d.requestedTime ?? null, items: d.items, amount_minor: d.amountMinor, currency: d.currency,
+        at: event.occurredAt.toISOString(), version: event.streamVersion, received_position: event.globalPosition, event_type: event.type,
+      };
+    });
+    const { rows: inserted } = await tx.query<{ order_id: string }>(
+      `INSERT INTO intake_order_board (order_id, company_id, source, external_id, status, service_type, requested_time, items, amount_minor,
+         currency, received_at, status_changed_at, version, received_position)
+       SELECT order_id, company_id, source, external_id, 'AWAITING', service_type, requested_time, items, amount_minor, currency, at, at,
+         version, received_position
+       FROM jsonb_to_recordset($1::jsonb) AS x(order_id uuid, company_id text, source text, external_id text, service_type text,
+         requested_time timestamptz, items jsonb, amount_minor bigint, currency text, at timestamptz, version integer, received_position bigint)
+       ON CONFLICT (order_id) DO NOTHING RETURNING order_id::text`,
+      [JSON.stringify(rows)],
+    );
+    const fresh = new Set(inserted.map((row) => row.order_id));
+    // uuid text from the database is lower case; ids in events are too, but compare the same form to be sure
+    return rows.filter((row) => fresh.has(row.order_id.toLowerCase())).map((row) => ({
+      companyId: row.company_id, orderId: row.order_id, externalId: row.external_id, status: 'AWAITING', version: row.version, eventType: row.event_type, at: row.at,
+    }));
+  }
+
+  private async update(event: RecordedEvent, tx: PoolClient): Promise<BoardNotice | undefined> {
+    const change = boardChangeOf(event);
+    if (change.kind === 'insert') throw new Error('update takes status and contents changes only');
+    const at = event.occurredAt.toISOString();
     const orderId = (event.data as { orderId: string }).orderId;
     const { rows } = await tx.query<{ company_id: string; external_id: string; status: string }>(
       `UPDATE intake_order_board SET
