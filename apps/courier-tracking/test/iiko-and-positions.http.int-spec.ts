@@ -97,6 +97,16 @@ describe('courier-tracking HTTP: positions until the automatic finish', () => {
     expect(route).toMatchObject({ courier_id: 'k-auto', deliveries: [{ id, status: 'finished', time_window: { start: '2026-03-02T08:00:00.000Z' } }] });
   });
 
+  it('detects at the point the sealed record holds: a PATCH of the coordinates moves the target', async () => {
+    const id = await routeWithOrder('r-moved', 'k-moved', north(3_000));
+    await courier.http().patch(`${company}/orders/${id}`).set(keyA()).send({ lat: TARGET.lat }).expect(200);
+    await eventually(async () => (await courier.pool.query('SELECT version FROM courier_route_deliveries WHERE delivery_id = $1', [id])).rows[0]?.version, (v) => v === 2);
+    await push('k-moved', 'r-moved', [position(0, 20)]).expect(200);
+    const view = (await courier.http().get(`${company}/orders/${id}`).set(keyA()).expect(200)).body;
+    expect(view).toMatchObject({ lat: TARGET.lat, lon: TARGET.lon });
+    expect(view.history.map((h: { event: string }) => h.event)).toEqual(['ORDER_CREATED', 'START', 'ORDER_BECAME_NEXT', 'ARRIVAL']);
+  });
+
   it('makes the next stop in route order ORDER_BECAME_NEXT once the courier visited the one before', async () => {
     await courier.http().put(`${company}/routes/r-next`).set(keyA()).send({ courier_id: 'k-next', date: '2026-03-02' }).expect(200);
     const stop = async (metresNorth: number) => (await courier.http().post(`${company}/orders`).set(keyA())

@@ -59,6 +59,19 @@ describe('courier-tracking over Kafka', () => {
     const { rows } = await courier.pool.query(`SELECT metadata FROM event_store.events WHERE stream_id = $1`, [`delivery-${orderId}`]);
     expect(rows[0].metadata).toMatchObject({ correlationId, tenantId: 'company-a' });
 
+    // A dispatcher locates it, lat and lon in two PATCHes: sealed, and the log learns only that it is located now.
+    await courier.http().patch(`${company}/orders/${orderId}`).set(keyA()).send({ lat: TARGET.lat }).expect(200);
+    const located = (await courier.http().patch(`${company}/orders/${orderId}`).set(keyA()).send({ lon: TARGET.lon }).expect(200)).body;
+    expect(located).toMatchObject({ lat: TARGET.lat, lon: TARGET.lon, refined_lat: null });
+    expect(located).not.toHaveProperty('located');
+    const log = (await courier.pool.query(`SELECT type, data FROM event_store.events WHERE stream_id = $1 ORDER BY stream_version`, [`delivery-${orderId}`])).rows;
+    expect(log.slice(1)).toEqual([
+      { type: 'PersonalDataChanged', data: expect.objectContaining({ fields: ['lat'] }) },
+      { type: 'DeliveryUpdated', data: expect.objectContaining({ changes: { located: true } }) },
+      { type: 'PersonalDataChanged', data: expect.objectContaining({ fields: ['lon'] }) },
+    ]);
+    expect(JSON.stringify(log)).not.toContain(String(TARGET.lat));
+
     await publish(topic('marketplace.cancellation-events.v1'), marketplaceOrderCancelledV1, [{
       orderId, tenantId: 'company-a', campaignId: 1, marketOrderId: 2, cause: 'REQUEST_ACCEPTED', substatus: null, cancelledAt: '2026-03-02T08:00:00.000Z',
     }]);
