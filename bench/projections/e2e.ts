@@ -4,10 +4,10 @@ import { performance } from 'node:perf_hooks';
 import { encodeMessage, externalOrderId, findMessage, TOPIC } from '@orders/contracts';
 import { syntheticHistory } from '@orders/projector/src/projections/history';
 import { Kafka, logLevel, type Message } from 'kafkajs';
-import { Pool } from 'pg';
 import { client } from '../intake/load';
 import { median } from '../lib/report';
 import type { E2eStack } from './stack';
+import { SummaryWatcher } from './summary-watcher';
 
 /** One steady rate: every command's latency, ours (HTTP submit -> summary row) and raw (kafkajs produce -> consume). */
 export interface RatePoint {
@@ -27,8 +27,6 @@ export interface RatePoint {
   /** Raw kafkajs produce -> consume at the same rate, ms. */
   raw: number[];
   unseen: number;
-  /** Mean time between two observations of the summary (what observing adds: at most one cycle). */
-  observerCycleMs: number;
   /** The machine's 1-minute load average when the rate's run ended (other work on a shared machine shows here). */
   loadAverage: number;
   /** Share of one core each service used from the first send until the last order was visible. */
@@ -67,66 +65,6 @@ async function openLoop(rate: number, count: number, send: (indices: number[]) =
     if (next < count) await sleep(Math.max(0, start + (next * 1000) / rate - performance.now()));
   }
   return performance.now() - start;
-}
-
-/**
- * Polls the summary view for the orders sent and not seen yet (a primary-key lookup of a few hundred ids at
- * most), noting when each first shows up. A row is visible to a reader from its commit; an observation lands at
- * most one poll cycle after it, and the cycle is reported.
- */
-class SummaryWatcher {
-  readonly seen = new Map<string, number>();
-  private readonly pending = new Set<string>();
-  private polls = 0;
-  private polling = 0;
-  private stopped = false;
-  private loop: Promise<void> = Promise.resolve();
-
-  constructor(private readonly pool: Pool, private readonly view: string) {}
-
-  start(): void {
-    this.loop = this.run();
-  }
-
-  expect(orderId: string): void {
-    this.pending.add(orderId);
-  }
-
-  forget(orderId: string): void {
-    this.pending.delete(orderId);
-  }
-
-  async settled(timeoutMs: number): Promise<number> {
-    for (const deadline = performance.now() + timeoutMs; this.pending.size > 0 && performance.now() < deadline;) await sleep(20);
-    return this.pending.size;
-  }
-
-  cycleMs(): number {
-    return this.polls > 0 ? this.polling / this.polls : 0;
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      if (this.pending.size === 0) {
-        await sleep(1);
-        continue;
-      }
-      const started = performance.now();
-      const { rows } = await this.pool.query<{ order_id: string }>(`SELECT order_id FROM ${this.view} WHERE order_id = ANY($1::text[])`, [[...this.pending]]);
-      const now = performance.now();
-      for (const { order_id: id } of rows) {
-        if (this.pending.delete(id)) this.seen.set(id, now);
-      }
-      this.polls += 1;
-      this.polling += now - started;
-      if (rows.length === 0) await sleep(1);
-    }
-  }
 }
 
 /**
@@ -284,16 +222,15 @@ export interface E2eResult {
 }
 
 export async function e2eLatencies(stack: E2eStack, readModelsUrl: string, brokers: string, rates: number[], seconds: number): Promise<E2eResult> {
-  const pool = new Pool({ connectionString: readModelsUrl, max: 2 });
-  const watcher = new SummaryWatcher(pool, stack.summaryView);
   const run = randomBytes(3).toString('hex');
+  const watcher = new SummaryWatcher(readModelsUrl, stack.summaryTable, run);
   // a topic per rate (6 partitions, as intake's), read from its beginning: no message can slip past a fresh group
   const rawTopic = (rate: number | 'warm') => `${stack.topicPrefix}raw-${rate}`;
   const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   await admin.createTopics({ topics: [...new Set<number | 'warm'>(['warm', ...rates])].map((rate) => ({ topic: rawTopic(rate), numPartitions: 6 })), waitForLeaders: true });
   await admin.disconnect();
-  watcher.start();
+  await watcher.start();
   const intakeTopic = `${stack.topicPrefix}${TOPIC.orderEvents}`;
   const probe = new KafkaProbe(brokers, intakeTopic, run);
   await probe.start();
@@ -315,7 +252,7 @@ export async function e2eLatencies(stack: E2eStack, readModelsUrl: string, broke
       const cpuPerCommandMs = { intake: (used.intake * 1000) / count, projector: (used.projector * 1000) / count };
       const raw = await rawAtRate(brokers, rawTopic(rate), rate, count, `r${rate}-${run}`);
       const sustained = ours.errors === 0 && ours.unseen === 0 && ours.answeredRate >= 0.95 * rate && steady(ours.ours);
-      points.push({ rate, commands: count, ...ours, raw, observerCycleMs: watcher.cycleMs(), cpu, cpuPerCommandMs, loadAverage: loadavg()[0] ?? 0, sustained });
+      points.push({ rate, commands: count, ...ours, raw, cpu, cpuPerCommandMs, loadAverage: loadavg()[0] ?? 0, sustained });
       console.log(`rate ${rate}/s: sent ${ours.sentRate.toFixed(0)}/s, answered ${ours.answeredRate.toFixed(0)}/s, errors ${ours.errors}, unseen ${ours.unseen}, `
         + `in Kafka p50 ${median(ours.inKafka).toFixed(0)} ms, visible p50 ${median(ours.ours).toFixed(0)} ms, raw p50 ${median(raw).toFixed(1)} ms, `
         + `load ${(loadavg()[0] ?? 0).toFixed(1)}, cpu intake ${(cpu.intake * 100).toFixed(0)}% projector ${(cpu.projector * 100).toFixed(0)}% of a core `
@@ -327,7 +264,6 @@ export async function e2eLatencies(stack: E2eStack, readModelsUrl: string, broke
   } finally {
     await probe.stop();
     await watcher.stop();
-    await pool.end();
   }
   return { points, direct };
 }

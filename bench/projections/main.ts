@@ -91,7 +91,7 @@ function describe(point: RatePoint): string {
     + `(${point.cpuPerCommandMs.intake.toFixed(2)} and ${point.cpuPerCommandMs.projector.toFixed(2)} CPU ms per command), `
     + `load average ${point.loadAverage.toFixed(1)} on ${cpus().length} cores, `
     + `${point.errors} errors, ${point.unseen} never visible, ${point.sustained ? 'sustained' : 'NOT sustained (backlog grows)'}; `
-    + `observer poll cycle ${point.observerCycleMs.toFixed(1)} ms`;
+    + 'visible = the NOTIFY of a trigger on the summary table, delivered at commit';
 }
 
 /** HTTP submit in intake -> visible in the summary: the goal's rate, and the highest steady rate when that is not sustained. */

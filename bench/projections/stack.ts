@@ -19,8 +19,8 @@ export interface E2eStack {
   intakeUrl: string;
   apiKey: string;
   company: string;
-  /** The summary view the observer polls. */
-  summaryView: string;
+  /** The summary table (version 1; the bench does not rebuild while it measures) the observer watches. */
+  summaryTable: string;
   topicPrefix: string;
   /** CPU seconds each service process has used so far (Linux /proc; 0 elsewhere). */
   cpuSeconds(): { intake: number; projector: number };
@@ -115,7 +115,7 @@ export async function startStack(adminUrl: string, readModelsUrl: string, broker
   }
   const [intake, projector] = children as [ChildProcess, ChildProcess];
   return {
-    intakeUrl: `http://127.0.0.1:${intakePort}`, apiKey, company, summaryView: `"${schema}".order_summary`, topicPrefix, close,
+    intakeUrl: `http://127.0.0.1:${intakePort}`, apiKey, company, summaryTable: `"${schema}".order_summary_v1`, topicPrefix, close,
     cpuSeconds: () => ({ intake: cpuOf(intake), projector: cpuOf(projector) }),
   };
 }
