@@ -71,6 +71,34 @@ export async function startCourierTracking(env: Record<string, string> = {}): Pr
   }
 }
 
+/**
+ * Boots the app once for the enclosing `describe` (beforeAll) and closes it after (afterAll). The handle is usable
+ * from the hooks and tests on, not while the suite is being declared. `kafka` also waits, in beforeAll, for the relay
+ * and consumers; suites that must act before they start (a crash left rows behind) call `kafkaReady()` themselves.
+ */
+export function useCourierTracking(options: { kafka?: boolean } = {}): CourierTestApp {
+  let started: CourierTestApp | undefined;
+  const current = (): CourierTestApp => {
+    if (!started) throw new Error('the courier-tracking app is not started yet: use it inside a hook or a test');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startCourierTracking();
+    if (options.kafka) await started.kafkaReady();
+  }, options.kafka ? 90_000 : 60_000);
+  afterAll(async () => started?.close());
+  return {
+    get app() { return current().app; },
+    get topicPrefix() { return current().topicPrefix; },
+    get keys() { return current().keys; },
+    get database() { return current().database; },
+    get pool() { return current().pool; },
+    kafkaReady: () => current().kafkaReady(),
+    http: () => current().http(),
+    close: () => current().close(),
+  };
+}
+
 /** Polls until `accept` holds (read models are eventually consistent); fails with the last value after the deadline. */
 export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EventStore, START, compareCheckpoints } from '@orders/event-store';
 import { PersonalDataVault } from '@orders/personal-data';
 import { READ_MODELS_SUBSCRIPTION, ReadModelsProjection } from '../src/read-models/read-models.projection';
-import { CourierTestApp, eventually, order, startCourierTracking } from './courier-app';
+import { eventually, order, useCourierTracking } from './courier-app';
 import { readTopic } from './kafka-helpers';
 
 // The real stack on a shared 2-core machine: waits on read models and Kafka take longer than jest's 5 s default.
@@ -11,7 +11,7 @@ jest.setTimeout(60_000);
 const company = '/api/v1/companies/company-a';
 
 describe('courier-tracking erasure: delete destroys the personal data for good', () => {
-  let courier: CourierTestApp;
+  const courier = useCourierTracking({ kafka: true });
   const keyA = () => ({ 'Api-Key': courier.keys.companyA });
   const tag = randomBytes(5).toString('hex');
   const secrets = {
@@ -21,12 +21,6 @@ describe('courier-tracking erasure: delete destroys the personal data for good',
   // Coordinates locate the customer's home: sealed like the address. Distinctive values, so a search finds only them.
   const point = { lat: 55.123457, lon: 37.654321, refined_lat: 55.123461, refined_lon: 37.654329 };
   const searched = [...Object.values(secrets), ...Object.values(point).map(String)];
-
-  beforeAll(async () => {
-    courier = await startCourierTracking();
-    await courier.kafkaReady();
-  }, 90_000);
-  afterAll(async () => courier?.close());
 
   /** Every row of every table of the service's database, as text, that contains one of the values. */
   async function rowsContainingSecrets(): Promise<string[]> {

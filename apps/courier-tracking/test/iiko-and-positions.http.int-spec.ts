@@ -1,4 +1,4 @@
-import { CourierTestApp, eventually, order, startCourierTracking } from './courier-app';
+import { eventually, order, useCourierTracking } from './courier-app';
 
 // The real stack on a shared 2-core machine: waits on read models and Kafka take longer than jest's 5 s default.
 jest.setTimeout(60_000);
@@ -10,12 +10,8 @@ const north = (metres: number) => ({ lat: TARGET.lat + metres / 111_195, lon: TA
 const position = (offsetS: number, metres = 0) => ({ accuracy: 5, point: north(metres), timestamp: WINDOW_START_S + offsetS });
 
 describe('courier-tracking HTTP: iiko delivered / close / reopen', () => {
-  let courier: CourierTestApp;
+  const courier = useCourierTracking();
   const keyA = () => ({ 'Api-Key': courier.keys.companyA });
-  beforeAll(async () => {
-    courier = await startCourierTracking();
-  }, 60_000);
-  afterAll(async () => courier?.close());
 
   const create = async (body = order()) => (await courier.http().post(`${company}/orders`).set(keyA()).send(body).expect(201)).body;
   const op = (id: string, name: string, body: object = {}) => courier.http().post(`${company}/orders/${id}/${name}`).set(keyA()).send(body);
@@ -49,12 +45,8 @@ describe('courier-tracking HTTP: iiko delivered / close / reopen', () => {
 });
 
 describe('courier-tracking HTTP: positions until the automatic finish', () => {
-  let courier: CourierTestApp;
+  const courier = useCourierTracking();
   const keyA = () => ({ 'Api-Key': courier.keys.companyA });
-  beforeAll(async () => {
-    courier = await startCourierTracking();
-  }, 60_000);
-  afterAll(async () => courier?.close());
 
   const push = (courierId: string, routeId: string, positions: object[], key = courier.keys.companyA) =>
     courier.http().post(`/api/v1/couriers/${courierId}/routes/${routeId}/push-positions-v3`).set({ 'Api-Key': key }).send({ positions });

@@ -1,6 +1,6 @@
 import { courierPositionsReportedV1, externalOrderAcceptedV1, marketplaceOrderCancelledV1 } from '@orders/contracts';
 import { uuidv7 } from '@orders/event-store';
-import { CourierTestApp, eventually, order, startCourierTracking } from './courier-app';
+import { eventually, order, useCourierTracking } from './courier-app';
 import { publish, readTopic } from './kafka-helpers';
 
 // The real stack on a shared 2-core machine: waits on read models and Kafka take longer than jest's 5 s default.
@@ -12,16 +12,10 @@ const TARGET = { lat: 55.757, lon: 37.615 };
 const at = (offsetS: number, metres = 0) => ({ accuracy: 5, point: { lat: TARGET.lat + metres / 111_195, lon: TARGET.lon }, timestamp: WINDOW_START_S + offsetS });
 
 describe('courier-tracking over Kafka', () => {
-  let courier: CourierTestApp;
+  const courier = useCourierTracking({ kafka: true });
   const keyA = () => ({ 'Api-Key': courier.keys.companyA });
   const topic = (name: string) => `${courier.topicPrefix}${name}`;
   const getOrder = async (id: string) => (await courier.http().get(`${company}/orders/${id}`).set(keyA())).body;
-
-  beforeAll(async () => {
-    courier = await startCourierTracking();
-    await courier.kafkaReady();
-  }, 90_000);
-  afterAll(async () => courier?.close());
 
   it('finishes a delivery from positions on courier.positions.v1 and publishes DeliveryFinished', async () => {
     await courier.http().put(`${company}/settings`).set(keyA()).send({ mark_delivered_enabled: true, mark_delivered_service_time_coefficient: 0.5 }).expect(200);

@@ -1,4 +1,4 @@
-import { CourierTestApp, eventually, order, startCourierTracking } from './courier-app';
+import { eventually, order, useCourierTracking } from './courier-app';
 
 // The real stack on a shared 2-core machine: waits on read models and Kafka take longer than jest's 5 s default.
 jest.setTimeout(60_000);
@@ -6,13 +6,8 @@ jest.setTimeout(60_000);
 const orders = (company = 'company-a') => `/api/v1/companies/${company}/orders`;
 
 describe('courier-tracking HTTP: Track & Trace orders', () => {
-  let courier: CourierTestApp;
+  const courier = useCourierTracking();
   const keyA = () => ({ 'Api-Key': courier.keys.companyA });
-
-  beforeAll(async () => {
-    courier = await startCourierTracking();
-  }, 60_000);
-  afterAll(async () => courier?.close());
 
   const create = async (body: Record<string, unknown> = order()) => (await courier.http().post(orders()).set(keyA()).send(body).expect(201)).body;
 

@@ -1,5 +1,5 @@
 import { uuidv7 } from '@orders/event-store';
-import { CourierTestApp, eventually, order, startCourierTracking } from './courier-app';
+import { eventually, order, useCourierTracking } from './courier-app';
 
 // The real stack on a shared 2-core machine: waits on read models and Kafka take longer than jest's 5 s default.
 jest.setTimeout(60_000);
@@ -15,12 +15,8 @@ const settings = { mark_delivered_enabled: true, mark_delivered_service_time_coe
  * the process dying in between: the rows it leaves must be applied when the consumer starts again, exactly once.
  */
 describe('position decisions left by a crash', () => {
-  let courier: CourierTestApp;
+  const courier = useCourierTracking();
   const keyA = () => ({ 'Api-Key': courier.keys.companyA });
-  beforeAll(async () => {
-    courier = await startCourierTracking();
-  }, 60_000);
-  afterAll(async () => courier?.close());
 
   /** Without a target: a row recorded before decisions carried one (it is opened from the sealed record then). */
   const leave = (deliveryId: string, points: object[], target: object | undefined = TARGET) => courier.pool.query(
