@@ -35,52 +35,78 @@ export class ReadModelsProjection {
     await this.subscription.start();
   }
 
+  /**
+   * A batch in at most six statements, whatever the number of deliveries it touches: their rows read (and locked) at
+   * once, each delivery's events folded in memory, then multi-row writes. Positions make this projection busy (a
+   * decision per arrival, visit, finish and departure), and four round trips per delivery were as many as the points.
+   */
   async project(events: readonly RecordedEvent[], tx: PoolClient): Promise<void> {
-    // One read and one write per delivery per batch: the batch's events of a stream are folded in memory first.
     const byDelivery = new Map<string, RecordedEvent[]>();
     for (const event of events) {
-      const id = event.streamId.slice('delivery-'.length);
-      byDelivery.set(id, [...(byDelivery.get(id) ?? []), event]);
+      const id = event.streamId.slice('delivery-'.length).toLowerCase();
+      const stream = byDelivery.get(id);
+      if (stream) stream.push(event);
+      else byDelivery.set(id, [event]);
     }
-    for (const [id, stream] of byDelivery) await this.projectDelivery(id, stream, tx);
-  }
-
-  private async projectDelivery(id: string, events: readonly RecordedEvent[], tx: PoolClient): Promise<void> {
-    const { rows } = await tx.query<{ view: DeliveryView }>('SELECT view FROM delivery_details WHERE delivery_id = $1 FOR UPDATE', [id]);
-    let view: DeliveryView | undefined = rows[0]?.view;
-    let deleted = false;
-    for (const recorded of events) {
-      const change = applyToView(view, { type: recorded.type, data: recorded.data } as DeliveryEvent, recorded.streamVersion, recorded.recordedAt.toISOString());
-      if (change.kind === 'delete') {
-        view = undefined;
-        deleted = true;
-      } else if (change.kind === 'upsert') {
-        view = change.view;
-        deleted = false;
-      }
+    // Locked in id order: a rebuild's batches and the live one never wait on each other crosswise.
+    const { rows } = await tx.query<{ delivery_id: string; view: DeliveryView }>(
+      'SELECT delivery_id::text, view FROM delivery_details WHERE delivery_id = ANY($1::uuid[]) ORDER BY delivery_id FOR UPDATE',
+      [[...byDelivery.keys()]]);
+    const stored = new Map(rows.map((row) => [row.delivery_id, row.view]));
+    const deleted: string[] = [];
+    const views: { id: string; view: DeliveryView }[] = [];
+    for (const [id, stream] of byDelivery) {
+      const view = fold(stored.get(id), stream);
+      if (view) views.push({ id, view });
+      else deleted.push(id);
     }
-    if (deleted || !view) {
-      await tx.query('DELETE FROM delivery_details WHERE delivery_id = $1', [id]);
-      await tx.query('DELETE FROM courier_route_deliveries WHERE delivery_id = $1', [id]);
-      return;
+    if (deleted.length > 0) {
+      await tx.query('DELETE FROM delivery_details WHERE delivery_id = ANY($1::uuid[])', [deleted]);
+      await tx.query('DELETE FROM courier_route_deliveries WHERE delivery_id = ANY($1::uuid[])', [deleted]);
     }
+    if (views.length === 0) return;
     await tx.query(
       `INSERT INTO delivery_details (delivery_id, company_id, number, route_id, status, view, version, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (delivery_id) DO UPDATE SET number = $3, route_id = $4, status = $5, view = $6, version = $7
-         WHERE delivery_details.version < $7`,
-      [id, view.company_id, view.number, view.route_id, view.status, view, view.version, view.created_at],
-    );
-    // The courier route view: one row for the delivery's current route, if it has one.
-    await tx.query('DELETE FROM courier_route_deliveries WHERE delivery_id = $1 AND route_id IS DISTINCT FROM $2', [id, view.route_id]);
-    if (view.route_id !== null) {
-      await tx.query(
-        `INSERT INTO courier_route_deliveries (route_id, delivery_id, company_id, number, status, window_start, window_end, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (route_id, delivery_id) DO UPDATE SET number = $4, status = $5, window_start = $6, window_end = $7, version = $8
-           WHERE courier_route_deliveries.version < $8`,
-        [view.route_id, id, view.company_id, view.number, view.status, view.time_window.start, view.time_window.end, view.version],
-      );
-    }
+       SELECT delivery_id, company_id, number, route_id, status, view, version, created_at
+       FROM jsonb_to_recordset($1::jsonb) AS x(delivery_id uuid, company_id text, number text, route_id text, status text, view jsonb,
+         version integer, created_at timestamptz)
+       ON CONFLICT (delivery_id) DO UPDATE SET number = EXCLUDED.number, route_id = EXCLUDED.route_id, status = EXCLUDED.status,
+         view = EXCLUDED.view, version = EXCLUDED.version
+         WHERE delivery_details.version < EXCLUDED.version`,
+      [JSON.stringify(views.map(({ id, view }) => ({
+        delivery_id: id, company_id: view.company_id, number: view.number, route_id: view.route_id, status: view.status, view,
+        version: view.version, created_at: view.created_at,
+      })))]);
+    // The courier route view: one row per delivery, for its current route if it has one.
+    const routes = views.map(({ id, view }) => ({
+      delivery_id: id, route_id: view.route_id, company_id: view.company_id, number: view.number, status: view.status,
+      window_start: view.time_window.start, window_end: view.time_window.end, version: view.version,
+    }));
+    await tx.query(
+      `DELETE FROM courier_route_deliveries c USING jsonb_to_recordset($1::jsonb) AS x(delivery_id uuid, route_id text)
+       WHERE c.delivery_id = x.delivery_id AND c.route_id IS DISTINCT FROM x.route_id`,
+      [JSON.stringify(routes.map(({ delivery_id, route_id }) => ({ delivery_id, route_id })))]);
+    const routed = routes.filter((route) => route.route_id !== null);
+    if (routed.length === 0) return;
+    await tx.query(
+      `INSERT INTO courier_route_deliveries (route_id, delivery_id, company_id, number, status, window_start, window_end, version)
+       SELECT route_id, delivery_id, company_id, number, status, window_start, window_end, version
+       FROM jsonb_to_recordset($1::jsonb) AS x(route_id text, delivery_id uuid, company_id text, number text, status text,
+         window_start timestamptz, window_end timestamptz, version integer)
+       ON CONFLICT (route_id, delivery_id) DO UPDATE SET number = EXCLUDED.number, status = EXCLUDED.status,
+         window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end, version = EXCLUDED.version
+         WHERE courier_route_deliveries.version < EXCLUDED.version`,
+      [JSON.stringify(routed)]);
   }
+}
+
+/** One delivery's stored view with a batch's events applied; undefined when it ends deleted (or never existed). */
+function fold(stored: DeliveryView | undefined, events: readonly RecordedEvent[]): DeliveryView | undefined {
+  let view = stored;
+  for (const recorded of events) {
+    const change = applyToView(view, { type: recorded.type, data: recorded.data } as DeliveryEvent, recorded.streamVersion, recorded.recordedAt.toISOString());
+    if (change.kind === 'delete') view = undefined;
+    else if (change.kind === 'upsert') view = change.view;
+  }
+  return view;
 }
