@@ -5,8 +5,9 @@ import { CancellationsModule, type CancellationsOptions } from './cancellations.
 import { marketplaceCancellationsService } from './marketplace-cancellations.definition';
 import { MarketplaceCancellations1767500000000 } from './migrations/1767500000000-marketplace-cancellations';
 import { MarketOrderIds1767600000000 } from './migrations/1767600000000-market-order-ids';
+import { ParkedDeliveryAge1767700000000 } from './migrations/1767700000000-parked-delivery-age';
 
-export const MARKETPLACE_MIGRATIONS = [MarketplaceCancellations1767500000000, MarketOrderIds1767600000000];
+export const MARKETPLACE_MIGRATIONS = [MarketplaceCancellations1767500000000, MarketOrderIds1767600000000, ParkedDeliveryAge1767700000000];
 
 /** The service's root module; specs and benchmarks build it with their own clock. */
 export function marketplaceCancellationsApp(options: CancellationsOptions = {}): Type<unknown> {

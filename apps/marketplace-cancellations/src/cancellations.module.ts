@@ -10,6 +10,7 @@ import { NotificationController } from './notifications/notification.http.contro
 import { NotificationInbox } from './notifications/notification-inbox';
 import { NotificationWorker } from './notifications/notification-worker';
 import { MarketplaceOrders } from './orders/marketplace-orders';
+import { ParkedDeliveryPruner } from './orders/parked-delivery-pruner';
 import { CancellationQueries } from './read-model/cancellation-queries';
 import { CancellationReadModel } from './read-model/cancellation-read-model';
 import { CANCELLATION_SETTINGS, readCancellationSettings } from './settings';
@@ -39,6 +40,7 @@ export interface CancellationsOptions {
     CancellationReadModel,
     CancellationQueries,
     MarketplaceKafka,
+    ParkedDeliveryPruner,
   ],
   exports: [MarketplaceOrders, NotificationInbox, NotificationWorker, CancellationTimers, Clock],
 })

@@ -1,4 +1,5 @@
 import { TOPIC } from '@orders/contracts';
+import { DEFAULT_PARKED_DELIVERY_RETENTION_DAYS } from './orders/parked-delivery-pruning';
 
 /** Tunables beyond the service kit's configuration, read once from the environment. */
 export interface CancellationSettings {
@@ -19,6 +20,10 @@ export interface CancellationSettings {
   /** The Kafka side (inbound consumer, outbound relay); off for specs and benchmarks of the HTTP side. */
   readonly kafka: boolean;
   readonly consumerGroup: string;
+  /** Deletes parked deliveries no Market order claimed within the retention (see ParkedDeliveryPruner). */
+  readonly parkedDeliveryPruning: boolean;
+  readonly parkedDeliveryRetentionMs: number;
+  readonly parkedDeliveryPruneIntervalMs: number;
   /** Topic names; the defaults are the catalogue's, specs use their own so runs never share a topic. */
   readonly topics: { readonly notifications: string; readonly deliveryEvents: string; readonly cancellationEvents: string };
 }
@@ -45,6 +50,9 @@ export function readCancellationSettings(env: NodeJS.ProcessEnv = process.env): 
     notificationBatchSize: integer(env, 'NOTIFICATION_BATCH', 50),
     runWorkers: env.CANCELLATION_WORKERS !== 'off',
     kafka: env.MARKETPLACE_KAFKA !== 'off',
+    parkedDeliveryPruning: env.PARKED_DELIVERY_PRUNING !== 'off',
+    parkedDeliveryRetentionMs: integer(env, 'PARKED_DELIVERY_RETENTION_DAYS', DEFAULT_PARKED_DELIVERY_RETENTION_DAYS) * 86_400_000,
+    parkedDeliveryPruneIntervalMs: integer(env, 'PARKED_DELIVERY_PRUNE_INTERVAL_MS', 3_600_000),
     consumerGroup: env.MARKETPLACE_CONSUMER_GROUP || 'marketplace-cancellations',
     topics: {
       notifications: env.MARKETPLACE_NOTIFICATIONS_TOPIC || TOPIC.marketplaceNotifications,

@@ -115,7 +115,7 @@ describe('marketplace cancellations on Kafka (real broker and PostgreSQL)', () =
     await send(topics.deliveryEvents, 'DeliveryFinished', platformId(3006), deliveryOf(3006));
     await eventually(async () => (await eventTypes(3005)).includes('OrderDeliveryFinished') || undefined, 'the delivery as a fact');
     await eventually(async () => (await one<{ n: number }>(stack.pool,
-      `SELECT count(*)::int AS n FROM market_order_ids WHERE platform_order_id = $1 AND parked_delivery IS NOT NULL`, [platformId(3006)]))?.n || undefined, 'the parked delivery');
+      `SELECT count(*)::int AS n FROM market_order_ids WHERE platform_order_id = $1 AND parked_delivery IS NOT NULL AND parked_at IS NOT NULL`, [platformId(3006)]))?.n || undefined, 'the parked delivery, dated for the pruner');
     expect(await eventTypes(3006)).toEqual([]);
 
     await send(topics.notifications, 'MarketOrderCancellationRequested', '3005', requestOf(3005, '2026-03-01T12:00:00Z'));

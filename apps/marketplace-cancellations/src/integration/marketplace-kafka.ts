@@ -5,6 +5,7 @@ import { MARKETPLACE_ORDER_STREAM_TYPE } from '@orders/cancellations-domain';
 import { type Consumer, type InboundMessage, type KafkaOptions, type Relay, createConsumer, createRelay, provisionTopics } from '@orders/messaging';
 import { ServiceConfig } from '@orders/service-kit';
 import type { PoolClient } from 'pg';
+import { Clock } from '../clock';
 import { NotificationInbox } from '../notifications/notification-inbox';
 import { NotificationWorker } from '../notifications/notification-worker';
 import { marketOrderOfFinishedDelivery } from '../orders/market-order-ids';
@@ -39,6 +40,7 @@ export class MarketplaceKafka implements OnApplicationBootstrap, BeforeApplicati
     private readonly inbox: NotificationInbox,
     private readonly worker: NotificationWorker,
     private readonly config: ServiceConfig,
+    private readonly clock: Clock,
     @Inject(CANCELLATION_SETTINGS) private readonly settings: CancellationSettings,
   ) {}
 
@@ -123,7 +125,7 @@ export class MarketplaceKafka implements OnApplicationBootstrap, BeforeApplicati
     const platformOrderId = String(payload.orderId);
     // Deliveries carry intake's UUID, and a Market order's company is its campaign: anything else is not Market's.
     if (!isUuid(platformOrderId) || !isCampaignId(String(payload.tenantId))) return;
-    const ref = await marketOrderOfFinishedDelivery(tx, platformOrderId, { finishedAt: String(payload.deliveredAt), messageId });
+    const ref = await marketOrderOfFinishedDelivery(tx, platformOrderId, { finishedAt: String(payload.deliveredAt), messageId }, this.clock.now());
     if (ref?.campaignId === String(payload.tenantId)) await recordDeliveryFinished(this.orders, ref, { finishedAt: String(payload.deliveredAt), messageId });
   }
 }

@@ -32,14 +32,16 @@ export const rememberMarketOrderSql = (platformId: string, campaignId: string, o
 /**
  * The Market order whose delivery finished, or undefined after parking the delivery on the platform id (no
  * notification about the order stored yet, or not a Market order at all). One statement, in the caller's transaction.
+ * `parkedAt` dates an unclaimed row (a later delivery of the same id dates it again): the pruner's age.
  */
-export async function marketOrderOfFinishedDelivery(db: Db, platformOrderId: string, delivery: ParkedDelivery): Promise<OrderRef | undefined> {
+export async function marketOrderOfFinishedDelivery(db: Db, platformOrderId: string, delivery: ParkedDelivery, parkedAt: Date): Promise<OrderRef | undefined> {
   const { rows } = await db.query<{ campaign_id: string | null; order_id: string | null }>(
-    `INSERT INTO market_order_ids (platform_order_id, parked_delivery) VALUES ($1, $2)
-     ON CONFLICT (platform_order_id) DO UPDATE SET parked_delivery = CASE WHEN market_order_ids.campaign_id IS NULL
-       THEN excluded.parked_delivery ELSE market_order_ids.parked_delivery END
+    `INSERT INTO market_order_ids (platform_order_id, parked_delivery, parked_at) VALUES ($1, $2, $3)
+     ON CONFLICT (platform_order_id) DO UPDATE SET
+       parked_delivery = CASE WHEN market_order_ids.campaign_id IS NULL THEN excluded.parked_delivery ELSE market_order_ids.parked_delivery END,
+       parked_at = CASE WHEN market_order_ids.campaign_id IS NULL THEN excluded.parked_at ELSE market_order_ids.parked_at END
      RETURNING campaign_id, order_id`,
-    [platformOrderId.toLowerCase(), JSON.stringify(delivery)],
+    [platformOrderId.toLowerCase(), JSON.stringify(delivery), parkedAt],
   );
   const row = rows[0];
   return row?.campaign_id && row.order_id ? { campaignId: row.campaign_id, orderId: row.order_id } : undefined;

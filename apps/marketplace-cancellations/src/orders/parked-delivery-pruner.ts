@@ -1,0 +1,45 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EventStore } from '@orders/event-store';
+import { HttpMetrics } from '@orders/service-kit/src/metrics/http-metrics';
+import { Clock } from '../clock';
+import { CANCELLATION_SETTINGS, type CancellationSettings } from '../settings';
+import { PollingWorker } from '../worker-kit';
+import { parkedDeliveriesPruned, pruneParkedDeliveries } from './parked-delivery-pruning';
+
+/**
+ * Prunes parked deliveries no Market order claimed while the service runs: one bounded DELETE after another until a
+ * batch finds nothing, then again after PARKED_DELIVERY_PRUNE_INTERVAL_MS (an hour by default). Every instance runs
+ * it; the batches skip each other's rows. PARKED_DELIVERY_PRUNING=off turns it off.
+ */
+@Injectable()
+export class ParkedDeliveryPruner extends PollingWorker {
+  protected readonly logger = new Logger('ParkedDeliveryPruner');
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+    private readonly metrics: HttpMetrics,
+    @Inject(CANCELLATION_SETTINGS) private readonly settings: CancellationSettings,
+  ) {
+    super();
+  }
+
+  override onApplicationBootstrap(): void {
+    // The counter lives in prom-client's default registry (once per process); /metrics shows the app's own registry.
+    const { registry } = this.metrics;
+    if (!registry.getSingleMetric('marketplace_parked_deliveries_pruned_total')) registry.registerMetric(parkedDeliveriesPruned);
+    super.onApplicationBootstrap();
+  }
+
+  protected enabled(): boolean {
+    return this.settings.parkedDeliveryPruning;
+  }
+
+  protected pollMs(): number {
+    return this.settings.parkedDeliveryPruneIntervalMs;
+  }
+
+  protected tick(): Promise<number> {
+    return pruneParkedDeliveries({ pool: this.store.pool, now: this.clock.now(), retentionMs: this.settings.parkedDeliveryRetentionMs, maxBatches: 1 });
+  }
+}
