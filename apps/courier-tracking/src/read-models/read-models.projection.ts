@@ -82,10 +82,11 @@ export class ReadModelsProjection {
       delivery_id: id, route_id: view.route_id, company_id: view.company_id, number: view.number, status: view.status,
       window_start: view.time_window.start, window_end: view.time_window.end, version: view.version,
     }));
+    // `delivery_id = ANY` lets the planner find the rows by index; joined with the set alone it scanned the table.
     await tx.query(
-      `DELETE FROM courier_route_deliveries c USING jsonb_to_recordset($1::jsonb) AS x(delivery_id uuid, route_id text)
-       WHERE c.delivery_id = x.delivery_id AND c.route_id IS DISTINCT FROM x.route_id`,
-      [JSON.stringify(routes.map(({ delivery_id, route_id }) => ({ delivery_id, route_id })))]);
+      `DELETE FROM courier_route_deliveries c USING unnest($1::uuid[], $2::text[]) AS x(delivery_id, route_id)
+       WHERE c.delivery_id = ANY($1::uuid[]) AND c.delivery_id = x.delivery_id AND c.route_id IS DISTINCT FROM x.route_id`,
+      [routes.map((route) => route.delivery_id), routes.map((route) => route.route_id)]);
     const routed = routes.filter((route) => route.route_id !== null);
     if (routed.length === 0) return;
     await tx.query(
