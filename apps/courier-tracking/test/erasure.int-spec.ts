@@ -23,12 +23,12 @@ describe('courier-tracking erasure: delete destroys the personal data for good',
   const searched = [...Object.values(secrets), ...Object.values(point).map(String)];
 
   /** Every row of every table of the service's database, as text, that contains one of the values. */
-  async function rowsContainingSecrets(): Promise<string[]> {
+  async function rowsContainingSecrets(values: readonly string[] = searched): Promise<string[]> {
     const { rows: tables } = await courier.pool.query<{ name: string }>(
       `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`);
     const found: string[] = [];
     for (const { name } of tables) {
-      for (const value of searched) {
+      for (const value of values) {
         const { rows } = await courier.pool.query(`SELECT count(*)::int AS n FROM ${name} t WHERE t::text LIKE '%' || $1 || '%'`, [value]);
         if (rows[0].n > 0) found.push(`${name}: ${value}`);
       }
@@ -75,5 +75,56 @@ describe('courier-tracking erasure: delete destroys the personal data for good',
     expect(published.filter((m) => m.key === id).map((m) => m.headers['event-type'])).toEqual(['DeliveryCreated', 'DeliveryStatusChanged', 'DeliveryFinished', 'DeliveryErased']);
     const everything = JSON.stringify(published);
     for (const value of searched) expect(everything).not.toContain(value);
+  }, 60_000);
+
+  it('leaves no courier position at the door (arrival, visit, automatic finish, departure) in the database, a replay or the topic', async () => {
+    // The courier's points near the door locate the customer's home as precisely as its coordinates: distinctive
+    // values within the radius (a few metres from the door), and the departure just outside it.
+    const door = { lat: 55.234561, lon: 37.765431 };
+    const WINDOW_START_S = Date.parse('2026-03-02T08:00:00Z') / 1000;
+    const at = { arrival: { lat: 55.2346137, lon: 37.7654731 }, visit: { lat: 55.2345893, lon: 37.7654127 }, departure: { lat: 55.2401739, lon: 37.7658361 } };
+    const courierPoints = Object.values(at).flatMap((p) => [String(p.lat), String(p.lon)]);
+    const pushed = (offsetS: number, point: { lat: number; lon: number }) => ({ accuracy: 5, point, timestamp: WINDOW_START_S + offsetS });
+
+    await courier.http().put(`${company}/settings`).set(keyA()).send({ mark_delivered_enabled: true, mark_delivered_radius: 100 }).expect(200);
+    await courier.http().put(`${company}/routes/r-erase-${tag}`).set(keyA()).send({ courier_id: `k-erase-${tag}`, date: '2026-03-02' }).expect(200);
+    const created = await courier.http().post(`${company}/orders`).set(keyA()).send(order({ route_id: `r-erase-${tag}`, ...door, service_duration_s: 120 })).expect(201);
+    const id = created.body.id;
+    await eventually(async () => (await courier.http().get(`${company}/routes/r-erase-${tag}`).set(keyA()).expect(200)).body, (r) => r.deliveries.length === 1);
+    await courier.http().post(`/api/v1/couriers/k-erase-${tag}/routes/r-erase-${tag}/push-positions-v3`).set(keyA())
+      .send({ positions: [pushed(0, at.arrival), pushed(90, at.visit), pushed(200, at.departure)] }).expect(200);
+
+    // While the order exists the API shows where the courier was, as Track & Trace does.
+    const shown = (await courier.http().get(`${company}/orders/${id}`).set(keyA()).expect(200)).body;
+    expect(shown.status).toBe('finished');
+    const iso = (offsetS: number) => new Date((WINDOW_START_S + offsetS) * 1000).toISOString();
+    expect(shown.history.filter((h: { position?: object }) => h.position).map((h: { event: string; position: object }) => [h.event, h.position])).toEqual([
+      ['ARRIVAL', { ...at.arrival, time: iso(0) }], ['ORDER_VISIT', { ...at.visit, time: iso(90) }], ['DEPARTURE', { ...at.departure, time: iso(200) }],
+    ]);
+    expect(shown.status_log).toEqual([
+      { status: 'new', timestamp: expect.any(Number) }, { status: 'finished', timestamp: WINDOW_START_S + 90, point: at.visit },
+    ]);
+    await eventually(async () => (await courier.pool.query('SELECT version FROM delivery_details WHERE delivery_id = $1', [id])).rows[0]?.version,
+      (version) => version === shown.version);
+    // The decision queue holds a point only until it is applied.
+    await eventually(async () => (await courier.pool.query('SELECT count(*)::int AS n FROM courier_position_decisions')).rows[0].n, (n) => n === 0);
+    // Even before erasure no table holds the numbers: events and read models hold tokens sealed with the order's key.
+    expect(await rowsContainingSecrets(courierPoints)).toEqual([]);
+
+    await courier.http().delete(`${company}/orders/${id}`).set(keyA()).expect(200);
+    await eventually(async () => (await courier.pool.query('SELECT 1 FROM delivery_details WHERE delivery_id = $1', [id])).rowCount, (n) => n === 0);
+
+    const store = courier.app.get(EventStore);
+    const before = await store.subscriptionStatus(READ_MODELS_SUBSCRIPTION);
+    await courier.app.get(ReadModelsProjection).rebuild();
+    const caughtUp = before?.checkpoint ?? START;
+    await eventually(async () => (await store.subscriptionStatus(READ_MODELS_SUBSCRIPTION))?.checkpoint ?? START, (now) => compareCheckpoints(now, caughtUp) >= 0);
+    const log = JSON.stringify(await store.readStream(`delivery-${id}`));
+    for (const value of courierPoints) expect(log).not.toContain(value);
+    expect(await rowsContainingSecrets(courierPoints)).toEqual([]);
+
+    const published = await readTopic(`${courier.topicPrefix}courier.delivery-events.v1`, (m) => m.some((x) => x.key === id && x.headers['event-type'] === 'DeliveryErased'));
+    const everything = JSON.stringify(published);
+    for (const value of courierPoints) expect(everything).not.toContain(value);
   }, 60_000);
 });
