@@ -1,8 +1,13 @@
 import { courierPositionsReportedV1, validatePayload } from '@orders/contracts';
 import fc from 'fast-check';
-import { decodePositions } from './positions-message';
+import { decodePositions, envelopeMismatch, isPositionsV1 } from './positions-message';
 
-const decode = (payload: unknown) => decodePositions('CourierPositionsReported', '1', Buffer.from(JSON.stringify(payload)));
+const decode = (payload: unknown) => decodePositions(Buffer.from(JSON.stringify(payload)));
+/** Headers as kafkajs hands them: Buffers. */
+const envelope = (headers: Record<string, string>) => ({
+  headerEquals: (name: string, expected: string) => headers[name] !== undefined && Buffer.from(headers[name]).equals(Buffer.from(expected)),
+  header: (name: string) => headers[name],
+});
 const valid = { tenantId: 'c-1', courierId: 'k-1', routeId: 'r-1', positions: [{ point: { lat: 55.7, lon: 37.6 }, accuracy: 5, timestamp: 1795514400 }] };
 
 describe('positions hot-path decoder', () => {
@@ -12,10 +17,13 @@ describe('positions hot-path decoder', () => {
   });
 
   it('refuses other types and versions, missing values and non-JSON', () => {
-    expect(decodePositions('DeliveryCreated', '1', Buffer.from('{}')).ok).toBe(false);
-    expect(decodePositions('CourierPositionsReported', '2', Buffer.from('{}')).ok).toBe(false);
-    expect(decodePositions('CourierPositionsReported', '1', null).ok).toBe(false);
-    expect(decodePositions('CourierPositionsReported', '1', Buffer.from('{"a":')).ok).toBe(false);
+    expect(isPositionsV1(envelope({ 'event-type': 'CourierPositionsReported', 'schema-version': '1' }))).toBe(true);
+    expect(isPositionsV1(envelope({ 'event-type': 'DeliveryCreated', 'schema-version': '1' }))).toBe(false);
+    expect(isPositionsV1(envelope({ 'event-type': 'CourierPositionsReported', 'schema-version': '2' }))).toBe(false);
+    expect(isPositionsV1(envelope({ 'schema-version': '1' }))).toBe(false);
+    expect(envelopeMismatch(envelope({ 'schema-version': '2' }))).toBe('unexpected untyped v2');
+    expect(decodePositions(null).ok).toBe(false);
+    expect(decodePositions(Buffer.from('{"a":')).ok).toBe(false);
   });
 
   it('agrees with the contract schema on arbitrary payloads', () => {

@@ -1,5 +1,11 @@
-import { MAX_POSITIONS_PER_BATCH } from './push-positions.request.dto';
+import { HEADER } from '@orders/contracts';
 import type { TrackPoint } from '@orders/delivery-domain';
+import type { StreamMessage } from '@orders/messaging';
+import { MAX_POSITIONS_PER_BATCH } from './push-positions.request.dto';
+
+// Read once: the contracts module re-exports HEADER through a getter, and this runs for every message.
+const EVENT_TYPE = HEADER.eventType;
+const SCHEMA_VERSION = HEADER.schemaVersion;
 
 /** What the detector needs of a `CourierPositionsReported` v1 message. */
 export interface PositionsBatch {
@@ -16,13 +22,27 @@ export type PositionsDecode = { readonly ok: true; readonly batch: PositionsBatc
 const isIdentifier = (value: unknown): value is string => typeof value === 'string' && value.length >= 1 && value.length <= 128;
 const isNumberIn = (value: unknown, min: number, max: number): value is number => typeof value === 'number' && value >= min && value <= max;
 
+/** The point object is closed: lat and lon only (counted without the array Object.keys would allocate). */
+function hasTwoKeys(object: object): boolean {
+  let keys = 0;
+  for (const key in object) if (Object.hasOwn(object, key) && ++keys > 2) return false;
+  return keys === 2;
+}
+
+/** The envelope's type and version, checked on the header bytes (no strings made for the common case). */
+export const isPositionsV1 = (message: Pick<StreamMessage, 'headerEquals'>): boolean =>
+  message.headerEquals(EVENT_TYPE, 'CourierPositionsReported') && message.headerEquals(SCHEMA_VERSION, '1');
+
+/** Why a message is not a CourierPositionsReported v1 (the dead letter's reason). */
+export const envelopeMismatch = (message: Pick<StreamMessage, 'header'>): string =>
+  `unexpected ${message.header(EVENT_TYPE) ?? 'untyped'} v${message.header(SCHEMA_VERSION) ?? '?'}`;
+
 /**
- * The hot-path decoder of `courier.positions.v1`: the same rules as the contract's JSON schema
+ * The hot-path decoder of a `courier.positions.v1` value (its envelope checked by isPositionsV1 first): the same rules as the contract's JSON schema
  * (`courierPositionsReportedV1` in @orders/contracts; a spec checks that both agree), written out by hand because
  * this topic carries thousands of messages per second and a generic validator costs several times the JSON parse.
  */
-export function decodePositions(eventType: string | undefined, schemaVersion: string | undefined, value: Buffer | null): PositionsDecode {
-  if (eventType !== 'CourierPositionsReported' || schemaVersion !== '1') return { ok: false, reason: `unexpected ${eventType ?? 'untyped'} v${schemaVersion ?? '?'}` };
+export function decodePositions(value: Buffer | null): PositionsDecode {
   if (value === null) return { ok: false, reason: 'no value' };
   let payload: unknown;
   try {
@@ -43,7 +63,7 @@ export function decodePositions(eventType: string | undefined, schemaVersion: st
     const { point, accuracy, timestamp, heading, speed } = position as Record<string, unknown>;
     if (typeof point !== 'object' || point === null || Array.isArray(point)) return { ok: false, reason: 'point' };
     const { lat, lon } = point as Record<string, unknown>;
-    if (Object.keys(point).length !== 2 || !isNumberIn(lat, -90, 90) || !isNumberIn(lon, -180, 180)) return { ok: false, reason: 'point' };
+    if (!hasTwoKeys(point) || !isNumberIn(lat, -90, 90) || !isNumberIn(lon, -180, 180)) return { ok: false, reason: 'point' };
     if (!Number.isInteger(accuracy) || (accuracy as number) < 0) return { ok: false, reason: 'accuracy' };
     if (!isNumberIn(timestamp, 0, Number.MAX_SAFE_INTEGER)) return { ok: false, reason: 'timestamp' };
     if (heading !== undefined && !isNumberIn(heading, 0, 360)) return { ok: false, reason: 'heading' };

@@ -2,8 +2,10 @@ import { Logger } from '@nestjs/common';
 import { HEADER } from '@orders/contracts';
 import { createStreamConsumer, type MessagingLogger, type StreamBatch, type StreamConsumer, type StreamMessage } from '@orders/messaging';
 import type { Route, SettingsService } from '../settings/settings.service';
-import { PositionsBatch, decodePositions } from './positions-message';
+import { PositionsBatch, decodePositions, envelopeMismatch, isPositionsV1 } from './positions-message';
 import type { VisitDetector } from './visit-detector';
+
+const CORRELATION_ID = HEADER.correlationId;
 
 export interface PositionsConsumerOptions {
   readonly brokers: readonly string[];
@@ -70,7 +72,8 @@ export class PositionsConsumer {
   }
 
   private apply(batch: StreamBatch, message: StreamMessage): Promise<void> | undefined {
-    const decoded = decodePositions(message.header(HEADER.eventType), message.header(HEADER.schemaVersion), message.value);
+    if (!isPositionsV1(message)) return this.deadLetter(batch, message, envelopeMismatch(message));
+    const decoded = decodePositions(message.value);
     if (!decoded.ok) return this.deadLetter(batch, message, decoded.reason);
     const positions = decoded.batch;
     const route = this.settings.cachedRoute(positions.routeId);
@@ -83,7 +86,8 @@ export class PositionsConsumer {
       return this.deadLetter(batch, message, `route ${positions.routeId} is not driven by courier ${positions.courierId} of ${positions.tenantId}`);
     }
     this.counters.handled++;
-    const work = this.detector.offer(positions.courierId, route, positions.points, message.header(HEADER.correlationId));
+    // The correlation id is read only for the few points that lead to a decision.
+    const work = this.detector.offer(positions.courierId, route, positions.points, () => message.header(CORRELATION_ID));
     if (!work) {
       this.applied(positions.points.length);
       return undefined;

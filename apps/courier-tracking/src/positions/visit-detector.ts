@@ -52,29 +52,32 @@ export class VisitDetector {
 
   /** Applies a batch; resolves when it was applied, including the decisions it caused (the HTTP push answers then). */
   async push(courierId: string, route: Route, points: readonly TrackPoint[], correlationId?: string): Promise<void> {
-    const handoff = await this.detect(courierId, route, points, correlationId);
+    const handoff = await this.detect(courierId, route, points, () => correlationId);
     await handoff?.recorded;
     await handoff?.applied;
   }
 
-  /** Undefined when the batch was applied at once; a promise when it needed the database (resolved once durable). */
-  offer(courierId: string, route: Route, points: readonly TrackPoint[], correlationId?: string): Promise<void> | undefined {
-    const detected = this.detect(courierId, route, points, correlationId);
+  /**
+   * Undefined when the batch was applied at once; a promise when it needed the database (resolved once durable).
+   * `correlationOf` is asked only when the points lead to a decision (reading a header costs more than most points).
+   */
+  offer(courierId: string, route: Route, points: readonly TrackPoint[], correlationOf: () => string | undefined): Promise<void> | undefined {
+    const detected = this.detect(courierId, route, points, correlationOf);
     if (detected === undefined) return undefined;
     if (detected instanceof Promise) return detected.then((handoff) => handoff?.recorded);
     return detected.recorded;
   }
 
-  private detect(courierId: string, route: Route, points: readonly TrackPoint[], correlationId?: string): Handoff | undefined | Promise<Handoff | undefined> {
+  private detect(courierId: string, route: Route, points: readonly TrackPoint[], correlationOf: () => string | undefined): Handoff | undefined | Promise<Handoff | undefined> {
     const queued = this.loading.get(courierId);
     const watch = this.routes.get(route.route_id);
     if (!queued && watch) {
       if (Date.now() - watch.loadedAt >= ROUTE_REFRESH_MS) this.refreshLater(route);
-      return this.detectOn(watch, courierId, points, correlationId);
+      return this.detectOn(watch, courierId, points, correlationOf);
     }
     const loaded = (queued ?? Promise.resolve()).catch(() => undefined).then(async () => {
       const fresh = await this.watch(route);
-      return this.detectOn(fresh, courierId, points, correlationId);
+      return this.detectOn(fresh, courierId, points, correlationOf);
     });
     this.loading.set(courierId, loaded);
     const clear = () => {
@@ -85,15 +88,15 @@ export class VisitDetector {
   }
 
   /** Steps the points; the route's progress is taken first, as it stood before them (next, then visited). */
-  private detectOn(watch: RouteWatch, courierId: string, points: readonly TrackPoint[], correlationId?: string): Handoff | undefined {
+  private detectOn(watch: RouteWatch, courierId: string, points: readonly TrackPoint[], correlationOf: () => string | undefined): Handoff | undefined {
     const progress = (watch.startPending || watch.nextPending) && points.length > 0 ? progressDecisions(watch, courierId, earliest(points)) : NO_PROGRESS;
     const moves = this.step(watch, courierId, points);
     if (moves.length > 0) watch.nextPending = true;
-    return this.handOff(watch, courierId, progress, moves, correlationId);
+    if (moves.length === 0 && progress.length === 0) return undefined;
+    return this.handOff(watch, courierId, progress, moves, correlationOf());
   }
 
-  private handOff(watch: RouteWatch, courierId: string, progress: readonly PositionDecision[], moves: readonly Moves[], correlationId?: string): Handoff | undefined {
-    if (moves.length === 0 && progress.length === 0) return undefined;
+  private handOff(watch: RouteWatch, courierId: string, progress: readonly PositionDecision[], moves: readonly Moves[], correlationId?: string): Handoff {
     const { route } = watch;
     const decisions: PositionDecision[] = moves.map((move) => ({
       companyId: route.company_id, courierId, routeId: route.route_id, deliveryId: move.deliveryId, correlationId,

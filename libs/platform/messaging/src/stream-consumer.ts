@@ -16,6 +16,29 @@ export interface StreamMessage extends RawMessage {
   payload: unknown;
   /** One header, without decoding the others (`headers` decodes them all on first use). */
   header(name: string): string | undefined;
+  /** Whether a header holds exactly `expected`, compared as bytes: no string is made (the hot path's type checks). */
+  headerEquals(name: string, expected: string): boolean;
+}
+
+const EVENT_TYPE = HEADER.eventType;
+
+/**
+ * Byte-wise equality of a UTF-8 header and `expected`. An ASCII string is as long in bytes as in characters, so a
+ * length mismatch settles it; a non-ASCII `expected` is compared as decoded text.
+ */
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+function bytesEqual(bytes: Buffer, expected: string): boolean {
+  if (bytes.length !== expected.length) return !isAscii(expected) && bytes.toString('utf8') === expected;
+  for (let i = 0; i < bytes.length; i++) {
+    const code = expected.charCodeAt(i);
+    if (code > 0x7f) return bytes.toString('utf8') === expected;
+    if (bytes[i] !== code) return false;
+  }
+  return true;
 }
 
 /**
@@ -23,12 +46,33 @@ export interface StreamMessage extends RawMessage {
  * handlers typically read two or three of the seven envelope headers (the rest matter only to a dead letter).
  */
 class FetchedMessage implements StreamMessage {
-  type = '';
-  payload: unknown = undefined;
+  private decodedType: string | undefined;
+  private decodedPayload: unknown;
+  private decoded = false;
   private keyText: string | null | undefined;
   private allHeaders: Record<string, string> | undefined;
 
   constructor(readonly topic: string, readonly partition: number, private readonly fetched: KafkaMessage) {}
+
+  /** What the decoder named it, or (without a decoder) the `event-type` header, read when first asked for. */
+  get type(): string {
+    this.decodedType ??= this.header(EVENT_TYPE) ?? '';
+    return this.decodedType;
+  }
+
+  set type(type: string) {
+    this.decodedType = type;
+  }
+
+  /** What the decoder made of the value; without a decoder, the value itself. */
+  get payload(): unknown {
+    return this.decoded ? this.decodedPayload : this.fetched.value;
+  }
+
+  set payload(payload: unknown) {
+    this.decoded = true;
+    this.decodedPayload = payload;
+  }
 
   get offset(): string {
     return this.fetched.offset;
@@ -54,10 +98,20 @@ class FetchedMessage implements StreamMessage {
 
   header(name: string): string | undefined {
     if (this.allHeaders) return this.allHeaders[name];
-    const value = this.fetched.headers?.[name];
-    // As readHeaders: the last value of a repeated header wins.
-    const last = Array.isArray(value) ? value[value.length - 1] : value;
+    const last = this.lastValue(name);
     return last === undefined ? undefined : Buffer.isBuffer(last) ? last.toString('utf8') : String(last);
+  }
+
+  headerEquals(name: string, expected: string): boolean {
+    const last = this.lastValue(name);
+    if (last === undefined) return false;
+    return Buffer.isBuffer(last) ? bytesEqual(last, expected) : String(last) === expected;
+  }
+
+  /** As readHeaders: the last value of a repeated header wins. */
+  private lastValue(name: string): Buffer | string | undefined {
+    const value = this.fetched.headers?.[name];
+    return Array.isArray(value) ? value[value.length - 1] : value;
   }
 }
 
@@ -187,11 +241,7 @@ export class StreamConsumer {
   /** The message with its type and payload filled in, or undefined when it is dead-lettered or skipped. */
   private decoded(message: StreamMessage, sending: Promise<void>[]): StreamMessage | undefined {
     const { decode } = this.options;
-    if (!decode) {
-      message.type = message.header(HEADER.eventType) ?? '';
-      message.payload = message.value;
-      return message;
-    }
+    if (!decode) return message; // type and payload are read from the message when asked for
     let decoded;
     try {
       decoded = decode(message);

@@ -73,4 +73,29 @@ describe('stream consumer', () => {
     expect(seen.map((m) => m.headers[HEADER.eventId])).toEqual([`k-0/${SEQS}`]);
     expect(await deadLetters.list(topic)).toHaveLength(2);
   });
+
+  it('without a decoder reads the type from its header and hands the raw value; headerEquals compares header bytes', async () => {
+    const topic = unique('msg-it.stream-raw');
+    await provisionTopics(kafkaOptions(), [{ topic, partitions: 1 }]);
+    const seen: { type: string; payload: unknown; checks: boolean[] }[] = [];
+    const consumer = createStreamConsumer({
+      kafka: kafkaOptions(), groupId: unique('it-stream-raw'), topics: [topic],
+      handle: (batch) => {
+        for (const m of batch.messages) {
+          seen.push({
+            type: m.type, payload: m.payload,
+            checks: [m.headerEquals(HEADER.eventType, 'Tick'), m.headerEquals(HEADER.eventType, 'Tock'), m.headerEquals(HEADER.eventType, 'Tic'),
+              m.headerEquals('note', 'café'), m.headerEquals('note', 'cafe'), m.headerEquals('absent', '')],
+          });
+        }
+      },
+    });
+    running.push(consumer);
+    await consumer.start();
+    await source.send(topic, [{ key: 'k', value: '{"raw":true}', headers: { [HEADER.eventId]: 'e-1', [HEADER.eventType]: 'Tick', note: 'café' } }]);
+    await until('the message handled', () => seen.length === 1);
+    expect(seen[0].type).toBe('Tick');
+    expect(Buffer.isBuffer(seen[0].payload) && seen[0].payload.toString()).toBe('{"raw":true}');
+    expect(seen[0].checks).toEqual([true, false, false, true, false, false]);
+  });
 });
