@@ -3,6 +3,8 @@ import { Pool, type ClientBase, type PoolConfig } from 'pg';
 import { assertSchemaName, createPool, runSchemaMigrations, withTransaction } from '@orders/event-store';
 import { KEY_BYTES, decrypt, encrypt, parseMasterKey, unwrapKey, wrapKey } from './cipher';
 import { personalDataSchemaMigration } from './migrations/001-personal-data-schema';
+import { SealingKeys } from './sealing-keys';
+import { openValueToken, sealValueToken } from './value-token';
 
 export const DEFAULT_PERSONAL_DATA_SCHEMA = 'personal_data';
 
@@ -16,7 +18,21 @@ export interface PersonalDataVaultOptions {
    * subject keys are stored as they are: erasure still works, confidentiality at rest then rests on the database.
    */
   readonly masterKey?: string | Buffer;
+  /**
+   * How many subjects' keys `sealValue` keeps in memory (default 20,000; 0 turns it off), so sealing a value for a
+   * subject this process read lately costs no round trip. Opening never uses them (see SealingKeys).
+   */
+  readonly sealingKeyCache?: number;
 }
+
+/** One subject as `openSubjects` found it: its record (if any) and an opener of its value tokens with the key read. */
+export interface OpenedSubject<T> {
+  readonly record: T | undefined;
+  /** The value a token of this subject holds. Throws on a token of another subject or a tampered one. */
+  openValue<V = unknown>(token: string): V;
+}
+
+interface SubjectRow { subject_id: string; data_key: Buffer; wrapped: boolean; iv: Buffer | null; ciphertext: Buffer | null; auth_tag: Buffer | null }
 
 /** A write for a subject whose data was erased: erasure is final. */
 export class PersonalDataErased extends Error {
@@ -42,6 +58,7 @@ export class PersonalDataVault {
   readonly pool: Pool;
   readonly schema: string;
   private readonly masterKey?: Buffer;
+  private readonly sealingKeys?: SealingKeys;
 
   private constructor(options: PersonalDataVaultOptions) {
     this.schema = options.schema ?? DEFAULT_PERSONAL_DATA_SCHEMA;
@@ -58,6 +75,8 @@ export class PersonalDataVault {
       throw new Error('PersonalDataVault needs a connection or a pool');
     }
     this.masterKey = options.masterKey === undefined || options.masterKey === '' ? undefined : parseMasterKey(options.masterKey);
+    const cached = options.sealingKeyCache ?? 20_000;
+    this.sealingKeys = cached > 0 ? new SealingKeys(cached) : undefined;
   }
 
   /** Builds the vault and runs its migrations. */
@@ -98,24 +117,69 @@ export class PersonalDataVault {
   /** Records of several subjects in one round trip (list pages); erased and unknown subjects are absent. */
   async openMany<T extends Record<string, unknown> = Record<string, unknown>>(subjectIds: readonly string[], client?: Runner): Promise<Map<string, T>> {
     const found = new Map<string, T>();
-    if (subjectIds.length === 0) return found;
-    const { rows } = await (client ?? this.pool).query<{ subject_id: string; data_key: Buffer; wrapped: boolean; iv: Buffer; ciphertext: Buffer; auth_tag: Buffer }>(
-      `SELECT r.subject_id, k.data_key, k.wrapped, r.iv, r.ciphertext, r.auth_tag
-         FROM "${this.schema}".records r JOIN "${this.schema}".subject_keys k USING (subject_id)
-        WHERE r.subject_id = ANY($1::text[]) AND k.data_key IS NOT NULL`,
-      [subjectIds],
-    );
-    for (const row of rows) {
-      const key = this.unwrap(row.data_key, row.wrapped, row.subject_id);
-      const plaintext = decrypt(key, { iv: row.iv, ciphertext: row.ciphertext, authTag: row.auth_tag }, row.subject_id);
-      found.set(row.subject_id, JSON.parse(plaintext.toString('utf8')) as T);
+    for (const [subjectId, opened] of await this.openSubjects<T>(subjectIds, client)) {
+      if (opened.record !== undefined) found.set(subjectId, opened.record);
     }
     return found;
   }
 
+  /**
+   * Records and value-token openers of several subjects in one round trip (a response showing both). Subjects with a
+   * key are present, with `record` undefined when they have none; erased and unknown subjects are absent.
+   */
+  async openSubjects<T extends Record<string, unknown> = Record<string, unknown>>(subjectIds: readonly string[], client?: Runner): Promise<Map<string, OpenedSubject<T>>> {
+    const found = new Map<string, OpenedSubject<T>>();
+    if (subjectIds.length === 0) return found;
+    const { rows } = await (client ?? this.pool).query<SubjectRow>(
+      `SELECT k.subject_id, k.data_key, k.wrapped, r.iv, r.ciphertext, r.auth_tag
+         FROM "${this.schema}".subject_keys k LEFT JOIN "${this.schema}".records r USING (subject_id)
+        WHERE k.subject_id = ANY($1::text[]) AND k.data_key IS NOT NULL`,
+      [subjectIds],
+    );
+    for (const row of rows) {
+      const subjectId = row.subject_id;
+      const key = this.unwrap(row.data_key, row.wrapped, subjectId);
+      // Free for sealing later (the detector opens every delivery it tracks): but only a committed key, never one
+      // read inside a caller's transaction, which may yet roll back (see SealingKeys).
+      if (client === undefined) this.sealingKeys?.remember(subjectId, key);
+      const record = row.iv && row.ciphertext && row.auth_tag
+        ? JSON.parse(decrypt(key, { iv: row.iv, ciphertext: row.ciphertext, authTag: row.auth_tag }, subjectId).toString('utf8')) as T
+        : undefined;
+      found.set(subjectId, { record, openValue: <V>(token: string) => openValueToken<V>(key, subjectId, token) });
+    }
+    return found;
+  }
+
+  /**
+   * Seals a small JSON value under the subject's key into an opaque token an event payload can carry (`pd1.…`). Once
+   * the subject is erased nobody can open it: that is how values in an append-only log are erased. Creates the
+   * subject's key when it has none yet; throws PersonalDataErased once erased. A subject read lately (`open`,
+   * `openMany`, an earlier `sealValue`, outside a caller's transaction) costs no round trip.
+   */
+  async sealValue(subjectId: string, value: unknown, client?: Runner): Promise<string> {
+    const cached = this.sealingKeys?.get(subjectId);
+    if (cached) return sealValueToken(cached, subjectId, value);
+    const key = await this.storedKey(subjectId, client)
+      ?? await withTransaction<Buffer | undefined, Runner>(this.pool, (db) => this.subjectKey(db, subjectId), { within: client });
+    if (!key) throw new PersonalDataErased(subjectId);
+    if (client === undefined) this.sealingKeys?.remember(subjectId, key);
+    return sealValueToken(key, subjectId, value);
+  }
+
+  /**
+   * The value a token holds, or undefined once its subject is erased (or unknown). Always reads the key from the
+   * database, never from memory: erasure anywhere is seen at once. Throws on a token of another subject or a tampered one.
+   */
+  async openValue<V = unknown>(subjectId: string, token: string, client?: Runner): Promise<V | undefined> {
+    return (await this.openSubjects([subjectId], client)).get(subjectId)?.openValue<V>(token);
+  }
+
   /** Destroys the subject's key and record. True when something was erased now; false when already erased or unknown. */
   async erase(subjectId: string, client?: Runner): Promise<boolean> {
-    return withTransaction<boolean, Runner>(this.pool, async (db) => {
+    // Forgotten before and after: a seal of this process racing the erase may have put it back meanwhile (harmless,
+    // see SealingKeys, but no reason to keep a destroyed key in memory).
+    this.sealingKeys?.forget(subjectId);
+    const erased = await withTransaction<boolean, Runner>(this.pool, async (db) => {
       // Mark the subject erased even when it never had data, so a late seal cannot create it afterwards.
       const { rowCount } = await db.query(
         `INSERT INTO "${this.schema}".subject_keys (subject_id, data_key, wrapped, erased_at) VALUES ($1, NULL, false, now())
@@ -126,6 +190,8 @@ export class PersonalDataVault {
       await db.query(`DELETE FROM "${this.schema}".records WHERE subject_id = $1`, [subjectId]);
       return (rowCount ?? 0) > 0;
     }, { within: client });
+    this.sealingKeys?.forget(subjectId);
+    return erased;
   }
 
   async isErased(subjectId: string, client?: Runner): Promise<boolean> {
@@ -158,6 +224,18 @@ export class PersonalDataVault {
       [subjectId, stored, this.masterKey !== undefined, sealed.iv, sealed.ciphertext, sealed.authTag],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * The subject's key as stored, in one plain read (no lock: sealing a value races an erase harmlessly, see
+   * SealingKeys); null once erased; undefined when the subject has no key row yet.
+   */
+  private async storedKey(subjectId: string, client?: Runner): Promise<Buffer | null | undefined> {
+    const { rows } = await (client ?? this.pool).query<{ data_key: Buffer | null; wrapped: boolean }>(
+      `SELECT data_key, wrapped FROM "${this.schema}".subject_keys WHERE subject_id = $1`, [subjectId]);
+    const row = rows[0];
+    if (!row) return undefined;
+    return row.data_key ? this.unwrap(row.data_key, row.wrapped, subjectId) : null;
   }
 
   /** The subject's key, created when missing; undefined once erased. Locks the key row against a concurrent erase. */
