@@ -25,7 +25,7 @@ export interface CommandHandlerConfig<C extends Command, E extends Event, S> {
   cache?: { maxStreams: number } | false;
 }
 
-export interface HandleOptions {
+export interface HandleOptions<C extends Command = Command, E extends Event = Event, S = unknown> {
   /**
    * The version the caller saw (an If-Match, say). The command then fails with ConcurrencyError when the stream
    * moved, and is never retried: the caller decided on that version.
@@ -36,6 +36,12 @@ export interface HandleOptions {
   tenant?: string;
   /** Overrides the handler's conflictRetries for this call. */
   conflictRetries?: number;
+  /**
+   * Overrides the handler's toEventInput for this call, and may be async: what is stored can depend on the stream
+   * (`state` is the one the events were decided on) and need I/O, e.g. fields encrypted with a key of the stream's
+   * subject. Runs after each decision, before its append (again after a conflict).
+   */
+  toEventInput?(event: E, command: C, state: S): EventInput | Promise<EventInput>;
 }
 
 export interface CommandResult<S> {
@@ -49,8 +55,8 @@ export interface CommandResult<S> {
   idempotentReplay: boolean;
 }
 
-export interface CommandHandler<C extends Command, S> {
-  handle(streamId: string, command: C, options?: HandleOptions): Promise<CommandResult<S>>;
+export interface CommandHandler<C extends Command, S, E extends Event = Event> {
+  handle(streamId: string, command: C, options?: HandleOptions<C, E, S>): Promise<CommandResult<S>>;
 }
 
 /** The slice of the store a command handler needs (the store implements it). */
@@ -77,7 +83,7 @@ export function defaultEventInput<C extends Command, E extends Event>(event: E, 
 }
 
 /** load (snapshot + tail) -> fold -> decide -> append, with bounded retries on conflicts. */
-export function createCommandHandler<C extends Command, E extends Event, S>(store: CommandStore, config: CommandHandlerConfig<C, E, S>): CommandHandler<C, S> {
+export function createCommandHandler<C extends Command, E extends Event, S>(store: CommandStore, config: CommandHandlerConfig<C, E, S>): CommandHandler<C, S, E> {
   const { decider, snapshot } = config;
   const toDomainEvent = config.toDomainEvent ?? defaultToDomainEvent<E>;
   const toEventInput = config.toEventInput ?? defaultEventInput<C, E>;
@@ -103,6 +109,7 @@ export function createCommandHandler<C extends Command, E extends Event, S>(stor
         const earlier = await store.idempotentResult(idempotencyKey, fingerprint);
         if (earlier) return replayed(streamId, earlier);
       }
+      const perCall = options.toEventInput;
       const pinned = options.expectedVersion !== undefined && options.expectedVersion !== 'any' ? options.expectedVersion : undefined;
       const retries = pinned !== undefined ? 0 : options.conflictRetries ?? config.conflictRetries ?? 3;
       // Optimistic first try on the cached state, without reading: the append's expected version proves it was
@@ -128,9 +135,17 @@ export function createCommandHandler<C extends Command, E extends Event, S>(stor
           if (!fresh) { trustCache = false; continue; }
           return { streamId, nextExpectedVersion: loaded.version, events: [], state: loaded.state, idempotentReplay: false };
         }
+        let inputs: EventInput[];
         try {
-          const result = await store.append(streamId, loaded.version === 0 ? 'no_stream' : loaded.version,
-            decided.map((event) => toEventInput(event, command)),
+          inputs = perCall
+            ? await Promise.all(decided.map((event) => perCall.call(options, event, command, loaded.state)))
+            : decided.map((event) => toEventInput(event, command));
+        } catch (error) {
+          if (!fresh) { trustCache = false; continue; } // a stale state may have asked for what the fresh one would not
+          throw error;
+        }
+        try {
+          const result = await store.append(streamId, loaded.version === 0 ? 'no_stream' : loaded.version, inputs,
             { idempotencyKey, requestFingerprint: fingerprint, streamType: config.streamType, tenant: options.tenant });
           if (result.idempotentReplay) return replayed(streamId, result);
           // Fold what was stored, mapped as a later load would map it, so the cached state equals a reloaded one.

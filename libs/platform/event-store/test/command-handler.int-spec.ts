@@ -75,6 +75,45 @@ describe('command handler', () => {
   });
 });
 
+describe('a per-call toEventInput', () => {
+  it('stores what it makes of each event, given the state decided on, and may wait for I/O first', async () => {
+    const h = store.commandHandler({ decider: counterDecider, streamType: 'counter' });
+    await h.handle('counter-t1', { type: 'Open', data: { limit: 100 }, metadata: meta() });
+    const seen: unknown[] = [];
+    const added = await h.handle('counter-t1', { type: 'Add', data: { amount: 7 }, metadata: meta({ correlationId: 'c-7' }) }, {
+      async toEventInput(event, command, state) {
+        seen.push([event, command.type, state]);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return { type: event.type, data: { amount: 7, sealed: 'token' }, metadata: { correlationId: command.metadata.correlationId } };
+      },
+    });
+    expect(seen).toEqual([[{ type: 'Added', data: { amount: 7 } }, 'Add', expect.objectContaining({ total: 0, limit: 100 })]]);
+    expect(added.events[0]).toMatchObject({ type: 'Added', data: { amount: 7, sealed: 'token' }, metadata: { correlationId: 'c-7' } });
+    const { rows } = await sql.query(`SELECT data FROM events WHERE stream_id = 'counter-t1' ORDER BY stream_version`);
+    expect(rows.map((row) => row.data)).toEqual([{ limit: 100 }, { amount: 7, sealed: 'token' }]);
+    // Only that call: the next one stores the decided events as the handler does.
+    expect((await h.handle('counter-t1', { type: 'Add', data: { amount: 1 }, metadata: meta() })).events[0].data).toEqual({ amount: 1 });
+  });
+
+  it('runs again on a fresh state when it failed on a cached one, and its own failures reach the caller', async () => {
+    const a = store.commandHandler({ decider: counterDecider, streamType: 'counter' });
+    const b = store.commandHandler({ decider: counterDecider, streamType: 'counter' });
+    await a.handle('counter-t2', { type: 'Open', data: { limit: 100 }, metadata: meta() });
+    await b.handle('counter-t2', { type: 'Add', data: { amount: 5 }, metadata: meta() }); // a's cache is behind
+    const totals: number[] = [];
+    const toEventInput = (event: { type: string; data: object }, _command: unknown, state: { total: number }) => {
+      totals.push(state.total);
+      if (state.total === 0) throw new Error('refused on a stale state');
+      return { type: event.type, data: event.data };
+    };
+    expect((await a.handle('counter-t2', { type: 'Add', data: { amount: 1 }, metadata: meta() }, { toEventInput })).state.total).toBe(6);
+    expect(totals).toEqual([0, 5]);
+    const failing = () => Promise.reject(new Error('no key'));
+    await expect(a.handle('counter-t2', { type: 'Add', data: { amount: 1 }, metadata: meta() }, { toEventInput: failing })).rejects.toThrow('no key');
+    expect(await store.streamVersion('counter-t2')).toBe(3);
+  });
+});
+
 describe('the state cache of a handler', () => {
   const add = (amount: number) => ({ type: 'Add' as const, data: { amount }, metadata: meta() });
 
