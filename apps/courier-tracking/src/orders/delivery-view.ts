@@ -2,13 +2,16 @@ import {
   COORDINATE_FIELDS, DeliveryEvent, DeliveryStatus, HistoryItem, LegacyCoordinates, PERSONAL_DATA_FIELDS, StatusLogEntry, historyItemOf,
   statusCommentOf, statusLogEntryOf,
 } from '@orders/delivery-domain';
+import { OpenPoint, shownHistoryItem, shownStatusLogEntry } from './sealed-positions';
 
 /**
  * The Track & Trace order as this service shows it, without personal data (joined from the sealed record when a
  * request reads it, coordinates included). One pure fold, used by the delivery-detail projection and by single-order
  * reads alike. The coordinates are deliberately not copied into this read model (nor the route one): joining them
  * from the vault at read time keeps a rebuild correct by construction (the projection never needs the vault) and
- * makes erasure reach them with the key, instead of depending on a row being deleted.
+ * makes erasure reach them with the key, instead of depending on a row being deleted. The courier's positions in
+ * `history` and `status_log` are here as their events store them: tokens sealed with the order's key, opened per
+ * response (sealed-positions.ts).
  */
 export interface DeliveryView {
   readonly id: string;
@@ -134,12 +137,17 @@ export function coordinateOf(field: Coordinate, personal: PersonalRecord | undef
   return personal !== undefined && field in personal ? personal[field] ?? null : legacy[field] ?? null;
 }
 
-/** The public order: the view with the personal data joined, internals left out. */
-export function toOrderResponse(view: StoredView, personal: PersonalRecord | undefined): Record<string, unknown> {
+/**
+ * The public order: the view with the personal data joined (the record, and the courier's sealed positions opened
+ * with the same key), internals left out.
+ */
+export function toOrderResponse(view: StoredView, personal: PersonalRecord | undefined, open: OpenPoint): Record<string, unknown> {
   const { pii_ref: _ref, version: _version, located: _located, lat, lon, refined_lat, refined_lon, ...shown } = view;
   const legacy = { lat, lon, refined_lat, refined_lon };
   return {
     ...shown,
+    history: view.history.map((item) => shownHistoryItem(item, open)),
+    status_log: view.status_log.map((entry) => shownStatusLogEntry(entry, open)),
     lat: coordinateOf('lat', personal, legacy),
     lon: coordinateOf('lon', personal, legacy),
     refined_lat: coordinateOf('refined_lat', personal, legacy),

@@ -11,6 +11,7 @@ import type { Pool, PoolClient } from 'pg';
 import { SettingsService } from '../settings/settings.service';
 import { DeliveryCommands } from './delivery-commands';
 import { PERSONAL_FIELDS, PersonalRecord, StoredView, toOrderResponse } from './delivery-view';
+import { pointOpener } from './sealed-positions';
 
 export type OrderBody = Readonly<Record<string, unknown>>;
 export type OrderResponse = Record<string, unknown>;
@@ -156,8 +157,11 @@ export class OrdersService {
        ORDER BY created_at, delivery_id LIMIT $4 OFFSET $5`,
       [companyId, query.number ?? null, query.route_id ?? null, perPage, offset],
     );
-    const personal = await this.vault.openMany<PersonalRecord>(rows.map((row) => row.view.pii_ref));
-    return rows.map((row) => toOrderResponse(row.view, personal.get(row.view.pii_ref)));
+    const subjects = await this.vault.openSubjects<PersonalRecord>(rows.map((row) => row.view.pii_ref));
+    return rows.map((row) => {
+      const subject = subjects.get(row.view.pii_ref);
+      return toOrderResponse(row.view, subject?.record, pointOpener(subject));
+    });
   }
 
   async idOfNumber(companyId: string, number: string): Promise<string | undefined> {
@@ -169,7 +173,9 @@ export class OrdersService {
   async respond(id: string, companyId: string): Promise<OrderResponse> {
     const view = await this.commands.view(id);
     if (!view || view.company_id !== companyId) throw new DeliveryNotFound();
-    return toOrderResponse(view, await this.vault.open<PersonalRecord>(view.pii_ref));
+    // One read of the key opens the record and the courier's sealed positions alike.
+    const subject = (await this.vault.openSubjects<PersonalRecord>([view.pii_ref])).get(view.pii_ref);
+    return toOrderResponse(view, subject?.record, pointOpener(subject));
   }
 
   /**

@@ -2,7 +2,8 @@ import type { Event } from '@orders/decider-kit';
 import type { DeliveryStatus, EtaType, Initiator, PaymentStatus, PaymentType, ServiceType } from './validation';
 
 // Stored events of the Delivery stream: a format, so fields are only ever added (upcast if that changes).
-// No personal data: name, phone, address, comments and the coordinates live in the sealed record that `pii_ref` names.
+// No personal data in clear: name, phone, address, comments and the coordinates live in the sealed record that
+// `pii_ref` names; the courier's positions are stored as tokens sealed with that record's key (StoredPosition).
 
 /** The order model without personal data, as stored and as the decisions need it. */
 export interface DeliveryFacts {
@@ -44,7 +45,24 @@ export interface LegacyCoordinates {
   readonly refined_lon?: number | null;
 }
 
-export interface Position { readonly lat: number; readonly lon: number; readonly time: string }
+/** A point on the map, in clear: what decisions take and produce. */
+export interface Point { readonly lat: number; readonly lon: number }
+
+/** Where the courier was, as decided (in clear). */
+export interface Position extends Point { readonly time: string }
+
+/**
+ * A courier's position as stored. Near the door it locates the customer's home, so the application seals the numbers
+ * with the order's personal-data key before appending: `sealed` is that token (opening it yields a Point; after
+ * erasure nothing does). Events written before carry `lat` and `lon` in clear instead. `time` stays in clear: evolve
+ * needs it, and alone it places nobody.
+ */
+export interface StoredPosition {
+  readonly time: string;
+  readonly sealed?: string;
+  readonly lat?: number;
+  readonly lon?: number;
+}
 
 export type DeliveryCreated = Event<'DeliveryCreated', DeliveryFacts & {
   readonly delivery_id: string; readonly company_id: string; readonly pii_ref: string; readonly status: DeliveryStatus;
@@ -60,7 +78,8 @@ export type DeliveryIntervalChanged = Event<'DeliveryIntervalChanged', {
 }>;
 export type DeliveryStatusChanged = Event<'DeliveryStatusChanged', {
   readonly from: DeliveryStatus; readonly to: DeliveryStatus; readonly initiator: Initiator; readonly comment?: string;
-  readonly point?: { readonly lat: number; readonly lon: number }; readonly at: string;
+  /** As decided, and in events written before points were sealed; stored now as `sealed_point` (a token of a Point). */
+  readonly point?: Point; readonly sealed_point?: string; readonly at: string;
 }>;
 /** iiko ChangeDeliveryActualDeliverTime: null clears it (undo). */
 export type DeliveryActualTimeSet = Event<'DeliveryActualTimeSet', { readonly actual_delivered_at: string | null; readonly at: string }>;
@@ -69,13 +88,14 @@ export type DeliveryUndone = Event<'DeliveryUndone', { readonly restored_status:
 export type DeliveryPaid = Event<'DeliveryPaid', { readonly payment_type: PaymentType; readonly amount: number | null; readonly paid_at: string }>;
 export type DeliveryClosed = Event<'DeliveryClosed', { readonly close_time: string; readonly at: string }>;
 export type DeliveryReopened = Event<'DeliveryReopened', { readonly previous_close_time: string; readonly at: string }>;
-export type CourierArrived = Event<'CourierArrived', { readonly courier_id: string; readonly position: Position; readonly used_mark_delivered_radius: number }>;
+// A decision's positions are in clear (Position); stored ones are sealed (StoredPosition, which a Position also is).
+export type CourierArrived = Event<'CourierArrived', { readonly courier_id: string; readonly position: StoredPosition; readonly used_mark_delivered_radius: number }>;
 export type DeliveryVisited = Event<'DeliveryVisited', {
-  readonly courier_id: string; readonly position: Position; readonly used_mark_delivered_radius: number; readonly dwell_s: number; readonly required_dwell_s: number;
+  readonly courier_id: string; readonly position: StoredPosition; readonly used_mark_delivered_radius: number; readonly dwell_s: number; readonly required_dwell_s: number;
 }>;
-export type CourierDeparted = Event<'CourierDeparted', { readonly courier_id: string; readonly position: Position; readonly used_mark_delivered_radius: number; readonly dwell_s: number }>;
+export type CourierDeparted = Event<'CourierDeparted', { readonly courier_id: string; readonly position: StoredPosition; readonly used_mark_delivered_radius: number; readonly dwell_s: number }>;
 /** Track & Trace START: the courier began the route this delivery is on (seen once per route on each of its deliveries). */
-export type RouteStarted = Event<'RouteStarted', { readonly route_id: string; readonly courier_id: string; readonly position?: Position; readonly at: string }>;
+export type RouteStarted = Event<'RouteStarted', { readonly route_id: string; readonly courier_id: string; readonly position?: StoredPosition; readonly at: string }>;
 /** Track & Trace ORDER_BECAME_NEXT: the delivery is now the courier's next stop on the route. */
 export type DeliveryBecameNext = Event<'DeliveryBecameNext', { readonly route_id: string; readonly courier_id: string; readonly at: string }>;
 /** Policy P2: the marketplace cancelled an order whose delivery had already ended; someone must look at it. */

@@ -39,6 +39,30 @@ describe('history and status_log', () => {
     expect(events.map(statusCommentOf).filter(Boolean)).toEqual([{ status: 'finished', comment: 'auto' }]);
   });
 
+  it('folds sealed positions to the same state as clear ones (evolve reads only their times), and shows the tokens', () => {
+    const sealed = (event: DeliveryEvent): DeliveryEvent => {
+      if (event.type === 'DeliveryStatusChanged' && event.data.point) {
+        const { point: _point, ...data } = event.data;
+        return { ...event, data: { ...data, sealed_point: 'pd1.point' } };
+      }
+      if (event.type === 'CourierArrived' || event.type === 'DeliveryVisited' || event.type === 'CourierDeparted') {
+        return { ...event, data: { ...event.data, position: { time: event.data.position.time, sealed: `pd1.${event.type}` } } } as DeliveryEvent;
+      }
+      return event;
+    };
+    const stored = events.map(sealed);
+    expect(JSON.stringify(stored)).not.toMatch(/"(lat|lon)"/);
+    // Old events (numbers in clear, as in `events`) and sealed ones fold alike, mixed in one log too.
+    expect(fold(deliveryDecider, stored)).toEqual(fold(deliveryDecider, events));
+    expect(fold(deliveryDecider, [...events.slice(0, 3), ...stored.slice(3)])).toEqual(fold(deliveryDecider, events));
+    const history = stored.map((e) => historyItemOf(e, 'Europe/Moscow')).filter((item) => item?.position);
+    expect(history.map((item) => [item?.event, item?.position])).toEqual([
+      ['ARRIVAL', { time: NOW, sealed: 'pd1.CourierArrived' }], ['ORDER_VISIT', { time: NOW, sealed: 'pd1.DeliveryVisited' }],
+      ['DEPARTURE', { time: NOW, sealed: 'pd1.CourierDeparted' }],
+    ]);
+    expect(stored.map(statusLogEntryOf).filter(Boolean)[1]).toEqual({ status: 'finished', timestamp: Date.parse(NOW) / 1000, sealed_point: 'pd1.point' });
+  });
+
   it('folds to a state whose evolve never throws on unexpected events', () => {
     expect(fold(deliveryDecider, [paid, ...finished, created(), statusChanged('new', 'confirmed')])).toMatchObject({ kind: 'active', status: 'confirmed', paid: false });
   });

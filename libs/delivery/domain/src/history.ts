@@ -1,4 +1,4 @@
-import type { DeliveryEvent, Position } from './delivery.events';
+import type { DeliveryEvent, Point, StoredPosition } from './delivery.events';
 import { formatInZone } from './time-zone';
 import type { DeliveryStatus, Initiator } from './validation';
 
@@ -12,7 +12,8 @@ export interface HistoryItem {
   readonly time: string;
   /** UNIX seconds. */
   readonly timestamp: number;
-  readonly position?: Position;
+  /** As stored: sealed (opened where the order is shown), or in clear from events written before. */
+  readonly position?: StoredPosition;
   readonly used_mark_delivered_radius?: number;
   readonly source?: { readonly initiator: Initiator };
 }
@@ -20,7 +21,10 @@ export interface HistoryItem {
 export interface StatusLogEntry {
   readonly status: DeliveryStatus;
   readonly timestamp: number;
-  readonly point?: { readonly lat: number; readonly lon: number };
+  /** From events written before points were sealed. */
+  readonly point?: Point;
+  /** A token of the Point, opened where the order is shown. */
+  readonly sealed_point?: string;
 }
 
 export interface StatusComment { readonly status: DeliveryStatus; readonly comment: string }
@@ -65,7 +69,10 @@ export function statusLogEntryOf(event: DeliveryEvent): StatusLogEntry | undefin
     case 'DeliveryCreated':
       return { status: event.data.status, timestamp: timestamp(event.data.at) };
     case 'DeliveryStatusChanged':
-      return { status: event.data.to, timestamp: timestamp(event.data.at), ...(event.data.point ? { point: event.data.point } : {}) };
+      return {
+        status: event.data.to, timestamp: timestamp(event.data.at),
+        ...(event.data.point ? { point: event.data.point } : {}), ...(event.data.sealed_point ? { sealed_point: event.data.sealed_point } : {}),
+      };
     case 'DeliveryUndone':
       return { status: event.data.restored_status, timestamp: timestamp(event.data.at) };
     default:
