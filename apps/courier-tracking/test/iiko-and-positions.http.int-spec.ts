@@ -1,3 +1,4 @@
+import { EventStore } from '@orders/event-store';
 import { eventually, order, useCourierTracking } from './courier-app';
 
 // The real stack on a shared 2-core machine: waits on read models and Kafka take longer than jest's 5 s default.
@@ -115,6 +116,43 @@ describe('courier-tracking HTTP: positions until the automatic finish', () => {
     expect(await events(second)).toEqual(['ORDER_CREATED', 'START', 'ORDER_BECAME_NEXT']);
     await push('k-next', 'r-next', [position(500, 2_500)]).expect(200); // once per route
     expect(await events(second)).toEqual(['ORDER_CREATED', 'START', 'ORDER_BECAME_NEXT']);
+  });
+
+  it('stores the courier positions sealed, and still folds and shows events written with them in clear', async () => {
+    const id = await routeWithOrder('r-old', 'k-old');
+    const stream = `delivery-${id}`;
+    const store = courier.app.get(EventStore);
+    // As the service wrote them before positions were sealed: the numbers in clear.
+    const at = (offsetS: number) => new Date((WINDOW_START_S + offsetS) * 1000).toISOString();
+    const old = north(10);
+    await store.append(stream, 1, [
+      { type: 'CourierArrived', data: { courier_id: 'k-old', position: { ...old, time: at(0) }, used_mark_delivered_radius: 500 }, metadata: { tenantId: 'company-a' } },
+      { type: 'DeliveryStatusChanged', data: { from: 'new', to: 'confirmed', initiator: 'app', point: old, at: at(5) }, metadata: { tenantId: 'company-a' } },
+    ]);
+    // Then new ones on top: the fold (the visit machine's state) carries on from the old events.
+    await push('k-old', 'r-old', [position(600, 5), position(900, 2_000)]).expect(200);
+    const { rows } = await courier.pool.query(`SELECT type, data FROM event_store.events WHERE stream_id = $1 ORDER BY stream_version`, [stream]);
+    // Auto-marking is on for this company (the spec before): the visit finishes the delivery at its point.
+    expect(rows.map((row) => row.type)).toEqual([
+      'DeliveryCreated', 'CourierArrived', 'DeliveryStatusChanged', 'RouteStarted', 'DeliveryBecameNext', 'DeliveryVisited', 'DeliveryStatusChanged',
+      'DeliveryActualTimeSet', 'CourierDeparted',
+    ]);
+    expect(rows[5].data.position).toEqual({ time: at(600), sealed: expect.stringMatching(/^pd1\./) });
+    expect(rows[6].data).toMatchObject({ to: 'finished', sealed_point: expect.stringMatching(/^pd1\./) });
+    expect(JSON.stringify(rows.slice(3))).not.toMatch(/"(lat|lon)"/);
+
+    const view = (await courier.http().get(`${company}/orders/${id}`).set(keyA()).expect(200)).body;
+    expect(view.history.filter((h: { position?: object }) => h.position).map((h: { event: string; position: object }) => [h.event, h.position])).toEqual([
+      ['ARRIVAL', { ...old, time: at(0) }], ['ORDER_VISIT', { ...north(5), time: at(600) }], ['DEPARTURE', { ...north(2_000), time: at(900) }],
+    ]);
+    expect(view.status_log).toEqual([
+      { status: 'new', timestamp: expect.any(Number) }, { status: 'confirmed', timestamp: WINDOW_START_S + 5, point: old },
+      { status: 'finished', timestamp: WINDOW_START_S + 600, point: north(5) },
+    ]);
+    // The read model holds what the events hold: tokens for the new positions.
+    const detail = await eventually(async () => (await courier.pool.query('SELECT version, view FROM delivery_details WHERE delivery_id = $1', [id])).rows[0],
+      (row) => row?.version === 9);
+    expect(detail.view.history.at(-1).position).toEqual({ time: at(900), sealed: expect.stringMatching(/^pd1\./) });
   });
 
   it('refuses unknown routes, other couriers and other companies with 404, and bad points with 422', async () => {
