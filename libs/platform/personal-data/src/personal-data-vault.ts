@@ -159,8 +159,10 @@ export class PersonalDataVault {
   async sealValue(subjectId: string, value: unknown, client?: Runner): Promise<string> {
     const cached = this.sealingKeys?.get(subjectId);
     if (cached) return sealValueToken(cached, subjectId, value);
-    const key = await this.storedKey(subjectId, client)
-      ?? await withTransaction<Buffer | undefined, Runner>(this.pool, (db) => this.subjectKey(db, subjectId), { within: client });
+    const stored = await this.storedKey(subjectId, client);
+    const key = stored === undefined
+      ? await withTransaction<Buffer | undefined, Runner>(this.pool, (db) => this.subjectKey(db, subjectId), { within: client })
+      : stored;
     if (!key) throw new PersonalDataErased(subjectId);
     if (client === undefined) this.sealingKeys?.remember(subjectId, key);
     return sealValueToken(key, subjectId, value);

@@ -26,9 +26,11 @@ export class SealingKeys {
     return key;
   }
 
+  /** Keeps a copy: `forget` wipes it, and must not wipe a key a caller still holds (an opener of tokens, say). */
   remember(subjectId: string, key: Buffer): void {
+    const known = this.keys.get(subjectId);
     this.keys.delete(subjectId);
-    this.keys.set(subjectId, key);
+    this.keys.set(subjectId, known ?? Buffer.from(key));
     if (this.keys.size > this.maxSubjects) this.keys.delete(this.keys.keys().next().value as string);
   }
 
