@@ -113,6 +113,8 @@ export interface GroupRun {
   partitionsConsumedConcurrently?: number;
   /** Extra offset commits inside a long batch; without them each resolved batch is committed right after it. */
   commitEvery?: { messages: number; ms: number };
+  /** Default true. False when the caller commits itself (resolved offsets then only say where the next fetch starts). */
+  autoCommit?: boolean;
 }
 
 /** Connects, subscribes and runs a member with manually resolved batches; resolves once it was given its partitions. */
@@ -123,7 +125,7 @@ export async function runGroupMember(consumer: Consumer, run: GroupRun, eachBatc
   const commits: Partial<ConsumerRunConfig> = run.commitEvery
     ? { autoCommitThreshold: run.commitEvery.messages, autoCommitInterval: run.commitEvery.ms } : {};
   await consumer.run({
-    autoCommit: true, ...commits,
+    autoCommit: run.autoCommit ?? true, ...commits,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: run.partitionsConsumedConcurrently ?? 3,
     eachBatch,

@@ -1,8 +1,9 @@
-import type { Consumer as KafkaConsumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Batch, Consumer as KafkaConsumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { backoffDelay, DEFAULT_RETRY, pause, type RetryPolicy } from './backoff';
 import { deadLetterOf, decodeFailure, type Failure } from './dead-letter';
 import { messageIdOf } from './decoder';
 import { summarize } from './errors';
+import { OffsetCommitter, PartitionLanes } from './fetch-ahead';
 import { HEADER, readHeaders } from './headers';
 import { createKafka, groupMember, loggerOf, runGroupMember, type KafkaOptions, type MessagingLogger } from './kafka';
 import * as metrics from './metrics';
@@ -150,11 +151,17 @@ export interface StreamConsumerOptions {
   provisionDeadLetterTopics?: boolean;
   /** Pause between retries of a failed batch (`attempts` is ignored: a batch is retried until it passes or stop). */
   retry?: Partial<RetryPolicy>;
+  /**
+   * Batches per partition fetched and not yet handled (default 2, at least 1): the next fetch travels while they
+   * are handled (see PartitionLanes).
+   */
+  fetchAhead?: number;
 }
 
 /**
  * A consumer group member without inbox, for messages whose handling is idempotent by nature (positions, state
- * records): at-least-once, whole batches per partition, offsets committed after the handler's work resolved.
+ * records): at-least-once, whole batches per partition in order, offsets committed after the handler's work
+ * resolved. Fetching runs ahead of handling (`fetchAhead`), so a busy handler does not wait for the broker.
  */
 export class StreamConsumer {
   readonly groupId: string;
@@ -163,6 +170,8 @@ export class StreamConsumer {
   private readonly retry: RetryPolicy;
   private readonly deadLetters: Publisher;
   private consumer: KafkaConsumer | undefined;
+  private committer: OffsetCommitter | undefined;
+  private lanes: PartitionLanes;
   private abort = new AbortController();
 
   constructor(private readonly options: StreamConsumerOptions) {
@@ -172,6 +181,7 @@ export class StreamConsumer {
     this.logger = loggerOf(options.kafka);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.deadLetters = new Publisher(options.kafka, `stream-${options.groupId}-dlq`);
+    this.lanes = new PartitionLanes(Math.max(1, options.fetchAhead ?? 2), this.logger);
   }
 
   /** Resolves once the group assigned this member its partitions. */
@@ -182,26 +192,47 @@ export class StreamConsumer {
     this.abort = new AbortController();
     const consumer = groupMember(this.kafka, this.groupId, options.sessionTimeoutMs);
     this.consumer = consumer;
+    this.committer = new OffsetCommitter(consumer, this.groupId, this.logger);
+    // Every (re)join hands out partitions afresh, each read from its last commit: batches fetched before are stale.
+    consumer.on(consumer.events.GROUP_JOIN, () => this.lanes.invalidate());
     await runGroupMember(consumer, {
       topics: options.topics, fromBeginning: options.fromBeginning, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      autoCommit: false,
     }, (payload) => this.eachBatch(payload));
   }
 
-  /** Stops fetching, lets running batches finish and commits them (a batch waiting to retry stays uncommitted). */
+  /**
+   * Stops fetching, lets the batches being handled finish and commits them. Batches fetched ahead and not started,
+   * and a batch waiting to retry, stay uncommitted: the group hands them out again.
+   */
   async stop(): Promise<void> {
     const consumer = this.consumer;
     if (!consumer) return;
     this.consumer = undefined;
+    consumer.pause(this.options.topics.map((topic) => ({ topic })));
     this.abort.abort();
+    await this.lanes.drained();
+    await this.committer?.flush();
     await consumer.disconnect();
     await this.deadLetters.close();
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  /** Queues the batch on its partition's lane and returns, so kafkajs fetches on (its offsets are committed later). */
+  private async eachBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
     if (batch.isEmpty()) return;
+    const { topic, partition } = batch;
+    // Marks where the next fetch starts, nothing more: with autoCommit off, only the committer commits.
+    resolveOffset(batch.lastOffset());
+    metrics.consumerLag.set({ group: this.groupId, topic, partition: String(partition) }, Number(batch.offsetLag()));
+    await this.lanes.enqueue(topic, partition, (current) => this.handleBatch(batch, current));
+    await heartbeat();
+  }
+
+  /** Hands the batch to the handler until it passes (then commits it), or the member stops or loses it. */
+  private async handleBatch(batch: Batch, current: () => boolean): Promise<void> {
     const signal = this.abort.signal;
     const { topic, partition } = batch;
-    for (let failures = 0; !signal.aborted && isRunning() && !isStale(); ) {
+    for (let failures = 0; !signal.aborted && current(); ) {
       const sending: Promise<void>[] = [];
       const reject = (raw: RawMessage, reason: unknown, classification: 'invalid' | 'non-retryable' = 'invalid') => {
         const error = typeof reason === 'string' ? { class: 'Rejected', message: reason } : summarize(reason);
@@ -223,18 +254,13 @@ export class StreamConsumer {
       if (sending.length > 0) {
         for (const result of await Promise.allSettled(sending)) if (result.status === 'rejected') failed ??= { error: result.reason };
       }
-      if (failed) {
-        failures += 1;
-        this.logger.warn(`stream consumer ${this.groupId}: batch ${topic}/${partition}@${batch.firstOffset()} failed; retrying`, { error: summarize(failed.error).message });
-        if (!(await pause(backoffDelay(this.retry, failures), signal))) return;
-        continue;
+      if (!failed) {
+        this.committer?.completed(topic, partition, batch.lastOffset());
+        return;
       }
-      if (!isRunning() || isStale()) return; // the partition moved to another member: it re-handles from the last commit
-      resolveOffset(batch.lastOffset());
-      metrics.consumerLag.set({ group: this.groupId, topic, partition: String(partition) }, Number(batch.offsetLag()));
-      await commitOffsetsIfNecessary();
-      await heartbeat();
-      return;
+      failures += 1;
+      this.logger.warn(`stream consumer ${this.groupId}: batch ${topic}/${partition}@${batch.firstOffset()} failed; retrying`, { error: summarize(failed.error).message });
+      if (!(await pause(backoffDelay(this.retry, failures), signal))) return;
     }
   }
 
