@@ -1,4 +1,7 @@
 import { uuidv7 } from '@orders/event-store';
+import { PersonalDataVault } from '@orders/personal-data';
+import { PositionDecisions } from '../src/positions/position-decisions';
+import { storedCommand } from '../src/positions/stored-decisions';
 import { eventually, order, useCourierTracking } from './courier-app';
 
 // The real stack on a shared 2-core machine: waits on read models and Kafka take longer than jest's 5 s default.
@@ -57,5 +60,36 @@ describe('position decisions left by a crash', () => {
     ]);
     await eventually(async () => (await courier.pool.query(`SELECT count(*)::int AS n FROM courier_position_decisions WHERE delivery_id = $1`, [id])).rows[0].n,
       (n) => n === 0);
+  });
+
+  it('records coordinates sealed under the order key: a row left behind is applied, and dropped once its order was erased', async () => {
+    await courier.http().put(`${company}/routes/r-sealed`).set(keyA()).send({ courier_id: 'k-sealed', date: '2026-03-02' }).expect(200);
+    const create = async () => (await courier.http().post(`${company}/orders`).set(keyA()).send(order({ route_id: 'r-sealed', ...TARGET })).expect(201)).body.id as string;
+    const [kept, erased] = [await create(), await create()];
+    const vault = courier.app.get(PersonalDataVault);
+    const leaveSealed = async (deliveryId: string) => {
+      const command = await storedCommand({
+        companyId: 'company-a', courierId: 'k-sealed', routeId: 'r-sealed', deliveryId, subjectId: deliveryId,
+        command: { type: 'EvaluatePositions', points: [point(0)], settings, target: TARGET },
+      }, (subjectId, value) => vault.sealValue(subjectId, value));
+      await courier.pool.query(
+        `INSERT INTO courier_position_decisions (id, company_id, courier_id, route_id, delivery_id, command) VALUES ($1, 'company-a', 'k-sealed', 'r-sealed', $2, $3)`,
+        [uuidv7(), deliveryId, JSON.stringify(command)]);
+    };
+    await leaveSealed(kept);
+    await leaveSealed(erased);
+    const { rows: recorded } = await courier.pool.query(`SELECT command::text AS text FROM courier_position_decisions WHERE route_id = 'r-sealed'`);
+    expect(recorded).toHaveLength(2);
+    for (const { text } of recorded) expect(text).not.toMatch(/55\.757|37\.615/);
+    await courier.http().delete(`${company}/orders/${erased}`).set(keyA()).expect(200);
+
+    // What the positions consumer runs before it consumes (the consumer of this app started in an earlier test).
+    await courier.app.get(PositionDecisions).recoverUnapplied();
+
+    const typesOf = async (id: string) =>
+      (await courier.pool.query(`SELECT type FROM event_store.events WHERE stream_id = $1 ORDER BY stream_version`, [`delivery-${id}`])).rows.map((row) => row.type);
+    expect(await typesOf(kept)).toContain('CourierArrived');
+    expect(await typesOf(erased)).not.toContain('CourierArrived');
+    expect((await courier.pool.query(`SELECT count(*)::int AS n FROM courier_position_decisions WHERE route_id = 'r-sealed'`)).rows[0].n).toBe(0);
   });
 });

@@ -2,13 +2,15 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { CommandMetadata } from '@orders/decider-kit';
 import type { DeliveryCommand, Target, TrackPoint, VisitSettings } from '@orders/delivery-domain';
 import { EventStore, uuidv7 } from '@orders/event-store';
+import { PersonalDataErased, PersonalDataVault } from '@orders/personal-data';
 import { Decided, DeliveryCommands } from '../orders/delivery-commands';
+import { StoredCommand, openedCommand, storedCommand, subjectOf } from './stored-decisions';
 import { TargetPoints } from './target-points';
 
 /**
  * What positions decided for one delivery: the points that moved its visit machine (with the delivery's target point,
- * which the log does not hold), or the route's progress seen from it (START, ORDER_BECAME_NEXT). Stored as JSON until
- * applied, so a target is in this table for the moment between detection and append only.
+ * which the log does not hold), or the route's progress seen from it (START, ORDER_BECAME_NEXT). Recorded until
+ * applied with the coordinates sealed under the order's key (stored-decisions.ts).
  */
 export type DecisionCommand =
   | { readonly type: 'EvaluatePositions'; readonly points: readonly TrackPoint[]; readonly settings: VisitSettings; readonly target: Target }
@@ -20,6 +22,8 @@ export interface PositionDecision {
   readonly courierId: string;
   readonly routeId: string;
   readonly deliveryId: string;
+  /** The order's personal-data subject: the recorded row seals the coordinates with its key. */
+  readonly subjectId: string;
   readonly command: DecisionCommand;
   readonly correlationId?: string;
 }
@@ -31,7 +35,7 @@ export interface Handoff {
   readonly applied: Promise<void>;
 }
 
-interface Row { id: string; company_id: string; courier_id: string; route_id: string; delivery_id: string; command: DecisionCommand & { correlationId?: string } }
+interface Row { id: string; company_id: string; courier_id: string; route_id: string; delivery_id: string; command: StoredCommand }
 interface Pending { readonly id: string; readonly decision: PositionDecision; settle(error?: unknown): void }
 
 /** Beyond this many decisions recorded and not yet applied, `recorded` also waits for the backlog to shrink. */
@@ -87,7 +91,8 @@ export class PositionDecisions implements OnApplicationShutdown {
   private readonly queued: (() => void)[] = [];
   private listener: (decision: PositionDecision, decided: Decided) => void = () => undefined;
 
-  constructor(private readonly store: EventStore, private readonly commands: DeliveryCommands, private readonly targets: TargetPoints) {}
+  constructor(private readonly store: EventStore, private readonly commands: DeliveryCommands, private readonly targets: TargetPoints,
+    private readonly vault: PersonalDataVault) {}
 
   /** Called after each decision was appended (the detector refreshes what it knows of the delivery). */
   onApplied(listener: (decision: PositionDecision, decided: Decided) => void): void {
@@ -118,13 +123,9 @@ export class PositionDecisions implements OnApplicationShutdown {
   /** Applies what a previous run recorded and did not apply (before consuming positions again). */
   async recoverUnapplied(): Promise<number> {
     const { rows } = await this.store.pool.query<Row>('SELECT * FROM courier_position_decisions ORDER BY id');
-    const work = (await this.withTargets(rows)).map((row) => {
-      const { correlationId, ...command } = row.command;
-      const decision: PositionDecision = {
-        companyId: row.company_id, courierId: row.courier_id, routeId: row.route_id, deliveryId: row.delivery_id, command, correlationId,
-      };
+    const work = (await this.opened(rows)).map((decision) => {
       this.count(decision.courierId, 1);
-      return this.chain({ id: row.id, decision, settle: () => undefined });
+      return this.chain({ id: decision.rowId, decision, settle: () => undefined });
     });
     await Promise.all(work);
     await this.deleteApplied();
@@ -133,21 +134,29 @@ export class PositionDecisions implements OnApplicationShutdown {
   }
 
   /**
-   * Rows recorded before decisions carried their delivery's target get it from the sealed record now; one whose
-   * delivery has none any more (erased, say) would append nothing, so it is dropped.
+   * The decisions rows stand for, their tokens opened (one key read per order). A row whose order was erased would
+   * append nothing, so it is dropped; a row recorded before decisions carried their target gets it from the record.
    */
-  private async withTargets(rows: readonly Row[]): Promise<Row[]> {
-    const complete: Row[] = [];
+  private async opened(rows: readonly Row[]): Promise<(PositionDecision & { rowId: string })[]> {
+    const subjects = await this.vault.openSubjects([...new Set(rows.map((row) => subjectOf(row.command)).filter((id) => id !== undefined))]);
+    const decisions: (PositionDecision & { rowId: string })[] = [];
     for (const row of rows) {
-      if (row.command.type !== 'EvaluatePositions' || row.command.target !== undefined) {
-        complete.push(row);
+      const subjectId = subjectOf(row.command) ?? row.delivery_id;
+      let command = openedCommand(row.command, subjects.get(subjectId));
+      if (command === 'needs-target' && row.command.type === 'EvaluatePositions' && 'points' in row.command) {
+        const target = await this.targets.ofStream(row.delivery_id);
+        command = target ? { type: 'EvaluatePositions', points: row.command.points, settings: row.command.settings, target } : 'erased';
+      }
+      if (command === 'erased' || command === 'needs-target') {
+        this.applied.push(row.id);
         continue;
       }
-      const target = await this.targets.ofStream(row.delivery_id);
-      if (target) complete.push({ ...row, command: { ...row.command, target } });
-      else this.applied.push(row.id);
+      decisions.push({
+        rowId: row.id, companyId: row.company_id, courierId: row.courier_id, routeId: row.route_id, deliveryId: row.delivery_id, subjectId,
+        command, correlationId: row.command.correlationId,
+      });
     }
-    return complete;
+    return decisions;
   }
 
   /** Resolves when every decision handed so far is applied (tests, benchmark, shutdown). */
@@ -169,16 +178,19 @@ export class PositionDecisions implements OnApplicationShutdown {
     const batch = this.buffer;
     this.buffer = [];
     this.flushing = undefined;
-    const rows = batch.map(({ id, decision: d }) => ({
-      id, company_id: d.companyId, courier_id: d.courierId, route_id: d.routeId, delivery_id: d.deliveryId,
-      command: { ...d.command, ...(d.correlationId ? { correlationId: d.correlationId } : {}) },
-    }));
+    let sealed: { pending: Pending; command: StoredCommand | undefined }[];
     try {
-      await this.store.pool.query(
-        `INSERT INTO courier_position_decisions (id, company_id, courier_id, route_id, delivery_id, command)
-         SELECT id, company_id, courier_id, route_id, delivery_id, command FROM jsonb_to_recordset($1::jsonb)
-           AS r(id uuid, company_id text, courier_id text, route_id text, delivery_id text, command jsonb)`,
-        [JSON.stringify(rows)]);
+      sealed = await Promise.all(batch.map(async (pending) => ({ pending, command: await this.sealed(pending.decision) })));
+      const rows = sealed.flatMap(({ pending: { id, decision: d }, command }) => (command === undefined ? [] : [{
+        id, company_id: d.companyId, courier_id: d.courierId, route_id: d.routeId, delivery_id: d.deliveryId, command,
+      }]));
+      if (rows.length > 0) {
+        await this.store.pool.query(
+          `INSERT INTO courier_position_decisions (id, company_id, courier_id, route_id, delivery_id, command)
+           SELECT id, company_id, courier_id, route_id, delivery_id, command FROM jsonb_to_recordset($1::jsonb)
+             AS r(id uuid, company_id text, courier_id text, route_id text, delivery_id text, command jsonb)`,
+          [JSON.stringify(rows)]);
+      }
     } catch (error) {
       for (const pending of batch) {
         this.count(pending.decision.courierId, -1);
@@ -186,7 +198,25 @@ export class PositionDecisions implements OnApplicationShutdown {
       }
       throw error; // the consumer retries the batch: its positions are re-detected and handed again
     }
-    for (const pending of batch) void this.chain(pending);
+    for (const { pending, command } of sealed) {
+      if (command !== undefined) {
+        void this.chain(pending);
+        continue;
+      }
+      // The order was erased meanwhile: nothing is left to decide for it.
+      this.count(pending.decision.courierId, -1);
+      pending.settle();
+    }
+  }
+
+  /** The row's command, its coordinates sealed; undefined for an order erased meanwhile. */
+  private async sealed(decision: PositionDecision): Promise<StoredCommand | undefined> {
+    try {
+      return await storedCommand(decision, (subjectId, value) => this.vault.sealValue(subjectId, value));
+    } catch (error) {
+      if (error instanceof PersonalDataErased) return undefined;
+      throw error;
+    }
   }
 
   /** Applied rows are deleted in bulk, a moment later (one left behind is only applied again, to no effect). */

@@ -80,7 +80,7 @@ export interface RouteWatch {
   nextPending: boolean;
 }
 
-export interface Moves { readonly deliveryId: string; readonly points: TrackPoint[]; readonly target: Target }
+export interface Moves { readonly deliveryId: string; readonly subjectId: string; readonly points: TrackPoint[]; readonly target: Target }
 export const NO_MOVES: Moves[] = [];
 
 /**
@@ -92,7 +92,7 @@ export const NO_MOVES: Moves[] = [];
 export function progressDecisions(watch: RouteWatch, courierId: string, point: TrackPoint): PositionDecision[] {
   const { route } = watch;
   const decision = (tracked: Tracked, command: PositionDecision['command']): PositionDecision =>
-    ({ companyId: route.company_id, courierId, routeId: route.route_id, deliveryId: tracked.deliveryId, command });
+    ({ companyId: route.company_id, courierId, routeId: route.route_id, deliveryId: tracked.deliveryId, subjectId: tracked.state.piiRef, command });
   const at = new Date(point.timestamp * 1000).toISOString();
   const decisions: PositionDecision[] = [];
   if (watch.startPending) {

@@ -99,7 +99,7 @@ export class VisitDetector {
   private handOff(watch: RouteWatch, courierId: string, progress: readonly PositionDecision[], moves: readonly Moves[], correlationId?: string): Handoff {
     const { route } = watch;
     const decisions: PositionDecision[] = moves.map((move) => ({
-      companyId: route.company_id, courierId, routeId: route.route_id, deliveryId: move.deliveryId, correlationId,
+      companyId: route.company_id, courierId, routeId: route.route_id, deliveryId: move.deliveryId, subjectId: move.subjectId, correlationId,
       command: { type: 'EvaluatePositions', points: move.points, settings: watch.settings, target: move.target },
     }));
     const handoff = this.decisions.hand([...progress.map((decision) => ({ ...decision, correlationId })), ...decisions]);
@@ -154,7 +154,7 @@ export class VisitDetector {
         Object.assign(visit, step.state);
         if (step.transitions.length > 0) (moving ??= []).push(point);
       }
-      if (moving) (moves ??= []).push({ deliveryId: tracked.deliveryId, points: moving, target: tracked.params.target });
+      if (moving) (moves ??= []).push({ deliveryId: tracked.deliveryId, subjectId: tracked.state.piiRef, points: moving, target: tracked.params.target });
     }
     return moves ?? NO_MOVES;
   }
