@@ -42,4 +42,21 @@ describe('the sealing-key cache', () => {
     expect(cachedA?.equals(Buffer.alloc(32))).toBe(true); // its copy wiped, not only dropped
     expect(a.equals(Buffer.alloc(32))).toBe(false); // the caller's key untouched
   });
+
+  it('drops a sealing key the database has not confirmed for its maximum age', () => {
+    let now = 0;
+    const keys = new SealingKeys(10, 1000, () => now);
+    const a = randomBytes(32);
+    keys.remember('a', a);
+    now = 1000;
+    expect(keys.get('a')).toEqual(a);
+    keys.remember('a', a); // read again from the database: confirmed anew
+    now = 2000;
+    const held = keys.get('a');
+    expect(held).toEqual(a);
+    now = 2001;
+    expect(keys.get('a')).toBeUndefined();
+    expect(held?.equals(Buffer.alloc(32))).toBe(true); // the expired copy is wiped
+    expect(keys.size).toBe(0);
+  });
 });
