@@ -12,6 +12,15 @@ const company = '/api/v1/companies/company-a';
 
 describe('courier-tracking erasure: delete destroys the personal data for good', () => {
   const courier = useCourierTracking({ kafka: true });
+
+  /** Replays the whole log into the read models from scratch and waits until the rebuild caught up. */
+  const rebuildReadModels = async (): Promise<EventStore> => {
+    const store = courier.app.get(EventStore);
+    const caughtUp = (await store.subscriptionStatus(READ_MODELS_SUBSCRIPTION))?.checkpoint ?? START;
+    await courier.app.get(ReadModelsProjection).rebuild();
+    await eventually(async () => (await store.subscriptionStatus(READ_MODELS_SUBSCRIPTION))?.checkpoint ?? START, (now) => compareCheckpoints(now, caughtUp) >= 0);
+    return store;
+  };
   const keyA = () => ({ 'Api-Key': courier.keys.companyA });
   const tag = randomBytes(5).toString('hex');
   const secrets = {
@@ -61,11 +70,7 @@ describe('courier-tracking erasure: delete destroys the personal data for good',
     await eventually(async () => (await courier.pool.query('SELECT 1 FROM delivery_details WHERE delivery_id = $1', [id])).rowCount, (n) => n === 0);
 
     // A replay of the whole log rebuilds the read models without the order and without its personal data.
-    const store = courier.app.get(EventStore);
-    const before = await store.subscriptionStatus(READ_MODELS_SUBSCRIPTION);
-    await courier.app.get(ReadModelsProjection).rebuild();
-    const caughtUp = before?.checkpoint ?? START;
-    await eventually(async () => (await store.subscriptionStatus(READ_MODELS_SUBSCRIPTION))?.checkpoint ?? START, (now) => compareCheckpoints(now, caughtUp) >= 0);
+    const store = await rebuildReadModels();
     expect((await courier.pool.query('SELECT delivery_id FROM delivery_details')).rows).toEqual([{ delivery_id: kept }]);
     const log = JSON.stringify(await store.readStream(`delivery-${id}`));
     for (const value of searched) expect(log).not.toContain(value);
@@ -114,11 +119,7 @@ describe('courier-tracking erasure: delete destroys the personal data for good',
     await courier.http().delete(`${company}/orders/${id}`).set(keyA()).expect(200);
     await eventually(async () => (await courier.pool.query('SELECT 1 FROM delivery_details WHERE delivery_id = $1', [id])).rowCount, (n) => n === 0);
 
-    const store = courier.app.get(EventStore);
-    const before = await store.subscriptionStatus(READ_MODELS_SUBSCRIPTION);
-    await courier.app.get(ReadModelsProjection).rebuild();
-    const caughtUp = before?.checkpoint ?? START;
-    await eventually(async () => (await store.subscriptionStatus(READ_MODELS_SUBSCRIPTION))?.checkpoint ?? START, (now) => compareCheckpoints(now, caughtUp) >= 0);
+    const store = await rebuildReadModels();
     const log = JSON.stringify(await store.readStream(`delivery-${id}`));
     for (const value of courierPoints) expect(log).not.toContain(value);
     expect(await rowsContainingSecrets(courierPoints)).toEqual([]);
