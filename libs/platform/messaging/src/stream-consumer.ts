@@ -209,7 +209,11 @@ export class StreamConsumer {
     const consumer = this.consumer;
     if (!consumer) return;
     this.consumer = undefined;
-    consumer.pause(this.options.topics.map((topic) => ({ topic })));
+    try {
+      consumer.pause(this.options.topics.map((topic) => ({ topic })));
+    } catch {
+      // never ran (a start that failed before the group was joined): there is nothing fetched to hold back
+    }
     this.abort.abort();
     await this.lanes.drained();
     await this.committer?.flush();
