@@ -26,36 +26,27 @@ const event = (key: string, partition: number, seq: number) => ({
 });
 const MARKER = 'marker';
 
-interface Handled { member: string; key: string; seq: number }
-/** A member's (re)join after its start: a rebalance handing its partitions out afresh, each from its last commit. */
-interface Joined { member: string; joined: true }
-type Entry = Handled | Joined;
-const isHandled = (entry: Entry): entry is Handled => !('joined' in entry);
+/** One message's effect, applied when its batch's work finished; `joins`: the member's rejoins when that work began. */
+interface Handled { member: string; key: string; seq: number; joins: number }
 
 /**
- * Where one member's handling of one key does not climb by exactly one: each such break must follow a rejoin of that
- * member (since its previous handling of the key) and go back to a committed offset, i.e. not below where the
- * member's previous run of the key started (it read that run from a commit, and commits only go up).
+ * Where one member's handling of one key does not climb by exactly one. Each such break must come with a rejoin of
+ * that member (a rebalance handing its partitions out afresh) between the two batches' starts, and go back to a
+ * committed offset: not below where the member's previous run of the key started (it read that run from a commit, and
+ * commits only go up).
  */
-function breaksOf(timeline: readonly Entry[], member: string, key: string) {
+function breaksOf(handled: readonly Handled[], member: string, key: string) {
   const breaks: Array<{ from: number; to: number; runStart: number; afterRejoin: boolean }> = [];
-  let previous: number | undefined;
+  let previous: Handled | undefined;
   let runStart = 0;
-  let rejoined = false;
-  for (const entry of timeline) {
-    if (entry.member !== member) continue;
-    if (!isHandled(entry)) {
-      rejoined = true;
-      continue;
-    }
-    if (entry.key !== key) continue;
-    if (previous === undefined) runStart = entry.seq;
-    else if (entry.seq !== previous + 1) {
-      breaks.push({ from: previous, to: entry.seq, runStart, afterRejoin: rejoined });
+  for (const entry of handled) {
+    if (entry.member !== member || entry.key !== key) continue;
+    if (!previous) runStart = entry.seq;
+    else if (entry.seq !== previous.seq + 1) {
+      breaks.push({ from: previous.seq, to: entry.seq, runStart, afterRejoin: entry.joins > previous.joins });
       runStart = entry.seq;
     }
-    previous = entry.seq;
-    rejoined = false;
+    previous = entry;
   }
   return breaks;
 }
@@ -65,30 +56,30 @@ describe('stream consumer under rebalances', () => {
     const topic = unique('msg-it.rebalance');
     const groupId = unique('it-rebalance');
     await provisionTopics(kafkaOptions(), [{ topic, partitions: PARTITIONS }]);
-    // One timeline for both members: the process handles one batch at a time, so push order is handling order.
-    const timeline: Entry[] = [];
+    // One timeline for both members, in the order the effects were applied (one process: push order is that order).
     const handled: Handled[] = [];
-    const record = (entry: Entry) => {
-      timeline.push(entry);
-      if (isHandled(entry)) handled.push(entry);
-    };
+    const joins = new Map<string, number>();
     const member = (name: string): StreamConsumer => {
       const consumer = createStreamConsumer({
         kafka: kafkaOptions(), groupId, topics: [topic], sessionTimeoutMs: 6000, partitionsConsumedConcurrently: PARTITIONS, fetchAhead: 3,
+        provisionDeadLetterTopics: false, // nothing is rejected; and so start() makes its kafkajs consumer before it first waits
         handle: async (batch) => {
-          for (const message of batch.messages) record({ member: name, key: message.key ?? '', seq: Number(message.value?.toString()) });
-          // A little asynchronous work per batch, so each lane holds batches fetched ahead when the group rebalances.
-          await new Promise((resolve) => setTimeout(resolve, 15));
+          const joinsAtStart = joins.get(name) ?? 0;
+          // A little asynchronous work per batch, of varying length, so each lane holds batches fetched ahead when the
+          // group rebalances, and a batch overtaking the one before it would apply its effects first.
+          await new Promise((resolve) => setTimeout(resolve, 5 + (Number(batch.messages[0].offset) % 4) * 20));
+          for (const message of batch.messages) handled.push({ member: name, key: message.key ?? '', seq: Number(message.value?.toString()), joins: joinsAtStart });
         },
       });
       running.push(consumer);
       return consumer;
     };
-    /** Starts a member and records its later joins (the first one resolved start; its listener runs after the lanes'). */
+    /** Starts a member, counting every join of it (the first included: its listener is on before the consumer connects). */
     const join = async (name: string, consumer: StreamConsumer) => {
-      await consumer.start();
+      const starting = consumer.start();
       const group = (consumer as unknown as { consumer: Consumer }).consumer;
-      group.on(group.events.GROUP_JOIN, () => record({ member: name, joined: true }));
+      group.on(group.events.GROUP_JOIN, () => joins.set(name, (joins.get(name) ?? 0) + 1));
+      await starting;
     };
     const countOf = (name: string) => handled.filter((h) => h.member === name).length;
 
@@ -129,7 +120,7 @@ describe('stream consumer under rebalances', () => {
         // then it restarts from a committed offset (a redelivery) and climbs again. (Going forward over seqs is ruled
         // out for the seqs nobody handled by the first-seen check above, and is not expected here: A never gets a
         // partition back, B never loses one.)
-        for (const step of breaksOf(timeline, member, key)) {
+        for (const step of breaksOf(handled, member, key)) {
           expect({ key, member, ...step }).toEqual({ key, member, ...step, afterRejoin: true, to: Math.min(step.to, step.from) });
           expect(step.to).toBeGreaterThanOrEqual(step.runStart);
         }
@@ -143,7 +134,7 @@ describe('stream consumer under rebalances', () => {
     const fresh: Handled[] = [];
     const c = createStreamConsumer({
       kafka: kafkaOptions(), groupId, topics: [topic],
-      handle: (batch) => void fresh.push(...batch.messages.map((m) => ({ member: 'C', key: m.key ?? '', seq: Number(m.value?.toString()) }))),
+      handle: (batch) => void fresh.push(...batch.messages.map((m) => ({ member: 'C', key: m.key ?? '', seq: Number(m.value?.toString()), joins: 0 }))),
     });
     running.push(c);
     await c.start();
