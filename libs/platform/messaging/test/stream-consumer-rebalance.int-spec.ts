@@ -2,9 +2,23 @@
 // member B joins while A's lanes hold queued batches, then A stops. Nothing may be lost, each key stays in order
 // (a redelivery restarts from a committed offset, then climbs again contiguously), and what the last member
 // committed on stop is where a fresh member of the group starts.
-import type { Consumer } from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type Message } from 'kafkajs';
 import { createStreamConsumer, HEADER, provisionTopics, type StreamConsumer } from '../src';
-import { kafkaOptions, unique, until, upstream } from './support';
+import { brokers, kafkaOptions, unique, until } from './support';
+
+/**
+ * An idempotent producer: a plain one retrying a send to the fresh topic (leaders still being elected) may write a
+ * message twice, which would read as a redelivery the consumer never made.
+ */
+async function upstream(): Promise<{ send(topic: string, messages: Message[]): Promise<void>; close(): Promise<void> }> {
+  const producer = new Kafka({ clientId: 'msg-it-upstream', brokers: [brokers], logLevel: logLevel.NOTHING })
+    .producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  return {
+    send: async (topic, messages) => { await producer.send({ topic, acks: -1, messages }); },
+    close: () => producer.disconnect(),
+  };
+}
 
 let source: Awaited<ReturnType<typeof upstream>>;
 const running: StreamConsumer[] = [];
