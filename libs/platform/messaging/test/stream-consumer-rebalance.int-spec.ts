@@ -40,7 +40,7 @@ const event = (key: string, partition: number, seq: number) => ({
 });
 const MARKER = 'marker';
 
-/** One message's effect, applied when its batch's work finished; `joins`: the member's rejoins when that work began. */
+/** One message's effect, applied when its batch's work finished; `joins`: how often the member had joined the group when that work began. */
 interface Handled { member: string; key: string; seq: number; joins: number }
 
 /**
