@@ -82,10 +82,14 @@ export function applyEffectSql(schema: string): string {
           ON CONFLICT (message_id) DO UPDATE SET applied = "${schema}".effects.applied + 1`;
 }
 
-/** A plain kafkajs producer standing in for an upstream system. */
+/**
+ * A kafkajs producer standing in for an upstream system. Idempotent: a plain one retries its first send to a topic
+ * created a moment before and can write a message twice, which specs counting exact sequences took for our bug.
+ * Specs that test duplicates send them on purpose.
+ */
 export async function upstream(): Promise<{ send(topic: string, messages: Message[]): Promise<void>; close(): Promise<void> }> {
   const producer = new Kafka({ clientId: 'msg-it-upstream', brokers: [brokers], logLevel: logLevel.NOTHING })
-    .producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    .producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   return {
     send: async (topic, messages) => { await producer.send({ topic, acks: -1, messages }); },
