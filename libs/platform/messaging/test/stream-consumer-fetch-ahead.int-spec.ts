@@ -1,20 +1,11 @@
 // The stream consumer fetches ahead of its handler (PartitionLanes). Against the real broker: batches fetched while
 // an earlier one is retried wait behind it; a stop commits the batch in hand and drops those fetched ahead, so the
 // group hands those out again.
-import { createStreamConsumer, HEADER, provisionTopics, type StreamConsumer } from '../src';
-import { kafkaOptions, unique, until, upstream } from './support';
+import { createStreamConsumer, HEADER, provisionTopics } from '../src';
+import { kafkaOptions, unique, until, useUpstreamAndConsumers } from './support';
 
-let source: Awaited<ReturnType<typeof upstream>>;
-const running: StreamConsumer[] = [];
-
-beforeAll(async () => {
-  source = await upstream();
-});
-
-afterAll(async () => {
-  await Promise.all(running.map((c) => c.stop()));
-  await source?.close();
-});
+const upstream = useUpstreamAndConsumers();
+const { running } = upstream;
 
 const tick = (n: number) => ({ key: 'k', value: String(n), headers: { [HEADER.eventId]: `tick-${n}`, [HEADER.eventType]: 'Tick' } });
 const numbersOf = (batch: { messages: readonly { value: Buffer | null }[] }) => batch.messages.map((m) => Number(m.value?.toString()));
@@ -35,11 +26,11 @@ describe('stream consumer fetching ahead', () => {
     running.push(consumer);
     await consumer.start();
 
-    await source.send(topic, [tick(0)]);
+    await upstream.source.send(topic, [tick(0)]);
     await until('the first attempt', () => attempts.length >= 1);
     // Sent while 0 is being retried: fetched ahead (its offset was resolved), queued behind it.
-    await source.send(topic, [tick(1)]);
-    await source.send(topic, [tick(2)]);
+    await upstream.source.send(topic, [tick(1)]);
+    await upstream.source.send(topic, [tick(2)]);
     await until('every tick handled', () => attempts.flat().includes(2));
 
     const handled = attempts.flat();
@@ -64,9 +55,9 @@ describe('stream consumer fetching ahead', () => {
     });
     running.push(consumer);
     await consumer.start();
-    await source.send(topic, [tick(0)]);
+    await upstream.source.send(topic, [tick(0)]);
     await until('tick 0 in hand', () => first.includes(0));
-    await source.send(topic, [tick(1)]);
+    await upstream.source.send(topic, [tick(1)]);
     // Give the fetch time to bring tick 1 in behind the held batch; it must not be handled yet.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(first).toEqual([0]);

@@ -2,35 +2,12 @@
 // member B joins while A's lanes hold queued batches, then A stops. Nothing may be lost, each key stays in order
 // (a redelivery restarts from a committed offset, then climbs again contiguously), and what the last member
 // committed on stop is where a fresh member of the group starts.
-import { Kafka, logLevel, type Consumer, type Message } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import { createStreamConsumer, HEADER, provisionTopics, type StreamConsumer } from '../src';
-import { brokers, kafkaOptions, unique, until } from './support';
+import { kafkaOptions, unique, until, useUpstreamAndConsumers } from './support';
 
-/**
- * An idempotent producer: a plain one retrying a send to the fresh topic (leaders still being elected) may write a
- * message twice, which would read as a redelivery the consumer never made.
- */
-async function upstream(): Promise<{ send(topic: string, messages: Message[]): Promise<void>; close(): Promise<void> }> {
-  const producer = new Kafka({ clientId: 'msg-it-upstream', brokers: [brokers], logLevel: logLevel.NOTHING })
-    .producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  return {
-    send: async (topic, messages) => { await producer.send({ topic, acks: -1, messages }); },
-    close: () => producer.disconnect(),
-  };
-}
-
-let source: Awaited<ReturnType<typeof upstream>>;
-const running: StreamConsumer[] = [];
-
-beforeAll(async () => {
-  source = await upstream();
-});
-
-afterAll(async () => {
-  await Promise.all(running.map((c) => c.stop()));
-  await source?.close();
-});
+const upstream = useUpstreamAndConsumers();
+const { running } = upstream;
 
 const PARTITIONS = 4;
 // Three keys per partition, placed explicitly (the partitioner's hash could put them all on one partition).
@@ -102,7 +79,7 @@ describe('stream consumer under rebalances', () => {
     let producing = true;
     const producer = (async () => {
       while (producing) {
-        await source.send(topic, KEYS.map(({ key, partition }) => event(key, partition, sent)));
+        await upstream.source.send(topic, KEYS.map(({ key, partition }) => event(key, partition, sent)));
         sent += 1;
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
@@ -152,7 +129,7 @@ describe('stream consumer under rebalances', () => {
     });
     running.push(c);
     await c.start();
-    await source.send(topic, Array.from({ length: PARTITIONS }, (_, partition) => ({ key: MARKER, partition, value: '-1', headers: { [HEADER.eventType]: 'Marker' } })));
+    await upstream.source.send(topic, Array.from({ length: PARTITIONS }, (_, partition) => ({ key: MARKER, partition, value: '-1', headers: { [HEADER.eventType]: 'Marker' } })));
     await until('C handled the marker of every partition', () => fresh.filter((h) => h.key === MARKER).length === PARTITIONS);
     expect(fresh.filter((h) => h.key !== MARKER)).toEqual([]);
   }, 60_000);

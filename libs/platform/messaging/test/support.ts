@@ -97,6 +97,28 @@ export async function upstream(): Promise<{ send(topic: string, messages: Messag
   };
 }
 
+export type Upstream = Awaited<ReturnType<typeof upstream>>;
+
+/** A spec file's upstream producer and the consumers it starts (push them to `running`): all closed after the file. */
+export function useUpstreamAndConsumers(): { readonly source: Upstream; readonly running: { stop(): Promise<void> }[] } {
+  const running: { stop(): Promise<void> }[] = [];
+  let source: Upstream | undefined;
+  beforeAll(async () => {
+    source = await upstream();
+  });
+  afterAll(async () => {
+    await Promise.all(running.map((consumer) => consumer.stop()));
+    await source?.close();
+  });
+  return {
+    running,
+    get source(): Upstream {
+      if (!source) throw new Error('the upstream producer is made in beforeAll: use it inside a test');
+      return source;
+    },
+  };
+}
+
 /** Re-checks a condition until it holds (never a fixed sleep standing in for synchronisation). */
 export async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const started = Date.now();
