@@ -1,32 +1,12 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { CommandMetadata } from '@orders/decider-kit';
-import type { DeliveryCommand, Target, TrackPoint, VisitSettings } from '@orders/delivery-domain';
+import type { DeliveryCommand } from '@orders/delivery-domain';
 import { EventStore, uuidv7 } from '@orders/event-store';
 import { PersonalDataErased, PersonalDataVault } from '@orders/personal-data';
 import { Decided, DeliveryCommands } from '../orders/delivery-commands';
+import type { PositionDecision } from './position-decision';
 import { StoredCommand, openedCommand, storedCommand, subjectOf } from './stored-decisions';
 import { TargetPoints } from './target-points';
-
-/**
- * What positions decided for one delivery: the points that moved its visit machine (with the delivery's target point,
- * which the log does not hold), or the route's progress seen from it (START, ORDER_BECAME_NEXT). Recorded until
- * applied with the coordinates sealed under the order's key (stored-decisions.ts).
- */
-export type DecisionCommand =
-  | { readonly type: 'EvaluatePositions'; readonly points: readonly TrackPoint[]; readonly settings: VisitSettings; readonly target: Target }
-  | { readonly type: 'StartRoute'; readonly at: string; readonly position: { readonly lat: number; readonly lon: number; readonly time: string } }
-  | { readonly type: 'MarkDeliveryNext'; readonly at: string };
-
-export interface PositionDecision {
-  readonly companyId: string;
-  readonly courierId: string;
-  readonly routeId: string;
-  readonly deliveryId: string;
-  /** The order's personal-data subject: the recorded row seals the coordinates with its key. */
-  readonly subjectId: string;
-  readonly command: DecisionCommand;
-  readonly correlationId?: string;
-}
 
 export interface Handoff {
   /** Resolves once the decisions are durable (their positions' offsets may then be committed). */

@@ -2,7 +2,7 @@ import {
   ActiveDelivery, OUTSIDE, Target, TrackPoint, VisitParams, VisitSettings, VisitState, isLocated, isTerminal, visitParams,
 } from '@orders/delivery-domain';
 import type { Route } from '../settings/settings.service';
-import type { PositionDecision } from './position-decisions';
+import type { PositionDecision } from './position-decision';
 
 // What the detector holds per route: the deliveries in the order the courier visits them, their stored state and
 // in-memory visit machines, and what is still to record of the route's progress (START, ORDER_BECAME_NEXT).

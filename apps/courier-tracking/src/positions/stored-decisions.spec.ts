@@ -1,5 +1,5 @@
 import type { OpenedSubject } from '@orders/personal-data';
-import type { PositionDecision } from './position-decisions';
+import type { PositionDecision } from './position-decision';
 import { openedCommand, storedCommand, subjectOf } from './stored-decisions';
 
 // A stand-in for the vault's tokens (the real ones are AES-GCM, see the personal-data lib and the int-spec): the

@@ -1,6 +1,6 @@
 import type { Target, TrackPoint, VisitSettings } from '@orders/delivery-domain';
 import type { OpenedSubject } from '@orders/personal-data';
-import type { DecisionCommand, PositionDecision } from './position-decisions';
+import type { DecisionCommand, PositionDecision } from './position-decision';
 
 // A decision waits in `courier_position_decisions` between detection and its append (milliseconds, or until the next
 // start after a crash). Its points are the courier's at the customer's door and its target is the customer's home, so

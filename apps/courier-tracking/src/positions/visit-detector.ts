@@ -3,7 +3,8 @@ import { OUTSIDE, Target, TrackPoint, VisitSettings, stepVisit } from '@orders/d
 import { EventStore } from '@orders/event-store';
 import { Decided, DeliveryCommands } from '../orders/delivery-commands';
 import { Route, SettingsService } from '../settings/settings.service';
-import { Handoff, PositionDecision, PositionDecisions } from './position-decisions';
+import type { PositionDecision } from './position-decision';
+import { Handoff, PositionDecisions } from './position-decisions';
 import { Moves, NO_MOVES, RouteWatch, Tracked, progressDecisions } from './route-watch';
 import { TargetPoints } from './target-points';
 
