@@ -1,27 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { dropSchema, ensureTestDatabase, testDatabaseUrl } from '@orders/event-store/testing';
+import { testDatabaseUrl } from '@orders/event-store/testing';
 import { PersonalDataErased, PersonalDataVault } from '../src';
+import { useVaultSchema } from './vault-schema';
 
 const customer = { name: 'Ada Lovelace', phone: '+44 20 7946 0018', address: '12 St James Square', comment: 'ring twice' };
 
 describe('PersonalDataVault on the real PostgreSQL', () => {
-  const schema = `pd_${randomBytes(4).toString('hex')}`;
-  const masterKey = randomBytes(32).toString('hex');
+  const { schema, vaults, sql } = useVaultSchema(1);
   let vault: PersonalDataVault;
-  let sql: Client;
-
-  beforeAll(async () => {
-    await ensureTestDatabase();
-    vault = await PersonalDataVault.create({ connection: testDatabaseUrl(), schema, masterKey });
-    sql = new Client({ connectionString: testDatabaseUrl() });
-    await sql.connect();
-  });
-
-  afterAll(async () => {
-    await sql?.end();
-    await vault?.close();
-    await dropSchema(testDatabaseUrl(), schema);
+  beforeAll(() => {
+    [vault] = vaults;
   });
 
   /** Everything the vault's tables hold for a subject, as text, to search for clear values. */

@@ -1,30 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { dropSchema, ensureTestDatabase, testDatabaseUrl } from '@orders/event-store/testing';
+import { testDatabaseUrl } from '@orders/event-store/testing';
 import { PersonalDataErased, PersonalDataVault } from '../src';
+import { useVaultSchema } from './vault-schema';
 
 const point = { lat: 55.7512443, lon: 37.6184231 };
 
 describe('PersonalDataVault value tokens on the real PostgreSQL', () => {
-  const schema = `pd_${randomBytes(4).toString('hex')}`;
-  const masterKey = randomBytes(32).toString('hex');
+  const { schema, masterKey, vaults } = useVaultSchema(2);
   let vault: PersonalDataVault;
   let other: PersonalDataVault; // another process: its own sealing-key cache
-  let sql: Client;
-
-  beforeAll(async () => {
-    await ensureTestDatabase();
-    vault = await PersonalDataVault.create({ connection: testDatabaseUrl(), schema, masterKey });
-    other = await PersonalDataVault.create({ connection: testDatabaseUrl(), schema, masterKey });
-    sql = new Client({ connectionString: testDatabaseUrl() });
-    await sql.connect();
-  });
-
-  afterAll(async () => {
-    await sql?.end();
-    await vault?.close();
-    await other?.close();
-    await dropSchema(testDatabaseUrl(), schema);
+  beforeAll(() => {
+    [vault, other] = vaults;
   });
 
   it('seals a value under the subject key that any vault of the same master key opens, until erasure', async () => {
