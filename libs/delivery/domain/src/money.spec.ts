@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { CreateDelivery, RecordDeliveryPayment, UpdateDelivery } from './delivery.commands';
 import { NOW, SEALED, cmd, created, orderFacts, settings, spec } from './delivery.fixtures';
 import { MAX_AMOUNT, toMajorUnits, toMinorUnits } from './money';
@@ -20,7 +21,7 @@ describe('Delivery: amounts are stored in kopecks', () => {
     spec.given([]).when(create({})).then([created({ amount_minor: null })]);
   });
 
-  it('refuses an amount whose kopecks would not be an exact integer', () => {
+  it('refuses an amount too large for its kopecks to be exact', () => {
     spec.given([]).when(create({ amount: MAX_AMOUNT })).then([created({ amount_minor: MAX_AMOUNT * 100 })]);
     spec.given([]).when(create({ amount: MAX_AMOUNT + 1 })).thenThrows('OUT_OF_RANGE', { field: 'amount' });
   });
@@ -39,8 +40,14 @@ describe('Delivery: amounts are stored in kopecks', () => {
   });
 
   it('shows every amount with two decimals as it was given', () => {
-    for (const amount of [0, 0.01, 0.1, 0.29, 1.15, 19.99, 900.5, 1250.5, 123456.78, 90071992547409.9]) {
+    for (const amount of [0, 0.01, 0.1, 0.29, 1.15, 19.99, 900.5, 1250.5, 123456.78, 9_999_999_999_999.99, MAX_AMOUNT]) {
       expect(toMajorUnits(toMinorUnits(amount))).toBe(amount);
     }
   });
+
+  it('converts exactly both ways up to MAX_AMOUNT: kopecks as a decimal string, as JSON, and back', () =>
+    fc.assert(fc.property(fc.integer({ min: 0, max: MAX_AMOUNT * 100 }), (kopecks) => {
+      const rubles = Number(`${Math.floor(kopecks / 100)}.${String(kopecks % 100).padStart(2, '0')}`);
+      return toMinorUnits(rubles) === kopecks && toMajorUnits(kopecks) === rubles;
+    }), { numRuns: 2000 }));
 });

@@ -6,10 +6,11 @@
 export const MINOR_UNITS_PER_MAJOR = 100;
 
 /**
- * The largest amount (rubles) whose kopecks are still an exact integer in a JSON number; validation refuses more, so
- * an event never stores a rounded-off sum.
+ * The largest amount (rubles) validation accepts: ten trillion. Up to it a JSON number still tells every two-decimal
+ * amount apart, so rubles -> kopecks -> rubles is exact both ways (money.spec.ts); far above it (about 2^44 rubles) it
+ * no longer is, and an event would store a sum nobody sent.
  */
-export const MAX_AMOUNT = Math.floor(Number.MAX_SAFE_INTEGER / MINOR_UNITS_PER_MAJOR);
+export const MAX_AMOUNT = 10_000_000_000_000;
 
 /**
  * Rubles as given (a float) to kopecks. `Math.round(amount * 100)` is what the contract mapper published before money
@@ -18,7 +19,7 @@ export const MAX_AMOUNT = Math.floor(Number.MAX_SAFE_INTEGER / MINOR_UNITS_PER_M
  */
 export const toMinorUnits = (amount: number): number => Math.round(amount * MINOR_UNITS_PER_MAJOR);
 
-/** Kopecks to rubles as Track & Trace shows them; exact for every amount with at most two decimals. */
+/** Kopecks to rubles as Track & Trace shows them; exact for every amount up to MAX_AMOUNT with at most two decimals. */
 export const toMajorUnits = (amountMinor: number): number => amountMinor / MINOR_UNITS_PER_MAJOR;
 
 /** Nullable form of `toMinorUnits`: an unknown amount stays unknown. */
