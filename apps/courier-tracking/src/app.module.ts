@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { DELIVERY_UPCASTERS } from '@orders/delivery-domain';
 import { EventStore } from '@orders/event-store';
 import { EventStoreModule } from '@orders/event-store/nest';
 import { PersonalDataVault } from '@orders/personal-data';
@@ -30,8 +31,11 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
     ServiceKitModule.forRoot(courierTrackingService, { migrations: [CourierTrackingTables1767657600000, CourierPositionDecisions1796342400000] }),
     EventStoreModule.forRootAsync({
       inject: [ServiceConfig],
+      // Older Delivery events (money in rubles, coordinates in clear) are read in the current format: evolve, the views
+      // and the relay see only that, and new events of those types are written as its version.
       useFactory: (config: ServiceConfig) => ({
         connection: { connectionString: config.databaseUrl, max: 20, application_name: 'courier-tracking' }, schema: 'event_store',
+        upcasters: DELIVERY_UPCASTERS,
       }),
     }),
   ],

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ExternalOrderAcceptedV1, MarketplaceOrderCancelledV1 } from '@orders/contracts';
 import type { CommandMetadata } from '@orders/decider-kit';
-import { CancelDeliveryForMarketplace, CreateDelivery } from '@orders/delivery-domain';
+import { CancelDeliveryForMarketplace, CreateDelivery, toMajorUnits } from '@orders/delivery-domain';
 import { isUuid } from '@orders/event-store';
 import type { HandlerContext, InboundMessage } from '@orders/messaging';
 import { PersonalDataVault } from '@orders/personal-data';
@@ -50,7 +50,8 @@ export class InboundPolicies {
         delivery_id: accepted.orderId, company_id: accepted.tenantId, pii_ref: accepted.orderId, personal_data_fields: [], located: false,
         order: {
           number: accepted.posOrderRef ?? accepted.orderId, time_interval: `${new Date(start).toISOString()}/${new Date(end).toISOString()}`,
-          service_type: accepted.serviceType, amount: accepted.amountMinor / 100,
+          // A T&T order is in rubles; the decider stores exactly these kopecks again (money.ts).
+          service_type: accepted.serviceType, amount: toMajorUnits(accepted.amountMinor),
         },
         settings, initiator: 'user_api', internal: true,
       },

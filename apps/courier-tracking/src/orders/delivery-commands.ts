@@ -50,9 +50,10 @@ export class DeliveryCommands {
   private readonly seal: SealPoint;
 
   constructor(private readonly store: EventStore, vault: PersonalDataVault) {
-    // Snapshot version 2: the state holds `located` instead of the coordinates; version-1 snapshots (which held the
-    // numbers) are ignored, and replaced by the next snapshot of their stream.
-    this.handler = store.commandHandler({ decider: deliveryDecider, streamType: 'delivery', toDomainEvent, snapshot: { every: 50, version: 2 } });
+    // Snapshot version 3: the state holds the amount in kopecks (`amount_minor`, version 2 held rubles) and `located`
+    // instead of the coordinates (version 1 held the numbers); older snapshots are ignored, and replaced by the next
+    // snapshot of their stream.
+    this.handler = store.commandHandler({ decider: deliveryDecider, streamType: 'delivery', toDomainEvent, snapshot: { every: 50, version: 3 } });
     // Outside any transaction of ours, on purpose: the append must be a transaction's first write. The positions
     // detector opened the record of every delivery it tracks, so the key is at hand and this costs no round trip.
     this.seal = (subjectId, point) => vault.sealValue(subjectId, point);
