@@ -3,7 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { EventStore } from '@orders/event-store';
 import { EventStoreModule } from '@orders/event-store/nest';
 import { PersonalDataVault } from '@orders/personal-data';
-import { ServiceConfig, ServiceKitModule } from '@orders/service-kit';
+import { Clock, ServiceConfig, ServiceKitModule, SystemClock } from '@orders/service-kit';
 import { courierTrackingService } from './courier-tracking.definition';
 import { COURIER_TOPICS, courierTopicsFromEnv } from './integration/courier-topics';
 import { CourierMessaging } from './integration/courier-messaging';
@@ -44,6 +44,7 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
     },
     { provide: APP_INTERCEPTOR, useClass: InputRuleStatusInterceptor },
     { provide: COURIER_TOPICS, useFactory: () => courierTopicsFromEnv() },
+    { provide: Clock, useClass: SystemClock },
     DeliveryCommands,
     OrdersService,
     SettingsService,
