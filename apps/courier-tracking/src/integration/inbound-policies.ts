@@ -51,7 +51,8 @@ export class InboundPolicies {
       },
       settings, initiator: 'user_api' as const, internal: true,
     };
-    await this.commands.execute({ companyId: accepted.tenantId, deliveryId: accepted.orderId }, 'CreateDelivery', data, context, async (writes) => {
+    const ref = { companyId: accepted.tenantId, deliveryId: accepted.orderId };
+    await this.commands.execute(ref, 'CreateDelivery', data, context, async (writes) => {
       await writes.query('INSERT INTO order_numbers (company_id, number, delivery_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
         [accepted.tenantId, number, accepted.orderId]);
       await this.vault.seal(accepted.orderId, {}, writes);
@@ -62,6 +63,7 @@ export class InboundPolicies {
     // Only a delivery of the same company is ours to cancel; an order that never became a delivery needs nothing.
     const deliveryId = deliveryIdOf(cancelled);
     if (!(await this.commands.exists(deliveryId, cancelled.tenantId))) return;
-    await this.commands.execute({ companyId: cancelled.tenantId, deliveryId }, 'CancelDeliveryForMarketplace', { cause: cancelled.cause }, context);
+    const ref = { companyId: cancelled.tenantId, deliveryId };
+    await this.commands.execute(ref, 'CancelDeliveryForMarketplace', { cause: cancelled.cause }, context);
   }
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { CommandMetadata } from '@orders/decider-kit';
-import { ActiveDelivery, Delivery, DeliveryCommand, DeliveryEvent, DeliveryNotFound, deliveryDecider, deliveryStreamId } from '@orders/delivery-domain';
+import {
+  ActiveDelivery, Delivery, DeliveryCommand, DeliveryEvent, DeliveryNotFound, deliveryDecider, deliveryStreamId,
+} from '@orders/delivery-domain';
 import { Appended, CommandHandler, EventInput, EventStore, RecordedEvent, defaultEventInput } from '@orders/event-store';
 import { PersonalDataVault } from '@orders/personal-data';
 import { Clock } from '@orders/service-kit';
@@ -43,8 +45,8 @@ export type AlongsideWrites = (tx: PoolClient, appended: Appended<Delivery, Deli
  */
 export function contextOf(meta: CommandMetadata, expectedVersion?: number): CommandContext {
   return {
-    actor: meta.actor ?? 'anonymous', correlationId: meta.correlationId, causationId: meta.causationId, idempotencyKey: meta.idempotencyKey,
-    expectedVersion,
+    actor: meta.actor ?? 'anonymous', correlationId: meta.correlationId, causationId: meta.causationId,
+    idempotencyKey: meta.idempotencyKey, expectedVersion,
   };
 }
 
@@ -74,13 +76,15 @@ export class DeliveryCommands {
   }
 
   /** `alongside`: rows that must commit with the events, written after the append in its transaction. */
-  async execute<T extends DeliveryCommand['type']>({ companyId, deliveryId }: DeliveryRef, type: T, data: DeliveryData<T>, context: CommandContext,
-    alongside?: AlongsideWrites): Promise<Decided> {
+  async execute<T extends DeliveryCommand['type']>({ companyId, deliveryId }: DeliveryRef, type: T, data: DeliveryData<T>,
+    context: CommandContext, alongside?: AlongsideWrites): Promise<Decided> {
     const command = { type, data, metadata: this.metadata(companyId, context) } as DeliveryCommand;
     const result = await this.handler.handle(deliveryStreamId(deliveryId), command, {
       expectedVersion: context.expectedVersion, within: context.tx, toEventInput: this.storedInput, alongside,
     });
-    return { state: result.state, events: result.events.map(toDomainEvent), version: result.nextExpectedVersion, replay: result.idempotentReplay };
+    return {
+      state: result.state, events: result.events.map(toDomainEvent), version: result.nextExpectedVersion, replay: result.idempotentReplay,
+    };
   }
 
   /** Every event names its company in metadata: the public messages are scoped by tenant, and most events do not carry it. */
@@ -88,7 +92,9 @@ export class DeliveryCommands {
     const { actor, correlationId, causationId, idempotencyKey } = context;
     return {
       now: this.clock.now().toISOString(), actor, tenantId: companyId,
-      ...(correlationId ? { correlationId } : {}), ...(causationId ? { causationId } : {}), ...(idempotencyKey ? { idempotencyKey } : {}),
+      ...(correlationId ? { correlationId } : {}),
+      ...(causationId ? { causationId } : {}),
+      ...(idempotencyKey ? { idempotencyKey } : {}),
     } as CommandMetadata;
   }
 

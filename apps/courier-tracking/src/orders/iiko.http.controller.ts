@@ -34,7 +34,8 @@ export class IikoController {
   @HttpCode(200)
   markDelivered(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
     @Body() body: MarkDeliveredDto, @CommandMeta() meta: CommandMetadata, @IfMatchVersion() expected?: number): Promise<OrderResponse> {
-    return this.run(principal, companyId, id, 'MarkDelivered', { actual_delivered_at: iso(body.actual_delivered_at), initiator: 'user_api' }, meta, expected);
+    const data = { actual_delivered_at: iso(body.actual_delivered_at), initiator: 'user_api' as const };
+    return this.run(principal, companyId, id, 'MarkDelivered', data, meta, expected);
   }
 
   @Post('undo-delivered')

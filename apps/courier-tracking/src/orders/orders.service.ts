@@ -111,7 +111,8 @@ export class OrdersService {
   /** Answers the order as it was (S-YC), then the events, the number and the sealed record's key are gone together. */
   async delete(companyId: string, id: string, context: CommandContext): Promise<OrderResponse> {
     const before = await this.respond(id, companyId);
-    await this.commands.execute({ companyId, deliveryId: id }, 'DeleteDelivery', { deleted_by: context.actor }, context, async (tx, { events }) => {
+    const ref = { companyId, deliveryId: id };
+    await this.commands.execute(ref, 'DeleteDelivery', { deleted_by: context.actor }, context, async (tx, { events }) => {
       await tx.query('DELETE FROM order_numbers WHERE delivery_id = $1', [id]);
       const erased = events.find((event) => event.type === 'PersonalDataErased');
       if (erased) await this.vault.erase(erased.data.pii_ref, tx);

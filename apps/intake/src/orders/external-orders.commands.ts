@@ -91,13 +91,18 @@ export class ExternalOrderCommands {
     const streamId = externalOrderStreamId(data.orderId);
     try {
       const result = await this.handler.handle(streamId, command, {
-        expectedVersion: context.expectedVersion, idempotencyKey: context.idempotencyKey, tenant: data.companyId, within: context.tx,
+        expectedVersion: context.expectedVersion, idempotencyKey: context.idempotencyKey, tenant: data.companyId,
+        within: context.tx,
       });
-      if (result.state.status === 'NONE' || result.state.companyId !== data.companyId) throw new ExternalOrderNotFound(data.orderId);
+      if (result.state.status === 'NONE' || result.state.companyId !== data.companyId) {
+        throw new ExternalOrderNotFound(data.orderId);
+      }
       return { orderId: data.orderId, status: result.state.status, version: result.nextExpectedVersion };
     } catch (error) {
       // A version conflict must not tell another company (or a guesser) that the order exists.
-      if (error instanceof ConcurrencyError && !(await this.belongsTo(streamId, data.companyId))) throw new ExternalOrderNotFound(data.orderId);
+      if (error instanceof ConcurrencyError && !(await this.belongsTo(streamId, data.companyId))) {
+        throw new ExternalOrderNotFound(data.orderId);
+      }
       throw error;
     }
   }
@@ -106,7 +111,9 @@ export class ExternalOrderCommands {
     const { actor, correlationId, causationId, idempotencyKey } = context;
     return {
       now: this.clock.now().toISOString(), actor,
-      ...(correlationId ? { correlationId } : {}), ...(causationId ? { causationId } : {}), ...(idempotencyKey ? { idempotencyKey } : {}),
+      ...(correlationId ? { correlationId } : {}),
+      ...(causationId ? { causationId } : {}),
+      ...(idempotencyKey ? { idempotencyKey } : {}),
     };
   }
 

@@ -102,9 +102,11 @@ type StoreLoadOptions<E, S> = {
 /** The slice of the store a command handler needs (the store implements it). */
 export interface CommandStore {
   readonly pool: Pool;
-  load<E, S>(streamId: string, fold: { evolve(s: S, e: E): S; initialState: S }, options: StoreLoadOptions<E, S>): Promise<LoadedStream<S>>;
+  load<E, S>(streamId: string, fold: { evolve(s: S, e: E): S; initialState: S },
+    options: StoreLoadOptions<E, S>): Promise<LoadedStream<S>>;
   append(streamId: string, expected: ExpectedVersion, events: readonly EventInput[], options: AppendOptions): Promise<AppendResult>;
-  appendWithin(client: PoolClient, streamId: string, expected: ExpectedVersion, events: readonly EventInput[], options: AppendOptions): Promise<AppendResult>;
+  appendWithin(client: PoolClient, streamId: string, expected: ExpectedVersion, events: readonly EventInput[],
+    options: AppendOptions): Promise<AppendResult>;
   idempotentResult(idempotencyKey: string, fingerprint: string): Promise<AppendResult | undefined>;
   snapshotLater<S>(streamId: string, policy: SnapshotPolicy<S>, state: S, version: number): void;
 }
@@ -141,9 +143,11 @@ export function createCommandHandler<C extends Command, E extends Event, S>(stor
     return { streamId, nextExpectedVersion: result.nextExpectedVersion, events: result.events, state: current.state, idempotentReplay: true };
   };
 
+  interface Attempt { streamId: string; expected: ExpectedVersion; inputs: EventInput[]; appendOptions: AppendOptions; from: S }
+
   /** The append and the writes alongside it, in `tx`; the state they lead to (undefined for a replay). */
-  const appendIn = async (tx: PoolClient, streamId: string, expected: ExpectedVersion, inputs: EventInput[], appendOptions: AppendOptions,
-    from: S, alongside: HandleOptions<C, E, S>['alongside']): Promise<{ result: AppendResult; state?: S }> => {
+  const appendIn = async (tx: PoolClient, { streamId, expected, inputs, appendOptions, from }: Attempt,
+    alongside: HandleOptions<C, E, S>['alongside']): Promise<{ result: AppendResult; state?: S }> => {
     const result = await store.appendWithin(tx, streamId, expected, inputs, appendOptions);
     if (result.idempotentReplay) return { result }; // the first run wrote its rows alongside already
     const events = result.events.map(toDomainEvent);
@@ -166,8 +170,11 @@ export function createCommandHandler<C extends Command, E extends Event, S>(stor
       const mode = options.load ?? 'cached';
       const perCall = options.toEventInput;
       const pinned = options.expectedVersion !== undefined && options.expectedVersion !== 'any' ? options.expectedVersion : undefined;
-      const retries = pinned !== undefined || within !== undefined || mode === 'empty' ? 0 : options.conflictRetries ?? config.conflictRetries ?? 3;
-      const appendOptions: AppendOptions = { idempotencyKey, requestFingerprint: fingerprint, streamType: config.streamType, tenant: options.tenant };
+      const retries = pinned !== undefined || within !== undefined || mode === 'empty'
+        ? 0 : options.conflictRetries ?? config.conflictRetries ?? 3;
+      const appendOptions: AppendOptions = {
+        idempotencyKey, requestFingerprint: fingerprint, streamType: config.streamType, tenant: options.tenant,
+      };
       // Optimistic first try on the cached state, without reading: the append's expected version proves it was
       // current. Anything a stale state could get wrong (a conflict, a refusal, "nothing to do") is decided again
       // on a fresh load before it is believed.
@@ -201,14 +208,14 @@ export function createCommandHandler<C extends Command, E extends Event, S>(stor
           throw error;
         }
         const expected: ExpectedVersion = loaded.version === 0 ? 'no_stream' : loaded.version;
+        const attempt: Attempt = { streamId, expected, inputs, appendOptions, from: loaded.state };
         try {
           // Decided and sealed before a transaction's connection is taken: never hold one while waiting for another.
           let result: AppendResult;
           let state: S | undefined;
-          if (within) ({ result, state } = await appendIn(within, streamId, expected, inputs, appendOptions, loaded.state, alongside));
-          else if (alongside) {
-            ({ result, state } = await withTransaction(store.pool, (tx) => appendIn(tx, streamId, expected, inputs, appendOptions, loaded.state, alongside)));
-          } else result = await store.append(streamId, expected, inputs, appendOptions);
+          if (within) ({ result, state } = await appendIn(within, attempt, alongside));
+          else if (alongside) ({ result, state } = await withTransaction(store.pool, (tx) => appendIn(tx, attempt, alongside)));
+          else result = await store.append(streamId, expected, inputs, appendOptions);
           if (result.idempotentReplay) return replayed(streamId, result, within);
           // Fold what was stored, mapped as a later load would map it, so the cached state equals a reloaded one.
           state ??= result.events.reduce((s, event) => decider.evolve(s, toDomainEvent(event)), loaded.state);

@@ -29,8 +29,11 @@ const open = (limit = 100) => ({ type: 'Open' as const, data: { limit }, metadat
 const add = (amount: number) => ({ type: 'Add' as const, data: { amount }, metadata: meta() });
 const rowsOf = async (streamId: string) =>
   (await sql.query('SELECT version, note FROM alongside WHERE stream_id = $1 ORDER BY version', [streamId])).rows;
-const noteIn = (streamId: string, note = 'row') => async (tx: { query(text: string, values: unknown[]): Promise<unknown> }, done: { version: number }) => {
-  await tx.query(`INSERT INTO "${fixture.schema}".alongside (stream_id, version, note) VALUES ($1, $2, $3)`, [streamId, done.version, note]);
+type Writer = { query(text: string, values: unknown[]): Promise<unknown> };
+/** Writes alongside: one row naming the version the events reached. */
+const noteIn = (streamId: string, note = 'row') => async (tx: Writer, done: { version: number }) => {
+  await tx.query(`INSERT INTO "${fixture.schema}".alongside (stream_id, version, note) VALUES ($1, $2, $3)`,
+    [streamId, done.version, note]);
 };
 
 describe('inside a caller\'s transaction', () => {
@@ -90,7 +93,9 @@ describe('writes alongside the append', () => {
       },
     });
     expect(added.nextExpectedVersion).toBe(2);
-    expect(seen).toEqual([{ total: 3, events: [{ type: 'Added', data: { amount: 3 }, metadata: expect.any(Object) }], version: 2, recorded: 1 }]);
+    expect(seen).toEqual([
+      { total: 3, events: [{ type: 'Added', data: { amount: 3 }, metadata: expect.any(Object) }], version: 2, recorded: 1 },
+    ]);
     expect(await rowsOf('counter-a1')).toEqual([{ version: 2, note: 'row' }]);
   });
 
@@ -101,7 +106,8 @@ describe('writes alongside the append', () => {
     await h.handle('counter-a2', open(), { alongside: writes }); // already open: nothing to do
     const keyed = { ...add(1), metadata: meta({ idempotencyKey: 'a2-add' }) };
     await h.handle('counter-a2', keyed, { alongside: writes });
-    expect(await h.handle('counter-a2', keyed, { alongside: writes })).toMatchObject({ idempotentReplay: true, nextExpectedVersion: 2 });
+    expect(await h.handle('counter-a2', keyed, { alongside: writes }))
+      .toMatchObject({ idempotentReplay: true, nextExpectedVersion: 2 });
     expect(writes).toHaveBeenCalledTimes(2);
     expect(await rowsOf('counter-a2')).toEqual([{ version: 1, note: 'row' }, { version: 2, note: 'row' }]);
   });
