@@ -4,7 +4,7 @@ import { DELIVERY_UPCASTERS } from '@orders/delivery-domain';
 import { EventStore } from '@orders/event-store';
 import { EventStoreModule } from '@orders/event-store/nest';
 import { PersonalDataVault } from '@orders/personal-data';
-import { ServiceConfig, ServiceKitModule } from '@orders/service-kit';
+import { Clock, ServiceConfig, ServiceKitModule, SystemClock } from '@orders/service-kit';
 import { courierTrackingService } from './courier-tracking.definition';
 import { COURIER_TOPICS, courierTopicsFromEnv } from './integration/courier-topics';
 import { CourierMessaging } from './integration/courier-messaging';
@@ -48,6 +48,7 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
     },
     { provide: APP_INTERCEPTOR, useClass: InputRuleStatusInterceptor },
     { provide: COURIER_TOPICS, useFactory: () => courierTopicsFromEnv() },
+    { provide: Clock, useClass: SystemClock },
     DeliveryCommands,
     OrdersService,
     SettingsService,

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { EventStore } from '@orders/event-store';
 import { EventStoreModule } from '@orders/event-store/nest';
 import { PersonalDataVault } from '@orders/personal-data';
-import { ServiceConfig, ServiceKitModule } from '@orders/service-kit';
+import { Clock, ServiceConfig, ServiceKitModule, SystemClock } from '@orders/service-kit';
 import { BoardNotifications } from './board/board-notifications';
 import { IntakeOrderBoard1767571200000 } from './board/board.migration';
 import { BoardProjection } from './board/board.projection';
@@ -13,6 +13,7 @@ import { INTAKE_SETTINGS, readIntakeSettings, type IntakeSettings } from './conf
 import { intakeService } from './intake.definition';
 import { InboundHandlers } from './integration/inbound-handlers';
 import { IntakeMessaging } from './integration/intake-messaging';
+import { ExternalOrderCommands } from './orders/external-orders.commands';
 import { ExternalOrdersService } from './orders/external-orders.service';
 import { ExternalOrdersController } from './orders/external-orders.http.controller';
 
@@ -33,6 +34,8 @@ import { ExternalOrdersController } from './orders/external-orders.http.controll
       inject: [EventStore, INTAKE_SETTINGS],
       useFactory: (store: EventStore, settings: IntakeSettings) => PersonalDataVault.create({ pool: store.pool, masterKey: settings.personalDataMasterKey }),
     },
+    { provide: Clock, useClass: SystemClock },
+    ExternalOrderCommands,
     ExternalOrdersService,
     OrderBoardService,
     BoardProjection,

@@ -4,12 +4,14 @@ import type { CommandMetadata } from '@orders/decider-kit';
 import { CurrentPrincipal, Principal, RequestValidationError } from '@orders/service-kit';
 import { CommandMeta, IfMatchVersion } from '../shared/request-context';
 import { assertCompany } from '../shared/tenancy';
-import { DeliveryCommands } from './delivery-commands';
+import { DeliveryCommands, DeliveryData, contextOf } from './delivery-commands';
 import { CloseTimeDto, MarkDeliveredDto, PaymentDto } from './iiko.request.dto';
 import { OrderResponse, OrdersService } from './orders.service';
 
 const uuid = new ParseUUIDPipe({ exceptionFactory: () => new RequestValidationError([{ code: 'INVALID_VALUE', field: 'order_id', message: 'order_id must be a UUID' }]) });
 const iso = (value: string): string => new Date(value).toISOString();
+
+type IikoCommand = 'MarkDelivered' | 'UndoDelivered' | 'SetDeliveryCloseTime' | 'RecordDeliveryPayment';
 
 /**
  * iiko / Syrve delivery editing (seeds 000/001): delivered with its actual time, undo, close time (null reopens) and
@@ -20,10 +22,11 @@ const iso = (value: string): string => new Date(value).toISOString();
 export class IikoController {
   constructor(private readonly commands: DeliveryCommands, private readonly orders: OrdersService) {}
 
-  private async run(principal: Principal, companyId: string, id: string, expectedVersion: number | undefined, command: Parameters<DeliveryCommands['handle']>[2]): Promise<OrderResponse> {
+  private async run<T extends IikoCommand>(principal: Principal, companyId: string, id: string, type: T, data: DeliveryData<T>,
+    meta: CommandMetadata, expectedVersion: number | undefined): Promise<OrderResponse> {
     assertCompany(principal, companyId);
     await this.commands.active(id, companyId);
-    await this.commands.handle(companyId, id, command, { expectedVersion });
+    await this.commands.execute({ companyId, deliveryId: id }, type, data, contextOf(meta, expectedVersion));
     return this.orders.respond(id, companyId);
   }
 
@@ -31,14 +34,15 @@ export class IikoController {
   @HttpCode(200)
   markDelivered(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
     @Body() body: MarkDeliveredDto, @CommandMeta() meta: CommandMetadata, @IfMatchVersion() expected?: number): Promise<OrderResponse> {
-    return this.run(principal, companyId, id, expected, { type: 'MarkDelivered', data: { actual_delivered_at: iso(body.actual_delivered_at), initiator: 'user_api' }, metadata: meta });
+    const data = { actual_delivered_at: iso(body.actual_delivered_at), initiator: 'user_api' as const };
+    return this.run(principal, companyId, id, 'MarkDelivered', data, meta, expected);
   }
 
   @Post('undo-delivered')
   @HttpCode(200)
   undoDelivered(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
     @CommandMeta() meta: CommandMetadata, @IfMatchVersion() expected?: number): Promise<OrderResponse> {
-    return this.run(principal, companyId, id, expected, { type: 'UndoDelivered', data: { initiator: 'user_api' }, metadata: meta });
+    return this.run(principal, companyId, id, 'UndoDelivered', { initiator: 'user_api' }, meta, expected);
   }
 
   @Post('close-time')
@@ -46,7 +50,7 @@ export class IikoController {
   setCloseTime(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
     @Body() body: CloseTimeDto, @CommandMeta() meta: CommandMetadata, @IfMatchVersion() expected?: number): Promise<OrderResponse> {
     const closeTime = body.close_time === null ? null : iso(body.close_time);
-    return this.run(principal, companyId, id, expected, { type: 'SetDeliveryCloseTime', data: { close_time: closeTime }, metadata: meta });
+    return this.run(principal, companyId, id, 'SetDeliveryCloseTime', { close_time: closeTime }, meta, expected);
   }
 
   @Post('payment')
@@ -54,6 +58,6 @@ export class IikoController {
   recordPayment(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
     @Body() body: PaymentDto, @CommandMeta() meta: CommandMetadata, @IfMatchVersion() expected?: number): Promise<OrderResponse> {
     const data = { payment_type: body.payment_type, amount: body.amount ?? null, paid_at: iso(body.paid_at ?? meta.now) };
-    return this.run(principal, companyId, id, expected, { type: 'RecordDeliveryPayment', data, metadata: meta });
+    return this.run(principal, companyId, id, 'RecordDeliveryPayment', data, meta, expected);
   }
 }

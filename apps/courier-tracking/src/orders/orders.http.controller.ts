@@ -7,6 +7,7 @@ import { validateSync } from 'class-validator';
 import type { ServerResponse as Response } from 'node:http';
 import { CommandMeta, IfMatchVersion } from '../shared/request-context';
 import { assertCompany } from '../shared/tenancy';
+import { contextOf } from './delivery-commands';
 import { CreateOrderDto, ListOrdersQuery, MAX_BATCH_ORDERS, PatchOrderDto } from './order.request.dto';
 import { OrderResponse, OrdersService } from './orders.service';
 import type { Initiator } from '@orders/delivery-domain';
@@ -28,7 +29,7 @@ export class OrdersController {
   async create(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Body() body: CreateOrderDto,
     @CommandMeta() meta: CommandMetadata, @Res({ passthrough: true }) res: Response): Promise<OrderResponse> {
     assertCompany(principal, companyId);
-    return withEtag(res, await this.orders.create(companyId, body as unknown as Record<string, unknown>, meta));
+    return withEtag(res, await this.orders.create(companyId, body as unknown as Record<string, unknown>, contextOf(meta)));
   }
 
   @Get('orders')
@@ -50,7 +51,9 @@ export class OrdersController {
     @Res({ passthrough: true }) res: Response): Promise<OrderResponse> {
     assertCompany(principal, companyId);
     const { initiator, status_comment: comment, ...fields } = body;
-    const updated = await this.orders.patch(companyId, id, fields as Record<string, unknown>, meta, { initiator: initiator as Initiator | undefined, comment, expectedVersion });
+    const updated = await this.orders.patch(companyId, id, fields as Record<string, unknown>, contextOf(meta, expectedVersion), {
+      initiator: initiator as Initiator | undefined, comment,
+    });
     return withEtag(res, updated);
   }
 
@@ -59,7 +62,7 @@ export class OrdersController {
   async remove(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
     @CommandMeta() meta: CommandMetadata): Promise<OrderResponse> {
     assertCompany(principal, companyId);
-    return this.orders.delete(companyId, id, meta);
+    return this.orders.delete(companyId, id, contextOf(meta));
   }
 
   /** Upsert by number; the body is a JSON array of orders, as Track & Trace takes it. */
@@ -69,7 +72,7 @@ export class OrdersController {
   async batch(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Body() body: unknown,
     @CommandMeta() meta: CommandMetadata): Promise<{ inserted: number; updated: number }> {
     assertCompany(principal, companyId);
-    return this.orders.batch(companyId, validBatch(body), meta);
+    return this.orders.batch(companyId, validBatch(body), contextOf(meta));
   }
 }
 

@@ -7,7 +7,8 @@ import { ExternalOrderNotFound } from '@orders/ordering-domain';
 import { CurrentPrincipal, type Principal } from '@orders/service-kit';
 import { BoardQueryDto } from '../board/board-query.dto';
 import { OrderBoardService, type BoardPage } from '../board/order-board.service';
-import { ExternalOrdersService, type OperatorCommand, type OrderOutcome, type RequestContext } from './external-orders.service';
+import { ExternalOrderCommands, type CommandContext, type OperatorCommand, type OperatorData, type OrderOutcome } from './external-orders.commands';
+import { ExternalOrdersService } from './external-orders.service';
 import { UUID_PATTERN } from './order-identity';
 import { ConfirmContentsRequestDto, OrderCommandRequestDto, RejectOrderRequestDto } from './order-commands.request.dto';
 import type { ExternalOrderView } from './order-view';
@@ -32,7 +33,7 @@ const conditional = (): MethodDecorator => applyDecorators(
 @ApiForbiddenResponse({ description: 'FORBIDDEN: the key may not act for this company; LICENSE_REQUIRED on submit' })
 @Controller('api/v1/companies/:companyId/external-orders')
 export class ExternalOrdersController {
-  constructor(private readonly orders: ExternalOrdersService, private readonly board: OrderBoardService) {}
+  constructor(private readonly commands: ExternalOrderCommands, private readonly orders: ExternalOrdersService, private readonly board: OrderBoardService) {}
 
   @Post()
   @ApiOperation({ summary: 'Submit an external order', description: 'Idempotent by (source, externalId): the same payload answers 200 with the same order; another payload 409 DUPLICATE_EXTERNAL_ID.' })
@@ -42,7 +43,7 @@ export class ExternalOrdersController {
   async submit(@Param('companyId') companyId: string, @Body() body: SubmitOrderRequestDto, @Call() call: CallContext): Promise<OrderOutcome> {
     authorise(call.principal, companyId);
     // A missing licence (LicenseRequired) answers 403 through the kit's error filter.
-    const outcome = await this.orders.submit(companyId, body, contextOf(call));
+    const outcome = await this.commands.submit(companyId, body, contextOf(call));
     call.response.status(outcome.created ? 201 : 200).setHeader('ETag', etagOf(outcome.version));
     call.response.setHeader('Location', `/api/v1/companies/${companyId}/external-orders/${outcome.orderId}`);
     return { orderId: outcome.orderId, status: outcome.status, version: outcome.version };
@@ -70,7 +71,7 @@ export class ExternalOrdersController {
   @ApiOperation({ summary: 'Accept an AWAITING order: the POS order is created, empty until its contents are confirmed' })
   @ApiConflictResponse({ description: 'ORDER_IN_TERMINAL_STATE, CONCURRENCY_CONFLICT, IDEMPOTENCY_KEY_REUSED' })
   accept(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: OrderCommandRequestDto, @Call() call: CallContext): Promise<OrderOutcome> {
-    return this.run({ type: 'AcceptExternalOrder', data: { companyId, orderId } }, body, call);
+    return this.run('AcceptExternalOrder', { companyId, orderId }, body, call);
   }
 
   @Post(':orderId/reject')
@@ -78,7 +79,7 @@ export class ExternalOrdersController {
   @ApiOperation({ summary: 'Reject an AWAITING order with a reason: it becomes DELETED' })
   @ApiConflictResponse({ description: 'ORDER_ALREADY_DECIDED, ORDER_IN_TERMINAL_STATE, CONCURRENCY_CONFLICT' })
   reject(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: RejectOrderRequestDto, @Call() call: CallContext): Promise<OrderOutcome> {
-    return this.run({ type: 'RejectExternalOrder', data: { companyId, orderId, reasonCode: body.reasonCode } }, body, call);
+    return this.run('RejectExternalOrder', { companyId, orderId, reasonCode: body.reasonCode }, body, call);
   }
 
   @Post(':orderId/confirm-contents')
@@ -88,7 +89,7 @@ export class ExternalOrdersController {
   confirmContents(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: ConfirmContentsRequestDto,
     @Call() call: CallContext): Promise<OrderOutcome> {
     const items = body.items.map((item) => ({ ...(item.sku !== undefined ? { sku: item.sku } : {}), name: item.name, quantity: item.quantity, priceMinor: item.priceMinor }));
-    return this.run({ type: 'ConfirmOrderContents', data: { companyId, orderId, items } }, body, call);
+    return this.run('ConfirmOrderContents', { companyId, orderId, items }, body, call);
   }
 
   @Post(':orderId/dispatch')
@@ -96,7 +97,7 @@ export class ExternalOrdersController {
   @ApiOperation({ summary: 'Send the order on its way (ON_WAY «В пути»); only after its contents were confirmed' })
   @ApiConflictResponse({ description: 'CONTENTS_NOT_CONFIRMED, INVALID_STATE_TRANSITION, CONCURRENCY_CONFLICT' })
   dispatch(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: OrderCommandRequestDto, @Call() call: CallContext): Promise<OrderOutcome> {
-    return this.run({ type: 'DispatchOrder', data: { companyId, orderId } }, body, call);
+    return this.run('DispatchOrder', { companyId, orderId }, body, call);
   }
 
   @Post(':orderId/archive')
@@ -104,17 +105,17 @@ export class ExternalOrdersController {
   @ApiOperation({ summary: 'Archive an accepted order («Архив»)' })
   @ApiConflictResponse({ description: 'INVALID_STATE_TRANSITION, ORDER_IN_TERMINAL_STATE, CONCURRENCY_CONFLICT' })
   archive(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: OrderCommandRequestDto, @Call() call: CallContext): Promise<OrderOutcome> {
-    return this.run({ type: 'ArchiveOrder', data: { companyId, orderId } }, body, call);
+    return this.run('ArchiveOrder', { companyId, orderId }, body, call);
   }
 
-  private async run(command: Omit<OperatorCommand, 'metadata'>, body: OrderCommandRequestDto, call: CallContext): Promise<OrderOutcome> {
-    authorise(call.principal, command.data.companyId);
+  private async run<T extends OperatorCommand['type']>(type: T, data: OperatorData<T>, body: OrderCommandRequestDto,
+    call: CallContext): Promise<OrderOutcome> {
+    authorise(call.principal, data.companyId);
     // Validation (422, 400) before state (409): the id and both headers are checked before anything is call.
-    const data = { ...command.data, orderId: orderIdOf(command.data.orderId) };
+    const target = { ...data, orderId: orderIdOf(data.orderId) } as OperatorData<T>;
     const expectedVersion = expectedVersionOf(call.ifMatch, body.expectedVersion);
     const idempotencyKey = scopedIdempotencyKey(call.principal, call.idempotencyKey);
-    const metadata = this.orders.metadata(contextOf(call), idempotencyKey);
-    const outcome = await this.orders.execute({ ...command, data, metadata } as OperatorCommand, { expectedVersion, idempotencyKey });
+    const outcome = await this.commands.execute(type, target, { ...contextOf(call), expectedVersion, idempotencyKey });
     setEtag(call.response, outcome.version);
     return outcome;
   }
@@ -133,6 +134,6 @@ function orderIdOf(orderId: string): string {
 
 const setEtag = (response: HttpResponse, version: number): void => void response.setHeader('ETag', etagOf(version));
 
-function contextOf(call: CallContext): RequestContext {
+function contextOf(call: CallContext): CommandContext {
   return { actor: call.principal.id, ...(call.correlationId ? { correlationId: call.correlationId } : {}) };
 }

@@ -11,3 +11,4 @@ export * from './errors/error-envelope.filter';
 export * from './http/request-ids';
 export * from './service-kit.module';
 export * from './bootstrap';
+export * from './clock/clock';
