@@ -3,6 +3,7 @@ import type { CommandMetadata } from '@orders/decider-kit';
 import type { DeliveryCommand } from '@orders/delivery-domain';
 import { EventStore, uuidv7 } from '@orders/event-store';
 import { PersonalDataErased, PersonalDataVault } from '@orders/personal-data';
+import { Clock } from '@orders/service-kit';
 import { Decided, DeliveryCommands } from '../orders/delivery-commands';
 import type { PositionDecision } from './position-decision';
 import { StoredCommand, openedCommand, storedCommand, subjectOf } from './stored-decisions';
@@ -72,7 +73,7 @@ export class PositionDecisions implements OnApplicationShutdown {
   private listener: (decision: PositionDecision, decided: Decided) => void = () => undefined;
 
   constructor(private readonly store: EventStore, private readonly commands: DeliveryCommands, private readonly targets: TargetPoints,
-    private readonly vault: PersonalDataVault) {}
+    private readonly vault: PersonalDataVault, private readonly clock: Clock) {}
 
   /** Called after each decision was appended (the detector refreshes what it knows of the delivery). */
   onApplied(listener: (decision: PositionDecision, decided: Decided) => void): void {
@@ -222,7 +223,7 @@ export class PositionDecisions implements OnApplicationShutdown {
 
   private async apply(pending: Pending): Promise<void> {
     const { decision } = pending;
-    const command = commandOf(decision, { now: new Date().toISOString(), actor: `courier:${decision.courierId}`, correlationId: decision.correlationId });
+    const command = commandOf(decision, { now: this.clock.now().toISOString(), actor: `courier:${decision.courierId}`, correlationId: decision.correlationId });
     for (let attempt = 0; ; attempt++) {
       await this.slot();
       try {
