@@ -1,2 +1,3 @@
-// The platform's one clock; this module keeps the service's imports of it short.
+// The clock is the platform's (service-kit provides it to every service); this re-export only keeps the service's
+// existing imports stable while other work moves them.
 export { Clock, ManualClock, SystemClock } from '@orders/service-kit';

@@ -5,7 +5,8 @@ import { MarketplaceOrders } from '../orders/marketplace-orders';
 import { CampaignAccessGuard } from './campaign-access.guard';
 import { CancellationDecisionRequest } from './cancellation-decision.request.dto';
 import { pathIds } from './market-ids';
-import { HourlyLimited, MarketLimitsInterceptor } from './market-limits.interceptor';
+import { MarketLimits } from './market-limits';
+import { MarketLimitsInterceptor } from './market-limits.interceptor';
 
 /** `If-Match: 3` or `If-Match: "3"`: the stream version the caller decided on. */
 function expectedVersion(ifMatch: string | undefined): number | undefined {
@@ -21,11 +22,10 @@ function expectedVersion(ifMatch: string | undefined): number | undefined {
 @UseGuards(CampaignAccessGuard)
 @UseInterceptors(MarketLimitsInterceptor)
 export class CancellationDecisionController {
-  constructor(private readonly orders: MarketplaceOrders) {}
+  constructor(private readonly orders: MarketplaceOrders, private readonly limits: MarketLimits) {}
 
   @Put('accept')
   @HttpCode(200)
-  @HourlyLimited('cancellation-accept')
   @ApiOperation({ operationId: 'acceptOrderCancellation', summary: "Accept or reject a buyer's cancellation (Market-compatible)" })
   @ApiOkResponse({ description: 'the decision is recorded', schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['OK'] } } } })
   @ApiResponse({ status: 403, description: 'FORBIDDEN: the key may not act for this campaign' })
@@ -50,12 +50,15 @@ export class CancellationDecisionController {
     if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
       throw new RequestValidationError([{ code: 'OUT_OF_RANGE', field: 'Idempotency-Key', message: 'Idempotency-Key must have 1 to 200 characters' }]);
     }
-    await this.orders.execute('DecideCancellation', { campaignId, orderId, accepted: body.accepted, reason: body.reason ?? undefined }, {
-      actor: principal.id,
-      // Keys are the caller's own: scoped so two principals never collide.
-      idempotencyKey: idempotencyKey === undefined ? undefined : `decision:${principal.id}:${campaignId}:${idempotencyKey}`,
-      expectedVersion: expectedVersion(ifMatch),
-    });
+    const version = expectedVersion(ifMatch);
+    // Validated above: only now does the call count against the campaign's limits (unknown orders still count).
+    await this.limits.within(campaignId, 'cancellation-accept', () =>
+      this.orders.execute('DecideCancellation', { campaignId, orderId, accepted: body.accepted, reason: body.reason ?? undefined }, {
+        actor: principal.id,
+        // Keys are the caller's own: scoped so two principals never collide.
+        idempotencyKey: idempotencyKey === undefined ? undefined : `decision:${principal.id}:${campaignId}:${idempotencyKey}`,
+        expectedVersion: version,
+      }));
     return { status: 'OK' };
   }
 }

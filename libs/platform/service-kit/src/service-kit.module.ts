@@ -9,6 +9,8 @@ import { ApiKeyRegistry } from './auth/api-keys';
 import { ServiceConfig } from './config/service-config';
 import { ServiceConfigModule } from './config/service-config.module';
 import { ServiceDefinition } from './config/service-definition';
+import { SettingsDeclaration } from './config/service-settings';
+import { Clock, SystemClock } from './clock';
 import { ErrorEnvelopeFilter } from './errors/error-envelope.filter';
 import { createValidationPipe } from './errors/validation-pipe';
 import { HealthController } from './health/health.controller';
@@ -21,13 +23,17 @@ export interface ServiceKitOptions {
   /** The service's TypeORM migrations; they run on start-up. */
   readonly migrations?: DataSourceOptions['migrations'];
   readonly entities?: DataSourceOptions['entities'];
+  /** The service's own settings, validated with the kit's variables and injectable by their tokens. */
+  readonly settings?: readonly SettingsDeclaration[];
+  /** Defaults to the system clock; specs and benchmarks pass a ManualClock. */
+  readonly clock?: Clock;
 }
 
-/** Everything a service shell shares: config, logs, database, health, metrics, auth, errors, validation. */
+/** Everything a service shell shares: config, clock, logs, database, health, metrics, auth, errors, validation. */
 @Module({})
 export class ServiceKitModule {
   static forRoot(definition: ServiceDefinition, options: ServiceKitOptions = {}): DynamicModule {
-    const config = ServiceConfigModule.forRoot(definition);
+    const config = ServiceConfigModule.forRoot(definition, options.settings);
     return {
       module: ServiceKitModule,
       global: true,
@@ -56,6 +62,7 @@ export class ServiceKitModule {
       ],
       controllers: [HealthController, MetricsController],
       providers: [
+        options.clock ? { provide: Clock, useValue: options.clock } : { provide: Clock, useClass: SystemClock },
         HttpMetrics,
         KafkaHealthIndicator,
         { provide: ApiKeyRegistry, inject: [ServiceConfig], useFactory: (service: ServiceConfig) => new ApiKeyRegistry(service.apiKeys) },
@@ -63,7 +70,7 @@ export class ServiceKitModule {
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
-      exports: [ServiceConfigModule, ApiKeyRegistry, HttpMetrics],
+      exports: [ServiceConfigModule, ApiKeyRegistry, HttpMetrics, Clock],
     };
   }
 }

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
-/** A service's only source of "now": injected so specs move time instead of waiting for it (one clock for every service). */
+/**
+ * Every service's only source of "now" for command time: injected (the kit provides the system clock), so specs
+ * and benchmarks move time instead of waiting for it, and app code never calls `new Date()` for a command.
+ */
 export abstract class Clock {
   abstract now(): Date;
 }
