@@ -1,0 +1,25 @@
+import type { MarketplaceOrderCancelledV1 } from '@orders/contracts';
+import type { CommandMetadata } from '@orders/decider-kit';
+import type { CancelDeliveryForMarketplace } from '@orders/delivery-domain';
+import { ignoreMessage, runCommand, type PolicyDecision } from '@orders/messaging/nest';
+import { deliveryIdOf } from './cancelled-delivery';
+
+export interface CancelMarketplaceDelivery {
+  readonly companyId: string;
+  readonly deliveryId: string;
+  readonly command: CancelDeliveryForMarketplace;
+}
+
+/**
+ * Policy P3: the marketplace cancelled an order, so its delivery (the platform order id, `deliveryIdOf`) is
+ * cancelled; the decider cancels it if still open, else records the conflict. `deliveryExists`: an active delivery
+ * of that id and company; only those are ours to cancel, and an order that never became a delivery needs nothing.
+ */
+export function cancelDeliveryPolicy(cancelled: MarketplaceOrderCancelledV1, facts: { readonly deliveryExists: boolean },
+  metadata: CommandMetadata): PolicyDecision<CancelMarketplaceDelivery> {
+  const deliveryId = deliveryIdOf(cancelled);
+  if (!facts.deliveryExists) return ignoreMessage(`no delivery ${deliveryId} of company ${cancelled.tenantId}`);
+  return runCommand({
+    companyId: cancelled.tenantId, deliveryId, command: { type: 'CancelDeliveryForMarketplace', metadata, data: { cause: cancelled.cause } },
+  });
+}
