@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { MessagingTransport } from '@orders/messaging/nest';
 import { Clock, SystemClock } from './clock';
-import { MarketplaceKafka } from './integration/marketplace-kafka';
+import { MARKETPLACE_MESSAGE_CONTROLLERS, marketplaceMessaging } from './integration/marketplace-messaging';
 import { CancellationDecisionController } from './market-api/cancellation-decision.http.controller';
 import { CampaignAccessGuard } from './market-api/campaign-access.guard';
 import { MarketLimits } from './market-api/market-limits';
@@ -25,7 +26,7 @@ export interface CancellationsOptions {
 }
 
 @Module({
-  controllers: [CancellationDecisionController, OrdersController, NotificationController],
+  controllers: [CancellationDecisionController, OrdersController, NotificationController, ...MARKETPLACE_MESSAGE_CONTROLLERS],
   providers: [
     { provide: CANCELLATION_SETTINGS, useFactory: () => readCancellationSettings() },
     MarketplaceOrders,
@@ -39,10 +40,10 @@ export interface CancellationsOptions {
     TimerWorker,
     CancellationReadModel,
     CancellationQueries,
-    MarketplaceKafka,
+    marketplaceMessaging,
     ParkedDeliveryPruner,
   ],
-  exports: [MarketplaceOrders, NotificationInbox, NotificationWorker, CancellationTimers, Clock],
+  exports: [MessagingTransport, MarketplaceOrders, NotificationInbox, NotificationWorker, CancellationTimers, Clock],
 })
 export class CancellationsModule {
   static forRoot(options: CancellationsOptions = {}): DynamicModule {

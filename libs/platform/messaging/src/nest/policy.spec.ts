@@ -27,6 +27,7 @@ describe('CatalogueTopics (one naming scheme)', () => {
       topic: 'test-1.a.events.v1', partitions: 6, configs: { 'cleanup.policy': 'delete', 'retention.ms': '1000' }, deadLetter: true,
     });
     expect(() => topics.spec('test-1.b.v1')).toThrow(/not in the topic catalogue/);
+    expect(topics.spec('custom-name', { catalogueName: 'a.events.v1' })).toMatchObject({ topic: 'custom-name', partitions: 6 });
     expect(() => new CatalogueTopics('bad prefix', catalogue)).toThrow(/prefix/);
   });
 });

@@ -32,9 +32,12 @@ export class CatalogueTopics {
     return this.prefix && topic.startsWith(this.prefix) ? topic.slice(this.prefix.length) : topic;
   }
 
-  /** Provisioning of a physical topic as the catalogue defines it; `deadLetter` adds `<topic>.dlq`. */
-  spec(topic: string, options: { deadLetter?: boolean } = {}): TopicSpec {
-    const entry = this.catalogue(this.canonical(topic));
+  /**
+   * Provisioning of a physical topic as the catalogue defines it; `deadLetter` adds `<topic>.dlq`. `catalogueName`
+   * names its catalogue topic when the physical name is configured whole rather than prefixed.
+   */
+  spec(topic: string, options: { deadLetter?: boolean; catalogueName?: string } = {}): TopicSpec {
+    const entry = this.catalogue(options.catalogueName ?? this.canonical(topic));
     if (!entry) throw new Error(`${topic} is not in the topic catalogue`);
     const configs: Record<string, string> = { 'cleanup.policy': entry.cleanupPolicy };
     if (entry.retentionMs !== null) configs['retention.ms'] = String(entry.retentionMs);
