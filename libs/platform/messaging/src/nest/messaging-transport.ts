@@ -8,6 +8,10 @@ import type { HandlerContext, InboundMessage } from '../types';
 import { BackgroundStart, provisioning, type BackgroundStartOptions, type KafkaMember } from './kafka-lifecycle';
 import { MessageContext } from './message-context';
 
+/**
+ * The consumer's options without `handle` (the `@EventPattern` handlers are the handler), plus the lifecycle's.
+ * With `handleBatch` (projections: chunks of a partition per transaction) no `@EventPattern` is used.
+ */
 export interface MessagingTransportOptions extends Omit<ConsumerOptions, 'handle' | 'accepts'> {
   /**
    * Topics provisioned (from the catalogue) before the group joins: the consumed ones, so a consumer never waits
@@ -42,7 +46,9 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
 
   listen(callback: (error?: unknown) => void): void {
     const { provision, members = [], startRetry, ...consumerOptions } = this.options;
-    const consumer = createConsumer({
+    // A projection (`handleBatch`) takes every decoded type, in chunks, and one at a time through the same handler
+    // when a chunk fails; otherwise `@EventPattern` handlers take their types one message per transaction.
+    const consumer = createConsumer(consumerOptions.handleBatch ? consumerOptions : {
       ...consumerOptions,
       accepts: (type) => this.getHandlerByPattern(type) !== null,
       handle: (message, context) => this.dispatch(message, context),
