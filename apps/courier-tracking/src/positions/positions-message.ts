@@ -1,4 +1,5 @@
-import { HEADER } from '@orders/contracts';
+import { isUtf8 } from 'node:buffer';
+import { HEADER, MAX_VALUE_BYTES } from '@orders/contracts';
 import type { TrackPoint } from '@orders/delivery-domain';
 import type { StreamMessage } from '@orders/messaging';
 import { MAX_POSITIONS_PER_BATCH } from './push-positions.request.dto';
@@ -18,8 +19,11 @@ export interface PositionsBatch {
 export type PositionsDecode = { readonly ok: true; readonly batch: PositionsBatch } | { readonly ok: false; readonly reason: string };
 
 // As the contract's schema-kit: identifiers are opaque strings of 1..128 characters; objects are open (a later
-// optional field is a compatible change), except the point, which is closed.
-const isIdentifier = (value: unknown): value is string => typeof value === 'string' && value.length >= 1 && value.length <= 128;
+// optional field is a compatible change), except the point, which is closed. As the contract decoder (text-rules):
+// no NUL (PostgreSQL refuses it: the route lookup failed and the batch was retried for ever) and no lone surrogate.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const isIdentifier = (value: unknown): value is string => typeof value === 'string' && value.length >= 1 && value.length <= 128
+  && !value.includes('\u0000') && !LONE_SURROGATE.test(value);
 const isNumberIn = (value: unknown, min: number, max: number): value is number => typeof value === 'number' && value >= min && value <= max;
 
 /** The point object is closed: lat and lon only (counted without the array Object.keys would allocate). */
@@ -44,6 +48,9 @@ export const envelopeMismatch = (message: Pick<StreamMessage, 'header'>): string
  */
 export function decodePositions(value: Buffer | null): PositionsDecode {
   if (value === null) return { ok: false, reason: 'no value' };
+  if (value.length > MAX_VALUE_BYTES) return { ok: false, reason: `value larger than ${MAX_VALUE_BYTES} bytes` };
+  // strict: a lossy decoding would hand the detector ids with replacement characters instead of refusing them
+  if (!isUtf8(value)) return { ok: false, reason: 'value is not UTF-8' };
   let payload: unknown;
   try {
     payload = JSON.parse(value.toString('utf8'));

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { HEADER } from '@orders/contracts';
-import { createStreamConsumer, type MessagingLogger, type StreamBatch, type StreamConsumer, type StreamMessage } from '@orders/messaging';
+import { createStreamConsumer, isCausedByContent, type MessagingLogger, type StreamBatch, type StreamConsumer, type StreamMessage } from '@orders/messaging';
 import type { Route, SettingsService } from '../settings/settings.service';
 import { PositionsBatch, decodePositions, envelopeMismatch, isPositionsV1 } from './positions-message';
 import type { VisitDetector } from './visit-detector';
@@ -77,7 +77,13 @@ export class PositionsConsumer {
     if (!decoded.ok) return this.deadLetter(batch, message, decoded.reason);
     const positions = decoded.batch;
     const route = this.settings.cachedRoute(positions.routeId);
-    if (route === undefined) return this.settings.route(positions.routeId).then((loaded) => this.offer(batch, message, positions, loaded));
+    if (route === undefined) {
+      return this.settings.route(positions.routeId).then((loaded) => this.offer(batch, message, positions, loaded), (error: unknown) => {
+        // the route id's content broke the lookup: no retry can pass, so it goes to the DLQ and the partition flows
+        if (!isCausedByContent(error)) throw error;
+        this.deadLetter(batch, message, `route lookup refused the route id: ${(error as Error).message}`);
+      });
+    }
     return this.offer(batch, message, positions, route);
   }
 

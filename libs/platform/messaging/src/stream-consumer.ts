@@ -1,4 +1,5 @@
-import type { Batch, Consumer as KafkaConsumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Batch, Consumer as KafkaConsumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { envelopeProblem } from '@orders/contracts';
 import { backoffDelay, DEFAULT_RETRY, pause, type RetryPolicy } from './backoff';
 import { deadLetterOf, decodeFailure, type Failure } from './dead-letter';
 import { messageIdOf } from './decoder';
@@ -95,6 +96,10 @@ class FetchedMessage implements StreamMessage {
   get headers(): Record<string, string> {
     this.allHeaders ??= readHeaders(this.fetched.headers);
     return this.allHeaders;
+  }
+
+  get rawHeaders(): IHeaders | undefined {
+    return this.fetched.headers;
   }
 
   header(name: string): string | undefined {
@@ -268,8 +273,16 @@ export class StreamConsumer {
     }
   }
 
-  /** The message with its type and payload filled in, or undefined when it is dead-lettered or skipped. */
-  private decoded(message: StreamMessage, sending: Promise<void>[]): StreamMessage | undefined {
+  /**
+   * The message with its type and payload filled in, or undefined when it is dead-lettered or skipped. The envelope
+   * is checked for every message, decoder or not: a stream's handler reads its headers as the inbox consumer's does.
+   */
+  private decoded(message: FetchedMessage, sending: Promise<void>[]): StreamMessage | undefined {
+    const problem = envelopeProblem(message.rawHeaders);
+    if (problem !== undefined) {
+      sending.push(this.deadLetter(message, decodeFailure('malformed', problem)));
+      return undefined;
+    }
     const { decode } = this.options;
     if (!decode) return message; // type and payload are read from the message when asked for
     let decoded;
@@ -283,8 +296,14 @@ export class StreamConsumer {
       message.payload = decoded.payload;
       return message;
     }
-    if (decoded.classification === 'unknown-type') metrics.skipped.inc({ group: this.groupId, topic: message.topic });
-    else sending.push(this.deadLetter(message, decodeFailure(decoded.classification, decoded.reason)));
+    if (decoded.classification === 'ignored') {
+      metrics.skipped.inc({ group: this.groupId, topic: message.topic });
+      return undefined;
+    }
+    if (decoded.classification === 'unknown-type' || decoded.classification === 'unknown-version') {
+      metrics.parked.inc({ group: this.groupId, topic: message.topic, reason: decoded.classification });
+    }
+    sending.push(this.deadLetter(message, decodeFailure(decoded.classification, decoded.reason)));
     return undefined;
   }
 
