@@ -42,6 +42,14 @@ export const envelopeMismatch = (message: Pick<StreamMessage, 'header'>): string
   `unexpected ${message.header(EVENT_TYPE) ?? 'untyped'} v${message.header(SCHEMA_VERSION) ?? '?'}`;
 
 /**
+ * How a message that is not CourierPositionsReported v1 is parked: a later version of it is a producer ahead of this
+ * consumer (`unknown-version`, redriven after an upgrade), anything else a type this topic does not carry.
+ */
+export const mismatchClassification = (message: Pick<StreamMessage, 'headerEquals' | 'header'>): 'unknown-type' | 'unknown-version' =>
+  message.headerEquals(EVENT_TYPE, 'CourierPositionsReported') && /^[1-9][0-9]{0,5}$/.test(message.header(SCHEMA_VERSION) ?? '')
+    ? 'unknown-version' : 'unknown-type';
+
+/**
  * The hot-path decoder of a `courier.positions.v1` value (its envelope checked by isPositionsV1 first): the same rules as the contract's JSON schema
  * (`courierPositionsReportedV1` in @orders/contracts; a spec checks that both agree), written out by hand because
  * this topic carries thousands of messages per second and a generic validator costs several times the JSON parse.

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { HEADER } from '@orders/contracts';
-import { createStreamConsumer, isCausedByContent, type MessagingLogger, type StreamBatch, type StreamConsumer, type StreamMessage } from '@orders/messaging';
+import { createStreamConsumer, isCausedByContent, type MessagingLogger, type RejectClassification, type StreamBatch, type StreamConsumer, type StreamMessage } from '@orders/messaging';
 import type { Route, SettingsService } from '../settings/settings.service';
-import { PositionsBatch, decodePositions, envelopeMismatch, isPositionsV1 } from './positions-message';
+import { PositionsBatch, decodePositions, envelopeMismatch, isPositionsV1, mismatchClassification } from './positions-message';
 import type { VisitDetector } from './visit-detector';
 
 const CORRELATION_ID = HEADER.correlationId;
@@ -72,7 +72,7 @@ export class PositionsConsumer {
   }
 
   private apply(batch: StreamBatch, message: StreamMessage): Promise<void> | undefined {
-    if (!isPositionsV1(message)) return this.deadLetter(batch, message, envelopeMismatch(message));
+    if (!isPositionsV1(message)) return this.deadLetter(batch, message, envelopeMismatch(message), mismatchClassification(message));
     const decoded = decodePositions(message.value);
     if (!decoded.ok) return this.deadLetter(batch, message, decoded.reason);
     const positions = decoded.batch;
@@ -107,9 +107,9 @@ export class PositionsConsumer {
   }
 
   /** The stream consumer sends it and commits the batch only once it is on the DLQ. */
-  private deadLetter(batch: StreamBatch, message: StreamMessage, reason: string): undefined {
+  private deadLetter(batch: StreamBatch, message: StreamMessage, reason: string, classification: RejectClassification = 'invalid'): undefined {
     this.counters.deadLettered++;
-    batch.reject(message, reason);
+    batch.reject(message, reason, classification);
     return undefined;
   }
 }

@@ -8,7 +8,7 @@ export { Consumer, createConsumer } from './consumer';
 export type { ConsumerOptions } from './consumer';
 export type { BatchContext, BatchHandler } from './batch-handler';
 export { createStreamConsumer, StreamConsumer } from './stream-consumer';
-export type { StreamBatch, StreamConsumerOptions, StreamHandler, StreamMessage } from './stream-consumer';
+export type { RejectClassification, StreamBatch, StreamConsumerOptions, StreamHandler, StreamMessage } from './stream-consumer';
 export { Publisher } from './publisher';
 export type { PublishMessage } from './publisher';
 export type { Classification, Decoded, Decoder, HandlerContext, InboundMessage, MessageHandler, RawMessage } from './types';

@@ -121,6 +121,9 @@ class FetchedMessage implements StreamMessage {
   }
 }
 
+/** Why a handler refuses a message; `unknown-type` and `unknown-version` are also counted as parked. */
+export type RejectClassification = 'invalid' | 'non-retryable' | 'unknown-type' | 'unknown-version';
+
 /** The messages of one partition fetched together, in offset order. */
 export interface StreamBatch {
   topic: string;
@@ -131,7 +134,7 @@ export interface StreamBatch {
    * Sends a message to `<topic>.dlq` (standard `dlq-*` headers) and returns at once: the batch's offsets are
    * committed only after every dead letter of the batch was acknowledged.
    */
-  reject(message: RawMessage, reason: unknown, classification?: 'invalid' | 'non-retryable'): void;
+  reject(message: RawMessage, reason: unknown, classification?: RejectClassification): void;
 }
 
 /**
@@ -243,8 +246,11 @@ export class StreamConsumer {
     const { topic, partition } = batch;
     for (let failures = 0; !signal.aborted && current(); ) {
       const sending: Promise<void>[] = [];
-      const reject = (raw: RawMessage, reason: unknown, classification: 'invalid' | 'non-retryable' = 'invalid') => {
+      const reject = (raw: RawMessage, reason: unknown, classification: RejectClassification = 'invalid') => {
         const error = typeof reason === 'string' ? { class: 'Rejected', message: reason } : summarize(reason);
+        if (classification === 'unknown-type' || classification === 'unknown-version') {
+          metrics.parked.inc({ group: this.groupId, topic, reason: classification });
+        }
         sending.push(this.deadLetter(raw, { classification, error, attempts: 1 }));
       };
       const messages: StreamMessage[] = [];
