@@ -133,8 +133,10 @@ export async function runHostileTopic(run: HostileTopicRun): Promise<HostileTopi
   const round = new HostileRound(run);
   await round.connect();
   try {
-    const hostile = hostileMessages(run.template, { count: run.count, seed: run.seed, idPrefix: `${run.topic}-h` });
-    const validId = `${run.topic}-valid-${run.seed}`;
+    // ids unique per topic, type and seed: several rounds may share a topic (and its DLQ)
+    const prefix = `${run.topic}-${run.template.eventType}-${run.seed}`;
+    const hostile = hostileMessages(run.template, { count: run.count, seed: run.seed, idPrefix: `${prefix}-h` });
+    const validId = `${prefix}-valid`;
     const valid = { key: run.template.key, value: Buffer.from(JSON.stringify(run.template.payload)), headers: validHeaders(run.template, validId) };
     await round.send([...hostile, valid]);
     const letters = await round.deadLettered(hostile, run.timeoutMs);
@@ -145,5 +147,18 @@ export async function runHostileTopic(run: HostileTopicRun): Promise<HostileTopi
     return { sent: hostile.length, kinds, mismatches: HostileRound.mismatches(hostile, letters) };
   } finally {
     await round.close();
+  }
+}
+
+/** Deletes a suite's own topics (the hostile ones hold megabytes of oversized values); refuses an empty prefix. */
+export async function deleteTopicsWithPrefix(brokers: string[], prefix: string): Promise<void> {
+  if (!prefix) throw new Error('refusing to delete topics without a prefix');
+  const admin = new Kafka({ clientId: 'hostile-cleanup', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
   }
 }
