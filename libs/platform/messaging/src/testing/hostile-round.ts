@@ -74,15 +74,22 @@ export class HostileRound {
   /** Waits until every hostile message is on the DLQ; returns each one's dead letter by hostile id. */
   async deadLettered(messages: readonly HostileMessage[], timeoutMs?: number): Promise<Map<string, DeadLetter>> {
     const ids = new Set(messages.map((message) => message.id));
-    const letters = await until(async () => {
-      const found = new Map<string, DeadLetter>();
-      for (const letter of await this.deadLetters.list(this.options.topic)) {
-        const id = letter.headers[HOSTILE_ID_HEADER];
-        if (id !== undefined && ids.has(id)) found.set(id, letter);
-      }
-      return found;
-    }, (found) => found.size === ids.size, timeoutMs);
-    return letters;
+    let found = new Map<string, DeadLetter>();
+    try {
+      await until(async () => {
+        found = new Map();
+        for (const letter of await this.deadLetters.list(this.options.topic)) {
+          const id = letter.headers[HOSTILE_ID_HEADER];
+          if (id !== undefined && ids.has(id)) found.set(id, letter);
+        }
+        return found.size;
+      }, (size) => size === ids.size, timeoutMs);
+    } catch (error) {
+      // name the first message missing: usually the one holding the partition
+      const missing = messages.find((message) => !found.has(message.id));
+      throw new Error(`${found.size} of ${ids.size} dead letters found; first missing: ${missing?.id} (${missing?.kind}): ${(error as Error).message}`);
+    }
+    return found;
   }
 
   /** Messages whose dead letter is missing, has no reason, or a classification their kind does not allow. */
