@@ -41,6 +41,14 @@ describe('text rules', () => {
     }), { seed: 14, numRuns: 200 });
   });
 
+  it('property: the allocation-free envelopeProblem agrees with readEnvelopeHeaders on any bytes', () => {
+    const value = fc.oneof(fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes)), fc.string({ unit: 'binary', maxLength: 300 }));
+    fc.assert(fc.property(value, (header) => {
+      const headers = { [HEADER.eventId]: header };
+      expect(envelopeProblem(headers) === undefined).toBe(readEnvelopeHeaders(headers).problems.length === 0);
+    }), { seed: 14, numRuns: 1000 });
+  });
+
   it('refuses payloads nested too deep or holding NUL or lone surrogates, keys included', () => {
     let deep: unknown = 1;
     for (let i = 0; i < MAX_JSON_DEPTH + 1; i++) deep = [deep];

@@ -78,10 +78,38 @@ export function readEnvelopeHeaders(headers: Readonly<Record<string, RawHeaderVa
   return { strings, problems };
 }
 
-/** The first envelope problem as one line (a dead letter's reason), or undefined when the envelope is readable. */
+/**
+ * The first envelope problem as one line (a dead letter's reason), or undefined when the envelope is readable. The
+ * same rules as readEnvelopeHeaders without making strings: it runs on every consumed message, the positions hot
+ * path included, where headers are nearly always short printable ASCII (checked byte by byte, nothing allocated).
+ */
 export function envelopeProblem(headers: Readonly<Record<string, RawHeaderValue>> | undefined): string | undefined {
-  const [first] = readEnvelopeHeaders(headers).problems;
-  return first && `header ${first.field}: ${first.message}`;
+  if (!headers) return undefined;
+  for (const name of ENVELOPE_HEADERS) {
+    const raw = headers[name];
+    if (raw === undefined) continue;
+    if (Array.isArray(raw) && raw.length !== 1) return `header ${name}: sent ${raw.length} times; exactly one value is allowed`;
+    const value = (Array.isArray(raw) ? raw[0] : raw) as string | Buffer;
+    const problem = typeof value === 'string' ? textProblem(value) : bytesProblem(value);
+    if (problem !== undefined) return `header ${name}: ${problem}`;
+  }
+  return undefined;
+}
+
+/** strictText's verdict on bytes; printable ASCII is settled without decoding. */
+function bytesProblem(bytes: Buffer | Uint8Array, maxLength = MAX_ENVELOPE_HEADER_LENGTH): string | undefined {
+  let ascii = true;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i] as number;
+    if (byte < 0x20 || byte === 0x7f) return 'holds a control character';
+    if (byte >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return bytes.length > maxLength ? `longer than ${maxLength} characters` : undefined;
+  const read = strictText(bytes, maxLength);
+  return 'problem' in read ? read.problem : undefined;
 }
 
 /**
