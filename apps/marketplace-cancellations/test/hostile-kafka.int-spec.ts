@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { deliveryFinishedV1, marketOrderCancellationRequestedV1, marketOrderCreatedV1, marketOrderIntakeId, TOPIC } from '@orders/contracts';
 import { deleteTopicsWithPrefix, runHostileTopic, templateOf, type ValidTemplate } from '@orders/messaging/testing';
-import { MarketplaceKafka } from '../src/integration/marketplace-kafka';
 import { createStack, type Instance, type Stack } from './harness';
 
 // Real broker and PostgreSQL; every wait is on a condition. About 15 s on a busy 2-core machine.
@@ -31,8 +30,7 @@ describe('marketplace cancellations on Kafka: hostile input never holds a partit
         MARKETPLACE_CANCELLATION_EVENTS_TOPIC: `${prefix}${TOPIC.cancellationEvents}`, MARKETPLACE_CONSUMER_GROUP: `${prefix}marketplace`,
       },
     });
-    api = await stack.start();
-    await api.app.get(MarketplaceKafka).ready();
+    api = await stack.start(); // the round waits until the consumer group was assigned its topic
   }, 60_000);
 
   afterAll(async () => {

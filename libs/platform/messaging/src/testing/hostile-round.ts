@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
+import { AssignerProtocol, Kafka, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
 import { DLQ_HEADER } from '../headers';
 import { DeadLetters, type DeadLetter } from '../dead-letters';
 import { hostileMessages, HOSTILE_ID_HEADER, validHeaders, type HostileMessage, type ValidTemplate } from './hostile-messages';
@@ -114,6 +114,22 @@ export class HostileRound {
     return ends.reduce((sum, end) => sum + Number(BigInt(end.high) - (at.get(end.partition) ?? 0n)), 0);
   }
 
+  /**
+   * Waits until a member of the group has been assigned the topic: the service created it and consumes, however
+   * its app wires and starts the consumer (the suites depend on no app class for this).
+   */
+  async waitForAssignment(timeoutMs?: number): Promise<void> {
+    const { topic, groupId } = this.options;
+    await until(async () => {
+      const { groups: [group] } = await this.admin.describeGroups([groupId]);
+      if (group?.state !== 'Stable') return false;
+      return group.members.some((member) => {
+        const decoded = AssignerProtocol.MemberAssignment.decode(member.memberAssignment);
+        return (decoded?.assignment[topic]?.length ?? 0) > 0;
+      });
+    }, (assigned) => assigned, timeoutMs ?? 60_000);
+  }
+
   async waitForZeroLag(timeoutMs?: number): Promise<void> {
     await until(() => this.lag(), (lag) => lag === 0, timeoutMs);
   }
@@ -145,6 +161,7 @@ export async function runHostileTopic(run: HostileTopicRun): Promise<HostileTopi
     const hostile = hostileMessages(run.template, { count: run.count, seed: run.seed, idPrefix: `${prefix}-h` });
     const validId = `${prefix}-valid`;
     const valid = { key: run.template.key, value: Buffer.from(JSON.stringify(run.template.payload)), headers: validHeaders(run.template, validId) };
+    await round.waitForAssignment();
     await round.send([...hostile, valid]);
     const letters = await round.deadLettered(hostile, run.timeoutMs);
     await until(() => run.applied(validId), (applied) => applied, run.timeoutMs);
