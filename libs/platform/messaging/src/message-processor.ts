@@ -141,9 +141,6 @@ export class MessageProcessor {
     }
     if (!decoded.ok) {
       if (decoded.classification === 'ignored') return { kind: 'skip' };
-      if (decoded.classification === 'unknown-type' || decoded.classification === 'unknown-version') {
-        metrics.parked.inc({ group: this.deps.groupId, topic: raw.topic, reason: decoded.classification });
-      }
       return { kind: 'dead-letter', id: messageIdOf(raw), failure: decodeFailure(decoded.classification, decoded.reason) };
     }
     if (this.deps.accepts && !this.deps.accepts(decoded.type)) return { kind: 'skip' };
@@ -219,6 +216,10 @@ export class MessageProcessor {
       try {
         await this.deps.deadLetter(raw, messageId, failure);
         metrics.deadLettered.inc({ group: this.deps.groupId, topic: raw.topic, classification: failure.classification });
+        // counted once it is on the DLQ (a chunk that falls back to single messages prepares them twice)
+        if (failure.classification === 'unknown-type' || failure.classification === 'unknown-version') {
+          metrics.parked.inc({ group: this.deps.groupId, topic: raw.topic, reason: failure.classification });
+        }
         this.deps.logger.warn(`consumer ${this.deps.groupId}: ${raw.topic}/${raw.partition}@${raw.offset} dead-lettered (${failure.classification})`, {
           error: `${failure.error.class}: ${failure.error.message}`, attempts: failure.attempts,
         });
