@@ -20,7 +20,7 @@ interface InboundTopic {
 }
 
 const topics: InboundTopic[] = [
-  { name: TOPIC.orderEvents, group: 'policies', template: templateOf(externalOrderAcceptedV1, { tenantId: 'company-a' }, { orderId: ['', 'o'.repeat(129)], tenantId: [''] }) },
+  { name: TOPIC.orderEvents, group: 'policies', template: templateOf(externalOrderAcceptedV1, { tenantId: 'company-a' }, { orderId: ['', 'o'.repeat(129), 'order-1'], tenantId: [''] }) },
   {
     name: TOPIC.cancellationEvents, group: 'policies',
     template: templateOf(marketplaceOrderCancelledV1, {}, { marketOrderId: [1e21, 0, 2 ** 53], campaignId: [0, -7, 1e21], orderId: [''] }),
