@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { HEADER, MAX_VALUE_BYTES } from '@orders/contracts';
+import { HEADER, MAX_VALUE_BYTES, REQUIRED_HEADERS } from '@orders/contracts';
 import type { TrackPoint } from '@orders/delivery-domain';
 import type { StreamMessage } from '@orders/messaging';
 import { MAX_POSITIONS_PER_BATCH } from './push-positions.request.dto';
@@ -36,6 +36,19 @@ function hasTwoKeys(object: object): boolean {
 /** The envelope's type and version, checked on the header bytes (no strings made for the common case). */
 export const isPositionsV1 = (message: Pick<StreamMessage, 'headerEquals'>): boolean =>
   message.headerEquals(EVENT_TYPE, 'CourierPositionsReported') && message.headerEquals(SCHEMA_VERSION, '1');
+
+// The envelope headers every message must carry (the contract's REQUIRED_HEADERS); their form is checked for every
+// message by the messaging library before the handler, their presence here (property lookups, nothing decoded).
+const REQUIRED = REQUIRED_HEADERS;
+
+/** Why the envelope is incomplete (a dead letter's reason, classified malformed as the catalogue decoder does), or undefined. */
+export function missingEnvelope(message: Pick<StreamMessage, 'rawHeaders'>): string | undefined {
+  for (const name of REQUIRED) {
+    const value = message.rawHeaders?.[name];
+    if (value === undefined || value.length === 0) return `missing ${name} header`;
+  }
+  return undefined;
+}
 
 /** Why a message is not a CourierPositionsReported v1 (the dead letter's reason). */
 export const envelopeMismatch = (message: Pick<StreamMessage, 'header'>): string =>

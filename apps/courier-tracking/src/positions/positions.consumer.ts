@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { HEADER } from '@orders/contracts';
 import { createStreamConsumer, isCausedByContent, type MessagingLogger, type RejectClassification, type StreamBatch, type StreamConsumer, type StreamMessage } from '@orders/messaging';
 import type { Route, SettingsService } from '../settings/settings.service';
-import { PositionsBatch, decodePositions, envelopeMismatch, isPositionsV1, mismatchClassification } from './positions-message';
+import { PositionsBatch, decodePositions, envelopeMismatch, isPositionsV1, mismatchClassification, missingEnvelope } from './positions-message';
 import type { VisitDetector } from './visit-detector';
 
 const CORRELATION_ID = HEADER.correlationId;
@@ -72,6 +72,8 @@ export class PositionsConsumer {
   }
 
   private apply(batch: StreamBatch, message: StreamMessage): Promise<void> | undefined {
+    const missing = missingEnvelope(message);
+    if (missing !== undefined) return this.deadLetter(batch, message, missing, 'malformed');
     if (!isPositionsV1(message)) return this.deadLetter(batch, message, envelopeMismatch(message), mismatchClassification(message));
     const decoded = decodePositions(message.value);
     if (!decoded.ok) return this.deadLetter(batch, message, decoded.reason);

@@ -24,7 +24,7 @@ export interface StreamMessage extends RawMessage {
 
 
 /** Why a handler refuses a message; `unknown-type` and `unknown-version` are also counted as parked. */
-export type RejectClassification = 'invalid' | 'non-retryable' | 'unknown-type' | 'unknown-version';
+export type RejectClassification = 'malformed' | 'invalid' | 'non-retryable' | 'unknown-type' | 'unknown-version';
 
 /** The messages of one partition fetched together, in offset order. */
 export interface StreamBatch {

@@ -9,7 +9,7 @@ import type { DeadLetterClassification } from '../dead-letter';
  */
 
 export type HostileKind =
-  | 'nul-header' | 'control-header' | 'repeated-header' | 'non-utf8-header' | 'long-header'
+  | 'nul-header' | 'control-header' | 'repeated-header' | 'non-utf8-header' | 'long-header' | 'missing-header'
   | 'unknown-type' | 'newer-version' | 'oversized' | 'not-json' | 'non-utf8-value'
   | 'nul-value' | 'lone-surrogate' | 'id-out-of-range' | 'deep-json' | 'wrong-type';
 
@@ -116,6 +116,10 @@ function mutations(template: ValidTemplate, headers: Record<string, string>): fc
     fc.integer({ min: 257, max: 4000 }).map((length) => ({
       kind: 'long-header' as const, expected: MALFORMED, headers: { ...headers, [HEADER.eventId]: 'e'.repeat(length) },
     })),
+    fc.constantFrom(HEADER.eventId, HEADER.eventType, HEADER.schemaVersion, HEADER.occurredAt).map((name) => {
+      const { [name]: _missing, ...rest } = headers;
+      return { kind: 'missing-header' as const, expected: MALFORMED, headers: rest };
+    }),
     fc.stringMatching(/^[A-Z][a-zA-Z]{2,30}$/).map((name) => ({
       kind: 'unknown-type' as const, expected: ['unknown-type'] as const, headers: { ...headers, [HEADER.eventType]: `Hostile${name}` },
     })),
