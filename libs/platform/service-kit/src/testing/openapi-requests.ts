@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { HostileValue, RawJson, deepArray, deepObject, encodeHostile, hostileText, hostileValue, toJsonText } from './hostile-values';
+import { HostileValue, RawJson, deepArray, deepObject, encodeHostile, hostileText, hostileValue, oddDates, toJsonText } from './hostile-values';
 
 type Schema = Record<string, unknown>;
 interface Parameter { readonly name: string; readonly in: string; readonly schema?: Schema; readonly required?: boolean }
@@ -164,56 +164,79 @@ const headerSafe = (text: string): string => text.replace(/[^\x20-\x7e]/g, '?');
 /** Hostile variants of one route's request: one part (a body field, the body, a path or query value, a header) made hostile. */
 export function hostileRequests(route: RouteTemplate, pathValues: Readonly<Record<string, string>>, validBody?: () => unknown): fc.Arbitrary<HostileRequest> {
   const paths = fieldPaths(validBody?.() ?? route.body);
-  const sendsBody = route.method !== 'get' && route.method !== 'delete';
-  const target = fc.oneof(...(sendsBody ? [...bodyTargets, ...otherTargets] : otherTargets));
-  return target.map((t): HostileRequest => {
-    const params: Record<string, string> = Object.fromEntries(route.pathParams.map((name) => [name, encodeURIComponent(pathValues[name] ?? 'x')]));
-    const query: [string, string][] = Object.entries(route.query).map(([name, value]) => [encodeURIComponent(name), encodeURIComponent(value)]);
-    const headers: Record<string, string | string[]> = {};
-    // A fresh valid body per request (a new external id, say), so a mutation is judged alone, not as a duplicate.
-    let body = validBody?.() ?? route.body;
-    let mutation: string;
-    switch (t.where) {
-      case 'body': {
-        const path = paths[t.field % paths.length];
-        const change = t.change;
-        const label = path.join('.') || '(body)';
-        if (change.kind === 'extra') body = replaced(body, [...path, 'unexpected'], change.value);
-        else body = replaced(body, path, change.kind === 'remove' ? REMOVE : change.kind === 'null' ? null : change.value);
-        mutation = `body ${label}: ${change.kind}${'value' in change ? ` ${describe(change.value)}` : ''}`;
-        break;
-      }
-      case 'wholeBody':
-        body = t.value;
-        mutation = `whole body: ${describe(t.value)}`;
-        break;
-      case 'path': {
-        const name = route.pathParams[t.param % Math.max(1, route.pathParams.length)];
-        if (name) params[name] = encodeHostile(t.text);
-        mutation = `path ${name ?? '(none)'}: ${describe(t.text)}`;
-        break;
-      }
-      case 'query': {
-        const names = Object.keys(route.query);
-        const name = t.name ?? names[t.text.length % Math.max(1, names.length)] ?? 'x';
-        query.push([encodeURIComponent(name), encodeHostile(t.text)]);
-        if (t.repeat) query.push([encodeURIComponent(name), encodeHostile(t.text)]);
-        mutation = `query ${name}${t.repeat ? ' (repeated)' : ''}: ${describe(t.text)}`;
-        break;
-      }
-      case 'header':
-        headers[t.name] = t.values.map(headerSafe);
-        mutation = `header ${t.name} repeated: ${JSON.stringify(headers[t.name])}`;
-        break;
-      case 'contentType':
-        headers['Content-Type'] = t.value;
-        mutation = `Content-Type ${JSON.stringify(t.value)}`;
-        break;
-    }
-    const path = route.path.replace(/\{([^}]+)\}/g, (_match, name: string) => params[name] ?? 'x');
-    const search = query.length > 0 ? `?${query.map(([name, value]) => `${name}=${value}`).join('&')}` : '';
-    return { method: route.method, url: path + search, headers, mutation, ...(sendsBody ? { body: toJsonText(body ?? {}) } : {}) };
+  const target = fc.oneof(...(sendsBody(route) ? [...bodyTargets, ...otherTargets] : otherTargets));
+  return target.map((t) => requestFor(route, pathValues, validBody, paths, t));
+}
+
+const DATE_LIKE = /^\d{4}-\d{2}-\d{2}/;
+
+/**
+ * The checks no sample should leave to chance: every body field left out and sent as null (missing nested objects,
+ * nulls for NOT NULL settings), and every date-like field sent each odd date.
+ */
+export function fieldChecks(route: RouteTemplate, pathValues: Readonly<Record<string, string>>, validBody?: () => unknown): HostileRequest[] {
+  if (!sendsBody(route)) return [];
+  const sample = validBody?.() ?? route.body;
+  const paths = fieldPaths(sample);
+  return paths.flatMap((path, field) => {
+    if (path.length === 0) return [];
+    const value = path.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], sample);
+    const dates: BodyChange[] = typeof value === 'string' && DATE_LIKE.test(value) ? oddDates.map((date) => ({ kind: 'value', value: date })) : [];
+    const changes: BodyChange[] = [{ kind: 'remove' }, { kind: 'null' }, ...dates];
+    return changes.map((change) => requestFor(route, pathValues, validBody, paths, { where: 'body', field, change }));
   });
+}
+
+const sendsBody = (route: RouteTemplate): boolean => route.method !== 'get' && route.method !== 'delete';
+
+function requestFor(route: RouteTemplate, pathValues: Readonly<Record<string, string>>, validBody: (() => unknown) | undefined,
+  paths: (string | number)[][], t: Target): HostileRequest {
+  const params: Record<string, string> = Object.fromEntries(route.pathParams.map((name) => [name, encodeURIComponent(pathValues[name] ?? 'x')]));
+  const query: [string, string][] = Object.entries(route.query).map(([name, value]) => [encodeURIComponent(name), encodeURIComponent(value)]);
+  const headers: Record<string, string | string[]> = {};
+  // A fresh valid body per request (a new external id, say), so a mutation is judged alone, not as a duplicate.
+  let body = validBody?.() ?? route.body;
+  let mutation: string;
+  switch (t.where) {
+    case 'body': {
+      const path = paths[t.field % paths.length];
+      const change = t.change;
+      const label = path.join('.') || '(body)';
+      if (change.kind === 'extra') body = replaced(body, [...path, 'unexpected'], change.value);
+      else body = replaced(body, path, change.kind === 'remove' ? REMOVE : change.kind === 'null' ? null : change.value);
+      mutation = `body ${label}: ${change.kind}${'value' in change ? ` ${describe(change.value)}` : ''}`;
+      break;
+    }
+    case 'wholeBody':
+      body = t.value;
+      mutation = `whole body: ${describe(t.value)}`;
+      break;
+    case 'path': {
+      const name = route.pathParams[t.param % Math.max(1, route.pathParams.length)];
+      if (name) params[name] = encodeHostile(t.text);
+      mutation = `path ${name ?? '(none)'}: ${describe(t.text)}`;
+      break;
+    }
+    case 'query': {
+      const names = Object.keys(route.query);
+      const name = t.name ?? names[t.text.length % Math.max(1, names.length)] ?? 'x';
+      query.push([encodeURIComponent(name), encodeHostile(t.text)]);
+      if (t.repeat) query.push([encodeURIComponent(name), encodeHostile(t.text)]);
+      mutation = `query ${name}${t.repeat ? ' (repeated)' : ''}: ${describe(t.text)}`;
+      break;
+    }
+    case 'header':
+      headers[t.name] = t.values.map(headerSafe);
+      mutation = `header ${t.name} repeated: ${JSON.stringify(headers[t.name])}`;
+      break;
+    case 'contentType':
+      headers['Content-Type'] = t.value;
+      mutation = `Content-Type ${JSON.stringify(t.value)}`;
+      break;
+  }
+  const path = route.path.replace(/\{([^}]+)\}/g, (_match, name: string) => params[name] ?? 'x');
+  const search = query.length > 0 ? `?${query.map(([name, value]) => `${name}=${value}`).join('&')}` : '';
+  return { method: route.method, url: path + search, headers, mutation, ...(sendsBody(route) ? { body: toJsonText(body ?? {}) } : {}) };
 }
 
 function describe(value: unknown): string {
