@@ -37,6 +37,12 @@ class ProbeController {
   crash(): never {
     throw new TypeError('secret detail that must not reach the client');
   }
+
+  /** A library error with an upper-case code (Node's, say) is a bug, not a domain error. */
+  @Get('coded-crash')
+  codedCrash(): never {
+    throw Object.assign(new TypeError('Invalid character in header content'), { code: 'ERR_INVALID_CHAR' });
+  }
 }
 
 /** The real app module plus the probe routes. */
