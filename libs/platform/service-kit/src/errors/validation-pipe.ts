@@ -44,7 +44,8 @@ export class ServiceValidationPipe extends ValidationPipe {
       const broken = findBrokenText(value, root);
       if (broken) {
         const where = metadata.type === 'body' ? 'the body' : metadata.type === 'query' ? 'the query' : 'the path';
-        const message = `${broken.inKey ? 'a field name' : broken.field} in ${where} holds a ${broken.problem}`;
+        const what = broken.inKey ? `the field name ${broken.field}` : broken.field === 'body' ? 'it' : broken.field;
+        const message = `${what} in ${where} holds a ${broken.problem}`;
         const item: ErrorItem = { code: metadata.type === 'body' ? 'INVALID_VALUE' : 'BAD_REQUEST', message, field: broken.field };
         if (metadata.type === 'body') throw new RequestValidationError([item]);
         throw new BadRequestException({ errors: [item] });
