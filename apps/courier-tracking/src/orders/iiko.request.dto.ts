@@ -1,19 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CALLER_PAYMENT_TYPES } from '@orders/delivery-domain';
-import { IsDefined, IsIn, IsISO8601, IsNumber, IsOptional, Min, ValidateIf } from 'class-validator';
+import { IsDateTime, OptionalNotNull } from '@orders/service-kit';
+import { IsDefined, IsIn, IsNumber, Min, ValidateIf } from 'class-validator';
 
-const instant = { strict: true, strictSeparator: true } as const;
+const instant = { context: { code: 'INVALID_DATE_TIME' } } as const;
 
 /** iiko SetDeliveryDelivered + ChangeDeliveryActualDeliverTime. */
 export class MarkDeliveredDto {
-  @ApiProperty({ example: '2026-03-02T11:20:00+03:00' }) @IsISO8601(instant, { context: { code: 'INVALID_DATE_TIME' } })
+  @ApiProperty({ example: '2026-03-02T11:20:00+03:00' }) @IsDateTime(instant)
   actual_delivered_at!: string;
 }
 
 /** iiko SetDeliveryCloseTime: a time closes, null reopens. */
 export class CloseTimeDto {
   @ApiProperty({ nullable: true, example: '2026-03-02T12:00:00+03:00' })
-  @IsDefined() @ValidateIf((_object, value) => value !== null) @IsISO8601(instant, { context: { code: 'INVALID_DATE_TIME' } })
+  @IsDefined() @ValidateIf((_object, value) => value !== null) @IsDateTime(instant)
   close_time!: string | null;
 }
 
@@ -22,9 +23,9 @@ export class PaymentDto {
   @ApiProperty({ enum: CALLER_PAYMENT_TYPES }) @IsIn(CALLER_PAYMENT_TYPES)
   payment_type!: 'cash' | 'card' | 'prepaid';
 
-  @ApiPropertyOptional({ minimum: 0, description: 'rubles' }) @IsOptional() @IsNumber() @Min(0)
+  @ApiPropertyOptional({ minimum: 0, description: 'rubles' }) @OptionalNotNull() @IsNumber() @Min(0)
   amount?: number;
 
-  @ApiPropertyOptional({ description: 'default: now' }) @IsOptional() @IsISO8601(instant, { context: { code: 'INVALID_DATE_TIME' } })
+  @ApiPropertyOptional({ description: 'default: now' }) @OptionalNotNull() @IsDateTime(instant)
   paid_at?: string;
 }

@@ -3,9 +3,10 @@ import {
   CALLER_PAYMENT_TYPES, DELIVERY_STATUSES, ETA_TYPES, INITIATORS, MAX_LENGTH, MAX_MARK_DELIVERED_RADIUS_M, MAX_SERVICE_DURATION_S, PAYMENT_STATUSES,
   PAYMENT_TYPES, SERVICE_TYPES,
 } from '@orders/delivery-domain';
+import { OptionalNotNull } from '@orders/service-kit';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested,
+  ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested,
 } from 'class-validator';
 
 // The Track & Trace order body (D-YC-CREATE, S-YC). Limits come from the domain's validation table, which the
@@ -61,13 +62,13 @@ export class CreateOrderDto {
   @ApiPropertyOptional({ enum: PAYMENT_STATUSES, nullable: true }) @IsOptional() @nullable @IsIn(PAYMENT_STATUSES)
   payment_status?: string | null;
 
-  @ApiPropertyOptional({ enum: SERVICE_TYPES, default: 'courier', description: 'iiko: courier delivery or pickup' }) @IsOptional() @IsIn(SERVICE_TYPES)
+  @ApiPropertyOptional({ enum: SERVICE_TYPES, default: 'courier', description: 'iiko: courier delivery or pickup' }) @OptionalNotNull() @IsIn(SERVICE_TYPES)
   service_type?: string;
 
-  @ApiPropertyOptional({ default: 600 }) @IsOptional() @IsInt() @Min(0) @Max(MAX_SERVICE_DURATION_S)
+  @ApiPropertyOptional({ default: 600 }) @OptionalNotNull() @IsInt() @Min(0) @Max(MAX_SERVICE_DURATION_S)
   service_duration_s?: number;
 
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @IsInt() @Min(0) @Max(MAX_SERVICE_DURATION_S)
+  @ApiPropertyOptional({ default: 0 }) @OptionalNotNull() @IsInt() @Min(0) @Max(MAX_SERVICE_DURATION_S)
   shared_service_duration_s?: number;
 
   @ApiPropertyOptional({ nullable: true, minimum: 0, maximum: MAX_MARK_DELIVERED_RADIUS_M }) @IsOptional() @nullable @IsNumber() @Min(0) @Max(MAX_MARK_DELIVERED_RADIUS_M)
@@ -76,7 +77,7 @@ export class CreateOrderDto {
   @ApiPropertyOptional({ enum: ETA_TYPES, nullable: true }) @IsOptional() @nullable @IsIn(ETA_TYPES)
   eta_type?: string | null;
 
-  @ApiPropertyOptional({ enum: DELIVERY_STATUSES }) @IsOptional() @IsIn(DELIVERY_STATUSES)
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES }) @OptionalNotNull() @IsIn(DELIVERY_STATUSES)
   status?: string;
 
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @nullable @IsString() @Matches(ID)
@@ -91,16 +92,18 @@ export class CreateOrderDto {
   @ApiPropertyOptional({ minimum: 0 }) @IsOptional() @nullable @IsNumber() @Min(0)
   weight?: number | null;
 
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @Matches(ID, { each: true })
+  @ApiPropertyOptional({ type: [String] }) @OptionalNotNull() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @Matches(ID, { each: true })
   shared_with_company_ids?: string[];
 }
 
-export class PatchOrderDto extends PartialType(CreateOrderDto) {
+// skipNullProperties: false, so a patch may leave a field out but not null a required one (`number: null`), which
+// passed validation and failed in the service; nullable fields keep their own null rule.
+export class PatchOrderDto extends PartialType(CreateOrderDto, { skipNullProperties: false }) {
   @ApiPropertyOptional({ enum: INITIATORS, default: 'user_api', description: 'Who changes the status (history source.initiator)' })
-  @IsOptional() @IsIn(INITIATORS)
+  @OptionalNotNull() @IsIn(INITIATORS)
   initiator?: string;
 
-  @ApiPropertyOptional({ maxLength: 1023, description: 'Status update comment (order_status_comments)' }) @IsOptional() @IsString() @MaxLength(1023)
+  @ApiPropertyOptional({ maxLength: 1023, description: 'Status update comment (order_status_comments)' }) @OptionalNotNull() @IsString() @MaxLength(1023)
   status_comment?: string;
 }
 
@@ -108,7 +111,7 @@ export const MAX_BATCH_ORDERS = 1000;
 
 export class OrdersBatchDto {
   @ApiProperty({ type: [CreateOrderDto], maxItems: MAX_BATCH_ORDERS }) @IsArray() @ArrayMaxSize(MAX_BATCH_ORDERS)
-  @ValidateNested({ each: true }) @Type(() => CreateOrderDto)
+  @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => CreateOrderDto)
   orders!: CreateOrderDto[];
 }
 

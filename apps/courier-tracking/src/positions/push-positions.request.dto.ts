@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { OptionalNotNull } from '@orders/service-kit';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsInt, IsNumber, IsObject, Max, Min, ValidateNested } from 'class-validator';
 
 /** As courier.positions.v1 allows per message (@orders/contracts MAX_POSITIONS_PER_BATCH). */
 export const MAX_POSITIONS_PER_BATCH = 1000;
@@ -18,21 +19,22 @@ export class PositionDto {
   @ApiProperty({ description: 'metres' }) @IsInt() @Min(0)
   accuracy!: number;
 
-  @ApiProperty({ type: PointDto }) @ValidateNested() @Type(() => PointDto)
+  // ValidateNested passes a missing object: IsDefined and IsObject make `point` required and not an array.
+  @ApiProperty({ type: PointDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => PointDto)
   point!: PointDto;
 
   @ApiProperty({ description: 'UTC seconds' }) @IsNumber() @Min(0) @Max(253402300799)
   timestamp!: number;
 
-  @ApiPropertyOptional({ description: 'not used yet, as in Track & Trace' }) @IsOptional() @IsNumber() @Min(0) @Max(360)
+  @ApiPropertyOptional({ description: 'not used yet, as in Track & Trace' }) @OptionalNotNull() @IsNumber() @Min(0) @Max(360)
   heading?: number;
 
-  @ApiPropertyOptional({ description: 'not used yet, as in Track & Trace' }) @IsOptional() @IsNumber() @Min(0)
+  @ApiPropertyOptional({ description: 'not used yet, as in Track & Trace' }) @OptionalNotNull() @IsNumber() @Min(0)
   speed?: number;
 }
 
 export class PushPositionsDto {
   @ApiProperty({ type: [PositionDto], maxItems: MAX_POSITIONS_PER_BATCH }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_POSITIONS_PER_BATCH)
-  @ValidateNested({ each: true }) @Type(() => PositionDto)
+  @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => PositionDto)
   positions!: PositionDto[];
 }

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsNotEmpty, IsNumber, IsOptional, IsPositive, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsNumber, IsPositive, IsString, Max, MaxLength, Min } from 'class-validator';
+import { OptionalNotNull } from '@orders/service-kit';
 
 /** One order line, as the intake contract defines it (libs/contracts intake/order-items). */
 export class OrderItemDto {
   @ApiPropertyOptional({ description: 'Menu item code, when the source knows it', maxLength: 128 })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(128)
+  @OptionalNotNull() @IsString() @IsNotEmpty() @MaxLength(128)
   sku?: string;
 
   @ApiProperty({ description: 'Dish or product name as on the menu', maxLength: 256 })

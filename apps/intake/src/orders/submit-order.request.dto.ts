@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsLatitude, IsLongitude, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength,
-  Min, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsLatitude, IsLongitude, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max,
+  MaxLength, Min, ValidateNested,
 } from 'class-validator';
+import { IsDateTime, OptionalNotNull } from '@orders/service-kit';
 import { SERVICE_TYPES, type ServiceType } from '@orders/ordering-domain';
 import { OrderItemDto } from './order-item.dto';
 
@@ -42,11 +43,12 @@ export class SubmitOrderRequestDto {
   externalId!: string;
 
   @ApiProperty({ description: 'When the source system placed the order (RFC 3339)', example: '2026-11-23T10:00:00Z' })
-  @IsISO8601({ strict: true })
+  @IsDateTime()
   submittedAt!: string;
 
+  // ValidateNested passes a missing object: IsDefined and IsObject make `customer` required and not an array.
   @ApiProperty({ type: CustomerDto })
-  @ValidateNested() @Type(() => CustomerDto)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => CustomerDto)
   customer!: CustomerDto;
 
   @ApiProperty({ description: 'Delivery address, or the pickup point (personal data)', maxLength: 1023 })
@@ -54,15 +56,15 @@ export class SubmitOrderRequestDto {
   address!: string;
 
   @ApiPropertyOptional({ type: LocationDto, description: 'Geocoded address (personal data)' })
-  @IsOptional() @ValidateNested() @Type(() => LocationDto)
+  @OptionalNotNull() @IsObject() @ValidateNested() @Type(() => LocationDto)
   location?: LocationDto;
 
   @ApiPropertyOptional({ description: 'Customer comment (personal data)', maxLength: 1023 })
-  @IsOptional() @IsString() @MaxLength(1023)
+  @OptionalNotNull() @IsString() @MaxLength(1023)
   comment?: string;
 
   @ApiPropertyOptional({ description: '«Принят на время»: requested delivery or pickup time; null or absent for as soon as possible', nullable: true })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsDateTime()
   requestedTime?: string | null;
 
   @ApiProperty({ enum: SERVICE_TYPES })
@@ -70,7 +72,7 @@ export class SubmitOrderRequestDto {
   serviceType!: ServiceType;
 
   @ApiProperty({ type: [OrderItemDto], minItems: 1, maxItems: MAX_ORDER_ITEMS })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_ORDER_ITEMS) @ValidateNested({ each: true }) @Type(() => OrderItemDto)
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_ORDER_ITEMS) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => OrderItemDto)
   items!: OrderItemDto[];
 
   @ApiProperty({ description: 'Order total in minor units', minimum: 0 })

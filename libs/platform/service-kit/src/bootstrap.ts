@@ -3,7 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { ServiceConfig } from './config/service-config';
+import { rejectDeepJson } from './http/json-depth';
 import { requestIds } from './http/request-ids';
+import { securityHeaders } from './http/security-headers';
+import { refuseBrokenUrls } from './http/url-check';
 import { setupOpenApi } from './http/openapi';
 import { HttpMetrics } from './metrics/http-metrics';
 
@@ -21,10 +24,14 @@ export async function createServiceApp(appModule: Type<unknown>): Promise<NestEx
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  // Order matters: ids first, so the metrics, the request log and error bodies all see them.
+  // Order matters: headers every answer carries first, then ids, so the metrics, the request log and error bodies
+  // all see them.
+  app.use(securityHeaders);
   app.use(requestIds);
   app.use(app.get(HttpMetrics).middleware);
-  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.use(refuseBrokenUrls);
+  // The depth check runs on the raw body before JSON.parse (and so before class-transformer): 400 when too deep.
+  app.useBodyParser('json', { limit: BODY_LIMIT, verify: rejectDeepJson });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   setupOpenApi(app, app.get(ServiceConfig).service);
   return app;

@@ -3,12 +3,14 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsString, Max, MaxLength, Min, ValidateNested, ValidationError, validateSync } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
 import { DomainError } from '@orders/decider-kit';
+import { ConcurrencyError, IdempotencyKeyReused } from '@orders/event-store';
 import { RequestValidationError, describeError, domainErrorStatus } from './error-envelope';
+import { JsonTooDeep } from '../http/json-depth';
 import { fieldErrors } from './validation-pipe';
 
-class DomainLikeError extends Error {
-  constructor(readonly code: string, message: string, readonly field?: string) {
-    super(message);
+class DomainLikeError extends DomainError {
+  constructor(code: string, message: string, field?: string) {
+    super(code, message, field === undefined ? {} : { field });
   }
 }
 
@@ -72,7 +74,15 @@ describe('error envelope mapping', () => {
     expect(domainErrorStatus({ code: 'ANYTHING', httpStatus: 500 })).toBe(409);
   });
 
-  it("recognises the kernel's DomainError by its shape", () => {
+  it('recognises domain errors by class, never an error that merely has an upper-case code', () => {
+    const nodeError = Object.assign(new TypeError('Invalid character in header content ["ETag"]'), { code: 'ERR_INVALID_CHAR' });
+    expect(describeError(nodeError)).toEqual({ httpStatus: 500, errors: [{ code: 'INTERNAL_ERROR', message: 'internal error' }], unexpected: true });
+    expect(describeError(Object.assign(new Error('looks like one'), { code: 'ORDER_NOT_FOUND' })).httpStatus).toBe(500);
+    expect(describeError(new ConcurrencyError('order-1', 2, 3)).errors[0]).toMatchObject({ code: 'CONCURRENCY_CONFLICT' });
+    expect(describeError(new IdempotencyKeyReused('key-1', 'order-1')).httpStatus).toBe(409);
+  });
+
+  it("recognises the kernel's DomainError", () => {
     const error = new DomainError('CANCELLATION_DEADLINE_PASSED', 'the decision window has closed', { field: 'accepted' });
     expect(describeError(error)).toEqual({
       httpStatus: 409,
@@ -92,6 +102,7 @@ describe('error envelope mapping', () => {
 
   it('maps body parser failures to 400 and 413', () => {
     expect(describeError(Object.assign(new SyntaxError('bad'), { type: 'entity.parse.failed', status: 400 })).httpStatus).toBe(400);
+    expect(describeError(new JsonTooDeep(32))).toMatchObject({ httpStatus: 400, errors: [{ code: 'BAD_REQUEST' }], unexpected: false });
     expect(describeError(Object.assign(new Error('big'), { type: 'entity.too.large', status: 413 })).errors[0].code).toBe('PAYLOAD_TOO_LARGE');
   });
 

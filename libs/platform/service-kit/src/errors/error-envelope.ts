@@ -1,4 +1,6 @@
 import { HttpException } from '@nestjs/common';
+import { DomainError } from '@orders/decider-kit';
+import { ConcurrencyError, IdempotencyKeyReused } from '@orders/event-store';
 
 export interface ErrorItem {
   readonly code: string;
@@ -41,13 +43,14 @@ const isObject = (value: unknown): value is Loose => typeof value === 'object' &
 const domainCode = /^[A-Z][A-Z0-9_]*$/;
 
 /**
- * A domain error is recognised by shape, not class: an Error with a stable upper-case `code` that is not a
- * system error. The kernel's DomainError fits, and so does any typed error of the event store.
+ * A domain error is recognised by class: the kernel's DomainError, and the event store's two conflicts a caller can
+ * cause (a stale version, a reused idempotency key). Never by shape: Node, pg and library errors carry upper-case
+ * codes too (`ERR_INVALID_CHAR`, `ERR_OUT_OF_RANGE`), and answering those 409 with their message hid bugs and
+ * leaked internals.
  */
 function isDomainError(error: unknown): error is Error & { code: string; field?: unknown; httpStatus?: unknown } {
-  if (!(error instanceof Error) || 'syscall' in error || 'errno' in error) return false;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && domainCode.test(code);
+  const known = error instanceof DomainError || error instanceof ConcurrencyError || error instanceof IdempotencyKeyReused;
+  return known && domainCode.test(error.code);
 }
 
 /** Statuses a domain error may ask for explicitly; anything else would let the domain claim a server failure. */
@@ -84,6 +87,8 @@ function bodyParserError(error: unknown): DescribedError | undefined {
       return { httpStatus: 413, errors: [{ code: 'PAYLOAD_TOO_LARGE', message: 'request body is larger than the limit' }], unexpected: false };
     case 'entity.parse.failed':
       return { httpStatus: 400, errors: [{ code: 'BAD_REQUEST', message: 'request body is not valid JSON' }], unexpected: false };
+    case 'entity.too.deep':
+      return { httpStatus: 400, errors: [{ code: 'BAD_REQUEST', message: String(error.message) }], unexpected: false };
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return { httpStatus: 415, errors: [{ code: 'UNSUPPORTED_MEDIA_TYPE', message: String(error.message) }], unexpected: false };

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Module, Param, Post, Type } from '@nestjs/common';
+import { DomainError } from '@orders/decider-kit';
 import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 
 class ProbeDecision {
@@ -12,10 +13,9 @@ class ProbeDecision {
   attempts!: number;
 }
 
-class ProbeDomainError extends Error {
-  constructor(readonly code: string) {
-    super(`probe raised ${code}`);
-    this.name = 'ProbeDomainError';
+class ProbeDomainError extends DomainError {
+  constructor(code: string) {
+    super(code, `probe raised ${code}`);
   }
 }
 
@@ -36,6 +36,12 @@ class ProbeController {
   @Get('crash')
   crash(): never {
     throw new TypeError('secret detail that must not reach the client');
+  }
+
+  /** A library error with an upper-case code (Node's, say) is a bug, not a domain error. */
+  @Get('coded-crash')
+  codedCrash(): never {
+    throw Object.assign(new TypeError('Invalid character in header content'), { code: 'ERR_INVALID_CHAR' });
   }
 }
 

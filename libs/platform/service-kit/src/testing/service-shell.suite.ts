@@ -139,6 +139,20 @@ export function describeServiceShell(definition: ServiceDefinition, loadAppModul
       const crash = await http().get('/__probe/crash').set('Api-Key', apiKey).expect(500);
       expect(crash.body.errors).toEqual([{ code: 'INTERNAL_ERROR', message: 'internal error' }]);
       expect(crash.text).not.toContain('secret');
+      await http().get('/__probe/coded-crash').set('Api-Key', apiKey).expect(500);
+    });
+
+    it('refuses hostile input at the seam: deep JSON 400, broken text 422 with its field, a NUL in the path 400; nosniff on all', async () => {
+      const probe = () => http().post('/__probe/decisions').set('Api-Key', apiKey);
+      const deep = await probe().set('Content-Type', 'application/json').send(`{"reason":${'['.repeat(3000)}${']'.repeat(3000)}}`).expect(400);
+      expect(deep.body.errors).toEqual([{ code: 'BAD_REQUEST', message: expect.stringMatching(/deeper than 32 levels/) }]);
+      const nul = await probe().send({ decision: 'ACCEPT', reason: 'a\u0000b', attempts: 1 }).expect(422);
+      expect(nul.body.errors[1]).toEqual({ code: 'INVALID_VALUE', field: 'reason', message: expect.stringMatching(/NUL character/) });
+      const lone = await probe().send({ decision: 'ACCEPT', reason: 'ok\uD800', attempts: 1 }).expect(422);
+      expect(lone.body.errors[1]).toMatchObject({ field: 'reason', message: expect.stringMatching(/lone UTF-16 surrogate/) });
+      const path = await http().get('/__probe/domain-errors/A%00B').set('Api-Key', apiKey).expect(400);
+      expect(path.body.errors).toEqual([{ code: 'BAD_REQUEST', message: 'the path holds a NUL character' }]);
+      for (const res of [deep, nul, path, await http().get('/health/live')]) expect(res.headers['x-content-type-options']).toBe('nosniff');
     });
 
     it('answers /health with 503 and each dependency status when Kafka is unreachable', async () => {
