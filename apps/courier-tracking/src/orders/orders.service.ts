@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { DomainError } from '@orders/decider-kit';
 import { ActiveDelivery, DeliveryNotFound, Initiator, ORDER_FIELD_NAMES, orderFieldViolations } from '@orders/delivery-domain';
 import { EventStore, uuidv7 } from '@orders/event-store';
 import { PersonalDataVault } from '@orders/personal-data';
@@ -30,10 +31,11 @@ function split(body: OrderBody): { facts: Record<string, unknown>; personal: Per
 /** The record places the delivery: visit detection has a target. */
 const holdsPoint = (record: PersonalRecord): boolean => typeof record.lat === 'number' && typeof record.lon === 'number';
 
-class OrderNumberTaken extends Error {
-  readonly code = 'ORDER_NUMBER_TAKEN';
-  readonly field = 'number';
-  constructor(number: string) { super(`an order numbered ${number} already exists in this company`); }
+/** A rule broken by the request (409), so a DomainError: the error envelope recognises those by class only. */
+class OrderNumberTaken extends DomainError {
+  constructor(number: string) {
+    super('ORDER_NUMBER_TAKEN', `an order numbered ${number} already exists in this company`, { field: 'number' });
+  }
 }
 
 /**
