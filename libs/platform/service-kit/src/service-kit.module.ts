@@ -9,6 +9,7 @@ import { ApiKeyRegistry } from './auth/api-keys';
 import { ServiceConfig } from './config/service-config';
 import { ServiceConfigModule } from './config/service-config.module';
 import { ServiceDefinition } from './config/service-definition';
+import { Clock } from './clock';
 import { ErrorEnvelopeFilter } from './errors/error-envelope.filter';
 import { createValidationPipe } from './errors/validation-pipe';
 import { HealthController } from './health/health.controller';
@@ -57,13 +58,14 @@ export class ServiceKitModule {
       controllers: [HealthController, MetricsController],
       providers: [
         HttpMetrics,
+        Clock,
         KafkaHealthIndicator,
         { provide: ApiKeyRegistry, inject: [ServiceConfig], useFactory: (service: ServiceConfig) => new ApiKeyRegistry(service.apiKeys) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
-      exports: [ServiceConfigModule, ApiKeyRegistry, HttpMetrics],
+      exports: [ServiceConfigModule, ApiKeyRegistry, HttpMetrics, Clock],
     };
   }
 }
