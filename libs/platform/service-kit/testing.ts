@@ -2,3 +2,4 @@
 export { describeServiceShell } from './src/testing/service-shell.suite';
 export { withProbe } from './src/testing/probe.module';
 export { databaseUrlOn, eventually, ignoreForcedDrop, onAdmin } from './src/testing/test-database';
+export { captureLogs, COMMAND_HEADER_FAULTS, headerFaultBody } from './src/testing/http-edge';

@@ -1,12 +1,12 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { CommandMetadata } from '@orders/decider-kit';
-import { CurrentPrincipal, Principal, RequestValidationError } from '@orders/service-kit';
-import { CommandMeta, IfMatchVersion } from '../shared/request-context';
+import { CommandContext, commandMetadataOf, NoStore, NotFoundAs, RequestValidationError } from '@orders/service-kit';
 import { assertCompany } from '../shared/tenancy';
 import { DeliveryCommands } from './delivery-commands';
 import { CloseTimeDto, MarkDeliveredDto, PaymentDto } from './iiko.request.dto';
 import { OrderResponse, OrdersService } from './orders.service';
+
+type DeliveryCommand = Parameters<DeliveryCommands['handle']>[2];
 
 const uuid = new ParseUUIDPipe({ exceptionFactory: () => new RequestValidationError([{ code: 'INVALID_VALUE', field: 'order_id', message: 'order_id must be a UUID' }]) });
 const iso = (value: string): string => new Date(value).toISOString();
@@ -16,44 +16,48 @@ const iso = (value: string): string => new Date(value).toISOString();
  * payment. Each answers the order as it is afterwards.
  */
 @ApiTags('iiko delivery operations')
+// Each answer is the order with its recipient's personal data.
+@NoStore()
+@NotFoundAs('delivery', 'order_id')
 @Controller('api/v1/companies/:company_id/orders/:order_id')
 export class IikoController {
   constructor(private readonly commands: DeliveryCommands, private readonly orders: OrdersService) {}
 
-  private async run(principal: Principal, companyId: string, id: string, expectedVersion: number | undefined, command: Parameters<DeliveryCommands['handle']>[2]): Promise<OrderResponse> {
-    assertCompany(principal, companyId);
+  private async run(context: CommandContext, companyId: string, id: string, command: Omit<DeliveryCommand, 'metadata'>): Promise<OrderResponse> {
+    assertCompany(context.principal, companyId);
     await this.commands.active(id, companyId);
-    await this.commands.handle(companyId, id, command, { expectedVersion });
+    const metadata = commandMetadataOf(context);
+    await this.commands.handle(companyId, id, { ...command, metadata } as DeliveryCommand, { expectedVersion: context.expectedVersion });
     return this.orders.respond(id, companyId);
   }
 
   @Post('delivered')
   @HttpCode(200)
-  markDelivered(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
-    @Body() body: MarkDeliveredDto, @CommandMeta() meta: CommandMetadata, @IfMatchVersion() expected?: number): Promise<OrderResponse> {
-    return this.run(principal, companyId, id, expected, { type: 'MarkDelivered', data: { actual_delivered_at: iso(body.actual_delivered_at), initiator: 'user_api' }, metadata: meta });
+  markDelivered(@Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
+    @Body() body: MarkDeliveredDto, @CommandContext() context: CommandContext): Promise<OrderResponse> {
+    return this.run(context, companyId, id, { type: 'MarkDelivered', data: { actual_delivered_at: iso(body.actual_delivered_at), initiator: 'user_api' } });
   }
 
   @Post('undo-delivered')
   @HttpCode(200)
-  undoDelivered(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
-    @CommandMeta() meta: CommandMetadata, @IfMatchVersion() expected?: number): Promise<OrderResponse> {
-    return this.run(principal, companyId, id, expected, { type: 'UndoDelivered', data: { initiator: 'user_api' }, metadata: meta });
+  undoDelivered(@Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
+    @CommandContext() context: CommandContext): Promise<OrderResponse> {
+    return this.run(context, companyId, id, { type: 'UndoDelivered', data: { initiator: 'user_api' } });
   }
 
   @Post('close-time')
   @HttpCode(200)
-  setCloseTime(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
-    @Body() body: CloseTimeDto, @CommandMeta() meta: CommandMetadata, @IfMatchVersion() expected?: number): Promise<OrderResponse> {
+  setCloseTime(@Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
+    @Body() body: CloseTimeDto, @CommandContext() context: CommandContext): Promise<OrderResponse> {
     const closeTime = body.close_time === null ? null : iso(body.close_time);
-    return this.run(principal, companyId, id, expected, { type: 'SetDeliveryCloseTime', data: { close_time: closeTime }, metadata: meta });
+    return this.run(context, companyId, id, { type: 'SetDeliveryCloseTime', data: { close_time: closeTime } });
   }
 
   @Post('payment')
   @HttpCode(200)
-  recordPayment(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
-    @Body() body: PaymentDto, @CommandMeta() meta: CommandMetadata, @IfMatchVersion() expected?: number): Promise<OrderResponse> {
-    const data = { payment_type: body.payment_type, amount: body.amount ?? null, paid_at: iso(body.paid_at ?? meta.now) };
-    return this.run(principal, companyId, id, expected, { type: 'RecordDeliveryPayment', data, metadata: meta });
+  recordPayment(@Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
+    @Body() body: PaymentDto, @CommandContext() context: CommandContext): Promise<OrderResponse> {
+    const data = { payment_type: body.payment_type, amount: body.amount ?? null, paid_at: iso(body.paid_at ?? context.now.toISOString()) };
+    return this.run(context, companyId, id, { type: 'RecordDeliveryPayment', data });
   }
 }

@@ -1,4 +1,5 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { NotFound } from '@orders/service-kit';
 import { DEFAULT_MARK_DELIVERED_RADIUS_M, DEFAULT_SERVICE_TIME_COEFFICIENT, DeliverySettings, VisitSettings, isValidTimeZone } from '@orders/delivery-domain';
 import { DomainError } from '@orders/decider-kit';
 import { EventStore } from '@orders/event-store';
@@ -112,7 +113,7 @@ export class SettingsService {
   /** A route of another company under the same id answers 404, as if it did not exist: ids are global. */
   async routeOf(companyId: string, routeId: string): Promise<Route> {
     const route = await this.route(routeId);
-    if (!route || route.company_id !== companyId) throw new NotFoundException({ code: 'ROUTE_NOT_FOUND', message: `no route ${routeId}` });
+    if (!route || route.company_id !== companyId) throw new NotFound('route', routeId);
     return route;
   }
 
