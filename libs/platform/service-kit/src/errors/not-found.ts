@@ -31,10 +31,12 @@ export class NotFoundResourceInterceptor implements NestInterceptor {
     const named = this.reflector.getAllAndOverride<NotFoundResource | undefined>(NOT_FOUND_RESOURCE, [context.getHandler(), context.getClass()]);
     if (!named) return next.handle();
     const params = context.switchToHttp().getRequest<{ params?: Record<string, string> }>().params ?? {};
+    const id = params[named.param];
+    // A route without that parameter (a list on a controller that names its resource) keeps the generic answer.
+    if (id === undefined) return next.handle();
     return next.handle().pipe(catchError((error: unknown) => {
       const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
-      if (isNotFoundCode(code)) return throwError(() => new NotFound(named.resource, params[named.param] ?? '', error instanceof Error ? error.message : undefined));
-      return throwError(() => error);
+      return throwError(() => (isNotFoundCode(code) && !(error instanceof NotFound) ? new NotFound(named.resource, id, (error as Error).message) : error));
     }));
   }
 }
