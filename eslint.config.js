@@ -48,6 +48,18 @@ module.exports = [
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'kafkajs', message: 'kafkajs stays behind @orders/messaging' }] }] },
   },
+  {
+    // One configuration object, the only reader of the environment (style.md "One dialect"): the service kit's config
+    // module reads it, validates the kit's and each service's declared settings, and everything else injects them.
+    files: ['apps/*/src/**/*.ts', 'libs/**/src/**/*.ts'],
+    ignores: ['libs/platform/service-kit/src/config/**', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/testing/**', '**/testing.ts'],
+    rules: {
+      'no-restricted-properties': ['error', {
+        object: 'process', property: 'env',
+        message: 'Declare the variable in the service settings (declareSettings) and inject them; the service kit config reads the environment.',
+      }],
+    },
+  },
   { files: ['**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 ];
 module.exports.depConstraints = depConstraints;

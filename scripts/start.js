@@ -79,6 +79,8 @@ async function main() {
     ...settings.postgres.databases,
     KAFKA_BROKERS: settings.kafka.brokers,
     API_KEYS: apiKeys,
+    // A developer's machine: no start-up warning about the unset PII_MASTER_KEY (the services assume production).
+    NODE_ENV: process.env.NODE_ENV || 'development',
     SWC_NODE_PROJECT: path.join(settings.root, 'tsconfig.json'),
   };
 

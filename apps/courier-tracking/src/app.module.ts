@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { DELIVERY_UPCASTERS } from '@orders/delivery-domain';
 import { EventStore } from '@orders/event-store';
 import { EventStoreModule } from '@orders/event-store/nest';
 import { PersonalDataVault } from '@orders/personal-data';
-import { ServiceConfig, ServiceKitModule } from '@orders/service-kit';
+import { ServiceConfig, ServiceKitModule, piiMasterKeyOf } from '@orders/service-kit';
+import { courierTopicSettings } from './courier-tracking.config';
 import { courierTrackingService } from './courier-tracking.definition';
-import { COURIER_TOPICS, courierTopicsFromEnv } from './integration/courier-topics';
 import { CourierMessaging } from './integration/courier-messaging';
 import { InboundPolicies } from './integration/inbound-policies';
 import { IikoController } from './orders/iiko.http.controller';
@@ -27,11 +28,17 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
 @Module({
   imports: [
     // TypeORM runs the settings and read-model migrations; the event store and the vault bring their own.
-    ServiceKitModule.forRoot(courierTrackingService, { migrations: [CourierTrackingTables1767657600000, CourierPositionDecisions1796342400000] }),
+    ServiceKitModule.forRoot(courierTrackingService, {
+      migrations: [CourierTrackingTables1767657600000, CourierPositionDecisions1796342400000],
+      settings: [courierTopicSettings],
+    }),
     EventStoreModule.forRootAsync({
       inject: [ServiceConfig],
+      // Older Delivery events (money in rubles, coordinates in clear) are read in the current format: evolve, the views
+      // and the relay see only that, and new events of those types are written as its version.
       useFactory: (config: ServiceConfig) => ({
         connection: { connectionString: config.databaseUrl, max: 20, application_name: 'courier-tracking' }, schema: 'event_store',
+        upcasters: DELIVERY_UPCASTERS,
       }),
     }),
   ],
@@ -39,11 +46,11 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
   providers: [
     {
       provide: PersonalDataVault,
-      inject: [EventStore],
-      useFactory: (store: EventStore) => PersonalDataVault.create({ pool: store.pool, masterKey: process.env.PERSONAL_DATA_MASTER_KEY || undefined }),
+      inject: [EventStore, ServiceConfig],
+      // PII_MASTER_KEY from the validated configuration wraps each order's key (a warning outside development when unset).
+      useFactory: (store: EventStore, config: ServiceConfig) => PersonalDataVault.create({ pool: store.pool, masterKey: piiMasterKeyOf(config) }),
     },
     { provide: APP_INTERCEPTOR, useClass: InputRuleStatusInterceptor },
-    { provide: COURIER_TOPICS, useFactory: () => courierTopicsFromEnv() },
     DeliveryCommands,
     OrdersService,
     SettingsService,

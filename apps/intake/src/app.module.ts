@@ -2,24 +2,25 @@ import { Module } from '@nestjs/common';
 import { EventStore } from '@orders/event-store';
 import { EventStoreModule } from '@orders/event-store/nest';
 import { PersonalDataVault } from '@orders/personal-data';
-import { ServiceConfig, ServiceKitModule } from '@orders/service-kit';
+import { ServiceConfig, ServiceKitModule, piiMasterKeyOf } from '@orders/service-kit';
 import { BoardNotifications } from './board/board-notifications';
 import { IntakeOrderBoard1767571200000 } from './board/board.migration';
 import { BoardProjection } from './board/board.projection';
 import { OrderBoardAdminController } from './board/order-board-admin.http.controller';
 import { OrderBoardEventsController } from './board/order-board-events.http.controller';
 import { OrderBoardService } from './board/order-board.service';
-import { INTAKE_SETTINGS, readIntakeSettings, type IntakeSettings } from './config/intake-settings';
+import { intakeSettings } from './config/intake-settings';
 import { intakeService } from './intake.definition';
 import { InboundHandlers } from './integration/inbound-handlers';
 import { IntakeMessaging } from './integration/intake-messaging';
+import { ExternalOrderCommands } from './orders/external-orders.commands';
 import { ExternalOrdersService } from './orders/external-orders.service';
 import { ExternalOrdersController } from './orders/external-orders.http.controller';
 
 @Module({
   imports: [
     // TypeORM runs the read model's migrations; the event store and the vault bring their own.
-    ServiceKitModule.forRoot(intakeService, { migrations: [IntakeOrderBoard1767571200000] }),
+    ServiceKitModule.forRoot(intakeService, { migrations: [IntakeOrderBoard1767571200000], settings: [intakeSettings] }),
     EventStoreModule.forRootAsync({
       inject: [ServiceConfig],
       useFactory: (config: ServiceConfig) => ({ connection: { connectionString: config.databaseUrl, max: 20, application_name: 'intake' }, schema: 'event_store' }),
@@ -27,12 +28,13 @@ import { ExternalOrdersController } from './orders/external-orders.http.controll
   ],
   controllers: [ExternalOrdersController, OrderBoardEventsController, OrderBoardAdminController],
   providers: [
-    { provide: INTAKE_SETTINGS, useFactory: readIntakeSettings },
     {
       provide: PersonalDataVault,
-      inject: [EventStore, INTAKE_SETTINGS],
-      useFactory: (store: EventStore, settings: IntakeSettings) => PersonalDataVault.create({ pool: store.pool, masterKey: settings.personalDataMasterKey }),
+      inject: [EventStore, ServiceConfig],
+      // PII_MASTER_KEY from the validated configuration wraps each order's key (a warning outside development when unset).
+      useFactory: (store: EventStore, config: ServiceConfig) => PersonalDataVault.create({ pool: store.pool, masterKey: piiMasterKeyOf(config) }),
     },
+    ExternalOrderCommands,
     ExternalOrdersService,
     OrderBoardService,
     BoardProjection,

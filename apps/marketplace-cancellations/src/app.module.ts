@@ -3,6 +3,7 @@ import { EventStoreModule } from '@orders/event-store/nest';
 import { ServiceConfig, ServiceKitModule } from '@orders/service-kit';
 import { CancellationsModule, type CancellationsOptions } from './cancellations.module';
 import { marketplaceCancellationsService } from './marketplace-cancellations.definition';
+import { cancellationSettings } from './settings';
 import { MarketplaceCancellations1767500000000 } from './migrations/1767500000000-marketplace-cancellations';
 import { MarketOrderIds1767600000000 } from './migrations/1767600000000-market-order-ids';
 import { ParkedDeliveryAge1767700000000 } from './migrations/1767700000000-parked-delivery-age';
@@ -13,13 +14,16 @@ export const MARKETPLACE_MIGRATIONS = [MarketplaceCancellations1767500000000, Ma
 export function marketplaceCancellationsApp(options: CancellationsOptions = {}): Type<unknown> {
   @Module({
     imports: [
-      ServiceKitModule.forRoot(marketplaceCancellationsService, { migrations: MARKETPLACE_MIGRATIONS }),
+      // The kit validates the service's own settings with its variables and provides CANCELLATION_SETTINGS.
+      ServiceKitModule.forRoot(marketplaceCancellationsService, {
+        migrations: MARKETPLACE_MIGRATIONS, settings: [cancellationSettings], clock: options.clock,
+      }),
       // The event log lives in the service's own database (`marketplace`), in its own schema.
       EventStoreModule.forRootAsync({
         inject: [ServiceConfig],
         useFactory: (config: ServiceConfig) => ({ connection: { connectionString: config.databaseUrl, max: 20 }, schema: 'event_store' }),
       }),
-      CancellationsModule.forRoot(options),
+      CancellationsModule.forRoot(),
     ],
   })
   class MarketplaceCancellationsModule {}

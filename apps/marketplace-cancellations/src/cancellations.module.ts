@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { Clock, SystemClock } from './clock';
+import type { Clock } from './clock';
 import { MarketplaceKafka } from './integration/marketplace-kafka';
 import { CancellationDecisionController } from './market-api/cancellation-decision.http.controller';
 import { CampaignAccessGuard } from './market-api/campaign-access.guard';
@@ -13,21 +13,19 @@ import { MarketplaceOrders } from './orders/marketplace-orders';
 import { ParkedDeliveryPruner } from './orders/parked-delivery-pruner';
 import { CancellationQueries } from './read-model/cancellation-queries';
 import { CancellationReadModel } from './read-model/cancellation-read-model';
-import { CANCELLATION_SETTINGS, readCancellationSettings } from './settings';
 import { CancellationTimers } from './timers/cancellation-timers';
 import { TimerSchedule } from './timers/timer-schedule';
 import { TimerWorker } from './timers/timer-worker';
 
 /** Marketplace orders and buyer cancellations: the Market-compatible API, the inbox, the timers, the read model. */
 export interface CancellationsOptions {
-  /** Defaults to the system clock; specs and benchmarks pass a ManualClock. */
+  /** Defaults to the service kit's system clock; specs and benchmarks pass a ManualClock (given to the kit). */
   readonly clock?: Clock;
 }
 
 @Module({
   controllers: [CancellationDecisionController, OrdersController, NotificationController],
   providers: [
-    { provide: CANCELLATION_SETTINGS, useFactory: () => readCancellationSettings() },
     MarketplaceOrders,
     MarketLimits,
     MarketLimitsInterceptor,
@@ -42,11 +40,11 @@ export interface CancellationsOptions {
     MarketplaceKafka,
     ParkedDeliveryPruner,
   ],
-  exports: [MarketplaceOrders, NotificationInbox, NotificationWorker, CancellationTimers, Clock],
+  exports: [MarketplaceOrders, NotificationInbox, NotificationWorker, CancellationTimers],
 })
 export class CancellationsModule {
-  static forRoot(options: CancellationsOptions = {}): DynamicModule {
-    const clock = options.clock ? { provide: Clock, useValue: options.clock } : { provide: Clock, useClass: SystemClock };
-    return { module: CancellationsModule, providers: [clock] };
+  /** The clock comes from the service kit (one clock for every service), so this module adds nothing of its own. */
+  static forRoot(): DynamicModule {
+    return { module: CancellationsModule };
   }
 }

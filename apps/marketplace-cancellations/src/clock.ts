@@ -1,32 +1,3 @@
-import { Injectable } from '@nestjs/common';
-
-/** The service's only source of "now": injected so specs move time instead of waiting for it. */
-export abstract class Clock {
-  abstract now(): Date;
-}
-
-@Injectable()
-export class SystemClock extends Clock {
-  now(): Date {
-    return new Date();
-  }
-}
-
-/** A clock that moves only when told: for specs and benchmarks. */
-export class ManualClock extends Clock {
-  constructor(private current: Date) {
-    super();
-  }
-
-  now(): Date {
-    return new Date(this.current.getTime());
-  }
-
-  set(at: Date | string): void {
-    this.current = new Date(at);
-  }
-
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-}
+// The clock is the platform's (service-kit provides it to every service); this re-export only keeps the service's
+// existing imports stable while other work moves them.
+export { Clock, ManualClock, SystemClock } from '@orders/service-kit';

@@ -1,7 +1,10 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, Matches, Min } from 'class-validator';
 import { TOPIC } from '@orders/contracts';
+import { declareSettings } from '@orders/service-kit';
 import { DEFAULT_PARKED_DELIVERY_RETENTION_DAYS } from './orders/parked-delivery-pruning';
 
-/** Tunables beyond the service kit's configuration, read once from the environment. */
+/** Tunables beyond the service kit's configuration, validated and read by it at start-up. */
 export interface CancellationSettings {
   /** Market's limit for PUT …/cancellation/accept: requests per hour per campaign. */
   readonly decisionsPerHour: number;
@@ -30,34 +33,73 @@ export interface CancellationSettings {
 
 export const CANCELLATION_SETTINGS = Symbol('CANCELLATION_SETTINGS');
 
-const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}=${JSON.stringify(raw)}: must be a positive integer`);
-  return value;
-};
+const SWITCH = ['on', 'off'] as const;
+const NAME = /^[\w.-]{1,200}$/;
+const NAME_MESSAGE = 'must be 1 to 200 letters, digits, ".", "_" or "-"';
 
-export function readCancellationSettings(env: NodeJS.ProcessEnv = process.env): CancellationSettings {
-  return {
-    decisionsPerHour: integer(env, 'MARKET_DECISIONS_PER_HOUR', 500),
-    parallelRequestsPerCampaign: integer(env, 'MARKET_PARALLEL_REQUESTS', 4),
-    inFlightLeaseMs: integer(env, 'MARKET_IN_FLIGHT_LEASE_MS', 60_000),
-    timerPollMs: integer(env, 'CANCELLATION_TIMER_POLL_MS', 1000),
-    timerBatchSize: integer(env, 'CANCELLATION_TIMER_BATCH', 100),
-    timerConcurrency: integer(env, 'CANCELLATION_TIMER_CONCURRENCY', 8),
-    notificationPollMs: integer(env, 'NOTIFICATION_POLL_MS', 500),
-    notificationBatchSize: integer(env, 'NOTIFICATION_BATCH', 50),
-    runWorkers: env.CANCELLATION_WORKERS !== 'off',
-    kafka: env.MARKETPLACE_KAFKA !== 'off',
-    parkedDeliveryPruning: env.PARKED_DELIVERY_PRUNING !== 'off',
-    parkedDeliveryRetentionMs: integer(env, 'PARKED_DELIVERY_RETENTION_DAYS', DEFAULT_PARKED_DELIVERY_RETENTION_DAYS) * 86_400_000,
-    parkedDeliveryPruneIntervalMs: integer(env, 'PARKED_DELIVERY_PRUNE_INTERVAL_MS', 3_600_000),
-    consumerGroup: env.MARKETPLACE_CONSUMER_GROUP || 'marketplace-cancellations',
-    topics: {
-      notifications: env.MARKETPLACE_NOTIFICATIONS_TOPIC || TOPIC.marketplaceNotifications,
-      deliveryEvents: env.COURIER_DELIVERY_EVENTS_TOPIC || TOPIC.deliveryEvents,
-      cancellationEvents: env.MARKETPLACE_CANCELLATION_EVENTS_TOPIC || TOPIC.cancellationEvents,
-    },
-  };
+/** The service's variables, validated with the kit's at start-up: every bad one is named, then the process exits. */
+class CancellationVariables {
+  @Type(() => Number) @IsInt() @Min(1) MARKET_DECISIONS_PER_HOUR!: number;
+  @Type(() => Number) @IsInt() @Min(1) MARKET_PARALLEL_REQUESTS!: number;
+  @Type(() => Number) @IsInt() @Min(1) MARKET_IN_FLIGHT_LEASE_MS!: number;
+  @Type(() => Number) @IsInt() @Min(1) CANCELLATION_TIMER_POLL_MS!: number;
+  @Type(() => Number) @IsInt() @Min(1) CANCELLATION_TIMER_BATCH!: number;
+  @Type(() => Number) @IsInt() @Min(1) CANCELLATION_TIMER_CONCURRENCY!: number;
+  @Type(() => Number) @IsInt() @Min(1) NOTIFICATION_POLL_MS!: number;
+  @Type(() => Number) @IsInt() @Min(1) NOTIFICATION_BATCH!: number;
+  @IsIn(SWITCH) CANCELLATION_WORKERS!: string;
+  @IsIn(SWITCH) MARKETPLACE_KAFKA!: string;
+  @IsIn(SWITCH) PARKED_DELIVERY_PRUNING!: string;
+  @Type(() => Number) @IsInt() @Min(1) PARKED_DELIVERY_RETENTION_DAYS!: number;
+  @Type(() => Number) @IsInt() @Min(1) PARKED_DELIVERY_PRUNE_INTERVAL_MS!: number;
+  @Matches(NAME, { message: NAME_MESSAGE }) MARKETPLACE_CONSUMER_GROUP!: string;
+  @Matches(NAME, { message: NAME_MESSAGE }) MARKETPLACE_NOTIFICATIONS_TOPIC!: string;
+  @Matches(NAME, { message: NAME_MESSAGE }) COURIER_DELIVERY_EVENTS_TOPIC!: string;
+  @Matches(NAME, { message: NAME_MESSAGE }) MARKETPLACE_CANCELLATION_EVENTS_TOPIC!: string;
 }
+
+/** Read by the service kit's configuration, the only reader of the environment; injectable as CANCELLATION_SETTINGS. */
+export const cancellationSettings = declareSettings({
+  token: CANCELLATION_SETTINGS,
+  variables: CancellationVariables,
+  defaults: {
+    MARKET_DECISIONS_PER_HOUR: '500',
+    MARKET_PARALLEL_REQUESTS: '4',
+    MARKET_IN_FLIGHT_LEASE_MS: '60000',
+    CANCELLATION_TIMER_POLL_MS: '1000',
+    CANCELLATION_TIMER_BATCH: '100',
+    CANCELLATION_TIMER_CONCURRENCY: '8',
+    NOTIFICATION_POLL_MS: '500',
+    NOTIFICATION_BATCH: '50',
+    CANCELLATION_WORKERS: 'on',
+    MARKETPLACE_KAFKA: 'on',
+    PARKED_DELIVERY_PRUNING: 'on',
+    PARKED_DELIVERY_RETENTION_DAYS: String(DEFAULT_PARKED_DELIVERY_RETENTION_DAYS),
+    PARKED_DELIVERY_PRUNE_INTERVAL_MS: '3600000',
+    MARKETPLACE_CONSUMER_GROUP: 'marketplace-cancellations',
+    MARKETPLACE_NOTIFICATIONS_TOPIC: TOPIC.marketplaceNotifications,
+    COURIER_DELIVERY_EVENTS_TOPIC: TOPIC.deliveryEvents,
+    MARKETPLACE_CANCELLATION_EVENTS_TOPIC: TOPIC.cancellationEvents,
+  },
+  build: (env): CancellationSettings => ({
+    decisionsPerHour: env.MARKET_DECISIONS_PER_HOUR,
+    parallelRequestsPerCampaign: env.MARKET_PARALLEL_REQUESTS,
+    inFlightLeaseMs: env.MARKET_IN_FLIGHT_LEASE_MS,
+    timerPollMs: env.CANCELLATION_TIMER_POLL_MS,
+    timerBatchSize: env.CANCELLATION_TIMER_BATCH,
+    timerConcurrency: env.CANCELLATION_TIMER_CONCURRENCY,
+    notificationPollMs: env.NOTIFICATION_POLL_MS,
+    notificationBatchSize: env.NOTIFICATION_BATCH,
+    runWorkers: env.CANCELLATION_WORKERS === 'on',
+    kafka: env.MARKETPLACE_KAFKA === 'on',
+    parkedDeliveryPruning: env.PARKED_DELIVERY_PRUNING === 'on',
+    parkedDeliveryRetentionMs: env.PARKED_DELIVERY_RETENTION_DAYS * 86_400_000,
+    parkedDeliveryPruneIntervalMs: env.PARKED_DELIVERY_PRUNE_INTERVAL_MS,
+    consumerGroup: env.MARKETPLACE_CONSUMER_GROUP,
+    topics: {
+      notifications: env.MARKETPLACE_NOTIFICATIONS_TOPIC,
+      deliveryEvents: env.COURIER_DELIVERY_EVENTS_TOPIC,
+      cancellationEvents: env.MARKETPLACE_CANCELLATION_EVENTS_TOPIC,
+    },
+  }),
+});

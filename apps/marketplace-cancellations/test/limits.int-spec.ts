@@ -63,3 +63,50 @@ describe("Market's per-campaign limits, shared by every instance (real PostgreSQ
     expect(rows[0].n).toBe(0);
   });
 });
+
+describe("Market's limits count normalised campaigns, and only requests that passed validation", () => {
+  let stack: Stack;
+  let app: Instance;
+  const path = (campaign: string, order = '900') => `/v2/campaigns/${campaign}/orders/${order}/cancellation/accept`;
+  const used = async (): Promise<{ campaign_id: string; used: number }[]> =>
+    (await stack.pool.query(`SELECT campaign_id, used FROM rate_limit_windows ORDER BY campaign_id`)).rows;
+
+  beforeAll(async () => {
+    stack = await createStack({ env: { MARKET_DECISIONS_PER_HOUR: '2' } });
+    app = await stack.start();
+    stack.clock.set('2026-03-01T10:15:00.000Z');
+  }, 60_000);
+
+  afterAll(() => stack?.drop());
+
+  it('refuses by validation without consuming the budget or a slot', async () => {
+    const put = (target: string, body: object) => app.http().put(target).set('Api-Key', stack.keys.all).send(body).expect(422);
+    await put(path('21'), { accepted: 'yes' });
+    await put(path('21'), { accepted: false });
+    await put(path('21', 'x1'), { accepted: true });
+    await put(path('0'), { accepted: true });
+    await app.http().put(path('21')).set({ 'Api-Key': stack.keys.all, 'If-Match': 'soon' }).send({ accepted: true }).expect(422);
+    await app.http().get('/v2/campaigns/21/orders?page=-1').set('Api-Key', stack.keys.all).expect(422);
+    expect(await used()).toEqual([]);
+    expect((await stack.pool.query(`SELECT count(*)::int AS n FROM in_flight_requests`)).rows[0].n).toBe(0);
+  });
+
+  it('counts 0021 and 21 in one budget', async () => {
+    await app.http().put(path('0021')).set('Api-Key', stack.keys.all).send({ accepted: true }).expect(404);
+    await app.http().put(path('21')).set('Api-Key', stack.keys.all).send({ accepted: true }).expect(404);
+    expect(await used()).toEqual([{ campaign_id: '21', used: 2 }]);
+    const refused = await app.http().put(path('00021')).set('Api-Key', stack.keys.all).send({ accepted: true }).expect(420);
+    expect(refused.headers['retry-after']).toBe('2700');
+    expect(refused.body.errors).toEqual([{ code: 'REQUEST_LIMIT_EXCEEDED', message: expect.stringContaining('campaignId 21') }]);
+  });
+
+  it('takes the parallel slot of the normalised campaign', async () => {
+    stack.clock.set('2026-03-01T12:00:00.000Z');
+    const expires = new Date('2026-03-01T12:01:00.000Z');
+    for (let i = 0; i < 4; i++) {
+      await stack.pool.query(`INSERT INTO in_flight_requests (token, campaign_id, expires_at) VALUES ($1, '21', $2)`, [randomUUID(), expires]);
+    }
+    const refused = await app.http().get('/v2/campaigns/021/orders').set('Api-Key', stack.keys.all).expect(420);
+    expect(refused.body.errors).toEqual([{ code: 'LIMIT_EXCEEDED', message: 'Hit rate limit of 4 parallel requests for campaignId 21' }]);
+  });
+});

@@ -9,6 +9,7 @@ import { EXIT, UsageError, type ExitCode } from './exit-codes';
 import type { Io } from './output';
 import { ProjectorOperationError } from './projector-operations';
 import { readModelTarget, serviceNames, storeTargets } from './targets';
+import type { Environment } from '@orders/service-kit';
 
 export const USAGE = `usage: npm run ops -- <command> [options]
 
@@ -68,8 +69,11 @@ function integer(value: string | undefined, name: string, fallback?: number): nu
   return Number(value);
 }
 
-/** Runs one command and answers its exit code; never exits the process itself, so tests can call it. */
-export async function runCli(argv: readonly string[], io: Io, env = process.env): Promise<ExitCode> {
+/**
+ * Runs one command and answers its exit code; never exits the process itself, so tests can call it. `env` is what
+ * main.ts read (the CLI's one read of the environment); without it only the options and the defaults count.
+ */
+export async function runCli(argv: readonly string[], io: Io, env: Environment = {}): Promise<ExitCode> {
   try {
     const { values, positionals } = parseArgs({ args: [...argv], options: optionSpec, allowPositionals: true, strict: true });
     const [command, ...rest] = positionals;

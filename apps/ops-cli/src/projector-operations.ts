@@ -21,6 +21,8 @@ export function runProjectorOperation<T>(
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', entry, operation, JSON.stringify({ ...target, ...args })], {
+      // Handed on, not read: the projector's entry validates its own configuration.
+      // eslint-disable-next-line no-restricted-properties
       cwd: root, env: { ...process.env, SWC_NODE_PROJECT: join(root, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let buffered = '';

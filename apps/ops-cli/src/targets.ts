@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SCHEMA } from '@orders/event-store';
 import { UsageError } from './exit-codes';
+import type { Environment } from '@orders/service-kit';
 
 /** One service's event store as the operator reaches it. */
 export interface StoreTarget {
@@ -47,7 +48,7 @@ const PROJECTOR = 'projector';
 const DEFAULT_READ_MODEL_SCHEMA = 'projector';
 
 /** The projector's read-model database: `--database-url` / `--schema`, else its manifest's variable and database. */
-export function readModelTarget(options: { databaseUrl?: string; schema?: string }, env = process.env): ReadModelTarget {
+export function readModelTarget(options: { databaseUrl?: string; schema?: string }, env: Environment): ReadModelTarget {
   const manifest = allManifests().find((m) => m.name === PROJECTOR);
   if (!manifest) throw new UsageError('no projector service in apps/ (its service.json names the read-model database)');
   return {
@@ -60,7 +61,7 @@ export function readModelTarget(options: { databaseUrl?: string; schema?: string
  * The stores a command works on: every service's, or the one `--service` names. `--database-url` and `--schema`
  * point one command at another database (a restored backup, a test schema).
  */
-export function storeTargets(options: { service?: string; databaseUrl?: string; schema?: string }, env = process.env): StoreTarget[] {
+export function storeTargets(options: { service?: string; databaseUrl?: string; schema?: string }, env: Environment): StoreTarget[] {
   const all = manifests();
   const chosen = options.service && options.service !== 'all' ? all.filter((m) => m.name === options.service) : all;
   if (chosen.length === 0) throw new UsageError(`unknown service ${JSON.stringify(options.service)}; one of: ${serviceNames().join(', ')}, all`);

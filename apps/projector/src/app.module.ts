@@ -3,16 +3,15 @@ import { ServiceConfig, ServiceKitModule } from '@orders/service-kit';
 import { ProjectorRuntime } from './live/projector.runtime';
 import { OrdersQueryController } from './orders.http.controller';
 import { projectorService } from './projector.definition';
-import { PROJECTOR_SETTINGS, readProjectorSettings, type ProjectorSettings } from './settings';
+import { PROJECTOR_SETTINGS, projectorSettings, type ProjectorSettings } from './settings';
 import { ReadModelDb } from './storage/read-model-db';
 
 @Module({
   // The read models bring their own TypeORM migrations (ReadModelDb.create), run in their schema before anything
   // consumes; the service kit's TypeORM connection serves health checks.
-  imports: [ServiceKitModule.forRoot(projectorService)],
+  imports: [ServiceKitModule.forRoot(projectorService, { settings: [projectorSettings] })],
   controllers: [OrdersQueryController],
   providers: [
-    { provide: PROJECTOR_SETTINGS, useFactory: () => readProjectorSettings() },
     {
       provide: ReadModelDb,
       inject: [ServiceConfig, PROJECTOR_SETTINGS],

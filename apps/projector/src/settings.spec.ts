@@ -1,4 +1,8 @@
-import { readProjectorSettings } from './settings';
+import { readDeclaredSettings } from '@orders/service-kit';
+import { projectorService } from './projector.definition';
+import { projectorSettings } from './settings';
+
+const readProjectorSettings = (env: Record<string, string>) => readDeclaredSettings(projectorService, projectorSettings, env);
 
 describe('projector settings', () => {
   it('defaults to the catalogue topics and the projector group', () => {
@@ -14,5 +18,6 @@ describe('projector settings', () => {
     expect(settings.groupId).toBe('staging.projector');
     expect(settings.logicalTopic('staging.courier.delivery-events.v1')).toBe('courier.delivery-events.v1');
     expect(() => readProjectorSettings({ PROJECTOR_TOPIC_PREFIX: 'bad prefix' })).toThrow(/PROJECTOR_TOPIC_PREFIX/);
+    expect(() => readProjectorSettings({ PROJECTOR_SCHEMA: 'x"; drop' })).toThrow(/PROJECTOR_SCHEMA/);
   });
 });

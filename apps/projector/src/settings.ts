@@ -1,3 +1,5 @@
+import { Matches } from 'class-validator';
+import { declareSettings } from '@orders/service-kit';
 import { TOPIC } from '@orders/contracts';
 import { DEFAULT_READ_MODEL_SCHEMA } from './storage/read-model-db';
 
@@ -21,17 +23,47 @@ export interface ProjectorSettings {
   logicalTopic(topic: string): string;
 }
 
-export function readProjectorSettings(env: Record<string, string | undefined> = process.env): ProjectorSettings {
-  const prefix = env.PROJECTOR_TOPIC_PREFIX ?? '';
-  if (!/^[\w.-]{0,100}$/.test(prefix)) throw new Error('PROJECTOR_TOPIC_PREFIX: only letters, digits, ".", "_" and "-" are allowed');
-  return {
-    schema: env.PROJECTOR_SCHEMA ?? DEFAULT_READ_MODEL_SCHEMA,
-    outboxSchema: env.PROJECTOR_OUTBOX_SCHEMA ?? 'state_outbox',
-    inboxSchema: env.PROJECTOR_INBOX_SCHEMA ?? 'messaging',
-    groupId: env.PROJECTOR_GROUP_ID ?? `${prefix}projector`,
-    topicPrefix: prefix,
-    sourceTopics: SOURCE_TOPICS.map((topic) => `${prefix}${topic}`),
-    stateTopic: `${prefix}${TOPIC.orderState}`,
-    logicalTopic: (topic) => (prefix && topic.startsWith(prefix) ? topic.slice(prefix.length) : topic),
-  };
+const NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const NAME_MESSAGE = 'must be a PostgreSQL schema name (lower-case letters, digits, "_")';
+
+/** The projector's variables, validated with the kit's at start-up. */
+class ProjectorVariables {
+  @Matches(NAME, { message: NAME_MESSAGE })
+  PROJECTOR_SCHEMA!: string;
+
+  @Matches(NAME, { message: NAME_MESSAGE })
+  PROJECTOR_OUTBOX_SCHEMA!: string;
+
+  @Matches(NAME, { message: NAME_MESSAGE })
+  PROJECTOR_INBOX_SCHEMA!: string;
+
+  /** Empty: `<prefix>projector`. */
+  @Matches(/^[\w.-]{0,200}$/, { message: 'only letters, digits, ".", "_" and "-" are allowed' })
+  PROJECTOR_GROUP_ID!: string;
+
+  @Matches(/^[\w.-]{0,100}$/, { message: 'only letters, digits, ".", "_" and "-" are allowed' })
+  PROJECTOR_TOPIC_PREFIX!: string;
 }
+
+/** Read by the service kit's configuration, the only reader of the environment. */
+export const projectorSettings = declareSettings({
+  token: PROJECTOR_SETTINGS,
+  variables: ProjectorVariables,
+  defaults: {
+    PROJECTOR_SCHEMA: DEFAULT_READ_MODEL_SCHEMA, PROJECTOR_OUTBOX_SCHEMA: 'state_outbox', PROJECTOR_INBOX_SCHEMA: 'messaging',
+    PROJECTOR_GROUP_ID: '', PROJECTOR_TOPIC_PREFIX: '',
+  },
+  build: (env): ProjectorSettings => {
+    const prefix = env.PROJECTOR_TOPIC_PREFIX;
+    return {
+      schema: env.PROJECTOR_SCHEMA,
+      outboxSchema: env.PROJECTOR_OUTBOX_SCHEMA,
+      inboxSchema: env.PROJECTOR_INBOX_SCHEMA,
+      groupId: env.PROJECTOR_GROUP_ID || `${prefix}projector`,
+      topicPrefix: prefix,
+      sourceTopics: SOURCE_TOPICS.map((topic) => `${prefix}${topic}`),
+      stateTopic: `${prefix}${TOPIC.orderState}`,
+      logicalTopic: (topic) => (prefix && topic.startsWith(prefix) ? topic.slice(prefix.length) : topic),
+    };
+  },
+});

@@ -39,4 +39,3 @@ export class CourierTopics {
 }
 
 export const COURIER_TOPICS = Symbol('COURIER_TOPICS');
-export const courierTopicsFromEnv = (env: Record<string, string | undefined> = process.env): CourierTopics => new CourierTopics(env.COURIER_TOPIC_PREFIX ?? '');

@@ -28,7 +28,7 @@ export function deliveryEventMessage(recorded: RecordedEvent, topic: string): Ou
       return message(deliveryCreatedV1, {
         ...scoped(d.company_id), number: d.number, createdAt: d.at, serviceType: d.service_type, timeInterval: d.time_interval,
         timeIntervalSecs: d.time_interval_secs, timeWindow: d.time_window, timeZone: d.time_zone, routeId: d.route_id, depotId: d.depot_id,
-        paymentType: d.payment_type, paymentStatus: d.payment_status, amountMinor: d.amount === null ? null : Math.round(d.amount * 100),
+        paymentType: d.payment_type, paymentStatus: d.payment_status, amountMinor: d.amount_minor,
         personalDataRef: d.pii_ref,
       });
     }

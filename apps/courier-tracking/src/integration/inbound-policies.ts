@@ -1,11 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ExternalOrderAcceptedV1, MarketplaceOrderCancelledV1 } from '@orders/contracts';
-import type { CommandMetadata } from '@orders/decider-kit';
-import { CancelDeliveryForMarketplace, CreateDelivery } from '@orders/delivery-domain';
+import { toMajorUnits } from '@orders/delivery-domain';
 import { isUuid } from '@orders/event-store';
 import type { HandlerContext, InboundMessage } from '@orders/messaging';
 import { PersonalDataVault } from '@orders/personal-data';
-import { DeliveryCommands } from '../orders/delivery-commands';
+import { CommandContext, DeliveryCommands } from '../orders/delivery-commands';
 import { SettingsService } from '../settings/settings.service';
 import { deliveryIdOf } from './cancelled-delivery';
 
@@ -28,15 +27,15 @@ export class InboundPolicies {
 
   constructor(private readonly commands: DeliveryCommands, private readonly settings: SettingsService, private readonly vault: PersonalDataVault) {}
 
-  async handle(message: InboundMessage, context: HandlerContext): Promise<void> {
-    const metadata: CommandMetadata = {
-      now: new Date().toISOString(), actor: `policy:${message.type}`, correlationId: message.headers['correlation-id'] ?? message.id, causationId: message.id,
+  async handle(message: InboundMessage, { tx }: HandlerContext): Promise<void> {
+    const context: CommandContext = {
+      actor: `policy:${message.type}`, correlationId: message.headers['correlation-id'] ?? message.id, causationId: message.id, tx,
     };
-    if (message.type === 'ExternalOrderAccepted') await this.createDelivery(message.payload as ExternalOrderAcceptedV1, metadata, context);
-    else if (message.type === 'MarketplaceOrderCancelled') await this.cancelDelivery(message.payload as MarketplaceOrderCancelledV1, metadata, context);
+    if (message.type === 'ExternalOrderAccepted') await this.createDelivery(message.payload as ExternalOrderAcceptedV1, context);
+    else if (message.type === 'MarketplaceOrderCancelled') await this.cancelDelivery(message.payload as MarketplaceOrderCancelledV1, context);
   }
 
-  private async createDelivery(accepted: ExternalOrderAcceptedV1, metadata: CommandMetadata, { tx }: HandlerContext): Promise<void> {
+  private async createDelivery(accepted: ExternalOrderAcceptedV1, context: CommandContext): Promise<void> {
     if (!isUuid(accepted.orderId)) {
       this.logger.warn(`ExternalOrderAccepted for ${accepted.orderId}: order ids of deliveries are UUIDs; ignored`);
       return;
@@ -44,29 +43,29 @@ export class InboundPolicies {
     const { depot_id: _depot, ...settings } = await this.settings.deliverySettings(accepted.tenantId, null, null);
     const start = Date.parse(accepted.requestedTime ?? accepted.acceptedAt);
     const end = start + (accepted.requestedTime ? REQUESTED_WINDOW_MS : ASAP_WINDOW_MS);
-    const command: CreateDelivery = {
-      type: 'CreateDelivery', metadata,
-      data: {
-        delivery_id: accepted.orderId, company_id: accepted.tenantId, pii_ref: accepted.orderId, personal_data_fields: [], located: false,
-        order: {
-          number: accepted.posOrderRef ?? accepted.orderId, time_interval: `${new Date(start).toISOString()}/${new Date(end).toISOString()}`,
-          service_type: accepted.serviceType, amount: accepted.amountMinor / 100,
-        },
-        settings, initiator: 'user_api', internal: true,
+    const number = accepted.posOrderRef ?? accepted.orderId;
+    const data = {
+      delivery_id: accepted.orderId, company_id: accepted.tenantId, pii_ref: accepted.orderId, personal_data_fields: [], located: false,
+      order: {
+        number, time_interval: `${new Date(start).toISOString()}/${new Date(end).toISOString()}`,
+        // A T&T order is in rubles; the decider stores exactly these kopecks again (money.ts).
+        service_type: accepted.serviceType, amount: toMajorUnits(accepted.amountMinor),
       },
+      settings, initiator: 'user_api' as const, internal: true,
     };
-    await this.commands.decideWithin(tx, accepted.tenantId, accepted.orderId, command, async (writes) => {
+    const ref = { companyId: accepted.tenantId, deliveryId: accepted.orderId };
+    await this.commands.execute(ref, 'CreateDelivery', data, context, async (writes) => {
       await writes.query('INSERT INTO order_numbers (company_id, number, delivery_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-        [accepted.tenantId, command.data.order.number, accepted.orderId]);
+        [accepted.tenantId, number, accepted.orderId]);
       await this.vault.seal(accepted.orderId, {}, writes);
     });
   }
 
-  private async cancelDelivery(cancelled: MarketplaceOrderCancelledV1, metadata: CommandMetadata, { tx }: HandlerContext): Promise<void> {
+  private async cancelDelivery(cancelled: MarketplaceOrderCancelledV1, context: CommandContext): Promise<void> {
     // Only a delivery of the same company is ours to cancel; an order that never became a delivery needs nothing.
     const deliveryId = deliveryIdOf(cancelled);
     if (!(await this.commands.exists(deliveryId, cancelled.tenantId))) return;
-    const command: CancelDeliveryForMarketplace = { type: 'CancelDeliveryForMarketplace', metadata, data: { cause: cancelled.cause } };
-    await this.commands.decideWithin(tx, cancelled.tenantId, deliveryId, command);
+    const ref = { companyId: cancelled.tenantId, deliveryId };
+    await this.commands.execute(ref, 'CancelDeliveryForMarketplace', { cause: cancelled.cause }, context);
   }
 }

@@ -1,6 +1,6 @@
 import {
-  COORDINATE_FIELDS, DeliveryEvent, DeliveryStatus, HistoryItem, LegacyCoordinates, PERSONAL_DATA_FIELDS, StatusLogEntry, historyItemOf,
-  statusCommentOf, statusLogEntryOf,
+  COORDINATE_FIELDS, DeliveryEvent, DeliveryFacts, DeliveryStatus, HistoryItem, LegacyCoordinates, PERSONAL_DATA_FIELDS, StatusLogEntry, historyItemOf,
+  statusCommentOf, statusLogEntryOf, toMajorUnits,
 } from '@orders/delivery-domain';
 import { OpenPoint, shownHistoryItem, shownStatusLogEntry } from './sealed-positions';
 
@@ -23,6 +23,10 @@ export interface DeliveryView {
   readonly located?: boolean;
   readonly route_id: string | null;
   readonly depot_id: string | null;
+  /**
+   * Rubles, as Track & Trace shows them (events hold kopecks: `amount_minor`). Kept in rubles here too, so views
+   * stored before money was kept in kopecks read the same without a rebuild.
+   */
   readonly amount: number | null;
   readonly payment_type: string | null;
   readonly payment_status: string | null;
@@ -72,10 +76,22 @@ function withLogs(view: DeliveryView, event: DeliveryEvent): DeliveryView {
   };
 }
 
+const shownAmount = (amountMinor: number | null): number | null => (amountMinor === null ? null : toMajorUnits(amountMinor));
+
+/** Changed facts as the view shows them: the amount in rubles. */
+function shownChanges(changes: Partial<DeliveryFacts>): Partial<DeliveryView> {
+  const { amount_minor, ...rest } = changes;
+  return amount_minor === undefined ? rest : { ...rest, amount: shownAmount(amount_minor) };
+}
+
 function applyFacts(view: DeliveryView, event: DeliveryEvent, at: string): DeliveryView {
   switch (event.type) {
     case 'DeliveryUpdated':
-      return { ...view, ...event.data.changes, paid: view.paid || event.data.changes.payment_status === 'paid' };
+      // An old PATCH's clear coordinates (upcast apart from the changes) are shown until the sealed record holds some.
+      return {
+        ...view, ...shownChanges(event.data.changes), ...event.data.legacy_coordinates,
+        paid: view.paid || event.data.changes.payment_status === 'paid',
+      };
     case 'DeliveryIntervalChanged':
       return { ...view, time_interval: event.data.new_interval, time_interval_secs: event.data.time_interval_secs, time_window: event.data.time_window };
     case 'DeliveryStatusChanged':
@@ -103,9 +119,11 @@ function applyFacts(view: DeliveryView, event: DeliveryEvent, at: string): Deliv
 export function applyToView(view: DeliveryView | undefined, event: DeliveryEvent, version: number, recordedAt: string): ViewChange {
   if (event.type === 'DeliveryDeleted' || event.type === 'PersonalDataErased') return { kind: 'delete' };
   if (event.type === 'DeliveryCreated') {
-    const { delivery_id, initiator: _initiator, at, ...facts } = event.data;
+    const { delivery_id, initiator: _initiator, at, legacy_coordinates, amount_minor, ...facts } = event.data;
     const created: DeliveryView = {
-      ...facts, id: delivery_id, confirmed_at: null, delivered_at: null, actual_delivered_at: null, close_time: null,
+      // An old event's clear coordinates (upcast apart from the facts) are shown until the sealed record holds some.
+      ...facts, amount: shownAmount(amount_minor), ...legacy_coordinates,
+      id: delivery_id, confirmed_at: null, delivered_at: null, actual_delivered_at: null, close_time: null,
       paid: facts.payment_status === 'paid', history: [], status_log: [], order_status_comments: [], created_at: at, updated_at: at, version,
     };
     return { kind: 'upsert', view: withLogs(created, event) };

@@ -1,12 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import {
-  CommandContext, commandMetadataOf, CurrentPrincipal, etagOf, fieldErrors, NoStore, NotFoundAs, Principal, RequestValidationError,
+  CommandContext, CurrentPrincipal, etagOf, fieldErrors, NoStore, NotFoundAs, Principal, RequestValidationError,
 } from '@orders/service-kit';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { ServerResponse as Response } from 'node:http';
 import { assertCompany } from '../shared/tenancy';
+import { contextOf } from './delivery-commands';
 import { CreateOrderDto, ListOrdersQuery, MAX_BATCH_ORDERS, PatchOrderDto } from './order.request.dto';
 import { OrderResponse, OrdersService } from './orders.service';
 import type { Initiator } from '@orders/delivery-domain';
@@ -31,7 +32,7 @@ export class OrdersController {
   async create(@Param('company_id') companyId: string, @Body() body: CreateOrderDto, @CommandContext() command: CommandContext,
     @Res({ passthrough: true }) res: Response): Promise<OrderResponse> {
     assertCompany(command.principal, companyId);
-    return withEtag(res, await this.orders.create(companyId, body as unknown as Record<string, unknown>, commandMetadataOf(command)));
+    return withEtag(res, await this.orders.create(companyId, body as unknown as Record<string, unknown>, contextOf(command)));
   }
 
   @Get('orders')
@@ -52,8 +53,8 @@ export class OrdersController {
     @CommandContext() command: CommandContext, @Res({ passthrough: true }) res: Response): Promise<OrderResponse> {
     assertCompany(command.principal, companyId);
     const { initiator, status_comment: comment, ...fields } = body;
-    const extra = { initiator: initiator as Initiator | undefined, comment, expectedVersion: command.expectedVersion };
-    const updated = await this.orders.patch(companyId, id, fields as Record<string, unknown>, commandMetadataOf(command), extra);
+    const extra = { initiator: initiator as Initiator | undefined, comment };
+    const updated = await this.orders.patch(companyId, id, fields as Record<string, unknown>, contextOf(command), extra);
     return withEtag(res, updated);
   }
 
@@ -62,7 +63,7 @@ export class OrdersController {
   async remove(@Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
     @CommandContext() command: CommandContext): Promise<OrderResponse> {
     assertCompany(command.principal, companyId);
-    return this.orders.delete(companyId, id, commandMetadataOf(command));
+    return this.orders.delete(companyId, id, contextOf(command));
   }
 
   /** Upsert by number; the body is a JSON array of orders, as Track & Trace takes it. */
@@ -72,7 +73,7 @@ export class OrdersController {
   async batch(@Param('company_id') companyId: string, @Body() body: unknown,
     @CommandContext() command: CommandContext): Promise<{ inserted: number; updated: number }> {
     assertCompany(command.principal, companyId);
-    return this.orders.batch(companyId, validBatch(body), commandMetadataOf(command));
+    return this.orders.batch(companyId, validBatch(body), contextOf(command));
   }
 }
 

@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { CommandMetadata } from '@orders/decider-kit';
-import {
-  ActiveDelivery, CreateDelivery, DeleteDelivery, DeliveryNotFound, Initiator, ORDER_FIELD_NAMES, UpdateDelivery, orderFieldViolations,
-} from '@orders/delivery-domain';
+import { ActiveDelivery, DeliveryNotFound, Initiator, ORDER_FIELD_NAMES, orderFieldViolations } from '@orders/delivery-domain';
 import { EventStore, uuidv7 } from '@orders/event-store';
 import { PersonalDataVault } from '@orders/personal-data';
 import { RequestValidationError } from '@orders/service-kit';
 import type { Pool, PoolClient } from 'pg';
 import { SettingsService } from '../settings/settings.service';
-import { DeliveryCommands } from './delivery-commands';
+import { CommandContext, DeliveryCommands } from './delivery-commands';
 import { PERSONAL_FIELDS, PersonalRecord, StoredView, toOrderResponse } from './delivery-view';
 import { pointOpener } from './sealed-positions';
 
@@ -65,21 +62,18 @@ export class OrdersService {
     this.pool = store.pool;
   }
 
-  async create(companyId: string, body: OrderBody, meta: CommandMetadata, options: { id?: string; initiator?: Initiator; internal?: boolean } = {}): Promise<OrderResponse> {
+  async create(companyId: string, body: OrderBody, context: CommandContext, options: { id?: string; initiator?: Initiator; internal?: boolean } = {}): Promise<OrderResponse> {
     assertValid(body, 'create', options.internal);
     const { facts, personal, personalFields } = split(body);
-    const id = options.id ?? (meta.idempotencyKey ? idFromKey(meta.idempotencyKey) : uuidv7());
+    const id = options.id ?? (context.idempotencyKey ? idFromKey(context.idempotencyKey) : uuidv7());
     const piiRef = id;
     const deliverySettings = await this.settings.deliverySettings(companyId, (facts.route_id as string | null) ?? null, (facts.depot_id as string | null) ?? null);
     const { depot_id: depotId, ...settings } = deliverySettings;
-    const command: CreateDelivery = {
-      type: 'CreateDelivery', metadata: meta,
-      data: {
-        delivery_id: id, company_id: companyId, pii_ref: piiRef, order: { ...facts, depot_id: depotId }, personal_data_fields: personalFields,
-        located: holdsPoint(personal), settings, initiator: options.initiator ?? 'user_api', internal: options.internal,
-      },
+    const data = {
+      delivery_id: id, company_id: companyId, pii_ref: piiRef, order: { ...facts, depot_id: depotId }, personal_data_fields: personalFields,
+      located: holdsPoint(personal), settings, initiator: options.initiator ?? 'user_api', internal: options.internal,
     };
-    await this.commands.handleWith(companyId, id, command, async (tx) => {
+    await this.commands.execute({ companyId, deliveryId: id }, 'CreateDelivery', data, context, async (tx) => {
       await this.reserveNumber(tx, companyId, facts.number as string, id);
       await this.vault.seal(piiRef, personal, tx);
     });
@@ -90,21 +84,18 @@ export class OrdersService {
     return this.respond(id, companyId);
   }
 
-  async patch(companyId: string, id: string, body: OrderBody, meta: CommandMetadata, extra: { initiator?: Initiator; comment?: string; expectedVersion?: number } = {}): Promise<OrderResponse> {
+  async patch(companyId: string, id: string, body: OrderBody, context: CommandContext, extra: { initiator?: Initiator; comment?: string } = {}): Promise<OrderResponse> {
     assertValid(body, 'patch');
     const current = await this.commands.active(id, companyId);
     const { facts, personal, personalFields } = split(body);
     const routeId = 'route_id' in facts ? ((facts.route_id as string | null) ?? null) : current.facts.route_id;
     const { depot_id: _depot, ...settings } = await this.settings.deliverySettings(companyId, routeId, current.facts.depot_id);
-    const command: UpdateDelivery = {
-      type: 'UpdateDelivery', metadata: meta,
-      data: {
-        order: facts, personal_data_fields: personalFields, located: await this.locatedAfter(current, personal), settings,
-        initiator: extra.initiator ?? 'user_api', comment: extra.comment,
-      },
+    const data = {
+      order: facts, personal_data_fields: personalFields, located: await this.locatedAfter(current, personal), settings,
+      initiator: extra.initiator ?? 'user_api', comment: extra.comment,
     };
     const renumbered = typeof facts.number === 'string' && facts.number !== current.facts.number;
-    await this.commands.handleWith(companyId, id, command, async (tx) => {
+    await this.commands.execute({ companyId, deliveryId: id }, 'UpdateDelivery', data, context, async (tx) => {
       if (renumbered) {
         await tx.query('DELETE FROM order_numbers WHERE delivery_id = $1', [id]);
         await this.reserveNumber(tx, companyId, facts.number as string, id);
@@ -113,15 +104,15 @@ export class OrdersService {
         const previous = (await this.vault.open<PersonalRecord>(current.piiRef, tx)) ?? {};
         await this.vault.seal(current.piiRef, { ...previous, ...personal }, tx);
       }
-    }, { expectedVersion: extra.expectedVersion });
+    });
     return this.respond(id, companyId);
   }
 
   /** Answers the order as it was (S-YC), then the events, the number and the sealed record's key are gone together. */
-  async delete(companyId: string, id: string, meta: CommandMetadata): Promise<OrderResponse> {
+  async delete(companyId: string, id: string, context: CommandContext): Promise<OrderResponse> {
     const before = await this.respond(id, companyId);
-    const command: DeleteDelivery = { type: 'DeleteDelivery', metadata: meta, data: { deleted_by: meta.actor ?? 'unknown' } };
-    await this.commands.handleWith(companyId, id, command, async (tx, { events }) => {
+    const ref = { companyId, deliveryId: id };
+    await this.commands.execute(ref, 'DeleteDelivery', { deleted_by: context.actor }, context, async (tx, { events }) => {
       await tx.query('DELETE FROM order_numbers WHERE delivery_id = $1', [id]);
       const erased = events.find((event) => event.type === 'PersonalDataErased');
       if (erased) await this.vault.erase(erased.data.pii_ref, tx);
@@ -130,19 +121,19 @@ export class OrdersService {
   }
 
   /** Upsert by number (D-YC-BATCH): every item is validated before any is written. */
-  async batch(companyId: string, items: readonly OrderBody[], meta: CommandMetadata): Promise<{ inserted: number; updated: number }> {
+  async batch(companyId: string, items: readonly OrderBody[], context: CommandContext): Promise<{ inserted: number; updated: number }> {
     const violations = items.flatMap((item, index) => orderFieldViolations(item, 'create').map((v) => ({ ...v, field: `[${index}].${v.field}` })));
     if (violations.length > 0) throw new RequestValidationError(violations);
     let inserted = 0;
     let updated = 0;
     for (const [index, item] of items.entries()) {
-      const itemMeta = { ...meta, idempotencyKey: meta.idempotencyKey === undefined ? undefined : `${meta.idempotencyKey}#${index}` };
+      const itemContext = { ...context, idempotencyKey: context.idempotencyKey === undefined ? undefined : `${context.idempotencyKey}#${index}` };
       const existing = await this.idOfNumber(companyId, item.number as string);
       if (existing) {
-        await this.patch(companyId, existing, item, itemMeta);
+        await this.patch(companyId, existing, item, itemContext);
         updated++;
       } else {
-        await this.create(companyId, item, itemMeta);
+        await this.create(companyId, item, itemContext);
         inserted++;
       }
     }

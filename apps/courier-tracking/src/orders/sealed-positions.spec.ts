@@ -9,7 +9,7 @@ const created: DeliveryEvent = {
     delivery_id: 'd-1', company_id: 'c-1', pii_ref: 'pii-1', status: 'new', initiator: 'user_api', at: T0, located: true,
     number: 'A-1', customer_number: null, description: null, time_interval: '11-12', time_interval_secs: [39600, 43200],
     time_window: { start: '2026-03-02T11:00:00+03:00', end: '2026-03-02T12:00:00+03:00' }, time_zone: 'Europe/Moscow', route_id: 'r-1', depot_id: null,
-    amount: null, payment_type: null, payment_status: null, service_type: 'courier', service_duration_s: 600, shared_service_duration_s: 0,
+    amount_minor: null, payment_type: null, payment_status: null, service_type: 'courier', service_duration_s: 600, shared_service_duration_s: 0,
     mark_delivered_radius: null, eta_type: null, volume: null, weight: null, shared_with_company_ids: [],
   },
 };

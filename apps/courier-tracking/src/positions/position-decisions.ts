@@ -1,5 +1,4 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { CommandMetadata } from '@orders/decider-kit';
 import type { DeliveryCommand } from '@orders/delivery-domain';
 import { EventStore, uuidv7 } from '@orders/event-store';
 import { PersonalDataErased, PersonalDataVault } from '@orders/personal-data';
@@ -30,15 +29,17 @@ const settled = () => {
   return { promise, settle };
 };
 
-function commandOf(decision: PositionDecision, metadata: CommandMetadata): DeliveryCommand {
+type PositionCommand = Extract<DeliveryCommand, { type: PositionDecision['command']['type'] }>;
+
+function commandOf(decision: PositionDecision): Pick<PositionCommand, 'type' | 'data'> {
   const { command, courierId: courier_id, routeId: route_id } = decision;
   switch (command.type) {
     case 'EvaluatePositions':
-      return { type: 'EvaluatePositions', data: { courier_id, positions: command.points, settings: command.settings, target: command.target }, metadata };
+      return { type: 'EvaluatePositions', data: { courier_id, positions: command.points, settings: command.settings, target: command.target } };
     case 'StartRoute':
-      return { type: 'StartRoute', data: { route_id, courier_id, at: command.at, position: command.position }, metadata };
+      return { type: 'StartRoute', data: { route_id, courier_id, at: command.at, position: command.position } };
     case 'MarkDeliveryNext':
-      return { type: 'MarkDeliveryNext', data: { route_id, courier_id, at: command.at }, metadata };
+      return { type: 'MarkDeliveryNext', data: { route_id, courier_id, at: command.at } };
   }
 }
 
@@ -222,11 +223,12 @@ export class PositionDecisions implements OnApplicationShutdown {
 
   private async apply(pending: Pending): Promise<void> {
     const { decision } = pending;
-    const command = commandOf(decision, { now: new Date().toISOString(), actor: `courier:${decision.courierId}`, correlationId: decision.correlationId });
+    const { type, data } = commandOf(decision);
+    const context = { actor: `courier:${decision.courierId}`, correlationId: decision.correlationId };
     for (let attempt = 0; ; attempt++) {
       await this.slot();
       try {
-        const decided = await this.commands.handle(decision.companyId, decision.deliveryId, command).finally(() => this.release());
+        const decided = await this.commands.execute(decision, type, data, context).finally(() => this.release());
         this.applied.push(pending.id);
         this.deleteSoon();
         this.count(decision.courierId, -1);

@@ -4,6 +4,7 @@ import { DEFAULT_MARK_DELIVERED_RADIUS_M, DEFAULT_SERVICE_TIME_COEFFICIENT, Deli
 import { DomainError } from '@orders/decider-kit';
 import { EventStore } from '@orders/event-store';
 import type { Pool } from 'pg';
+import { BoundedCache } from './bounded-cache';
 import { CompanySettingsDto, DepotDto, RouteDto } from './settings.dto';
 
 export interface CompanySettings {
@@ -22,6 +23,14 @@ const defaults = (companyId: string): CompanySettings => ({
   mark_delivered_service_time_coefficient: DEFAULT_SERVICE_TIME_COEFFICIENT, partially_finished_status_enabled: false, time_zone: 'Europe/Moscow',
 });
 
+/**
+ * Entries per cache: far above the companies, depots and routes one instance serves in a day (a route lives for a
+ * day), so the limit only stops ids nobody uses (probes, unknown ids in positions) from growing the process.
+ */
+export const SETTINGS_CACHE_LIMITS = { companies: 10_000, depots: 20_000, routes: 100_000 } as const;
+
+const routeNotFound = (routeId: string): NotFound => new NotFound('route', routeId);
+
 function assertZone(zone: string | null | undefined): void {
   if (zone && !isValidTimeZone(zone)) throw new DomainError('INVALID_TIME_ZONE', `unknown IANA time zone "${zone}"`, { field: 'time_zone' });
 }
@@ -29,14 +38,15 @@ function assertZone(zone: string | null | undefined): void {
 /**
  * Company, depot and route settings: configuration an operator manages through the API, read on every command and
  * position batch. Kept in plain tables (not event-sourced: they are not business facts of an order) and cached in
- * this process; a write through this service refreshes the cache.
+ * this process in bounded LRU caches; a miss is cached too (so unknown ids cost one query, once), and a write
+ * through this service replaces the entry.
  */
 @Injectable()
 export class SettingsService {
   private readonly pool: Pool;
-  private readonly companies = new Map<string, CompanySettings>();
-  private readonly depots = new Map<string, Depot | null>();
-  private readonly routes = new Map<string, Route | null>();
+  private readonly companies = new BoundedCache<string, CompanySettings>(SETTINGS_CACHE_LIMITS.companies);
+  private readonly depots = new BoundedCache<string, Depot | null>(SETTINGS_CACHE_LIMITS.depots);
+  private readonly routes = new BoundedCache<string, Route | null>(SETTINGS_CACHE_LIMITS.routes);
   private readonly loadingRoutes = new Map<string, Promise<Route | null>>();
 
   constructor(store: EventStore) {
@@ -113,19 +123,29 @@ export class SettingsService {
   /** A route of another company under the same id answers 404, as if it did not exist: ids are global. */
   async routeOf(companyId: string, routeId: string): Promise<Route> {
     const route = await this.route(routeId);
-    if (!route || route.company_id !== companyId) throw new NotFound('route', routeId);
+    if (!route || route.company_id !== companyId) throw routeNotFound(routeId);
     return route;
   }
 
+  /**
+   * Creates or replaces the company's route. Route ids are global (positions name a route without a company), so an
+   * id another company holds cannot be taken; that company's route is answered exactly like an unknown one on a read
+   * (404 NOT_FOUND with `{resource: 'route', id}`, `routeOf`), never as "taken". The company check is in the upsert itself, not in the cache:
+   * a cached miss or another instance's concurrent write can never let one company overwrite another's route.
+   */
   async putRoute(companyId: string, routeId: string, body: RouteDto): Promise<Route> {
-    const current = await this.route(routeId);
-    if (current && current.company_id !== companyId) throw new DomainError('ROUTE_ID_TAKEN', `route id ${routeId} belongs to another company`, { field: 'route_id' });
     const next: Route = { route_id: routeId, company_id: companyId, courier_id: body.courier_id, depot_id: body.depot_id ?? null, date: body.date };
-    await this.pool.query(
+    const { rowCount } = await this.pool.query(
       `INSERT INTO routes (route_id, company_id, courier_id, depot_id, date) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (route_id) DO UPDATE SET courier_id = $3, depot_id = $4, date = $5, updated_at = now()`,
+       ON CONFLICT (route_id) DO UPDATE SET courier_id = $3, depot_id = $4, date = $5, updated_at = now()
+       WHERE routes.company_id = EXCLUDED.company_id`,
       [routeId, companyId, next.courier_id, next.depot_id, next.date],
     );
+    if (rowCount !== 1) {
+      // Another company's route: whatever this process cached about the id is stale.
+      this.routes.delete(routeId);
+      throw routeNotFound(routeId);
+    }
     this.routes.set(routeId, next);
     return next;
   }

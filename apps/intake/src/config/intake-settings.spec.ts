@@ -1,8 +1,12 @@
-import { parseLicences, readIntakeSettings } from './intake-settings';
+import { readDeclaredSettings } from '@orders/service-kit';
+import { intakeService } from '../intake.definition';
+import { intakeSettings, parseLicences } from './intake-settings';
+
+const read = (env: Record<string, string>) => readDeclaredSettings(intakeService, intakeSettings, env);
 
 describe('intake settings', () => {
   it('licenses every company by default', () => {
-    expect(readIntakeSettings({}).licences.licenceOf('anyone')).toEqual({ validUntil: null });
+    expect(read({}).licences.licenceOf('anyone')).toEqual({ validUntil: null });
   });
 
   it('reads companies with and without an end of validity', () => {
@@ -16,5 +20,11 @@ describe('intake settings', () => {
   it('names the variable when an entry is wrong', () => {
     expect(() => parseLicences('company-a:someday')).toThrow(/INTAKE_LICENSES: "someday" is not a date/);
     expect(() => parseLicences('bad company')).toThrow(/INTAKE_LICENSES/);
+  });
+
+  it('is validated by the kit, naming the variable and the problem', () => {
+    expect(() => read({ INTAKE_LICENSES: 'company-a:someday' })).toThrow(/INTAKE_LICENSES="company-a:someday": "someday" is not a date/);
+    expect(() => read({ INTAKE_TOPIC_PREFIX: 'bad prefix' })).toThrow(/INTAKE_TOPIC_PREFIX="bad prefix"/);
+    expect(read({ INTAKE_TOPIC_PREFIX: 'staging.' }).topicPrefix).toBe('staging.');
   });
 });

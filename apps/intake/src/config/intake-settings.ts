@@ -1,16 +1,8 @@
-/**
- * Intake's own settings, beyond what every shell reads (service-kit). Read once at start-up; a bad value stops
- * the process with the variable named.
- *
- * - `INTAKE_LICENSES`: companies holding the "Internet orders" licence (S-CARBIS), comma-separated
- *   `company[:valid-until]`; `*` licenses every company without end (the default, for development).
- * - `PERSONAL_DATA_MASTER_KEY`: 32 bytes (hex or base64) wrapping each order's personal-data key; optional.
- * - `INTAKE_TOPIC_PREFIX`: prepended to every Kafka topic and the consumer group (a shared cluster holding several
- *   environments, or isolated tests); empty by default.
- */
+import { Matches, ValidateBy } from 'class-validator';
+import { declareSettings } from '@orders/service-kit';
+
 export interface IntakeSettings {
   readonly licences: LicenceBook;
-  readonly personalDataMasterKey?: string;
   readonly topicPrefix: string;
 }
 
@@ -29,7 +21,7 @@ export class LicenceBook {
 }
 
 export class IntakeSettingsError extends Error {
-  constructor(variable: string, problem: string) {
+  constructor(variable: string, readonly problem: string) {
     super(`intake: invalid configuration\n  ${variable}: ${problem}`);
     this.name = 'ConfigValidationError';
   }
@@ -54,17 +46,43 @@ export function parseLicences(value: string): LicenceBook {
   return new LicenceBook(everyone, byCompany);
 }
 
-export function readIntakeSettings(env: Record<string, string | undefined> = process.env): IntakeSettings {
-  return {
-    licences: parseLicences(env.INTAKE_LICENSES ?? '*'),
-    personalDataMasterKey: env.PERSONAL_DATA_MASTER_KEY || undefined,
-    topicPrefix: topicPrefixOf(env.INTAKE_TOPIC_PREFIX ?? ''),
-  };
+/** The first problem of a licence list, for the validator; undefined when it parses. */
+function licenceProblem(value: unknown): string | undefined {
+  try {
+    parseLicences(String(value));
+    return undefined;
+  } catch (error) {
+    return error instanceof IntakeSettingsError ? error.problem : String(error);
+  }
 }
 
-function topicPrefixOf(value: string): string {
-  if (!/^[a-zA-Z0-9._-]{0,100}$/.test(value)) throw new IntakeSettingsError('INTAKE_TOPIC_PREFIX', 'only letters, digits, ".", "_" and "-" are allowed');
-  return value;
+/** Intake's variables, validated with the kit's at start-up (a bad one is named with every other). */
+class IntakeVariables {
+  @ValidateBy({
+    name: 'licenceList',
+    validator: { validate: (value) => licenceProblem(value) === undefined, defaultMessage: (args) => licenceProblem(args?.value) ?? '' },
+  })
+  INTAKE_LICENSES!: string;
+
+  @Matches(/^[a-zA-Z0-9._-]{0,100}$/, { message: 'only letters, digits, ".", "_" and "-" are allowed' })
+  INTAKE_TOPIC_PREFIX!: string;
 }
 
 export const INTAKE_SETTINGS = Symbol('INTAKE_SETTINGS');
+
+/**
+ * Intake's own settings, beyond what every shell reads (service-kit), read by the kit's configuration:
+ *
+ * - `INTAKE_LICENSES`: companies holding the "Internet orders" licence (S-CARBIS), comma-separated
+ *   `company[:valid-until]`; `*` licenses every company without end (the default, for development).
+ * - `INTAKE_TOPIC_PREFIX`: prepended to every Kafka topic and the consumer group (a shared cluster holding several
+ *   environments, or isolated tests); empty by default.
+ *
+ * The personal-data master key is the kit's `PII_MASTER_KEY` (ServiceConfig.piiMasterKey).
+ */
+export const intakeSettings = declareSettings({
+  token: INTAKE_SETTINGS,
+  variables: IntakeVariables,
+  defaults: { INTAKE_LICENSES: '*', INTAKE_TOPIC_PREFIX: '' },
+  build: (variables): IntakeSettings => ({ licences: parseLicences(variables.INTAKE_LICENSES), topicPrefix: variables.INTAKE_TOPIC_PREFIX }),
+});

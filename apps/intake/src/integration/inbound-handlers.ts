@@ -5,7 +5,8 @@ import { ExternalOrderNotFound, OrderInTerminalState, type CancellationCause } f
 import { fieldErrors } from '@orders/service-kit';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { ExternalOrdersService, type RequestContext } from '../orders/external-orders.service';
+import { ExternalOrderCommands, type CommandContext } from '../orders/external-orders.commands';
+import { ExternalOrdersService } from '../orders/external-orders.service';
 import { externalOrderId, UUID_PATTERN } from '../orders/order-identity';
 import { SubmitOrderRequestDto } from '../orders/submit-order.request.dto';
 
@@ -25,24 +26,24 @@ const COMPANY_ID = /^[\w.-]{1,128}$/;
 export class InboundHandlers {
   private readonly logger = new Logger('IntakeInbound');
 
-  constructor(private readonly orders: ExternalOrdersService) {}
+  constructor(private readonly commands: ExternalOrderCommands, private readonly orders: ExternalOrdersService) {}
 
   async handle(message: InboundMessage, { tx }: HandlerContext): Promise<void> {
-    const context: RequestContext = { actor: 'system', correlationId: message.headers['correlation-id'] ?? message.id, causationId: message.id };
+    const context: CommandContext = { actor: 'system', correlationId: message.headers['correlation-id'] ?? message.id, causationId: message.id, tx };
     switch (message.type) {
       case 'ExternalOrderSubmitted':
-        return this.submitted(message.payload as ExternalOrderSubmittedV1, context, tx);
+        return this.submitted(message.payload as ExternalOrderSubmittedV1, context);
       case 'CancellationAccepted':
-        return this.marketplaceCancelled(message.payload as CancellationAcceptedV1, 'MARKETPLACE_CANCELLATION_ACCEPTED', context, tx);
+        return this.marketplaceCancelled(message.payload as CancellationAcceptedV1, 'MARKETPLACE_CANCELLATION_ACCEPTED', context);
       case 'CancellationExpired':
-        return this.marketplaceCancelled(message.payload as CancellationExpiredV1, 'MARKETPLACE_CANCELLATION_EXPIRED', context, tx);
+        return this.marketplaceCancelled(message.payload as CancellationExpiredV1, 'MARKETPLACE_CANCELLATION_EXPIRED', context);
       default:
         return;
     }
   }
 
   /** Same validation and idempotency as `POST .../external-orders`; a refusal goes to the DLQ with its reason. */
-  private async submitted(payload: ExternalOrderSubmittedV1, context: RequestContext, tx: HandlerContext['tx']): Promise<void> {
+  private async submitted(payload: ExternalOrderSubmittedV1, context: CommandContext): Promise<void> {
     const { tenantId, ...body } = payload;
     const submission = plainToInstance(SubmitOrderRequestDto, body);
     const problems = fieldErrors(validateSync(submission, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }));
@@ -50,20 +51,16 @@ export class InboundHandlers {
     if (problems.length > 0) {
       throw new NonRetryableError(`VALIDATION_FAILED: ${problems.map((p) => `${p.field} ${p.code}`).join(', ')}`);
     }
-    await this.orders.submit(tenantId, submission, { ...context, actor: `upstream:${payload.source}` }, tx);
+    await this.commands.submit(tenantId, submission, { ...context, actor: `upstream:${payload.source}` });
   }
 
   /** Policy: the marketplace accepted or let expire a buyer's cancellation, so the intake order is cancelled. */
-  private async marketplaceCancelled(payload: CancellationAcceptedV1 | CancellationExpiredV1, cause: CancellationCause, context: RequestContext,
-    tx: HandlerContext['tx']): Promise<void> {
+  private async marketplaceCancelled(payload: CancellationAcceptedV1 | CancellationExpiredV1, cause: CancellationCause, context: CommandContext): Promise<void> {
     const orderId = await this.intakeOrderOf(payload);
     if (!orderId) return; // not an order intake received: nothing to cancel here
     try {
-      await this.orders.executeWithin(tx, {
-        type: 'CancelExternalOrder',
-        data: { companyId: payload.tenantId, orderId, cause, cancellationRef: payload.requestId },
-        metadata: this.orders.metadata({ ...context, actor: 'marketplace-cancellation-policy' }),
-      });
+      await this.commands.execute('CancelExternalOrder', { companyId: payload.tenantId, orderId, cause, cancellationRef: payload.requestId },
+        { ...context, actor: 'marketplace-cancellation-policy' });
     } catch (error) {
       // Archived already (delivered and done): the cancellation comes too late to change anything in intake.
       if (error instanceof OrderInTerminalState || error instanceof ExternalOrderNotFound) {

@@ -4,12 +4,15 @@ import {
   ApiTags, ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import {
-  agreedExpectedVersion, CommandContext, commandMetadataOf, CurrentPrincipal, etagOf, NoStore, NotFound, NotFoundAs, type Principal,
+  agreedExpectedVersion, CommandContext, CurrentPrincipal, etagOf, NoStore, NotFound, NotFoundAs, type Principal,
 } from '@orders/service-kit';
 import type { ServerResponse } from 'node:http';
 import { BoardQueryDto } from '../board/board-query.dto';
 import { OrderBoardService, type BoardPage } from '../board/order-board.service';
-import { ExternalOrdersService, type OperatorCommand, type OrderOutcome, type RequestContext } from './external-orders.service';
+import {
+  ExternalOrderCommands, type CommandContext as OrderCommandContext, type OperatorCommand, type OperatorData, type OrderOutcome,
+} from './external-orders.commands';
+import { ExternalOrdersService } from './external-orders.service';
 import { UUID_PATTERN } from './order-identity';
 import { ConfirmContentsRequestDto, OrderCommandRequestDto, RejectOrderRequestDto } from './order-commands.request.dto';
 import type { ExternalOrderView } from './order-view';
@@ -40,7 +43,7 @@ const conditional = (): MethodDecorator => applyDecorators(
 @NotFoundAs('order', 'orderId')
 @Controller('api/v1/companies/:companyId/external-orders')
 export class ExternalOrdersController {
-  constructor(private readonly orders: ExternalOrdersService, private readonly board: OrderBoardService) {}
+  constructor(private readonly commands: ExternalOrderCommands, private readonly orders: ExternalOrdersService, private readonly board: OrderBoardService) {}
 
   @Post()
   @ApiOperation({ summary: 'Submit an external order', description: 'Idempotent by (source, externalId): the same payload answers 200 with the same order; another payload 409 DUPLICATE_EXTERNAL_ID.' })
@@ -51,7 +54,7 @@ export class ExternalOrdersController {
     @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
     authorise(command.principal, companyId);
     // A missing licence (LicenseRequired) answers 403 through the kit's error filter.
-    const outcome = await this.orders.submit(companyId, body, contextOf(command));
+    const outcome = await this.commands.submit(companyId, body, contextOf(command));
     response.status(outcome.created ? 201 : 200).setHeader('ETag', etagOf(outcome.version));
     response.setHeader('Location', `/api/v1/companies/${companyId}/external-orders/${outcome.orderId}`);
     return { orderId: outcome.orderId, status: outcome.status, version: outcome.version };
@@ -80,7 +83,7 @@ export class ExternalOrdersController {
   @ApiConflictResponse({ description: 'ORDER_IN_TERMINAL_STATE, CONCURRENCY_CONFLICT, IDEMPOTENCY_KEY_REUSED' })
   accept(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: OrderCommandRequestDto, @CommandContext() command: CommandContext,
     @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
-    return this.run({ type: 'AcceptExternalOrder', data: { companyId, orderId } }, body, command, response);
+    return this.run('AcceptExternalOrder', { companyId, orderId }, body, command, response);
   }
 
   @Post(':orderId/reject')
@@ -89,7 +92,7 @@ export class ExternalOrdersController {
   @ApiConflictResponse({ description: 'ORDER_ALREADY_DECIDED, ORDER_IN_TERMINAL_STATE, CONCURRENCY_CONFLICT' })
   reject(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: RejectOrderRequestDto, @CommandContext() command: CommandContext,
     @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
-    return this.run({ type: 'RejectExternalOrder', data: { companyId, orderId, reasonCode: body.reasonCode } }, body, command, response);
+    return this.run('RejectExternalOrder', { companyId, orderId, reasonCode: body.reasonCode }, body, command, response);
   }
 
   @Post(':orderId/confirm-contents')
@@ -99,7 +102,7 @@ export class ExternalOrdersController {
   confirmContents(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: ConfirmContentsRequestDto,
     @CommandContext() command: CommandContext, @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
     const items = body.items.map((item) => ({ ...(item.sku !== undefined ? { sku: item.sku } : {}), name: item.name, quantity: item.quantity, priceMinor: item.priceMinor }));
-    return this.run({ type: 'ConfirmOrderContents', data: { companyId, orderId, items } }, body, command, response);
+    return this.run('ConfirmOrderContents', { companyId, orderId, items }, body, command, response);
   }
 
   @Post(':orderId/dispatch')
@@ -108,7 +111,7 @@ export class ExternalOrdersController {
   @ApiConflictResponse({ description: 'CONTENTS_NOT_CONFIRMED, INVALID_STATE_TRANSITION, CONCURRENCY_CONFLICT' })
   dispatch(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: OrderCommandRequestDto, @CommandContext() command: CommandContext,
     @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
-    return this.run({ type: 'DispatchOrder', data: { companyId, orderId } }, body, command, response);
+    return this.run('DispatchOrder', { companyId, orderId }, body, command, response);
   }
 
   @Post(':orderId/archive')
@@ -117,18 +120,17 @@ export class ExternalOrdersController {
   @ApiConflictResponse({ description: 'INVALID_STATE_TRANSITION, ORDER_IN_TERMINAL_STATE, CONCURRENCY_CONFLICT' })
   archive(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: OrderCommandRequestDto, @CommandContext() command: CommandContext,
     @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
-    return this.run({ type: 'ArchiveOrder', data: { companyId, orderId } }, body, command, response);
+    return this.run('ArchiveOrder', { companyId, orderId }, body, command, response);
   }
 
-  private async run(action: Omit<OperatorCommand, 'metadata'>, body: OrderCommandRequestDto, command: CommandContext,
-    response: HttpResponse): Promise<OrderOutcome> {
-    authorise(command.principal, action.data.companyId);
+  private async run<T extends OperatorCommand['type']>(type: T, data: OperatorData<T>, body: OrderCommandRequestDto,
+    command: CommandContext, response: HttpResponse): Promise<OrderOutcome> {
+    authorise(command.principal, data.companyId);
     // Validation (422) before state (409): the id and the body's version are checked before anything is read; the
     // headers were checked by @CommandContext before the handler ran.
-    const data = { ...action.data, orderId: orderIdOf(action.data.orderId) };
+    const target = { ...data, orderId: orderIdOf(data.orderId) } as OperatorData<T>;
     const expectedVersion = agreedExpectedVersion(command.expectedVersion, body.expectedVersion, 'expectedVersion');
-    const metadata = commandMetadataOf(command);
-    const outcome = await this.orders.execute({ ...action, data, metadata } as OperatorCommand, { expectedVersion, idempotencyKey: command.idempotencyKey });
+    const outcome = await this.commands.execute(type, target, { ...contextOf(command), expectedVersion, idempotencyKey: command.idempotencyKey });
     response.setHeader('ETag', etagOf(outcome.version));
     return outcome;
   }
@@ -145,6 +147,6 @@ function orderIdOf(orderId: string): string {
   return orderId.toLowerCase();
 }
 
-function contextOf(command: CommandContext): RequestContext {
+function contextOf(command: CommandContext): OrderCommandContext {
   return { actor: command.actor, correlationId: command.correlationId, causationId: command.causationId };
 }

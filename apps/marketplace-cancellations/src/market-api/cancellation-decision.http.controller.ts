@@ -5,7 +5,8 @@ import { MarketplaceOrders } from '../orders/marketplace-orders';
 import { CampaignAccessGuard } from './campaign-access.guard';
 import { CancellationDecisionRequest } from './cancellation-decision.request.dto';
 import { pathIds } from './market-ids';
-import { HourlyLimited, MarketLimitsInterceptor } from './market-limits.interceptor';
+import { MarketLimits } from './market-limits';
+import { MarketLimitsInterceptor } from './market-limits.interceptor';
 
 @ApiTags('market')
 @ApiSecurity('api-key')
@@ -14,11 +15,10 @@ import { HourlyLimited, MarketLimitsInterceptor } from './market-limits.intercep
 @UseInterceptors(MarketLimitsInterceptor)
 @NotFoundAs('order', 'orderId')
 export class CancellationDecisionController {
-  constructor(private readonly orders: MarketplaceOrders) {}
+  constructor(private readonly orders: MarketplaceOrders, private readonly limits: MarketLimits) {}
 
   @Put('accept')
   @HttpCode(200)
-  @HourlyLimited('cancellation-accept')
   @ApiOperation({ operationId: 'acceptOrderCancellation', summary: "Accept or reject a buyer's cancellation (Market-compatible)" })
   @ApiOkResponse({ description: 'the decision is recorded', schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['OK'] } } } })
   @ApiResponse({ status: 403, description: 'FORBIDDEN: the key may not act for this campaign' })
@@ -38,10 +38,12 @@ export class CancellationDecisionController {
     if (body.accepted === false && body.reason == null) {
       throw new RequestValidationError([{ code: 'REASON_REQUIRED', field: 'reason', message: 'reason is required when accepted=false' }]);
     }
-    await this.orders.execute('DecideCancellation', { campaignId, orderId, accepted: body.accepted, reason: body.reason ?? undefined }, {
-      actor: command.actor, correlationId: command.correlationId, causationId: command.causationId,
-      idempotencyKey: command.idempotencyKey, expectedVersion: command.expectedVersion,
-    });
+    // Validated above (the headers by @CommandContext): only now does the call count against the campaign's limits (unknown orders still count).
+    await this.limits.within(campaignId, 'cancellation-accept', () =>
+      this.orders.execute('DecideCancellation', { campaignId, orderId, accepted: body.accepted, reason: body.reason ?? undefined }, {
+        actor: command.actor, correlationId: command.correlationId, causationId: command.causationId,
+        idempotencyKey: command.idempotencyKey, expectedVersion: command.expectedVersion,
+      }));
     return { status: 'OK' };
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { HttpException, Inject, Injectable } from '@nestjs/common';
 import { EventStore } from '@orders/event-store';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../clock';
@@ -8,6 +8,13 @@ export type Refusal = { readonly code: 'LIMIT_EXCEEDED' | 'REQUEST_LIMIT_EXCEEDE
 export type SlotResult = { readonly ok: true; readonly token: string } | ({ readonly ok: false } & Refusal);
 
 const HOUR_MS = 3_600_000;
+
+/** Market answers limits with 420 "Enhance Your Calm"; MarketLimitsInterceptor adds the Retry-After header. */
+export class MarketLimitExceeded extends HttpException {
+  constructor(readonly refusal: Refusal) {
+    super({ errors: [{ code: refusal.code, message: refusal.message }] }, 420);
+  }
+}
 
 /**
  * Market's limits (domain.md §1.3 "Limits"), kept in PostgreSQL so every instance sees the same counts:
@@ -21,6 +28,24 @@ export class MarketLimits {
     private readonly clock: Clock,
     @Inject(CANCELLATION_SETTINGS) private readonly settings: CancellationSettings,
   ) {}
+
+  /**
+   * Runs `work` within the campaign's limits: a parallel slot for its lifetime (released whatever the outcome, before
+   * the answer leaves, so a client's next request never meets its own stale slot), then the hourly budget of
+   * `resource` where the route has one. Callers pass the campaign id as validated and normalised (`pathIds`), after
+   * every other validation: `0021` and `21` share one budget, and a request refused by validation consumes nothing.
+   */
+  async within<T>(campaignId: string, resource: string | undefined, work: () => Promise<T>): Promise<T> {
+    const slot = await this.acquireSlot(campaignId);
+    if (!slot.ok) throw new MarketLimitExceeded(slot);
+    try {
+      const refusal = resource ? await this.countHourly(campaignId, resource, this.settings.decisionsPerHour) : undefined;
+      if (refusal) throw new MarketLimitExceeded(refusal);
+      return await work();
+    } finally {
+      await this.releaseSlot(slot.token);
+    }
+  }
 
   /** Takes one of the campaign's parallel slots; release it with the token when the request ends. */
   async acquireSlot(campaignId: string): Promise<SlotResult> {

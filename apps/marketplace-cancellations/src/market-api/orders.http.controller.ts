@@ -5,6 +5,7 @@ import { CancellationQueries } from '../read-model/cancellation-queries';
 import { CampaignAccessGuard } from './campaign-access.guard';
 import { booleanParameter, pageParameters, rejectUnknownParameters, throwIfProblems } from './list-query';
 import { pathIds } from './market-ids';
+import { MarketLimits } from './market-limits';
 import { MarketLimitsInterceptor } from './market-limits.interceptor';
 
 @ApiTags('market')
@@ -13,7 +14,7 @@ import { MarketLimitsInterceptor } from './market-limits.interceptor';
 @UseGuards(CampaignAccessGuard)
 @UseInterceptors(MarketLimitsInterceptor)
 export class OrdersController {
-  constructor(private readonly queries: CancellationQueries) {}
+  constructor(private readonly queries: CancellationQueries, private readonly limits: MarketLimits) {}
 
   @Get('orders')
   @ApiOperation({ summary: 'Orders of a campaign; onlyWaitingForCancellationApprove=true gives the queue, soonest deadline first' })
@@ -27,7 +28,8 @@ export class OrdersController {
     const onlyWaiting = booleanParameter(query, 'onlyWaitingForCancellationApprove', problems);
     const page = pageParameters(query, problems);
     throwIfProblems(problems);
-    return this.queries.orders(campaignId, onlyWaiting, page);
+    // Validated above: only now does the call take one of the campaign's parallel slots.
+    return this.limits.within(campaignId, undefined, () => this.queries.orders(campaignId, onlyWaiting, page));
   }
 
   @Get('cancellations/decisions')
@@ -40,6 +42,6 @@ export class OrdersController {
     const { campaignId } = pathIds(campaignParam);
     const page = pageParameters(query, problems);
     throwIfProblems(problems);
-    return this.queries.decisions(campaignId, page);
+    return this.limits.within(campaignId, undefined, () => this.queries.decisions(campaignId, page));
   }
 }

@@ -3,6 +3,7 @@ import type { DeliveryEvent, DeliveryFacts } from './delivery.events';
 import { PERSONAL_DATA_FIELDS } from './personal-data-fields';
 import type { ActiveDelivery, Delivery } from './delivery.state';
 import { DeliveryAlreadyExists, StatusNotAllowed } from './errors';
+import { toMinorUnitsOrNull } from './money';
 import { changeStatus } from './status-rules';
 import { parseTimeInterval } from './time-interval';
 import {
@@ -30,7 +31,7 @@ function factsOf(order: Input, located: boolean, settings: DeliverySettings, now
     time_zone: settings.time_zone,
     route_id: idOrNull(order.route_id),
     depot_id: idOrNull(order.depot_id),
-    amount: orNull(order.amount),
+    amount_minor: toMinorUnitsOrNull(order.amount as number | null | undefined),
     payment_type: orNull<PaymentType>(order.payment_type),
     payment_status: orNull<PaymentStatus>(order.payment_status),
     service_type: (order.service_type as ServiceType | undefined) ?? 'courier',
@@ -71,10 +72,18 @@ export function createDelivery(command: CreateDelivery, state: Delivery): Delive
 }
 
 const FACT_FIELDS: readonly (keyof DeliveryFacts)[] = [
-  'number', 'customer_number', 'description', 'route_id', 'depot_id', 'amount', 'payment_type',
+  'number', 'customer_number', 'description', 'route_id', 'depot_id', 'amount_minor', 'payment_type',
   'payment_status', 'service_type', 'service_duration_s', 'shared_service_duration_s', 'mark_delivered_radius', 'eta_type', 'volume', 'weight',
   'shared_with_company_ids',
 ];
+
+/** The request's field for a fact, and the fact's value from it: the money is rubles in, kopecks stored. */
+const INPUT_FIELD: Partial<Record<keyof DeliveryFacts, string>> = { amount_minor: 'amount' };
+function factValue(field: keyof DeliveryFacts, input: unknown): unknown {
+  if (field === 'route_id' || field === 'depot_id') return idOrNull(input);
+  if (field === 'amount_minor') return toMinorUnitsOrNull(input as number | null | undefined);
+  return input ?? null;
+}
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -87,8 +96,9 @@ export function updateDelivery(command: UpdateDelivery, state: ActiveDelivery): 
   const events: DeliveryEvent[] = [];
   const changes: Record<string, unknown> = {};
   for (const field of FACT_FIELDS) {
-    if (!(field in order)) continue;
-    const value = field === 'route_id' || field === 'depot_id' ? idOrNull(order[field]) : order[field] ?? null;
+    const input = INPUT_FIELD[field] ?? field;
+    if (!(input in order)) continue;
+    const value = factValue(field, order[input]);
     if (!same(value, state.facts[field] ?? null)) changes[field] = value;
   }
   if (command.data.located !== undefined && command.data.located !== state.facts.located) changes.located = command.data.located;

@@ -46,6 +46,7 @@ export type ChangeDeliveryStatus = Command<'ChangeDeliveryStatus', {
 export type MarkDelivered = Command<'MarkDelivered', { readonly actual_delivered_at: string; readonly initiator: Initiator }>;
 export type UndoDelivered = Command<'UndoDelivered', { readonly initiator: Initiator }>;
 export type SetDeliveryCloseTime = Command<'SetDeliveryCloseTime', { readonly close_time: string | null }>;
+/** `amount` in rubles, as iiko sends it (stored as kopecks). */
 export type RecordDeliveryPayment = Command<'RecordDeliveryPayment', {
   readonly payment_type: PaymentType; readonly amount: number | null; readonly paid_at: string; readonly internal?: boolean;
 }>;

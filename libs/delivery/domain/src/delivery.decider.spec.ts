@@ -19,7 +19,7 @@ describe('Delivery: creation and the validation table', () => {
 
   it('keeps the fields it was given', () =>
     spec.given([]).when(create({ amount: 12.5, payment_type: 'cash', payment_status: 'unpaid', eta_type: 'delivery_time', mark_delivered_radius: 0, service_duration_s: 0, route_id: 7 }))
-      .then([created({ amount: 12.5, payment_type: 'cash', payment_status: 'unpaid', eta_type: 'delivery_time', mark_delivered_radius: 0, service_duration_s: 0, route_id: '7' })]));
+      .then([created({ amount_minor: 1250, payment_type: 'cash', payment_status: 'unpaid', eta_type: 'delivery_time', mark_delivered_radius: 0, service_duration_s: 0, route_id: '7' })]));
 
   it('refuses a missing time_interval (scenario 11) and names every broken field', () =>
     spec.given([]).when(create({ time_interval: undefined, number: undefined })).thenThrows('REQUIRED_FIELD', {
@@ -65,7 +65,7 @@ describe('Delivery: creation and the validation table', () => {
 
   it('accepts the boundary values of the table', () =>
     spec.given([]).when(create({ number: 'n'.repeat(80), mark_delivered_radius: 10000, amount: 0 }))
-      .then([created({ number: 'n'.repeat(80), mark_delivered_radius: 10000, amount: 0 })]));
+      .then([created({ number: 'n'.repeat(80), mark_delivered_radius: 10000, amount_minor: 0 })]));
 
   it('records that the delivery is located, never where: the coordinates are sealed', () => {
     spec.given([]).when(create({ lat: 55.1, lon: 37.1, refined_lat: 55.2 })).then([created()]);
@@ -138,7 +138,7 @@ describe('Delivery: statuses (§2.7 B)', () => {
 describe('Delivery: PATCH', () => {
   it('records only what changed, the interval as INTERVAL_UPDATE, personal data by name, then the status', () =>
     spec.given([created()]).when(patch({ amount: 10, number: 'A-1', time_interval: '13:00-14:00', status: 'confirmed', customer_name: 'P' }, ['customer_name'])).then([
-      { type: 'DeliveryUpdated', data: { changes: { amount: 10 }, at: NOW } },
+      { type: 'DeliveryUpdated', data: { changes: { amount_minor: 1000 }, at: NOW } },
       {
         type: 'DeliveryIntervalChanged',
         data: { old_interval: '11-12', new_interval: '13:00-14:00', time_interval_secs: [46800, 50400], time_window: { start: '2026-03-02T13:00:00+03:00', end: '2026-03-02T14:00:00+03:00' }, at: NOW },

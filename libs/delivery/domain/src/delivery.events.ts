@@ -2,6 +2,9 @@ import type { Event } from '@orders/decider-kit';
 import type { DeliveryStatus, EtaType, Initiator, PaymentStatus, PaymentType, ServiceType } from './validation';
 
 // Stored events of the Delivery stream: a format, so fields are only ever added (upcast if that changes).
+// Schema version 2 of DeliveryCreated, DeliveryUpdated and DeliveryPaid stores money as integer minor units
+// (`amount_minor`) and coordinates only as `located`; version-1 events are upcast by the store (delivery.upcasters.ts),
+// so `evolve` and every reader see this shape only.
 // No personal data in clear: name, phone, address, comments and the coordinates live in the sealed record that
 // `pii_ref` names; the courier's positions are stored as tokens sealed with that record's key (StoredPosition).
 
@@ -21,7 +24,8 @@ export interface DeliveryFacts {
   readonly time_zone: string;
   readonly route_id: string | null;
   readonly depot_id: string | null;
-  readonly amount: number | null;
+  /** Amount to collect, in kopecks (Track & Trace's `amount` is rubles: see money.ts). */
+  readonly amount_minor: number | null;
   readonly payment_type: PaymentType | null;
   readonly payment_status: PaymentStatus | null;
   readonly service_type: ServiceType;
@@ -35,8 +39,9 @@ export interface DeliveryFacts {
 }
 
 /**
- * What events written before the coordinates were sealed carry instead of `located`: the numbers in clear. Never
- * written any more; `evolve` still folds them (into `located` only), so logs already written keep working.
+ * What events written before the coordinates were sealed carried instead of `located`: the numbers in clear. Never
+ * written any more. The upcaster derives `located` from them and keeps them apart under `legacy_coordinates`, which
+ * `evolve` ignores: the state never holds them; the order view shows them while the sealed record lacks coordinates.
  */
 export interface LegacyCoordinates {
   readonly lat?: number | null;
@@ -67,9 +72,15 @@ export interface StoredPosition {
 export type DeliveryCreated = Event<'DeliveryCreated', DeliveryFacts & {
   readonly delivery_id: string; readonly company_id: string; readonly pii_ref: string; readonly status: DeliveryStatus;
   readonly initiator: Initiator; readonly at: string;
+  /** Only on an upcast event written before the coordinates were sealed. */
+  readonly legacy_coordinates?: LegacyCoordinates;
 }>;
 /** A PATCH of plain fields; `changes` holds only what changed. */
-export type DeliveryUpdated = Event<'DeliveryUpdated', { readonly changes: Partial<DeliveryFacts>; readonly at: string }>;
+export type DeliveryUpdated = Event<'DeliveryUpdated', {
+  readonly changes: Partial<DeliveryFacts>; readonly at: string;
+  /** Only on an upcast event written before the coordinates were sealed: the coordinates that PATCH named. */
+  readonly legacy_coordinates?: LegacyCoordinates;
+}>;
 /** Name, phone, address, comments or coordinates were resealed; the event names the fields, never the values. */
 export type PersonalDataChanged = Event<'PersonalDataChanged', { readonly pii_ref: string; readonly fields: readonly string[]; readonly at: string }>;
 export type DeliveryIntervalChanged = Event<'DeliveryIntervalChanged', {
@@ -85,7 +96,8 @@ export type DeliveryStatusChanged = Event<'DeliveryStatusChanged', {
 export type DeliveryActualTimeSet = Event<'DeliveryActualTimeSet', { readonly actual_delivered_at: string | null; readonly at: string }>;
 /** iiko SetDeliveryUndelivered: finished goes back to `restored_status`. */
 export type DeliveryUndone = Event<'DeliveryUndone', { readonly restored_status: DeliveryStatus; readonly initiator: Initiator; readonly at: string }>;
-export type DeliveryPaid = Event<'DeliveryPaid', { readonly payment_type: PaymentType; readonly amount: number | null; readonly paid_at: string }>;
+/** `amount_minor` in kopecks, as paid (null when the payment named no amount). */
+export type DeliveryPaid = Event<'DeliveryPaid', { readonly payment_type: PaymentType; readonly amount_minor: number | null; readonly paid_at: string }>;
 export type DeliveryClosed = Event<'DeliveryClosed', { readonly close_time: string; readonly at: string }>;
 export type DeliveryReopened = Event<'DeliveryReopened', { readonly previous_close_time: string; readonly at: string }>;
 // A decision's positions are in clear (Position); stored ones are sealed (StoredPosition, which a Position also is).

@@ -30,7 +30,7 @@ export const created = (overrides: Partial<DeliveryCreated['data']> = {}): Deliv
     delivery_id: 'd-1', company_id: 'c-1', pii_ref: 'pii-d-1', status: 'new', initiator: 'user_api', at: NOW,
     number: 'A-1', customer_number: null, description: null, located: true,
     time_interval: '11-12', time_interval_secs: [39600, 43200], time_window: { start: '2026-03-02T11:00:00+03:00', end: '2026-03-02T12:00:00+03:00' },
-    time_zone: 'Europe/Moscow', route_id: null, depot_id: null, amount: null, payment_type: null, payment_status: null, service_type: 'courier',
+    time_zone: 'Europe/Moscow', route_id: null, depot_id: null, amount_minor: null, payment_type: null, payment_status: null, service_type: 'courier',
     service_duration_s: 600, shared_service_duration_s: 0, mark_delivered_radius: null, eta_type: null, volume: null, weight: null,
     shared_with_company_ids: [],
     ...overrides,
@@ -44,6 +44,6 @@ export const finished: DeliveryEvent[] = [
   statusChanged('new', 'finished'),
   { type: 'DeliveryActualTimeSet', data: { actual_delivered_at: NOW, at: NOW } },
 ];
-export const paid: DeliveryEvent = { type: 'DeliveryPaid', data: { payment_type: 'card', amount: 100, paid_at: NOW } };
+export const paid: DeliveryEvent = { type: 'DeliveryPaid', data: { payment_type: 'card', amount_minor: 10000, paid_at: NOW } };
 
 export const cmd = <C extends DeliveryCommand>(type: C['type'], data: C['data'], now = NOW): C => ({ type, data, metadata: meta(now) }) as C;

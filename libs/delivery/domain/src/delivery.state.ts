@@ -1,5 +1,4 @@
 import type { DeliveryEvent, DeliveryFacts } from './delivery.events';
-import { changesOf, factsOfCreated } from './legacy-coordinates';
 import { OUTSIDE, VisitState } from './visit-machine';
 import type { DeliveryStatus } from './validation';
 
@@ -37,7 +36,7 @@ function withVisit(state: ActiveDelivery, courierId: string, change: (visit: Vis
 function evolveActive(state: ActiveDelivery, event: DeliveryEvent): Delivery {
   switch (event.type) {
     case 'DeliveryUpdated': {
-      const facts = { ...state.facts, ...changesOf(event.data.changes, state.facts.located) };
+      const facts = { ...state.facts, ...event.data.changes };
       return { ...state, facts, paid: state.paid || facts.payment_status === 'paid' };
     }
     case 'DeliveryIntervalChanged':
@@ -85,8 +84,8 @@ export function evolve(state: Delivery, event: DeliveryEvent): Delivery {
   if (state.kind === 'deleted') return state;
   if (state.kind === 'none') {
     if (event.type !== 'DeliveryCreated') return state;
-    const { delivery_id, company_id, pii_ref, status, initiator: _initiator, at: _at, ...created } = event.data;
-    const facts = factsOfCreated(created);
+    // Current format only (older ones are upcast by the store); clear coordinates of an old event stay out of the state.
+    const { delivery_id, company_id, pii_ref, status, initiator: _initiator, at: _at, legacy_coordinates: _legacy, ...facts } = event.data;
     return {
       kind: 'active', id: delivery_id, companyId: company_id, piiRef: pii_ref, status, facts,
       paid: facts.payment_status === 'paid', actualDeliveredAt: null, closeTime: null, visits: {}, startedRoute: null, nextOnRoute: null,

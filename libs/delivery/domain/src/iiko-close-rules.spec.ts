@@ -80,7 +80,7 @@ describe('iiko: payment', () => {
 
   it('refuses yandex_pay from callers and payments on cancelled deliveries', () => {
     spec.given([created()]).when(pay('yandex_pay')).thenThrows('VALUE_NOT_ALLOWED', { field: 'payment_type' });
-    spec.given([created()]).when(pay('yandex_pay', true)).then([{ type: 'DeliveryPaid', data: { payment_type: 'yandex_pay', amount: 100, paid_at: NOW } }]);
+    spec.given([created()]).when(pay('yandex_pay', true)).then([{ type: 'DeliveryPaid', data: { payment_type: 'yandex_pay', amount_minor: 10000, paid_at: NOW } }]);
     spec.given([created(), statusChanged('new', 'cancelled')]).when(pay()).thenThrows('ORDER_IN_TERMINAL_STATE');
   });
 

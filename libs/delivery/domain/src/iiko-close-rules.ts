@@ -3,6 +3,7 @@ import type { DeliveryEvent } from './delivery.events';
 import {
   DeliveryAlreadyClosed, DeliveryIsClosed, DeliveryNotClosed, DeliveryNotDelivered, DeliveryNotPaid, OrderInTerminalState, PickupCloseNotSupported,
 } from './errors';
+import { toMinorUnitsOrNull } from './money';
 import { changeStatus } from './status-rules';
 import type { Initiator, PaymentType } from './validation';
 
@@ -45,11 +46,11 @@ export function setCloseTime(state: ActiveDelivery, closeTime: string | null, at
   return [{ type: 'DeliveryClosed', data: { close_time: closeTime, at } }];
 }
 
-/** PayOrder. A paid pickup is handed over and closed by the payment itself (D-IIKO-PAY). */
+/** PayOrder (`amount` in rubles, as iiko sends it). A paid pickup is handed over and closed by the payment itself (D-IIKO-PAY). */
 export function recordPayment(state: ActiveDelivery, paymentType: PaymentType, amount: number | null, paidAt: string, at: string): DeliveryEvent[] {
   if (state.paid) return [];
   if (state.status === 'cancelled') throw new OrderInTerminalState(state.status);
-  const paid: DeliveryEvent = { type: 'DeliveryPaid', data: { payment_type: paymentType, amount, paid_at: paidAt } };
+  const paid: DeliveryEvent = { type: 'DeliveryPaid', data: { payment_type: paymentType, amount_minor: toMinorUnitsOrNull(amount), paid_at: paidAt } };
   if (state.facts.service_type !== 'pickup') return [paid];
   const handedOver = state.status === 'finished' ? [] : changeStatus(state, { to: 'finished', initiator: 'user_api', at, partiallyFinishedAllowed: false, actualDeliveredAt: paidAt });
   return [paid, ...handedOver, { type: 'DeliveryClosed', data: { close_time: paidAt, at } }];

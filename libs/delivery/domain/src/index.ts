@@ -5,6 +5,8 @@ export * from './time-interval';
 export * from './radius';
 export * from './visit-machine';
 export * from './delivery.events';
+export * from './delivery.upcasters';
+export * from './money';
 export * from './delivery.commands';
 export * from './delivery.state';
 export * from './status-rules';

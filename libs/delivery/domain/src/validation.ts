@@ -1,5 +1,6 @@
 import { PERSONAL_DATA_FIELDS } from './personal-data-fields';
 import { DeliveryFieldsInvalid, FieldViolation } from './errors';
+import { MAX_AMOUNT } from './money';
 import { MAX_MARK_DELIVERED_RADIUS_M } from './radius';
 
 // The validation table of domain.md §2.6 as data: the HTTP edge reads the same limits for its DTOs and OpenAPI.
@@ -60,7 +61,8 @@ const RULES: Record<string, Rule> = {
   phone: { check: nullable(text(MAX_LENGTH.phone)) },
   refined_lat: { check: nullable(number(-90, 90)) },
   refined_lon: { check: nullable(number(-180, 180)) },
-  amount: { check: nullable(number(0, Number.MAX_SAFE_INTEGER)) },
+  // Stored in kopecks: an amount whose kopecks are no longer an exact integer is out of range (money.ts).
+  amount: { check: nullable(number(0, MAX_AMOUNT)) },
   volume: { check: nullable(number(0, Number.MAX_SAFE_INTEGER)) },
   weight: { check: nullable(number(0, Number.MAX_SAFE_INTEGER)) },
   payment_type: { check: nullable(oneOf(PAYMENT_TYPES)) },

@@ -31,6 +31,8 @@ export interface LoadOptions<E, S> {
   asOf?: Date;
   /** A state already folded up to a version (a cache): only later events are read, or a newer snapshot. */
   from?: { version: number; state: S };
+  /** Reads through this client (a caller's open transaction, which the read leaves without a write) instead of the pool. */
+  within?: Queryable;
 }
 
 export interface LoadedStream<S> {

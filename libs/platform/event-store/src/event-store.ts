@@ -195,7 +195,7 @@ export class EventStore implements CommandStore {
    * background when the tail was at least `every` events long. With `asOf`, the state at that instant.
    */
   async load<E, S>(streamId: string, fold: Fold<E, S>, options: LoadOptions<E, S> = {}): Promise<LoadedStream<S>> {
-    const loaded = await this.aggregates.load(this.pool, streamId, fold, options);
+    const loaded = await this.aggregates.load(options.within ?? this.pool, streamId, fold, options);
     if (options.snapshot && !options.asOf && options.snapshot.every >= 1 && loaded.eventsFolded >= options.snapshot.every) {
       this.snapshotLater(streamId, options.snapshot, loaded.state, loaded.version);
     }
@@ -216,7 +216,7 @@ export class EventStore implements CommandStore {
     this.background.add(task);
   }
 
-  commandHandler<C extends Command, E extends Event, S>(config: CommandHandlerConfig<C, E, S>): CommandHandler<C, S> {
+  commandHandler<C extends Command, E extends Event, S>(config: CommandHandlerConfig<C, E, S>): CommandHandler<C, S, E> {
     return createCommandHandler(this, config);
   }
 

@@ -10,7 +10,7 @@ export {
 } from './errors';
 export type { Fold, LoadedStream, LoadOptions, SnapshotPolicy } from './aggregate';
 export { commandFingerprint, defaultEventInput } from './command-handler';
-export type { CommandHandler, CommandHandlerConfig, CommandResult, HandleOptions } from './command-handler';
+export type { Appended, CommandHandler, CommandHandlerConfig, CommandResult, HandleOptions, LoadMode } from './command-handler';
 export type { Subscription, SubscriptionErrorContext, SubscriptionOptions } from './subscription';
 export type { SubscriptionStatus } from './subscription-sql';
 export type { Upcaster } from './upcasters';

@@ -21,6 +21,11 @@ export class StateCache<S> {
     if (this.entries.size > this.maxStreams) this.entries.delete(this.entries.keys().next().value as string);
   }
 
+  /** Forgets a stream, e.g. after an append its transaction may still roll back. */
+  delete(streamId: string): void {
+    this.entries.delete(streamId);
+  }
+
   get size(): number {
     return this.entries.size;
   }

@@ -9,7 +9,8 @@ import { ApiKeyRegistry } from './auth/api-keys';
 import { ServiceConfig } from './config/service-config';
 import { ServiceConfigModule } from './config/service-config.module';
 import { ServiceDefinition } from './config/service-definition';
-import { Clock } from './clock';
+import { SettingsDeclaration } from './config/service-settings';
+import { Clock, SystemClock } from './clock';
 import { ErrorEnvelopeFilter } from './errors/error-envelope.filter';
 import { createValidationPipe } from './errors/validation-pipe';
 import { HealthController } from './health/health.controller';
@@ -22,13 +23,17 @@ export interface ServiceKitOptions {
   /** The service's TypeORM migrations; they run on start-up. */
   readonly migrations?: DataSourceOptions['migrations'];
   readonly entities?: DataSourceOptions['entities'];
+  /** The service's own settings, validated with the kit's variables and injectable by their tokens. */
+  readonly settings?: readonly SettingsDeclaration[];
+  /** Defaults to the system clock; specs and benchmarks pass a ManualClock. */
+  readonly clock?: Clock;
 }
 
-/** Everything a service shell shares: config, logs, database, health, metrics, auth, errors, validation. */
+/** Everything a service shell shares: config, clock, logs, database, health, metrics, auth, errors, validation. */
 @Module({})
 export class ServiceKitModule {
   static forRoot(definition: ServiceDefinition, options: ServiceKitOptions = {}): DynamicModule {
-    const config = ServiceConfigModule.forRoot(definition);
+    const config = ServiceConfigModule.forRoot(definition, options.settings);
     return {
       module: ServiceKitModule,
       global: true,
@@ -57,8 +62,8 @@ export class ServiceKitModule {
       ],
       controllers: [HealthController, MetricsController],
       providers: [
+        options.clock ? { provide: Clock, useValue: options.clock } : { provide: Clock, useClass: SystemClock },
         HttpMetrics,
-        Clock,
         KafkaHealthIndicator,
         { provide: ApiKeyRegistry, inject: [ServiceConfig], useFactory: (service: ServiceConfig) => new ApiKeyRegistry(service.apiKeys) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -1,4 +1,7 @@
-import { ConfigValidationError, hashApiKey, readServiceConfig } from './service-config';
+import { IsInt, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ConfigValidationError, hashApiKey, readDeclaredSettings, readServiceConfig } from './service-config';
+import { declareSettings } from './service-settings';
 import { ServiceDefinition } from './service-definition';
 import { serviceVariables } from './service-env';
 
@@ -11,6 +14,7 @@ describe('service configuration', () => {
   it('falls back to the local stack defaults', () => {
     const config = readServiceConfig(orders, {});
     expect(config).toMatchObject({
+      environment: 'production',
       port: 3999,
       host: '127.0.0.1',
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/probe',
@@ -73,5 +77,43 @@ describe('service configuration', () => {
 
   it('refuses an unknown scope', () => {
     expect(() => readServiceConfig(orders, { API_KEYS: `ops:${'k'.repeat(20)}:*:admin` })).toThrow(/API_KEYS/);
+  });
+});
+
+class ProbeVariables {
+  @Type(() => Number) @IsInt() PROBE_BATCH!: number;
+  @Matches(/^[a-z]*$/) PROBE_SECRET!: string;
+}
+
+const probeSettings = declareSettings({
+  token: Symbol('PROBE_SETTINGS'),
+  variables: ProbeVariables,
+  defaults: { PROBE_BATCH: '10', PROBE_SECRET: '' },
+  secret: ['PROBE_SECRET'],
+  build: (env) => ({ batch: env.PROBE_BATCH, secret: env.PROBE_SECRET }),
+});
+
+describe("a service's own settings", () => {
+  it('are typed from the validated variables, defaults when absent', () => {
+    expect(readDeclaredSettings(orders, probeSettings, {})).toEqual({ batch: 10, secret: '' });
+    expect(readDeclaredSettings(orders, probeSettings, { PROBE_BATCH: '25' }).batch).toBe(25);
+  });
+
+  it("are validated with the kit's variables: one error names every bad variable of both, secrets hidden", () => {
+    const env = { PORT: 'http', PROBE_BATCH: 'many', PROBE_SECRET: 'Hunter2', NODE_ENV: 'staging' };
+    let error: unknown;
+    try {
+      readServiceConfig(orders, env, [probeSettings]);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    const { problems, message } = error as ConfigValidationError;
+    expect(problems.map((p) => p.split('=')[0])).toEqual(['NODE_ENV', 'PORT', 'PROBE_BATCH', 'PROBE_SECRET']);
+    expect(message).not.toContain('Hunter2');
+  });
+
+  it('reads NODE_ENV among development, test and production', () => {
+    expect(readServiceConfig(orders, { NODE_ENV: 'development' }).environment).toBe('development');
   });
 });

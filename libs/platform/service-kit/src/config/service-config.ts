@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import { ServiceDefinition } from './service-definition';
-import { LogLevel, ServiceEnv, ServiceEnvField, serviceDefaults, serviceVariables } from './service-env';
+import { DeploymentEnvironment, LogLevel, ServiceEnv, ServiceEnvField, serviceDefaults, serviceVariables } from './service-env';
+import { Environment, SettingsDeclaration, readSettings, validateVariables } from './service-settings';
 
 export const SCOPES = ['read', 'write', 'operate'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -20,6 +19,8 @@ export interface HashedApiKey {
 /** The typed configuration every part of a service shell reads. Abstract class so it can be injected by type. */
 export abstract class ServiceConfig {
   abstract readonly service: ServiceDefinition;
+  /** NODE_ENV: only `development` may run without the protections a deployment needs (PII_MASTER_KEY). */
+  abstract readonly environment: DeploymentEnvironment;
   abstract readonly port: number;
   abstract readonly host: string;
   abstract readonly databaseUrl: string;
@@ -42,25 +43,21 @@ export class ConfigValidationError extends Error {
 
 export const hashApiKey = (key: string): string => createHash('sha256').update(key).digest('hex');
 
-/** Reads and validates the environment; throws one error naming every bad variable. */
-export function readServiceConfig(definition: ServiceDefinition, env: Record<string, string | undefined>): ServiceConfig {
+/**
+ * Reads and validates the environment: the kit's variables and those of every settings declaration of the service.
+ * Throws one error naming every bad variable, of the kit and of the service together.
+ */
+export function readServiceConfig(definition: ServiceDefinition, env: Environment, declarations: readonly SettingsDeclaration[] = []): ServiceConfig {
   const variables = serviceVariables(definition);
-  const defaults = serviceDefaults(definition);
-  const fields = Object.keys(defaults) as ServiceEnvField[];
-  const raw = Object.fromEntries(fields.map((field) => [field, env[variables[field]] ?? defaults[field]]));
-  const parsed = plainToInstance(ServiceEnv, raw);
-  const errors = validateSync(parsed, { forbidUnknownValues: true });
-  if (errors.length > 0) {
-    const problems = errors.map((error) => {
-      const field = error.property as ServiceEnvField;
-      // Keys and passwords never appear in the message.
-      const shown = field === 'API_KEYS' || field === 'DATABASE_URL' || field === 'PII_MASTER_KEY' ? '(value hidden)' : JSON.stringify(raw[field]);
-      return `${variables[field]}=${shown}: ${Object.values(error.constraints ?? {}).join('; ')}`;
-    });
-    throw new ConfigValidationError(definition.name, problems);
-  }
+  const { value: parsed, problems } = validateVariables({
+    variables: ServiceEnv, defaults: serviceDefaults(definition), names: variables, env,
+    secret: ['API_KEYS', 'DATABASE_URL', 'PII_MASTER_KEY'] satisfies ServiceEnvField[],
+  });
+  for (const declaration of declarations) problems.push(...readSettings(declaration, env).problems);
+  if (problems.length > 0) throw new ConfigValidationError(definition.name, problems);
   return {
     service: definition,
+    environment: parsed.NODE_ENV,
     port: parsed.PORT,
     host: parsed.HOST,
     databaseUrl: parsed.DATABASE_URL,
@@ -71,6 +68,13 @@ export function readServiceConfig(definition: ServiceDefinition, env: Record<str
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     healthCheckTimeoutMs: parsed.HEALTH_CHECK_TIMEOUT_MS,
   };
+}
+
+/** A declaration's typed settings; call after `readServiceConfig` accepted the same environment. */
+export function readDeclaredSettings<V extends object, T>(definition: ServiceDefinition, declaration: SettingsDeclaration<V, T>, env: Environment): T {
+  const { value, problems } = readSettings(declaration, env);
+  if (value === undefined) throw new ConfigValidationError(definition.name, problems);
+  return value;
 }
 
 function parseApiKeys(value: string): HashedApiKey[] {

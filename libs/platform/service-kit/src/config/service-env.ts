@@ -8,6 +8,13 @@ const ENTRY = String.raw`[\w.-]+:[^\s,:]{16,}(:(\*|[\w.-]+(\|[\w.-]+)*)(:(read|w
 /** Validated here and parsed in service-config.ts; exported for the spec. */
 export const API_KEYS_PATTERN = new RegExp(`^$|^${ENTRY}(,${ENTRY})*$`);
 
+/**
+ * NODE_ENV. Unset means production: a deployment that forgets it still warns about missing protections, and
+ * `npm start` sets development. Tests run as `test` (jest sets it), which counts as "not development".
+ */
+export const DEPLOYMENT_ENVIRONMENTS = ['development', 'test', 'production'] as const;
+export type DeploymentEnvironment = (typeof DEPLOYMENT_ENVIRONMENTS)[number];
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -16,6 +23,9 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * DATABASE_URL, which is read from the service's own variable (see `serviceVariables`).
  */
 export class ServiceEnv {
+  @IsIn(DEPLOYMENT_ENVIRONMENTS)
+  NODE_ENV!: DeploymentEnvironment;
+
   @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   PORT!: number;
 
@@ -64,6 +74,7 @@ export type ServiceEnvField = keyof ServiceEnv;
 /** Defaults for a developer machine; they equal scripts/lib/settings.js (a spec holds them together). */
 export function serviceDefaults(definition: ServiceDefinition): Record<ServiceEnvField, string> {
   return {
+    NODE_ENV: 'production',
     PORT: String(definition.defaultPort),
     HOST: '127.0.0.1',
     DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${definition.databaseName}`,

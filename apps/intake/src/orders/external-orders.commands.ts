@@ -1,0 +1,153 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CommandMetadata } from '@orders/decider-kit';
+import { ConcurrencyError, EventStore, type CommandHandler, type CommandResult, type HandleOptions } from '@orders/event-store';
+import {
+  DuplicateExternalId, EXTERNAL_ORDER_STREAM_TYPE, ExternalOrderNotFound, externalOrderDecider, externalOrderStreamId,
+  type ExternalOrderCommand, type ExternalOrderEvent, type ExternalOrderState, type OrderStatus, type SubmitExternalOrder,
+} from '@orders/ordering-domain';
+import { PersonalDataVault } from '@orders/personal-data';
+import { Clock } from '@orders/service-kit';
+import type { PoolClient } from 'pg';
+import { INTAKE_SETTINGS, type IntakeSettings } from '../config/intake-settings';
+import { externalOrderId, payloadFingerprint } from './order-identity';
+import { guestRecordOf, sameGuest, type GuestRecord } from './personal-data';
+import type { SubmitOrderRequestDto } from './submit-order.request.dto';
+
+/** Who asks, why, and on what condition: becomes the events' metadata and the append's options. */
+export interface CommandContext {
+  readonly actor: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  readonly idempotencyKey?: string;
+  /** An If-Match: decide only on this stream version. */
+  readonly expectedVersion?: number;
+  /** A consumer's inbox transaction: the events (and the rows written with them) commit with its inbox row. */
+  readonly tx?: PoolClient;
+}
+
+export interface OrderOutcome {
+  readonly orderId: string;
+  readonly status: OrderStatus;
+  readonly version: number;
+}
+
+export interface SubmitOutcome extends OrderOutcome {
+  /** False when the same order had been received before (nothing appended now). */
+  readonly created: boolean;
+}
+
+/** Accept, reject, confirm contents, dispatch, archive, cancel: every command but the submission. */
+export type OperatorCommand = Exclude<ExternalOrderCommand, SubmitExternalOrder>;
+export type OperatorData<T extends OperatorCommand['type']> = Extract<OperatorCommand, { type: T }>['data'];
+
+/**
+ * The one way into ExternalOrder streams, HTTP and Kafka alike: time from the injected clock, actor and ids from the
+ * edge, every write through the event store's command handler.
+ */
+@Injectable()
+export class ExternalOrderCommands {
+  private readonly handler: CommandHandler<ExternalOrderCommand, ExternalOrderState, ExternalOrderEvent>;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly vault: PersonalDataVault,
+    private readonly clock: Clock,
+    @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
+  ) {
+    this.handler = store.commandHandler({ decider: externalOrderDecider, streamType: EXTERNAL_ORDER_STREAM_TYPE });
+  }
+
+  /**
+   * Receives an order (HTTP or Kafka). The append and the sealing of the guest's data commit together, so an order
+   * never exists without its record and a refused submission never overwrites another order's record.
+   */
+  async submit(companyId: string, submission: SubmitOrderRequestDto, context: CommandContext): Promise<SubmitOutcome> {
+    const command = this.submitCommand(companyId, submission, context);
+    const guest = guestRecordOf(submission);
+    const options: HandleOptions<ExternalOrderCommand, ExternalOrderEvent, ExternalOrderState> = {
+      within: context.tx, tenant: companyId, alongside: (tx) => this.vault.seal(command.data.piiRef, guest, tx),
+    };
+    const streamId = externalOrderStreamId(command.data.orderId);
+    let result: CommandResult<ExternalOrderState>;
+    if (context.tx) {
+      result = await this.handler.handle(streamId, command, options); // a failed append would end the consumer's transaction
+    } else {
+      try {
+        // Most submissions are new orders: decided on the empty state, proven by the append's `no_stream`.
+        result = await this.handler.handle(streamId, command, { ...options, load: 'empty' });
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+        // The order exists (submitted before, or by a racing first submission): decided again on its stream.
+        result = await this.handler.handle(streamId, command, options);
+      }
+    }
+    const created = result.events.length > 0 && !result.idempotentReplay;
+    if (!created) await this.assertSameGuest(command, guest);
+    return { orderId: command.data.orderId, status: statusOf(result.state), version: result.nextExpectedVersion, created };
+  }
+
+  async execute<T extends OperatorCommand['type']>(type: T, data: OperatorData<T>, context: CommandContext): Promise<OrderOutcome> {
+    const command = { type, data, metadata: this.metadata(context) } as OperatorCommand;
+    const streamId = externalOrderStreamId(data.orderId);
+    try {
+      const result = await this.handler.handle(streamId, command, {
+        expectedVersion: context.expectedVersion, idempotencyKey: context.idempotencyKey, tenant: data.companyId,
+        within: context.tx,
+      });
+      if (result.state.status === 'NONE' || result.state.companyId !== data.companyId) {
+        throw new ExternalOrderNotFound(data.orderId);
+      }
+      return { orderId: data.orderId, status: result.state.status, version: result.nextExpectedVersion };
+    } catch (error) {
+      // A version conflict must not tell another company (or a guesser) that the order exists.
+      if (error instanceof ConcurrencyError && !(await this.belongsTo(streamId, data.companyId))) {
+        throw new ExternalOrderNotFound(data.orderId);
+      }
+      throw error;
+    }
+  }
+
+  private metadata(context: CommandContext): CommandMetadata {
+    const { actor, correlationId, causationId, idempotencyKey } = context;
+    return {
+      now: this.clock.now().toISOString(), actor,
+      ...(correlationId ? { correlationId } : {}),
+      ...(causationId ? { causationId } : {}),
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    };
+  }
+
+  private submitCommand(companyId: string, submission: SubmitOrderRequestDto, context: CommandContext): SubmitExternalOrder {
+    const { source, externalId, submittedAt, requestedTime, serviceType, items, amountMinor, currency } = submission;
+    const orderId = externalOrderId(companyId, source, externalId);
+    const lines = items.map((item) => ({ ...(item.sku !== undefined ? { sku: item.sku } : {}), name: item.name, quantity: item.quantity, priceMinor: item.priceMinor }));
+    const normalisedTime = requestedTime ? new Date(requestedTime).toISOString() : null;
+    return {
+      type: 'SubmitExternalOrder',
+      metadata: this.metadata(context),
+      data: {
+        companyId, orderId, source, externalId, piiRef: orderId, requestedTime: normalisedTime, items: lines, amountMinor, currency, serviceType,
+        payloadFingerprint: payloadFingerprint({
+          source, externalId, submittedAt: new Date(submittedAt).toISOString(), requestedTime: normalisedTime, serviceType, items: lines, amountMinor, currency,
+        }),
+        licence: this.settings.licences.licenceOf(companyId),
+      },
+    };
+  }
+
+  /** The non-personal fields matched; the personal ones are compared with the sealed record (erased: nothing to compare). */
+  private async assertSameGuest(command: SubmitExternalOrder, guest: GuestRecord): Promise<void> {
+    const sealed = await this.vault.open<GuestRecord>(command.data.piiRef);
+    if (sealed && !sameGuest(sealed, guest)) throw new DuplicateExternalId(command.data.source, command.data.externalId);
+  }
+
+  private async belongsTo(streamId: string, companyId: string): Promise<boolean> {
+    const { state } = await this.store.load(streamId, externalOrderDecider, {});
+    return state.status !== 'NONE' && state.companyId === companyId;
+  }
+}
+
+function statusOf(state: ExternalOrderState): OrderStatus {
+  if (state.status === 'NONE') throw new Error('a submitted order has a status');
+  return state.status;
+}
