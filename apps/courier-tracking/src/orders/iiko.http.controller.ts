@@ -23,7 +23,8 @@ type IikoCommand = 'MarkDelivered' | 'UndoDelivered' | 'SetDeliveryCloseTime' | 
 export class IikoController {
   constructor(private readonly commands: DeliveryCommands, private readonly orders: OrdersService) {}
 
-  private async run<T extends IikoCommand>(command: CommandContext, companyId: string, id: string, type: T, data: DeliveryData<T>): Promise<OrderResponse> {
+  private async run<T extends IikoCommand>(command: CommandContext, companyId: string, id: string, type: T,
+    data: DeliveryData<T>): Promise<OrderResponse> {
     assertCompany(command.principal, companyId);
     await this.commands.active(id, companyId);
     await this.commands.execute({ companyId, deliveryId: id }, type, data, contextOf(command));
@@ -57,7 +58,8 @@ export class IikoController {
   @HttpCode(200)
   recordPayment(@Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
     @Body() body: PaymentDto, @CommandContext() command: CommandContext): Promise<OrderResponse> {
-    const data = { payment_type: body.payment_type, amount: body.amount ?? null, paid_at: iso(body.paid_at ?? command.now.toISOString()) };
+    const paidAt = iso(body.paid_at ?? command.now.toISOString());
+    const data = { payment_type: body.payment_type, amount: body.amount ?? null, paid_at: paidAt };
     return this.run(command, companyId, id, 'RecordDeliveryPayment', data);
   }
 }

@@ -32,7 +32,8 @@ export class OrdersController {
   async create(@Param('company_id') companyId: string, @Body() body: CreateOrderDto, @CommandContext() command: CommandContext,
     @Res({ passthrough: true }) res: Response): Promise<OrderResponse> {
     assertCompany(command.principal, companyId);
-    return withEtag(res, await this.orders.create(companyId, body as unknown as Record<string, unknown>, contextOf(command)));
+    const created = await this.orders.create(companyId, body as unknown as Record<string, unknown>, contextOf(command));
+    return withEtag(res, created);
   }
 
   @Get('orders')

@@ -21,19 +21,22 @@ export class SettingsController {
   }
 
   @Put('settings')
-  async putCompany(@Param('company_id') companyId: string, @Body() body: CompanySettingsDto, @CommandContext() command: CommandContext): Promise<CompanySettings> {
+  async putCompany(@Param('company_id') companyId: string, @Body() body: CompanySettingsDto,
+    @CommandContext() command: CommandContext): Promise<CompanySettings> {
     assertCompany(command.principal, companyId);
     return this.settings.putCompany(companyId, body);
   }
 
   @Put('depots/:id')
-  async putDepot(@Param('company_id') companyId: string, @Param('id') depotId: string, @Body() body: DepotDto, @CommandContext() command: CommandContext): Promise<Depot> {
+  async putDepot(@Param('company_id') companyId: string, @Param('id') depotId: string, @Body() body: DepotDto,
+    @CommandContext() command: CommandContext): Promise<Depot> {
     assertCompany(command.principal, companyId);
     return this.settings.putDepot(companyId, depotId, body);
   }
 
   @Put('routes/:id')
-  async putRoute(@Param('company_id') companyId: string, @Param('id') routeId: string, @Body() body: RouteDto, @CommandContext() command: CommandContext): Promise<Route> {
+  async putRoute(@Param('company_id') companyId: string, @Param('id') routeId: string, @Body() body: RouteDto,
+    @CommandContext() command: CommandContext): Promise<Route> {
     assertCompany(command.principal, companyId);
     return this.settings.putRoute(companyId, routeId, body);
   }

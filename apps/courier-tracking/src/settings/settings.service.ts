@@ -130,7 +130,8 @@ export class SettingsService {
   /**
    * Creates or replaces the company's route. Route ids are global (positions name a route without a company), so an
    * id another company holds cannot be taken; that company's route is answered exactly like an unknown one on a read
-   * (404 NOT_FOUND with `{resource: 'route', id}`, `routeOf`), never as "taken". The company check is in the upsert itself, not in the cache:
+   * (404 NOT_FOUND, `{resource: 'route', id}`, `routeOf`), never as "taken". The company check is in the upsert itself,
+   * not in the cache:
    * a cached miss or another instance's concurrent write can never let one company overwrite another's route.
    */
   async putRoute(companyId: string, routeId: string, body: RouteDto): Promise<Route> {

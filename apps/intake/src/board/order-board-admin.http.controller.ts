@@ -16,7 +16,9 @@ export class OrderBoardAdminController {
   @ApiOperation({ summary: 'Empty the order board and replay the event log into it (operate scope, every company)' })
   async rebuild(@CommandContext() command: CommandContext): Promise<{ status: 'OK' }> {
     // The board holds every company's orders: only a key for all of them may rebuild it.
-    if (command.principal.tenants !== '*') throw new ForbiddenException({ code: 'FORBIDDEN', message: 'rebuilding the board needs a key for every company' });
+    if (command.principal.tenants !== '*') {
+      throw new ForbiddenException({ code: 'FORBIDDEN', message: 'rebuilding the board needs a key for every company' });
+    }
     await this.projection.rebuild();
     return { status: 'OK' };
   }

@@ -22,7 +22,9 @@ export class OrderBoardEventsController {
   // Each stream holds a socket for as long as the client stays: a few per key, and closed after long silence.
   @LimitedStream()
   @ApiOperation({ summary: 'Server-sent events: new AWAITING orders and status changes of this company\'s orders' })
-  @ApiOkResponse({ description: 'text/event-stream; data: {orderId, number, status, version, at}; a `ping` every 15 s; closed after 30 min without an event' })
+  @ApiOkResponse({
+    description: 'text/event-stream; data: {orderId, number, status, version, at}; a `ping` every 15 s; closed after 30 min without an event',
+  })
   @ApiResponse({ status: 429, description: 'LIMIT_EXCEEDED: this key already holds the most open streams (5), with Retry-After' })
   stream(@Param('companyId') companyId: string, @CurrentPrincipal() principal: Principal): Observable<MessageEvent> {
     assertCompanyAccess(principal, companyId);

@@ -28,7 +28,10 @@ const COMPANY_ID = /^[\w.-]{1,128}$/;
 const conditional = (): MethodDecorator => applyDecorators(
   HttpCode(200),
   ApiHeader({ name: 'If-Match', required: false, description: 'The order version the action is for ("3"); else 409 CONCURRENCY_CONFLICT' }),
-  ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key and body returns the first answer (apps/README.md)' }),
+  ApiHeader({
+    name: 'Idempotency-Key', required: false,
+    description: 'A retry with the same key and body returns the first answer (rules: apps/README.md)',
+  }),
 );
 
 /** Carbis mini-delivery, as an API: orders arrive AWAITING and operators accept or reject them, then follow them through. */
@@ -81,8 +84,8 @@ export class ExternalOrdersController {
   @conditional()
   @ApiOperation({ summary: 'Accept an AWAITING order: the POS order is created, empty until its contents are confirmed' })
   @ApiConflictResponse({ description: 'ORDER_IN_TERMINAL_STATE, CONCURRENCY_CONFLICT, IDEMPOTENCY_KEY_REUSED' })
-  accept(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: OrderCommandRequestDto, @CommandContext() command: CommandContext,
-    @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
+  accept(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: OrderCommandRequestDto,
+    @CommandContext() command: CommandContext, @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
     return this.run('AcceptExternalOrder', { companyId, orderId }, body, command, response);
   }
 
@@ -90,8 +93,8 @@ export class ExternalOrdersController {
   @conditional()
   @ApiOperation({ summary: 'Reject an AWAITING order with a reason: it becomes DELETED' })
   @ApiConflictResponse({ description: 'ORDER_ALREADY_DECIDED, ORDER_IN_TERMINAL_STATE, CONCURRENCY_CONFLICT' })
-  reject(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: RejectOrderRequestDto, @CommandContext() command: CommandContext,
-    @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
+  reject(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: RejectOrderRequestDto,
+    @CommandContext() command: CommandContext, @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
     return this.run('RejectExternalOrder', { companyId, orderId, reasonCode: body.reasonCode }, body, command, response);
   }
 
@@ -109,8 +112,8 @@ export class ExternalOrdersController {
   @conditional()
   @ApiOperation({ summary: 'Send the order on its way (ON_WAY «В пути»); only after its contents were confirmed' })
   @ApiConflictResponse({ description: 'CONTENTS_NOT_CONFIRMED, INVALID_STATE_TRANSITION, CONCURRENCY_CONFLICT' })
-  dispatch(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: OrderCommandRequestDto, @CommandContext() command: CommandContext,
-    @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
+  dispatch(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: OrderCommandRequestDto,
+    @CommandContext() command: CommandContext, @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
     return this.run('DispatchOrder', { companyId, orderId }, body, command, response);
   }
 
@@ -118,8 +121,8 @@ export class ExternalOrdersController {
   @conditional()
   @ApiOperation({ summary: 'Archive an accepted order («Архив»)' })
   @ApiConflictResponse({ description: 'INVALID_STATE_TRANSITION, ORDER_IN_TERMINAL_STATE, CONCURRENCY_CONFLICT' })
-  archive(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: OrderCommandRequestDto, @CommandContext() command: CommandContext,
-    @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
+  archive(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: OrderCommandRequestDto,
+    @CommandContext() command: CommandContext, @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
     return this.run('ArchiveOrder', { companyId, orderId }, body, command, response);
   }
 
@@ -130,7 +133,8 @@ export class ExternalOrdersController {
     // headers were checked by @CommandContext before the handler ran.
     const target = { ...data, orderId: orderIdOf(data.orderId) } as OperatorData<T>;
     const expectedVersion = agreedExpectedVersion(command.expectedVersion, body.expectedVersion, 'expectedVersion');
-    const outcome = await this.commands.execute(type, target, { ...contextOf(command), expectedVersion, idempotencyKey: command.idempotencyKey });
+    const context = { ...contextOf(command), expectedVersion, idempotencyKey: command.idempotencyKey };
+    const outcome = await this.commands.execute(type, target, context);
     response.setHeader('ETag', etagOf(outcome.version));
     return outcome;
   }

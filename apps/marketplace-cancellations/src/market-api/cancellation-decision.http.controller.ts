@@ -38,7 +38,8 @@ export class CancellationDecisionController {
     if (body.accepted === false && body.reason == null) {
       throw new RequestValidationError([{ code: 'REASON_REQUIRED', field: 'reason', message: 'reason is required when accepted=false' }]);
     }
-    // Validated above (the headers by @CommandContext): only now does the call count against the campaign's limits (unknown orders still count).
+    // Validated above (the headers by @CommandContext): only now does the call count against the campaign's limits
+    // (unknown orders still count).
     await this.limits.within(campaignId, 'cancellation-accept', () =>
       this.orders.execute('DecideCancellation', { campaignId, orderId, accepted: body.accepted, reason: body.reason ?? undefined }, {
         actor: command.actor, correlationId: command.correlationId, causationId: command.causationId,

@@ -17,7 +17,8 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     if (described.unexpected) {
       const stack = exception instanceof Error ? exception.stack : String(exception);
       // The URL may carry a key in its query string (`?apikey=`): the error log shows it redacted.
-      this.logger.error(`unexpected error on ${request.method} ${redactUrl(request.url)} (request ${request.id})`, stack);
+      const url = redactUrl(request.url);
+      this.logger.error(`unexpected error on ${request.method} ${url} (request ${request.id})`, stack);
     }
     if (response.headersSent) {
       response.destroy();

@@ -47,7 +47,9 @@ const domainCode = /^[A-Z][A-Z0-9_]*$/;
  * A domain error is recognised by shape, not class: an Error with a stable upper-case `code` that is not a
  * system error. The kernel's DomainError fits, and so does any typed error of the event store.
  */
-function isDomainError(error: unknown): error is Error & { code: string; field?: unknown; httpStatus?: unknown; details?: unknown } {
+type DomainLike = Error & { code: string; field?: unknown; httpStatus?: unknown; details?: unknown };
+
+function isDomainError(error: unknown): error is DomainLike {
   if (!(error instanceof Error) || 'syscall' in error || 'errno' in error) return false;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && domainCode.test(code);
@@ -62,9 +64,11 @@ function notFoundItem(item: ErrorItem): ErrorItem {
   if (item.code === 'NOT_FOUND' && item.details) return item;
   const resource = item.code.replace(/_?NOT_FOUND$/, '').toLowerCase() || undefined;
   const details = item.details ?? {};
-  const id = details.id ?? Object.entries(details).find(([key, value]) => /Id$/.test(key) && typeof value === 'string')?.[1];
+  const namedId = Object.entries(details).find(([key, value]) => /Id$/.test(key) && typeof value === 'string')?.[1];
+  const id = details.id ?? namedId;
   const described = { ...(resource ? { resource } : {}), ...(id === undefined ? {} : { id }) };
-  return { code: 'NOT_FOUND', message: item.message, ...(Object.keys(described).length > 0 ? { details: described } : {}) };
+  const withDetails = Object.keys(described).length > 0 ? { details: described } : {};
+  return { code: 'NOT_FOUND', message: item.message, ...withDetails };
 }
 
 /** Statuses a domain error may ask for explicitly; anything else would let the domain claim a server failure. */
@@ -129,7 +133,8 @@ export function describeError(exception: unknown): DescribedError {
   if (exception instanceof HttpException) {
     const httpStatus = exception.getStatus();
     const items = httpExceptionItems(exception);
-    const errors = httpStatus === 404 ? items.map((item) => (isNotFoundCode(item.code) ? notFoundItem(item) : item)) : items;
+    const notFound = (item: ErrorItem): ErrorItem => (isNotFoundCode(item.code) ? notFoundItem(item) : item);
+    const errors = httpStatus === 404 ? items.map(notFound) : items;
     return { httpStatus, errors, unexpected: httpStatus >= 500 && httpStatus !== 503 };
   }
   if (isDependencyUnavailable(exception)) {

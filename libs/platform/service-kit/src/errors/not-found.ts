@@ -1,4 +1,6 @@
-import { applyDecorators, CallHandler, ExecutionContext, HttpException, Injectable, NestInterceptor, SetMetadata, UseInterceptors } from '@nestjs/common';
+import {
+  applyDecorators, CallHandler, ExecutionContext, HttpException, Injectable, NestInterceptor, SetMetadata, UseInterceptors,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { catchError, Observable, throwError } from 'rxjs';
 
@@ -13,7 +15,7 @@ export class NotFound extends HttpException {
   }
 }
 
-/** Domain and store errors name their own "not found" (`DELIVERY_NOT_FOUND`, ...); the edge answers them as NOT_FOUND. */
+/** Domain and store errors name their own "not found" (`DELIVERY_NOT_FOUND`, ...); the edge answers NOT_FOUND. */
 export const isNotFoundCode = (code: unknown): boolean => typeof code === 'string' && /(^|_)NOT_FOUND$/.test(code);
 
 const NOT_FOUND_RESOURCE = 'service-kit:not-found-resource';
@@ -28,7 +30,8 @@ export class NotFoundResourceInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const named = this.reflector.getAllAndOverride<NotFoundResource | undefined>(NOT_FOUND_RESOURCE, [context.getHandler(), context.getClass()]);
+    const targets = [context.getHandler(), context.getClass()];
+    const named = this.reflector.getAllAndOverride<NotFoundResource | undefined>(NOT_FOUND_RESOURCE, targets);
     if (!named) return next.handle();
     const params = context.switchToHttp().getRequest<{ params?: Record<string, string> }>().params ?? {};
     const id = params[named.param];
@@ -36,7 +39,8 @@ export class NotFoundResourceInterceptor implements NestInterceptor {
     if (id === undefined) return next.handle();
     return next.handle().pipe(catchError((error: unknown) => {
       const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
-      return throwError(() => (isNotFoundCode(code) && !(error instanceof NotFound) ? new NotFound(named.resource, id, (error as Error).message) : error));
+      const named404 = isNotFoundCode(code) && !(error instanceof NotFound);
+      return throwError(() => (named404 ? new NotFound(named.resource, id, (error as Error).message) : error));
     }));
   }
 }

@@ -41,7 +41,8 @@ export function commandContextOf(request: CommandRequest, now: Date): CommandCon
 /** The command metadata the event store records, from a command context. */
 export function commandMetadataOf(context: CommandContext): CommandMetadata {
   return {
-    now: context.now.toISOString(), actor: context.actor, correlationId: context.correlationId, causationId: context.causationId,
+    now: context.now.toISOString(), actor: context.actor,
+    correlationId: context.correlationId, causationId: context.causationId,
     ...(context.idempotencyKey === undefined ? {} : { idempotencyKey: context.idempotencyKey }),
   };
 }
@@ -56,7 +57,9 @@ export class CommandContextPipe implements PipeTransform<CommandRequest, Command
   }
 }
 
-const commandRequest = createParamDecorator((_data: unknown, context: ExecutionContext) => context.switchToHttp().getRequest<CommandRequest>());
+const commandRequest = createParamDecorator(
+  (_data: unknown, context: ExecutionContext) => context.switchToHttp().getRequest<CommandRequest>(),
+);
 
 /** `@CommandContext() command: CommandContext` on every mutating route: header faults answer 422 before the handler. */
 export const CommandContext = (): ParameterDecorator => commandRequest(CommandContextPipe);

@@ -38,7 +38,9 @@ export function expectedVersionOf(value: HeaderValue): number | undefined {
 /**
  * A write's version may also come in its body (intake's `expectedVersion`): either alone, or both when they agree.
  */
-export function agreedExpectedVersion(fromHeader: number | undefined, fromBody: number | undefined, bodyField: string): number | undefined {
+export function agreedExpectedVersion(
+  fromHeader: number | undefined, fromBody: number | undefined, bodyField: string,
+): number | undefined {
   if (fromHeader === undefined) return fromBody;
   if (fromBody !== undefined && fromBody !== fromHeader) throw invalid(bodyField, `${bodyField} and If-Match disagree`);
   return fromHeader;
@@ -52,10 +54,12 @@ export function agreedExpectedVersion(fromHeader: number | undefined, fromBody: 
 export function scopedIdempotencyKey(principalId: string, value: HeaderValue): string | undefined {
   if (value === undefined) return undefined;
   if (Array.isArray(value) || !VISIBLE_ASCII.test(value)) {
-    throw invalid(IDEMPOTENCY_KEY, `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters`);
+    const limit = MAX_IDEMPOTENCY_KEY_LENGTH;
+    throw invalid(IDEMPOTENCY_KEY, `Idempotency-Key must be 1 to ${limit} visible ASCII characters`);
   }
   if (value.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw invalid(IDEMPOTENCY_KEY, `Idempotency-Key must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`, 'FIELD_TOO_LONG');
+    const limit = MAX_IDEMPOTENCY_KEY_LENGTH;
+    throw invalid(IDEMPOTENCY_KEY, `Idempotency-Key must be at most ${limit} characters`, 'FIELD_TOO_LONG');
   }
   return `${principalId}:${value}`;
 }

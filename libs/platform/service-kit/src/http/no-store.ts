@@ -1,4 +1,6 @@
-import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, UseInterceptors } from '@nestjs/common';
+import {
+  applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, UseInterceptors,
+} from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
 
@@ -6,7 +8,8 @@ import type { Observable } from 'rxjs';
 @Injectable()
 export class NoStoreInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() === 'http') context.switchToHttp().getResponse<ServerResponse>().setHeader('Cache-Control', 'no-store');
+    if (context.getType() !== 'http') return next.handle();
+    context.switchToHttp().getResponse<ServerResponse>().setHeader('Cache-Control', 'no-store');
     return next.handle();
   }
 }

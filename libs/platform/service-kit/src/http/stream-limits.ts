@@ -24,7 +24,8 @@ export class StreamLimits {
 const STREAM_LIMITS = 'service-kit:stream-limits';
 
 /** Heartbeats keep proxies from closing a quiet stream; they are not activity. */
-const isHeartbeat = (event: unknown): boolean => typeof event === 'object' && event !== null && (event as { type?: unknown }).type === 'ping';
+const isHeartbeat = (event: unknown): boolean =>
+  typeof event === 'object' && event !== null && (event as { type?: unknown }).type === 'ping';
 
 /** Completes `source` once it emitted nothing but heartbeats for `idleMs`. */
 export function closeWhenIdle<T>(idleMs: number): (source: Observable<T>) => Observable<T> {
@@ -56,16 +57,21 @@ export class StreamLimitsInterceptor implements NestInterceptor {
   // Per process: the cap protects this process's sockets; another instance has its own.
   private readonly open = new Map<string, number>();
 
-  constructor(private readonly reflector: Reflector, @Optional() private readonly defaults: StreamLimits = new StreamLimits()) {}
+  constructor(
+    private readonly reflector: Reflector,
+    @Optional() private readonly defaults: StreamLimits = new StreamLimits(),
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const limits = new StreamLimits({ ...this.defaults, ...this.reflector.get<Partial<StreamLimits>>(STREAM_LIMITS, context.getHandler()) });
+    const route = this.reflector.get<Partial<StreamLimits> | undefined>(STREAM_LIMITS, context.getHandler());
+    const limits = new StreamLimits({ ...this.defaults, ...route });
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const slot = `${context.getClass().name}.${context.getHandler().name}:${request.principal?.id ?? 'anonymous'}`;
     const count = this.open.get(slot) ?? 0;
     if (count >= limits.perPrincipal) {
       context.switchToHttp().getResponse<ServerResponse>().setHeader('Retry-After', '30');
-      throw new HttpException({ code: 'LIMIT_EXCEEDED', message: `at most ${limits.perPrincipal} open streams per key` }, 429);
+      const message = `at most ${limits.perPrincipal} open streams per key`;
+      throw new HttpException({ code: 'LIMIT_EXCEEDED', message }, 429);
     }
     this.open.set(slot, count + 1);
     // The slot is released however the stream ends: client gone (unsubscribe), idle, error or completion.

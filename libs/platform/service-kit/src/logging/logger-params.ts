@@ -35,7 +35,9 @@ export function loggerParams(config: ServiceConfig): Params {
       serializers: credentialSafeSerializers,
       // A second net for lines that log a request or response without going through the serializers.
       redact: {
-        paths: ['req.headers.authorization', 'req.headers["api-key"]', 'req.headers["x-api-key"]', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+        paths: [
+          'req.headers.authorization', 'req.headers["api-key"]', 'req.headers["x-api-key"]', 'req.headers.cookie', 'res.headers["set-cookie"]',
+        ],
         censor: '[redacted]',
       },
     },

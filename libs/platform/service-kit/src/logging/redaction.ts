@@ -12,7 +12,8 @@ const CREDENTIAL_HEADER_WORDS = /(api[-_]?key|token|secret|password|passwd|sessi
 const CREDENTIAL_QUERY_NAMES = new Set(['key', 'sig', 'code', 'auth', 'pass', 'pwd']);
 const CREDENTIAL_QUERY_WORDS = /(api[-_]?key|token|secret|password|passwd|signature|credential|session)/i;
 
-export const isCredentialHeader = (name: string): boolean => CREDENTIAL_HEADERS.has(name.toLowerCase()) || CREDENTIAL_HEADER_WORDS.test(name);
+export const isCredentialHeader = (name: string): boolean =>
+  CREDENTIAL_HEADERS.has(name.toLowerCase()) || CREDENTIAL_HEADER_WORDS.test(name);
 
 export const isCredentialParameter = (name: string): boolean =>
   CREDENTIAL_QUERY_NAMES.has(name.toLowerCase()) || CREDENTIAL_QUERY_WORDS.test(name);
@@ -20,13 +21,15 @@ export const isCredentialParameter = (name: string): boolean =>
 /** A copy of the headers with credential values replaced; the request's own object is left alone. */
 export function redactHeaders<T>(headers: Record<string, T> | undefined): Record<string, T | string> | undefined {
   if (!headers || typeof headers !== 'object') return headers;
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, isCredentialHeader(name) ? REDACTED : value]));
+  const redact = ([name, value]: [string, T]): [string, T | string] => [name, isCredentialHeader(name) ? REDACTED : value];
+  return Object.fromEntries(Object.entries(headers).map(redact));
 }
 
 /** A copy of a parsed query with credential parameters replaced. */
 export function redactQuery<T>(query: Record<string, T> | undefined): Record<string, T | string> | undefined {
   if (!query || typeof query !== 'object') return query;
-  return Object.fromEntries(Object.entries(query).map(([name, value]) => [name, isCredentialParameter(name) ? REDACTED : value]));
+  const redact = ([name, value]: [string, T]): [string, T | string] => [name, isCredentialParameter(name) ? REDACTED : value];
+  return Object.fromEntries(Object.entries(query).map(redact));
 }
 
 /**

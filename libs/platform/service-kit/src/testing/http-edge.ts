@@ -6,11 +6,24 @@ import pino from 'pino';
  * The command-header faults every service must answer alike: each service's spec sends these to its own mutating
  * routes and expects exactly these bodies (apps/README.md, "Command headers").
  */
-export const COMMAND_HEADER_FAULTS: readonly { readonly name: string; readonly headers: Record<string, string>; readonly field: string; readonly code: string }[] = [
+export interface HeaderFault {
+  readonly name: string;
+  readonly headers: Record<string, string>;
+  readonly field: string;
+  readonly code: string;
+}
+
+export const COMMAND_HEADER_FAULTS: readonly HeaderFault[] = [
   { name: 'an unreadable If-Match', headers: { 'If-Match': 'three' }, field: 'If-Match', code: 'INVALID_VALUE' },
   { name: 'a list of versions in If-Match', headers: { 'If-Match': '"1", "2"' }, field: 'If-Match', code: 'INVALID_VALUE' },
-  { name: 'an Idempotency-Key with a space', headers: { 'Idempotency-Key': 'two words' }, field: 'Idempotency-Key', code: 'INVALID_VALUE' },
-  { name: 'an Idempotency-Key over 128 characters', headers: { 'Idempotency-Key': 'k'.repeat(129) }, field: 'Idempotency-Key', code: 'FIELD_TOO_LONG' },
+  {
+    name: 'an Idempotency-Key with a space', headers: { 'Idempotency-Key': 'two words' },
+    field: 'Idempotency-Key', code: 'INVALID_VALUE',
+  },
+  {
+    name: 'an Idempotency-Key over 128 characters', headers: { 'Idempotency-Key': 'k'.repeat(129) },
+    field: 'Idempotency-Key', code: 'FIELD_TOO_LONG',
+  },
 ];
 
 /** The one error body of a command-header fault. */
