@@ -111,14 +111,15 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   const { AppModule } = await import('../../apps/courier-tracking/src/app.module');
-  const { CourierMessaging } = await import('../../apps/courier-tracking/src/integration/courier-messaging');
+  const { MessagingTransport, startMessaging } = await import('@orders/messaging/nest');
   const { OrdersService } = await import('../../apps/courier-tracking/src/orders/orders.service');
   const { SettingsService } = await import('../../apps/courier-tracking/src/settings/settings.service');
   const { VisitDetector } = await import('../../apps/courier-tracking/src/positions/visit-detector');
   const app = await createServiceApp(AppModule);
   await app.init();
   try {
-    await app.get(CourierMessaging).ready();
+    await startMessaging(app);
+    await app.get(MessagingTransport).ready();
     const settings = app.get(SettingsService);
     const orders = app.get(OrdersService);
     await settings.putCompany(COMPANY, { mark_delivered_enabled: true, mark_delivered_radius: 100, mark_delivered_service_time_coefficient: 0.5 });

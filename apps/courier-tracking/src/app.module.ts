@@ -7,8 +7,7 @@ import { PersonalDataVault } from '@orders/personal-data';
 import { ServiceConfig, ServiceKitModule, piiMasterKeyOf } from '@orders/service-kit';
 import { courierTopicSettings } from './courier-tracking.config';
 import { courierTrackingService } from './courier-tracking.definition';
-import { CourierMessaging } from './integration/courier-messaging';
-import { InboundPolicies } from './integration/inbound-policies';
+import { COURIER_MESSAGE_CONTROLLERS, courierMessaging } from './integration/courier-messaging';
 import { IikoController } from './orders/iiko.http.controller';
 import { DeliveryCommands } from './orders/delivery-commands';
 import { OrdersController } from './orders/orders.http.controller';
@@ -42,7 +41,7 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
       }),
     }),
   ],
-  controllers: [OrdersController, IikoController, SettingsController, CourierRouteController, PushPositionsController],
+  controllers: [OrdersController, IikoController, SettingsController, CourierRouteController, PushPositionsController, ...COURIER_MESSAGE_CONTROLLERS],
   providers: [
     {
       provide: PersonalDataVault,
@@ -58,8 +57,7 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
     TargetPoints,
     PositionDecisions,
     VisitDetector,
-    InboundPolicies,
-    CourierMessaging,
+    courierMessaging,
   ],
 })
 export class AppModule {}

@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import { databaseUrlOn, onAdmin } from '@orders/service-kit/testing';
 import { randomBytes } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { MessagingTransport, startMessaging } from '@orders/messaging/nest';
 import { createServiceApp } from '@orders/service-kit';
 import request from 'supertest';
 
@@ -54,11 +55,11 @@ export async function startCourierTracking(env: Record<string, string> = {}): Pr
     const { AppModule } = await import('../src/app.module');
     const app = await createServiceApp(AppModule);
     await app.init();
+    await startMessaging(app); // as main.ts: Kafka connects in the background
     const pool = createPool({ connectionString: databaseUrl(database), max: 2 }, ignoreForcedDrop);
-    const { CourierMessaging } = await import('../src/integration/courier-messaging');
     return {
       app, keys, database, pool, topicPrefix,
-      kafkaReady: () => app.get(CourierMessaging).ready(),
+      kafkaReady: () => app.get(MessagingTransport).ready(),
       http: () => request(app.getHttpServer()),
       async close() {
         await pool.end();

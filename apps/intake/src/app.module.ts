@@ -11,8 +11,7 @@ import { OrderBoardEventsController } from './board/order-board-events.http.cont
 import { OrderBoardService } from './board/order-board.service';
 import { intakeSettings } from './config/intake-settings';
 import { intakeService } from './intake.definition';
-import { InboundHandlers } from './integration/inbound-handlers';
-import { IntakeMessaging } from './integration/intake-messaging';
+import { INTAKE_MESSAGE_CONTROLLERS, intakeMessaging } from './integration/intake-messaging';
 import { ExternalOrderCommands } from './orders/external-orders.commands';
 import { ExternalOrdersService } from './orders/external-orders.service';
 import { ExternalOrdersController } from './orders/external-orders.http.controller';
@@ -26,7 +25,7 @@ import { ExternalOrdersController } from './orders/external-orders.http.controll
       useFactory: (config: ServiceConfig) => ({ connection: { connectionString: config.databaseUrl, max: 20, application_name: 'intake' }, schema: 'event_store' }),
     }),
   ],
-  controllers: [ExternalOrdersController, OrderBoardEventsController, OrderBoardAdminController],
+  controllers: [ExternalOrdersController, OrderBoardEventsController, OrderBoardAdminController, ...INTAKE_MESSAGE_CONTROLLERS],
   providers: [
     {
       provide: PersonalDataVault,
@@ -39,8 +38,7 @@ import { ExternalOrdersController } from './orders/external-orders.http.controll
     OrderBoardService,
     BoardProjection,
     BoardNotifications,
-    InboundHandlers,
-    IntakeMessaging,
+    intakeMessaging,
   ],
 })
 export class AppModule {}

@@ -5,6 +5,7 @@ import { databaseUrlOn, onAdmin } from '@orders/service-kit/testing';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { startMessaging } from '@orders/messaging/nest';
 import { createServiceApp } from '@orders/service-kit';
 import request from 'supertest';
 import { deleteTopicsWithPrefix } from './topic-cleanup';
@@ -60,6 +61,7 @@ export async function startIntake(env: Record<string, string> = {}): Promise<Int
   const { AppModule } = await import('../src/app.module');
   const app = await createServiceApp(AppModule);
   await app.listen(0, '127.0.0.1');
+  await startMessaging(app); // as main.ts: Kafka connects in the background
   process.env = saved;
   const { port } = app.getHttpServer().address() as AddressInfo;
   const pool = createPool({ connectionString: databaseUrl(database), max: 2 }, ignoreForcedDrop);

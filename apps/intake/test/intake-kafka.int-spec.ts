@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TOPIC } from '@orders/contracts';
 import { DeadLetters } from '@orders/messaging';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
-import { IntakeMessaging } from '../src/integration/intake-messaging';
+import { MessagingTransport } from '@orders/messaging/nest';
 import { externalOrderId } from '../src/orders/order-identity';
 import { eventually, startIntake, submission, type IntakeTestApp, type SubmissionBody } from './intake-app';
 
@@ -22,7 +22,7 @@ describe('intake on Kafka: relay, inbound orders, marketplace cancellations', ()
 
   beforeAll(async () => {
     intake = await startIntake({ INTAKE_LICENSES: 'company-a' });
-    await intake.app.get(IntakeMessaging).ready();
+    await intake.app.get(MessagingTransport).ready();
     producer = kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     deadLetters = new DeadLetters({ kafka: { brokers } });

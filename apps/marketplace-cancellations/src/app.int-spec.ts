@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { describeServiceShell } from '@orders/service-kit/testing';
 import { marketplaceCancellationsService } from './marketplace-cancellations.definition';
 
-// The shell runs with its Kafka side on (so a broker that is down must not stop it), on topics and a group of its own.
+// The shell boots the module as the specs do (its Kafka transport is provided, not started: main.ts starts it), on
+// topics and a group of its own in case it is.
 const run = randomBytes(4).toString('hex');
 const own = {
   MARKETPLACE_CONSUMER_GROUP: `shell-${run}`,

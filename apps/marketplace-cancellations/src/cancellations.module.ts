@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { MessagingTransport } from '@orders/messaging/nest';
 import type { Clock } from './clock';
-import { MarketplaceKafka } from './integration/marketplace-kafka';
+import { MARKETPLACE_MESSAGE_CONTROLLERS, marketplaceMessaging } from './integration/marketplace-messaging';
 import { CancellationDecisionController } from './market-api/cancellation-decision.http.controller';
 import { CampaignAccessGuard } from './market-api/campaign-access.guard';
 import { MarketLimits } from './market-api/market-limits';
@@ -24,7 +25,7 @@ export interface CancellationsOptions {
 }
 
 @Module({
-  controllers: [CancellationDecisionController, OrdersController, NotificationController],
+  controllers: [CancellationDecisionController, OrdersController, NotificationController, ...MARKETPLACE_MESSAGE_CONTROLLERS],
   providers: [
     MarketplaceOrders,
     MarketLimits,
@@ -37,10 +38,10 @@ export interface CancellationsOptions {
     TimerWorker,
     CancellationReadModel,
     CancellationQueries,
-    MarketplaceKafka,
+    marketplaceMessaging,
     ParkedDeliveryPruner,
   ],
-  exports: [MarketplaceOrders, NotificationInbox, NotificationWorker, CancellationTimers],
+  exports: [MessagingTransport, MarketplaceOrders, NotificationInbox, NotificationWorker, CancellationTimers],
 })
 export class CancellationsModule {
   /** The clock comes from the service kit (one clock for every service), so this module adds nothing of its own. */

@@ -2,6 +2,7 @@ import { createPool } from '@orders/event-store';
 import { ignoreForcedDrop } from '@orders/service-kit/testing';
 import { randomBytes } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { startMessaging } from '@orders/messaging/nest';
 import { createServiceApp } from '@orders/service-kit';
 import { Client, type Pool } from 'pg';
 import request from 'supertest';
@@ -72,6 +73,7 @@ export async function createStack(options: { workers?: boolean; kafka?: boolean;
     async start() {
       const app = await createServiceApp(marketplaceCancellationsApp({ clock }));
       await app.init();
+      await startMessaging(app); // as main.ts: nothing when MARKETPLACE_KAFKA=off, else connects in the background
       const instance: Instance = {
         app,
         http: () => request.agent(app.getHttpServer()),

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { deliveryFinishedV1, marketOrderCancellationRequestedV1, marketOrderIntakeId, marketOrderStatusUpdatedV1 } from '@orders/contracts';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
-import { MarketplaceKafka } from '../src/integration/marketplace-kafka';
+import { MessagingTransport } from '@orders/messaging/nest';
 import { createStack, eventually, one, type Instance, type Stack } from './harness';
 import { decisionPath } from './market-fixtures';
 
@@ -33,7 +33,7 @@ describe('marketplace cancellations on Kafka (real broker and PostgreSQL)', () =
       },
     });
     api = await stack.start();
-    await api.app.get(MarketplaceKafka).ready();
+    await api.app.get(MessagingTransport).ready();
     producer = kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     consumer = kafka.consumer({ groupId: `reader-${run}` });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ServiceConfig, ServiceKitModule } from '@orders/service-kit';
+import { projectorMessaging, stateOutboxStore } from './live/projector-messaging';
 import { ProjectorRuntime } from './live/projector.runtime';
 import { OrdersQueryController } from './orders.http.controller';
 import { projectorService } from './projector.definition';
@@ -17,6 +18,8 @@ import { ReadModelDb } from './storage/read-model-db';
       inject: [ServiceConfig, PROJECTOR_SETTINGS],
       useFactory: (config: ServiceConfig, settings: ProjectorSettings) => ReadModelDb.create({ connection: config.databaseUrl, schema: settings.schema, poolSize: 16 }),
     },
+    stateOutboxStore,
+    projectorMessaging,
     ProjectorRuntime,
   ],
 })

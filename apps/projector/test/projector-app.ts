@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { encodeMessage, findMessage, TOPIC } from '@orders/contracts';
 import { dropSchema, ensureTestDatabase, testDatabaseUrl } from '@orders/event-store/testing';
 import { provisionTopics } from '@orders/messaging';
+import { startMessaging } from '@orders/messaging/nest';
 import { createServiceApp } from '@orders/service-kit';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import request from 'supertest';
@@ -54,6 +55,7 @@ export async function startProjector(): Promise<ProjectorTestApp> {
   const { AppModule } = await import('../src/app.module');
   const app = await createServiceApp(AppModule);
   await app.listen(0, '127.0.0.1');
+  await startMessaging(app); // as main.ts: Kafka connects in the background
   process.env = saved;
   const { port } = app.getHttpServer().address() as AddressInfo;
   const db = ReadModelDb.open({ connection: testDatabaseUrl(), schema, poolSize: 3 });

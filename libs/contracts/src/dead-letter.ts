@@ -19,8 +19,13 @@ export const DLQ_HEADER = {
   redrivenFrom: 'dlq-redriven-from',
 } as const;
 
-/** `malformed` and `invalid` are dead-lettered at once; handler failures after retries or when not retryable. */
-export const DEAD_LETTER_CLASSIFICATIONS = ['malformed', 'invalid', 'non-retryable', 'retries-exhausted'] as const;
+/**
+ * `malformed` and `invalid` are dead-lettered at once, `unknown-type` and `unknown-version` too (parked until a
+ * consumer that knows them redrives them); handler failures after retries or when not retryable.
+ */
+export const DEAD_LETTER_CLASSIFICATIONS = [
+  'malformed', 'invalid', 'unknown-type', 'unknown-version', 'non-retryable', 'retries-exhausted',
+] as const;
 export type DeadLetterClassification = (typeof DEAD_LETTER_CLASSIFICATIONS)[number];
 
 const digits = (description: string): JsonSchema => ({ type: 'string', pattern: '^[0-9]+$', description });

@@ -34,11 +34,11 @@ describe('decodeMessage: ok', () => {
     });
   });
 
-  it('reads Buffer headers and repeated identical headers, keeps a valid traceparent and drops an invalid one', () => {
+  it('reads Buffer headers and single-value arrays, keeps a valid traceparent and drops an invalid one', () => {
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const headers = {
       ...Object.fromEntries(Object.entries(accepted.headers).map(([name, value]) => [name, Buffer.from(value)])),
-      [HEADER.eventId]: [Buffer.from('evt-1'), 'evt-1'], [HEADER.traceparent]: traceparent, 'x-binary': Buffer.from([0xff, 0xfe]),
+      [HEADER.eventId]: [Buffer.from('evt-1')], [HEADER.traceparent]: traceparent, 'x-binary': Buffer.from([0xff, 0xfe]),
     };
     const result = decodeMessage(accepted.topic, headers, accepted.value);
     expect(result.status === 'ok' && result.message.envelope.traceparent).toBe(traceparent);
@@ -84,7 +84,12 @@ describe('decodeMessage: malformed', () => {
     const cases: Array<[Record<string, string | string[]>, string, string]> = [
       [{ [HEADER.schemaVersion]: 'one' }, HEADER.schemaVersion, 'INVALID_FORMAT'],
       [{ [HEADER.occurredAt]: '23/11/2026' }, HEADER.occurredAt, 'INVALID_FORMAT'],
-      [{ [HEADER.eventType]: ['ExternalOrderAccepted', 'ExternalOrderRejected'] }, HEADER.eventType, 'AMBIGUOUS_HEADER'],
+      [{ [HEADER.eventType]: ['ExternalOrderAccepted', 'ExternalOrderRejected'] }, HEADER.eventType, 'REPEATED_HEADER'],
+      // even equal values: clients disagree on which of a repeated header they read
+      [{ [HEADER.eventId]: ['evt-1', 'evt-1'] }, HEADER.eventId, 'REPEATED_HEADER'],
+      [{ [HEADER.eventId]: 'evt\u0000-1' }, HEADER.eventId, 'INVALID_HEADER'],
+      [{ [HEADER.eventId]: 'evt-\ud800' }, HEADER.eventId, 'INVALID_HEADER'],
+      [{ [HEADER.eventId]: 'e'.repeat(300) }, HEADER.eventId, 'INVALID_HEADER'],
     ];
     for (const [override, field, code] of cases) {
       const result = failureOf(decodeMessage(accepted.topic, { ...accepted.headers, ...override }, accepted.value));

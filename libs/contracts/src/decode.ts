@@ -1,7 +1,8 @@
-import { type CatalogueMessage, findMessage } from './catalogue';
+import { type CatalogueMessage, findMessage, messagesOfTopic } from './catalogue';
 import { type Envelope, HEADER, HEADERS_SCHEMA, isValidTraceparent } from './envelope';
 import type { AnyMessageDefinition, PayloadOf } from './message-definition';
 import { topicDefinition } from './topics';
+import { MAX_VALUE_BYTES, payloadProblem, readEnvelopeHeaders } from './text-rules';
 import { type FieldError, validateAgainst, validatePayload } from './validation';
 
 /** A header as Kafka clients hand it over (a repeated header arrives as an array). */
@@ -56,6 +57,8 @@ export interface DecodeFailure {
   readonly eventId: string | null;
   readonly eventType: string | null;
   readonly schemaVersion: number | null;
+  /** For `unknown_type`: a type this topic does not carry, or a newer version of one it does. */
+  readonly unknown?: 'type' | 'version';
 }
 
 export type DecodeResult = DecodeOk | DecodeTombstone | DecodeFailure;
@@ -80,7 +83,7 @@ export function createDecoder(options: DecoderOptions = {}): MessageDecoder {
   const catalogueTopic = typeof aliases === 'function' ? aliases : (topic: string) => aliases[topic] ?? topic;
   return (message) => {
     if (allowed && !allowed.has(message.topic)) {
-      return failure('unknown_type', `topic ${message.topic} is not consumed by this decoder`, [], readHeaders(message.headers).strings);
+      return failure('unknown_type', `topic ${message.topic} is not consumed by this decoder`, [], readEnvelopeHeaders(message.headers).strings);
     }
     return decodeMessage(catalogueTopic(message.topic), message.headers, message.value, message.key);
   };
@@ -90,7 +93,7 @@ export function createDecoder(options: DecoderOptions = {}): MessageDecoder {
 export function decodeMessage(
   topic: string, headers: Readonly<Record<string, HeaderValue>>, value: Buffer | string | null, key?: Buffer | string | null,
 ): DecodeResult {
-  const { strings, problems } = readHeaders(headers);
+  const { strings, problems } = readEnvelopeHeaders(headers);
   let keyText: string | null;
   try {
     keyText = key === undefined || key === null ? null : textOf(key);
@@ -107,6 +110,10 @@ export function decodeMessage(
   if (headerErrors.length > 0) {
     return failure('malformed', `headers: ${listed(headerErrors)}`, headerErrors, strings);
   }
+  if (value.length > MAX_VALUE_BYTES) {
+    const reason = `the value is larger than ${MAX_VALUE_BYTES} bytes`;
+    return failure('malformed', reason, [{ field: '', code: 'TOO_LARGE', message: reason }], strings);
+  }
   const parsed = parseJson(value);
   if (!parsed.ok) return failure('malformed', parsed.reason, [{ field: '', code: 'INVALID_JSON', message: parsed.reason }], strings);
 
@@ -115,10 +122,14 @@ export function decodeMessage(
   if (!topicEntry) return failure('unknown_type', `topic ${topic} is not in the catalogue`, [], strings);
   const definition = findMessage(topic, eventType, schemaVersion);
   if (!definition) {
-    return failure('unknown_type', `${eventType} v${schemaVersion} is not a message type of ${topic}`, [], strings);
+    // a newer version of a type we know is a producer ahead of us, not a stranger: operators redrive it after an upgrade
+    const known = messagesOfTopic(topic).some((message) => message.name === eventType && message.version < schemaVersion);
+    const reason = known ? `${eventType} v${schemaVersion} is newer than this consumer knows` : `${eventType} v${schemaVersion} is not a message type of ${topic}`;
+    return { ...failure('unknown_type', reason, [], strings), unknown: known ? 'version' : 'type' };
   }
 
-  const payloadErrors = validatePayload(definition, parsed.value);
+  const content = payloadProblem(parsed.value);
+  const payloadErrors = content ? [content] : validatePayload(definition, parsed.value);
   const keyError = payloadErrors.length === 0 ? keyMismatch(definition, parsed.value, keyText) : undefined;
   const errors = keyError ? [keyError] : payloadErrors;
   if (errors.length > 0) {
@@ -180,32 +191,6 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function textOf(value: Buffer | string): string {
   return typeof value === 'string' ? value : utf8.decode(value);
-}
-
-const ENVELOPE_HEADERS = new Set<string>(Object.values(HEADER));
-
-/**
- * The envelope headers as strings. Other headers are not ours to judge (a producer may add binary ones) and are
- * left out; an envelope header that is repeated with different values, or is not UTF-8, is a problem.
- */
-function readHeaders(headers: Readonly<Record<string, HeaderValue>>): { strings: Record<string, string>; problems: FieldError[] } {
-  const strings: Record<string, string> = {};
-  const problems: FieldError[] = [];
-  for (const [name, raw] of Object.entries(headers)) {
-    if (raw === undefined || !ENVELOPE_HEADERS.has(name)) continue;
-    const items: ReadonlyArray<string | Buffer> = Array.isArray(raw) ? raw : [raw as string | Buffer];
-    let values: string[];
-    try {
-      values = items.map(textOf);
-    } catch {
-      problems.push({ field: name, code: 'INVALID_ENCODING', message: 'not UTF-8 text' });
-      continue;
-    }
-    if (values.length === 0) continue;
-    if (new Set(values).size > 1) problems.push({ field: name, code: 'AMBIGUOUS_HEADER', message: 'repeated with different values' });
-    strings[name] = values[0] as string;
-  }
-  return { strings, problems };
 }
 
 function parseJson(value: Buffer | string): { ok: true; value: unknown } | { ok: false; reason: string } {

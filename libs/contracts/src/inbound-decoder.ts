@@ -2,12 +2,12 @@ import { createDecoder, type DecoderOptions, type InboundMessage } from './decod
 
 /**
  * The decoder shape of the consumer runner in `@orders/messaging` (its `Decoder`), written out structurally so this
- * package imports nothing of ours. `unknown-type` is what the runner skips; `malformed` and `invalid` it
- * dead-letters with `reason` as the error message (field paths included).
+ * package imports nothing of ours. The runner dead-letters every refusal with `reason` as the error message (field
+ * paths included); `unknown-type` and `unknown-version` are also counted as parked, for a redrive after an upgrade.
  */
 export type InboundDecoded =
   | { readonly ok: true; readonly type: string; readonly payload: unknown; readonly id?: string }
-  | { readonly ok: false; readonly classification: 'malformed' | 'invalid' | 'unknown-type'; readonly reason: string };
+  | { readonly ok: false; readonly classification: 'malformed' | 'invalid' | 'unknown-type' | 'unknown-version'; readonly reason: string };
 
 export type InboundDecoder = (message: InboundMessage) => InboundDecoded;
 
@@ -28,7 +28,7 @@ export function createInboundDecoder(options: DecoderOptions = {}): InboundDecod
       case 'tombstone':
         return { ok: true, type: TOMBSTONE_TYPE, payload: null };
       case 'unknown_type':
-        return { ok: false, classification: 'unknown-type', reason: result.reason };
+        return { ok: false, classification: result.unknown === 'version' ? 'unknown-version' : 'unknown-type', reason: result.reason };
       default:
         return { ok: false, classification: result.status, reason: result.reason };
     }

@@ -14,6 +14,8 @@ export * from './marketplace';
 export * from './state';
 export * from './catalogue';
 export * from './validation';
+export * from './text-rules';
+export * from './ids';
 export * from './decode';
 export * from './inbound-decoder';
 export * from './encode';

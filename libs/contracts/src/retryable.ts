@@ -47,12 +47,34 @@ const CONNECTION_EXCEPTION = /^08[0-9A-Z]{3}$/;
 /** node-postgres pool and client failures that carry no code, recognised by their (stable) messages. */
 const CONNECTION_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i;
 
+/**
+ * PostgreSQL SQLSTATEs a message's content causes, so no retry can help: class 22 (data exception: NUL in text
+ * 22021, `\u0000` in jsonb 22P05, out-of-range numbers...), class 54 (program limit: too large, too deep, too
+ * complex) and 08P01, the protocol violation a NUL inside a simple-protocol query string causes. Checked before the
+ * class-08 rule: a real connection loss never answers 08P01 (the socket is gone).
+ */
+const CONTENT_SQLSTATE = /^(22[0-9A-Z]{3}|54[0-9A-Z]{3}|08P01)$/;
+
+/** Whether a failure (or one of its causes) was caused by the data handled rather than by an outage. */
+export function isCausedByContent(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && isObject(current) && !seen.has(current); depth++) {
+    seen.add(current);
+    const code = current['code'];
+    if (typeof code === 'string' && CONTENT_SQLSTATE.test(code)) return true;
+    current = current['cause'];
+  }
+  return false;
+}
+
 /** Looks through `cause` chains (bounded, cycles ignored) for a retryable marker or code. */
 export function isRetryable(error: unknown): boolean {
   return classifyFailure(error) === 'retryable';
 }
 
 export function classifyFailure(error: unknown): FailureClass {
+  if (isCausedByContent(error)) return 'permanent';
   const seen = new Set<unknown>();
   let current: unknown = error;
   for (let depth = 0; depth < 8 && isObject(current) && !seen.has(current); depth++) {

@@ -1,11 +1,13 @@
 import { TOPIC, topicDefinition } from '@orders/contracts';
 import type { TopicSpec } from '@orders/messaging';
+import { CatalogueTopics } from '@orders/messaging/nest';
 
 /**
- * The topics courier-tracking produces and consumes. `COURIER_TOPIC_PREFIX` prefixes them and the consumer groups,
- * so several environments (or test runs) share one cluster without seeing each other's messages.
+ * The topics courier-tracking produces and consumes, on the platform's one naming scheme. `COURIER_TOPIC_PREFIX`
+ * prefixes them and the consumer groups, so several environments (or test runs) share one cluster without seeing
+ * each other's messages.
  */
-export class CourierTopics {
+export class CourierTopics extends CatalogueTopics {
   readonly deliveryEvents: string;
   readonly positions: string;
   readonly orderEvents: string;
@@ -13,28 +15,19 @@ export class CourierTopics {
   readonly policyGroup: string;
   readonly positionsGroup: string;
 
-  constructor(readonly prefix: string) {
-    if (!/^[\w.-]{0,100}$/.test(prefix)) throw new Error('COURIER_TOPIC_PREFIX: only letters, digits, ".", "_" and "-" are allowed');
-    this.deliveryEvents = prefix + TOPIC.deliveryEvents;
-    this.positions = prefix + TOPIC.courierPositions;
-    this.orderEvents = prefix + TOPIC.orderEvents;
-    this.cancellationEvents = prefix + TOPIC.cancellationEvents;
-    this.policyGroup = `${prefix}courier-tracking`;
-    this.positionsGroup = `${prefix}courier-tracking-positions`;
+  constructor(prefix: string) {
+    super(prefix, topicDefinition);
+    this.deliveryEvents = this.name(TOPIC.deliveryEvents);
+    this.positions = this.name(TOPIC.courierPositions);
+    this.orderEvents = this.name(TOPIC.orderEvents);
+    this.cancellationEvents = this.name(TOPIC.cancellationEvents);
+    this.policyGroup = this.group('courier-tracking');
+    this.positionsGroup = this.group('courier-tracking-positions');
   }
 
-  /** The catalogue name of a (prefixed) topic. */
-  canonical(topic: string): string {
-    return topic.startsWith(this.prefix) ? topic.slice(this.prefix.length) : topic;
-  }
-
-  /** Partitions, cleanup and retention as the catalogue defines them. */
-  spec(topic: string): TopicSpec {
-    const definition = topicDefinition(this.canonical(topic));
-    if (!definition) throw new Error(`${topic} is not in the topic catalogue`);
-    const configs: Record<string, string> = { 'cleanup.policy': definition.cleanupPolicy };
-    if (definition.retentionMs !== null) configs['retention.ms'] = String(definition.retentionMs);
-    return { topic, partitions: definition.partitions, configs, deadLetter: true };
+  /** As the catalogue defines it, with its dead-letter topic (every topic of this service has one). */
+  override spec(topic: string, options: { deadLetter?: boolean } = { deadLetter: true }): TopicSpec {
+    return super.spec(topic, options);
   }
 }
 

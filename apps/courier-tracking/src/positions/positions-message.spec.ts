@@ -1,6 +1,6 @@
 import { courierPositionsReportedV1, validatePayload } from '@orders/contracts';
 import fc from 'fast-check';
-import { decodePositions, envelopeMismatch, isPositionsV1 } from './positions-message';
+import { decodePositions, envelopeMismatch, isPositionsV1, mismatchClassification, missingEnvelope } from './positions-message';
 
 const decode = (payload: unknown) => decodePositions(Buffer.from(JSON.stringify(payload)));
 /** Headers as kafkajs hands them: Buffers. */
@@ -47,5 +47,24 @@ describe('positions hot-path decoder', () => {
       const clean = JSON.parse(JSON.stringify(candidate));
       expect(decode(clean).ok).toBe(validatePayload(courierPositionsReportedV1, clean).length === 0);
     }), { numRuns: 2000 });
+  });
+
+  it('refuses what PostgreSQL or a lossy decoding would mangle: NUL or lone surrogates in ids, non-UTF-8, oversize', () => {
+    expect(decode({ ...valid, routeId: 'r-\u0000' })).toEqual({ ok: false, reason: 'routeId' });
+    expect(decode({ ...valid, courierId: 'k-\ud800' })).toEqual({ ok: false, reason: 'courierId' });
+    const text = Buffer.from(JSON.stringify(valid));
+    expect(decodePositions(Buffer.concat([text.subarray(0, 20), Buffer.from([0xff]), text.subarray(20)]))).toEqual({ ok: false, reason: 'value is not UTF-8' });
+    expect(decode({ ...valid, padding: 'p'.repeat(600_000) }).ok).toBe(false);
+  });
+
+  it('wants the whole envelope, and parks other types and newer versions by what they are', () => {
+    const headers = { 'event-id': Buffer.from('e-1'), 'event-type': Buffer.from('CourierPositionsReported'), 'schema-version': Buffer.from('1'),
+      'occurred-at': Buffer.from('2026-03-02T08:00:00Z') };
+    expect(missingEnvelope({ rawHeaders: headers })).toBeUndefined();
+    expect(missingEnvelope({ rawHeaders: { ...headers, 'event-id': Buffer.alloc(0) } })).toBe('missing event-id header');
+    expect(missingEnvelope({ rawHeaders: { ...headers, 'occurred-at': undefined } })).toBe('missing occurred-at header');
+    expect(mismatchClassification(envelope({ 'event-type': 'CourierPositionsReported', 'schema-version': '2' }))).toBe('unknown-version');
+    expect(mismatchClassification(envelope({ 'event-type': 'CourierTeleported', 'schema-version': '1' }))).toBe('unknown-type');
+    expect(mismatchClassification(envelope({ 'event-type': 'CourierPositionsReported', 'schema-version': 'x' }))).toBe('unknown-type');
   });
 });

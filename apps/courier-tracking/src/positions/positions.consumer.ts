@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { HEADER } from '@orders/contracts';
-import { createStreamConsumer, type MessagingLogger, type StreamBatch, type StreamConsumer, type StreamMessage } from '@orders/messaging';
+import { createStreamConsumer, isCausedByContent, type MessagingLogger, type RejectClassification, type StreamBatch, type StreamConsumer, type StreamMessage } from '@orders/messaging';
 import type { Route, SettingsService } from '../settings/settings.service';
-import { PositionsBatch, decodePositions, envelopeMismatch, isPositionsV1 } from './positions-message';
+import { PositionsBatch, decodePositions, envelopeMismatch, isPositionsV1, mismatchClassification, missingEnvelope } from './positions-message';
 import type { VisitDetector } from './visit-detector';
 
 const CORRELATION_ID = HEADER.correlationId;
@@ -72,12 +72,20 @@ export class PositionsConsumer {
   }
 
   private apply(batch: StreamBatch, message: StreamMessage): Promise<void> | undefined {
-    if (!isPositionsV1(message)) return this.deadLetter(batch, message, envelopeMismatch(message));
+    const missing = missingEnvelope(message);
+    if (missing !== undefined) return this.deadLetter(batch, message, missing, 'malformed');
+    if (!isPositionsV1(message)) return this.deadLetter(batch, message, envelopeMismatch(message), mismatchClassification(message));
     const decoded = decodePositions(message.value);
     if (!decoded.ok) return this.deadLetter(batch, message, decoded.reason);
     const positions = decoded.batch;
     const route = this.settings.cachedRoute(positions.routeId);
-    if (route === undefined) return this.settings.route(positions.routeId).then((loaded) => this.offer(batch, message, positions, loaded));
+    if (route === undefined) {
+      return this.settings.route(positions.routeId).then((loaded) => this.offer(batch, message, positions, loaded), (error: unknown) => {
+        // the route id's content broke the lookup: no retry can pass, so it goes to the DLQ and the partition flows
+        if (!isCausedByContent(error)) throw error;
+        this.deadLetter(batch, message, `route lookup refused the route id: ${(error as Error).message}`);
+      });
+    }
     return this.offer(batch, message, positions, route);
   }
 
@@ -101,9 +109,9 @@ export class PositionsConsumer {
   }
 
   /** The stream consumer sends it and commits the batch only once it is on the DLQ. */
-  private deadLetter(batch: StreamBatch, message: StreamMessage, reason: string): undefined {
+  private deadLetter(batch: StreamBatch, message: StreamMessage, reason: string, classification: RejectClassification = 'invalid'): undefined {
     this.counters.deadLettered++;
-    batch.reject(message, reason);
+    batch.reject(message, reason, classification);
     return undefined;
   }
 }

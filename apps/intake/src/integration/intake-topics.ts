@@ -1,31 +1,21 @@
 import { TOPIC, topicDefinition } from '@orders/contracts';
-import type { TopicSpec } from '@orders/messaging';
+import { CatalogueTopics } from '@orders/messaging/nest';
 
-/** The topics intake touches, with the configured prefix; the catalogue (contracts) knows them without it. */
-export class IntakeTopics {
+/**
+ * The topics intake touches, under the configured prefix (`INTAKE_TOPIC_PREFIX`), named and provisioned by the
+ * platform's one naming scheme; the catalogue (contracts) knows them without the prefix.
+ */
+export class IntakeTopics extends CatalogueTopics {
   readonly orderEvents: string;
   readonly externalOrders: string;
   readonly cancellationEvents: string;
   readonly consumerGroup: string;
 
-  constructor(private readonly prefix: string) {
-    this.orderEvents = prefix + TOPIC.orderEvents;
-    this.externalOrders = prefix + TOPIC.externalOrders;
-    this.cancellationEvents = prefix + TOPIC.cancellationEvents;
-    this.consumerGroup = `${prefix}intake`;
-  }
-
-  /** The catalogue name of a (prefixed) topic. */
-  canonical(topic: string): string {
-    return this.prefix && topic.startsWith(this.prefix) ? topic.slice(this.prefix.length) : topic;
-  }
-
-  /** Provisioning as the catalogue defines it: partitions, cleanup policy and retention. */
-  spec(topic: string): TopicSpec {
-    const definition = topicDefinition(this.canonical(topic));
-    if (!definition) throw new Error(`${topic} is not in the topic catalogue`);
-    const configs: Record<string, string> = { 'cleanup.policy': definition.cleanupPolicy };
-    if (definition.retentionMs !== null) configs['retention.ms'] = String(definition.retentionMs);
-    return { topic, partitions: definition.partitions, configs };
+  constructor(prefix: string) {
+    super(prefix, topicDefinition);
+    this.orderEvents = this.name(TOPIC.orderEvents);
+    this.externalOrders = this.name(TOPIC.externalOrders);
+    this.cancellationEvents = this.name(TOPIC.cancellationEvents);
+    this.consumerGroup = this.group('intake');
   }
 }

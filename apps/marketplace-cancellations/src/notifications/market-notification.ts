@@ -1,4 +1,5 @@
 import { PAYMENT_TYPES, type PaymentType } from '@orders/cancellations-domain';
+import { isMarketId } from '@orders/contracts';
 import type { ErrorItem } from '@orders/service-kit';
 import { MAX_MARKET_ID } from '../orders/order-ref';
 
@@ -45,11 +46,10 @@ const MAX_TEXT = 64;
 
 type Body = Record<string, unknown>;
 
+/** The Market id rule of @orders/contracts: the Kafka decode path (the notification schemas) applies the same. */
 function id(body: Body, field: string, problems: ErrorItem[]): string {
   const value = body[field];
-  const ok = (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_MARKET_ID)
-    || (typeof value === 'string' && /^[1-9]\d{0,15}$/.test(value) && Number(value) <= MAX_MARKET_ID);
-  if (!ok) problems.push({ code: value === undefined ? 'REQUIRED_FIELD' : 'OUT_OF_RANGE', field, message: `${field} must be an integer from 1 to ${MAX_MARKET_ID}` });
+  if (!isMarketId(value)) problems.push({ code: value === undefined ? 'REQUIRED_FIELD' : 'OUT_OF_RANGE', field, message: `${field} must be an integer from 1 to ${MAX_MARKET_ID}` });
   return String(value);
 }
 

@@ -1,7 +1,7 @@
 import { MARKETPLACE_ORDER_STREAM_TYPE } from '@orders/cancellations-domain';
 
-/** Campaign and order ids are int64 in Market; we accept the range JSON numbers carry exactly. */
-export const MAX_MARKET_ID = Number.MAX_SAFE_INTEGER;
+/** Campaign and order ids are int64 in Market; we accept the range JSON numbers carry exactly (one rule, in contracts). */
+export { MAX_MARKET_ID } from '@orders/contracts';
 
 export interface OrderRef {
   readonly campaignId: string;

@@ -1,6 +1,7 @@
 import { defineMessage, type PayloadOf } from '../message-definition';
 import { currency, dateTime, geoPoint, identifier, minorUnits, object, oneOfValues, orNull, patterned, text } from '../schema-kit';
 import { TOPIC } from '../topics';
+import { companyId } from '../ids';
 import { orderItemsSchema } from './order-items';
 
 export const SERVICE_TYPES = ['courier', 'pickup'] as const;
@@ -25,7 +26,7 @@ export const externalOrderSubmittedV1 = defineMessage({
   schema: object({
     closed: true,
     required: {
-      tenantId: identifier('Company (tenant) the order is for'),
+      tenantId: companyId('Company (tenant) the order is for'),
       source: patterned('Channel the order came from, e.g. site, aggregator, market', '^[a-z0-9][a-z0-9_-]*$'),
       externalId: identifier('Order id in the source system; unique per tenant and source'),
       submittedAt: dateTime('When the source system placed the order'),

@@ -1,9 +1,10 @@
 import { defineMessage, type PayloadOf } from '../message-definition';
 import {
-  dateTime, identifier, integer, object, oneOfValues, orderScopedFields, orNull, text,
+  dateTime, identifier, object, oneOfValues, orderScopedFields, orNull, text,
 } from '../schema-kit';
 import { marketOrderIntakeId } from '../intake/order-identity';
 import { TOPIC } from '../topics';
+import { marketId } from '../ids';
 import { MARKET_ORDER_STATUSES } from './notifications';
 
 /*
@@ -26,8 +27,8 @@ const exampleOrder = { orderId: marketOrderIntakeId(12345, 987654321), tenantId:
 
 const marketplaceScopedFields = () => ({
   ...orderScopedFields(),
-  campaignId: integer('Market campaign (shop) id; also the tenantId (the company the order reached intake for)', 1),
-  marketOrderId: integer('Market\'s order id (orderId is the platform\'s)', 0),
+  campaignId: marketId('Market campaign (shop) id; also the tenantId (the company the order reached intake for)'),
+  marketOrderId: marketId('Market\'s order id (orderId is the platform\'s)'),
 });
 
 const decisionFields = () => ({

@@ -1,6 +1,7 @@
 import { type AnyMessageDefinition, defineMessage, type PayloadOf } from '../message-definition';
 import { arrayOf, constant, dateTime, integer, type JsonSchema, object, oneOfValues, patterned, text } from '../schema-kit';
 import { TOPIC } from '../topics';
+import { marketId } from '../ids';
 
 /*
  * Yandex Market push notifications (`POST /notification`, push-notifications API) as upstream systems relay them
@@ -34,8 +35,8 @@ const paymentType = () => oneOfValues('Relay enrichment: PREPAID or POSTPAID (pa
 
 const marketFields = <const T extends MarketNotificationType>(notificationType: T) => ({
   notificationType: constant(notificationType, 'Market notification type'),
-  campaignId: integer('Market campaign (shop) id', 1),
-  orderId: integer('Market order id; the Kafka key', 0),
+  campaignId: marketId('Market campaign (shop) id'),
+  orderId: marketId('Market order id; the Kafka key'),
 });
 
 export const marketOrderCreatedV1 = defineMessage({

@@ -1,7 +1,8 @@
 import { DLQ_HEADER, HEADER } from './headers';
 import type { ErrorSummary } from './errors';
 import type { PublishMessage } from './publisher';
-import type { RawMessage } from './types';
+import type { IHeaders } from 'kafkajs';
+import type { Classification as DecodeClassification, RawMessage } from './types';
 import type { DeadLetterClassification } from '@orders/contracts';
 
 export type { DeadLetterClassification };
@@ -20,9 +21,10 @@ const MAX_HEADER_TEXT = 2000;
  * The inbox key becomes an `event-id` header when the original had none, so a redrive keeps deduplicating.
  */
 export function deadLetterOf(raw: RawMessage, groupId: string, messageId: string, failure: Failure, failedAt: Date): PublishMessage {
-  const headers: Record<string, string> = {
-    ...raw.headers,
-    [HEADER.eventId]: raw.headers[HEADER.eventId] || messageId,
+  // The headers as they arrived (bytes and repeats kept): a hostile message's dead letter shows what was sent.
+  const headers: NonNullable<PublishMessage['headers']> = {
+    ...(raw.rawHeaders ? definedHeaders(raw.rawHeaders) : raw.headers),
+    ...(raw.headers[HEADER.eventId] || raw.rawHeaders?.[HEADER.eventId] !== undefined ? {} : { [HEADER.eventId]: messageId }),
     [DLQ_HEADER.originTopic]: raw.topic,
     [DLQ_HEADER.originPartition]: String(raw.partition),
     [DLQ_HEADER.originOffset]: raw.offset,
@@ -37,7 +39,13 @@ export function deadLetterOf(raw: RawMessage, groupId: string, messageId: string
   return { key: raw.key, value: raw.value, headers };
 }
 
-/** A message the decoder refused: dead-lettered before any handler attempt. */
-export function decodeFailure(classification: 'malformed' | 'invalid', reason: string): Failure {
+function definedHeaders(headers: IHeaders): NonNullable<PublishMessage['headers']> {
+  const out: NonNullable<PublishMessage['headers']> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = value;
+  return out;
+}
+
+/** A message the decoder (or the envelope guard) refused: dead-lettered before any handler attempt. */
+export function decodeFailure(classification: Exclude<DecodeClassification, 'ignored'>, reason: string): Failure {
   return { classification, error: { class: 'DecodeError', message: reason }, attempts: 0 };
 }

@@ -136,6 +136,6 @@ export async function runGroupMember(consumer: Consumer, run: GroupRun, eachBatc
 export function rawMessageOf(batch: Batch, message: KafkaMessage): RawMessage {
   return {
     topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? null,
-    value: message.value, headers: readHeaders(message.headers), timestamp: message.timestamp,
+    value: message.value, headers: readHeaders(message.headers), rawHeaders: message.headers, timestamp: message.timestamp,
   };
 }

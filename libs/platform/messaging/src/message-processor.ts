@@ -3,7 +3,8 @@ import type { BatchHandler } from './batch-handler';
 import { backoffDelay, pause, type RetryPolicy } from './backoff';
 import { decodeFailure, type Failure } from './dead-letter';
 import { messageIdOf } from './decoder';
-import { isInfrastructureFailure, summarize } from './errors';
+import { envelopeProblem } from '@orders/contracts';
+import { isCausedByContent, isInfrastructureFailure, summarize } from './errors';
 import type { Inbox } from './inbox/inbox';
 import type { MessagingLogger } from './kafka';
 import * as metrics from './metrics';
@@ -65,8 +66,8 @@ export class MessageProcessor {
         failures += 1;
         if (error instanceof InfrastructureFailure) {
           this.deps.logger.warn(`consumer ${this.deps.groupId}: infrastructure failure at ${raw.topic}/${raw.partition}@${raw.offset}; retrying`, { error: error.message });
-        } else if (!this.deps.isRetryable(error) || attempt >= this.deps.retry.attempts) {
-          const classification = this.deps.isRetryable(error) ? 'retries-exhausted' : 'non-retryable';
+        } else if (isPermanent(error, this.deps.isRetryable) || attempt >= this.deps.retry.attempts) {
+          const classification = isPermanent(error, this.deps.isRetryable) ? 'non-retryable' : 'retries-exhausted';
           return this.deadLetter(raw, message.id, { classification, error: summarize(error), attempts: attempt }, signal);
         } else {
           metrics.retried.inc(labels);
@@ -128,6 +129,10 @@ export class MessageProcessor {
   }
 
   private prepare(raw: RawMessage): Prepared {
+    // Before the decoder and the database: an envelope header that is repeated, not UTF-8, holds a control
+    // character or is too long would reach the inbox key (a NUL there broke the inbox query and held the partition).
+    const problem = envelopeProblem(raw.rawHeaders ?? raw.headers);
+    if (problem !== undefined) return { kind: 'dead-letter', id: `${raw.topic}/${raw.partition}/${raw.offset}`, failure: decodeFailure('malformed', problem) };
     let decoded;
     try {
       decoded = this.deps.decode(raw);
@@ -135,7 +140,7 @@ export class MessageProcessor {
       decoded = { ok: false as const, classification: 'malformed' as const, reason: `decoder threw: ${summarize(error).message}` };
     }
     if (!decoded.ok) {
-      if (decoded.classification === 'unknown-type') return { kind: 'skip' };
+      if (decoded.classification === 'ignored') return { kind: 'skip' };
       return { kind: 'dead-letter', id: messageIdOf(raw), failure: decodeFailure(decoded.classification, decoded.reason) };
     }
     if (this.deps.accepts && !this.deps.accepts(decoded.type)) return { kind: 'skip' };
@@ -183,6 +188,7 @@ export class MessageProcessor {
           await tx.query('ROLLBACK'); // another member handled it meanwhile (a rebalance overlap): its effect stands
           return 'duplicate';
         }
+        if (isCausedByContent(error)) throw error; // the message's data (its type, say) broke the insert
         if (code !== IN_FAILED_TRANSACTION) throw new InfrastructureFailure(error);
         committed = false;
       }
@@ -210,6 +216,10 @@ export class MessageProcessor {
       try {
         await this.deps.deadLetter(raw, messageId, failure);
         metrics.deadLettered.inc({ group: this.deps.groupId, topic: raw.topic, classification: failure.classification });
+        // counted once it is on the DLQ (a chunk that falls back to single messages prepares them twice)
+        if (failure.classification === 'unknown-type' || failure.classification === 'unknown-version') {
+          metrics.parked.inc({ group: this.deps.groupId, topic: raw.topic, reason: failure.classification });
+        }
         this.deps.logger.warn(`consumer ${this.deps.groupId}: ${raw.topic}/${raw.partition}@${raw.offset} dead-lettered (${failure.classification})`, {
           error: `${failure.error.class}: ${failure.error.message}`, attempts: failure.attempts,
         });
@@ -222,10 +232,16 @@ export class MessageProcessor {
   }
 }
 
+/** A failure of PostgreSQL around the handler is an outage, unless the message's own data caused it. */
 async function plumbing<T>(step: () => Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (error) {
-    throw new InfrastructureFailure(error);
+    throw isCausedByContent(error) ? error : new InfrastructureFailure(error);
   }
+}
+
+/** Content-caused database errors never pass on a retry, whatever the consumer's own retry rule says. */
+function isPermanent(error: unknown, isRetryable: (error: unknown) => boolean): boolean {
+  return isCausedByContent(error) || !isRetryable(error);
 }

@@ -1,10 +1,26 @@
-import { Counter, Gauge, Histogram, register, type Metric } from 'prom-client';
+import { Counter, Gauge, Histogram, register, type Metric, type Registry } from 'prom-client';
 
 // Metrics live in prom-client's default registry, created once per process however many relays and consumers run
-// (a second registration under the same name would throw).
+// (a second registration under the same name would throw). Each service also serves them from its own /metrics
+// registry: registerMessagingMetrics adds every one of them there.
+
+const all: Metric[] = [];
 
 function once<M extends Metric>(name: string, make: () => M): M {
-  return (register.getSingleMetric(name) as M | undefined) ?? make();
+  const metric = (register.getSingleMetric(name) as M | undefined) ?? make();
+  all.push(metric);
+  return metric;
+}
+
+/**
+ * Adds the messaging metrics to a registry (a service's /metrics one); idempotent, and harmless for the default
+ * registry, where they already are. The same metric objects: both registries show the same counts.
+ */
+export function registerMessagingMetrics(registry: Registry): void {
+  for (const metric of all) {
+    const { name } = metric as unknown as { name: string };
+    if (!registry.getSingleMetric(name)) registry.registerMetric(metric);
+  }
 }
 
 export const consumerLag = once('messaging_consumer_lag', () => new Gauge({
@@ -30,6 +46,11 @@ export const retried = once('messaging_retried_total', () => new Counter({
 
 export const deadLettered = once('messaging_dead_lettered_total', () => new Counter({
   name: 'messaging_dead_lettered_total', help: 'Messages sent to the dead-letter topic', labelNames: ['group', 'topic', 'classification'],
+}));
+
+export const parked = once('messaging_parked_total', () => new Counter({
+  name: 'messaging_parked_total', help: 'Messages of a type or version this consumer does not know, parked in the dead-letter topic',
+  labelNames: ['group', 'topic', 'reason'],
 }));
 
 export const handlerDuration = once('messaging_handler_duration_seconds', () => new Histogram({

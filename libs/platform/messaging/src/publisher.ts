@@ -5,7 +5,8 @@ import { createKafka, idempotentProducer, type KafkaOptions } from './kafka';
 export interface PublishMessage {
   key?: string | Buffer | null;
   value: string | Buffer | null;
-  headers?: Record<string, string | Buffer>;
+  /** A repeated header is an array (a dead letter keeps the headers as they arrived). */
+  headers?: Record<string, string | Buffer | (string | Buffer)[]>;
   /** Overrides the key's partition. */
   partition?: number;
   timestamp?: string;

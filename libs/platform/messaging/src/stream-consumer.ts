@@ -1,10 +1,11 @@
-import type { Batch, Consumer as KafkaConsumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Batch, Consumer as KafkaConsumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { envelopeProblem } from '@orders/contracts';
 import { backoffDelay, DEFAULT_RETRY, pause, type RetryPolicy } from './backoff';
 import { deadLetterOf, decodeFailure, type Failure } from './dead-letter';
 import { messageIdOf } from './decoder';
 import { summarize } from './errors';
 import { OffsetCommitter, PartitionLanes } from './fetch-ahead';
-import { HEADER, readHeaders } from './headers';
+import { FetchedMessage } from './fetched-message';
 import { createKafka, groupMember, loggerOf, runGroupMember, type KafkaOptions, type MessagingLogger } from './kafka';
 import * as metrics from './metrics';
 import { Publisher } from './publisher';
@@ -21,100 +22,9 @@ export interface StreamMessage extends RawMessage {
   headerEquals(name: string, expected: string): boolean;
 }
 
-const EVENT_TYPE = HEADER.eventType;
 
-/**
- * Byte-wise equality of a UTF-8 header and `expected`. An ASCII string is as long in bytes as in characters, so a
- * length mismatch settles it; a non-ASCII `expected` is compared as decoded text.
- */
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
-  return true;
-}
-
-function bytesEqual(bytes: Buffer, expected: string): boolean {
-  if (bytes.length !== expected.length) return !isAscii(expected) && bytes.toString('utf8') === expected;
-  for (let i = 0; i < bytes.length; i++) {
-    const code = expected.charCodeAt(i);
-    if (code > 0x7f) return bytes.toString('utf8') === expected;
-    if (bytes[i] !== code) return false;
-  }
-  return true;
-}
-
-/**
- * Key and headers are decoded when first asked for: a stream carries thousands of messages per second, and its
- * handlers typically read two or three of the seven envelope headers (the rest matter only to a dead letter).
- */
-class FetchedMessage implements StreamMessage {
-  private decodedType: string | undefined;
-  private decodedPayload: unknown;
-  private decoded = false;
-  private keyText: string | null | undefined;
-  private allHeaders: Record<string, string> | undefined;
-
-  constructor(readonly topic: string, readonly partition: number, private readonly fetched: KafkaMessage) {}
-
-  /** What the decoder named it, or (without a decoder) the `event-type` header, read when first asked for. */
-  get type(): string {
-    this.decodedType ??= this.header(EVENT_TYPE) ?? '';
-    return this.decodedType;
-  }
-
-  set type(type: string) {
-    this.decodedType = type;
-  }
-
-  /** What the decoder made of the value; without a decoder, the value itself. */
-  get payload(): unknown {
-    return this.decoded ? this.decodedPayload : this.fetched.value;
-  }
-
-  set payload(payload: unknown) {
-    this.decoded = true;
-    this.decodedPayload = payload;
-  }
-
-  get offset(): string {
-    return this.fetched.offset;
-  }
-
-  get value(): Buffer | null {
-    return this.fetched.value;
-  }
-
-  get timestamp(): string {
-    return this.fetched.timestamp;
-  }
-
-  get key(): string | null {
-    if (this.keyText === undefined) this.keyText = this.fetched.key?.toString('utf8') ?? null;
-    return this.keyText;
-  }
-
-  get headers(): Record<string, string> {
-    this.allHeaders ??= readHeaders(this.fetched.headers);
-    return this.allHeaders;
-  }
-
-  header(name: string): string | undefined {
-    if (this.allHeaders) return this.allHeaders[name];
-    const last = this.lastValue(name);
-    return last === undefined ? undefined : Buffer.isBuffer(last) ? last.toString('utf8') : String(last);
-  }
-
-  headerEquals(name: string, expected: string): boolean {
-    const last = this.lastValue(name);
-    if (last === undefined) return false;
-    return Buffer.isBuffer(last) ? bytesEqual(last, expected) : String(last) === expected;
-  }
-
-  /** As readHeaders: the last value of a repeated header wins. */
-  private lastValue(name: string): Buffer | string | undefined {
-    const value = this.fetched.headers?.[name];
-    return Array.isArray(value) ? value[value.length - 1] : value;
-  }
-}
+/** Why a handler refuses a message; `unknown-type` and `unknown-version` are also counted as parked. */
+export type RejectClassification = 'malformed' | 'invalid' | 'non-retryable' | 'unknown-type' | 'unknown-version';
 
 /** The messages of one partition fetched together, in offset order. */
 export interface StreamBatch {
@@ -126,7 +36,7 @@ export interface StreamBatch {
    * Sends a message to `<topic>.dlq` (standard `dlq-*` headers) and returns at once: the batch's offsets are
    * committed only after every dead letter of the batch was acknowledged.
    */
-  reject(message: RawMessage, reason: unknown, classification?: 'invalid' | 'non-retryable'): void;
+  reject(message: RawMessage, reason: unknown, classification?: RejectClassification): void;
 }
 
 /**
@@ -238,8 +148,11 @@ export class StreamConsumer {
     const { topic, partition } = batch;
     for (let failures = 0; !signal.aborted && current(); ) {
       const sending: Promise<void>[] = [];
-      const reject = (raw: RawMessage, reason: unknown, classification: 'invalid' | 'non-retryable' = 'invalid') => {
+      const reject = (raw: RawMessage, reason: unknown, classification: RejectClassification = 'invalid') => {
         const error = typeof reason === 'string' ? { class: 'Rejected', message: reason } : summarize(reason);
+        if (classification === 'unknown-type' || classification === 'unknown-version') {
+          metrics.parked.inc({ group: this.groupId, topic, reason: classification });
+        }
         sending.push(this.deadLetter(raw, { classification, error, attempts: 1 }));
       };
       const messages: StreamMessage[] = [];
@@ -268,8 +181,16 @@ export class StreamConsumer {
     }
   }
 
-  /** The message with its type and payload filled in, or undefined when it is dead-lettered or skipped. */
-  private decoded(message: StreamMessage, sending: Promise<void>[]): StreamMessage | undefined {
+  /**
+   * The message with its type and payload filled in, or undefined when it is dead-lettered or skipped. The envelope
+   * is checked for every message, decoder or not: a stream's handler reads its headers as the inbox consumer's does.
+   */
+  private decoded(message: FetchedMessage, sending: Promise<void>[]): StreamMessage | undefined {
+    const problem = envelopeProblem(message.rawHeaders);
+    if (problem !== undefined) {
+      sending.push(this.deadLetter(message, decodeFailure('malformed', problem)));
+      return undefined;
+    }
     const { decode } = this.options;
     if (!decode) return message; // type and payload are read from the message when asked for
     let decoded;
@@ -283,8 +204,14 @@ export class StreamConsumer {
       message.payload = decoded.payload;
       return message;
     }
-    if (decoded.classification === 'unknown-type') metrics.skipped.inc({ group: this.groupId, topic: message.topic });
-    else sending.push(this.deadLetter(message, decodeFailure(decoded.classification, decoded.reason)));
+    if (decoded.classification === 'ignored') {
+      metrics.skipped.inc({ group: this.groupId, topic: message.topic });
+      return undefined;
+    }
+    if (decoded.classification === 'unknown-type' || decoded.classification === 'unknown-version') {
+      metrics.parked.inc({ group: this.groupId, topic: message.topic, reason: decoded.classification });
+    }
+    sending.push(this.deadLetter(message, decodeFailure(decoded.classification, decoded.reason)));
     return undefined;
   }
 

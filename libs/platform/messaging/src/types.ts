@@ -1,3 +1,4 @@
+import type { IHeaders } from 'kafkajs';
 import type { PoolClient } from 'pg';
 
 /** A message as fetched, before decoding. */
@@ -7,7 +8,10 @@ export interface RawMessage {
   offset: string;
   key: string | null;
   value: Buffer | null;
+  /** Envelope headers exactly once each (the guard dead-letters others); other headers' last value, as UTF-8. */
   headers: Record<string, string>;
+  /** The headers as fetched (bytes, repeats): what a dead letter carries, so it shows what really arrived. */
+  rawHeaders?: IHeaders;
   timestamp: string;
 }
 
@@ -36,7 +40,12 @@ export interface HandlerContext {
 
 export type MessageHandler = (message: InboundMessage, context: HandlerContext) => Promise<void>;
 
-export type Classification = 'malformed' | 'invalid' | 'unknown-type';
+/**
+ * Why a decoder refused a message. All are dead-lettered; `unknown-type` and `unknown-version` are also counted as
+ * parked (`messaging_parked_total`). `ignored` is a deliberate skip (a tombstone a projection does not need):
+ * counted as skipped, nothing dead-lettered.
+ */
+export type Classification = 'malformed' | 'invalid' | 'unknown-type' | 'unknown-version' | 'ignored';
 
 export type Decoded =
   | { ok: true; type: string; payload: unknown; id?: string }

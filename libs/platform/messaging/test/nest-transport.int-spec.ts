@@ -7,7 +7,7 @@ import type { EventStore } from '@orders/event-store';
 import { createTestEventStore, type TestEventStore } from '@orders/event-store/testing';
 import request from 'supertest';
 import { DeadLetters, HEADER } from '../src';
-import { connectMessaging, MessageContext, MessagingTransport, RelayModule } from '../nest';
+import { connectMessaging, MessageContext, MessagingTransport, RelayLifecycle, RelayModule } from '../nest';
 import { applyEffectSql, consumerSide, kafkaOptions, unique, until, type ConsumerSide } from './support';
 
 const topic = unique('msg-it.nest');
@@ -64,12 +64,16 @@ beforeAll(async () => {
   }).compile();
   app = moduleRef.createNestApplication({ logger: false });
   app.enableShutdownHooks();
-  connectMessaging(app, new MessagingTransport({
+  const transport = new MessagingTransport({
     kafka: kafkaOptions(), groupId: unique('it-nest'), topics: [topic], pool: side.pool, inboxSchema: side.schema,
     retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 20 },
-  }));
-  await app.init(); // the relay starts here and provisions the topic the transport subscribes to
-  await app.startAllMicroservices();
+    // the relay provisions it too, in the background: whichever comes first creates it
+    provision: [{ topic, partitions: 3 }],
+  });
+  connectMessaging(app, transport);
+  await app.init(); // the relay starts here, in the background
+  await app.startAllMicroservices(); // returns at once; the transport connects in the background
+  await Promise.all([transport.ready(), app.get(RelayLifecycle).ready()]);
 }, 60_000);
 
 afterAll(async () => {

@@ -1,5 +1,11 @@
 export { MessageContext } from './message-context';
-export { connectMessaging, MessagingTransport, RethrowHandlerErrors } from './messaging-transport';
+export { BackgroundStart, provisioning } from './kafka-lifecycle';
+export type { BackgroundStartOptions, KafkaMember } from './kafka-lifecycle';
+export { connectMessaging, MessagingTransport, RethrowHandlerErrors, startMessaging } from './messaging-transport';
 export type { MessagingTransportOptions } from './messaging-transport';
+export { applyPolicy, ignoreMessage, refuseMessage, runCommand } from './policy';
+export type { PolicyDecision } from './policy';
 export { RELAY_OPTIONS, RelayLifecycle, RelayModule } from './relay.module';
 export type { RelayModuleAsyncOptions } from './relay.module';
+export { CatalogueTopics } from './topic-naming';
+export type { CatalogueEntry } from './topic-naming';

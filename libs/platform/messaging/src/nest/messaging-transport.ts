@@ -3,41 +3,88 @@ import { Catch, type RpcExceptionFilter } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MicroserviceOptions, type NestMicroservice } from '@nestjs/microservices';
 import { lastValueFrom, throwError, type Observable } from 'rxjs';
 import { createConsumer, type Consumer, type ConsumerOptions } from '../consumer';
+import type { TopicSpec } from '../topics';
 import type { HandlerContext, InboundMessage } from '../types';
+import { BackgroundStart, provisioning, type BackgroundStartOptions, type KafkaMember } from './kafka-lifecycle';
 import { MessageContext } from './message-context';
 
-export type MessagingTransportOptions = Omit<ConsumerOptions, 'handle' | 'accepts'>;
+/**
+ * The consumer's options without `handle` (the `@EventPattern` handlers are the handler), plus the lifecycle's.
+ * With `handleBatch` (projections: chunks of a partition per transaction) no `@EventPattern` is used.
+ */
+export interface MessagingTransportOptions extends Omit<ConsumerOptions, 'handle' | 'accepts'> {
+  /**
+   * Topics provisioned (from the catalogue) before the group joins: the consumed ones, so a consumer never waits
+   * for its producer to create them.
+   */
+  provision?: TopicSpec[];
+  /**
+   * Started before the consumer and stopped after it, in the same background lifecycle: the service's relays, a
+   * stream consumer. One lifecycle per service, so one `ready()` and one place that retries.
+   */
+  members?: KafkaMember[];
+  /** Pause between start attempts while Kafka is unreachable (default 500 ms .. 30 s). */
+  startRetry?: BackgroundStartOptions['retry'];
+}
 
 /**
  * The consumer runner as a Nest transport: `@EventPattern('<EventType>')` methods handle messages, dispatched by
- * the `event-type` header, so many types share a topic. A type without a handler is skipped.
+ * the `event-type` header, so many types share a topic. A type without a handler is skipped. `listen` returns at
+ * once and connects in the background (status `connecting`, then `connected`): a service boots and serves HTTP
+ * while the broker is down, and connects when it answers.
  */
 export class MessagingTransport extends Server implements CustomTransportStrategy {
   // failures are ours to handle (retries, dead letters), so Nest does not need to log them as unobserved
   override readonly propagatesEventHandlerErrors = true;
   private consumer: Consumer | undefined;
+  private lifecycle: BackgroundStart | undefined;
+  private readonly readyWaiters: Array<() => void> = [];
 
   constructor(private readonly options: MessagingTransportOptions) {
     super();
   }
 
   listen(callback: (error?: unknown) => void): void {
-    const consumer = createConsumer({
-      ...this.options,
+    const { provision, members = [], startRetry, ...consumerOptions } = this.options;
+    // A projection (`handleBatch`) takes every decoded type, in chunks, and one at a time through the same handler
+    // when a chunk fails; otherwise `@EventPattern` handlers take their types one message per transaction.
+    const consumer = createConsumer(consumerOptions.handleBatch ? consumerOptions : {
+      ...consumerOptions,
       accepts: (type) => this.getHandlerByPattern(type) !== null,
       handle: (message, context) => this.dispatch(message, context),
     });
     this.consumer = consumer;
-    consumer.start().then(() => {
+    const all: KafkaMember[] = [
+      ...(provision?.length ? [provisioning(this.options.kafka, provision)] : []),
+      ...members,
+      { name: `consumer group ${consumer.groupId}`, start: () => consumer.start(), stop: () => consumer.stop() },
+    ];
+    const lifecycle = new BackgroundStart(all, { retry: startRetry }, this.options.kafka);
+    this.lifecycle = lifecycle;
+    this._status$.next('connecting');
+    lifecycle.start(() => {
       this._status$.next('connected');
-      callback();
-    }, (error: unknown) => callback(error));
+      this.readyWaiters.splice(0).forEach((resolve) => resolve());
+    });
+    callback();
+  }
+
+  /** Resolves once every member and the consumer run (specs and benchmarks wait on it). */
+  ready(): Promise<void> {
+    if (this.lifecycle?.running) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /** Whether everything runs: false while connecting in the background, and after `close()`. */
+  get running(): boolean {
+    return this.lifecycle?.running ?? false;
   }
 
   async close(): Promise<void> {
-    const consumer = this.consumer;
+    const lifecycle = this.lifecycle;
+    this.lifecycle = undefined;
     this.consumer = undefined;
-    await consumer?.stop();
+    await lifecycle?.stop();
     this._status$.next('disconnected');
   }
 
@@ -82,4 +129,17 @@ export function connectMessaging(app: INestApplication, transport: MessagingTran
   microservice.setIsInitialized(true);
   microservice.setIsInitHookCalled(true);
   return microservice;
+}
+
+/**
+ * What every service's `main.ts` (and a spec booting the app) does after `bootstrap`: connects the transport the
+ * app module provides under `MessagingTransport` and starts it in the background. A module that turned Kafka off
+ * provides `null`; then nothing is connected.
+ */
+export async function startMessaging(app: INestApplication): Promise<MessagingTransport | undefined> {
+  const transport = app.get<MessagingTransport | null>(MessagingTransport, { strict: false });
+  if (!transport) return undefined;
+  connectMessaging(app, transport);
+  await app.startAllMicroservices(); // resolves at once: the transport connects in the background
+  return transport;
 }

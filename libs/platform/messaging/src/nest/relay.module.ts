@@ -3,6 +3,7 @@ import {
   type OnApplicationBootstrap, type OptionalFactoryDependency,
 } from '@nestjs/common';
 import { Relay, type RelayOptions } from '../relay';
+import { BackgroundStart } from './kafka-lifecycle';
 
 export const RELAY_OPTIONS = Symbol('MESSAGING_RELAY_OPTIONS');
 
@@ -12,17 +13,29 @@ export interface RelayModuleAsyncOptions {
   useFactory: (...args: never[]) => RelayOptions | Promise<RelayOptions>;
 }
 
-/** Starts the relay once the app has bootstrapped; stops it before shutdown, so before the event store closes. */
+/**
+ * Starts the relay once the app has bootstrapped, in the background (a broker that is down delays publishing, never
+ * the boot); stops it before shutdown, so before the event store closes.
+ */
 @Injectable()
 export class RelayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(@Inject(Relay) private readonly relay: Relay) {}
+  private readonly lifecycle: BackgroundStart;
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.relay.start();
+  constructor(@Inject(Relay) relay: Relay, @Inject(RELAY_OPTIONS) options: RelayOptions) {
+    this.lifecycle = new BackgroundStart([{ name: `relay ${relay.name}`, start: () => relay.start(), stop: () => relay.stop() }], {}, options.kafka);
+  }
+
+  onApplicationBootstrap(): void {
+    this.lifecycle.start();
+  }
+
+  /** Resolves once the relay runs. */
+  ready(): Promise<void> {
+    return this.lifecycle.ready();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.relay.stop();
+    await this.lifecycle.stop();
   }
 }
 
@@ -41,7 +54,7 @@ export class RelayModule {
         { provide: Relay, inject: [RELAY_OPTIONS], useFactory: (relayOptions: RelayOptions) => new Relay(relayOptions) },
         RelayLifecycle,
       ],
-      exports: [Relay],
+      exports: [Relay, RelayLifecycle],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { registerMessagingMetrics } from '@orders/messaging';
 import { ServiceConfig } from '../config/service-config';
 
 type RoutedRequest = IncomingMessage & { route?: { path?: string }; baseUrl?: string };
@@ -17,6 +18,9 @@ export class HttpMetrics {
   constructor(config: ServiceConfig) {
     this.registry.setDefaultLabels({ service: config.service.name });
     collectDefaultMetrics({ register: this.registry });
+    // Every service consumes or relays through the messaging library: its lag, dead letters and parked messages
+    // belong on the service's own /metrics, not only in prom-client's default registry that nobody serves.
+    registerMessagingMetrics(this.registry);
     this.duration = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request duration by route template, method and status code',

@@ -1,0 +1,50 @@
+import { Logger, type Provider } from '@nestjs/common';
+import { MARKETPLACE_ORDER_STREAM_TYPE } from '@orders/cancellations-domain';
+import { TOPIC, topicDefinition } from '@orders/contracts';
+import { EventStore } from '@orders/event-store';
+import { Relay, type KafkaOptions } from '@orders/messaging';
+import { CatalogueTopics, MessagingTransport } from '@orders/messaging/nest';
+import { ServiceConfig } from '@orders/service-kit';
+import { NotificationWorker } from '../notifications/notification-worker';
+import { CANCELLATION_SETTINGS, type CancellationSettings } from '../settings';
+import { cancellationEventsMapper } from './cancellation-events.mapper';
+import { catalogueDecoder } from './inbound-messages';
+import { InboundMessageController } from './inbound.message.controller';
+
+/** The `@EventPattern` handlers of the service's consumer group. */
+export const MARKETPLACE_MESSAGE_CONTROLLERS = [InboundMessageController];
+
+/**
+ * The Kafka side of the service in one place, on the platform's one lifecycle (`startMessaging` in main.ts): the
+ * relay of MarketplaceOrder events to marketplace.cancellation-events.v1, and the consumer group of
+ * marketplace.notifications.v1 (into the same inbox as POST /notification) and courier.delivery-events.v1 (the
+ * delivered-order policy). It starts in the background: the HTTP side (and its inbox) keeps working while the
+ * broker is down, /health says so. `null` (nothing connected) when MARKETPLACE_KAFKA=off.
+ */
+export const marketplaceMessaging: Provider = {
+  provide: MessagingTransport,
+  inject: [EventStore, ServiceConfig, CANCELLATION_SETTINGS, NotificationWorker],
+  useFactory: (store: EventStore, config: ServiceConfig, settings: CancellationSettings, worker: NotificationWorker): MessagingTransport | null => {
+    if (!settings.kafka) return null;
+    const logger = new Logger('MarketplaceKafka');
+    const kafka: KafkaOptions = { brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger };
+    const { topics } = settings;
+    // The topics are configured whole (MARKETPLACE_*_TOPIC), not by a prefix: each is named with its catalogue topic,
+    // which gives its partitions, retention and decoding.
+    const catalogue = new CatalogueTopics('', topicDefinition);
+    const spec = (topic: string, catalogueName: string) => catalogue.spec(topic, { catalogueName, deadLetter: true });
+    const relay = new Relay({
+      store, kafka, name: 'marketplace-cancellations-relay', map: cancellationEventsMapper(topics.cancellationEvents),
+      topics: [catalogue.spec(topics.cancellationEvents, { catalogueName: TOPIC.cancellationEvents })],
+      subscription: { streamTypes: [MARKETPLACE_ORDER_STREAM_TYPE] },
+    });
+    return new MessagingTransport({
+      kafka, groupId: settings.consumerGroup, topics: [topics.notifications, topics.deliveryEvents], pool: store.pool,
+      decode: catalogueDecoder({ [topics.notifications]: TOPIC.marketplaceNotifications, [topics.deliveryEvents]: TOPIC.deliveryEvents }),
+      provision: [spec(topics.notifications, TOPIC.marketplaceNotifications), spec(topics.deliveryEvents, TOPIC.deliveryEvents)],
+      members: [{ name: `relay ${relay.name}`, start: () => relay.start(), stop: () => relay.stop() }],
+      // A stored notification wakes the worker at once instead of at its next poll.
+      onHandled: () => worker.poke(),
+    });
+  },
+};
