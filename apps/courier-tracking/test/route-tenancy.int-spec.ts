@@ -14,8 +14,13 @@ describe("courier-tracking routes: another company's route id answers as if it d
   });
   const body = (courierId: string) => ({ courier_id: courierId, date: '2026-03-02' });
   /** What the caller sees, with the id it asked about taken out: equal answers tell nothing apart. */
-  const answer = (response: { status: number; body: { errors?: { code: string; message: string }[] } }, routeId: string) =>
-    ({ status: response.status, errors: response.body.errors?.map((e) => ({ ...e, message: e.message.replace(routeId, '<id>') })) });
+  type Answer = { status: number; body: { errors?: { code: string; message: string; details?: { id?: string } }[] } };
+  const answer = (response: Answer, routeId: string) => ({
+    status: response.status,
+    errors: response.body.errors?.map((e) => ({
+      ...e, message: e.message.replace(routeId, '<id>'), ...(e.details ? { details: { ...e.details, id: e.details.id?.replace(routeId, '<id>') } } : {}),
+    })),
+  });
 
   it.each([['a', 'b'], ['b', 'a']] as const)('company %s holds the route: company %s gets a 404 and changes nothing', async (owner, other) => {
     const held = `r-held-${owner}-${tag}`;
@@ -25,7 +30,7 @@ describe("courier-tracking routes: another company's route id answers as if it d
     const put = await courier.http().put(as(other).path(held)).set(as(other).key).send(body(`k-${other}`));
     const get = await courier.http().get(as(other).path(held)).set(as(other).key);
     const getUnknown = await courier.http().get(as(other).path(unknown)).set(as(other).key);
-    expect(answer(put, held)).toEqual({ status: 404, errors: [{ code: 'ROUTE_NOT_FOUND', message: 'no route <id>' }] });
+    expect(answer(put, held)).toEqual({ status: 404, errors: [{ code: 'NOT_FOUND', message: 'no route <id>', details: { resource: 'route', id: '<id>' } }] });
     expect(answer(get, held)).toEqual(answer(getUnknown, unknown));
     expect(JSON.stringify(put.body)).not.toMatch(/another|taken|belongs/i);
 

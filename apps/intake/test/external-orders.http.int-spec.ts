@@ -173,7 +173,7 @@ describe('intake HTTP: rules, errors and races', () => {
     await intake.http().post(`${orders()}/${other}/accept`).set(keyA()).expect(200);
     expect(codes((await act(other, 'reject', { reasonCode: 'OTHER' }).expect(409)).body)).toEqual(['ORDER_ALREADY_DECIDED']);
     expect(codes((await act(other, 'archive', {}, { 'If-Match': '"1"' }).expect(409)).body)).toEqual(['CONCURRENCY_CONFLICT']);
-    expect(codes((await act(other, 'archive', {}, { 'If-Match': 'three' }).expect(400)).body)).toEqual(['BAD_REQUEST']);
+    expect(codes((await act(other, 'archive', {}, { 'If-Match': 'three' }).expect(422)).body)).toEqual(['VALIDATION_FAILED', 'If-Match:INVALID_VALUE']);
   });
 
   it('lets exactly one of accept and reject win when they race at one version', async () => {
@@ -209,7 +209,8 @@ describe('intake HTTP: rules, errors and races', () => {
     await intake.http().get(orders('company-a')).set(keyB).expect(403);
     await intake.http().get(`${orders('company-a')}/${orderId}`).set(keyB).expect(403);
     await intake.http().post(orders('company-a')).set(keyB).send(submission()).expect(403);
-    expect(codes((await intake.http().get(`${orders('company-b')}/${orderId}`).set(keyB).expect(404)).body)).toEqual(['ORDER_NOT_FOUND']);
+    const hidden = await intake.http().get(`${orders('company-b')}/${orderId}`).set(keyB).expect(404);
+    expect(hidden.body.errors).toEqual([{ code: 'NOT_FOUND', message: expect.any(String), details: { resource: 'order', id: orderId } }]);
     await intake.http().post(`${orders('company-b')}/${orderId}/accept`).set(keyB).send({}).expect(404);
     await intake.http().post(`${orders('company-b')}/${orderId}/accept`).set(keyB).send({ expectedVersion: 7 }).expect(404);
     const boardB = await intake.http().get(orders('company-b')).set(keyB).expect(200);

@@ -84,6 +84,43 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
     }
   });
 
+  it('caps open streams per key (429 LIMIT_EXCEEDED beyond), and frees a slot when a stream closes', async () => {
+    const url = `${intake.url}/api/v1/companies/company-a/external-order-events`;
+    // Streams of the test before close asynchronously: wait until each of ours is accepted.
+    const accepted = async () => {
+      for (const until = Date.now() + 20_000; ;) {
+        const stream = openStream(url, intake.keys.companyA);
+        const res = await stream.opened;
+        if (res.statusCode === 200) return { stream, res };
+        stream.close();
+        if (Date.now() > until) throw new Error(`stream not accepted: ${res.statusCode}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const refused = async (key: string) => new Promise<{ status?: number; retryAfter?: string | string[]; body: string }>((resolve, reject) => {
+      get(url, { headers: { 'Api-Key': key, Accept: 'text/event-stream' } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode, retryAfter: res.headers['retry-after'], body }));
+      }).on('error', reject);
+    });
+    const open: { stream: ReturnType<typeof openStream>; res: IncomingMessage }[] = [];
+    try {
+      for (let i = 0; i < 5; i++) open.push(await accepted());
+      const sixth = await refused(intake.keys.companyA);
+      expect(sixth.status).toBe(429);
+      expect(sixth.retryAfter).toBe('30');
+      expect(JSON.parse(sixth.body).errors).toEqual([{ code: 'LIMIT_EXCEEDED', message: 'at most 5 open streams per key' }]);
+      // Another key of the same company has streams of its own.
+      const operator = openStream(url, intake.keys.operator);
+      expect((await operator.opened).statusCode).toBe(200);
+      operator.close();
+      open.shift()?.stream.close();
+      open.push(await accepted());
+    } finally {
+      for (const { stream } of open) stream.close();
+    }
+  });
+
   it('refuses a stream of another company', async () => {
     await intake.http().get('/api/v1/companies/company-a/external-order-events').set('Api-Key', intake.keys.companyB).expect(403);
   });

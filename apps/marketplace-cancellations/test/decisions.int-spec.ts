@@ -79,7 +79,7 @@ describe('marketplace cancellations over HTTP (real PostgreSQL)', () => {
     await decide(999_999, { accepted: true, extra: 1 }).expect(422);
     await api.http().put('/v2/campaigns/21/orders/abc/cancellation/accept').set('Api-Key', stack.keys.c21).send({ accepted: true }).expect(422);
     const unknown = await decide(999_999, { accepted: true }).expect(404);
-    expect(unknown.body.errors[0].code).toBe('ORDER_NOT_FOUND');
+    expect(unknown.body.errors).toEqual([{ code: 'NOT_FOUND', message: expect.any(String), details: { resource: 'order', id: '999999' } }]);
   });
 
   it('rejects with a reason, leaving the status as it was, and records the decision in the history', async () => {

@@ -1,5 +1,5 @@
-import { Controller, ForbiddenException, Get, NotFoundException, Param, Query, UnprocessableEntityException } from '@nestjs/common';
-import { canAccessTenant, CurrentPrincipal, type Principal } from '@orders/service-kit';
+import { Controller, ForbiddenException, Get, Param, Query, UnprocessableEntityException } from '@nestjs/common';
+import { canAccessTenant, CurrentPrincipal, NotFound, type Principal } from '@orders/service-kit';
 import { auditOrder, statusCounts, type OrderAudit } from './operations';
 import { ReadModelDb } from './storage/read-model-db';
 
@@ -23,7 +23,7 @@ export class OrdersQueryController {
     const tenant = audit.timeline[0]?.payload.tenantId;
     // Another company's order answers exactly like a missing one: its existence is not disclosed.
     if (audit.timeline.length === 0 || typeof tenant !== 'string' || !canAccessTenant(principal, tenant)) {
-      throw new NotFoundException({ code: 'ORDER_NOT_FOUND', message: `no events of order ${orderId}` });
+      throw new NotFound('order', orderId, `no events of order ${orderId}`);
     }
     return audit;
   }

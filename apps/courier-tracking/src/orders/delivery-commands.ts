@@ -5,7 +5,7 @@ import {
 } from '@orders/delivery-domain';
 import { Appended, CommandHandler, EventInput, EventStore, RecordedEvent, defaultEventInput } from '@orders/event-store';
 import { PersonalDataVault } from '@orders/personal-data';
-import { Clock } from '@orders/service-kit';
+import { Clock, type CommandContext as EdgeCommandContext } from '@orders/service-kit';
 import type { PoolClient } from 'pg';
 import { StoredView, foldView } from './delivery-view';
 import { SealPoint, sealedForStorage } from './sealed-positions';
@@ -40,13 +40,13 @@ export interface Decided {
 export type AlongsideWrites = (tx: PoolClient, appended: Appended<Delivery, DeliveryEvent>) => Promise<void>;
 
 /**
- * The context of an HTTP command from what the edge's `@CommandMeta()` read (actor, correlation, scoped key) and its
- * If-Match; its `now` is left out: the commands read the clock themselves.
+ * The context of an HTTP command from the edge's `@CommandContext()` (actor, ids, scoped key, If-Match); its `now`
+ * is left out: the commands read the same injected clock themselves.
  */
-export function contextOf(meta: CommandMetadata, expectedVersion?: number): CommandContext {
+export function contextOf(edge: EdgeCommandContext): CommandContext {
   return {
-    actor: meta.actor ?? 'anonymous', correlationId: meta.correlationId, causationId: meta.causationId,
-    idempotencyKey: meta.idempotencyKey, expectedVersion,
+    actor: edge.actor, correlationId: edge.correlationId, causationId: edge.causationId,
+    idempotencyKey: edge.idempotencyKey, expectedVersion: edge.expectedVersion,
   };
 }
 

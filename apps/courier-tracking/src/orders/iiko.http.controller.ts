@@ -1,8 +1,6 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { CommandMetadata } from '@orders/decider-kit';
-import { CurrentPrincipal, Principal, RequestValidationError } from '@orders/service-kit';
-import { CommandMeta, IfMatchVersion } from '../shared/request-context';
+import { CommandContext, NoStore, NotFoundAs, RequestValidationError } from '@orders/service-kit';
 import { assertCompany } from '../shared/tenancy';
 import { DeliveryCommands, DeliveryData, contextOf } from './delivery-commands';
 import { CloseTimeDto, MarkDeliveredDto, PaymentDto } from './iiko.request.dto';
@@ -18,46 +16,50 @@ type IikoCommand = 'MarkDelivered' | 'UndoDelivered' | 'SetDeliveryCloseTime' | 
  * payment. Each answers the order as it is afterwards.
  */
 @ApiTags('iiko delivery operations')
+// Each answer is the order with its recipient's personal data.
+@NoStore()
+@NotFoundAs('delivery', 'order_id')
 @Controller('api/v1/companies/:company_id/orders/:order_id')
 export class IikoController {
   constructor(private readonly commands: DeliveryCommands, private readonly orders: OrdersService) {}
 
-  private async run<T extends IikoCommand>(principal: Principal, companyId: string, id: string, type: T, data: DeliveryData<T>,
-    meta: CommandMetadata, expectedVersion: number | undefined): Promise<OrderResponse> {
-    assertCompany(principal, companyId);
+  private async run<T extends IikoCommand>(command: CommandContext, companyId: string, id: string, type: T,
+    data: DeliveryData<T>): Promise<OrderResponse> {
+    assertCompany(command.principal, companyId);
     await this.commands.active(id, companyId);
-    await this.commands.execute({ companyId, deliveryId: id }, type, data, contextOf(meta, expectedVersion));
+    await this.commands.execute({ companyId, deliveryId: id }, type, data, contextOf(command));
     return this.orders.respond(id, companyId);
   }
 
   @Post('delivered')
   @HttpCode(200)
-  markDelivered(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
-    @Body() body: MarkDeliveredDto, @CommandMeta() meta: CommandMetadata, @IfMatchVersion() expected?: number): Promise<OrderResponse> {
+  markDelivered(@Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
+    @Body() body: MarkDeliveredDto, @CommandContext() command: CommandContext): Promise<OrderResponse> {
     const data = { actual_delivered_at: iso(body.actual_delivered_at), initiator: 'user_api' as const };
-    return this.run(principal, companyId, id, 'MarkDelivered', data, meta, expected);
+    return this.run(command, companyId, id, 'MarkDelivered', data);
   }
 
   @Post('undo-delivered')
   @HttpCode(200)
-  undoDelivered(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
-    @CommandMeta() meta: CommandMetadata, @IfMatchVersion() expected?: number): Promise<OrderResponse> {
-    return this.run(principal, companyId, id, 'UndoDelivered', { initiator: 'user_api' }, meta, expected);
+  undoDelivered(@Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
+    @CommandContext() command: CommandContext): Promise<OrderResponse> {
+    return this.run(command, companyId, id, 'UndoDelivered', { initiator: 'user_api' });
   }
 
   @Post('close-time')
   @HttpCode(200)
-  setCloseTime(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
-    @Body() body: CloseTimeDto, @CommandMeta() meta: CommandMetadata, @IfMatchVersion() expected?: number): Promise<OrderResponse> {
+  setCloseTime(@Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
+    @Body() body: CloseTimeDto, @CommandContext() command: CommandContext): Promise<OrderResponse> {
     const closeTime = body.close_time === null ? null : iso(body.close_time);
-    return this.run(principal, companyId, id, 'SetDeliveryCloseTime', { close_time: closeTime }, meta, expected);
+    return this.run(command, companyId, id, 'SetDeliveryCloseTime', { close_time: closeTime });
   }
 
   @Post('payment')
   @HttpCode(200)
-  recordPayment(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
-    @Body() body: PaymentDto, @CommandMeta() meta: CommandMetadata, @IfMatchVersion() expected?: number): Promise<OrderResponse> {
-    const data = { payment_type: body.payment_type, amount: body.amount ?? null, paid_at: iso(body.paid_at ?? meta.now) };
-    return this.run(principal, companyId, id, 'RecordDeliveryPayment', data, meta, expected);
+  recordPayment(@Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
+    @Body() body: PaymentDto, @CommandContext() command: CommandContext): Promise<OrderResponse> {
+    const paidAt = iso(body.paid_at ?? command.now.toISOString());
+    const data = { payment_type: body.payment_type, amount: body.amount ?? null, paid_at: paidAt };
+    return this.run(command, companyId, id, 'RecordDeliveryPayment', data);
   }
 }

@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
-import type { CommandMetadata } from '@orders/decider-kit';
-import { CurrentPrincipal, Principal, RequestValidationError, fieldErrors } from '@orders/service-kit';
+import {
+  CommandContext, CurrentPrincipal, etagOf, fieldErrors, NoStore, NotFoundAs, Principal, RequestValidationError,
+} from '@orders/service-kit';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { ServerResponse as Response } from 'node:http';
-import { CommandMeta, IfMatchVersion } from '../shared/request-context';
 import { assertCompany } from '../shared/tenancy';
 import { contextOf } from './delivery-commands';
 import { CreateOrderDto, ListOrdersQuery, MAX_BATCH_ORDERS, PatchOrderDto } from './order.request.dto';
@@ -15,21 +15,25 @@ import type { Initiator } from '@orders/delivery-domain';
 const uuid = new ParseUUIDPipe({ exceptionFactory: () => new RequestValidationError([{ code: 'INVALID_VALUE', field: 'order_id', message: 'order_id must be a UUID' }]) });
 
 function withEtag(res: Response, order: OrderResponse): OrderResponse {
-  res.setHeader('ETag', `"${String(order.version)}"`);
+  res.setHeader('ETag', etagOf(Number(order.version)));
   return order;
 }
 
 /** Track & Trace orders (S-YC, D-YC-*): `/api/v1/companies/{company_id}/orders[/{order_id}]` and `orders-batch`. */
 @ApiTags('orders')
+// Orders carry the recipient's name, phone and address: no cache may keep a copy of any answer.
+@NoStore()
+@NotFoundAs('delivery', 'order_id')
 @Controller('api/v1/companies/:company_id')
 export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
 
   @Post('orders')
-  async create(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Body() body: CreateOrderDto,
-    @CommandMeta() meta: CommandMetadata, @Res({ passthrough: true }) res: Response): Promise<OrderResponse> {
-    assertCompany(principal, companyId);
-    return withEtag(res, await this.orders.create(companyId, body as unknown as Record<string, unknown>, contextOf(meta)));
+  async create(@Param('company_id') companyId: string, @Body() body: CreateOrderDto, @CommandContext() command: CommandContext,
+    @Res({ passthrough: true }) res: Response): Promise<OrderResponse> {
+    assertCompany(command.principal, companyId);
+    const created = await this.orders.create(companyId, body as unknown as Record<string, unknown>, contextOf(command));
+    return withEtag(res, created);
   }
 
   @Get('orders')
@@ -46,33 +50,31 @@ export class OrdersController {
   }
 
   @Patch('orders/:order_id')
-  async patch(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
-    @Body() body: PatchOrderDto, @CommandMeta() meta: CommandMetadata, @IfMatchVersion() expectedVersion: number | undefined,
-    @Res({ passthrough: true }) res: Response): Promise<OrderResponse> {
-    assertCompany(principal, companyId);
+  async patch(@Param('company_id') companyId: string, @Param('order_id', uuid) id: string, @Body() body: PatchOrderDto,
+    @CommandContext() command: CommandContext, @Res({ passthrough: true }) res: Response): Promise<OrderResponse> {
+    assertCompany(command.principal, companyId);
     const { initiator, status_comment: comment, ...fields } = body;
-    const updated = await this.orders.patch(companyId, id, fields as Record<string, unknown>, contextOf(meta, expectedVersion), {
-      initiator: initiator as Initiator | undefined, comment,
-    });
+    const extra = { initiator: initiator as Initiator | undefined, comment };
+    const updated = await this.orders.patch(companyId, id, fields as Record<string, unknown>, contextOf(command), extra);
     return withEtag(res, updated);
   }
 
   /** 200 with the order as it was, personal data included (S-YC); afterwards the order answers 404. */
   @Delete('orders/:order_id')
-  async remove(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
-    @CommandMeta() meta: CommandMetadata): Promise<OrderResponse> {
-    assertCompany(principal, companyId);
-    return this.orders.delete(companyId, id, contextOf(meta));
+  async remove(@Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
+    @CommandContext() command: CommandContext): Promise<OrderResponse> {
+    assertCompany(command.principal, companyId);
+    return this.orders.delete(companyId, id, contextOf(command));
   }
 
   /** Upsert by number; the body is a JSON array of orders, as Track & Trace takes it. */
   @Post('orders-batch')
   @HttpCode(200)
   @ApiBody({ type: [CreateOrderDto] })
-  async batch(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Body() body: unknown,
-    @CommandMeta() meta: CommandMetadata): Promise<{ inserted: number; updated: number }> {
-    assertCompany(principal, companyId);
-    return this.orders.batch(companyId, validBatch(body), contextOf(meta));
+  async batch(@Param('company_id') companyId: string, @Body() body: unknown,
+    @CommandContext() command: CommandContext): Promise<{ inserted: number; updated: number }> {
+    assertCompany(command.principal, companyId);
+    return this.orders.batch(companyId, validBatch(body), contextOf(command));
   }
 }
 

@@ -1,7 +1,6 @@
-import { Body, Controller, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, TracedRequest, canAccessTenant } from '@orders/service-kit';
-import { Req } from '@nestjs/common';
+import { CommandContext, NotFound, canAccessTenant } from '@orders/service-kit';
 import { SettingsService } from '../settings/settings.service';
 import { PushPositionsDto } from './push-positions.request.dto';
 import { VisitDetector } from './visit-detector';
@@ -17,15 +16,15 @@ export class PushPositionsController {
 
   @Post('push-positions-v3')
   @HttpCode(200)
-  async push(@CurrentPrincipal() principal: Principal, @Param('courier_id') courierId: string, @Param('route_id') routeId: string,
-    @Body() body: PushPositionsDto, @Req() request: TracedRequest): Promise<{ status: 'OK'; accepted: number }> {
+  async push(@Param('courier_id') courierId: string, @Param('route_id') routeId: string, @Body() body: PushPositionsDto,
+    @CommandContext() command: CommandContext): Promise<{ status: 'OK'; accepted: number }> {
     const route = await this.settings.route(routeId);
     // The path names no company: a route of a company the key may not act for is answered as unknown.
-    if (!route || route.courier_id !== courierId || !canAccessTenant(principal, route.company_id)) {
-      throw new NotFoundException({ code: 'ROUTE_NOT_FOUND', message: `no route ${routeId} for courier ${courierId}` });
+    if (!route || route.courier_id !== courierId || !canAccessTenant(command.principal, route.company_id)) {
+      throw new NotFound('route', routeId, `no route ${routeId} for courier ${courierId}`);
     }
     const points = body.positions.map((p) => ({ lat: p.point.lat, lon: p.point.lon, timestamp: p.timestamp }));
-    await this.detector.push(courierId, route, points, request.correlationId);
+    await this.detector.push(courierId, route, points, command.correlationId);
     return { status: 'OK', accepted: points.length };
   }
 }

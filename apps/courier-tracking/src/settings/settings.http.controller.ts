@@ -1,12 +1,14 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal } from '@orders/service-kit';
+import { CommandContext, CurrentPrincipal, Principal } from '@orders/service-kit';
 import { assertCompany } from '../shared/tenancy';
 import { CompanySettingsDto, DepotDto, RouteDto } from './settings.dto';
 import { CompanySettings, Depot, Route, SettingsService } from './settings.service';
 
-
-
+/**
+ * Company settings, depots and routes. The writes are whole-document upserts (a retry repeats the same state), so
+ * they take the command context for its one set of header rules and the principal, not for versions.
+ */
 @ApiTags('settings')
 @Controller('api/v1/companies/:company_id')
 export class SettingsController {
@@ -19,20 +21,23 @@ export class SettingsController {
   }
 
   @Put('settings')
-  async putCompany(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Body() body: CompanySettingsDto): Promise<CompanySettings> {
-    assertCompany(principal, companyId);
+  async putCompany(@Param('company_id') companyId: string, @Body() body: CompanySettingsDto,
+    @CommandContext() command: CommandContext): Promise<CompanySettings> {
+    assertCompany(command.principal, companyId);
     return this.settings.putCompany(companyId, body);
   }
 
   @Put('depots/:id')
-  async putDepot(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('id') depotId: string, @Body() body: DepotDto): Promise<Depot> {
-    assertCompany(principal, companyId);
+  async putDepot(@Param('company_id') companyId: string, @Param('id') depotId: string, @Body() body: DepotDto,
+    @CommandContext() command: CommandContext): Promise<Depot> {
+    assertCompany(command.principal, companyId);
     return this.settings.putDepot(companyId, depotId, body);
   }
 
   @Put('routes/:id')
-  async putRoute(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('id') routeId: string, @Body() body: RouteDto): Promise<Route> {
-    assertCompany(principal, companyId);
+  async putRoute(@Param('company_id') companyId: string, @Param('id') routeId: string, @Body() body: RouteDto,
+    @CommandContext() command: CommandContext): Promise<Route> {
+    assertCompany(command.principal, companyId);
     return this.settings.putRoute(companyId, routeId, body);
   }
 }

@@ -1,4 +1,5 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { NotFound } from '@orders/service-kit';
 import { DEFAULT_MARK_DELIVERED_RADIUS_M, DEFAULT_SERVICE_TIME_COEFFICIENT, DeliverySettings, VisitSettings, isValidTimeZone } from '@orders/delivery-domain';
 import { DomainError } from '@orders/decider-kit';
 import { EventStore } from '@orders/event-store';
@@ -28,7 +29,7 @@ const defaults = (companyId: string): CompanySettings => ({
  */
 export const SETTINGS_CACHE_LIMITS = { companies: 10_000, depots: 20_000, routes: 100_000 } as const;
 
-const routeNotFound = (routeId: string): NotFoundException => new NotFoundException({ code: 'ROUTE_NOT_FOUND', message: `no route ${routeId}` });
+const routeNotFound = (routeId: string): NotFound => new NotFound('route', routeId);
 
 function assertZone(zone: string | null | undefined): void {
   if (zone && !isValidTimeZone(zone)) throw new DomainError('INVALID_TIME_ZONE', `unknown IANA time zone "${zone}"`, { field: 'time_zone' });
@@ -129,7 +130,8 @@ export class SettingsService {
   /**
    * Creates or replaces the company's route. Route ids are global (positions name a route without a company), so an
    * id another company holds cannot be taken; that company's route is answered exactly like an unknown one on a read
-   * (404 ROUTE_NOT_FOUND, `routeOf`), never as "taken". The company check is in the upsert itself, not in the cache:
+   * (404 NOT_FOUND, `{resource: 'route', id}`, `routeOf`), never as "taken". The company check is in the upsert itself,
+   * not in the cache:
    * a cached miss or another instance's concurrent write can never let one company overwrite another's route.
    */
   async putRoute(companyId: string, routeId: string, body: RouteDto): Promise<Route> {

@@ -1,6 +1,6 @@
 import { Controller, ForbiddenException, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, RequireScope, type Principal } from '@orders/service-kit';
+import { CommandContext, RequireScope } from '@orders/service-kit';
 import { BoardProjection } from './board.projection';
 
 @ApiTags('operations')
@@ -14,9 +14,11 @@ export class OrderBoardAdminController {
   @HttpCode(202)
   @RequireScope('operate')
   @ApiOperation({ summary: 'Empty the order board and replay the event log into it (operate scope, every company)' })
-  async rebuild(@CurrentPrincipal() principal: Principal): Promise<{ status: 'OK' }> {
+  async rebuild(@CommandContext() command: CommandContext): Promise<{ status: 'OK' }> {
     // The board holds every company's orders: only a key for all of them may rebuild it.
-    if (principal.tenants !== '*') throw new ForbiddenException({ code: 'FORBIDDEN', message: 'rebuilding the board needs a key for every company' });
+    if (command.principal.tenants !== '*') {
+      throw new ForbiddenException({ code: 'FORBIDDEN', message: 'rebuilding the board needs a key for every company' });
+    }
     await this.projection.rebuild();
     return { status: 'OK' };
   }

@@ -1,8 +1,8 @@
 import { Controller, Param, Sse, type MessageEvent } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '@orders/service-kit';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, LimitedStream, type Principal } from '@orders/service-kit';
 import { filter, interval, map, merge, type Observable } from 'rxjs';
-import { assertCompanyAccess } from '../orders/request-headers';
+import { assertCompanyAccess } from '../orders/company-access';
 import { BoardNotifications } from './board-notifications';
 
 const HEARTBEAT_MS = 15_000;
@@ -19,8 +19,13 @@ export class OrderBoardEventsController {
   constructor(private readonly notifications: BoardNotifications) {}
 
   @Sse()
+  // Each stream holds a socket for as long as the client stays: a few per key, and closed after long silence.
+  @LimitedStream()
   @ApiOperation({ summary: 'Server-sent events: new AWAITING orders and status changes of this company\'s orders' })
-  @ApiOkResponse({ description: 'text/event-stream; data: {orderId, number, status, version, at}; a `ping` every 15 s' })
+  @ApiOkResponse({
+    description: 'text/event-stream; data: {orderId, number, status, version, at}; a `ping` every 15 s; closed after 30 min without an event',
+  })
+  @ApiResponse({ status: 429, description: 'LIMIT_EXCEEDED: this key already holds the most open streams (5), with Retry-After' })
   stream(@Param('companyId') companyId: string, @CurrentPrincipal() principal: Principal): Observable<MessageEvent> {
     assertCompanyAccess(principal, companyId);
     const changes = this.notifications.changes.pipe(

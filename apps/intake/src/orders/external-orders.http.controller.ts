@@ -1,20 +1,26 @@
-import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity,
   ApiTags, ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { ExternalOrderNotFound } from '@orders/ordering-domain';
-import { CurrentPrincipal, type Principal } from '@orders/service-kit';
+import {
+  agreedExpectedVersion, CommandContext, CurrentPrincipal, etagOf, NoStore, NotFound, NotFoundAs, type Principal,
+} from '@orders/service-kit';
+import type { ServerResponse } from 'node:http';
 import { BoardQueryDto } from '../board/board-query.dto';
 import { OrderBoardService, type BoardPage } from '../board/order-board.service';
-import { ExternalOrderCommands, type CommandContext, type OperatorCommand, type OperatorData, type OrderOutcome } from './external-orders.commands';
+import {
+  ExternalOrderCommands, type CommandContext as OrderCommandContext, type OperatorCommand, type OperatorData, type OrderOutcome,
+} from './external-orders.commands';
 import { ExternalOrdersService } from './external-orders.service';
 import { UUID_PATTERN } from './order-identity';
 import { ConfirmContentsRequestDto, OrderCommandRequestDto, RejectOrderRequestDto } from './order-commands.request.dto';
 import type { ExternalOrderView } from './order-view';
-import { assertCompanyAccess, etagOf, expectedVersionOf, scopedIdempotencyKey } from './request-headers';
+import { assertCompanyAccess } from './company-access';
 import { SubmitOrderRequestDto } from './submit-order.request.dto';
-import { Call, type CallContext, type HttpResponse } from './call-context.decorator';
+
+/** The slice of the response the handlers touch (Nest still writes the body). */
+type HttpResponse = Pick<ServerResponse, 'setHeader'> & { status(code: number): HttpResponse };
 
 const COMPANY_ID = /^[\w.-]{1,128}$/;
 
@@ -22,7 +28,10 @@ const COMPANY_ID = /^[\w.-]{1,128}$/;
 const conditional = (): MethodDecorator => applyDecorators(
   HttpCode(200),
   ApiHeader({ name: 'If-Match', required: false, description: 'The order version the action is for ("3"); else 409 CONCURRENCY_CONFLICT' }),
-  ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key and body returns the first answer' }),
+  ApiHeader({
+    name: 'Idempotency-Key', required: false,
+    description: 'A retry with the same key and body returns the first answer (rules: apps/README.md)',
+  }),
 );
 
 /** Carbis mini-delivery, as an API: orders arrive AWAITING and operators accept or reject them, then follow them through. */
@@ -31,6 +40,10 @@ const conditional = (): MethodDecorator => applyDecorators(
 @ApiBearerAuth()
 @ApiParam({ name: 'companyId', description: 'The company (tenant) the orders belong to' })
 @ApiForbiddenResponse({ description: 'FORBIDDEN: the key may not act for this company; LICENSE_REQUIRED on submit' })
+@ApiNotFoundResponse({ description: 'NOT_FOUND with details {resource: "order", id} (also for another company\'s order)' })
+// Orders carry the guest's name, phone and address: no cache may keep a copy of any answer.
+@NoStore()
+@NotFoundAs('order', 'orderId')
 @Controller('api/v1/companies/:companyId/external-orders')
 export class ExternalOrdersController {
   constructor(private readonly commands: ExternalOrderCommands, private readonly orders: ExternalOrdersService, private readonly board: OrderBoardService) {}
@@ -40,12 +53,13 @@ export class ExternalOrdersController {
   @ApiOkResponse({ description: 'Received before: the same order (nothing appended)' })
   @ApiConflictResponse({ description: 'DUPLICATE_EXTERNAL_ID' })
   @ApiUnprocessableEntityResponse({ description: 'VALIDATION_FAILED with per-field codes' })
-  async submit(@Param('companyId') companyId: string, @Body() body: SubmitOrderRequestDto, @Call() call: CallContext): Promise<OrderOutcome> {
-    authorise(call.principal, companyId);
+  async submit(@Param('companyId') companyId: string, @Body() body: SubmitOrderRequestDto, @CommandContext() command: CommandContext,
+    @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
+    authorise(command.principal, companyId);
     // A missing licence (LicenseRequired) answers 403 through the kit's error filter.
-    const outcome = await this.commands.submit(companyId, body, contextOf(call));
-    call.response.status(outcome.created ? 201 : 200).setHeader('ETag', etagOf(outcome.version));
-    call.response.setHeader('Location', `/api/v1/companies/${companyId}/external-orders/${outcome.orderId}`);
+    const outcome = await this.commands.submit(companyId, body, contextOf(command));
+    response.status(outcome.created ? 201 : 200).setHeader('ETag', etagOf(outcome.version));
+    response.setHeader('Location', `/api/v1/companies/${companyId}/external-orders/${outcome.orderId}`);
     return { orderId: outcome.orderId, status: outcome.status, version: outcome.version };
   }
 
@@ -58,11 +72,11 @@ export class ExternalOrdersController {
 
   @Get(':orderId')
   @ApiOperation({ summary: 'One order with its guest data, contents and history' })
-  @ApiNotFoundResponse({ description: 'ORDER_NOT_FOUND (also for another company\'s order)' })
-  async get(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Call() call: CallContext): Promise<ExternalOrderView> {
-    authorise(call.principal, companyId);
+  async get(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: HttpResponse): Promise<ExternalOrderView> {
+    authorise(principal, companyId);
     const view = await this.orders.view(companyId, orderIdOf(orderId));
-    call.response.setHeader('ETag', etagOf(view.version));
+    response.setHeader('ETag', etagOf(view.version));
     return view;
   }
 
@@ -70,16 +84,18 @@ export class ExternalOrdersController {
   @conditional()
   @ApiOperation({ summary: 'Accept an AWAITING order: the POS order is created, empty until its contents are confirmed' })
   @ApiConflictResponse({ description: 'ORDER_IN_TERMINAL_STATE, CONCURRENCY_CONFLICT, IDEMPOTENCY_KEY_REUSED' })
-  accept(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: OrderCommandRequestDto, @Call() call: CallContext): Promise<OrderOutcome> {
-    return this.run('AcceptExternalOrder', { companyId, orderId }, body, call);
+  accept(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: OrderCommandRequestDto,
+    @CommandContext() command: CommandContext, @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
+    return this.run('AcceptExternalOrder', { companyId, orderId }, body, command, response);
   }
 
   @Post(':orderId/reject')
   @conditional()
   @ApiOperation({ summary: 'Reject an AWAITING order with a reason: it becomes DELETED' })
   @ApiConflictResponse({ description: 'ORDER_ALREADY_DECIDED, ORDER_IN_TERMINAL_STATE, CONCURRENCY_CONFLICT' })
-  reject(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: RejectOrderRequestDto, @Call() call: CallContext): Promise<OrderOutcome> {
-    return this.run('RejectExternalOrder', { companyId, orderId, reasonCode: body.reasonCode }, body, call);
+  reject(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: RejectOrderRequestDto,
+    @CommandContext() command: CommandContext, @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
+    return this.run('RejectExternalOrder', { companyId, orderId, reasonCode: body.reasonCode }, body, command, response);
   }
 
   @Post(':orderId/confirm-contents')
@@ -87,53 +103,54 @@ export class ExternalOrdersController {
   @ApiOperation({ summary: 'Confirm (or later edit) what the POS order holds; the items may differ from those received' })
   @ApiConflictResponse({ description: 'INVALID_STATE_TRANSITION, ORDER_IN_TERMINAL_STATE, CONCURRENCY_CONFLICT' })
   confirmContents(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: ConfirmContentsRequestDto,
-    @Call() call: CallContext): Promise<OrderOutcome> {
+    @CommandContext() command: CommandContext, @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
     const items = body.items.map((item) => ({ ...(item.sku !== undefined ? { sku: item.sku } : {}), name: item.name, quantity: item.quantity, priceMinor: item.priceMinor }));
-    return this.run('ConfirmOrderContents', { companyId, orderId, items }, body, call);
+    return this.run('ConfirmOrderContents', { companyId, orderId, items }, body, command, response);
   }
 
   @Post(':orderId/dispatch')
   @conditional()
   @ApiOperation({ summary: 'Send the order on its way (ON_WAY «В пути»); only after its contents were confirmed' })
   @ApiConflictResponse({ description: 'CONTENTS_NOT_CONFIRMED, INVALID_STATE_TRANSITION, CONCURRENCY_CONFLICT' })
-  dispatch(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: OrderCommandRequestDto, @Call() call: CallContext): Promise<OrderOutcome> {
-    return this.run('DispatchOrder', { companyId, orderId }, body, call);
+  dispatch(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: OrderCommandRequestDto,
+    @CommandContext() command: CommandContext, @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
+    return this.run('DispatchOrder', { companyId, orderId }, body, command, response);
   }
 
   @Post(':orderId/archive')
   @conditional()
   @ApiOperation({ summary: 'Archive an accepted order («Архив»)' })
   @ApiConflictResponse({ description: 'INVALID_STATE_TRANSITION, ORDER_IN_TERMINAL_STATE, CONCURRENCY_CONFLICT' })
-  archive(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: OrderCommandRequestDto, @Call() call: CallContext): Promise<OrderOutcome> {
-    return this.run('ArchiveOrder', { companyId, orderId }, body, call);
+  archive(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: OrderCommandRequestDto,
+    @CommandContext() command: CommandContext, @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
+    return this.run('ArchiveOrder', { companyId, orderId }, body, command, response);
   }
 
   private async run<T extends OperatorCommand['type']>(type: T, data: OperatorData<T>, body: OrderCommandRequestDto,
-    call: CallContext): Promise<OrderOutcome> {
-    authorise(call.principal, data.companyId);
-    // Validation (422, 400) before state (409): the id and both headers are checked before anything is call.
+    command: CommandContext, response: HttpResponse): Promise<OrderOutcome> {
+    authorise(command.principal, data.companyId);
+    // Validation (422) before state (409): the id and the body's version are checked before anything is read; the
+    // headers were checked by @CommandContext before the handler ran.
     const target = { ...data, orderId: orderIdOf(data.orderId) } as OperatorData<T>;
-    const expectedVersion = expectedVersionOf(call.ifMatch, body.expectedVersion);
-    const idempotencyKey = scopedIdempotencyKey(call.principal, call.idempotencyKey);
-    const outcome = await this.commands.execute(type, target, { ...contextOf(call), expectedVersion, idempotencyKey });
-    setEtag(call.response, outcome.version);
+    const expectedVersion = agreedExpectedVersion(command.expectedVersion, body.expectedVersion, 'expectedVersion');
+    const context = { ...contextOf(command), expectedVersion, idempotencyKey: command.idempotencyKey };
+    const outcome = await this.commands.execute(type, target, context);
+    response.setHeader('ETag', etagOf(outcome.version));
     return outcome;
   }
 }
 
 function authorise(principal: Principal, companyId: string): void {
-  if (!COMPANY_ID.test(companyId)) throw new ExternalOrderNotFound(companyId);
+  if (!COMPANY_ID.test(companyId)) throw new NotFound('company', companyId);
   assertCompanyAccess(principal, companyId);
 }
 
 /** Order ids are UUIDs; anything else names no order. */
 function orderIdOf(orderId: string): string {
-  if (!UUID_PATTERN.test(orderId)) throw new ExternalOrderNotFound(orderId);
+  if (!UUID_PATTERN.test(orderId)) throw new NotFound('order', orderId);
   return orderId.toLowerCase();
 }
 
-const setEtag = (response: HttpResponse, version: number): void => void response.setHeader('ETag', etagOf(version));
-
-function contextOf(call: CallContext): CommandContext {
-  return { actor: call.principal.id, ...(call.correlationId ? { correlationId: call.correlationId } : {}) };
+function contextOf(command: CommandContext): OrderCommandContext {
+  return { actor: command.actor, correlationId: command.correlationId, causationId: command.causationId };
 }

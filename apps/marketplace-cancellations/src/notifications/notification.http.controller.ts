@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, ForbiddenException, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, canAccessTenant, type Principal } from '@orders/service-kit';
+import { CommandContext, canAccessTenant } from '@orders/service-kit';
 import { Clock } from '../clock';
 import { InvalidNotification, parseNotification, type ParsedNotification } from './market-notification';
 import { NotificationInbox } from './notification-inbox';
@@ -35,11 +35,11 @@ export class NotificationController {
   @ApiOkResponse({ schema: { type: 'object', properties: { version: { type: 'string' }, name: { type: 'string' }, time: { type: 'string', format: 'date-time' } } } })
   @ApiResponse({ status: 400, description: 'a malformed notification; errors name the fields' })
   @ApiResponse({ status: 403, description: 'the key may not notify for this campaign' })
-  async receive(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<NotificationAnswer> {
+  async receive(@Body() body: unknown, @CommandContext() command: CommandContext): Promise<NotificationAnswer> {
     const parsed = parse(body);
     if (parsed.kind === 'order') {
       const { notification } = parsed;
-      if (!canAccessTenant(principal, notification.campaignId)) {
+      if (!canAccessTenant(command.principal, notification.campaignId)) {
         throw new ForbiddenException({ code: 'FORBIDDEN', message: `this key may not notify for campaign ${notification.campaignId}` });
       }
       if (await this.inbox.save(notification, 'HTTP')) this.worker.poke();

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { ServerResponse } from 'node:http';
 import { TracedRequest } from '../http/request-ids';
+import { redactUrl } from '../logging/redaction';
 import { ErrorEnvelope, describeError } from './error-envelope';
 
 /** Every error a service answers leaves through here, in the one envelope. */
@@ -15,7 +16,9 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     const described = describeError(exception);
     if (described.unexpected) {
       const stack = exception instanceof Error ? exception.stack : String(exception);
-      this.logger.error(`unexpected error on ${request.method} ${request.url} (request ${request.id})`, stack);
+      // The URL may carry a key in its query string (`?apikey=`): the error log shows it redacted.
+      const url = redactUrl(request.url);
+      this.logger.error(`unexpected error on ${request.method} ${url} (request ${request.id})`, stack);
     }
     if (response.headersSent) {
       response.destroy();

@@ -6,6 +6,7 @@ import { DomainError } from '@orders/decider-kit';
 import { ConcurrencyError, IdempotencyKeyReused } from '@orders/event-store';
 import { RequestValidationError, describeError, domainErrorStatus } from './error-envelope';
 import { JsonTooDeep } from '../http/json-depth';
+import { NotFound } from './not-found';
 import { fieldErrors } from './validation-pipe';
 
 class DomainLikeError extends DomainError {
@@ -59,10 +60,12 @@ describe('error envelope mapping', () => {
     expect(described.errors.map((e) => e.code)).toEqual(['VALIDATION_FAILED', 'REQUIRED_FIELD']);
   });
 
-  it('maps domain errors by code: 404 not found, 422 field rules, 409 the rest', () => {
+  it('maps domain errors by code: 404 NOT_FOUND with the resource, 422 field rules, 409 the rest', () => {
     expect(describeError(new DomainLikeError('ORDER_NOT_FOUND', 'no such order'))).toEqual({
-      httpStatus: 404, errors: [{ code: 'ORDER_NOT_FOUND', message: 'no such order' }], unexpected: false,
+      httpStatus: 404, errors: [{ code: 'NOT_FOUND', message: 'no such order', details: { resource: 'order' } }], unexpected: false,
     });
+    expect(describeError(new DomainError('ORDER_NOT_FOUND', 'no order o-1', { details: { orderId: 'o-1' } })).errors)
+      .toEqual([{ code: 'NOT_FOUND', message: 'no order o-1', details: { resource: 'order', id: 'o-1' } }]);
     expect(describeError(new DomainLikeError('REASON_REQUIRED', 'reason is required', 'reason')).errors)
       .toEqual([{ code: 'REASON_REQUIRED', message: 'reason is required', field: 'reason' }]);
     expect(domainErrorStatus({ code: 'REASON_REQUIRED' })).toBe(422);
@@ -93,6 +96,11 @@ describe('error envelope mapping', () => {
 
   it('keeps HTTP exceptions, with the code their status implies unless they name one', () => {
     expect(describeError(new NotFoundException('Cannot GET /x')).errors).toEqual([{ code: 'NOT_FOUND', message: 'Cannot GET /x' }]);
+    expect(describeError(new NotFoundException({ code: 'ROUTE_NOT_FOUND', message: 'no route r-1' })).errors)
+      .toEqual([{ code: 'NOT_FOUND', message: 'no route r-1', details: { resource: 'route' } }]);
+    expect(describeError(new NotFound('delivery', 'd-1'))).toEqual({
+      httpStatus: 404, errors: [{ code: 'NOT_FOUND', message: 'no delivery d-1', details: { resource: 'delivery', id: 'd-1' } }], unexpected: false,
+    });
     expect(describeError(new ConflictException({ code: 'IDEMPOTENCY_KEY_REUSED', message: 'other body' }))).toMatchObject({
       httpStatus: 409, errors: [{ code: 'IDEMPOTENCY_KEY_REUSED', message: 'other body' }],
     });

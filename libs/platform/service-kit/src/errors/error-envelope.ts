@@ -1,11 +1,14 @@
 import { HttpException } from '@nestjs/common';
 import { DomainError } from '@orders/decider-kit';
 import { ConcurrencyError, IdempotencyKeyReused } from '@orders/event-store';
+import { isNotFoundCode } from './not-found';
 
 export interface ErrorItem {
   readonly code: string;
   readonly message: string;
   readonly field?: string;
+  /** What the error is about, when a code alone does not say it: 404s carry `{resource, id}`. */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 /** The one error body of every service (api-conventions.md, "Errors"). */
@@ -48,9 +51,27 @@ const domainCode = /^[A-Z][A-Z0-9_]*$/;
  * codes too (`ERR_INVALID_CHAR`, `ERR_OUT_OF_RANGE`), and answering those 409 with their message hid bugs and
  * leaked internals.
  */
-function isDomainError(error: unknown): error is Error & { code: string; field?: unknown; httpStatus?: unknown } {
+type DomainLike = Error & { code: string; field?: unknown; httpStatus?: unknown; details?: unknown };
+
+function isDomainError(error: unknown): error is DomainLike {
   const known = error instanceof DomainError || error instanceof ConcurrencyError || error instanceof IdempotencyKeyReused;
   return known && domainCode.test(error.code);
+}
+
+/**
+ * Every "not found" leaves as 404 NOT_FOUND (api-conventions.md): a domain's own code (`DELIVERY_NOT_FOUND`) becomes
+ * the resource in `details`, with the id when the error carried one. Routes that know their path name the resource
+ * and id precisely with `@NotFoundAs`; this is the answer for any that do not.
+ */
+function notFoundItem(item: ErrorItem): ErrorItem {
+  if (item.code === 'NOT_FOUND' && item.details) return item;
+  const resource = item.code.replace(/_?NOT_FOUND$/, '').toLowerCase() || undefined;
+  const details = item.details ?? {};
+  const namedId = Object.entries(details).find(([key, value]) => /Id$/.test(key) && typeof value === 'string')?.[1];
+  const id = details.id ?? namedId;
+  const described = { ...(resource ? { resource } : {}), ...(id === undefined ? {} : { id }) };
+  const withDetails = Object.keys(described).length > 0 ? { details: described } : {};
+  return { code: 'NOT_FOUND', message: item.message, ...withDetails };
 }
 
 /** Statuses a domain error may ask for explicitly; anything else would let the domain claim a server failure. */
@@ -116,14 +137,21 @@ export function describeError(exception: unknown): DescribedError {
   if (parserError) return parserError;
   if (exception instanceof HttpException) {
     const httpStatus = exception.getStatus();
-    return { httpStatus, errors: httpExceptionItems(exception), unexpected: httpStatus >= 500 && httpStatus !== 503 };
+    const items = httpExceptionItems(exception);
+    const notFound = (item: ErrorItem): ErrorItem => (isNotFoundCode(item.code) ? notFoundItem(item) : item);
+    const errors = httpStatus === 404 ? items.map(notFound) : items;
+    return { httpStatus, errors, unexpected: httpStatus >= 500 && httpStatus !== 503 };
   }
   if (isDependencyUnavailable(exception)) {
     return { httpStatus: 503, errors: [{ code: 'SERVICE_UNAVAILABLE', message: 'a dependency is unavailable; retry later' }], unexpected: false };
   }
   if (isDomainError(exception)) {
     const field = typeof exception.field === 'string' ? { field: exception.field } : {};
-    return { httpStatus: domainErrorStatus(exception), errors: [{ code: exception.code, message: exception.message, ...field }], unexpected: false };
+    const httpStatus = domainErrorStatus(exception);
+    const item: ErrorItem = { code: exception.code, message: exception.message, ...field };
+    if (httpStatus !== 404 || !isNotFoundCode(exception.code)) return { httpStatus, errors: [item], unexpected: false };
+    const details = isObject(exception.details) ? { details: exception.details } : {};
+    return { httpStatus, errors: [notFoundItem({ ...item, ...details })], unexpected: false };
   }
   // The cause goes to the log, never to the client.
   return { httpStatus: 500, errors: [{ code: 'INTERNAL_ERROR', message: 'internal error' }], unexpected: true };

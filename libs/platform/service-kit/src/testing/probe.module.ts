@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Module, Param, Post, Type } from '@nestjs/common';
 import { DomainError } from '@orders/decider-kit';
 import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { CommandContext } from '../http/command-context';
 
 class ProbeDecision {
   @IsIn(['ACCEPT', 'REJECT'])
@@ -31,6 +32,13 @@ class ProbeController {
   @Get('domain-errors/:code')
   raise(@Param('code') code: string): never {
     throw new ProbeDomainError(code);
+  }
+
+  @Post('commands')
+  @HttpCode(200)
+  command(@CommandContext() command: CommandContext): Omit<CommandContext, 'now' | 'principal'> & { now: string } {
+    const { principal: _principal, now, ...rest } = command;
+    return { ...rest, now: now.toISOString() };
   }
 
   @Get('crash')

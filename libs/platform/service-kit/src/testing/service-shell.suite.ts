@@ -7,6 +7,7 @@ import request from 'supertest';
 import { createServiceApp } from '../bootstrap';
 import { ServiceDefinition } from '../config/service-definition';
 import { serviceDefaults } from '../config/service-env';
+import { captureLogs, COMMAND_HEADER_FAULTS, headerFaultBody } from './http-edge';
 import { withProbe } from './probe.module';
 import { databaseUrlOn as databaseUrl, onAdmin } from './test-database';
 
@@ -134,7 +135,8 @@ export function describeServiceShell(definition: ServiceDefinition, loadAppModul
 
     it('maps domain errors to 404 and 409 and hides unexpected failures behind a 500', async () => {
       const notFound = await http().get('/__probe/domain-errors/ORDER_NOT_FOUND').set('Api-Key', apiKey).expect(404);
-      expect(notFound.body.errors).toEqual([{ code: 'ORDER_NOT_FOUND', message: 'probe raised ORDER_NOT_FOUND' }]);
+      // One code for "not there" in every service; what was looked for is in details.
+      expect(notFound.body.errors).toEqual([{ code: 'NOT_FOUND', message: 'probe raised ORDER_NOT_FOUND', details: { resource: 'order' } }]);
       await http().get('/__probe/domain-errors/CONCURRENCY_CONFLICT').set('Api-Key', apiKey).expect(409);
       const crash = await http().get('/__probe/crash').set('Api-Key', apiKey).expect(500);
       expect(crash.body.errors).toEqual([{ code: 'INTERNAL_ERROR', message: 'internal error' }]);
@@ -153,6 +155,34 @@ export function describeServiceShell(definition: ServiceDefinition, loadAppModul
       const path = await http().get('/__probe/domain-errors/A%00B').set('Api-Key', apiKey).expect(400);
       expect(path.body.errors).toEqual([{ code: 'BAD_REQUEST', message: 'the path holds a NUL character' }]);
       for (const res of [deep, nul, path, await http().get('/health/live')]) expect(res.headers['x-content-type-options']).toBe('nosniff');
+    });
+
+    it('reads the command headers by the one rule set: the same faults answer the same 422 in every service', async () => {
+      const ok = await http().post('/__probe/commands').set({ 'Api-Key': apiKey, 'If-Match': 'W/"4"', 'Idempotency-Key': 'k-1', 'X-Correlation-Id': 'c-1' }).expect(200);
+      expect(ok.body).toEqual({
+        actor: 'shell-test', correlationId: 'c-1', causationId: ok.headers['x-request-id'], expectedVersion: 4, idempotencyKey: 'shell-test:k-1',
+        now: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      });
+      for (const fault of COMMAND_HEADER_FAULTS) {
+        const res = await http().post('/__probe/commands').set({ 'Api-Key': apiKey, ...fault.headers });
+        expect({ fault: fault.name, status: res.status, body: res.body }).toEqual({ fault: fault.name, status: 422, body: headerFaultBody(fault.field, fault.code) });
+      }
+    });
+
+    it('keeps credentials out of the request log and the error log', async () => {
+      const logs = captureLogs();
+      try {
+        await http().get('/__probe/crash?apikey=q-secret-1&page=2&access_token=q-secret-2')
+          .set({ Authorization: `Bearer ${apiKey}`, 'X-Api-Key': 'h-secret-1', Cookie: 'session=h-secret-2', 'X-Partner-Token': 'h-secret-3' }).expect(500);
+      } finally {
+        logs.restore();
+      }
+      const text = logs.text();
+      for (const secret of [apiKey, 'q-secret-1', 'q-secret-2', 'h-secret-1', 'h-secret-2', 'h-secret-3']) expect(text).not.toContain(secret);
+      expect(text).toContain('/__probe/crash?apikey=[redacted]&page=2&access_token=[redacted]');
+      const request = logs.lines.find((line) => (line.req as { url?: string } | undefined)?.url?.startsWith('/__probe/crash')) as { req: { headers: Record<string, string> } };
+      expect(request.req.headers).toMatchObject({ authorization: '[redacted]', 'x-api-key': '[redacted]', cookie: '[redacted]', 'x-partner-token': '[redacted]' });
+      expect(logs.lines.some((line) => String(line.msg).startsWith('unexpected error on GET /__probe/crash?apikey=[redacted]'))).toBe(true);
     });
 
     it('answers /health with 503 and each dependency status when Kafka is unreachable', async () => {
