@@ -35,7 +35,7 @@ export function kafkaTopicResources(): KafkaTopicResource[] {
   return allTopicProvisioning().map((topic) => ({
     apiVersion: 'kafka.strimzi.io/v1beta2',
     kind: 'KafkaTopic',
-    metadata: { name: resourceName(topic.topic), labels: { 'strimzi.io/cluster': KAFKA_CLUSTER, 'app.kubernetes.io/part-of': 'order-platform' } },
+    metadata: { name: resourceName(topic.topic), labels: { 'strimzi.io/cluster': KAFKA_CLUSTER, 'app.kubernetes.io/component': 'kafka', 'app.kubernetes.io/part-of': 'order-platform' } },
     spec: {
       topicName: topic.topic,
       partitions: topic.numPartitions,

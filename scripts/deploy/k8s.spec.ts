@@ -35,6 +35,14 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     expect([...namespaces]).toEqual([objects.find((o) => o.kind === 'Namespace')?.metadata.name]);
   });
 
+  it('labels every object with the apply step it belongs to (README, "Apply order"): services last', () => {
+    const component = (o: K8sObject): string | undefined => o.metadata.labels?.['app.kubernetes.io/component'];
+    expect(objects.filter((o) => !['namespace', 'network', 'kafka', 'database', 'service'].includes(component(o) ?? ''))).toEqual([]);
+    for (const kind of ['Deployment', 'HorizontalPodAutoscaler', 'ScaledObject']) {
+      expect(objects.filter((o) => o.kind === kind).every((o) => component(o) === 'service')).toBe(true);
+    }
+  });
+
   it('holds no real secret: dev has empty placeholders, prod renders no Secret', () => {
     for (const secret of objects.filter((o) => o.kind === 'Secret')) {
       expect(overlay).toBe('dev');
