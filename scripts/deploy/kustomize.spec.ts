@@ -1,6 +1,6 @@
 // The renderer and the schemas are what k8s.spec.ts trusts: prove they do what kustomize and the API server would,
 // on small inputs (no files).
-import { applyJsonPatch, strategicMerge, type K8sObject } from './kustomize';
+import { applyJsonPatch, applyPatch, strategicMerge, type K8sObject } from './kustomize';
 import { schemaProblems } from './k8s-schemas';
 
 const deployment = (): K8sObject => ({
@@ -26,6 +26,27 @@ describe('strategicMerge', () => {
 
   it("replaces lists of custom resources, which have no schema for kustomize's merge keys", () => {
     expect(strategicMerge({ volumes: [{ name: 'a', size: 1 }] }, { volumes: [{ name: 'a' }] }, false)).toEqual({ volumes: [{ name: 'a' }] });
+  });
+});
+
+describe('applyPatch', () => {
+  const named = (name: string): K8sObject => ({ ...deployment(), metadata: { name } });
+  const objects = [named('intake'), named('intake-worker'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'intake-config' } }];
+  const replicas = (o: K8sObject): unknown => (o.spec as { replicas?: number } | undefined)?.replicas;
+
+  it("applies a targeted patch to every object the target selects, the name as an anchored regular expression, never renaming", () => {
+    const patch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: any }\nspec: { replicas: 1 }';
+    expect(applyPatch(objects, { target: { kind: 'Deployment' }, patch }, '.').map(replicas)).toEqual([1, 1, undefined]);
+    const one = applyPatch(objects, { target: { kind: 'Deployment', name: 'intake' }, patch }, '.');
+    expect(one.map(replicas)).toEqual([1, 2, undefined]);
+    expect(one.map((o) => o.metadata.name)).toEqual(['intake', 'intake-worker', 'intake-config']);
+  });
+
+  it('deletes the selected objects with $patch: delete, and refuses a patch that selects nothing or holds two', () => {
+    const remove = '$patch: delete\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: any }';
+    expect(applyPatch(objects, { target: { kind: 'Deployment' }, patch: remove }, '.').map((o) => o.kind)).toEqual(['ConfigMap']);
+    expect(() => applyPatch(objects, { target: { kind: 'Job' }, patch: remove }, '.')).toThrow(/matches no object/);
+    expect(() => applyPatch(objects, { patch: `${remove}\n---\n${remove}` }, '.')).toThrow(/exactly one patch/);
   });
 });
 

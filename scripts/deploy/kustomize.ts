@@ -13,7 +13,7 @@ export interface K8sObject {
   [field: string]: unknown;
 }
 
-interface PatchEntry { path?: string; patch?: string; target?: { kind?: string; name?: string } }
+export interface PatchEntry { path?: string; patch?: string; target?: { kind?: string; name?: string } }
 interface ImageEntry { name: string; newName?: string; newTag?: string }
 interface Kustomization {
   apiVersion?: string; kind?: string;
@@ -100,25 +100,32 @@ export function applyJsonPatch(target: K8sObject, ops: JsonOp[]): K8sObject {
   return result;
 }
 
-function applyPatch(objects: K8sObject[], entry: PatchEntry, dir: string): K8sObject[] {
+/** kustomize's target selector: exact kind, name as an anchored regular expression. */
+const selects = (target: { kind?: string; name?: string }, o: K8sObject): boolean =>
+  (!target.kind || o.kind === target.kind) && (!target.name || new RegExp(`^(?:${target.name})$`).test(o.metadata.name));
+
+/**
+ * One patch per entry, as kustomize's `patches` field takes it (a file of several documents is refused there too).
+ * With a target it applies to every selected object; a strategic merge patch without one applies to the object of
+ * its own kind and name.
+ */
+export function applyPatch(objects: K8sObject[], entry: PatchEntry, dir: string): K8sObject[] {
   const documents = entry.path ? readYaml(join(dir, entry.path)) : readYamlText(entry.patch ?? '');
-  let result = objects;
-  for (const document of documents) {
-    if (Array.isArray(document)) {
-      const { kind, name } = entry.target ?? {};
-      if (!kind || !name) throw new Error(`${dir}: a JSON 6902 patch needs target.kind and target.name`);
-      const matched = result.filter((o) => o.kind === kind && o.metadata.name === name);
-      if (matched.length !== 1) throw new Error(`${dir}: patch target ${kind}/${name} matches ${matched.length} objects`);
-      result = result.map((o) => (o === matched[0] ? applyJsonPatch(o, document as JsonOp[]) : o));
-      continue;
-    }
-    const patch = document as K8sObject & { $patch?: string };
-    const target = result.find((o) => o.kind === patch.kind && o.metadata.name === patch.metadata?.name);
-    if (!target) throw new Error(`${dir}: patch for ${keyOf(patch)} matches no object`);
-    if (patch.$patch === 'delete') result = result.filter((o) => o !== target);
-    else result = result.map((o) => (o === target ? (strategicMerge(o, patch, isBuiltIn(o.apiVersion)) as K8sObject) : o));
-  }
-  return result;
+  if (documents.length !== 1) throw new Error(`${dir}: a patch entry must hold exactly one patch (${entry.path ?? 'inline'} has ${documents.length})`);
+  const [document] = documents;
+  const json = Array.isArray(document);
+  if (json && !entry.target) throw new Error(`${dir}: a JSON 6902 patch needs a target`);
+  const patch = document as K8sObject & { $patch?: string };
+  const matched = objects.filter((o) => (entry.target ? selects(entry.target, o) : o.kind === patch.kind && o.metadata.name === patch.metadata?.name));
+  if (matched.length === 0) throw new Error(`${dir}: patch ${entry.path ?? JSON.stringify(entry.target)} matches no object`);
+  if (!json && patch.$patch === 'delete') return objects.filter((o) => !matched.includes(o));
+  return objects.map((o) => {
+    if (!matched.includes(o)) return o;
+    if (json) return applyJsonPatch(o, document as JsonOp[]);
+    // The patch's own name only selects when there is no target; it never renames.
+    const { metadata, ...rest } = patch;
+    return strategicMerge(o, { ...rest, metadata: { ...metadata, name: o.metadata.name } }, isBuiltIn(o.apiVersion)) as K8sObject;
+  });
 }
 
 function readYamlText(text: string): unknown[] {
