@@ -32,7 +32,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
   it('renders objects that all pass their schemas, in one namespace', () => {
     expect(objects.flatMap(schemaProblems)).toEqual([]);
     const namespaces = new Set(objects.filter((o) => o.kind !== 'Namespace').map((o) => o.metadata.namespace));
-    expect([...namespaces]).toEqual([objects.find((o) => o.kind === 'Namespace')?.metadata.name]);
+    expect([...namespaces]).toStrictEqual([objects.find((o) => o.kind === 'Namespace')?.metadata.name]);
   });
 
   it('labels every object with the apply step it belongs to (README, "Apply order"): services last', () => {

@@ -36,9 +36,9 @@ describe('applyPatch', () => {
 
   it("applies a targeted patch to every object the target selects, the name as an anchored regular expression, never renaming", () => {
     const patch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: any }\nspec: { replicas: 1 }';
-    expect(applyPatch(objects, { target: { kind: 'Deployment' }, patch }, '.').map(replicas)).toEqual([1, 1, undefined]);
+    expect(applyPatch(objects, { target: { kind: 'Deployment' }, patch }, '.').map(replicas)).toStrictEqual([1, 1, undefined]);
     const one = applyPatch(objects, { target: { kind: 'Deployment', name: 'intake' }, patch }, '.');
-    expect(one.map(replicas)).toEqual([1, 2, undefined]);
+    expect(one.map(replicas)).toStrictEqual([1, 2, undefined]);
     expect(one.map((o) => o.metadata.name)).toEqual(['intake', 'intake-worker', 'intake-config']);
   });
 
