@@ -61,3 +61,18 @@ export interface PodSpec {
 export const podSpecOf = (deployment: K8sObject): PodSpec => (deployment.spec as { template: { spec: PodSpec } }).template.spec;
 export const podLabelsOf = (deployment: K8sObject): Record<string, string> =>
   (deployment.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+/** A label selector as the API server reads it: matchLabels and the Exists / In expressions deploy/k8s uses. */
+export function selectorMatches(selector: LabelSelector, labels: Record<string, string>): boolean {
+  const { matchLabels = {}, matchExpressions = [] } = selector;
+  return Object.entries(matchLabels).every(([k, v]) => labels[k] === v) && matchExpressions.every((e) => {
+    if (e.operator === 'Exists') return e.key in labels;
+    if (e.operator === 'In') return (e.values ?? []).includes(labels[e.key]);
+    throw new Error(`selector operator ${e.operator} is not understood here`);
+  });
+}

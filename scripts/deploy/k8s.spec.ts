@@ -7,7 +7,7 @@ import { readServiceConfig, serviceVariables } from '@orders/service-kit';
 import { render, type K8sObject } from './kustomize';
 import { schemaProblems } from './k8s-schemas';
 import { KAFKA_CLUSTER, TOPICS_FILE, kafkaTopicResources, renderKafkaTopics } from './generate-kafka-topics';
-import { DEPLOYED, appModuleSource, find, manifests, podLabelsOf, podSpecOf } from './k8s-services';
+import { DEPLOYED, appModuleSource, find, manifests, podLabelsOf, podSpecOf, selectorMatches, type LabelSelector } from './k8s-services';
 import { root } from './service-manifests';
 
 function must<T>(value: T | undefined, what: string): T {
@@ -84,6 +84,18 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     expect(deny).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
   });
 
+  it('lets the service pods into Kafka\'s plain listener and PostgreSQL, which the default deny also covers', () => {
+    const service = podLabelsOf(must(find(objects, 'Deployment', 'intake'), 'Deployment/intake'));
+    const admits = (pod: Record<string, string>, port: number): boolean => objects
+      .filter((o) => o.kind === 'NetworkPolicy' && selectorMatches((o.spec as { podSelector: LabelSelector }).podSelector, pod))
+      .flatMap((o) => (o.spec as { ingress?: { from: { podSelector?: LabelSelector; namespaceSelector?: object }[]; ports?: { port: number }[] }[] }).ingress ?? [])
+      .some((rule) => (!rule.ports || rule.ports.some((p) => p.port === port))
+        && rule.from.some((peer) => !peer.namespaceSelector && peer.podSelector && selectorMatches(peer.podSelector, service)));
+    expect(admits({ 'strimzi.io/cluster': KAFKA_CLUSTER, 'strimzi.io/kind': 'Kafka', 'strimzi.io/broker-role': 'true' }, 9092)).toBe(true);
+    expect(admits({ 'cnpg.io/cluster': 'intake-db', 'cnpg.io/instanceRole': 'primary' }, 5432)).toBe(true);
+    expect(admits({ 'cnpg.io/cluster': 'intake-db' }, 8000)).toBe(false);
+  });
+
   it('declares every topic of the catalogue and its dead-letter topic, exactly as the generator writes them', () => {
     const topics = objects.filter((o) => o.kind === 'KafkaTopic').map(({ metadata, ...rest }) => ({ ...rest, metadata: { name: metadata.name, labels: metadata.labels } }));
     expect(topics).toEqual(kafkaTopicResources());
@@ -151,10 +163,7 @@ describe.each(cases)('$overlay: $manifest.name', ({ overlay, manifest, service }
 
   it('reaches Kafka and only its own database, and lets Prometheus scrape its http port', () => {
     const labels = podLabelsOf(deployment);
-    const applies = (o: K8sObject): boolean => {
-      const selector = (o.spec as { podSelector: { matchLabels?: Record<string, string> } }).podSelector.matchLabels ?? {};
-      return Object.entries(selector).every(([k, v]) => labels[k] === v);
-    };
+    const applies = (o: K8sObject): boolean => selectorMatches((o.spec as { podSelector: LabelSelector }).podSelector, labels);
     const policies = objects.filter((o) => o.kind === 'NetworkPolicy' && applies(o)).map((o) => o.spec as {
       ingress?: { from: object[]; ports?: { port: string | number }[] }[]; egress?: { to?: { podSelector?: { matchLabels?: Record<string, string> } }[]; ports: { port: number }[] }[];
     });
