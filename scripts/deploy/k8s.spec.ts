@@ -130,6 +130,10 @@ describe.each(cases)('$overlay: $manifest.name', ({ overlay, manifest, service }
     const config = readServiceConfig(manifest, environment(), Object.values(service.settings));
     expect(config.host).toBe('0.0.0.0');
     expect(config.port).toBe(manifest.defaultPort);
+    // Strimzi's bootstrap Service for the cluster's plain listener.
+    const kafka = must(find(objects, 'Kafka', KAFKA_CLUSTER), 'Kafka').spec as { kafka: { listeners: { name: string; port: number; tls: boolean }[] } };
+    const plain = kafka.kafka.listeners.find((l) => !l.tls);
+    expect(config.kafka.brokers).toEqual([`${KAFKA_CLUSTER}-kafka-bootstrap:${plain?.port}`]);
     expect(container.ports).toEqual([{ name: 'http', containerPort: manifest.defaultPort, protocol: 'TCP' }]);
     expect((find(objects, 'Service', manifest.name)?.spec as { ports: unknown[] }).ports).toEqual([{ name: 'http', port: manifest.defaultPort, targetPort: 'http', protocol: 'TCP' }]);
   });
