@@ -83,9 +83,19 @@ export class DeliveryCommands {
     const result = await this.handler.handle(deliveryStreamId(deliveryId), command, {
       expectedVersion: context.expectedVersion, within: context.tx, toEventInput: this.storedInput, alongside,
     });
-    return {
+    const decided = {
       state: result.state, events: result.events.map(toDomainEvent), version: result.nextExpectedVersion, replay: result.idempotentReplay,
     };
+    // Within a caller's transaction the events are not committed yet: listeners learn them from the log instead.
+    if (!context.tx && decided.events.length > 0) this.listeners.forEach((listener) => listener(deliveryId, decided));
+    return decided;
+  }
+
+  private readonly listeners: ((deliveryId: string, decided: Decided) => void)[] = [];
+
+  /** Told of every command of this process that appended (the positions detector learns route membership at once). */
+  onExecuted(listener: (deliveryId: string, decided: Decided) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Every event names its company in metadata: the public messages are scoped by tenant, and most events do not carry it. */
