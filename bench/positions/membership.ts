@@ -22,12 +22,12 @@ export interface MembershipLatency {
   readonly baseline: number[];
 }
 
-const SAMPLES = Number(process.env.BENCH_MEMBERSHIP_SAMPLES ?? 200);
+const samples = (): number => Number(process.env.BENCH_MEMBERSHIP_SAMPLES ?? 200);
 /** Far north of every simulated street: only the new delivery is near the point. */
 const doorOf = (sample: number) => ({ lat: 58 + sample * 0.05, lon: 37.3 });
 
 /**
- * Runs after the throughput rounds, on the same app: `SAMPLES` routes (one per courier) each get one new delivery.
+ * Runs after the throughput rounds, on the same app: `BENCH_MEMBERSHIP_SAMPLES` (200) routes (one per courier) each get one new delivery.
  * Sequential, so one sample never waits behind another's work.
  */
 export async function membershipLatency(company: string, after: number, deps: { detector: Detector; decisions: Decisions; orders: Orders; settings: Settings; commands: Commands }): Promise<MembershipLatency> {
@@ -36,8 +36,13 @@ export async function membershipLatency(company: string, after: number, deps: { 
   const joinedAt = new Map<string, number>();
   let measuring = true;
   // Registered after the app's own listener (the detector's membership): the join starts before this clock does.
+  // A point after the join comes the moment the process is told (not after the HTTP answer: that is not ours to time).
+  let pointAtJoin: (() => void) | undefined;
   commands.onExecuted((id, decided) => {
-    if (measuring && decided.events.some((event) => event.type === 'DeliveryCreated')) joinedAt.set(id, performance.now());
+    if (!measuring || !decided.events.some((event) => event.type === 'DeliveryCreated')) return;
+    joinedAt.set(id, performance.now());
+    pointAtJoin?.();
+    pointAtJoin = undefined;
   });
   const hand = decisions.hand.bind(decisions);
   decisions.hand = (list) => {
@@ -65,12 +70,14 @@ export async function membershipLatency(company: string, after: number, deps: { 
   };
   const result: MembershipLatency = { joined: [], pointFirst: [], pointAfter: [], baseline: [] };
   try {
-    for (let sample = 0; sample < SAMPLES; sample++) {
+    for (let sample = 0; sample < samples(); sample++) {
       const timestamp = DAY_START_S + (after + 10 + sample) * TICK_S;
       const door = doorOf(sample);
       if (sample % 2 === 1) await offer(sample, door, timestamp); // the point first: it waits among the recent points
+      let offered: Promise<void> | undefined;
+      if (sample % 2 === 0) pointAtJoin = () => (offered = offer(sample, door, timestamp));
       const id = await create(sample, door);
-      if (sample % 2 === 0) await offer(sample, door, timestamp);
+      await offered;
       const latency = (await until(id)) - (joinedAt.get(id) ?? Number.NaN);
       result.joined.push(latency);
       (sample % 2 === 1 ? result.pointFirst : result.pointAfter).push(latency);

@@ -126,7 +126,7 @@ export class RouteLists {
     }
     const before = watched.deliveries.get(deliveryId);
     if (before && before.version >= version) return;
-    const target = before && !change.moved ? before.target : await this.deps.targets.ofStream(deliveryId);
+    const target = before && !change.moved ? before.target : await this.targetOf(deliveryId, change.state?.kind === 'active' ? state.piiRef : undefined);
     const watch = this.routes.get(routeId); // a reload may have replaced the list meanwhile
     if (!watch) return;
     if (state.facts.route_id !== routeId) return this.leave(watch, deliveryId); // moved on again meanwhile
@@ -139,6 +139,10 @@ export class RouteLists {
     watch.nextPending = true;
     if (state.startedRoute !== routeId) watch.startPending = true;
     this.deps.joined(watch, tracked);
+  }
+
+  private async targetOf(deliveryId: string, piiRef: string | undefined): Promise<Target | undefined> {
+    return (piiRef !== undefined ? await this.deps.targets.ofRecord(piiRef) : undefined) ?? this.deps.targets.ofStream(deliveryId);
   }
 
   /** (Re)loads routes' lists in one query; a delivery whose stored version did not move keeps its state and machines. */
