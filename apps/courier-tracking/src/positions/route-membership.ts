@@ -78,7 +78,7 @@ export class RouteMembership implements BeforeApplicationShutdown {
     const name = `${SUBSCRIPTION_PREFIX}${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     // Writes nothing of its own (transactional: false); a short poll only bounds latency when a NOTIFY is lost.
     this.subscription = subscriptions.register(name, (events) => this.logged(events), {
-      startFrom: 'now', streamTypes: ['delivery'], eventTypes: [...MEMBERSHIP_EVENTS], transactional: false, batchSize: 500, pollIntervalMs: 250,
+      startFrom: 'now', streamTypes: ['delivery'], eventTypes: [...MEMBERSHIP_EVENTS], transactional: false, batchSize: 500, pollIntervalMs: 500,
     });
     void this.removeDeparted(name);
   }
