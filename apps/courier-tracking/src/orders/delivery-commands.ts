@@ -64,6 +64,7 @@ export class DeliveryCommands {
   private readonly handler: CommandHandler<DeliveryCommand, Delivery, DeliveryEvent>;
   /** Every append stores events through this: the courier's points sealed under the order's key (sealed-positions.ts). */
   private readonly storedInput: (event: DeliveryEvent, command: DeliveryCommand, state: Delivery) => Promise<EventInput>;
+  private readonly listeners: ((deliveryId: string, decided: Decided) => void)[] = [];
 
   constructor(private readonly store: EventStore, vault: PersonalDataVault, private readonly clock: Clock) {
     // Snapshot version 3: the state holds the amount in kopecks (`amount_minor`, version 2 held rubles) and `located`
@@ -90,8 +91,6 @@ export class DeliveryCommands {
     if (!context.tx && decided.events.length > 0) this.listeners.forEach((listener) => listener(deliveryId, decided));
     return decided;
   }
-
-  private readonly listeners: ((deliveryId: string, decided: Decided) => void)[] = [];
 
   /** Told of every command of this process that appended (the positions detector learns route membership at once). */
   onExecuted(listener: (deliveryId: string, decided: Decided) => void): void {

@@ -108,7 +108,8 @@ export class RouteMembership implements BeforeApplicationShutdown {
   private executed(deliveryId: string, decided: Decided): void {
     if (decided.replay || !decided.events.some((event) => RELEVANT.has(event.type))) return;
     const routeId = decided.state.kind === 'active' ? decided.state.facts.route_id : null;
-    this.note({ deliveryId, version: decided.version, routeId, state: decided.state, moved: decided.events.some(movesTarget) });
+    // Ids are compared as the log and the read models spell them (a path may have named the order in capitals).
+    this.note({ deliveryId: deliveryId.toLowerCase(), version: decided.version, routeId, state: decided.state, moved: decided.events.some(movesTarget) });
   }
 
   private async logged(events: readonly RecordedEvent[]): Promise<void> {

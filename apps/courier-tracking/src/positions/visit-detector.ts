@@ -21,9 +21,13 @@ const earliest = (points: readonly TrackPoint[]): TrackPoint => points.reduce((f
  * database work, a batch never waits for the event store, and the log stays the authority: after a restart the
  * first point re-aligns memory with it.
  *
+ * Which deliveries a route has is kept by RouteLists as their events happen (route-membership.ts), not on a timer;
+ * each route also keeps its last points a while (RecentPoints), so a delivery that joins after a point (its creation
+ * seen a moment later from another instance) has that point evaluated when it joins.
+ *
  * `offer` is synchronous while nothing needs the database (the common case) and returns a promise otherwise (the
- * decisions being recorded, or a route list being loaded); one courier's points are applied in arrival order (a
- * courier whose route list is loading queues behind it).
+ * decisions being recorded, a route list or a joining delivery being loaded); one courier's points are applied in
+ * arrival order (a courier whose route list is loading queues behind it).
  */
 @Injectable()
 export class VisitDetector {
