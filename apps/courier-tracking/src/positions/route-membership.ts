@@ -183,6 +183,6 @@ export class RouteMembership implements BeforeApplicationShutdown {
     await this.store.pool.query(
       `DELETE FROM "${this.store.schema}".subscriptions WHERE name LIKE $1 AND name <> $2
          AND (lease_expires_at IS NULL OR lease_expires_at < clock_timestamp() - interval '10 minutes') AND updated_at < clock_timestamp() - interval '10 minutes'`,
-      [`${SUBSCRIPTION_PREFIX}%`, own]).catch((error: unknown) => this.logger.debug(`departed membership rows not removed: ${String(error)}`));
+      [`${SUBSCRIPTION_PREFIX}%`, own]).catch((error: unknown) => this.logger.warn(`departed membership rows not removed: ${String(error)}`));
   }
 }
