@@ -28,6 +28,13 @@ async function arrived(app: CourierTestApp, ids: readonly string[]): Promise<Map
   return new Map(rows.map((row) => [row.id, row.courier]));
 }
 
+/** Every courier that arrived at the delivery, in log order. */
+async function arrivals(app: CourierTestApp, id: string): Promise<string[]> {
+  const { rows } = await app.pool.query<{ courier: string }>(
+    `SELECT data->>'courier_id' AS courier FROM event_store.events WHERE type = 'CourierArrived' AND stream_id = $1 ORDER BY global_position`, [`delivery-${id}`]);
+  return rows.map((row) => row.courier);
+}
+
 async function missed(app: CourierTestApp, ids: readonly string[], timeoutMs = 10_000): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -99,7 +106,7 @@ describe('courier-tracking: route membership without a refresh interval', () => 
     await push(courier, 'k-move-a', 'r-move-a', door(2000)); // the old route's courier passes by: not its stop any more
     await push(courier, 'k-move-b', 'r-move-b', door(2000));
     expect(await missed(courier, [id])).toEqual([]);
-    expect((await arrived(courier, [id])).get(id)).toBe('k-move-b');
+    expect(await arrivals(courier, id)).toEqual(['k-move-b']);
   });
 
   it('appends nothing for a PATCH or a batch upsert repeating the stored values', async () => {
@@ -142,6 +149,21 @@ describe('courier-tracking: route membership without a refresh interval', () => 
       }
       const misses = await missed(courier, ids);
       expect({ misses: misses.length, of: CROSS_PROCESS_REPETITIONS }).toEqual({ misses: 0, of: CROSS_PROCESS_REPETITIONS });
+    });
+
+    it('moves a delivery between routes the other instance watches: detected on the new route only', async () => {
+      if (!second) throw new Error('the second instance did not start');
+      const other = second;
+      await route('r-xmove-a', 'k-xmove-a');
+      await route('r-xmove-b', 'k-xmove-b');
+      const id = await create(courier, 'r-xmove-a', 5000);
+      await push(other, 'k-xmove-a', 'r-xmove-a', far);
+      await push(other, 'k-xmove-b', 'r-xmove-b', far);
+      await courier.http().patch(`${company}/orders/${id}`).set(key()).send({ route_id: 'r-xmove-b' }).expect(200);
+      await push(other, 'k-xmove-b', 'r-xmove-b', door(5000));
+      expect(await missed(courier, [id])).toEqual([]);
+      await push(other, 'k-xmove-a', 'r-xmove-a', door(5000));
+      expect(await arrivals(courier, id)).toEqual(['k-xmove-b']);
     });
 
     it('leaves no subscription row of an instance that stopped (each instance tails the log under its own name)', async () => {
