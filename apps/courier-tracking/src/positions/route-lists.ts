@@ -129,7 +129,8 @@ export class RouteLists {
     const target = before && !change.moved ? before.target : await this.targetOf(deliveryId, change.state?.kind === 'active' ? state.piiRef : undefined);
     const watch = this.routes.get(routeId); // a reload may have replaced the list meanwhile
     if (!watch) return;
-    if (state.facts.route_id !== routeId) return this.leave(watch, deliveryId); // moved on again meanwhile
+    // Moved on again meanwhile, or another company's order naming this route id (the read model's rows are filtered alike).
+    if (state.facts.route_id !== routeId || state.companyId !== watch.route.company_id) return this.leave(watch, deliveryId);
     const current = watch.deliveries.get(deliveryId);
     if (current && current.version >= version) return;
     const tracked = new Tracked(deliveryId, state, version, watch.settings, target);
