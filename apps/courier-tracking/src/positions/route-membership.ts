@@ -61,7 +61,9 @@ const movesTarget = (event: DeliveryEvent): boolean =>
  *
  * The detector still loads a route's list from the read model, which lags the log. `latest` keeps, per delivery,
  * the route the log said last, until the read model holds that version too: a list loaded meanwhile is corrected
- * with it (a delivery just added is in, one just moved away is out).
+ * with it (a delivery just added is in, one just moved away is out). Left: a change committed before this process
+ * started its subscription and not yet projected when a route's list is first read is seen at the list's next
+ * background read (RouteLists, 15 s), when the read model has it; only in the first moments after a start.
  */
 @Injectable()
 export class RouteMembership implements BeforeApplicationShutdown {
