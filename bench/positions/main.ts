@@ -13,6 +13,7 @@ import { createServiceApp } from '@orders/service-kit';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { machine, median, metric, report } from '../lib/report';
+import { membershipLatency, p50, p99 } from './membership';
 import { rawConsumption } from './raw-baseline';
 import {
   COURIERS, DAY_START_S, DELIVERIES_PER_COURIER, ROUTE_DATE, SERVICE_DURATION_S, courierId, positionAt, routeId, stopLocation,
@@ -196,6 +197,12 @@ async function main(): Promise<void> {
     raws.push(await rawConsumption(brokers, topics[ROUNDS - 1], perRound, CONCURRENT_PARTITIONS));
 
     const eventsAfter = (await sql<{ n: number }>(database, 'SELECT count(*)::int AS n FROM event_store.events'))[0].n;
+    log('membership to detection: deliveries joining watched routes');
+    const { PositionDecisions } = await import('../../apps/courier-tracking/src/positions/position-decisions');
+    const { DeliveryCommands } = await import('../../apps/courier-tracking/src/orders/delivery-commands');
+    const joins = await membershipLatency(COMPANY, ROUNDS * TICKS, {
+      detector, decisions: app.get(PositionDecisions), orders, settings, commands: app.get(DeliveryCommands),
+    });
     const [{ finished }] = await sql<{ finished: number }>(database,
       `SELECT count(*)::int AS finished FROM event_store.events WHERE type = 'DeliveryStatusChanged' AND data->>'initiator' = 'yandex'`);
     const ratios = rounds.map((r, i) => r.rate / ((raws[i].rate + raws[i + 1].rate) / 2));
@@ -214,6 +221,11 @@ async function main(): Promise<void> {
           `resident memory at steady state (median over the rounds, whole process) ${rssMiB.toFixed(0)} MiB`,
       }),
       metric('resident memory', 'MiB', rssMiB, rssMiB, 'same process (reported, not compared)', { notes: 'median RSS during detection' }),
+      metric('membership_to_detection_p99', 'ms', p99(joins.joined), p99(joins.baseline), 'the same point for a delivery on the route all along', {
+        notes: `${joins.joined.length} deliveries joining watched routes; from the join (creation appended, this process told) to the first decision ` +
+          `for the point at the door: point after the join p50 ${p50(joins.pointAfter).toFixed(2)} / p99 ${p99(joins.pointAfter).toFixed(2)} ms, ` +
+          `point before it (evaluated from the route's recent points) p50 ${p50(joins.pointFirst).toFixed(2)} / p99 ${p99(joins.pointFirst).toFixed(2)} ms`,
+      }),
     ]);
   } finally {
     await app.close();

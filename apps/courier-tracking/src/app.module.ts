@@ -15,6 +15,7 @@ import { OrdersService } from './orders/orders.service';
 import { CourierPositionDecisions1796342400000 } from './positions/position-decisions.migration';
 import { PositionDecisions } from './positions/position-decisions';
 import { PushPositionsController } from './positions/push-positions.http.controller';
+import { RouteMembership } from './positions/route-membership';
 import { TargetPoints } from './positions/target-points';
 import { VisitDetector } from './positions/visit-detector';
 import { CourierRouteController } from './read-models/courier-route.http.controller';
@@ -56,6 +57,7 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
     ReadModelsProjection,
     TargetPoints,
     PositionDecisions,
+    RouteMembership,
     VisitDetector,
     courierMessaging,
   ],

@@ -64,6 +64,7 @@ export class DeliveryCommands {
   private readonly handler: CommandHandler<DeliveryCommand, Delivery, DeliveryEvent>;
   /** Every append stores events through this: the courier's points sealed under the order's key (sealed-positions.ts). */
   private readonly storedInput: (event: DeliveryEvent, command: DeliveryCommand, state: Delivery) => Promise<EventInput>;
+  private readonly listeners: ((deliveryId: string, decided: Decided) => void)[] = [];
 
   constructor(private readonly store: EventStore, vault: PersonalDataVault, private readonly clock: Clock) {
     // Snapshot version 3: the state holds the amount in kopecks (`amount_minor`, version 2 held rubles) and `located`
@@ -83,9 +84,17 @@ export class DeliveryCommands {
     const result = await this.handler.handle(deliveryStreamId(deliveryId), command, {
       expectedVersion: context.expectedVersion, within: context.tx, toEventInput: this.storedInput, alongside,
     });
-    return {
+    const decided = {
       state: result.state, events: result.events.map(toDomainEvent), version: result.nextExpectedVersion, replay: result.idempotentReplay,
     };
+    // Within a caller's transaction the events are not committed yet: listeners learn them from the log instead.
+    if (!context.tx && decided.events.length > 0) this.listeners.forEach((listener) => listener(deliveryId, decided));
+    return decided;
+  }
+
+  /** Told of every command of this process that appended (the positions detector learns route membership at once). */
+  onExecuted(listener: (deliveryId: string, decided: Decided) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Every event names its company in metadata: the public messages are scoped by tenant, and most events do not carry it. */

@@ -53,6 +53,15 @@ function assertValid(body: OrderBody, mode: 'create' | 'patch', internal?: boole
   if (violations.length > 0) throw new RequestValidationError(violations);
 }
 
+/** A stored value and a patched one are the same data (absent and null alike: neither holds anything). */
+const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const sameRecord = (a: PersonalRecord, b: PersonalRecord, fields: readonly string[]): boolean =>
+  fields.every((field) => sameValue((a as Record<string, unknown>)[field], (b as Record<string, unknown>)[field]));
+
+/** Another PATCH sealed the record between this one's read and its decision: decide again (never reaches a caller). */
+class RecordChangedMeanwhile extends Error {}
+const PATCH_ATTEMPTS = 3;
+
 const isUniqueViolation = (error: unknown): boolean => (error as { code?: string })?.code === '23505';
 
 /** Track & Trace orders of one company: create, read, patch, delete (with erasure), batch upsert, list. */
@@ -88,26 +97,50 @@ export class OrdersService {
 
   async patch(companyId: string, id: string, body: OrderBody, context: CommandContext, extra: { initiator?: Initiator; comment?: string } = {}): Promise<OrderResponse> {
     assertValid(body, 'patch');
+    // The personal data is compared with the record read before deciding; a PATCH of the same order that sealed
+    // meanwhile makes that comparison stale, and the patch is decided again on the new record.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.patchOnce(companyId, id, body, context, extra);
+        return this.respond(id, companyId);
+      } catch (error) {
+        if (!(error instanceof RecordChangedMeanwhile) || attempt >= PATCH_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async patchOnce(companyId: string, id: string, body: OrderBody, context: CommandContext, extra: { initiator?: Initiator; comment?: string }): Promise<void> {
     const current = await this.commands.active(id, companyId);
     const { facts, personal, personalFields } = split(body);
     const routeId = 'route_id' in facts ? ((facts.route_id as string | null) ?? null) : current.facts.route_id;
     const { depot_id: _depot, ...settings } = await this.settings.deliverySettings(companyId, routeId, current.facts.depot_id);
+    const stored = personalFields.length > 0 ? ((await this.vault.open<PersonalRecord>(current.piiRef)) ?? {}) : {};
+    // Only a value that differs from the record is a change (PersonalDataChanged, a new seal): the decider never sees
+    // the values, so it is told which fields changed.
+    const changed = personalFields.filter((field) => !sameRecord(personal, stored, [field]));
     const data = {
-      order: facts, personal_data_fields: personalFields, located: await this.locatedAfter(current, personal), settings,
+      order: facts, personal_data_fields: personalFields, personal_data_changed: changed, located: this.locatedAfter(current, stored, personal), settings,
       initiator: extra.initiator ?? 'user_api', comment: extra.comment,
     };
     const renumbered = typeof facts.number === 'string' && facts.number !== current.facts.number;
+    let sealed = false;
     await this.commands.execute({ companyId, deliveryId: id }, 'UpdateDelivery', data, context, async (tx) => {
       if (renumbered) {
         await tx.query('DELETE FROM order_numbers WHERE delivery_id = $1', [id]);
         await this.reserveNumber(tx, companyId, facts.number as string, id);
       }
-      if (personalFields.length > 0) {
+      if (changed.length > 0) {
         const previous = (await this.vault.open<PersonalRecord>(current.piiRef, tx)) ?? {};
+        if (!sameRecord(previous, stored, personalFields)) throw new RecordChangedMeanwhile();
         await this.vault.seal(current.piiRef, { ...previous, ...personal }, tx);
+        sealed = true;
       }
     });
-    return this.respond(id, companyId);
+    // Nothing sealed because nothing differed: true only if no other PATCH sealed between the read and now.
+    if (!sealed && changed.length === 0 && personalFields.length > 0) {
+      const now = (await this.vault.open<PersonalRecord>(current.piiRef)) ?? {};
+      if (!sameRecord(now, stored, personalFields)) throw new RecordChangedMeanwhile();
+    }
   }
 
   /** Answers the order as it was (S-YC), then the events, the number and the sealed record's key are gone together. */
@@ -176,10 +209,10 @@ export class OrdersService {
    * A PATCH never clears a coordinate (null is refused), so a located delivery stays located; only one not yet located
    * needs the record, where the other coordinate may already be.
    */
-  private async locatedAfter(current: ActiveDelivery, personal: PersonalRecord): Promise<boolean | undefined> {
+  private locatedAfter(current: ActiveDelivery, stored: PersonalRecord, personal: PersonalRecord): boolean | undefined {
     if (!('lat' in personal) && !('lon' in personal)) return undefined;
     if (current.facts.located || holdsPoint(personal)) return true;
-    return holdsPoint({ ...(await this.vault.open<PersonalRecord>(current.piiRef)), ...personal });
+    return holdsPoint({ ...stored, ...personal });
   }
 
   private async reserveNumber(tx: PoolClient, companyId: string, number: string, id: string): Promise<void> {

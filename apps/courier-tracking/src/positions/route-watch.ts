@@ -1,5 +1,5 @@
 import {
-  ActiveDelivery, OUTSIDE, Target, TrackPoint, VisitParams, VisitSettings, VisitState, isLocated, isTerminal, visitParams,
+  ActiveDelivery, OUTSIDE, Target, TrackPoint, VisitParams, VisitSettings, VisitState, isLocated, isTerminal, stepVisit, visitParams,
 } from '@orders/delivery-domain';
 import type { Route } from '../settings/settings.service';
 import type { PositionDecision } from './position-decision';
@@ -68,6 +68,45 @@ export class Tracked {
   }
 }
 
+/** How many of a route's last points are kept, and for how long after they came, to evaluate for a delivery joining it. */
+export const RECENT_POINTS = 32;
+export const RECENT_POINTS_MS = 60_000;
+
+/**
+ * A route's last points as they came (a ring: no allocation per point). A delivery can join the route after a point
+ * was detected without it: its creation committed on another instance and the log told this one a moment later, or
+ * the point came while its membership was being loaded. The joining delivery's machine is run over these, so the
+ * point is evaluated once the membership is known; for the deliveries already there they are old and change nothing.
+ */
+export class RecentPoints {
+  private readonly couriers: string[] = [];
+  private readonly points: TrackPoint[] = [];
+  private readonly receivedAt: number[] = [];
+  private next = 0;
+
+  add(courierId: string, points: readonly TrackPoint[], now: number): void {
+    for (const point of points) {
+      this.couriers[this.next] = courierId;
+      this.points[this.next] = point;
+      this.receivedAt[this.next] = now;
+      this.next = (this.next + 1) % RECENT_POINTS;
+    }
+  }
+
+  /** The points of the last RECENT_POINTS_MS by courier, oldest first. */
+  byCourier(now: number): Map<string, TrackPoint[]> {
+    const result = new Map<string, TrackPoint[]>();
+    for (let i = 0; i < this.points.length; i++) {
+      if (now - this.receivedAt[i] > RECENT_POINTS_MS) continue;
+      const list = result.get(this.couriers[i]);
+      if (list) list.push(this.points[i]);
+      else result.set(this.couriers[i], [this.points[i]]);
+    }
+    result.forEach((points) => points.sort((a, b) => a.timestamp - b.timestamp));
+    return result;
+  }
+}
+
 export interface RouteWatch {
   readonly route: Route;
   readonly settings: VisitSettings;
@@ -75,6 +114,8 @@ export interface RouteWatch {
   /** The same deliveries as an array, in route order: the per-point loop walks it without allocating map entries. */
   list: Tracked[];
   readonly loadedAt: number;
+  /** Kept across reloads of the list (the same object). */
+  readonly recent: RecentPoints;
   /** Some delivery has not recorded this route's START yet; the next to visit may not be marked (checked on change). */
   startPending: boolean;
   nextPending: boolean;
@@ -112,4 +153,21 @@ export function progressDecisions(watch: RouteWatch, courierId: string, point: T
     }
   }
   return decisions;
+}
+
+/** Runs sorted points through one delivery's machine for a courier; returns those that moved it (undefined: none). */
+export function stepTracked(tracked: Tracked, courierId: string, sorted: readonly TrackPoint[]): TrackPoint[] | undefined {
+  const visit = tracked.visitOf(courierId);
+  let moving: TrackPoint[] | undefined;
+  for (const point of sorted) {
+    if (!(point.timestamp > visit.lastAt)) continue;
+    if (!visit.inside && tracked.isFar(point)) {
+      visit.lastAt = point.timestamp;
+      continue;
+    }
+    const step = stepVisit(visit, point, tracked.params);
+    Object.assign(visit, step.state);
+    if (step.transitions.length > 0) (moving ??= []).push(point);
+  }
+  return moving;
 }

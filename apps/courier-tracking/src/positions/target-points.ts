@@ -35,6 +35,18 @@ export class TargetPoints {
     return targets;
   }
 
+  /**
+   * A delivery's target from its record alone (one key read, no stream read): a delivery just created or changed in
+   * this process, whose state is at hand. Undefined when the record holds no point (then ask `ofStream`, which also
+   * reads the coordinates of an order written before they were sealed).
+   */
+  async ofRecord(piiRef: string): Promise<Target | undefined> {
+    const record = await this.vault.open<PersonalRecord>(piiRef);
+    const lat = record && coordinateOf('lat', record, { lat: null, lon: null });
+    const lon = record && coordinateOf('lon', record, { lat: null, lon: null });
+    return typeof lat === 'number' && typeof lon === 'number' ? { lat, lon } : undefined;
+  }
+
   /** One delivery's target, from its stream rather than the read model (which may not have caught up yet). */
   async ofStream(deliveryId: string): Promise<Target | undefined> {
     const view = await this.commands.view(deliveryId);

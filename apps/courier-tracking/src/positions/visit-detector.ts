@@ -1,20 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { OUTSIDE, Target, TrackPoint, VisitSettings, stepVisit } from '@orders/delivery-domain';
+import { OUTSIDE, TrackPoint } from '@orders/delivery-domain';
 import { EventStore } from '@orders/event-store';
 import { Decided, DeliveryCommands } from '../orders/delivery-commands';
 import { Route, SettingsService } from '../settings/settings.service';
 import type { PositionDecision } from './position-decision';
 import { Handoff, PositionDecisions } from './position-decisions';
-import { Moves, NO_MOVES, RouteWatch, Tracked, progressDecisions } from './route-watch';
+import { RouteLists } from './route-lists';
+import { RouteMembership } from './route-membership';
+import { Moves, NO_MOVES, RouteWatch, Tracked, progressDecisions, stepTracked } from './route-watch';
 import { TargetPoints } from './target-points';
 
-/**
- * How long a route's list of deliveries (and their facts) is trusted before it is checked against the read model
- * again (in the background: points keep flowing on the list at hand meanwhile). Decisions taken here update the list
- * at once; this bounds how late a change made elsewhere (a PATCH of coordinates, a new order on the route) is seen.
- */
-export const ROUTE_REFRESH_MS = 15_000;
-const REFRESH_BATCH = 500;
 const NO_PROGRESS: PositionDecision[] = [];
 const earliest = (points: readonly TrackPoint[]): TrackPoint => points.reduce((first, point) => (point.timestamp < first.timestamp ? point : first));
 
@@ -26,19 +21,26 @@ const earliest = (points: readonly TrackPoint[]): TrackPoint => points.reduce((f
  * database work, a batch never waits for the event store, and the log stays the authority: after a restart the
  * first point re-aligns memory with it.
  *
+ * Which deliveries a route has is kept by RouteLists as their events happen (route-membership.ts), not on a timer;
+ * each route also keeps its last points a while (RecentPoints), so a delivery that joins after a point (its creation
+ * seen a moment later from another instance) has that point evaluated when it joins.
+ *
  * `offer` is synchronous while nothing needs the database (the common case) and returns a promise otherwise (the
- * decisions being recorded, or a route list being loaded); one courier's points are applied in arrival order (a
- * courier whose route list is loading queues behind it).
+ * decisions being recorded, a route list or a joining delivery being loaded); one courier's points are applied in
+ * arrival order (a courier whose route list is loading queues behind it).
  */
 @Injectable()
 export class VisitDetector {
   private readonly logger = new Logger(VisitDetector.name);
-  private readonly routes = new Map<string, RouteWatch>();
   private readonly loading = new Map<string, Promise<unknown>>();
+  private readonly lists: RouteLists;
+  private readonly routes: Map<string, RouteWatch>;
 
-  constructor(private readonly store: EventStore, private readonly commands: DeliveryCommands, private readonly settings: SettingsService,
-    private readonly decisions: PositionDecisions, private readonly targets: TargetPoints) {
+  constructor(store: EventStore, commands: DeliveryCommands, settings: SettingsService, private readonly decisions: PositionDecisions,
+    targets: TargetPoints, membership: RouteMembership) {
     decisions.onApplied((decision, decided) => this.learn(decision, decided));
+    this.lists = new RouteLists({ store, commands, settings, targets, membership, joined: (watch, tracked) => this.replay(watch, tracked) });
+    this.routes = this.lists.routes;
   }
 
   /** Applies the decisions a previous run recorded but did not apply; run before consuming positions. */
@@ -70,14 +72,15 @@ export class VisitDetector {
   }
 
   private detect(courierId: string, route: Route, points: readonly TrackPoint[], correlationOf: () => string | undefined): Handoff | undefined | Promise<Handoff | undefined> {
-    const queued = this.loading.get(courierId);
+    // Behind the courier's own earlier points still loading, or a delivery joining the route (its point may be this one).
+    const queued = this.loading.get(courierId) ?? this.lists.joining.get(route.route_id);
     const watch = this.routes.get(route.route_id);
     if (!queued && watch) {
-      if (Date.now() - watch.loadedAt >= ROUTE_REFRESH_MS) this.refreshLater(route);
+      if (this.lists.isStale(watch)) this.lists.refreshLater(route);
       return this.detectOn(watch, courierId, points, correlationOf);
     }
     const loaded = (queued ?? Promise.resolve()).catch(() => undefined).then(async () => {
-      const fresh = await this.watch(route);
+      const fresh = await this.lists.watch(route);
       return this.detectOn(fresh, courierId, points, correlationOf);
     });
     this.loading.set(courierId, loaded);
@@ -92,6 +95,7 @@ export class VisitDetector {
   private detectOn(watch: RouteWatch, courierId: string, points: readonly TrackPoint[], correlationOf: () => string | undefined): Handoff | undefined {
     const progress = (watch.startPending || watch.nextPending) && points.length > 0 ? progressDecisions(watch, courierId, earliest(points)) : NO_PROGRESS;
     const moves = this.step(watch, courierId, points);
+    watch.recent.add(courierId, points, Date.now());
     if (moves.length > 0) watch.nextPending = true;
     if (moves.length === 0 && progress.length === 0) return undefined;
     return this.handOff(watch, courierId, progress, moves, correlationOf());
@@ -110,54 +114,32 @@ export class VisitDetector {
     return handoff;
   }
 
-  private readonly stale = new Map<string, Route>();
-  private refreshing = false;
-
-  /**
-   * Re-reads a route's list in the background; the current list serves until the new one is in place. Stale routes
-   * are gathered and read together (up to REFRESH_BATCH per query): a steady stream makes every route stale once
-   * per ROUTE_REFRESH_MS, and one round trip per route would cost more than the points themselves.
-   */
-  private refreshLater(route: Route): void {
-    this.stale.set(route.route_id, route);
-    if (this.refreshing) return;
-    this.refreshing = true;
-    setTimeout(() => void this.refreshStale(), 50);
-  }
-
-  private async refreshStale(): Promise<void> {
-    try {
-      while (this.stale.size > 0) {
-        const routes = [...this.stale.values()].slice(0, REFRESH_BATCH);
-        routes.forEach((route) => this.stale.delete(route.route_id));
-        await this.load(routes).catch((error: unknown) => this.logger.warn(`${routes.length} routes not refreshed: ${String(error)}`));
-      }
-    } finally {
-      this.refreshing = false;
-    }
-  }
-
   /** Runs the points through each delivery's machine in memory; returns the deliveries whose machine moved. */
   private step(watch: RouteWatch, courierId: string, points: readonly TrackPoint[]): Moves[] {
     const sorted = points.length > 1 ? [...points].sort((a, b) => a.timestamp - b.timestamp) : points;
     let moves: Moves[] | undefined;
     for (const tracked of watch.list) {
       if (!tracked.located) continue;
-      const visit = tracked.visitOf(courierId);
-      let moving: TrackPoint[] | undefined;
-      for (const point of sorted) {
-        if (!(point.timestamp > visit.lastAt)) continue;
-        if (!visit.inside && tracked.isFar(point)) {
-          visit.lastAt = point.timestamp;
-          continue;
-        }
-        const step = stepVisit(visit, point, tracked.params);
-        Object.assign(visit, step.state);
-        if (step.transitions.length > 0) (moving ??= []).push(point);
-      }
+      const moving = stepTracked(tracked, courierId, sorted);
       if (moving) (moves ??= []).push({ deliveryId: tracked.deliveryId, subjectId: tracked.state.piiRef, points: moving, target: tracked.params.target });
     }
     return moves ?? NO_MOVES;
+  }
+
+  /**
+   * A delivery joined the route (or was reloaded there): the route's recent points are run through its machine, so
+   * a point that came before its membership was known is evaluated now. The others' machines saw them already.
+   */
+  private replay(watch: RouteWatch, tracked: Tracked): void {
+    if (!tracked.located) return;
+    for (const [courierId, points] of watch.recent.byCourier(Date.now())) {
+      const moving = stepTracked(tracked, courierId, points);
+      if (!moving) continue;
+      watch.nextPending = true;
+      const move = { deliveryId: tracked.deliveryId, subjectId: tracked.state.piiRef, points: moving, target: tracked.params.target };
+      const handoff = this.handOff(watch, courierId, NO_PROGRESS, [move]);
+      handoff.applied.catch((error: unknown) => this.logger.warn(`replayed points for delivery ${tracked.deliveryId} not applied: ${String(error)}`));
+    }
   }
 
   /** A decision was appended: take the delivery's new state (status, version); drop it once it is gone. */
@@ -179,63 +161,5 @@ export class VisitDetector {
     const visit = tracked.visitOf(decision.courierId);
     const stored = decided.state.visits[decision.courierId] ?? OUTSIDE;
     Object.assign(visit, stored, { lastAt: Math.max(stored.lastAt, visit.lastAt) });
-  }
-
-  /** The route's deliveries with their current facts; refreshed from the read model when older than ROUTE_REFRESH_MS. */
-  private async watch(route: Route): Promise<RouteWatch> {
-    const known = this.routes.get(route.route_id);
-    if (known && Date.now() - known.loadedAt < ROUTE_REFRESH_MS) return known;
-    const [watch] = await this.load([route]);
-    return watch;
-  }
-
-  /** (Re)loads routes' lists in one query; a delivery whose stored version did not move keeps its state and machines. */
-  private async load(routes: readonly Route[]): Promise<RouteWatch[]> {
-    // Route order is the order of addition (Track & Trace, without an orders-sequence).
-    const { rows } = await this.store.pool.query<{ route_id: string; company_id: string; delivery_id: string; version: number }>(
-      `SELECT r.route_id, r.company_id, r.delivery_id, r.version FROM courier_route_deliveries r JOIN delivery_details d USING (delivery_id)
-        WHERE r.route_id = ANY($1) ORDER BY r.route_id, d.created_at, r.delivery_id`, [routes.map((route) => route.route_id)]);
-    const byRoute = new Map<string, typeof rows>();
-    for (const row of rows) byRoute.set(row.route_id, [...(byRoute.get(row.route_id) ?? []), row]);
-    // Target points are opened only for deliveries (re)loaded now: one whose version did not move keeps its own.
-    const changed = rows.filter((row) => !this.isCurrent(row.route_id, row.delivery_id, row.version)).map((row) => row.delivery_id);
-    const targets = await this.targets.of(changed);
-    const watches: RouteWatch[] = [];
-    for (const route of routes) {
-      const settings = await this.settings.visitSettings(route.company_id, route.depot_id);
-      const known = this.routes.get(route.route_id);
-      const deliveries = new Map<string, Tracked>();
-      for (const row of byRoute.get(route.route_id) ?? []) {
-        if (row.company_id !== route.company_id) continue;
-        const tracked = await this.track(row.delivery_id, row.version, settings, known?.deliveries.get(row.delivery_id), targets.get(row.delivery_id));
-        if (tracked) deliveries.set(row.delivery_id, tracked);
-      }
-      const list = [...deliveries.values()];
-      const startPending = list.some((tracked) => tracked.state.startedRoute !== route.route_id);
-      const watch: RouteWatch = { route, settings, deliveries, list, loadedAt: Date.now(), startPending, nextPending: true };
-      this.routes.set(route.route_id, watch);
-      watches.push(watch);
-    }
-    return watches;
-  }
-
-  private isCurrent(routeId: string, deliveryId: string, version: number): boolean {
-    const previous = this.routes.get(routeId)?.deliveries.get(deliveryId);
-    return previous !== undefined && previous.version >= version;
-  }
-
-  private async track(deliveryId: string, version: number, settings: VisitSettings, previous: Tracked | undefined, target: Target | undefined): Promise<Tracked | undefined> {
-    if (previous && previous.version >= version) {
-      previous.refresh(previous.state, previous.version, settings);
-      return previous;
-    }
-    try {
-      const tracked = new Tracked(deliveryId, await this.commands.active(deliveryId), version, settings, target);
-      previous?.visits.forEach((visit, courier) => tracked.visits.set(courier, visit));
-      return tracked;
-    } catch (error) {
-      this.logger.debug(`delivery ${deliveryId} left its route: ${(error as Error).message}`);
-      return undefined;
-    }
   }
 }

@@ -111,7 +111,9 @@ export function updateDelivery(command: UpdateDelivery, state: ActiveDelivery): 
       data: { old_interval: state.facts.time_interval, new_interval: raw, time_interval_secs: parsed.timeIntervalSecs, time_window: parsed.timeWindow, at },
     });
   }
-  const personal = command.data.personal_data_fields.filter((field) => (PERSONAL_DATA_FIELDS as readonly string[]).includes(field));
+  // A field repeated with its stored value is no change: a batch upsert or a PATCH resending the record records nothing.
+  const changed = command.data.personal_data_changed ?? command.data.personal_data_fields;
+  const personal = changed.filter((field) => (PERSONAL_DATA_FIELDS as readonly string[]).includes(field));
   if (personal.length > 0) events.push({ type: 'PersonalDataChanged', data: { pii_ref: state.piiRef, fields: personal, at } });
   if (order.status !== undefined) {
     events.push(...changeStatus(state, {

@@ -35,6 +35,11 @@ export type UpdateDelivery = Command<'UpdateDelivery', {
   readonly order: OrderInput; readonly personal_data_fields: readonly string[];
   /** Whether the sealed record, with this change, holds both lat and lon; absent when the change names no coordinate. */
   readonly located?: boolean;
+  /**
+   * Of `personal_data_fields`, those whose value differs from the sealed record's: the application opens the record
+   * and compares (the values never reach the decider). Absent: every named field counts as changed.
+   */
+  readonly personal_data_changed?: readonly string[];
   readonly settings: DeliverySettings;
   readonly initiator: Initiator; readonly comment?: string;
 }>;

@@ -159,6 +159,13 @@ describe('Delivery: PATCH', () => {
     ]);
   });
 
+  it('records only the personal-data fields whose stored value changed, and nothing when none did', () => {
+    const resent = (changed: string[]) =>
+      cmd<UpdateDelivery>('UpdateDelivery', { order: { number: 'A-1' }, personal_data_fields: ['address', 'phone', 'lat'], personal_data_changed: changed, settings, initiator: 'user_api' });
+    spec.given([created()]).when(resent([])).thenNothing();
+    spec.given([created()]).when(resent(['phone'])).then([{ type: 'PersonalDataChanged', data: { pii_ref: 'pii-d-1', fields: ['phone'], at: NOW } }]);
+  });
+
   it('validates before it changes anything', () => {
     spec.given([created()]).when(patch({ time_interval: '12-11', amount: 5 })).thenThrows('INVALID_TIME_INTERVAL');
     spec.given([created()]).when(patch({ number: null })).thenThrows('REQUIRED_FIELD', { field: 'number' });
