@@ -43,8 +43,9 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 USER node
+# PORT when set, else the app's own default from its manifest (the service listens there too).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "const p=process.env.PORT||require('./dist/apps/'+process.env.APP+'/service.json').defaultPort;fetch('http://127.0.0.1:'+p+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # dist/ holds source maps; set NODE_OPTIONS=--enable-source-maps for .ts stack traces (it slows every Error.stack).
 # exec: the service is PID 1's only child and receives SIGTERM itself, for its graceful shutdown.
 CMD ["sh", "-c", "exec node dist/apps/$APP/main.js"]
