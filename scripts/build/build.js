@@ -97,7 +97,7 @@ async function build() {
     const targetDir = path.join(outDir, pkgDir);
     const manifest = writeManifest(pkgDir, targetDir);
     for (const rel of walk(sourceDir)) {
-      if (rel === 'package.json' || rel.endsWith('.md') || isTestOnly(rel)) continue;
+      if (rel === 'package.json' || rel === 'README.md' || isTestOnly(rel)) continue;
       const source = path.join(sourceDir, rel);
       if (rel.endsWith('.d.ts')) continue;
       if (rel.endsWith('.ts')) {
