@@ -12,6 +12,8 @@ interface ComposeService {
   environment?: Record<string, string | number>;
   ports?: string[];
   depends_on?: Record<string, { condition: string }>;
+  profiles?: string[];
+  entrypoint?: string[];
 }
 
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
@@ -22,9 +24,13 @@ const manifests = serviceManifests();
 // Compose's `${NAME:-default}` as an empty environment would resolve it.
 const interpolate = (value: string | number): string => String(value).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
 
+const inProfile = (name: string, profile?: string): boolean =>
+  profile ? (compose.services[name].profiles ?? []).includes(profile) : !compose.services[name].profiles;
+
 describe('docker-compose.yml', () => {
   it('runs Kafka in KRaft mode from the apache/kafka image, PostgreSQL, and one service per app', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['kafka', 'postgres', ...manifests.map((m) => m.name)].sort());
+    const upByDefault = Object.keys(compose.services).filter((name) => inProfile(name));
+    expect(upByDefault.sort()).toEqual(['kafka', 'postgres', ...manifests.map((m) => m.name)].sort());
     const kafka = compose.services.kafka;
     expect(kafka.image).toMatch(/^apache\/kafka:/);
     expect(kafka.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
@@ -66,6 +72,35 @@ describe('docker-compose.yml', () => {
       const advertised = String(compose.services.kafka.environment?.KAFKA_ADVERTISED_LISTENERS).split(',').map((l) => l.replace(/^\w+:\/\//, ''));
       for (const broker of environment.KAFKA_BROKERS.split(',')) expect(advertised).toContain(broker);
       expect(service.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, kafka: { condition: 'service_healthy' } });
+    });
+  });
+
+  it('gives the services a documented development API key by default, never an empty one', () => {
+    const apiKeys = interpolate(compose.services[manifests[0].name].environment?.API_KEYS ?? '');
+    const [principal, key] = apiKeys.split(':');
+    expect(principal).toBe('dev');
+    expect(key.length).toBeGreaterThanOrEqual(16);
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(key);
+  });
+
+  describe('ops-cli (profile tools)', () => {
+    const ops = compose.services['ops-cli'];
+
+    it('is a one-off of the tools profile, running the compiled CLI from the root Dockerfile', () => {
+      expect(Object.keys(compose.services).filter((name) => inProfile(name, 'tools'))).toEqual(['ops-cli']);
+      expect(ops.build).toMatchObject({ context: '.', dockerfile: 'Dockerfile', args: { APP: 'ops-cli' } });
+      expect(ops.entrypoint).toEqual(['node', 'dist/apps/ops-cli/main.js']);
+    });
+
+    it("reaches every service's database as the CLI names it (service.json) and the broker", () => {
+      const environment = Object.fromEntries(Object.entries(ops.environment ?? {}).map(([k, v]) => [k, interpolate(v)]));
+      expect(Object.keys(environment).sort()).toEqual(['KAFKA_BROKERS', ...manifests.map((m) => m.databaseUrlVariable)].sort());
+      for (const manifest of manifests) {
+        const url = new URL(environment[manifest.databaseUrlVariable]);
+        expect([url.hostname, url.pathname]).toEqual(['postgres', `/${manifest.databaseName}`]);
+      }
+      expect(environment.KAFKA_BROKERS).toBe(compose.services[manifests[0].name].environment?.KAFKA_BROKERS);
+      expect(ops.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, kafka: { condition: 'service_healthy' } });
     });
   });
 });
