@@ -1,9 +1,10 @@
 import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { ExternalOrderAcceptedV1, MarketplaceOrderCancelledV1 } from '@orders/contracts';
+import type { CommandContext } from '@orders/event-store';
 import { applyPolicy, MessageContext } from '@orders/messaging/nest';
 import { PersonalDataVault } from '@orders/personal-data';
-import { DeliveryCommands, type CommandContext } from '../orders/delivery-commands';
+import { DeliveryCommands } from '../orders/delivery-commands';
 import { SettingsService } from '../settings/settings.service';
 import { cancelDeliveryPolicy } from './cancel-delivery.policy';
 import { deliveryIdOf } from './cancelled-delivery';

@@ -3,25 +3,14 @@ import type { CommandMetadata } from '@orders/decider-kit';
 import {
   ActiveDelivery, Delivery, DeliveryCommand, DeliveryEvent, DeliveryNotFound, deliveryDecider, deliveryStreamId,
 } from '@orders/delivery-domain';
-import { Appended, CommandHandler, EventInput, EventStore, RecordedEvent, defaultEventInput } from '@orders/event-store';
+import {
+  Appended, CommandHandler, EventInput, EventStore, RecordedEvent, commandMetadataOf, defaultEventInput, type CommandContext,
+} from '@orders/event-store';
 import { PersonalDataVault } from '@orders/personal-data';
 import { Clock, type CommandContext as EdgeCommandContext } from '@orders/service-kit';
 import type { PoolClient } from 'pg';
 import { StoredView, foldView } from './delivery-view';
 import { SealPoint, sealedForStorage } from './sealed-positions';
-
-/** Who asks, why, and on what condition: becomes the events' metadata and the append's options. */
-export interface CommandContext {
-  readonly actor: string;
-  readonly correlationId?: string;
-  readonly causationId?: string;
-  /** Already scoped to the caller at the edge, so two integrators' keys never collide. */
-  readonly idempotencyKey?: string;
-  /** An If-Match: decide only on this stream version. */
-  readonly expectedVersion?: number;
-  /** A consumer's inbox transaction: the events (and the rows written with them) commit with its inbox row. */
-  readonly tx?: PoolClient;
-}
 
 /** The delivery a command is for, and the company it must belong to. */
 export interface DeliveryRef {
@@ -99,13 +88,7 @@ export class DeliveryCommands {
 
   /** Every event names its company in metadata: the public messages are scoped by tenant, and most events do not carry it. */
   private metadata(companyId: string, context: CommandContext): CommandMetadata {
-    const { actor, correlationId, causationId, idempotencyKey } = context;
-    return {
-      now: this.clock.now().toISOString(), actor, tenantId: companyId,
-      ...(correlationId ? { correlationId } : {}),
-      ...(causationId ? { causationId } : {}),
-      ...(idempotencyKey ? { idempotencyKey } : {}),
-    } as CommandMetadata;
+    return commandMetadataOf(context, this.clock.now(), { tenantId: companyId });
   }
 
   /** The current state, for decisions the application takes before a command (tenancy, settings lookups). */

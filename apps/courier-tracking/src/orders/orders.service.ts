@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@orders/decider-kit';
 import { ActiveDelivery, DeliveryNotFound, Initiator, ORDER_FIELD_NAMES, orderFieldViolations } from '@orders/delivery-domain';
-import { EventStore, uuidv7 } from '@orders/event-store';
+import { EventStore, uuidv7, type CommandContext } from '@orders/event-store';
 import { PersonalDataVault } from '@orders/personal-data';
 import { RequestValidationError } from '@orders/service-kit';
 import type { Pool, PoolClient } from 'pg';
 import { SettingsService } from '../settings/settings.service';
-import { CommandContext, DeliveryCommands } from './delivery-commands';
+import { DeliveryCommands } from './delivery-commands';
 import { PERSONAL_FIELDS, PersonalRecord, StoredView, toOrderResponse } from './delivery-view';
 import { pointOpener } from './sealed-positions';
 

@@ -1,5 +1,5 @@
 import type { MessageContext } from '@orders/messaging/nest';
-import type { CommandContext } from '../orders/external-orders.commands';
+import type { CommandContext } from '@orders/event-store';
 
 /**
  * A consumed message causes the command it leads to, and carries its correlation on (else it starts one); the command

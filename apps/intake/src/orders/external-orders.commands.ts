@@ -1,29 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CommandMetadata } from '@orders/decider-kit';
-import { ConcurrencyError, EventStore, type CommandHandler, type CommandResult, type HandleOptions } from '@orders/event-store';
+import {
+  ConcurrencyError, EventStore, commandMetadataOf, type CommandContext, type CommandHandler, type CommandResult, type HandleOptions,
+} from '@orders/event-store';
 import {
   DuplicateExternalId, EXTERNAL_ORDER_STREAM_TYPE, ExternalOrderNotFound, externalOrderDecider, externalOrderStreamId,
   type ExternalOrderCommand, type ExternalOrderEvent, type ExternalOrderState, type OrderStatus, type SubmitExternalOrder,
 } from '@orders/ordering-domain';
 import { PersonalDataVault } from '@orders/personal-data';
 import { Clock } from '@orders/service-kit';
-import type { PoolClient } from 'pg';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../config/intake-settings';
 import { externalOrderId, payloadFingerprint } from './order-identity';
 import { guestRecordOf, sameGuest, type GuestRecord } from './personal-data';
 import type { SubmitOrderRequestDto } from './submit-order.request.dto';
-
-/** Who asks, why, and on what condition: becomes the events' metadata and the append's options. */
-export interface CommandContext {
-  readonly actor: string;
-  readonly correlationId?: string;
-  readonly causationId?: string;
-  readonly idempotencyKey?: string;
-  /** An If-Match: decide only on this stream version. */
-  readonly expectedVersion?: number;
-  /** A consumer's inbox transaction: the events (and the rows written with them) commit with its inbox row. */
-  readonly tx?: PoolClient;
-}
 
 export interface OrderOutcome {
   readonly orderId: string;
@@ -108,13 +97,7 @@ export class ExternalOrderCommands {
   }
 
   private metadata(context: CommandContext): CommandMetadata {
-    const { actor, correlationId, causationId, idempotencyKey } = context;
-    return {
-      now: this.clock.now().toISOString(), actor,
-      ...(correlationId ? { correlationId } : {}),
-      ...(causationId ? { causationId } : {}),
-      ...(idempotencyKey ? { idempotencyKey } : {}),
-    };
+    return commandMetadataOf(context, this.clock.now());
   }
 
   private submitCommand(companyId: string, submission: SubmitOrderRequestDto, context: CommandContext): SubmitExternalOrder {

@@ -6,11 +6,12 @@ import {
 import {
   agreedExpectedVersion, CommandContext, CurrentPrincipal, etagOf, NoStore, NotFound, NotFoundAs, type Principal,
 } from '@orders/service-kit';
+import type { CommandContext as OrderCommandContext } from '@orders/event-store';
 import type { ServerResponse } from 'node:http';
 import { BoardQueryDto } from '../board/board-query.dto';
 import { OrderBoardService, type BoardPage } from '../board/order-board.service';
 import {
-  ExternalOrderCommands, type CommandContext as OrderCommandContext, type OperatorCommand, type OperatorData, type OrderOutcome,
+  ExternalOrderCommands, type OperatorCommand, type OperatorData, type OrderOutcome,
 } from './external-orders.commands';
 import { ExternalOrdersService } from './external-orders.service';
 import { UUID_PATTERN } from './order-identity';

@@ -10,6 +10,8 @@ export {
 } from './errors';
 export type { Fold, LoadedStream, LoadOptions, SnapshotPolicy } from './aggregate';
 export { commandFingerprint, defaultEventInput } from './command-handler';
+export { commandMetadataOf } from './command-context';
+export type { CommandContext } from './command-context';
 export type { Appended, CommandHandler, CommandHandlerConfig, CommandResult, HandleOptions, LoadMode } from './command-handler';
 export type { Subscription, SubscriptionErrorContext, SubscriptionOptions } from './subscription';
 export type { SubscriptionStatus } from './subscription-sql';
