@@ -1,0 +1,108 @@
+import { isMissingRelation, quoted, withPool } from './stores';
+import type { StoreTarget } from './targets';
+import { adminOf } from './kafka-admin';
+
+export interface SubscriptionStatus {
+  service: string;
+  name: string;
+  /** A relay publishes the log to Kafka; the others are projections inside the service. */
+  kind: 'relay' | 'projection';
+  checkpoint: string;
+  /** Events committed after the checkpoint (commit order), i.e. not yet seen by it. */
+  behind: number;
+  headPosition: string;
+  leaseOwner: string | null;
+  leaseExpiresAt: string | null;
+  updatedAt: string;
+}
+
+export interface TimerStatus {
+  service: string;
+  scheduled: number;
+  due: number;
+  oldestDueAt: string | null;
+  failing: number;
+}
+
+export interface ServiceStatus {
+  service: string;
+  subscriptions: SubscriptionStatus[];
+  timers?: TimerStatus;
+  error?: string;
+}
+
+/** One service's subscriptions (event-store `subscriptions` table, see its migration) and, where kept, its timers. */
+export async function serviceStatus(target: StoreTarget): Promise<ServiceStatus> {
+  const s = quoted(target.schema);
+  try {
+    return await withPool(target.connection, async (pool) => {
+      const { rows } = await pool.query<{ name: string; checkpoint: string; behind: string; head: string | null; lease_owner: string | null; lease_expires_at: Date | null; updated_at: Date }>(
+        `SELECT sub.name, sub.transaction_id::text || '/' || sub.global_position AS checkpoint,
+                (SELECT count(*) FROM ${s}.events e WHERE (e.transaction_id, e.global_position) > (sub.transaction_id, sub.global_position))::text AS behind,
+                (SELECT max(global_position) FROM ${s}.events)::text AS head,
+                sub.lease_owner, CASE WHEN sub.lease_expires_at > now() THEN sub.lease_expires_at END AS lease_expires_at, sub.updated_at
+           FROM ${s}.subscriptions sub ORDER BY sub.name`);
+      const subscriptions = rows.map((r): SubscriptionStatus => ({
+        service: target.service, name: r.name, kind: /relay/i.test(r.name) ? 'relay' : 'projection', checkpoint: r.checkpoint, behind: Number(r.behind),
+        headPosition: r.head ?? '0', leaseOwner: r.lease_expires_at ? r.lease_owner : null, leaseExpiresAt: r.lease_expires_at?.toISOString() ?? null,
+        updatedAt: r.updated_at.toISOString(),
+      }));
+      return { service: target.service, subscriptions, ...(await timers(pool, target.service)) };
+    });
+  } catch (error) {
+    return { service: target.service, subscriptions: [], error: isMissingRelation(error) ? `no event store in schema ${target.schema}` : (error as Error).message };
+  }
+}
+
+/** marketplace-cancellations' `cancellation_timers` (its first migration); other services have none. */
+async function timers(pool: import('pg').Pool, service: string): Promise<{ timers?: TimerStatus }> {
+  try {
+    const { rows } = await pool.query<{ scheduled: number; due: number; oldest: Date | null; failing: number }>(
+      `SELECT count(*)::int AS scheduled, count(*) FILTER (WHERE due_at <= now())::int AS due,
+              min(due_at) FILTER (WHERE due_at <= now()) AS oldest, count(*) FILTER (WHERE attempts > 0)::int AS failing
+         FROM cancellation_timers WHERE state = 'SCHEDULED'`);
+    const r = rows[0] as { scheduled: number; due: number; oldest: Date | null; failing: number };
+    return { timers: { service, scheduled: r.scheduled, due: r.due, oldestDueAt: r.oldest?.toISOString() ?? null, failing: r.failing } };
+  } catch (error) {
+    if (isMissingRelation(error)) return {};
+    throw error;
+  }
+}
+
+export interface GroupLag {
+  groupId: string;
+  topic: string;
+  lag: number;
+  partitions: number;
+}
+
+/** Consumer-group lag per topic: the log end minus the committed offset (nothing committed: the whole log). */
+export async function consumerLag(brokers: string): Promise<GroupLag[]> {
+  const admin = adminOf(brokers);
+  await admin.connect();
+  try {
+    // The dead-letter reader's throwaway groups are not consumers anyone waits on.
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => !g.startsWith('dlq-reader-')).sort();
+    const ends = new Map<string, Map<number, { high: bigint; low: bigint }>>();
+    const out: GroupLag[] = [];
+    for (const groupId of groups) {
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+        if (!ends.has(topic)) {
+          ends.set(topic, new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, { high: BigInt(p.high), low: BigInt(p.low) }])));
+        }
+        const end = ends.get(topic) as Map<number, { high: bigint; low: bigint }>;
+        let lag = 0n;
+        for (const p of partitions) {
+          const bounds = end.get(p.partition);
+          if (!bounds) continue;
+          const committed = BigInt(p.offset) < 0n ? bounds.low : BigInt(p.offset);
+          lag += bounds.high > committed ? bounds.high - committed : 0n;
+        }
+        out.push({ groupId, topic, lag: Number(lag), partitions: partitions.length });
+      }
+    }
+    return out;
+  } finally {
+    await admin.disconnect();
+  }
+}
