@@ -58,13 +58,14 @@ function program(io: Io, env: Environment, done: (code: ExitCode) => void): Comm
   const dlqCommand = sub(root, 'dlq', 'dead letters: list, show, redrive, resolve (handled ones are marked, with who and when)');
   const dlqCommon = (c: Command) => json(brokers(c)).option('--database-url <url>', 'where the handled marks are kept (default READMODELS_DATABASE_URL)')
     .option('--schema <name>', 'the marks\' schema', DEFAULT_HANDLED_SCHEMA).option('--by <name>', 'who handles them (default: the login name)');
-  type DlqCli = Common & { partition?: number; offset?: string; all?: boolean; limit?: number; note?: string; by?: string };
+  type DlqCli = Common & { partition?: number; offset?: string; all?: boolean; limit?: number; note?: string; by?: string; prefix?: string };
   const runDlq = (action: 'list' | 'show' | 'redrive' | 'resolve') => async (topic: string | undefined, o: DlqCli) => done(await dlq(action, topic, {
     brokers: brokersOf(o), json: o.json ?? false, partition: o.partition, offset: o.offset, all: o.all ?? false, limit: o.limit ?? 100,
-    note: o.note, by: o.by, marks: marks(o),
+    note: o.note, by: o.by, prefix: o.prefix, marks: marks(o),
   }, io));
   dlqCommon(sub(dlqCommand, 'list', 'dead letters of a topic (its name or its .dlq) with their handled mark; --all: every .dlq topic with counts'))
-    .argument('[topic]').option('--all', 'an overview of every dead-letter topic', false).option('--partition <p>', 'one partition', integer)
+    .argument('[topic]').option('--all', 'an overview of every dead-letter topic', false)
+    .option('--prefix <p>', 'with --all: only topics whose name starts with p').option('--partition <p>', 'one partition', integer)
     .option('--limit <n>', 'at most n letters', integer, 100).action(runDlq('list'));
   dlqCommon(sub(dlqCommand, 'show', 'one dead letter with its headers, body and handled mark')).argument('<topic>')
     .requiredOption('--partition <p>', 'partition', integer).requiredOption('--offset <o>', 'offset', offset).action(runDlq('show'));
@@ -78,7 +79,12 @@ function program(io: Io, env: Environment, done: (code: ExitCode) => void): Comm
   json(brokers(sub(root, 'status', 'subscriptions, checkpoints, leases, relay lag, consumer lag, due timers, dead letters')))
     .option('--database-url <url>', 'the database of the dead-letter marks (default READMODELS_DATABASE_URL)')
     .option('--store-schema <name>', 'the services\' event-store schema', 'event_store')
-    .action(async (o: Common) => done(await status({ stores: stores(o), brokers: brokersOf(o), json: o.json ?? false, marks: { connection: readModels(o).connection, schema: DEFAULT_HANDLED_SCHEMA } }, io)));
+    .option('--service <name>', 'one service\'s event store, or all', 'all')
+    .option('--prefix <p>', 'only consumer groups and dead-letter topics whose names start with p')
+    .action(async (o: Common & { service: string; prefix?: string }) => done(await status({
+      stores: stores(o, o.service), brokers: brokersOf(o), json: o.json ?? false, prefix: o.prefix,
+      marks: { connection: readModels(o).connection, schema: DEFAULT_HANDLED_SCHEMA },
+    }, io)));
 
   json(readModelDb(sub(root, 'rebuild', 'blue/green rebuild of a read model from the projector\'s journal (or re-fold some orders in place)')))
     .argument('<projection>', SUMMARY_PROJECTION).option('--restart', 'start over instead of resuming an interrupted rebuild', false)

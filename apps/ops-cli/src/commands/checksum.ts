@@ -1,17 +1,19 @@
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../output';
 import { ProjectorOperationError, runProjectorOperation } from '../projector-operations';
-import { withPool } from '../stores';
+import { quoted, withPool } from '../stores';
 import type { ReadModelTarget } from '../targets';
 import type { ProjectionChecksum } from './read-models';
 
 /** The summary versions the read-model schema holds (blue/green tables `order_summary_v<n>`), oldest first. */
-async function summaryVersions(target: ReadModelTarget): Promise<number[]> {
+async function summaryVersions(target: ReadModelTarget): Promise<{ versions: number[]; serving?: number }> {
   return withPool(target.connection, async (pool) => {
     const { rows } = await pool.query<{ version: number }>(
       `SELECT substring(table_name from '^order_summary_v([0-9]+)$')::int AS version FROM information_schema.tables
         WHERE table_schema = $1 AND table_name ~ '^order_summary_v[0-9]+$' ORDER BY 1`, [target.schema]);
-    return rows.map((r) => r.version);
+    const serving = await pool.query<{ version: number }>(`SELECT active_version AS version FROM ${quoted(target.schema)}.projections WHERE name = 'order-summary'`)
+      .then((r) => r.rows[0]?.version, () => undefined);
+    return { versions: rows.map((r) => r.version), serving };
   });
 }
 
@@ -26,9 +28,9 @@ export async function checksum(projection: string, target: ReadModelTarget, opti
     // The projector answers a missing table the same way for a missing version and for no read models at all;
     // only the schema's tables tell them apart.
     if (options.version === undefined || !(error instanceof ProjectorOperationError) || error.code !== 'NO_READ_MODELS') throw error;
-    const versions = await summaryVersions(target);
+    const { versions, serving } = await summaryVersions(target);
     if (versions.length === 0) throw error;
-    io.err(`ops: no version ${options.version} of ${projection} in schema ${target.schema}; versions present: ${versions.join(', ')}`);
+    io.err(`ops: no version ${options.version} of ${projection} in schema ${target.schema}; versions present: ${versions.join(', ')}${serving === undefined ? '' : ` (v${serving} serves)`}`);
     return EXIT.problemFound;
   }
 }

@@ -1,5 +1,5 @@
 import { EXIT, type ExitCode } from '../exit-codes';
-import { adminOf } from '../kafka-admin';
+import { adminOf, mapLimit } from '../kafka-admin';
 import { HandledLetters, type HandledTarget } from '../dlq-handled';
 import { renderTable, type Io } from '../output';
 
@@ -17,19 +17,19 @@ export interface DeadLetterCount {
  * Every `.dlq` topic on the broker with how many letters it holds and how many are still open. Counts come from the
  * partitions' offsets (high - low: a dead-letter topic is never compacted), so no letter is read.
  */
-export async function deadLetterCounts(brokers: string, marksTarget: HandledTarget | undefined): Promise<{ counts: DeadLetterCount[]; marksError?: string }> {
+export async function deadLetterCounts(brokers: string, marksTarget: HandledTarget | undefined, prefix = ''): Promise<{ counts: DeadLetterCount[]; marksError?: string }> {
   const admin = adminOf(brokers);
   await admin.connect();
-  const counts: DeadLetterCount[] = [];
+  let counts: DeadLetterCount[] = [];
   const lows = new Map<string, Map<number, bigint>>();
   try {
-    const topics = (await admin.listTopics()).filter((t) => t.endsWith('.dlq')).sort();
-    for (const dlqTopic of topics) {
+    const topics = (await admin.listTopics()).filter((t) => t.endsWith('.dlq') && t.startsWith(prefix)).sort();
+    counts = await mapLimit(topics, 16, async (dlqTopic) => {
       const offsets = await admin.fetchTopicOffsets(dlqTopic);
       lows.set(dlqTopic, new Map(offsets.map((p) => [p.partition, BigInt(p.low)])));
       const letters = offsets.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
-      counts.push({ dlqTopic, origin: dlqTopic.slice(0, -'.dlq'.length), letters, handled: null, open: null });
-    }
+      return { dlqTopic, origin: dlqTopic.slice(0, -'.dlq'.length), letters, handled: null, open: null };
+    });
   } finally {
     await admin.disconnect();
   }
@@ -52,8 +52,9 @@ export async function deadLetterCounts(brokers: string, marksTarget: HandledTarg
 }
 
 /** `dlq list --all`: the overview across every dead-letter topic. */
-export async function dlqOverview(kafka: { brokers: string }, marks: HandledTarget, json: boolean, io: Io): Promise<ExitCode> {
-  const { counts, marksError } = await deadLetterCounts(kafka.brokers, marks);
+export async function dlqOverview(kafka: { brokers: string }, marks: HandledTarget, options: { json: boolean; prefix?: string }, io: Io): Promise<ExitCode> {
+  const { counts, marksError } = await deadLetterCounts(kafka.brokers, marks, options.prefix);
+  const json = options.json;
   if (marksError) io.err(`ops: handled marks not read (${marksError}); counts show letters only`);
   if (json) io.out(JSON.stringify(counts, null, 2));
   else if (counts.length === 0) io.out('no dead-letter topics on the broker');

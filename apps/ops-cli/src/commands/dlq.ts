@@ -13,6 +13,8 @@ export interface DlqOptions {
   all: boolean;
   limit: number;
   note?: string;
+  /** `list --all`: only dead-letter topics whose name starts with it. */
+  prefix?: string;
   /** Who handles the letters (`--by`, else the login name). */
   by?: string;
   /** Where the handled marks live. */
@@ -98,7 +100,7 @@ export async function dlq(action: 'list' | 'show' | 'redrive' | 'resolve', topic
   const kafka = { brokers: options.brokers, clientId: 'ops-cli', logLevel: 'nothing' as const };
   if (action === 'list' && options.all) {
     if (topic) throw new UsageError('dlq list --all takes no topic');
-    return dlqOverview(kafka, options.marks, options.json, io);
+    return dlqOverview(kafka, options.marks, { json: options.json, prefix: options.prefix }, io);
   }
   if (!topic) throw new UsageError(`dlq ${action} needs a topic (or, for list, --all)`);
   const letters = new DeadLetters({ kafka });

@@ -11,6 +11,8 @@ export interface StatusOptions {
   json: boolean;
   /** Where `dlq` keeps its handled marks. */
   marks: HandledTarget;
+  /** Only consumer groups and dead-letter topics whose names start with it (a prefixed deployment). */
+  prefix?: string;
 }
 
 async function settle<T>(work: Promise<T>): Promise<{ value?: T; error?: string }> {
@@ -28,8 +30,8 @@ async function settle<T>(work: Promise<T>): Promise<{ value?: T; error?: string 
 export async function status(options: StatusOptions, io: Io): Promise<ExitCode> {
   const [services, lag, letters] = await Promise.all([
     Promise.all(options.stores.map(serviceStatus)),
-    settle(consumerLag(options.brokers)),
-    settle(deadLetterCounts(options.brokers, options.marks)),
+    settle(consumerLag(options.brokers, options.prefix)),
+    settle(deadLetterCounts(options.brokers, options.marks, options.prefix)),
   ]);
   const errors = [
     ...services.filter((s) => s.error).map((s) => `${s.service}: ${s.error}`),
