@@ -11,7 +11,7 @@ import { DEFAULT_HANDLED_SCHEMA } from './dlq-handled';
 import { EXIT, UsageError, type ExitCode } from './exit-codes';
 import type { Io } from './output';
 import { ProjectorOperationError } from './projector-operations';
-import { readModelTarget, serviceNames, storeTargets } from './targets';
+import { readModelTarget, storeTargets } from './targets';
 import type { Environment } from '@orders/service-kit';
 
 const EXIT_CODES = `exit codes: 0 ok, 1 a problem was found (or nothing matched), 2 wrong usage, 3 a database or broker is
@@ -149,5 +149,3 @@ export async function runCli(argv: readonly string[], io: Io, env: Environment =
     return EXIT.unavailable;
   }
 }
-
-export { serviceNames };

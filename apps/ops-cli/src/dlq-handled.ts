@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { openPool, quoted } from './stores';
+import { isMissingRelation, openPool, quoted } from './stores';
 
 /**
  * Which dead letters an operator has dealt with, and who and when. Kafka keeps letters immutable, so the mark lives
@@ -69,12 +69,14 @@ export class HandledLetters {
     return { ...mark, at: (rows[0] as { at: Date }).at.toISOString() };
   }
 
-  /** The marks of the given dead-letter topics, keyed `topic/partition@offset`. */
+  /** The marks of the given dead-letter topics, keyed `topic/partition@offset`. Reading never creates the table. */
   async of(dlqTopics: readonly string[]): Promise<Map<string, HandledMark>> {
-    await this.ensure();
     const { rows } = await this.pool.query<{ dlq_topic: string; partition: number; offset: string; action: HandledMark['action']; handled_by: string; handled_at: Date; note: string | null; redriven_to: string | null }>(
       `SELECT dlq_topic, partition, "offset"::text AS "offset", action, handled_by, handled_at, note, redriven_to FROM ${this.table} WHERE dlq_topic = ANY($1)`,
-      [dlqTopics]);
+      [dlqTopics]).catch((error: unknown) => {
+      if (isMissingRelation(error)) return { rows: [] }; // nothing was ever marked here
+      throw error;
+    });
     return new Map(rows.map((r) => [letterKey(r.dlq_topic, r.partition, r.offset), {
       dlqTopic: r.dlq_topic, partition: r.partition, offset: r.offset, action: r.action, by: r.handled_by, at: r.handled_at.toISOString(), note: r.note, redrivenTo: r.redriven_to,
     }]));

@@ -87,11 +87,15 @@ async function redriveAndMark(letters: DeadLetters, marks: HandledLetters, topic
 
 async function list(letters: DeadLetters, marks: HandledLetters, topic: string, options: DlqOptions, io: Io): Promise<ExitCode> {
   const found = await letters.list(topic, { partition: options.partition, limit: options.limit });
-  const handled = await marks.of([dlqName(topic)]);
-  const rows = found.map((letter) => summary(letter, handled.get(letterKey(letter.dlqTopic, letter.partition, letter.offset))));
+  // The letters are the broker's; without the marks' database they are still worth seeing, marked unknown.
+  const handled = await marks.of([dlqName(topic)]).catch((error: Error) => {
+    io.err(`ops: handled marks not read (${error.message}); the handled column shows ?`);
+    return undefined;
+  });
+  const rows = found.map((letter) => summary(letter, handled?.get(letterKey(letter.dlqTopic, letter.partition, letter.offset))));
   if (options.json) io.out(JSON.stringify(rows, null, 2));
   else io.out(renderTable(['dead letter', 'origin', 'event type', 'class.', 'tries', 'handled', 'error'],
-    rows.map((r) => [r.dlq, r.origin, r.eventType, r.classification, r.attempts, markText(r.handled ?? undefined), r.error.slice(0, 80)])));
+    rows.map((r) => [r.dlq, r.origin, r.eventType, r.classification, r.attempts, handled ? markText(r.handled ?? undefined) : '?', r.error.slice(0, 80)])));
   return EXIT.ok;
 }
 
