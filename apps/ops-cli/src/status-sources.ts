@@ -1,6 +1,6 @@
 import { isMissingRelation, quoted, withPool } from './stores';
 import type { StoreTarget } from './targets';
-import { adminOf, mapLimit } from './kafka-admin';
+import { mapLimit, topicBounds, withAdmin } from './kafka-admin';
 
 export interface SubscriptionStatus {
   service: string;
@@ -78,28 +78,24 @@ export interface GroupLag {
 
 /** Consumer-group lag per topic: the log end minus the committed offset (nothing committed: the whole log). */
 export async function consumerLag(brokers: string, prefix = ''): Promise<GroupLag[]> {
-  const admin = adminOf(brokers);
-  await admin.connect();
-  try {
+  const committed = await withAdmin(brokers, async (admin) => {
     // The dead-letter reader's throwaway groups are not consumers anyone waits on.
     const groups = (await admin.listGroups()).groups.map((g) => g.groupId)
       .filter((g) => !g.startsWith('dlq-reader-') && g.startsWith(prefix)).sort();
-    const committed = await mapLimit(groups, 16, async (groupId) => ({ groupId, topics: await admin.fetchOffsets({ groupId }) }));
-    const topics = [...new Set(committed.flatMap((c) => c.topics.map((t) => t.topic)))];
-    const ends = new Map(await mapLimit(topics, 16, async (topic) =>
-      [topic, new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, { high: BigInt(p.high), low: BigInt(p.low) }]))] as const));
-    return committed.flatMap(({ groupId, topics: offsets }) => offsets.map(({ topic, partitions }) => {
-      let lag = 0n;
-      for (const p of partitions) {
-        const bounds = ends.get(topic)?.get(p.partition);
-        if (!bounds) continue;
-        // Nothing committed yet: the group will start at the earliest retained offset (the services' setting).
-        const at = BigInt(p.offset) < 0n ? bounds.low : BigInt(p.offset);
-        lag += bounds.high > at ? bounds.high - at : 0n;
-      }
-      return { groupId, topic, lag: Number(lag), partitions: partitions.length };
-    }));
-  } finally {
-    await admin.disconnect();
-  }
+    return mapLimit(groups, 16, async (groupId) => ({ groupId, topics: await admin.fetchOffsets({ groupId }) }));
+  });
+  const ends = await topicBounds(brokers, [...new Set(committed.flatMap((c) => c.topics.map((t) => t.topic)))]);
+  return committed.flatMap(({ groupId, topics }) => topics.flatMap(({ topic, partitions }) => {
+    const end = ends.get(topic);
+    if (!end) return []; // the topic is gone; its group's offsets are history
+    let lag = 0n;
+    for (const p of partitions) {
+      const bounds = end.find((b) => b.partition === p.partition);
+      if (!bounds) continue;
+      // Nothing committed yet: the group will start at the earliest retained offset (the services' setting).
+      const at = BigInt(p.offset) < 0n ? bounds.low : BigInt(p.offset);
+      lag += bounds.high > at ? bounds.high - at : 0n;
+    }
+    return [{ groupId, topic, lag: Number(lag), partitions: partitions.length }];
+  }));
 }

@@ -1,5 +1,5 @@
 import { EXIT, type ExitCode } from '../exit-codes';
-import { adminOf, mapLimit } from '../kafka-admin';
+import { topicBounds, withAdmin } from '../kafka-admin';
 import { HandledLetters, type HandledTarget } from '../dlq-handled';
 import { renderTable, type Io } from '../output';
 
@@ -18,20 +18,15 @@ export interface DeadLetterCount {
  * partitions' offsets (high - low: a dead-letter topic is never compacted), so no letter is read.
  */
 export async function deadLetterCounts(brokers: string, marksTarget: HandledTarget | undefined, prefix = ''): Promise<{ counts: DeadLetterCount[]; marksError?: string }> {
-  const admin = adminOf(brokers);
-  await admin.connect();
-  let counts: DeadLetterCount[] = [];
+  const topics = await withAdmin(brokers, async (admin) => (await admin.listTopics()).filter((t) => t.endsWith('.dlq') && t.startsWith(prefix)).sort());
+  const bounds = await topicBounds(brokers, topics);
   const lows = new Map<string, Map<number, bigint>>();
-  try {
-    const topics = (await admin.listTopics()).filter((t) => t.endsWith('.dlq') && t.startsWith(prefix)).sort();
-    counts = await mapLimit(topics, 16, async (dlqTopic) => {
-      const offsets = await admin.fetchTopicOffsets(dlqTopic);
-      lows.set(dlqTopic, new Map(offsets.map((p) => [p.partition, BigInt(p.low)])));
-      const letters = offsets.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
-      return { dlqTopic, origin: dlqTopic.slice(0, -'.dlq'.length), letters, handled: null, open: null };
-    });
-  } finally {
-    await admin.disconnect();
+  const counts: DeadLetterCount[] = [];
+  for (const [dlqTopic, partitions] of bounds) {
+    if (!partitions) continue; // deleted since it was listed
+    lows.set(dlqTopic, new Map(partitions.map((p) => [p.partition, p.low])));
+    const letters = partitions.reduce((sum, p) => sum + Number(p.high - p.low), 0);
+    counts.push({ dlqTopic, origin: dlqTopic.slice(0, -'.dlq'.length), letters, handled: null, open: null });
   }
   if (!marksTarget || counts.length === 0) return { counts };
   const marks = new HandledLetters(marksTarget);
