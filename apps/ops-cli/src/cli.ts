@@ -77,13 +77,17 @@ function program(io: Io, env: Environment, done: (code: ExitCode) => void): Comm
     .action(runDlq('resolve'));
 
   json(brokers(sub(root, 'status', 'subscriptions, checkpoints, leases, relay lag, consumer lag, due timers, dead letters')))
-    .option('--database-url <url>', 'the database of the dead-letter marks (default READMODELS_DATABASE_URL)')
+    .option('--database-url <url>', 'the read-model database: the projector\'s status and the dead-letter marks (default READMODELS_DATABASE_URL)')
     .option('--store-schema <name>', 'the services\' event-store schema', 'event_store')
-    .option('--service <name>', 'one service\'s event store, or all', 'all')
+    .option('--service <name>', 'one service (the projector included), or all', 'all')
+    .option('--schema <name>', 'the projector\'s read-model schema', 'projector')
+    .option('--outbox-schema <name>', 'the projector\'s orders.state.v1 outbox schema', 'state_outbox')
     .option('--prefix <p>', 'only consumer groups and dead-letter topics whose names start with p')
-    .action(async (o: Common & { service: string; prefix?: string }) => done(await status({
-      stores: stores(o, o.service), brokers: brokersOf(o), json: o.json ?? false, prefix: o.prefix,
+    .action(async (o: Common & { service: string; prefix?: string; outboxSchema: string }) => done(await status({
+      stores: o.service === 'projector' ? [] : stores(o, o.service), brokers: brokersOf(o), json: o.json ?? false, prefix: o.prefix,
       marks: { connection: readModels(o).connection, schema: DEFAULT_HANDLED_SCHEMA },
+      ...(o.service === 'all' || o.service === 'projector'
+        ? { projector: { connection: readModels(o).connection, readModelSchema: readModels(o).schema, outboxSchema: o.outboxSchema } } : {}),
     }, io)));
 
   json(readModelDb(sub(root, 'rebuild', 'blue/green rebuild of a read model from the projector\'s journal (or re-fold some orders in place)')))

@@ -24,12 +24,24 @@ export interface TimerStatus {
   failing: number;
 }
 
+export interface ReadModelStatus {
+  projection: string;
+  servingVersion: number;
+  switchedAt: string;
+  /** A rebuild in progress (or left by a crash, to be resumed). */
+  rebuild: { version: number; processed: number; total: number; updatedAt: string } | null;
+}
+
 export interface ServiceStatus {
   service: string;
   subscriptions: SubscriptionStatus[];
   timers?: TimerStatus;
+  readModels?: ReadModelStatus[];
   error?: string;
 }
+
+// The services name their relays `...-relay`; the projector's orders.state.v1 publisher is `projector-order-state`.
+const RELAY_NAME = /relay|^projector-order-state$/i;
 
 /** One service's subscriptions (event-store `subscriptions` table, see its migration) and, where kept, its timers. */
 export async function serviceStatus(target: StoreTarget): Promise<ServiceStatus> {
@@ -43,7 +55,7 @@ export async function serviceStatus(target: StoreTarget): Promise<ServiceStatus>
                 sub.lease_owner, CASE WHEN sub.lease_expires_at > now() THEN sub.lease_expires_at END AS lease_expires_at, sub.updated_at
            FROM ${s}.subscriptions sub ORDER BY sub.name`);
       const subscriptions = rows.map((r): SubscriptionStatus => ({
-        service: target.service, name: r.name, kind: /relay/i.test(r.name) ? 'relay' : 'projection', checkpoint: r.checkpoint, behind: Number(r.behind),
+        service: target.service, name: r.name, kind: RELAY_NAME.test(r.name) ? 'relay' : 'projection', checkpoint: r.checkpoint, behind: Number(r.behind),
         headPosition: r.head ?? '0', leaseOwner: r.lease_expires_at ? r.lease_owner : null, leaseExpiresAt: r.lease_expires_at?.toISOString() ?? null,
         updatedAt: r.updated_at.toISOString(),
       }));
@@ -98,4 +110,27 @@ export async function consumerLag(brokers: string, prefix = ''): Promise<GroupLa
     }
     return [{ groupId, topic, lag: Number(lag), partitions: partitions.length }];
   }));
+}
+
+/**
+ * The projector keeps no domain store, but its orders.state.v1 outbox is one (schema `state_outbox`, tailed by the
+ * relay `projector-order-state`), and its read models have a serving version and maybe a rebuild under way
+ * (`projections`, `rebuilds` of its migration). Its Kafka consumers show under consumer groups.
+ */
+export async function projectorStatus(connection: string, readModelSchema: string, outboxSchema: string): Promise<ServiceStatus> {
+  const outbox = await serviceStatus({ service: 'projector', connection, schema: outboxSchema });
+  if (outbox.error) return outbox;
+  try {
+    const readModels = await withPool(connection, async (pool) => (await pool.query<{ name: string; active_version: number; switched_at: Date;
+      version: number | null; processed: string | null; total: string | null; updated_at: Date | null }>(
+      `SELECT p.name, p.active_version, p.switched_at, r.version, r.processed::text, r.total::text, r.updated_at
+         FROM ${quoted(readModelSchema)}.projections p
+         LEFT JOIN ${quoted(readModelSchema)}.rebuilds r ON r.projection = p.name AND r.status = 'running' ORDER BY p.name`)).rows);
+    return { ...outbox, readModels: readModels.map((r) => ({
+      projection: r.name, servingVersion: r.active_version, switchedAt: r.switched_at.toISOString(),
+      rebuild: r.version === null ? null : { version: r.version, processed: Number(r.processed), total: Number(r.total), updatedAt: (r.updated_at as Date).toISOString() },
+    })) };
+  } catch (error) {
+    return { ...outbox, error: isMissingRelation(error) ? `no read models in schema ${readModelSchema}` : (error as Error).message };
+  }
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { EventStore } from '@orders/event-store';
+import { EventStore, runEventStoreMigrations } from '@orders/event-store';
 import { provisionTopics } from '@orders/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { runCli } from '../src/cli';
 import { EXIT } from '../src/exit-codes';
+import { runProjectorOperation } from '../src/projector-operations';
 import { capture } from './capture';
 import { createStoreDatabase, dropDatabases } from './databases';
 
@@ -39,6 +40,11 @@ describe('ops status shows subscriptions, leases, relay lag, consumer lag, due t
       await pool.query(`CREATE TABLE cancellation_timers (request_id text PRIMARY KEY, due_at timestamptz NOT NULL, state text NOT NULL, attempts integer NOT NULL DEFAULT 0)`);
       await pool.query(`INSERT INTO cancellation_timers VALUES ('r1', now() - interval '2 hours', 'SCHEDULED', 0), ('r2', now() - interval '1 hour', 'SCHEDULED', 3),
         ('r3', now() + interval '1 day', 'SCHEDULED', 0), ('r4', now() - interval '3 hours', 'FIRED', 0)`);
+      // The projector's side in the same scratch database: read models with a rebuild under way, and its state outbox.
+      await runProjectorOperation('migrate', { connection: url, schema: 'projector' }, {});
+      await pool.query(`INSERT INTO projector.rebuilds (projection, version, status, processed, total) VALUES ('order-summary', 2, 'running', 40, 100)`);
+      await runEventStoreMigrations(url, 'state_outbox');
+      await pool.query(`INSERT INTO state_outbox.subscriptions (name) VALUES ('projector-order-state')`);
     } finally {
       await pool.end();
     }
@@ -78,6 +84,17 @@ describe('ops status shows subscriptions, leases, relay lag, consumer lag, due t
     expect(report.consumerGroups).toEqual([{ groupId: `${prefix}-group`, topic, lag: 2, partitions: 1 }]);
     expect(report.deadLetters).toEqual([{ dlqTopic: `${topic}.dlq`, origin: topic, letters: 1, handled: 0, open: 1 }]);
     expect(report.errors).toEqual([]);
+  });
+
+  it('reports the projector: its outbox relay, serving read-model version and a rebuild under way', async () => {
+    const io = capture();
+    expect(await runCli(['status', '--service', 'projector', '--prefix', prefix, '--brokers', BROKERS, '--database-url', url, '--json'], io, env)).toBe(EXIT.ok);
+    const report = JSON.parse(io.stdout.join('\n'));
+    expect(report.services).toEqual([expect.objectContaining({
+      service: 'projector',
+      subscriptions: [expect.objectContaining({ name: 'projector-order-state', kind: 'relay', checkpoint: '0/0', behind: 0 })],
+      readModels: [expect.objectContaining({ projection: 'order-summary', servingVersion: 1, rebuild: expect.objectContaining({ version: 2, processed: 40, total: 100 }) })],
+    })]);
   });
 
   it('reports them as tables, and exits 3 naming what it could not reach', async () => {

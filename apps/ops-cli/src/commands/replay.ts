@@ -48,7 +48,8 @@ function selectionOf(options: ReplayOptions): ReplaySelection {
 /**
  * The projector's journal (its `events` table) read here rather than through its replay operation: that one sends
  * every event of the selection, and the contract filter has to apply before anything is sent. Commit order, as the
- * projector applied them, so each order's events keep their source order.
+ * projector applied them, so each order's events keep their source order. The journal's `source` is the producing
+ * service, or the topic itself for one the projector has no service name for.
  */
 async function selectEvents(target: ReadModelTarget, selection: ReplaySelection, contract: ReplayContract): Promise<JournalRow[]> {
   const [where, params] = selection.kind === 'order'
@@ -56,8 +57,8 @@ async function selectEvents(target: ReadModelTarget, selection: ReplaySelection,
   const n = params.length;
   return withPool(target.connection, async (pool) => (await pool.query<JournalRow>(
     `SELECT event_id, topic, kafka_partition, kafka_offset::text, type, schema_version, order_id, occurred_at, correlation_id, causation_id, payload
-       FROM ${quoted(target.schema)}.events WHERE ${where} AND source = $${n + 1} AND type = ANY($${n + 2})
-      ORDER BY transaction_id, position`, [...params, contract.source, contract.types])).rows);
+       FROM ${quoted(target.schema)}.events WHERE ${where} AND source = ANY($${n + 1}) AND type = ANY($${n + 2})
+      ORDER BY transaction_id, position`, [...params, [contract.source, contract.contractTopic], contract.types])).rows);
 }
 
 const topicExists = (brokers: string, topic: string): Promise<boolean> => withAdmin(brokers, async (admin) => (await admin.listTopics()).includes(topic));

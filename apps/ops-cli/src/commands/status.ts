@@ -1,7 +1,7 @@
 import type { HandledTarget } from '../dlq-handled';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { renderTable, type Io } from '../output';
-import { consumerLag, serviceStatus, type GroupLag } from '../status-sources';
+import { consumerLag, projectorStatus, serviceStatus, type GroupLag } from '../status-sources';
 import type { StoreTarget } from '../targets';
 import { deadLetterCounts, type DeadLetterCount } from './dlq-overview';
 
@@ -11,6 +11,8 @@ export interface StatusOptions {
   json: boolean;
   /** Where `dlq` keeps its handled marks. */
   marks: HandledTarget;
+  /** The projector's database and schemas, when it is asked about (`--service all` or `projector`). */
+  projector?: { connection: string; readModelSchema: string; outboxSchema: string };
   /** Only consumer groups and dead-letter topics whose names start with it (a prefixed deployment). */
   prefix?: string;
 }
@@ -29,7 +31,10 @@ async function settle<T>(work: Promise<T>): Promise<{ value?: T; error?: string 
  */
 export async function status(options: StatusOptions, io: Io): Promise<ExitCode> {
   const [services, lag, letters] = await Promise.all([
-    Promise.all(options.stores.map(serviceStatus)),
+    Promise.all([
+      ...options.stores.map(serviceStatus),
+      ...(options.projector ? [projectorStatus(options.projector.connection, options.projector.readModelSchema, options.projector.outboxSchema)] : []),
+    ]),
     settle(consumerLag(options.brokers, options.prefix)),
     settle(deadLetterCounts(options.brokers, options.marks, options.prefix)),
   ]);
@@ -49,6 +54,11 @@ export async function status(options: StatusOptions, io: Io): Promise<ExitCode> 
         services.flatMap((s) => (s.error ? [[s.service, `UNREACHABLE: ${s.error}`]] : s.subscriptions.map((x) => [
           x.service, x.name, x.kind, x.checkpoint, x.headPosition, x.behind, x.leaseOwner ?? '-', x.leaseExpiresAt ?? '-',
         ])))),
+      '',
+      'read models (projector)',
+      renderTable(['projection', 'serving', 'since', 'rebuild under way'], services.flatMap((s) => s.readModels ?? []).map((r) => [
+        r.projection, `v${r.servingVersion}`, r.switchedAt, r.rebuild ? `v${r.rebuild.version} ${r.rebuild.processed}/${r.rebuild.total} (${r.rebuild.updatedAt})` : '-',
+      ])),
       '',
       'due timers',
       renderTable(['service', 'scheduled', 'due now', 'oldest due', 'retrying'],
