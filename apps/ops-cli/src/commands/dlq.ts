@@ -44,7 +44,14 @@ function summary(letter: DeadLetter, mark: HandledMark | undefined) {
   };
 }
 
-const operator = (options: DlqOptions): string => options.by ?? userInfo().username;
+function operator(options: DlqOptions): string {
+  if (options.by) return options.by;
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown'; // a container user without a passwd entry
+  }
+}
 
 /** Consecutive letters of one partition that no one has handled: each run is one range to redrive. */
 function openRuns(letters: DeadLetter[], marks: Map<string, HandledMark>): DeadLetter[][] {
@@ -80,7 +87,10 @@ async function redriveAndMark(letters: DeadLetters, marks: HandledLetters, topic
   }
   for (const m of moved) {
     await marks.mark({ dlqTopic: m.from.topic, partition: m.from.partition, offset: m.from.offset, action: 'redriven', by: operator(options),
-      note: options.note ?? null, redrivenTo: `${m.to.topic}/${m.to.partition}@${m.to.offset}` });
+      note: options.note ?? null, redrivenTo: `${m.to.topic}/${m.to.partition}@${m.to.offset}` }).catch((error: Error) => {
+      // The letters are on their way already: say which ones, so the operator can mark them with `dlq resolve`.
+      throw new Error(`redrove ${moved.map((r) => letterKey(r.from.topic, r.from.partition, r.from.offset)).join(', ')} but could not mark them handled: ${error.message}`);
+    });
   }
   return moved;
 }
