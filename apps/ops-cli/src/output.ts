@@ -1,9 +1,22 @@
+import { createInterface } from 'node:readline/promises';
+
 /** Where a command writes: tables for people, one JSON document for scripts (`--json`). */
 export interface Io {
   out(text: string): void;
   err(text: string): void;
   /** A progress line that replaces the previous one (stderr, so `--json` output stays clean); optional. */
   progress?(text: string): void;
+  /** Asks a yes/no question; present only when a person can answer (stdin is a terminal). */
+  confirm?(question: string): Promise<boolean>;
+}
+
+async function ask(question: string): Promise<boolean> {
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await prompt.question(question)).trim());
+  } finally {
+    prompt.close();
+  }
 }
 
 export const processIo: Io = {
@@ -11,6 +24,7 @@ export const processIo: Io = {
   err: (text) => process.stderr.write(`${text}\n`),
   // On a terminal the bar redraws in place; in a log, each update is a line.
   progress: (text) => process.stderr.write(process.stderr.isTTY ? `\r\x1b[2K${text}` : `${text}\n`),
+  ...(process.stdin.isTTY ? { confirm: ask } : {}),
 };
 
 /** `[#######-------------]  35%  3500/10000  ETA 12s`: a bar for people watching a long operation. */

@@ -32,9 +32,11 @@ describe('ops dlq list | show | redrive with a dead letter made by the messaging
   let producer: Producer;
   const handled: string[] = [];
 
+  // The handled marks go to a schema of this test's own in the test database.
+  const marks = `ops_dlq_marks_${id}`;
   const run = async (args: string[]) => {
     const io = capture();
-    const code = await runCli([...args, '--brokers', BROKERS], io);
+    const code = await runCli([...args, '--brokers', BROKERS, '--database-url', testDatabaseUrl(), '--schema', marks], io);
     return { code, io, json: () => JSON.parse(io.stdout.join('\n')) };
   };
   const listed = async () => (await run(['dlq', 'list', topic, '--json'])).json() as Array<Record<string, string>>;
@@ -65,6 +67,7 @@ describe('ops dlq list | show | redrive with a dead letter made by the messaging
     await consumer?.stop();
     await pool?.end();
     await dropSchema(testDatabaseUrl(), schema);
+    await dropSchema(testDatabaseUrl(), marks);
   });
 
   it('lists the dead letter as a table and as JSON', async () => {
@@ -86,14 +89,35 @@ describe('ops dlq list | show | redrive with a dead letter made by the messaging
     expect((await run(['dlq', 'show', topic, '--partition', '0', '--offset', '99'])).code).toBe(EXIT.problemFound);
   });
 
-  it('redrives it to the origin topic with the same event id; the consumer dead-letters it again', async () => {
-    const moved = await run(['dlq', 'redrive', topic, '--partition', '0', '--offset', '0', '--json']);
+  it('redrives it to the origin topic with the same event id and marks it redriven; the consumer dead-letters it again', async () => {
+    const moved = await run(['dlq', 'redrive', topic, '--partition', '0', '--offset', '0', '--by', 'ops-tester', '--json']);
     expect(moved.code).toBe(EXIT.ok);
     expect(moved.json()).toMatchObject({ from: { topic: `${topic}.dlq`, partition: 0, offset: '0' }, to: { topic, partition: 0, offset: '2' } });
     const letters = await until(listed, (l) => l.length === 2);
-    expect(letters[1]).toMatchObject({ origin: `${topic}/0@2`, eventId: `poison-${id}` });
-    const all = await run(['dlq', 'redrive', topic, '--partition', '0', '--all']);
-    expect(all.io.stdout.join('\n')).toBe('redrove 2 dead letter(s) to their origin topic');
+    expect(letters[0]).toMatchObject({ handled: { action: 'redriven', by: 'ops-tester', redrivenTo: `${topic}/0@2`, at: expect.any(String) } });
+    expect(letters[1]).toMatchObject({ origin: `${topic}/0@2`, eventId: `poison-${id}`, handled: null, redrivenFrom: `${topic}.dlq/0@0` });
+    const table = (await run(['dlq', 'list', topic])).io.stdout.join('\n');
+    expect(table).toMatch(new RegExp(`${topic}.dlq/0@0 .*redriven to ${topic}/0@2 by ops-tester`));
+    expect(table).toMatch(new RegExp(`${topic}.dlq/0@1 .*Poison\\s+non-retryable\\s+\\d+\\s+open`));
+  });
+
+  it('resolves a letter with who, when and a note; list --all counts letters, handled and open per dead-letter topic', async () => {
+    const resolved = await run(['dlq', 'resolve', topic, '--partition', '0', '--offset', '1', '--by', 'alice', '--note', 'order re-created by hand']);
+    expect(resolved.code).toBe(EXIT.ok);
+    expect(resolved.io.stdout.join('\n')).toMatch(new RegExp(`resolved ${topic}.dlq/0@1: resolved by alice \\S+ \\(order re-created by hand\\)`));
+    expect((await listed())[1]).toMatchObject({ handled: { action: 'resolved', by: 'alice', note: 'order re-created by hand' } });
+    expect((await run(['dlq', 'resolve', topic, '--partition', '0', '--offset', '9'])).code).toBe(EXIT.problemFound);
+
+    const overview = await run(['dlq', 'list', '--all', '--json']);
+    expect(overview.code).toBe(EXIT.ok);
+    expect(overview.json()).toContainEqual({ dlqTopic: `${topic}.dlq`, origin: topic, letters: 2, handled: 2, open: 0 });
+    expect((await run(['dlq', 'list', '--all', '--prefix', topic])).io.stdout.join('\n')).toMatch(new RegExp(`${topic}.dlq\\s+2\\s+2\\s+0`));
+  });
+
+  it('redrive --all leaves handled letters alone', async () => {
+    const all = await run(['dlq', 'redrive', topic, '--partition', '0', '--all', '--json']);
+    expect(all.code).toBe(EXIT.ok);
+    expect(all.json()).toEqual([]);
   });
 
   it('exits 1 for a topic that never had a dead letter', async () => {

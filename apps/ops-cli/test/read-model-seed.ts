@@ -48,6 +48,18 @@ export function history(orders: number): SeededEvent[] {
   return events;
 }
 
+/** Writes events into a read-model schema's journal as the projector's consumer would have (offsets in order). */
+export async function insertJournal(pool: Pool, schema: string, events: SeededEvent[]): Promise<void> {
+  await pool.query(
+    `INSERT INTO "${schema}".events (event_id, topic, kafka_partition, kafka_offset, type, schema_version, order_id, tenant_id, occurred_at,
+       correlation_id, source, actor, payload)
+     SELECT e.event_id, e.topic, 0, e.n, e.type, 1, e.order_id, e.tenant_id, e.occurred_at, e.order_id, e.source, e.actor, e.payload
+       FROM json_to_recordset($1::json) AS e(event_id text, topic text, type text, order_id text, tenant_id text,
+         occurred_at timestamptz, source text, actor text, payload jsonb, n bigint)`,
+    [JSON.stringify(events.map((e, n) => ({ n, event_id: e.eventId, topic: e.topic, type: e.type, order_id: e.orderId, tenant_id: e.tenantId, occurred_at: e.occurredAt, source: e.source, actor: e.actor, payload: e.payload })))],
+  );
+}
+
 export interface SeededReadModels {
   url: string;
   schema: string;
@@ -64,14 +76,7 @@ export async function seedReadModels(orders: number): Promise<SeededReadModels> 
   await runProjectorOperation('migrate', { connection: url, schema }, {});
   const pool = new Pool({ connectionString: url, max: 2 });
   const events = history(orders);
-  await pool.query(
-    `INSERT INTO "${schema}".events (event_id, topic, kafka_partition, kafka_offset, type, schema_version, order_id, tenant_id, occurred_at,
-       correlation_id, source, actor, payload)
-     SELECT e.event_id, e.topic, 0, e.n, e.type, 1, e.order_id, e.tenant_id, e.occurred_at, e.order_id, e.source, e.actor, e.payload
-       FROM json_to_recordset($1::json) AS e(event_id text, topic text, type text, order_id text, tenant_id text,
-         occurred_at timestamptz, source text, actor text, payload jsonb, n bigint)`,
-    [JSON.stringify(events.map((e, n) => ({ n, event_id: e.eventId, topic: e.topic, type: e.type, order_id: e.orderId, tenant_id: e.tenantId, occurred_at: e.occurredAt, source: e.source, actor: e.actor, payload: e.payload })))],
-  );
+  await insertJournal(pool, schema, events);
   return {
     url, schema, events, pool,
     async drop() {

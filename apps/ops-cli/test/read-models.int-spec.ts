@@ -11,7 +11,7 @@ import { seedReadModels, type SeededReadModels } from './read-model-seed';
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
 jest.setTimeout(120_000);
 
-describe('ops rebuild | audit | checksum | replay on a real read-model database', () => {
+describe('ops rebuild | checksum | replay on a real read-model database', () => {
   let seeded: SeededReadModels;
   const target = () => ['--database-url', seeded.url, '--schema', seeded.schema];
   const run = async (args: string[]) => {
@@ -88,45 +88,77 @@ describe('ops rebuild | audit | checksum | replay on a real read-model database'
     expect((await run(['rebuild', 'order-timeline'])).code).toBe(EXIT.usage);
   });
 
-  it('audit: the cross-service timeline, and the state as of a time', async () => {
-    const events = seeded.events.filter((e) => e.orderId === 'ops-5');
-    const asOf = await run(['audit', 'ops-5', '--as-of', events[1]?.occurredAt as string, '--json']);
-    expect(asOf.code).toBe(EXIT.ok);
-    expect(asOf.json()).toMatchObject({
-      status: 'ACCEPTED', timeline: events.slice(0, 2).map((e) => expect.objectContaining({ eventId: e.eventId, source: 'intake' })),
-      state: { version: 2, intake: { status: 'CREATED' }, delivery: null, marketplace: null },
-    });
-    const cancelled = (await run(['audit', 'ops-5'])).io.stdout.join('\n');
-    expect(cancelled).toMatch(/^order ops-5: CANCELLED/);
-    expect(cancelled).toMatch(/marketplace-cancellations\s+CancellationAccepted\s+operator-9/);
-    expect(cancelled).toMatch(/marketplace\s+DELIVERY, cancellation ACCEPTED/);
-    const delivered = (await run(['audit', 'ops-4'])).io.stdout.join('\n');
-    expect(delivered).toMatch(/^order ops-4: DELIVERED/);
-    expect(delivered).toMatch(/courier-tracking\s+DeliveryFinished\s+initiator:app/);
-    expect((await run(['audit', 'no-such-order'])).code).toBe(EXIT.problemFound);
-    expect((await run(['audit', 'ops-5', '--as-of', 'noon'])).code).toBe(EXIT.usage);
-  });
+  const kcat = (topic: string) => execFileSync('kcat', ['-C', '-b', BROKERS, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k|%h\\n'], { encoding: 'utf8', timeout: 20_000 })
+    .split('\n').filter(Boolean);
 
-  it('replay re-feeds only the chosen orders to a topic, with their original event ids (read by kcat)', async () => {
-    const topic = `ops-replay-${randomBytes(4).toString('hex')}`;
+  it('replay re-feeds only the chosen orders, only the target contract\'s types, with their original event ids (read by kcat)', async () => {
+    // A prefixed topic stands in for intake.order-events.v1 (as the e2e's topics do): intake's contract applies.
+    const topic = `ops-replay-${randomBytes(4).toString('hex')}.intake.order-events.v1`;
     await provisionTopics({ brokers: BROKERS, logLevel: 'nothing' }, [{ topic, partitions: 2 }]);
     const one = await run(['replay', '--order', 'ops-7', '--to-topic', topic, '--brokers', BROKERS, '--json']);
     expect(one.code).toBe(EXIT.ok);
     const since = seeded.events.find((e) => e.orderId === 'ops-20')?.occurredAt as string;
-    const company = await run(['replay', '--company', 'company-0', '--since', since, '--to-topic', topic, '--brokers', BROKERS]);
+    const company = await run(['replay', '--company', 'company-0', '--since', since, '--to-topic', topic, '--brokers', BROKERS, '--yes']);
     expect(company.code).toBe(EXIT.ok);
-    const chosen = seeded.events.filter((e) => e.orderId === 'ops-7' || (e.tenantId === 'company-0' && e.occurredAt >= since));
-    expect(one.json()).toMatchObject({ events: chosen.filter((e) => e.orderId === 'ops-7').length, orders: 1 });
+    const intake = seeded.events.filter((e) => e.source === 'intake');
+    const chosen = intake.filter((e) => e.orderId === 'ops-7' || (e.tenantId === 'company-0' && e.occurredAt >= since));
+    expect(one.json()).toMatchObject({ events: 2, orders: 1, contractTopic: 'intake.order-events.v1', byType: { ExternalOrderReceived: 1, ExternalOrderAccepted: 1 }, sent: true });
 
-    const lines = execFileSync('kcat', ['-C', '-b', BROKERS, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k|%h\\n'], { encoding: 'utf8', timeout: 20_000 })
-      .split('\n').filter(Boolean);
+    const lines = kcat(topic);
     expect(lines).toHaveLength(chosen.length);
-    expect(new Set(lines.map((l) => l.split('|')[0]))).toEqual(new Set(chosen.map((e) => e.orderId)));
+    expect(new Set(lines.map((l) => /event-type=([^,|]+)/.exec(l)?.[1]))).toEqual(new Set(['ExternalOrderReceived', 'ExternalOrderAccepted']));
     expect(new Set(lines.map((l) => /event-id=([^,|]+)/.exec(l)?.[1]))).toEqual(new Set(chosen.map((e) => e.eventId)));
     expect(lines[0]).toContain('replayed-by=ops-cli');
-
     expect((await run(['replay', '--order', 'ops-7', '--to-topic', `missing-${topic}`, '--brokers', BROKERS])).code).toBe(EXIT.problemFound);
-    expect((await run(['replay', '--company', 'company-0', '--to-topic', topic])).code).toBe(EXIT.usage);
+  });
+
+  it('replay refuses types outside the target topic\'s contract, and a topic whose contract it cannot tell', async () => {
+    const onIntake = await run(['replay', '--order', 'ops-4', '--to-topic', 'intake.order-events.v1', '--type', 'DeliveryCreated', '--brokers', BROKERS]);
+    expect(onIntake.code).toBe(EXIT.usage);
+    expect(onIntake.io.stderr.join('\n')).toContain('DeliveryCreated is not in the contract of intake.order-events.v1');
+    const wrongSource = await run(['replay', '--order', 'ops-4', '--to-topic', 'intake.order-events.v1', '--source', 'courier-tracking', '--brokers', BROKERS]);
+    expect(wrongSource.code).toBe(EXIT.usage);
+    expect(wrongSource.io.stderr.join('\n')).toContain('publishes to courier.delivery-events.v1, not to intake.order-events.v1');
+    const scratch = await run(['replay', '--order', 'ops-4', '--to-topic', 'scratch-topic', '--brokers', BROKERS]);
+    expect(scratch.code).toBe(EXIT.usage);
+    expect(scratch.io.stderr.join('\n')).toContain('give --source');
+    expect((await run(['replay', '--company', 'company-0', '--to-topic', 'intake.order-events.v1'])).code).toBe(EXIT.usage);
+  });
+
+  it('replay --dry-run shows what it would send and sends nothing; --source and --type narrow it', async () => {
+    const dry = await run(['replay', '--order', 'ops-4', '--to-topic', 'intake.order-events.v1', '--dry-run', '--brokers', BROKERS]);
+    expect(dry.code).toBe(EXIT.ok);
+    const text = dry.io.stdout.join('\n');
+    expect(text).toMatch(/^dry run: would replay 2 event\(s\) of 1 order\(s\) from intake \(1 ExternalOrderReceived, 1 ExternalOrderAccepted\) to intake.order-events.v1; nothing sent/);
+    expect(text).not.toMatch(/Delivery/);
+    const scratch = `ops-replay-${randomBytes(4).toString('hex')}`;
+    await provisionTopics({ brokers: BROKERS, logLevel: 'nothing' }, [{ topic: scratch, partitions: 1 }]);
+    const narrowed = await run(['replay', '--order', 'ops-4', '--to-topic', scratch, '--source', 'courier-tracking', '--type', 'DeliveryFinished', '--dry-run', '--json', '--brokers', BROKERS]);
+    expect(narrowed.json()).toMatchObject({ events: 1, types: ['DeliveryFinished'], dryRun: true, sent: false });
+    expect(kcat(scratch)).toHaveLength(0);
+  });
+
+  it('replay asks for confirmation on a terminal: no sends nothing, yes sends; --yes does not ask', async () => {
+    const topic = `ops-replay-${randomBytes(4).toString('hex')}`;
+    await provisionTopics({ brokers: BROKERS, logLevel: 'nothing' }, [{ topic, partitions: 1 }]);
+    const args = ['replay', '--order', 'ops-5', '--to-topic', topic, '--source', 'marketplace-cancellations', '--brokers', BROKERS, ...target()];
+    const questions: string[] = [];
+    const refused = { ...capture(), confirm: async (q: string) => { questions.push(q); return false; } };
+    expect(await runCli(args, refused)).toBe(EXIT.problemFound);
+    expect(questions[0]).toMatch(new RegExp(`^replay 2 event\\(s\\) of 1 order\\(s\\) from marketplace-cancellations .* to ${topic}\\? \\[y/N\\] $`));
+    expect(refused.stderr.join('\n')).toContain('not confirmed; nothing sent');
+    expect(kcat(topic)).toHaveLength(0);
+    const agreed = { ...capture(), confirm: async () => true };
+    expect(await runCli(args, agreed)).toBe(EXIT.ok);
+    const unasked = { ...capture(), confirm: async (): Promise<boolean> => { throw new Error('asked despite --yes'); } };
+    expect(await runCli([...args, '--yes'], unasked)).toBe(EXIT.ok);
+    expect(kcat(topic)).toHaveLength(4);
+  });
+
+  it('checksum of a version that does not exist names the versions present (exit 1)', async () => {
+    const result = await run(['checksum', 'order-summary', '--version', '99']);
+    expect(result.code).toBe(EXIT.problemFound);
+    expect(result.io.stderr.join('\n')).toMatch(new RegExp(`^ops: no version 99 of order-summary in schema ${seeded.schema}; versions present: (\\d+, )*(\\d+) \\(v\\2 serves\\)$`));
   });
 
   it('says when the database holds no read models (exit 3)', async () => {

@@ -64,11 +64,40 @@ describe('ops verify on a real event store', () => {
     expect(io.stdout.join('\n')).toContain('no event store in schema no_such_schema');
   });
 
-  it('answers wrong usage with the usage text and exit code 2', async () => {
-    for (const args of [['verify', '--service', 'nope'], ['frobnicate'], ['verify', '--bogus'], ['dlq', 'list'], ['dlq', 'show', 't', '--partition', 'x'], []]) {
+  it('finds the streams of a bare order id, and exits 1 with a clear message when nothing matches', async () => {
+    const bare = capture();
+    expect(await runCli(['verify', ...target(), '--stream', 'a', '--json'], bare)).toBe(EXIT.ok);
+    expect(JSON.parse(bare.stdout.join('\n'))).toMatchObject({ ok: true, stores: [{ streams: ['order-a'], result: { checkedStreams: 1, checkedEvents: 3 } }] });
+
+    const none = capture();
+    expect(await runCli(['verify', ...target(), '--stream', 'order-zzz'], none)).toBe(EXIT.problemFound);
+    expect(none.stdout.join('\n')).toMatch(/intake\s+0\s+0\s+no such stream/);
+    expect(none.stderr.join('\n')).toContain('no stream "order-zzz" (nor one ending with -order-zzz) in intake; nothing was verified');
+  });
+
+  it('answers wrong usage with a precise message and exit code 2', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['verify', '--service', 'nope'], /unknown service "nope"/],
+      [['frobnicate'], /unknown command 'frobnicate'/],
+      [['verify', '--bogus'], /unknown option '--bogus'/],
+      [['dlq', 'show', '--partition', '0', '--offset', '0'], /missing required argument 'topic'/],
+      [['dlq', 'show', 't', '--partition', 'x', '--offset', '0'], /option '--partition <p>' argument 'x' is invalid/],
+      [['checksum', 'order-summary', '--version', 'v2'], /argument 'v2' is invalid/],
+      [[], /Usage: npm run ops/],
+    ];
+    for (const [args, message] of cases) {
       const io = capture();
       expect(await runCli(args, io)).toBe(EXIT.usage);
-      expect([...io.stderr, ...io.stdout].join('\n')).toContain('usage: npm run ops');
+      expect(io.stderr.join('\n')).toMatch(message);
+    }
+  });
+
+  it('has a --help per command (exit 0)', async () => {
+    for (const [args, option] of [[['verify', '--help'], '--stream <id>'], [['dlq', 'resolve', '--help'], '--note <text>'], [['replay', '--help'], '--dry-run'],
+      [['status', '--help'], '--store-schema'], [['--help'], 'status']] as const) {
+      const io = capture();
+      expect(await runCli(args, io)).toBe(EXIT.ok);
+      expect(io.stdout.join('\n')).toContain(option);
     }
   });
 });

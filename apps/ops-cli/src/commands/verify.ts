@@ -1,6 +1,7 @@
 import { EventStore, type VerificationResult } from '@orders/event-store';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { renderTable, type Io } from '../output';
+import { isMissingRelation, quoted } from '../stores';
 import type { StoreTarget } from '../targets';
 
 export interface VerifyOptions {
@@ -14,6 +15,8 @@ interface StoreReport {
   service: string;
   ok: boolean;
   error?: string;
+  /** With --stream: the streams the id matched in this store (itself, or the streams ending with `-<id>`). */
+  streams?: string[];
   result?: VerificationResult;
 }
 
@@ -26,14 +29,42 @@ function openStore(target: StoreTarget): EventStore {
   });
 }
 
+/**
+ * `--stream` takes a stream id, or an order id without the service's stream prefix (`external_order-`,
+ * `delivery-`, ...): an operator has the order id, not each service's naming.
+ */
+async function matchingStreams(store: EventStore, target: StoreTarget, stream: string): Promise<string[]> {
+  const { rows } = await store.pool.query<{ stream_id: string }>(
+    `SELECT stream_id FROM ${quoted(target.schema)}.streams WHERE stream_id = $1 OR right(stream_id, length($1) + 1) = '-' || $1 ORDER BY stream_id`, [stream]);
+  const ids = rows.map((r) => r.stream_id);
+  return ids.includes(stream) ? [stream] : ids;
+}
+
+async function verifyStreams(store: EventStore, streams: string[]): Promise<VerificationResult> {
+  const merged: VerificationResult = { ok: true, checkedStreams: 0, checkedEvents: 0, broken: [] };
+  for (const id of streams) {
+    const result = await store.verifyStream(id);
+    merged.checkedStreams += result.checkedStreams;
+    merged.checkedEvents += result.checkedEvents;
+    merged.broken.push(...result.broken);
+    if (!result.ok) merged.ok = false;
+    merged.firstBroken ??= result.firstBroken;
+  }
+  return merged;
+}
+
 async function verifyOne(target: StoreTarget, options: VerifyOptions): Promise<StoreReport> {
   const store = openStore(target);
   try {
-    const result = options.stream ? await store.verifyStream(options.stream) : await store.verifyAll({ limit: options.limit });
-    return { service: target.service, ok: result.ok, result };
+    if (options.stream === undefined) {
+      const result = await store.verifyAll({ limit: options.limit });
+      return { service: target.service, ok: result.ok, result };
+    }
+    const streams = await matchingStreams(store, target, options.stream);
+    const result = await verifyStreams(store, streams);
+    return { service: target.service, ok: result.ok, streams, result };
   } catch (error) {
-    // 42P01: the schema has no events table, i.e. the service never started against this database.
-    const missing = (error as { code?: string }).code === '42P01';
+    const missing = isMissingRelation(error);
     return { service: target.service, ok: false, error: missing ? `no event store in schema ${target.schema} (has the service run here?)` : (error as Error).message };
   } finally {
     await store.close();
@@ -45,17 +76,23 @@ export async function verify(targets: StoreTarget[], options: VerifyOptions, io:
   const reports = await Promise.all(targets.map((target) => verifyOne(target, options)));
   const unreachable = reports.some((r) => r.error);
   const broken = reports.some((r) => r.result && !r.result.ok);
+  // Checking nothing is not "ok": a mistyped stream id must not pass a script's check.
+  const nothingMatched = options.stream !== undefined && !unreachable && reports.every((r) => (r.streams ?? []).length === 0);
   if (options.json) {
-    io.out(JSON.stringify({ ok: !unreachable && !broken, stores: reports }, null, 2));
+    io.out(JSON.stringify({ ok: !unreachable && !broken && !nothingMatched, stores: reports }, null, 2));
   } else {
     io.out(renderTable(['service', 'streams', 'events', 'result', 'first broken link'], reports.map((r) => [
       r.service, r.result?.checkedStreams, r.result?.checkedEvents,
-      r.error ? 'UNREACHABLE' : r.ok ? 'ok' : 'BROKEN',
+      r.error ? 'UNREACHABLE' : !r.ok ? 'BROKEN' : r.streams?.length === 0 ? 'no such stream' : 'ok',
       r.error ?? (r.result?.firstBroken
         ? `${r.result.firstBroken.streamId} v${r.result.firstBroken.streamVersion}: ${r.result.firstBroken.reason} (${r.result.firstBroken.message})`
-        : ''),
+        : r.streams && r.streams.length > 0 ? r.streams.join(', ') : ''),
     ])));
   }
   if (broken) return EXIT.problemFound;
+  if (nothingMatched) {
+    io.err(`ops: no stream ${JSON.stringify(options.stream)} (nor one ending with -${options.stream}) in ${targets.map((t) => t.service).join(', ')}; nothing was verified`);
+    return EXIT.problemFound;
+  }
   return unreachable ? EXIT.unavailable : EXIT.ok;
 }

@@ -1,0 +1,136 @@
+import { isMissingRelation, quoted, withPool } from './stores';
+import type { StoreTarget } from './targets';
+import { mapLimit, topicBounds, withAdmin } from './kafka-admin';
+
+export interface SubscriptionStatus {
+  service: string;
+  name: string;
+  /** A relay publishes the log to Kafka; the others are projections inside the service. */
+  kind: 'relay' | 'projection';
+  checkpoint: string;
+  /** Events committed after the checkpoint (commit order), i.e. not yet seen by it. */
+  behind: number;
+  headPosition: string;
+  leaseOwner: string | null;
+  leaseExpiresAt: string | null;
+  updatedAt: string;
+}
+
+export interface TimerStatus {
+  service: string;
+  scheduled: number;
+  due: number;
+  oldestDueAt: string | null;
+  failing: number;
+}
+
+export interface ReadModelStatus {
+  projection: string;
+  servingVersion: number;
+  switchedAt: string;
+  /** A rebuild in progress (or left by a crash, to be resumed). */
+  rebuild: { version: number; processed: number; total: number; updatedAt: string } | null;
+}
+
+export interface ServiceStatus {
+  service: string;
+  subscriptions: SubscriptionStatus[];
+  timers?: TimerStatus;
+  readModels?: ReadModelStatus[];
+  error?: string;
+}
+
+// The services name their relays `...-relay`; the projector's orders.state.v1 publisher is `projector-order-state`.
+const RELAY_NAME = /relay|^projector-order-state$/i;
+
+/** One service's subscriptions (event-store `subscriptions` table, see its migration) and, where kept, its timers. */
+export async function serviceStatus(target: StoreTarget): Promise<ServiceStatus> {
+  const s = quoted(target.schema);
+  try {
+    return await withPool(target.connection, async (pool) => {
+      const { rows } = await pool.query<{ name: string; checkpoint: string; behind: string; head: string | null; lease_owner: string | null; lease_expires_at: Date | null; updated_at: Date }>(
+        `SELECT sub.name, sub.transaction_id::text || '/' || sub.global_position AS checkpoint,
+                (SELECT count(*) FROM ${s}.events e WHERE (e.transaction_id, e.global_position) > (sub.transaction_id, sub.global_position))::text AS behind,
+                (SELECT max(global_position) FROM ${s}.events)::text AS head,
+                sub.lease_owner, CASE WHEN sub.lease_expires_at > now() THEN sub.lease_expires_at END AS lease_expires_at, sub.updated_at
+           FROM ${s}.subscriptions sub ORDER BY sub.name`);
+      const subscriptions = rows.map((r): SubscriptionStatus => ({
+        service: target.service, name: r.name, kind: RELAY_NAME.test(r.name) ? 'relay' : 'projection', checkpoint: r.checkpoint, behind: Number(r.behind),
+        headPosition: r.head ?? '0', leaseOwner: r.lease_expires_at ? r.lease_owner : null, leaseExpiresAt: r.lease_expires_at?.toISOString() ?? null,
+        updatedAt: r.updated_at.toISOString(),
+      }));
+      return { service: target.service, subscriptions, ...(await timers(pool, target.service)) };
+    });
+  } catch (error) {
+    return { service: target.service, subscriptions: [], error: isMissingRelation(error) ? `no event store in schema ${target.schema}` : (error as Error).message };
+  }
+}
+
+/** marketplace-cancellations' `cancellation_timers` (its first migration); other services have none. */
+async function timers(pool: import('pg').Pool, service: string): Promise<{ timers?: TimerStatus }> {
+  try {
+    const { rows } = await pool.query<{ scheduled: number; due: number; oldest: Date | null; failing: number }>(
+      `SELECT count(*)::int AS scheduled, count(*) FILTER (WHERE due_at <= now())::int AS due,
+              min(due_at) FILTER (WHERE due_at <= now()) AS oldest, count(*) FILTER (WHERE attempts > 0)::int AS failing
+         FROM cancellation_timers WHERE state = 'SCHEDULED'`);
+    const r = rows[0] as { scheduled: number; due: number; oldest: Date | null; failing: number };
+    return { timers: { service, scheduled: r.scheduled, due: r.due, oldestDueAt: r.oldest?.toISOString() ?? null, failing: r.failing } };
+  } catch (error) {
+    if (isMissingRelation(error)) return {};
+    throw error;
+  }
+}
+
+export interface GroupLag {
+  groupId: string;
+  topic: string;
+  lag: number;
+  partitions: number;
+}
+
+/** Consumer-group lag per topic: the log end minus the committed offset (nothing committed: the whole log). */
+export async function consumerLag(brokers: string, prefix = ''): Promise<GroupLag[]> {
+  const committed = await withAdmin(brokers, async (admin) => {
+    // The dead-letter reader's throwaway groups are not consumers anyone waits on.
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId)
+      .filter((g) => !g.startsWith('dlq-reader-') && g.startsWith(prefix)).sort();
+    return mapLimit(groups, 16, async (groupId) => ({ groupId, topics: await admin.fetchOffsets({ groupId }) }));
+  });
+  const ends = await topicBounds(brokers, [...new Set(committed.flatMap((c) => c.topics.map((t) => t.topic)))]);
+  return committed.flatMap(({ groupId, topics }) => topics.flatMap(({ topic, partitions }) => {
+    const end = ends.get(topic);
+    if (!end) return []; // the topic is gone; its group's offsets are history
+    let lag = 0n;
+    for (const p of partitions) {
+      const bounds = end.find((b) => b.partition === p.partition);
+      if (!bounds) continue;
+      // Nothing committed yet: the group will start at the earliest retained offset (the services' setting).
+      const at = BigInt(p.offset) < 0n ? bounds.low : BigInt(p.offset);
+      lag += bounds.high > at ? bounds.high - at : 0n;
+    }
+    return [{ groupId, topic, lag: Number(lag), partitions: partitions.length }];
+  }));
+}
+
+/**
+ * The projector keeps no domain store, but its orders.state.v1 outbox is one (schema `state_outbox`, tailed by the
+ * relay `projector-order-state`), and its read models have a serving version and maybe a rebuild under way
+ * (`projections`, `rebuilds` of its migration). Its Kafka consumers show under consumer groups.
+ */
+export async function projectorStatus(connection: string, readModelSchema: string, outboxSchema: string): Promise<ServiceStatus> {
+  const outbox = await serviceStatus({ service: 'projector', connection, schema: outboxSchema });
+  if (outbox.error) return outbox;
+  try {
+    const readModels = await withPool(connection, async (pool) => (await pool.query<{ name: string; active_version: number; switched_at: Date;
+      version: number | null; processed: string | null; total: string | null; updated_at: Date | null }>(
+      `SELECT p.name, p.active_version, p.switched_at, r.version, r.processed::text, r.total::text, r.updated_at
+         FROM ${quoted(readModelSchema)}.projections p
+         LEFT JOIN ${quoted(readModelSchema)}.rebuilds r ON r.projection = p.name AND r.status = 'running' ORDER BY p.name`)).rows);
+    return { ...outbox, readModels: readModels.map((r) => ({
+      projection: r.name, servingVersion: r.active_version, switchedAt: r.switched_at.toISOString(),
+      rebuild: r.version === null ? null : { version: r.version, processed: Number(r.processed), total: Number(r.total), updatedAt: (r.updated_at as Date).toISOString() },
+    })) };
+  } catch (error) {
+    return { ...outbox, error: isMissingRelation(error) ? `no read models in schema ${readModelSchema}` : (error as Error).message };
+  }
+}
