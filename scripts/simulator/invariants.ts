@@ -75,7 +75,7 @@ export function checkTimers(world: World): Violation | undefined {
 export function checkProjection(world: World, orders: Iterable<string>): Violation | undefined {
   const upTo = world.projection.highWater;
   for (const orderId of orders) {
-    const order = world.orders.find((o) => o.orderId === orderId);
+    const order = world.order(orderId);
     if (!order) continue;
     const events = [order.intakeStream, order.deliveryStream, order.marketStream]
       .flatMap((s) => world.store.stream(s).filter((e) => Number(e.globalPosition) <= upTo))

@@ -38,8 +38,10 @@ async function main(): Promise<number> {
     return 1;
   }
   const result = await sweep(seed, seeds, steps, options);
-  const rate = Math.round(result.steps / (result.millis / 1000));
-  console.log(`${result.runs} seed(s) from ${seed} × ${steps} steps = ${result.steps} steps in ${(result.millis / 1000).toFixed(1)} s (${rate} steps/s), ${result.events} events`);
+  const simulated = result.millis - result.shrinkMillis;
+  const rate = Math.round(result.steps / (simulated / 1000));
+  console.log(`${result.runs} seed(s) from ${seed} × ${steps} steps = ${result.steps} steps in ${(simulated / 1000).toFixed(1)} s (${rate} steps/s), ${
+    result.events} events${result.shrinkMillis > 0 ? `; shrinking took ${(result.shrinkMillis / 1000).toFixed(1)} s` : ''}`);
   console.log(`  ${Object.entries(result.stats).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   if (result.failure) {
     console.log(formatFailure(result.failure));

@@ -15,6 +15,8 @@ export interface Sweep {
   readonly runs: number;
   readonly steps: number;
   readonly millis: number;
+  /** Of `millis`, the time spent shrinking and tracing a failure. */
+  readonly shrinkMillis: number;
   readonly events: number;
   readonly failure?: Failure;
   readonly stats: Record<string, number>;
@@ -36,11 +38,13 @@ export async function sweep(firstSeed: number, seeds: number, steps: number, opt
     events += result.events;
     for (const [key, value] of Object.entries(result.stats)) stats[key] = (stats[key] ?? 0) + value;
     if (result.violation) {
+      const simulated = performance.now();
       const failure = await explain(seed, steps, result.schedule, result.violation, options);
-      return { runs: i + 1, steps: (i + 1) * steps, millis: performance.now() - started, events, failure, stats };
+      const shrinkMillis = performance.now() - simulated;
+      return { runs: i + 1, steps: (i + 1) * steps, millis: performance.now() - started, shrinkMillis, events, failure, stats };
     }
   }
-  return { runs: seeds, steps: seeds * steps, millis: performance.now() - started, events, stats };
+  return { runs: seeds, steps: seeds * steps, millis: performance.now() - started, shrinkMillis: 0, events, stats };
 }
 
 async function explain(seed: number, steps: number, schedule: Step[], violation: NonNullable<RunResult['violation']>, options: SimulationOptions): Promise<Failure> {

@@ -80,22 +80,42 @@ export class World {
       cancelIntakeOrderPolicy(m, (id) => (this.store.stream(`external_order-${id}`).length > 0 ? CAMPAIGN : undefined)), 'CancellationAccepted', 'CancellationExpired'));
   }
 
+  private isoAt = { now: Number.NaN, iso: '' };
+
+  /** The clock as commands carry it; formatted once per clock value (most steps do not move it). */
   get iso(): string {
-    return new Date(this.clock.now).toISOString();
+    if (this.isoAt.now !== this.clock.now) this.isoAt = { now: this.clock.now, iso: new Date(this.clock.now).toISOString() };
+    return this.isoAt.iso;
+  }
+
+  /** An order id outside the list steps pick from (its number counts down from the top, never colliding). */
+  strayOrder(): SimOrder {
+    this.strays += 1;
+    return this.makeOrder(1_000_000 - this.strays);
   }
 
   newOrder(): SimOrder {
-    const index = this.orders.length;
+    const order = this.makeOrder(this.orders.length);
+    this.orders.push(order);
+    return order;
+  }
+
+  private strays = 0;
+
+  private makeOrder(index: number): SimOrder {
     const orderId = `00000000-0000-4000-8000-${String(index + 1).padStart(12, '0')}`;
     const marketOrderId = String(70_000 + index);
     const order = {
       index, orderId, marketOrderId, intakeStream: `external_order-${orderId}`, deliveryStream: `delivery-${orderId}`,
       marketStream: `marketplace_order-${CAMPAIGN}-${marketOrderId}`,
     };
-    this.orders.push(order);
     for (const stream of [order.intakeStream, order.deliveryStream, order.marketStream]) this.byStream.set(stream, order);
     this.byOrderId.set(orderId, order);
     return order;
+  }
+
+  order(orderId: string): SimOrder | undefined {
+    return this.byOrderId.get(orderId);
   }
 
   orderOfStream(streamId: string): SimOrder | undefined {
