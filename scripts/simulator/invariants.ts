@@ -52,8 +52,11 @@ export function checkStream(world: World, streamId: string): Violation | undefin
     }
     if (e.type === 'OrderDeliveryFinished') deliveredFact = true;
     if (e.type === 'CancellationAccepted') {
-      if (String(data.decidedBy).startsWith('policy:')) {
-        return fail('delivered-never-accepted-by-policy', `${streamId}: request ${String(data.requestId)} accepted by ${String(data.decidedBy)} (v${e.streamVersion})`);
+      // Caused by a delivery event (through a policy's message): a finished delivery accepted the buyer's cancellation.
+      const cause = world.store.event(e.metadata.causationId);
+      if (cause?.streamType === 'delivery') {
+        return fail('delivered-never-accepted-by-policy',
+          `${streamId}: request ${String(data.requestId)} accepted (v${e.streamVersion}) by ${String(data.decidedBy)}, caused by ${cause.type} of ${cause.streamId}`);
       }
       if (deliveredFact) return fail('delivered-never-accepted-by-policy', `${streamId}: request ${String(data.requestId)} accepted after the delivery finished`);
     }

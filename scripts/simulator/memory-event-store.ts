@@ -20,6 +20,7 @@ export class MemoryEventStore implements CommandStore {
   private readonly streams = new Map<string, RecordedEvent[]>();
   private readonly keys = new Map<string, KeyRecord>();
   private readonly log: RecordedEvent[] = [];
+  private readonly byId = new Map<string, RecordedEvent>();
   private transactions = 0;
   /** Set by the scheduler while several commands run interleaved; undefined runs straight through. */
   gate?: Gate;
@@ -91,6 +92,7 @@ export class MemoryEventStore implements CommandStore {
       if (!this.streams.has(streamId)) this.streams.set(streamId, events);
       events.push(...recorded);
       this.log.push(...recorded);
+      for (const event of recorded) this.byId.set(event.eventId, event);
       this.dirty.add(streamId);
     }
     if (options.idempotencyKey !== undefined && fingerprint !== undefined) {
@@ -106,6 +108,11 @@ export class MemoryEventStore implements CommandStore {
   /** The stream's events (shared, not copied: callers must not change them). */
   stream(streamId: string): readonly RecordedEvent[] {
     return this.streams.get(streamId) ?? [];
+  }
+
+  /** An event by id (what a causation id names), if it is in this store. */
+  event(eventId: unknown): RecordedEvent | undefined {
+    return typeof eventId === 'string' ? this.byId.get(eventId) : undefined;
   }
 
   /** The global log after a position (1-based positions, as the real store's are increasing). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { drawSteps, runStep, type Step } from './actions';
 import { checkProjection, checkQuiescent, checkStream, checkTimers, type Violation } from './invariants';
 import { World, type Service, type WorldOptions } from './world';
@@ -15,6 +16,8 @@ export interface RunResult {
   readonly stats: World['stats'];
   readonly orders: number;
   readonly events: number;
+  /** A hash of the whole log (ids, streams, versions, types, data): equal digests, equal runs. */
+  readonly digest: string;
 }
 
 /** Runs the chosen steps (all, or those kept by the shrinker) of a seed's schedule, then drives the world to rest. */
@@ -33,8 +36,10 @@ export async function runSchedule(seed: number, steps: readonly Step[], indexes:
 async function run(seed: number, steps: readonly Step[], indexes: readonly number[], options: SimulationOptions): Promise<RunResult> {
   const world = new World(options.partitions ?? 3, options);
   world.trace = options.trace;
-  const done = (violation?: RunResult['violation']): RunResult =>
-    ({ seed, steps: indexes.length, violation, stats: world.stats, orders: world.orders.length, events: world.store.position });
+  const done = (violation?: RunResult['violation']): RunResult => ({
+    seed, steps: indexes.length, violation, stats: world.stats, orders: world.orders.length, events: world.store.position,
+    digest: logDigest(world),
+  });
   for (const index of indexes) {
     const touched = new Set<string>();
     world.trace?.(`#${index} ${steps[index].kind}`);
@@ -66,6 +71,12 @@ function checkStep(world: World, touched: Set<string>): Violation | undefined {
 }
 
 const SERVICES: readonly Service[] = ['intake', 'courier', 'market'];
+
+function logDigest(world: World): string {
+  const hash = createHash('sha256');
+  for (const e of world.store.after(0)) hash.update(`${e.eventId} ${e.streamId} ${e.streamVersion} ${e.type} ${JSON.stringify(e.data)}\n`);
+  return hash.digest('hex');
+}
 
 /**
  * No more faults: relays publish everything, consumers take every message in partition order, the projection
