@@ -1,4 +1,4 @@
-// `npm run simulate -- --seed N --steps M [--seeds K] [--keep i,j,…] [--buggy-policy] [--market-chaos] [--partitions P] [--trace]`
+// `npm run simulate -- --seed N --steps M [--seeds K] [--keep i,j,…] [--buggy-policy] [--buggy-store] [--market-chaos] [--partitions P] [--trace]`
 // Deterministic simulation of the three services (README.md in this folder). Exit code 1 when an invariant broke.
 import { drawSteps } from './actions';
 import { formatFailure, replayCommand, sweep } from './report';
@@ -23,7 +23,8 @@ async function main(): Promise<number> {
   const seed = int('seed', 1);
   const steps = int('steps', 1000);
   const seeds = int('seeds', 1);
-  const options: SimulationOptions = { buggyDeliveryFinished: args['buggy-policy'] === true, marketChaos: args['market-chaos'] === true, partitions: int('partitions', 3) };
+  const options: SimulationOptions = { buggyDeliveryFinished: args['buggy-policy'] === true, marketChaos: args['market-chaos'] === true,
+    buggyStore: args['buggy-store'] === true, partitions: int('partitions', 3) };
   if (typeof args.keep === 'string' || args.trace === true) {
     // A replay: exactly these steps of the seed's schedule, traced.
     const schedule = drawSteps(seed, steps);

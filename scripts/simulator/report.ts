@@ -24,7 +24,7 @@ export interface Sweep {
 
 /** The command that replays a failure exactly: the same seed and schedule length, only the kept steps. */
 export const replayCommand = (seed: number, steps: number, kept: readonly number[], options: SimulationOptions) =>
-  `npm run simulate -- --seed ${seed} --steps ${steps} --keep ${kept.join(',')}${options.buggyDeliveryFinished ? ' --buggy-policy' : ''}${options.marketChaos ? ' --market-chaos' : ''}${
+  `npm run simulate -- --seed ${seed} --steps ${steps} --keep ${kept.join(',')}${options.buggyDeliveryFinished ? ' --buggy-policy' : ''}${options.marketChaos ? ' --market-chaos' : ''}${options.buggyStore ? ' --buggy-store' : ''}${
     options.partitions && options.partitions !== 3 ? ` --partitions ${options.partitions}` : ''}`;
 
 /** Runs `seeds` seeds from `firstSeed`, stopping at the first failure, which it shrinks and traces. */

@@ -45,4 +45,12 @@ describe('deterministic simulation of intake, courier tracking and marketplace c
     expect((await runSchedule(failure.seed, drawSteps(failure.seed, STEPS), failure.kept)).violation).toBeUndefined();
     expect((await simulate(failure.seed, STEPS)).violation).toBeUndefined();
   }, 60_000);
+
+  it('catches a store without optimistic concurrency through the interleaved steps', async () => {
+    const result = await sweep(1, 50, STEPS, { buggyStore: true });
+    if (!result.failure) throw new Error('a store ignoring expected versions went unnoticed over 50 seeds');
+    console.log(formatFailure(result.failure));
+    expect(result.failure.trace.some((line) => line.includes(' concurrent'))).toBe(true);
+    expect(result.failure.kept.length).toBeLessThan(20);
+  }, 60_000);
 });

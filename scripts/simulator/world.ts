@@ -33,6 +33,8 @@ export interface SimOrder {
 export interface WorldOptions extends PolicyOptions {
   /** Market may report any status after it cancelled an order (off: Market's cancelled is final, as it is there). */
   readonly marketChaos?: boolean;
+  /** Injected bug: the store ignores expected versions (no optimistic concurrency). */
+  readonly buggyStore?: boolean;
 }
 
 export interface Timer { readonly requestId: string; readonly streamId: string; readonly orderId: string; readonly deadlineAt: number; fired: boolean }
@@ -44,7 +46,7 @@ export interface Timer { readonly requestId: string; readonly streamId: string; 
  */
 export class World {
   readonly clock = { now: START_TIME };
-  readonly store = new MemoryEventStore(() => this.clock.now);
+  readonly store: MemoryEventStore;
   readonly transport: MemoryTransport;
   readonly orders: SimOrder[] = [];
   private readonly byStream = new Map<string, SimOrder>();
@@ -61,6 +63,7 @@ export class World {
   readonly stats = { commands: 0, appended: 0, refused: 0, conflicts: 0, delivered: 0, duplicates: 0, crashes: 0, ignored: 0, deadLetters: 0 };
 
   constructor(partitions: number, readonly options: WorldOptions = {}) {
+    this.store = new MemoryEventStore(() => this.clock.now, options.buggyStore);
     this.transport = new MemoryTransport(partitions);
     // conflictRetries 0: the handler's retry sleeps on a real timer with Math.random; the simulator retries instead
     // (a consumer redelivers, an operator repeats), which keeps every schedule reproducible.
