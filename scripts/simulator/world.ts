@@ -198,7 +198,8 @@ export class World {
       case 'CancellationAutoAccepted':
         return message('CancellationExpired', { platformOrderId: order.orderId, companyId: CAMPAIGN, requestId: data.requestId });
       case 'MarketplaceOrderCancelled':
-        return message('MarketplaceOrderCancelled', { platformOrderId: order.orderId, cause: data.cause });
+        // As cancellation-events.mapper.ts publishes it: the contract names Market's own cancellation MARKET.
+        return message('MarketplaceOrderCancelled', { platformOrderId: order.orderId, cause: data.cause === 'MARKETPLACE' ? 'MARKET' : data.cause });
       default:
         return undefined;
     }
