@@ -2,8 +2,8 @@ import { drawSteps } from './actions';
 import { formatFailure, sweep } from './report';
 import { runSchedule, simulate } from './simulate';
 
-// The CI budget: 100 seeds × 1,000 steps = 100,000 steps. Measured at 11 s on a busy 2-core machine
-// (≈ 9,000 steps/s); if this grows past a minute, lower SEEDS rather than the steps per seed, which find the
+// The CI budget: 100 seeds × 1,000 steps = 100,000 steps. Measured at 7–11 s on a busy 2-core machine
+// (9,000–14,500 steps/s); if this grows past a minute, lower SEEDS rather than the steps per seed, which find the
 // long-running interleavings (timers firing after clock jumps, redeliveries after crashes).
 const SEEDS = 100;
 const STEPS = 1_000;
