@@ -2,7 +2,7 @@ import {
   AnyMessageDefinition, DeliveryCancelledV1, assertValidPayload, deliveryCancelledV1, deliveryClosedV1, deliveryCreatedV1, deliveryErasedV1, deliveryFinishedV1,
   deliveryReopenedV1, deliveryStatusChangedV1,
 } from '@orders/contracts';
-import type { DeliveryEvent, DeliveryStatus, Initiator } from '@orders/delivery-domain';
+import { deliveryIdOfStream, type DeliveryEvent, type DeliveryStatus, type Initiator } from '@orders/delivery-domain';
 import type { RecordedEvent } from '@orders/event-store';
 import type { OutboundMessage } from '@orders/messaging';
 
@@ -13,7 +13,7 @@ import type { OutboundMessage } from '@orders/messaging';
  */
 export function deliveryEventMessage(recorded: RecordedEvent, topic: string): OutboundMessage | null {
   const event = { type: recorded.type, data: recorded.data } as DeliveryEvent;
-  const deliveryId = recorded.streamId.slice('delivery-'.length);
+  const deliveryId = deliveryIdOfStream(recorded.streamId);
   const tenantId = typeof recorded.metadata.tenantId === 'string' ? recorded.metadata.tenantId : undefined;
   const scoped = (companyId: string) => ({ orderId: deliveryId, tenantId: companyId, deliveryId });
   const message = <P>(definition: AnyMessageDefinition, payload: P): OutboundMessage => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CommandMetadata } from '@orders/decider-kit';
 import {
-  ActiveDelivery, Delivery, DeliveryCommand, DeliveryEvent, DeliveryNotFound, deliveryDecider, deliveryStreamId,
+  ActiveDelivery, DELIVERY_STREAM_TYPE, Delivery, DeliveryCommand, DeliveryEvent, DeliveryNotFound, deliveryDecider, deliveryStreamId,
 } from '@orders/delivery-domain';
 import {
   Appended, CommandHandler, EventInput, EventStore, RecordedEvent, commandMetadataOf, defaultEventInput, type CommandContext,
@@ -59,7 +59,7 @@ export class DeliveryCommands {
     // Snapshot version 3: the state holds the amount in kopecks (`amount_minor`, version 2 held rubles) and `located`
     // instead of the coordinates (version 1 held the numbers); older snapshots are ignored, and replaced by the next
     // snapshot of their stream.
-    this.handler = store.commandHandler({ decider: deliveryDecider, streamType: 'delivery', toDomainEvent, snapshot: { every: 50, version: 3 } });
+    this.handler = store.commandHandler({ decider: deliveryDecider, streamType: DELIVERY_STREAM_TYPE, toDomainEvent, snapshot: { every: 50, version: 3 } });
     // Sealed before the append, outside any transaction of ours, on purpose: the append must be a transaction's first
     // write. The positions detector opened the record of every delivery it tracks, so the key is at hand.
     const seal: SealPoint = (subjectId, point) => vault.sealValue(subjectId, point);

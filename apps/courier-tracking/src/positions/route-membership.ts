@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import type { Delivery, DeliveryEvent } from '@orders/delivery-domain';
+import { deliveryIdOfStream, type Delivery, type DeliveryEvent } from '@orders/delivery-domain';
 import { EventStore, RecordedEvent, Subscription } from '@orders/event-store';
 import { EventStoreSubscriptions } from '@orders/event-store/nest';
 import { Decided, DeliveryCommands } from '../orders/delivery-commands';
@@ -117,7 +117,7 @@ export class RouteMembership implements BeforeApplicationShutdown {
   private async logged(events: readonly RecordedEvent[]): Promise<void> {
     for (const recorded of events) {
       const event = { type: recorded.type, data: recorded.data } as DeliveryEvent;
-      const deliveryId = recorded.streamId.slice('delivery-'.length).toLowerCase();
+      const deliveryId = deliveryIdOfStream(recorded.streamId).toLowerCase();
       this.note({ deliveryId, version: recorded.streamVersion, routeId: routeOf(event), moved: movesTarget(event) });
     }
   }

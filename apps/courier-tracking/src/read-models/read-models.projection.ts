@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DeliveryEvent } from '@orders/delivery-domain';
+import { deliveryIdOfStream, type DeliveryEvent } from '@orders/delivery-domain';
 import { EventStore, RecordedEvent, Subscription } from '@orders/event-store';
 import { EventStoreSubscriptions } from '@orders/event-store/nest';
 import type { PoolClient } from 'pg';
@@ -43,7 +43,7 @@ export class ReadModelsProjection {
   async project(events: readonly RecordedEvent[], tx: PoolClient): Promise<void> {
     const byDelivery = new Map<string, RecordedEvent[]>();
     for (const event of events) {
-      const id = event.streamId.slice('delivery-'.length).toLowerCase();
+      const id = deliveryIdOfStream(event.streamId).toLowerCase();
       const stream = byDelivery.get(id);
       if (stream) stream.push(event);
       else byDelivery.set(id, [event]);

@@ -68,5 +68,11 @@ export function decide(command: DeliveryCommand, state: Delivery): DeliveryEvent
 
 export const deliveryDecider: Decider<DeliveryCommand, DeliveryEvent, Delivery> = { decide, evolve, initialState: initialDelivery };
 
+/** The Delivery aggregate's stream type: recorded on its streams and the prefix of their ids. */
+export const DELIVERY_STREAM_TYPE = 'delivery';
+
 /** Stream id of one delivery: the order id is the delivery id (policy P3 keeps them equal). */
-export const deliveryStreamId = (deliveryId: string): string => `delivery-${deliveryId}`;
+export const deliveryStreamId = (deliveryId: string): string => `${DELIVERY_STREAM_TYPE}-${deliveryId}`;
+
+/** The delivery id a stream id names (the inverse of deliveryStreamId). */
+export const deliveryIdOfStream = (streamId: string): string => streamId.slice(DELIVERY_STREAM_TYPE.length + 1);
