@@ -1,6 +1,16 @@
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { HEADER, readHeaders } from './headers';
-import type { StreamMessage } from './stream-consumer';
+import type { RawMessage } from './types';
+
+/** A fetched message with what the decoder made of it (without a decoder: the `event-type` header and the raw value). */
+export interface StreamMessage extends RawMessage {
+  type: string;
+  payload: unknown;
+  /** One header, without decoding the others (`headers` decodes them all on first use). */
+  header(name: string): string | undefined;
+  /** Whether a header holds exactly `expected`, compared as bytes: no string is made (the hot path's type checks). */
+  headerEquals(name: string, expected: string): boolean;
+}
 
 const EVENT_TYPE = HEADER.eventType;
 

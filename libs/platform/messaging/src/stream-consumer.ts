@@ -5,23 +5,14 @@ import { deadLetterOf, decodeFailure, type Failure } from './dead-letter';
 import { messageIdOf } from './decoder';
 import { summarize } from './errors';
 import { OffsetCommitter, PartitionLanes } from './fetch-ahead';
-import { FetchedMessage } from './fetched-message';
+import { FetchedMessage, type StreamMessage } from './fetched-message';
 import { createKafka, groupMember, loggerOf, runGroupMember, type KafkaOptions, type MessagingLogger } from './kafka';
 import * as metrics from './metrics';
 import { Publisher } from './publisher';
 import { dlqTopicOf, provisionDeadLetterTopics } from './topics';
 import type { Decoder, RawMessage } from './types';
 
-/** A fetched message with what the decoder made of it (without a decoder: the `event-type` header and the raw value). */
-export interface StreamMessage extends RawMessage {
-  type: string;
-  payload: unknown;
-  /** One header, without decoding the others (`headers` decodes them all on first use). */
-  header(name: string): string | undefined;
-  /** Whether a header holds exactly `expected`, compared as bytes: no string is made (the hot path's type checks). */
-  headerEquals(name: string, expected: string): boolean;
-}
-
+export type { StreamMessage } from './fetched-message';
 
 /** Why a handler refuses a message; `unknown-type` and `unknown-version` are also counted as parked. */
 export type RejectClassification = 'malformed' | 'invalid' | 'non-retryable' | 'unknown-type' | 'unknown-version';
