@@ -14,6 +14,7 @@ export * from './marketplace';
 export * from './state';
 export * from './catalogue';
 export * from './validation';
+export * from './contract-message';
 export * from './text-rules';
 export * from './ids';
 export * from './decode';

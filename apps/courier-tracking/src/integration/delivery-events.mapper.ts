@@ -1,5 +1,5 @@
 import {
-  AnyMessageDefinition, DeliveryCancelledV1, assertValidPayload, deliveryCancelledV1, deliveryClosedV1, deliveryCreatedV1, deliveryErasedV1, deliveryFinishedV1,
+  AnyMessageDefinition, DeliveryCancelledV1, PayloadOf, contractMessage, deliveryCancelledV1, deliveryClosedV1, deliveryCreatedV1, deliveryErasedV1, deliveryFinishedV1,
   deliveryReopenedV1, deliveryStatusChangedV1,
 } from '@orders/contracts';
 import { deliveryIdOfStream, type DeliveryEvent, type DeliveryStatus, type Initiator } from '@orders/delivery-domain';
@@ -16,11 +16,9 @@ export function deliveryEventMessage(recorded: RecordedEvent, topic: string): Ou
   const deliveryId = deliveryIdOfStream(recorded.streamId);
   const tenantId = typeof recorded.metadata.tenantId === 'string' ? recorded.metadata.tenantId : undefined;
   const scoped = (companyId: string) => ({ orderId: deliveryId, tenantId: companyId, deliveryId });
-  const message = <P>(definition: AnyMessageDefinition, payload: P): OutboundMessage => {
-    // A mapper bug fails here, in the producer, instead of dead-lettering in every consumer.
-    assertValidPayload(definition, payload);
-    return { topic, key: deliveryId, value: payload, eventType: definition.name, schemaVersion: definition.version };
-  };
+  // Keyed by orderId, which is the delivery id (policy P3 keeps them equal).
+  const message = <D extends AnyMessageDefinition>(definition: D, payload: PayloadOf<D>): OutboundMessage =>
+    ({ topic, ...contractMessage(definition, payload) });
   const company = tenantId ?? '';
   switch (event.type) {
     case 'DeliveryCreated': {

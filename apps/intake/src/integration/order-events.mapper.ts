@@ -1,6 +1,6 @@
 import {
-  assertValidPayload, externalOrderAcceptedV1, externalOrderArchivedV1, externalOrderCancelledV1, externalOrderContentsConfirmedV1,
-  externalOrderDispatchedV1, externalOrderReceivedV1, externalOrderRejectedV1, type AnyMessageDefinition,
+  contractMessage, externalOrderAcceptedV1, externalOrderArchivedV1, externalOrderCancelledV1, externalOrderContentsConfirmedV1,
+  externalOrderDispatchedV1, externalOrderReceivedV1, externalOrderRejectedV1, type AnyMessageDefinition, type PayloadOf,
 } from '@orders/contracts';
 import type { RecordedEvent } from '@orders/event-store';
 import type { OutboundMessage } from '@orders/messaging';
@@ -13,10 +13,8 @@ import type { ExternalOrderEvent } from '@orders/ordering-domain';
  */
 export function orderEventMessage(event: RecordedEvent, topic: string): OutboundMessage | null {
   const domain = { type: event.type, data: event.data } as ExternalOrderEvent;
-  const message = (definition: AnyMessageDefinition, payload: Record<string, unknown>): OutboundMessage => {
-    assertValidPayload(definition, payload);
-    return { topic, key: String(payload.orderId), value: payload, eventType: definition.name, schemaVersion: definition.version };
-  };
+  const message = <D extends AnyMessageDefinition>(definition: D, payload: PayloadOf<D>): OutboundMessage =>
+    ({ topic, ...contractMessage(definition, payload) });
   switch (domain.type) {
     case 'ExternalOrderReceived': {
       const d = domain.data;

@@ -1,6 +1,6 @@
 import type { MarketplaceOrderEvent } from '@orders/cancellations-domain';
 import {
-  type AnyMessageDefinition, assertValidPayload, cancellationAcceptedV1, cancellationExpiredV1, cancellationRejectedV1,
+  type AnyMessageDefinition, type ContractMessage, contractMessage, cancellationAcceptedV1, cancellationExpiredV1, cancellationRejectedV1,
   cancellationRequestedV1, marketplaceOrderCancelledV1, marketplaceOrderStatusChangedV1,
 } from '@orders/contracts';
 import type { RecordedEvent } from '@orders/event-store';
@@ -14,28 +14,41 @@ import { orderRefOfStream } from '../orders/order-ref';
  * one order's events stay in order) is the platform order id, intake's id of the Market order, the id its delivery
  * and its summary have too; Market's own ids travel as `campaignId` and `marketOrderId`.
  */
-function payloadOf(event: MarketplaceOrderEvent, scope: Record<string, string | number>): [AnyMessageDefinition, Record<string, unknown>] | undefined {
+interface OrderScope {
+  readonly orderId: string;
+  readonly tenantId: string;
+  readonly campaignId: number;
+  readonly marketOrderId: number;
+}
+
+function messageOf(event: MarketplaceOrderEvent, scope: OrderScope): ContractMessage<AnyMessageDefinition> | undefined {
   switch (event.type) {
     case 'MarketplaceOrderSynced': {
       const d = event.data;
-      return [marketplaceOrderStatusChangedV1, { ...scope, status: d.status, substatus: d.substatus ?? null, previousStatus: d.previousStatus ?? null, updatedAt: d.updatedAt }];
+      return contractMessage(marketplaceOrderStatusChangedV1, {
+        ...scope, status: d.status, substatus: d.substatus ?? null, previousStatus: d.previousStatus ?? null, updatedAt: d.updatedAt,
+      });
     }
     case 'CancellationRequested': {
       const d = event.data;
-      return [cancellationRequestedV1, {
+      return contractMessage(cancellationRequestedV1, {
         ...scope, requestId: d.requestId, requestedAt: d.requestedAt, deadlineAt: d.deadlineAt, orderStatusAtRequest: d.orderStatusAtRequest,
         buyerSubstatus: d.buyerSubstatus ?? null,
-      }];
+      });
     }
     case 'CancellationAccepted':
-      return [cancellationAcceptedV1, { ...scope, ...event.data }];
+      return contractMessage(cancellationAcceptedV1, { ...scope, ...event.data });
     case 'CancellationRejected':
-      return [cancellationRejectedV1, { ...scope, ...event.data }];
+      return contractMessage(cancellationRejectedV1, { ...scope, ...event.data });
     case 'CancellationAutoAccepted':
-      return [cancellationExpiredV1, { ...scope, requestId: event.data.requestId, deadlineAt: event.data.deadlineAt, expiredAt: event.data.appliedAt }];
+      return contractMessage(cancellationExpiredV1, {
+        ...scope, requestId: event.data.requestId, deadlineAt: event.data.deadlineAt, expiredAt: event.data.appliedAt,
+      });
     case 'MarketplaceOrderCancelled': {
       const d = event.data;
-      return [marketplaceOrderCancelledV1, { ...scope, cause: d.cause === 'MARKETPLACE' ? 'MARKET' : d.cause, substatus: d.substatus ?? null, cancelledAt: d.cancelledAt }];
+      return contractMessage(marketplaceOrderCancelledV1, {
+        ...scope, cause: d.cause === 'MARKETPLACE' ? 'MARKET' : d.cause, substatus: d.substatus ?? null, cancelledAt: d.cancelledAt,
+      });
     }
     case 'OrderCancelledByBuyerWhileProcessing':
       return undefined; // told by the MarketplaceOrderCancelled(BUYER_IN_PROCESSING) that follows it
@@ -48,12 +61,8 @@ export function cancellationEventsMapper(topic: string): (recorded: RecordedEven
   return (recorded) => {
     const ref = orderRefOfStream(recorded.streamId);
     if (!ref) return null;
-    const scope = { orderId: platformOrderIdOf(ref), tenantId: ref.campaignId, campaignId: Number(ref.campaignId), marketOrderId: Number(ref.orderId) };
-    const mapped = payloadOf(recorded as RecordedEvent & MarketplaceOrderEvent, scope);
-    if (!mapped) return null;
-    const [definition, value] = mapped;
-    // A mapper bug fails here, in the producer, instead of dead-lettering in every consumer.
-    assertValidPayload(definition, value);
-    return { topic, key: scope.orderId, value, eventType: definition.name, schemaVersion: definition.version };
+    const scope: OrderScope = { orderId: platformOrderIdOf(ref), tenantId: ref.campaignId, campaignId: Number(ref.campaignId), marketOrderId: Number(ref.orderId) };
+    const message = messageOf(recorded as RecordedEvent & MarketplaceOrderEvent, scope);
+    return message ? { topic, ...message } : null;
   };
 }
