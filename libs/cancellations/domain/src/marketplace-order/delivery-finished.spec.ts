@@ -1,8 +1,8 @@
 import { DeciderSpecification } from '@orders/decider-kit';
-import type { MarketplaceOrderCommand } from './commands';
-import { DELIVERED_ORDER_POLICY } from './decide';
-import { marketplaceOrderDecider } from './decider';
-import type { MarketplaceOrderEvent } from './events';
+import type { MarketplaceOrderCommand } from './marketplace-order.commands';
+import { DELIVERED_ORDER_POLICY } from './marketplace-order.decide';
+import { marketplaceOrderDecider } from './marketplace-order.decider';
+import type { MarketplaceOrderEvent } from './marketplace-order.events';
 
 // Policy P1 as a fact on the order's stream: whichever of the delivery and the buyer's request comes first, a
 // delivered order's cancellation is rejected with ORDER_DELIVERED (S-YM, R-YM-3/R-YM-4).

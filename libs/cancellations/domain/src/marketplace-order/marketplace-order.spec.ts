@@ -1,7 +1,7 @@
 import { DeciderSpecification } from '@orders/decider-kit';
-import type { MarketplaceOrderCommand } from './commands';
-import { marketplaceOrderDecider } from './decider';
-import type { MarketplaceOrderEvent } from './events';
+import type { MarketplaceOrderCommand } from './marketplace-order.commands';
+import { marketplaceOrderDecider } from './marketplace-order.decider';
+import type { MarketplaceOrderEvent } from './marketplace-order.events';
 
 const spec = DeciderSpecification.for(marketplaceOrderDecider);
 const ref = { campaignId: '21', orderId: '9001' };

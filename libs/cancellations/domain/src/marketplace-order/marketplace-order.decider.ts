@@ -1,8 +1,8 @@
 import type { Decider } from '@orders/decider-kit';
-import type { MarketplaceOrderCommand } from './commands';
-import { decide } from './decide';
-import type { MarketplaceOrderEvent } from './events';
-import { evolve, initialState, type MarketplaceOrder } from './state';
+import type { MarketplaceOrderCommand } from './marketplace-order.commands';
+import { decide } from './marketplace-order.decide';
+import type { MarketplaceOrderEvent } from './marketplace-order.events';
+import { evolve, initialState, type MarketplaceOrder } from './marketplace-order.state';
 
 export const marketplaceOrderDecider: Decider<MarketplaceOrderCommand, MarketplaceOrderEvent, MarketplaceOrder> = {
   decide,

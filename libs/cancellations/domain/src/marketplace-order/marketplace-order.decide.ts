@@ -1,13 +1,13 @@
 import type {
   DecideCancellation, ExpireCancellationRequest, MarketplaceOrderCommand, RecordDeliveryFinished, RegisterBuyerCancellation, SyncMarketplaceStatus,
-} from './commands';
+} from './marketplace-order.commands';
 import {
   AlreadyDecided, CancellationDeadlineNotReached, CancellationDeadlinePassed, CancellationNotAllowed, InvalidReason,
   NoPendingCancellation, OrderInTerminalState, OrderNotFound, ReasonRequired,
-} from './errors';
-import type { MarketplaceOrderEvent } from './events';
+} from './marketplace-order.errors';
+import type { MarketplaceOrderEvent } from './marketplace-order.events';
 import { deadlineFor, instant, isHandedToDelivery, isRejectionReason, isTerminal, normalizeStatus, type RejectionReason } from './market-status';
-import type { MarketplaceOrder } from './state';
+import type { MarketplaceOrder } from './marketplace-order.state';
 
 const actorOf = (command: MarketplaceOrderCommand): string => command.metadata.actor ?? 'system';
 

@@ -1,6 +1,6 @@
 import type { Command } from '@orders/decider-kit';
 import type { PaymentType } from './market-status';
-import type { SyncSource } from './events';
+import type { SyncSource } from './marketplace-order.events';
 
 interface OrderRef {
   readonly campaignId: string;

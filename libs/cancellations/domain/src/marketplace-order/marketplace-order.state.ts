@@ -1,4 +1,4 @@
-import type { MarketplaceOrderEvent } from './events';
+import type { MarketplaceOrderEvent } from './marketplace-order.events';
 import { instant, type MarketStatus, type PaymentType, type RejectionReason } from './market-status';
 
 export type RequestState = 'PENDING' | 'ACCEPTED' | 'REJECTED' | 'AUTO_ACCEPTED' | 'CLOSED';
