@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   await admin.connect();
   const { AppModule } = await import('../../apps/courier-tracking/src/app.module');
   const { MessagingTransport, startMessaging } = await import('@orders/messaging/nest');
-  const { OrdersService } = await import('../../apps/courier-tracking/src/orders/orders.service');
+  const { OrdersService } = await import('../../apps/courier-tracking/src/deliveries/orders.service');
   const { SettingsService } = await import('../../apps/courier-tracking/src/settings/settings.service');
   const { VisitDetector } = await import('../../apps/courier-tracking/src/positions/visit-detector');
   const app = await createServiceApp(AppModule);
@@ -199,7 +199,7 @@ async function main(): Promise<void> {
     const eventsAfter = (await sql<{ n: number }>(database, 'SELECT count(*)::int AS n FROM event_store.events'))[0].n;
     log('membership to detection: deliveries joining watched routes');
     const { PositionDecisions } = await import('../../apps/courier-tracking/src/positions/position-decisions');
-    const { DeliveryCommands } = await import('../../apps/courier-tracking/src/orders/delivery-commands');
+    const { DeliveryCommands } = await import('../../apps/courier-tracking/src/deliveries/delivery-commands');
     const joins = await membershipLatency(COMPANY, ROUNDS * TICKS, {
       detector, decisions: app.get(PositionDecisions), orders, settings, commands: app.get(DeliveryCommands),
     });

@@ -9,9 +9,9 @@ import { DAY_START_S, TICK_S, courierId, routeId, stopLocation } from './scenari
 
 type Detector = InstanceType<typeof import('../../apps/courier-tracking/src/positions/visit-detector').VisitDetector>;
 type Decisions = InstanceType<typeof import('../../apps/courier-tracking/src/positions/position-decisions').PositionDecisions>;
-type Orders = InstanceType<typeof import('../../apps/courier-tracking/src/orders/orders.service').OrdersService>;
+type Orders = InstanceType<typeof import('../../apps/courier-tracking/src/deliveries/orders.service').OrdersService>;
 type Settings = InstanceType<typeof import('../../apps/courier-tracking/src/settings/settings.service').SettingsService>;
-type Commands = InstanceType<typeof import('../../apps/courier-tracking/src/orders/delivery-commands').DeliveryCommands>;
+type Commands = InstanceType<typeof import('../../apps/courier-tracking/src/deliveries/delivery-commands').DeliveryCommands>;
 
 export interface MembershipLatency {
   /** ms from the join to the first decision, every sample. */

@@ -7,20 +7,22 @@ import { PersonalDataVault } from '@orders/personal-data';
 import { ServiceConfig, ServiceKitModule, piiMasterKeyOf } from '@orders/service-kit';
 import { courierTopicSettings } from './courier-tracking.config';
 import { courierTrackingService } from './courier-tracking.definition';
-import { COURIER_MESSAGE_CONTROLLERS, courierMessaging } from './integration/courier-messaging';
-import { IikoController } from './orders/iiko.http.controller';
-import { DeliveryCommands } from './orders/delivery-commands';
-import { OrdersController } from './orders/orders.http.controller';
-import { OrdersService } from './orders/orders.service';
+import { CancelDeliveryMessageController } from './deliveries/cancel-delivery-on-marketplace-cancellation/cancel-delivery.message.controller';
+import { CreateDeliveryMessageController } from './deliveries/create-delivery-on-accepted-order/create-delivery.message.controller';
+import { DeliveryCommands } from './deliveries/delivery-commands';
+import { IikoController } from './deliveries/iiko/iiko.http.controller';
+import { OrdersController } from './deliveries/orders.http.controller';
+import { OrdersService } from './deliveries/orders.service';
 import { CourierPositionDecisions1796342400000 } from './positions/position-decisions.migration';
 import { PositionDecisions } from './positions/position-decisions';
 import { PushPositionsController } from './positions/push-positions.http.controller';
 import { RouteMembership } from './positions/route-membership';
 import { TargetPoints } from './positions/target-points';
 import { VisitDetector } from './positions/visit-detector';
-import { CourierRouteController } from './read-models/courier-route.http.controller';
+import { courierMessaging } from './publishing/courier-messaging';
 import { CourierTrackingTables1767657600000 } from './read-models/courier-tracking.migration';
 import { ReadModelsProjection } from './read-models/read-models.projection';
+import { CourierRouteController } from './routes/courier-route.http.controller';
 import { SettingsController } from './settings/settings.http.controller';
 import { SettingsService } from './settings/settings.service';
 import { InputRuleStatusInterceptor } from './shared/input-rule-status.interceptor';
@@ -42,7 +44,10 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
       }),
     }),
   ],
-  controllers: [OrdersController, IikoController, SettingsController, CourierRouteController, PushPositionsController, ...COURIER_MESSAGE_CONTROLLERS],
+  controllers: [
+    OrdersController, IikoController, SettingsController, CourierRouteController, PushPositionsController,
+    CreateDeliveryMessageController, CancelDeliveryMessageController,
+  ],
   providers: [
     {
       provide: PersonalDataVault,

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { DeliveryCommand } from '@orders/delivery-domain';
 import { EventStore, uuidv7 } from '@orders/event-store';
 import { PersonalDataErased, PersonalDataVault } from '@orders/personal-data';
-import { Decided, DeliveryCommands } from '../orders/delivery-commands';
+import { Decided, DeliveryCommands } from '../deliveries/delivery-commands';
 import type { PositionDecision } from './position-decision';
 import { StoredCommand, openedCommand, storedCommand, subjectOf } from './stored-decisions';
 import { TargetPoints } from './target-points';

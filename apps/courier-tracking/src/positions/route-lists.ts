@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ActiveDelivery, Target, VisitSettings } from '@orders/delivery-domain';
 import type { EventStore } from '@orders/event-store';
-import type { DeliveryCommands } from '../orders/delivery-commands';
+import type { DeliveryCommands } from '../deliveries/delivery-commands';
 import type { Route, SettingsService } from '../settings/settings.service';
 import type { MembershipChange, RouteMembership } from './route-membership';
 import { RecentPoints, RouteWatch, Tracked } from './route-watch';

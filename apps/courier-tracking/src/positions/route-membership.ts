@@ -4,7 +4,7 @@ import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { deliveryIdOfStream, type Delivery, type DeliveryEvent } from '@orders/delivery-domain';
 import { EventStore, RecordedEvent, Subscription } from '@orders/event-store';
 import { EventStoreSubscriptions } from '@orders/event-store/nest';
-import { Decided, DeliveryCommands } from '../orders/delivery-commands';
+import { Decided, DeliveryCommands } from '../deliveries/delivery-commands';
 
 /**
  * The events that change what the detector holds of a delivery: its route (membership), its target point, window,

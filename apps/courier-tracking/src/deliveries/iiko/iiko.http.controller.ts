@@ -1,10 +1,10 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CommandContext, NoStore, NotFoundAs, RequestValidationError } from '@orders/service-kit';
-import { assertCompany } from '../shared/tenancy';
-import { DeliveryCommands, DeliveryData, contextOf } from './delivery-commands';
+import { assertCompany } from '../../shared/tenancy';
+import { DeliveryCommands, DeliveryData, contextOf } from '../delivery-commands';
 import { CloseTimeDto, MarkDeliveredDto, PaymentDto } from './iiko.request.dto';
-import { OrderResponse, OrdersService } from './orders.service';
+import { OrderResponse, OrdersService } from '../orders.service';
 
 const uuid = new ParseUUIDPipe({ exceptionFactory: () => new RequestValidationError([{ code: 'INVALID_VALUE', field: 'order_id', message: 'order_id must be a UUID' }]) });
 const iso = (value: string): string => new Date(value).toISOString();
