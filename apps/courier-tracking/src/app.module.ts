@@ -10,9 +10,18 @@ import { courierTrackingService } from './courier-tracking.definition';
 import { CancelDeliveryMessageController } from './deliveries/cancel-delivery-on-marketplace-cancellation/cancel-delivery.message.controller';
 import { CreateDeliveryMessageController } from './deliveries/create-delivery-on-accepted-order/create-delivery.message.controller';
 import { DeliveryCommands } from './deliveries/delivery-commands';
+import { BatchUpsertOrdersController } from './deliveries/batch-upsert/batch-upsert.http.controller';
+import { BatchUpsertOrders } from './deliveries/batch-upsert/batch-upsert';
+import { CreateOrderController } from './deliveries/create-order/create-order.http.controller';
+import { CreateOrder } from './deliveries/create-order/create-order';
+import { DeleteOrderController } from './deliveries/delete-order/delete-order.http.controller';
+import { DeleteOrder } from './deliveries/delete-order/delete-order';
+import { GetOrdersController } from './deliveries/get-orders/get-orders.http.controller';
+import { ListOrders } from './deliveries/get-orders/list-orders';
 import { IikoController } from './deliveries/iiko/iiko.http.controller';
-import { OrdersController } from './deliveries/orders.http.controller';
-import { OrdersService } from './deliveries/orders.service';
+import { OrderResponses } from './deliveries/order-responses';
+import { UpdateOrderController } from './deliveries/update-order/update-order.http.controller';
+import { UpdateOrder } from './deliveries/update-order/update-order';
 import { CourierPositionDecisions1796342400000 } from './positions/position-decisions.migration';
 import { PositionDecisions } from './positions/position-decisions';
 import { PushPositionsController } from './positions/push-positions.http.controller';
@@ -23,6 +32,7 @@ import { courierMessaging } from './publishing/courier-messaging';
 import { CourierTrackingTables1767657600000 } from './read-models/courier-tracking.migration';
 import { ReadModelsProjection } from './read-models/read-models.projection';
 import { CourierRouteController } from './routes/courier-route.http.controller';
+import { RouteSettingsController } from './routes/route-settings.http.controller';
 import { SettingsController } from './settings/settings.http.controller';
 import { SettingsService } from './settings/settings.service';
 import { InputRuleStatusInterceptor } from './shared/input-rule-status.interceptor';
@@ -44,8 +54,11 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
       }),
     }),
   ],
+  // Each use case's entry points: the Track & Trace order routes, iiko's, settings and routes, positions, then the
+  // `@EventPattern` handlers of the policy consumer group.
   controllers: [
-    OrdersController, IikoController, SettingsController, CourierRouteController, PushPositionsController,
+    CreateOrderController, GetOrdersController, UpdateOrderController, DeleteOrderController, BatchUpsertOrdersController,
+    IikoController, SettingsController, RouteSettingsController, CourierRouteController, PushPositionsController,
     CreateDeliveryMessageController, CancelDeliveryMessageController,
   ],
   providers: [
@@ -57,7 +70,12 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
     },
     { provide: APP_INTERCEPTOR, useClass: InputRuleStatusInterceptor },
     DeliveryCommands,
-    OrdersService,
+    OrderResponses,
+    CreateOrder,
+    ListOrders,
+    UpdateOrder,
+    DeleteOrder,
+    BatchUpsertOrders,
     SettingsService,
     ReadModelsProjection,
     TargetPoints,
