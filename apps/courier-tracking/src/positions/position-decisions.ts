@@ -18,7 +18,7 @@ interface Row { id: string; company_id: string; courier_id: string; route_id: st
 interface Pending { readonly id: string; readonly decision: PositionDecision; settle(error?: unknown): void }
 
 /** Beyond this many decisions recorded and not yet applied, `recorded` also waits for the backlog to shrink. */
-export const MAX_UNAPPLIED = 5_000;
+const MAX_UNAPPLIED = 5_000;
 const RETRY_MS = { first: 100, max: 5_000 };
 const DELETE_AFTER_MS = 200;
 const APPLYING = 4;

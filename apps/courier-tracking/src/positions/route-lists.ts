@@ -12,7 +12,7 @@ import type { TargetPoints } from './target-points';
  * is read again in the background. Membership does not wait for it: a delivery joins or leaves a watched route as
  * its events happen (RouteMembership).
  */
-export const ROUTE_REFRESH_MS = 15_000;
+const ROUTE_REFRESH_MS = 15_000;
 const REFRESH_BATCH = 500;
 
 export interface RouteListsDeps {

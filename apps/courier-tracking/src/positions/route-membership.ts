@@ -11,7 +11,7 @@ import { Decided, DeliveryCommands } from '../deliveries/delivery-commands';
  * status, or its existence. The position decisions' own events (arrival, visit, departure, START, next) are not here:
  * the detector took them itself.
  */
-export const MEMBERSHIP_EVENTS = [
+const MEMBERSHIP_EVENTS = [
   'DeliveryCreated', 'DeliveryUpdated', 'PersonalDataChanged', 'DeliveryIntervalChanged', 'DeliveryStatusChanged', 'DeliveryUndone',
   'DeliveryDeleted',
 ] as const;
