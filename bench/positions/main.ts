@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   await admin.connect();
   const { AppModule } = await import('../../apps/courier-tracking/src/app.module');
   const { MessagingTransport, startMessaging } = await import('@orders/messaging/nest');
-  const { OrdersService } = await import('../../apps/courier-tracking/src/orders/orders.service');
+  const { CreateOrder } = await import('../../apps/courier-tracking/src/deliveries/create-order/create-order');
   const { SettingsService } = await import('../../apps/courier-tracking/src/settings/settings.service');
   const { VisitDetector } = await import('../../apps/courier-tracking/src/positions/visit-detector');
   const app = await createServiceApp(AppModule);
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     await startMessaging(app);
     await app.get(MessagingTransport).ready();
     const settings = app.get(SettingsService);
-    const orders = app.get(OrdersService);
+    const createOrder = app.get(CreateOrder);
     await settings.putCompany(COMPANY, { mark_delivered_enabled: true, mark_delivered_radius: 100, mark_delivered_service_time_coefficient: 0.5 });
 
     log(`seeding ${COURIERS} routes with ${DELIVERIES_PER_COURIER} deliveries each`);
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     await pool(couriers, 8, async (c) => {
       await settings.putRoute(COMPANY, routeId(c), { courier_id: courierId(c), date: ROUTE_DATE });
       for (let stop = 0; stop < DELIVERIES_PER_COURIER; stop++) {
-        await orders.create(COMPANY, {
+        await createOrder.create(COMPANY, {
           number: `${c}-${stop}`, address: `Street ${c}, house ${stop}`, ...stopLocation(c, stop), time_interval: '08-20', route_id: routeId(c),
           service_duration_s: SERVICE_DURATION_S, customer_name: 'Bench Customer', phone: '+79990000000',
         }, { actor: 'bench' });
@@ -199,9 +199,10 @@ async function main(): Promise<void> {
     const eventsAfter = (await sql<{ n: number }>(database, 'SELECT count(*)::int AS n FROM event_store.events'))[0].n;
     log('membership to detection: deliveries joining watched routes');
     const { PositionDecisions } = await import('../../apps/courier-tracking/src/positions/position-decisions');
-    const { DeliveryCommands } = await import('../../apps/courier-tracking/src/orders/delivery-commands');
+    const { DeliveryCommands } = await import('../../apps/courier-tracking/src/deliveries/delivery-commands');
+    const { ListOrders } = await import('../../apps/courier-tracking/src/deliveries/get-orders/list-orders');
     const joins = await membershipLatency(COMPANY, ROUNDS * TICKS, {
-      detector, decisions: app.get(PositionDecisions), orders, settings, commands: app.get(DeliveryCommands),
+      detector, decisions: app.get(PositionDecisions), createOrder, listOrders: app.get(ListOrders), settings, commands: app.get(DeliveryCommands),
     });
     const [{ finished }] = await sql<{ finished: number }>(database,
       `SELECT count(*)::int AS finished FROM event_store.events WHERE type = 'DeliveryStatusChanged' AND data->>'initiator' = 'yandex'`);

@@ -9,9 +9,10 @@ import { DAY_START_S, TICK_S, courierId, routeId, stopLocation } from './scenari
 
 type Detector = InstanceType<typeof import('../../apps/courier-tracking/src/positions/visit-detector').VisitDetector>;
 type Decisions = InstanceType<typeof import('../../apps/courier-tracking/src/positions/position-decisions').PositionDecisions>;
-type Orders = InstanceType<typeof import('../../apps/courier-tracking/src/orders/orders.service').OrdersService>;
+type CreateOrder = InstanceType<typeof import('../../apps/courier-tracking/src/deliveries/create-order/create-order').CreateOrder>;
+type ListOrders = InstanceType<typeof import('../../apps/courier-tracking/src/deliveries/get-orders/list-orders').ListOrders>;
 type Settings = InstanceType<typeof import('../../apps/courier-tracking/src/settings/settings.service').SettingsService>;
-type Commands = InstanceType<typeof import('../../apps/courier-tracking/src/orders/delivery-commands').DeliveryCommands>;
+type Commands = InstanceType<typeof import('../../apps/courier-tracking/src/deliveries/delivery-commands').DeliveryCommands>;
 
 export interface MembershipLatency {
   /** ms from the join to the first decision, every sample. */
@@ -30,8 +31,8 @@ const doorOf = (sample: number) => ({ lat: 58 + sample * 0.05, lon: 37.3 });
  * Runs after the throughput rounds, on the same app: `BENCH_MEMBERSHIP_SAMPLES` (200) routes (one per courier) each get one new delivery.
  * Sequential, so one sample never waits behind another's work.
  */
-export async function membershipLatency(company: string, after: number, deps: { detector: Detector; decisions: Decisions; orders: Orders; settings: Settings; commands: Commands }): Promise<MembershipLatency> {
-  const { detector, decisions, orders, settings, commands } = deps;
+export async function membershipLatency(company: string, after: number, deps: { detector: Detector; decisions: Decisions; createOrder: CreateOrder; listOrders: ListOrders; settings: Settings; commands: Commands }): Promise<MembershipLatency> {
+  const { detector, decisions, createOrder, listOrders, settings, commands } = deps;
   const firstHanded = new Map<string, number>();
   const joinedAt = new Map<string, number>();
   let measuring = true;
@@ -65,7 +66,7 @@ export async function membershipLatency(company: string, after: number, deps: { 
   };
   const create = async (sample: number, at: { lat: number; lon: number }): Promise<string> => {
     const body = { number: `join-${sample}`, address: `North ${sample}`, ...at, time_interval: '08-20', route_id: routeId(sample), customer_name: 'Bench', phone: '+79990000000' };
-    const created = await orders.create(company, body, { actor: 'bench' });
+    const created = await createOrder.create(company, body, { actor: 'bench' });
     return String(created.id);
   };
   const result: MembershipLatency = { joined: [], pointFirst: [], pointAfter: [], baseline: [] };
@@ -84,7 +85,7 @@ export async function membershipLatency(company: string, after: number, deps: { 
       // The baseline: the courier back at the route's first stop, a delivery it has had since the morning.
       const stop = stopLocation(sample, 0);
       const known = `${sample}-0`;
-      const [existing] = await orders.list(company, { number: known });
+      const [existing] = await listOrders.list(company, { number: known });
       if (!existing) continue;
       firstHanded.delete(String(existing.id));
       const offeredAt = performance.now();

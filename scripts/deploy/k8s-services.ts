@@ -6,7 +6,7 @@ import type { SettingsDeclaration } from '@orders/service-kit';
 import { intakeSettings } from '../../apps/intake/src/config/intake-settings';
 import { IntakeTopics } from '../../apps/intake/src/integration/intake-topics';
 import { courierTopicSettings } from '../../apps/courier-tracking/src/courier-tracking.config';
-import { CourierTopics } from '../../apps/courier-tracking/src/integration/courier-topics';
+import { CourierTopics } from '../../apps/courier-tracking/src/publishing/courier-topics';
 import { cancellationSettings } from '../../apps/marketplace-cancellations/src/settings';
 import { projectorSettings } from '../../apps/projector/src/settings';
 import { root, serviceManifests } from './service-manifests';

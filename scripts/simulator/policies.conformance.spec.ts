@@ -2,8 +2,8 @@
 // core must not). This spec, outside the core, keeps the restatement honest: the same message through the app's
 // policy and the simulator's gives the same command on the same stream.
 import type { CancellationAcceptedV1, DeliveryFinishedV1, ExternalOrderAcceptedV1, MarketplaceOrderCancelledV1 } from '@orders/contracts';
-import { cancelDeliveryPolicy as appCancelDelivery } from '../../apps/courier-tracking/src/integration/cancel-delivery.policy';
-import { createDeliveryPolicy as appCreateDelivery } from '../../apps/courier-tracking/src/integration/create-delivery.policy';
+import { cancelDeliveryPolicy as appCancelDelivery } from '../../apps/courier-tracking/src/deliveries/cancel-delivery-on-marketplace-cancellation/cancel-delivery.policy';
+import { createDeliveryPolicy as appCreateDelivery } from '../../apps/courier-tracking/src/deliveries/create-delivery-on-accepted-order/create-delivery.policy';
 import { cancelOnMarketplaceCancellation } from '../../apps/intake/src/integration/marketplace-cancellation.policy';
 import { deliveryFinishedPolicy as appDeliveryFinished } from '../../apps/marketplace-cancellations/src/integration/delivery-finished.policy';
 import { cancelDeliveryPolicy, cancelIntakeOrderPolicy, createDeliveryPolicy, deliveryFinishedPolicy, SETTINGS } from './policies';

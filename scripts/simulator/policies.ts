@@ -27,7 +27,7 @@ export interface PolicyOptions {
   readonly buggyDeliveryFinished?: boolean;
 }
 
-/** apps/courier-tracking/src/integration/create-delivery.policy.ts: intake accepted an order → its delivery. */
+/** apps/courier-tracking/src/deliveries/create-delivery-on-accepted-order/create-delivery.policy.ts: intake accepted an order → its delivery. */
 export function createDeliveryPolicy(message: SimMessage): Decision<CreateDelivery> {
   const p = message.payload as { orderId: string; companyId: string; acceptedAt: string; requestedTime: string | null; serviceType: string; amountMinor: number };
   const start = Date.parse(p.requestedTime ?? p.acceptedAt);
@@ -61,7 +61,7 @@ export function deliveryFinishedPolicy(message: SimMessage, marketStreamOf: (ord
   return run({ streamId: market.streamId, actor: DELIVERY_FINISHED_POLICY, command: { type: 'RecordDeliveryFinished', data: { ...ref, finishedAt: p.deliveredAt } } });
 }
 
-/** apps/courier-tracking/src/integration/cancel-delivery.policy.ts (P2/P3): Market cancelled → cancel the delivery. */
+/** apps/courier-tracking/src/deliveries/cancel-delivery-on-marketplace-cancellation/cancel-delivery.policy.ts (P2/P3): Market cancelled → cancel the delivery. */
 export function cancelDeliveryPolicy(message: SimMessage, deliveryExists: (orderId: string) => boolean): Decision<CancelDeliveryForMarketplace> {
   const p = message.payload as { platformOrderId: string; cause: string };
   if (!deliveryExists(p.platformOrderId)) return ignore(`no delivery ${p.platformOrderId}`);

@@ -7,20 +7,32 @@ import { PersonalDataVault } from '@orders/personal-data';
 import { ServiceConfig, ServiceKitModule, piiMasterKeyOf } from '@orders/service-kit';
 import { courierTopicSettings } from './courier-tracking.config';
 import { courierTrackingService } from './courier-tracking.definition';
-import { COURIER_MESSAGE_CONTROLLERS, courierMessaging } from './integration/courier-messaging';
-import { IikoController } from './orders/iiko.http.controller';
-import { DeliveryCommands } from './orders/delivery-commands';
-import { OrdersController } from './orders/orders.http.controller';
-import { OrdersService } from './orders/orders.service';
+import { CancelDeliveryMessageController } from './deliveries/cancel-delivery-on-marketplace-cancellation/cancel-delivery.message.controller';
+import { CreateDeliveryMessageController } from './deliveries/create-delivery-on-accepted-order/create-delivery.message.controller';
+import { DeliveryCommands } from './deliveries/delivery-commands';
+import { BatchUpsertOrdersController } from './deliveries/batch-upsert/batch-upsert.http.controller';
+import { BatchUpsertOrders } from './deliveries/batch-upsert/batch-upsert';
+import { CreateOrderController } from './deliveries/create-order/create-order.http.controller';
+import { CreateOrder } from './deliveries/create-order/create-order';
+import { DeleteOrderController } from './deliveries/delete-order/delete-order.http.controller';
+import { DeleteOrder } from './deliveries/delete-order/delete-order';
+import { GetOrdersController } from './deliveries/get-orders/get-orders.http.controller';
+import { ListOrders } from './deliveries/get-orders/list-orders';
+import { IikoController } from './deliveries/iiko/iiko.http.controller';
+import { OrderResponses } from './deliveries/order-responses';
+import { UpdateOrderController } from './deliveries/update-order/update-order.http.controller';
+import { UpdateOrder } from './deliveries/update-order/update-order';
 import { CourierPositionDecisions1796342400000 } from './positions/position-decisions.migration';
 import { PositionDecisions } from './positions/position-decisions';
 import { PushPositionsController } from './positions/push-positions.http.controller';
 import { RouteMembership } from './positions/route-membership';
 import { TargetPoints } from './positions/target-points';
 import { VisitDetector } from './positions/visit-detector';
-import { CourierRouteController } from './read-models/courier-route.http.controller';
+import { courierMessaging } from './publishing/courier-messaging';
 import { CourierTrackingTables1767657600000 } from './read-models/courier-tracking.migration';
 import { ReadModelsProjection } from './read-models/read-models.projection';
+import { CourierRouteController } from './routes/courier-route.http.controller';
+import { RouteSettingsController } from './routes/route-settings.http.controller';
 import { SettingsController } from './settings/settings.http.controller';
 import { SettingsService } from './settings/settings.service';
 import { InputRuleStatusInterceptor } from './shared/input-rule-status.interceptor';
@@ -42,7 +54,13 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
       }),
     }),
   ],
-  controllers: [OrdersController, IikoController, SettingsController, CourierRouteController, PushPositionsController, ...COURIER_MESSAGE_CONTROLLERS],
+  // Each use case's entry points: the Track & Trace order routes, iiko's, settings and routes, positions, then the
+  // `@EventPattern` handlers of the policy consumer group.
+  controllers: [
+    CreateOrderController, GetOrdersController, UpdateOrderController, DeleteOrderController, BatchUpsertOrdersController,
+    IikoController, SettingsController, RouteSettingsController, CourierRouteController, PushPositionsController,
+    CreateDeliveryMessageController, CancelDeliveryMessageController,
+  ],
   providers: [
     {
       provide: PersonalDataVault,
@@ -52,7 +70,12 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
     },
     { provide: APP_INTERCEPTOR, useClass: InputRuleStatusInterceptor },
     DeliveryCommands,
-    OrdersService,
+    OrderResponses,
+    CreateOrder,
+    ListOrders,
+    UpdateOrder,
+    DeleteOrder,
+    BatchUpsertOrders,
     SettingsService,
     ReadModelsProjection,
     TargetPoints,

@@ -1,6 +1,6 @@
 import { Matches } from 'class-validator';
 import { declareSettings } from '@orders/service-kit';
-import { COURIER_TOPICS, CourierTopics } from './integration/courier-topics';
+import { COURIER_TOPICS, CourierTopics } from './publishing/courier-topics';
 
 /** courier-tracking's own variables, validated with the kit's at start-up (a bad one is named with every other). */
 class CourierVariables {

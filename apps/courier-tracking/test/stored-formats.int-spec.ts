@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore, type RecordedEvent } from '@orders/event-store';
-import { deliveryEventMessage } from '../src/integration/delivery-events.mapper';
-import { DeliveryCommands } from '../src/orders/delivery-commands';
+import { deliveryEventMessage } from '../src/publishing/delivery-events.mapper';
+import { DeliveryCommands } from '../src/deliveries/delivery-commands';
 import { eventually, order, useCourierTracking } from './courier-app';
 
 // Delivery events as schema version 1 stored them (money as a float of rubles; before that, coordinates in clear)

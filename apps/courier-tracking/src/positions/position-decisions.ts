@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { DeliveryCommand } from '@orders/delivery-domain';
 import { EventStore, uuidv7 } from '@orders/event-store';
 import { PersonalDataErased, PersonalDataVault } from '@orders/personal-data';
-import { Decided, DeliveryCommands } from '../orders/delivery-commands';
+import { Decided, DeliveryCommands } from '../deliveries/delivery-commands';
 import type { PositionDecision } from './position-decision';
 import { StoredCommand, openedCommand, storedCommand, subjectOf } from './stored-decisions';
 import { TargetPoints } from './target-points';
@@ -18,7 +18,7 @@ interface Row { id: string; company_id: string; courier_id: string; route_id: st
 interface Pending { readonly id: string; readonly decision: PositionDecision; settle(error?: unknown): void }
 
 /** Beyond this many decisions recorded and not yet applied, `recorded` also waits for the backlog to shrink. */
-export const MAX_UNAPPLIED = 5_000;
+const MAX_UNAPPLIED = 5_000;
 const RETRY_MS = { first: 100, max: 5_000 };
 const DELETE_AFTER_MS = 200;
 const APPLYING = 4;

@@ -6,7 +6,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsInt, IsNumber, IsObje
 /** As courier.positions.v1 allows per message (@orders/contracts MAX_POSITIONS_PER_BATCH). */
 export const MAX_POSITIONS_PER_BATCH = 1000;
 
-export class PointDto {
+class PointDto {
   @ApiProperty({ minimum: -90, maximum: 90 }) @IsNumber() @Min(-90) @Max(90)
   lat!: number;
 
@@ -15,7 +15,7 @@ export class PointDto {
 }
 
 /** One position of push-positions-v3 (D-YC-POS). */
-export class PositionDto {
+class PositionDto {
   @ApiProperty({ description: 'metres' }) @IsInt() @Min(0)
   accuracy!: number;
 

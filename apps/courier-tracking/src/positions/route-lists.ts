@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ActiveDelivery, Target, VisitSettings } from '@orders/delivery-domain';
 import type { EventStore } from '@orders/event-store';
-import type { DeliveryCommands } from '../orders/delivery-commands';
+import type { DeliveryCommands } from '../deliveries/delivery-commands';
 import type { Route, SettingsService } from '../settings/settings.service';
 import type { MembershipChange, RouteMembership } from './route-membership';
 import { RecentPoints, RouteWatch, Tracked } from './route-watch';
@@ -12,7 +12,7 @@ import type { TargetPoints } from './target-points';
  * is read again in the background. Membership does not wait for it: a delivery joins or leaves a watched route as
  * its events happen (RouteMembership).
  */
-export const ROUTE_REFRESH_MS = 15_000;
+const ROUTE_REFRESH_MS = 15_000;
 const REFRESH_BATCH = 500;
 
 export interface RouteListsDeps {

@@ -4,14 +4,14 @@ import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { deliveryIdOfStream, type Delivery, type DeliveryEvent } from '@orders/delivery-domain';
 import { EventStore, RecordedEvent, Subscription } from '@orders/event-store';
 import { EventStoreSubscriptions } from '@orders/event-store/nest';
-import { Decided, DeliveryCommands } from '../orders/delivery-commands';
+import { Decided, DeliveryCommands } from '../deliveries/delivery-commands';
 
 /**
  * The events that change what the detector holds of a delivery: its route (membership), its target point, window,
  * status, or its existence. The position decisions' own events (arrival, visit, departure, START, next) are not here:
  * the detector took them itself.
  */
-export const MEMBERSHIP_EVENTS = [
+const MEMBERSHIP_EVENTS = [
   'DeliveryCreated', 'DeliveryUpdated', 'PersonalDataChanged', 'DeliveryIntervalChanged', 'DeliveryStatusChanged', 'DeliveryUndone',
   'DeliveryDeleted',
 ] as const;

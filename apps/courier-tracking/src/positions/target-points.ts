@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Target } from '@orders/delivery-domain';
 import { EventStore } from '@orders/event-store';
 import { PersonalDataVault } from '@orders/personal-data';
-import { DeliveryCommands } from '../orders/delivery-commands';
-import { PersonalRecord, coordinateOf } from '../orders/delivery-view';
+import { DeliveryCommands } from '../deliveries/delivery-commands';
+import { PersonalRecord, coordinateOf } from '../deliveries/delivery-view';
 
 /**
  * The points visits are detected at, opened from the deliveries' sealed records: the log only says whether a

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OUTSIDE, TrackPoint } from '@orders/delivery-domain';
 import { EventStore } from '@orders/event-store';
-import { Decided, DeliveryCommands } from '../orders/delivery-commands';
+import { Decided, DeliveryCommands } from '../deliveries/delivery-commands';
 import { Route, SettingsService } from '../settings/settings.service';
 import type { PositionDecision } from './position-decision';
 import { Handoff, PositionDecisions } from './position-decisions';

@@ -3,7 +3,7 @@ import { deliveryIdOfStream, type DeliveryEvent } from '@orders/delivery-domain'
 import { EventStore, RecordedEvent, Subscription } from '@orders/event-store';
 import { EventStoreSubscriptions } from '@orders/event-store/nest';
 import type { PoolClient } from 'pg';
-import { DeliveryView, applyToView } from '../orders/delivery-view';
+import { DeliveryView, applyToView } from '../deliveries/delivery-view';
 
 export const READ_MODELS_SUBSCRIPTION = 'courier-read-models';
 

@@ -2,12 +2,13 @@ import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CommandContext, CurrentPrincipal, Principal } from '@orders/service-kit';
 import { assertCompany } from '../shared/tenancy';
-import { CompanySettingsDto, DepotDto, RouteDto } from './settings.dto';
-import { CompanySettings, Depot, Route, SettingsService } from './settings.service';
+import { CompanySettingsDto, DepotDto } from './settings.dto';
+import { CompanySettings, Depot, SettingsService } from './settings.service';
 
 /**
- * Company settings, depots and routes. The writes are whole-document upserts (a retry repeats the same state), so
- * they take the command context for its one set of header rules and the principal, not for versions.
+ * Company settings and depots (a route's: routes/route-settings.http.controller.ts). The writes are whole-document
+ * upserts (a retry repeats the same state), so they take the command context for its one set of header rules and
+ * the principal, not for versions.
  */
 @ApiTags('settings')
 @Controller('api/v1/companies/:company_id')
@@ -32,12 +33,5 @@ export class SettingsController {
     @CommandContext() command: CommandContext): Promise<Depot> {
     assertCompany(command.principal, companyId);
     return this.settings.putDepot(companyId, depotId, body);
-  }
-
-  @Put('routes/:id')
-  async putRoute(@Param('company_id') companyId: string, @Param('id') routeId: string, @Body() body: RouteDto,
-    @CommandContext() command: CommandContext): Promise<Route> {
-    assertCompany(command.principal, companyId);
-    return this.settings.putRoute(companyId, routeId, body);
   }
 }

@@ -1,19 +1,20 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  CALLER_PAYMENT_TYPES, DELIVERY_STATUSES, ETA_TYPES, INITIATORS, MAX_LENGTH, MAX_MARK_DELIVERED_RADIUS_M, MAX_SERVICE_DURATION_S, PAYMENT_STATUSES,
+  CALLER_PAYMENT_TYPES, DELIVERY_STATUSES, ETA_TYPES, MAX_LENGTH, MAX_MARK_DELIVERED_RADIUS_M, MAX_SERVICE_DURATION_S, PAYMENT_STATUSES,
   PAYMENT_TYPES, SERVICE_TYPES,
 } from '@orders/delivery-domain';
 import { OptionalNotNull } from '@orders/service-kit';
-import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested,
+  ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf,
 } from 'class-validator';
 
 // The Track & Trace order body (D-YC-CREATE, S-YC). Limits come from the domain's validation table, which the
 // decider checks again for orders that arrive by Kafka. `yandex_pay` is in the enum but refused from callers.
+// A batch item is checked as this body too; a PATCH body is its partial (update-order.request.dto.ts).
 
 const nullable = ValidateIf((_object, value) => value !== null);
-const ID = /^[\w.:-]{1,80}$/;
+/** Route, depot and company ids as callers name them (the list query's `route_id` too). */
+export const EXTERNAL_ID = /^[\w.:-]{1,80}$/;
 
 export class CreateOrderDto {
   @ApiProperty({ maxLength: MAX_LENGTH.number }) @IsString() @IsNotEmpty() @MaxLength(MAX_LENGTH.number)
@@ -80,10 +81,10 @@ export class CreateOrderDto {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES }) @OptionalNotNull() @IsIn(DELIVERY_STATUSES)
   status?: string;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @nullable @IsString() @Matches(ID)
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @nullable @IsString() @Matches(EXTERNAL_ID)
   route_id?: string | null;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @nullable @IsString() @Matches(ID)
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @nullable @IsString() @Matches(EXTERNAL_ID)
   depot_id?: string | null;
 
   @ApiPropertyOptional({ minimum: 0 }) @IsOptional() @nullable @IsNumber() @Min(0)
@@ -92,40 +93,6 @@ export class CreateOrderDto {
   @ApiPropertyOptional({ minimum: 0 }) @IsOptional() @nullable @IsNumber() @Min(0)
   weight?: number | null;
 
-  @ApiPropertyOptional({ type: [String] }) @OptionalNotNull() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @Matches(ID, { each: true })
+  @ApiPropertyOptional({ type: [String] }) @OptionalNotNull() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @Matches(EXTERNAL_ID, { each: true })
   shared_with_company_ids?: string[];
-}
-
-// skipNullProperties: false, so a patch may leave a field out but not null a required one (`number: null`), which
-// passed validation and failed in the service; nullable fields keep their own null rule.
-export class PatchOrderDto extends PartialType(CreateOrderDto, { skipNullProperties: false }) {
-  @ApiPropertyOptional({ enum: INITIATORS, default: 'user_api', description: 'Who changes the status (history source.initiator)' })
-  @OptionalNotNull() @IsIn(INITIATORS)
-  initiator?: string;
-
-  @ApiPropertyOptional({ maxLength: 1023, description: 'Status update comment (order_status_comments)' }) @OptionalNotNull() @IsString() @MaxLength(1023)
-  status_comment?: string;
-}
-
-export const MAX_BATCH_ORDERS = 1000;
-
-export class OrdersBatchDto {
-  @ApiProperty({ type: [CreateOrderDto], maxItems: MAX_BATCH_ORDERS }) @IsArray() @ArrayMaxSize(MAX_BATCH_ORDERS)
-  @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => CreateOrderDto)
-  orders!: CreateOrderDto[];
-}
-
-export class ListOrdersQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(MAX_LENGTH.number)
-  number?: string;
-
-  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(ID)
-  route_id?: string;
-
-  @ApiPropertyOptional({ default: 1, minimum: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
-  page?: number;
-
-  @ApiPropertyOptional({ default: 1000, minimum: 1, maximum: 1000, description: 'Track & Trace pages hold 1000 orders' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
-  per_page?: number;
 }

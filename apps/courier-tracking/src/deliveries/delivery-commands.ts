@@ -7,6 +7,7 @@ import {
   Appended, CommandHandler, EventInput, EventStore, RecordedEvent, commandMetadataOf, defaultEventInput, type CommandContext,
 } from '@orders/event-store';
 import { PersonalDataVault } from '@orders/personal-data';
+import type { MessageContext } from '@orders/messaging/nest';
 import { Clock, type CommandContext as EdgeCommandContext } from '@orders/service-kit';
 import type { PoolClient } from 'pg';
 import { StoredView, foldView } from './delivery-view';
@@ -37,6 +38,14 @@ export function contextOf(edge: EdgeCommandContext): CommandContext {
     actor: edge.actor, correlationId: edge.correlationId, causationId: edge.causationId,
     idempotencyKey: edge.idempotencyKey, expectedVersion: edge.expectedVersion,
   };
+}
+
+/**
+ * A policy's command is caused by the message, in its correlation (else it starts one), recorded with the policy as
+ * actor, and runs inside the message's inbox transaction; its time is the command handler's clock.
+ */
+export function policyContextOf(ctx: MessageContext): CommandContext {
+  return { actor: `policy:${ctx.eventType}`, correlationId: ctx.headers['correlation-id'] ?? ctx.eventId, causationId: ctx.eventId, tx: ctx.tx };
 }
 
 export type DeliveryData<T extends DeliveryCommand['type']> = Extract<DeliveryCommand, { type: T }>['data'];

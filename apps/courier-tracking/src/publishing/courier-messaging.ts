@@ -9,17 +9,15 @@ import { SettingsService } from '../settings/settings.service';
 import { COURIER_TOPICS, type CourierTopics } from './courier-topics';
 import { deliveryEventMessage } from './delivery-events.mapper';
 import { inboundDecoder } from './inbound-decoder';
-import { PoliciesMessageController } from './policies.message.controller';
-
-/** The `@EventPattern` handlers of courier-tracking's policy consumer group. */
-export const COURIER_MESSAGE_CONTROLLERS = [PoliciesMessageController];
 
 /**
  * courier-tracking's Kafka side in one place, on the platform's one lifecycle (`startMessaging` in main.ts): the
  * relay publishing `courier.delivery-events.v1` from the log, the positions stream consumer (no inbox: positions
  * are idempotent by nature, and the hot path needs no database round trip per message), and the policy consumer
- * group (intake order events, marketplace cancellation events; inbox, DLQ) whose messages the controllers above
- * handle. All start in the background, so a broker that is down delays integration but never the HTTP API.
+ * group (intake order events, marketplace cancellation events; inbox, DLQ) whose messages the `@EventPattern`
+ * controllers of the use cases handle (`deliveries/create-delivery-on-accepted-order`,
+ * `deliveries/cancel-delivery-on-marketplace-cancellation`, registered in app.module.ts). All start in the
+ * background, so a broker that is down delays integration but never the HTTP API.
  */
 export const courierMessaging: Provider = {
   provide: MessagingTransport,

@@ -1,12 +1,12 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CommandContext, NoStore, NotFoundAs, RequestValidationError } from '@orders/service-kit';
-import { assertCompany } from '../shared/tenancy';
-import { DeliveryCommands, DeliveryData, contextOf } from './delivery-commands';
+import { CommandContext, NoStore, NotFoundAs } from '@orders/service-kit';
+import { assertCompany } from '../../shared/tenancy';
+import { DeliveryCommands, DeliveryData, contextOf } from '../delivery-commands';
+import { orderIdPipe } from '../order-http';
+import { OrderResponse, OrderResponses } from '../order-responses';
 import { CloseTimeDto, MarkDeliveredDto, PaymentDto } from './iiko.request.dto';
-import { OrderResponse, OrdersService } from './orders.service';
 
-const uuid = new ParseUUIDPipe({ exceptionFactory: () => new RequestValidationError([{ code: 'INVALID_VALUE', field: 'order_id', message: 'order_id must be a UUID' }]) });
 const iso = (value: string): string => new Date(value).toISOString();
 
 type IikoCommand = 'MarkDelivered' | 'UndoDelivered' | 'SetDeliveryCloseTime' | 'RecordDeliveryPayment';
@@ -21,19 +21,19 @@ type IikoCommand = 'MarkDelivered' | 'UndoDelivered' | 'SetDeliveryCloseTime' | 
 @NotFoundAs('delivery', 'order_id')
 @Controller('api/v1/companies/:company_id/orders/:order_id')
 export class IikoController {
-  constructor(private readonly commands: DeliveryCommands, private readonly orders: OrdersService) {}
+  constructor(private readonly commands: DeliveryCommands, private readonly responses: OrderResponses) {}
 
   private async run<T extends IikoCommand>(command: CommandContext, companyId: string, id: string, type: T,
     data: DeliveryData<T>): Promise<OrderResponse> {
     assertCompany(command.principal, companyId);
     await this.commands.active(id, companyId);
     await this.commands.execute({ companyId, deliveryId: id }, type, data, contextOf(command));
-    return this.orders.respond(id, companyId);
+    return this.responses.respond(id, companyId);
   }
 
   @Post('delivered')
   @HttpCode(200)
-  markDelivered(@Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
+  markDelivered(@Param('company_id') companyId: string, @Param('order_id', orderIdPipe) id: string,
     @Body() body: MarkDeliveredDto, @CommandContext() command: CommandContext): Promise<OrderResponse> {
     const data = { actual_delivered_at: iso(body.actual_delivered_at), initiator: 'user_api' as const };
     return this.run(command, companyId, id, 'MarkDelivered', data);
@@ -41,14 +41,14 @@ export class IikoController {
 
   @Post('undo-delivered')
   @HttpCode(200)
-  undoDelivered(@Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
+  undoDelivered(@Param('company_id') companyId: string, @Param('order_id', orderIdPipe) id: string,
     @CommandContext() command: CommandContext): Promise<OrderResponse> {
     return this.run(command, companyId, id, 'UndoDelivered', { initiator: 'user_api' });
   }
 
   @Post('close-time')
   @HttpCode(200)
-  setCloseTime(@Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
+  setCloseTime(@Param('company_id') companyId: string, @Param('order_id', orderIdPipe) id: string,
     @Body() body: CloseTimeDto, @CommandContext() command: CommandContext): Promise<OrderResponse> {
     const closeTime = body.close_time === null ? null : iso(body.close_time);
     return this.run(command, companyId, id, 'SetDeliveryCloseTime', { close_time: closeTime });
@@ -56,7 +56,7 @@ export class IikoController {
 
   @Post('payment')
   @HttpCode(200)
-  recordPayment(@Param('company_id') companyId: string, @Param('order_id', uuid) id: string,
+  recordPayment(@Param('company_id') companyId: string, @Param('order_id', orderIdPipe) id: string,
     @Body() body: PaymentDto, @CommandContext() command: CommandContext): Promise<OrderResponse> {
     const paidAt = iso(body.paid_at ?? command.now.toISOString());
     const data = { payment_type: body.payment_type, amount: body.amount ?? null, paid_at: paidAt };

@@ -1,0 +1,44 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { CommandContext, NoStore, NotFoundAs, RequestValidationError, fieldErrors } from '@orders/service-kit';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { assertCompany } from '../../shared/tenancy';
+import { CreateOrderDto } from '../create-order/create-order.request.dto';
+import { contextOf } from '../delivery-commands';
+import { BatchUpsertOrders } from './batch-upsert';
+
+const MAX_BATCH_ORDERS = 1000;
+
+/** The batch body is an array, which the global pipe does not validate: each item is checked as a create body. */
+function validBatch(body: unknown): Record<string, unknown>[] {
+  if (!Array.isArray(body)) throw new RequestValidationError([{ code: 'INVALID_TYPE', field: 'body', message: 'the body must be a JSON array of orders' }]);
+  if (body.length > MAX_BATCH_ORDERS) throw new RequestValidationError([{ code: 'FIELD_TOO_LONG', field: 'body', message: `at most ${MAX_BATCH_ORDERS} orders per batch` }]);
+  const errors = body.flatMap((item, index) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return [{ code: 'INVALID_TYPE', field: `[${index}]`, message: 'each order must be an object' }];
+    const found = validateSync(plainToInstance(CreateOrderDto, item), { whitelist: true, forbidNonWhitelisted: true });
+    return fieldErrors(found).map((error) => ({ ...error, field: `[${index}].${error.field}` }));
+  });
+  if (errors.length > 0) throw new RequestValidationError(errors);
+  return body as Record<string, unknown>[];
+}
+
+/** Track & Trace batch upsert (D-YC-BATCH): `POST /api/v1/companies/{company_id}/orders-batch`. */
+@ApiTags('orders')
+// Orders carry the recipient's name, phone and address: no cache may keep a copy of any answer.
+@NoStore()
+@NotFoundAs('delivery', 'order_id')
+@Controller('api/v1/companies/:company_id')
+export class BatchUpsertOrdersController {
+  constructor(private readonly orders: BatchUpsertOrders) {}
+
+  /** Upsert by number; the body is a JSON array of orders, as Track & Trace takes it. */
+  @Post('orders-batch')
+  @HttpCode(200)
+  @ApiBody({ type: [CreateOrderDto] })
+  async batch(@Param('company_id') companyId: string, @Body() body: unknown,
+    @CommandContext() command: CommandContext): Promise<{ inserted: number; updated: number }> {
+    assertCompany(command.principal, companyId);
+    return this.orders.batch(companyId, validBatch(body), contextOf(command));
+  }
+}

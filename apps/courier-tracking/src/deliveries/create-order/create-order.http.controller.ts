@@ -1,0 +1,28 @@
+import { Body, Controller, Param, Post, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CommandContext, NoStore, NotFoundAs } from '@orders/service-kit';
+import type { ServerResponse as Response } from 'node:http';
+import { assertCompany } from '../../shared/tenancy';
+import { contextOf } from '../delivery-commands';
+import { withEtag } from '../order-http';
+import type { OrderResponse } from '../order-responses';
+import { CreateOrderDto } from './create-order.request.dto';
+import { CreateOrder } from './create-order';
+
+/** Track & Trace create (D-YC-CREATE): `POST /api/v1/companies/{company_id}/orders`. */
+@ApiTags('orders')
+// Orders carry the recipient's name, phone and address: no cache may keep a copy of any answer.
+@NoStore()
+@NotFoundAs('delivery', 'order_id')
+@Controller('api/v1/companies/:company_id')
+export class CreateOrderController {
+  constructor(private readonly orders: CreateOrder) {}
+
+  @Post('orders')
+  async create(@Param('company_id') companyId: string, @Body() body: CreateOrderDto, @CommandContext() command: CommandContext,
+    @Res({ passthrough: true }) res: Response): Promise<OrderResponse> {
+    assertCompany(command.principal, companyId);
+    const created = await this.orders.create(companyId, body as unknown as Record<string, unknown>, contextOf(command));
+    return withEtag(res, created);
+  }
+}

@@ -1,0 +1,26 @@
+import { Controller, Delete, Param } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CommandContext, NoStore, NotFoundAs } from '@orders/service-kit';
+import { assertCompany } from '../../shared/tenancy';
+import { contextOf } from '../delivery-commands';
+import { orderIdPipe } from '../order-http';
+import type { OrderResponse } from '../order-responses';
+import { DeleteOrder } from './delete-order';
+
+/** Track & Trace delete with erasure: `DELETE /api/v1/companies/{company_id}/orders/{order_id}`. */
+@ApiTags('orders')
+// Orders carry the recipient's name, phone and address: no cache may keep a copy of any answer.
+@NoStore()
+@NotFoundAs('delivery', 'order_id')
+@Controller('api/v1/companies/:company_id')
+export class DeleteOrderController {
+  constructor(private readonly orders: DeleteOrder) {}
+
+  /** 200 with the order as it was, personal data included (S-YC); afterwards the order answers 404. */
+  @Delete('orders/:order_id')
+  async remove(@Param('company_id') companyId: string, @Param('order_id', orderIdPipe) id: string,
+    @CommandContext() command: CommandContext): Promise<OrderResponse> {
+    assertCompany(command.principal, companyId);
+    return this.orders.delete(companyId, id, contextOf(command));
+  }
+}

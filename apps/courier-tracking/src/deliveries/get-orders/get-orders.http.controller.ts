@@ -1,0 +1,32 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, NoStore, NotFoundAs, Principal } from '@orders/service-kit';
+import type { ServerResponse as Response } from 'node:http';
+import { assertCompany } from '../../shared/tenancy';
+import { orderIdPipe, withEtag } from '../order-http';
+import { OrderResponse, OrderResponses } from '../order-responses';
+import { ListOrdersQuery } from './list-orders.query';
+import { ListOrders } from './list-orders';
+
+/** Track & Trace reads (S-YC): `GET /api/v1/companies/{company_id}/orders[/{order_id}]`. */
+@ApiTags('orders')
+// Orders carry the recipient's name, phone and address: no cache may keep a copy of any answer.
+@NoStore()
+@NotFoundAs('delivery', 'order_id')
+@Controller('api/v1/companies/:company_id')
+export class GetOrdersController {
+  constructor(private readonly orders: ListOrders, private readonly responses: OrderResponses) {}
+
+  @Get('orders')
+  async list(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Query() query: ListOrdersQuery): Promise<OrderResponse[]> {
+    assertCompany(principal, companyId);
+    return this.orders.list(companyId, query);
+  }
+
+  @Get('orders/:order_id')
+  async get(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('order_id', orderIdPipe) id: string,
+    @Res({ passthrough: true }) res: Response): Promise<OrderResponse> {
+    assertCompany(principal, companyId);
+    return withEtag(res, await this.responses.respond(id, companyId));
+  }
+}

@@ -1,0 +1,31 @@
+import { Body, Controller, Param, Patch, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Initiator } from '@orders/delivery-domain';
+import { CommandContext, NoStore, NotFoundAs } from '@orders/service-kit';
+import type { ServerResponse as Response } from 'node:http';
+import { assertCompany } from '../../shared/tenancy';
+import { contextOf } from '../delivery-commands';
+import { orderIdPipe, withEtag } from '../order-http';
+import type { OrderResponse } from '../order-responses';
+import { PatchOrderDto } from './update-order.request.dto';
+import { UpdateOrder } from './update-order';
+
+/** Track & Trace partial update (S-YC): `PATCH /api/v1/companies/{company_id}/orders/{order_id}`. */
+@ApiTags('orders')
+// Orders carry the recipient's name, phone and address: no cache may keep a copy of any answer.
+@NoStore()
+@NotFoundAs('delivery', 'order_id')
+@Controller('api/v1/companies/:company_id')
+export class UpdateOrderController {
+  constructor(private readonly orders: UpdateOrder) {}
+
+  @Patch('orders/:order_id')
+  async patch(@Param('company_id') companyId: string, @Param('order_id', orderIdPipe) id: string, @Body() body: PatchOrderDto,
+    @CommandContext() command: CommandContext, @Res({ passthrough: true }) res: Response): Promise<OrderResponse> {
+    assertCompany(command.principal, companyId);
+    const { initiator, status_comment: comment, ...fields } = body;
+    const extra = { initiator: initiator as Initiator | undefined, comment };
+    const updated = await this.orders.patch(companyId, id, fields as Record<string, unknown>, contextOf(command), extra);
+    return withEtag(res, updated);
+  }
+}

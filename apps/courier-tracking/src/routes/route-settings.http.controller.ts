@@ -1,0 +1,24 @@
+import { Body, Controller, Param, Put } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CommandContext } from '@orders/service-kit';
+import { RouteDto } from '../settings/settings.dto';
+import { Route, SettingsService } from '../settings/settings.service';
+import { assertCompany } from '../shared/tenancy';
+
+/**
+ * `PUT /api/v1/companies/{company_id}/routes/{route_id}`: a route's courier, depot and date (a settings table, like
+ * the company's and the depots'). A whole-document upsert (a retry repeats the same state), so it takes the command
+ * context for its one set of header rules and the principal, not for versions.
+ */
+@ApiTags('settings')
+@Controller('api/v1/companies/:company_id')
+export class RouteSettingsController {
+  constructor(private readonly settings: SettingsService) {}
+
+  @Put('routes/:id')
+  async putRoute(@Param('company_id') companyId: string, @Param('id') routeId: string, @Body() body: RouteDto,
+    @CommandContext() command: CommandContext): Promise<Route> {
+    assertCompany(command.principal, companyId);
+    return this.settings.putRoute(companyId, routeId, body);
+  }
+}
