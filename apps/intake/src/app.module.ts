@@ -10,11 +10,11 @@ import { OrderBoardAdminController } from './board/order-board-admin.http.contro
 import { OrderBoardEventsController } from './board/order-board-events.http.controller';
 import { OrderBoardService } from './board/order-board.service';
 import { intakeSettings } from './config/intake-settings';
+import { ExternalOrderCommands } from './external-orders/external-orders.commands';
+import { ExternalOrdersController } from './external-orders/external-orders.http.controller';
+import { ExternalOrdersService } from './external-orders/external-orders.service';
 import { intakeService } from './intake.definition';
-import { INTAKE_MESSAGE_CONTROLLERS, intakeMessaging } from './integration/intake-messaging';
-import { ExternalOrderCommands } from './orders/external-orders.commands';
-import { ExternalOrdersService } from './orders/external-orders.service';
-import { ExternalOrdersController } from './orders/external-orders.http.controller';
+import { INTAKE_MESSAGE_CONTROLLERS, intakeMessaging } from './publishing/intake-messaging';
 
 @Module({
   imports: [

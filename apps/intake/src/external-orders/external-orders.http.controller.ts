@@ -18,7 +18,7 @@ import { UUID_PATTERN } from './order-identity';
 import { ConfirmContentsRequestDto, OrderCommandRequestDto, RejectOrderRequestDto } from './order-commands.request.dto';
 import type { ExternalOrderView } from './order-view';
 import { assertCompanyAccess } from './company-access';
-import { SubmitOrderRequestDto } from './submit-order.request.dto';
+import { SubmitOrderRequestDto } from './submit-order/submit-order.request.dto';
 
 /** The slice of the response the handlers touch (Nest still writes the body). */
 type HttpResponse = Pick<ServerResponse, 'setHeader'> & { status(code: number): HttpResponse };

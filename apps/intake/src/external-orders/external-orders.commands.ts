@@ -12,7 +12,7 @@ import { Clock } from '@orders/service-kit';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../config/intake-settings';
 import { externalOrderId, payloadFingerprint } from './order-identity';
 import { guestRecordOf, sameGuest, type GuestRecord } from './personal-data';
-import type { SubmitOrderRequestDto } from './submit-order.request.dto';
+import type { SubmitOrderRequestDto } from './submit-order/submit-order.request.dto';
 
 export interface OrderOutcome {
   readonly orderId: string;

@@ -1,7 +1,7 @@
 import type { CancellationAcceptedV1, CancellationExpiredV1 } from '@orders/contracts';
 import { ignoreMessage, runCommand, type PolicyDecision } from '@orders/messaging/nest';
 import type { CancellationCause } from '@orders/ordering-domain';
-import { externalOrderId, UUID_PATTERN } from '../orders/order-identity';
+import { externalOrderId, UUID_PATTERN } from '../order-identity';
 
 /**
  * Marketplace orders reach intake as orders of source `market` whose external id is Market's order id; that is how

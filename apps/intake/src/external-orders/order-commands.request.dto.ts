@@ -4,7 +4,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, Min, Valida
 import { OptionalNotNull } from '@orders/service-kit';
 import { REJECTION_REASONS, type RejectionReason } from '@orders/ordering-domain';
 import { OrderItemDto } from './order-item.dto';
-import { MAX_ORDER_ITEMS } from './submit-order.request.dto';
+import { MAX_ORDER_ITEMS } from './submit-order/submit-order.request.dto';
 
 /** Body of accept, dispatch and archive; the version may come as `If-Match` instead. */
 export class OrderCommandRequestDto {

@@ -6,7 +6,7 @@ import {
 } from 'class-validator';
 import { IsDateTime, OptionalNotNull } from '@orders/service-kit';
 import { SERVICE_TYPES, type ServiceType } from '@orders/ordering-domain';
-import { OrderItemDto } from './order-item.dto';
+import { OrderItemDto } from '../order-item.dto';
 
 export const MAX_ORDER_ITEMS = 200;
 export const E164 = /^\+[1-9][0-9]{6,14}$/;

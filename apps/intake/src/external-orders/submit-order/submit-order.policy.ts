@@ -3,7 +3,7 @@ import { refuseMessage, runCommand, type PolicyDecision } from '@orders/messagin
 import { fieldErrors } from '@orders/service-kit';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { SubmitOrderRequestDto } from '../orders/submit-order.request.dto';
+import { SubmitOrderRequestDto } from './submit-order.request.dto';
 
 /** What the handler submits: the order as `POST .../external-orders` would, on behalf of the upstream source. */
 export interface SubmitUpstreamOrder {
