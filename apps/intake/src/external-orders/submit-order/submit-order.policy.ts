@@ -3,6 +3,7 @@ import { refuseMessage, runCommand, type PolicyDecision } from '@orders/messagin
 import { fieldErrors } from '@orders/service-kit';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { COMPANY_ID } from '../order-identity';
 import { SubmitOrderRequestDto } from './submit-order.request.dto';
 
 /** What the handler submits: the order as `POST .../external-orders` would, on behalf of the upstream source. */
@@ -11,8 +12,6 @@ export interface SubmitUpstreamOrder {
   readonly submission: SubmitOrderRequestDto;
   readonly actor: string;
 }
-
-const COMPANY_ID = /^[\w.-]{1,128}$/;
 
 /**
  * An upstream system submitted an order: the same validation as the HTTP endpoint (the contract's schema is
