@@ -20,7 +20,7 @@ export interface OrderOutcome {
   readonly version: number;
 }
 
-export interface SubmitOutcome extends OrderOutcome {
+interface SubmitOutcome extends OrderOutcome {
   /** False when the same order had been received before (nothing appended now). */
   readonly created: boolean;
 }

@@ -7,7 +7,7 @@ import { COMPANY_ID } from '../order-identity';
 import { SubmitOrderRequestDto } from './submit-order.request.dto';
 
 /** What the handler submits: the order as `POST .../external-orders` would, on behalf of the upstream source. */
-export interface SubmitUpstreamOrder {
+interface SubmitUpstreamOrder {
   readonly tenantId: string;
   readonly submission: SubmitOrderRequestDto;
   readonly actor: string;
