@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SettingsDeclaration } from '@orders/service-kit';
 import { intakeSettings } from '../../apps/intake/src/config/intake-settings';
-import { IntakeTopics } from '../../apps/intake/src/integration/intake-topics';
+import { IntakeTopics } from '../../apps/intake/src/publishing/intake-topics';
 import { courierTopicSettings } from '../../apps/courier-tracking/src/courier-tracking.config';
 import { CourierTopics } from '../../apps/courier-tracking/src/publishing/courier-topics';
 import { cancellationSettings } from '../../apps/marketplace-cancellations/src/settings';

@@ -68,7 +68,7 @@ export function cancelDeliveryPolicy(message: SimMessage, deliveryExists: (order
   return run({ streamId: `delivery-${p.platformOrderId}`, actor: 'policy:cancel-delivery', command: { type: 'CancelDeliveryForMarketplace', data: { cause: p.cause } } });
 }
 
-/** apps/intake/src/integration/marketplace-cancellation.policy.ts: accepted or expired → cancel the intake order. */
+/** apps/intake/src/external-orders/cancel-on-marketplace-cancellation/marketplace-cancellation.policy.ts: accepted or expired → cancel the intake order. */
 export function cancelIntakeOrderPolicy(message: SimMessage, orderCompany: (orderId: string) => string | undefined): Decision<CancelExternalOrder> {
   const p = message.payload as { platformOrderId: string; companyId: string; requestId: string };
   const company = orderCompany(p.platformOrderId);

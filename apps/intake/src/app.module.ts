@@ -8,13 +8,20 @@ import { IntakeOrderBoard1767571200000 } from './board/board.migration';
 import { BoardProjection } from './board/board.projection';
 import { OrderBoardAdminController } from './board/order-board-admin.http.controller';
 import { OrderBoardEventsController } from './board/order-board-events.http.controller';
+import { OrderBoardController } from './board/order-board.http.controller';
 import { OrderBoardService } from './board/order-board.service';
 import { intakeSettings } from './config/intake-settings';
+import { AcceptOrderController } from './external-orders/accept-order/accept-order.http.controller';
+import { ArchiveOrderController } from './external-orders/archive-order/archive-order.http.controller';
+import { ConfirmContentsController } from './external-orders/confirm-contents/confirm-contents.http.controller';
+import { DispatchOrderController } from './external-orders/dispatch-order/dispatch-order.http.controller';
+import { ExternalOrderCommands } from './external-orders/external-orders.commands';
+import { ExternalOrdersService } from './external-orders/external-orders.service';
+import { GetOrderController } from './external-orders/get-order/get-order.http.controller';
+import { RejectOrderController } from './external-orders/reject-order/reject-order.http.controller';
+import { SubmitOrderController } from './external-orders/submit-order/submit-order.http.controller';
 import { intakeService } from './intake.definition';
-import { INTAKE_MESSAGE_CONTROLLERS, intakeMessaging } from './integration/intake-messaging';
-import { ExternalOrderCommands } from './orders/external-orders.commands';
-import { ExternalOrdersService } from './orders/external-orders.service';
-import { ExternalOrdersController } from './orders/external-orders.http.controller';
+import { INTAKE_MESSAGE_CONTROLLERS, intakeMessaging } from './publishing/intake-messaging';
 
 @Module({
   imports: [
@@ -25,7 +32,13 @@ import { ExternalOrdersController } from './orders/external-orders.http.controll
       useFactory: (config: ServiceConfig) => ({ connection: { connectionString: config.databaseUrl, max: 20, application_name: 'intake' }, schema: 'event_store' }),
     }),
   ],
-  controllers: [ExternalOrdersController, OrderBoardEventsController, OrderBoardAdminController, ...INTAKE_MESSAGE_CONTROLLERS],
+  controllers: [
+    // One controller per use case; the order is the one the routes had in a single controller.
+    SubmitOrderController, OrderBoardController, GetOrderController, AcceptOrderController, RejectOrderController, ConfirmContentsController,
+    DispatchOrderController, ArchiveOrderController,
+    OrderBoardEventsController, OrderBoardAdminController,
+    ...INTAKE_MESSAGE_CONTROLLERS,
+  ],
   providers: [
     {
       provide: PersonalDataVault,

@@ -3,7 +3,7 @@ import { TOPIC } from '@orders/contracts';
 import { DeadLetters } from '@orders/messaging';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { MessagingTransport } from '@orders/messaging/nest';
-import { externalOrderId } from '../src/orders/order-identity';
+import { externalOrderId } from '../src/external-orders/order-identity';
 import { eventually, startIntake, submission, type IntakeTestApp, type SubmissionBody } from './intake-app';
 
 // Consumer groups take seconds to join on a busy broker; the waits inside are on conditions, not on time.

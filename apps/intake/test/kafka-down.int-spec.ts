@@ -6,7 +6,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { TOPIC } from '@orders/contracts';
 import { MessagingTransport } from '@orders/messaging/nest';
 import { Kafka, logLevel } from 'kafkajs';
-import { externalOrderId } from '../src/orders/order-identity';
+import { externalOrderId } from '../src/external-orders/order-identity';
 import { eventually, startIntake, submission, type IntakeTestApp } from './intake-app';
 
 jest.setTimeout(90_000);

@@ -2,7 +2,7 @@ import { Controller, Param, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, LimitedStream, type Principal } from '@orders/service-kit';
 import { filter, interval, map, merge, type Observable } from 'rxjs';
-import { assertCompanyAccess } from '../orders/company-access';
+import { assertCompanyAccess } from '../external-orders/company-access';
 import { BoardNotifications } from './board-notifications';
 
 const HEARTBEAT_MS = 15_000;

@@ -3,7 +3,7 @@ import { EventStore, withTransaction } from '@orders/event-store';
 import type { OrderItem } from '@orders/ordering-domain';
 import { PersonalDataVault } from '@orders/personal-data';
 import type { PoolClient } from 'pg';
-import type { GuestRecord } from '../orders/personal-data';
+import type { GuestRecord } from '../external-orders/personal-data';
 import { FILTER_STATUS, STATUS_FILTERS, type StatusFilter } from './board-query.dto';
 
 /** One line of the list, in the seed's columns: №, ФИО, Контакты, Принят на время, Сумма, Содержимое заказа. */

@@ -14,3 +14,6 @@ export function payloadFingerprint(payload: Record<string, unknown>): string {
 }
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What a company (tenant) id may look like, in a path or a message; anything else names no company. */
+export const COMPANY_ID = /^[\w.-]{1,128}$/;

@@ -5,7 +5,7 @@ import {
 } from '@orders/ordering-domain';
 import type { GuestRecord } from './personal-data';
 
-export interface HistoryEntry {
+interface HistoryEntry {
   readonly version: number;
   readonly type: string;
   readonly occurredAt: string;

@@ -1,7 +1,7 @@
 import type { CancellationAcceptedV1, CancellationExpiredV1 } from '@orders/contracts';
 import { ignoreMessage, runCommand, type PolicyDecision } from '@orders/messaging/nest';
-import type { CancellationCause } from '@orders/ordering-domain';
-import { externalOrderId, UUID_PATTERN } from '../orders/order-identity';
+import type { CancelExternalOrder, CancellationCause } from '@orders/ordering-domain';
+import { externalOrderId, UUID_PATTERN } from '../order-identity';
 
 /**
  * Marketplace orders reach intake as orders of source `market` whose external id is Market's order id; that is how
@@ -10,14 +10,6 @@ import { externalOrderId, UUID_PATTERN } from '../orders/order-identity';
 export const MARKETPLACE_SOURCE = 'market';
 
 export type MarketplaceCancellation = CancellationAcceptedV1 | CancellationExpiredV1;
-
-/** The data of `CancelExternalOrder`; the handler adds the metadata. */
-export interface CancelIntakeOrder {
-  readonly companyId: string;
-  readonly orderId: string;
-  readonly cause: CancellationCause;
-  readonly cancellationRef: string;
-}
 
 /**
  * The intake order a cancellation names. `orderId` is the platform order id, intake's own. A message of the old
@@ -32,10 +24,11 @@ export function intakeOrderIdOf(cancellation: MarketplaceCancellation): string {
 /**
  * Policy: the marketplace accepted a buyer's cancellation, or let its decision window expire, so the intake order
  * is cancelled. `orderCompany` is the company owning that order in intake (undefined: no such order): an order
- * intake did not receive for the same company is not this service's to cancel.
+ * intake did not receive for the same company is not this service's to cancel. The decision carries the command's
+ * data; the handler adds the metadata.
  */
 export function cancelOnMarketplaceCancellation(cause: CancellationCause, cancellation: MarketplaceCancellation,
-  facts: { readonly orderCompany: string | undefined }): PolicyDecision<CancelIntakeOrder> {
+  facts: { readonly orderCompany: string | undefined }): PolicyDecision<CancelExternalOrder['data']> {
   const orderId = intakeOrderIdOf(cancellation);
   if (facts.orderCompany === undefined) return ignoreMessage(`no intake order ${orderId}`);
   if (facts.orderCompany !== cancellation.tenantId) return ignoreMessage(`intake order ${orderId} is not of company ${cancellation.tenantId}`);

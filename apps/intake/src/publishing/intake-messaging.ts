@@ -5,11 +5,13 @@ import { MessagingTransport } from '@orders/messaging/nest';
 import { EXTERNAL_ORDER_STREAM_TYPE } from '@orders/ordering-domain';
 import { ServiceConfig } from '@orders/service-kit';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../config/intake-settings';
+import {
+  MarketplaceCancellationMessageController,
+} from '../external-orders/cancel-on-marketplace-cancellation/marketplace-cancellation.message.controller';
+import { SubmitOrderMessageController } from '../external-orders/submit-order/submit-order.message.controller';
 import { inboundDecoder } from './inbound-decoder';
 import { IntakeTopics } from './intake-topics';
-import { MarketplaceCancellationMessageController } from './marketplace-cancellation.message.controller';
 import { orderEventMessage } from './order-events.mapper';
-import { SubmitOrderMessageController } from './submit-order.message.controller';
 
 /** The `@EventPattern` handlers of intake's consumer group. */
 export const INTAKE_MESSAGE_CONTROLLERS = [SubmitOrderMessageController, MarketplaceCancellationMessageController];

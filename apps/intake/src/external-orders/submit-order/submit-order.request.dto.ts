@@ -4,14 +4,14 @@ import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsLatitude, IsLongitude, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max,
   MaxLength, Min, ValidateNested,
 } from 'class-validator';
+import { MAX_ORDER_ITEMS } from '@orders/contracts';
 import { IsDateTime, OptionalNotNull } from '@orders/service-kit';
 import { SERVICE_TYPES, type ServiceType } from '@orders/ordering-domain';
-import { OrderItemDto } from './order-item.dto';
+import { OrderItemDto } from '../order-item.dto';
 
-export const MAX_ORDER_ITEMS = 200;
-export const E164 = /^\+[1-9][0-9]{6,14}$/;
+const E164 = /^\+[1-9][0-9]{6,14}$/;
 
-export class CustomerDto {
+class CustomerDto {
   @ApiProperty({ description: 'Customer name (personal data: sealed, never in events)', maxLength: 1023 })
   @IsString() @IsNotEmpty() @MaxLength(1023)
   name!: string;
@@ -21,7 +21,7 @@ export class CustomerDto {
   phone!: string;
 }
 
-export class LocationDto {
+class LocationDto {
   @ApiProperty() @IsLatitude()
   lat!: number;
 

@@ -1,4 +1,4 @@
-import { externalOrderId } from '../orders/order-identity';
+import { externalOrderId } from '../order-identity';
 import { cancelOnMarketplaceCancellation, intakeOrderIdOf, MARKETPLACE_SOURCE, type MarketplaceCancellation } from './marketplace-cancellation.policy';
 
 const orderId = '0192f5a0-7c1e-8000-8000-000000000001';

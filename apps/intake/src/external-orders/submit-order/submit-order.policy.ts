@@ -3,16 +3,15 @@ import { refuseMessage, runCommand, type PolicyDecision } from '@orders/messagin
 import { fieldErrors } from '@orders/service-kit';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { SubmitOrderRequestDto } from '../orders/submit-order.request.dto';
+import { COMPANY_ID } from '../order-identity';
+import { SubmitOrderRequestDto } from './submit-order.request.dto';
 
 /** What the handler submits: the order as `POST .../external-orders` would, on behalf of the upstream source. */
-export interface SubmitUpstreamOrder {
+interface SubmitUpstreamOrder {
   readonly tenantId: string;
   readonly submission: SubmitOrderRequestDto;
   readonly actor: string;
 }
-
-const COMPANY_ID = /^[\w.-]{1,128}$/;
 
 /**
  * An upstream system submitted an order: the same validation as the HTTP endpoint (the contract's schema is

@@ -2,9 +2,9 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { ExternalOrderSubmittedV1 } from '@orders/contracts';
 import { applyPolicy, MessageContext } from '@orders/messaging/nest';
-import { ExternalOrderCommands } from '../orders/external-orders.commands';
+import { ExternalOrderCommands } from '../external-orders.commands';
 import { submitOrderPolicy } from './submit-order.policy';
-import { commandContextOf } from './message-command-context';
+import { commandContextOf } from '../message-command-context';
 
 /** `intake.external-orders.v1`: an upstream order is received as if posted, inside the inbox transaction. */
 @Controller()

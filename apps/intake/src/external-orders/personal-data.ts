@@ -1,4 +1,4 @@
-import type { SubmitOrderRequestDto } from './submit-order.request.dto';
+import type { SubmitOrderRequestDto } from './submit-order/submit-order.request.dto';
 
 /**
  * What intake keeps about the guest, sealed per order in `@orders/personal-data` (architecture rule 7): events name

@@ -12,7 +12,7 @@ import { Clock } from '@orders/service-kit';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../config/intake-settings';
 import { externalOrderId, payloadFingerprint } from './order-identity';
 import { guestRecordOf, sameGuest, type GuestRecord } from './personal-data';
-import type { SubmitOrderRequestDto } from './submit-order.request.dto';
+import type { SubmitOrderRequestDto } from './submit-order/submit-order.request.dto';
 
 export interface OrderOutcome {
   readonly orderId: string;
@@ -20,7 +20,7 @@ export interface OrderOutcome {
   readonly version: number;
 }
 
-export interface SubmitOutcome extends OrderOutcome {
+interface SubmitOutcome extends OrderOutcome {
   /** False when the same order had been received before (nothing appended now). */
   readonly created: boolean;
 }

@@ -2,10 +2,10 @@ import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { applyPolicy, MessageContext } from '@orders/messaging/nest';
 import { ExternalOrderNotFound, OrderInTerminalState, type CancellationCause } from '@orders/ordering-domain';
-import { ExternalOrderCommands } from '../orders/external-orders.commands';
-import { ExternalOrdersService } from '../orders/external-orders.service';
+import { ExternalOrderCommands } from '../external-orders.commands';
+import { ExternalOrdersService } from '../external-orders.service';
 import { cancelOnMarketplaceCancellation, intakeOrderIdOf, type MarketplaceCancellation } from './marketplace-cancellation.policy';
-import { commandContextOf } from './message-command-context';
+import { commandContextOf } from '../message-command-context';
 
 /** `marketplace.cancellation-events.v1`: an accepted or expired buyer cancellation cancels the intake order. */
 @Controller()

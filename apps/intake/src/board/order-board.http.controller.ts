@@ -1,0 +1,21 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '@orders/service-kit';
+import { authorise, ExternalOrdersRoutes } from '../external-orders/external-orders.http';
+import { BoardQueryDto } from './board-query.dto';
+import { OrderBoardService, type BoardPage } from './order-board.service';
+
+/** The seed's order list (Все, Ожидает, Создан, ...): lines from the board, guest data opened as they are read. */
+@ExternalOrdersRoutes()
+@Controller('api/v1/companies/:companyId/external-orders')
+export class OrderBoardController {
+  constructor(private readonly board: OrderBoardService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The order list, by status, with counts per status and the age of waiting orders' })
+  async list(@Param('companyId') companyId: string, @Query() query: BoardQueryDto,
+    @CurrentPrincipal() principal: Principal): Promise<BoardPage> {
+    authorise(principal, companyId);
+    return this.board.page(companyId, query.status ?? 'all', query.page ?? 1, query.pageSize ?? 50);
+  }
+}
