@@ -6,7 +6,7 @@ import { createServiceApp } from '@orders/service-kit';
 import { Client, Pool } from 'pg';
 import { marketplaceCancellationsApp } from '../../apps/marketplace-cancellations/src/app.module';
 import { ManualClock } from '../../apps/marketplace-cancellations/src/clock';
-import { CancellationTimers } from '../../apps/marketplace-cancellations/src/timers/cancellation-timers';
+import { CancellationTimers } from '../../apps/marketplace-cancellations/src/expire-cancellations/cancellation-timers';
 import { machine, median, metric, percentile, report, type Metric } from '../lib/report';
 import { startBareEndpoint } from './bare-endpoint';
 import { runLoad, type LoadResult } from './load';

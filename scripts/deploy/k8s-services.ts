@@ -7,7 +7,7 @@ import { intakeSettings } from '../../apps/intake/src/config/intake-settings';
 import { IntakeTopics } from '../../apps/intake/src/integration/intake-topics';
 import { courierTopicSettings } from '../../apps/courier-tracking/src/courier-tracking.config';
 import { CourierTopics } from '../../apps/courier-tracking/src/integration/courier-topics';
-import { cancellationSettings } from '../../apps/marketplace-cancellations/src/settings';
+import { cancellationSettings } from '../../apps/marketplace-cancellations/src/marketplace-cancellations.config';
 import { projectorSettings } from '../../apps/projector/src/settings';
 import { root, serviceManifests } from './service-manifests';
 import type { K8sObject } from './kustomize';

@@ -3,7 +3,7 @@ import { EventStoreModule } from '@orders/event-store/nest';
 import { ServiceConfig, ServiceKitModule } from '@orders/service-kit';
 import { CancellationsModule, type CancellationsOptions } from './cancellations.module';
 import { marketplaceCancellationsService } from './marketplace-cancellations.definition';
-import { cancellationSettings } from './settings';
+import { cancellationSettings } from './marketplace-cancellations.config';
 import { MarketplaceCancellations1767500000000 } from './migrations/1767500000000-marketplace-cancellations';
 import { MarketOrderIds1767600000000 } from './migrations/1767600000000-market-order-ids';
 import { ParkedDeliveryAge1767700000000 } from './migrations/1767700000000-parked-delivery-age';

@@ -8,8 +8,8 @@ import { Client, type Pool } from 'pg';
 import request from 'supertest';
 import { marketplaceCancellationsApp } from '../src/app.module';
 import { ManualClock } from '../src/clock';
-import { NotificationWorker } from '../src/notifications/notification-worker';
-import { CancellationTimers } from '../src/timers/cancellation-timers';
+import { NotificationWorker } from '../src/receive-notification/notification-worker';
+import { CancellationTimers } from '../src/expire-cancellations/cancellation-timers';
 
 // A real stack for one spec file: its own database on the real PostgreSQL, instances of the real app on it.
 

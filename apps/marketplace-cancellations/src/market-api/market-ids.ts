@@ -1,5 +1,5 @@
 import { RequestValidationError, type ErrorItem } from '@orders/service-kit';
-import { MAX_MARKET_ID } from '../orders/order-ref';
+import { MAX_MARKET_ID } from '../marketplace-orders/order-ref';
 
 /** Path ids: int64 in Market (campaignId ≥ 1); we take the exactly representable range. */
 export function marketId(value: string, field: string, problems: ErrorItem[]): string {

@@ -2,7 +2,7 @@ import { HttpException, Inject, Injectable } from '@nestjs/common';
 import { EventStore } from '@orders/event-store';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../clock';
-import { CANCELLATION_SETTINGS, type CancellationSettings } from '../settings';
+import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
 
 export type Refusal = { readonly code: 'LIMIT_EXCEEDED' | 'REQUEST_LIMIT_EXCEEDED'; readonly message: string; readonly retryAfterSeconds: number };
 export type SlotResult = { readonly ok: true; readonly token: string } | ({ readonly ok: false } & Refusal);

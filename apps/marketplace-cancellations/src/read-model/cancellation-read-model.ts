@@ -3,7 +3,7 @@ import { MARKETPLACE_ORDER_STREAM_TYPE, type MarketplaceOrderEvent } from '@orde
 import type { RecordedEvent } from '@orders/event-store';
 import { EventStoreSubscriptions } from '@orders/event-store/nest';
 import type { PoolClient } from 'pg';
-import { orderRefOfStream } from '../orders/order-ref';
+import { orderRefOfStream } from '../marketplace-orders/order-ref';
 
 export const READ_MODEL_SUBSCRIPTION = 'marketplace-cancellations-read-model';
 

@@ -5,14 +5,15 @@ import { EventStore } from '@orders/event-store';
 import { Relay, type KafkaOptions } from '@orders/messaging';
 import { CatalogueTopics, MessagingTransport } from '@orders/messaging/nest';
 import { ServiceConfig } from '@orders/service-kit';
-import { NotificationWorker } from '../notifications/notification-worker';
-import { CANCELLATION_SETTINGS, type CancellationSettings } from '../settings';
+import { NotificationWorker } from '../receive-notification/notification-worker';
+import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
+import { DeliveryFinishedMessageController } from '../reject-on-delivery-finished/delivery-finished.message.controller';
+import { MarketNotificationMessageController } from '../receive-notification/market-notification.message.controller';
 import { cancellationEventsMapper } from './cancellation-events.mapper';
 import { catalogueDecoder } from './inbound-messages';
-import { InboundMessageController } from './inbound.message.controller';
 
-/** The `@EventPattern` handlers of the service's consumer group. */
-export const MARKETPLACE_MESSAGE_CONTROLLERS = [InboundMessageController];
+/** The `@EventPattern` handlers of the service's consumer group, each in its use case's folder. */
+export const MARKETPLACE_MESSAGE_CONTROLLERS = [MarketNotificationMessageController, DeliveryFinishedMessageController];
 
 /**
  * The Kafka side of the service in one place, on the platform's one lifecycle (`startMessaging` in main.ts): the

@@ -3,7 +3,7 @@ import { MARKETPLACE_ORDER_STREAM_TYPE, type MarketplaceOrderEvent } from '@orde
 import type { RecordedEvent } from '@orders/event-store';
 import { EventStoreSubscriptions } from '@orders/event-store/nest';
 import type { PoolClient } from 'pg';
-import { orderRefOfStream, type OrderRef } from '../orders/order-ref';
+import { orderRefOfStream, type OrderRef } from '../marketplace-orders/order-ref';
 
 export const TIMER_SUBSCRIPTION = 'marketplace-cancellation-timers';
 

@@ -1,6 +1,6 @@
 import type { CommandResult } from '@orders/event-store';
 import type { MarketplaceOrder } from '@orders/cancellations-domain';
-import type { MarketplaceOrders } from '../orders/marketplace-orders';
+import type { MarketplaceOrders } from '../marketplace-orders/marketplace-orders';
 import type { OrderNotification } from './market-notification';
 
 export const MARKET_ACTOR = 'market';

@@ -1,7 +1,7 @@
 import { PAYMENT_TYPES, type PaymentType } from '@orders/cancellations-domain';
 import { isMarketId } from '@orders/contracts';
 import type { ErrorItem } from '@orders/service-kit';
-import { MAX_MARKET_ID } from '../orders/order-ref';
+import { MAX_MARKET_ID } from '../marketplace-orders/order-ref';
 
 // Market push notifications (D-YM-NOTIF) this service acts on. Market adds fields over time (items, …): unknown
 // fields are tolerated, since a 400 makes Market count a failed delivery; known fields are checked strictly.

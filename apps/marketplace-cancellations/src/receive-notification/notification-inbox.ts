@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventStore } from '@orders/event-store';
 import type { Pool, PoolClient } from 'pg';
-import { platformOrderIdOf, rememberMarketOrderSql } from '../orders/market-order-ids';
+import { platformOrderIdOf, rememberMarketOrderSql } from '../marketplace-orders/market-order-ids';
 import { notificationKey, type OrderNotification } from './market-notification';
 
 export type NotificationChannel = 'HTTP' | 'KAFKA';

@@ -2,7 +2,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, Matches, Min } from 'class-validator';
 import { TOPIC } from '@orders/contracts';
 import { declareSettings } from '@orders/service-kit';
-import { DEFAULT_PARKED_DELIVERY_RETENTION_DAYS } from './orders/parked-delivery-pruning';
+import { DEFAULT_PARKED_DELIVERY_RETENTION_DAYS } from './prune-parked-deliveries/parked-delivery-pruning';
 
 /** Tunables beyond the service kit's configuration, validated and read by it at start-up. */
 export interface CancellationSettings {
