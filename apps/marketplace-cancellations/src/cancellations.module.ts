@@ -1,6 +1,5 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MessagingTransport } from '@orders/messaging/nest';
-import type { Clock } from './clock';
 import { CancellationDecisionController } from './decide-cancellation/decide-cancellation.http.controller';
 import { CancellationTimers } from './expire-cancellations/cancellation-timers';
 import { TimerSchedule } from './expire-cancellations/timer-schedule';
@@ -19,11 +18,6 @@ import { NotificationWorker } from './receive-notification/notification-worker';
 import { NotificationController } from './receive-notification/receive-notification.http.controller';
 
 /** Marketplace orders and buyer cancellations: the Market-compatible API, the inbox, the timers, the read model. */
-export interface CancellationsOptions {
-  /** Defaults to the service kit's system clock; specs and benchmarks pass a ManualClock (given to the kit). */
-  readonly clock?: Clock;
-}
-
 @Module({
   controllers: [CancellationDecisionController, OrdersController, NotificationController, ...MARKETPLACE_MESSAGE_CONTROLLERS],
   providers: [
@@ -43,9 +37,4 @@ export interface CancellationsOptions {
   ],
   exports: [MessagingTransport, MarketplaceOrders, NotificationInbox, NotificationWorker, CancellationTimers],
 })
-export class CancellationsModule {
-  /** The clock comes from the service kit (one clock for every service), so this module adds nothing of its own. */
-  static forRoot(): DynamicModule {
-    return { module: CancellationsModule };
-  }
-}
+export class CancellationsModule {}

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isDomainError } from '@orders/decider-kit';
 import type { PoolClient } from 'pg';
-import { Clock } from '../clock';
+import { Clock } from '@orders/service-kit';
 import { MarketplaceOrders } from '../marketplace-orders/marketplace-orders';
 import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
 import { forEachLimited, retryDelayMs, withClaimedRows } from '../shared/worker-kit';

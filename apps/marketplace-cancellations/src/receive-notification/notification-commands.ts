@@ -3,7 +3,7 @@ import type { MarketplaceOrder } from '@orders/cancellations-domain';
 import type { MarketplaceOrders } from '../marketplace-orders/marketplace-orders';
 import type { OrderNotification } from './market-notification';
 
-export const MARKET_ACTOR = 'market';
+const MARKET_ACTOR = 'market';
 
 /**
  * What each notification asks of the order (domain.md §1.3). A cancellation request's id is derived from the

@@ -4,7 +4,7 @@ import type { Pool, PoolClient } from 'pg';
 import { platformOrderIdOf, rememberMarketOrderSql } from '../marketplace-orders/market-order-ids';
 import { notificationKey, type OrderNotification } from './market-notification';
 
-export type NotificationChannel = 'HTTP' | 'KAFKA';
+type NotificationChannel = 'HTTP' | 'KAFKA';
 
 export interface StoredNotification {
   readonly notification_key: string;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isDomainError } from '@orders/decider-kit';
 import type { PoolClient } from 'pg';
-import { Clock } from '../clock';
+import { Clock } from '@orders/service-kit';
 import { recordDeliveryFinished } from '../reject-on-delivery-finished/record-delivery-finished';
 import { clearParkedDelivery, parkedDeliveryOf } from '../marketplace-orders/market-order-ids';
 import { MarketplaceOrders } from '../marketplace-orders/marketplace-orders';

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { DeliveryFinishedV1 } from '@orders/contracts';
 import { applyPolicy, MessageContext } from '@orders/messaging/nest';
-import { Clock } from '../clock';
+import { Clock } from '@orders/service-kit';
 import { marketOrderOfFinishedDelivery } from '../marketplace-orders/market-order-ids';
 import { MarketplaceOrders } from '../marketplace-orders/marketplace-orders';
 import { deliveryFinishedPolicy } from './delivery-finished.policy';

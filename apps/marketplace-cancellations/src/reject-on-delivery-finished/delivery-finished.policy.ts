@@ -7,7 +7,7 @@ import type { ParkedDelivery } from '../marketplace-orders/market-order-ids';
 const isCampaignId = (tenantId: string): boolean => /^[1-9]\d{0,15}$/.test(tenantId);
 
 /** Record the finish on the Market order of `platformOrderId` in campaign `campaignId` (or park it there). */
-export interface RecordFinishedDelivery {
+interface RecordFinishedDelivery {
   readonly platformOrderId: string;
   readonly campaignId: string;
   readonly delivery: ParkedDelivery;
