@@ -26,7 +26,7 @@ export interface CancellationSettings {
   readonly parkedDeliveryPruning: boolean;
   readonly parkedDeliveryRetentionMs: number;
   readonly parkedDeliveryPruneIntervalMs: number;
-  /** Topics and consumer group under MARKETPLACE_TOPIC_PREFIX (empty in production; specs and e2e runs set their own). */
+  /** Topics and consumer group under MARKETPLACE_TOPIC_PREFIX (empty in production; specs and e2e set their own). */
   readonly topics: MarketplaceTopics;
 }
 
@@ -50,7 +50,8 @@ class CancellationVariables {
   @Type(() => Number) @IsInt() @Min(1) PARKED_DELIVERY_RETENTION_DAYS!: number;
   @Type(() => Number) @IsInt() @Min(1) PARKED_DELIVERY_PRUNE_INTERVAL_MS!: number;
   /** Prefixes the topics and the consumer group, so several environments (or test runs) share one cluster. */
-  @Matches(/^[\w.-]{0,100}$/, { message: 'only letters, digits, ".", "_" and "-" are allowed' }) MARKETPLACE_TOPIC_PREFIX!: string;
+  @Matches(/^[\w.-]{0,100}$/, { message: 'only letters, digits, ".", "_" and "-" are allowed' })
+  MARKETPLACE_TOPIC_PREFIX!: string;
 }
 
 /** Read by the service kit's configuration, the only reader of the environment; injectable as CANCELLATION_SETTINGS. */

@@ -39,7 +39,7 @@ export const marketplaceMessaging: Provider = {
       // Prefixed topics are decoded under their catalogue names.
       decode: createInboundDecoder({ topicAliases: (topic) => topics.canonical(topic) }),
       // Consumed topics are provisioned too (with their dead-letter topics): a consumer must not wait for a producer.
-      provision: [topics.spec(topics.notifications, { deadLetter: true }), topics.spec(topics.deliveryEvents, { deadLetter: true })],
+      provision: [topics.notifications, topics.deliveryEvents].map((topic) => topics.spec(topic, { deadLetter: true })),
       members: [{ name: `relay ${relay.name}`, start: () => relay.start(), stop: () => relay.stop() }],
       // A stored notification wakes the worker at once instead of at its next poll.
       onHandled: () => worker.poke(),

@@ -4,7 +4,7 @@ import { applyPolicy, MessageContext } from '@orders/messaging/nest';
 import { MARKET_NOTIFICATION_TYPES, storeNotificationPolicy } from './market-notification.policy';
 import { NotificationInbox } from './notification-inbox';
 
-/** Market notifications relayed on Kafka, inside the runner's inbox transaction: into the inbox of POST /notification. */
+/** Market notifications relayed on Kafka, in the runner's inbox transaction: into the inbox of POST /notification. */
 @Controller()
 export class MarketNotificationMessageController {
   constructor(private readonly inbox: NotificationInbox) {}
