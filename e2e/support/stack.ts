@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TOPIC } from '@orders/contracts';
 import { databaseUrlOn, onAdmin } from '@orders/service-kit/testing';
 import { deleteKafkaLeftovers } from './kafka';
 import { freePort } from './free-port';
@@ -18,12 +17,7 @@ const SERVICES = {
   'courier-tracking': { databaseVariable: 'COURIER_DATABASE_URL', kafka: (prefix: string) => ({ COURIER_TOPIC_PREFIX: prefix }) },
   'marketplace-cancellations': {
     databaseVariable: 'MARKETPLACE_DATABASE_URL',
-    kafka: (prefix: string) => ({
-      MARKETPLACE_CONSUMER_GROUP: `${prefix}marketplace-cancellations`,
-      MARKETPLACE_NOTIFICATIONS_TOPIC: prefix + TOPIC.marketplaceNotifications,
-      COURIER_DELIVERY_EVENTS_TOPIC: prefix + TOPIC.deliveryEvents,
-      MARKETPLACE_CANCELLATION_EVENTS_TOPIC: prefix + TOPIC.cancellationEvents,
-    }),
+    kafka: (prefix: string) => ({ MARKETPLACE_TOPIC_PREFIX: prefix }),
   },
   projector: { databaseVariable: 'READMODELS_DATABASE_URL', kafka: (prefix: string) => ({ PROJECTOR_TOPIC_PREFIX: prefix }) },
 } as const;

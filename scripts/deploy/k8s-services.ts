@@ -7,7 +7,8 @@ import { intakeSettings } from '../../apps/intake/src/config/intake-settings';
 import { IntakeTopics } from '../../apps/intake/src/publishing/intake-topics';
 import { courierTopicSettings } from '../../apps/courier-tracking/src/courier-tracking.config';
 import { CourierTopics } from '../../apps/courier-tracking/src/publishing/courier-topics';
-import { cancellationSettings } from '../../apps/marketplace-cancellations/src/settings';
+import { cancellationSettings } from '../../apps/marketplace-cancellations/src/marketplace-cancellations.config';
+import { MarketplaceTopics } from '../../apps/marketplace-cancellations/src/publishing/marketplace-topics';
 import { projectorSettings } from '../../apps/projector/src/settings';
 import { root, serviceManifests } from './service-manifests';
 import type { K8sObject } from './kustomize';
@@ -22,14 +23,13 @@ export interface DeployedService {
   readonly vault: boolean;
 }
 
-const marketplaceGroup = cancellationSettings.defaults.MARKETPLACE_CONSUMER_GROUP;
 const projectorGroup = projectorSettings.build({ ...projectorSettings.defaults } as never).groupId;
 const courier = new CourierTopics('');
 
 export const DEPLOYED: readonly DeployedService[] = [
   { name: 'intake', settings: { intakeSettings }, consumerGroups: [new IntakeTopics('').consumerGroup], vault: true },
   { name: 'courier-tracking', settings: { courierTopicSettings }, consumerGroups: [courier.policyGroup, courier.positionsGroup], vault: true },
-  { name: 'marketplace-cancellations', settings: { cancellationSettings }, consumerGroups: [marketplaceGroup], vault: false },
+  { name: 'marketplace-cancellations', settings: { cancellationSettings }, consumerGroups: [new MarketplaceTopics('').consumerGroup], vault: false },
   { name: 'projector', settings: { projectorSettings }, consumerGroups: [projectorGroup], vault: false },
 ];
 

@@ -5,7 +5,7 @@ import type { CancellationAcceptedV1, DeliveryFinishedV1, ExternalOrderAcceptedV
 import { cancelDeliveryPolicy as appCancelDelivery } from '../../apps/courier-tracking/src/deliveries/cancel-delivery-on-marketplace-cancellation/cancel-delivery.policy';
 import { createDeliveryPolicy as appCreateDelivery } from '../../apps/courier-tracking/src/deliveries/create-delivery-on-accepted-order/create-delivery.policy';
 import { cancelOnMarketplaceCancellation } from '../../apps/intake/src/external-orders/cancel-on-marketplace-cancellation/marketplace-cancellation.policy';
-import { deliveryFinishedPolicy as appDeliveryFinished } from '../../apps/marketplace-cancellations/src/integration/delivery-finished.policy';
+import { deliveryFinishedPolicy as appDeliveryFinished } from '../../apps/marketplace-cancellations/src/reject-on-delivery-finished/delivery-finished.policy';
 import { cancelDeliveryPolicy, cancelIntakeOrderPolicy, createDeliveryPolicy, deliveryFinishedPolicy, SETTINGS } from './policies';
 import type { SimMessage } from './transport';
 

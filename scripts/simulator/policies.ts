@@ -46,7 +46,7 @@ export function createDeliveryPolicy(message: SimMessage): Decision<CreateDelive
 }
 
 /**
- * apps/marketplace-cancellations/src/integration/delivery-finished.policy.ts (P1): the delivery of a Market order
+ * apps/marketplace-cancellations/src/reject-on-delivery-finished/delivery-finished.policy.ts (P1): the delivery of a Market order
  * finished → the order's stream records it (rejecting a pending request with ORDER_DELIVERED).
  */
 export function deliveryFinishedPolicy(message: SimMessage, marketStreamOf: (orderId: string) => { streamId: string; campaignId: string; orderId: string } | undefined,

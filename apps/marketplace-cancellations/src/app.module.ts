@@ -1,17 +1,22 @@
 import { Module, type Type } from '@nestjs/common';
 import { EventStoreModule } from '@orders/event-store/nest';
-import { ServiceConfig, ServiceKitModule } from '@orders/service-kit';
-import { CancellationsModule, type CancellationsOptions } from './cancellations.module';
+import { type Clock, ServiceConfig, ServiceKitModule } from '@orders/service-kit';
+import { CancellationsModule } from './cancellations.module';
 import { marketplaceCancellationsService } from './marketplace-cancellations.definition';
-import { cancellationSettings } from './settings';
+import { cancellationSettings } from './marketplace-cancellations.config';
 import { MarketplaceCancellations1767500000000 } from './migrations/1767500000000-marketplace-cancellations';
 import { MarketOrderIds1767600000000 } from './migrations/1767600000000-market-order-ids';
 import { ParkedDeliveryAge1767700000000 } from './migrations/1767700000000-parked-delivery-age';
 
-export const MARKETPLACE_MIGRATIONS = [MarketplaceCancellations1767500000000, MarketOrderIds1767600000000, ParkedDeliveryAge1767700000000];
+const MARKETPLACE_MIGRATIONS = [MarketplaceCancellations1767500000000, MarketOrderIds1767600000000, ParkedDeliveryAge1767700000000];
+
+interface MarketplaceCancellationsOptions {
+  /** Defaults to the service kit's system clock; specs and benchmarks pass a ManualClock (given to the kit). */
+  readonly clock?: Clock;
+}
 
 /** The service's root module; specs and benchmarks build it with their own clock. */
-export function marketplaceCancellationsApp(options: CancellationsOptions = {}): Type<unknown> {
+export function marketplaceCancellationsApp(options: MarketplaceCancellationsOptions = {}): Type<unknown> {
   @Module({
     imports: [
       // The kit validates the service's own settings with its variables and provides CANCELLATION_SETTINGS.
@@ -23,7 +28,7 @@ export function marketplaceCancellationsApp(options: CancellationsOptions = {}):
         inject: [ServiceConfig],
         useFactory: (config: ServiceConfig) => ({ connection: { connectionString: config.databaseUrl, max: 20 }, schema: 'event_store' }),
       }),
-      CancellationsModule.forRoot(),
+      CancellationsModule,
     ],
   })
   class MarketplaceCancellationsModule {}

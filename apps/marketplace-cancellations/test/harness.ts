@@ -3,13 +3,13 @@ import { ignoreForcedDrop } from '@orders/service-kit/testing';
 import { randomBytes } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { startMessaging } from '@orders/messaging/nest';
-import { createServiceApp } from '@orders/service-kit';
+import { createServiceApp, ManualClock } from '@orders/service-kit';
 import { Client, type Pool } from 'pg';
 import request from 'supertest';
 import { marketplaceCancellationsApp } from '../src/app.module';
-import { ManualClock } from '../src/clock';
-import { NotificationWorker } from '../src/notifications/notification-worker';
-import { CancellationTimers } from '../src/timers/cancellation-timers';
+import { MarketplaceTopics } from '../src/publishing/marketplace-topics';
+import { NotificationWorker } from '../src/receive-notification/notification-worker';
+import { CancellationTimers } from '../src/expire-cancellations/cancellation-timers';
 
 // A real stack for one spec file: its own database on the real PostgreSQL, instances of the real app on it.
 
@@ -43,16 +43,25 @@ export interface Stack {
   readonly databaseUrl: string;
   readonly pool: Pool;
   readonly clock: ManualClock;
+  /** The stack's topics and consumer group, under its own MARKETPLACE_TOPIC_PREFIX. */
+  readonly topics: MarketplaceTopics;
   /** Keys: `all` (every campaign), `c21` (campaign 21 only), `c22` (campaign 22 only), `reader` (21, read only). */
   readonly keys: Record<'all' | 'c21' | 'c22' | 'reader', string>;
   start(): Promise<Instance>;
   drop(): Promise<void>;
 }
 
-export async function createStack(options: { workers?: boolean; kafka?: boolean; env?: Record<string, string> } = {}): Promise<Stack> {
+/**
+ * `topicPrefix` names the stack's topics and consumer group (MARKETPLACE_TOPIC_PREFIX); by default a random one, so a
+ * stack never shares a topic with another run or with production names.
+ */
+export async function createStack(
+  options: { workers?: boolean; kafka?: boolean; topicPrefix?: string; env?: Record<string, string> } = {},
+): Promise<Stack> {
   const database = `marketplace_t_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE "${database}"`);
   const databaseUrl = urlOf(database);
+  const topics = new MarketplaceTopics(options.topicPrefix ?? `spec-${randomBytes(4).toString('hex')}.`);
   const keys = { all: `all-${hex()}`, c21: `c21-${hex()}`, c22: `c22-${hex()}`, reader: `reader-${hex()}` };
   const saved = { ...process.env };
   Object.assign(process.env, {
@@ -61,6 +70,7 @@ export async function createStack(options: { workers?: boolean; kafka?: boolean;
     API_KEYS: [`ops:${keys.all}`, `shop21:${keys.c21}:21`, `shop22:${keys.c22}:22`, `viewer:${keys.reader}:21:read`].join(','),
     CANCELLATION_WORKERS: options.workers ? 'on' : 'off',
     MARKETPLACE_KAFKA: options.kafka ? 'on' : 'off',
+    MARKETPLACE_TOPIC_PREFIX: topics.prefix,
     CANCELLATION_TIMER_POLL_MS: '50',
     NOTIFICATION_POLL_MS: '50',
     ...options.env,
@@ -69,7 +79,7 @@ export async function createStack(options: { workers?: boolean; kafka?: boolean;
   const pool = createPool({ connectionString: databaseUrl, max: 4 }, ignoreForcedDrop);
   const instances = new Set<Instance>();
   return {
-    databaseUrl, pool, clock, keys,
+    databaseUrl, pool, clock, topics, keys,
     async start() {
       const app = await createServiceApp(marketplaceCancellationsApp({ clock }));
       await app.init();

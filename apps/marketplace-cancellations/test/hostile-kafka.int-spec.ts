@@ -25,10 +25,7 @@ describe('marketplace cancellations on Kafka: hostile input never holds a partit
   beforeAll(async () => {
     stack = await createStack({
       kafka: true, workers: true,
-      env: {
-        MARKETPLACE_NOTIFICATIONS_TOPIC: `${prefix}${TOPIC.marketplaceNotifications}`, COURIER_DELIVERY_EVENTS_TOPIC: `${prefix}${TOPIC.deliveryEvents}`,
-        MARKETPLACE_CANCELLATION_EVENTS_TOPIC: `${prefix}${TOPIC.cancellationEvents}`, MARKETPLACE_CONSUMER_GROUP: `${prefix}marketplace`,
-      },
+      topicPrefix: prefix,
     });
     api = await stack.start(); // the round waits until the consumer group was assigned its topic
   }, 60_000);
@@ -44,7 +41,7 @@ describe('marketplace cancellations on Kafka: hostile input never holds a partit
 
   it.each(rounds)('%s (%s): every generated hostile message is dead-lettered with its reason, then a valid one is applied', async (name, _type, template) => {
     const result = await runHostileTopic({
-      brokers, topic: `${prefix}${name}`, groupId: `${prefix}marketplace`, template, count: HOSTILE_PER_TOPIC,
+      brokers, topic: `${prefix}${name}`, groupId: stack.topics.consumerGroup, template, count: HOSTILE_PER_TOPIC,
       seed: 3400 + template.eventType.length, applied: inboxHas,
     });
     expect(result.mismatches).toEqual([]);

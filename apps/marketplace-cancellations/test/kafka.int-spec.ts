@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { deliveryFinishedV1, marketOrderCancellationRequestedV1, marketOrderIntakeId, marketOrderStatusUpdatedV1 } from '@orders/contracts';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { MessagingTransport } from '@orders/messaging/nest';
+import { MarketplaceTopics } from '../src/publishing/marketplace-topics';
 import { createStack, eventually, one, type Instance, type Stack } from './harness';
 import { decisionPath } from './market-fixtures';
 
@@ -12,11 +13,8 @@ const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
 
 describe('marketplace cancellations on Kafka (real broker and PostgreSQL)', () => {
   const run = randomBytes(4).toString('hex');
-  const topics = {
-    notifications: `spec-${run}.marketplace.notifications.v1`,
-    deliveryEvents: `spec-${run}.courier.delivery-events.v1`,
-    cancellationEvents: `spec-${run}.marketplace.cancellation-events.v1`,
-  };
+  const prefix = `spec-${run}.`;
+  const topics = new MarketplaceTopics(prefix);
   const kafka = new Kafka({ clientId: `marketplace-spec-${run}`, brokers, logLevel: logLevel.NOTHING });
   let stack: Stack;
   let api: Instance;
@@ -27,10 +25,7 @@ describe('marketplace cancellations on Kafka (real broker and PostgreSQL)', () =
   beforeAll(async () => {
     stack = await createStack({
       kafka: true, workers: true,
-      env: {
-        MARKETPLACE_NOTIFICATIONS_TOPIC: topics.notifications, COURIER_DELIVERY_EVENTS_TOPIC: topics.deliveryEvents,
-        MARKETPLACE_CANCELLATION_EVENTS_TOPIC: topics.cancellationEvents, MARKETPLACE_CONSUMER_GROUP: `marketplace-spec-${run}`,
-      },
+      topicPrefix: prefix,
     });
     api = await stack.start();
     await api.app.get(MessagingTransport).ready();

@@ -3,8 +3,8 @@
 // delivery still waits for the order's request, and a young parked row stay.
 import { randomUUID } from 'node:crypto';
 import { register } from 'prom-client';
-import { marketOrderOfFinishedDelivery, platformOrderIdOf } from '../src/orders/market-order-ids';
-import { pruneParkedDeliveries } from '../src/orders/parked-delivery-pruning';
+import { marketOrderOfFinishedDelivery, platformOrderIdOf } from '../src/marketplace-orders/market-order-ids';
+import { pruneParkedDeliveries } from '../src/prune-parked-deliveries/parked-delivery-pruning';
 import { createStack, eventually, type Instance, type Stack } from './harness';
 import { cancellationRequested, notify, statusUpdated } from './market-fixtures';
 

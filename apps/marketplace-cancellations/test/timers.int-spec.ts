@@ -1,5 +1,5 @@
-import { MarketplaceOrders } from '../src/orders/marketplace-orders';
-import { TIMER_ACTOR } from '../src/timers/cancellation-timers';
+import { MarketplaceOrders } from '../src/marketplace-orders/marketplace-orders';
+import { TIMER_ACTOR } from '../src/expire-cancellations/cancellation-timers';
 import { createStack, eventually, one, type Stack } from './harness';
 import { decisionPath, pendingRequest } from './market-fixtures';
 

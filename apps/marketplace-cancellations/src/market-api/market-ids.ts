@@ -1,8 +1,8 @@
 import { RequestValidationError, type ErrorItem } from '@orders/service-kit';
-import { MAX_MARKET_ID } from '../orders/order-ref';
+import { MAX_MARKET_ID } from '@orders/contracts';
 
 /** Path ids: int64 in Market (campaignId ≥ 1); we take the exactly representable range. */
-export function marketId(value: string, field: string, problems: ErrorItem[]): string {
+function marketId(value: string, field: string, problems: ErrorItem[]): string {
   if (!/^\d{1,16}$/.test(value) || Number(value) < 1 || Number(value) > MAX_MARKET_ID) {
     problems.push({ code: 'OUT_OF_RANGE', field, message: `${field} must be an integer from 1 to ${MAX_MARKET_ID}` });
   }

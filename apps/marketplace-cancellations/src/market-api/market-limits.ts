@@ -1,11 +1,11 @@
 import { HttpException, Inject, Injectable } from '@nestjs/common';
 import { EventStore } from '@orders/event-store';
 import { randomUUID } from 'node:crypto';
-import { Clock } from '../clock';
-import { CANCELLATION_SETTINGS, type CancellationSettings } from '../settings';
+import { Clock } from '@orders/service-kit';
+import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
 
-export type Refusal = { readonly code: 'LIMIT_EXCEEDED' | 'REQUEST_LIMIT_EXCEEDED'; readonly message: string; readonly retryAfterSeconds: number };
-export type SlotResult = { readonly ok: true; readonly token: string } | ({ readonly ok: false } & Refusal);
+type Refusal = { readonly code: 'LIMIT_EXCEEDED' | 'REQUEST_LIMIT_EXCEEDED'; readonly message: string; readonly retryAfterSeconds: number };
+type SlotResult = { readonly ok: true; readonly token: string } | ({ readonly ok: false } & Refusal);
 
 const HOUR_MS = 3_600_000;
 
@@ -48,7 +48,7 @@ export class MarketLimits {
   }
 
   /** Takes one of the campaign's parallel slots; release it with the token when the request ends. */
-  async acquireSlot(campaignId: string): Promise<SlotResult> {
+  private async acquireSlot(campaignId: string): Promise<SlotResult> {
     const limit = this.settings.parallelRequestsPerCampaign;
     const now = this.clock.now();
     const token = randomUUID();
@@ -74,12 +74,12 @@ export class MarketLimits {
     }
   }
 
-  async releaseSlot(token: string): Promise<void> {
+  private async releaseSlot(token: string): Promise<void> {
     await this.store.pool.query(`DELETE FROM in_flight_requests WHERE token = $1`, [token]);
   }
 
   /** Counts one call of `resource` in the current hour; refused once the hour's budget is spent. */
-  async countHourly(campaignId: string, resource: string, perHour: number): Promise<Refusal | undefined> {
+  private async countHourly(campaignId: string, resource: string, perHour: number): Promise<Refusal | undefined> {
     const now = this.clock.now().getTime();
     const windowStart = new Date(now - (now % HOUR_MS));
     const { rows } = await this.store.pool.query<{ used: number }>(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventStore } from '@orders/event-store';
-import { Clock } from '../clock';
+import { Clock } from '@orders/service-kit';
 
 export interface Page {
   readonly page: number;
@@ -8,11 +8,11 @@ export interface Page {
 }
 
 /** Market's pager (GET campaigns/{id}/orders). */
-export interface Pager {
+interface Pager {
   total: number; from: number; to: number; currentPage: number; pagesCount: number; pageSize: number;
 }
 
-export interface OrderView {
+interface OrderView {
   id: number;
   status: string;
   substatus?: string;
@@ -22,7 +22,7 @@ export interface OrderView {
   cancellationRequest?: { requestedAt: string; deadlineAt: string; timeLeftSeconds: number; buyerSubstatus?: string };
 }
 
-export interface DecisionView {
+interface DecisionView {
   orderId: number;
   requestedAt: string;
   deadlineAt: string;

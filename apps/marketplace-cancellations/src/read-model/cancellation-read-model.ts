@@ -3,7 +3,7 @@ import { MARKETPLACE_ORDER_STREAM_TYPE, type MarketplaceOrderEvent } from '@orde
 import type { RecordedEvent } from '@orders/event-store';
 import { EventStoreSubscriptions } from '@orders/event-store/nest';
 import type { PoolClient } from 'pg';
-import { orderRefOfStream } from '../orders/order-ref';
+import { orderRefOfStream } from '../marketplace-orders/order-ref';
 
 export const READ_MODEL_SUBSCRIPTION = 'marketplace-cancellations-read-model';
 
@@ -73,7 +73,7 @@ const column = <T, K extends keyof T>(rows: readonly T[], key: K): T[K][] => row
  * written with a few set-based statements; versions only move forward, so a replayed batch changes nothing. The
  * subscription commits each batch with its checkpoint, so a replay (resetSubscription) rebuilds both from the log.
  */
-export async function projectCancellations(events: readonly RecordedEvent[], tx: PoolClient): Promise<void> {
+async function projectCancellations(events: readonly RecordedEvent[], tx: PoolClient): Promise<void> {
   const { orders, requests } = fold(events as Recorded[]);
   if (orders.length === 0) return;
   const orderColumns = [

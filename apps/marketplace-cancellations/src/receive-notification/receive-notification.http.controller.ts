@@ -1,12 +1,11 @@
 import { BadRequestException, Body, Controller, ForbiddenException, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { CommandContext, canAccessTenant } from '@orders/service-kit';
-import { Clock } from '../clock';
+import { Clock, CommandContext, canAccessTenant } from '@orders/service-kit';
 import { InvalidNotification, parseNotification, type ParsedNotification } from './market-notification';
 import { NotificationInbox } from './notification-inbox';
 import { NotificationWorker } from './notification-worker';
 
-export interface NotificationAnswer {
+interface NotificationAnswer {
   version: string;
   name: string;
   time: string;

@@ -1,8 +1,5 @@
 import { MARKETPLACE_ORDER_STREAM_TYPE } from '@orders/cancellations-domain';
 
-/** Campaign and order ids are int64 in Market; we accept the range JSON numbers carry exactly (one rule, in contracts). */
-export { MAX_MARKET_ID } from '@orders/contracts';
-
 export interface OrderRef {
   readonly campaignId: string;
   readonly orderId: string;

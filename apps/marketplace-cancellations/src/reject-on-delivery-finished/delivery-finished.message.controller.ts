@@ -2,25 +2,16 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { DeliveryFinishedV1 } from '@orders/contracts';
 import { applyPolicy, MessageContext } from '@orders/messaging/nest';
-import { Clock } from '../clock';
-import { NotificationInbox } from '../notifications/notification-inbox';
-import { marketOrderOfFinishedDelivery } from '../orders/market-order-ids';
-import { MarketplaceOrders } from '../orders/marketplace-orders';
-import { recordDeliveryFinished } from './delivery-finished';
+import { Clock } from '@orders/service-kit';
+import { marketOrderOfFinishedDelivery } from '../marketplace-orders/market-order-ids';
+import { MarketplaceOrders } from '../marketplace-orders/marketplace-orders';
 import { deliveryFinishedPolicy } from './delivery-finished.policy';
-import { MARKET_NOTIFICATION_TYPES, storeNotificationPolicy } from './market-notification.policy';
+import { recordDeliveryFinished } from './record-delivery-finished';
 
-/** The handlers of the service's consumer group, inside the runner's inbox transaction. */
+/** courier-tracking's DeliveryFinished (policy P1), inside the runner's inbox transaction. */
 @Controller()
-export class InboundMessageController {
-  constructor(private readonly inbox: NotificationInbox, private readonly orders: MarketplaceOrders, private readonly clock: Clock) {}
-
-  @EventPattern<string[]>([...MARKET_NOTIFICATION_TYPES])
-  async onMarketNotification(@Payload() payload: Record<string, unknown>, @Ctx() ctx: MessageContext): Promise<void> {
-    await applyPolicy(storeNotificationPolicy(ctx.eventType, payload), async (notification) => {
-      await this.inbox.save(notification, 'KAFKA', ctx.tx);
-    });
-  }
+export class DeliveryFinishedMessageController {
+  constructor(private readonly orders: MarketplaceOrders, private readonly clock: Clock) {}
 
   /**
    * The Market order is found by the delivery's id (the platform order id) in market_order_ids, written before any

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EventStore } from '@orders/event-store';
 import type { Pool, PoolClient } from 'pg';
-import { platformOrderIdOf, rememberMarketOrderSql } from '../orders/market-order-ids';
+import { platformOrderIdOf, rememberMarketOrderSql } from '../marketplace-orders/market-order-ids';
 import { notificationKey, type OrderNotification } from './market-notification';
 
-export type NotificationChannel = 'HTTP' | 'KAFKA';
+type NotificationChannel = 'HTTP' | 'KAFKA';
 
 export interface StoredNotification {
   readonly notification_key: string;

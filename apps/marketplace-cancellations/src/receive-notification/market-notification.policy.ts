@@ -1,18 +1,14 @@
-import { createInboundDecoder } from '@orders/contracts';
-import type { Decoder } from '@orders/messaging';
-import type { OrderNotification } from '../notifications/market-notification';
+import { ignoreMessage, runCommand, type PolicyDecision } from '@orders/messaging/nest';
+import type { OrderNotification } from './market-notification';
 
-/**
- * Decodes with the catalogue's schemas. Specs run on their own topic names, so each configured topic is read as
- * the catalogue topic it stands for.
- */
-export const catalogueDecoder = (canonicalTopic: Readonly<Record<string, string>>): Decoder => createInboundDecoder({ topicAliases: canonicalTopic });
+/** The Market notification types relayed on `marketplace.notifications.v1` that the inbox stores. */
+export const MARKET_NOTIFICATION_TYPES = ['MarketOrderCreated', 'MarketOrderStatusUpdated', 'MarketOrderCancelled', 'MarketOrderCancellationRequested'] as const;
 
 type Payload = Record<string, unknown>;
 const optional = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** A Market notification relayed on marketplace.notifications.v1, as the inbox stores notifications of any channel. */
-export function notificationOfMessage(type: string, p: Payload): OrderNotification | undefined {
+function notificationOfMessage(type: string, p: Payload): OrderNotification | undefined {
   const ref = { campaignId: String(p.campaignId), orderId: String(p.orderId) };
   const paymentType = optional(p.paymentType) as OrderNotification['paymentType'];
   switch (type) {
@@ -30,4 +26,13 @@ export function notificationOfMessage(type: string, p: Payload): OrderNotificati
     default:
       return undefined;
   }
+}
+
+/**
+ * A Market notification that came by Kafka is stored in the same inbox as `POST /notification`, so it is handled
+ * once whichever channel brought it first; the notification worker acts on it.
+ */
+export function storeNotificationPolicy(type: string, payload: Payload): PolicyDecision<OrderNotification> {
+  const notification = notificationOfMessage(type, payload);
+  return notification ? runCommand(notification) : ignoreMessage(`${type} is not a Market notification the inbox stores`);
 }

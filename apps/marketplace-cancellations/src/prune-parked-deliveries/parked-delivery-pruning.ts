@@ -18,7 +18,7 @@ const DEFAULT_BATCH_SIZE = 1000;
 export const parkedDeliveriesPruned = ((register.getSingleMetric('marketplace_parked_deliveries_pruned_total') as Counter | undefined)
   ?? new Counter({ name: 'marketplace_parked_deliveries_pruned_total', help: 'market_order_ids rows of parked deliveries no Market order claimed within the retention' }));
 
-export interface PruneParkedDeliveriesOptions {
+interface PruneParkedDeliveriesOptions {
   pool: Pool;
   /** The service's clock: parked_at was written with it. */
   now: Date;

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isDomainError } from '@orders/decider-kit';
 import type { PoolClient } from 'pg';
-import { Clock } from '../clock';
-import { MarketplaceOrders } from '../orders/marketplace-orders';
-import { CANCELLATION_SETTINGS, type CancellationSettings } from '../settings';
-import { forEachLimited, retryDelayMs, withClaimedRows } from '../worker-kit';
+import { Clock } from '@orders/service-kit';
+import { MarketplaceOrders } from '../marketplace-orders/marketplace-orders';
+import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
+import { forEachLimited, retryDelayMs, withClaimedRows } from '../shared/worker-kit';
 
 interface DueTimer {
   request_id: string;

@@ -2,7 +2,7 @@ import { BadRequestException } from '@nestjs/common';
 import { RequestValidationError, type ErrorItem } from '@orders/service-kit';
 import type { Page } from '../read-model/cancellation-queries';
 
-export const MAX_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 50;
 
 /** Unknown parameters are a 400 UNKNOWN_PARAMETER (api-conventions.md), bad values a 422. */
 export function rejectUnknownParameters(query: Record<string, unknown>, known: readonly string[]): void {

@@ -1,9 +1,9 @@
 import type { CommandResult } from '@orders/event-store';
 import type { MarketplaceOrder } from '@orders/cancellations-domain';
-import type { MarketplaceOrders } from '../orders/marketplace-orders';
+import type { MarketplaceOrders } from '../marketplace-orders/marketplace-orders';
 import type { OrderNotification } from './market-notification';
 
-export const MARKET_ACTOR = 'market';
+const MARKET_ACTOR = 'market';
 
 /**
  * What each notification asks of the order (domain.md §1.3). A cancellation request's id is derived from the

@@ -1,13 +1,13 @@
 import type { DeliveryFinishedV1 } from '@orders/contracts';
 import { isUuid } from '@orders/event-store';
 import { ignoreMessage, runCommand, type PolicyDecision } from '@orders/messaging/nest';
-import type { ParkedDelivery } from '../orders/market-order-ids';
+import type { ParkedDelivery } from '../marketplace-orders/market-order-ids';
 
 /** Campaign ids are Market's positive integers. */
 const isCampaignId = (tenantId: string): boolean => /^[1-9]\d{0,15}$/.test(tenantId);
 
 /** Record the finish on the Market order of `platformOrderId` in campaign `campaignId` (or park it there). */
-export interface RecordFinishedDelivery {
+interface RecordFinishedDelivery {
   readonly platformOrderId: string;
   readonly campaignId: string;
   readonly delivery: ParkedDelivery;

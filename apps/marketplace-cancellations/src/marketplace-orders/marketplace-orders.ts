@@ -3,7 +3,7 @@ import {
   MARKETPLACE_ORDER_STREAM_TYPE, marketplaceOrderDecider, marketplaceOrderStreamId, type MarketplaceOrder, type MarketplaceOrderCommand,
 } from '@orders/cancellations-domain';
 import { EventStore, commandMetadataOf, type CommandContext, type CommandResult } from '@orders/event-store';
-import { Clock } from '../clock';
+import { Clock } from '@orders/service-kit';
 
 type Data<T extends MarketplaceOrderCommand['type']> = Extract<MarketplaceOrderCommand, { type: T }>['data'];
 

@@ -1,13 +1,12 @@
 import { PAYMENT_TYPES, type PaymentType } from '@orders/cancellations-domain';
-import { isMarketId } from '@orders/contracts';
+import { isMarketId, MAX_MARKET_ID } from '@orders/contracts';
 import type { ErrorItem } from '@orders/service-kit';
-import { MAX_MARKET_ID } from '../orders/order-ref';
 
 // Market push notifications (D-YM-NOTIF) this service acts on. Market adds fields over time (items, …): unknown
 // fields are tolerated, since a 400 makes Market count a failed delivery; known fields are checked strictly.
 
-export const ORDER_NOTIFICATION_TYPES = ['ORDER_CREATED', 'ORDER_STATUS_UPDATED', 'ORDER_CANCELLED', 'ORDER_CANCELLATION_REQUEST'] as const;
-export type OrderNotificationType = (typeof ORDER_NOTIFICATION_TYPES)[number];
+const ORDER_NOTIFICATION_TYPES = ['ORDER_CREATED', 'ORDER_STATUS_UPDATED', 'ORDER_CANCELLED', 'ORDER_CANCELLATION_REQUEST'] as const;
+type OrderNotificationType = (typeof ORDER_NOTIFICATION_TYPES)[number];
 
 /** The event-time field of each type: "consider the later time of the event to be relevant". */
 const EVENT_TIME_FIELD: Record<OrderNotificationType, 'createdAt' | 'updatedAt' | 'cancelledAt'> = {

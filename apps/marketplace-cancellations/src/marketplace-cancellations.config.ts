@@ -1,8 +1,8 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, Matches, Min } from 'class-validator';
-import { TOPIC } from '@orders/contracts';
 import { declareSettings } from '@orders/service-kit';
-import { DEFAULT_PARKED_DELIVERY_RETENTION_DAYS } from './orders/parked-delivery-pruning';
+import { DEFAULT_PARKED_DELIVERY_RETENTION_DAYS } from './prune-parked-deliveries/parked-delivery-pruning';
+import { MarketplaceTopics } from './publishing/marketplace-topics';
 
 /** Tunables beyond the service kit's configuration, validated and read by it at start-up. */
 export interface CancellationSettings {
@@ -22,20 +22,17 @@ export interface CancellationSettings {
   readonly runWorkers: boolean;
   /** The Kafka side (inbound consumer, outbound relay); off for specs and benchmarks of the HTTP side. */
   readonly kafka: boolean;
-  readonly consumerGroup: string;
   /** Deletes parked deliveries no Market order claimed within the retention (see ParkedDeliveryPruner). */
   readonly parkedDeliveryPruning: boolean;
   readonly parkedDeliveryRetentionMs: number;
   readonly parkedDeliveryPruneIntervalMs: number;
-  /** Topic names; the defaults are the catalogue's, specs use their own so runs never share a topic. */
-  readonly topics: { readonly notifications: string; readonly deliveryEvents: string; readonly cancellationEvents: string };
+  /** Topics and consumer group under MARKETPLACE_TOPIC_PREFIX (empty in production; specs and e2e set their own). */
+  readonly topics: MarketplaceTopics;
 }
 
 export const CANCELLATION_SETTINGS = Symbol('CANCELLATION_SETTINGS');
 
 const SWITCH = ['on', 'off'] as const;
-const NAME = /^[\w.-]{1,200}$/;
-const NAME_MESSAGE = 'must be 1 to 200 letters, digits, ".", "_" or "-"';
 
 /** The service's variables, validated with the kit's at start-up: every bad one is named, then the process exits. */
 class CancellationVariables {
@@ -52,10 +49,9 @@ class CancellationVariables {
   @IsIn(SWITCH) PARKED_DELIVERY_PRUNING!: string;
   @Type(() => Number) @IsInt() @Min(1) PARKED_DELIVERY_RETENTION_DAYS!: number;
   @Type(() => Number) @IsInt() @Min(1) PARKED_DELIVERY_PRUNE_INTERVAL_MS!: number;
-  @Matches(NAME, { message: NAME_MESSAGE }) MARKETPLACE_CONSUMER_GROUP!: string;
-  @Matches(NAME, { message: NAME_MESSAGE }) MARKETPLACE_NOTIFICATIONS_TOPIC!: string;
-  @Matches(NAME, { message: NAME_MESSAGE }) COURIER_DELIVERY_EVENTS_TOPIC!: string;
-  @Matches(NAME, { message: NAME_MESSAGE }) MARKETPLACE_CANCELLATION_EVENTS_TOPIC!: string;
+  /** Prefixes the topics and the consumer group, so several environments (or test runs) share one cluster. */
+  @Matches(/^[\w.-]{0,100}$/, { message: 'only letters, digits, ".", "_" and "-" are allowed' })
+  MARKETPLACE_TOPIC_PREFIX!: string;
 }
 
 /** Read by the service kit's configuration, the only reader of the environment; injectable as CANCELLATION_SETTINGS. */
@@ -76,10 +72,7 @@ export const cancellationSettings = declareSettings({
     PARKED_DELIVERY_PRUNING: 'on',
     PARKED_DELIVERY_RETENTION_DAYS: String(DEFAULT_PARKED_DELIVERY_RETENTION_DAYS),
     PARKED_DELIVERY_PRUNE_INTERVAL_MS: '3600000',
-    MARKETPLACE_CONSUMER_GROUP: 'marketplace-cancellations',
-    MARKETPLACE_NOTIFICATIONS_TOPIC: TOPIC.marketplaceNotifications,
-    COURIER_DELIVERY_EVENTS_TOPIC: TOPIC.deliveryEvents,
-    MARKETPLACE_CANCELLATION_EVENTS_TOPIC: TOPIC.cancellationEvents,
+    MARKETPLACE_TOPIC_PREFIX: '',
   },
   build: (env): CancellationSettings => ({
     decisionsPerHour: env.MARKET_DECISIONS_PER_HOUR,
@@ -95,11 +88,6 @@ export const cancellationSettings = declareSettings({
     parkedDeliveryPruning: env.PARKED_DELIVERY_PRUNING === 'on',
     parkedDeliveryRetentionMs: env.PARKED_DELIVERY_RETENTION_DAYS * 86_400_000,
     parkedDeliveryPruneIntervalMs: env.PARKED_DELIVERY_PRUNE_INTERVAL_MS,
-    consumerGroup: env.MARKETPLACE_CONSUMER_GROUP,
-    topics: {
-      notifications: env.MARKETPLACE_NOTIFICATIONS_TOPIC,
-      deliveryEvents: env.COURIER_DELIVERY_EVENTS_TOPIC,
-      cancellationEvents: env.MARKETPLACE_CANCELLATION_EVENTS_TOPIC,
-    },
+    topics: new MarketplaceTopics(env.MARKETPLACE_TOPIC_PREFIX),
   }),
 });

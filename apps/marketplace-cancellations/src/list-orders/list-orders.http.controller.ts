@@ -2,11 +2,11 @@ import { Controller, Get, Param, Query, UseGuards, UseInterceptors } from '@nest
 import { ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { ErrorItem } from '@orders/service-kit';
 import { CancellationQueries } from '../read-model/cancellation-queries';
-import { CampaignAccessGuard } from './campaign-access.guard';
+import { CampaignAccessGuard } from '../market-api/campaign-access.guard';
 import { booleanParameter, pageParameters, rejectUnknownParameters, throwIfProblems } from './list-query';
-import { pathIds } from './market-ids';
-import { MarketLimits } from './market-limits';
-import { MarketLimitsInterceptor } from './market-limits.interceptor';
+import { pathIds } from '../market-api/market-ids';
+import { MarketLimits } from '../market-api/market-limits';
+import { MarketLimitsInterceptor } from '../market-api/market-limits.interceptor';
 
 @ApiTags('market')
 @ApiSecurity('api-key')

@@ -3,16 +3,16 @@ import { MARKETPLACE_ORDER_STREAM_TYPE, type MarketplaceOrderEvent } from '@orde
 import type { RecordedEvent } from '@orders/event-store';
 import { EventStoreSubscriptions } from '@orders/event-store/nest';
 import type { PoolClient } from 'pg';
-import { orderRefOfStream, type OrderRef } from '../orders/order-ref';
+import { orderRefOfStream, type OrderRef } from '../marketplace-orders/order-ref';
 
-export const TIMER_SUBSCRIPTION = 'marketplace-cancellation-timers';
+const TIMER_SUBSCRIPTION = 'marketplace-cancellation-timers';
 
 /**
  * Timers are data (architecture rule 6): a CancellationRequested event schedules a row, a decision (or Market
  * cancelling the order) cancels it. Written by a leased subscription, so each row follows the log exactly once and
  * never by a second write beside the append. Kept apart from the read model so rebuilding views never re-arms timers.
  */
-export async function scheduleFromEvents(events: readonly RecordedEvent[], tx: PoolClient): Promise<void> {
+async function scheduleFromEvents(events: readonly RecordedEvent[], tx: PoolClient): Promise<void> {
   const armed: { requestId: string; campaignId: string; orderId: string; dueAt: string }[] = [];
   const decided: string[] = [];
   const expired: { requestId: string; appliedAt: string }[] = [];

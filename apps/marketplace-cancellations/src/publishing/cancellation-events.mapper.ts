@@ -5,8 +5,8 @@ import {
 } from '@orders/contracts';
 import type { RecordedEvent } from '@orders/event-store';
 import type { OutboundMessage } from '@orders/messaging';
-import { platformOrderIdOf } from '../orders/market-order-ids';
-import { orderRefOfStream } from '../orders/order-ref';
+import { platformOrderIdOf } from '../marketplace-orders/market-order-ids';
+import { orderRefOfStream } from '../marketplace-orders/order-ref';
 
 /**
  * Internal events are not the public contract (architecture rule 10): this maps each stored MarketplaceOrder event

@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isDomainError } from '@orders/decider-kit';
 import type { PoolClient } from 'pg';
-import { Clock } from '../clock';
-import { recordDeliveryFinished } from '../integration/delivery-finished';
-import { clearParkedDelivery, parkedDeliveryOf } from '../orders/market-order-ids';
-import { MarketplaceOrders } from '../orders/marketplace-orders';
-import type { OrderRef } from '../orders/order-ref';
-import { CANCELLATION_SETTINGS, type CancellationSettings } from '../settings';
-import { PollingWorker, forEachLimited, retryDelayMs, withClaimedRows } from '../worker-kit';
+import { Clock } from '@orders/service-kit';
+import { recordDeliveryFinished } from '../reject-on-delivery-finished/record-delivery-finished';
+import { clearParkedDelivery, parkedDeliveryOf } from '../marketplace-orders/market-order-ids';
+import { MarketplaceOrders } from '../marketplace-orders/marketplace-orders';
+import type { OrderRef } from '../marketplace-orders/order-ref';
+import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
+import { PollingWorker, forEachLimited, retryDelayMs, withClaimedRows } from '../shared/worker-kit';
 import { applyNotification } from './notification-commands';
 import { NotificationInbox, type StoredNotification } from './notification-inbox';
 

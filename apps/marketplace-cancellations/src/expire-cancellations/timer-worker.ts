@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CANCELLATION_SETTINGS, type CancellationSettings } from '../settings';
-import { PollingWorker } from '../worker-kit';
+import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
+import { PollingWorker } from '../shared/worker-kit';
 import { CancellationTimers } from './cancellation-timers';
 
 /** Polls the schedule; deadlines are minutes to days away, so a poll (default 1 s) is precise enough. */

@@ -1,12 +1,12 @@
 import { Body, Controller, HttpCode, Param, Put, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundAs, RequestValidationError } from '@orders/service-kit';
-import { MarketplaceOrders } from '../orders/marketplace-orders';
-import { CampaignAccessGuard } from './campaign-access.guard';
-import { CancellationDecisionRequest } from './cancellation-decision.request.dto';
-import { pathIds } from './market-ids';
-import { MarketLimits } from './market-limits';
-import { MarketLimitsInterceptor } from './market-limits.interceptor';
+import { MarketplaceOrders } from '../marketplace-orders/marketplace-orders';
+import { CampaignAccessGuard } from '../market-api/campaign-access.guard';
+import { CancellationDecisionRequest } from './decide-cancellation.request.dto';
+import { pathIds } from '../market-api/market-ids';
+import { MarketLimits } from '../market-api/market-limits';
+import { MarketLimitsInterceptor } from '../market-api/market-limits.interceptor';
 
 @ApiTags('market')
 @ApiSecurity('api-key')

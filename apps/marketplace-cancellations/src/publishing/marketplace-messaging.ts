@@ -1,18 +1,18 @@
 import { Logger, type Provider } from '@nestjs/common';
 import { MARKETPLACE_ORDER_STREAM_TYPE } from '@orders/cancellations-domain';
-import { TOPIC, topicDefinition } from '@orders/contracts';
+import { createInboundDecoder } from '@orders/contracts';
 import { EventStore } from '@orders/event-store';
 import { Relay, type KafkaOptions } from '@orders/messaging';
-import { CatalogueTopics, MessagingTransport } from '@orders/messaging/nest';
+import { MessagingTransport } from '@orders/messaging/nest';
 import { ServiceConfig } from '@orders/service-kit';
-import { NotificationWorker } from '../notifications/notification-worker';
-import { CANCELLATION_SETTINGS, type CancellationSettings } from '../settings';
+import { NotificationWorker } from '../receive-notification/notification-worker';
+import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
+import { DeliveryFinishedMessageController } from '../reject-on-delivery-finished/delivery-finished.message.controller';
+import { MarketNotificationMessageController } from '../receive-notification/market-notification.message.controller';
 import { cancellationEventsMapper } from './cancellation-events.mapper';
-import { catalogueDecoder } from './inbound-messages';
-import { InboundMessageController } from './inbound.message.controller';
 
-/** The `@EventPattern` handlers of the service's consumer group. */
-export const MARKETPLACE_MESSAGE_CONTROLLERS = [InboundMessageController];
+/** The `@EventPattern` handlers of the service's consumer group, each in its use case's folder. */
+export const MARKETPLACE_MESSAGE_CONTROLLERS = [MarketNotificationMessageController, DeliveryFinishedMessageController];
 
 /**
  * The Kafka side of the service in one place, on the platform's one lifecycle (`startMessaging` in main.ts): the
@@ -29,19 +29,17 @@ export const marketplaceMessaging: Provider = {
     const logger = new Logger('MarketplaceKafka');
     const kafka: KafkaOptions = { brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger };
     const { topics } = settings;
-    // The topics are configured whole (MARKETPLACE_*_TOPIC), not by a prefix: each is named with its catalogue topic,
-    // which gives its partitions, retention and decoding.
-    const catalogue = new CatalogueTopics('', topicDefinition);
-    const spec = (topic: string, catalogueName: string) => catalogue.spec(topic, { catalogueName, deadLetter: true });
     const relay = new Relay({
       store, kafka, name: 'marketplace-cancellations-relay', map: cancellationEventsMapper(topics.cancellationEvents),
-      topics: [catalogue.spec(topics.cancellationEvents, { catalogueName: TOPIC.cancellationEvents })],
+      topics: [topics.spec(topics.cancellationEvents)],
       subscription: { streamTypes: [MARKETPLACE_ORDER_STREAM_TYPE] },
     });
     return new MessagingTransport({
-      kafka, groupId: settings.consumerGroup, topics: [topics.notifications, topics.deliveryEvents], pool: store.pool,
-      decode: catalogueDecoder({ [topics.notifications]: TOPIC.marketplaceNotifications, [topics.deliveryEvents]: TOPIC.deliveryEvents }),
-      provision: [spec(topics.notifications, TOPIC.marketplaceNotifications), spec(topics.deliveryEvents, TOPIC.deliveryEvents)],
+      kafka, groupId: topics.consumerGroup, topics: [topics.notifications, topics.deliveryEvents], pool: store.pool,
+      // Prefixed topics are decoded under their catalogue names.
+      decode: createInboundDecoder({ topicAliases: (topic) => topics.canonical(topic) }),
+      // Consumed topics are provisioned too (with their dead-letter topics): a consumer must not wait for a producer.
+      provision: [topics.notifications, topics.deliveryEvents].map((topic) => topics.spec(topic, { deadLetter: true })),
       members: [{ name: `relay ${relay.name}`, start: () => relay.start(), stop: () => relay.stop() }],
       // A stored notification wakes the worker at once instead of at its next poll.
       onHandled: () => worker.poke(),

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventStore } from '@orders/event-store';
 import { HttpMetrics } from '@orders/service-kit/src/metrics/http-metrics';
-import { Clock } from '../clock';
-import { CANCELLATION_SETTINGS, type CancellationSettings } from '../settings';
-import { PollingWorker } from '../worker-kit';
+import { Clock } from '@orders/service-kit';
+import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
+import { PollingWorker } from '../shared/worker-kit';
 import { parkedDeliveriesPruned, pruneParkedDeliveries } from './parked-delivery-pruning';
 
 /**

@@ -1,7 +1,7 @@
 import { DELIVERED_ORDER_POLICY } from '@orders/cancellations-domain';
-import type { ParkedDelivery } from '../orders/market-order-ids';
-import type { MarketplaceOrders } from '../orders/marketplace-orders';
-import type { OrderRef } from '../orders/order-ref';
+import type { ParkedDelivery } from '../marketplace-orders/market-order-ids';
+import type { MarketplaceOrders } from '../marketplace-orders/marketplace-orders';
+import type { OrderRef } from '../marketplace-orders/order-ref';
 
 /**
  * Records a finished delivery on the Market order's stream (policy P1). The key is the DeliveryFinished message's, so
