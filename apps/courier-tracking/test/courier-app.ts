@@ -1,12 +1,6 @@
-import { createPool } from '@orders/event-store';
-import { ignoreForcedDrop } from '@orders/service-kit/testing';
-import type { Pool } from 'pg';
-import { databaseUrlOn, onAdmin } from '@orders/service-kit/testing';
+import { databaseUrlOn, eventually as pollUntil, startOnFreshDatabase, type ServiceTestApp } from '@orders/service-kit/testing';
 import { randomBytes } from 'node:crypto';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { MessagingTransport, startMessaging } from '@orders/messaging/nest';
-import { createServiceApp } from '@orders/service-kit';
-import request from 'supertest';
+import { MessagingTransport } from '@orders/messaging/nest';
 
 /** Keys of the test principals: one per company, and an operator acting for every company. */
 export interface CourierKeys {
@@ -15,61 +9,36 @@ export interface CourierKeys {
   readonly operator: string;
 }
 
-export interface CourierTestApp {
-  readonly app: NestExpressApplication;
+export interface CourierTestApp extends ServiceTestApp {
   /** Prepended to every topic and consumer group of this app (COURIER_TOPIC_PREFIX). */
   readonly topicPrefix: string;
   /** Resolves once the relay and the consumers run. */
   kafkaReady(): Promise<void>;
   readonly keys: CourierKeys;
-  readonly database: string;
-  /** A pool on the app's own database, for looking behind the API. */
-  readonly pool: Pool;
-  http(): ReturnType<typeof request>;
-  close(): Promise<void>;
 }
 
 const baseUrl = process.env.COURIER_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/courier';
 
 export const databaseUrl = (database: string): string => databaseUrlOn(baseUrl, database);
-const admin = (sql: string): Promise<void> => onAdmin(baseUrl, sql);
 
 /** Boots the real courier-tracking app on a fresh database (real PostgreSQL and broker); `env` adds variables. */
 export async function startCourierTracking(env: Record<string, string> = {}): Promise<CourierTestApp> {
   const suffix = randomBytes(4).toString('hex');
-  const database = `courier_test_${suffix}`;
   const topicPrefix = env.COURIER_TOPIC_PREFIX ?? `test-${suffix}.`;
   const keys: CourierKeys = {
     companyA: `a-${randomBytes(12).toString('hex')}`, companyB: `b-${randomBytes(12).toString('hex')}`, operator: `o-${randomBytes(12).toString('hex')}`,
   };
-  await admin(`CREATE DATABASE "${database}"`);
-  const saved = { ...process.env };
-  Object.assign(process.env, {
-    COURIER_DATABASE_URL: databaseUrl(database),
-    LOG_LEVEL: 'silent',
-    COURIER_TOPIC_PREFIX: topicPrefix,
-    API_KEYS: [`dispatcher-a:${keys.companyA}:company-a`, `dispatcher-b:${keys.companyB}:company-b`, `ops:${keys.operator}`].join(','),
-    ...env,
+  const started = await startOnFreshDatabase({
+    baseUrl, database: `courier_test_${suffix}`, databaseUrlVariable: 'COURIER_DATABASE_URL',
+    appModule: () => import('../src/app.module').then((m) => m.AppModule),
+    env: {
+      LOG_LEVEL: 'silent',
+      COURIER_TOPIC_PREFIX: topicPrefix,
+      API_KEYS: [`dispatcher-a:${keys.companyA}:company-a`, `dispatcher-b:${keys.companyB}:company-b`, `ops:${keys.operator}`].join(','),
+      ...env,
+    },
   });
-  try {
-    const { AppModule } = await import('../src/app.module');
-    const app = await createServiceApp(AppModule);
-    await app.init();
-    await startMessaging(app); // as main.ts: Kafka connects in the background
-    const pool = createPool({ connectionString: databaseUrl(database), max: 2 }, ignoreForcedDrop);
-    return {
-      app, keys, database, pool, topicPrefix,
-      kafkaReady: () => app.get(MessagingTransport).ready(),
-      http: () => request(app.getHttpServer()),
-      async close() {
-        await pool.end();
-        await app.close();
-        await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      },
-    };
-  } finally {
-    process.env = saved;
-  }
+  return { ...started, keys, topicPrefix, kafkaReady: () => started.app.get(MessagingTransport).ready() };
 }
 
 /**
@@ -100,16 +69,9 @@ export function useCourierTracking(options: { kafka?: boolean } = {}): CourierTe
   };
 }
 
-/** Polls until `accept` holds (read models are eventually consistent); fails with the last value after the deadline. */
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const last = await probe();
-    if (accept(last)) return last;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+/** Polls until `accept` holds (read models are eventually consistent); fails with the last value after 15 s by default. */
+export const eventually = <T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> =>
+  pollUntil(probe, accept, timeoutMs);
 
 export const order = (overrides: Record<string, unknown> = {}) => ({
   number: `N-${randomBytes(4).toString('hex')}`,

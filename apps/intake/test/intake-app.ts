@@ -1,13 +1,5 @@
-import { createPool } from '@orders/event-store';
-import { ignoreForcedDrop } from '@orders/service-kit/testing';
-import type { Pool } from 'pg';
-import { databaseUrlOn, onAdmin } from '@orders/service-kit/testing';
+import { listeningUrl, startOnFreshDatabase, type ServiceTestApp } from '@orders/service-kit/testing';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { startMessaging } from '@orders/messaging/nest';
-import { createServiceApp } from '@orders/service-kit';
-import request from 'supertest';
 import { deleteTopicsWithPrefix } from './topic-cleanup';
 
 /** Keys of the test principals: one per company, an operator for every company, and a read-only one. */
@@ -18,22 +10,14 @@ export interface TestKeys {
   readonly readOnlyA: string;
 }
 
-export interface IntakeTestApp {
-  readonly app: NestExpressApplication;
+export interface IntakeTestApp extends ServiceTestApp {
   /** Prepended to every topic this app uses. */
   readonly topicPrefix: string;
   readonly url: string;
   readonly keys: TestKeys;
-  /** A pool on the app's own database, for looking behind the API (events table, board). */
-  readonly pool: Pool;
-  http(): ReturnType<typeof request>;
-  close(): Promise<void>;
 }
 
 const baseUrl = process.env.INTAKE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/intake';
-
-const databaseUrl = (database: string): string => databaseUrlOn(baseUrl, database);
-const admin = (sql: string): Promise<void> => onAdmin(baseUrl, sql);
 
 /**
  * Boots the real intake app on a fresh database of its own (real PostgreSQL, real broker), listening on a free port.
@@ -41,41 +25,27 @@ const admin = (sql: string): Promise<void> => onAdmin(baseUrl, sql);
  */
 export async function startIntake(env: Record<string, string> = {}): Promise<IntakeTestApp> {
   const suffix = randomBytes(4).toString('hex');
-  const database = `intake_test_${suffix}`;
   const keys: TestKeys = {
     companyA: `a-${randomBytes(12).toString('hex')}`,
     companyB: `b-${randomBytes(12).toString('hex')}`,
     operator: `o-${randomBytes(12).toString('hex')}`,
     readOnlyA: `r-${randomBytes(12).toString('hex')}`,
   };
-  await admin(`CREATE DATABASE "${database}"`);
-  const saved = { ...process.env };
-  Object.assign(process.env, {
-    INTAKE_DATABASE_URL: databaseUrl(database),
-    LOG_LEVEL: 'silent',
-    // Topics and the consumer group of this app alone: test files never see each other's messages.
-    INTAKE_TOPIC_PREFIX: `test-${suffix}.`,
-    API_KEYS: [`desk-a:${keys.companyA}:company-a`, `desk-b:${keys.companyB}:company-b`, `ops:${keys.operator}`, `viewer-a:${keys.readOnlyA}:company-a:read`].join(','),
-    ...env,
-  });
-  const { AppModule } = await import('../src/app.module');
-  const app = await createServiceApp(AppModule);
-  await app.listen(0, '127.0.0.1');
-  await startMessaging(app); // as main.ts: Kafka connects in the background
-  process.env = saved;
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  const pool = createPool({ connectionString: databaseUrl(database), max: 2 }, ignoreForcedDrop);
   const topicPrefix = env.INTAKE_TOPIC_PREFIX ?? `test-${suffix}.`;
-  return {
-    app, keys, pool, url: `http://127.0.0.1:${port}`, topicPrefix,
-    http: () => request(app.getHttpServer()),
-    async close() {
-      await pool.end();
-      await app.close();
-      await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      await deleteTopicsWithPrefix(topicPrefix);
+  const started = await startOnFreshDatabase({
+    baseUrl, database: `intake_test_${suffix}`, databaseUrlVariable: 'INTAKE_DATABASE_URL',
+    appModule: () => import('../src/app.module').then((m) => m.AppModule),
+    env: {
+      LOG_LEVEL: 'silent',
+      // Topics and the consumer group of this app alone: test files never see each other's messages.
+      INTAKE_TOPIC_PREFIX: `test-${suffix}.`,
+      API_KEYS: [`desk-a:${keys.companyA}:company-a`, `desk-b:${keys.companyB}:company-b`, `ops:${keys.operator}`, `viewer-a:${keys.readOnlyA}:company-a:read`].join(','),
+      ...env,
     },
-  };
+    listen: true,
+    afterClose: () => deleteTopicsWithPrefix(topicPrefix),
+  });
+  return { ...started, keys, topicPrefix, url: listeningUrl(started.app) };
 }
 
 export { eventually } from '@orders/service-kit/testing';

@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { encodeMessage, findMessage, TOPIC } from '@orders/contracts';
 import { dropSchema, ensureTestDatabase, testDatabaseUrl } from '@orders/event-store/testing';
 import { provisionTopics } from '@orders/messaging';
-import { startMessaging } from '@orders/messaging/nest';
-import { createServiceApp } from '@orders/service-kit';
+import { bootServiceApp, listeningUrl } from '@orders/service-kit/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import request from 'supertest';
 import type { IntegrationEvent } from '../src/projections/integration-event';
@@ -45,25 +43,22 @@ export async function startProjector(): Promise<ProjectorTestApp> {
   const topic = (logical: string) => `${prefix}${logical}`;
   await provisionTopics({ brokers: BROKERS, logLevel: 'nothing' }, [TOPIC.orderEvents, TOPIC.deliveryEvents, TOPIC.cancellationEvents]
     .map((t) => ({ topic: topic(t), partitions: 3 })));
-  const saved = { ...process.env };
-  Object.assign(process.env, {
-    READMODELS_DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', KAFKA_BROKERS: BROKERS,
-    PROJECTOR_SCHEMA: schemas[0], PROJECTOR_OUTBOX_SCHEMA: schemas[1], PROJECTOR_INBOX_SCHEMA: schemas[2],
-    PROJECTOR_TOPIC_PREFIX: prefix,
-    API_KEYS: `ops:${OPERATOR_KEY}-${id},desk:${COMPANY_KEY}-${id}:company-1`,
+  const app = await bootServiceApp({
+    appModule: () => import('../src/app.module').then((m) => m.AppModule),
+    env: {
+      READMODELS_DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', KAFKA_BROKERS: BROKERS,
+      PROJECTOR_SCHEMA: schemas[0], PROJECTOR_OUTBOX_SCHEMA: schemas[1], PROJECTOR_INBOX_SCHEMA: schemas[2],
+      PROJECTOR_TOPIC_PREFIX: prefix,
+      API_KEYS: `ops:${OPERATOR_KEY}-${id},desk:${COMPANY_KEY}-${id}:company-1`,
+    },
+    listen: true,
   });
-  const { AppModule } = await import('../src/app.module');
-  const app = await createServiceApp(AppModule);
-  await app.listen(0, '127.0.0.1');
-  await startMessaging(app); // as main.ts: Kafka connects in the background
-  process.env = saved;
-  const { port } = app.getHttpServer().address() as AddressInfo;
   const db = ReadModelDb.open({ connection: testDatabaseUrl(), schema, poolSize: 3 });
   const kafka = new Kafka({ brokers: [BROKERS], clientId: `projector-test-${id}`, logLevel: logLevel.NOTHING });
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   return {
-    app, db, url: `http://127.0.0.1:${port}`, schema, outboxSchema: schemas[1] as string, prefix, topic,
+    app, db, url: listeningUrl(app), schema, outboxSchema: schemas[1] as string, prefix, topic,
     async publish(events) {
       for (const event of events) {
         const definition = findMessage(event.topic, event.type, event.schemaVersion);

@@ -1,4 +1,4 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from '@orders/service-kit';
 
 /**
  * Visit decisions taken from courier positions but not yet applied to their delivery's stream. A row is written
@@ -6,11 +6,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * between loses nothing: the service applies what is left when it starts again. Ids are UUIDv7 (time-ordered), so
  * `ORDER BY id` replays one courier's decisions in the order they were taken.
  */
-export class CourierPositionDecisions1796342400000 implements MigrationInterface {
-  name = 'CourierPositionDecisions1796342400000';
-
-  async up(db: QueryRunner): Promise<void> {
-    await db.query(`
+export const CourierPositionDecisions1796342400000 = sqlMigration('CourierPositionDecisions1796342400000', {
+  up: [
+    `
       CREATE TABLE courier_position_decisions (
         id uuid PRIMARY KEY,
         company_id text NOT NULL,
@@ -19,10 +17,7 @@ export class CourierPositionDecisions1796342400000 implements MigrationInterface
         delivery_id text NOT NULL,
         command jsonb NOT NULL,
         recorded_at timestamptz NOT NULL DEFAULT now()
-      )`);
-  }
-
-  async down(db: QueryRunner): Promise<void> {
-    await db.query('DROP TABLE courier_position_decisions');
-  }
-}
+      )`,
+  ],
+  down: ['DROP TABLE courier_position_decisions'],
+});

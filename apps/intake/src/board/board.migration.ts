@@ -1,15 +1,13 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from '@orders/service-kit';
 
 /**
  * The order board (read model): one row per order with what the list shows, fed by the `intake-board` event-store
  * subscription. No personal data: the list joins the guest's sealed record when it reads, so an erased order shows
  * none, and a rebuild from the log cannot bring it back.
  */
-export class IntakeOrderBoard1767571200000 implements MigrationInterface {
-  name = 'IntakeOrderBoard1767571200000';
-
-  async up(db: QueryRunner): Promise<void> {
-    await db.query(`
+export const IntakeOrderBoard1767571200000 = sqlMigration('IntakeOrderBoard1767571200000', {
+  up: [
+    `
       CREATE TABLE intake_order_board (
         order_id uuid PRIMARY KEY,
         company_id text NOT NULL,
@@ -29,12 +27,9 @@ export class IntakeOrderBoard1767571200000 implements MigrationInterface {
         status_changed_at timestamptz NOT NULL,
         -- The stream version applied last: an event at or below it is a redelivery and changes nothing.
         version integer NOT NULL
-      )`);
-    await db.query('CREATE INDEX intake_order_board_company_status ON intake_order_board (company_id, status, received_position)');
-    await db.query('CREATE INDEX intake_order_board_company_received ON intake_order_board (company_id, received_position)');
-  }
-
-  async down(db: QueryRunner): Promise<void> {
-    await db.query('DROP TABLE intake_order_board');
-  }
-}
+      )`,
+    'CREATE INDEX intake_order_board_company_status ON intake_order_board (company_id, status, received_position)',
+    'CREATE INDEX intake_order_board_company_received ON intake_order_board (company_id, received_position)',
+  ],
+  down: ['DROP TABLE intake_order_board'],
+});

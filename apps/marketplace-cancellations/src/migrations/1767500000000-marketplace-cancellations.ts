@@ -1,4 +1,4 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from '@orders/service-kit';
 
 /**
  * The service's own tables beside the event store (which migrates its schema itself):
@@ -8,11 +8,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - rate_limit_windows / in_flight_requests: Market's per-campaign limits, shared by every instance;
  * - marketplace_orders / cancellation_requests: the read model (queue per campaign, decision history).
  */
-export class MarketplaceCancellations1767500000000 implements MigrationInterface {
-  name = 'MarketplaceCancellations1767500000000';
-
-  async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+export const MarketplaceCancellations1767500000000 = sqlMigration('MarketplaceCancellations1767500000000', {
+  up: [
+    `
       CREATE TABLE market_notifications (
         notification_key text PRIMARY KEY,
         seq bigserial NOT NULL,
@@ -29,9 +27,9 @@ export class MarketplaceCancellations1767500000000 implements MigrationInterface
         outcome text,
         error_code text,
         error_message text
-      )`);
-    await runner.query(`CREATE INDEX market_notifications_pending ON market_notifications (seq) WHERE processed_at IS NULL`);
-    await runner.query(`
+      )`,
+    `CREATE INDEX market_notifications_pending ON market_notifications (seq) WHERE processed_at IS NULL`,
+    `
       CREATE TABLE cancellation_timers (
         request_id text PRIMARY KEY,
         campaign_id text NOT NULL,
@@ -42,24 +40,24 @@ export class MarketplaceCancellations1767500000000 implements MigrationInterface
         next_attempt_at timestamptz,
         fired_at timestamptz,
         last_error text
-      )`);
-    await runner.query(`CREATE INDEX cancellation_timers_due ON cancellation_timers (due_at) WHERE state = 'SCHEDULED'`);
-    await runner.query(`
+      )`,
+    `CREATE INDEX cancellation_timers_due ON cancellation_timers (due_at) WHERE state = 'SCHEDULED'`,
+    `
       CREATE TABLE rate_limit_windows (
         campaign_id text NOT NULL,
         resource text NOT NULL,
         window_start timestamptz NOT NULL,
         used integer NOT NULL,
         PRIMARY KEY (campaign_id, resource, window_start)
-      )`);
-    await runner.query(`
+      )`,
+    `
       CREATE TABLE in_flight_requests (
         token uuid PRIMARY KEY,
         campaign_id text NOT NULL,
         expires_at timestamptz NOT NULL
-      )`);
-    await runner.query(`CREATE INDEX in_flight_requests_campaign ON in_flight_requests (campaign_id, expires_at)`);
-    await runner.query(`
+      )`,
+    `CREATE INDEX in_flight_requests_campaign ON in_flight_requests (campaign_id, expires_at)`,
+    `
       CREATE TABLE marketplace_orders (
         campaign_id text NOT NULL,
         order_id text NOT NULL,
@@ -71,8 +69,8 @@ export class MarketplaceCancellations1767500000000 implements MigrationInterface
         version integer NOT NULL,
         updated_at timestamptz NOT NULL,
         PRIMARY KEY (campaign_id, order_id)
-      )`);
-    await runner.query(`
+      )`,
+    `
       CREATE TABLE cancellation_requests (
         request_id text PRIMARY KEY,
         campaign_id text NOT NULL,
@@ -85,14 +83,10 @@ export class MarketplaceCancellations1767500000000 implements MigrationInterface
         reason text,
         decided_by text,
         decided_at timestamptz
-      )`);
-    await runner.query(`CREATE INDEX cancellation_requests_queue ON cancellation_requests (campaign_id, deadline_at, order_id) WHERE state = 'PENDING'`);
-    await runner.query(`CREATE INDEX cancellation_requests_history ON cancellation_requests (campaign_id, decided_at DESC) WHERE state <> 'PENDING'`);
-  }
-
-  async down(runner: QueryRunner): Promise<void> {
-    for (const table of ['cancellation_requests', 'marketplace_orders', 'in_flight_requests', 'rate_limit_windows', 'cancellation_timers', 'market_notifications']) {
-      await runner.query(`DROP TABLE IF EXISTS ${table}`);
-    }
-  }
-}
+      )`,
+    `CREATE INDEX cancellation_requests_queue ON cancellation_requests (campaign_id, deadline_at, order_id) WHERE state = 'PENDING'`,
+    `CREATE INDEX cancellation_requests_history ON cancellation_requests (campaign_id, decided_at DESC) WHERE state <> 'PENDING'`,
+  ],
+  down: ['cancellation_requests', 'marketplace_orders', 'in_flight_requests', 'rate_limit_windows', 'cancellation_timers', 'market_notifications']
+    .map((table) => `DROP TABLE IF EXISTS ${table}`),
+});

@@ -1,4 +1,4 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from '@orders/service-kit';
 
 /**
  * market_order_ids.parked_at: when a delivery was parked on a platform id no Market order had claimed, so that rows
@@ -6,17 +6,14 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * holds only unclaimed rows, which is all the pruner reads. Rows parked before this migration have no known time:
  * they are dated now, so they get the whole retention from here rather than being taken at once.
  */
-export class ParkedDeliveryAge1767700000000 implements MigrationInterface {
-  name = 'ParkedDeliveryAge1767700000000';
-
-  async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`ALTER TABLE market_order_ids ADD COLUMN parked_at timestamptz`);
-    await runner.query(`UPDATE market_order_ids SET parked_at = now() WHERE campaign_id IS NULL`);
-    await runner.query(`CREATE INDEX market_order_ids_unclaimed ON market_order_ids (parked_at) WHERE campaign_id IS NULL`);
-  }
-
-  async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP INDEX IF EXISTS market_order_ids_unclaimed`);
-    await runner.query(`ALTER TABLE market_order_ids DROP COLUMN IF EXISTS parked_at`);
-  }
-}
+export const ParkedDeliveryAge1767700000000 = sqlMigration('ParkedDeliveryAge1767700000000', {
+  up: [
+    `ALTER TABLE market_order_ids ADD COLUMN parked_at timestamptz`,
+    `UPDATE market_order_ids SET parked_at = now() WHERE campaign_id IS NULL`,
+    `CREATE INDEX market_order_ids_unclaimed ON market_order_ids (parked_at) WHERE campaign_id IS NULL`,
+  ],
+  down: [
+    `DROP INDEX IF EXISTS market_order_ids_unclaimed`,
+    `ALTER TABLE market_order_ids DROP COLUMN IF EXISTS parked_at`,
+  ],
+});

@@ -1,4 +1,5 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from '@orders/service-kit/migrations';
+import type { MigrationInterface } from 'typeorm';
 
 export const SUMMARY_PROJECTION = 'order-summary';
 export const TIMELINE_PROJECTION = 'order-timeline';
@@ -17,11 +18,9 @@ export const summaryTable = (schema: string, version: number): string => `"${sch
  */
 export function projectorMigration(schema: string): new () => MigrationInterface {
   const s = `"${schema}"`;
-  return class ProjectorReadModels1767657600000 implements MigrationInterface {
-    name = 'ProjectorReadModels1767657600000';
-
-    async up(db: QueryRunner): Promise<void> {
-      await db.query(`CREATE TABLE ${s}.events (
+  return sqlMigration('ProjectorReadModels1767657600000', {
+    up: [
+      `CREATE TABLE ${s}.events (
         position bigserial PRIMARY KEY,
         transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
         event_id text NOT NULL UNIQUE,
@@ -39,12 +38,12 @@ export function projectorMigration(schema: string): new () => MigrationInterface
         actor text NOT NULL,
         payload jsonb NOT NULL,
         received_at timestamptz NOT NULL DEFAULT now()
-      )`);
-      await db.query(`CREATE INDEX events_commit_order ON ${s}.events (transaction_id, position)`);
-      await db.query(`CREATE INDEX events_order ON ${s}.events (order_id, position)`);
-      await db.query(`CREATE INDEX events_tenant ON ${s}.events (tenant_id, occurred_at)`);
-      await db.query(`CREATE INDEX events_occurred ON ${s}.events (occurred_at)`);
-      await db.query(`CREATE TABLE ${summaryTable(schema, 1)} (
+      )`,
+      `CREATE INDEX events_commit_order ON ${s}.events (transaction_id, position)`,
+      `CREATE INDEX events_order ON ${s}.events (order_id, position)`,
+      `CREATE INDEX events_tenant ON ${s}.events (tenant_id, occurred_at)`,
+      `CREATE INDEX events_occurred ON ${s}.events (occurred_at)`,
+      `CREATE TABLE ${summaryTable(schema, 1)} (
         order_id text PRIMARY KEY,
         tenant_id text NOT NULL,
         status text NOT NULL,
@@ -52,16 +51,16 @@ export function projectorMigration(schema: string): new () => MigrationInterface
         erased boolean NOT NULL,
         updated_at timestamptz NOT NULL,
         state jsonb NOT NULL
-      )`);
-      await db.query(`CREATE INDEX order_summary_v1_tenant_status ON ${summaryTable(schema, 1)} (tenant_id, status)`);
-      await db.query(`CREATE TABLE ${s}.projections (
+      )`,
+      `CREATE INDEX order_summary_v1_tenant_status ON ${summaryTable(schema, 1)} (tenant_id, status)`,
+      `CREATE TABLE ${s}.projections (
         name text PRIMARY KEY,
         active_version integer NOT NULL,
         switched_at timestamptz NOT NULL DEFAULT now()
-      )`);
-      await db.query(`INSERT INTO ${s}.projections (name, active_version) VALUES ('${SUMMARY_PROJECTION}', 1)`);
-      await db.query(`CREATE VIEW ${s}.order_summary AS SELECT * FROM ${summaryTable(schema, 1)}`);
-      await db.query(`CREATE TABLE ${s}.rebuilds (
+      )`,
+      `INSERT INTO ${s}.projections (name, active_version) VALUES ('${SUMMARY_PROJECTION}', 1)`,
+      `CREATE VIEW ${s}.order_summary AS SELECT * FROM ${summaryTable(schema, 1)}`,
+      `CREATE TABLE ${s}.rebuilds (
         projection text NOT NULL,
         version integer NOT NULL,
         status text NOT NULL CHECK (status IN ('running', 'done', 'abandoned')),
@@ -73,14 +72,10 @@ export function projectorMigration(schema: string): new () => MigrationInterface
         updated_at timestamptz NOT NULL DEFAULT now(),
         finished_at timestamptz,
         PRIMARY KEY (projection, version)
-      )`);
+      )`,
       // At most one rebuild of a projection runs at a time; a crashed one is resumed, not duplicated.
-      await db.query(`CREATE UNIQUE INDEX rebuilds_one_running ON ${s}.rebuilds (projection) WHERE status = 'running'`);
-    }
-
-    async down(db: QueryRunner): Promise<void> {
-      await db.query(`DROP VIEW ${s}.order_summary`);
-      for (const table of ['rebuilds', 'projections', 'order_summary_v1', 'events']) await db.query(`DROP TABLE ${s}.${table}`);
-    }
-  };
+      `CREATE UNIQUE INDEX rebuilds_one_running ON ${s}.rebuilds (projection) WHERE status = 'running'`,
+    ],
+    down: [`DROP VIEW ${s}.order_summary`, ...['rebuilds', 'projections', 'order_summary_v1', 'events'].map((table) => `DROP TABLE ${s}.${table}`)],
+  });
 }

@@ -24,5 +24,6 @@ export * from './http/no-store';
 export * from './http/stream-limits';
 export * from './errors/not-found';
 export * from './logging/redaction';
+export * from './database/sql-migration';
 export * from './service-kit.module';
 export * from './bootstrap';
