@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { sqlMigration } from '@orders/service-kit';
-import { platformOrderIdOf } from '../orders/market-order-ids';
+import { platformOrderIdOf } from '../marketplace-orders/market-order-ids';
 
 /**
  * market_order_ids: from the platform order id (intake's UUID, which deliveries carry) back to the Market order,
