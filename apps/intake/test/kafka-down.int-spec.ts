@@ -2,9 +2,9 @@
 // keeps trying in the background; once the broker answers it connects and consumes. "Down" is a closed local port;
 // "comes up" is a TCP proxy opened on that port to the shared broker (never stopped).
 import { randomUUID } from 'node:crypto';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { TOPIC } from '@orders/contracts';
 import { MessagingTransport } from '@orders/messaging/nest';
+import { BrokerProxy, unusedPort } from '@orders/messaging/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { externalOrderId } from '../src/external-orders/order-identity';
 import { eventually, startIntake, submission, type IntakeTestApp } from './intake-app';
@@ -12,43 +12,17 @@ import { eventually, startIntake, submission, type IntakeTestApp } from './intak
 jest.setTimeout(90_000);
 
 const broker = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',')[0];
-const sockets = new Set<Socket>();
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function proxyToBroker(port: number): Promise<Server> {
-  const [host, brokerPort] = broker.split(':');
-  const server = createServer((client) => {
-    const upstream = connect(Number(brokerPort), host);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => socket.destroy());
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return server;
-}
-
 describe('intake with Kafka down at boot', () => {
   let intake: IntakeTestApp | undefined;
-  let proxy: Server | undefined;
+  const proxy = new BrokerProxy();
 
   afterAll(async () => {
     await intake?.close();
-    sockets.forEach((socket) => socket.destroy());
-    await new Promise((resolve) => (proxy ? proxy.close(resolve) : resolve(undefined)));
+    await proxy.close();
   });
 
   it('boots, answers /health 503 without crashing, then connects and consumes when the broker answers', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     intake = await startIntake({ INTAKE_LICENSES: 'company-a', KAFKA_BROKERS: `127.0.0.1:${port}` });
     const transport = intake.app.get(MessagingTransport);
     const health = await intake.http().get('/health').expect(503);
@@ -58,7 +32,7 @@ describe('intake with Kafka down at boot', () => {
     await intake.http().post('/api/v1/companies/company-a/external-orders').set(keyA).send(submission()).expect(201);
     expect(transport.running).toBe(false);
 
-    proxy = await proxyToBroker(port);
+    await proxy.open(port, broker);
     await transport.ready();
     await eventually(async () => (await intake?.http().get('/health'))?.status, (status) => status === 200);
 

@@ -2,3 +2,4 @@
 // A separate entry so the library itself never loads fast-check or a test producer.
 export * from './src/testing/hostile-messages';
 export * from './src/testing/hostile-round';
+export * from './src/testing/broker-proxy';

@@ -5,17 +5,16 @@
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import request from 'supertest';
 import { HEADER } from '../src';
 import { MessageContext, MessagingTransport, startMessaging, type KafkaMember } from '../nest';
+import { BrokerProxy, unusedPort } from '../testing';
 import { applyEffectSql, brokers, consumerSide, kafkaOptions, unique, until, upstream, type ConsumerSide } from './support';
 
 const topic = unique('msg-it.bg');
 let side: ConsumerSide;
 let app: INestApplication | undefined;
-let proxy: Server | undefined;
-const sockets = new Set<Socket>();
+const proxy = new BrokerProxy();
 const memberCalls: string[] = [];
 
 @Controller()
@@ -31,43 +30,18 @@ class PingController {
   }
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Forwards `port` to the real broker. */
-async function openProxy(port: number): Promise<Server> {
-  const [host, brokerPort] = brokers.split(',')[0].split(':');
-  const server = createServer((client) => {
-    const upstreamSocket = connect(Number(brokerPort), host);
-    for (const socket of [client, upstreamSocket]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => socket.destroy());
-    }
-    client.pipe(upstreamSocket).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return server;
-}
-
 beforeAll(async () => {
   side = await consumerSide('bg');
 });
 
 afterAll(async () => {
   await app?.close();
-  sockets.forEach((socket) => socket.destroy());
-  await new Promise((resolve) => (proxy ? proxy.close(resolve) : resolve(undefined)));
+  await proxy.close();
   await side?.drop();
 });
 
 it('boots and serves HTTP with Kafka down, then connects, provisions and consumes once the broker answers', async () => {
-  const port = await closedPort();
+  const port = await unusedPort();
   const member: KafkaMember = {
     name: 'probe member', start: async () => void memberCalls.push('start'), stop: async () => void memberCalls.push('stop'),
   };
@@ -92,7 +66,7 @@ it('boots and serves HTTP with Kafka down, then connects, provisions and consume
   expect(statuses).toEqual(['connecting']);
   expect(memberCalls).toEqual([]); // provisioning fails first: the members after it were never started
 
-  proxy = await openProxy(port);
+  await proxy.open(port, brokers.split(',')[0]);
   await transport.ready();
   expect(transport.running).toBe(true);
   expect(statuses).toEqual(['connecting', 'connected']);
