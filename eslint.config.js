@@ -52,7 +52,7 @@ module.exports = [
     // One configuration object, the only reader of the environment (style.md "One dialect"): the service kit's config
     // module reads it, validates the kit's and each service's declared settings, and everything else injects them.
     files: ['apps/*/src/**/*.ts', 'libs/**/src/**/*.ts'],
-    ignores: ['libs/platform/service-kit/src/config/**', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/testing/**', '**/testing.ts'],
+    ignores: ['libs/platform/service-kit/src/config/**', 'apps/ops-cli/src/ops-cli.config.ts', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/testing/**', '**/testing.ts'],
     rules: {
       'no-restricted-properties': ['error', {
         object: 'process', property: 'env',

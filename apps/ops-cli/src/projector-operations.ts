@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { childEnvironment } from './ops-cli.config';
 import type { ReadModelTarget } from './targets';
 
 // The projector's read models are the projector's business: the CLI runs its maintenance entry
@@ -22,8 +23,7 @@ export function runProjectorOperation<T>(
   return new Promise<T>((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', entry, operation, JSON.stringify({ ...target, ...args })], {
       // Handed on, not read: the projector's entry validates its own configuration.
-      // eslint-disable-next-line no-restricted-properties
-      cwd: root, env: { ...process.env, SWC_NODE_PROJECT: join(root, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: root, env: childEnvironment({ SWC_NODE_PROJECT: join(root, 'tsconfig.json') }), stdio: ['ignore', 'pipe', 'pipe'],
     });
     let buffered = '';
     let outcome: { type: string; value?: unknown; code?: string; message?: string } | undefined;
