@@ -1,7 +1,16 @@
 // Layering is enforced here, not hoped for: see shared design architecture.md, "Layout".
 const nx = require('@nx/eslint-plugin');
 
-const infraPackages = ['@nestjs/*', 'typeorm', 'kafkajs', 'pg', 'pg-*', 'class-validator', 'class-transformer', '@nestjs/typeorm'];
+const infraPackages = [
+  '@nestjs/*',
+  'typeorm',
+  'kafkajs',
+  'pg',
+  'pg-*',
+  'class-validator',
+  'class-transformer',
+  '@nestjs/typeorm',
+];
 
 /** The dependency rules between tags. Exported so a test can run them against a fixture. */
 const depConstraints = [
@@ -35,29 +44,58 @@ module.exports = [
     files: ['libs/*/domain/**/*.ts', 'libs/kernel/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {
-      'no-restricted-syntax': ['error',
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Time arrives in the command (metadata.now).' },
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Time arrives in the command (metadata.now).' },
-        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Ids and randomness arrive in the command.' },
-        { selector: "CallExpression[callee.name='randomUUID']", message: 'Ids arrive in the command.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Time arrives in the command (metadata.now).',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Time arrives in the command (metadata.now).',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'Ids and randomness arrive in the command.',
+        },
+        { selector: "CallExpression[callee.name='randomUUID']", message: 'Ids arrive in the command.' },
+      ],
     },
   },
   {
     // kafkajs stays behind @orders/messaging, so a client swap touches one library (tests and benchmarks may use it).
     files: ['apps/*/src/**/*.ts', 'libs/*/domain/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'kafkajs', message: 'kafkajs stays behind @orders/messaging' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'kafkajs', message: 'kafkajs stays behind @orders/messaging' }] },
+      ],
+    },
   },
   {
     // One configuration object, the only reader of the environment (style.md "One dialect"): the service kit's config
     // module reads it, validates the kit's and each service's declared settings, and everything else injects them.
     files: ['apps/*/src/**/*.ts', 'libs/**/src/**/*.ts'],
-    ignores: ['libs/platform/service-kit/src/config/**', 'apps/ops-cli/src/ops-cli.config.ts', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/testing/**', '**/testing.ts'],
+    ignores: [
+      'libs/platform/service-kit/src/config/**',
+      'apps/ops-cli/src/ops-cli.config.ts',
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      '**/*.e2e-spec.ts',
+      '**/testing/**',
+      '**/testing.ts',
+    ],
     rules: {
-      'no-restricted-properties': ['error', {
-        object: 'process', property: 'env',
-        message: 'Declare the variable in the service settings (declareSettings) and inject them; the service kit config reads the environment.',
-      }],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message:
+            'Declare the variable in the service settings (declareSettings) and inject them; the service kit config reads the environment.',
+        },
+      ],
     },
   },
   { files: ['**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },

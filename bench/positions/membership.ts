@@ -8,11 +8,21 @@ import { percentile } from '../lib/report';
 import { DAY_START_S, TICK_S, courierId, routeId, stopLocation } from './scenario';
 
 type Detector = InstanceType<typeof import('../../apps/courier-tracking/src/positions/visit-detector').VisitDetector>;
-type Decisions = InstanceType<typeof import('../../apps/courier-tracking/src/positions/position-decisions').PositionDecisions>;
-type CreateOrder = InstanceType<typeof import('../../apps/courier-tracking/src/deliveries/create-order/create-order').CreateOrder>;
-type ListOrders = InstanceType<typeof import('../../apps/courier-tracking/src/deliveries/get-orders/list-orders').ListOrders>;
-type Settings = InstanceType<typeof import('../../apps/courier-tracking/src/settings/settings.service').SettingsService>;
-type Commands = InstanceType<typeof import('../../apps/courier-tracking/src/deliveries/delivery-commands').DeliveryCommands>;
+type Decisions = InstanceType<
+  typeof import('../../apps/courier-tracking/src/positions/position-decisions').PositionDecisions
+>;
+type CreateOrder = InstanceType<
+  typeof import('../../apps/courier-tracking/src/deliveries/create-order/create-order').CreateOrder
+>;
+type ListOrders = InstanceType<
+  typeof import('../../apps/courier-tracking/src/deliveries/get-orders/list-orders').ListOrders
+>;
+type Settings = InstanceType<
+  typeof import('../../apps/courier-tracking/src/settings/settings.service').SettingsService
+>;
+type Commands = InstanceType<
+  typeof import('../../apps/courier-tracking/src/deliveries/delivery-commands').DeliveryCommands
+>;
 
 export interface MembershipLatency {
   /** ms from the join to the first decision, every sample. */
@@ -31,7 +41,18 @@ const doorOf = (sample: number) => ({ lat: 58 + sample * 0.05, lon: 37.3 });
  * Runs after the throughput rounds, on the same app: `BENCH_MEMBERSHIP_SAMPLES` (200) routes (one per courier) each get one new delivery.
  * Sequential, so one sample never waits behind another's work.
  */
-export async function membershipLatency(company: string, after: number, deps: { detector: Detector; decisions: Decisions; createOrder: CreateOrder; listOrders: ListOrders; settings: Settings; commands: Commands }): Promise<MembershipLatency> {
+export async function membershipLatency(
+  company: string,
+  after: number,
+  deps: {
+    detector: Detector;
+    decisions: Decisions;
+    createOrder: CreateOrder;
+    listOrders: ListOrders;
+    settings: Settings;
+    commands: Commands;
+  },
+): Promise<MembershipLatency> {
   const { detector, decisions, createOrder, listOrders, settings, commands } = deps;
   const firstHanded = new Map<string, number>();
   const joinedAt = new Map<string, number>();
@@ -65,7 +86,15 @@ export async function membershipLatency(company: string, after: number, deps: { 
     await detector.offer(courierId(c), route, [{ ...at, timestamp }], () => undefined);
   };
   const create = async (sample: number, at: { lat: number; lon: number }): Promise<string> => {
-    const body = { number: `join-${sample}`, address: `North ${sample}`, ...at, time_interval: '08-20', route_id: routeId(sample), customer_name: 'Bench', phone: '+79990000000' };
+    const body = {
+      number: `join-${sample}`,
+      address: `North ${sample}`,
+      ...at,
+      time_interval: '08-20',
+      route_id: routeId(sample),
+      customer_name: 'Bench',
+      phone: '+79990000000',
+    };
     const created = await createOrder.create(company, body, { actor: 'bench' });
     return String(created.id);
   };
@@ -90,7 +119,8 @@ export async function membershipLatency(company: string, after: number, deps: { 
       firstHanded.delete(String(existing.id));
       const offeredAt = performance.now();
       await offer(sample, stop, timestamp + 1);
-      if (firstHanded.has(String(existing.id))) result.baseline.push((firstHanded.get(String(existing.id)) as number) - offeredAt);
+      if (firstHanded.has(String(existing.id)))
+        result.baseline.push((firstHanded.get(String(existing.id)) as number) - offeredAt);
     }
   } finally {
     decisions.hand = hand;
@@ -99,5 +129,7 @@ export async function membershipLatency(company: string, after: number, deps: { 
   return result;
 }
 
-export const p99 = (values: readonly number[]): number => (values.length > 0 ? percentile([...values], 99) : Number.NaN);
-export const p50 = (values: readonly number[]): number => (values.length > 0 ? percentile([...values], 50) : Number.NaN);
+export const p99 = (values: readonly number[]): number =>
+  values.length > 0 ? percentile([...values], 99) : Number.NaN;
+export const p50 = (values: readonly number[]): number =>
+  values.length > 0 ? percentile([...values], 50) : Number.NaN;

@@ -18,11 +18,17 @@ function bareDeciderCommandsPerSecond(count: number): number {
     const ref = { campaignId: '1001', orderId: String(i) };
     const now = new Date(Date.parse('2026-03-02T07:00:00Z') + i * 1000).toISOString();
     const register: MarketplaceOrderCommand = {
-      type: 'RegisterBuyerCancellation', data: { ...ref, requestId: `r-${i}`, requestedAt: now, orderStatus: 'DELIVERY', paymentType: 'PREPAID' }, metadata: { now },
+      type: 'RegisterBuyerCancellation',
+      data: { ...ref, requestId: `r-${i}`, requestedAt: now, orderStatus: 'DELIVERY', paymentType: 'PREPAID' },
+      metadata: { now },
     };
     let state = marketplaceOrderDecider.initialState;
     for (const e of marketplaceOrderDecider.decide(register, state)) state = marketplaceOrderDecider.evolve(state, e);
-    const decide: MarketplaceOrderCommand = { type: 'DecideCancellation', data: { ...ref, accepted: true }, metadata: { now } };
+    const decide: MarketplaceOrderCommand = {
+      type: 'DecideCancellation',
+      data: { ...ref, accepted: true },
+      metadata: { now },
+    };
     for (const e of marketplaceOrderDecider.decide(decide, state)) state = marketplaceOrderDecider.evolve(state, e);
   }
   return count / ((performance.now() - started) / 1000);
@@ -32,13 +38,21 @@ async function main(): Promise<void> {
   const seeds = argument('seeds', 50);
   const steps = argument('steps', 1000);
   const result = await sweep(1, seeds, steps);
-  if (result.failure) throw new Error(`an invariant broke during the benchmark: seed ${result.failure.seed} (${result.failure.replay})`);
+  if (result.failure)
+    throw new Error(`an invariant broke during the benchmark: seed ${result.failure.seed} (${result.failure.replay})`);
   const stepsPerSecond = result.steps / ((result.millis - result.shrinkMillis) / 1000);
   const baseline = bareDeciderCommandsPerSecond(200_000);
   report('simulation', machine('none (in-memory store)', 'none (in-memory transport)'), [
-    metric('simulation_steps', 'steps/s', stepsPerSecond, baseline, 'bare marketplace decider (decide+evolve), commands/s', {
-      notes: `${seeds} seeds × ${steps} steps, ${result.events} events, invariants after every step`,
-    }),
+    metric(
+      'simulation_steps',
+      'steps/s',
+      stepsPerSecond,
+      baseline,
+      'bare marketplace decider (decide+evolve), commands/s',
+      {
+        notes: `${seeds} seeds × ${steps} steps, ${result.events} events, invariants after every step`,
+      },
+    ),
   ]);
 }
 

@@ -15,7 +15,10 @@ import type { K8sObject } from './kustomize';
 type Model = new (data: never) => { validate(): void };
 
 const MODELS: Record<string, Model> = {
-  'v1/ConfigMap': ConfigMap, 'v1/Namespace': Namespace, 'v1/Secret': Secret, 'v1/Service': Service,
+  'v1/ConfigMap': ConfigMap,
+  'v1/Namespace': Namespace,
+  'v1/Secret': Secret,
+  'v1/Service': Service,
   'apps/v1/Deployment': Deployment,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
@@ -29,11 +32,16 @@ const MODELS: Record<string, Model> = {
 const NAME = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 };
 const QUANTITY = { type: ['string', 'number'], pattern: '^[0-9.]+(m|Ki|Mi|Gi|Ti)?$' };
 const RESOURCES = {
-  type: 'object', additionalProperties: false,
-  properties: { requests: { type: 'object', propertyNames: { enum: ['cpu', 'memory'] }, additionalProperties: QUANTITY }, limits: { type: 'object', propertyNames: { enum: ['cpu', 'memory'] }, additionalProperties: QUANTITY } },
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    requests: { type: 'object', propertyNames: { enum: ['cpu', 'memory'] }, additionalProperties: QUANTITY },
+    limits: { type: 'object', propertyNames: { enum: ['cpu', 'memory'] }, additionalProperties: QUANTITY },
+  },
 };
 const clusterLabelled = {
-  type: 'object', required: ['name', 'labels'],
+  type: 'object',
+  required: ['name', 'labels'],
   properties: { name: NAME, namespace: NAME, labels: { type: 'object', required: ['strimzi.io/cluster'] } },
 };
 const CONFIG = { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } };
@@ -44,62 +52,98 @@ const CONFIG = { type: 'object', additionalProperties: { type: ['string', 'numbe
  */
 const STRIMZI_SCHEMAS: Record<string, object> = {
   'kafka.strimzi.io/v1beta2/Kafka': {
-    type: 'object', required: ['metadata', 'spec'],
+    type: 'object',
+    required: ['metadata', 'spec'],
     properties: {
       metadata: {
-        type: 'object', required: ['name', 'annotations'],
+        type: 'object',
+        required: ['name', 'annotations'],
         properties: {
-          name: NAME, namespace: NAME,
-          annotations: { type: 'object', required: ['strimzi.io/kraft', 'strimzi.io/node-pools'], properties: { 'strimzi.io/kraft': { const: 'enabled' }, 'strimzi.io/node-pools': { const: 'enabled' } } },
+          name: NAME,
+          namespace: NAME,
+          annotations: {
+            type: 'object',
+            required: ['strimzi.io/kraft', 'strimzi.io/node-pools'],
+            properties: { 'strimzi.io/kraft': { const: 'enabled' }, 'strimzi.io/node-pools': { const: 'enabled' } },
+          },
         },
       },
       spec: {
-        type: 'object', required: ['kafka'], additionalProperties: false,
+        type: 'object',
+        required: ['kafka'],
+        additionalProperties: false,
         properties: {
           kafka: {
-            type: 'object', required: ['listeners'], additionalProperties: false,
+            type: 'object',
+            required: ['listeners'],
+            additionalProperties: false,
             properties: {
               version: { type: 'string', pattern: '^\\d+\\.\\d+\\.\\d+$' },
               listeners: {
-                type: 'array', minItems: 1,
+                type: 'array',
+                minItems: 1,
                 items: {
-                  type: 'object', required: ['name', 'port', 'type', 'tls'], additionalProperties: false,
+                  type: 'object',
+                  required: ['name', 'port', 'type', 'tls'],
+                  additionalProperties: false,
                   // Strimzi reserves 9090, 9091 and 9404 (controllers, replication, metrics); listeners start at 9092.
                   properties: {
-                    name: { type: 'string', pattern: '^[a-z0-9]{1,11}$' }, port: { type: 'integer', minimum: 9092, not: { enum: [9404, 9999] } },
-                    type: { enum: ['internal', 'cluster-ip', 'route', 'loadbalancer', 'nodeport', 'ingress'] }, tls: { type: 'boolean' },
+                    name: { type: 'string', pattern: '^[a-z0-9]{1,11}$' },
+                    port: { type: 'integer', minimum: 9092, not: { enum: [9404, 9999] } },
+                    type: { enum: ['internal', 'cluster-ip', 'route', 'loadbalancer', 'nodeport', 'ingress'] },
+                    tls: { type: 'boolean' },
                   },
                 },
               },
               config: CONFIG,
             },
           },
-          entityOperator: { type: 'object', additionalProperties: false, properties: { topicOperator: { type: 'object' }, userOperator: { type: 'object' } } },
-          kafkaExporter: { type: 'object', additionalProperties: false, properties: { topicRegex: { type: 'string' }, groupRegex: { type: 'string' } } },
+          entityOperator: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { topicOperator: { type: 'object' }, userOperator: { type: 'object' } },
+          },
+          kafkaExporter: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { topicRegex: { type: 'string' }, groupRegex: { type: 'string' } },
+          },
         },
       },
     },
   },
   'kafka.strimzi.io/v1beta2/KafkaNodePool': {
-    type: 'object', required: ['metadata', 'spec'],
+    type: 'object',
+    required: ['metadata', 'spec'],
     properties: {
       metadata: clusterLabelled,
       spec: {
-        type: 'object', required: ['replicas', 'roles', 'storage'], additionalProperties: false,
+        type: 'object',
+        required: ['replicas', 'roles', 'storage'],
+        additionalProperties: false,
         properties: {
           replicas: { type: 'integer', minimum: 1 },
           roles: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['controller', 'broker'] } },
           storage: {
-            type: 'object', required: ['type'], additionalProperties: false,
+            type: 'object',
+            required: ['type'],
+            additionalProperties: false,
             properties: {
               type: { enum: ['jbod', 'persistent-claim', 'ephemeral'] },
               volumes: {
-                type: 'array', minItems: 1,
+                type: 'array',
+                minItems: 1,
                 items: {
-                  type: 'object', required: ['id', 'type'], additionalProperties: false,
+                  type: 'object',
+                  required: ['id', 'type'],
+                  additionalProperties: false,
                   properties: {
-                    id: { type: 'integer', minimum: 0 }, type: { enum: ['persistent-claim', 'ephemeral'] }, size: QUANTITY,
-                    deleteClaim: { type: 'boolean' }, kraftMetadata: { const: 'shared' }, class: { type: 'string' },
+                    id: { type: 'integer', minimum: 0 },
+                    type: { enum: ['persistent-claim', 'ephemeral'] },
+                    size: QUANTITY,
+                    deleteClaim: { type: 'boolean' },
+                    kraftMetadata: { const: 'shared' },
+                    class: { type: 'string' },
                   },
                 },
               },
@@ -111,19 +155,29 @@ const STRIMZI_SCHEMAS: Record<string, object> = {
     },
   },
   'kafka.strimzi.io/v1beta2/KafkaTopic': {
-    type: 'object', required: ['metadata', 'spec'],
+    type: 'object',
+    required: ['metadata', 'spec'],
     properties: {
       metadata: clusterLabelled,
       spec: {
-        type: 'object', required: ['partitions'], additionalProperties: false,
-        properties: { topicName: { type: 'string', pattern: '^[a-zA-Z0-9._-]{1,249}$' }, partitions: { type: 'integer', minimum: 1 }, replicas: { type: 'integer', minimum: 1 }, config: CONFIG },
+        type: 'object',
+        required: ['partitions'],
+        additionalProperties: false,
+        properties: {
+          topicName: { type: 'string', pattern: '^[a-zA-Z0-9._-]{1,249}$' },
+          partitions: { type: 'integer', minimum: 1 },
+          replicas: { type: 'integer', minimum: 1 },
+          config: CONFIG,
+        },
       },
     },
   },
 };
 
 const ajv = new Ajv({ allErrors: true, strict: false });
-const strimzi: Record<string, ValidateFunction> = Object.fromEntries(Object.entries(STRIMZI_SCHEMAS).map(([type, schema]) => [type, ajv.compile(schema)]));
+const strimzi: Record<string, ValidateFunction> = Object.fromEntries(
+  Object.entries(STRIMZI_SCHEMAS).map(([type, schema]) => [type, ajv.compile(schema)]),
+);
 
 export const typeOf = (o: K8sObject): string => `${o.apiVersion}/${o.kind}`;
 

@@ -7,7 +7,16 @@ import { readServiceConfig, serviceVariables } from '@orders/service-kit';
 import { render, type K8sObject } from './kustomize';
 import { schemaProblems } from './k8s-schemas';
 import { KAFKA_CLUSTER, TOPICS_FILE, kafkaTopicResources, renderKafkaTopics } from './generate-kafka-topics';
-import { DEPLOYED, appModuleSource, find, manifests, podLabelsOf, podSpecOf, selectorMatches, type LabelSelector } from './k8s-services';
+import {
+  DEPLOYED,
+  appModuleSource,
+  find,
+  manifests,
+  podLabelsOf,
+  podSpecOf,
+  selectorMatches,
+  type LabelSelector,
+} from './k8s-services';
 import { root } from './service-manifests';
 
 function must<T>(value: T | undefined, what: string): T {
@@ -16,13 +25,27 @@ function must<T>(value: T | undefined, what: string): T {
 }
 
 const OVERLAYS = ['dev', 'prod', 'keda'] as const;
-const rendered = Object.fromEntries(OVERLAYS.map((overlay) => [overlay, render(join(root, 'deploy', 'k8s', 'overlays', overlay))])) as Record<(typeof OVERLAYS)[number], K8sObject[]>;
-const cases = OVERLAYS.flatMap((overlay) => manifests.map((manifest) => ({ overlay, manifest, service: must(DEPLOYED.find((d) => d.name === manifest.name), manifest.name) })));
+const rendered = Object.fromEntries(
+  OVERLAYS.map((overlay) => [overlay, render(join(root, 'deploy', 'k8s', 'overlays', overlay))]),
+) as Record<(typeof OVERLAYS)[number], K8sObject[]>;
+const cases = OVERLAYS.flatMap((overlay) =>
+  manifests.map((manifest) => ({
+    overlay,
+    manifest,
+    service: must(
+      DEPLOYED.find((d) => d.name === manifest.name),
+      manifest.name,
+    ),
+  })),
+);
 
 /** Secrets the overlay expects to exist without rendering them: CloudNativePG's, and prod's service secrets. */
 function outOfBandSecrets(objects: K8sObject[]): Map<string, string[] | undefined> {
-  const secrets = new Map<string, string[] | undefined>(objects.filter((o) => o.kind === 'Cluster').map((o) => [`${o.metadata.name}-app`, ['uri']]));
-  if (!objects.some((o) => o.kind === 'Secret')) for (const m of manifests) secrets.set(`${m.name}-secrets`, ['API_KEYS', 'PII_MASTER_KEY']);
+  const secrets = new Map<string, string[] | undefined>(
+    objects.filter((o) => o.kind === 'Cluster').map((o) => [`${o.metadata.name}-app`, ['uri']]),
+  );
+  if (!objects.some((o) => o.kind === 'Secret'))
+    for (const m of manifests) secrets.set(`${m.name}-secrets`, ['API_KEYS', 'PII_MASTER_KEY']);
   return secrets;
 }
 
@@ -37,7 +60,9 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
 
   it('labels every object with the apply step it belongs to (README, "Apply order"): services last', () => {
     const component = (o: K8sObject): string | undefined => o.metadata.labels?.['app.kubernetes.io/component'];
-    expect(objects.filter((o) => !['namespace', 'network', 'kafka', 'database', 'service'].includes(component(o) ?? ''))).toEqual([]);
+    expect(
+      objects.filter((o) => !['namespace', 'network', 'kafka', 'database', 'service'].includes(component(o) ?? '')),
+    ).toEqual([]);
     for (const kind of ['Deployment', 'HorizontalPodAutoscaler', 'ScaledObject']) {
       expect(objects.filter((o) => o.kind === kind).every((o) => component(o) === 'service')).toBe(true);
     }
@@ -57,9 +82,12 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       for (const container of podSpecOf(deployment).containers) {
         for (const from of container.envFrom ?? []) {
           if (from.configMapRef) expect(find(objects, 'ConfigMap', from.configMapRef.name)).toBeDefined();
-          if (from.secretRef) expect(find(objects, 'Secret', from.secretRef.name) ?? outOfBand.has(from.secretRef.name)).toBeTruthy();
+          if (from.secretRef)
+            expect(find(objects, 'Secret', from.secretRef.name) ?? outOfBand.has(from.secretRef.name)).toBeTruthy();
         }
-        for (const ref of (container.env ?? []).flatMap((e) => (e.valueFrom?.secretKeyRef ? [e.valueFrom.secretKeyRef] : []))) {
+        for (const ref of (container.env ?? []).flatMap((e) =>
+          e.valueFrom?.secretKeyRef ? [e.valueFrom.secretKeyRef] : [],
+        )) {
           expect(outOfBand.get(ref.name) ?? []).toContain(ref.key);
         }
       }
@@ -72,35 +100,73 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       expect(find(objects, 'Deployment', target)).toBeDefined();
     }
     for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
-      const autoscalers = objects.filter((o) => ['HorizontalPodAutoscaler', 'ScaledObject'].includes(o.kind)
-        && (o.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name === deployment.metadata.name);
+      const autoscalers = objects.filter(
+        (o) =>
+          ['HorizontalPodAutoscaler', 'ScaledObject'].includes(o.kind) &&
+          (o.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name === deployment.metadata.name,
+      );
       expect(autoscalers).toHaveLength(1);
       expect(find(objects, 'PodDisruptionBudget', deployment.metadata.name)).toBeDefined();
     }
   });
 
   it('denies all traffic by default', () => {
-    const deny = find(objects, 'NetworkPolicy', 'default-deny-all')?.spec as { podSelector: object; policyTypes: string[]; ingress?: unknown; egress?: unknown };
+    const deny = find(objects, 'NetworkPolicy', 'default-deny-all')?.spec as {
+      podSelector: object;
+      policyTypes: string[];
+      ingress?: unknown;
+      egress?: unknown;
+    };
     expect(deny).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
   });
 
-  it('lets the service pods into Kafka\'s plain listener and PostgreSQL, which the default deny also covers', () => {
+  it("lets the service pods into Kafka's plain listener and PostgreSQL, which the default deny also covers", () => {
     const service = podLabelsOf(must(find(objects, 'Deployment', 'intake'), 'Deployment/intake'));
-    const admits = (pod: Record<string, string>, port: number): boolean => objects
-      .filter((o) => o.kind === 'NetworkPolicy' && selectorMatches((o.spec as { podSelector: LabelSelector }).podSelector, pod))
-      .flatMap((o) => (o.spec as { ingress?: { from: { podSelector?: LabelSelector; namespaceSelector?: object }[]; ports?: { port: number }[] }[] }).ingress ?? [])
-      .some((rule) => (!rule.ports || rule.ports.some((p) => p.port === port))
-        && rule.from.some((peer) => !peer.namespaceSelector && peer.podSelector && selectorMatches(peer.podSelector, service)));
-    expect(admits({ 'strimzi.io/cluster': KAFKA_CLUSTER, 'strimzi.io/kind': 'Kafka', 'strimzi.io/broker-role': 'true' }, 9092)).toBe(true);
+    const admits = (pod: Record<string, string>, port: number): boolean =>
+      objects
+        .filter(
+          (o) =>
+            o.kind === 'NetworkPolicy' && selectorMatches((o.spec as { podSelector: LabelSelector }).podSelector, pod),
+        )
+        .flatMap(
+          (o) =>
+            (
+              o.spec as {
+                ingress?: {
+                  from: { podSelector?: LabelSelector; namespaceSelector?: object }[];
+                  ports?: { port: number }[];
+                }[];
+              }
+            ).ingress ?? [],
+        )
+        .some(
+          (rule) =>
+            (!rule.ports || rule.ports.some((p) => p.port === port)) &&
+            rule.from.some(
+              (peer) => !peer.namespaceSelector && peer.podSelector && selectorMatches(peer.podSelector, service),
+            ),
+        );
+    expect(
+      admits(
+        { 'strimzi.io/cluster': KAFKA_CLUSTER, 'strimzi.io/kind': 'Kafka', 'strimzi.io/broker-role': 'true' },
+        9092,
+      ),
+    ).toBe(true);
     expect(admits({ 'cnpg.io/cluster': 'intake-db', 'cnpg.io/instanceRole': 'primary' }, 5432)).toBe(true);
     expect(admits({ 'cnpg.io/cluster': 'intake-db' }, 8000)).toBe(false);
   });
 
   it('declares every topic of the catalogue and its dead-letter topic, exactly as the generator writes them', () => {
-    const topics = objects.filter((o) => o.kind === 'KafkaTopic').map(({ metadata, ...rest }) => ({ ...rest, metadata: { name: metadata.name, labels: metadata.labels } }));
+    const topics = objects
+      .filter((o) => o.kind === 'KafkaTopic')
+      .map(({ metadata, ...rest }) => ({ ...rest, metadata: { name: metadata.name, labels: metadata.labels } }));
     expect(topics).toEqual(kafkaTopicResources());
     expect(find(objects, 'Kafka', KAFKA_CLUSTER)).toBeDefined();
-    expect(objects.filter((o) => o.kind === 'KafkaNodePool').every((o) => o.metadata.labels?.['strimzi.io/cluster'] === KAFKA_CLUSTER)).toBe(true);
+    expect(
+      objects
+        .filter((o) => o.kind === 'KafkaNodePool')
+        .every((o) => o.metadata.labels?.['strimzi.io/cluster'] === KAFKA_CLUSTER),
+    ).toBe(true);
   });
 });
 
@@ -117,11 +183,17 @@ describe.each(cases)('$overlay: $manifest.name', ({ overlay, manifest, service }
       if (from.configMapRef) Object.assign(env, find(objects, 'ConfigMap', from.configMapRef.name)?.data);
       const secret = from.secretRef && find(objects, 'Secret', from.secretRef.name);
       // Out-of-band secrets (prod): a well-formed stand-in, never a real value.
-      if (from.secretRef) Object.assign(env, secret ? secret.stringData : { API_KEYS: 'ops:0123456789abcdef0123', PII_MASTER_KEY: 'ab'.repeat(32) });
+      if (from.secretRef)
+        Object.assign(
+          env,
+          secret ? secret.stringData : { API_KEYS: 'ops:0123456789abcdef0123', PII_MASTER_KEY: 'ab'.repeat(32) },
+        );
     }
     for (const e of container.env ?? []) {
       // CloudNativePG's `uri`: postgresql://<owner>:<password>@<cluster>-rw.<namespace>:5432/<database>
-      env[e.name] = e.value ?? `postgresql://${manifest.databaseName}:pw@${e.valueFrom?.secretKeyRef?.name.replace(/-app$/, '')}-rw.${deployment.metadata.namespace}:5432/${manifest.databaseName}`;
+      env[e.name] =
+        e.value ??
+        `postgresql://${manifest.databaseName}:pw@${e.valueFrom?.secretKeyRef?.name.replace(/-app$/, '')}-rw.${deployment.metadata.namespace}:5432/${manifest.databaseName}`;
     }
     return env;
   };
@@ -131,15 +203,20 @@ describe.each(cases)('$overlay: $manifest.name', ({ overlay, manifest, service }
     expect(config.host).toBe('0.0.0.0');
     expect(config.port).toBe(manifest.defaultPort);
     // Strimzi's bootstrap Service for the cluster's plain listener.
-    const kafka = must(find(objects, 'Kafka', KAFKA_CLUSTER), 'Kafka').spec as { kafka: { listeners: { name: string; port: number; tls: boolean }[] } };
+    const kafka = must(find(objects, 'Kafka', KAFKA_CLUSTER), 'Kafka').spec as {
+      kafka: { listeners: { name: string; port: number; tls: boolean }[] };
+    };
     const plain = kafka.kafka.listeners.find((l) => !l.tls);
     expect(config.kafka.brokers).toEqual([`${KAFKA_CLUSTER}-kafka-bootstrap:${plain?.port}`]);
     expect(container.ports).toEqual([{ name: 'http', containerPort: manifest.defaultPort, protocol: 'TCP' }]);
-    expect((find(objects, 'Service', manifest.name)?.spec as { ports: unknown[] }).ports).toEqual([{ name: 'http', port: manifest.defaultPort, targetPort: 'http', protocol: 'TCP' }]);
+    expect((find(objects, 'Service', manifest.name)?.spec as { ports: unknown[] }).ports).toEqual([
+      { name: 'http', port: manifest.defaultPort, targetPort: 'http', protocol: 'TCP' },
+    ]);
   });
 
   it('sets exactly the variables its configuration reads (kit and own settings, names checked)', () => {
-    for (const name of Object.keys(service.settings)) expect(appModuleSource(manifest.dir)).toMatch(new RegExp(`settings: \\[[^\\]]*\\b${name}\\b`));
+    for (const name of Object.keys(service.settings))
+      expect(appModuleSource(manifest.dir)).toMatch(new RegExp(`settings: \\[[^\\]]*\\b${name}\\b`));
     const own = Object.values(service.settings).flatMap((declaration) => Object.keys(declaration.defaults));
     const expected = [...Object.values(serviceVariables(manifest)), ...own, 'TMPDIR'].sort();
     expect(Object.keys(environment()).sort()).toEqual(expected);
@@ -150,13 +227,19 @@ describe.each(cases)('$overlay: $manifest.name', ({ overlay, manifest, service }
   it('reads its database URL from its own CloudNativePG cluster, which creates its database', () => {
     const variable = container.env?.find((e) => e.name === manifest.databaseUrlVariable);
     expect(variable?.valueFrom?.secretKeyRef).toEqual({ name: dbSecret, key: 'uri' });
-    const cluster = find(objects, 'Cluster', dbSecret.replace(/-app$/, ''))?.spec as { bootstrap: { initdb: { database: string; owner: string } } };
+    const cluster = find(objects, 'Cluster', dbSecret.replace(/-app$/, ''))?.spec as {
+      bootstrap: { initdb: { database: string; owner: string } };
+    };
     expect(cluster.bootstrap.initdb).toEqual({ database: manifest.databaseName, owner: manifest.databaseName });
   });
 
   it('runs non-root on a read-only root filesystem with /health readiness and /health/live liveness', () => {
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
-    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(container.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
     expect(container.readinessProbe?.httpGet).toEqual({ path: '/health', port: 'http' });
     expect(container.livenessProbe?.httpGet).toEqual({ path: '/health/live', port: 'http' });
     expect(container.resources?.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
@@ -167,20 +250,45 @@ describe.each(cases)('$overlay: $manifest.name', ({ overlay, manifest, service }
 
   it('reaches Kafka and only its own database, and lets Prometheus scrape its http port', () => {
     const labels = podLabelsOf(deployment);
-    const applies = (o: K8sObject): boolean => selectorMatches((o.spec as { podSelector: LabelSelector }).podSelector, labels);
-    const policies = objects.filter((o) => o.kind === 'NetworkPolicy' && applies(o)).map((o) => o.spec as {
-      ingress?: { from: object[]; ports?: { port: string | number }[] }[]; egress?: { to?: { podSelector?: { matchLabels?: Record<string, string> } }[]; ports: { port: number }[] }[];
-    });
+    const applies = (o: K8sObject): boolean =>
+      selectorMatches((o.spec as { podSelector: LabelSelector }).podSelector, labels);
+    const policies = objects
+      .filter((o) => o.kind === 'NetworkPolicy' && applies(o))
+      .map(
+        (o) =>
+          o.spec as {
+            ingress?: { from: object[]; ports?: { port: string | number }[] }[];
+            egress?: { to?: { podSelector?: { matchLabels?: Record<string, string> } }[]; ports: { port: number }[] }[];
+          },
+      );
     const egress = policies.flatMap((p) => p.egress ?? []);
-    const databases = egress.flatMap((rule) => (rule.to ?? []).map((to) => to.podSelector?.matchLabels?.['cnpg.io/cluster'])).filter(Boolean);
+    const databases = egress
+      .flatMap((rule) => (rule.to ?? []).map((to) => to.podSelector?.matchLabels?.['cnpg.io/cluster']))
+      .filter(Boolean);
     expect(databases).toEqual([`${manifest.databaseName}-db`]);
-    expect(egress.some((rule) => rule.ports.some((p) => p.port === 9092) && rule.to?.some((to) => to.podSelector?.matchLabels?.['strimzi.io/cluster'] === KAFKA_CLUSTER))).toBe(true);
-    expect(policies.flatMap((p) => p.ingress ?? []).some((rule) => JSON.stringify(rule.from).includes('"monitoring"') && rule.ports?.some((p) => p.port === 'http'))).toBe(true);
+    expect(
+      egress.some(
+        (rule) =>
+          rule.ports.some((p) => p.port === 9092) &&
+          rule.to?.some((to) => to.podSelector?.matchLabels?.['strimzi.io/cluster'] === KAFKA_CLUSTER),
+      ),
+    ).toBe(true);
+    expect(
+      policies
+        .flatMap((p) => p.ingress ?? [])
+        .some(
+          (rule) => JSON.stringify(rule.from).includes('"monitoring"') && rule.ports?.some((p) => p.port === 'http'),
+        ),
+    ).toBe(true);
   });
 
   it('gets the personal-data master key from its Secret where it keeps a vault', () => {
     expect(container.envFrom).toContainEqual({ secretRef: { name: `${manifest.name}-secrets` } });
-    if (overlay === 'dev') expect(Object.keys(find(objects, 'Secret', `${manifest.name}-secrets`)?.stringData as object).sort()).toEqual(['API_KEYS', 'PII_MASTER_KEY']);
+    if (overlay === 'dev')
+      expect(Object.keys(find(objects, 'Secret', `${manifest.name}-secrets`)?.stringData as object).sort()).toEqual([
+        'API_KEYS',
+        'PII_MASTER_KEY',
+      ]);
     expect(service.vault).toBe(/piiMasterKeyOf/.test(appModuleSource(manifest.dir)));
   });
 });
@@ -196,7 +304,8 @@ describe('KafkaTopics', () => {
         expect(spec?.config).toEqual(Object.fromEntries(provisioning.configEntries.map((e) => [e.name, e.value])));
       }
       expect(byName.get(topic.name)?.config['cleanup.policy']).toBe(topic.cleanupPolicy);
-      if (topic.retentionMs !== null) expect(byName.get(topic.name)?.config['retention.ms']).toBe(String(topic.retentionMs));
+      if (topic.retentionMs !== null)
+        expect(byName.get(topic.name)?.config['retention.ms']).toBe(String(topic.retentionMs));
       expect(byName.get(dlqTopicOf(topic.name))?.config['cleanup.policy']).toBe('delete');
     }
   });
@@ -209,10 +318,14 @@ describe('KafkaTopics', () => {
 describe('KEDA overlay', () => {
   it('scales each consumer on the lag of exactly the consumer groups it joins, up to the partitions it reads', () => {
     for (const service of DEPLOYED) {
-      const spec = find(rendered.keda, 'ScaledObject', service.name)?.spec as { maxReplicaCount: number; triggers: { type: string; metadata: Record<string, string> }[] };
+      const spec = find(rendered.keda, 'ScaledObject', service.name)?.spec as {
+        maxReplicaCount: number;
+        triggers: { type: string; metadata: Record<string, string> }[];
+      };
       const kafka = spec.triggers.filter((t) => t.type === 'kafka');
       expect(kafka.map((t) => t.metadata.consumerGroup).sort()).toEqual([...service.consumerGroups].sort());
-      for (const trigger of kafka) expect(trigger.metadata.bootstrapServers).toBe(`${KAFKA_CLUSTER}-kafka-bootstrap:9092`);
+      for (const trigger of kafka)
+        expect(trigger.metadata.bootstrapServers).toBe(`${KAFKA_CLUSTER}-kafka-bootstrap:9092`);
       expect(spec.maxReplicaCount).toBeLessThanOrEqual(Math.max(...TOPICS.map((t) => t.partitions)));
     }
     expect(rendered.keda.filter((o) => o.kind === 'HorizontalPodAutoscaler')).toEqual([]);

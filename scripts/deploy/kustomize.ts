@@ -13,24 +13,46 @@ export interface K8sObject {
   [field: string]: unknown;
 }
 
-export interface PatchEntry { path?: string; patch?: string; target?: { kind?: string; name?: string } }
-interface ImageEntry { name: string; newName?: string; newTag?: string }
+export interface PatchEntry {
+  path?: string;
+  patch?: string;
+  target?: { kind?: string; name?: string };
+}
+interface ImageEntry {
+  name: string;
+  newName?: string;
+  newTag?: string;
+}
 interface Kustomization {
-  apiVersion?: string; kind?: string;
-  resources?: string[]; namespace?: string; patches?: PatchEntry[]; images?: ImageEntry[];
+  apiVersion?: string;
+  kind?: string;
+  resources?: string[];
+  namespace?: string;
+  patches?: PatchEntry[];
+  images?: ImageEntry[];
 }
 type JsonOp = { op: 'add' | 'replace' | 'remove'; path: string; value?: unknown };
 
 export const SUPPORTED_KEYS = ['apiVersion', 'kind', 'resources', 'namespace', 'patches', 'images'];
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'PriorityClass']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'PersistentVolume',
+  'StorageClass',
+  'PriorityClass',
+]);
 /** Lists that Kubernetes' strategic merge patch merges by `name` in built-in kinds; every other list is replaced. */
 const MERGED_BY_NAME = new Set(['containers', 'initContainers', 'env', 'volumes', 'volumeMounts']);
 
 function readYaml(file: string): unknown[] {
-  return parseAllDocuments(readFileSync(file, 'utf8')).map((doc) => {
-    if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message}`);
-    return doc.toJS();
-  }).filter((value) => value !== null && value !== undefined);
+  return parseAllDocuments(readFileSync(file, 'utf8'))
+    .map((doc) => {
+      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message}`);
+      return doc.toJS();
+    })
+    .filter((value) => value !== null && value !== undefined);
 }
 
 function readKustomization(dir: string): Kustomization {
@@ -38,13 +60,16 @@ function readKustomization(dir: string): Kustomization {
   if (!existsSync(file)) throw new Error(`${dir}: no kustomization.yaml`);
   const [kustomization] = readYaml(file) as Kustomization[];
   const unknown = Object.keys(kustomization).filter((key) => !SUPPORTED_KEYS.includes(key));
-  if (unknown.length > 0) throw new Error(`${file}: ${unknown.join(', ')} not supported by scripts/deploy/kustomize.ts`);
+  if (unknown.length > 0)
+    throw new Error(`${file}: ${unknown.join(', ')} not supported by scripts/deploy/kustomize.ts`);
   return kustomization;
 }
 
 const keyOf = (o: K8sObject): string => `${o.kind}/${o.metadata.name}`;
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isBuiltIn = (apiVersion: string): boolean => !apiVersion.includes('/') || !apiVersion.split('/')[0].includes('.') || apiVersion.includes('k8s.io/');
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isBuiltIn = (apiVersion: string): boolean =>
+  !apiVersion.includes('/') || !apiVersion.split('/')[0].includes('.') || apiVersion.includes('k8s.io/');
 
 /** Strategic merge: maps merge, `null` deletes a key, named lists of built-in kinds merge by name, other lists are replaced. */
 export function strategicMerge(target: unknown, patch: unknown, builtIn: boolean, field = ''): unknown {
@@ -86,13 +111,15 @@ export function applyJsonPatch(target: K8sObject, ops: JsonOp[]): K8sObject {
     }
     if (Array.isArray(parent)) {
       const index = last === '-' ? parent.length : Number(last);
-      if (!(index >= 0 && index <= parent.length)) throw new Error(`JSON patch index ${path} out of range in ${keyOf(target)}`);
+      if (!(index >= 0 && index <= parent.length))
+        throw new Error(`JSON patch index ${path} out of range in ${keyOf(target)}`);
       if (op === 'add') parent.splice(index, 0, value);
       else if (index === parent.length) throw new Error(`JSON patch path ${path} does not exist in ${keyOf(target)}`);
       else if (op === 'replace') parent[index] = value;
       else parent.splice(index, 1);
     } else if (isObject(parent)) {
-      if (op !== 'add' && !(last in parent)) throw new Error(`JSON patch path ${path} does not exist in ${keyOf(target)}`);
+      if (op !== 'add' && !(last in parent))
+        throw new Error(`JSON patch path ${path} does not exist in ${keyOf(target)}`);
       if (op === 'remove') delete parent[last];
       else parent[last] = value;
     } else throw new Error(`JSON patch path ${path} does not exist in ${keyOf(target)}`);
@@ -102,7 +129,8 @@ export function applyJsonPatch(target: K8sObject, ops: JsonOp[]): K8sObject {
 
 /** kustomize's target selector: exact kind, name as an anchored regular expression. */
 const selects = (target: { kind?: string; name?: string }, o: K8sObject): boolean =>
-  (!target.kind || o.kind === target.kind) && (!target.name || new RegExp(`^(?:${target.name})$`).test(o.metadata.name));
+  (!target.kind || o.kind === target.kind) &&
+  (!target.name || new RegExp(`^(?:${target.name})$`).test(o.metadata.name));
 
 /**
  * One patch per entry, as kustomize's `patches` field takes it (a file of several documents is refused there too).
@@ -111,25 +139,37 @@ const selects = (target: { kind?: string; name?: string }, o: K8sObject): boolea
  */
 export function applyPatch(objects: K8sObject[], entry: PatchEntry, dir: string): K8sObject[] {
   const documents = entry.path ? readYaml(join(dir, entry.path)) : readYamlText(entry.patch ?? '');
-  if (documents.length !== 1) throw new Error(`${dir}: a patch entry must hold exactly one patch (${entry.path ?? 'inline'} has ${documents.length})`);
+  if (documents.length !== 1)
+    throw new Error(
+      `${dir}: a patch entry must hold exactly one patch (${entry.path ?? 'inline'} has ${documents.length})`,
+    );
   const [document] = documents;
   const json = Array.isArray(document);
   if (json && !entry.target) throw new Error(`${dir}: a JSON 6902 patch needs a target`);
   const patch = document as K8sObject & { $patch?: string };
-  const matched = objects.filter((o) => (entry.target ? selects(entry.target, o) : o.kind === patch.kind && o.metadata.name === patch.metadata?.name));
-  if (matched.length === 0) throw new Error(`${dir}: patch ${entry.path ?? JSON.stringify(entry.target)} matches no object`);
+  const matched = objects.filter((o) =>
+    entry.target ? selects(entry.target, o) : o.kind === patch.kind && o.metadata.name === patch.metadata?.name,
+  );
+  if (matched.length === 0)
+    throw new Error(`${dir}: patch ${entry.path ?? JSON.stringify(entry.target)} matches no object`);
   if (!json && patch.$patch === 'delete') return objects.filter((o) => !matched.includes(o));
   return objects.map((o) => {
     if (!matched.includes(o)) return o;
     if (json) return applyJsonPatch(o, document as JsonOp[]);
     // The patch's own name only selects when there is no target; it never renames.
     const { metadata, ...rest } = patch;
-    return strategicMerge(o, { ...rest, metadata: { ...metadata, name: o.metadata.name } }, isBuiltIn(o.apiVersion)) as K8sObject;
+    return strategicMerge(
+      o,
+      { ...rest, metadata: { ...metadata, name: o.metadata.name } },
+      isBuiltIn(o.apiVersion),
+    ) as K8sObject;
   });
 }
 
 function readYamlText(text: string): unknown[] {
-  return parseAllDocuments(text).map((doc) => doc.toJS()).filter((value) => value !== null && value !== undefined);
+  return parseAllDocuments(text)
+    .map((doc) => doc.toJS())
+    .filter((value) => value !== null && value !== undefined);
 }
 
 /** kustomize's images transformer: matches the image's repository (without tag or digest). */
@@ -175,5 +215,9 @@ if (require.main === module) {
     process.stderr.write('usage: node -r @swc-node/register scripts/deploy/kustomize.ts <kustomization folder>\n');
     process.exit(2);
   }
-  process.stdout.write(render(resolve(dir)).map((o) => stringify(o)).join('---\n'));
+  process.stdout.write(
+    render(resolve(dir))
+      .map((o) => stringify(o))
+      .join('---\n'),
+  );
 }

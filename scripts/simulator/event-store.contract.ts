@@ -2,12 +2,21 @@ import type { AppendOptions, AppendResult, EventInput, ExpectedVersion, Recorded
 
 /** The part of an event store both implementations must agree on: what the command handler and the simulator rely on. */
 export interface ContractStore {
-  append(streamId: string, expected: ExpectedVersion, events: readonly EventInput[], options?: AppendOptions): Promise<AppendResult>;
+  append(
+    streamId: string,
+    expected: ExpectedVersion,
+    events: readonly EventInput[],
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
   idempotentResult(idempotencyKey: string, fingerprint: string): Promise<AppendResult | undefined>;
   readStream(streamId: string): Promise<RecordedEvent[]>;
 }
 
-const placed = (n: number): EventInput => ({ type: 'ItemAdded', data: { n, sku: `s-${n}` }, metadata: { actor: 'contract' } });
+const placed = (n: number): EventInput => ({
+  type: 'ItemAdded',
+  data: { n, sku: `s-${n}` },
+  metadata: { actor: 'contract' },
+});
 
 /**
  * Shared cases, run by a unit spec against the in-memory store and by an integration spec against PostgreSQL, so
@@ -19,8 +28,16 @@ export function eventStoreContract(store: () => ContractStore, unique: () => str
   it('appends a new stream with no_stream: versions 1..n, in order', async () => {
     const stream = id('new');
     const result = await store().append(stream, 'no_stream', [placed(1), placed(2)]);
-    expect(result).toMatchObject({ streamId: stream, firstVersion: 1, nextExpectedVersion: 2, idempotentReplay: false });
-    expect(result.events.map((e) => [e.streamVersion, e.type, e.data])).toEqual([[1, 'ItemAdded', { n: 1, sku: 's-1' }], [2, 'ItemAdded', { n: 2, sku: 's-2' }]]);
+    expect(result).toMatchObject({
+      streamId: stream,
+      firstVersion: 1,
+      nextExpectedVersion: 2,
+      idempotentReplay: false,
+    });
+    expect(result.events.map((e) => [e.streamVersion, e.type, e.data])).toEqual([
+      [1, 'ItemAdded', { n: 1, sku: 's-1' }],
+      [2, 'ItemAdded', { n: 2, sku: 's-2' }],
+    ]);
   });
 
   it('appends with the expected version and reads the stream back in version and global order', async () => {
@@ -39,8 +56,13 @@ export function eventStoreContract(store: () => ContractStore, unique: () => str
   it('refuses a stale expected version with CONCURRENCY_CONFLICT and writes nothing', async () => {
     const stream = id('conflict');
     await store().append(stream, 'no_stream', [placed(1), placed(2)]);
-    await expect(store().append(stream, 1, [placed(3)])).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT', actualVersion: 2 });
-    await expect(store().append(stream, 'no_stream', [placed(3)])).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT' });
+    await expect(store().append(stream, 1, [placed(3)])).rejects.toMatchObject({
+      code: 'CONCURRENCY_CONFLICT',
+      actualVersion: 2,
+    });
+    await expect(store().append(stream, 'no_stream', [placed(3)])).rejects.toMatchObject({
+      code: 'CONCURRENCY_CONFLICT',
+    });
     await expect(store().append(id('missing'), 4, [placed(1)])).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT' });
     expect((await store().readStream(stream)).length).toBe(2);
   });
@@ -55,8 +77,14 @@ export function eventStoreContract(store: () => ContractStore, unique: () => str
   it('replays an append with the same idempotency key: the first events, nothing new, even at a stale version', async () => {
     const stream = id('idem');
     const key = `key-${unique()}`;
-    const first = await store().append(stream, 'no_stream', [placed(1)], { idempotencyKey: key, requestFingerprint: 'f-1' });
-    const again = await store().append(stream, 'no_stream', [placed(1)], { idempotencyKey: key, requestFingerprint: 'f-1' });
+    const first = await store().append(stream, 'no_stream', [placed(1)], {
+      idempotencyKey: key,
+      requestFingerprint: 'f-1',
+    });
+    const again = await store().append(stream, 'no_stream', [placed(1)], {
+      idempotencyKey: key,
+      requestFingerprint: 'f-1',
+    });
     expect(again.idempotentReplay).toBe(true);
     expect(again).toMatchObject({ firstVersion: 1, nextExpectedVersion: 1 });
     expect(again.events.map((e) => e.eventId)).toEqual(first.events.map((e) => e.eventId));
@@ -70,8 +98,13 @@ export function eventStoreContract(store: () => ContractStore, unique: () => str
     const stream = id('reuse');
     const key = `key-${unique()}`;
     await store().append(stream, 'no_stream', [placed(1)], { idempotencyKey: key });
-    await expect(store().append(stream, 1, [placed(2)], { idempotencyKey: key })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
-    await store().append(id('reuse-f'), 'no_stream', [placed(1)], { idempotencyKey: `${key}-f`, requestFingerprint: 'a' });
+    await expect(store().append(stream, 1, [placed(2)], { idempotencyKey: key })).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
+    await store().append(id('reuse-f'), 'no_stream', [placed(1)], {
+      idempotencyKey: `${key}-f`,
+      requestFingerprint: 'a',
+    });
     await expect(store().idempotentResult(`${key}-f`, 'b')).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
     expect((await store().readStream(stream)).length).toBe(1);
   });
@@ -80,7 +113,9 @@ export function eventStoreContract(store: () => ContractStore, unique: () => str
     const stream = id('fingerprint');
     const key = `key-${unique()}`;
     await store().append(stream, 'no_stream', [placed(1)], { idempotencyKey: key });
-    const retried = await store().append(stream, 'no_stream', [{ ...placed(1), metadata: { actor: 'retry' } }], { idempotencyKey: key });
+    const retried = await store().append(stream, 'no_stream', [{ ...placed(1), metadata: { actor: 'retry' } }], {
+      idempotencyKey: key,
+    });
     expect(retried.idempotentReplay).toBe(true);
   });
 }

@@ -22,10 +22,14 @@ const INTAKE_TERMINAL = new Set(['ExternalOrderArchived', 'ExternalOrderRejected
 function terminalAt(event: RecordedEvent): boolean {
   const data = event.data as Record<string, unknown>;
   switch (event.streamType) {
-    case 'external_order': return INTAKE_TERMINAL.has(event.type);
-    case 'delivery': return (event.type === 'DeliveryStatusChanged' && data.to === 'cancelled') || event.type === 'PersonalDataErased';
-    case 'marketplace_order': return event.type === 'MarketplaceOrderCancelled';
-    default: return false;
+    case 'external_order':
+      return INTAKE_TERMINAL.has(event.type);
+    case 'delivery':
+      return (event.type === 'DeliveryStatusChanged' && data.to === 'cancelled') || event.type === 'PersonalDataErased';
+    case 'marketplace_order':
+      return event.type === 'MarketplaceOrderCancelled';
+    default:
+      return false;
   }
 }
 
@@ -37,10 +41,15 @@ export function checkStream(world: World, streamId: string): Violation | undefin
   let deliveredFact = false;
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
-    if (e.streamVersion !== i + 1) return fail('versions-contiguous', `${streamId}: event ${i} has version ${e.streamVersion}`);
-    if (i > 0 && Number(e.globalPosition) <= Number(events[i - 1].globalPosition)) return fail('versions-contiguous', `${streamId}: positions not increasing at ${i + 1}`);
+    if (e.streamVersion !== i + 1)
+      return fail('versions-contiguous', `${streamId}: event ${i} has version ${e.streamVersion}`);
+    if (i > 0 && Number(e.globalPosition) <= Number(events[i - 1].globalPosition))
+      return fail('versions-contiguous', `${streamId}: positions not increasing at ${i + 1}`);
     if (terminal && !AUDIT[e.streamType]?.has(e.type)) {
-      return fail('nothing-after-terminal', `${streamId}: ${e.type} (v${e.streamVersion}) after terminal ${terminal.type} (v${terminal.streamVersion})`);
+      return fail(
+        'nothing-after-terminal',
+        `${streamId}: ${e.type} (v${e.streamVersion}) after terminal ${terminal.type} (v${terminal.streamVersion})`,
+      );
     }
     if (!terminal && terminalAt(e)) terminal = e;
     const data = e.data as Record<string, unknown>;
@@ -48,19 +57,32 @@ export function checkStream(world: World, streamId: string): Violation | undefin
       const id = data.requestId as string;
       const n = (decisions.get(id) ?? 0) + 1;
       decisions.set(id, n);
-      if (n > 1) return fail('one-decision-per-request', `${streamId}: request ${id} decided ${n} times (latest ${e.type} v${e.streamVersion})`);
+      if (n > 1)
+        return fail(
+          'one-decision-per-request',
+          `${streamId}: request ${id} decided ${n} times (latest ${e.type} v${e.streamVersion})`,
+        );
     }
     if (e.type === 'OrderDeliveryFinished') deliveredFact = true;
     if (e.type === 'CancellationAccepted') {
       // Caused by a delivery event (through a policy's message): a finished delivery accepted the buyer's cancellation.
       const cause = world.store.event(e.metadata.causationId);
       if (cause?.streamType === 'delivery') {
-        return fail('delivered-never-accepted-by-policy',
-          `${streamId}: request ${String(data.requestId)} accepted (v${e.streamVersion}) by ${String(data.decidedBy)}, caused by ${cause.type} of ${cause.streamId}`);
+        return fail(
+          'delivered-never-accepted-by-policy',
+          `${streamId}: request ${String(data.requestId)} accepted (v${e.streamVersion}) by ${String(data.decidedBy)}, caused by ${cause.type} of ${cause.streamId}`,
+        );
       }
-      if (deliveredFact) return fail('delivered-never-accepted-by-policy', `${streamId}: request ${String(data.requestId)} accepted after the delivery finished`);
+      if (deliveredFact)
+        return fail(
+          'delivered-never-accepted-by-policy',
+          `${streamId}: request ${String(data.requestId)} accepted after the delivery finished`,
+        );
     }
-    if (e.type === 'CancellationAutoAccepted' && Date.parse(data.appliedAt as string) < Date.parse(data.deadlineAt as string)) {
+    if (
+      e.type === 'CancellationAutoAccepted' &&
+      Date.parse(data.appliedAt as string) < Date.parse(data.deadlineAt as string)
+    ) {
       return fail('timers-fire-once', `${streamId}: request ${String(data.requestId)} expired before its deadline`);
     }
   }
@@ -86,7 +108,10 @@ export function checkProjection(world: World, orders: Iterable<string>): Violati
     const rebuilt = events.reduce<OrderSummary>(foldSummary, EMPTY_SUMMARY);
     const row = world.projection.rows.get(orderId) ?? EMPTY_SUMMARY;
     if (JSON.stringify(row) !== JSON.stringify(rebuilt)) {
-      return fail('read-model-equals-fold', `order ${orderId}: row ${JSON.stringify(row)} but the log folds to ${JSON.stringify(rebuilt)}`);
+      return fail(
+        'read-model-equals-fold',
+        `order ${orderId}: row ${JSON.stringify(row)} but the log folds to ${JSON.stringify(rebuilt)}`,
+      );
     }
   }
   return undefined;
@@ -102,13 +127,22 @@ export function checkQuiescent(world: World): Violation | undefined {
     const intake = world.store.stream(order.intakeStream);
     const created = world.store.stream(order.deliveryStream).filter((e) => e.type === 'DeliveryCreated').length;
     if (intake.some((e) => e.type === 'ExternalOrderAccepted') && created !== 1) {
-      return fail('accepted-order-has-one-delivery', `order ${order.orderId}: accepted, ${created} deliveries after quiescence`);
+      return fail(
+        'accepted-order-has-one-delivery',
+        `order ${order.orderId}: accepted, ${created} deliveries after quiescence`,
+      );
     }
     const market = world.store.stream(order.marketStream);
     const ended = market.some((e) => e.type === 'CancellationAccepted' || e.type === 'CancellationAutoAccepted');
     if (ended && intake.length > 0 && !intake.some((e) => INTAKE_TERMINAL.has(e.type))) {
-      return fail('cancellation-ends-intake-order', `order ${order.orderId}: cancellation accepted or expired, intake order still open`);
+      return fail(
+        'cancellation-ends-intake-order',
+        `order ${order.orderId}: cancellation accepted or expired, intake order still open`,
+      );
     }
   }
-  return checkProjection(world, world.orders.map((o) => o.orderId));
+  return checkProjection(
+    world,
+    world.orders.map((o) => o.orderId),
+  );
 }

@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { AppendOptions, AppendResult, EventInput, ExpectedVersion, LoadedStream, RecordedEvent, SnapshotPolicy } from '@orders/event-store';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventInput,
+  ExpectedVersion,
+  LoadedStream,
+  RecordedEvent,
+  SnapshotPolicy,
+} from '@orders/event-store';
 // Deep imports: the package index also loads the PostgreSQL store (pg); these files are pure.
 import { canonicalJson } from '@orders/event-store/src/canonical-json';
 import type { CommandStore } from '@orders/event-store/src/command-handler';
@@ -8,7 +16,12 @@ import { ConcurrencyError, IdempotencyKeyReused, InvalidAppend } from '@orders/e
 /** A point where the simulator may switch to another task (between a read and a write, as a database round trip does). */
 export type Gate = () => Promise<void>;
 
-interface KeyRecord { streamId: string; fingerprint: string; first: number; last: number }
+interface KeyRecord {
+  streamId: string;
+  fingerprint: string;
+  first: number;
+  last: number;
+}
 
 /**
  * The event store in memory, behind the same `CommandStore` port the services' command handlers use, with the same
@@ -31,24 +44,37 @@ export class MemoryEventStore implements CommandStore {
    * `skipVersionCheck` is an injected bug for the simulator's own test: appends ignore the expected version, as a
    * store without optimistic concurrency would. Never set outside that test.
    */
-  constructor(private readonly now: () => number = () => 0, private readonly skipVersionCheck = false) {}
+  constructor(
+    private readonly now: () => number = () => 0,
+    private readonly skipVersionCheck = false,
+  ) {}
 
   get pool(): CommandStore['pool'] {
     throw new Error('the in-memory store has no connection pool: transactions (within/alongside) are not simulated');
   }
 
-  async load<E, S>(streamId: string, fold: { evolve(s: S, e: E): S; initialState: S },
-    options: { toDomainEvent?(event: RecordedEvent): E; from?: { version: number; state: S } }): Promise<LoadedStream<S>> {
+  async load<E, S>(
+    streamId: string,
+    fold: { evolve(s: S, e: E): S; initialState: S },
+    options: { toDomainEvent?(event: RecordedEvent): E; from?: { version: number; state: S } },
+  ): Promise<LoadedStream<S>> {
     if (this.gate) await this.gate();
     const events = this.streams.get(streamId) ?? [];
-    const from = options.from && options.from.version <= events.length ? options.from : { version: 0, state: fold.initialState };
-    const toDomain = options.toDomainEvent ?? ((e: RecordedEvent) => ({ type: e.type, data: e.data, metadata: e.metadata }) as E);
+    const from =
+      options.from && options.from.version <= events.length ? options.from : { version: 0, state: fold.initialState };
+    const toDomain =
+      options.toDomainEvent ?? ((e: RecordedEvent) => ({ type: e.type, data: e.data, metadata: e.metadata }) as E);
     let state = from.state;
     for (let i = from.version; i < events.length; i++) state = fold.evolve(state, toDomain(events[i]));
     return { streamId, state, version: events.length, eventsFolded: events.length - from.version };
   }
 
-  async append(streamId: string, expected: ExpectedVersion, inputs: readonly EventInput[], options: AppendOptions = {}): Promise<AppendResult> {
+  async append(
+    streamId: string,
+    expected: ExpectedVersion,
+    inputs: readonly EventInput[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
     if (this.gate) await this.gate();
     return this.appendNow(streamId, expected, inputs, options);
   }
@@ -70,9 +96,17 @@ export class MemoryEventStore implements CommandStore {
   }
 
   /** The atomic part of an append: what one PostgreSQL statement does. */
-  appendNow(streamId: string, expected: ExpectedVersion, inputs: readonly EventInput[], options: AppendOptions = {}): AppendResult {
+  appendNow(
+    streamId: string,
+    expected: ExpectedVersion,
+    inputs: readonly EventInput[],
+    options: AppendOptions = {},
+  ): AppendResult {
     if (!streamId) throw new InvalidAppend('stream id must be a non-empty string of at most 512 characters');
-    const fingerprint = options.idempotencyKey === undefined ? undefined : options.requestFingerprint ?? defaultFingerprint(streamId, inputs);
+    const fingerprint =
+      options.idempotencyKey === undefined
+        ? undefined
+        : (options.requestFingerprint ?? defaultFingerprint(streamId, inputs));
     if (options.idempotencyKey !== undefined) {
       const known = this.keys.get(options.idempotencyKey);
       if (known) {
@@ -82,15 +116,25 @@ export class MemoryEventStore implements CommandStore {
     }
     const events = this.streams.get(streamId) ?? [];
     const version = events.length;
-    const ok = expected === 'any' || ((expected === 'no_stream' || expected === 0) ? version === 0 : expected === version);
+    const ok =
+      expected === 'any' || (expected === 'no_stream' || expected === 0 ? version === 0 : expected === version);
     if (!ok && !this.skipVersionCheck) throw new ConcurrencyError(streamId, expected, version);
     const streamType = events[0]?.streamType ?? options.streamType ?? defaultStreamType(streamId);
     const transactionId = String(++this.transactions);
     const recordedAt = new Date(this.now());
     const recorded = inputs.map((input, i): RecordedEvent => ({
-      eventId: input.eventId ?? fakeUuid(this.log.length + i + 1), streamId, streamType, streamVersion: version + i + 1,
-      globalPosition: String(this.log.length + i + 1), transactionId, type: input.type, schemaVersion: input.schemaVersion ?? 1,
-      data: input.data, metadata: input.metadata ?? {}, occurredAt: input.occurredAt === undefined ? recordedAt : new Date(input.occurredAt), recordedAt,
+      eventId: input.eventId ?? fakeUuid(this.log.length + i + 1),
+      streamId,
+      streamType,
+      streamVersion: version + i + 1,
+      globalPosition: String(this.log.length + i + 1),
+      transactionId,
+      type: input.type,
+      schemaVersion: input.schemaVersion ?? 1,
+      data: input.data,
+      metadata: input.metadata ?? {},
+      occurredAt: input.occurredAt === undefined ? recordedAt : new Date(input.occurredAt),
+      recordedAt,
     }));
     if (recorded.length > 0) {
       if (!this.streams.has(streamId)) this.streams.set(streamId, events);
@@ -100,9 +144,22 @@ export class MemoryEventStore implements CommandStore {
       this.dirty.add(streamId);
     }
     if (options.idempotencyKey !== undefined && fingerprint !== undefined) {
-      this.keys.set(options.idempotencyKey, { streamId, fingerprint, first: version + 1, last: version + recorded.length });
+      this.keys.set(options.idempotencyKey, {
+        streamId,
+        fingerprint,
+        first: version + 1,
+        last: version + recorded.length,
+      });
     }
-    return { streamId, streamType, nextExpectedVersion: version + recorded.length, firstVersion: version + 1, transactionId, events: recorded, idempotentReplay: false };
+    return {
+      streamId,
+      streamType,
+      nextExpectedVersion: version + recorded.length,
+      firstVersion: version + 1,
+      transactionId,
+      events: recorded,
+      idempotentReplay: false,
+    };
   }
 
   async readStream(streamId: string): Promise<RecordedEvent[]> {
@@ -141,8 +198,13 @@ export class MemoryEventStore implements CommandStore {
   private replay(known: KeyRecord): AppendResult {
     const events = this.stream(known.streamId).slice(known.first - 1, known.last);
     return {
-      streamId: known.streamId, streamType: events[0]?.streamType ?? defaultStreamType(known.streamId), nextExpectedVersion: known.last,
-      firstVersion: known.first, transactionId: events[0]?.transactionId ?? '0', events: [...events], idempotentReplay: true,
+      streamId: known.streamId,
+      streamType: events[0]?.streamType ?? defaultStreamType(known.streamId),
+      nextExpectedVersion: known.last,
+      firstVersion: known.first,
+      transactionId: events[0]?.transactionId ?? '0',
+      events: [...events],
+      idempotentReplay: true,
     };
   }
 }

@@ -9,7 +9,11 @@ import type { SimMessage } from './transport';
  * (NestJS, kafkajs) and the event store's index (pg), which the simulator core must not load. Each restatement
  * names the app file it mirrors; a change there is a change here (README, "What is not simulated").
  */
-export type Routed<C> = { readonly streamId: string; readonly command: Pick<C & { type: string; data: unknown }, 'type' | 'data'>; readonly actor: string };
+export type Routed<C> = {
+  readonly streamId: string;
+  readonly command: Pick<C & { type: string; data: unknown }, 'type' | 'data'>;
+  readonly actor: string;
+};
 export type Decision<C> = { kind: 'command'; routed: Routed<C> } | { kind: 'ignore'; reason: string };
 
 const ignore = (reason: string): Decision<never> => ({ kind: 'ignore', reason });
@@ -29,17 +33,36 @@ export interface PolicyOptions {
 
 /** apps/courier-tracking/src/deliveries/create-delivery-on-accepted-order/create-delivery.policy.ts: intake accepted an order → its delivery. */
 export function createDeliveryPolicy(message: SimMessage): Decision<CreateDelivery> {
-  const p = message.payload as { orderId: string; companyId: string; acceptedAt: string; requestedTime: string | null; serviceType: string; amountMinor: number };
+  const p = message.payload as {
+    orderId: string;
+    companyId: string;
+    acceptedAt: string;
+    requestedTime: string | null;
+    serviceType: string;
+    amountMinor: number;
+  };
   const start = Date.parse(p.requestedTime ?? p.acceptedAt);
   const end = start + (p.requestedTime ? 60 : 90) * 60_000;
   return run({
-    streamId: `delivery-${p.orderId}`, actor: 'policy:create-delivery',
+    streamId: `delivery-${p.orderId}`,
+    actor: 'policy:create-delivery',
     command: {
       type: 'CreateDelivery',
       data: {
-        delivery_id: p.orderId, company_id: p.companyId, pii_ref: p.orderId, personal_data_fields: [], located: false,
-        order: { number: p.orderId, time_interval: `${new Date(start).toISOString()}/${new Date(end).toISOString()}`, service_type: p.serviceType, amount: p.amountMinor / 100 },
-        settings: SETTINGS, initiator: 'user_api', internal: true,
+        delivery_id: p.orderId,
+        company_id: p.companyId,
+        pii_ref: p.orderId,
+        personal_data_fields: [],
+        located: false,
+        order: {
+          number: p.orderId,
+          time_interval: `${new Date(start).toISOString()}/${new Date(end).toISOString()}`,
+          service_type: p.serviceType,
+          amount: p.amountMinor / 100,
+        },
+        settings: SETTINGS,
+        initiator: 'user_api',
+        internal: true,
       },
     },
   });
@@ -49,33 +72,59 @@ export function createDeliveryPolicy(message: SimMessage): Decision<CreateDelive
  * apps/marketplace-cancellations/src/reject-on-delivery-finished/delivery-finished.policy.ts (P1): the delivery of a Market order
  * finished → the order's stream records it (rejecting a pending request with ORDER_DELIVERED).
  */
-export function deliveryFinishedPolicy(message: SimMessage, marketStreamOf: (orderId: string) => { streamId: string; campaignId: string; orderId: string } | undefined,
-  options: PolicyOptions = {}): Decision<RecordDeliveryFinished | DecideCancellation> {
+export function deliveryFinishedPolicy(
+  message: SimMessage,
+  marketStreamOf: (orderId: string) => { streamId: string; campaignId: string; orderId: string } | undefined,
+  options: PolicyOptions = {},
+): Decision<RecordDeliveryFinished | DecideCancellation> {
   const p = message.payload as { orderId: string; deliveredAt: string };
   const market = marketStreamOf(p.orderId);
   if (!market) return ignore(`order ${p.orderId} is not a Market order`);
   const ref = { campaignId: market.campaignId, orderId: market.orderId };
   if (options.buggyDeliveryFinished) {
-    return run({ streamId: market.streamId, actor: DELIVERY_FINISHED_POLICY, command: { type: 'DecideCancellation', data: { ...ref, accepted: true } } });
+    return run({
+      streamId: market.streamId,
+      actor: DELIVERY_FINISHED_POLICY,
+      command: { type: 'DecideCancellation', data: { ...ref, accepted: true } },
+    });
   }
-  return run({ streamId: market.streamId, actor: DELIVERY_FINISHED_POLICY, command: { type: 'RecordDeliveryFinished', data: { ...ref, finishedAt: p.deliveredAt } } });
+  return run({
+    streamId: market.streamId,
+    actor: DELIVERY_FINISHED_POLICY,
+    command: { type: 'RecordDeliveryFinished', data: { ...ref, finishedAt: p.deliveredAt } },
+  });
 }
 
 /** apps/courier-tracking/src/deliveries/cancel-delivery-on-marketplace-cancellation/cancel-delivery.policy.ts (P2/P3): Market cancelled → cancel the delivery. */
-export function cancelDeliveryPolicy(message: SimMessage, deliveryExists: (orderId: string) => boolean): Decision<CancelDeliveryForMarketplace> {
+export function cancelDeliveryPolicy(
+  message: SimMessage,
+  deliveryExists: (orderId: string) => boolean,
+): Decision<CancelDeliveryForMarketplace> {
   const p = message.payload as { platformOrderId: string; cause: string };
   if (!deliveryExists(p.platformOrderId)) return ignore(`no delivery ${p.platformOrderId}`);
-  return run({ streamId: `delivery-${p.platformOrderId}`, actor: 'policy:cancel-delivery', command: { type: 'CancelDeliveryForMarketplace', data: { cause: p.cause } } });
+  return run({
+    streamId: `delivery-${p.platformOrderId}`,
+    actor: 'policy:cancel-delivery',
+    command: { type: 'CancelDeliveryForMarketplace', data: { cause: p.cause } },
+  });
 }
 
 /** apps/intake/src/external-orders/cancel-on-marketplace-cancellation/marketplace-cancellation.policy.ts: accepted or expired → cancel the intake order. */
-export function cancelIntakeOrderPolicy(message: SimMessage, orderCompany: (orderId: string) => string | undefined): Decision<CancelExternalOrder> {
+export function cancelIntakeOrderPolicy(
+  message: SimMessage,
+  orderCompany: (orderId: string) => string | undefined,
+): Decision<CancelExternalOrder> {
   const p = message.payload as { platformOrderId: string; companyId: string; requestId: string };
   const company = orderCompany(p.platformOrderId);
   if (company === undefined) return ignore(`no intake order ${p.platformOrderId}`);
-  const cause = message.type === 'CancellationAccepted' ? 'MARKETPLACE_CANCELLATION_ACCEPTED' : 'MARKETPLACE_CANCELLATION_EXPIRED';
+  const cause =
+    message.type === 'CancellationAccepted' ? 'MARKETPLACE_CANCELLATION_ACCEPTED' : 'MARKETPLACE_CANCELLATION_EXPIRED';
   return run({
-    streamId: `external_order-${p.platformOrderId}`, actor: 'policy:marketplace-cancellation',
-    command: { type: 'CancelExternalOrder', data: { companyId: company, orderId: p.platformOrderId, cause, cancellationRef: p.requestId } },
+    streamId: `external_order-${p.platformOrderId}`,
+    actor: 'policy:marketplace-cancellation',
+    command: {
+      type: 'CancelExternalOrder',
+      data: { companyId: company, orderId: p.platformOrderId, cause, cancellationRef: p.requestId },
+    },
   });
 }

@@ -14,11 +14,19 @@ describe('deterministic simulation of intake, courier tracking and marketplace c
     if (result.failure) throw new Error(formatFailure(result.failure));
     expect(result.steps).toBeGreaterThanOrEqual(100_000);
     // The faults were exercised, not just scheduled.
-    expect(result.stats).toEqual(expect.objectContaining({
-      conflicts: expect.any(Number), crashes: expect.any(Number), duplicates: expect.any(Number), deadLetters: expect.any(Number),
-    }));
-    for (const fault of ['conflicts', 'crashes', 'duplicates', 'refused', 'appended']) expect(result.stats[fault]).toBeGreaterThan(0);
-    console.log(`simulation: ${result.steps} steps in ${(result.millis / 1000).toFixed(1)} s (${Math.round(result.steps / (result.millis / 1000))} steps/s), ${result.events} events`);
+    expect(result.stats).toEqual(
+      expect.objectContaining({
+        conflicts: expect.any(Number),
+        crashes: expect.any(Number),
+        duplicates: expect.any(Number),
+        deadLetters: expect.any(Number),
+      }),
+    );
+    for (const fault of ['conflicts', 'crashes', 'duplicates', 'refused', 'appended'])
+      expect(result.stats[fault]).toBeGreaterThan(0);
+    console.log(
+      `simulation: ${result.steps} steps in ${(result.millis / 1000).toFixed(1)} s (${Math.round(result.steps / (result.millis / 1000))} steps/s), ${result.events} events`,
+    );
   }, 120_000);
 
   it('replays a seed exactly: the same log, byte for byte', async () => {
@@ -37,7 +45,9 @@ describe('deterministic simulation of intake, courier tracking and marketplace c
     console.log(formatFailure(failure));
     expect(failure.violation.invariant).toBe('delivered-never-accepted-by-policy');
     expect(failure.kept.length).toBeLessThan(40);
-    expect(failure.replay).toBe(`npm run simulate -- --seed ${failure.seed} --steps ${STEPS} --keep ${failure.kept.join(',')} --buggy-policy`);
+    expect(failure.replay).toBe(
+      `npm run simulate -- --seed ${failure.seed} --steps ${STEPS} --keep ${failure.kept.join(',')} --buggy-policy`,
+    );
 
     const replayed = await runSchedule(failure.seed, drawSteps(failure.seed, STEPS), failure.kept, options);
     expect(replayed.violation?.invariant).toBe('delivered-never-accepted-by-policy');

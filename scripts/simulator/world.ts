@@ -8,7 +8,12 @@ import { createCommandHandler, type CommandHandler } from '@orders/event-store/s
 import { ConcurrencyError } from '@orders/event-store/src/errors';
 import { MemoryEventStore } from './memory-event-store';
 import {
-  cancelDeliveryPolicy, cancelIntakeOrderPolicy, createDeliveryPolicy, deliveryFinishedPolicy, type Decision, type PolicyOptions,
+  cancelDeliveryPolicy,
+  cancelIntakeOrderPolicy,
+  createDeliveryPolicy,
+  deliveryFinishedPolicy,
+  type Decision,
+  type PolicyOptions,
 } from './policies';
 import { OrderSummaryProjection } from './projection';
 import { MemoryTransport, type Crash, type HandlerOutcome, type SimMessage } from './transport';
@@ -18,8 +23,16 @@ export type Outcome = 'appended' | 'noop' | 'replay' | 'refused' | 'conflict';
 
 export const CAMPAIGN = '1001';
 export const START_TIME = Date.parse('2026-03-02T07:00:00.000Z');
-const TOPIC: Record<Service, string> = { intake: 'intake.order-events.v1', courier: 'courier.delivery-events.v1', market: 'marketplace.cancellation-events.v1' };
-const STREAM_TYPE: Record<Service, string> = { intake: 'external_order', courier: 'delivery', market: 'marketplace_order' };
+const TOPIC: Record<Service, string> = {
+  intake: 'intake.order-events.v1',
+  courier: 'courier.delivery-events.v1',
+  market: 'marketplace.cancellation-events.v1',
+};
+const STREAM_TYPE: Record<Service, string> = {
+  intake: 'external_order',
+  courier: 'delivery',
+  market: 'marketplace_order',
+};
 
 export interface SimOrder {
   readonly index: number;
@@ -37,7 +50,13 @@ export interface WorldOptions extends PolicyOptions {
   readonly buggyStore?: boolean;
 }
 
-export interface Timer { readonly requestId: string; readonly streamId: string; readonly orderId: string; readonly deadlineAt: number; fired: boolean }
+export interface Timer {
+  readonly requestId: string;
+  readonly streamId: string;
+  readonly orderId: string;
+  readonly deadlineAt: number;
+  fired: boolean;
+}
 
 /**
  * The three services in one process: each one's command handler (the real `createCommandHandler` over the real
@@ -60,34 +79,74 @@ export class World {
   readonly projection = new OrderSummaryProjection((streamId) => this.byStream.get(streamId)?.orderId);
   /** Set to print what each command and message did (a shrunk reproduction's resolved steps). */
   trace?: (line: string) => void;
-  readonly stats = { commands: 0, appended: 0, refused: 0, conflicts: 0, delivered: 0, duplicates: 0, crashes: 0, ignored: 0, deadLetters: 0 };
+  readonly stats = {
+    commands: 0,
+    appended: 0,
+    refused: 0,
+    conflicts: 0,
+    delivered: 0,
+    duplicates: 0,
+    crashes: 0,
+    ignored: 0,
+    deadLetters: 0,
+  };
 
-  constructor(partitions: number, readonly options: WorldOptions = {}) {
+  constructor(
+    partitions: number,
+    readonly options: WorldOptions = {},
+  ) {
     this.store = new MemoryEventStore(() => this.clock.now, options.buggyStore);
     this.transport = new MemoryTransport(partitions);
     // conflictRetries 0: the handler's retry sleeps on a real timer with Math.random; the simulator retries instead
     // (a consumer redelivers, an operator repeats), which keeps every schedule reproducible.
     const handler = <C extends Command, E extends Event, S>(decider: Decider<C, E, S>, streamType: string) =>
-      createCommandHandler(this.store, { decider, streamType, conflictRetries: 0 }) as unknown as CommandHandler<Command, unknown>;
+      createCommandHandler(this.store, { decider, streamType, conflictRetries: 0 }) as unknown as CommandHandler<
+        Command,
+        unknown
+      >;
     this.handlers = {
       intake: handler(externalOrderDecider, 'external_order'),
       courier: handler(deliveryDecider, 'delivery'),
       market: handler(marketplaceOrderDecider, 'marketplace_order'),
     };
-    this.transport.subscribe('courier', TOPIC.intake, (m) => this.consume('courier', m, createDeliveryPolicy(m), 'ExternalOrderAccepted'));
-    this.transport.subscribe('courier', TOPIC.market, (m) => this.consume('courier', m,
-      cancelDeliveryPolicy(m, (id) => this.store.stream(`delivery-${id}`).length > 0), 'MarketplaceOrderCancelled'));
-    this.transport.subscribe('market', TOPIC.courier, (m) => this.consume('market', m,
-      deliveryFinishedPolicy(m, (id) => this.marketOf(id), this.options), 'DeliveryFinished'));
-    this.transport.subscribe('intake', TOPIC.market, (m) => this.consume('intake', m,
-      cancelIntakeOrderPolicy(m, (id) => (this.store.stream(`external_order-${id}`).length > 0 ? CAMPAIGN : undefined)), 'CancellationAccepted', 'CancellationExpired'));
+    this.transport.subscribe('courier', TOPIC.intake, (m) =>
+      this.consume('courier', m, createDeliveryPolicy(m), 'ExternalOrderAccepted'),
+    );
+    this.transport.subscribe('courier', TOPIC.market, (m) =>
+      this.consume(
+        'courier',
+        m,
+        cancelDeliveryPolicy(m, (id) => this.store.stream(`delivery-${id}`).length > 0),
+        'MarketplaceOrderCancelled',
+      ),
+    );
+    this.transport.subscribe('market', TOPIC.courier, (m) =>
+      this.consume(
+        'market',
+        m,
+        deliveryFinishedPolicy(m, (id) => this.marketOf(id), this.options),
+        'DeliveryFinished',
+      ),
+    );
+    this.transport.subscribe('intake', TOPIC.market, (m) =>
+      this.consume(
+        'intake',
+        m,
+        cancelIntakeOrderPolicy(m, (id) =>
+          this.store.stream(`external_order-${id}`).length > 0 ? CAMPAIGN : undefined,
+        ),
+        'CancellationAccepted',
+        'CancellationExpired',
+      ),
+    );
   }
 
   private isoAt = { now: Number.NaN, iso: '' };
 
   /** The clock as commands carry it; formatted once per clock value (most steps do not move it). */
   get iso(): string {
-    if (this.isoAt.now !== this.clock.now) this.isoAt = { now: this.clock.now, iso: new Date(this.clock.now).toISOString() };
+    if (this.isoAt.now !== this.clock.now)
+      this.isoAt = { now: this.clock.now, iso: new Date(this.clock.now).toISOString() };
     return this.isoAt.iso;
   }
 
@@ -109,10 +168,15 @@ export class World {
     const orderId = `00000000-0000-4000-8000-${String(index + 1).padStart(12, '0')}`;
     const marketOrderId = String(70_000 + index);
     const order = {
-      index, orderId, marketOrderId, intakeStream: `external_order-${orderId}`, deliveryStream: `delivery-${orderId}`,
+      index,
+      orderId,
+      marketOrderId,
+      intakeStream: `external_order-${orderId}`,
+      deliveryStream: `delivery-${orderId}`,
       marketStream: `marketplace_order-${CAMPAIGN}-${marketOrderId}`,
     };
-    for (const stream of [order.intakeStream, order.deliveryStream, order.marketStream]) this.byStream.set(stream, order);
+    for (const stream of [order.intakeStream, order.deliveryStream, order.marketStream])
+      this.byStream.set(stream, order);
     this.byOrderId.set(orderId, order);
     return order;
   }
@@ -131,16 +195,27 @@ export class World {
   }
 
   /** One command through the service's real command handler; a broken rule or a conflict is an outcome, not a crash. */
-  async execute(service: Service, streamId: string, command: Pick<Command, 'type' | 'data'>, actor: string,
-    options: { idempotencyKey?: string; expectedVersion?: number; causationId?: string } = {}): Promise<Outcome> {
+  async execute(
+    service: Service,
+    streamId: string,
+    command: Pick<Command, 'type' | 'data'>,
+    actor: string,
+    options: { idempotencyKey?: string; expectedVersion?: number; causationId?: string } = {},
+  ): Promise<Outcome> {
     this.stats.commands += 1;
-    const full: Command = { ...command, metadata: { now: this.iso, actor, idempotencyKey: options.idempotencyKey, causationId: options.causationId } };
+    const full: Command = {
+      ...command,
+      metadata: { now: this.iso, actor, idempotencyKey: options.idempotencyKey, causationId: options.causationId },
+    };
     try {
       const result = await this.handlers[service].handle(streamId, full, { expectedVersion: options.expectedVersion });
       const outcome = result.idempotentReplay ? 'replay' : result.events.length === 0 ? 'noop' : 'appended';
       if (outcome === 'appended') this.stats.appended += 1;
-      this.trace?.(`   ${actor}: ${command.type} ${streamId}${options.expectedVersion === undefined ? '' : ` @v${options.expectedVersion}`} → ${outcome} ${
-        result.events.map((e) => e.type).join(',')}`);
+      this.trace?.(
+        `   ${actor}: ${command.type} ${streamId}${options.expectedVersion === undefined ? '' : ` @v${options.expectedVersion}`} → ${outcome} ${result.events
+          .map((e) => e.type)
+          .join(',')}`,
+      );
       return outcome;
     } catch (error) {
       const outcome = error instanceof ConcurrencyError ? 'conflict' : isDomainError(error) ? 'refused' : undefined;
@@ -152,14 +227,22 @@ export class World {
     }
   }
 
-  private async consume(group: Service, message: SimMessage, decision: Decision<unknown>, ...types: string[]): Promise<HandlerOutcome> {
+  private async consume(
+    group: Service,
+    message: SimMessage,
+    decision: Decision<unknown>,
+    ...types: string[]
+  ): Promise<HandlerOutcome> {
     if (!types.includes(message.type)) return 'done';
     if (decision.kind === 'ignore') {
       this.stats.ignored += 1;
       return 'done';
     }
     const { streamId, command, actor } = decision.routed;
-    const outcome = await this.execute(group, streamId, command, actor, { idempotencyKey: `${group}:${message.id}`, causationId: message.id });
+    const outcome = await this.execute(group, streamId, command, actor, {
+      idempotencyKey: `${group}:${message.id}`,
+      causationId: message.id,
+    });
     if (outcome === 'conflict') return 'retry';
     if (outcome === 'refused') this.stats.deadLetters += 1; // a pure decision will not change on retry: dead-lettered
     return 'done';
@@ -187,19 +270,38 @@ export class World {
     const order = this.byStream.get(event.streamId);
     if (!order) return undefined;
     const data = event.data as Record<string, unknown>;
-    const message = (type: string, payload: Record<string, unknown>): SimMessage => ({ id: event.eventId, topic: TOPIC[service], key: order.orderId, type, payload });
+    const message = (type: string, payload: Record<string, unknown>): SimMessage => ({
+      id: event.eventId,
+      topic: TOPIC[service],
+      key: order.orderId,
+      type,
+      payload,
+    });
     switch (event.type) {
       case 'ExternalOrderAccepted':
         return message('ExternalOrderAccepted', data);
       case 'DeliveryStatusChanged':
-        return data.to === 'finished' ? message('DeliveryFinished', { orderId: order.orderId, deliveredAt: data.at }) : undefined;
+        return data.to === 'finished'
+          ? message('DeliveryFinished', { orderId: order.orderId, deliveredAt: data.at })
+          : undefined;
       case 'CancellationAccepted':
-        return message('CancellationAccepted', { platformOrderId: order.orderId, companyId: CAMPAIGN, requestId: data.requestId });
+        return message('CancellationAccepted', {
+          platformOrderId: order.orderId,
+          companyId: CAMPAIGN,
+          requestId: data.requestId,
+        });
       case 'CancellationAutoAccepted':
-        return message('CancellationExpired', { platformOrderId: order.orderId, companyId: CAMPAIGN, requestId: data.requestId });
+        return message('CancellationExpired', {
+          platformOrderId: order.orderId,
+          companyId: CAMPAIGN,
+          requestId: data.requestId,
+        });
       case 'MarketplaceOrderCancelled':
         // As cancellation-events.mapper.ts publishes it: the contract names Market's own cancellation MARKET.
-        return message('MarketplaceOrderCancelled', { platformOrderId: order.orderId, cause: data.cause === 'MARKETPLACE' ? 'MARKET' : data.cause });
+        return message('MarketplaceOrderCancelled', {
+          platformOrderId: order.orderId,
+          cause: data.cause === 'MARKETPLACE' ? 'MARKET' : data.cause,
+        });
       default:
         return undefined;
     }
@@ -212,7 +314,13 @@ export class World {
       const data = event.data as { requestId: string; deadlineAt: string };
       const order = this.byStream.get(event.streamId) as SimOrder;
       if (!this.timers.has(data.requestId)) {
-        this.timers.set(data.requestId, { requestId: data.requestId, streamId: event.streamId, orderId: order.marketOrderId, deadlineAt: Date.parse(data.deadlineAt), fired: false });
+        this.timers.set(data.requestId, {
+          requestId: data.requestId,
+          streamId: event.streamId,
+          orderId: order.marketOrderId,
+          deadlineAt: Date.parse(data.deadlineAt),
+          fired: false,
+        });
       }
     }
     this.timerCheckpoint = this.store.position;
@@ -222,12 +330,20 @@ export class World {
   async fireTimer(crash: Crash): Promise<boolean> {
     let due: Timer | undefined;
     for (const timer of this.timers.values()) {
-      if (!timer.fired && timer.deadlineAt <= this.clock.now && (!due || timer.deadlineAt < due.deadlineAt)) due = timer;
+      if (!timer.fired && timer.deadlineAt <= this.clock.now && (!due || timer.deadlineAt < due.deadlineAt))
+        due = timer;
     }
     if (!due) return false;
-    const outcome = await this.execute('market', due.streamId, {
-      type: 'ExpireCancellationRequest', data: { campaignId: CAMPAIGN, orderId: due.orderId, requestId: due.requestId },
-    }, 'timer', { idempotencyKey: `timer:${due.requestId}` });
+    const outcome = await this.execute(
+      'market',
+      due.streamId,
+      {
+        type: 'ExpireCancellationRequest',
+        data: { campaignId: CAMPAIGN, orderId: due.orderId, requestId: due.requestId },
+      },
+      'timer',
+      { idempotencyKey: `timer:${due.requestId}` },
+    );
     if (outcome === 'appended') this.timerEffects.set(due.requestId, (this.timerEffects.get(due.requestId) ?? 0) + 1);
     if (outcome === 'conflict' || crash !== 'none') return true;
     due.fired = true;
@@ -241,7 +357,9 @@ export class World {
   /** Delivers one pending message (the PRNG picked which partition); see MemoryTransport.deliver. */
   async deliver(consumer: number, partition: number, crash: Crash): Promise<void> {
     const report = await this.transport.deliver(consumer, partition, crash);
-    this.trace?.(`   ${report.group} ← ${report.message.type} ${report.message.key}: ${report.outcome}${crash === 'none' ? '' : ` (crash ${crash})`}`);
+    this.trace?.(
+      `   ${report.group} ← ${report.message.type} ${report.message.key}: ${report.outcome}${crash === 'none' ? '' : ` (crash ${crash})`}`,
+    );
     this.stats.delivered += 1;
     if (report.outcome === 'duplicate') this.stats.duplicates += 1;
     if (report.outcome === 'crashed') this.stats.crashes += 1;
@@ -250,8 +368,14 @@ export class World {
   /** Nothing left to relay, deliver, project or fire (timers not yet due are not work). */
   idle(): boolean {
     const position = this.store.position;
-    return this.relays.intake === position && this.relays.courier === position && this.relays.market === position
-      && this.transport.backlog().length === 0 && this.projection.checkpoint === position && this.timerCheckpoint === position
-      && ![...this.timers.values()].some((t) => !t.fired && t.deadlineAt <= this.clock.now);
+    return (
+      this.relays.intake === position &&
+      this.relays.courier === position &&
+      this.relays.market === position &&
+      this.transport.backlog().length === 0 &&
+      this.projection.checkpoint === position &&
+      this.timerCheckpoint === position &&
+      ![...this.timers.values()].some((t) => !t.fired && t.deadlineAt <= this.clock.now)
+    );
   }
 }

@@ -1,4 +1,9 @@
-import { courierPositionsReportedV1, externalOrderAcceptedV1, marketplaceOrderCancelledV1, TOPIC } from '@orders/contracts';
+import {
+  courierPositionsReportedV1,
+  externalOrderAcceptedV1,
+  marketplaceOrderCancelledV1,
+  TOPIC,
+} from '@orders/contracts';
 import { deleteTopicsWithPrefix, runHostileTopic, templateOf, type ValidTemplate } from '@orders/messaging/testing';
 import { VisitDetector } from '../src/positions/visit-detector';
 import { useCourierTracking } from './courier-app';
@@ -20,16 +25,36 @@ interface InboundTopic {
 }
 
 const topics: InboundTopic[] = [
-  { name: TOPIC.orderEvents, group: 'policies', template: templateOf(externalOrderAcceptedV1, { tenantId: 'company-a' }, { orderId: ['', 'o'.repeat(129), 'order-1'], tenantId: [''] }) },
   {
-    name: TOPIC.cancellationEvents, group: 'policies',
-    template: templateOf(marketplaceOrderCancelledV1, {}, { marketOrderId: [1e21, 0, 2 ** 53], campaignId: [0, -7, 1e21], orderId: [''] }),
+    name: TOPIC.orderEvents,
+    group: 'policies',
+    template: templateOf(
+      externalOrderAcceptedV1,
+      { tenantId: 'company-a' },
+      { orderId: ['', 'o'.repeat(129), 'order-1'], tenantId: [''] },
+    ),
   },
   {
-    name: TOPIC.courierPositions, group: 'positions',
-    template: templateOf(courierPositionsReportedV1, { tenantId: 'company-a', courierId: COURIER, routeId: ROUTE }, {
-      routeId: ['', 'r'.repeat(129)], courierId: [''], tenantId: ['t'.repeat(129)],
-    }),
+    name: TOPIC.cancellationEvents,
+    group: 'policies',
+    template: templateOf(
+      marketplaceOrderCancelledV1,
+      {},
+      { marketOrderId: [1e21, 0, 2 ** 53], campaignId: [0, -7, 1e21], orderId: [''] },
+    ),
+  },
+  {
+    name: TOPIC.courierPositions,
+    group: 'positions',
+    template: templateOf(
+      courierPositionsReportedV1,
+      { tenantId: 'company-a', courierId: COURIER, routeId: ROUTE },
+      {
+        routeId: ['', 'r'.repeat(129)],
+        courierId: [''],
+        tenantId: ['t'.repeat(129)],
+      },
+    ),
   },
 ];
 
@@ -39,7 +64,12 @@ describe('courier-tracking on Kafka: hostile input never holds a partition', () 
 
   beforeAll(async () => {
     // the valid positions message needs a route its courier drives
-    await courier.http().put(`${company}/routes/${ROUTE}`).set(keyA()).send({ courier_id: COURIER, date: '2026-03-02' }).expect(200);
+    await courier
+      .http()
+      .put(`${company}/routes/${ROUTE}`)
+      .set(keyA())
+      .send({ courier_id: COURIER, date: '2026-03-02' })
+      .expect(200);
   });
 
   // after the app's own afterAll (declared first, so it runs first): its consumers are gone by then
@@ -52,21 +82,34 @@ describe('courier-tracking on Kafka: hostile input never holds a partition', () 
   afterAll(() => offered.mockRestore());
   const positionsHandled = async () => offered.mock.calls.some(([courierId]) => courierId === COURIER);
 
-  it.each(topics)('$name: every generated hostile message is dead-lettered with its reason, then a valid one is applied', async ({ name, template, group }) => {
-    const groups = { policies: `${courier.topicPrefix}courier-tracking`, positions: `${courier.topicPrefix}courier-tracking-positions` };
-    const result = await runHostileTopic({
-      brokers, topic: `${courier.topicPrefix}${name}`, groupId: groups[group], template, count: HOSTILE_PER_TOPIC,
-      seed: 2400 + name.length, applied: group === 'positions' ? positionsHandled : inboxHas,
-    });
-    expect(result.mismatches).toEqual([]);
-    expect(result.sent).toBe(HOSTILE_PER_TOPIC);
-    expect(Object.keys(result.kinds).length).toBeGreaterThanOrEqual(14);
-  });
+  it.each(topics)(
+    '$name: every generated hostile message is dead-lettered with its reason, then a valid one is applied',
+    async ({ name, template, group }) => {
+      const groups = {
+        policies: `${courier.topicPrefix}courier-tracking`,
+        positions: `${courier.topicPrefix}courier-tracking-positions`,
+      };
+      const result = await runHostileTopic({
+        brokers,
+        topic: `${courier.topicPrefix}${name}`,
+        groupId: groups[group],
+        template,
+        count: HOSTILE_PER_TOPIC,
+        seed: 2400 + name.length,
+        applied: group === 'positions' ? positionsHandled : inboxHas,
+      });
+      expect(result.mismatches).toEqual([]);
+      expect(result.sent).toBe(HOSTILE_PER_TOPIC);
+      expect(Object.keys(result.kinds).length).toBeGreaterThanOrEqual(14);
+    },
+  );
 
   it('serves the messaging series on its own /metrics', async () => {
     const text = (await courier.http().get('/metrics').expect(200)).text;
     expect(text).toMatch(/^messaging_dead_lettered_total\{.*classification="malformed".*\} \d+/m);
-    expect(text).toMatch(/^messaging_parked_total\{.*topic="[^"]*courier\.positions\.v1".*reason="unknown-version".*\} \d+/m);
+    expect(text).toMatch(
+      /^messaging_parked_total\{.*topic="[^"]*courier\.positions\.v1".*reason="unknown-version".*\} \d+/m,
+    );
     expect(text).toMatch(/^messaging_consumer_lag\{/m);
   });
 });

@@ -16,7 +16,10 @@ const company = '/api/v1/companies/company-a';
 const START_S = Date.parse('2026-03-02T08:00:00Z') / 1000;
 const METRES_PER_DEGREE = 111_195;
 /** Stops 3 km apart (a street of 100 per 0.1° of longitude): the courier at one door is outside every other radius. */
-const door = (index: number) => ({ lat: 55 + ((index % 100) * 3000) / METRES_PER_DEGREE, lon: 37 + Math.floor(index / 100) * 0.1 });
+const door = (index: number) => ({
+  lat: 55 + ((index % 100) * 3000) / METRES_PER_DEGREE,
+  lon: 37 + Math.floor(index / 100) * 0.1,
+});
 const far = { lat: 54.9, lon: 36.9 };
 const point = (at: { lat: number; lon: number }, timestamp: number) => ({ accuracy: 5, point: at, timestamp });
 
@@ -24,14 +27,18 @@ const point = (at: { lat: number; lon: number }, timestamp: number) => ({ accura
 async function arrived(app: CourierTestApp, ids: readonly string[]): Promise<Map<string, string>> {
   const { rows } = await app.pool.query<{ id: string; courier: string }>(
     `SELECT lower(substr(stream_id, 10)) AS id, data->>'courier_id' AS courier FROM event_store.events
-      WHERE type = 'CourierArrived' AND stream_id = ANY($1)`, [ids.map((id) => `delivery-${id}`)]);
+      WHERE type = 'CourierArrived' AND stream_id = ANY($1)`,
+    [ids.map((id) => `delivery-${id}`)],
+  );
   return new Map(rows.map((row) => [row.id, row.courier]));
 }
 
 /** Every courier that arrived at the delivery, in log order. */
 async function arrivals(app: CourierTestApp, id: string): Promise<string[]> {
   const { rows } = await app.pool.query<{ courier: string }>(
-    `SELECT data->>'courier_id' AS courier FROM event_store.events WHERE type = 'CourierArrived' AND stream_id = $1 ORDER BY global_position`, [`delivery-${id}`]);
+    `SELECT data->>'courier_id' AS courier FROM event_store.events WHERE type = 'CourierArrived' AND stream_id = $1 ORDER BY global_position`,
+    [`delivery-${id}`],
+  );
   return rows.map((row) => row.courier);
 }
 
@@ -46,18 +53,39 @@ async function missed(app: CourierTestApp, ids: readonly string[], timeoutMs = 1
 }
 
 const versionOf = async (app: CourierTestApp, id: string): Promise<number> =>
-  (await app.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM event_store.events WHERE stream_id = $1', [`delivery-${id}`])).rows[0].n;
+  (
+    await app.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM event_store.events WHERE stream_id = $1', [
+      `delivery-${id}`,
+    ])
+  ).rows[0].n;
 
 describe('courier-tracking: route membership without a refresh interval', () => {
   const courier = useCourierTracking({ kafka: true });
   const key = () => ({ 'Api-Key': courier.keys.companyA });
   let clock = START_S;
   const push = (app: CourierTestApp, courierId: string, routeId: string, at: { lat: number; lon: number }) =>
-    app.http().post(`/api/v1/couriers/${courierId}/routes/${routeId}/push-positions-v3`).set(key()).send({ positions: [point(at, (clock += 5))] }).expect(200);
+    app
+      .http()
+      .post(`/api/v1/couriers/${courierId}/routes/${routeId}/push-positions-v3`)
+      .set(key())
+      .send({ positions: [point(at, (clock += 5))] })
+      .expect(200);
   const route = (routeId: string, courierId: string) =>
-    courier.http().put(`${company}/routes/${routeId}`).set(key()).send({ courier_id: courierId, date: '2026-03-02' }).expect(200);
+    courier
+      .http()
+      .put(`${company}/routes/${routeId}`)
+      .set(key())
+      .send({ courier_id: courierId, date: '2026-03-02' })
+      .expect(200);
   const create = async (app: CourierTestApp, routeId: string, index: number): Promise<string> =>
-    (await app.http().post(`${company}/orders`).set(key()).send(order({ route_id: routeId, ...door(index) })).expect(201)).body.id;
+    (
+      await app
+        .http()
+        .post(`${company}/orders`)
+        .set(key())
+        .send(order({ route_id: routeId, ...door(index) }))
+        .expect(201)
+    ).body.id;
 
   it(`detects the arrival at a delivery created just before the point, ${REPETITIONS} times over HTTP: no miss`, async () => {
     await route('r-http', 'k-http');
@@ -77,9 +105,21 @@ describe('courier-tracking: route membership without a refresh interval', () => 
     await producer.connect();
     const topic = `${courier.topicPrefix}courier.positions.v1`;
     const send = async (at: { lat: number; lon: number }) => {
-      const payload = { tenantId: 'company-a', courierId: 'k-kafka', routeId: 'r-kafka', positions: [point(at, (clock += 5))] };
-      const encoded = encodeMessage(courierPositionsReportedV1, payload, { eventId: uuidv7(), occurredAt: new Date().toISOString() });
-      await producer.send({ topic, acks: -1, messages: [{ key: encoded.key, value: encoded.value, headers: encoded.headers }] });
+      const payload = {
+        tenantId: 'company-a',
+        courierId: 'k-kafka',
+        routeId: 'r-kafka',
+        positions: [point(at, (clock += 5))],
+      };
+      const encoded = encodeMessage(courierPositionsReportedV1, payload, {
+        eventId: uuidv7(),
+        occurredAt: new Date().toISOString(),
+      });
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: [{ key: encoded.key, value: encoded.value, headers: encoded.headers }],
+      });
     };
     try {
       await route('r-kafka', 'k-kafka');
@@ -119,9 +159,16 @@ describe('courier-tracking: route membership without a refresh interval', () => 
     await courier.http().post(`${company}/orders-batch`).set(key()).send([body]).expect(200);
     expect(await versionOf(courier, id)).toBe(before);
     // A real change still records which fields changed, and only those.
-    await courier.http().patch(`${company}/orders/${id}`).set(key()).send({ ...patch, phone: '+79160000000' }).expect(200);
+    await courier
+      .http()
+      .patch(`${company}/orders/${id}`)
+      .set(key())
+      .send({ ...patch, phone: '+79160000000' })
+      .expect(200);
     const { rows } = await courier.pool.query<{ data: { fields: string[] } }>(
-      `SELECT data FROM event_store.events WHERE stream_id = $1 AND type = 'PersonalDataChanged'`, [`delivery-${id}`]);
+      `SELECT data FROM event_store.events WHERE stream_id = $1 AND type = 'PersonalDataChanged'`,
+      [`delivery-${id}`],
+    );
     expect(rows.map((row) => row.data.fields)).toEqual([['phone']]);
   });
 
@@ -148,7 +195,10 @@ describe('courier-tracking: route membership without a refresh interval', () => 
         await push(other, 'k-cross', 'r-cross', door(4000 + index));
       }
       const misses = await missed(courier, ids);
-      expect({ misses: misses.length, of: CROSS_PROCESS_REPETITIONS }).toEqual({ misses: 0, of: CROSS_PROCESS_REPETITIONS });
+      expect({ misses: misses.length, of: CROSS_PROCESS_REPETITIONS }).toEqual({
+        misses: 0,
+        of: CROSS_PROCESS_REPETITIONS,
+      });
     });
 
     it('moves a delivery between routes the other instance watches: detected on the new route only', async () => {
@@ -167,8 +217,12 @@ describe('courier-tracking: route membership without a refresh interval', () => 
     });
 
     it('leaves no subscription row of an instance that stopped (each instance tails the log under its own name)', async () => {
-      const rows = async () => (await courier.pool.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM event_store.subscriptions WHERE name LIKE 'courier-route-membership:%'`)).rows[0].n;
+      const rows = async () =>
+        (
+          await courier.pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM event_store.subscriptions WHERE name LIKE 'courier-route-membership:%'`,
+          )
+        ).rows[0].n;
       expect(await rows()).toBe(2);
       await second?.close();
       second = undefined;

@@ -33,13 +33,20 @@ export async function startIntake(env: Record<string, string> = {}): Promise<Int
   };
   const topicPrefix = env.INTAKE_TOPIC_PREFIX ?? `test-${suffix}.`;
   const started = await startOnFreshDatabase({
-    baseUrl, database: `intake_test_${suffix}`, databaseUrlVariable: 'INTAKE_DATABASE_URL',
+    baseUrl,
+    database: `intake_test_${suffix}`,
+    databaseUrlVariable: 'INTAKE_DATABASE_URL',
     appModule: () => import('../src/app.module').then((m) => m.AppModule),
     env: {
       LOG_LEVEL: 'silent',
       // Topics and the consumer group of this app alone: test files never see each other's messages.
       INTAKE_TOPIC_PREFIX: `test-${suffix}.`,
-      API_KEYS: [`desk-a:${keys.companyA}:company-a`, `desk-b:${keys.companyB}:company-b`, `ops:${keys.operator}`, `viewer-a:${keys.readOnlyA}:company-a:read`].join(','),
+      API_KEYS: [
+        `desk-a:${keys.companyA}:company-a`,
+        `desk-b:${keys.companyB}:company-b`,
+        `ops:${keys.operator}`,
+        `viewer-a:${keys.readOnlyA}:company-a:read`,
+      ].join(','),
       ...env,
     },
     listen: true,
@@ -66,7 +73,10 @@ export function submission(overrides: Record<string, unknown> = {}): SubmissionB
     comment: 'Two persons, call at the door',
     requestedTime: '2026-11-23T12:30:00+03:00',
     serviceType: 'courier',
-    items: [{ sku: 'PIE', name: 'Pie', quantity: 2, priceMinor: 17400 }, { name: 'Bread', quantity: 1, priceMinor: 3800 }],
+    items: [
+      { sku: 'PIE', name: 'Pie', quantity: 2, priceMinor: 17400 },
+      { name: 'Bread', quantity: 1, priceMinor: 3800 },
+    ],
     amountMinor: 38600,
     currency: 'RUB',
     ...overrides,

@@ -26,7 +26,11 @@ function openStream(url: string, key: string) {
         while ((boundary = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, boundary);
           buffer = buffer.slice(boundary + 2);
-          const field = (name: string) => block.split('\n').find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
+          const field = (name: string) =>
+            block
+              .split('\n')
+              .find((line) => line.startsWith(`${name}: `))
+              ?.slice(name.length + 2);
           const data = field('data');
           const parsed: ServerSentEvent = { event: field('event') ?? 'message', data: data ? JSON.parse(data) : {} };
           events.push(parsed);
@@ -40,11 +44,12 @@ function openStream(url: string, key: string) {
   return {
     opened,
     events,
-    until: (match: (e: ServerSentEvent) => boolean) => new Promise<ServerSentEvent>((resolve) => {
-      const found = events.find(match);
-      if (found) resolve(found);
-      else waiters.push({ match, resolve });
-    }),
+    until: (match: (e: ServerSentEvent) => boolean) =>
+      new Promise<ServerSentEvent>((resolve) => {
+        const found = events.find(match);
+        if (found) resolve(found);
+        else waiters.push({ match, resolve });
+      }),
     close: () => response?.destroy(),
   };
 }
@@ -65,17 +70,36 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
     expect(resA.headers['content-type']).toMatch(/text\/event-stream/);
     try {
       const body = submission();
-      const { orderId } = (await intake.http().post('/api/v1/companies/company-a/external-orders').set('Api-Key', intake.keys.companyA).send(body).expect(201)).body;
+      const { orderId } = (
+        await intake
+          .http()
+          .post('/api/v1/companies/company-a/external-orders')
+          .set('Api-Key', intake.keys.companyA)
+          .send(body)
+          .expect(201)
+      ).body;
       const received = await streamA.until((e) => e.event === 'order.received' && e.data.orderId === orderId);
       expect(received.data).toMatchObject({ orderId, number: body.externalId, status: 'AWAITING', version: 1 });
       expect(JSON.stringify(received.data)).not.toContain('Ivan');
 
-      await intake.http().post(`/api/v1/companies/company-a/external-orders/${orderId}/accept`).set('Api-Key', intake.keys.companyA).send({}).expect(200);
+      await intake
+        .http()
+        .post(`/api/v1/companies/company-a/external-orders/${orderId}/accept`)
+        .set('Api-Key', intake.keys.companyA)
+        .send({})
+        .expect(200);
       const changed = await streamA.until((e) => e.event === 'order.status_changed' && e.data.orderId === orderId);
       expect(changed.data).toMatchObject({ status: 'CREATED', version: 3 });
 
       // Company B's stream heard nothing of it: a B order sent after proves B's stream was live all along.
-      const { orderId: orderB } = (await intake.http().post('/api/v1/companies/company-b/external-orders').set('Api-Key', intake.keys.companyB).send(submission()).expect(201)).body;
+      const { orderId: orderB } = (
+        await intake
+          .http()
+          .post('/api/v1/companies/company-b/external-orders')
+          .set('Api-Key', intake.keys.companyB)
+          .send(submission())
+          .expect(201)
+      ).body;
       await streamB.until((e) => e.data.orderId === orderB);
       expect(streamB.events.some((e) => e.data.orderId === orderId)).toBe(false);
     } finally {
@@ -97,19 +121,25 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     };
-    const refused = async (key: string) => new Promise<{ status?: number; retryAfter?: string | string[]; body: string }>((resolve, reject) => {
-      get(url, { headers: { 'Api-Key': key, Accept: 'text/event-stream' } }, (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode, retryAfter: res.headers['retry-after'], body }));
-      }).on('error', reject);
-    });
+    const refused = async (key: string) =>
+      new Promise<{ status?: number; retryAfter?: string | string[]; body: string }>((resolve, reject) => {
+        get(url, { headers: { 'Api-Key': key, Accept: 'text/event-stream' } }, (res) => {
+          let body = '';
+          res
+            .setEncoding('utf8')
+            .on('data', (chunk: string) => (body += chunk))
+            .on('end', () => resolve({ status: res.statusCode, retryAfter: res.headers['retry-after'], body }));
+        }).on('error', reject);
+      });
     const open: { stream: ReturnType<typeof openStream>; res: IncomingMessage }[] = [];
     try {
       for (let i = 0; i < 5; i++) open.push(await accepted());
       const sixth = await refused(intake.keys.companyA);
       expect(sixth.status).toBe(429);
       expect(sixth.retryAfter).toBe('30');
-      expect(JSON.parse(sixth.body).errors).toEqual([{ code: 'LIMIT_EXCEEDED', message: 'at most 5 open streams per key' }]);
+      expect(JSON.parse(sixth.body).errors).toEqual([
+        { code: 'LIMIT_EXCEEDED', message: 'at most 5 open streams per key' },
+      ]);
       // Another key of the same company has streams of its own.
       const operator = openStream(url, intake.keys.operator);
       expect((await operator.opened).statusCode).toBe(200);
@@ -122,6 +152,10 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
   });
 
   it('refuses a stream of another company', async () => {
-    await intake.http().get('/api/v1/companies/company-a/external-order-events').set('Api-Key', intake.keys.companyB).expect(403);
+    await intake
+      .http()
+      .get('/api/v1/companies/company-a/external-order-events')
+      .set('Api-Key', intake.keys.companyB)
+      .expect(403);
   });
 });

@@ -43,7 +43,9 @@ export class HandledLetters {
   private ensure(): Promise<void> {
     this.ready ??= (async () => {
       await this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoted(this.target.schema)}`).catch(ignoreRace);
-      await this.pool.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+      await this.pool
+        .query(
+          `CREATE TABLE IF NOT EXISTS ${this.table} (
         dlq_topic   text NOT NULL,
         partition   integer NOT NULL,
         "offset"    bigint NOT NULL,
@@ -53,7 +55,9 @@ export class HandledLetters {
         note        text,
         redriven_to text,
         PRIMARY KEY (dlq_topic, partition, "offset")
-      )`).catch(ignoreRace);
+      )`,
+        )
+        .catch(ignoreRace);
     })();
     return this.ready;
   }
@@ -65,21 +69,46 @@ export class HandledLetters {
        ON CONFLICT (dlq_topic, partition, "offset") DO UPDATE SET action = excluded.action, handled_by = excluded.handled_by,
          handled_at = now(), note = coalesce(excluded.note, ${this.table}.note), redriven_to = coalesce(excluded.redriven_to, ${this.table}.redriven_to)
        RETURNING handled_at AS at`,
-      [mark.dlqTopic, mark.partition, mark.offset, mark.action, mark.by, mark.note, mark.redrivenTo]);
+      [mark.dlqTopic, mark.partition, mark.offset, mark.action, mark.by, mark.note, mark.redrivenTo],
+    );
     return { ...mark, at: (rows[0] as { at: Date }).at.toISOString() };
   }
 
   /** The marks of the given dead-letter topics, keyed `topic/partition@offset`. Reading never creates the table. */
   async of(dlqTopics: readonly string[]): Promise<Map<string, HandledMark>> {
-    const { rows } = await this.pool.query<{ dlq_topic: string; partition: number; offset: string; action: HandledMark['action']; handled_by: string; handled_at: Date; note: string | null; redriven_to: string | null }>(
-      `SELECT dlq_topic, partition, "offset"::text AS "offset", action, handled_by, handled_at, note, redriven_to FROM ${this.table} WHERE dlq_topic = ANY($1)`,
-      [dlqTopics]).catch((error: unknown) => {
-      if (isMissingRelation(error)) return { rows: [] }; // nothing was ever marked here
-      throw error;
-    });
-    return new Map(rows.map((r) => [letterKey(r.dlq_topic, r.partition, r.offset), {
-      dlqTopic: r.dlq_topic, partition: r.partition, offset: r.offset, action: r.action, by: r.handled_by, at: r.handled_at.toISOString(), note: r.note, redrivenTo: r.redriven_to,
-    }]));
+    const { rows } = await this.pool
+      .query<{
+        dlq_topic: string;
+        partition: number;
+        offset: string;
+        action: HandledMark['action'];
+        handled_by: string;
+        handled_at: Date;
+        note: string | null;
+        redriven_to: string | null;
+      }>(
+        `SELECT dlq_topic, partition, "offset"::text AS "offset", action, handled_by, handled_at, note, redriven_to FROM ${this.table} WHERE dlq_topic = ANY($1)`,
+        [dlqTopics],
+      )
+      .catch((error: unknown) => {
+        if (isMissingRelation(error)) return { rows: [] }; // nothing was ever marked here
+        throw error;
+      });
+    return new Map(
+      rows.map((r) => [
+        letterKey(r.dlq_topic, r.partition, r.offset),
+        {
+          dlqTopic: r.dlq_topic,
+          partition: r.partition,
+          offset: r.offset,
+          action: r.action,
+          by: r.handled_by,
+          at: r.handled_at.toISOString(),
+          note: r.note,
+          redrivenTo: r.redriven_to,
+        },
+      ]),
+    );
   }
 
   async close(): Promise<void> {
@@ -87,7 +116,8 @@ export class HandledLetters {
   }
 }
 
-export const letterKey = (dlqTopic: string, partition: number, offset: string): string => `${dlqTopic}/${partition}@${offset}`;
+export const letterKey = (dlqTopic: string, partition: number, offset: string): string =>
+  `${dlqTopic}/${partition}@${offset}`;
 
 // Two CLIs creating the schema or table at once: the loser sees a unique violation on the catalog.
 function ignoreRace(error: unknown): void {

@@ -48,21 +48,40 @@ export async function serviceStatus(target: StoreTarget): Promise<ServiceStatus>
   const s = quoted(target.schema);
   try {
     return await withPool(target.connection, async (pool) => {
-      const { rows } = await pool.query<{ name: string; checkpoint: string; behind: string; head: string | null; lease_owner: string | null; lease_expires_at: Date | null; updated_at: Date }>(
+      const { rows } = await pool.query<{
+        name: string;
+        checkpoint: string;
+        behind: string;
+        head: string | null;
+        lease_owner: string | null;
+        lease_expires_at: Date | null;
+        updated_at: Date;
+      }>(
         `SELECT sub.name, sub.transaction_id::text || '/' || sub.global_position AS checkpoint,
                 (SELECT count(*) FROM ${s}.events e WHERE (e.transaction_id, e.global_position) > (sub.transaction_id, sub.global_position))::text AS behind,
                 (SELECT max(global_position) FROM ${s}.events)::text AS head,
                 sub.lease_owner, CASE WHEN sub.lease_expires_at > now() THEN sub.lease_expires_at END AS lease_expires_at, sub.updated_at
-           FROM ${s}.subscriptions sub ORDER BY sub.name`);
+           FROM ${s}.subscriptions sub ORDER BY sub.name`,
+      );
       const subscriptions = rows.map((r): SubscriptionStatus => ({
-        service: target.service, name: r.name, kind: RELAY_NAME.test(r.name) ? 'relay' : 'projection', checkpoint: r.checkpoint, behind: Number(r.behind),
-        headPosition: r.head ?? '0', leaseOwner: r.lease_expires_at ? r.lease_owner : null, leaseExpiresAt: r.lease_expires_at?.toISOString() ?? null,
+        service: target.service,
+        name: r.name,
+        kind: RELAY_NAME.test(r.name) ? 'relay' : 'projection',
+        checkpoint: r.checkpoint,
+        behind: Number(r.behind),
+        headPosition: r.head ?? '0',
+        leaseOwner: r.lease_expires_at ? r.lease_owner : null,
+        leaseExpiresAt: r.lease_expires_at?.toISOString() ?? null,
         updatedAt: r.updated_at.toISOString(),
       }));
       return { service: target.service, subscriptions, ...(await timers(pool, target.service)) };
     });
   } catch (error) {
-    return { service: target.service, subscriptions: [], error: isMissingRelation(error) ? `no event store in schema ${target.schema}` : (error as Error).message };
+    return {
+      service: target.service,
+      subscriptions: [],
+      error: isMissingRelation(error) ? `no event store in schema ${target.schema}` : (error as Error).message,
+    };
   }
 }
 
@@ -72,9 +91,18 @@ async function timers(pool: import('pg').Pool, service: string): Promise<{ timer
     const { rows } = await pool.query<{ scheduled: number; due: number; oldest: Date | null; failing: number }>(
       `SELECT count(*)::int AS scheduled, count(*) FILTER (WHERE due_at <= now())::int AS due,
               min(due_at) FILTER (WHERE due_at <= now()) AS oldest, count(*) FILTER (WHERE attempts > 0)::int AS failing
-         FROM cancellation_timers WHERE state = 'SCHEDULED'`);
+         FROM cancellation_timers WHERE state = 'SCHEDULED'`,
+    );
     const r = rows[0] as { scheduled: number; due: number; oldest: Date | null; failing: number };
-    return { timers: { service, scheduled: r.scheduled, due: r.due, oldestDueAt: r.oldest?.toISOString() ?? null, failing: r.failing } };
+    return {
+      timers: {
+        service,
+        scheduled: r.scheduled,
+        due: r.due,
+        oldestDueAt: r.oldest?.toISOString() ?? null,
+        failing: r.failing,
+      },
+    };
   } catch (error) {
     if (isMissingRelation(error)) return {};
     throw error;
@@ -92,24 +120,28 @@ export interface GroupLag {
 export async function consumerLag(brokers: string, prefix = ''): Promise<GroupLag[]> {
   const committed = await withAdmin(brokers, async (admin) => {
     // The dead-letter reader's throwaway groups are not consumers anyone waits on.
-    const groups = (await admin.listGroups()).groups.map((g) => g.groupId)
-      .filter((g) => !g.startsWith('dlq-reader-') && g.startsWith(prefix)).sort();
+    const groups = (await admin.listGroups()).groups
+      .map((g) => g.groupId)
+      .filter((g) => !g.startsWith('dlq-reader-') && g.startsWith(prefix))
+      .sort();
     return mapLimit(groups, 16, async (groupId) => ({ groupId, topics: await admin.fetchOffsets({ groupId }) }));
   });
   const ends = await topicBounds(brokers, [...new Set(committed.flatMap((c) => c.topics.map((t) => t.topic)))]);
-  return committed.flatMap(({ groupId, topics }) => topics.flatMap(({ topic, partitions }) => {
-    const end = ends.get(topic);
-    if (!end) return []; // the topic is gone; its group's offsets are history
-    let lag = 0n;
-    for (const p of partitions) {
-      const bounds = end.find((b) => b.partition === p.partition);
-      if (!bounds) continue;
-      // Nothing committed yet: the group will start at the earliest retained offset (the services' setting).
-      const at = BigInt(p.offset) < 0n ? bounds.low : BigInt(p.offset);
-      lag += bounds.high > at ? bounds.high - at : 0n;
-    }
-    return [{ groupId, topic, lag: Number(lag), partitions: partitions.length }];
-  }));
+  return committed.flatMap(({ groupId, topics }) =>
+    topics.flatMap(({ topic, partitions }) => {
+      const end = ends.get(topic);
+      if (!end) return []; // the topic is gone; its group's offsets are history
+      let lag = 0n;
+      for (const p of partitions) {
+        const bounds = end.find((b) => b.partition === p.partition);
+        if (!bounds) continue;
+        // Nothing committed yet: the group will start at the earliest retained offset (the services' setting).
+        const at = BigInt(p.offset) < 0n ? bounds.low : BigInt(p.offset);
+        lag += bounds.high > at ? bounds.high - at : 0n;
+      }
+      return [{ groupId, topic, lag: Number(lag), partitions: partitions.length }];
+    }),
+  );
 }
 
 /**
@@ -117,20 +149,54 @@ export async function consumerLag(brokers: string, prefix = ''): Promise<GroupLa
  * relay `projector-order-state`), and its read models have a serving version and maybe a rebuild under way
  * (`projections`, `rebuilds` of its migration). Its Kafka consumers show under consumer groups.
  */
-export async function projectorStatus(connection: string, readModelSchema: string, outboxSchema: string): Promise<ServiceStatus> {
+export async function projectorStatus(
+  connection: string,
+  readModelSchema: string,
+  outboxSchema: string,
+): Promise<ServiceStatus> {
   const outbox = await serviceStatus({ service: 'projector', connection, schema: outboxSchema });
   if (outbox.error) return outbox;
   try {
-    const readModels = await withPool(connection, async (pool) => (await pool.query<{ name: string; active_version: number; switched_at: Date;
-      version: number | null; processed: string | null; total: string | null; updated_at: Date | null }>(
-      `SELECT p.name, p.active_version, p.switched_at, r.version, r.processed::text, r.total::text, r.updated_at
+    const readModels = await withPool(
+      connection,
+      async (pool) =>
+        (
+          await pool.query<{
+            name: string;
+            active_version: number;
+            switched_at: Date;
+            version: number | null;
+            processed: string | null;
+            total: string | null;
+            updated_at: Date | null;
+          }>(
+            `SELECT p.name, p.active_version, p.switched_at, r.version, r.processed::text, r.total::text, r.updated_at
          FROM ${quoted(readModelSchema)}.projections p
-         LEFT JOIN ${quoted(readModelSchema)}.rebuilds r ON r.projection = p.name AND r.status = 'running' ORDER BY p.name`)).rows);
-    return { ...outbox, readModels: readModels.map((r) => ({
-      projection: r.name, servingVersion: r.active_version, switchedAt: r.switched_at.toISOString(),
-      rebuild: r.version === null ? null : { version: r.version, processed: Number(r.processed), total: Number(r.total), updatedAt: (r.updated_at as Date).toISOString() },
-    })) };
+         LEFT JOIN ${quoted(readModelSchema)}.rebuilds r ON r.projection = p.name AND r.status = 'running' ORDER BY p.name`,
+          )
+        ).rows,
+    );
+    return {
+      ...outbox,
+      readModels: readModels.map((r) => ({
+        projection: r.name,
+        servingVersion: r.active_version,
+        switchedAt: r.switched_at.toISOString(),
+        rebuild:
+          r.version === null
+            ? null
+            : {
+                version: r.version,
+                processed: Number(r.processed),
+                total: Number(r.total),
+                updatedAt: (r.updated_at as Date).toISOString(),
+              },
+      })),
+    };
   } catch (error) {
-    return { ...outbox, error: isMissingRelation(error) ? `no read models in schema ${readModelSchema}` : (error as Error).message };
+    return {
+      ...outbox,
+      error: isMissingRelation(error) ? `no read models in schema ${readModelSchema}` : (error as Error).message,
+    };
   }
 }

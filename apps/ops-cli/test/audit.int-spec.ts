@@ -17,15 +17,35 @@ jest.setTimeout(120_000);
 // service. The projector's journal, as its consumer filled it, names the actors the public payloads imply.
 describe('ops audit reads the recorded actor and causation from the event stores', () => {
   const id = randomBytes(4).toString('hex');
-  const names = { intake: `ops_audit_${id}_intake`, courier: `ops_audit_${id}_courier`, market: `ops_audit_${id}_market` };
+  const names = {
+    intake: `ops_audit_${id}_intake`,
+    courier: `ops_audit_${id}_courier`,
+    market: `ops_audit_${id}_market`,
+  };
   const orderId = marketOrderIntakeId(7, 4242);
   const schema = `ops_audit_rm_${id}`;
   const env: Record<string, string> = {};
-  const ids = { received: randomUUID(), accepted: randomUUID(), dispatched: randomUUID(), pos: randomUUID(), created: randomUUID(), paid: randomUUID(),
-    actual: randomUUID(), requested: randomUUID(), cancelAccepted: randomUUID(), marketCancelled: randomUUID(), deliveryCancelled: randomUUID() };
+  const ids = {
+    received: randomUUID(),
+    accepted: randomUUID(),
+    dispatched: randomUUID(),
+    pos: randomUUID(),
+    created: randomUUID(),
+    paid: randomUUID(),
+    actual: randomUUID(),
+    requested: randomUUID(),
+    cancelAccepted: randomUUID(),
+    marketCancelled: randomUUID(),
+    deliveryCancelled: randomUUID(),
+  };
   const at = (minute: number) => new Date(Date.UTC(2026, 11, 1, 10, minute)).toISOString();
-  const event = (eventId: string, type: string, minute: number, actor: string, causationId?: string): EventInput =>
-    ({ eventId, type, data: { orderId }, occurredAt: at(minute), metadata: { actor, correlationId: ids.received, ...(causationId ? { causationId } : {}) } });
+  const event = (eventId: string, type: string, minute: number, actor: string, causationId?: string): EventInput => ({
+    eventId,
+    type,
+    data: { orderId },
+    occurredAt: at(minute),
+    metadata: { actor, correlationId: ids.received, ...(causationId ? { causationId } : {}) },
+  });
 
   const run = async (args: string[]) => {
     const io = capture();
@@ -39,7 +59,10 @@ describe('ops audit reads the recorded actor and causation from the event stores
     env.COURIER_DATABASE_URL = await createStoreDatabase(names.courier);
     env.MARKETPLACE_DATABASE_URL = await createStoreDatabase(names.market);
     const append = async (url: string, stream: string, events: EventInput[]) => {
-      const store = new EventStore({ connection: { connectionString: url, max: 2 }, notifications: { listen: false, publish: false } });
+      const store = new EventStore({
+        connection: { connectionString: url, max: 2 },
+        notifications: { listen: false, publish: false },
+      });
       try {
         await store.append(stream, 'no_stream', events);
       } finally {
@@ -66,17 +89,74 @@ describe('ops audit reads the recorded actor and causation from the event stores
     ]);
     await runProjectorOperation('migrate', { connection: testDatabaseUrl(), schema }, {});
     const journal: SeededEvent[] = [
-      ['ExternalOrderReceived', ids.received, 'intake.order-events.v1', 'intake', 'system', 1, { source: 'market', externalId: '4242', amountMinor: 700, currency: 'RUB' }],
-      ['ExternalOrderAccepted', ids.accepted, 'intake.order-events.v1', 'intake', 'operator-1', 2, { acceptedBy: 'operator-1' }],
-      ['DeliveryCreated', ids.created, 'courier.delivery-events.v1', 'courier-tracking', 'system', 3, { deliveryId: orderId }],
-      ['CancellationRequested', ids.requested, 'marketplace.cancellation-events.v1', 'marketplace-cancellations', 'system', 6,
-        { campaignId: 7, marketOrderId: 4242, requestId: 'r-1', deadlineAt: at(50), orderStatusAtRequest: 'DELIVERY' }],
-      ['CancellationAccepted', ids.cancelAccepted, 'marketplace.cancellation-events.v1', 'marketplace-cancellations', 'operator-9', 7,
-        { campaignId: 7, marketOrderId: 4242, requestId: 'r-1', decidedBy: 'operator-9' }],
-      ['DeliveryCancelled', ids.deliveryCancelled, 'courier.delivery-events.v1', 'courier-tracking', 'initiator:user_api', 8, { deliveryId: orderId, initiator: 'user_api' }],
-    ].map(([type, eventId, topic, source, actor, minute, payload]) => ({
-      type, eventId, topic, source, actor, orderId, tenantId: '7', occurredAt: at(minute as number), payload: { orderId, tenantId: '7', ...(payload as object) },
-    }) as SeededEvent);
+      [
+        'ExternalOrderReceived',
+        ids.received,
+        'intake.order-events.v1',
+        'intake',
+        'system',
+        1,
+        { source: 'market', externalId: '4242', amountMinor: 700, currency: 'RUB' },
+      ],
+      [
+        'ExternalOrderAccepted',
+        ids.accepted,
+        'intake.order-events.v1',
+        'intake',
+        'operator-1',
+        2,
+        { acceptedBy: 'operator-1' },
+      ],
+      [
+        'DeliveryCreated',
+        ids.created,
+        'courier.delivery-events.v1',
+        'courier-tracking',
+        'system',
+        3,
+        { deliveryId: orderId },
+      ],
+      [
+        'CancellationRequested',
+        ids.requested,
+        'marketplace.cancellation-events.v1',
+        'marketplace-cancellations',
+        'system',
+        6,
+        { campaignId: 7, marketOrderId: 4242, requestId: 'r-1', deadlineAt: at(50), orderStatusAtRequest: 'DELIVERY' },
+      ],
+      [
+        'CancellationAccepted',
+        ids.cancelAccepted,
+        'marketplace.cancellation-events.v1',
+        'marketplace-cancellations',
+        'operator-9',
+        7,
+        { campaignId: 7, marketOrderId: 4242, requestId: 'r-1', decidedBy: 'operator-9' },
+      ],
+      [
+        'DeliveryCancelled',
+        ids.deliveryCancelled,
+        'courier.delivery-events.v1',
+        'courier-tracking',
+        'initiator:user_api',
+        8,
+        { deliveryId: orderId, initiator: 'user_api' },
+      ],
+    ].map(
+      ([type, eventId, topic, source, actor, minute, payload]) =>
+        ({
+          type,
+          eventId,
+          topic,
+          source,
+          actor,
+          orderId,
+          tenantId: '7',
+          occurredAt: at(minute as number),
+          payload: { orderId, tenantId: '7', ...(payload as object) },
+        }) as SeededEvent,
+    );
     const pool = new Pool({ connectionString: testDatabaseUrl(), max: 1 });
     await insertJournal(pool, schema, journal).finally(() => pool.end());
   });
@@ -91,29 +171,55 @@ describe('ops audit reads the recorded actor and causation from the event stores
     expect(result.code).toBe(EXIT.ok);
     const text = result.text();
     expect(text).toMatch(/intake\s+ExternalOrderDispatched\s+ceo\s/);
-    expect(text).toMatch(/courier-tracking\s+DeliveryStatusChanged\s+policy:MarketplaceOrderCancelled\s+MarketplaceOrderCancelled [0-9a-f]{8}/);
-    for (const internal of ['PosOrderCreated', 'DeliveryPaid', 'DeliveryActualTimeSet']) expect(text).toContain(internal);
+    expect(text).toMatch(
+      /courier-tracking\s+DeliveryStatusChanged\s+policy:MarketplaceOrderCancelled\s+MarketplaceOrderCancelled [0-9a-f]{8}/,
+    );
+    for (const internal of ['PosOrderCreated', 'DeliveryPaid', 'DeliveryActualTimeSet'])
+      expect(text).toContain(internal);
     expect(text).toMatch(/caused by/);
     expect(text).toMatch(/marketplace\s+DELIVERY, cancellation ACCEPTED/);
   });
 
   it('orders the timeline causally and carries causation and correlation in JSON', async () => {
     const { timeline, stores } = (await run(['audit', orderId, '--json'])).json() as {
-      timeline: Array<{ eventId: string; type: string; actor: string; source: string; causationId: string | null; correlationId: string; causedBy: string | null }>;
+      timeline: Array<{
+        eventId: string;
+        type: string;
+        actor: string;
+        source: string;
+        causationId: string | null;
+        correlationId: string;
+        causedBy: string | null;
+      }>;
       stores: Array<{ service: string; streams: string[] }>;
     };
     expect(timeline).toHaveLength(11);
     const position = (eventId: string) => timeline.findIndex((e) => e.eventId === eventId);
     expect(position(ids.deliveryCancelled)).toBeGreaterThan(position(ids.marketCancelled));
     expect(timeline[position(ids.deliveryCancelled)]).toMatchObject({
-      source: 'courier-tracking', actor: 'policy:MarketplaceOrderCancelled', causationId: ids.marketCancelled, causedBy: 'MarketplaceOrderCancelled', correlationId: ids.received,
+      source: 'courier-tracking',
+      actor: 'policy:MarketplaceOrderCancelled',
+      causationId: ids.marketCancelled,
+      causedBy: 'MarketplaceOrderCancelled',
+      correlationId: ids.received,
     });
-    expect(stores).toEqual(expect.arrayContaining([{ service: 'marketplace-cancellations', streams: ['marketplace_order-7-4242'] }]));
+    expect(stores).toEqual(
+      expect.arrayContaining([{ service: 'marketplace-cancellations', streams: ['marketplace_order-7-4242'] }]),
+    );
   });
 
   it('--as-of keeps what had occurred by then; an unknown order exits 1; a bad time is wrong usage', async () => {
-    const asOf = (await run(['audit', orderId, '--as-of', at(4), '--json'])).json() as { timeline: Array<{ type: string }> };
-    expect(asOf.timeline.map((e) => e.type)).toEqual(['ExternalOrderReceived', 'ExternalOrderAccepted', 'PosOrderCreated', 'DeliveryCreated', 'DeliveryPaid', 'DeliveryActualTimeSet']);
+    const asOf = (await run(['audit', orderId, '--as-of', at(4), '--json'])).json() as {
+      timeline: Array<{ type: string }>;
+    };
+    expect(asOf.timeline.map((e) => e.type)).toEqual([
+      'ExternalOrderReceived',
+      'ExternalOrderAccepted',
+      'PosOrderCreated',
+      'DeliveryCreated',
+      'DeliveryPaid',
+      'DeliveryActualTimeSet',
+    ]);
     const none = await run(['audit', 'no-such-order']);
     expect(none.code).toBe(EXIT.problemFound);
     expect(none.io.stderr.join('\n')).toContain('no events of order no-such-order');

@@ -29,20 +29,49 @@ export function history(orders: number): SeededEvent[] {
   for (let n = 0; n < orders; n += 1) {
     const orderId = `ops-${n}`;
     const tenantId = `company-${n % 4}`;
-    const add = (type: string, [topic, source]: readonly [string, string], actor: string, payload: Record<string, unknown> = {}) => {
+    const add = (
+      type: string,
+      [topic, source]: readonly [string, string],
+      actor: string,
+      payload: Record<string, unknown> = {},
+    ) => {
       clock += 1000;
-      events.push({ eventId: `${orderId}-${events.length}`, orderId, tenantId, type, topic, source, actor, occurredAt: new Date(clock).toISOString(), payload: { orderId, tenantId, ...payload } });
+      events.push({
+        eventId: `${orderId}-${events.length}`,
+        orderId,
+        tenantId,
+        type,
+        topic,
+        source,
+        actor,
+        occurredAt: new Date(clock).toISOString(),
+        payload: { orderId, tenantId, ...payload },
+      });
     };
-    add('ExternalOrderReceived', INTAKE, 'system', { source: 'site', externalId: `X${n}`, amountMinor: 500 + n, currency: 'RUB' });
+    add('ExternalOrderReceived', INTAKE, 'system', {
+      source: 'site',
+      externalId: `X${n}`,
+      amountMinor: 500 + n,
+      currency: 'RUB',
+    });
     add('ExternalOrderAccepted', INTAKE, `operator-${n % 2}`, { acceptedBy: `operator-${n % 2}` });
     add('DeliveryCreated', COURIER, 'system', { deliveryId: `delivery-${n}` });
     if (n % 3 === 2) {
       const market = { campaignId: 7, marketOrderId: n, requestId: `request-${n}` };
-      add('CancellationRequested', MARKET, 'system', { ...market, deadlineAt: new Date(clock + 172_800_000).toISOString(), orderStatusAtRequest: 'DELIVERY' });
+      add('CancellationRequested', MARKET, 'system', {
+        ...market,
+        deadlineAt: new Date(clock + 172_800_000).toISOString(),
+        orderStatusAtRequest: 'DELIVERY',
+      });
       add('CancellationAccepted', MARKET, 'operator-9', { ...market, decidedBy: 'operator-9' });
       add('DeliveryCancelled', COURIER, 'initiator:user_api', { deliveryId: `delivery-${n}`, initiator: 'user_api' });
     } else if (n % 2 === 0) {
-      add('DeliveryFinished', COURIER, 'initiator:app', { deliveryId: `delivery-${n}`, status: 'finished', deliveredAt: new Date(clock).toISOString(), initiator: 'app' });
+      add('DeliveryFinished', COURIER, 'initiator:app', {
+        deliveryId: `delivery-${n}`,
+        status: 'finished',
+        deliveredAt: new Date(clock).toISOString(),
+        initiator: 'app',
+      });
     }
   }
   return events;
@@ -56,7 +85,22 @@ export async function insertJournal(pool: Pool, schema: string, events: SeededEv
      SELECT e.event_id, e.topic, 0, e.n, e.type, 1, e.order_id, e.tenant_id, e.occurred_at, e.order_id, e.source, e.actor, e.payload
        FROM json_to_recordset($1::json) AS e(event_id text, topic text, type text, order_id text, tenant_id text,
          occurred_at timestamptz, source text, actor text, payload jsonb, n bigint)`,
-    [JSON.stringify(events.map((e, n) => ({ n, event_id: e.eventId, topic: e.topic, type: e.type, order_id: e.orderId, tenant_id: e.tenantId, occurred_at: e.occurredAt, source: e.source, actor: e.actor, payload: e.payload })))],
+    [
+      JSON.stringify(
+        events.map((e, n) => ({
+          n,
+          event_id: e.eventId,
+          topic: e.topic,
+          type: e.type,
+          order_id: e.orderId,
+          tenant_id: e.tenantId,
+          occurred_at: e.occurredAt,
+          source: e.source,
+          actor: e.actor,
+          payload: e.payload,
+        })),
+      ),
+    ],
   );
 }
 
@@ -78,7 +122,10 @@ export async function seedReadModels(orders: number): Promise<SeededReadModels> 
   const events = history(orders);
   await insertJournal(pool, schema, events);
   return {
-    url, schema, events, pool,
+    url,
+    schema,
+    events,
+    pool,
     async drop() {
       await pool.end();
       await dropSchema(url, schema);

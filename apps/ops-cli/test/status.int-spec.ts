@@ -25,8 +25,15 @@ describe('ops status shows subscriptions, leases, relay lag, consumer lag, due t
   beforeAll(async () => {
     url = await createStoreDatabase(database);
     env.MARKETPLACE_DATABASE_URL = url;
-    const store = new EventStore({ connection: { connectionString: url, max: 2 }, notifications: { listen: false, publish: false } });
-    await store.append('marketplace_order-7-1', 'no_stream', [1, 2, 3, 4, 5].map((n) => ({ type: 'Counted', data: { n } })));
+    const store = new EventStore({
+      connection: { connectionString: url, max: 2 },
+      notifications: { listen: false, publish: false },
+    });
+    await store.append(
+      'marketplace_order-7-1',
+      'no_stream',
+      [1, 2, 3, 4, 5].map((n) => ({ type: 'Counted', data: { n } })),
+    );
     await store.close();
     const pool = new Pool({ connectionString: url, max: 1 });
     try {
@@ -37,18 +44,25 @@ describe('ops status shows subscriptions, leases, relay lag, consumer lag, due t
         SELECT 'cancellation-read-model', transaction_id, global_position, 'host-b:1', now() - interval '1 minute'
           FROM event_store.events WHERE stream_version = 5`);
       // The columns status reads of the service's migration 1767500000000.
-      await pool.query(`CREATE TABLE cancellation_timers (request_id text PRIMARY KEY, due_at timestamptz NOT NULL, state text NOT NULL, attempts integer NOT NULL DEFAULT 0)`);
+      await pool.query(
+        `CREATE TABLE cancellation_timers (request_id text PRIMARY KEY, due_at timestamptz NOT NULL, state text NOT NULL, attempts integer NOT NULL DEFAULT 0)`,
+      );
       await pool.query(`INSERT INTO cancellation_timers VALUES ('r1', now() - interval '2 hours', 'SCHEDULED', 0), ('r2', now() - interval '1 hour', 'SCHEDULED', 3),
         ('r3', now() + interval '1 day', 'SCHEDULED', 0), ('r4', now() - interval '3 hours', 'FIRED', 0)`);
       // The projector's side in the same scratch database: read models with a rebuild under way, and its state outbox.
       await runProjectorOperation('migrate', { connection: url, schema: 'projector' }, {});
-      await pool.query(`INSERT INTO projector.rebuilds (projection, version, status, processed, total) VALUES ('order-summary', 2, 'running', 40, 100)`);
+      await pool.query(
+        `INSERT INTO projector.rebuilds (projection, version, status, processed, total) VALUES ('order-summary', 2, 'running', 40, 100)`,
+      );
       await runEventStoreMigrations(url, 'state_outbox');
       await pool.query(`INSERT INTO state_outbox.subscriptions (name) VALUES ('projector-order-state')`);
     } finally {
       await pool.end();
     }
-    await provisionTopics({ brokers: BROKERS, logLevel: 'nothing' }, [{ topic, partitions: 1 }, { topic: `${topic}.dlq`, partitions: 1 }]);
+    await provisionTopics({ brokers: BROKERS, logLevel: 'nothing' }, [
+      { topic, partitions: 1 },
+      { topic: `${topic}.dlq`, partitions: 1 },
+    ]);
     const kafka = new Kafka({ brokers: [BROKERS], clientId: 'ops-status-it', logLevel: logLevel.NOTHING });
     const producer = kafka.producer();
     await producer.connect();
@@ -67,7 +81,22 @@ describe('ops status shows subscriptions, leases, relay lag, consumer lag, due t
 
   const run = async (args: string[]) => {
     const io = capture();
-    const code = await runCli(['status', '--service', 'marketplace-cancellations', '--prefix', prefix, '--brokers', BROKERS, '--database-url', url, ...args], io, env);
+    const code = await runCli(
+      [
+        'status',
+        '--service',
+        'marketplace-cancellations',
+        '--prefix',
+        prefix,
+        '--brokers',
+        BROKERS,
+        '--database-url',
+        url,
+        ...args,
+      ],
+      io,
+      env,
+    );
     return { code, io, text: () => io.stdout.join('\n'), json: () => JSON.parse(io.stdout.join('\n')) };
   };
 
@@ -77,10 +106,27 @@ describe('ops status shows subscriptions, leases, relay lag, consumer lag, due t
     const report = result.json();
     expect(report.services).toHaveLength(1);
     expect(report.services[0].subscriptions).toEqual([
-      expect.objectContaining({ name: 'cancellation-read-model', kind: 'projection', behind: 0, leaseOwner: null, headPosition: expect.any(String) }),
-      expect.objectContaining({ name: 'marketplace-cancellations-relay', kind: 'relay', behind: 3, leaseOwner: 'host-a:4242', leaseExpiresAt: expect.any(String) }),
+      expect.objectContaining({
+        name: 'cancellation-read-model',
+        kind: 'projection',
+        behind: 0,
+        leaseOwner: null,
+        headPosition: expect.any(String),
+      }),
+      expect.objectContaining({
+        name: 'marketplace-cancellations-relay',
+        kind: 'relay',
+        behind: 3,
+        leaseOwner: 'host-a:4242',
+        leaseExpiresAt: expect.any(String),
+      }),
     ]);
-    expect(report.services[0].timers).toMatchObject({ scheduled: 3, due: 2, failing: 1, oldestDueAt: expect.any(String) });
+    expect(report.services[0].timers).toMatchObject({
+      scheduled: 3,
+      due: 2,
+      failing: 1,
+      oldestDueAt: expect.any(String),
+    });
     expect(report.consumerGroups).toEqual([{ groupId: `${prefix}-group`, topic, lag: 2, partitions: 1 }]);
     expect(report.deadLetters).toEqual([{ dlqTopic: `${topic}.dlq`, origin: topic, letters: 1, handled: 0, open: 1 }]);
     expect(report.errors).toEqual([]);
@@ -88,24 +134,45 @@ describe('ops status shows subscriptions, leases, relay lag, consumer lag, due t
 
   it('reports the projector: its outbox relay, serving read-model version and a rebuild under way', async () => {
     const io = capture();
-    expect(await runCli(['status', '--service', 'projector', '--prefix', prefix, '--brokers', BROKERS, '--database-url', url, '--json'], io, env)).toBe(EXIT.ok);
+    expect(
+      await runCli(
+        ['status', '--service', 'projector', '--prefix', prefix, '--brokers', BROKERS, '--database-url', url, '--json'],
+        io,
+        env,
+      ),
+    ).toBe(EXIT.ok);
     const report = JSON.parse(io.stdout.join('\n'));
-    expect(report.services).toEqual([expect.objectContaining({
-      service: 'projector',
-      subscriptions: [expect.objectContaining({ name: 'projector-order-state', kind: 'relay', checkpoint: '0/0', behind: 0 })],
-      readModels: [expect.objectContaining({ projection: 'order-summary', servingVersion: 1, rebuild: expect.objectContaining({ version: 2, processed: 40, total: 100 }) })],
-    })]);
+    expect(report.services).toEqual([
+      expect.objectContaining({
+        service: 'projector',
+        subscriptions: [
+          expect.objectContaining({ name: 'projector-order-state', kind: 'relay', checkpoint: '0/0', behind: 0 }),
+        ],
+        readModels: [
+          expect.objectContaining({
+            projection: 'order-summary',
+            servingVersion: 1,
+            rebuild: expect.objectContaining({ version: 2, processed: 40, total: 100 }),
+          }),
+        ],
+      }),
+    ]);
   });
 
   it('reports them as tables, and exits 3 naming what it could not reach', async () => {
     const table = (await run([])).text();
-    expect(table).toMatch(/marketplace-cancellations\s+marketplace-cancellations-relay\s+relay\s+\d+\/\d+\s+\d+\s+3\s+host-a:4242/);
+    expect(table).toMatch(
+      /marketplace-cancellations\s+marketplace-cancellations-relay\s+relay\s+\d+\/\d+\s+\d+\s+3\s+host-a:4242/,
+    );
     expect(table).toMatch(/marketplace-cancellations\s+3\s+2\s+\S+\s+1/);
     expect(table).toMatch(new RegExp(`${prefix}-group\\s+${topic}\\s+1\\s+2`));
     expect(table).toMatch(new RegExp(`${topic}.dlq\\s+1\\s+0\\s+1`));
     const io = capture();
-    const code = await runCli(['status', '--service', 'intake', '--prefix', prefix, '--brokers', BROKERS, '--database-url', url], io,
-      { INTAKE_DATABASE_URL: url.replace(database, `${database}_missing`) });
+    const code = await runCli(
+      ['status', '--service', 'intake', '--prefix', prefix, '--brokers', BROKERS, '--database-url', url],
+      io,
+      { INTAKE_DATABASE_URL: url.replace(database, `${database}_missing`) },
+    );
     expect(code).toBe(EXIT.unavailable);
     expect(io.stderr.join('\n')).toMatch(/ops: intake: .*does not exist/);
   });

@@ -83,7 +83,12 @@ export function createDecoder(options: DecoderOptions = {}): MessageDecoder {
   const catalogueTopic = typeof aliases === 'function' ? aliases : (topic: string) => aliases[topic] ?? topic;
   return (message) => {
     if (allowed && !allowed.has(message.topic)) {
-      return failure('unknown_type', `topic ${message.topic} is not consumed by this decoder`, [], readEnvelopeHeaders(message.headers).strings);
+      return failure(
+        'unknown_type',
+        `topic ${message.topic} is not consumed by this decoder`,
+        [],
+        readEnvelopeHeaders(message.headers).strings,
+      );
     }
     return decodeMessage(catalogueTopic(message.topic), message.headers, message.value, message.key);
   };
@@ -91,20 +96,33 @@ export function createDecoder(options: DecoderOptions = {}): MessageDecoder {
 
 /** Classifies one consumed message against the catalogue (see `DecodeFailure` for the failure kinds). */
 export function decodeMessage(
-  topic: string, headers: Readonly<Record<string, HeaderValue>>, value: Buffer | string | null, key?: Buffer | string | null,
+  topic: string,
+  headers: Readonly<Record<string, HeaderValue>>,
+  value: Buffer | string | null,
+  key?: Buffer | string | null,
 ): DecodeResult {
   const { strings, problems } = readEnvelopeHeaders(headers);
   let keyText: string | null;
   try {
     keyText = key === undefined || key === null ? null : textOf(key);
   } catch {
-    return failure('malformed', 'the key is not UTF-8 text', [{ field: '(key)', code: 'INVALID_ENCODING', message: 'not UTF-8 text' }], strings);
+    return failure(
+      'malformed',
+      'the key is not UTF-8 text',
+      [{ field: '(key)', code: 'INVALID_ENCODING', message: 'not UTF-8 text' }],
+      strings,
+    );
   }
   const topicEntry = topicDefinition(topic);
 
   if (value === null) {
     if (topicEntry?.cleanupPolicy === 'compact') return { status: 'tombstone', topic, key: keyText };
-    return failure('malformed', 'the message has no value', [{ field: '', code: 'REQUIRED_FIELD', message: 'value is null' }], strings);
+    return failure(
+      'malformed',
+      'the message has no value',
+      [{ field: '', code: 'REQUIRED_FIELD', message: 'value is null' }],
+      strings,
+    );
   }
   const headerErrors = problems.length > 0 ? problems : validateAgainst(HEADERS_SCHEMA, strings);
   if (headerErrors.length > 0) {
@@ -115,7 +133,8 @@ export function decodeMessage(
     return failure('malformed', reason, [{ field: '', code: 'TOO_LARGE', message: reason }], strings);
   }
   const parsed = parseJson(value);
-  if (!parsed.ok) return failure('malformed', parsed.reason, [{ field: '', code: 'INVALID_JSON', message: parsed.reason }], strings);
+  if (!parsed.ok)
+    return failure('malformed', parsed.reason, [{ field: '', code: 'INVALID_JSON', message: parsed.reason }], strings);
 
   const eventType = strings[HEADER.eventType] as string;
   const schemaVersion = Number(strings[HEADER.schemaVersion]);
@@ -123,8 +142,12 @@ export function decodeMessage(
   const definition = findMessage(topic, eventType, schemaVersion);
   if (!definition) {
     // a newer version of a type we know is a producer ahead of us, not a stranger: operators redrive it after an upgrade
-    const known = messagesOfTopic(topic).some((message) => message.name === eventType && message.version < schemaVersion);
-    const reason = known ? `${eventType} v${schemaVersion} is newer than this consumer knows` : `${eventType} v${schemaVersion} is not a message type of ${topic}`;
+    const known = messagesOfTopic(topic).some(
+      (message) => message.name === eventType && message.version < schemaVersion,
+    );
+    const reason = known
+      ? `${eventType} v${schemaVersion} is newer than this consumer knows`
+      : `${eventType} v${schemaVersion} is not a message type of ${topic}`;
     return { ...failure('unknown_type', reason, [], strings), unknown: known ? 'version' : 'type' };
   }
 
@@ -138,15 +161,23 @@ export function decodeMessage(
   return {
     status: 'ok',
     message: {
-      topic, key: keyText, type: definition.name, version: definition.version, envelope: envelopeOf(strings),
-      payload: parsed.value, definition,
+      topic,
+      key: keyText,
+      type: definition.name,
+      version: definition.version,
+      envelope: envelopeOf(strings),
+      payload: parsed.value,
+      definition,
     } as CatalogueDecodedMessage,
   };
 }
 
 /** The first field errors as one line (the reason becomes a dead-letter header, so it stays short). */
 function listed(errors: readonly FieldError[], limit = 10): string {
-  const shown = errors.slice(0, limit).map((error) => `${error.field || '(value)'} ${error.code}`).join(', ');
+  const shown = errors
+    .slice(0, limit)
+    .map((error) => `${error.field || '(value)'} ${error.code}`)
+    .join(', ');
   return errors.length > limit ? `${shown} (+${errors.length - limit} more)` : shown;
 }
 
@@ -158,7 +189,11 @@ function keyMismatch(definition: AnyMessageDefinition, payload: unknown, key: st
   if (key === null) return undefined;
   const expected = String((payload as Record<string, unknown>)[definition.keyField]);
   if (expected === key) return undefined;
-  return { field: '(key)', code: 'KEY_MISMATCH', message: `the Kafka key must equal ${definition.keyField} (${expected})` };
+  return {
+    field: '(key)',
+    code: 'KEY_MISMATCH',
+    message: `the Kafka key must equal ${definition.keyField} (${expected})`,
+  };
 }
 
 function envelopeOf(headers: Readonly<Record<string, string>>): Envelope {
@@ -176,11 +211,16 @@ function envelopeOf(headers: Readonly<Record<string, string>>): Envelope {
 }
 
 function failure(
-  status: DecodeFailure['status'], reason: string, errors: readonly FieldError[], headers: Readonly<Record<string, string>>,
+  status: DecodeFailure['status'],
+  reason: string,
+  errors: readonly FieldError[],
+  headers: Readonly<Record<string, string>>,
 ): DecodeFailure {
   const version = Number(headers[HEADER.schemaVersion]);
   return {
-    status, reason, errors,
+    status,
+    reason,
+    errors,
     eventId: headers[HEADER.eventId] ?? null,
     eventType: headers[HEADER.eventType] ?? null,
     schemaVersion: Number.isInteger(version) && version > 0 ? version : null,

@@ -37,8 +37,12 @@ export function textProblem(text: string, maxLength = MAX_ENVELOPE_HEADER_LENGTH
 }
 
 /** The bytes as strict UTF-8 text (a fatal decoder: no replacement characters), or why they are not. */
-export function strictText(value: Buffer | Uint8Array | string, maxLength = MAX_ENVELOPE_HEADER_LENGTH): { text: string } | { problem: string } {
-  if (typeof value !== 'string' && value.length > maxLength * 4) return { problem: `longer than ${maxLength} characters` };
+export function strictText(
+  value: Buffer | Uint8Array | string,
+  maxLength = MAX_ENVELOPE_HEADER_LENGTH,
+): { text: string } | { problem: string } {
+  if (typeof value !== 'string' && value.length > maxLength * 4)
+    return { problem: `longer than ${maxLength} characters` };
   let text: string;
   try {
     text = typeof value === 'string' ? value : utf8.decode(value);
@@ -59,7 +63,10 @@ const ENVELOPE_HEADERS: readonly string[] = Object.values(HEADER);
  * and bounded; `problems` names each header that breaks a rule. Other headers are not ours to judge (a producer may
  * add binary ones) and are left out.
  */
-export function readEnvelopeHeaders(headers: Readonly<Record<string, RawHeaderValue>> | undefined): { strings: Record<string, string>; problems: FieldError[] } {
+export function readEnvelopeHeaders(headers: Readonly<Record<string, RawHeaderValue>> | undefined): {
+  strings: Record<string, string>;
+  problems: FieldError[];
+} {
   const strings: Record<string, string> = {};
   const problems: FieldError[] = [];
   if (!headers) return { strings, problems };
@@ -68,7 +75,11 @@ export function readEnvelopeHeaders(headers: Readonly<Record<string, RawHeaderVa
     if (raw === undefined) continue;
     // a repeated envelope header is ambiguous even with equal values: clients disagree on which one they read
     if (Array.isArray(raw) && raw.length !== 1) {
-      problems.push({ field: name, code: 'REPEATED_HEADER', message: `sent ${raw.length} times; exactly one value is allowed` });
+      problems.push({
+        field: name,
+        code: 'REPEATED_HEADER',
+        message: `sent ${raw.length} times; exactly one value is allowed`,
+      });
       continue;
     }
     const read = strictText((Array.isArray(raw) ? raw[0] : raw) as string | Buffer);
@@ -88,7 +99,8 @@ export function envelopeProblem(headers: Readonly<Record<string, RawHeaderValue>
   for (const name of ENVELOPE_HEADERS) {
     const raw = headers[name];
     if (raw === undefined) continue;
-    if (Array.isArray(raw) && raw.length !== 1) return `header ${name}: sent ${raw.length} times; exactly one value is allowed`;
+    if (Array.isArray(raw) && raw.length !== 1)
+      return `header ${name}: sent ${raw.length} times; exactly one value is allowed`;
     const value = (Array.isArray(raw) ? raw[0] : raw) as string | Buffer;
     const problem = typeof value === 'string' ? textProblem(value) : bytesProblem(value);
     if (problem !== undefined) return `header ${name}: ${problem}`;
@@ -123,7 +135,8 @@ export function payloadProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): Field
     const { value: current, depth } = stack.pop() as { value: unknown; depth: number };
     if (typeof current === 'string') {
       if (current.includes('\u0000')) return { field: '', code: 'INVALID_CHARACTERS', message: 'a string holds NUL' };
-      if (LONE_SURROGATE.test(current)) return { field: '', code: 'INVALID_CHARACTERS', message: 'a string holds a lone surrogate' };
+      if (LONE_SURROGATE.test(current))
+        return { field: '', code: 'INVALID_CHARACTERS', message: 'a string holds a lone surrogate' };
       continue;
     }
     if (typeof current !== 'object' || current === null) continue;

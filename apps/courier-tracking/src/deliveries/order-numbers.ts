@@ -15,7 +15,11 @@ const isUniqueViolation = (error: unknown): boolean => (error as { code?: string
 /** Written alongside the append; a number the company already uses is 409 `ORDER_NUMBER_TAKEN`. */
 export async function reserveNumber(tx: PoolClient, companyId: string, number: string, id: string): Promise<void> {
   try {
-    await tx.query('INSERT INTO order_numbers (company_id, number, delivery_id) VALUES ($1, $2, $3)', [companyId, number, id]);
+    await tx.query('INSERT INTO order_numbers (company_id, number, delivery_id) VALUES ($1, $2, $3)', [
+      companyId,
+      number,
+      id,
+    ]);
   } catch (error) {
     if (isUniqueViolation(error)) throw new OrderNumberTaken(number);
     throw error;
@@ -28,6 +32,9 @@ export async function releaseNumber(tx: PoolClient, id: string): Promise<void> {
 }
 
 export async function idOfNumber(pool: Pool, companyId: string, number: string): Promise<string | undefined> {
-  const { rows } = await pool.query<{ delivery_id: string }>('SELECT delivery_id FROM order_numbers WHERE company_id = $1 AND number = $2', [companyId, number]);
+  const { rows } = await pool.query<{ delivery_id: string }>(
+    'SELECT delivery_id FROM order_numbers WHERE company_id = $1 AND number = $2',
+    [companyId, number],
+  );
   return rows[0]?.delivery_id;
 }

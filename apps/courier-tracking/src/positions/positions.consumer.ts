@@ -1,8 +1,23 @@
 import { Logger } from '@nestjs/common';
 import { HEADER } from '@orders/contracts';
-import { createStreamConsumer, isCausedByContent, type MessagingLogger, type RejectClassification, type StreamBatch, type StreamConsumer, type StreamMessage } from '@orders/messaging';
+import {
+  createStreamConsumer,
+  isCausedByContent,
+  type MessagingLogger,
+  type RejectClassification,
+  type StreamBatch,
+  type StreamConsumer,
+  type StreamMessage,
+} from '@orders/messaging';
 import type { Route, SettingsService } from '../settings/settings.service';
-import { PositionsBatch, decodePositions, envelopeMismatch, isPositionsV1, mismatchClassification, missingEnvelope } from './positions-message';
+import {
+  PositionsBatch,
+  decodePositions,
+  envelopeMismatch,
+  isPositionsV1,
+  mismatchClassification,
+  missingEnvelope,
+} from './positions-message';
 import type { VisitDetector } from './visit-detector';
 
 const CORRELATION_ID = HEADER.correlationId;
@@ -38,14 +53,20 @@ export class PositionsConsumer {
   private readonly consumer: StreamConsumer;
   readonly counters: PositionsCounters = { handled: 0, points: 0, deadLettered: 0, firstAt: 0, lastAt: 0 };
 
-  constructor(options: PositionsConsumerOptions, private readonly detector: VisitDetector, private readonly settings: SettingsService) {
+  constructor(
+    options: PositionsConsumerOptions,
+    private readonly detector: VisitDetector,
+    private readonly settings: SettingsService,
+  ) {
     const logger: MessagingLogger = {
       warn: (text, details) => this.logger.warn(details?.error ? `${text}: ${String(details.error)}` : text),
       error: (text, details) => this.logger.error(details?.error ? `${text}: ${String(details.error)}` : text),
     };
     this.consumer = createStreamConsumer({
       kafka: { brokers: options.brokers, clientId: options.clientId, logLevel: 'nothing', logger },
-      groupId: options.groupId, topics: [options.topic], partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
+      groupId: options.groupId,
+      topics: [options.topic],
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
       handle: (batch) => this.handle(batch),
     });
   }
@@ -74,28 +95,43 @@ export class PositionsConsumer {
   private apply(batch: StreamBatch, message: StreamMessage): Promise<void> | undefined {
     const missing = missingEnvelope(message);
     if (missing !== undefined) return this.deadLetter(batch, message, missing, 'malformed');
-    if (!isPositionsV1(message)) return this.deadLetter(batch, message, envelopeMismatch(message), mismatchClassification(message));
+    if (!isPositionsV1(message))
+      return this.deadLetter(batch, message, envelopeMismatch(message), mismatchClassification(message));
     const decoded = decodePositions(message.value);
     if (!decoded.ok) return this.deadLetter(batch, message, decoded.reason);
     const positions = decoded.batch;
     const route = this.settings.cachedRoute(positions.routeId);
     if (route === undefined) {
-      return this.settings.route(positions.routeId).then((loaded) => this.offer(batch, message, positions, loaded), (error: unknown) => {
-        // the route id's content broke the lookup: no retry can pass, so it goes to the DLQ and the partition flows
-        if (!isCausedByContent(error)) throw error;
-        this.deadLetter(batch, message, `route lookup refused the route id: ${(error as Error).message}`);
-      });
+      return this.settings.route(positions.routeId).then(
+        (loaded) => this.offer(batch, message, positions, loaded),
+        (error: unknown) => {
+          // the route id's content broke the lookup: no retry can pass, so it goes to the DLQ and the partition flows
+          if (!isCausedByContent(error)) throw error;
+          this.deadLetter(batch, message, `route lookup refused the route id: ${(error as Error).message}`);
+        },
+      );
     }
     return this.offer(batch, message, positions, route);
   }
 
-  private offer(batch: StreamBatch, message: StreamMessage, positions: PositionsBatch, route: Route | null): Promise<void> | undefined {
+  private offer(
+    batch: StreamBatch,
+    message: StreamMessage,
+    positions: PositionsBatch,
+    route: Route | null,
+  ): Promise<void> | undefined {
     if (!route || route.courier_id !== positions.courierId || route.company_id !== positions.tenantId) {
-      return this.deadLetter(batch, message, `route ${positions.routeId} is not driven by courier ${positions.courierId} of ${positions.tenantId}`);
+      return this.deadLetter(
+        batch,
+        message,
+        `route ${positions.routeId} is not driven by courier ${positions.courierId} of ${positions.tenantId}`,
+      );
     }
     this.counters.handled++;
     // The correlation id is read only for the few points that lead to a decision.
-    const work = this.detector.offer(positions.courierId, route, positions.points, () => message.header(CORRELATION_ID));
+    const work = this.detector.offer(positions.courierId, route, positions.points, () =>
+      message.header(CORRELATION_ID),
+    );
     if (!work) {
       this.applied(positions.points.length);
       return undefined;
@@ -109,7 +145,12 @@ export class PositionsConsumer {
   }
 
   /** The stream consumer sends it and commits the batch only once it is on the DLQ. */
-  private deadLetter(batch: StreamBatch, message: StreamMessage, reason: string, classification: RejectClassification = 'invalid'): undefined {
+  private deadLetter(
+    batch: StreamBatch,
+    message: StreamMessage,
+    reason: string,
+    classification: RejectClassification = 'invalid',
+  ): undefined {
     this.counters.deadLettered++;
     batch.reject(message, reason, classification);
     return undefined;

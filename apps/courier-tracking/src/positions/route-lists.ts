@@ -72,7 +72,9 @@ export class RouteLists {
       while (this.stale.size > 0) {
         const routes = [...this.stale.values()].slice(0, REFRESH_BATCH);
         routes.forEach((route) => this.stale.delete(route.route_id));
-        await this.load(routes).catch((error: unknown) => this.logger.warn(`${routes.length} routes not refreshed: ${String(error)}`));
+        await this.load(routes).catch((error: unknown) =>
+          this.logger.warn(`${routes.length} routes not refreshed: ${String(error)}`),
+        );
       }
     } finally {
       this.refreshing = false;
@@ -86,7 +88,8 @@ export class RouteLists {
       const here = watch.deliveries.get(deliveryId);
       if (!here || here.version >= version) continue;
       const routeId = watch.route.route_id;
-      if ((change.routeId !== undefined && change.routeId !== routeId) || (state && state.kind !== 'active')) this.leave(watch, deliveryId);
+      if ((change.routeId !== undefined && change.routeId !== routeId) || (state && state.kind !== 'active'))
+        this.leave(watch, deliveryId);
       else if (state?.kind === 'active' && !change.moved) {
         // Decided in this process: the state is at hand and the target did not move.
         here.refresh(state, version, watch.settings);
@@ -106,7 +109,9 @@ export class RouteLists {
   private join(routeId: string, change: MembershipChange): void {
     const work = (this.joining.get(routeId) ?? Promise.resolve())
       .then(() => this.admit(routeId, change))
-      .catch((error: unknown) => this.logger.warn(`delivery ${change.deliveryId} not joined to route ${routeId}: ${String(error)}`));
+      .catch((error: unknown) =>
+        this.logger.warn(`delivery ${change.deliveryId} not joined to route ${routeId}: ${String(error)}`),
+      );
     this.joining.set(routeId, work);
     void work.finally(() => {
       if (this.joining.get(routeId) === work) this.joining.delete(routeId);
@@ -126,11 +131,15 @@ export class RouteLists {
     }
     const before = watched.deliveries.get(deliveryId);
     if (before && before.version >= version) return;
-    const target = before && !change.moved ? before.target : await this.targetOf(deliveryId, change.state?.kind === 'active' ? state.piiRef : undefined);
+    const target =
+      before && !change.moved
+        ? before.target
+        : await this.targetOf(deliveryId, change.state?.kind === 'active' ? state.piiRef : undefined);
     const watch = this.routes.get(routeId); // a reload may have replaced the list meanwhile
     if (!watch) return;
     // Moved on again meanwhile, or another company's order naming this route id (the read model's rows are filtered alike).
-    if (state.facts.route_id !== routeId || state.companyId !== watch.route.company_id) return this.leave(watch, deliveryId);
+    if (state.facts.route_id !== routeId || state.companyId !== watch.route.company_id)
+      return this.leave(watch, deliveryId);
     const current = watch.deliveries.get(deliveryId);
     if (current && current.version >= version) return;
     const tracked = new Tracked(deliveryId, state, version, watch.settings, target);
@@ -143,7 +152,10 @@ export class RouteLists {
   }
 
   private async targetOf(deliveryId: string, piiRef: string | undefined): Promise<Target | undefined> {
-    return (piiRef !== undefined ? await this.deps.targets.ofRecord(piiRef) : undefined) ?? this.deps.targets.ofStream(deliveryId);
+    return (
+      (piiRef !== undefined ? await this.deps.targets.ofRecord(piiRef) : undefined) ??
+      this.deps.targets.ofStream(deliveryId)
+    );
   }
 
   /** (Re)loads routes' lists in one query; a delivery whose stored version did not move keeps its state and machines. */
@@ -151,9 +163,16 @@ export class RouteLists {
     const { membership } = this.deps;
     // Route order is the order of addition (Track & Trace, without an orders-sequence); a delivery joining a watched
     // route later is put last until the next read.
-    const { rows } = await this.deps.store.pool.query<{ route_id: string; company_id: string; delivery_id: string; version: number }>(
+    const { rows } = await this.deps.store.pool.query<{
+      route_id: string;
+      company_id: string;
+      delivery_id: string;
+      version: number;
+    }>(
       `SELECT r.route_id, r.company_id, r.delivery_id, r.version FROM courier_route_deliveries r JOIN delivery_details d USING (delivery_id)
-        WHERE r.route_id = ANY($1) ORDER BY r.route_id, d.created_at, r.delivery_id`, [routes.map((route) => route.route_id)]);
+        WHERE r.route_id = ANY($1) ORDER BY r.route_id, d.created_at, r.delivery_id`,
+      [routes.map((route) => route.route_id)],
+    );
     const byRoute = new Map<string, typeof rows>();
     for (const row of rows) {
       // The log said more recently that it is on another route (or none): the read model has not caught up.
@@ -163,7 +182,9 @@ export class RouteLists {
       byRoute.set(row.route_id, [...(byRoute.get(row.route_id) ?? []), row]);
     }
     // Target points are opened only for deliveries (re)loaded now: one whose version did not move keeps its own.
-    const changed = rows.filter((row) => !this.isCurrent(row.route_id, row.delivery_id, row.version)).map((row) => row.delivery_id);
+    const changed = rows
+      .filter((row) => !this.isCurrent(row.route_id, row.delivery_id, row.version))
+      .map((row) => row.delivery_id);
     const targets = await this.deps.targets.of(changed);
     const watches: RouteWatch[] = [];
     for (const route of routes) {
@@ -172,7 +193,13 @@ export class RouteLists {
       for (const row of byRoute.get(route.route_id) ?? []) {
         if (row.company_id !== route.company_id) continue;
         const previous = this.routes.get(route.route_id)?.deliveries.get(row.delivery_id);
-        const tracked = await this.track(row.delivery_id, row.version, settings, previous, targets.get(row.delivery_id));
+        const tracked = await this.track(
+          row.delivery_id,
+          row.version,
+          settings,
+          previous,
+          targets.get(row.delivery_id),
+        );
         if (tracked) deliveries.set(row.delivery_id, tracked);
       }
       // From here on synchronous: what the log said up to now is applied to the list as it is put in place.
@@ -185,12 +212,20 @@ export class RouteLists {
       const list = [...deliveries.values()];
       const startPending = list.some((tracked) => tracked.state.startedRoute !== route.route_id);
       const watch: RouteWatch = {
-        route, settings, deliveries, list, loadedAt: Date.now(), startPending, nextPending: true, recent: known?.recent ?? new RecentPoints(),
+        route,
+        settings,
+        deliveries,
+        list,
+        loadedAt: Date.now(),
+        startPending,
+        nextPending: true,
+        recent: known?.recent ?? new RecentPoints(),
       };
       this.routes.set(route.route_id, watch);
       for (const id of joiners) {
         const latest = membership.latest(id);
-        if (!deliveries.has(id) && latest) this.join(route.route_id, { deliveryId: id, version: latest.version, routeId: route.route_id, moved: true });
+        if (!deliveries.has(id) && latest)
+          this.join(route.route_id, { deliveryId: id, version: latest.version, routeId: route.route_id, moved: true });
       }
       watches.push(watch);
     }
@@ -202,7 +237,13 @@ export class RouteLists {
     return previous !== undefined && previous.version >= version;
   }
 
-  private async track(deliveryId: string, version: number, settings: VisitSettings, previous: Tracked | undefined, target: Target | undefined): Promise<Tracked | undefined> {
+  private async track(
+    deliveryId: string,
+    version: number,
+    settings: VisitSettings,
+    previous: Tracked | undefined,
+    target: Target | undefined,
+  ): Promise<Tracked | undefined> {
     if (previous && previous.version >= version) {
       previous.refresh(previous.state, previous.version, settings);
       return previous;

@@ -12,7 +12,12 @@ import { Decided, DeliveryCommands } from '../deliveries/delivery-commands';
  * the detector took them itself.
  */
 const MEMBERSHIP_EVENTS = [
-  'DeliveryCreated', 'DeliveryUpdated', 'PersonalDataChanged', 'DeliveryIntervalChanged', 'DeliveryStatusChanged', 'DeliveryUndone',
+  'DeliveryCreated',
+  'DeliveryUpdated',
+  'PersonalDataChanged',
+  'DeliveryIntervalChanged',
+  'DeliveryStatusChanged',
+  'DeliveryUndone',
   'DeliveryDeleted',
 ] as const;
 const RELEVANT = new Set<string>(MEMBERSHIP_EVENTS);
@@ -75,12 +80,21 @@ export class RouteMembership implements BeforeApplicationShutdown {
   private readonly subscription: Subscription;
   private pruneTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly store: EventStore, commands: DeliveryCommands, subscriptions: EventStoreSubscriptions) {
+  constructor(
+    private readonly store: EventStore,
+    commands: DeliveryCommands,
+    subscriptions: EventStoreSubscriptions,
+  ) {
     commands.onExecuted((deliveryId, decided) => this.executed(deliveryId, decided));
     const name = `${SUBSCRIPTION_PREFIX}${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     // Writes nothing of its own (transactional: false); a short poll only bounds latency when a NOTIFY is lost.
     this.subscription = subscriptions.register(name, (events) => this.logged(events), {
-      startFrom: 'now', streamTypes: ['delivery'], eventTypes: [...MEMBERSHIP_EVENTS], transactional: false, batchSize: 500, pollIntervalMs: 500,
+      startFrom: 'now',
+      streamTypes: ['delivery'],
+      eventTypes: [...MEMBERSHIP_EVENTS],
+      transactional: false,
+      batchSize: 500,
+      pollIntervalMs: 500,
     });
     void this.removeDeparted(name);
   }
@@ -104,14 +118,22 @@ export class RouteMembership implements BeforeApplicationShutdown {
     clearTimeout(this.pruneTimer);
     await this.subscription.stop();
     // The name is this process's alone: its row would only wait for a cleanup.
-    await this.store.pool.query(`DELETE FROM "${this.store.schema}".subscriptions WHERE name = $1`, [this.subscription.name]).catch(() => undefined);
+    await this.store.pool
+      .query(`DELETE FROM "${this.store.schema}".subscriptions WHERE name = $1`, [this.subscription.name])
+      .catch(() => undefined);
   }
 
   private executed(deliveryId: string, decided: Decided): void {
     if (decided.replay || !decided.events.some((event) => RELEVANT.has(event.type))) return;
     const routeId = decided.state.kind === 'active' ? decided.state.facts.route_id : null;
     // Ids are compared as the log and the read models spell them (a path may have named the order in capitals).
-    this.note({ deliveryId: deliveryId.toLowerCase(), version: decided.version, routeId, state: decided.state, moved: decided.events.some(movesTarget) });
+    this.note({
+      deliveryId: deliveryId.toLowerCase(),
+      version: decided.version,
+      routeId,
+      state: decided.state,
+      moved: decided.events.some(movesTarget),
+    });
   }
 
   private async logged(events: readonly RecordedEvent[]): Promise<void> {
@@ -125,7 +147,8 @@ export class RouteMembership implements BeforeApplicationShutdown {
   private note(change: MembershipChange): void {
     if (change.routeId !== undefined) {
       const previous = this.known.get(change.deliveryId);
-      if (!previous || previous.version < change.version) this.remember(change.deliveryId, { routeId: change.routeId, version: change.version });
+      if (!previous || previous.version < change.version)
+        this.remember(change.deliveryId, { routeId: change.routeId, version: change.version });
       if (this.known.size > MAX_KNOWN) this.forget(this.known.keys().next().value as string);
       this.pruneSoon();
     }
@@ -169,22 +192,31 @@ export class RouteMembership implements BeforeApplicationShutdown {
   private async prune(): Promise<void> {
     const ids = [...this.known.keys()];
     const { rows } = await this.store.pool.query<{ delivery_id: string; version: number }>(
-      'SELECT delivery_id::text, version FROM delivery_details WHERE delivery_id = ANY($1::uuid[])', [ids]);
+      'SELECT delivery_id::text, version FROM delivery_details WHERE delivery_id = ANY($1::uuid[])',
+      [ids],
+    );
     const projected = new Map(rows.map((row) => [row.delivery_id, row.version]));
     for (const id of ids) {
       const entry = this.known.get(id);
       const version = projected.get(id);
       // Deleted: the read model dropped its row, so absence agrees with it; otherwise absent means not projected yet.
-      if (entry && ((version !== undefined && version >= entry.version) || (version === undefined && entry.routeId === null))) this.forget(id);
+      if (
+        entry &&
+        ((version !== undefined && version >= entry.version) || (version === undefined && entry.routeId === null))
+      )
+        this.forget(id);
     }
     if (this.known.size > 0) this.pruneSoon();
   }
 
   /** Rows of processes that stopped without removing theirs (a crash): released or expired for a while. */
   private async removeDeparted(own: string): Promise<void> {
-    await this.store.pool.query(
-      `DELETE FROM "${this.store.schema}".subscriptions WHERE name LIKE $1 AND name <> $2
+    await this.store.pool
+      .query(
+        `DELETE FROM "${this.store.schema}".subscriptions WHERE name LIKE $1 AND name <> $2
          AND (lease_expires_at IS NULL OR lease_expires_at < clock_timestamp() - interval '10 minutes') AND updated_at < clock_timestamp() - interval '10 minutes'`,
-      [`${SUBSCRIPTION_PREFIX}%`, own]).catch((error: unknown) => this.logger.warn(`departed membership rows not removed: ${String(error)}`));
+        [`${SUBSCRIPTION_PREFIX}%`, own],
+      )
+      .catch((error: unknown) => this.logger.warn(`departed membership rows not removed: ${String(error)}`));
   }
 }

@@ -1,11 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CommandMetadata } from '@orders/decider-kit';
 import {
-  ConcurrencyError, EventStore, commandMetadataOf, type CommandContext, type CommandHandler, type CommandResult, type HandleOptions,
+  ConcurrencyError,
+  EventStore,
+  commandMetadataOf,
+  type CommandContext,
+  type CommandHandler,
+  type CommandResult,
+  type HandleOptions,
 } from '@orders/event-store';
 import {
-  DuplicateExternalId, EXTERNAL_ORDER_STREAM_TYPE, ExternalOrderNotFound, externalOrderDecider, externalOrderStreamId,
-  type ExternalOrderCommand, type ExternalOrderEvent, type ExternalOrderState, type OrderStatus, type SubmitExternalOrder,
+  DuplicateExternalId,
+  EXTERNAL_ORDER_STREAM_TYPE,
+  ExternalOrderNotFound,
+  externalOrderDecider,
+  externalOrderStreamId,
+  type ExternalOrderCommand,
+  type ExternalOrderEvent,
+  type ExternalOrderState,
+  type OrderStatus,
+  type SubmitExternalOrder,
 } from '@orders/ordering-domain';
 import { PersonalDataVault } from '@orders/personal-data';
 import { Clock } from '@orders/service-kit';
@@ -54,7 +68,9 @@ export class ExternalOrderCommands {
     const command = this.submitCommand(companyId, submission, context);
     const guest = guestRecordOf(submission);
     const options: HandleOptions<ExternalOrderCommand, ExternalOrderEvent, ExternalOrderState> = {
-      within: context.tx, tenant: companyId, alongside: (tx) => this.vault.seal(command.data.piiRef, guest, tx),
+      within: context.tx,
+      tenant: companyId,
+      alongside: (tx) => this.vault.seal(command.data.piiRef, guest, tx),
     };
     const streamId = externalOrderStreamId(command.data.orderId);
     let result: CommandResult<ExternalOrderState>;
@@ -72,15 +88,26 @@ export class ExternalOrderCommands {
     }
     const created = result.events.length > 0 && !result.idempotentReplay;
     if (!created) await this.assertSameGuest(command, guest);
-    return { orderId: command.data.orderId, status: statusOf(result.state), version: result.nextExpectedVersion, created };
+    return {
+      orderId: command.data.orderId,
+      status: statusOf(result.state),
+      version: result.nextExpectedVersion,
+      created,
+    };
   }
 
-  async execute<T extends OperatorCommand['type']>(type: T, data: OperatorData<T>, context: CommandContext): Promise<OrderOutcome> {
+  async execute<T extends OperatorCommand['type']>(
+    type: T,
+    data: OperatorData<T>,
+    context: CommandContext,
+  ): Promise<OrderOutcome> {
     const command = { type, data, metadata: this.metadata(context) } as OperatorCommand;
     const streamId = externalOrderStreamId(data.orderId);
     try {
       const result = await this.handler.handle(streamId, command, {
-        expectedVersion: context.expectedVersion, idempotencyKey: context.idempotencyKey, tenant: data.companyId,
+        expectedVersion: context.expectedVersion,
+        idempotencyKey: context.idempotencyKey,
+        tenant: data.companyId,
         within: context.tx,
       });
       if (result.state.status === 'NONE' || result.state.companyId !== data.companyId) {
@@ -100,18 +127,43 @@ export class ExternalOrderCommands {
     return commandMetadataOf(context, this.clock.now());
   }
 
-  private submitCommand(companyId: string, submission: SubmitOrderRequestDto, context: CommandContext): SubmitExternalOrder {
+  private submitCommand(
+    companyId: string,
+    submission: SubmitOrderRequestDto,
+    context: CommandContext,
+  ): SubmitExternalOrder {
     const { source, externalId, submittedAt, requestedTime, serviceType, items, amountMinor, currency } = submission;
     const orderId = externalOrderId(companyId, source, externalId);
-    const lines = items.map((item) => ({ ...(item.sku !== undefined ? { sku: item.sku } : {}), name: item.name, quantity: item.quantity, priceMinor: item.priceMinor }));
+    const lines = items.map((item) => ({
+      ...(item.sku !== undefined ? { sku: item.sku } : {}),
+      name: item.name,
+      quantity: item.quantity,
+      priceMinor: item.priceMinor,
+    }));
     const normalisedTime = requestedTime ? new Date(requestedTime).toISOString() : null;
     return {
       type: 'SubmitExternalOrder',
       metadata: this.metadata(context),
       data: {
-        companyId, orderId, source, externalId, piiRef: orderId, requestedTime: normalisedTime, items: lines, amountMinor, currency, serviceType,
+        companyId,
+        orderId,
+        source,
+        externalId,
+        piiRef: orderId,
+        requestedTime: normalisedTime,
+        items: lines,
+        amountMinor,
+        currency,
+        serviceType,
         payloadFingerprint: payloadFingerprint({
-          source, externalId, submittedAt: new Date(submittedAt).toISOString(), requestedTime: normalisedTime, serviceType, items: lines, amountMinor, currency,
+          source,
+          externalId,
+          submittedAt: new Date(submittedAt).toISOString(),
+          requestedTime: normalisedTime,
+          serviceType,
+          items: lines,
+          amountMinor,
+          currency,
         }),
         licence: this.settings.licences.licenceOf(companyId),
       },
@@ -121,7 +173,8 @@ export class ExternalOrderCommands {
   /** The non-personal fields matched; the personal ones are compared with the sealed record (erased: nothing to compare). */
   private async assertSameGuest(command: SubmitExternalOrder, guest: GuestRecord): Promise<void> {
     const sealed = await this.vault.open<GuestRecord>(command.data.piiRef);
-    if (sealed && !sameGuest(sealed, guest)) throw new DuplicateExternalId(command.data.source, command.data.externalId);
+    if (sealed && !sameGuest(sealed, guest))
+      throw new DuplicateExternalId(command.data.source, command.data.externalId);
   }
 
   private async belongsTo(streamId: string, companyId: string): Promise<boolean> {

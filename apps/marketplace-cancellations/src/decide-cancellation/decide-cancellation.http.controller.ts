@@ -15,18 +15,42 @@ import { MarketLimitsInterceptor } from '../market-api/market-limits.interceptor
 @UseInterceptors(MarketLimitsInterceptor)
 @NotFoundAs('order', 'orderId')
 export class CancellationDecisionController {
-  constructor(private readonly orders: MarketplaceOrders, private readonly limits: MarketLimits) {}
+  constructor(
+    private readonly orders: MarketplaceOrders,
+    private readonly limits: MarketLimits,
+  ) {}
 
   @Put('accept')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'acceptOrderCancellation', summary: "Accept or reject a buyer's cancellation (Market-compatible)" })
-  @ApiOkResponse({ description: 'the decision is recorded', schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['OK'] } } } })
+  @ApiOperation({
+    operationId: 'acceptOrderCancellation',
+    summary: "Accept or reject a buyer's cancellation (Market-compatible)",
+  })
+  @ApiOkResponse({
+    description: 'the decision is recorded',
+    schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['OK'] } } },
+  })
   @ApiResponse({ status: 403, description: 'FORBIDDEN: the key may not act for this campaign' })
   @ApiResponse({ status: 404, description: 'NOT_FOUND with details {resource: "order", id}' })
-  @ApiResponse({ status: 409, description: 'ORDER_IN_TERMINAL_STATE, NO_PENDING_CANCELLATION, ALREADY_DECIDED, CANCELLATION_DEADLINE_PASSED, CONCURRENCY_CONFLICT, IDEMPOTENCY_KEY_REUSED' })
-  @ApiResponse({ status: 420, description: 'REQUEST_LIMIT_EXCEEDED (500 per hour per campaign) or LIMIT_EXCEEDED (4 parallel per campaign), with Retry-After' })
-  @ApiResponse({ status: 422, description: 'VALIDATION_FAILED with REASON_REQUIRED, INVALID_ENUM, REQUIRED_FIELD, OUT_OF_RANGE per field' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key and body returns the first answer (apps/README.md)' })
+  @ApiResponse({
+    status: 409,
+    description:
+      'ORDER_IN_TERMINAL_STATE, NO_PENDING_CANCELLATION, ALREADY_DECIDED, CANCELLATION_DEADLINE_PASSED, CONCURRENCY_CONFLICT, IDEMPOTENCY_KEY_REUSED',
+  })
+  @ApiResponse({
+    status: 420,
+    description:
+      'REQUEST_LIMIT_EXCEEDED (500 per hour per campaign) or LIMIT_EXCEEDED (4 parallel per campaign), with Retry-After',
+  })
+  @ApiResponse({
+    status: 422,
+    description: 'VALIDATION_FAILED with REASON_REQUIRED, INVALID_ENUM, REQUIRED_FIELD, OUT_OF_RANGE per field',
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retry with the same key and body returns the first answer (apps/README.md)',
+  })
   @ApiHeader({ name: 'If-Match', required: false, description: 'the order version the decision was made on' })
   async decide(
     @Param('campaignId') campaignParam: string,
@@ -36,15 +60,25 @@ export class CancellationDecisionController {
   ): Promise<{ status: 'OK' }> {
     const { campaignId, orderId } = pathIds(campaignParam, orderParam);
     if (body.accepted === false && body.reason == null) {
-      throw new RequestValidationError([{ code: 'REASON_REQUIRED', field: 'reason', message: 'reason is required when accepted=false' }]);
+      throw new RequestValidationError([
+        { code: 'REASON_REQUIRED', field: 'reason', message: 'reason is required when accepted=false' },
+      ]);
     }
     // Validated above (the headers by @CommandContext): only now does the call count against the campaign's limits
     // (unknown orders still count).
     await this.limits.within(campaignId, 'cancellation-accept', () =>
-      this.orders.execute('DecideCancellation', { campaignId, orderId, accepted: body.accepted, reason: body.reason ?? undefined }, {
-        actor: command.actor, correlationId: command.correlationId, causationId: command.causationId,
-        idempotencyKey: command.idempotencyKey, expectedVersion: command.expectedVersion,
-      }));
+      this.orders.execute(
+        'DecideCancellation',
+        { campaignId, orderId, accepted: body.accepted, reason: body.reason ?? undefined },
+        {
+          actor: command.actor,
+          correlationId: command.correlationId,
+          causationId: command.causationId,
+          idempotencyKey: command.idempotencyKey,
+          expectedVersion: command.expectedVersion,
+        },
+      ),
+    );
     return { status: 'OK' };
   }
 }

@@ -1,7 +1,14 @@
 import type { MarketplaceOrderEvent } from '@orders/cancellations-domain';
 import {
-  type AnyMessageDefinition, type ContractMessage, contractMessage, cancellationAcceptedV1, cancellationExpiredV1, cancellationRejectedV1,
-  cancellationRequestedV1, marketplaceOrderCancelledV1, marketplaceOrderStatusChangedV1,
+  type AnyMessageDefinition,
+  type ContractMessage,
+  contractMessage,
+  cancellationAcceptedV1,
+  cancellationExpiredV1,
+  cancellationRejectedV1,
+  cancellationRequestedV1,
+  marketplaceOrderCancelledV1,
+  marketplaceOrderStatusChangedV1,
 } from '@orders/contracts';
 import type { RecordedEvent } from '@orders/event-store';
 import type { OutboundMessage } from '@orders/messaging';
@@ -26,13 +33,21 @@ function messageOf(event: MarketplaceOrderEvent, scope: OrderScope): ContractMes
     case 'MarketplaceOrderSynced': {
       const d = event.data;
       return contractMessage(marketplaceOrderStatusChangedV1, {
-        ...scope, status: d.status, substatus: d.substatus ?? null, previousStatus: d.previousStatus ?? null, updatedAt: d.updatedAt,
+        ...scope,
+        status: d.status,
+        substatus: d.substatus ?? null,
+        previousStatus: d.previousStatus ?? null,
+        updatedAt: d.updatedAt,
       });
     }
     case 'CancellationRequested': {
       const d = event.data;
       return contractMessage(cancellationRequestedV1, {
-        ...scope, requestId: d.requestId, requestedAt: d.requestedAt, deadlineAt: d.deadlineAt, orderStatusAtRequest: d.orderStatusAtRequest,
+        ...scope,
+        requestId: d.requestId,
+        requestedAt: d.requestedAt,
+        deadlineAt: d.deadlineAt,
+        orderStatusAtRequest: d.orderStatusAtRequest,
         buyerSubstatus: d.buyerSubstatus ?? null,
       });
     }
@@ -42,12 +57,18 @@ function messageOf(event: MarketplaceOrderEvent, scope: OrderScope): ContractMes
       return contractMessage(cancellationRejectedV1, { ...scope, ...event.data });
     case 'CancellationAutoAccepted':
       return contractMessage(cancellationExpiredV1, {
-        ...scope, requestId: event.data.requestId, deadlineAt: event.data.deadlineAt, expiredAt: event.data.appliedAt,
+        ...scope,
+        requestId: event.data.requestId,
+        deadlineAt: event.data.deadlineAt,
+        expiredAt: event.data.appliedAt,
       });
     case 'MarketplaceOrderCancelled': {
       const d = event.data;
       return contractMessage(marketplaceOrderCancelledV1, {
-        ...scope, cause: d.cause === 'MARKETPLACE' ? 'MARKET' : d.cause, substatus: d.substatus ?? null, cancelledAt: d.cancelledAt,
+        ...scope,
+        cause: d.cause === 'MARKETPLACE' ? 'MARKET' : d.cause,
+        substatus: d.substatus ?? null,
+        cancelledAt: d.cancelledAt,
       });
     }
     case 'OrderCancelledByBuyerWhileProcessing':
@@ -61,7 +82,12 @@ export function cancellationEventsMapper(topic: string): (recorded: RecordedEven
   return (recorded) => {
     const ref = orderRefOfStream(recorded.streamId);
     if (!ref) return null;
-    const scope: OrderScope = { orderId: platformOrderIdOf(ref), tenantId: ref.campaignId, campaignId: Number(ref.campaignId), marketOrderId: Number(ref.orderId) };
+    const scope: OrderScope = {
+      orderId: platformOrderIdOf(ref),
+      tenantId: ref.campaignId,
+      campaignId: Number(ref.campaignId),
+      marketOrderId: Number(ref.orderId),
+    };
     const message = messageOf(recorded as RecordedEvent & MarketplaceOrderEvent, scope);
     return message ? { topic, ...message } : null;
   };

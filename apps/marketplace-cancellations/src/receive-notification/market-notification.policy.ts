@@ -2,7 +2,12 @@ import { ignoreMessage, runCommand, type PolicyDecision } from '@orders/messagin
 import type { OrderNotification } from './market-notification';
 
 /** The Market notification types relayed on `marketplace.notifications.v1` that the inbox stores. */
-export const MARKET_NOTIFICATION_TYPES = ['MarketOrderCreated', 'MarketOrderStatusUpdated', 'MarketOrderCancelled', 'MarketOrderCancellationRequested'] as const;
+export const MARKET_NOTIFICATION_TYPES = [
+  'MarketOrderCreated',
+  'MarketOrderStatusUpdated',
+  'MarketOrderCancelled',
+  'MarketOrderCancellationRequested',
+] as const;
 
 type Payload = Record<string, unknown>;
 const optional = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -15,13 +20,29 @@ function notificationOfMessage(type: string, p: Payload): OrderNotification | un
     case 'MarketOrderCreated':
       return { notificationType: 'ORDER_CREATED', ...ref, eventAt: String(p.createdAt), paymentType };
     case 'MarketOrderStatusUpdated':
-      return { notificationType: 'ORDER_STATUS_UPDATED', ...ref, eventAt: String(p.updatedAt), status: optional(p.status), substatus: optional(p.substatus), paymentType };
+      return {
+        notificationType: 'ORDER_STATUS_UPDATED',
+        ...ref,
+        eventAt: String(p.updatedAt),
+        status: optional(p.status),
+        substatus: optional(p.substatus),
+        paymentType,
+      };
     case 'MarketOrderCancelled':
-      return { notificationType: 'ORDER_CANCELLED', ...ref, eventAt: String(p.cancelledAt), substatus: optional(p.substatus) };
+      return {
+        notificationType: 'ORDER_CANCELLED',
+        ...ref,
+        eventAt: String(p.cancelledAt),
+        substatus: optional(p.substatus),
+      };
     case 'MarketOrderCancellationRequested':
       return {
-        notificationType: 'ORDER_CANCELLATION_REQUEST', ...ref, eventAt: String(p.requestedAt), status: optional(p.status),
-        substatus: optional(p.substatus), paymentType,
+        notificationType: 'ORDER_CANCELLATION_REQUEST',
+        ...ref,
+        eventAt: String(p.requestedAt),
+        status: optional(p.status),
+        substatus: optional(p.substatus),
+        paymentType,
       };
     default:
       return undefined;
@@ -34,5 +55,7 @@ function notificationOfMessage(type: string, p: Payload): OrderNotification | un
  */
 export function storeNotificationPolicy(type: string, payload: Payload): PolicyDecision<OrderNotification> {
   const notification = notificationOfMessage(type, payload);
-  return notification ? runCommand(notification) : ignoreMessage(`${type} is not a Market notification the inbox stores`);
+  return notification
+    ? runCommand(notification)
+    : ignoreMessage(`${type} is not a Market notification the inbox stores`);
 }

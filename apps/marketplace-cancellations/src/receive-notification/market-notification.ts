@@ -5,7 +5,12 @@ import type { ErrorItem } from '@orders/service-kit';
 // Market push notifications (D-YM-NOTIF) this service acts on. Market adds fields over time (items, …): unknown
 // fields are tolerated, since a 400 makes Market count a failed delivery; known fields are checked strictly.
 
-const ORDER_NOTIFICATION_TYPES = ['ORDER_CREATED', 'ORDER_STATUS_UPDATED', 'ORDER_CANCELLED', 'ORDER_CANCELLATION_REQUEST'] as const;
+const ORDER_NOTIFICATION_TYPES = [
+  'ORDER_CREATED',
+  'ORDER_STATUS_UPDATED',
+  'ORDER_CANCELLED',
+  'ORDER_CANCELLATION_REQUEST',
+] as const;
 type OrderNotificationType = (typeof ORDER_NOTIFICATION_TYPES)[number];
 
 /** The event-time field of each type: "consider the later time of the event to be relevant". */
@@ -48,7 +53,12 @@ type Body = Record<string, unknown>;
 /** The Market id rule of @orders/contracts: the Kafka decode path (the notification schemas) applies the same. */
 function id(body: Body, field: string, problems: ErrorItem[]): string {
   const value = body[field];
-  if (!isMarketId(value)) problems.push({ code: value === undefined ? 'REQUIRED_FIELD' : 'OUT_OF_RANGE', field, message: `${field} must be an integer from 1 to ${MAX_MARKET_ID}` });
+  if (!isMarketId(value))
+    problems.push({
+      code: value === undefined ? 'REQUIRED_FIELD' : 'OUT_OF_RANGE',
+      field,
+      message: `${field} must be an integer from 1 to ${MAX_MARKET_ID}`,
+    });
   return String(value);
 }
 
@@ -59,7 +69,11 @@ function text(body: Body, field: string, problems: ErrorItem[], required: boolea
     return undefined;
   }
   if (typeof value !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(value) || value.length > MAX_TEXT) {
-    problems.push({ code: 'INVALID_VALUE', field, message: `${field} must be an upper-case code of at most ${MAX_TEXT} characters` });
+    problems.push({
+      code: 'INVALID_VALUE',
+      field,
+      message: `${field} must be an upper-case code of at most ${MAX_TEXT} characters`,
+    });
     return undefined;
   }
   return value;
@@ -68,7 +82,11 @@ function text(body: Body, field: string, problems: ErrorItem[], required: boolea
 function time(body: Body, field: string, problems: ErrorItem[]): string {
   const value = body[field];
   if (typeof value !== 'string' || !ISO_DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
-    problems.push({ code: value === undefined ? 'REQUIRED_FIELD' : 'INVALID_VALUE', field, message: `${field} must be an ISO-8601 date-time with an offset` });
+    problems.push({
+      code: value === undefined ? 'REQUIRED_FIELD' : 'INVALID_VALUE',
+      field,
+      message: `${field} must be an ISO-8601 date-time with an offset`,
+    });
   }
   return String(value);
 }
@@ -76,15 +94,20 @@ function time(body: Body, field: string, problems: ErrorItem[]): string {
 /** Checks a notification body; throws InvalidNotification (answered 400, as Market expects) naming each bad field. */
 export function parseNotification(body: unknown): ParsedNotification {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new InvalidNotification([{ code: 'BAD_REQUEST', field: 'body', message: 'the notification must be a JSON object' }]);
+    throw new InvalidNotification([
+      { code: 'BAD_REQUEST', field: 'body', message: 'the notification must be a JSON object' },
+    ]);
   }
   const b = body as Body;
   const type = b.notificationType;
   if (typeof type !== 'string' || type === '') {
-    throw new InvalidNotification([{ code: 'REQUIRED_FIELD', field: 'notificationType', message: 'notificationType is required' }]);
+    throw new InvalidNotification([
+      { code: 'REQUIRED_FIELD', field: 'notificationType', message: 'notificationType is required' },
+    ]);
   }
   if (type === 'PING') return { kind: 'ping' };
-  if (!(ORDER_NOTIFICATION_TYPES as readonly string[]).includes(type)) return { kind: 'ignored', notificationType: type };
+  if (!(ORDER_NOTIFICATION_TYPES as readonly string[]).includes(type))
+    return { kind: 'ignored', notificationType: type };
   const notificationType = type as OrderNotificationType;
   const problems: ErrorItem[] = [];
   const campaignId = id(b, 'campaignId', problems);
@@ -94,10 +117,25 @@ export function parseNotification(body: unknown): ParsedNotification {
   const substatus = text(b, 'substatus', problems, false);
   const paymentType = text(b, 'paymentType', problems, false);
   if (paymentType !== undefined && !(PAYMENT_TYPES as readonly string[]).includes(paymentType)) {
-    problems.push({ code: 'INVALID_ENUM', field: 'paymentType', message: `paymentType must be one of ${PAYMENT_TYPES.join(', ')}` });
+    problems.push({
+      code: 'INVALID_ENUM',
+      field: 'paymentType',
+      message: `paymentType must be one of ${PAYMENT_TYPES.join(', ')}`,
+    });
   }
   if (problems.length > 0) throw new InvalidNotification(problems);
-  return { kind: 'order', notification: { notificationType, campaignId, orderId, eventAt, status, substatus, paymentType: paymentType as PaymentType | undefined } };
+  return {
+    kind: 'order',
+    notification: {
+      notificationType,
+      campaignId,
+      orderId,
+      eventAt,
+      status,
+      substatus,
+      paymentType: paymentType as PaymentType | undefined,
+    },
+  };
 }
 
 /** Market may send one event several times: the type, the order and the event time identify it (INV-M9). */

@@ -17,8 +17,14 @@ export interface DeadLetterCount {
  * Every `.dlq` topic on the broker with how many letters it holds and how many are still open. Counts come from the
  * partitions' offsets (high - low: a dead-letter topic is never compacted), so no letter is read.
  */
-export async function deadLetterCounts(brokers: string, marksTarget: HandledTarget | undefined, prefix = ''): Promise<{ counts: DeadLetterCount[]; marksError?: string }> {
-  const topics = await withAdmin(brokers, async (admin) => (await admin.listTopics()).filter((t) => t.endsWith('.dlq') && t.startsWith(prefix)).sort());
+export async function deadLetterCounts(
+  brokers: string,
+  marksTarget: HandledTarget | undefined,
+  prefix = '',
+): Promise<{ counts: DeadLetterCount[]; marksError?: string }> {
+  const topics = await withAdmin(brokers, async (admin) =>
+    (await admin.listTopics()).filter((t) => t.endsWith('.dlq') && t.startsWith(prefix)).sort(),
+  );
   const bounds = await topicBounds(brokers, topics);
   const lows = new Map<string, Map<number, bigint>>();
   const counts: DeadLetterCount[] = [];
@@ -34,7 +40,9 @@ export async function deadLetterCounts(brokers: string, marksTarget: HandledTarg
     const all = await marks.of(counts.map((c) => c.dlqTopic));
     for (const count of counts) {
       // A mark of a letter that retention already removed no longer counts.
-      const handled = [...all.values()].filter((m) => m.dlqTopic === count.dlqTopic && BigInt(m.offset) >= (lows.get(count.dlqTopic)?.get(m.partition) ?? 0n)).length;
+      const handled = [...all.values()].filter(
+        (m) => m.dlqTopic === count.dlqTopic && BigInt(m.offset) >= (lows.get(count.dlqTopic)?.get(m.partition) ?? 0n),
+      ).length;
       count.handled = handled;
       count.open = Math.max(0, count.letters - handled);
     }
@@ -47,12 +55,23 @@ export async function deadLetterCounts(brokers: string, marksTarget: HandledTarg
 }
 
 /** `dlq list --all`: the overview across every dead-letter topic. */
-export async function dlqOverview(kafka: { brokers: string }, marks: HandledTarget, options: { json: boolean; prefix?: string }, io: Io): Promise<ExitCode> {
+export async function dlqOverview(
+  kafka: { brokers: string },
+  marks: HandledTarget,
+  options: { json: boolean; prefix?: string },
+  io: Io,
+): Promise<ExitCode> {
   const { counts, marksError } = await deadLetterCounts(kafka.brokers, marks, options.prefix);
   const json = options.json;
   if (marksError) io.err(`ops: handled marks not read (${marksError}); counts show letters only`);
   if (json) io.out(JSON.stringify(counts, null, 2));
   else if (counts.length === 0) io.out('no dead-letter topics on the broker');
-  else io.out(renderTable(['dead-letter topic', 'letters', 'handled', 'open'], counts.map((c) => [c.dlqTopic, c.letters, c.handled ?? '?', c.open ?? '?'])));
+  else
+    io.out(
+      renderTable(
+        ['dead-letter topic', 'letters', 'handled', 'open'],
+        counts.map((c) => [c.dlqTopic, c.letters, c.handled ?? '?', c.open ?? '?']),
+      ),
+    );
   return EXIT.ok;
 }

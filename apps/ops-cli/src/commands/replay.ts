@@ -38,7 +38,8 @@ interface JournalRow {
 }
 
 function selectionOf(options: ReplayOptions): ReplaySelection {
-  if (options.order !== undefined && options.company === undefined && options.since === undefined) return { kind: 'order', orderId: options.order };
+  if (options.order !== undefined && options.company === undefined && options.since === undefined)
+    return { kind: 'order', orderId: options.order };
   if (options.company !== undefined && options.since !== undefined && options.order === undefined) {
     return { kind: 'company', tenantId: options.company, since: parseTime(options.since, '--since').toISOString() };
   }
@@ -51,32 +52,55 @@ function selectionOf(options: ReplayOptions): ReplaySelection {
  * projector applied them, so each order's events keep their source order. The journal's `source` is the producing
  * service, or the topic itself for one the projector has no service name for.
  */
-async function selectEvents(target: ReadModelTarget, selection: ReplaySelection, contract: ReplayContract): Promise<JournalRow[]> {
-  const [where, params] = selection.kind === 'order'
-    ? ['order_id = $1', [selection.orderId]] : ['tenant_id = $1 AND occurred_at >= $2::timestamptz', [selection.tenantId, selection.since]];
+async function selectEvents(
+  target: ReadModelTarget,
+  selection: ReplaySelection,
+  contract: ReplayContract,
+): Promise<JournalRow[]> {
+  const [where, params] =
+    selection.kind === 'order'
+      ? ['order_id = $1', [selection.orderId]]
+      : ['tenant_id = $1 AND occurred_at >= $2::timestamptz', [selection.tenantId, selection.since]];
   const n = params.length;
-  return withPool(target.connection, async (pool) => (await pool.query<JournalRow>(
-    `SELECT event_id, topic, kafka_partition, kafka_offset::text, type, schema_version, order_id, occurred_at, correlation_id, causation_id, payload
+  return withPool(
+    target.connection,
+    async (pool) =>
+      (
+        await pool.query<JournalRow>(
+          `SELECT event_id, topic, kafka_partition, kafka_offset::text, type, schema_version, order_id, occurred_at, correlation_id, causation_id, payload
        FROM ${quoted(target.schema)}.events WHERE ${where} AND source = ANY($${n + 1}) AND type = ANY($${n + 2})
-      ORDER BY transaction_id, position`, [...params, [contract.source, contract.contractTopic], contract.types])).rows);
+      ORDER BY transaction_id, position`,
+          [...params, [contract.source, contract.contractTopic], contract.types],
+        )
+      ).rows,
+  );
 }
 
-const topicExists = (brokers: string, topic: string): Promise<boolean> => withAdmin(brokers, async (admin) => (await admin.listTopics()).includes(topic));
+const topicExists = (brokers: string, topic: string): Promise<boolean> =>
+  withAdmin(brokers, async (admin) => (await admin.listTopics()).includes(topic));
 
 async function send(brokers: string, topic: string, rows: JournalRow[]): Promise<void> {
   const producer = new Publisher({ brokers, clientId: 'ops-cli', logLevel: 'nothing' }, 'replay');
   try {
     for (let i = 0; i < rows.length; i += 500) {
-      await producer.send(topic, rows.slice(i, i + 500).map((row) => ({
-        key: row.order_id,
-        value: JSON.stringify(row.payload),
-        // The original envelope, so consumers' inboxes recognise what they already applied.
-        headers: {
-          [HEADER.eventId]: row.event_id, [HEADER.eventType]: row.type, [HEADER.schemaVersion]: String(row.schema_version),
-          [HEADER.correlationId]: row.correlation_id, ...(row.causation_id ? { [HEADER.causationId]: row.causation_id } : {}),
-          [HEADER.occurredAt]: row.occurred_at.toISOString(), 'replayed-by': 'ops-cli', 'replayed-from': `${row.topic}/${row.kafka_partition}@${row.kafka_offset}`,
-        },
-      })));
+      await producer.send(
+        topic,
+        rows.slice(i, i + 500).map((row) => ({
+          key: row.order_id,
+          value: JSON.stringify(row.payload),
+          // The original envelope, so consumers' inboxes recognise what they already applied.
+          headers: {
+            [HEADER.eventId]: row.event_id,
+            [HEADER.eventType]: row.type,
+            [HEADER.schemaVersion]: String(row.schema_version),
+            [HEADER.correlationId]: row.correlation_id,
+            ...(row.causation_id ? { [HEADER.causationId]: row.causation_id } : {}),
+            [HEADER.occurredAt]: row.occurred_at.toISOString(),
+            'replayed-by': 'ops-cli',
+            'replayed-from': `${row.topic}/${row.kafka_partition}@${row.kafka_offset}`,
+          },
+        })),
+      );
     }
   } finally {
     await producer.close();
@@ -100,11 +124,21 @@ export async function replay(target: ReadModelTarget, options: ReplayOptions, io
   try {
     rows = await selectEvents(target, selection, contract);
   } catch (error) {
-    if (isMissingRelation(error)) throw new Error(`no read models in schema ${target.schema} (has the projector run against this database?)`);
+    if (isMissingRelation(error))
+      throw new Error(`no read models in schema ${target.schema} (has the projector run against this database?)`);
     throw error;
   }
   const orders = new Set(rows.map((r) => r.order_id)).size;
-  const plan = { selection, topic: options.toTopic, contractTopic: contract.contractTopic, source: contract.source, types: contract.types, events: rows.length, orders, byType: countByType(rows) };
+  const plan = {
+    selection,
+    topic: options.toTopic,
+    contractTopic: contract.contractTopic,
+    source: contract.source,
+    types: contract.types,
+    events: rows.length,
+    orders,
+    byType: countByType(rows),
+  };
   if (rows.length === 0) {
     if (options.json) io.out(JSON.stringify({ ...plan, sent: false }, null, 2));
     io.err(`nothing to replay: no ${contract.types.join('/')} event from ${contract.source} in that selection`);
@@ -114,11 +148,22 @@ export async function replay(target: ReadModelTarget, options: ReplayOptions, io
     io.err(`no topic ${options.toTopic} on the broker (create it first; the CLI never creates topics)`);
     return EXIT.problemFound;
   }
-  const summary = `${rows.length} event(s) of ${orders} order(s) from ${contract.source} (${Object.entries(plan.byType).map(([t, c]) => `${c} ${t}`).join(', ')})`;
+  const summary = `${rows.length} event(s) of ${orders} order(s) from ${contract.source} (${Object.entries(plan.byType)
+    .map(([t, c]) => `${c} ${t}`)
+    .join(', ')})`;
   if (options.dryRun) {
-    io.out(options.json ? JSON.stringify({ ...plan, sent: false, dryRun: true, eventIds: rows.map((r) => r.event_id) }, null, 2)
-      : [`dry run: would replay ${summary} to ${options.toTopic}; nothing sent`, '',
-        renderTable(['order', 'event', 'event id', 'from'], rows.map((r) => [r.order_id, r.type, r.event_id, `${r.topic}/${r.kafka_partition}@${r.kafka_offset}`]))].join('\n'));
+    io.out(
+      options.json
+        ? JSON.stringify({ ...plan, sent: false, dryRun: true, eventIds: rows.map((r) => r.event_id) }, null, 2)
+        : [
+            `dry run: would replay ${summary} to ${options.toTopic}; nothing sent`,
+            '',
+            renderTable(
+              ['order', 'event', 'event id', 'from'],
+              rows.map((r) => [r.order_id, r.type, r.event_id, `${r.topic}/${r.kafka_partition}@${r.kafka_offset}`]),
+            ),
+          ].join('\n'),
+    );
     return EXIT.ok;
   }
   // Only a person at a terminal is asked (processIo offers `confirm` only then); scripts pass --yes or no terminal.

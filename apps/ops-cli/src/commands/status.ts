@@ -33,7 +33,15 @@ export async function status(options: StatusOptions, io: Io): Promise<ExitCode> 
   const [services, lag, letters] = await Promise.all([
     Promise.all([
       ...options.stores.map(serviceStatus),
-      ...(options.projector ? [projectorStatus(options.projector.connection, options.projector.readModelSchema, options.projector.outboxSchema)] : []),
+      ...(options.projector
+        ? [
+            projectorStatus(
+              options.projector.connection,
+              options.projector.readModelSchema,
+              options.projector.outboxSchema,
+            ),
+          ]
+        : []),
     ]),
     settle(consumerLag(options.brokers, options.prefix)),
     settle(deadLetterCounts(options.brokers, options.marks, options.prefix)),
@@ -48,28 +56,73 @@ export async function status(options: StatusOptions, io: Io): Promise<ExitCode> 
   if (options.json) {
     io.out(JSON.stringify({ services, consumerGroups: groups, deadLetters, errors }, null, 2));
   } else {
-    io.out([
-      'subscriptions and projections (event stores)',
-      renderTable(['service', 'subscription', 'kind', 'checkpoint (xid/pos)', 'head', 'behind', 'lease holder', 'lease until'],
-        services.flatMap((s) => (s.error ? [[s.service, `UNREACHABLE: ${s.error}`]] : s.subscriptions.map((x) => [
-          x.service, x.name, x.kind, x.checkpoint, x.headPosition, x.behind, x.leaseOwner ?? '-', x.leaseExpiresAt ?? '-',
-        ])))),
-      '',
-      'read models (projector)',
-      renderTable(['projection', 'serving', 'since', 'rebuild under way'], services.flatMap((s) => s.readModels ?? []).map((r) => [
-        r.projection, `v${r.servingVersion}`, r.switchedAt, r.rebuild ? `v${r.rebuild.version} ${r.rebuild.processed}/${r.rebuild.total} (${r.rebuild.updatedAt})` : '-',
-      ])),
-      '',
-      'due timers',
-      renderTable(['service', 'scheduled', 'due now', 'oldest due', 'retrying'],
-        services.filter((s) => s.timers).map((s) => [s.service, s.timers?.scheduled, s.timers?.due, s.timers?.oldestDueAt ?? '-', s.timers?.failing])),
-      '',
-      'consumer groups',
-      lag.error ? `UNREACHABLE: ${lag.error}` : renderTable(['group', 'topic', 'partitions', 'lag'], groups.map((g) => [g.groupId, g.topic, g.partitions, g.lag])),
-      '',
-      'dead letters',
-      letters.error ? `UNREACHABLE: ${letters.error}` : renderTable(['dead-letter topic', 'letters', 'handled', 'open'], deadLetters.map((d) => [d.dlqTopic, d.letters, d.handled ?? '?', d.open ?? '?'])),
-    ].join('\n'));
+    io.out(
+      [
+        'subscriptions and projections (event stores)',
+        renderTable(
+          ['service', 'subscription', 'kind', 'checkpoint (xid/pos)', 'head', 'behind', 'lease holder', 'lease until'],
+          services.flatMap((s) =>
+            s.error
+              ? [[s.service, `UNREACHABLE: ${s.error}`]]
+              : s.subscriptions.map((x) => [
+                  x.service,
+                  x.name,
+                  x.kind,
+                  x.checkpoint,
+                  x.headPosition,
+                  x.behind,
+                  x.leaseOwner ?? '-',
+                  x.leaseExpiresAt ?? '-',
+                ]),
+          ),
+        ),
+        '',
+        'read models (projector)',
+        renderTable(
+          ['projection', 'serving', 'since', 'rebuild under way'],
+          services
+            .flatMap((s) => s.readModels ?? [])
+            .map((r) => [
+              r.projection,
+              `v${r.servingVersion}`,
+              r.switchedAt,
+              r.rebuild
+                ? `v${r.rebuild.version} ${r.rebuild.processed}/${r.rebuild.total} (${r.rebuild.updatedAt})`
+                : '-',
+            ]),
+        ),
+        '',
+        'due timers',
+        renderTable(
+          ['service', 'scheduled', 'due now', 'oldest due', 'retrying'],
+          services
+            .filter((s) => s.timers)
+            .map((s) => [
+              s.service,
+              s.timers?.scheduled,
+              s.timers?.due,
+              s.timers?.oldestDueAt ?? '-',
+              s.timers?.failing,
+            ]),
+        ),
+        '',
+        'consumer groups',
+        lag.error
+          ? `UNREACHABLE: ${lag.error}`
+          : renderTable(
+              ['group', 'topic', 'partitions', 'lag'],
+              groups.map((g) => [g.groupId, g.topic, g.partitions, g.lag]),
+            ),
+        '',
+        'dead letters',
+        letters.error
+          ? `UNREACHABLE: ${letters.error}`
+          : renderTable(
+              ['dead-letter topic', 'letters', 'handled', 'open'],
+              deadLetters.map((d) => [d.dlqTopic, d.letters, d.handled ?? '?', d.open ?? '?']),
+            ),
+      ].join('\n'),
+    );
   }
   for (const error of errors) io.err(`ops: ${error}`);
   return errors.length > 0 ? EXIT.unavailable : EXIT.ok;

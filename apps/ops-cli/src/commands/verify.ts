@@ -35,7 +35,9 @@ function openStore(target: StoreTarget): EventStore {
  */
 async function matchingStreams(store: EventStore, target: StoreTarget, stream: string): Promise<string[]> {
   const { rows } = await store.pool.query<{ stream_id: string }>(
-    `SELECT stream_id FROM ${quoted(target.schema)}.streams WHERE stream_id = $1 OR right(stream_id, length($1) + 1) = '-' || $1 ORDER BY stream_id`, [stream]);
+    `SELECT stream_id FROM ${quoted(target.schema)}.streams WHERE stream_id = $1 OR right(stream_id, length($1) + 1) = '-' || $1 ORDER BY stream_id`,
+    [stream],
+  );
   const ids = rows.map((r) => r.stream_id);
   return ids.includes(stream) ? [stream] : ids;
 }
@@ -65,7 +67,13 @@ async function verifyOne(target: StoreTarget, options: VerifyOptions): Promise<S
     return { service: target.service, ok: result.ok, streams, result };
   } catch (error) {
     const missing = isMissingRelation(error);
-    return { service: target.service, ok: false, error: missing ? `no event store in schema ${target.schema} (has the service run here?)` : (error as Error).message };
+    return {
+      service: target.service,
+      ok: false,
+      error: missing
+        ? `no event store in schema ${target.schema} (has the service run here?)`
+        : (error as Error).message,
+    };
   } finally {
     await store.close();
   }
@@ -77,21 +85,34 @@ export async function verify(targets: StoreTarget[], options: VerifyOptions, io:
   const unreachable = reports.some((r) => r.error);
   const broken = reports.some((r) => r.result && !r.result.ok);
   // Checking nothing is not "ok": a mistyped stream id must not pass a script's check.
-  const nothingMatched = options.stream !== undefined && !unreachable && reports.every((r) => (r.streams ?? []).length === 0);
+  const nothingMatched =
+    options.stream !== undefined && !unreachable && reports.every((r) => (r.streams ?? []).length === 0);
   if (options.json) {
     io.out(JSON.stringify({ ok: !unreachable && !broken && !nothingMatched, stores: reports }, null, 2));
   } else {
-    io.out(renderTable(['service', 'streams', 'events', 'result', 'first broken link'], reports.map((r) => [
-      r.service, r.result?.checkedStreams, r.result?.checkedEvents,
-      r.error ? 'UNREACHABLE' : !r.ok ? 'BROKEN' : r.streams?.length === 0 ? 'no such stream' : 'ok',
-      r.error ?? (r.result?.firstBroken
-        ? `${r.result.firstBroken.streamId} v${r.result.firstBroken.streamVersion}: ${r.result.firstBroken.reason} (${r.result.firstBroken.message})`
-        : r.streams && r.streams.length > 0 ? r.streams.join(', ') : ''),
-    ])));
+    io.out(
+      renderTable(
+        ['service', 'streams', 'events', 'result', 'first broken link'],
+        reports.map((r) => [
+          r.service,
+          r.result?.checkedStreams,
+          r.result?.checkedEvents,
+          r.error ? 'UNREACHABLE' : !r.ok ? 'BROKEN' : r.streams?.length === 0 ? 'no such stream' : 'ok',
+          r.error ??
+            (r.result?.firstBroken
+              ? `${r.result.firstBroken.streamId} v${r.result.firstBroken.streamVersion}: ${r.result.firstBroken.reason} (${r.result.firstBroken.message})`
+              : r.streams && r.streams.length > 0
+                ? r.streams.join(', ')
+                : ''),
+        ]),
+      ),
+    );
   }
   if (broken) return EXIT.problemFound;
   if (nothingMatched) {
-    io.err(`ops: no stream ${JSON.stringify(options.stream)} (nor one ending with -${options.stream}) in ${targets.map((t) => t.service).join(', ')}; nothing was verified`);
+    io.err(
+      `ops: no stream ${JSON.stringify(options.stream)} (nor one ending with -${options.stream}) in ${targets.map((t) => t.service).join(', ')}; nothing was verified`,
+    );
     return EXIT.problemFound;
   }
   return unreachable ? EXIT.unavailable : EXIT.ok;

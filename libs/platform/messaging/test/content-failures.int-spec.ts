@@ -1,6 +1,14 @@
 // Failures a message's content causes in PostgreSQL (a NUL in text, a NUL inside a simple-protocol query, a value out
 // of range) are the message's fault: dead-lettered at once, never retried as an outage holding the partition.
-import { createConsumer, DeadLetters, DLQ_HEADER, HEADER, provisionTopics, type Consumer, type InboundMessage } from '../src';
+import {
+  createConsumer,
+  DeadLetters,
+  DLQ_HEADER,
+  HEADER,
+  provisionTopics,
+  type Consumer,
+  type InboundMessage,
+} from '../src';
 import { escapeLiteral } from 'pg';
 import { applyEffectSql, consumerSide, kafkaOptions, unique, until, upstream, type ConsumerSide } from './support';
 
@@ -21,7 +29,11 @@ afterAll(async () => {
   await side?.drop();
 });
 
-const event = (id: string, type: string, value: unknown) => ({ key: 'order-1', value: JSON.stringify(value), headers: { [HEADER.eventId]: id, [HEADER.eventType]: type } });
+const event = (id: string, type: string, value: unknown) => ({
+  key: 'order-1',
+  value: JSON.stringify(value),
+  headers: { [HEADER.eventId]: id, [HEADER.eventType]: type },
+});
 
 it('dead-letters content-caused SQL errors at once (22021, 08P01, 22003) and keeps the partition flowing', async () => {
   const topic = unique('msg-it.content');
@@ -29,7 +41,11 @@ it('dead-letters content-caused SQL errors at once (22021, 08P01, 22003) and kee
   const calls = new Map<string, number>();
   const handled: string[] = [];
   const consumer = createConsumer({
-    kafka: kafkaOptions(), groupId: unique('it-content'), topics: [topic], pool: side.pool, inboxSchema: side.schema,
+    kafka: kafkaOptions(),
+    groupId: unique('it-content'),
+    topics: [topic],
+    pool: side.pool,
+    inboxSchema: side.schema,
     // generous retries: a content failure must not use them
     retry: { attempts: 50, initialDelayMs: 10, maxDelayMs: 50 },
     handle: async (message: InboundMessage, { tx }) => {
@@ -40,7 +56,9 @@ it('dead-letters content-caused SQL errors at once (22021, 08P01, 22003) and kee
       if (message.type === 'OutOfRange') await tx.query('SELECT $1::int', [text]);
       await tx.query(applyEffectSql(side.schema), [message.id, message.key, 0]);
     },
-    onHandled: (message, outcome) => { if (outcome === 'handled') handled.push(message.id); },
+    onHandled: (message, outcome) => {
+      if (outcome === 'handled') handled.push(message.id);
+    },
   });
   consumers.push(consumer);
   await consumer.start();
@@ -56,6 +74,15 @@ it('dead-letters content-caused SQL errors at once (22021, 08P01, 22003) and kee
   for (const id of ['c-1', 'c-2', 'c-3']) expect(calls.get(id)).toBe(1);
 
   const letters = await deadLetters.list(topic);
-  expect(letters.map((letter) => [letter.headers[HEADER.eventId], letter.headers[DLQ_HEADER.classification], letter.headers[DLQ_HEADER.errorCode]]))
-    .toEqual([['c-1', 'non-retryable', '22021'], ['c-2', 'non-retryable', '08P01'], ['c-3', 'non-retryable', '22003']]);
+  expect(
+    letters.map((letter) => [
+      letter.headers[HEADER.eventId],
+      letter.headers[DLQ_HEADER.classification],
+      letter.headers[DLQ_HEADER.errorCode],
+    ]),
+  ).toEqual([
+    ['c-1', 'non-retryable', '22021'],
+    ['c-2', 'non-retryable', '08P01'],
+    ['c-3', 'non-retryable', '22003'],
+  ]);
 });

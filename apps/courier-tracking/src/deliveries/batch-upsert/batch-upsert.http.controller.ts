@@ -12,10 +12,17 @@ const MAX_BATCH_ORDERS = 1000;
 
 /** The batch body is an array, which the global pipe does not validate: each item is checked as a create body. */
 function validBatch(body: unknown): Record<string, unknown>[] {
-  if (!Array.isArray(body)) throw new RequestValidationError([{ code: 'INVALID_TYPE', field: 'body', message: 'the body must be a JSON array of orders' }]);
-  if (body.length > MAX_BATCH_ORDERS) throw new RequestValidationError([{ code: 'FIELD_TOO_LONG', field: 'body', message: `at most ${MAX_BATCH_ORDERS} orders per batch` }]);
+  if (!Array.isArray(body))
+    throw new RequestValidationError([
+      { code: 'INVALID_TYPE', field: 'body', message: 'the body must be a JSON array of orders' },
+    ]);
+  if (body.length > MAX_BATCH_ORDERS)
+    throw new RequestValidationError([
+      { code: 'FIELD_TOO_LONG', field: 'body', message: `at most ${MAX_BATCH_ORDERS} orders per batch` },
+    ]);
   const errors = body.flatMap((item, index) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) return [{ code: 'INVALID_TYPE', field: `[${index}]`, message: 'each order must be an object' }];
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+      return [{ code: 'INVALID_TYPE', field: `[${index}]`, message: 'each order must be an object' }];
     const found = validateSync(plainToInstance(CreateOrderDto, item), { whitelist: true, forbidNonWhitelisted: true });
     return fieldErrors(found).map((error) => ({ ...error, field: `[${index}].${error.field}` }));
   });
@@ -36,8 +43,11 @@ export class BatchUpsertOrdersController {
   @Post('orders-batch')
   @HttpCode(200)
   @ApiBody({ type: [CreateOrderDto] })
-  async batch(@Param('company_id') companyId: string, @Body() body: unknown,
-    @CommandContext() command: CommandContext): Promise<{ inserted: number; updated: number }> {
+  async batch(
+    @Param('company_id') companyId: string,
+    @Body() body: unknown,
+    @CommandContext() command: CommandContext,
+  ): Promise<{ inserted: number; updated: number }> {
     assertCompany(command.principal, companyId);
     return this.orders.batch(companyId, validBatch(body), contextOf(command));
   }

@@ -20,19 +20,33 @@ function idFromKey(key: string): string {
 /** Creates a Track & Trace order: the delivery's events, its number and its sealed record commit together. */
 @Injectable()
 export class CreateOrder {
-  constructor(private readonly commands: DeliveryCommands, private readonly vault: PersonalDataVault, private readonly settings: SettingsService,
-    private readonly responses: OrderResponses) {}
+  constructor(
+    private readonly commands: DeliveryCommands,
+    private readonly vault: PersonalDataVault,
+    private readonly settings: SettingsService,
+    private readonly responses: OrderResponses,
+  ) {}
 
   async create(companyId: string, body: OrderBody, context: CommandContext): Promise<OrderResponse> {
     assertValid(body, 'create');
     const { facts, personal, personalFields } = split(body);
     const id = context.idempotencyKey ? idFromKey(context.idempotencyKey) : uuidv7();
     const piiRef = id;
-    const deliverySettings = await this.settings.deliverySettings(companyId, (facts.route_id as string | null) ?? null, (facts.depot_id as string | null) ?? null);
+    const deliverySettings = await this.settings.deliverySettings(
+      companyId,
+      (facts.route_id as string | null) ?? null,
+      (facts.depot_id as string | null) ?? null,
+    );
     const { depot_id: depotId, ...settings } = deliverySettings;
     const data = {
-      delivery_id: id, company_id: companyId, pii_ref: piiRef, order: { ...facts, depot_id: depotId }, personal_data_fields: personalFields,
-      located: holdsPoint(personal), settings, initiator: 'user_api' as const,
+      delivery_id: id,
+      company_id: companyId,
+      pii_ref: piiRef,
+      order: { ...facts, depot_id: depotId },
+      personal_data_fields: personalFields,
+      located: holdsPoint(personal),
+      settings,
+      initiator: 'user_api' as const,
     };
     await this.commands.execute({ companyId, deliveryId: id }, 'CreateDelivery', data, context, async (tx) => {
       await reserveNumber(tx, companyId, facts.number as string, id);

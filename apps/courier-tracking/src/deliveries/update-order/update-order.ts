@@ -32,10 +32,20 @@ function locatedAfter(current: ActiveDelivery, stored: PersonalRecord, personal:
 /** A partial update of a Track & Trace order: status, window, personal data, other fields (and a batch's update). */
 @Injectable()
 export class UpdateOrder {
-  constructor(private readonly commands: DeliveryCommands, private readonly vault: PersonalDataVault, private readonly settings: SettingsService,
-    private readonly responses: OrderResponses) {}
+  constructor(
+    private readonly commands: DeliveryCommands,
+    private readonly vault: PersonalDataVault,
+    private readonly settings: SettingsService,
+    private readonly responses: OrderResponses,
+  ) {}
 
-  async patch(companyId: string, id: string, body: OrderBody, context: CommandContext, extra: { initiator?: Initiator; comment?: string } = {}): Promise<OrderResponse> {
+  async patch(
+    companyId: string,
+    id: string,
+    body: OrderBody,
+    context: CommandContext,
+    extra: { initiator?: Initiator; comment?: string } = {},
+  ): Promise<OrderResponse> {
     assertValid(body, 'patch');
     // The personal data is compared with the record read before deciding; a PATCH of the same order that sealed
     // meanwhile makes that comparison stale, and the patch is decided again on the new record.
@@ -49,18 +59,33 @@ export class UpdateOrder {
     }
   }
 
-  private async patchOnce(companyId: string, id: string, body: OrderBody, context: CommandContext, extra: { initiator?: Initiator; comment?: string }): Promise<void> {
+  private async patchOnce(
+    companyId: string,
+    id: string,
+    body: OrderBody,
+    context: CommandContext,
+    extra: { initiator?: Initiator; comment?: string },
+  ): Promise<void> {
     const current = await this.commands.active(id, companyId);
     const { facts, personal, personalFields } = split(body);
     const routeId = 'route_id' in facts ? ((facts.route_id as string | null) ?? null) : current.facts.route_id;
-    const { depot_id: _depot, ...settings } = await this.settings.deliverySettings(companyId, routeId, current.facts.depot_id);
+    const { depot_id: _depot, ...settings } = await this.settings.deliverySettings(
+      companyId,
+      routeId,
+      current.facts.depot_id,
+    );
     const stored = personalFields.length > 0 ? ((await this.vault.open<PersonalRecord>(current.piiRef)) ?? {}) : {};
     // Only a value that differs from the record is a change (PersonalDataChanged, a new seal): the decider never sees
     // the values, so it is told which fields changed.
     const changed = personalFields.filter((field) => !sameRecord(personal, stored, [field]));
     const data = {
-      order: facts, personal_data_fields: personalFields, personal_data_changed: changed, located: locatedAfter(current, stored, personal), settings,
-      initiator: extra.initiator ?? 'user_api', comment: extra.comment,
+      order: facts,
+      personal_data_fields: personalFields,
+      personal_data_changed: changed,
+      located: locatedAfter(current, stored, personal),
+      settings,
+      initiator: extra.initiator ?? 'user_api',
+      comment: extra.comment,
     };
     const renumbered = typeof facts.number === 'string' && facts.number !== current.facts.number;
     let sealed = false;

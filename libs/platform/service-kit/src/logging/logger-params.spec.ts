@@ -11,7 +11,12 @@ const config = { service: { name: 'probe' }, logLevel: 'info' } as ServiceConfig
 function requestLogger() {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed log line, read by path
   const lines: Record<string, any>[] = [];
-  const sink = new Writable({ write: (chunk, _encoding, done) => { lines.push(JSON.parse(String(chunk))); done(); } });
+  const sink = new Writable({
+    write: (chunk, _encoding, done) => {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
   const options = loggerParams(config).pinoHttp as Options;
   return { lines, log: pinoHttp({ ...options, logger: pino({ level: 'info' }, sink) }) };
 }
@@ -20,20 +25,55 @@ describe('credentials in logs', () => {
   it('redacts credential headers, query parameters and cookies from the request line, leaving the rest', () => {
     const { lines, log } = requestLogger();
     const headers = {
-      authorization: 'Bearer top-secret', 'api-key': 'also-secret', 'x-api-key': 'x-secret', cookie: 'sid=s3cret',
-      'x-partner-token': 'partner-secret', 'proxy-authorization': 'Basic cHc=', accept: '*/*', 'x-request-id': 'r-1',
+      authorization: 'Bearer top-secret',
+      'api-key': 'also-secret',
+      'x-api-key': 'x-secret',
+      cookie: 'sid=s3cret',
+      'x-partner-token': 'partner-secret',
+      'proxy-authorization': 'Basic cHc=',
+      accept: '*/*',
+      'x-request-id': 'r-1',
     };
-    const req = { method: 'GET', url: '/orders?apikey=k1&page=2&access_token=t1&api_key=k2&token=t2&key=k3&q=pie', headers, query: { apikey: 'k1', page: '2' } };
-    const res = { statusCode: 200, getHeaders: () => ({ 'set-cookie': 'sid=s3cret', 'content-type': 'application/json' }), headersSent: true };
+    const req = {
+      method: 'GET',
+      url: '/orders?apikey=k1&page=2&access_token=t1&api_key=k2&token=t2&key=k3&q=pie',
+      headers,
+      query: { apikey: 'k1', page: '2' },
+    };
+    const res = {
+      statusCode: 200,
+      getHeaders: () => ({ 'set-cookie': 'sid=s3cret', 'content-type': 'application/json' }),
+      headersSent: true,
+    };
     log.logger.info({ req, res }, 'request completed');
     const text = JSON.stringify(lines);
-    for (const secret of ['top-secret', 'also-secret', 'x-secret', 's3cret', 'partner-secret', 'cHc=', 'k1', 'k2', 'k3', 't1', 't2']) {
+    for (const secret of [
+      'top-secret',
+      'also-secret',
+      'x-secret',
+      's3cret',
+      'partner-secret',
+      'cHc=',
+      'k1',
+      'k2',
+      'k3',
+      't1',
+      't2',
+    ]) {
       expect(text).not.toContain(secret);
     }
     const [line] = lines;
-    expect(line.req.url).toBe('/orders?apikey=[redacted]&page=2&access_token=[redacted]&api_key=[redacted]&token=[redacted]&key=[redacted]&q=pie');
+    expect(line.req.url).toBe(
+      '/orders?apikey=[redacted]&page=2&access_token=[redacted]&api_key=[redacted]&token=[redacted]&key=[redacted]&q=pie',
+    );
     expect(line.req.query).toEqual({ apikey: '[redacted]', page: '2' });
-    expect(line.req.headers).toMatchObject({ authorization: '[redacted]', 'api-key': '[redacted]', cookie: '[redacted]', accept: '*/*', 'x-request-id': 'r-1' });
+    expect(line.req.headers).toMatchObject({
+      authorization: '[redacted]',
+      'api-key': '[redacted]',
+      cookie: '[redacted]',
+      accept: '*/*',
+      'x-request-id': 'r-1',
+    });
     expect(line.res.headers).toEqual({ 'set-cookie': '[redacted]', 'content-type': 'application/json' });
     // The request itself keeps its headers: only the log line is redacted.
     expect(headers.authorization).toBe('Bearer top-secret');

@@ -23,7 +23,11 @@ export interface FuzzOptions {
   readonly skip?: (method: string, path: string) => boolean;
 }
 
-export interface FuzzFailure { readonly request: HostileRequest; readonly status: number; readonly body: string }
+export interface FuzzFailure {
+  readonly request: HostileRequest;
+  readonly status: number;
+  readonly body: string;
+}
 export interface FuzzReport {
   readonly requests: number;
   readonly byStatus: Readonly<Record<number, number>>;
@@ -33,17 +37,32 @@ export interface FuzzReport {
   readonly sniffable: number;
 }
 
-interface Answer { readonly status: number; readonly body: string; readonly nosniff: boolean }
+interface Answer {
+  readonly status: number;
+  readonly body: string;
+  readonly nosniff: boolean;
+}
 
-async function send(server: Server, credentials: Readonly<Record<string, string>>, hostile: HostileRequest): Promise<Answer> {
+async function send(
+  server: Server,
+  credentials: Readonly<Record<string, string>>,
+  hostile: HostileRequest,
+): Promise<Answer> {
   const agent = request(server);
-  let call = agent[hostile.method as 'get'](hostile.url).set(credentials).ok(() => true).timeout(10_000);
+  let call = agent[hostile.method as 'get'](hostile.url)
+    .set(credentials)
+    .ok(() => true)
+    .timeout(10_000);
   const custom = hostile.headers['Content-Type'];
   if (hostile.body !== undefined && custom === undefined) call = call.set('Content-Type', 'application/json');
   for (const [name, value] of Object.entries(hostile.headers)) call = call.set(name, value as string);
   try {
     const response = await (hostile.body !== undefined ? call.send(hostile.body) : call);
-    return { status: response.status, body: response.text.slice(0, 300), nosniff: response.headers['x-content-type-options'] === 'nosniff' };
+    return {
+      status: response.status,
+      body: response.text.slice(0, 300),
+      nosniff: response.headers['x-content-type-options'] === 'nosniff',
+    };
   } catch (error) {
     // A reset or a hung socket is as bad as a 5xx: record it as 599.
     return { status: 599, body: error instanceof Error ? error.message : String(error), nosniff: false };
@@ -61,14 +80,20 @@ export async function fuzzService(target: FuzzTarget, options: FuzzOptions): Pro
   for (const [index, route] of routes.entries()) {
     const validBody = target.bodies?.[`${route.method} ${route.path}`];
     // One seed per route, so adding a route does not change what the others are sent.
-    const sampled = fc.sample(hostileRequests(route, target.pathValues, validBody), { seed: options.seed + index, numRuns: options.requestsPerRoute });
+    const sampled = fc.sample(hostileRequests(route, target.pathValues, validBody), {
+      seed: options.seed + index,
+      numRuns: options.requestsPerRoute,
+    });
     for (const hostile of [...fieldChecks(route, target.pathValues, validBody), ...sampled]) {
       const started = Date.now();
       const { status, body, nosniff } = await send(target.server, target.credentials, hostile);
       requests += 1;
       if (!nosniff) sniffable += 1;
       // FUZZ_TRACE=1 prints every request: the way to find the one that hangs.
-      if (process.env.FUZZ_TRACE) process.stderr.write(`${status} ${Date.now() - started}ms ${hostile.method} ${hostile.url.slice(0, 100)} [${hostile.mutation}]\n`);
+      if (process.env.FUZZ_TRACE)
+        process.stderr.write(
+          `${status} ${Date.now() - started}ms ${hostile.method} ${hostile.url.slice(0, 100)} [${hostile.mutation}]\n`,
+        );
       byStatus[status] = (byStatus[status] ?? 0) + 1;
       if (status >= 500) failures.push({ request: hostile, status, body });
     }
@@ -94,11 +119,16 @@ export function describeHostileInput(name: string, start: () => Promise<FuzzTarg
     it('answers every hostile request below 500 and stays healthy', async () => {
       if (!target) throw new Error('the service did not start');
       const report = await fuzzService(target, options);
-      const summary = `${name}: ${report.requests} hostile requests, ${report.failures.length} answered 5xx, ${report.sniffable} without nosniff; `
-        + `by status ${JSON.stringify(report.byStatus)}`;
+      const summary =
+        `${name}: ${report.requests} hostile requests, ${report.failures.length} answered 5xx, ${report.sniffable} without nosniff; ` +
+        `by status ${JSON.stringify(report.byStatus)}`;
       process.stdout.write(`${summary}\n`);
       const distinct = [...new Map(report.failures.map((f) => [`${f.status} ${f.request.mutation}`, f])).values()];
-      expect({ summary, failures: distinct.slice(0, 25).map(show), sniffable: report.sniffable }).toEqual({ summary, failures: [], sniffable: 0 });
+      expect({ summary, failures: distinct.slice(0, 25).map(show), sniffable: report.sniffable }).toEqual({
+        summary,
+        failures: [],
+        sniffable: 0,
+      });
       await request(target.server).get('/health').expect(200);
     }, 150_000);
   });

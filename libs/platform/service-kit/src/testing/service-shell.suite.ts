@@ -57,7 +57,10 @@ export function describeServiceShell(definition: ServiceDefinition, loadAppModul
 
     it('reports the database and Kafka up on /health, and the process on /health/live', async () => {
       const res = await http().get('/health').expect(200);
-      expect(res.body).toMatchObject({ status: 'ok', details: { database: { status: 'up' }, kafka: { status: 'up' } } });
+      expect(res.body).toMatchObject({
+        status: 'ok',
+        details: { database: { status: 'up' }, kafka: { status: 'up' } },
+      });
       const live = await http().get('/health/live').expect(200);
       expect(live.body).toEqual({ status: 'ok', uptime_s: expect.any(Number) });
     });
@@ -76,9 +79,14 @@ export function describeServiceShell(definition: ServiceDefinition, loadAppModul
     it('serves Prometheus metrics with request durations by route template', async () => {
       await http().get('/health').expect(200);
       await http().get('/no/such/path').expect(404);
-      const res = await http().get('/metrics').expect(200).expect('Content-Type', /text\/plain/);
+      const res = await http()
+        .get('/metrics')
+        .expect(200)
+        .expect('Content-Type', /text\/plain/);
       expect(res.text).toContain('process_cpu_user_seconds_total');
-      expect(res.text).toMatch(/http_request_duration_seconds_count\{[^}]*method="GET",route="\/health",status_code="200"\} [1-9]/);
+      expect(res.text).toMatch(
+        /http_request_duration_seconds_count\{[^}]*method="GET",route="\/health",status_code="200"\} [1-9]/,
+      );
       expect(res.text).toMatch(/http_request_duration_seconds_count\{[^}]*route="unmatched",status_code="404"\} [1-9]/);
     });
 
@@ -91,8 +99,16 @@ export function describeServiceShell(definition: ServiceDefinition, loadAppModul
     });
 
     it('answers an unknown route with the 404 envelope and echoes the request and correlation ids', async () => {
-      const res = await http().get('/no/such/route').set('X-Request-Id', `req-${suffix}`).set('X-Correlation-Id', `corr-${suffix}`).expect(404);
-      expect(res.body).toEqual({ status: 'ERROR', errors: [{ code: 'NOT_FOUND', message: expect.any(String) }], request_id: `req-${suffix}` });
+      const res = await http()
+        .get('/no/such/route')
+        .set('X-Request-Id', `req-${suffix}`)
+        .set('X-Correlation-Id', `corr-${suffix}`)
+        .expect(404);
+      expect(res.body).toEqual({
+        status: 'ERROR',
+        errors: [{ code: 'NOT_FOUND', message: expect.any(String) }],
+        request_id: `req-${suffix}`,
+      });
       expect(res.headers['x-request-id']).toBe(`req-${suffix}`);
       expect(res.headers['x-correlation-id']).toBe(`corr-${suffix}`);
     });
@@ -109,7 +125,11 @@ export function describeServiceShell(definition: ServiceDefinition, loadAppModul
       const denied = await http().post('/__probe/decisions').send(body).expect(401);
       expect(denied.body.errors).toEqual([{ code: 'UNAUTHORIZED', message: expect.any(String) }]);
       await http().post('/__probe/decisions').set('Api-Key', 'wrong-key-0123456789').send(body).expect(401);
-      await http().post('/__probe/decisions').set('Api-Key', apiKey).send(body).expect(200, { status: 'OK', decision: 'ACCEPT' });
+      await http()
+        .post('/__probe/decisions')
+        .set('Api-Key', apiKey)
+        .send(body)
+        .expect(200, { status: 'OK', decision: 'ACCEPT' });
       await http().post('/__probe/decisions').set('Authorization', `Bearer ${apiKey}`).send(body).expect(200);
       // A read-only key may read but not write.
       const forbidden = await http().post('/__probe/decisions').set('Api-Key', readOnlyKey).send(body).expect(403);
@@ -118,25 +138,46 @@ export function describeServiceShell(definition: ServiceDefinition, loadAppModul
     });
 
     it('answers invalid fields with 422 VALIDATION_FAILED and a code per field', async () => {
-      const res = await http().post('/__probe/decisions').set('Api-Key', apiKey)
-        .send({ decision: 'MAYBE', reason: 'r'.repeat(21), attempts: 11, extra: true }).expect(422);
+      const res = await http()
+        .post('/__probe/decisions')
+        .set('Api-Key', apiKey)
+        .send({ decision: 'MAYBE', reason: 'r'.repeat(21), attempts: 11, extra: true })
+        .expect(422);
       expect(res.body.errors[0].code).toBe('VALIDATION_FAILED');
-      expect(res.body.errors.slice(1).map((e: { code: string; field: string }) => [e.field, e.code]))
-        .toEqual(expect.arrayContaining([['decision', 'INVALID_ENUM'], ['reason', 'FIELD_TOO_LONG'], ['attempts', 'OUT_OF_RANGE'], ['extra', 'UNKNOWN_FIELD']]));
+      expect(res.body.errors.slice(1).map((e: { code: string; field: string }) => [e.field, e.code])).toEqual(
+        expect.arrayContaining([
+          ['decision', 'INVALID_ENUM'],
+          ['reason', 'FIELD_TOO_LONG'],
+          ['attempts', 'OUT_OF_RANGE'],
+          ['extra', 'UNKNOWN_FIELD'],
+        ]),
+      );
     });
 
     it('answers malformed JSON with 400 and a body over 1 MiB with 413', async () => {
-      const malformed = await http().post('/__probe/decisions').set('Api-Key', apiKey).set('Content-Type', 'application/json').send('{"decision":').expect(400);
+      const malformed = await http()
+        .post('/__probe/decisions')
+        .set('Api-Key', apiKey)
+        .set('Content-Type', 'application/json')
+        .send('{"decision":')
+        .expect(400);
       expect(malformed.body.errors).toEqual([{ code: 'BAD_REQUEST', message: expect.any(String) }]);
       const big = JSON.stringify({ reason: 'x'.repeat(1024 * 1024 + 1) });
-      const tooLarge = await http().post('/__probe/decisions').set('Api-Key', apiKey).set('Content-Type', 'application/json').send(big).expect(413);
+      const tooLarge = await http()
+        .post('/__probe/decisions')
+        .set('Api-Key', apiKey)
+        .set('Content-Type', 'application/json')
+        .send(big)
+        .expect(413);
       expect(tooLarge.body.errors).toEqual([{ code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) }]);
     });
 
     it('maps domain errors to 404 and 409 and hides unexpected failures behind a 500', async () => {
       const notFound = await http().get('/__probe/domain-errors/ORDER_NOT_FOUND').set('Api-Key', apiKey).expect(404);
       // One code for "not there" in every service; what was looked for is in details.
-      expect(notFound.body.errors).toEqual([{ code: 'NOT_FOUND', message: 'probe raised ORDER_NOT_FOUND', details: { resource: 'order' } }]);
+      expect(notFound.body.errors).toEqual([
+        { code: 'NOT_FOUND', message: 'probe raised ORDER_NOT_FOUND', details: { resource: 'order' } },
+      ]);
       await http().get('/__probe/domain-errors/CONCURRENCY_CONFLICT').set('Api-Key', apiKey).expect(409);
       const crash = await http().get('/__probe/crash').set('Api-Key', apiKey).expect(500);
       expect(crash.body.errors).toEqual([{ code: 'INTERNAL_ERROR', message: 'internal error' }]);
@@ -146,43 +187,88 @@ export function describeServiceShell(definition: ServiceDefinition, loadAppModul
 
     it('refuses hostile input at the seam: deep JSON 400, broken text 422 with its field, a NUL in the path 400; nosniff on all', async () => {
       const probe = () => http().post('/__probe/decisions').set('Api-Key', apiKey);
-      const deep = await probe().set('Content-Type', 'application/json').send(`{"reason":${'['.repeat(3000)}${']'.repeat(3000)}}`).expect(400);
-      expect(deep.body.errors).toEqual([{ code: 'BAD_REQUEST', message: expect.stringMatching(/deeper than 32 levels/) }]);
+      const deep = await probe()
+        .set('Content-Type', 'application/json')
+        .send(`{"reason":${'['.repeat(3000)}${']'.repeat(3000)}}`)
+        .expect(400);
+      expect(deep.body.errors).toEqual([
+        { code: 'BAD_REQUEST', message: expect.stringMatching(/deeper than 32 levels/) },
+      ]);
       const nul = await probe().send({ decision: 'ACCEPT', reason: 'a\u0000b', attempts: 1 }).expect(422);
-      expect(nul.body.errors[1]).toEqual({ code: 'INVALID_VALUE', field: 'reason', message: expect.stringMatching(/NUL character/) });
+      expect(nul.body.errors[1]).toEqual({
+        code: 'INVALID_VALUE',
+        field: 'reason',
+        message: expect.stringMatching(/NUL character/),
+      });
       const lone = await probe().send({ decision: 'ACCEPT', reason: 'ok\uD800', attempts: 1 }).expect(422);
-      expect(lone.body.errors[1]).toMatchObject({ field: 'reason', message: expect.stringMatching(/lone UTF-16 surrogate/) });
+      expect(lone.body.errors[1]).toMatchObject({
+        field: 'reason',
+        message: expect.stringMatching(/lone UTF-16 surrogate/),
+      });
       const path = await http().get('/__probe/domain-errors/A%00B').set('Api-Key', apiKey).expect(400);
       expect(path.body.errors).toEqual([{ code: 'BAD_REQUEST', message: 'the path holds a NUL character' }]);
-      for (const res of [deep, nul, path, await http().get('/health/live')]) expect(res.headers['x-content-type-options']).toBe('nosniff');
+      for (const res of [deep, nul, path, await http().get('/health/live')])
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
     });
 
     it('reads the command headers by the one rule set: the same faults answer the same 422 in every service', async () => {
-      const ok = await http().post('/__probe/commands').set({ 'Api-Key': apiKey, 'If-Match': 'W/"4"', 'Idempotency-Key': 'k-1', 'X-Correlation-Id': 'c-1' }).expect(200);
+      const ok = await http()
+        .post('/__probe/commands')
+        .set({ 'Api-Key': apiKey, 'If-Match': 'W/"4"', 'Idempotency-Key': 'k-1', 'X-Correlation-Id': 'c-1' })
+        .expect(200);
       expect(ok.body).toEqual({
-        actor: 'shell-test', correlationId: 'c-1', causationId: ok.headers['x-request-id'], expectedVersion: 4, idempotencyKey: 'shell-test:k-1',
+        actor: 'shell-test',
+        correlationId: 'c-1',
+        causationId: ok.headers['x-request-id'],
+        expectedVersion: 4,
+        idempotencyKey: 'shell-test:k-1',
         now: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       });
       for (const fault of COMMAND_HEADER_FAULTS) {
-        const res = await http().post('/__probe/commands').set({ 'Api-Key': apiKey, ...fault.headers });
-        expect({ fault: fault.name, status: res.status, body: res.body }).toEqual({ fault: fault.name, status: 422, body: headerFaultBody(fault.field, fault.code) });
+        const res = await http()
+          .post('/__probe/commands')
+          .set({ 'Api-Key': apiKey, ...fault.headers });
+        expect({ fault: fault.name, status: res.status, body: res.body }).toEqual({
+          fault: fault.name,
+          status: 422,
+          body: headerFaultBody(fault.field, fault.code),
+        });
       }
     });
 
     it('keeps credentials out of the request log and the error log', async () => {
       const logs = captureLogs();
       try {
-        await http().get('/__probe/crash?apikey=q-secret-1&page=2&access_token=q-secret-2')
-          .set({ Authorization: `Bearer ${apiKey}`, 'X-Api-Key': 'h-secret-1', Cookie: 'session=h-secret-2', 'X-Partner-Token': 'h-secret-3' }).expect(500);
+        await http()
+          .get('/__probe/crash?apikey=q-secret-1&page=2&access_token=q-secret-2')
+          .set({
+            Authorization: `Bearer ${apiKey}`,
+            'X-Api-Key': 'h-secret-1',
+            Cookie: 'session=h-secret-2',
+            'X-Partner-Token': 'h-secret-3',
+          })
+          .expect(500);
       } finally {
         logs.restore();
       }
       const text = logs.text();
-      for (const secret of [apiKey, 'q-secret-1', 'q-secret-2', 'h-secret-1', 'h-secret-2', 'h-secret-3']) expect(text).not.toContain(secret);
+      for (const secret of [apiKey, 'q-secret-1', 'q-secret-2', 'h-secret-1', 'h-secret-2', 'h-secret-3'])
+        expect(text).not.toContain(secret);
       expect(text).toContain('/__probe/crash?apikey=[redacted]&page=2&access_token=[redacted]');
-      const request = logs.lines.find((line) => (line.req as { url?: string } | undefined)?.url?.startsWith('/__probe/crash')) as { req: { headers: Record<string, string> } };
-      expect(request.req.headers).toMatchObject({ authorization: '[redacted]', 'x-api-key': '[redacted]', cookie: '[redacted]', 'x-partner-token': '[redacted]' });
-      expect(logs.lines.some((line) => String(line.msg).startsWith('unexpected error on GET /__probe/crash?apikey=[redacted]'))).toBe(true);
+      const request = logs.lines.find((line) =>
+        (line.req as { url?: string } | undefined)?.url?.startsWith('/__probe/crash'),
+      ) as { req: { headers: Record<string, string> } };
+      expect(request.req.headers).toMatchObject({
+        authorization: '[redacted]',
+        'x-api-key': '[redacted]',
+        cookie: '[redacted]',
+        'x-partner-token': '[redacted]',
+      });
+      expect(
+        logs.lines.some((line) =>
+          String(line.msg).startsWith('unexpected error on GET /__probe/crash?apikey=[redacted]'),
+        ),
+      ).toBe(true);
     });
 
     it('answers /health with 503 and each dependency status when Kafka is unreachable', async () => {
@@ -191,7 +277,10 @@ export function describeServiceShell(definition: ServiceDefinition, loadAppModul
       try {
         await broken.init();
         const res = await request(broken.getHttpServer()).get('/health').expect(503).expect('Content-Type', /json/);
-        expect(res.body).toMatchObject({ status: 'error', details: { database: { status: 'up' }, kafka: { status: 'down' } } });
+        expect(res.body).toMatchObject({
+          status: 'error',
+          details: { database: { status: 'up' }, kafka: { status: 'down' } },
+        });
       } finally {
         await broken.close();
         process.env.KAFKA_BROKERS = saved.KAFKA_BROKERS;
