@@ -7,7 +7,7 @@ import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { deleteTopicsWithPrefix } from '../../apps/intake/test/topic-cleanup';
+import { deleteTopicsWithPrefix } from '@orders/messaging/testing';
 import { profileFlags } from '../lib/profile-flags';
 import { machine, median, metric, percentile, report } from '../lib/report';
 import { client, throughput } from './load';
@@ -161,7 +161,7 @@ async function main(): Promise<void> {
     baseline.close();
     await Promise.all([stop(intake), stop(bare)]);
     await admin('postgres', (db) => db.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`));
-    await deleteTopicsWithPrefix(topicPrefix, brokers);
+    await deleteTopicsWithPrefix(brokers.split(','), topicPrefix);
   }
 }
 

@@ -5,7 +5,7 @@ import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { deleteTopicsWithPrefix } from '../../apps/intake/test/topic-cleanup';
+import { deleteTopicsWithPrefix } from '@orders/messaging/testing';
 import { profileFlags } from '../lib/profile-flags';
 
 const ROOT = join(__dirname, '..', '..');
@@ -105,7 +105,7 @@ export async function startStack(adminUrl: string, readModelsUrl: string, broker
     await Promise.all(children.map(ended));
     await onServer(adminUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     for (const s of [schema, `${schema}_outbox`, `${schema}_inbox`]) await onServer(readModelsUrl, `DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-    await deleteTopicsWithPrefix(topicPrefix, brokers);
+    await deleteTopicsWithPrefix(brokers.split(','), topicPrefix);
   };
   try {
     await Promise.all([live(intakePort), live(projectorPort)]);

@@ -1,6 +1,6 @@
 import { listeningUrl, startOnFreshDatabase, type ServiceTestApp } from '@orders/service-kit/testing';
 import { randomBytes } from 'node:crypto';
-import { deleteTopicsWithPrefix } from './topic-cleanup';
+import { deleteTopicsWithPrefix } from '@orders/messaging/testing';
 
 /** Keys of the test principals: one per company, an operator for every company, and a read-only one. */
 export interface TestKeys {
@@ -50,7 +50,7 @@ export async function startIntake(env: Record<string, string> = {}): Promise<Int
       ...env,
     },
     listen: true,
-    afterClose: () => deleteTopicsWithPrefix(topicPrefix),
+    afterClose: () => deleteTopicsWithPrefix((process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','), topicPrefix),
   });
   return { ...started, keys, topicPrefix, url: listeningUrl(started.app) };
 }
