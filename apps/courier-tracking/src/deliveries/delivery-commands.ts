@@ -8,7 +8,7 @@ import {
 } from '@orders/event-store';
 import { PersonalDataVault } from '@orders/personal-data';
 import type { MessageContext } from '@orders/messaging/nest';
-import { Clock, type CommandContext as EdgeCommandContext } from '@orders/service-kit';
+import { Clock } from '@orders/service-kit';
 import type { PoolClient } from 'pg';
 import { StoredView, foldView } from './delivery-view';
 import { SealPoint, sealedForStorage } from './sealed-positions';
@@ -28,17 +28,6 @@ export interface Decided {
 
 /** Extra writes that must commit with the events (number index, sealed record); they run after the append. */
 export type AlongsideWrites = (tx: PoolClient, appended: Appended<Delivery, DeliveryEvent>) => Promise<void>;
-
-/**
- * The context of an HTTP command from the edge's `@CommandContext()` (actor, ids, scoped key, If-Match); its `now`
- * is left out: the commands read the same injected clock themselves.
- */
-export function contextOf(edge: EdgeCommandContext): CommandContext {
-  return {
-    actor: edge.actor, correlationId: edge.correlationId, causationId: edge.causationId,
-    idempotencyKey: edge.idempotencyKey, expectedVersion: edge.expectedVersion,
-  };
-}
 
 /**
  * A policy's command is caused by the message, in its correlation (else it starts one), recorded with the policy as

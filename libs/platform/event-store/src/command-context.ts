@@ -3,7 +3,9 @@ import type { PoolClient } from 'pg';
 
 /**
  * Who asks, why, and on what condition: what every service's edge (an HTTP route or a consumed message) hands its
- * aggregate's command class, which turns it into the events' metadata and the command handler's options.
+ * aggregate's command class, which turns it into the events' metadata and the command handler's options. The HTTP
+ * edge's `@CommandContext()` value (service-kit) is one as it is; its `now` is not read: the command class reads the
+ * same injected clock.
  */
 export interface CommandContext {
   readonly actor: string;

@@ -5,7 +5,6 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { assertCompany } from '../../shared/tenancy';
 import { CreateOrderDto } from '../create-order/create-order.request.dto';
-import { contextOf } from '../delivery-commands';
 import { BatchUpsertOrders } from './batch-upsert';
 
 const MAX_BATCH_ORDERS = 1000;
@@ -49,6 +48,6 @@ export class BatchUpsertOrdersController {
     @CommandContext() command: CommandContext,
   ): Promise<{ inserted: number; updated: number }> {
     assertCompany(command.principal, companyId);
-    return this.orders.batch(companyId, validBatch(body), contextOf(command));
+    return this.orders.batch(companyId, validBatch(body), command);
   }
 }

@@ -3,7 +3,6 @@ import { ApiTags } from '@nestjs/swagger';
 import { CommandContext, NoStore, NotFoundAs } from '@orders/service-kit';
 import type { ServerResponse as Response } from 'node:http';
 import { assertCompany } from '../../shared/tenancy';
-import { contextOf } from '../delivery-commands';
 import { withEtag } from '../order-http';
 import type { OrderResponse } from '../order-responses';
 import { CreateOrderDto } from './create-order.request.dto';
@@ -22,7 +21,7 @@ export class CreateOrderController {
   async create(@Param('company_id') companyId: string, @Body() body: CreateOrderDto, @CommandContext() command: CommandContext,
     @Res({ passthrough: true }) res: Response): Promise<OrderResponse> {
     assertCompany(command.principal, companyId);
-    const created = await this.orders.create(companyId, body as unknown as Record<string, unknown>, contextOf(command));
+    const created = await this.orders.create(companyId, body as unknown as Record<string, unknown>, command);
     return withEtag(res, created);
   }
 }

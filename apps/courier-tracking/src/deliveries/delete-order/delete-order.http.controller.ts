@@ -2,7 +2,6 @@ import { Controller, Delete, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CommandContext, NoStore, NotFoundAs } from '@orders/service-kit';
 import { assertCompany } from '../../shared/tenancy';
-import { contextOf } from '../delivery-commands';
 import { orderIdPipe } from '../order-http';
 import type { OrderResponse } from '../order-responses';
 import { DeleteOrder } from './delete-order';
@@ -21,6 +20,6 @@ export class DeleteOrderController {
   async remove(@Param('company_id') companyId: string, @Param('order_id', orderIdPipe) id: string,
     @CommandContext() command: CommandContext): Promise<OrderResponse> {
     assertCompany(command.principal, companyId);
-    return this.orders.delete(companyId, id, contextOf(command));
+    return this.orders.delete(companyId, id, command);
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CommandContext, NoStore, NotFoundAs } from '@orders/service-kit';
 import { assertCompany } from '../../shared/tenancy';
-import { DeliveryCommands, DeliveryData, contextOf } from '../delivery-commands';
+import { DeliveryCommands, DeliveryData } from '../delivery-commands';
 import { orderIdPipe } from '../order-http';
 import { OrderResponse, OrderResponses } from '../order-responses';
 import { CloseTimeDto, MarkDeliveredDto, PaymentDto } from './iiko.request.dto';
@@ -27,7 +27,7 @@ export class IikoController {
     data: DeliveryData<T>): Promise<OrderResponse> {
     assertCompany(command.principal, companyId);
     await this.commands.active(id, companyId);
-    await this.commands.execute({ companyId, deliveryId: id }, type, data, contextOf(command));
+    await this.commands.execute({ companyId, deliveryId: id }, type, data, command);
     return this.responses.respond(id, companyId);
   }
 

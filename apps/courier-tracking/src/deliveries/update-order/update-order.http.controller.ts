@@ -4,7 +4,6 @@ import type { Initiator } from '@orders/delivery-domain';
 import { CommandContext, NoStore, NotFoundAs } from '@orders/service-kit';
 import type { ServerResponse as Response } from 'node:http';
 import { assertCompany } from '../../shared/tenancy';
-import { contextOf } from '../delivery-commands';
 import { orderIdPipe, withEtag } from '../order-http';
 import type { OrderResponse } from '../order-responses';
 import { PatchOrderDto } from './update-order.request.dto';
@@ -25,7 +24,7 @@ export class UpdateOrderController {
     assertCompany(command.principal, companyId);
     const { initiator, status_comment: comment, ...fields } = body;
     const extra = { initiator: initiator as Initiator | undefined, comment };
-    const updated = await this.orders.patch(companyId, id, fields as Record<string, unknown>, contextOf(command), extra);
+    const updated = await this.orders.patch(companyId, id, fields as Record<string, unknown>, command, extra);
     return withEtag(res, updated);
   }
 }
