@@ -23,3 +23,4 @@ export * from './encode';
 export * from './retryable';
 export * from './asyncapi';
 export * from './docs-tables';
+export * from './market';
