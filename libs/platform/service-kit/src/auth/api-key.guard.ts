@@ -1,4 +1,11 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  SetMetadata,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Scope } from '../config/service-config';
 import { ApiKeyRegistry, hasScope, presentedKey, type AuthenticatedRequest } from './api-keys';
@@ -9,21 +16,37 @@ const PUBLIC_ROUTE = 'orders:public-route';
 /** Marks a controller or handler that needs no credentials (health, metrics). Everything else does. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
 
+/**
+ * A key was presented but is not one of ours. The platform answers it 401 like a missing key; an API that tells the
+ * two apart (Market: 401 without credentials, 403 with wrong ones) reads the class in its error dialect.
+ */
+export class UnknownApiKey extends UnauthorizedException {
+  constructor() {
+    super('unknown API key');
+  }
+}
 
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, private readonly registry: ApiKeyRegistry) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly registry: ApiKeyRegistry,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     // Kafka handlers of a hybrid app are not HTTP requests: the broker connection is their authentication.
     if (context.getType() !== 'http') return true;
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]))
+      return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const principal = this.registry.authenticate(presentedKey(request.headers));
-    if (!principal) throw new UnauthorizedException('missing or unknown API key');
+    const presented = presentedKey(request.headers);
+    if (!presented) throw new UnauthorizedException('missing API key');
+    const principal = this.registry.authenticate(presented);
+    if (!principal) throw new UnknownApiKey();
     const method = (request.method ?? 'GET').toUpperCase();
-    const needed = this.reflector.getAllAndOverride<Scope | undefined>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()])
-      ?? (method === 'GET' || method === 'HEAD' ? 'read' : 'write');
+    const needed =
+      this.reflector.getAllAndOverride<Scope | undefined>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]) ??
+      (method === 'GET' || method === 'HEAD' ? 'read' : 'write');
     if (!hasScope(principal, needed)) throw new ForbiddenException(`this key lacks the ${needed} scope`);
     request.principal = principal;
     return true;
