@@ -1,6 +1,6 @@
 import type { Command } from '@orders/decider-kit';
 import type { PaymentType } from './market-status';
-import type { SyncSource } from './marketplace-order.events';
+import type { DetailsSource, NotifiedItem, SyncSource } from './marketplace-order.events';
 
 interface OrderRef {
   readonly campaignId: string;
@@ -34,5 +34,23 @@ export type ExpireCancellationRequest = Command<'ExpireCancellationRequest', Ord
  */
 export type RecordDeliveryFinished = Command<'RecordDeliveryFinished', OrderRef & { readonly finishedAt: string }>;
 
+/**
+ * What Market says of the order besides its status (see MarketOrderDetailsRecorded): from ORDER_CREATED, or Market's
+ * order as its API returned it, read at `asOf`. `paymentType` is what decisions need of it (R-YM-6).
+ */
+export type RecordMarketOrderDetails = Command<'RecordMarketOrderDetails', OrderRef & {
+  readonly source: DetailsSource;
+  readonly asOf: string;
+  readonly paymentType?: PaymentType;
+  readonly creationDate?: string;
+  readonly items?: readonly NotifiedItem[];
+  readonly marketOrder?: string;
+}>;
+
 export type MarketplaceOrderCommand =
-  | SyncMarketplaceStatus | RegisterBuyerCancellation | DecideCancellation | ExpireCancellationRequest | RecordDeliveryFinished;
+  | SyncMarketplaceStatus
+  | RegisterBuyerCancellation
+  | DecideCancellation
+  | ExpireCancellationRequest
+  | RecordDeliveryFinished
+  | RecordMarketOrderDetails;

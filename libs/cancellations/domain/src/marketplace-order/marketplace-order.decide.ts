@@ -1,5 +1,6 @@
 import type {
-  DecideCancellation, ExpireCancellationRequest, MarketplaceOrderCommand, RecordDeliveryFinished, RegisterBuyerCancellation, SyncMarketplaceStatus,
+  DecideCancellation, ExpireCancellationRequest, MarketplaceOrderCommand, RecordDeliveryFinished, RecordMarketOrderDetails,
+  RegisterBuyerCancellation, SyncMarketplaceStatus,
 } from './marketplace-order.commands';
 import {
   AlreadyDecided, CancellationDeadlineNotReached, CancellationDeadlinePassed, CancellationNotAllowed, InvalidReason,
@@ -126,6 +127,23 @@ function recordDeliveryFinished(command: RecordDeliveryFinished, order: Marketpl
   return [fact, deliveredRejection(request.requestId, actorOf(command), now)];
 }
 
+/** Details are Market's view at `asOf`: a view as old as the last one recorded, or older, changes nothing. */
+function recordDetails(command: RecordMarketOrderDetails, order: MarketplaceOrder): MarketplaceOrderEvent[] {
+  const { asOf } = command.data;
+  if (order.detailsAsOf !== undefined && instant(asOf) <= instant(order.detailsAsOf)) return [];
+  const { campaignId, orderId, source, paymentType, creationDate, items, marketOrder } = command.data;
+  return [{
+    type: 'MarketOrderDetailsRecorded',
+    data: {
+      campaignId, orderId, source, asOf,
+      ...(paymentType ? { paymentType } : {}),
+      ...(creationDate ? { creationDate } : {}),
+      ...(items ? { items: [...items] } : {}),
+      ...(marketOrder ? { marketOrder } : {}),
+    },
+  }];
+}
+
 export function decide(command: MarketplaceOrderCommand, order: MarketplaceOrder): MarketplaceOrderEvent[] {
   switch (command.type) {
     case 'SyncMarketplaceStatus': return syncStatus(command, order);
@@ -133,6 +151,7 @@ export function decide(command: MarketplaceOrderCommand, order: MarketplaceOrder
     case 'DecideCancellation': return decideCancellation(command, order);
     case 'ExpireCancellationRequest': return expire(command, order);
     case 'RecordDeliveryFinished': return recordDeliveryFinished(command, order);
+    case 'RecordMarketOrderDetails': return recordDetails(command, order);
     default: {
       const exhaustive: never = command;
       return exhaustive;

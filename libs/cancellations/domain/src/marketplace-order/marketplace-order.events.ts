@@ -6,6 +6,15 @@ import type { MarketStatus, PaymentType, RejectionReason } from './market-status
 
 export type SyncSource = 'NOTIFICATION' | 'KAFKA' | 'POLL';
 
+/** Where what we know of an order besides its status came from: a notification, or Market's order read by its API. */
+export type DetailsSource = 'NOTIFICATION' | 'MARKET_API';
+
+/** An item as Market's notifications name it. */
+export interface NotifiedItem {
+  readonly offerId: string;
+  readonly count: number;
+}
+
 export type CancellationCause = 'BUYER_IN_PROCESSING' | 'REQUEST_ACCEPTED' | 'REQUEST_EXPIRED' | 'POSTPAID_AUTO' | 'MARKETPLACE';
 
 export type MarketplaceOrderSynced = Event<'MarketplaceOrderSynced', {
@@ -29,6 +38,15 @@ export type CancellationAutoAccepted = Event<'CancellationAutoAccepted', { reque
 export type MarketplaceOrderCancelled = Event<'MarketplaceOrderCancelled', {
   campaignId: string; orderId: string; cause: CancellationCause; substatus?: string; cancelledAt: string;
 }>;
+/**
+ * What Market told us of the order besides its status, for the Market-shaped read model: `creationDate` and `items`
+ * from ORDER_CREATED, or Market's whole order (`marketOrder`: its OrderDTO as JSON text, personal data removed, the
+ * amounts as Market wrote them) once read from Market's API. `asOf` is when Market's view was that: the later wins.
+ */
+export type MarketOrderDetailsRecorded = Event<'MarketOrderDetailsRecorded', {
+  campaignId: string; orderId: string; source: DetailsSource; asOf: string; paymentType?: PaymentType;
+  creationDate?: string; items?: NotifiedItem[]; marketOrder?: string;
+}>;
 /** Our delivery of the order finished (policy P1): the buyer has the order, so a cancellation is rejected. */
 export type OrderDeliveryFinished = Event<'OrderDeliveryFinished', { campaignId: string; orderId: string; finishedAt: string }>;
 
@@ -40,9 +58,11 @@ export type MarketplaceOrderEvent =
   | CancellationRejected
   | CancellationAutoAccepted
   | MarketplaceOrderCancelled
-  | OrderDeliveryFinished;
+  | OrderDeliveryFinished
+  | MarketOrderDetailsRecorded;
 
 export const MARKETPLACE_ORDER_EVENT_TYPES: readonly MarketplaceOrderEvent['type'][] = [
   'MarketplaceOrderSynced', 'OrderCancelledByBuyerWhileProcessing', 'CancellationRequested', 'CancellationAccepted',
   'CancellationRejected', 'CancellationAutoAccepted', 'MarketplaceOrderCancelled', 'OrderDeliveryFinished',
+  'MarketOrderDetailsRecorded',
 ];

@@ -20,6 +20,8 @@ export interface MarketplaceOrder {
   readonly request?: CancellationRequest;
   /** When our delivery of the order finished, once known: any buyer request from then on is rejected (P1). */
   readonly deliveredAt?: string;
+  /** `asOf` of the details last recorded: older ones are ignored, as older statuses are. */
+  readonly detailsAsOf?: string;
 }
 
 export const initialState: MarketplaceOrder = { status: 'NONE' };
@@ -57,6 +59,12 @@ export function evolve(order: MarketplaceOrder, event: MarketplaceOrderEvent): M
       return order;
     case 'OrderDeliveryFinished':
       return { ...order, deliveredAt: event.data.finishedAt };
+    case 'MarketOrderDetailsRecorded':
+      return {
+        ...order,
+        paymentType: event.data.paymentType ?? order.paymentType,
+        detailsAsOf: later(order.detailsAsOf, event.data.asOf),
+      };
     case 'MarketplaceOrderCancelled':
       // A request still open when Market cancels the order by itself is closed with it.
       return {
