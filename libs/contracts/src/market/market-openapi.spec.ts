@@ -77,6 +77,18 @@ describe("Market's OpenAPI description (vendored and transcribed)", () => {
         '/updatedAt must match format "date-time"',
       ]),
     });
+    // OrderStatusType and OrderSubstatusType are open: "other values may be returned".
+    const later = {
+      notificationType: 'ORDER_STATUS_UPDATED',
+      campaignId: 1,
+      orderId: 2,
+      updatedAt: '2026-03-01T10:00:00Z',
+    };
+    expect(check({ ...later, status: 'TELEPORTED', substatus: 'BEAMED_UP' })).toMatchObject({ ok: true });
+    expect(check({ ...later, status: 7, substatus: 'STARTED' })).toEqual({
+      ok: false,
+      problems: ['/status must be string'],
+    });
     expect(check({ time: '2026-03-01T10:00:00Z' })).toEqual({ ok: false, problems: ['/notificationType is required'] });
     expect(check({ notificationType: 'ORDER_SHIPPED' })).toMatchObject({ ok: false });
     expect(check('PING')).toMatchObject({ ok: false });
