@@ -2,13 +2,21 @@ import { Module, type Type } from '@nestjs/common';
 import { EventStoreModule } from '@orders/event-store/nest';
 import { type Clock, ServiceConfig, ServiceKitModule } from '@orders/service-kit';
 import { CancellationsModule } from './cancellations.module';
+import { MARKET_API_ERRORS } from './market-api/market-errors';
+import { MARKET_NOTIFICATION_ERRORS } from './receive-notification/market-notification.errors';
 import { marketplaceCancellationsService } from './marketplace-cancellations.definition';
 import { cancellationSettings } from './marketplace-cancellations.config';
 import { MarketplaceCancellations1767500000000 } from './migrations/1767500000000-marketplace-cancellations';
 import { MarketOrderIds1767600000000 } from './migrations/1767600000000-market-order-ids';
 import { ParkedDeliveryAge1767700000000 } from './migrations/1767700000000-parked-delivery-age';
+import { MarketFacade1767810000000 } from './migrations/1767810000000-market-facade';
 
-const MARKETPLACE_MIGRATIONS = [MarketplaceCancellations1767500000000, MarketOrderIds1767600000000, ParkedDeliveryAge1767700000000];
+const MARKETPLACE_MIGRATIONS = [
+  MarketplaceCancellations1767500000000,
+  MarketOrderIds1767600000000,
+  ParkedDeliveryAge1767700000000,
+  MarketFacade1767810000000,
+];
 
 interface MarketplaceCancellationsOptions {
   /** Defaults to the service kit's system clock; specs and benchmarks pass a ManualClock (given to the kit). */
@@ -21,12 +29,19 @@ export function marketplaceCancellationsApp(options: MarketplaceCancellationsOpt
     imports: [
       // The kit validates the service's own settings with its variables and provides CANCELLATION_SETTINGS.
       ServiceKitModule.forRoot(marketplaceCancellationsService, {
-        migrations: MARKETPLACE_MIGRATIONS, settings: [cancellationSettings], clock: options.clock,
+        migrations: MARKETPLACE_MIGRATIONS,
+        settings: [cancellationSettings],
+        clock: options.clock,
+        // Market's routes answer errors as Market does; our own routes keep the platform's envelope.
+        errorDialects: [MARKET_NOTIFICATION_ERRORS, MARKET_API_ERRORS],
       }),
       // The event log lives in the service's own database (`marketplace`), in its own schema.
       EventStoreModule.forRootAsync({
         inject: [ServiceConfig],
-        useFactory: (config: ServiceConfig) => ({ connection: { connectionString: config.databaseUrl, max: 20 }, schema: 'event_store' }),
+        useFactory: (config: ServiceConfig) => ({
+          connection: { connectionString: config.databaseUrl, max: 20 },
+          schema: 'event_store',
+        }),
       }),
       CancellationsModule,
     ],

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MessagingTransport } from '@orders/messaging/nest';
+import { CancellationsController } from './cancellation-queue/cancellations.http.controller';
 import { CancellationDecisionController } from './decide-cancellation/decide-cancellation.http.controller';
 import { CancellationTimers } from './expire-cancellations/cancellation-timers';
 import { TimerSchedule } from './expire-cancellations/timer-schedule';
@@ -12,14 +13,25 @@ import { MarketplaceOrders } from './marketplace-orders/marketplace-orders';
 import { ParkedDeliveryPruner } from './prune-parked-deliveries/parked-delivery-pruner';
 import { MARKETPLACE_MESSAGE_CONTROLLERS, marketplaceMessaging } from './publishing/marketplace-messaging';
 import { CancellationQueries } from './read-model/cancellation-queries';
+import { MarketOrdersQuery } from './read-model/market-orders.query';
 import { CancellationReadModel } from './read-model/cancellation-read-model';
 import { NotificationInbox } from './receive-notification/notification-inbox';
 import { NotificationWorker } from './receive-notification/notification-worker';
+import { NotificationSourceGuard } from './receive-notification/notification-source.guard';
 import { NotificationController } from './receive-notification/receive-notification.http.controller';
 
-/** Marketplace orders and buyer cancellations: the Market-compatible API, the inbox, the timers, the read model. */
+/**
+ * Marketplace orders and buyer cancellations: the Market-shaped API (Market's dialect and limits), our own routes
+ * beside it, Market's notifications, the timers, the read model.
+ */
 @Module({
-  controllers: [CancellationDecisionController, OrdersController, NotificationController, ...MARKETPLACE_MESSAGE_CONTROLLERS],
+  controllers: [
+    CancellationDecisionController,
+    OrdersController,
+    CancellationsController,
+    NotificationController,
+    ...MARKETPLACE_MESSAGE_CONTROLLERS,
+  ],
   providers: [
     MarketplaceOrders,
     MarketLimits,
@@ -32,6 +44,8 @@ import { NotificationController } from './receive-notification/receive-notificat
     TimerWorker,
     CancellationReadModel,
     CancellationQueries,
+    MarketOrdersQuery,
+    NotificationSourceGuard,
     marketplaceMessaging,
     ParkedDeliveryPruner,
   ],

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, Matches, Min } from 'class-validator';
-import { declareSettings } from '@orders/service-kit';
+import { AddressRanges, IsAddressRanges, declareSettings } from '@orders/service-kit';
 import { DEFAULT_PARKED_DELIVERY_RETENTION_DAYS } from './prune-parked-deliveries/parked-delivery-pruning';
 import { MarketplaceTopics } from './publishing/marketplace-topics';
 
@@ -8,8 +8,17 @@ import { MarketplaceTopics } from './publishing/marketplace-topics';
 export interface CancellationSettings {
   /** Market's limit for PUT …/cancellation/accept: requests per hour per campaign. */
   readonly decisionsPerHour: number;
-  /** Market's global limit: parallel requests per campaign. */
+  /** Market's global limit: parallel requests per campaign (methods that set none of their own). */
   readonly parallelRequestsPerCampaign: number;
+  /** Market's limits of GET …/orders and GET …/orders/{orderId}: parallel requests and requests per hour. */
+  readonly ordersParallelRequests: number;
+  readonly ordersPerHour: number;
+  /** Where POST /notification is taken from (Market's published ranges by default). */
+  readonly notificationSources: AddressRanges;
+  /** Peers whose X-Forwarded-For is believed (a load balancer in front of the service); none by default. */
+  readonly trustedProxies: AddressRanges;
+  /** When set, POST /notification also needs `?token=<it>` (a secret in the URL given to Market). */
+  readonly notificationToken?: string;
   /** How long an in-flight slot survives an instance that died holding it. */
   readonly inFlightLeaseMs: number;
   readonly timerPollMs: number;
@@ -34,11 +43,21 @@ export const CANCELLATION_SETTINGS = Symbol('CANCELLATION_SETTINGS');
 
 const SWITCH = ['on', 'off'] as const;
 
+/** The addresses Market sends notifications from (its push-notifications page). */
+export const MARKET_NOTIFICATION_RANGES = '5.45.207.0/25,141.8.142.0/25,5.255.253.0/25';
+
 /** The service's variables, validated with the kit's at start-up: every bad one is named, then the process exits. */
 class CancellationVariables {
   @Type(() => Number) @IsInt() @Min(1) MARKET_DECISIONS_PER_HOUR!: number;
   @Type(() => Number) @IsInt() @Min(1) MARKET_PARALLEL_REQUESTS!: number;
+  @Type(() => Number) @IsInt() @Min(1) MARKET_ORDERS_PARALLEL_REQUESTS!: number;
+  @Type(() => Number) @IsInt() @Min(1) MARKET_ORDERS_PER_HOUR!: number;
   @Type(() => Number) @IsInt() @Min(1) MARKET_IN_FLIGHT_LEASE_MS!: number;
+  @IsAddressRanges() MARKET_NOTIFICATION_SOURCES!: string;
+  @IsAddressRanges() MARKET_TRUSTED_PROXIES!: string;
+  /** Empty (no token), or 16 to 256 visible ASCII characters: it travels in the URL Market is given. */
+  @Matches(/^([\x21-\x7e]{16,256})?$/, { message: 'must be empty or 16 to 256 visible ASCII characters' })
+  MARKET_NOTIFICATION_TOKEN!: string;
   @Type(() => Number) @IsInt() @Min(1) CANCELLATION_TIMER_POLL_MS!: number;
   @Type(() => Number) @IsInt() @Min(1) CANCELLATION_TIMER_BATCH!: number;
   @Type(() => Number) @IsInt() @Min(1) CANCELLATION_TIMER_CONCURRENCY!: number;
@@ -58,10 +77,16 @@ class CancellationVariables {
 export const cancellationSettings = declareSettings({
   token: CANCELLATION_SETTINGS,
   variables: CancellationVariables,
+  secret: ['MARKET_NOTIFICATION_TOKEN'],
   defaults: {
     MARKET_DECISIONS_PER_HOUR: '500',
     MARKET_PARALLEL_REQUESTS: '4',
+    MARKET_ORDERS_PARALLEL_REQUESTS: '6',
+    MARKET_ORDERS_PER_HOUR: '10000',
     MARKET_IN_FLIGHT_LEASE_MS: '60000',
+    MARKET_NOTIFICATION_SOURCES: MARKET_NOTIFICATION_RANGES,
+    MARKET_TRUSTED_PROXIES: '',
+    MARKET_NOTIFICATION_TOKEN: '',
     CANCELLATION_TIMER_POLL_MS: '1000',
     CANCELLATION_TIMER_BATCH: '100',
     CANCELLATION_TIMER_CONCURRENCY: '8',
@@ -77,7 +102,12 @@ export const cancellationSettings = declareSettings({
   build: (env): CancellationSettings => ({
     decisionsPerHour: env.MARKET_DECISIONS_PER_HOUR,
     parallelRequestsPerCampaign: env.MARKET_PARALLEL_REQUESTS,
+    ordersParallelRequests: env.MARKET_ORDERS_PARALLEL_REQUESTS,
+    ordersPerHour: env.MARKET_ORDERS_PER_HOUR,
     inFlightLeaseMs: env.MARKET_IN_FLIGHT_LEASE_MS,
+    notificationSources: AddressRanges.parse(env.MARKET_NOTIFICATION_SOURCES),
+    trustedProxies: AddressRanges.parse(env.MARKET_TRUSTED_PROXIES),
+    notificationToken: env.MARKET_NOTIFICATION_TOKEN || undefined,
     timerPollMs: env.CANCELLATION_TIMER_POLL_MS,
     timerBatchSize: env.CANCELLATION_TIMER_BATCH,
     timerConcurrency: env.CANCELLATION_TIMER_CONCURRENCY,

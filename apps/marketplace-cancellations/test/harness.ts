@@ -67,19 +67,30 @@ export async function createStack(
   Object.assign(process.env, {
     MARKETPLACE_DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'silent',
-    API_KEYS: [`ops:${keys.all}`, `shop21:${keys.c21}:21`, `shop22:${keys.c22}:22`, `viewer:${keys.reader}:21:read`].join(','),
+    API_KEYS: [
+      `ops:${keys.all}`,
+      `shop21:${keys.c21}:21`,
+      `shop22:${keys.c22}:22`,
+      `viewer:${keys.reader}:21:read`,
+    ].join(','),
     CANCELLATION_WORKERS: options.workers ? 'on' : 'off',
     MARKETPLACE_KAFKA: options.kafka ? 'on' : 'off',
     MARKETPLACE_TOPIC_PREFIX: topics.prefix,
     CANCELLATION_TIMER_POLL_MS: '50',
     NOTIFICATION_POLL_MS: '50',
+    // Market's notifications come from its own ranges in production; the specs send them from loopback.
+    MARKET_NOTIFICATION_SOURCES: '127.0.0.1,::1',
     ...options.env,
   });
   const clock = new ManualClock(new Date('2026-03-01T10:00:00.000Z'));
   const pool = createPool({ connectionString: databaseUrl, max: 4 }, ignoreForcedDrop);
   const instances = new Set<Instance>();
   return {
-    databaseUrl, pool, clock, topics, keys,
+    databaseUrl,
+    pool,
+    clock,
+    topics,
+    keys,
     async start() {
       const app = await createServiceApp(marketplaceCancellationsApp({ clock }));
       await app.init();
@@ -109,7 +120,11 @@ export async function createStack(
 const hex = (): string => randomBytes(12).toString('hex');
 
 /** Waits until `probe` returns a value that is not undefined/false (a condition, never a fixed sleep). */
-export async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

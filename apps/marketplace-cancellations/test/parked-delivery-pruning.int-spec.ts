@@ -16,13 +16,20 @@ const t0 = '2026-03-01T10:00:00.000Z';
 const at = (days: number): Date => new Date(Date.parse(t0) + days * DAY_MS);
 
 async function platformIds(stack: Stack): Promise<string[]> {
-  const { rows } = await stack.pool.query<{ platform_order_id: string }>('SELECT platform_order_id FROM market_order_ids');
+  const { rows } = await stack.pool.query<{ platform_order_id: string }>(
+    'SELECT platform_order_id FROM market_order_ids',
+  );
   return rows.map((r) => r.platform_order_id).sort();
 }
 
 /** A DeliveryFinished parked (or matched) as the Kafka handler does it, on the service's clock at `parkedAt`. */
 const park = (stack: Stack, platformOrderId: string, parkedAt: Date) =>
-  marketOrderOfFinishedDelivery(stack.pool, platformOrderId, { finishedAt: parkedAt.toISOString(), messageId: randomUUID() }, parkedAt);
+  marketOrderOfFinishedDelivery(
+    stack.pool,
+    platformOrderId,
+    { finishedAt: parkedAt.toISOString(), messageId: randomUUID() },
+    parkedAt,
+  );
 
 async function prunedMetric(): Promise<number> {
   const metric = register.getSingleMetric('marketplace_parked_deliveries_pruned_total');
@@ -50,10 +57,10 @@ describe('pruning parked deliveries (real PostgreSQL)', () => {
     // Parked first, then claimed by the order's first notification: its delivery waits for the buyer's request.
     const waiting = platformOrderIdOf({ campaignId: '21', orderId: '4001' });
     expect(await park(stack, waiting, at(0))).toBeUndefined();
-    await notify(api, stack.keys.all, statusUpdated(4001, 'DELIVERY', at(0).toISOString()));
+    await notify(api, statusUpdated(4001, 'DELIVERY', at(0).toISOString()));
     // Claimed before any delivery: the plain map from a delivery back to its Market order.
     const known = platformOrderIdOf({ campaignId: '21', orderId: '4002' });
-    await notify(api, stack.keys.all, statusUpdated(4002, 'DELIVERY', at(0).toISOString()));
+    await notify(api, statusUpdated(4002, 'DELIVERY', at(0).toISOString()));
     expect(await park(stack, known, at(1))).toEqual({ campaignId: '21', orderId: '4002' });
     // Parked within the retention, and parked long ago but parked again since (a later delivery of the same id).
     const young = randomUUID();
@@ -64,17 +71,26 @@ describe('pruning parked deliveries (real PostgreSQL)', () => {
 
     const before = await prunedMetric();
     const now = at(36);
-    expect(await pruneParkedDeliveries({ pool: stack.pool, now, retentionMs: RETENTION_MS, batchSize: 2 })).toBe(unclaimed.length);
+    expect(await pruneParkedDeliveries({ pool: stack.pool, now, retentionMs: RETENTION_MS, batchSize: 2 })).toBe(
+      unclaimed.length,
+    );
     expect(await platformIds(stack)).toEqual(sorted([waiting, known, young, parkedAgain]));
     expect((await prunedMetric()) - before).toBe(unclaimed.length);
     expect(await pruneParkedDeliveries({ pool: stack.pool, now, retentionMs: RETENTION_MS })).toBe(0);
 
     // The claimed row still does its work: the buyer's request finds the delivery and is rejected at once.
     stack.clock.set(now);
-    await notify(api, stack.keys.all, cancellationRequested(4001, now.toISOString()));
+    await notify(api, cancellationRequested(4001, now.toISOString()));
     await api.notifications.drain();
-    const { rows } = await stack.pool.query(`SELECT type FROM event_store.events WHERE stream_id = 'marketplace_order-21-4001' ORDER BY stream_version`);
-    expect(rows.map((r) => r.type)).toEqual(['MarketplaceOrderSynced', 'OrderDeliveryFinished', 'CancellationRequested', 'CancellationRejected']);
+    const { rows } = await stack.pool.query(
+      `SELECT type FROM event_store.events WHERE stream_id = 'marketplace_order-21-4001' ORDER BY stream_version`,
+    );
+    expect(rows.map((r) => r.type)).toEqual([
+      'MarketplaceOrderSynced',
+      'OrderDeliveryFinished',
+      'CancellationRequested',
+      'CancellationRejected',
+    ]);
   });
 
   it('skips a row another transaction holds instead of waiting for it', async () => {
@@ -86,7 +102,9 @@ describe('pruning parked deliveries (real PostgreSQL)', () => {
       await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM market_order_ids WHERE platform_order_id = $1 FOR UPDATE', [held]);
       // Returns while the lock is held: a DELETE that waited would hang here until the spec timed out.
-      expect(await pruneParkedDeliveries({ pool: stack.pool, now: at(36), retentionMs: RETENTION_MS, batchSize: 2 })).toBe(others.length);
+      expect(
+        await pruneParkedDeliveries({ pool: stack.pool, now: at(36), retentionMs: RETENTION_MS, batchSize: 2 }),
+      ).toBe(others.length);
       expect(await platformIds(stack)).toEqual([held]);
     } finally {
       await holder.query('ROLLBACK');

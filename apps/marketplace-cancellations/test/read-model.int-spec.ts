@@ -7,8 +7,16 @@ jest.setTimeout(60_000);
 
 const t0 = '2026-03-01T10:00:00.000Z';
 const snapshot = async (stack: Stack) => ({
-  orders: (await stack.pool.query(`SELECT campaign_id, order_id, status, market_status, substatus, payment_type, status_updated_at, version FROM marketplace_orders ORDER BY 1, 2`)).rows,
-  requests: (await stack.pool.query(`SELECT request_id, order_id, deadline_at, state, reason, decided_by, decided_at FROM cancellation_requests ORDER BY 1`)).rows,
+  orders: (
+    await stack.pool.query(
+      `SELECT campaign_id, order_id, status, market_status, substatus, payment_type, status_updated_at, version FROM marketplace_orders ORDER BY 1, 2`,
+    )
+  ).rows,
+  requests: (
+    await stack.pool.query(
+      `SELECT request_id, order_id, deadline_at, state, reason, decided_by, decided_at FROM cancellation_requests ORDER BY 1`,
+    )
+  ).rows,
 });
 
 describe('the cancellation read model (real PostgreSQL)', () => {
@@ -23,14 +31,19 @@ describe('the cancellation read model (real PostgreSQL)', () => {
   it('is rebuilt from the log to the same rows', async () => {
     stack.clock.set(t0);
     const api = await stack.start();
-    await pendingRequest(stack, api, 4001, t0);
-    await pendingRequest(stack, api, 4002, t0);
-    await pendingRequest(stack, api, 4003, t0);
-    await notify(api, stack.keys.all, statusUpdated(4004, 'PROCESSING', '2026-03-01T09:00:00Z'));
+    await pendingRequest(api, 4001, t0);
+    await pendingRequest(api, 4002, t0);
+    await pendingRequest(api, 4003, t0);
+    await notify(api, statusUpdated(4004, 'PROCESSING', '2026-03-01T09:00:00Z'));
     await api.notifications.drain();
     await api.http().put(decisionPath(4001)).set('Api-Key', stack.keys.c21).send({ accepted: true }).expect(200);
-    await api.http().put(decisionPath(4002)).set('Api-Key', stack.keys.c21).send({ accepted: false, reason: 'ORDER_IN_DELIVERY' }).expect(200);
-    await notify(api, stack.keys.all, statusUpdated(4003, 'CANCELLED', '2026-03-01T12:00:00Z'));
+    await api
+      .http()
+      .put(decisionPath(4002))
+      .set('Api-Key', stack.keys.c21)
+      .send({ accepted: false, reason: 'ORDER_IN_DELIVERY' })
+      .expect(200);
+    await notify(api, statusUpdated(4003, 'CANCELLED', '2026-03-01T12:00:00Z'));
     await api.notifications.drain();
     // Settled means caught up with the log: every order row at its stream's last version (a condition on the rows
     // alone could take a snapshot while later events of an order were still on their way).
@@ -39,11 +52,23 @@ describe('the cancellation read model (real PostgreSQL)', () => {
         `SELECT count(*)::int AS n FROM marketplace_orders o
            JOIN (SELECT stream_id, max(stream_version) AS v FROM event_store.events GROUP BY stream_id) e
              ON e.stream_id = 'marketplace_order-' || o.campaign_id || '-' || o.order_id
-          WHERE o.version = e.v`);
+          WHERE o.version = e.v`,
+      );
       const view = await snapshot(stack);
-      return rows[0].n === 4 && view.orders.length === 4 && view.requests.filter((r) => r.state !== 'PENDING').length === 3 && view;
+      return (
+        rows[0].n === 4 &&
+        view.orders.length === 4 &&
+        view.requests.filter((r) => r.state !== 'PENDING').length === 3 &&
+        view
+      );
     }, 'the projection of every order');
-    expect(settled.requests.map((r) => [r.order_id, r.state])).toEqual(expect.arrayContaining([['4001', 'ACCEPTED'], ['4002', 'REJECTED'], ['4003', 'CLOSED']]));
+    expect(settled.requests.map((r) => [r.order_id, r.state])).toEqual(
+      expect.arrayContaining([
+        ['4001', 'ACCEPTED'],
+        ['4002', 'REJECTED'],
+        ['4003', 'CLOSED'],
+      ]),
+    );
     await api.close();
 
     await stack.pool.query(`TRUNCATE marketplace_orders, cancellation_requests`);

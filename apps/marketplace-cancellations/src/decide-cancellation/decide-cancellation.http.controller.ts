@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, Put, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Put, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundAs, RequestValidationError } from '@orders/service-kit';
 import { MarketplaceOrders } from '../marketplace-orders/marketplace-orders';
@@ -7,6 +7,8 @@ import { CancellationDecisionRequest } from './decide-cancellation.request.dto';
 import { pathIds } from '../market-api/market-ids';
 import { MarketLimits } from '../market-api/market-limits';
 import { MarketLimitsInterceptor } from '../market-api/market-limits.interceptor';
+import { marketResources, type MarketResource } from '../market-api/market-resources';
+import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
 
 @ApiTags('market')
 @ApiSecurity('api-key')
@@ -15,10 +17,15 @@ import { MarketLimitsInterceptor } from '../market-api/market-limits.interceptor
 @UseInterceptors(MarketLimitsInterceptor)
 @NotFoundAs('order', 'orderId')
 export class CancellationDecisionController {
+  private readonly resource: MarketResource;
+
   constructor(
     private readonly orders: MarketplaceOrders,
     private readonly limits: MarketLimits,
-  ) {}
+    @Inject(CANCELLATION_SETTINGS) settings: CancellationSettings,
+  ) {
+    this.resource = marketResources(settings).acceptOrderCancellation;
+  }
 
   @Put('accept')
   @HttpCode(200)
@@ -30,21 +37,23 @@ export class CancellationDecisionController {
     description: 'the decision is recorded',
     schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['OK'] } } },
   })
-  @ApiResponse({ status: 403, description: 'FORBIDDEN: the key may not act for this campaign' })
-  @ApiResponse({ status: 404, description: 'NOT_FOUND with details {resource: "order", id}' })
   @ApiResponse({
-    status: 409,
+    status: 400,
     description:
-      'ORDER_IN_TERMINAL_STATE, NO_PENDING_CANCELLATION, ALREADY_DECIDED, CANCELLATION_DEADLINE_PASSED, CONCURRENCY_CONFLICT, IDEMPOTENCY_KEY_REUSED',
+      'As Market: a request it will not carry out. VALIDATION_FAILED with REASON_REQUIRED, INVALID_ENUM, REQUIRED_FIELD, ' +
+      'OUT_OF_RANGE per field; ORDER_IN_TERMINAL_STATE, NO_PENDING_CANCELLATION, ALREADY_DECIDED, CANCELLATION_DEADLINE_PASSED, ' +
+      'CONCURRENCY_CONFLICT, IDEMPOTENCY_KEY_REUSED',
   })
+  @ApiResponse({ status: 401, description: 'no API key' })
+  @ApiResponse({
+    status: 403,
+    description: 'FORBIDDEN: a key we do not know, or one that may not act for this campaign',
+  })
+  @ApiResponse({ status: 404, description: 'NOT_FOUND with details {resource: "order", id}' })
   @ApiResponse({
     status: 420,
     description:
       'REQUEST_LIMIT_EXCEEDED (500 per hour per campaign) or LIMIT_EXCEEDED (4 parallel per campaign), with Retry-After',
-  })
-  @ApiResponse({
-    status: 422,
-    description: 'VALIDATION_FAILED with REASON_REQUIRED, INVALID_ENUM, REQUIRED_FIELD, OUT_OF_RANGE per field',
   })
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -66,7 +75,7 @@ export class CancellationDecisionController {
     }
     // Validated above (the headers by @CommandContext): only now does the call count against the campaign's limits
     // (unknown orders still count).
-    await this.limits.within(campaignId, 'cancellation-accept', () =>
+    await this.limits.within(campaignId, this.resource, () =>
       this.orders.execute(
         'DecideCancellation',
         { campaignId, orderId, accepted: body.accepted, reason: body.reason ?? undefined },

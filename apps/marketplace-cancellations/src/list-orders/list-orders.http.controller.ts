@@ -1,47 +1,88 @@
-import { Controller, Get, Param, Query, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { ErrorItem } from '@orders/service-kit';
-import { CancellationQueries } from '../read-model/cancellation-queries';
+import { Controller, Get, Inject, NotFoundException, Param, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Clock } from '@orders/service-kit';
 import { CampaignAccessGuard } from '../market-api/campaign-access.guard';
-import { booleanParameter, pageParameters, rejectUnknownParameters, throwIfProblems } from './list-query';
 import { pathIds } from '../market-api/market-ids';
 import { MarketLimits } from '../market-api/market-limits';
 import { MarketLimitsInterceptor } from '../market-api/market-limits.interceptor';
+import { marketQuery } from '../market-api/market-query';
+import { marketResources } from '../market-api/market-resources';
+import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
+import { MarketOrdersQuery } from '../read-model/market-orders.query';
+import { marketOrderOf } from '../read-model/market-order.view';
+import { ordersRequestOf, pageToken } from './orders-request';
 
+/**
+ * Market's GET orders and GET order, answered from the read model exactly as Market's description has them
+ * (GetOrdersResponse, GetOrderResponse): every documented query parameter, both pagings, Market's statuses and
+ * limits. The queue the shop decides from is `onlyWaitingForCancellationApprove=true`.
+ */
 @ApiTags('market')
 @ApiSecurity('api-key')
-@Controller('v2/campaigns/:campaignId')
+@Controller('v2/campaigns/:campaignId/orders')
 @UseGuards(CampaignAccessGuard)
 @UseInterceptors(MarketLimitsInterceptor)
 export class OrdersController {
-  constructor(private readonly queries: CancellationQueries, private readonly limits: MarketLimits) {}
+  private readonly resources;
 
-  @Get('orders')
-  @ApiOperation({ summary: 'Orders of a campaign; onlyWaitingForCancellationApprove=true gives the queue, soonest deadline first' })
-  @ApiQuery({ name: 'onlyWaitingForCancellationApprove', required: false, type: Boolean })
-  @ApiQuery({ name: 'page', required: false, type: Number })
-  @ApiQuery({ name: 'pageSize', required: false, type: Number })
-  orders(@Param('campaignId') campaignParam: string, @Query() query: Record<string, unknown>) {
-    rejectUnknownParameters(query, ['onlyWaitingForCancellationApprove', 'page', 'pageSize']);
-    const problems: ErrorItem[] = [];
-    const { campaignId } = pathIds(campaignParam);
-    const onlyWaiting = booleanParameter(query, 'onlyWaitingForCancellationApprove', problems);
-    const page = pageParameters(query, problems);
-    throwIfProblems(problems);
-    // Validated above: only now does the call take one of the campaign's parallel slots.
-    return this.limits.within(campaignId, undefined, () => this.queries.orders(campaignId, onlyWaiting, page));
+  constructor(
+    private readonly orders: MarketOrdersQuery,
+    private readonly limits: MarketLimits,
+    private readonly clock: Clock,
+    @Inject(CANCELLATION_SETTINGS) settings: CancellationSettings,
+  ) {
+    this.resources = marketResources(settings);
   }
 
-  @Get('cancellations/decisions')
-  @ApiOperation({ summary: 'Decision history of a campaign: accepted, rejected, expired and closed requests, newest first' })
-  @ApiQuery({ name: 'page', required: false, type: Number })
-  @ApiQuery({ name: 'pageSize', required: false, type: Number })
-  decisions(@Param('campaignId') campaignParam: string, @Query() query: Record<string, unknown>) {
-    rejectUnknownParameters(query, ['page', 'pageSize']);
-    const problems: ErrorItem[] = [];
+  @Get()
+  @ApiOperation({
+    operationId: 'getOrders',
+    summary:
+      "A campaign's orders as Market's GET orders answers (the queue with onlyWaitingForCancellationApprove=true)",
+  })
+  async list(@Param('campaignId') campaignParam: string, @Query() query: Record<string, unknown>) {
     const { campaignId } = pathIds(campaignParam);
-    const page = pageParameters(query, problems);
-    throwIfProblems(problems);
-    return this.limits.within(campaignId, undefined, () => this.queries.decisions(campaignId, page));
+    const now = this.clock.now();
+    const { filter, paging } = ordersRequestOf(marketQuery('getOrders', query), now);
+    // Validated above: only now does the call take a slot and a share of the hour.
+    const page = await this.limits.within(campaignId, this.resources.getOrders, () =>
+      this.orders.list(campaignId, filter, paging, now),
+    );
+    const next = page.next ? { nextPageToken: pageToken(filter.onlyWaitingForCancellationApprove, page.next) } : {};
+    const orders = page.rows.map(marketOrderOf);
+    if (paging.kind === 'cursor') return { orders, paging: next };
+    const { page: currentPage, pageSize } = paging;
+    const total = page.total ?? 0;
+    const from = orders.length === 0 ? 0 : (currentPage - 1) * pageSize + 1;
+    const pager = {
+      total,
+      from,
+      to: from === 0 ? 0 : from + orders.length - 1,
+      currentPage,
+      pagesCount: Math.ceil(total / pageSize),
+      pageSize,
+    };
+    return { pager, orders, paging: next };
+  }
+
+  @Get(':orderId')
+  @ApiOperation({ operationId: 'getOrder', summary: "One order as Market's GET order answers" })
+  async one(
+    @Param('campaignId') campaignParam: string,
+    @Param('orderId') orderParam: string,
+    @Query() query: Record<string, unknown>,
+  ) {
+    const { campaignId, orderId } = pathIds(campaignParam, orderParam);
+    marketQuery('getOrder', query);
+    const row = await this.limits.within(campaignId, this.resources.getOrder, () =>
+      this.orders.one(campaignId, orderId),
+    );
+    if (!row)
+      throw new NotFoundException({
+        errors: [
+          { code: 'NOT_FOUND', message: `order ${orderId} not found`, details: { resource: 'order', id: orderId } },
+        ],
+      });
+    return { order: marketOrderOf(row) };
   }
 }

@@ -3,8 +3,13 @@ import { EventStore } from '@orders/event-store';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '@orders/service-kit';
 import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
+import type { MarketResource } from './market-resources';
 
-type Refusal = { readonly code: 'LIMIT_EXCEEDED' | 'REQUEST_LIMIT_EXCEEDED'; readonly message: string; readonly retryAfterSeconds: number };
+type Refusal = {
+  readonly code: 'LIMIT_EXCEEDED' | 'REQUEST_LIMIT_EXCEEDED';
+  readonly message: string;
+  readonly retryAfterSeconds: number;
+};
 type SlotResult = { readonly ok: true; readonly token: string } | ({ readonly ok: false } & Refusal);
 
 const HOUR_MS = 3_600_000;
@@ -17,9 +22,10 @@ export class MarketLimitExceeded extends HttpException {
 }
 
 /**
- * Market's limits (domain.md §1.3 "Limits"), kept in PostgreSQL so every instance sees the same counts:
- * at most N parallel requests per campaign (lease rows, so a crashed instance frees its slots when they expire)
- * and M requests per hour per campaign and method (a fixed hourly window counted with one upsert).
+ * Market's limits (domain.md §1.3 "Limits", and each method's `x-resource-limit-config`), kept in PostgreSQL so every
+ * instance sees the same counts: at most N parallel requests per campaign and method (lease rows, so a crashed
+ * instance frees its slots when they expire) and M requests per hour per campaign and method (a fixed hourly window
+ * counted with one upsert).
  */
 @Injectable()
 export class MarketLimits {
@@ -30,16 +36,18 @@ export class MarketLimits {
   ) {}
 
   /**
-   * Runs `work` within the campaign's limits: a parallel slot for its lifetime (released whatever the outcome, before
-   * the answer leaves, so a client's next request never meets its own stale slot), then the hourly budget of
-   * `resource` where the route has one. Callers pass the campaign id as validated and normalised (`pathIds`), after
+   * Runs `work` within the campaign's limits of `resource`: a parallel slot for its lifetime (released whatever the
+   * outcome, before the answer leaves, so a client's next request never meets its own stale slot), then the hourly
+   * budget where the method has one. Callers pass the campaign id as validated and normalised (`pathIds`), after
    * every other validation: `0021` and `21` share one budget, and a request refused by validation consumes nothing.
    */
-  async within<T>(campaignId: string, resource: string | undefined, work: () => Promise<T>): Promise<T> {
-    const slot = await this.acquireSlot(campaignId);
+  async within<T>(campaignId: string, resource: MarketResource, work: () => Promise<T>): Promise<T> {
+    const slot = await this.acquireSlot(campaignId, resource);
     if (!slot.ok) throw new MarketLimitExceeded(slot);
     try {
-      const refusal = resource ? await this.countHourly(campaignId, resource, this.settings.decisionsPerHour) : undefined;
+      const refusal = resource.perHour
+        ? await this.countHourly(campaignId, resource.name, resource.perHour)
+        : undefined;
       if (refusal) throw new MarketLimitExceeded(refusal);
       return await work();
     } finally {
@@ -47,25 +55,36 @@ export class MarketLimits {
     }
   }
 
-  /** Takes one of the campaign's parallel slots; release it with the token when the request ends. */
-  private async acquireSlot(campaignId: string): Promise<SlotResult> {
-    const limit = this.settings.parallelRequestsPerCampaign;
+  /** Takes one of the campaign's parallel slots of the method; release it with the token when the request ends. */
+  private async acquireSlot(campaignId: string, resource: MarketResource): Promise<SlotResult> {
+    const limit = resource.parallel;
     const now = this.clock.now();
     const token = randomUUID();
     const client = await this.store.pool.connect();
     try {
       await client.query('BEGIN');
       // Serialises the count-then-insert of one campaign across instances; other campaigns are not blocked.
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('market-in-flight'), hashtext($1))`, [campaignId]);
-      await client.query(`DELETE FROM in_flight_requests WHERE campaign_id = $1 AND expires_at <= $2`, [campaignId, now]);
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('market-in-flight'), hashtext($1 || ':' || $2))`, [
+        campaignId,
+        resource.name,
+      ]);
+      await client.query(
+        `DELETE FROM in_flight_requests WHERE campaign_id = $1 AND resource = $2 AND expires_at <= $3`,
+        [campaignId, resource.name, now],
+      );
       const { rowCount } = await client.query(
-        `INSERT INTO in_flight_requests (token, campaign_id, expires_at)
-         SELECT $1, $2, $3 WHERE (SELECT count(*) FROM in_flight_requests WHERE campaign_id = $2) < $4`,
-        [token, campaignId, new Date(now.getTime() + this.settings.inFlightLeaseMs), limit],
+        `INSERT INTO in_flight_requests (token, campaign_id, resource, expires_at)
+         SELECT $1, $2, $3, $4 WHERE (SELECT count(*) FROM in_flight_requests WHERE campaign_id = $2 AND resource = $3) < $5`,
+        [token, campaignId, resource.name, new Date(now.getTime() + this.settings.inFlightLeaseMs), limit],
       );
       await client.query('COMMIT');
       if (rowCount === 1) return { ok: true, token };
-      return { ok: false, code: 'LIMIT_EXCEEDED', message: `Hit rate limit of ${limit} parallel requests for campaignId ${campaignId}`, retryAfterSeconds: 1 };
+      return {
+        ok: false,
+        code: 'LIMIT_EXCEEDED',
+        message: `Hit rate limit of ${limit} parallel requests for campaignId ${campaignId}`,
+        retryAfterSeconds: 1,
+      };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -90,7 +109,10 @@ export class MarketLimits {
     );
     if (rows[0]?.used === 1) {
       // A new window: yesterday's counters are of no use any more.
-      await this.store.pool.query(`DELETE FROM rate_limit_windows WHERE campaign_id = $1 AND window_start < $2`, [campaignId, new Date(windowStart.getTime() - HOUR_MS)]);
+      await this.store.pool.query(`DELETE FROM rate_limit_windows WHERE campaign_id = $1 AND window_start < $2`, [
+        campaignId,
+        new Date(windowStart.getTime() - HOUR_MS),
+      ]);
     }
     if (rows.length === 1) return undefined;
     return {

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import {
-  MARKETPLACE_ORDER_STREAM_TYPE, marketplaceOrderDecider, marketplaceOrderStreamId, type MarketplaceOrder, type MarketplaceOrderCommand,
+  MARKETPLACE_ORDER_STREAM_TYPE,
+  marketplaceOrderDecider,
+  marketplaceOrderStreamId,
+  type MarketplaceOrder,
+  type MarketplaceOrderCommand,
 } from '@orders/cancellations-domain';
 import { EventStore, commandMetadataOf, type CommandContext, type CommandResult } from '@orders/event-store';
 import { Clock } from '@orders/service-kit';
@@ -12,14 +16,26 @@ type Data<T extends MarketplaceOrderCommand['type']> = Extract<MarketplaceOrderC
 export class MarketplaceOrders {
   private readonly handler;
 
-  constructor(readonly store: EventStore, private readonly clock: Clock) {
-    this.handler = store.commandHandler({ decider: marketplaceOrderDecider, streamType: MARKETPLACE_ORDER_STREAM_TYPE, snapshot: { every: 50, version: 2 } }); // 2: the state knows deliveredAt
+  constructor(
+    readonly store: EventStore,
+    private readonly clock: Clock,
+  ) {
+    this.handler = store.commandHandler({
+      decider: marketplaceOrderDecider,
+      streamType: MARKETPLACE_ORDER_STREAM_TYPE,
+      snapshot: { every: 50, version: 3 },
+    }); // 2: the state knows deliveredAt; 3: detailsAsOf
   }
 
-  execute<T extends MarketplaceOrderCommand['type']>(type: T, data: Data<T>, context: CommandContext): Promise<CommandResult<MarketplaceOrder>> {
+  execute<T extends MarketplaceOrderCommand['type']>(
+    type: T,
+    data: Data<T>,
+    context: CommandContext,
+  ): Promise<CommandResult<MarketplaceOrder>> {
     const command = { type, data, metadata: commandMetadataOf(context, this.clock.now()) } as MarketplaceOrderCommand;
     return this.handler.handle(marketplaceOrderStreamId(data.campaignId, data.orderId), command, {
-      expectedVersion: context.expectedVersion, within: context.tx,
+      expectedVersion: context.expectedVersion,
+      within: context.tx,
     });
   }
 }

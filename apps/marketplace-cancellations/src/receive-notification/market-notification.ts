@@ -1,9 +1,10 @@
-import { PAYMENT_TYPES, type PaymentType } from '@orders/cancellations-domain';
-import { isMarketId, MAX_MARKET_ID } from '@orders/contracts';
-import type { ErrorItem } from '@orders/service-kit';
+import { BadRequestException } from '@nestjs/common';
+import type { NotifiedItem, PaymentType } from '@orders/cancellations-domain';
+import { isMarketId, marketOpenApi } from '@orders/contracts';
 
-// Market push notifications (D-YM-NOTIF) this service acts on. Market adds fields over time (items, …): unknown
-// fields are tolerated, since a 400 makes Market count a failed delivery; known fields are checked strictly.
+// Market's API notifications (POST notification), read exactly as Market's sendNotification reference describes them:
+// the body must satisfy the schema of its notificationType (libs/contracts/market/push-notifications), fields Market
+// adds later are tolerated (its schemas allow them). Four types act on an order; the rest are acknowledged.
 
 const ORDER_NOTIFICATION_TYPES = [
   'ORDER_CREATED',
@@ -14,13 +15,14 @@ const ORDER_NOTIFICATION_TYPES = [
 type OrderNotificationType = (typeof ORDER_NOTIFICATION_TYPES)[number];
 
 /** The event-time field of each type: "consider the later time of the event to be relevant". */
-const EVENT_TIME_FIELD: Record<OrderNotificationType, 'createdAt' | 'updatedAt' | 'cancelledAt'> = {
+const EVENT_TIME_FIELD: Record<OrderNotificationType, 'createdAt' | 'updatedAt' | 'cancelledAt' | 'requestedAt'> = {
   ORDER_CREATED: 'createdAt',
   ORDER_STATUS_UPDATED: 'updatedAt',
   ORDER_CANCELLED: 'cancelledAt',
-  ORDER_CANCELLATION_REQUEST: 'createdAt',
+  ORDER_CANCELLATION_REQUEST: 'requestedAt',
 };
 
+/** A notification about an order, as the inbox stores it whichever channel (HTTP, Kafka) brought it. */
 export interface OrderNotification {
   readonly notificationType: OrderNotificationType;
   readonly campaignId: string;
@@ -29,111 +31,57 @@ export interface OrderNotification {
   readonly eventAt: string;
   readonly status?: string;
   readonly substatus?: string;
+  /** Kafka's relayed messages may carry it; Market's HTTP notifications never do (its order does, see the README). */
   readonly paymentType?: PaymentType;
+  /** ORDER_CREATED and ORDER_CANCELLED list the order's items. */
+  readonly items?: readonly NotifiedItem[];
 }
 
 export type ParsedNotification =
   | { readonly kind: 'ping' }
-  | { readonly kind: 'ignored'; readonly notificationType: string }
+  /** Valid, and nothing for this service to do: other types, or an order id no Market order has (0, negative). */
+  | { readonly kind: 'acknowledged'; readonly notificationType: string; readonly reason: string }
   | { readonly kind: 'order'; readonly notification: OrderNotification };
 
-export class InvalidNotification extends Error {
-  readonly code = 'BAD_REQUEST';
-  constructor(readonly fields: readonly ErrorItem[]) {
-    super(`invalid notification: ${fields.map((f) => `${f.field} ${f.code}`).join(', ')}`);
+/** A body the reference refuses: answered 400 WRONG_EVENT_FORMAT, each problem named. */
+export class InvalidNotification extends BadRequestException {
+  constructor(readonly problems: readonly string[]) {
+    super({ errors: problems.map((message) => ({ code: 'WRONG_EVENT_FORMAT', message })) });
     this.name = 'InvalidNotification';
   }
 }
 
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-const MAX_TEXT = 64;
-
 type Body = Record<string, unknown>;
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-/** The Market id rule of @orders/contracts: the Kafka decode path (the notification schemas) applies the same. */
-function id(body: Body, field: string, problems: ErrorItem[]): string {
-  const value = body[field];
-  if (!isMarketId(value))
-    problems.push({
-      code: value === undefined ? 'REQUIRED_FIELD' : 'OUT_OF_RANGE',
-      field,
-      message: `${field} must be an integer from 1 to ${MAX_MARKET_ID}`,
-    });
-  return String(value);
-}
-
-function text(body: Body, field: string, problems: ErrorItem[], required: boolean): string | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) {
-    if (required) problems.push({ code: 'REQUIRED_FIELD', field, message: `${field} is required` });
-    return undefined;
-  }
-  if (typeof value !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(value) || value.length > MAX_TEXT) {
-    problems.push({
-      code: 'INVALID_VALUE',
-      field,
-      message: `${field} must be an upper-case code of at most ${MAX_TEXT} characters`,
-    });
-    return undefined;
-  }
-  return value;
-}
-
-function time(body: Body, field: string, problems: ErrorItem[]): string {
-  const value = body[field];
-  if (typeof value !== 'string' || !ISO_DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
-    problems.push({
-      code: value === undefined ? 'REQUIRED_FIELD' : 'INVALID_VALUE',
-      field,
-      message: `${field} must be an ISO-8601 date-time with an offset`,
-    });
-  }
-  return String(value);
-}
-
-/** Checks a notification body; throws InvalidNotification (answered 400, as Market expects) naming each bad field. */
+/** Checks a notification against Market's reference; throws InvalidNotification when it does not fit. */
 export function parseNotification(body: unknown): ParsedNotification {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new InvalidNotification([
-      { code: 'BAD_REQUEST', field: 'body', message: 'the notification must be a JSON object' },
-    ]);
-  }
+  const checked = marketOpenApi().notifications.check(body);
+  if (!checked.ok) throw new InvalidNotification(checked.problems);
   const b = body as Body;
-  const type = b.notificationType;
-  if (typeof type !== 'string' || type === '') {
-    throw new InvalidNotification([
-      { code: 'REQUIRED_FIELD', field: 'notificationType', message: 'notificationType is required' },
-    ]);
-  }
+  const type = checked.notificationType;
   if (type === 'PING') return { kind: 'ping' };
-  if (!(ORDER_NOTIFICATION_TYPES as readonly string[]).includes(type))
-    return { kind: 'ignored', notificationType: type };
-  const notificationType = type as OrderNotificationType;
-  const problems: ErrorItem[] = [];
-  const campaignId = id(b, 'campaignId', problems);
-  const orderId = id(b, 'orderId', problems);
-  const eventAt = time(b, EVENT_TIME_FIELD[notificationType], problems);
-  const status = text(b, 'status', problems, notificationType === 'ORDER_STATUS_UPDATED');
-  const substatus = text(b, 'substatus', problems, false);
-  const paymentType = text(b, 'paymentType', problems, false);
-  if (paymentType !== undefined && !(PAYMENT_TYPES as readonly string[]).includes(paymentType)) {
-    problems.push({
-      code: 'INVALID_ENUM',
-      field: 'paymentType',
-      message: `paymentType must be one of ${PAYMENT_TYPES.join(', ')}`,
-    });
+  if (!(ORDER_NOTIFICATION_TYPES as readonly string[]).includes(type)) {
+    return { kind: 'acknowledged', notificationType: type, reason: `${type} does not concern buyer cancellations` };
   }
-  if (problems.length > 0) throw new InvalidNotification(problems);
+  const notificationType = type as OrderNotificationType;
+  // The schema makes both integers and the campaign at least 1; an order id of 0 or below is a placeholder (the
+  // reference's examples use 0) that names no order any event could be about.
+  if (!isMarketId(b.orderId)) {
+    return { kind: 'acknowledged', notificationType, reason: `order id ${String(b.orderId)} names no Market order` };
+  }
+  const items = Array.isArray(b.items)
+    ? (b.items as NotifiedItem[]).map(({ offerId, count }) => ({ offerId, count }))
+    : undefined;
   return {
     kind: 'order',
     notification: {
       notificationType,
-      campaignId,
-      orderId,
-      eventAt,
-      status,
-      substatus,
-      paymentType: paymentType as PaymentType | undefined,
+      campaignId: String(b.campaignId),
+      orderId: String(b.orderId),
+      eventAt: String(b[EVENT_TIME_FIELD[notificationType]]),
+      ...(notificationType === 'ORDER_STATUS_UPDATED' ? { status: text(b.status), substatus: text(b.substatus) } : {}),
+      ...(items ? { items } : {}),
     },
   };
 }

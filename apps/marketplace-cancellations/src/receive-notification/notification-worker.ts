@@ -60,7 +60,8 @@ export class NotificationWorker extends PollingWorker {
   }
 
   async processBatch(): Promise<number> {
-    return withClaimedRows<StoredNotification>(this.inbox.pool,
+    return withClaimedRows<StoredNotification>(
+      this.inbox.pool,
       `SELECT notification_key, notification_type, campaign_id, order_id, payload, attempts FROM market_notifications
        WHERE processed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= $1) ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [this.clock.now(), this.settings.notificationBatchSize],
@@ -75,14 +76,15 @@ export class NotificationWorker extends PollingWorker {
           for (const row of ofOrder) outcomes.push(await this.process(row));
         });
         await this.record(client, outcomes);
-      });
+      },
+    );
   }
 
   private async process(row: StoredNotification): Promise<Outcome> {
     try {
       if (row.notification_type === 'ORDER_CANCELLATION_REQUEST') await this.applyParkedDelivery(row.payload);
-      const result = await applyNotification(this.orders, row.payload, `market-notification:${row.notification_key}`);
-      return { row, outcome: result.events.length > 0 ? 'APPLIED' : 'IGNORED' };
+      const appended = await applyNotification(this.orders, row.payload, `market-notification:${row.notification_key}`);
+      return { row, outcome: appended > 0 ? 'APPLIED' : 'IGNORED' };
     } catch (error) {
       if (isDomainError(error)) return { row, outcome: 'REFUSED', code: error.code, message: error.message };
       const message = error instanceof Error ? error.message : String(error);
@@ -109,7 +111,13 @@ export class NotificationWorker extends PollingWorker {
     await client.query(
       `UPDATE market_notifications n SET processed_at = $2, outcome = s.outcome, error_code = s.code, error_message = s.message, attempts = n.attempts + 1
        FROM unnest($1::text[], $3::text[], $4::text[], $5::text[]) AS s(key, outcome, code, message) WHERE n.notification_key = s.key`,
-      [settled.map((o) => o.row.notification_key), now, settled.map((o) => o.outcome), settled.map((o) => o.code ?? null), settled.map((o) => o.message ?? null)],
+      [
+        settled.map((o) => o.row.notification_key),
+        now,
+        settled.map((o) => o.outcome),
+        settled.map((o) => o.code ?? null),
+        settled.map((o) => o.message ?? null),
+      ],
     );
     for (const { row, message } of outcomes.filter((o) => o.outcome === 'RETRY')) {
       await client.query(

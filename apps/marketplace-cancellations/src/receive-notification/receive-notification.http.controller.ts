@@ -1,9 +1,14 @@
-import { BadRequestException, Body, Controller, ForbiddenException, HttpCode, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Clock, CommandContext, canAccessTenant } from '@orders/service-kit';
-import { InvalidNotification, parseNotification, type ParsedNotification } from './market-notification';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Clock, Public } from '@orders/service-kit';
+import { DuplicatedNotification } from './market-notification.errors';
+import { notificationKey, parseNotification } from './market-notification';
 import { NotificationInbox } from './notification-inbox';
+import { NotificationSourceGuard } from './notification-source.guard';
 import { NotificationWorker } from './notification-worker';
+
+/** The integration's name and version in every 200 (Market shows them; both required by its reference). */
+export const INTEGRATION = { name: 'marketplace-cancellations', version: '1.0.0' } as const;
 
 interface NotificationAnswer {
   version: string;
@@ -11,39 +16,71 @@ interface NotificationAnswer {
   time: string;
 }
 
-function parse(body: unknown): ParsedNotification {
-  try {
-    return parseNotification(body);
-  } catch (error) {
-    // Market expects 400 for a notification it got wrong (D-YM-NOTIF-ERR), with the fields named.
-    if (error instanceof InvalidNotification) throw new BadRequestException({ errors: error.fields });
-    throw error;
-  }
-}
+const errorBody = {
+  type: 'object',
+  properties: { error: { type: 'object', properties: { type: { type: 'string' }, message: { type: 'string' } } } },
+};
 
+/**
+ * Market's API notifications (POST notification, its sendNotification reference). No API key: Market sends none.
+ * The source address (and the optional token) is checked first; an order notification is stored (deduplicated)
+ * before the 200, inside Market's 10-second budget, and turned into commands by the worker right after.
+ */
 @ApiTags('market')
-@ApiSecurity('api-key')
+@Public()
+@UseGuards(NotificationSourceGuard)
 @Controller()
 export class NotificationController {
-  constructor(private readonly inbox: NotificationInbox, private readonly worker: NotificationWorker, private readonly clock: Clock) {}
+  constructor(
+    private readonly inbox: NotificationInbox,
+    private readonly worker: NotificationWorker,
+    private readonly clock: Clock,
+  ) {}
 
   @Post('notification')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Market push notifications: stored (deduplicated) before the 200, processed right after' })
-  @ApiBody({ schema: { type: 'object', required: ['notificationType'], properties: { notificationType: { type: 'string', example: 'ORDER_CANCELLATION_REQUEST' } } } })
-  @ApiOkResponse({ schema: { type: 'object', properties: { version: { type: 'string' }, name: { type: 'string' }, time: { type: 'string', format: 'date-time' } } } })
-  @ApiResponse({ status: 400, description: 'a malformed notification; errors name the fields' })
-  @ApiResponse({ status: 403, description: 'the key may not notify for this campaign' })
-  async receive(@Body() body: unknown, @CommandContext() command: CommandContext): Promise<NotificationAnswer> {
-    const parsed = parse(body);
+  @ApiOperation({
+    operationId: 'sendNotification',
+    summary: "Market's API notifications: checked against its reference, stored before the 200",
+  })
+  @ApiQuery({ name: 'token', required: false, description: 'the shared secret, when MARKET_NOTIFICATION_TOKEN is set' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['notificationType'],
+      properties: { notificationType: { type: 'string', example: 'ORDER_CANCELLATION_REQUEST' } },
+    },
+  })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      properties: {
+        version: { type: 'string' },
+        name: { type: 'string' },
+        time: { type: 'string', format: 'date-time' },
+      },
+    },
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'WRONG_EVENT_FORMAT (the body does not fit the reference) or DUPLICATED_EVENT',
+    schema: errorBody,
+  })
+  @ApiResponse({
+    status: 403,
+    description: 'the request came from outside MARKET_NOTIFICATION_SOURCES, or without the token',
+    schema: errorBody,
+  })
+  @ApiResponse({ status: 500, description: 'our failure; Market sends the notification again', schema: errorBody })
+  async receive(@Body() body: unknown): Promise<NotificationAnswer> {
+    // The time processing began, as the answer's `time` means; PING answers at once.
+    const time = this.clock.now().toISOString();
+    const parsed = parseNotification(body);
     if (parsed.kind === 'order') {
-      const { notification } = parsed;
-      if (!canAccessTenant(command.principal, notification.campaignId)) {
-        throw new ForbiddenException({ code: 'FORBIDDEN', message: `this key may not notify for campaign ${notification.campaignId}` });
-      }
-      if (await this.inbox.save(notification, 'HTTP')) this.worker.poke();
+      if (!(await this.inbox.save(parsed.notification, 'HTTP')))
+        throw new DuplicatedNotification(notificationKey(parsed.notification));
+      this.worker.poke();
     }
-    // PING answers at once; types we do not act on are acknowledged so Market does not count failures.
-    return { version: '1.0.0', name: 'marketplace-cancellations', time: this.clock.now().toISOString() };
+    return { ...INTEGRATION, time };
   }
 }

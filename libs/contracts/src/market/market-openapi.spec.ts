@@ -32,6 +32,11 @@ describe("Market's OpenAPI description (vendored and transcribed)", () => {
     expect(api.schema('DateDdMmYyyyHhMmSs')('23-09-2022 09:12:41')).toBe(true);
     expect(api.schema('DateDdMmYyyyHhMmSs')('31-02-2022 09:12:41')).toBe(false);
     expect(api.schema('DateDdMmYyyy')('2022-09-23')).toBe(false);
+    // Delivery hours are `format: time` in Market's files and ЧЧ:ММ in its prose.
+    const dates = api.schema('OrderDeliveryDatesDTO');
+    expect(dates({ fromDate: '02-03-2026', fromTime: '10:00', toTime: '23:59' })).toBe(true);
+    expect(dates({ fromDate: '02-03-2026', fromTime: '10:00:00+03:00' })).toBe(true);
+    expect(dates({ fromDate: '02-03-2026', fromTime: '25:00' })).toBe(false);
   });
 
   it('accepts every example of the notification reference, and each typed as its schema', () => {

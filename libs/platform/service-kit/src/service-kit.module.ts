@@ -11,6 +11,7 @@ import { ServiceConfigModule } from './config/service-config.module';
 import { ServiceDefinition } from './config/service-definition';
 import { SettingsDeclaration } from './config/service-settings';
 import { Clock, SystemClock } from './clock';
+import { ERROR_DIALECTS, type ErrorDialectRoutes } from './errors/error-dialect';
 import { ErrorEnvelopeFilter } from './errors/error-envelope.filter';
 import { createValidationPipe } from './errors/validation-pipe';
 import { HealthController } from './health/health.controller';
@@ -27,6 +28,8 @@ export interface ServiceKitOptions {
   readonly settings?: readonly SettingsDeclaration[];
   /** Defaults to the system clock; specs and benchmarks pass a ManualClock. */
   readonly clock?: Clock;
+  /** Routes that mirror another API and word their errors its way (see ErrorDialectRoutes). */
+  readonly errorDialects?: readonly ErrorDialectRoutes[];
 }
 
 /** Everything a service shell shares: config, clock, logs, database, health, metrics, auth, errors, validation. */
@@ -65,8 +68,13 @@ export class ServiceKitModule {
         options.clock ? { provide: Clock, useValue: options.clock } : { provide: Clock, useClass: SystemClock },
         HttpMetrics,
         KafkaHealthIndicator,
-        { provide: ApiKeyRegistry, inject: [ServiceConfig], useFactory: (service: ServiceConfig) => new ApiKeyRegistry(service.apiKeys) },
+        {
+          provide: ApiKeyRegistry,
+          inject: [ServiceConfig],
+          useFactory: (service: ServiceConfig) => new ApiKeyRegistry(service.apiKeys),
+        },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: ERROR_DIALECTS, useValue: options.errorDialects ?? [] },
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],

@@ -8,11 +8,23 @@ const MAX_PAGE_SIZE = 50;
 export function rejectUnknownParameters(query: Record<string, unknown>, known: readonly string[]): void {
   const unknown = Object.keys(query).filter((name) => !known.includes(name));
   if (unknown.length > 0) {
-    throw new BadRequestException({ errors: unknown.map((name) => ({ code: 'UNKNOWN_PARAMETER', message: `unknown query parameter ${name}`, field: name })) });
+    throw new BadRequestException({
+      errors: unknown.map((name) => ({
+        code: 'UNKNOWN_PARAMETER',
+        message: `unknown query parameter ${name}`,
+        field: name,
+      })),
+    });
   }
 }
 
-function integerParameter(query: Record<string, unknown>, name: string, fallback: number, max: number, problems: ErrorItem[]): number {
+function integerParameter(
+  query: Record<string, unknown>,
+  name: string,
+  fallback: number,
+  max: number,
+  problems: ErrorItem[],
+): number {
   const raw = query[name];
   if (raw === undefined) return fallback;
   const value = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
@@ -21,14 +33,6 @@ function integerParameter(query: Record<string, unknown>, name: string, fallback
     return fallback;
   }
   return value;
-}
-
-export function booleanParameter(query: Record<string, unknown>, name: string, problems: ErrorItem[]): boolean {
-  const raw = query[name];
-  if (raw === undefined || raw === 'false') return false;
-  if (raw === 'true') return true;
-  problems.push({ code: 'INVALID_VALUE', field: name, message: `${name} must be true or false` });
-  return false;
 }
 
 export function pageParameters(query: Record<string, unknown>, problems: ErrorItem[]): Page {

@@ -1,0 +1,25 @@
+import type { CancellationSettings } from '../marketplace-cancellations.config';
+
+/** A Market method as its limits count it: parallel requests per campaign, and requests per hour when it has a budget. */
+export interface MarketResource {
+  readonly name: string;
+  readonly parallel: number;
+  readonly perHour?: number;
+}
+
+/**
+ * The Market-shaped methods and their limits (Market's `x-resource-limit-config`, the defaults of the settings):
+ * GET orders and GET order 6 in parallel and 10,000 an hour, the decision 500 an hour under Market's global
+ * parallel limit (4). Each method counts its own.
+ */
+export function marketResources(settings: CancellationSettings) {
+  return {
+    getOrders: { name: 'getOrders', parallel: settings.ordersParallelRequests, perHour: settings.ordersPerHour },
+    getOrder: { name: 'getOrder', parallel: settings.ordersParallelRequests, perHour: settings.ordersPerHour },
+    acceptOrderCancellation: {
+      name: 'acceptOrderCancellation',
+      parallel: settings.parallelRequestsPerCampaign,
+      perHour: settings.decisionsPerHour,
+    },
+  } satisfies Record<string, MarketResource>;
+}
