@@ -81,6 +81,9 @@ async function main() {
     API_KEYS: apiKeys,
     // A developer's machine: no start-up warning about the unset PII_MASTER_KEY (the services assume production).
     NODE_ENV: process.env.NODE_ENV || 'development',
+    // Market's notifications come from Market's ranges in production (the default); here, from this machine too.
+    MARKET_NOTIFICATION_SOURCES:
+      process.env.MARKET_NOTIFICATION_SOURCES || '127.0.0.1,::1,5.45.207.0/25,141.8.142.0/25,5.255.253.0/25',
     SWC_NODE_PROJECT: path.join(settings.root, 'tsconfig.json'),
   };
 

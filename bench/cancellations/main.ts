@@ -12,7 +12,7 @@ import { runLoad, type LoadResult } from './load';
 import { fireRawTimers, seedPendingRequests } from './timers';
 
 // `npm run bench -- cancellations [--notifications N] [--timers N]`
-// notifications_http: POST /notification (auth, parse, dedup key, one INSERT into the inbox) vs a bare endpoint
+// notifications_http: POST /notification (source check, Market's schema, dedup key, one INSERT into the inbox) vs a bare endpoint
 //   doing one raw INSERT, both with 32 concurrent keep-alive clients.
 // timers: N due deadlines fired by two claimers (each Expire is an event-sourced command: load, decide, append with
 //   an idempotency key) vs a raw SELECT … FOR UPDATE SKIP LOCKED + UPDATE loop, also with two claimers.
@@ -41,12 +41,12 @@ function statusBodies(count: number, offset: number): string[] {
   }));
 }
 
-async function notificationsHttp(app: NestExpressApplication, pool: Pool, apiKey: string, count: number): Promise<Metric[]> {
+async function notificationsHttp(app: NestExpressApplication, pool: Pool, count: number): Promise<Metric[]> {
   const { port } = app.getHttpServer().address() as { port: number };
   const bare = await startBareEndpoint(pool);
   try {
     const warm = 1000;
-    await runLoad(port, '/notification', { 'api-key': apiKey }, statusBodies(warm, 1), CONCURRENCY);
+    await runLoad(port, '/notification', {}, statusBodies(warm, 1), CONCURRENCY);
     await runLoad(bare.port, '/', {}, statusBodies(warm, 1), CONCURRENCY);
     // Rounds alternate ours, the baseline and PING (the floor of the service shell itself: auth, ids, metrics,
     // logging, envelope; it stores nothing), so a busy neighbour on the machine weighs on all three alike.
@@ -57,9 +57,9 @@ async function notificationsHttp(app: NestExpressApplication, pool: Pool, apiKey
     const ping: LoadResult[] = [];
     const pings = Array.from({ length: per }, () => JSON.stringify({ notificationType: 'PING', time: new Date(T0).toISOString() }));
     for (let round = 0; round < rounds; round++) {
-      ours.push(await runLoad(port, '/notification', { 'api-key': apiKey }, statusBodies(per, 1_000_000 + round * per), CONCURRENCY));
+      ours.push(await runLoad(port, '/notification', {}, statusBodies(per, 1_000_000 + round * per), CONCURRENCY));
       baseline.push(await runLoad(bare.port, '/', {}, statusBodies(per, 1_000_000 + round * per), CONCURRENCY));
-      ping.push(await runLoad(port, '/notification', { 'api-key': apiKey }, pings, CONCURRENCY));
+      ping.push(await runLoad(port, '/notification', {}, pings, CONCURRENCY));
     }
     const rate = (results: LoadResult[]) => median(results.map((r) => r.perSecond));
     const p99 = (results: LoadResult[]) => percentile(results.flatMap((r) => r.latenciesMs), 99).toFixed(1);
@@ -103,10 +103,11 @@ async function main(): Promise<void> {
   const timerCount = argument('timers', 100_000);
   const database = `marketplace_bench_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE "${database}"`);
-  const apiKey = randomBytes(16).toString('hex');
   Object.assign(process.env, {
-    MARKETPLACE_DATABASE_URL: urlOf(database), LOG_LEVEL: 'silent', API_KEYS: `market:${apiKey}`,
+    MARKETPLACE_DATABASE_URL: urlOf(database), LOG_LEVEL: 'silent',
     CANCELLATION_WORKERS: 'off', MARKETPLACE_KAFKA: 'off',
+    // Market sends notifications from its own ranges; the load comes from this machine.
+    MARKET_NOTIFICATION_SOURCES: '127.0.0.1,::1',
   });
   const clock = new ManualClock(new Date(T0));
   const app = await createServiceApp(marketplaceCancellationsApp({ clock }));
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
   const pool = new Pool({ connectionString: urlOf(database), max: 20 });
   try {
     const { rows } = await pool.query(`SELECT current_setting('server_version') AS v`);
-    const metrics = [...await notificationsHttp(app, pool, apiKey, notifications), ...await timers(app, pool, clock, timerCount)];
+    const metrics = [...await notificationsHttp(app, pool, notifications), ...await timers(app, pool, clock, timerCount)];
     report('cancellations', machine(`PostgreSQL ${rows[0].v}`, 'not used'), metrics);
   } finally {
     await app.close();

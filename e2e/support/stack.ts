@@ -55,6 +55,8 @@ export class Stack {
         ...process.env, ...kafka(this.prefix),
         [databaseVariable]: databaseUrlOn(ADMIN_URL, database),
         KAFKA_BROKERS: BROKERS, API_KEYS: `e2e:${this.apiKey}`, LOG_LEVEL: 'warn', HOST: '127.0.0.1',
+        // Market's notifications come from its own ranges in production; this run sends them from loopback.
+        MARKET_NOTIFICATION_SOURCES: '127.0.0.1,::1',
       };
       this.services.set(name, new ServiceProcess(name, await freePort(), env, join(this.logDir, `${name}.log`)));
     }
