@@ -22,7 +22,7 @@ import {
   type SubmitExternalOrder,
 } from '@orders/ordering-domain';
 import { PersonalDataVault } from '@orders/personal-data';
-import { Clock } from '@orders/service-kit';
+import { Clock, offsetOfDateTime } from '@orders/service-kit';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../config/intake-settings';
 import { externalOrderId, payloadFingerprint } from './order-identity';
 import { guestRecordOf, sameGuest, type GuestRecord } from './personal-data';
@@ -140,7 +140,9 @@ export class ExternalOrderCommands {
       quantity: item.quantity,
       priceMinor: item.priceMinor,
     }));
+    // The instant keeps one form (fingerprint, contracts, comparisons); the offset is kept apart to answer as given.
     const normalisedTime = requestedTime ? new Date(requestedTime).toISOString() : null;
+    const requestedTimeOffset = requestedTime ? offsetOfDateTime(requestedTime) ?? null : null;
     return {
       type: 'SubmitExternalOrder',
       metadata: this.metadata(context),
@@ -151,6 +153,7 @@ export class ExternalOrderCommands {
         externalId,
         piiRef: orderId,
         requestedTime: normalisedTime,
+        requestedTimeOffset,
         items: lines,
         amountMinor,
         currency,

@@ -43,6 +43,7 @@ function submit(command: SubmitExternalOrder, state: ExternalOrderState): Extern
     data: {
       orderId: data.orderId, companyId: data.companyId, source: data.source, externalId: data.externalId,
       payloadFingerprint: data.payloadFingerprint, piiRef: data.piiRef, receivedAt: metadata.now, requestedTime: data.requestedTime,
+      requestedTimeOffset: data.requestedTimeOffset,
       items: data.items, amountMinor: data.amountMinor, currency: data.currency, serviceType: data.serviceType,
     },
   }];

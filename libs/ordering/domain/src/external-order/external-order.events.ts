@@ -34,8 +34,13 @@ export type ExternalOrderReceived = Event<'ExternalOrderReceived', {
   payloadFingerprint: string;
   piiRef: string;
   receivedAt: string;
-  /** «Принят на время»: when the guest wants the order; null for as soon as possible. */
+  /** «Принят на время»: when the guest wants the order (the instant, in UTC); null for as soon as possible. */
   requestedTime: string | null;
+  /**
+   * The offset the requested time was given with (`+03:00`, `Z`), so it is answered as given. Since schema version
+   * 2; null when there is no requested time, and in version-1 events, which kept only the instant (upcast).
+   */
+  requestedTimeOffset: string | null;
   items: readonly OrderItem[];
   amountMinor: number;
   currency: string;

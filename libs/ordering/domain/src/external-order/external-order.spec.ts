@@ -14,7 +14,9 @@ const bread: OrderItem = { name: 'Bread', quantity: 1, priceMinor: 3800 };
 
 const submitData: SubmitExternalOrder['data'] = {
   companyId, orderId, source: 'site', externalId: 'A1', payloadFingerprint: 'fp-1', piiRef: orderId,
-  requestedTime: '2026-01-13T12:30:00+03:00', items: [pie, bread], amountMinor: 38600, currency: 'RUB', serviceType: 'courier',
+  requestedTime: '2026-01-13T09:30:00.000Z', requestedTimeOffset: '+03:00', items: [pie, bread], amountMinor: 38600,
+  currency: 'RUB',
+  serviceType: 'courier',
   licence: { validUntil: null },
 };
 const submit = (data: Partial<SubmitExternalOrder['data']> = {}): ExternalOrderCommand =>
@@ -36,7 +38,7 @@ const acceptedEvents: ExternalOrderEvent[] = [
     type: 'ExternalOrderAccepted',
     data: {
       orderId, companyId, acceptedBy: 'operator-1', acceptedAt: now, posOrderRef: orderId, serviceType: 'courier',
-      requestedTime: '2026-01-13T12:30:00+03:00', amountMinor: 38600, currency: 'RUB', piiRef: orderId,
+      requestedTime: '2026-01-13T09:30:00.000Z', amountMinor: 38600, currency: 'RUB', piiRef: orderId,
     },
   },
   { type: 'PosOrderCreated', data: { orderId, companyId, posOrderRef: orderId, table: 'Dlv.A1', items: [] } },
@@ -63,6 +65,13 @@ const cancelled = [receivedEvent, cancelledEvent];
 describe('ExternalOrder: submit', () => {
   it('receives a new order as AWAITING, with a reference to its personal data and none of it', () =>
     spec.given([]).when(submit()).then([receivedEvent]));
+  it('records the requested time and the offset it was given with apart (none for as soon as possible)', () => {
+    const received = (data: Partial<SubmitExternalOrder['data']>) =>
+      ({ ...receivedEvent, data: { ...receivedEvent.data, ...data } }) as ExternalOrderEvent;
+    spec.given([]).when(submit({ requestedTimeOffset: '+06:00' })).then([received({ requestedTimeOffset: '+06:00' })]);
+    spec.given([]).when(submit({ requestedTime: null, requestedTimeOffset: null }))
+      .then([received({ requestedTime: null, requestedTimeOffset: null })]);
+  });
 
   it('answers the same payload again with no events (idempotent by source and external id)', () =>
     spec.given(awaiting).when(submit()).thenNothing());
