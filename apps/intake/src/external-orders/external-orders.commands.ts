@@ -96,6 +96,19 @@ export class ExternalOrderCommands {
     };
   }
 
+  /**
+   * The marketplace-cancellation policy's write. Unlike an operator's command it may name an order not received
+   * yet: the decider then records the cancellation for the order's arrival, and the state stays NONE.
+   */
+  async cancel(data: OperatorData<'CancelExternalOrder'>, context: CommandContext): Promise<ExternalOrderState> {
+    const command: ExternalOrderCommand = { type: 'CancelExternalOrder', data, metadata: this.metadata(context) };
+    const result = await this.handler.handle(externalOrderStreamId(data.orderId), command, {
+      tenant: data.companyId,
+      within: context.tx,
+    });
+    return result.state;
+  }
+
   async execute<T extends OperatorCommand['type']>(
     type: T,
     data: OperatorData<T>,

@@ -55,10 +55,11 @@ const asDomain = (event: RecordedEvent): ExternalOrderEvent => ({ type: event.ty
 
 /** Folds a stream into the view; undefined for an empty stream. Status comes from the decider's own fold. */
 export function orderViewOf(events: readonly RecordedEvent[], guest: GuestRecord | undefined): ExternalOrderView | undefined {
-  const first = events[0];
-  if (!first || first.type !== 'ExternalOrderReceived') return undefined;
+  // Usually the first event; an early cancellation recorded before the order arrived comes before it.
+  const first = events.find((event) => event.type === 'ExternalOrderReceived');
+  if (!first) return undefined;
   const domainEvents = events.map(asDomain);
-  const received = domainEvents[0] as Extract<ExternalOrderEvent, { type: 'ExternalOrderReceived' }>;
+  const received = asDomain(first) as Extract<ExternalOrderEvent, { type: 'ExternalOrderReceived' }>;
   // The fingerprint and the vault reference are plumbing, not something an operator reads.
   const { payloadFingerprint: _fingerprint, piiRef: _piiRef, requestedTimeOffset, requestedTime, ...facts } =
     received.data;

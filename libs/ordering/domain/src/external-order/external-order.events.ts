@@ -81,6 +81,11 @@ export type OrderContentsConfirmed = Event<'OrderContentsConfirmed', OfOrder & {
 export type ExternalOrderDispatched = Event<'ExternalOrderDispatched', OfOrder & { dispatchedBy: string; dispatchedAt: string }>;
 export type ExternalOrderArchived = Event<'ExternalOrderArchived', OfOrder & { archivedBy: string; archivedAt: string }>;
 export type ExternalOrderCancelled = Event<'ExternalOrderCancelled', OfOrder & { cause: CancellationCause; cancellationRef: string; cancelledAt: string }>;
+/**
+ * The marketplace ended a cancellation for an order intake has not received yet (messages of two topics race).
+ * Internal: kept on the order's stream so that the order, when it arrives, is cancelled at once.
+ */
+export type EarlyCancellationRecorded = Event<'EarlyCancellationRecorded', OfOrder & { cause: CancellationCause; cancellationRef: string; recordedAt: string }>;
 
 export type ExternalOrderEvent =
   | ExternalOrderReceived
@@ -90,9 +95,11 @@ export type ExternalOrderEvent =
   | OrderContentsConfirmed
   | ExternalOrderDispatched
   | ExternalOrderArchived
-  | ExternalOrderCancelled;
+  | ExternalOrderCancelled
+  | EarlyCancellationRecorded;
 
 export const EXTERNAL_ORDER_EVENT_TYPES: readonly ExternalOrderEvent['type'][] = [
   'ExternalOrderReceived', 'ExternalOrderAccepted', 'PosOrderCreated', 'ExternalOrderRejected', 'OrderContentsConfirmed',
   'ExternalOrderDispatched', 'ExternalOrderArchived', 'ExternalOrderCancelled',
+  'EarlyCancellationRecorded',
 ];

@@ -204,9 +204,24 @@ describe('ExternalOrder: cancel (marketplace policy)', () => {
     spec.given(deleted).when(cancel).thenNothing();
   });
 
-  it('refuses an archived order and an unknown one', () => {
-    spec.given(archived).when(cancel).thenThrows('ORDER_IN_TERMINAL_STATE');
-    spec.given([]).when(cancel).thenThrows('ORDER_NOT_FOUND');
+  it('refuses an archived order', () => spec.given(archived).when(cancel).thenThrows('ORDER_IN_TERMINAL_STATE'));
+});
+
+describe('ExternalOrder: a cancellation that arrives before its order (the two topics race)', () => {
+  const early: ExternalOrderEvent = {
+    type: 'EarlyCancellationRecorded', data: { orderId, companyId, cause: 'MARKETPLACE_CANCELLATION_ACCEPTED', cancellationRef: 'req-9', recordedAt: now },
+  };
+
+  it('is recorded once for the order\'s arrival', () => {
+    spec.given([]).when(cancel).then([early]);
+    spec.given([early]).when(cancel).thenNothing();
+  });
+
+  it('cancels the order the moment it arrives', () => spec.given([early]).when(submit()).then([receivedEvent, cancelledEvent]));
+
+  it('does not touch an order of another company under the same id, and leaves the stream unknown to operators', () => {
+    spec.given([early]).when(submit({ companyId: 'company-b' })).then([{ ...receivedEvent, data: { ...receivedEvent.data, companyId: 'company-b' } }]);
+    spec.given([early]).when(accept()).thenThrows('ORDER_NOT_FOUND');
   });
 });
 
