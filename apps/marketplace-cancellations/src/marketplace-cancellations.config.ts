@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, Matches, Min } from 'class-validator';
+import { marketLimitsOf } from '@orders/contracts';
 import { AddressRanges, IsAddressRanges, declareSettings } from '@orders/service-kit';
 import { DEFAULT_PARKED_DELIVERY_RETENTION_DAYS } from './prune-parked-deliveries/parked-delivery-pruning';
 import { MarketplaceTopics } from './publishing/marketplace-topics';
@@ -43,6 +44,10 @@ export const CANCELLATION_SETTINGS = Symbol('CANCELLATION_SETTINGS');
 
 const SWITCH = ['on', 'off'] as const;
 
+/** Market's limits of the methods we mirror, as its description says them: the defaults of the settings below. */
+const decision = marketLimitsOf('acceptOrderCancellation');
+const orders = marketLimitsOf('getOrders');
+
 /** The addresses Market sends notifications from (its push-notifications page). */
 export const MARKET_NOTIFICATION_RANGES = '5.45.207.0/25,141.8.142.0/25,5.255.253.0/25';
 
@@ -79,10 +84,10 @@ export const cancellationSettings = declareSettings({
   variables: CancellationVariables,
   secret: ['MARKET_NOTIFICATION_TOKEN'],
   defaults: {
-    MARKET_DECISIONS_PER_HOUR: '500',
-    MARKET_PARALLEL_REQUESTS: '4',
-    MARKET_ORDERS_PARALLEL_REQUESTS: '6',
-    MARKET_ORDERS_PER_HOUR: '10000',
+    MARKET_DECISIONS_PER_HOUR: String(decision.perHour),
+    MARKET_PARALLEL_REQUESTS: String(decision.parallel),
+    MARKET_ORDERS_PARALLEL_REQUESTS: String(orders.parallel),
+    MARKET_ORDERS_PER_HOUR: String(orders.perHour),
     MARKET_IN_FLIGHT_LEASE_MS: '60000',
     MARKET_NOTIFICATION_SOURCES: MARKET_NOTIFICATION_RANGES,
     MARKET_TRUSTED_PROXIES: '',

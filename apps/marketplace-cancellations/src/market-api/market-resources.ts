@@ -8,9 +8,9 @@ export interface MarketResource {
 }
 
 /**
- * The Market-shaped methods and their limits (Market's `x-resource-limit-config`, the defaults of the settings):
- * GET orders and GET order 6 in parallel and 10,000 an hour, the decision 500 an hour under Market's global
- * parallel limit (4). Each method counts its own.
+ * The Market-shaped methods and their limits (the settings, whose defaults are Market's `marketLimitsOf`: GET orders
+ * and GET order 6 in parallel and 10,000 an hour, the decision 500 an hour under Market's global parallel limit, 4).
+ * Each method counts its own.
  */
 export function marketResources(settings: CancellationSettings) {
   return {

@@ -1,5 +1,5 @@
 import type { PaymentType, RecordMarketOrderDetails } from '@orders/cancellations-domain';
-import { instantOfMarketDate } from '../market-api/market-dates';
+import { instantOfMarketDateTime } from '@orders/contracts';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
@@ -57,12 +57,12 @@ export function marketOrderDetails(order: Json, asOf: string): Details {
     order.paymentType === 'PREPAID' || order.paymentType === 'POSTPAID'
       ? (order.paymentType as PaymentType)
       : undefined;
-  const created = typeof order.creationDate === 'string' ? instantOfMarketDate(order.creationDate) : undefined;
+  const created = typeof order.creationDate === 'string' ? instantOfMarketDateTime(order.creationDate) : undefined;
   return {
     source: 'MARKET_API',
     asOf,
     ...(paymentType ? { paymentType } : {}),
-    ...(created ? { creationDate: created.toISOString() } : {}),
+    ...(created ? { creationDate: new Date(created).toISOString() } : {}),
     marketOrder: JSON.stringify(withoutPersonalData(order)),
   };
 }

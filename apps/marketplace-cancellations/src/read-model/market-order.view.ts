@@ -1,5 +1,4 @@
-import { marketOpenApi } from '@orders/contracts';
-import { marketDate, marketDateTime } from '../market-api/market-dates';
+import { marketDate, marketDateTime, marketOpenApi } from '@orders/contracts';
 import type { OrderRow } from './market-orders.query';
 
 type Json = Record<string, unknown>;

@@ -1,1 +1,3 @@
 export * from './market-openapi';
+export * from './market-dates';
+export * from './market-limits';

@@ -46,13 +46,12 @@ const ddMmYyyy = (text: string): boolean => {
 function createAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
+  // Market's times of day are `ЧЧ:ММ` (OrderDeliveryDatesDTO: "09:00"), not RFC 3339's full-time with an offset.
+  ajv.addFormat('time', /^([01]\d|2[0-3]):[0-5]\d$/);
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
   ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
   // Market's own date formats (DateDdMmYyyy, DateDdMmYyyyHhMmSs): "23-09-2022", "23-09-2022 09:12:41".
   ajv.addFormat('date-dd-MM-yyyy', ddMmYyyy);
-  // Market writes `format: time` for delivery hours it describes as ЧЧ:ММ ("10:00"), which ajv's RFC 3339 `time`
-  // (seconds and zone required) refuses: its own values must pass its own description.
-  ajv.addFormat('time', /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?$/i);
   ajv.addFormat('date-dd-MM-yyyy-HH-mm-ss', (text: string) => {
     const [date, time, ...rest] = text.split(' ');
     return rest.length === 0 && ddMmYyyy(date ?? '') && /^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/.test(time ?? '');
