@@ -4,6 +4,7 @@ import { HEADER } from './headers';
 import { createKafka, idempotentProducer, loggerOf, type KafkaOptions } from './kafka';
 import { registerRelayLagProbe, relayPublished } from './metrics';
 import { provisionTopics, type TopicSpec } from './topics';
+import { endPublishSpans, startPublishSpans } from './tracing';
 
 /** What an app's mapper makes of one recorded event (stored events are never published raw). */
 export interface OutboundMessage {
@@ -141,15 +142,19 @@ export class Relay {
     if (topicMessages.length === 0) return;
     const producer = await this.connectedProducer();
     const { compression = 'none', ackTimeoutMs = 10_000 } = this.options.producer ?? {};
+    // Each message's span continues the trace its event was appended in; the header then carries that span.
+    const spans = startPublishSpans(topicMessages);
     try {
       await producer.sendBatch({
         acks: -1, timeout: ackTimeoutMs, topicMessages,
         compression: compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
       });
     } catch (error) {
+      endPublishSpans(spans, error);
       await this.discardProducer();
       throw error;
     }
+    endPublishSpans(spans);
     for (const { topic, messages } of topicMessages) relayPublished.inc({ relay: this.name, topic }, messages.length);
   }
 
