@@ -7,3 +7,4 @@ export { captureLogs, COMMAND_HEADER_FAULTS, headerFaultBody } from './src/testi
 export {
   bootServiceApp, listeningUrl, startOnFreshDatabase, type FreshDatabaseBoot, type ServiceAppBoot, type ServiceTestApp,
 } from './src/testing/service-app';
+export { recordSpans, type SpanRecorder } from './src/testing/span-recorder';
