@@ -4,6 +4,7 @@ import { type Clock, ServiceConfig, ServiceKitModule } from '@orders/service-kit
 import { CancellationsModule } from './cancellations.module';
 import { marketplaceCancellationsService } from './marketplace-cancellations.definition';
 import { cancellationSettings } from './marketplace-cancellations.config';
+import { MARKETPLACE_METRICS } from './marketplace-cancellations.metrics';
 import { MarketplaceCancellations1767500000000 } from './migrations/1767500000000-marketplace-cancellations';
 import { MarketOrderIds1767600000000 } from './migrations/1767600000000-market-order-ids';
 import { ParkedDeliveryAge1767700000000 } from './migrations/1767700000000-parked-delivery-age';
@@ -21,7 +22,7 @@ export function marketplaceCancellationsApp(options: MarketplaceCancellationsOpt
     imports: [
       // The kit validates the service's own settings with its variables and provides CANCELLATION_SETTINGS.
       ServiceKitModule.forRoot(marketplaceCancellationsService, {
-        migrations: MARKETPLACE_MIGRATIONS, settings: [cancellationSettings], clock: options.clock,
+        migrations: MARKETPLACE_MIGRATIONS, settings: [cancellationSettings], clock: options.clock, metrics: MARKETPLACE_METRICS,
       }),
       // The event log lives in the service's own database (`marketplace`), in its own schema.
       EventStoreModule.forRootAsync({

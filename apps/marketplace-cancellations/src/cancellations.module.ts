@@ -13,6 +13,7 @@ import { ParkedDeliveryPruner } from './prune-parked-deliveries/parked-delivery-
 import { MARKETPLACE_MESSAGE_CONTROLLERS, marketplaceMessaging } from './publishing/marketplace-messaging';
 import { CancellationQueries } from './read-model/cancellation-queries';
 import { CancellationReadModel } from './read-model/cancellation-read-model';
+import { PendingRequestsProbe } from './read-model/pending-requests-probe';
 import { NotificationInbox } from './receive-notification/notification-inbox';
 import { NotificationWorker } from './receive-notification/notification-worker';
 import { NotificationController } from './receive-notification/receive-notification.http.controller';
@@ -32,6 +33,7 @@ import { NotificationController } from './receive-notification/receive-notificat
     TimerWorker,
     CancellationReadModel,
     CancellationQueries,
+    PendingRequestsProbe,
     marketplaceMessaging,
     ParkedDeliveryPruner,
   ],

@@ -4,6 +4,7 @@ import {
 } from '@orders/cancellations-domain';
 import { EventStore, commandMetadataOf, type CommandContext, type CommandResult } from '@orders/event-store';
 import { Clock } from '@orders/service-kit';
+import { countCancellationEvents } from '../marketplace-cancellations.metrics';
 
 type Data<T extends MarketplaceOrderCommand['type']> = Extract<MarketplaceOrderCommand, { type: T }>['data'];
 
@@ -16,10 +17,14 @@ export class MarketplaceOrders {
     this.handler = store.commandHandler({ decider: marketplaceOrderDecider, streamType: MARKETPLACE_ORDER_STREAM_TYPE, snapshot: { every: 50, version: 2 } }); // 2: the state knows deliveredAt
   }
 
-  execute<T extends MarketplaceOrderCommand['type']>(type: T, data: Data<T>, context: CommandContext): Promise<CommandResult<MarketplaceOrder>> {
+  async execute<T extends MarketplaceOrderCommand['type']>(
+    type: T, data: Data<T>, context: CommandContext,
+  ): Promise<CommandResult<MarketplaceOrder>> {
     const command = { type, data, metadata: commandMetadataOf(context, this.clock.now()) } as MarketplaceOrderCommand;
-    return this.handler.handle(marketplaceOrderStreamId(data.campaignId, data.orderId), command, {
+    const result = await this.handler.handle(marketplaceOrderStreamId(data.campaignId, data.orderId), command, {
       expectedVersion: context.expectedVersion, within: context.tx,
     });
+    if (!result.idempotentReplay) countCancellationEvents(result.events);
+    return result;
   }
 }
