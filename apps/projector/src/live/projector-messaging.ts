@@ -11,7 +11,7 @@ import { ReadModelDb } from '../storage/read-model-db';
 import { integrationEventDecoder } from './decoder';
 import { LiveProjection } from './live-projection';
 import { STATE_RELAY_NAME, StateOutbox } from './state-outbox';
-import { StatePublisher } from './state-publisher';
+import { statePublisher } from './state-publisher';
 
 /** Messages of one partition per transaction. */
 const CHUNK = 200;
@@ -41,7 +41,7 @@ export const projectorMessaging: Provider = {
     const kafka: KafkaOptions = { brokers: config.kafka.brokers, clientId: config.kafka.clientId, logLevel: 'error', logger };
     const topics = new CatalogueTopics(settings.topicPrefix, topicDefinition);
     const live = new LiveProjection(db, new StateOutbox(outboxStore));
-    const publisher = new StatePublisher({
+    const publisher = statePublisher({
       store: outboxStore, kafka, name: STATE_RELAY_NAME, topic: settings.stateTopic,
       partitions: topics.spec(settings.stateTopic, { catalogueName: TOPIC.orderState }).partitions,
     });

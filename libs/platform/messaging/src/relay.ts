@@ -13,6 +13,8 @@ export interface OutboundMessage {
   key: string;
   /** JSON-serialised; a Buffer or string is sent as is. */
   value: unknown;
+  /** A null value instead (`value` is not sent): a compacted topic then forgets the key. */
+  tombstone?: boolean;
   /** Default: the recorded event's type. */
   eventType?: string;
   /** Default: the recorded event's schema version. */
@@ -69,7 +71,8 @@ export function toTopicMessages(events: readonly RecordedEvent[], map: RelayMapp
   for (const event of events) {
     const outbound = map(event);
     if (!outbound) continue;
-    const message: Message = { key: outbound.key, value: encodeValue(outbound.value), headers: relayHeaders(event, outbound) };
+    const value = outbound.tombstone ? null : encodeValue(outbound.value);
+    const message: Message = { key: outbound.key, value, headers: relayHeaders(event, outbound) };
     const list = byTopic.get(outbound.topic);
     if (list) list.push(message);
     else byTopic.set(outbound.topic, [message]);
