@@ -82,6 +82,9 @@ async function main() {
     // A developer's machine: no start-up warning about the unset PII_MASTER_KEY (the services assume production).
     NODE_ENV: process.env.NODE_ENV || 'development',
     SWC_NODE_PROJECT: path.join(settings.root, 'tsconfig.json'),
+    // A person watching: short coloured lines. The services write into this script's pipes, not the terminal, so
+    // they cannot see it themselves; LOG_FORMAT=json keeps JSON (what a log shipper wants).
+    ...(process.stdout.isTTY && !process.env.LOG_FORMAT ? { LOG_FORMAT: 'pretty', FORCE_COLOR: process.env.FORCE_COLOR ?? '1' } : {}),
   };
 
   const width = Math.max(...services.map((s) => s.name.length));
