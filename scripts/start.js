@@ -85,6 +85,9 @@ async function main() {
     MARKET_NOTIFICATION_SOURCES:
       process.env.MARKET_NOTIFICATION_SOURCES || '127.0.0.1,::1,5.45.207.0/25,141.8.142.0/25,5.255.253.0/25',
     SWC_NODE_PROJECT: path.join(settings.root, 'tsconfig.json'),
+    // A person watching: short coloured lines. The services write into this script's pipes, not the terminal, so
+    // they cannot see it themselves; LOG_FORMAT=json keeps JSON (what a log shipper wants).
+    ...(process.stdout.isTTY && !process.env.LOG_FORMAT ? { LOG_FORMAT: 'pretty', FORCE_COLOR: process.env.FORCE_COLOR ?? '1' } : {}),
   };
 
   const width = Math.max(...services.map((s) => s.name.length));

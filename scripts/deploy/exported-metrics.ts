@@ -45,15 +45,14 @@ export function defaultMetrics(): string[] {
 }
 
 /**
- * Per service: the defaults, the kit's HTTP histogram, the metrics declared in the app's own source, and the
- * messaging library's only where the app copies them into its /metrics registry (today: the projector; the other
- * services keep them in prom-client's default registry, which /metrics does not serve).
+ * Per service: the defaults, the kit's HTTP histogram, the messaging library's (the kit's registry serves them in
+ * every service: http-metrics.ts registers them), and the metrics declared in the app's own source, which it hands
+ * the kit (ServiceKitModule's `metrics`).
  */
 export function serviceMetrics(dir: string): Set<string> {
   const kit = declaredMetrics(join(root, 'libs', 'platform', 'service-kit', 'src'));
   const app = declaredMetrics(join(root, 'apps', dir, 'src'));
-  const copiesMessaging = sources(join(root, 'apps', dir, 'src')).some((file) => readFileSync(file, 'utf8').includes("startsWith('messaging_')"));
-  const messaging = copiesMessaging ? declaredMetrics(join(root, 'libs', 'platform', 'messaging', 'src')) : [];
+  const messaging = declaredMetrics(join(root, 'libs', 'platform', 'messaging', 'src'));
   return new Set([...defaultMetrics(), ...[...kit, ...app, ...messaging].flatMap((d) => series(d.name, d.type))]);
 }
 

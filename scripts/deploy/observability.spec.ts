@@ -121,10 +121,10 @@ describe('deploy/observability', () => {
     expect(unexported(['sum(rate(orders_accepted_total[5m]))'])).toEqual([
       'orders_accepted_total (in sum(rate(orders_accepted_total[5m])))',
     ]);
-    expect(unexported(['messaging_consumer_lag{service="intake"}'])).toEqual([
-      'messaging_consumer_lag is not exported by intake',
+    expect(unexported(['projector_lag_seconds{service="intake"}'])).toEqual([
+      'projector_lag_seconds is not exported by intake',
     ]);
-    expect(unexported(['messaging_consumer_lag{service="projector"}'])).toEqual([]);
+    expect(unexported(['messaging_consumer_lag{service="intake"}', 'projector_lag_seconds{service="projector"}'])).toEqual([]);
   });
 
   it('counts overdue timers with a query on the table the marketplace migrations create', () => {

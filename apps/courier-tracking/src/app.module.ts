@@ -7,6 +7,7 @@ import { PersonalDataVault } from '@orders/personal-data';
 import { ServiceConfig, ServiceKitModule, piiMasterKeyOf } from '@orders/service-kit';
 import { courierTopicSettings } from './courier-tracking.config';
 import { courierTrackingService } from './courier-tracking.definition';
+import { COURIER_METRICS } from './courier-tracking.metrics';
 import { CancelDeliveryMessageController } from './deliveries/cancel-delivery-on-marketplace-cancellation/cancel-delivery.message.controller';
 import { CreateDeliveryMessageController } from './deliveries/create-delivery-on-accepted-order/create-delivery.message.controller';
 import { DeliveryCommands } from './deliveries/delivery-commands';
@@ -43,6 +44,7 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
     ServiceKitModule.forRoot(courierTrackingService, {
       migrations: [CourierTrackingTables1767657600000, CourierPositionDecisions1796342400000],
       settings: [courierTopicSettings],
+      metrics: COURIER_METRICS,
     }),
     EventStoreModule.forRootAsync({
       inject: [ServiceConfig],

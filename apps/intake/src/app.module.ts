@@ -22,13 +22,14 @@ import { GetOrderController } from './external-orders/get-order/get-order.http.c
 import { RejectOrderController } from './external-orders/reject-order/reject-order.http.controller';
 import { SubmitOrderController } from './external-orders/submit-order/submit-order.http.controller';
 import { intakeService } from './intake.definition';
+import { INTAKE_METRICS } from './intake.metrics';
 import { INTAKE_MESSAGE_CONTROLLERS, intakeMessaging } from './publishing/intake-messaging';
 
 @Module({
   imports: [
     // TypeORM runs the read model's migrations; the event store and the vault bring their own.
     ServiceKitModule.forRoot(intakeService, {
-      migrations: [IntakeOrderBoard1767571200000, IntakeOrderBoardPosContents1800000000000], settings: [intakeSettings],
+      migrations: [IntakeOrderBoard1767571200000, IntakeOrderBoardPosContents1800000000000], settings: [intakeSettings], metrics: INTAKE_METRICS,
     }),
     EventStoreModule.forRootAsync({
       inject: [ServiceConfig],

@@ -3,6 +3,7 @@ import { TOPIC } from '@orders/contracts';
 import { DeadLetters } from '@orders/messaging';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { MessagingTransport } from '@orders/messaging/nest';
+import { captureLogs } from '@orders/service-kit/testing';
 import { externalOrderId } from '../src/external-orders/order-identity';
 import { eventually, startIntake, submission, type IntakeTestApp, type SubmissionBody } from './intake-app';
 
@@ -82,9 +83,18 @@ describe('intake on Kafka: relay, inbound orders, marketplace cancellations', ()
     await send(TOPIC.externalOrders, order.externalId, order, first);
     await send(TOPIC.externalOrders, order.externalId, order, headers('ExternalOrderSubmitted'));
     const conflicting = headers('ExternalOrderSubmitted');
-    await send(TOPIC.externalOrders, order.externalId, { ...order, amountMinor: 1 }, conflicting);
-    const [letter] = await deadLettered((h) => h['event-id'] === conflicting['event-id']);
-    expect(letter.error).toMatchObject({ code: 'DUPLICATE_EXTERNAL_ID', classification: 'non-retryable' });
+    const logs = captureLogs();
+    try {
+      await send(TOPIC.externalOrders, order.externalId, { ...order, amountMinor: 1 }, conflicting);
+      const [letter] = await deadLettered((h) => h['event-id'] === conflicting['event-id']);
+      expect(letter.error).toMatchObject({ code: 'DUPLICATE_EXTERNAL_ID', classification: 'non-retryable' });
+      // The consumer's line names the message by its ids, which the handling's log scope binds to every line.
+      const line = await eventually(async () => logs.lines.find((l) => /dead-lettered/.test(String(l.msg)) && l.event_id === conflicting['event-id']),
+        (found) => found !== undefined);
+      expect(line).toMatchObject({ level: 40, correlation_id: conflicting['correlation-id'], event_type: 'ExternalOrderSubmitted', topic: topic(TOPIC.externalOrders) });
+    } finally {
+      logs.restore();
+    }
     expect(await eventTypes(orderId)).toEqual(['ExternalOrderReceived']);
   });
 

@@ -6,6 +6,7 @@ import { MARKET_API_ERRORS } from './market-api/market-errors';
 import { MARKET_NOTIFICATION_ERRORS } from './receive-notification/market-notification.errors';
 import { marketplaceCancellationsService } from './marketplace-cancellations.definition';
 import { cancellationSettings } from './marketplace-cancellations.config';
+import { MARKETPLACE_METRICS } from './marketplace-cancellations.metrics';
 import { MarketplaceCancellations1767500000000 } from './migrations/1767500000000-marketplace-cancellations';
 import { MarketOrderIds1767600000000 } from './migrations/1767600000000-market-order-ids';
 import { ParkedDeliveryAge1767700000000 } from './migrations/1767700000000-parked-delivery-age';
@@ -32,6 +33,7 @@ export function marketplaceCancellationsApp(options: MarketplaceCancellationsOpt
         migrations: MARKETPLACE_MIGRATIONS,
         settings: [cancellationSettings],
         clock: options.clock,
+        metrics: MARKETPLACE_METRICS,
         // Market's routes answer errors as Market does; our own routes keep the platform's envelope.
         errorDialects: [MARKET_NOTIFICATION_ERRORS, MARKET_API_ERRORS],
       }),

@@ -15,6 +15,7 @@ import { MARKETPLACE_MESSAGE_CONTROLLERS, marketplaceMessaging } from './publish
 import { CancellationQueries } from './read-model/cancellation-queries';
 import { MarketOrdersQuery } from './read-model/market-orders.query';
 import { CancellationReadModel } from './read-model/cancellation-read-model';
+import { PendingRequestsProbe } from './read-model/pending-requests-probe';
 import { NotificationInbox } from './receive-notification/notification-inbox';
 import { NotificationWorker } from './receive-notification/notification-worker';
 import { NotificationSourceGuard } from './receive-notification/notification-source.guard';
@@ -46,6 +47,7 @@ import { NotificationController } from './receive-notification/receive-notificat
     CancellationQueries,
     MarketOrdersQuery,
     NotificationSourceGuard,
+    PendingRequestsProbe,
     marketplaceMessaging,
     ParkedDeliveryPruner,
   ],

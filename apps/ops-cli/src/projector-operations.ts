@@ -6,8 +6,18 @@ import type { ReadModelTarget } from './targets';
 // The projector's read models are the projector's business: the CLI runs its maintenance entry
 // (apps/projector/src/operations/main.ts) as a process and reads its JSON lines, rather than importing an app.
 
+// `root` is the checkout, or dist/ when this file runs compiled (npm run build keeps the source layout there): the
+// compiled CLI runs the compiled entry with plain node, the sources run the .ts entry through swc.
 const root = join(__dirname, '..', '..', '..');
-const entry = join(root, 'apps', 'projector', 'src', 'operations', 'main.ts');
+const compiled = __filename.endsWith('.js');
+const entry = join(root, 'apps', 'projector', 'src', 'operations', compiled ? 'main.js' : 'main.ts');
+
+/** How the entry is started: plain node when compiled, never a TypeScript loader in an image. */
+function projectorEntry(): { args: string[]; env: Record<string, string> } {
+  return compiled
+    ? { args: [entry], env: {} }
+    : { args: ['-r', '@swc-node/register', entry], env: { SWC_NODE_PROJECT: join(root, 'tsconfig.json') } };
+}
 
 export class ProjectorOperationError extends Error {
   constructor(readonly code: string, message: string) {
@@ -21,9 +31,10 @@ export function runProjectorOperation<T>(
   operation: string, target: ReadModelTarget, args: Record<string, unknown>, onProgress?: (progress: Record<string, unknown>) => void,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', entry, operation, JSON.stringify({ ...target, ...args })], {
+    const start = projectorEntry();
+    const child = spawn(process.execPath, [...start.args, operation, JSON.stringify({ ...target, ...args })], {
       // Handed on, not read: the projector's entry validates its own configuration.
-      cwd: root, env: childEnvironment({ SWC_NODE_PROJECT: join(root, 'tsconfig.json') }), stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: root, env: childEnvironment(start.env), stdio: ['ignore', 'pipe', 'pipe'],
     });
     let buffered = '';
     let outcome: { type: string; value?: unknown; code?: string; message?: string } | undefined;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ServiceConfig, ServiceKitModule } from '@orders/service-kit';
 import { projectorMessaging, stateOutboxStore } from './live/projector-messaging';
+import { PROJECTOR_METRICS } from './metrics';
 import { ProjectorRuntime } from './live/projector.runtime';
 import { OrdersQueryController } from './orders.http.controller';
 import { projectorService } from './projector.definition';
@@ -10,7 +11,7 @@ import { ReadModelDb } from './storage/read-model-db';
 @Module({
   // The read models bring their own TypeORM migrations (ReadModelDb.create), run in their schema before anything
   // consumes; the service kit's TypeORM connection serves health checks.
-  imports: [ServiceKitModule.forRoot(projectorService, { settings: [projectorSettings] })],
+  imports: [ServiceKitModule.forRoot(projectorService, { settings: [projectorSettings], metrics: PROJECTOR_METRICS })],
   controllers: [OrdersQueryController],
   providers: [
     {

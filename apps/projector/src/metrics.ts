@@ -1,18 +1,15 @@
-import { Counter, Gauge, register, type Metric, type Registry } from 'prom-client';
+import { processMetric } from '@orders/service-kit';
+import { Counter, Gauge, type Metric } from 'prom-client';
 
-// In prom-client's default registry, created once per process; the service also registers them in its own
-// /metrics registry (service-kit keeps one per app).
+// Created once per process; served on the service's /metrics through ServiceKitModule's `metrics` (beside the
+// messaging library's consumer lag, dead letters and relay lag, which the kit serves for every service).
 
-function once<M extends Metric>(name: string, make: () => M): M {
-  return (register.getSingleMetric(name) as M | undefined) ?? make();
-}
-
-export const projectionLag = once('projector_lag_seconds', () => new Gauge({
+export const projectionLag = processMetric('projector_lag_seconds', () => new Gauge({
   name: 'projector_lag_seconds', help: 'Seconds from an event occurring at its source to its effect on the read models (last event per topic)',
   labelNames: ['topic'],
 }));
 
-export const eventsApplied = once('projector_events_applied_total', () => new Counter({
+export const eventsApplied = processMetric('projector_events_applied_total', () => new Counter({
   name: 'projector_events_applied_total', help: 'Integration events folded into the read models', labelNames: ['topic', 'type'],
 }));
 
@@ -41,31 +38,19 @@ async function collectRebuilds(gauge: Gauge, value: (row: RebuildProgressRow) =>
 }
 
 // Read from the database, not from process memory: a rebuild usually runs in the ops CLI, another process.
-export const rebuildProgress = once('projector_rebuild_progress_ratio', () => new Gauge({
+export const rebuildProgress = processMetric('projector_rebuild_progress_ratio', () => new Gauge({
   name: 'projector_rebuild_progress_ratio', help: 'Share of the journal a running rebuild has folded (0..1)', labelNames: ['projection', 'version'],
   async collect() { await collectRebuilds(this, (row) => (row.total > 0 ? Math.min(1, row.processed / row.total) : 0)); },
 }));
 
-export const rebuildProcessed = once('projector_rebuild_processed_events', () => new Gauge({
+export const rebuildProcessed = processMetric('projector_rebuild_processed_events', () => new Gauge({
   name: 'projector_rebuild_processed_events', help: 'Events a running rebuild has folded', labelNames: ['projection', 'version'],
   async collect() { await collectRebuilds(this, (row) => row.processed); },
 }));
 
-export const rebuildEta = once('projector_rebuild_eta_seconds', () => new Gauge({
+export const rebuildEta = processMetric('projector_rebuild_eta_seconds', () => new Gauge({
   name: 'projector_rebuild_eta_seconds', help: 'Estimated seconds until a running rebuild switches over', labelNames: ['projection', 'version'],
   async collect() { await collectRebuilds(this, (row) => row.etaSeconds); },
 }));
 
 export const PROJECTOR_METRICS: readonly Metric[] = [projectionLag, eventsApplied, rebuildProgress, rebuildProcessed, rebuildEta];
-
-/**
- * Adds the projector's metrics, and the messaging library's (consumer lag, dead letters...), to another registry:
- * the service's /metrics, which service-kit keeps apart from prom-client's default one. Idempotent.
- */
-export function registerProjectorMetrics(registry: Registry): void {
-  const messaging = (register.getMetricsAsArray() as unknown as Metric[]).filter((metric) => (metric as unknown as { name: string }).name.startsWith('messaging_'));
-  for (const metric of [...PROJECTOR_METRICS, ...messaging]) {
-    const name = (metric as unknown as { name: string }).name;
-    if (!registry.getSingleMetric(name)) registry.registerMetric(metric);
-  }
-}

@@ -33,16 +33,21 @@ export interface ProjectorTestApp {
   close(): Promise<void>;
 }
 
-/** Boots the real projector on its own schemas, topic prefix and consumer group (real PostgreSQL and Kafka). */
-export async function startProjector(): Promise<ProjectorTestApp> {
+/**
+ * Boots the real projector on its own schemas, topic prefix and consumer group (real PostgreSQL and Kafka). With
+ * `prefix`, it consumes the topics of services booted on that prefix (which provision them from the catalogue).
+ */
+export async function startProjector(options: { prefix?: string } = {}): Promise<ProjectorTestApp> {
   await ensureTestDatabase();
   const id = randomBytes(4).toString('hex');
-  const prefix = `t${id}.`;
+  const prefix = options.prefix ?? `t${id}.`;
   const schema = `projector_app_${id}`;
   const schemas = [schema, `state_outbox_${id}`, `inbox_${id}`];
   const topic = (logical: string) => `${prefix}${logical}`;
-  await provisionTopics({ brokers: BROKERS, logLevel: 'nothing' }, [TOPIC.orderEvents, TOPIC.deliveryEvents, TOPIC.cancellationEvents]
-    .map((t) => ({ topic: topic(t), partitions: 3 })));
+  if (!options.prefix) {
+    await provisionTopics({ brokers: BROKERS, logLevel: 'nothing' }, [TOPIC.orderEvents, TOPIC.deliveryEvents, TOPIC.cancellationEvents]
+      .map((t) => ({ topic: topic(t), partitions: 3 })));
+  }
   const app = await bootServiceApp({
     appModule: () => import('../src/app.module').then((m) => m.AppModule),
     env: {

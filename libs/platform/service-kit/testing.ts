@@ -8,3 +8,4 @@ export {
   bootServiceApp, listeningUrl, startOnFreshDatabase, type FreshDatabaseBoot, type ServiceAppBoot, type ServiceTestApp,
 } from './src/testing/service-app';
 export { openApiGaps, securityMismatches, servedDocument, type OpenApiGap } from './src/testing/openapi-completeness';
+export { recordSpans, type SpanRecorder } from './src/testing/span-recorder';

@@ -10,6 +10,7 @@ import { PersonalDataVault } from '@orders/personal-data';
 import type { MessageContext } from '@orders/messaging/nest';
 import { Clock } from '@orders/service-kit';
 import type { PoolClient } from 'pg';
+import { countDeliveryEvents } from '../courier-tracking.metrics';
 import { StoredView, foldView } from './delivery-view';
 import { SealPoint, sealedForStorage } from './sealed-positions';
 
@@ -74,6 +75,7 @@ export class DeliveryCommands {
     const decided = {
       state: result.state, events: result.events.map(toDomainEvent), version: result.nextExpectedVersion, replay: result.idempotentReplay,
     };
+    if (!result.idempotentReplay) countDeliveryEvents(result.events);
     // Within a caller's transaction the events are not committed yet: listeners learn them from the log instead.
     if (!context.tx && decided.events.length > 0) this.listeners.forEach((listener) => listener(deliveryId, decided));
     return decided;

@@ -1,14 +1,13 @@
-import { Logger } from '@nestjs/common';
 import { HEADER } from '@orders/contracts';
 import {
   createStreamConsumer,
   isCausedByContent,
-  type MessagingLogger,
   type RejectClassification,
   type StreamBatch,
   type StreamConsumer,
   type StreamMessage,
 } from '@orders/messaging';
+import { nestMessagingLogger } from '@orders/messaging/nest';
 import type { Route, SettingsService } from '../settings/settings.service';
 import {
   PositionsBatch,
@@ -49,7 +48,6 @@ export interface PositionsCounters {
  * blocks the partition.
  */
 export class PositionsConsumer {
-  private readonly logger = new Logger(PositionsConsumer.name);
   private readonly consumer: StreamConsumer;
   readonly counters: PositionsCounters = { handled: 0, points: 0, deadLettered: 0, firstAt: 0, lastAt: 0 };
 
@@ -58,12 +56,10 @@ export class PositionsConsumer {
     private readonly detector: VisitDetector,
     private readonly settings: SettingsService,
   ) {
-    const logger: MessagingLogger = {
-      warn: (text, details) => this.logger.warn(details?.error ? `${text}: ${String(details.error)}` : text),
-      error: (text, details) => this.logger.error(details?.error ? `${text}: ${String(details.error)}` : text),
-    };
     this.consumer = createStreamConsumer({
-      kafka: { brokers: options.brokers, clientId: options.clientId, logLevel: 'nothing', logger },
+      kafka: {
+        brokers: options.brokers, clientId: options.clientId, logLevel: 'nothing', logger: nestMessagingLogger(PositionsConsumer.name),
+      },
       groupId: options.groupId,
       topics: [options.topic],
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,

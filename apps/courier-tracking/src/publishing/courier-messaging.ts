@@ -1,7 +1,7 @@
-import { Logger, type Provider } from '@nestjs/common';
+import { type Provider } from '@nestjs/common';
 import { EventStore } from '@orders/event-store';
-import { Relay, type KafkaOptions, type MessagingLogger } from '@orders/messaging';
-import { MessagingTransport } from '@orders/messaging/nest';
+import { Relay, type KafkaOptions } from '@orders/messaging';
+import { MessagingTransport, nestMessagingLogger } from '@orders/messaging/nest';
 import { ServiceConfig } from '@orders/service-kit';
 import { PositionsConsumer } from '../positions/positions.consumer';
 import { VisitDetector } from '../positions/visit-detector';
@@ -23,13 +23,12 @@ export const courierMessaging: Provider = {
   provide: MessagingTransport,
   inject: [EventStore, ServiceConfig, COURIER_TOPICS, VisitDetector, SettingsService],
   useFactory: (store: EventStore, config: ServiceConfig, topics: CourierTopics, detector: VisitDetector, settings: SettingsService) => {
-    const logger = new Logger('CourierMessaging');
-    const log: MessagingLogger = { info: () => undefined, warn: (text) => logger.warn(text), error: (text) => logger.error(text) };
-    const kafka: KafkaOptions = { brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger: log };
+    const kafka: KafkaOptions = {
+      brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger: nestMessagingLogger('CourierMessaging'),
+    };
     const relay = new Relay({
       store, kafka, name: `${topics.policyGroup}-delivery-events-relay`, map: (event) => deliveryEventMessage(event, topics.deliveryEvents),
       topics: [topics.spec(topics.deliveryEvents)], subscription: { streamTypes: ['delivery'] },
-      onError: (error, attempt) => logger.error(`relay failed (attempt ${attempt}): ${String(error)}`),
     });
     const positions = new PositionsConsumer({
       brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-positions`, topic: topics.positions, groupId: topics.positionsGroup,

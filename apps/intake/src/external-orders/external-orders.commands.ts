@@ -24,6 +24,7 @@ import {
 import { PersonalDataVault } from '@orders/personal-data';
 import { Clock, offsetOfDateTime } from '@orders/service-kit';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../config/intake-settings';
+import { countOrderEvents } from '../intake.metrics';
 import { externalOrderId, payloadFingerprint } from './order-identity';
 import { guestRecordOf, sameGuest, type GuestRecord } from './personal-data';
 import type { SubmitOrderRequestDto } from './submit-order/submit-order.request.dto';
@@ -87,7 +88,8 @@ export class ExternalOrderCommands {
       }
     }
     const created = result.events.length > 0 && !result.idempotentReplay;
-    if (!created) await this.assertSameGuest(command, guest);
+    if (created) countOrderEvents(result.events);
+    else await this.assertSameGuest(command, guest);
     return {
       orderId: command.data.orderId,
       status: statusOf(result.state),
@@ -126,6 +128,7 @@ export class ExternalOrderCommands {
       if (result.state.status === 'NONE' || result.state.companyId !== data.companyId) {
         throw new ExternalOrderNotFound(data.orderId);
       }
+      if (!result.idempotentReplay) countOrderEvents(result.events);
       return { orderId: data.orderId, status: result.state.status, version: result.nextExpectedVersion };
     } catch (error) {
       // A version conflict must not tell another company (or a guesser) that the order exists.

@@ -1,7 +1,7 @@
-import { Logger, type Provider } from '@nestjs/common';
+import { type Provider } from '@nestjs/common';
 import { EventStore } from '@orders/event-store';
-import { Relay, type KafkaOptions, type MessagingLogger } from '@orders/messaging';
-import { MessagingTransport } from '@orders/messaging/nest';
+import { Relay, type KafkaOptions } from '@orders/messaging';
+import { MessagingTransport, nestMessagingLogger } from '@orders/messaging/nest';
 import { EXTERNAL_ORDER_STREAM_TYPE } from '@orders/ordering-domain';
 import { ServiceConfig } from '@orders/service-kit';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../config/intake-settings';
@@ -26,16 +26,15 @@ export const intakeMessaging: Provider = {
   provide: MessagingTransport,
   inject: [EventStore, ServiceConfig, INTAKE_SETTINGS],
   useFactory: (store: EventStore, config: ServiceConfig, settings: IntakeSettings): MessagingTransport => {
-    const logger = new Logger('IntakeMessaging');
-    const log: MessagingLogger = { info: () => undefined, warn: (text) => logger.warn(text), error: (text) => logger.error(text) };
-    const kafka: KafkaOptions = { brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger: log };
+    const kafka: KafkaOptions = {
+      brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger: nestMessagingLogger('IntakeMessaging'),
+    };
     const topics = new IntakeTopics(settings.topicPrefix);
     const relay = new Relay({
       store, kafka, name: `${topics.consumerGroup}-order-events-relay`,
       map: (event) => orderEventMessage(event, topics.orderEvents),
       topics: [topics.spec(topics.orderEvents)],
       subscription: { streamTypes: [EXTERNAL_ORDER_STREAM_TYPE] },
-      onError: (error, attempt) => logger.error(`relay failed (attempt ${attempt}): ${String(error)}`),
     });
     return new MessagingTransport({
       kafka, groupId: topics.consumerGroup, topics: [topics.externalOrders, topics.cancellationEvents], pool: store.pool,

@@ -4,6 +4,7 @@ import type { PoolClient } from 'pg';
 import { Clock } from '@orders/service-kit';
 import { MarketplaceOrders } from '../marketplace-orders/marketplace-orders';
 import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
+import { TIMER_LATE_AFTER_MS, timersFired, timersFiredLate } from '../marketplace-cancellations.metrics';
 import { forEachLimited, retryDelayMs, withClaimedRows } from '../shared/worker-kit';
 
 interface DueTimer {
@@ -11,6 +12,7 @@ interface DueTimer {
   campaign_id: string;
   order_id: string;
   attempts: number;
+  due_at: Date;
 }
 
 export const TIMER_ACTOR = 'system:cancellation-timer';
@@ -45,7 +47,7 @@ export class CancellationTimers {
   async fireBatch(): Promise<number> {
     const now = this.clock.now();
     return withClaimedRows<DueTimer>(this.orders.store.pool,
-      `SELECT request_id, campaign_id, order_id, attempts FROM cancellation_timers
+      `SELECT request_id, campaign_id, order_id, attempts, due_at FROM cancellation_timers
        WHERE state = 'SCHEDULED' AND due_at <= $1 AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
        ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [now, this.settings.timerBatchSize],
@@ -54,6 +56,7 @@ export class CancellationTimers {
         await forEachLimited(rows, this.settings.timerConcurrency, async (timer) => {
           const error = await this.fire(timer);
           if (error !== undefined) failed.push({ timer, error });
+          else countFired(timer, now);
         });
         const failedIds = new Set(failed.map((f) => f.timer.request_id));
         await client.query(`UPDATE cancellation_timers SET state = 'FIRED', fired_at = $2, attempts = attempts + 1 WHERE request_id = ANY($1)`,
@@ -90,4 +93,10 @@ export class CancellationTimers {
       [timer.request_id, final, now, new Date(now.getTime() + retryDelayMs(timer.attempts + 1)), message],
     );
   }
+}
+
+/** Late: fired over a minute after its deadline (the worker was behind, stopped, or every instance was down). */
+function countFired(timer: DueTimer, now: Date): void {
+  timersFired.inc();
+  if (now.getTime() - new Date(timer.due_at).getTime() > TIMER_LATE_AFTER_MS) timersFiredLate.inc();
 }

@@ -1,9 +1,11 @@
 import { HttpException, Inject, Injectable } from '@nestjs/common';
-import { EventStore } from '@orders/event-store';
+import { isDomainError } from '@orders/decider-kit';
+import { EventStore, EventStoreError } from '@orders/event-store';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '@orders/service-kit';
 import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
 import type { MarketResource } from './market-resources';
+import { marketCalls } from '../marketplace-cancellations.metrics';
 
 type Refusal = {
   readonly code: 'LIMIT_EXCEEDED' | 'REQUEST_LIMIT_EXCEEDED';
@@ -42,6 +44,18 @@ export class MarketLimits {
    * every other validation: `0021` and `21` share one budget, and a request refused by validation consumes nothing.
    */
   async within<T>(campaignId: string, resource: MarketResource, work: () => Promise<T>): Promise<T> {
+    const call = resource.name;
+    try {
+      const result = await this.limited(campaignId, resource, work);
+      marketCalls.inc({ call, outcome: 'ok' });
+      return result;
+    } catch (error) {
+      marketCalls.inc({ call, outcome: callOutcome(error) });
+      throw error;
+    }
+  }
+
+  private async limited<T>(campaignId: string, resource: MarketResource, work: () => Promise<T>): Promise<T> {
     const slot = await this.acquireSlot(campaignId, resource);
     if (!slot.ok) throw new MarketLimitExceeded(slot);
     try {
@@ -121,4 +135,11 @@ export class MarketLimits {
       retryAfterSeconds: Math.max(1, Math.ceil((windowStart.getTime() + HOUR_MS - now) / 1000)),
     };
   }
+}
+
+/** `limited` (420, a campaign's limit), `refused` (a 4xx: a rule, a conflict, an unknown order), else `failed`. */
+function callOutcome(error: unknown): 'limited' | 'refused' | 'failed' {
+  if (error instanceof MarketLimitExceeded) return 'limited';
+  if (isDomainError(error) || error instanceof EventStoreError) return 'refused';
+  return error instanceof HttpException && error.getStatus() < 500 ? 'refused' : 'failed';
 }

@@ -8,6 +8,7 @@ import {
 } from '@orders/cancellations-domain';
 import { EventStore, commandMetadataOf, type CommandContext, type CommandResult } from '@orders/event-store';
 import { Clock } from '@orders/service-kit';
+import { countCancellationEvents } from '../marketplace-cancellations.metrics';
 
 type Data<T extends MarketplaceOrderCommand['type']> = Extract<MarketplaceOrderCommand, { type: T }>['data'];
 
@@ -27,15 +28,14 @@ export class MarketplaceOrders {
     }); // 2: the state knows deliveredAt; 3: detailsAsOf
   }
 
-  execute<T extends MarketplaceOrderCommand['type']>(
-    type: T,
-    data: Data<T>,
-    context: CommandContext,
+  async execute<T extends MarketplaceOrderCommand['type']>(
+    type: T, data: Data<T>, context: CommandContext,
   ): Promise<CommandResult<MarketplaceOrder>> {
     const command = { type, data, metadata: commandMetadataOf(context, this.clock.now()) } as MarketplaceOrderCommand;
-    return this.handler.handle(marketplaceOrderStreamId(data.campaignId, data.orderId), command, {
-      expectedVersion: context.expectedVersion,
-      within: context.tx,
+    const result = await this.handler.handle(marketplaceOrderStreamId(data.campaignId, data.orderId), command, {
+      expectedVersion: context.expectedVersion, within: context.tx,
     });
+    if (!result.idempotentReplay) countCancellationEvents(result.events);
+    return result;
   }
 }

@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventStore } from '@orders/event-store';
-import { HttpMetrics } from '@orders/service-kit/src/metrics/http-metrics';
 import { Clock } from '@orders/service-kit';
 import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
 import { PollingWorker } from '../shared/worker-kit';
-import { parkedDeliveriesPruned, pruneParkedDeliveries } from './parked-delivery-pruning';
+import { pruneParkedDeliveries } from './parked-delivery-pruning';
 
 /**
  * Prunes parked deliveries no Market order claimed while the service runs: one bounded DELETE after another until a
@@ -18,17 +17,9 @@ export class ParkedDeliveryPruner extends PollingWorker {
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
-    private readonly metrics: HttpMetrics,
     @Inject(CANCELLATION_SETTINGS) private readonly settings: CancellationSettings,
   ) {
     super();
-  }
-
-  override onApplicationBootstrap(): void {
-    // The counter lives in prom-client's default registry (once per process); /metrics shows the app's own registry.
-    const { registry } = this.metrics;
-    if (!registry.getSingleMetric('marketplace_parked_deliveries_pruned_total')) registry.registerMetric(parkedDeliveriesPruned);
-    super.onApplicationBootstrap();
   }
 
   protected enabled(): boolean {

@@ -1,5 +1,5 @@
-import { Counter, register } from 'prom-client';
 import type { Pool } from 'pg';
+import { parkedDeliveriesPruned } from '../marketplace-cancellations.metrics';
 
 /**
  * How long a parked delivery waits for a Market order to claim it: 35 days. A delivery is parked when it finishes
@@ -15,8 +15,6 @@ import type { Pool } from 'pg';
 export const DEFAULT_PARKED_DELIVERY_RETENTION_DAYS = 35;
 const DEFAULT_BATCH_SIZE = 1000;
 
-export const parkedDeliveriesPruned = ((register.getSingleMetric('marketplace_parked_deliveries_pruned_total') as Counter | undefined)
-  ?? new Counter({ name: 'marketplace_parked_deliveries_pruned_total', help: 'market_order_ids rows of parked deliveries no Market order claimed within the retention' }));
 
 interface PruneParkedDeliveriesOptions {
   pool: Pool;

@@ -1,9 +1,9 @@
-import { Logger, type Provider } from '@nestjs/common';
+import { type Provider } from '@nestjs/common';
 import { MARKETPLACE_ORDER_STREAM_TYPE } from '@orders/cancellations-domain';
 import { createInboundDecoder } from '@orders/contracts';
 import { EventStore } from '@orders/event-store';
 import { Relay, type KafkaOptions } from '@orders/messaging';
-import { MessagingTransport } from '@orders/messaging/nest';
+import { MessagingTransport, nestMessagingLogger } from '@orders/messaging/nest';
 import { ServiceConfig } from '@orders/service-kit';
 import { NotificationWorker } from '../receive-notification/notification-worker';
 import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
@@ -26,7 +26,7 @@ export const marketplaceMessaging: Provider = {
   inject: [EventStore, ServiceConfig, CANCELLATION_SETTINGS, NotificationWorker],
   useFactory: (store: EventStore, config: ServiceConfig, settings: CancellationSettings, worker: NotificationWorker): MessagingTransport | null => {
     if (!settings.kafka) return null;
-    const logger = new Logger('MarketplaceKafka');
+    const logger = nestMessagingLogger('MarketplaceKafka');
     const kafka: KafkaOptions = { brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger };
     const { topics } = settings;
     const relay = new Relay({

@@ -1,8 +1,8 @@
-import { Logger, type Provider } from '@nestjs/common';
+import { type Provider } from '@nestjs/common';
 import { topicDefinition, TOPIC } from '@orders/contracts';
 import { EventStore } from '@orders/event-store';
 import type { KafkaOptions } from '@orders/messaging';
-import { CatalogueTopics, MessagingTransport } from '@orders/messaging/nest';
+import { CatalogueTopics, MessagingTransport, nestMessagingLogger } from '@orders/messaging/nest';
 import { ServiceConfig } from '@orders/service-kit';
 import { eventsApplied, projectionLag } from '../metrics';
 import type { IntegrationEvent } from '../projections/integration-event';
@@ -11,7 +11,7 @@ import { ReadModelDb } from '../storage/read-model-db';
 import { integrationEventDecoder } from './decoder';
 import { LiveProjection } from './live-projection';
 import { STATE_RELAY_NAME, StateOutbox } from './state-outbox';
-import { StatePublisher } from './state-publisher';
+import { statePublisher } from './state-publisher';
 
 /** Messages of one partition per transaction. */
 const CHUNK = 200;
@@ -37,11 +37,11 @@ export const projectorMessaging: Provider = {
   provide: MessagingTransport,
   inject: [ReadModelDb, ServiceConfig, PROJECTOR_SETTINGS, STATE_OUTBOX_STORE],
   useFactory: (db: ReadModelDb, config: ServiceConfig, settings: ProjectorSettings, outboxStore: EventStore): MessagingTransport => {
-    const logger = new Logger('Projector');
+    const logger = nestMessagingLogger('Projector');
     const kafka: KafkaOptions = { brokers: config.kafka.brokers, clientId: config.kafka.clientId, logLevel: 'error', logger };
     const topics = new CatalogueTopics(settings.topicPrefix, topicDefinition);
     const live = new LiveProjection(db, new StateOutbox(outboxStore));
-    const publisher = new StatePublisher({
+    const publisher = statePublisher({
       store: outboxStore, kafka, name: STATE_RELAY_NAME, topic: settings.stateTopic,
       partitions: topics.spec(settings.stateTopic, { catalogueName: TOPIC.orderState }).partitions,
     });

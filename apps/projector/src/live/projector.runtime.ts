@@ -1,8 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventStore } from '@orders/event-store';
-// The service's own /metrics registry (service-kit keeps one per app and does not export the class by name yet).
-import { HttpMetrics } from '@orders/service-kit/src/metrics/http-metrics';
-import { registerProjectorMetrics, setRebuildProbe } from '../metrics';
+import { setRebuildProbe } from '../metrics';
 import { SummaryRebuilder } from '../rebuild/rebuilder';
 import { ReadModelDb } from '../storage/read-model-db';
 import { STATE_OUTBOX_STORE } from './projector-messaging';
@@ -16,11 +14,9 @@ export class ProjectorRuntime implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     private readonly db: ReadModelDb,
     @Inject(STATE_OUTBOX_STORE) private readonly outboxStore: EventStore,
-    private readonly httpMetrics: HttpMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
-    registerProjectorMetrics(this.httpMetrics.registry);
     const rebuilds = new SummaryRebuilder(this.db);
     setRebuildProbe(() => rebuilds.running());
   }

@@ -9,7 +9,7 @@ export const STATE_RELAY_NAME = 'projector-order-state';
 /**
  * orders.state.v1 goes out through an outbox, never straight from the consumer (rule 2, no dual writes): each new
  * state is appended to a small event store in the read-model database (schema `state_outbox`) inside the same
- * transaction as the inbox rows, the journal rows and the summary rows, and the StatePublisher relays it (idempotent
+ * transaction as the inbox rows, the journal rows and the summary rows, and the state publisher (a relay) publishes it (idempotent
  * producer, checkpoint after the ack, one order's records in log order). A crash anywhere re-publishes
  * at worst (a compacted topic keeps the last record per key, and records carry a growing `version`), never loses
  * or invents a state. Using the event store as the outbox also gives commit-safe order and a lease for free.

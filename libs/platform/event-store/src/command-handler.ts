@@ -6,6 +6,7 @@ import { canonicalJson } from './canonical-json';
 import { ConcurrencyError } from './errors';
 import type { Queryable } from './queryable';
 import { StateCache } from './state-cache';
+import { inSpan } from './tracing';
 import { withTransaction } from './transaction';
 import type { AppendOptions, AppendResult, EventInput, EventMetadata, ExpectedVersion, RecordedEvent } from './types';
 
@@ -125,6 +126,8 @@ export function defaultEventInput<C extends Command, E extends Event>(event: E, 
   return { type: event.type, data: event.data, metadata, occurredAt: now };
 }
 
+const TRACER = '@orders/event-store';
+
 /** load (snapshot + tail) -> fold -> decide -> append (+ writes alongside), with bounded retries on conflicts. */
 export function createCommandHandler<C extends Command, E extends Event, S>(store: CommandStore, config: CommandHandlerConfig<C, E, S>): CommandHandler<C, S, E> {
   const { decider, snapshot } = config;
@@ -156,87 +159,105 @@ export function createCommandHandler<C extends Command, E extends Event, S>(stor
     return { result, state };
   };
 
-  return {
-    async handle(streamId, command, options = {}) {
-      const { within, alongside } = options;
-      const idempotencyKey = options.idempotencyKey ?? command.metadata.idempotencyKey;
-      let fingerprint: string | undefined;
-      if (idempotencyKey !== undefined) {
-        fingerprint = commandFingerprint(streamId, command);
-        // Before deciding: a retried command must not be decided again against the state it already changed.
-        const earlier = await store.idempotentResult(idempotencyKey, fingerprint);
-        if (earlier) return replayed(streamId, earlier, within);
+  const handle = async (streamId: string, command: C, options: HandleOptions<C, E, S>): Promise<CommandResult<S>> => {
+    const { within, alongside } = options;
+    const idempotencyKey = options.idempotencyKey ?? command.metadata.idempotencyKey;
+    let fingerprint: string | undefined;
+    if (idempotencyKey !== undefined) {
+      fingerprint = commandFingerprint(streamId, command);
+      // Before deciding: a retried command must not be decided again against the state it already changed.
+      const earlier = await store.idempotentResult(idempotencyKey, fingerprint);
+      if (earlier) return replayed(streamId, earlier, within);
+    }
+    const mode = options.load ?? 'cached';
+    const perCall = options.toEventInput;
+    const pinned = options.expectedVersion !== undefined && options.expectedVersion !== 'any' ? options.expectedVersion : undefined;
+    const retries = pinned !== undefined || within !== undefined || mode === 'empty'
+      ? 0 : options.conflictRetries ?? config.conflictRetries ?? 3;
+    const appendOptions: AppendOptions = {
+      idempotencyKey, requestFingerprint: fingerprint, streamType: config.streamType, tenant: options.tenant,
+    };
+    // Optimistic first try on the cached state, without reading: the append's expected version proves it was
+    // current. Anything a stale state could get wrong (a conflict, a refusal, "nothing to do") is decided again
+    // on a fresh load before it is believed.
+    let trustCache = cache !== undefined && mode === 'cached' && within === undefined;
+    for (let conflicts = 0; ;) {
+      const cached = trustCache ? cache?.get(streamId) : undefined;
+      const fresh = cached === undefined;
+      const loaded = cached ?? (mode === 'empty' ? empty : await load(streamId, within));
+      if (pinned !== undefined && !versionMatches(pinned, loaded.version)) {
+        if (!fresh) { trustCache = false; continue; }
+        throw new ConcurrencyError(streamId, pinned, loaded.version);
       }
-      const mode = options.load ?? 'cached';
-      const perCall = options.toEventInput;
-      const pinned = options.expectedVersion !== undefined && options.expectedVersion !== 'any' ? options.expectedVersion : undefined;
-      const retries = pinned !== undefined || within !== undefined || mode === 'empty'
-        ? 0 : options.conflictRetries ?? config.conflictRetries ?? 3;
-      const appendOptions: AppendOptions = {
-        idempotencyKey, requestFingerprint: fingerprint, streamType: config.streamType, tenant: options.tenant,
-      };
-      // Optimistic first try on the cached state, without reading: the append's expected version proves it was
-      // current. Anything a stale state could get wrong (a conflict, a refusal, "nothing to do") is decided again
-      // on a fresh load before it is believed.
-      let trustCache = cache !== undefined && mode === 'cached' && within === undefined;
-      for (let conflicts = 0; ;) {
-        const cached = trustCache ? cache?.get(streamId) : undefined;
-        const fresh = cached === undefined;
-        const loaded = cached ?? (mode === 'empty' ? empty : await load(streamId, within));
-        if (pinned !== undefined && !versionMatches(pinned, loaded.version)) {
-          if (!fresh) { trustCache = false; continue; }
-          throw new ConcurrencyError(streamId, pinned, loaded.version);
-        }
-        let decided: readonly E[];
-        try {
-          decided = decider.decide(command, loaded.state);
-        } catch (error) {
-          if (!fresh) { trustCache = false; continue; }
-          throw error;
-        }
-        if (decided.length === 0) {
-          if (!fresh) { trustCache = false; continue; }
-          return { streamId, nextExpectedVersion: loaded.version, events: [], state: loaded.state, idempotentReplay: false };
-        }
-        let inputs: EventInput[];
-        try {
-          inputs = perCall
-            ? await Promise.all(decided.map((event) => perCall.call(options, event, command, loaded.state)))
-            : decided.map((event) => toEventInput(event, command));
-        } catch (error) {
-          if (!fresh) { trustCache = false; continue; } // a stale state may have asked for what the fresh one would not
-          throw error;
-        }
-        const expected: ExpectedVersion = loaded.version === 0 ? 'no_stream' : loaded.version;
-        const attempt: Attempt = { streamId, expected, inputs, appendOptions, from: loaded.state };
-        try {
-          // Decided and sealed before a transaction's connection is taken: never hold one while waiting for another.
-          let result: AppendResult;
-          let state: S | undefined;
-          if (within) ({ result, state } = await appendIn(within, attempt, alongside));
-          else if (alongside) ({ result, state } = await withTransaction(store.pool, (tx) => appendIn(tx, attempt, alongside)));
-          else result = await store.append(streamId, expected, inputs, appendOptions);
-          if (result.idempotentReplay) return replayed(streamId, result, within);
-          // Fold what was stored, mapped as a later load would map it, so the cached state equals a reloaded one.
-          state ??= result.events.reduce((s, event) => decider.evolve(s, toDomainEvent(event)), loaded.state);
-          if (within) {
-            // Not committed yet, and maybe never: neither the cache nor a snapshot may hold it.
-            cache?.delete(streamId);
-          } else {
-            cache?.set(streamId, result.nextExpectedVersion, state);
-            if (snapshot && snapshotDue(snapshot, loaded.version, result.nextExpectedVersion)) {
-              store.snapshotLater(streamId, snapshot, state, result.nextExpectedVersion);
-            }
+      let decided: readonly E[];
+      try {
+        decided = decider.decide(command, loaded.state);
+      } catch (error) {
+        if (!fresh) { trustCache = false; continue; }
+        throw error;
+      }
+      if (decided.length === 0) {
+        if (!fresh) { trustCache = false; continue; }
+        return { streamId, nextExpectedVersion: loaded.version, events: [], state: loaded.state, idempotentReplay: false };
+      }
+      let inputs: EventInput[];
+      try {
+        inputs = perCall
+          ? await Promise.all(decided.map((event) => perCall.call(options, event, command, loaded.state)))
+          : decided.map((event) => toEventInput(event, command));
+      } catch (error) {
+        if (!fresh) { trustCache = false; continue; } // a stale state may have asked for what the fresh one would not
+        throw error;
+      }
+      const expected: ExpectedVersion = loaded.version === 0 ? 'no_stream' : loaded.version;
+      const attempt: Attempt = { streamId, expected, inputs, appendOptions, from: loaded.state };
+      try {
+        // Decided and sealed before a transaction's connection is taken: never hold one while waiting for another.
+        let result: AppendResult;
+        let state: S | undefined;
+        if (within) ({ result, state } = await appendIn(within, attempt, alongside));
+        else if (alongside) ({ result, state } = await withTransaction(store.pool, (tx) => appendIn(tx, attempt, alongside)));
+        else result = await store.append(streamId, expected, inputs, appendOptions);
+        if (result.idempotentReplay) return replayed(streamId, result, within);
+        // Fold what was stored, mapped as a later load would map it, so the cached state equals a reloaded one.
+        state ??= result.events.reduce((s, event) => decider.evolve(s, toDomainEvent(event)), loaded.state);
+        if (within) {
+          // Not committed yet, and maybe never: neither the cache nor a snapshot may hold it.
+          cache?.delete(streamId);
+        } else {
+          cache?.set(streamId, result.nextExpectedVersion, state);
+          if (snapshot && snapshotDue(snapshot, loaded.version, result.nextExpectedVersion)) {
+            store.snapshotLater(streamId, snapshot, state, result.nextExpectedVersion);
           }
-          return { streamId, nextExpectedVersion: result.nextExpectedVersion, events: result.events, state, idempotentReplay: false };
-        } catch (error) {
-          if (!(error instanceof ConcurrencyError)) throw error;
-          if (!fresh) { trustCache = false; continue; } // the cache was behind: not a conflict of this command
-          if (conflicts >= retries) throw error;
-          await jitter(conflicts);
-          conflicts += 1;
         }
+        return { streamId, nextExpectedVersion: result.nextExpectedVersion, events: result.events, state, idempotentReplay: false };
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+        if (!fresh) { trustCache = false; continue; } // the cache was behind: not a conflict of this command
+        if (conflicts >= retries) throw error;
+        await jitter(conflicts);
+        conflicts += 1;
       }
+    }
+  };
+
+  return {
+    // One span per command: load, decide and the append's own span beneath it, in the caller's trace (an HTTP
+    // request's, a consumed message's). A no-op while tracing is off.
+    handle(streamId, command, options = {}) {
+      const attributes = {
+        'event_store.stream_id': streamId, 'event_store.stream_type': config.streamType, 'command.type': command.type,
+      };
+      return inSpan(TRACER, `command ${command.type}`, { attributes }, async (span) => {
+        const result = await handle(streamId, command, options);
+        if (span.isRecording()) {
+          span.setAttributes({
+            'command.events': result.events.length, 'command.idempotent_replay': result.idempotentReplay,
+            'event_store.next_version': result.nextExpectedVersion,
+          });
+        }
+        return result;
+      });
     },
   };
 }

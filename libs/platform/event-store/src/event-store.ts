@@ -13,6 +13,7 @@ import { SubscriptionSql, type SubscriptionStatus } from './subscription-sql';
 import { UpcasterRegistry, type Upcaster } from './upcasters';
 import { Verifier, type VerificationResult } from './verify';
 import type { Queryable } from './queryable';
+import { inSpan, withTraceparent } from './tracing';
 import {
   START, type AppendOptions, type AppendResult, type Checkpoint, type EventInput, type ExpectedVersion, type Logger,
   type ReadAllOptions, type ReadAllPage, type ReadStreamOptions, type RecordedEvent, type SubscriptionHandler,
@@ -41,6 +42,7 @@ const consoleLogger: Logger = {
 };
 
 const ORDER_RETRIES = 5;
+const TRACER = '@orders/event-store';
 
 export class EventStore implements CommandStore {
   readonly schema: string;
@@ -110,7 +112,15 @@ export class EventStore implements CommandStore {
    * Appends in one statement, in its own transaction (one round trip). Throws ConcurrencyError when the stream is
    * not at `expected` (nothing written), IdempotencyKeyReused when the key was used for another request.
    */
-  async append(streamId: string, expected: ExpectedVersion, events: readonly EventInput[], options: AppendOptions = {}): Promise<AppendResult> {
+  append(
+    streamId: string, expected: ExpectedVersion, events: readonly EventInput[], options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    return this.traced('append', streamId, expected, events, (traced) => this.appendNow(streamId, expected, traced, options));
+  }
+
+  private async appendNow(
+    streamId: string, expected: ExpectedVersion, events: readonly EventInput[], options: AppendOptions,
+  ): Promise<AppendResult> {
     const prepared = this.prepare(streamId, expected, events, options);
     if (prepared.events.length === 0) return this.emptyAppend(this.pool, prepared);
     for (let attempt = 0; ; attempt++) {
@@ -139,7 +149,17 @@ export class EventStore implements CommandStore {
    * transaction's first write: append first, write the other rows after, or get AppendNotFirstWrite. Readers are
    * notified when the caller commits. On any error the caller must roll back.
    */
-  async appendWithin(client: PoolClient | Queryable, streamId: string, expected: ExpectedVersion, events: readonly EventInput[], options: AppendOptions = {}): Promise<AppendResult> {
+  appendWithin(
+    client: PoolClient | Queryable, streamId: string, expected: ExpectedVersion, events: readonly EventInput[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    return this.traced('append within', streamId, expected, events,
+      (traced) => this.appendWithinNow(client, streamId, expected, traced, options));
+  }
+
+  private async appendWithinNow(
+    client: PoolClient | Queryable, streamId: string, expected: ExpectedVersion, events: readonly EventInput[], options: AppendOptions,
+  ): Promise<AppendResult> {
     const prepared = this.prepare(streamId, expected, events, options);
     if (prepared.events.length === 0) return this.emptyAppend(client, prepared);
     let outcome: AppendOutcome;
@@ -260,6 +280,30 @@ export class EventStore implements CommandStore {
     await Promise.all([...this.background]);
     await this.notifier.close();
     if (this.ownsPool) await this.pool.end();
+  }
+
+  /**
+   * The append in a span of its own (a child of the command's, when a command handler appends), and the events with
+   * that span's traceparent in their metadata: the relay continues the trace from there into Kafka.
+   */
+  private traced(
+    operation: string, streamId: string, expected: ExpectedVersion, events: readonly EventInput[],
+    append: (traced: readonly EventInput[]) => Promise<AppendResult>,
+  ): Promise<AppendResult> {
+    const attributes = {
+      'db.system.name': 'postgresql', 'event_store.schema': this.schema, 'event_store.stream_id': streamId,
+      'event_store.expected_version': String(expected), 'event_store.events': events.length,
+    };
+    return inSpan(TRACER, `event-store ${operation}`, { attributes }, async (span) => {
+      const result = await append(withTraceparent(events));
+      if (span.isRecording()) {
+        span.setAttributes({
+          'event_store.stream_type': result.streamType, 'event_store.next_version': result.nextExpectedVersion,
+          'event_store.idempotent_replay': result.idempotentReplay,
+        });
+      }
+      return result;
+    });
   }
 
   private prepare(streamId: string, expected: ExpectedVersion, events: readonly EventInput[], options: AppendOptions): PreparedAppend {

@@ -26,3 +26,4 @@ export type { SchemaMigrationsOptions } from './migrations';
 export { withTransaction } from './transaction';
 export type { TransactionOptions } from './transaction';
 export { createPool } from './pool';
+export { continuedContext, failSpan, inSpan, traceparentOf, tracingEnabled, TRACEPARENT } from './tracing';

@@ -10,6 +10,7 @@ import { DEFAULT_INBOX_SCHEMA, runMessagingMigrations } from './inbox/migrations
 import { InboxPruner, type InboxPruningOptions } from './inbox/pruning';
 import { createKafka, groupMember, loggerOf, rawMessageOf, runGroupMember, type KafkaOptions, type MessagingLogger } from './kafka';
 import { Publisher } from './publisher';
+import type { LogScope } from './log-scope';
 import { MessageProcessor } from './message-processor';
 import { consumerLag } from './metrics';
 import { dlqTopicOf, provisionDeadLetterTopics } from './topics';
@@ -59,6 +60,8 @@ export interface ConsumerOptions {
   batchTransactions?: number;
   /** After the inbox transaction committed (or found the message known), before its offset is resolved. */
   onHandled?: (message: InboundMessage, outcome: 'handled' | 'duplicate') => void | Promise<void>;
+  /** Binds each message's ids to every log line of its handling (the service kit's pino scope, via the Nest transport). */
+  logScope?: LogScope;
 }
 
 /**
@@ -95,6 +98,7 @@ export class Consumer {
       decode: options.decode ?? jsonDecoder, accepts: options.accepts,
       retry: { ...DEFAULT_RETRY, ...options.retry }, isRetryable: options.isRetryable ?? isRetryableByDefault,
       deadLetter: (raw, id, failure) => this.sendDeadLetter(raw, id, failure), onHandled: options.onHandled, logger: this.logger,
+      logScope: options.logScope,
     });
     const consumer = groupMember(this.kafka, this.groupId, options.sessionTimeoutMs);
     this.consumer = consumer;

@@ -22,3 +22,5 @@ export type { RetryPolicy } from './backoff';
 export { DEFAULT_INBOX_SCHEMA, messagingMigrations, runMessagingMigrations } from './inbox/migrations';
 export { DEFAULT_INBOX_RETENTION_MS, pruneInbox } from './inbox/pruning';
 export type { InboxPruningOptions, PruneInboxOptions } from './inbox/pruning';
+export type { LogFields, LogScope } from './log-scope';
+export { endPublishSpans, startPublishSpans } from './tracing';

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, Partitioners, type Batch, type Consumer, type ConsumerRunConfig, type EachBatchPayload, type KafkaMessage, type LogEntry, type logCreator, type Producer } from 'kafkajs';
 import { readHeaders } from './headers';
+import { lineLevel } from './kafka-log-levels';
 import type { RawMessage } from './types';
 
 // The only place that builds a kafkajs client: every component takes these plain options instead.
@@ -47,10 +48,13 @@ export function loggerOf(options: KafkaOptions): MessagingLogger {
 
 function routeLogs(logger: MessagingLogger): logCreator {
   return () => ({ namespace, level, log }: LogEntry) => {
-    const { message, ...details } = log;
+    const { message, timestamp: _timestamp, logger: _name, ...details } = log as LogEntry['log'] & { logger?: unknown };
     const text = `[kafkajs${namespace ? ` ${namespace}` : ''}] ${message}`;
-    if (level === logLevel.ERROR) logger.error(text, details);
-    else if (level === logLevel.WARN) logger.warn(text, details);
+    // kafkajs's stack traces of routine connection errors are noise on a line; a real crash keeps its stack.
+    const at = lineLevel(level, message, details);
+    if (at !== 'error') delete details.stack;
+    if (at === 'error') logger.error(text, details);
+    else if (at === 'warn') logger.warn(text, details);
     else logger.info?.(text, details);
   };
 }

@@ -7,7 +7,9 @@ import { envelopeProblem } from '@orders/contracts';
 import { isCausedByContent, isInfrastructureFailure, summarize } from './errors';
 import type { Inbox } from './inbox/inbox';
 import type { MessagingLogger } from './kafka';
+import { chunkLogFields, messageLogFields, type LogFields, type LogScope } from './log-scope';
 import * as metrics from './metrics';
+import { inConsumerSpan, startChunkSpans, type ChunkSpans } from './tracing';
 import type { Decoder, HandlerContext, InboundMessage, MessageHandler, RawMessage } from './types';
 
 export type Outcome = 'handled' | 'duplicate' | 'skipped' | 'dead-lettered' | 'abandoned';
@@ -27,6 +29,8 @@ export interface ProcessorDeps {
   deadLetter: (raw: RawMessage, messageId: string, failure: Failure) => Promise<void>;
   onHandled?: (message: InboundMessage, outcome: 'handled' | 'duplicate') => void | Promise<void>;
   logger: MessagingLogger;
+  /** Binds the message's ids to every log line of its handling (the service kit's pino scope). */
+  logScope?: LogScope;
 }
 
 /** A failure of the plumbing around the handler (PostgreSQL, the DLQ producer): retried without bound. */
@@ -49,7 +53,16 @@ type Prepared = { kind: 'message'; message: InboundMessage } | { kind: 'skip' } 
 export class MessageProcessor {
   constructor(private readonly deps: ProcessorDeps) {}
 
-  async process(raw: RawMessage, signal: AbortSignal): Promise<Outcome> {
+  /** One message, in its log scope and its CONSUMER span (when tracing is on). */
+  process(raw: RawMessage, signal: AbortSignal): Promise<Outcome> {
+    return this.scoped(messageLogFields(raw, this.deps.groupId), () => inConsumerSpan(raw, this.deps.groupId, async (span) => {
+      const outcome = await this.processOne(raw, signal);
+      span?.setAttribute('messaging.outcome', outcome);
+      return outcome;
+    }));
+  }
+
+  private async processOne(raw: RawMessage, signal: AbortSignal): Promise<Outcome> {
     const prepared = this.prepare(raw);
     if (prepared.kind === 'skip') return this.skip(raw);
     if (prepared.kind === 'dead-letter') return this.deadLetter(raw, prepared.id, prepared.failure, signal);
@@ -85,14 +98,30 @@ export class MessageProcessor {
    * unusual (a decode failure, a handler error, a concurrent duplicate) rolls the whole chunk back and returns
    * false: the caller then processes the chunk message by message, with the usual retries and dead letters.
    */
-  async processChunk(raws: RawMessage[]): Promise<boolean> {
+  processChunk(raws: RawMessage[]): Promise<boolean> {
+    return this.scoped(chunkLogFields(raws, this.deps.groupId), () => this.processChunkInScope(raws));
+  }
+
+  private async processChunkInScope(raws: RawMessage[]): Promise<boolean> {
     const prepared = raws.map((raw) => this.prepare(raw));
     if (prepared.some((p) => p.kind === 'dead-letter')) return false;
     const messages = prepared.flatMap((p) => (p.kind === 'message' ? [p.message] : []));
     for (const [i, p] of prepared.entries()) if (p.kind === 'skip') this.skip(raws[i]);
     if (messages.length === 0) return true;
+    const spans = startChunkSpans(raws.filter((_, i) => prepared[i].kind === 'message'), this.deps.groupId);
+    let failure: unknown;
+    try {
+      const committed = await this.commitChunk(messages, spans);
+      if (!committed) failure = new Error('the chunk was rolled back; its messages are handled one by one');
+      return committed;
+    } finally {
+      spans?.end(failure);
+    }
+  }
+
+  private async commitChunk(messages: InboundMessage[], spans: ChunkSpans | undefined): Promise<boolean> {
     const outcomes: Array<'handled' | 'duplicate'> = [];
-    const timer = metrics.handlerDuration.startTimer({ group: this.deps.groupId, topic: raws[0].topic });
+    const timer = metrics.handlerDuration.startTimer({ group: this.deps.groupId, topic: messages[0].topic });
     let tx: PoolClient;
     try {
       tx = await this.deps.pool.connect();
@@ -103,20 +132,24 @@ export class MessageProcessor {
     try {
       await tx.query('BEGIN');
       const known = await this.deps.inbox.known(tx, this.deps.groupId, messages.map((m) => m.id));
-      const fresh: InboundMessage[] = [];
-      for (const message of messages) {
+      const fresh: { message: InboundMessage; index: number }[] = [];
+      for (const [index, message] of messages.entries()) {
         // a relay resend can put one event twice in a chunk: the second is a duplicate like any other
         if (known.has(message.id)) { outcomes.push('duplicate'); continue; }
         known.add(message.id);
-        fresh.push(message);
+        fresh.push({ message, index });
         outcomes.push('handled');
       }
+      const freshMessages = fresh.map((f) => f.message);
       if (this.deps.handleBatch) {
-        if (fresh.length > 0) await this.deps.handleBatch(fresh, { tx, attempt: 1 });
+        if (fresh.length > 0) await this.deps.handleBatch(freshMessages, { tx, attempt: 1 });
       } else {
-        for (const message of fresh) await this.deps.handle(message, { tx, message, attempt: 1 });
+        for (const { message, index } of fresh) {
+          const handle = () => this.deps.handle(message, { tx, message, attempt: 1 });
+          await (spans ? spans.run(index, handle) : handle());
+        }
       }
-      if (!(await this.deps.inbox.commitAll(tx, this.deps.groupId, fresh)).committed) return false;
+      if (!(await this.deps.inbox.commitAll(tx, this.deps.groupId, freshMessages)).committed) return false;
     } catch {
       await tx.query('ROLLBACK').catch((rollbackError: Error) => { broken = rollbackError; });
       return false;
@@ -126,6 +159,10 @@ export class MessageProcessor {
     }
     for (const [i, message] of messages.entries()) await this.settled(message, outcomes[i]);
     return true;
+  }
+
+  private scoped<T>(fields: LogFields, work: () => Promise<T>): Promise<T> {
+    return this.deps.logScope ? this.deps.logScope(fields, work) : work();
   }
 
   private prepare(raw: RawMessage): Prepared {

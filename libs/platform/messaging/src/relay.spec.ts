@@ -39,4 +39,9 @@ describe('topic messages', () => {
       ['even', ['{"n":2}', 'raw text']],
     ]);
   });
+
+  it('sends a tombstone as a null value, not the JSON text "null"', () => {
+    const [group] = toTopicMessages([recorded({ data: { orderId: 'o-1' } })], (e) => ({ topic: 'state', key: 'o-1', value: e.data, tombstone: true }));
+    expect(group.messages[0].value).toBeNull();
+  });
 });

@@ -4,6 +4,7 @@ import { HEADER } from './headers';
 import { createKafka, idempotentProducer, loggerOf, type KafkaOptions } from './kafka';
 import { registerRelayLagProbe, relayPublished } from './metrics';
 import { provisionTopics, type TopicSpec } from './topics';
+import { endPublishSpans, startPublishSpans } from './tracing';
 
 /** What an app's mapper makes of one recorded event (stored events are never published raw). */
 export interface OutboundMessage {
@@ -12,6 +13,8 @@ export interface OutboundMessage {
   key: string;
   /** JSON-serialised; a Buffer or string is sent as is. */
   value: unknown;
+  /** A null value instead (`value` is not sent): a compacted topic then forgets the key. */
+  tombstone?: boolean;
   /** Default: the recorded event's type. */
   eventType?: string;
   /** Default: the recorded event's schema version. */
@@ -68,7 +71,8 @@ export function toTopicMessages(events: readonly RecordedEvent[], map: RelayMapp
   for (const event of events) {
     const outbound = map(event);
     if (!outbound) continue;
-    const message: Message = { key: outbound.key, value: encodeValue(outbound.value), headers: relayHeaders(event, outbound) };
+    const value = outbound.tombstone ? null : encodeValue(outbound.value);
+    const message: Message = { key: outbound.key, value, headers: relayHeaders(event, outbound) };
     const list = byTopic.get(outbound.topic);
     if (list) list.push(message);
     else byTopic.set(outbound.topic, [message]);
@@ -141,15 +145,19 @@ export class Relay {
     if (topicMessages.length === 0) return;
     const producer = await this.connectedProducer();
     const { compression = 'none', ackTimeoutMs = 10_000 } = this.options.producer ?? {};
+    // Each message's span continues the trace its event was appended in; the header then carries that span.
+    const spans = startPublishSpans(topicMessages);
     try {
       await producer.sendBatch({
         acks: -1, timeout: ackTimeoutMs, topicMessages,
         compression: compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
       });
     } catch (error) {
+      endPublishSpans(spans, error);
       await this.discardProducer();
       throw error;
     }
+    endPublishSpans(spans);
     for (const { topic, messages } of topicMessages) relayPublished.inc({ relay: this.name, topic }, messages.length);
   }
 

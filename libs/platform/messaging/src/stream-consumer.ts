@@ -1,5 +1,6 @@
 import type { Batch, Consumer as KafkaConsumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { envelopeProblem } from '@orders/contracts';
+import { TRACEPARENT } from '@orders/event-store';
 import { backoffDelay, DEFAULT_RETRY, pause, type RetryPolicy } from './backoff';
 import { deadLetterOf, decodeFailure, type Failure } from './dead-letter';
 import { messageIdOf } from './decoder';
@@ -9,7 +10,9 @@ import { FetchedMessage, type StreamMessage } from './fetched-message';
 import { createKafka, groupMember, loggerOf, runGroupMember, type KafkaOptions, type MessagingLogger } from './kafka';
 import * as metrics from './metrics';
 import { Publisher } from './publisher';
+import { type LogScope } from './log-scope';
 import { dlqTopicOf, provisionDeadLetterTopics } from './topics';
+import { inStreamBatchSpan } from './tracing';
 import type { Decoder, RawMessage } from './types';
 
 export type { StreamMessage } from './fetched-message';
@@ -57,6 +60,8 @@ export interface StreamConsumerOptions {
    * are handled (see PartitionLanes).
    */
   fetchAhead?: number;
+  /** Binds the batch's topic, partition and offsets to every log line of its handling (the service kit's pino scope). */
+  logScope?: LogScope;
 }
 
 /**
@@ -134,7 +139,16 @@ export class StreamConsumer {
   }
 
   /** Hands the batch to the handler until it passes (then commits it), or the member stops or loses it. */
-  private async handleBatch(batch: Batch, current: () => boolean): Promise<void> {
+  private handleBatch(batch: Batch, current: () => boolean): Promise<void> {
+    const { logScope } = this.options;
+    const fields = {
+      consumer_group: this.groupId, topic: batch.topic, partition: batch.partition, offset: batch.firstOffset() ?? '',
+      last_offset: batch.lastOffset(), messages: batch.messages.length,
+    };
+    return logScope ? logScope(fields, () => this.handleBatchInScope(batch, current)) : this.handleBatchInScope(batch, current);
+  }
+
+  private async handleBatchInScope(batch: Batch, current: () => boolean): Promise<void> {
     const signal = this.abort.signal;
     const { topic, partition } = batch;
     for (let failures = 0; !signal.aborted && current(); ) {
@@ -153,8 +167,12 @@ export class StreamConsumer {
       }
       let failed: { error: unknown } | undefined;
       try {
-        const work = messages.length > 0 ? this.options.handle({ topic, partition, messages, reject }) : undefined;
-        if (work) await work;
+        if (messages.length > 0) {
+          // One span for the batch, linked to the traces of its messages that carry one.
+          await inStreamBatchSpan(topic, partition, this.groupId, () => messages.map((m) => m.header(TRACEPARENT)), async () => {
+            await this.options.handle({ topic, partition, messages, reject });
+          });
+        }
       } catch (error) {
         failed = { error };
       }

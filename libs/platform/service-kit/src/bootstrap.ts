@@ -1,6 +1,7 @@
 import { Logger as NestLogger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { tracingEnabled } from '@orders/event-store';
 import { Logger } from 'nestjs-pino';
 import { ServiceConfig } from './config/service-config';
 import { rejectDeepJson } from './http/json-depth';
@@ -9,6 +10,8 @@ import { securityHeaders } from './http/security-headers';
 import { refuseBrokenUrls } from './http/url-check';
 import { setupOpenApi } from './http/openapi';
 import { HttpMetrics } from './metrics/http-metrics';
+import { traceRequests } from './telemetry/trace-requests';
+import { TracingRuntime } from './telemetry/tracing-runtime';
 
 /** Requests above this are answered 413; batch endpoints that need more document their own limit. */
 export const BODY_LIMIT = '1mb';
@@ -28,6 +31,10 @@ export async function createServiceApp(appModule: Type<unknown>): Promise<NestEx
   // all see them.
   app.use(securityHeaders);
   app.use(requestIds);
+  // Tracing started while the app was created, when OTEL_* asks for it (or a spec records spans): every request
+  // then runs in its span, the ids above as attributes. Off, not even the middleware is installed.
+  app.get(TracingRuntime);
+  if (tracingEnabled()) app.use(traceRequests);
   app.use(app.get(HttpMetrics).middleware);
   app.use(refuseBrokenUrls);
   // The depth check runs on the raw body before JSON.parse (and so before class-transformer): 400 when too deep.

@@ -28,5 +28,6 @@ export * from './http/stream-limits';
 export * from './errors/not-found';
 export * from './logging/redaction';
 export * from './database/sql-migration';
+export * from './metrics/process-metric';
 export * from './service-kit.module';
 export * from './bootstrap';

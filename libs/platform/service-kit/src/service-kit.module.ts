@@ -2,7 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggerModule } from 'nestjs-pino';
+import { MESSAGING_LOG_SCOPE } from '@orders/messaging/nest';
+import { LoggerModule, PinoLogger } from 'nestjs-pino';
+import type { Metric } from 'prom-client';
 import { DataSourceOptions } from 'typeorm';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyRegistry } from './auth/api-keys';
@@ -16,9 +18,10 @@ import { ErrorEnvelopeFilter } from './errors/error-envelope.filter';
 import { createValidationPipe } from './errors/validation-pipe';
 import { HealthController } from './health/health.controller';
 import { KafkaHealthIndicator } from './health/kafka.health';
-import { loggerParams } from './logging/logger-params';
-import { HttpMetrics } from './metrics/http-metrics';
+import { loggerParams, pinoLogScope } from './logging/logger-params';
+import { APP_METRICS, HttpMetrics } from './metrics/http-metrics';
 import { MetricsController } from './metrics/metrics.controller';
+import { TracingRuntime } from './telemetry/tracing-runtime';
 
 export interface ServiceKitOptions {
   /** The service's TypeORM migrations; they run on start-up. */
@@ -30,6 +33,8 @@ export interface ServiceKitOptions {
   readonly clock?: Clock;
   /** Routes that mirror another API and word their errors its way (see ErrorDialectRoutes). */
   readonly errorDialects?: readonly ErrorDialectRoutes[];
+  /** The app's own metrics (business counters, gauges): served on /metrics with the kit's and the messaging ones. */
+  readonly metrics?: readonly Metric[];
 }
 
 /** Everything a service shell shares: config, clock, logs, database, health, metrics, auth, errors, validation. */
@@ -66,6 +71,7 @@ export class ServiceKitModule {
       controllers: [HealthController, MetricsController],
       providers: [
         options.clock ? { provide: Clock, useValue: options.clock } : { provide: Clock, useClass: SystemClock },
+        { provide: APP_METRICS, useValue: options.metrics ?? [] },
         HttpMetrics,
         KafkaHealthIndicator,
         {
@@ -77,8 +83,11 @@ export class ServiceKitModule {
         { provide: ERROR_DIALECTS, useValue: options.errorDialects ?? [] },
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: TracingRuntime, inject: [ServiceConfig], useFactory: (service: ServiceConfig) => TracingRuntime.start(service) },
+        // The consumers' lines carry the message's ids: pino's scope around each message (startMessaging takes it).
+        { provide: MESSAGING_LOG_SCOPE, inject: [PinoLogger], useFactory: pinoLogScope },
       ],
-      exports: [ServiceConfigModule, ApiKeyRegistry, HttpMetrics, Clock],
+      exports: [ServiceConfigModule, ApiKeyRegistry, HttpMetrics, Clock, MESSAGING_LOG_SCOPE],
     };
   }
 }

@@ -9,3 +9,4 @@ export { RELAY_OPTIONS, RelayLifecycle, RelayModule } from './relay.module';
 export type { RelayModuleAsyncOptions } from './relay.module';
 export { CatalogueTopics } from './topic-naming';
 export type { CatalogueEntry } from './topic-naming';
+export { MESSAGING_LOG_SCOPE, nestMessagingLogger } from './nest-logging';

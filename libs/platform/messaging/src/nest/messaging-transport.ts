@@ -6,7 +6,9 @@ import { createConsumer, type Consumer, type ConsumerOptions } from '../consumer
 import type { TopicSpec } from '../topics';
 import type { HandlerContext, InboundMessage } from '../types';
 import { BackgroundStart, provisioning, type BackgroundStartOptions, type KafkaMember } from './kafka-lifecycle';
+import type { LogScope } from '../log-scope';
 import { MessageContext } from './message-context';
+import { MESSAGING_LOG_SCOPE } from './nest-logging';
 
 /**
  * The consumer's options without `handle` (the `@EventPattern` handlers are the handler), plus the lifecycle's.
@@ -67,6 +69,11 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
       this.readyWaiters.splice(0).forEach((resolve) => resolve());
     });
     callback();
+  }
+
+  /** Binds each message's ids to the log lines of its handling; set by `startMessaging` from the service kit. */
+  useLogScope(scope: LogScope): void {
+    this.options.logScope ??= scope;
   }
 
   /** Resolves once every member and the consumer run (specs and benchmarks wait on it). */
@@ -139,7 +146,18 @@ export function connectMessaging(app: INestApplication, transport: MessagingTran
 export async function startMessaging(app: INestApplication): Promise<MessagingTransport | undefined> {
   const transport = app.get<MessagingTransport | null>(MessagingTransport, { strict: false });
   if (!transport) return undefined;
+  const scope = providedOrUndefined<LogScope>(app, MESSAGING_LOG_SCOPE);
+  if (scope) transport.useLogScope(scope);
   connectMessaging(app, transport);
   await app.startAllMicroservices(); // resolves at once: the transport connects in the background
   return transport;
+}
+
+/** What the app provides under `token`, if anything (an app without the service kit provides no log scope). */
+function providedOrUndefined<T>(app: INestApplication, token: symbol): T | undefined {
+  try {
+    return app.get<T>(token, { strict: false });
+  } catch {
+    return undefined;
+  }
 }

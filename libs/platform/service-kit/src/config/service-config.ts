@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { TELEMETRY_DEFAULTS, TELEMETRY_SECRETS, TelemetryEnv, telemetryConfigOf, type TelemetryConfig } from '../telemetry/telemetry-config';
 import { ServiceDefinition } from './service-definition';
 import { DeploymentEnvironment, LogLevel, ServiceEnv, ServiceEnvField, serviceDefaults, serviceVariables } from './service-env';
 import { Environment, SettingsDeclaration, readSettings, validateVariables } from './service-settings';
@@ -31,6 +32,8 @@ export abstract class ServiceConfig {
   abstract readonly piiMasterKey: string;
   abstract readonly shutdownTimeoutMs: number;
   abstract readonly healthCheckTimeoutMs: number;
+  /** LOG_FORMAT and the OTEL_* variables: log lines' format, and tracing (off unless OTEL_* asks for it). */
+  abstract readonly telemetry: TelemetryConfig;
 }
 
 export class ConfigValidationError extends Error {
@@ -53,6 +56,8 @@ export function readServiceConfig(definition: ServiceDefinition, env: Environmen
     variables: ServiceEnv, defaults: serviceDefaults(definition), names: variables, env,
     secret: ['API_KEYS', 'DATABASE_URL', 'PII_MASTER_KEY'] satisfies ServiceEnvField[],
   });
+  const telemetry = validateVariables({ variables: TelemetryEnv, defaults: TELEMETRY_DEFAULTS, secret: TELEMETRY_SECRETS, env });
+  problems.push(...telemetry.problems);
   for (const declaration of declarations) problems.push(...readSettings(declaration, env).problems);
   if (problems.length > 0) throw new ConfigValidationError(definition.name, problems);
   return {
@@ -67,6 +72,7 @@ export function readServiceConfig(definition: ServiceDefinition, env: Environmen
     piiMasterKey: parsed.PII_MASTER_KEY,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     healthCheckTimeoutMs: parsed.HEALTH_CHECK_TIMEOUT_MS,
+    telemetry: telemetryConfigOf(telemetry.value, definition.name),
   };
 }
 

@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import pinoHttp, { type Options } from 'pino-http';
 import { ServiceConfig } from '../config/service-config';
-import { loggerParams } from './logger-params';
+import type { IncomingMessage } from 'node:http';
+import { isPretty, loggerParams, prettyLines } from './logger-params';
 import { redactUrl } from './redaction';
 
 const config = { service: { name: 'probe' }, logLevel: 'info' } as ServiceConfig;
@@ -84,5 +85,52 @@ describe('credentials in logs', () => {
     expect(redactUrl('/x?api%5Fkey=1&secret')).toBe('/x?api%5Fkey=[redacted]&secret=[redacted]');
     expect(redactUrl('/x?monkey=1&keyboard=2')).toBe('/x?monkey=1&keyboard=2');
     expect(redactUrl('/x')).toBe('/x');
+  });
+});
+
+describe('log format', () => {
+  const withFormat = (logFormat: 'json' | 'pretty' | 'auto', environment = 'development') =>
+    ({ ...config, environment, telemetry: { logFormat } }) as unknown as ServiceConfig;
+
+  it('is pretty on a terminal outside production, or when LOG_FORMAT=pretty; JSON otherwise', () => {
+    expect(isPretty(withFormat('auto'), true)).toBe(true);
+    expect(isPretty(withFormat('auto', 'production'), true)).toBe(false);
+    expect(isPretty(withFormat('auto'), false)).toBe(false);
+    expect(isPretty(withFormat('pretty', 'production'), false)).toBe(true);
+    expect(isPretty(withFormat('json'), true)).toBe(false);
+    expect(Array.isArray(loggerParams(withFormat('pretty')).pinoHttp)).toBe(true);
+    expect(Array.isArray(loggerParams(withFormat('json')).pinoHttp)).toBe(false);
+  });
+
+  it('writes one short line per entry: time, level, context and message, the ids after it', async () => {
+    let text = '';
+    const sink = new Writable({
+      write: (chunk, _encoding, done) => {
+        text += String(chunk);
+        done();
+      },
+    });
+    const logger = pino({ level: 'info' }, prettyLines(sink));
+    logger.warn(
+      { context: 'IntakeMessaging', event_id: 'e-1', correlation_id: 'c-1', pid: 1, hostname: 'h' },
+      'dead-lettered',
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(text.trim().split('\n')).toHaveLength(1);
+    expect(text).toMatch(
+      /^\[\d\d:\d\d:\d\d\.\d{3}\] WARN: \[IntakeMessaging\] dead-lettered \{"event_id":"e-1","correlation_id":"c-1"\}/,
+    );
+  });
+
+  it('names a request line by what it was', () => {
+    const { lines, log } = requestLogger();
+    const options = loggerParams(config).pinoHttp as Options;
+    const req = { method: 'POST', url: '/orders?token=t1', headers: {} } as unknown as IncomingMessage;
+    const message = (
+      options.customSuccessMessage as (req: IncomingMessage, res: { statusCode: number }, time: number) => string
+    )(req, { statusCode: 201 }, 12.4);
+    expect(message).toBe('POST /orders?token=[redacted] 201 12 ms');
+    expect(lines).toEqual([]);
+    expect(log).toBeDefined();
   });
 });

@@ -1,8 +1,11 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { Injectable } from '@nestjs/common';
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import { registerMessagingMetrics } from '@orders/messaging';
 import { ServiceConfig } from '../config/service-config';
+
+/** The app's own metrics (`ServiceKitOptions.metrics`), served beside the kit's and the messaging library's. */
+export const APP_METRICS = Symbol('APP_METRICS');
 
 type RoutedRequest = IncomingMessage & { route?: { path?: string }; baseUrl?: string };
 
@@ -15,12 +18,17 @@ export class HttpMetrics {
   readonly registry = new Registry();
   private readonly duration: Histogram<'method' | 'route' | 'status_code'>;
 
-  constructor(config: ServiceConfig) {
+  constructor(config: ServiceConfig, @Optional() @Inject(APP_METRICS) appMetrics: readonly Metric[] = []) {
     this.registry.setDefaultLabels({ service: config.service.name });
     collectDefaultMetrics({ register: this.registry });
     // Every service consumes or relays through the messaging library: its lag, dead letters and parked messages
     // belong on the service's own /metrics, not only in prom-client's default registry that nobody serves.
     registerMessagingMetrics(this.registry);
+    // The app's business metrics live once per process (prom-client's default registry, as the messaging ones): the
+    // same objects are registered here, so /metrics shows them with the service label.
+    for (const metric of appMetrics) {
+      if (!this.registry.getSingleMetric(nameOf(metric))) this.registry.registerMetric(metric);
+    }
     this.duration = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request duration by route template, method and status code',
@@ -43,3 +51,5 @@ export class HttpMetrics {
     next();
   };
 }
+
+const nameOf = (metric: Metric): string => (metric as unknown as { name: string }).name;

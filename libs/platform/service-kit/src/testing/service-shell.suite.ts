@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { Type } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
+import { register } from 'prom-client';
 import request from 'supertest';
 import { createServiceApp } from '../bootstrap';
 import { ServiceDefinition } from '../config/service-definition';
@@ -88,6 +89,15 @@ export function describeServiceShell(definition: ServiceDefinition, loadAppModul
         /http_request_duration_seconds_count\{[^}]*method="GET",route="\/health",status_code="200"\} [1-9]/,
       );
       expect(res.text).toMatch(/http_request_duration_seconds_count\{[^}]*route="unmatched",status_code="404"\} [1-9]/);
+    });
+
+    it('serves every metric the process made: the messaging library\'s and the app\'s own (its `metrics`)', async () => {
+      // Loading the app module made them (in prom-client's default registry); one the app forgot to hand the kit
+      // would be counted and never seen.
+      const made = register.getMetricsAsArray().map((metric) => (metric as unknown as { name: string }).name);
+      expect(made).toEqual(expect.arrayContaining(['messaging_consumer_lag', 'messaging_dead_lettered_total']));
+      const served = (await http().get('/metrics').expect(200)).text;
+      expect(made.filter((name) => !served.includes(`# HELP ${name} `))).toEqual([]);
     });
 
     it('describes itself in OpenAPI at /docs-json and /docs', async () => {
