@@ -119,6 +119,24 @@ export async function createStack(
 
 const hex = (): string => randomBytes(12).toString('hex');
 
+/**
+ * A stack and one instance of the app for a describe block: made before its tests, dropped after them; with `t0`,
+ * the clock is set to it before each test. Read `suite.stack` and `suite.api` inside the tests.
+ */
+export function stackForSuite(
+  options: Parameters<typeof createStack>[0] = {},
+  t0?: string,
+): { readonly stack: Stack; readonly api: Instance } {
+  const suite = {} as { stack: Stack; api: Instance };
+  beforeAll(async () => {
+    suite.stack = await createStack(options);
+    suite.api = await suite.stack.start();
+  }, 60_000);
+  afterAll(() => suite.stack?.drop());
+  if (t0 !== undefined) beforeEach(() => suite.stack.clock.set(t0));
+  return suite;
+}
+
 /** Waits until `probe` returns a value that is not undefined/false (a condition, never a fixed sleep). */
 export async function eventually<T>(
   probe: () => Promise<T | undefined | false>,

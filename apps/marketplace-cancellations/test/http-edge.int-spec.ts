@@ -45,18 +45,9 @@ describe('marketplace-cancellations HTTP edge', () => {
   it('takes a key of 128 characters, scoped to its principal', async () => {
     await pendingRequest(api, 7002, t0);
     const key = 'k'.repeat(128);
-    await api
-      .http()
-      .put(decisionPath(7002))
-      .set({ 'Api-Key': stack.keys.c21, 'Idempotency-Key': key })
-      .send({ accepted: true })
-      .expect(200);
-    await api
-      .http()
-      .put(decisionPath(7002))
-      .set({ 'Api-Key': stack.keys.c21, 'Idempotency-Key': key })
-      .send({ accepted: true })
-      .expect(200);
+    const decide = () => api.http().put(decisionPath(7002)).set({ 'Api-Key': stack.keys.c21, 'Idempotency-Key': key });
+    await decide().send({ accepted: true }).expect(200);
+    await decide().send({ accepted: true }).expect(200);
     expect(
       await one(
         stack.pool,

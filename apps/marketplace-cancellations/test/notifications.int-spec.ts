@@ -1,5 +1,5 @@
 import { marketOpenApi } from '@orders/contracts';
-import { createStack, one, type Instance, type Stack } from './harness';
+import { one, stackForSuite, type Stack } from './harness';
 import { cancellationRequested, statusUpdated } from './market-fixtures';
 
 // Waits are on conditions (workers drained by hand); the bound only stops a hung run on a busy machine.
@@ -27,26 +27,19 @@ const eventTypes = async (stack: Stack, orderId: number): Promise<string[]> =>
  * URL given to Market carries the shared token. Market's own ranges only.
  */
 describe('POST /notification behind a trusted proxy, with a token (Market addresses only)', () => {
-  let stack: Stack;
-  let api: Instance;
-
-  beforeAll(async () => {
-    stack = await createStack({
+  const suite = stackForSuite(
+    {
       env: {
         MARKET_NOTIFICATION_SOURCES: '5.45.207.0/25,141.8.142.0/25,5.255.253.0/25',
         MARKET_TRUSTED_PROXIES: '127.0.0.1,::1',
         MARKET_NOTIFICATION_TOKEN: TOKEN,
       },
-    });
-    api = await stack.start();
-  }, 60_000);
-
-  afterAll(() => stack?.drop());
-
-  beforeEach(() => stack.clock.set(t0));
+    },
+    t0,
+  );
 
   const post = (body: object, forwardedFor?: string, token: string | null = TOKEN) => {
-    const req = api.http().post(token === null ? '/notification' : `/notification?token=${token}`);
+    const req = suite.api.http().post(token === null ? '/notification' : `/notification?token=${token}`);
     return (forwardedFor === undefined ? req : req.set('X-Forwarded-For', forwardedFor)).send(body);
   };
 
@@ -54,7 +47,7 @@ describe('POST /notification behind a trusted proxy, with a token (Market addres
     const res = await post(cancellationRequested(601, t0), MARKET_PEER).expect(200);
     expect(res.body).toEqual({ version: '1.0.0', name: 'marketplace-cancellations', time: t0 });
     expect(marketOpenApi().notifications.response(res.body)).toBe(true);
-    expect(await stored(stack, 601)).toBe(1);
+    expect(await stored(suite.stack, 601)).toBe(1);
   });
 
   it('refuses with 403 and no effect: the proxy itself, an address outside the ranges, a forged header, a wrong or missing token', async () => {
@@ -70,55 +63,37 @@ describe('POST /notification behind a trusted proxy, with a token (Market addres
       expect({ status: res.status, type: res.body.error?.type }).toEqual({ status: 403, type: 'UNKNOWN' });
       expect(marketOpenApi().notifications.errorResponse(res.body)).toBe(true);
     }
-    expect(await stored(stack, 602)).toBe(0);
+    expect(await stored(suite.stack, 602)).toBe(0);
     await post(cancellationRequested(602, t0), '141.8.142.1, 10.0.0.0').expect(403); // an untrusted hop right of Market's
     await post(cancellationRequested(602, t0), '10.9.9.9, 141.8.142.1').expect(200);
-    expect(await stored(stack, 602)).toBe(1);
+    expect(await stored(suite.stack, 602)).toBe(1);
   });
 });
 
 describe('POST /notification straight from the network (no trusted proxy)', () => {
-  let stack: Stack;
-  let api: Instance;
-
-  beforeAll(async () => {
-    stack = await createStack({ env: { MARKET_NOTIFICATION_SOURCES: '5.45.207.0/25,141.8.142.0/25,5.255.253.0/25' } });
-    api = await stack.start();
-  }, 60_000);
-
-  afterAll(() => stack?.drop());
+  const suite = stackForSuite({ env: { MARKET_NOTIFICATION_SOURCES: '5.45.207.0/25,141.8.142.0/25,5.255.253.0/25' } });
 
   it("refuses a peer outside Market's ranges whatever X-Forwarded-For claims, PING included, and stores nothing", async () => {
-    const ping = await api.http().post('/notification').send({ notificationType: 'PING', time: t0 }).expect(403);
+    const ping = await suite.api.http().post('/notification').send({ notificationType: 'PING', time: t0 }).expect(403);
     expect(ping.body).toEqual({
       error: { type: 'UNKNOWN', message: expect.stringContaining("Market's addresses only") },
     });
-    await api
+    await suite.api
       .http()
       .post('/notification')
       .set('X-Forwarded-For', MARKET_PEER)
       .send(cancellationRequested(701, t0))
       .expect(403);
-    expect(await stored(stack, 701)).toBe(0);
+    expect(await stored(suite.stack, 701)).toBe(0);
   });
 });
 
 /** From Market's ranges as the specs send them (loopback allowed in the harness). */
 describe('POST /notification: every type as the reference shows it, duplicates, wrong events', () => {
-  let stack: Stack;
-  let api: Instance;
-
-  beforeAll(async () => {
-    stack = await createStack();
-    api = await stack.start();
-  }, 60_000);
-
-  afterAll(() => stack?.drop());
-
-  beforeEach(() => stack.clock.set(t0));
+  const suite = stackForSuite({}, t0);
 
   const post = (body: unknown) =>
-    api
+    suite.api
       .http()
       .post('/notification')
       .send(body as object);
@@ -132,7 +107,9 @@ describe('POST /notification: every type as the reference shows it, duplicates, 
     }
     for (const body of notifications.requestExamples) await post(body).expect(200);
     // The examples name order 0 (a placeholder): acknowledged, nothing stored.
-    expect((await one<{ n: number }>(stack.pool, `SELECT count(*)::int AS n FROM market_notifications`))?.n).toBe(0);
+    expect((await one<{ n: number }>(suite.stack.pool, `SELECT count(*)::int AS n FROM market_notifications`))?.n).toBe(
+      0,
+    );
   });
 
   it('answers a duplicate with 400 DUPLICATED_EVENT and no second effect, whatever offset the time is written in', async () => {
@@ -145,9 +122,9 @@ describe('POST /notification: every type as the reference shows it, duplicates, 
       });
       expect(marketOpenApi().notifications.errorResponse(again.body)).toBe(true);
     }
-    expect(await api.notifications.drain()).toBe(2);
-    expect(await eventTypes(stack, 801)).toEqual(['MarketplaceOrderSynced', 'CancellationRequested']);
-    expect(await stored(stack, 801)).toBe(2);
+    expect(await suite.api.notifications.drain()).toBe(2);
+    expect(await eventTypes(suite.stack, 801)).toEqual(['MarketplaceOrderSynced', 'CancellationRequested']);
+    expect(await stored(suite.stack, 801)).toBe(2);
   });
 
   it('answers what the reference refuses with 400 WRONG_EVENT_FORMAT naming the problem, and stores nothing', async () => {
@@ -168,7 +145,7 @@ describe('POST /notification: every type as the reference shows it, duplicates, 
     }).expect(400);
     expect(bad.body.error.message).toEqual(expect.stringContaining('/campaignId must be >= 1'));
     expect(bad.body.error.message).toEqual(expect.stringContaining('/orderId must be integer'));
-    const malformed = await api
+    const malformed = await suite.api
       .http()
       .post('/notification')
       .set('Content-Type', 'application/json')
@@ -178,7 +155,7 @@ describe('POST /notification: every type as the reference shows it, duplicates, 
     await post({ notificationType: 'ORDER_SHIPPED', campaignId: 21, orderId: 802 }).expect(400);
     const huge = await post({ notificationType: 'PING', padding: 'x'.repeat(1_100_000) }).expect(400);
     expect(huge.body.error.type).toBe('WRONG_EVENT_FORMAT');
-    expect(await stored(stack, 802)).toBe(0);
+    expect(await stored(suite.stack, 802)).toBe(0);
   });
 
   it("takes Market's new statuses (its enums are open) and keeps them as UNKNOWN", async () => {
@@ -187,10 +164,10 @@ describe('POST /notification: every type as the reference shows it, duplicates, 
       status: 'TELEPORTED',
       substatus: 'BEAMED_UP',
     }).expect(200);
-    await api.notifications.drain();
+    await suite.api.notifications.drain();
     expect(
       await one(
-        stack.pool,
+        suite.stack.pool,
         `SELECT data->>'status' AS status, data->>'marketStatus' AS raw FROM event_store.events WHERE stream_id = 'marketplace_order-21-803'`,
       ),
     ).toEqual({ status: 'UNKNOWN', raw: 'TELEPORTED' });
@@ -204,7 +181,7 @@ describe('POST /notification: every type as the reference shows it, duplicates, 
       createdAt: '2026-03-01T07:30:00Z',
       items: [{ offerId: 'sku-1', count: 2 }],
     }).expect(200);
-    await api.notifications.drain();
-    expect(await eventTypes(stack, 804)).toEqual(['MarketplaceOrderSynced', 'MarketOrderDetailsRecorded']);
+    await suite.api.notifications.drain();
+    expect(await eventTypes(suite.stack, 804)).toEqual(['MarketplaceOrderSynced', 'MarketOrderDetailsRecorded']);
   });
 });
