@@ -1,5 +1,5 @@
 import type { EventStore, RecordedEvent, Subscription } from '@orders/event-store';
-import { Publisher, provisionTopics, relayHeaders, type KafkaOptions } from '@orders/messaging';
+import { Publisher, provisionTopics, relayHeaders, relayTimestamp, type KafkaOptions } from '@orders/messaging';
 import { ORDER_STATE_ERASED, ORDER_STATE_RECORD } from './state-outbox';
 
 export interface StatePublisherOptions {
@@ -43,7 +43,10 @@ export class StatePublisher {
     const messages = events.filter((e) => e.type === ORDER_STATE_RECORD || e.type === ORDER_STATE_ERASED).map((event) => {
       const key = (event.data as { orderId: string }).orderId;
       const value = event.type === ORDER_STATE_ERASED ? null : JSON.stringify(event.data);
-      return { key, value, headers: relayHeaders(event, { topic: this.options.topic, key, value: null, eventType: ORDER_STATE_RECORD, schemaVersion: 1 }) };
+      return {
+        key, value, timestamp: relayTimestamp(event),
+        headers: relayHeaders(event, { topic: this.options.topic, key, value: null, eventType: ORDER_STATE_RECORD, schemaVersion: 1 }),
+      };
     });
     if (messages.length > 0) await this.producer.send(this.options.topic, messages);
   }

@@ -39,4 +39,9 @@ describe('topic messages', () => {
       ['even', ['{"n":2}', 'raw text']],
     ]);
   });
+
+  it('stamps each message with the time its event was recorded, whatever the sending host\'s clock says', () => {
+    const [group] = toTopicMessages([recorded()], (e) => ({ topic: 't', key: e.streamId, value: e.data }));
+    expect(group?.messages[0]?.timestamp).toBe(String(Date.parse('2026-01-02T03:04:06Z')));
+  });
 });
