@@ -1,5 +1,6 @@
 import { get, type IncomingMessage } from 'node:http';
-import { startIntake, submission, type IntakeTestApp } from './intake-app';
+import { captureLogs, onAdmin } from '@orders/service-kit/testing';
+import { eventually, startIntake, submission, type IntakeTestApp } from './intake-app';
 
 // The board and its notices are eventually consistent; on a busy shared machine they take seconds. Waits are on
 // conditions, never on time: this only bounds how long a broken run hangs.
@@ -157,5 +158,30 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
       .get('/api/v1/companies/company-a/external-order-events')
       .set('Api-Key', intake.keys.companyB)
       .expect(403);
+  });
+
+  it('hears changes again after the database refused its first reconnections (a restart longer than a second)', async () => {
+    const admin = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    const stream = openStream(`${intake.url}/api/v1/companies/company-a/external-order-events`, intake.keys.companyA);
+    await stream.opened;
+    const logs = captureLogs();
+    try {
+      // New connections refused, then the LISTEN connection cut: the reconnection a second later is refused too.
+      await onAdmin(admin, `ALTER DATABASE "${intake.database}" ALLOW_CONNECTIONS false`);
+      await onAdmin(admin, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${intake.database}' AND query LIKE 'LISTEN%'`);
+      const refused = () => logs.lines.some((l) => l.context === 'BoardNotifications' && String(l.msg).includes('not currently accepting connections'));
+      await eventually(async () => refused(), (seen) => seen, 30_000, 100);
+      await onAdmin(admin, `ALTER DATABASE "${intake.database}" ALLOW_CONNECTIONS true`);
+      await eventually(async () => (await intake.pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND datname = current_database()")).rows[0].n,
+        (n) => n === 1, 30_000, 100);
+      const { orderId } = (
+        await intake.http().post('/api/v1/companies/company-a/external-orders').set('Api-Key', intake.keys.companyA).send(submission()).expect(201)
+      ).body;
+      await stream.until((e) => e.event === 'order.received' && e.data.orderId === orderId);
+    } finally {
+      logs.restore();
+      await onAdmin(admin, `ALTER DATABASE "${intake.database}" ALLOW_CONNECTIONS true`).catch(() => undefined);
+      stream.close();
+    }
   });
 });

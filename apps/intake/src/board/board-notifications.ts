@@ -47,10 +47,30 @@ export class BoardNotifications implements OnModuleInit, OnApplicationShutdown {
     client.on('error', (error) => {
       this.logger.warn(`board notifications connection lost: ${error.message}`);
       void client.end().catch(() => undefined);
-      if (!this.closed) setTimeout(() => void this.listen().catch((e) => this.logger.error(String(e))), RECONNECT_DELAY_MS).unref();
+      this.listenLater();
     });
-    await client.connect();
-    await client.query(`LISTEN ${BOARD_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${BOARD_CHANNEL}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     this.client = client;
+  }
+
+  /**
+   * Tries again every second until it listens: a database that is down longer than that (a restart) refuses the
+   * first attempts, and one failed attempt must not leave the board without notices for the process's lifetime.
+   */
+  private listenLater(): void {
+    if (this.closed) return;
+    setTimeout(() => {
+      if (this.closed) return;
+      this.listen().catch((error: Error) => {
+        this.logger.warn(`board notifications not listening yet: ${error.message}; trying again`);
+        this.listenLater();
+      });
+    }, RECONNECT_DELAY_MS).unref();
   }
 }

@@ -29,4 +29,24 @@ describe('createPool on the real PostgreSQL', () => {
       await pool.end();
     }
   });
+
+  it('keeps the process alive when a checked-out connection is terminated between two queries: its next query fails', async () => {
+    const pool = createPool({ connectionString: testDatabaseUrl(), max: 1, application_name: 'pool-spec' }, () => undefined);
+    try {
+      const client = await pool.connect();
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+      // Held, not querying (a relay awaiting the broker inside its batch): without a listener pg throws the failure.
+      const admin = new Client({ connectionString: testDatabaseUrl() });
+      await admin.connect();
+      await admin.query('SELECT pg_terminate_backend($1)', [rows[0].pid]);
+      await admin.end();
+      await ended;
+      await expect(client.query('SELECT 1')).rejects.toThrow();
+      client.release();
+      expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+    }
+  });
 });

@@ -2,7 +2,7 @@ export type { KafkaLogLevel, KafkaOptions, MessagingLogger } from './kafka';
 export { HEADER, DLQ_HEADER } from './headers';
 export { dlqTopicOf, provisionDeadLetterTopics, provisionTopics, TopicMismatchError } from './topics';
 export type { ProvisionResult, TopicSpec } from './topics';
-export { createRelay, Relay, relayHeaders } from './relay';
+export { createRelay, Relay, relayHeaders, relayTimestamp } from './relay';
 export type { OutboundMessage, RelayMapper, RelayOptions } from './relay';
 export { Consumer, createConsumer } from './consumer';
 export type { ConsumerOptions } from './consumer';

@@ -44,4 +44,9 @@ describe('topic messages', () => {
     const [group] = toTopicMessages([recorded({ data: { orderId: 'o-1' } })], (e) => ({ topic: 'state', key: 'o-1', value: e.data, tombstone: true }));
     expect(group.messages[0].value).toBeNull();
   });
+
+  it('stamps each message with the time its event was recorded, whatever the sending host\'s clock says', () => {
+    const [group] = toTopicMessages([recorded()], (e) => ({ topic: 't', key: e.streamId, value: e.data }));
+    expect(group?.messages[0]?.timestamp).toBe(String(Date.parse('2026-01-02T03:04:06Z')));
+  });
 });

@@ -57,6 +57,16 @@ export function relayHeaders(event: RecordedEvent, message: OutboundMessage): Re
   return headers;
 }
 
+/**
+ * The Kafka timestamp (CreateTime) of a relayed message: when the event was recorded, by the database's clock, not
+ * when this host sends it. A host whose clock jumped more than an hour ahead would otherwise have every send refused
+ * by the broker (`log.message.timestamp.after.max.ms`, one hour since Kafka 4.0) and its relay stall until the clock
+ * is set right; and a resend after a crash carries the same timestamp as the first send.
+ */
+export function relayTimestamp(event: RecordedEvent): string {
+  return String(event.recordedAt.getTime());
+}
+
 function stringOr(value: unknown, fallback: string): string {
   return typeof value === 'string' && value.length > 0 ? value : fallback;
 }
@@ -72,7 +82,7 @@ export function toTopicMessages(events: readonly RecordedEvent[], map: RelayMapp
     const outbound = map(event);
     if (!outbound) continue;
     const value = outbound.tombstone ? null : encodeValue(outbound.value);
-    const message: Message = { key: outbound.key, value, headers: relayHeaders(event, outbound) };
+    const message: Message = { key: outbound.key, value, headers: relayHeaders(event, outbound), timestamp: relayTimestamp(event) };
     const list = byTopic.get(outbound.topic);
     if (list) list.push(message);
     else byTopic.set(outbound.topic, [message]);
