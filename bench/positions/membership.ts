@@ -81,7 +81,7 @@ export async function membershipLatency(
     return firstHanded.get(id) as number;
   };
   const offer = async (c: number, at: { lat: number; lon: number }, timestamp: number) => {
-    const route = await settings.route(routeId(c));
+    const route = await settings.route(company, routeId(c));
     if (!route) throw new Error(`route ${routeId(c)} is missing`);
     await detector.offer(courierId(c), route, [{ ...at, timestamp }], () => undefined);
   };

@@ -30,6 +30,7 @@ import { TargetPoints } from './positions/target-points';
 import { VisitDetector } from './positions/visit-detector';
 import { courierMessaging } from './publishing/courier-messaging';
 import { CourierTrackingTables1767657600000 } from './read-models/courier-tracking.migration';
+import { CompanyScopedRoutes1796515200000 } from './settings/company-routes.migration';
 import { ReadModelsProjection } from './read-models/read-models.projection';
 import { CourierRouteController } from './routes/courier-route.http.controller';
 import { RouteSettingsController } from './routes/route-settings.http.controller';
@@ -41,7 +42,9 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
   imports: [
     // TypeORM runs the settings and read-model migrations; the event store and the vault bring their own.
     ServiceKitModule.forRoot(courierTrackingService, {
-      migrations: [CourierTrackingTables1767657600000, CourierPositionDecisions1796342400000],
+      migrations: [
+        CourierTrackingTables1767657600000, CourierPositionDecisions1796342400000, CompanyScopedRoutes1796515200000,
+      ],
       settings: [courierTopicSettings],
     }),
     EventStoreModule.forRootAsync({
