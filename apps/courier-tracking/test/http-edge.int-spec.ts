@@ -1,4 +1,6 @@
-import { COMMAND_HEADER_FAULTS, headerFaultBody } from '@orders/service-kit/testing';
+import {
+  answerWithoutId, COMMAND_HEADER_FAULTS, headerFaultBody, UNREPRESENTABLE_PATH_IDS,
+} from '@orders/service-kit/testing';
 import { order, useCourierTracking } from './courier-app';
 
 // The real app on a shared 2-core machine: its first requests take longer than jest's 5 s default.
@@ -52,6 +54,36 @@ describe('courier-tracking HTTP edge', () => {
     const push = await courier.http().post('/api/v1/couriers/k-none/routes/r-none/push-positions-v3').set(keyA())
       .send({ positions: [{ accuracy: 5, point: { lat: 55.75, lon: 37.61 }, timestamp: 1772442000 }] }).expect(404);
     expect(push.body).toEqual(notFound('route', 'r-none'));
+  });
+
+  it('answers path ids by the one rule: unrepresentable 400, a wrong format 404 exactly as a missing id', async () => {
+    const get = async (path: string, id: string) => answerWithoutId(await courier.http().get(path).set(keyA()), id);
+    const pairs: [string, (id: string) => string, string, string[]][] = [
+      ['delivery', (id) => `${orders()}/${id}`, UNKNOWN, ['not-a-uuid', '42x', `${UNKNOWN}0`]],
+      ['route', (id) => `/api/v1/companies/company-a/routes/${id}`, 'r-none', ['r%20none', 'r'.repeat(81), 'r%2Fnone']],
+      ['company', (id) => `/api/v1/companies/${id}/routes/r-none`, 'company-a', []],
+    ];
+    for (const [resource, path, missingId, wrongIds] of pairs) {
+      const missing = await get(path(missingId), missingId);
+      if (resource !== 'company') expect({ resource, status: missing.status }).toEqual({ resource, status: 404 });
+      for (const wrong of wrongIds) {
+        const decoded = decodeURIComponent(wrong);
+        expect({ resource, wrong, ...(await get(path(wrong), decoded)) }).toEqual({ resource, wrong, ...missing });
+      }
+      for (const broken of UNREPRESENTABLE_PATH_IDS) {
+        const res = await courier.http().get(path(broken)).set(keyA()).expect(400);
+        expect(res.body.errors).toEqual([{ code: 'BAD_REQUEST', message: expect.stringMatching(/^the path holds/) }]);
+      }
+    }
+    // A company id that no company can have names none (404); a well-formed one the key does not act for, 403.
+    const company = await courier.http().get('/api/v1/companies/no%20such%20company/settings').set(keyA()).expect(404);
+    expect(company.body.errors).toEqual([
+      {
+        code: 'NOT_FOUND', message: 'no company no such company',
+        details: { resource: 'company', id: 'no such company' },
+      },
+    ]);
+    await courier.http().get('/api/v1/companies/company-z/settings').set(keyA()).expect(403);
   });
 
   it('marks answers with personal data no-store, errors included', async () => {

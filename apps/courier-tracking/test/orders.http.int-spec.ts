@@ -60,7 +60,8 @@ describe('courier-tracking HTTP: Track & Trace orders', () => {
     await courier.http().patch(`${orders()}/${id}`).set(keyA()).send({ status: 'cancelled' }).expect(200);
     const terminal = await courier.http().patch(`${orders()}/${id}`).set(keyA()).send({ status: 'confirmed' }).expect(409);
     expect(terminal.body.errors[0].code).toBe('ORDER_IN_TERMINAL_STATE');
-    await courier.http().get(`${orders()}/not-a-uuid`).set(keyA()).expect(422);
+    // An id that cannot be an order's names none: 404, as a missing order (the kit's one rule of path ids).
+    await courier.http().get(`${orders()}/not-a-uuid`).set(keyA()).expect(404);
     const { rows } = await courier.pool.query(`SELECT count(*)::int AS n FROM event_store.events WHERE stream_id = $1`, [`delivery-${id}`]);
     expect(rows[0].n).toBe(2);
   });

@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { DomainError } from '@orders/decider-kit';
 import { CommandContext, NotFound, canAccessTenant } from '@orders/service-kit';
+import { RouteId, CourierId } from '../shared/path-ids';
 import { Route, SettingsService } from '../settings/settings.service';
 import { PushPositionsDto, PushPositionsQuery } from './push-positions.request.dto';
 import { VisitDetector } from './visit-detector';
@@ -21,8 +22,8 @@ export class PushPositionsController {
   @Post('push-positions-v3')
   @HttpCode(200)
   async push(
-    @Param('courier_id') courierId: string,
-    @Param('route_id') routeId: string,
+    @CourierId() courierId: string,
+    @RouteId() routeId: string,
     @Query() query: PushPositionsQuery,
     @Body() body: PushPositionsDto,
     @CommandContext() command: CommandContext,
@@ -48,7 +49,7 @@ export class PushPositionsController {
     const companies =
       companyId === undefined ? principal.tenants : canAccessTenant(principal, companyId) ? [companyId] : [];
     const routes = await this.settings.routesOfCourier(companies, routeId, courierId);
-    if (routes.length === 0) throw new NotFound('route', routeId, `no route ${routeId} for courier ${courierId}`);
+    if (routes.length === 0) throw new NotFound('route', routeId);
     if (routes.length > 1) {
       const named = routes.map((route) => route.company_id).join(', ');
       throw new DomainError(

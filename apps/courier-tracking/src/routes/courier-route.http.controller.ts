@@ -1,7 +1,8 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { EventStore } from '@orders/event-store';
 import { CurrentPrincipal, Principal } from '@orders/service-kit';
+import { CompanyId, RouteId } from '../shared/path-ids';
 import { SettingsService } from '../settings/settings.service';
 import { assertCompany } from '../shared/tenancy';
 
@@ -20,7 +21,8 @@ export class CourierRouteController {
   constructor(private readonly store: EventStore, private readonly settings: SettingsService) {}
 
   @Get()
-  async route(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('route_id') routeId: string): Promise<CourierRouteView> {
+  async route(@CurrentPrincipal() principal: Principal, @CompanyId() companyId: string,
+    @RouteId() routeId: string): Promise<CourierRouteView> {
     assertCompany(principal, companyId);
     const route = await this.settings.routeOf(companyId, routeId);
     const { rows } = await this.store.pool.query<{ id: string; number: string; status: string; window_start: Date; window_end: Date }>(

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CommandContext, CurrentPrincipal, Principal } from '@orders/service-kit';
+import { CompanyId, DepotId } from '../shared/path-ids';
 import { assertCompany } from '../shared/tenancy';
 import { CompanySettingsDto, DepotDto } from './settings.dto';
 import { CompanySettings, Depot, SettingsService } from './settings.service';
@@ -16,20 +17,20 @@ export class SettingsController {
   constructor(private readonly settings: SettingsService) {}
 
   @Get('settings')
-  async getCompany(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string): Promise<CompanySettings> {
+  async getCompany(@CurrentPrincipal() principal: Principal, @CompanyId() companyId: string): Promise<CompanySettings> {
     assertCompany(principal, companyId);
     return this.settings.company(companyId);
   }
 
   @Put('settings')
-  async putCompany(@Param('company_id') companyId: string, @Body() body: CompanySettingsDto,
+  async putCompany(@CompanyId() companyId: string, @Body() body: CompanySettingsDto,
     @CommandContext() command: CommandContext): Promise<CompanySettings> {
     assertCompany(command.principal, companyId);
     return this.settings.putCompany(companyId, body);
   }
 
   @Put('depots/:id')
-  async putDepot(@Param('company_id') companyId: string, @Param('id') depotId: string, @Body() body: DepotDto,
+  async putDepot(@CompanyId() companyId: string, @DepotId('id') depotId: string, @Body() body: DepotDto,
     @CommandContext() command: CommandContext): Promise<Depot> {
     assertCompany(command.principal, companyId);
     return this.settings.putDepot(companyId, depotId, body);

@@ -13,7 +13,8 @@ import { MarketLimitsInterceptor } from '../market-api/market-limits.interceptor
 @Controller('v2/campaigns/:campaignId/orders/:orderId/cancellation')
 @UseGuards(CampaignAccessGuard)
 @UseInterceptors(MarketLimitsInterceptor)
-@NotFoundAs('order', 'orderId')
+// A Market operation: its 404 keeps the domain's text, as Market's answers stay as they were.
+@NotFoundAs('order', 'orderId', { domainMessage: true })
 export class CancellationDecisionController {
   constructor(
     private readonly orders: MarketplaceOrders,

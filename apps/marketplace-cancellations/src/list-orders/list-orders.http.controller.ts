@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { ErrorItem } from '@orders/service-kit';
+import { ID_FORMATS, PathId, type ErrorItem } from '@orders/service-kit';
 import { CancellationQueries } from '../read-model/cancellation-queries';
 import { CampaignAccessGuard } from '../market-api/campaign-access.guard';
 import { booleanParameter, pageParameters, rejectUnknownParameters, throwIfProblems } from './list-query';
@@ -36,10 +36,14 @@ export class OrdersController {
   @ApiOperation({ summary: 'Decision history of a campaign: accepted, rejected, expired and closed requests, newest first' })
   @ApiQuery({ name: 'page', required: false, type: Number })
   @ApiQuery({ name: 'pageSize', required: false, type: Number })
-  decisions(@Param('campaignId') campaignParam: string, @Query() query: Record<string, unknown>) {
+  // Not a Market operation: its campaign id follows the platform's one rule of path ids (a value that cannot be a
+  // campaign's id answers 404 NOT_FOUND as a missing one), where the Market operations keep Market's answers.
+  decisions(
+    @PathId('campaignId', 'campaign', ID_FORMATS.positiveInteger) campaignId: string,
+    @Query() query: Record<string, unknown>,
+  ) {
     rejectUnknownParameters(query, ['page', 'pageSize']);
     const problems: ErrorItem[] = [];
-    const { campaignId } = pathIds(campaignParam);
     const page = pageParameters(query, problems);
     throwIfProblems(problems);
     return this.limits.within(campaignId, undefined, () => this.queries.decisions(campaignId, page));

@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NoStore, NotFoundAs, RequestValidationError, fieldErrors } from '@orders/service-kit';
+import { CompanyId } from '../../shared/path-ids';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { assertCompany } from '../../shared/tenancy';
@@ -43,7 +44,7 @@ export class BatchUpsertOrdersController {
   @HttpCode(200)
   @ApiBody({ type: [CreateOrderDto] })
   async batch(
-    @Param('company_id') companyId: string,
+    @CompanyId() companyId: string,
     @Body() body: unknown,
     @CommandContext() command: CommandContext,
   ): Promise<{ inserted: number; updated: number }> {

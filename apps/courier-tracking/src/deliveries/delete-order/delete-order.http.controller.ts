@@ -1,8 +1,8 @@
-import { Controller, Delete, Param } from '@nestjs/common';
+import { Controller, Delete } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CommandContext, NoStore, NotFoundAs } from '@orders/service-kit';
+import { CompanyId, OrderId } from '../../shared/path-ids';
 import { assertCompany } from '../../shared/tenancy';
-import { orderIdPipe } from '../order-http';
 import type { OrderResponse } from '../order-responses';
 import { DeleteOrder } from './delete-order';
 
@@ -17,7 +17,7 @@ export class DeleteOrderController {
 
   /** 200 with the order as it was, personal data included (S-YC); afterwards the order answers 404. */
   @Delete('orders/:order_id')
-  async remove(@Param('company_id') companyId: string, @Param('order_id', orderIdPipe) id: string,
+  async remove(@CompanyId() companyId: string, @OrderId() id: string,
     @CommandContext() command: CommandContext): Promise<OrderResponse> {
     assertCompany(command.principal, companyId);
     return this.orders.delete(companyId, id, command);

@@ -1,9 +1,9 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CommandContext, NoStore, NotFoundAs } from '@orders/service-kit';
+import { CompanyId, OrderId } from '../../shared/path-ids';
 import { assertCompany } from '../../shared/tenancy';
 import { DeliveryCommands, DeliveryData } from '../delivery-commands';
-import { orderIdPipe } from '../order-http';
 import { OrderResponse, OrderResponses } from '../order-responses';
 import { CloseTimeDto, MarkDeliveredDto, PaymentDto } from './iiko.request.dto';
 
@@ -33,7 +33,7 @@ export class IikoController {
 
   @Post('delivered')
   @HttpCode(200)
-  markDelivered(@Param('company_id') companyId: string, @Param('order_id', orderIdPipe) id: string,
+  markDelivered(@CompanyId() companyId: string, @OrderId() id: string,
     @Body() body: MarkDeliveredDto, @CommandContext() command: CommandContext): Promise<OrderResponse> {
     const data = { actual_delivered_at: iso(body.actual_delivered_at), initiator: 'user_api' as const };
     return this.run(command, companyId, id, 'MarkDelivered', data);
@@ -41,14 +41,14 @@ export class IikoController {
 
   @Post('undo-delivered')
   @HttpCode(200)
-  undoDelivered(@Param('company_id') companyId: string, @Param('order_id', orderIdPipe) id: string,
+  undoDelivered(@CompanyId() companyId: string, @OrderId() id: string,
     @CommandContext() command: CommandContext): Promise<OrderResponse> {
     return this.run(command, companyId, id, 'UndoDelivered', { initiator: 'user_api' });
   }
 
   @Post('close-time')
   @HttpCode(200)
-  setCloseTime(@Param('company_id') companyId: string, @Param('order_id', orderIdPipe) id: string,
+  setCloseTime(@CompanyId() companyId: string, @OrderId() id: string,
     @Body() body: CloseTimeDto, @CommandContext() command: CommandContext): Promise<OrderResponse> {
     const closeTime = body.close_time === null ? null : iso(body.close_time);
     return this.run(command, companyId, id, 'SetDeliveryCloseTime', { close_time: closeTime });
@@ -56,7 +56,7 @@ export class IikoController {
 
   @Post('payment')
   @HttpCode(200)
-  recordPayment(@Param('company_id') companyId: string, @Param('order_id', orderIdPipe) id: string,
+  recordPayment(@CompanyId() companyId: string, @OrderId() id: string,
     @Body() body: PaymentDto, @CommandContext() command: CommandContext): Promise<OrderResponse> {
     const paidAt = iso(body.paid_at ?? command.now.toISOString());
     const data = { payment_type: body.payment_type, amount: body.amount ?? null, paid_at: paidAt };

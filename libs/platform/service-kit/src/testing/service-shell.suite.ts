@@ -7,7 +7,13 @@ import request from 'supertest';
 import { createServiceApp } from '../bootstrap';
 import { ServiceDefinition } from '../config/service-definition';
 import { serviceDefaults } from '../config/service-env';
-import { captureLogs, COMMAND_HEADER_FAULTS, headerFaultBody } from './http-edge';
+import {
+  answerWithoutId,
+  captureLogs,
+  COMMAND_HEADER_FAULTS,
+  headerFaultBody,
+  UNREPRESENTABLE_PATH_IDS,
+} from './http-edge';
 import { withProbe } from './probe.module';
 import { databaseUrlOn as databaseUrl, onAdmin } from './test-database';
 
@@ -209,6 +215,29 @@ export function describeServiceShell(definition: ServiceDefinition, loadAppModul
       expect(path.body.errors).toEqual([{ code: 'BAD_REQUEST', message: 'the path holds a NUL character' }]);
       for (const res of [deep, nul, path, await http().get('/health/live')])
         expect(res.headers['x-content-type-options']).toBe('nosniff');
+    });
+
+    it('answers path ids by one rule: unrepresentable text 400, a wrong format 404 as a missing id', async () => {
+      const get = (id: string) => http().get(`/__probe/things/${id}`).set('Api-Key', apiKey);
+      const missingId = '0190a0a0-0000-7000-8000-00000000abcd';
+      const seen = async (id: string) => answerWithoutId(await get(id), id);
+      const missing = await seen(missingId);
+      expect(missing).toEqual({
+        status: 404,
+        body: {
+          status: 'ERROR',
+          errors: [{ code: 'NOT_FOUND', message: 'no thing <id>', details: { resource: 'thing', id: '<id>' } }],
+          request_id: '<request>',
+        },
+      });
+      for (const wrong of ['not-a-uuid', '1', 'x'.repeat(300), '0190a0a0-0000-7000-8000-00000000abcdz'])
+        expect({ wrong, ...(await seen(wrong)) }).toEqual({ wrong, ...missing });
+      // Another spelling of a valid id reaches the handler in its stored form (the probe answers 409 otherwise).
+      expect((await get(missingId.toUpperCase())).status).toBe(404);
+      for (const broken of [...UNREPRESENTABLE_PATH_IDS, 'a%zz']) {
+        const res = await get(broken).expect(400);
+        expect(res.body.errors).toEqual([{ code: 'BAD_REQUEST', message: expect.stringMatching(/^the path holds/) }]);
+      }
     });
 
     it('reads the command headers by the one rule set: the same faults answer the same 422 in every service', async () => {
