@@ -200,9 +200,8 @@ async function main(): Promise<void> {
     log('membership to detection: deliveries joining watched routes');
     const { PositionDecisions } = await import('../../apps/courier-tracking/src/positions/position-decisions');
     const { DeliveryCommands } = await import('../../apps/courier-tracking/src/deliveries/delivery-commands');
-    const { ListOrders } = await import('../../apps/courier-tracking/src/deliveries/get-orders/list-orders');
     const joins = await membershipLatency(COMPANY, ROUNDS * TICKS, {
-      detector, decisions: app.get(PositionDecisions), createOrder, listOrders: app.get(ListOrders), settings, commands: app.get(DeliveryCommands),
+      detector, decisions: app.get(PositionDecisions), createOrder, settings, commands: app.get(DeliveryCommands),
     });
     const [{ finished }] = await sql<{ finished: number }>(database,
       `SELECT count(*)::int AS finished FROM event_store.events WHERE type = 'DeliveryStatusChanged' AND data->>'initiator' = 'yandex'`);

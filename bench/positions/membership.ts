@@ -5,7 +5,7 @@
 // and is evaluated when the delivery joins). The baseline is the same point evaluated for a delivery that was on the
 // route all along: what evaluating costs without any join.
 import { percentile } from '../lib/report';
-import { DAY_START_S, TICK_S, courierId, routeId, stopLocation } from './scenario';
+import { DAY_START_S, TICK_S, courierId, routeId } from './scenario';
 
 type Detector = InstanceType<typeof import('../../apps/courier-tracking/src/positions/visit-detector').VisitDetector>;
 type Decisions = InstanceType<
@@ -13,9 +13,6 @@ type Decisions = InstanceType<
 >;
 type CreateOrder = InstanceType<
   typeof import('../../apps/courier-tracking/src/deliveries/create-order/create-order').CreateOrder
->;
-type ListOrders = InstanceType<
-  typeof import('../../apps/courier-tracking/src/deliveries/get-orders/list-orders').ListOrders
 >;
 type Settings = InstanceType<
   typeof import('../../apps/courier-tracking/src/settings/settings.service').SettingsService
@@ -36,6 +33,8 @@ export interface MembershipLatency {
 const samples = (): number => Number(process.env.BENCH_MEMBERSHIP_SAMPLES ?? 200);
 /** Far north of every simulated street: only the new delivery is near the point. */
 const doorOf = (sample: number) => ({ lat: 58 + sample * 0.05, lon: 37.3 });
+/** The control delivery's door: 2 km from the sample's, farther than any radius, and from every other door. */
+const controlDoorOf = (sample: number) => ({ lat: 58.02 + sample * 0.05, lon: 37.3 });
 
 /**
  * Runs after the throughput rounds, on the same app: `BENCH_MEMBERSHIP_SAMPLES` (200) routes (one per courier) each get one new delivery.
@@ -48,12 +47,11 @@ export async function membershipLatency(
     detector: Detector;
     decisions: Decisions;
     createOrder: CreateOrder;
-    listOrders: ListOrders;
     settings: Settings;
     commands: Commands;
   },
 ): Promise<MembershipLatency> {
-  const { detector, decisions, createOrder, listOrders, settings, commands } = deps;
+  const { detector, decisions, createOrder, settings, commands } = deps;
   const firstHanded = new Map<string, number>();
   const joinedAt = new Map<string, number>();
   let measuring = true;
@@ -85,10 +83,10 @@ export async function membershipLatency(
     if (!route) throw new Error(`route ${routeId(c)} is missing`);
     await detector.offer(courierId(c), route, [{ ...at, timestamp }], () => undefined);
   };
-  const create = async (sample: number, at: { lat: number; lon: number }): Promise<string> => {
+  const create = async (sample: number, at: { lat: number; lon: number }, name = `join-${sample}`): Promise<string> => {
     const body = {
-      number: `join-${sample}`,
-      address: `North ${sample}`,
+      number: name,
+      address: `North ${name}`,
       ...at,
       time_interval: '08-20',
       route_id: routeId(sample),
@@ -99,6 +97,10 @@ export async function membershipLatency(
     return String(created.id);
   };
   const result: MembershipLatency = { joined: [], pointFirst: [], pointAfter: [], baseline: [] };
+  // The baseline's deliveries join their routes before any sample: by the time their point comes, each has been on
+  // its route all along, and is still open (the morning's deliveries were all finished by the throughput rounds).
+  const controls: string[] = [];
+  for (let sample = 0; sample < samples(); sample++) controls.push(await create(sample, controlDoorOf(sample), `control-${sample}`));
   try {
     for (let sample = 0; sample < samples(); sample++) {
       const timestamp = DAY_START_S + (after + 10 + sample) * TICK_S;
@@ -111,16 +113,13 @@ export async function membershipLatency(
       const latency = (await until(id)) - (joinedAt.get(id) ?? Number.NaN);
       result.joined.push(latency);
       (sample % 2 === 1 ? result.pointFirst : result.pointAfter).push(latency);
-      // The baseline: the courier back at the route's first stop, a delivery it has had since the morning.
-      const stop = stopLocation(sample, 0);
-      const known = `${sample}-0`;
-      const [existing] = await listOrders.list(company, { number: known });
-      if (!existing) continue;
-      firstHanded.delete(String(existing.id));
+      // The baseline: the courier at the control delivery's door, a delivery on this route all along.
+      const control = controls[sample] as string;
+      // Its join had the route's recent points evaluated for it: only this point's decision counts here.
+      firstHanded.delete(control);
       const offeredAt = performance.now();
-      await offer(sample, stop, timestamp + 1);
-      if (firstHanded.has(String(existing.id)))
-        result.baseline.push((firstHanded.get(String(existing.id)) as number) - offeredAt);
+      await offer(sample, controlDoorOf(sample), timestamp + 1);
+      result.baseline.push((await until(control)) - offeredAt);
     }
   } finally {
     decisions.hand = hand;

@@ -61,7 +61,8 @@ function submit(world: World, step: Step, rng: Prng): Task {
     type: 'SubmitExternalOrder',
     data: {
       companyId: CAMPAIGN, orderId: order.orderId, source: 'market', externalId: order.marketOrderId, payloadFingerprint: fingerprint,
-      piiRef: order.orderId, requestedTime: null, items, amountMinor: 89000, currency: 'RUB', serviceType: 'courier', licence,
+      piiRef: order.orderId, requestedTime: null, requestedTimeOffset: null, items, amountMinor: 89000, currency: 'RUB',
+      serviceType: 'courier', licence,
     },
   }, 'edge');
 }

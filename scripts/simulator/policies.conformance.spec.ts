@@ -117,8 +117,24 @@ describe('the simulator policies match the services’ policies', () => {
       streamId: `external_order-${theirs?.orderId}`,
       command: { type: 'CancelExternalOrder', data: theirs },
     });
+    // Not received yet: both cancel it all the same (the decider keeps it for the order's arrival).
+    const early = commandOf(
+      cancelOnMarketplaceCancellation('MARKETPLACE_CANCELLATION_ACCEPTED', accepted, { orderCompany: undefined }),
+    );
+    const oursEarly = cancelIntakeOrderPolicy(
+      message('CancellationAccepted', { platformOrderId: orderId, companyId: company, requestId: 'req-1' }),
+      () => undefined,
+    );
+    expect(oursEarly.kind === 'command' && oursEarly.routed).toMatchObject({ command: { data: early } });
+    // Another company's order: both leave it.
     expect(
-      cancelOnMarketplaceCancellation('MARKETPLACE_CANCELLATION_ACCEPTED', accepted, { orderCompany: undefined }).kind,
+      cancelOnMarketplaceCancellation('MARKETPLACE_CANCELLATION_ACCEPTED', accepted, { orderCompany: 'other' }).kind,
+    ).toBe('ignore');
+    expect(
+      cancelIntakeOrderPolicy(
+        message('CancellationAccepted', { platformOrderId: orderId, companyId: company, requestId: 'req-1' }),
+        () => 'other',
+      ).kind,
     ).toBe('ignore');
   });
 });

@@ -116,7 +116,8 @@ export function cancelIntakeOrderPolicy(
 ): Decision<CancelExternalOrder> {
   const p = message.payload as { platformOrderId: string; companyId: string; requestId: string };
   const company = orderCompany(p.platformOrderId);
-  if (company === undefined) return ignore(`no intake order ${p.platformOrderId}`);
+  // Not received yet: cancelled all the same (the decider keeps it for the order's arrival, finding F2).
+  if (company !== undefined && company !== p.companyId) return ignore(`intake order ${p.platformOrderId} is not of company ${p.companyId}`);
   const cause =
     message.type === 'CancellationAccepted' ? 'MARKETPLACE_CANCELLATION_ACCEPTED' : 'MARKETPLACE_CANCELLATION_EXPIRED';
   return run({
@@ -124,7 +125,7 @@ export function cancelIntakeOrderPolicy(
     actor: 'policy:marketplace-cancellation',
     command: {
       type: 'CancelExternalOrder',
-      data: { companyId: company, orderId: p.platformOrderId, cause, cancellationRef: p.requestId },
+      data: { companyId: p.companyId, orderId: p.platformOrderId, cause, cancellationRef: p.requestId },
     },
   });
 }

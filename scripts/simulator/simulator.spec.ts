@@ -29,6 +29,12 @@ describe('deterministic simulation of intake, courier tracking and marketplace c
     );
   }, 120_000);
 
+  it('keeps a cancelled order cancelled when Market reports other statuses afterwards (finding F1, fixed)', async () => {
+    const result = await sweep(1, 20, STEPS, { marketChaos: true });
+    if (result.failure) throw new Error(formatFailure(result.failure));
+    expect(result.steps).toBe(20 * STEPS);
+  }, 60_000);
+
   it('replays a seed exactly: the same log, byte for byte', async () => {
     const first = await simulate(11, 800);
     const second = await simulate(11, 800);

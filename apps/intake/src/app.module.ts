@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { EventStore } from '@orders/event-store';
 import { EventStoreModule } from '@orders/event-store/nest';
+import { EXTERNAL_ORDER_UPCASTERS } from '@orders/ordering-domain';
 import { PersonalDataVault } from '@orders/personal-data';
 import { ServiceConfig, ServiceKitModule, piiMasterKeyOf } from '@orders/service-kit';
 import { BoardNotifications } from './board/board-notifications';
-import { IntakeOrderBoard1767571200000 } from './board/board.migration';
+import { IntakeOrderBoard1767571200000, IntakeOrderBoardPosContents1800000000000 } from './board/board.migration';
 import { BoardProjection } from './board/board.projection';
 import { OrderBoardAdminController } from './board/order-board-admin.http.controller';
 import { OrderBoardEventsController } from './board/order-board-events.http.controller';
@@ -26,10 +27,18 @@ import { INTAKE_MESSAGE_CONTROLLERS, intakeMessaging } from './publishing/intake
 @Module({
   imports: [
     // TypeORM runs the read model's migrations; the event store and the vault bring their own.
-    ServiceKitModule.forRoot(intakeService, { migrations: [IntakeOrderBoard1767571200000], settings: [intakeSettings] }),
+    ServiceKitModule.forRoot(intakeService, {
+      migrations: [IntakeOrderBoard1767571200000, IntakeOrderBoardPosContents1800000000000], settings: [intakeSettings],
+    }),
     EventStoreModule.forRootAsync({
       inject: [ServiceConfig],
-      useFactory: (config: ServiceConfig) => ({ connection: { connectionString: config.databaseUrl, max: 20, application_name: 'intake' }, schema: 'event_store' }),
+      // Older ExternalOrderReceived events (no requested-time offset) are read in the current format, and new ones
+      // are written in it.
+      useFactory: (config: ServiceConfig) => ({
+        connection: { connectionString: config.databaseUrl, max: 20, application_name: 'intake' },
+        schema: 'event_store',
+        upcasters: EXTERNAL_ORDER_UPCASTERS,
+      }),
     }),
   ],
   controllers: [

@@ -29,7 +29,7 @@ describe('intake HTTP: external orders', () => {
     expect(view.body).toMatchObject({
       orderId, companyId: 'company-a', source: 'site', externalId: body.externalId, status: 'AWAITING', version: 1,
       customer: { name: 'Ivan Ivanovich Ivanov', phone: '+77776665544' }, address: 'Pushkin street 2, apt 5',
-      requestedTime: '2026-11-23T09:30:00.000Z', amountMinor: 38600, contentsConfirmed: false,
+      requestedTime: '2026-11-23T12:30:00+03:00', amountMinor: 38600, contentsConfirmed: false,
       history: [{ version: 1, type: 'ExternalOrderReceived', actor: 'desk-a' }],
     });
 
@@ -42,7 +42,7 @@ describe('intake HTTP: external orders', () => {
       contents: [{ sku: 'PIE', name: 'Pie', quantity: 2, priceMinor: 17400 }, { name: 'Bread', quantity: 1, priceMinor: 3800 }],
       awaitingSeconds: expect.any(Number),
     });
-    expect(board.counts.awaiting).toBeGreaterThanOrEqual(1);
+    expect(board.counts.AWAITING).toBeGreaterThanOrEqual(1);
     expect(board.oldestAwaitingSeconds).toEqual(expect.any(Number));
   });
 
@@ -54,8 +54,10 @@ describe('intake HTTP: external orders', () => {
     await intake.http().post(`${orders('company-b')}/${ids[1]}/reject`).set(keyB).send({ reasonCode: 'OUT_OF_STOCK' }).expect(200);
     const board = await eventually(
       async () => (await intake.http().get(`${orders('company-b')}?status=awaiting&pageSize=1`).set(keyB).expect(200)).body,
-      (page) => page.counts.created === 1 && page.counts.deleted === 1);
-    expect(board.counts).toEqual({ all: 4, awaiting: 2, created: 1, accepted: 0, on_the_way: 0, archived: 0, deleted: 1, cancelled: 0 });
+      (page) => page.counts.CREATED === 1 && page.counts.DELETED === 1);
+    expect(board.counts).toEqual({
+      ALL: 4, AWAITING: 2, CREATED: 1, ACCEPTED: 0, ON_WAY: 0, ARCHIVED: 0, DELETED: 1, CANCELLED: 0,
+    });
     expect(board).toMatchObject({ page: 1, pageSize: 1, total: 2, items: [{ orderId: ids[2], status: 'AWAITING' }] });
     const second = (await intake.http().get(`${orders('company-b')}?status=awaiting&pageSize=1&page=2`).set(keyB).expect(200)).body;
     expect(second.items.map((line: { orderId: string }) => line.orderId)).toEqual([ids[3]]);

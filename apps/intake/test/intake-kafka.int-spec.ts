@@ -127,4 +127,23 @@ describe('intake on Kafka: relay, inbound orders, marketplace cancellations', ()
     await eventually(async () => (await intake.http().get(orderPath(externalOrderId('company-a', 'site', probe.externalId))).set(keyA())).status, (s) => s === 200);
     expect((await eventTypes(orderId)).filter((type) => type === 'ExternalOrderCancelled')).toHaveLength(1);
   });
+
+  it('cancels an order the moment it arrives when the marketplace cancellation came first', async () => {
+    const order = upstreamOrder({ source: 'market', externalId: '987654399' });
+    const orderId = externalOrderId('company-a', 'market', order.externalId);
+    const expired = {
+      orderId: 'market-12345-987654399', tenantId: 'company-a', campaignId: 12345, marketOrderId: 987654399,
+      requestId: 'request-early', deadlineAt: '2026-11-23T10:40:00Z', expiredAt: '2026-11-23T10:40:01Z',
+    };
+    await send(TOPIC.cancellationEvents, expired.orderId, expired, headers('CancellationExpired'));
+    await eventually(() => eventTypes(orderId), (types) => types.includes('EarlyCancellationRecorded'));
+    // Nothing to see for an operator until the order itself is there.
+    await intake.http().get(orderPath(orderId)).set(keyA()).expect(404);
+
+    await send(TOPIC.externalOrders, order.externalId, order, headers('ExternalOrderSubmitted'));
+    const view = await eventually(async () => (await intake.http().get(orderPath(orderId)).set(keyA())).body, (body) => body.status === 'CANCELLED');
+    expect(view.cancellation).toEqual({ cause: 'MARKETPLACE_CANCELLATION_EXPIRED', cancellationRef: 'request-early', cancelledAt: expect.any(String) });
+    expect(view.customer).not.toBeNull();
+    expect(await eventTypes(orderId)).toEqual(['EarlyCancellationRecorded', 'ExternalOrderReceived', 'ExternalOrderCancelled']);
+  });
 });

@@ -9,3 +9,4 @@ export {
 export {
   bootServiceApp, listeningUrl, startOnFreshDatabase, type FreshDatabaseBoot, type ServiceAppBoot, type ServiceTestApp,
 } from './src/testing/service-app';
+export { openApiGaps, securityMismatches, servedDocument, type OpenApiGap } from './src/testing/openapi-completeness';

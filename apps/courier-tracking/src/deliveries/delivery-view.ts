@@ -2,6 +2,7 @@ import {
   COORDINATE_FIELDS, DeliveryEvent, DeliveryFacts, DeliveryStatus, HistoryItem, LegacyCoordinates, PERSONAL_DATA_FIELDS, StatusLogEntry, historyItemOf,
   statusCommentOf, statusLogEntryOf, toMajorUnits,
 } from '@orders/delivery-domain';
+import { iikoDeliveryStateOf } from './iiko/iiko-delivery-state';
 import { OpenPoint, shownHistoryItem, shownStatusLogEntry } from './sealed-positions';
 
 /**
@@ -157,13 +158,15 @@ export function coordinateOf(field: Coordinate, personal: PersonalRecord | undef
 
 /**
  * The public order: the view with the personal data joined (the record, and the courier's sealed positions opened
- * with the same key), internals left out.
+ * with the same key), internals left out, and the iiko delivery state (`delivery_status`, `closed`) derived from it,
+ * so views already in the read model show it without a rebuild.
  */
 export function toOrderResponse(view: StoredView, personal: PersonalRecord | undefined, open: OpenPoint): Record<string, unknown> {
   const { pii_ref: _ref, version: _version, located: _located, lat, lon, refined_lat, refined_lon, ...shown } = view;
   const legacy = { lat, lon, refined_lat, refined_lon };
   return {
     ...shown,
+    ...iikoDeliveryStateOf(view),
     history: view.history.map((item) => shownHistoryItem(item, open)),
     status_log: view.status_log.map((entry) => shownStatusLogEntry(entry, open)),
     lat: coordinateOf('lat', personal, legacy),

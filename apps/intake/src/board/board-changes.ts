@@ -4,14 +4,19 @@ import type { ExternalOrderEvent } from '@orders/ordering-domain';
 /** What one event does to a board row, as SQL parameters; `undefined` fields are left as they are. */
 export type BoardChange =
   | { kind: 'insert'; event: RecordedEvent; data: Extract<ExternalOrderEvent, { type: 'ExternalOrderReceived' }>['data'] }
-  | { kind: 'update'; event: RecordedEvent; status?: string; contents?: { items: unknown; amountMinor: number; changed: boolean } };
+  | {
+      kind: 'update'; event: RecordedEvent; status?: string;
+      /** The POS order was created with these contents (none: Carbis creates it empty). */
+      posItems?: unknown;
+      contents?: { items: unknown; amountMinor: number; changed: boolean };
+    };
 
 /** The board's evolve: pure, so it is tested without a database. */
 export function boardChangeOf(event: RecordedEvent): BoardChange {
   const domain = { type: event.type, data: event.data } as ExternalOrderEvent;
   switch (domain.type) {
     case 'ExternalOrderReceived': return { kind: 'insert', event, data: domain.data };
-    case 'PosOrderCreated': return { kind: 'update', event, status: 'CREATED' };
+    case 'PosOrderCreated': return { kind: 'update', event, status: 'CREATED', posItems: domain.data.items };
     case 'ExternalOrderRejected': return { kind: 'update', event, status: 'DELETED' };
     case 'OrderContentsConfirmed':
       return { kind: 'update', event, contents: { items: domain.data.items, amountMinor: domain.data.amountMinor, changed: domain.data.changed } };

@@ -33,3 +33,27 @@ export const IntakeOrderBoard1767571200000 = sqlMigration('IntakeOrderBoard17675
   ],
   down: ['DROP TABLE intake_order_board'],
 });
+
+/**
+ * The board keeps the guest's lines (`ordered_items`) apart from what the order holds (`items`: the POS order's
+ * contents after «Принять», empty until confirmed), and the offset the requested time was given with. Its rows are
+ * a projection: they are emptied here and refilled from the log by the projection under a new subscription name
+ * (`BOARD_SUBSCRIPTION`); the old name's checkpoint goes, so no status report shows it lagging forever.
+ */
+export const IntakeOrderBoardPosContents1800000000000 = sqlMigration('IntakeOrderBoardPosContents1800000000000', {
+  up: [
+    'TRUNCATE intake_order_board',
+    'ALTER TABLE intake_order_board ADD COLUMN ordered_items jsonb NOT NULL, ADD COLUMN requested_time_offset text',
+    // On a fresh database the event store may not have made its tables yet.
+    `DO $$ BEGIN
+       IF to_regclass('event_store.subscriptions') IS NOT NULL THEN
+         DELETE FROM event_store.subscriptions WHERE name = 'intake-order-board';
+       END IF;
+     END $$`,
+  ],
+  // Back to the old shape: rebuild the board afterwards (POST /api/v1/admin/order-board/rebuild).
+  down: [
+    'TRUNCATE intake_order_board',
+    'ALTER TABLE intake_order_board DROP COLUMN ordered_items, DROP COLUMN requested_time_offset',
+  ],
+});

@@ -4,7 +4,9 @@ import { EXTERNAL_ORDER_STREAM_TYPE } from '@orders/ordering-domain';
 import type { PoolClient } from 'pg';
 import { BOARD_CHANNEL, boardChangeOf, type BoardNotice } from './board-changes';
 
-export const BOARD_SUBSCRIPTION = 'intake-order-board';
+// Renamed when the board's shape changes: the new name replays the log from the start into the emptied table
+// (IntakeOrderBoardPosContents1800000000000).
+export const BOARD_SUBSCRIPTION = 'intake-order-board-v2';
 
 /**
  * Projects the log into `intake_order_board`. Each batch's rows, its NOTIFYs and the subscription checkpoint commit
@@ -80,17 +82,20 @@ export class BoardProjection implements OnApplicationBootstrap, OnApplicationShu
       const d = change.data;
       return {
         order_id: d.orderId, company_id: d.companyId, source: d.source, external_id: d.externalId, service_type: d.serviceType,
-        requested_time: d.requestedTime ?? null, items: d.items, amount_minor: d.amountMinor, currency: d.currency,
+        requested_time: d.requestedTime ?? null, requested_time_offset: d.requestedTimeOffset ?? null, items: d.items,
+        amount_minor: d.amountMinor, currency: d.currency,
         at: event.occurredAt.toISOString(), version: event.streamVersion, received_position: event.globalPosition, event_type: event.type,
       };
     });
     const { rows: inserted } = await tx.query<{ order_id: string }>(
-      `INSERT INTO intake_order_board (order_id, company_id, source, external_id, status, service_type, requested_time, items, amount_minor,
-         currency, received_at, status_changed_at, version, received_position)
-       SELECT order_id, company_id, source, external_id, 'AWAITING', service_type, requested_time, items, amount_minor, currency, at, at,
-         version, received_position
-       FROM jsonb_to_recordset($1::jsonb) AS x(order_id uuid, company_id text, source text, external_id text, service_type text,
-         requested_time timestamptz, items jsonb, amount_minor bigint, currency text, at timestamptz, version integer, received_position bigint)
+      `INSERT INTO intake_order_board (order_id, company_id, source, external_id, status, service_type, requested_time,
+         requested_time_offset, items, ordered_items, amount_minor, currency, received_at, status_changed_at, version,
+         received_position)
+       SELECT order_id, company_id, source, external_id, 'AWAITING', service_type, requested_time,
+         requested_time_offset, items, items, amount_minor, currency, at, at, version, received_position
+       FROM jsonb_to_recordset($1::jsonb) AS x(order_id uuid, company_id text, source text, external_id text,
+         service_type text, requested_time timestamptz, requested_time_offset text, items jsonb, amount_minor bigint,
+         currency text, at timestamptz, version integer, received_position bigint)
        ON CONFLICT (order_id) DO NOTHING RETURNING order_id::text`,
       [JSON.stringify(rows)],
     );
@@ -112,14 +117,15 @@ export class BoardProjection implements OnApplicationBootstrap, OnApplicationShu
          status = CASE WHEN $3::text IS NOT NULL THEN $3
                        WHEN $4::jsonb IS NOT NULL AND status = 'CREATED' THEN 'ACCEPTED' ELSE status END,
          status_changed_at = CASE WHEN $3::text IS NOT NULL OR ($4::jsonb IS NOT NULL AND status = 'CREATED') THEN $7::timestamptz ELSE status_changed_at END,
-         items = COALESCE($4::jsonb, items),
+         items = COALESCE($4::jsonb, $8::jsonb, items),
          amount_minor = COALESCE($5, amount_minor),
          contents_confirmed = contents_confirmed OR $4::jsonb IS NOT NULL,
          contents_changed = COALESCE($6, contents_changed)
        WHERE order_id = $1 AND version < $2
        RETURNING company_id, external_id, status`,
       [orderId, event.streamVersion, change.status ?? null, change.contents ? JSON.stringify(change.contents.items) : null,
-        change.contents?.amountMinor ?? null, change.contents?.changed ?? null, at],
+        change.contents?.amountMinor ?? null, change.contents?.changed ?? null, at,
+        change.posItems === undefined ? null : JSON.stringify(change.posItems)],
     );
     const row = rows[0];
     const visible = change.status !== undefined || change.contents !== undefined;

@@ -16,6 +16,6 @@ export class OrderBoardController {
   async list(@CompanyId() companyId: string, @Query() query: BoardQueryDto,
     @CurrentPrincipal() principal: Principal): Promise<BoardPage> {
     authorise(principal, companyId);
-    return this.board.page(companyId, query.status ?? 'all', query.page ?? 1, query.pageSize ?? 50);
+    return this.board.page(companyId, query.status ?? 'ALL', query.page ?? 1, query.pageSize ?? 50);
   }
 }

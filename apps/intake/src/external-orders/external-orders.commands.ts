@@ -22,7 +22,7 @@ import {
   type SubmitExternalOrder,
 } from '@orders/ordering-domain';
 import { PersonalDataVault } from '@orders/personal-data';
-import { Clock } from '@orders/service-kit';
+import { Clock, offsetOfDateTime } from '@orders/service-kit';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../config/intake-settings';
 import { externalOrderId, payloadFingerprint } from './order-identity';
 import { guestRecordOf, sameGuest, type GuestRecord } from './personal-data';
@@ -96,6 +96,19 @@ export class ExternalOrderCommands {
     };
   }
 
+  /**
+   * The marketplace-cancellation policy's write. Unlike an operator's command it may name an order not received
+   * yet: the decider then records the cancellation for the order's arrival, and the state stays NONE.
+   */
+  async cancel(data: OperatorData<'CancelExternalOrder'>, context: CommandContext): Promise<ExternalOrderState> {
+    const command: ExternalOrderCommand = { type: 'CancelExternalOrder', data, metadata: this.metadata(context) };
+    const result = await this.handler.handle(externalOrderStreamId(data.orderId), command, {
+      tenant: data.companyId,
+      within: context.tx,
+    });
+    return result.state;
+  }
+
   async execute<T extends OperatorCommand['type']>(
     type: T,
     data: OperatorData<T>,
@@ -140,7 +153,9 @@ export class ExternalOrderCommands {
       quantity: item.quantity,
       priceMinor: item.priceMinor,
     }));
+    // The instant keeps one form (fingerprint, contracts, comparisons); the offset is kept apart to answer as given.
     const normalisedTime = requestedTime ? new Date(requestedTime).toISOString() : null;
+    const requestedTimeOffset = requestedTime ? offsetOfDateTime(requestedTime) ?? null : null;
     return {
       type: 'SubmitExternalOrder',
       metadata: this.metadata(context),
@@ -151,6 +166,7 @@ export class ExternalOrderCommands {
         externalId,
         piiRef: orderId,
         requestedTime: normalisedTime,
+        requestedTimeOffset,
         items: lines,
         amountMinor,
         currency,

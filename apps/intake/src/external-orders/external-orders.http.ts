@@ -1,6 +1,6 @@
 import { applyDecorators, HttpCode } from '@nestjs/common';
 import {
-  ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiSecurity, ApiTags,
+  ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiSecurity, ApiTags,
 } from '@nestjs/swagger';
 import type { CommandContext as OrderCommandContext } from '@orders/event-store';
 import {
@@ -10,6 +10,7 @@ import type { ServerResponse } from 'node:http';
 import { assertCompanyAccess } from './company-access';
 import type { ExternalOrderCommands, OperatorCommand, OperatorData, OrderOutcome } from './external-orders.commands';
 import type { OrderCommandRequestDto } from './order-command.request.dto';
+import { OrderOutcomeResponseDto } from './order-outcome.response.dto';
 
 /** The slice of the response the handlers touch (Nest still writes the body). */
 export type HttpResponse = Pick<ServerResponse, 'setHeader'> & { status(code: number): HttpResponse };
@@ -31,6 +32,9 @@ export const ExternalOrdersRoutes = (): ClassDecorator => applyDecorators(
 /** The conditions every operator action takes, documented once. */
 export const conditional = (): MethodDecorator => applyDecorators(
   HttpCode(200),
+  ApiOkResponse({
+    type: OrderOutcomeResponseDto, description: 'The order after the action (also when it had been done before)',
+  }),
   ApiHeader({ name: 'If-Match', required: false, description: 'The order version the action is for ("3"); else 409 CONCURRENCY_CONFLICT' }),
   ApiHeader({
     name: 'Idempotency-Key', required: false,

@@ -19,7 +19,7 @@ export class ExternalOrdersService {
   /** The order with its guest data and history, read from its stream (read-your-writes, unlike the board). */
   async view(companyId: string, orderId: string): Promise<ExternalOrderView> {
     const events = await this.store.readStream(externalOrderStreamId(orderId));
-    const received = events[0]?.data as { companyId?: string; piiRef?: string } | undefined;
+    const received = events.find((event) => event.type === 'ExternalOrderReceived')?.data as { companyId?: string; piiRef?: string } | undefined;
     if (!received || received.companyId !== companyId) throw new ExternalOrderNotFound(orderId);
     const guest = received.piiRef ? await this.vault.open<GuestRecord>(received.piiRef) : undefined;
     const view = orderViewOf(events, guest);

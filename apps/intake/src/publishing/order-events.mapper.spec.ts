@@ -21,6 +21,7 @@ function recorded(commands: ExternalOrderCommand[]): RecordedEvent[] {
 const submit: ExternalOrderCommand = {
   type: 'SubmitExternalOrder', metadata: meta,
   data: { ...target, source: 'site', externalId: 'A1', payloadFingerprint: 'fp', piiRef: orderId, requestedTime: null,
+    requestedTimeOffset: null,
     items: [{ name: 'Pie', quantity: 2, priceMinor: 17400 }], amountMinor: 34800, currency: 'RUB', serviceType: 'courier', licence: { validUntil: null } },
 };
 

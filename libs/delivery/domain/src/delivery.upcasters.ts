@@ -1,3 +1,4 @@
+import type { StoredEventUpcaster } from '@orders/decider-kit';
 import type { LegacyCoordinates } from './delivery.events';
 import { toMinorUnitsOrNull } from './money';
 
@@ -8,14 +9,9 @@ import { toMinorUnitsOrNull } from './money';
 // - money as a float of rubles (`amount`) instead of integer kopecks (`amount_minor`);
 // - coordinates in clear (lat, lon, refined_*) instead of `located`, from before they were sealed: `located` is
 //   derived from them, and the numbers are kept apart under `legacy_coordinates` for the order view.
-// Structurally the event store's `Upcaster`: the domain imports no platform code.
 
-/** One step of a stored event type from `fromSchemaVersion` to the next version. Pure: the stored event only. */
-export interface DeliveryUpcaster {
-  readonly type: string;
-  readonly fromSchemaVersion: number;
-  upcast(data: unknown): unknown;
-}
+/** One step of a stored Delivery event type to the next version (the kernel's shape of an upcaster). */
+export type DeliveryUpcaster = StoredEventUpcaster;
 
 type Stored = Readonly<Record<string, unknown>>;
 const COORDINATES = ['lat', 'lon', 'refined_lat', 'refined_lon'] as const;

@@ -5,3 +5,4 @@ export type { DomainErrorOptions } from './domain-error';
 export { DeciderSpecification } from './decider-specification';
 export type { Then, When } from './decider-specification';
 export { deepEqual, firstDifference } from './deep-equal';
+export type { StoredEventUpcaster } from './upcaster';

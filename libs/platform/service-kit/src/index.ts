@@ -16,6 +16,7 @@ export * from './http/json-depth';
 export * from './http/url-check';
 export * from './http/security-headers';
 export * from './validation/date-time';
+export * from './validation/phone';
 export * from './validation/optional-not-null';
 export * from './validation/text-check';
 export * from './http/command-headers';

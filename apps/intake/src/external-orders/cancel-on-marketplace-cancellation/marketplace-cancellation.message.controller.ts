@@ -28,7 +28,8 @@ export class MarketplaceCancellationMessageController {
     const orderCompany = await this.orders.companyOf(intakeOrderIdOf(payload));
     await applyPolicy(cancelOnMarketplaceCancellation(cause, payload, { orderCompany }), async (data) => {
       try {
-        await this.commands.execute('CancelExternalOrder', data, { ...commandContextOf(ctx), actor: 'marketplace-cancellation-policy' });
+        const state = await this.commands.cancel(data, { ...commandContextOf(ctx), actor: 'marketplace-cancellation-policy' });
+        if (state.status === 'NONE') this.logger.log(`marketplace cancellation ${payload.requestId} came before order ${data.orderId}: kept for its arrival`);
       } catch (error) {
         // Archived already (delivered and done): the cancellation comes too late to change anything in intake.
         if (!(error instanceof OrderInTerminalState || error instanceof ExternalOrderNotFound)) throw error;

@@ -15,9 +15,14 @@ describe('cancelOnMarketplaceCancellation (policy: a marketplace cancellation ca
     });
   });
 
-  it('ignores an order intake does not have, or has for another company', () => {
-    expect(cancelOnMarketplaceCancellation('MARKETPLACE_CANCELLATION_ACCEPTED', accepted(), { orderCompany: undefined }))
-      .toEqual({ kind: 'ignore', reason: `no intake order ${orderId}` });
+  it('cancels an order intake has not received yet: the decider keeps it for the order\'s arrival', () => {
+    expect(cancelOnMarketplaceCancellation('MARKETPLACE_CANCELLATION_EXPIRED', accepted(), { orderCompany: undefined })).toEqual({
+      kind: 'command',
+      command: { companyId: 'company-a', orderId, cause: 'MARKETPLACE_CANCELLATION_EXPIRED', cancellationRef: 'request-1' },
+    });
+  });
+
+  it('ignores an order intake has for another company', () => {
     expect(cancelOnMarketplaceCancellation('MARKETPLACE_CANCELLATION_ACCEPTED', accepted(), { orderCompany: 'company-b' }))
       .toEqual({ kind: 'ignore', reason: `intake order ${orderId} is not of company company-a` });
   });

@@ -23,14 +23,14 @@ export function intakeOrderIdOf(cancellation: MarketplaceCancellation): string {
 
 /**
  * Policy: the marketplace accepted a buyer's cancellation, or let its decision window expire, so the intake order
- * is cancelled. `orderCompany` is the company owning that order in intake (undefined: no such order): an order
- * intake did not receive for the same company is not this service's to cancel. The decision carries the command's
- * data; the handler adds the metadata.
+ * is cancelled. `orderCompany` is the company owning that order in intake (undefined: no such order yet): another
+ * company's order is not this service's to cancel; an order not received yet is cancelled all the same, which the
+ * decider records on its stream so the order ends the moment it arrives (the two topics race). The decision carries
+ * the command's data; the handler adds the metadata.
  */
 export function cancelOnMarketplaceCancellation(cause: CancellationCause, cancellation: MarketplaceCancellation,
   facts: { readonly orderCompany: string | undefined }): PolicyDecision<CancelExternalOrder['data']> {
   const orderId = intakeOrderIdOf(cancellation);
-  if (facts.orderCompany === undefined) return ignoreMessage(`no intake order ${orderId}`);
-  if (facts.orderCompany !== cancellation.tenantId) return ignoreMessage(`intake order ${orderId} is not of company ${cancellation.tenantId}`);
+  if (facts.orderCompany !== undefined && facts.orderCompany !== cancellation.tenantId) return ignoreMessage(`intake order ${orderId} is not of company ${cancellation.tenantId}`);
   return runCommand({ companyId: cancellation.tenantId, orderId, cause, cancellationRef: cancellation.requestId });
 }

@@ -5,19 +5,21 @@ import {
   MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { MAX_ORDER_ITEMS } from '@orders/contracts';
-import { IsDateTime, OptionalNotNull } from '@orders/service-kit';
+import { IsDateTime, IsPhone, OptionalNotNull, PHONE_FORMS } from '@orders/service-kit';
 import { SERVICE_TYPES, type ServiceType } from '@orders/ordering-domain';
 import { OrderItemDto } from '../order-item.dto';
-
-const E164 = /^\+[1-9][0-9]{6,14}$/;
 
 class CustomerDto {
   @ApiProperty({ description: 'Customer name (personal data: sealed, never in events)', maxLength: 1023 })
   @IsString() @IsNotEmpty() @MaxLength(1023)
   name!: string;
 
-  @ApiProperty({ description: 'Phone, E.164 (personal data)', example: '+79990001122' })
-  @IsString() @Matches(E164, { message: 'phone must be E.164, e.g. +79990001122' })
+  @ApiProperty({
+    description: `Phone (personal data): ${PHONE_FORMS}; spaces, dashes, dots and parentheses are ignored. Stored and `
+      + 'answered in E.164.',
+    example: '87776665544', maxLength: 40,
+  })
+  @IsString() @IsPhone()
   phone!: string;
 }
 
@@ -63,7 +65,12 @@ export class SubmitOrderRequestDto {
   @OptionalNotNull() @IsString() @MaxLength(1023)
   comment?: string;
 
-  @ApiPropertyOptional({ description: '«Принят на время»: requested delivery or pickup time; null or absent for as soon as possible', nullable: true })
+  @ApiPropertyOptional({
+    description:
+      '«Принят на время»: requested delivery or pickup time, RFC 3339; answered with the offset it was given '
+      + 'with. Null or absent for as soon as possible',
+    nullable: true, example: '2020-01-13T12:30:00+06:00',
+  })
   @IsOptional() @IsDateTime()
   requestedTime?: string | null;
 

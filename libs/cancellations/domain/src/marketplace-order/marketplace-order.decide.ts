@@ -22,6 +22,9 @@ function syncStatus(command: SyncMarketplaceStatus, order: MarketplaceOrder): Ma
   const { campaignId, orderId, status: marketStatus, substatus, paymentType, updatedAt, source } = command.data;
   if (order.statusUpdatedAt !== undefined && instant(updatedAt) <= instant(order.statusUpdatedAt)) return [];
   const status = normalizeStatus(marketStatus);
+  // Cancelled is final on Market's side too: a later, different status contradicts it (a misordered or replayed
+  // notification), and taking it would reopen an order that downstream already ended (simulator finding F1).
+  if (order.status === 'CANCELLED' && status !== 'CANCELLED') return [];
   const synced: MarketplaceOrderEvent = {
     type: 'MarketplaceOrderSynced',
     data: {

@@ -63,6 +63,16 @@ describe('MarketplaceOrder: status sync', () => {
     spec.given([...pending, cancelledByMarket, cancelled('MARKETPLACE', at)]).when(decideAt(at, true)).thenThrows('ORDER_IN_TERMINAL_STATE');
   });
 
+  it('keeps a cancelled order cancelled when Market later reports another status', () => {
+    const at = '2026-03-02T00:00:00.000Z';
+    const cancelledByMarket = { type: 'MarketplaceOrderSynced', data: { ...ref, status: 'CANCELLED', marketStatus: 'CANCELLED', updatedAt: at, source: 'NOTIFICATION', previousStatus: 'DELIVERY' } } as const;
+    const ended = [...pending, cancelledByMarket, cancelled('MARKETPLACE', at)];
+    spec.given(ended).when(sync('DELIVERED', '2026-03-02T01:00:00.000Z')).thenNothing();
+    spec.given(ended).when(sync('CANCELLED', '2026-03-02T01:00:00.000Z')).then([
+      { type: 'MarketplaceOrderSynced', data: { ...ref, status: 'CANCELLED', marketStatus: 'CANCELLED', updatedAt: '2026-03-02T01:00:00.000Z', source: 'NOTIFICATION', previousStatus: 'CANCELLED' } },
+    ]);
+  });
+
   it('ignores a stale status arriving after our own cancellation', () =>
     spec.given([...pending, { type: 'CancellationAccepted', data: { requestId: 'r1', decidedBy: 'shop-api', decidedAt: '2026-03-01T11:00:00.000Z' } },
       cancelled('REQUEST_ACCEPTED', '2026-03-01T11:00:00.000Z')]).when(sync('DELIVERY', '2026-03-01T10:30:00.000Z')).thenNothing());

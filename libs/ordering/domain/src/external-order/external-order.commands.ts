@@ -15,6 +15,8 @@ export type SubmitExternalOrder = Command<'SubmitExternalOrder', ForCompany & {
   readonly payloadFingerprint: string;
   readonly piiRef: string;
   readonly requestedTime: string | null;
+  /** The offset the edge read from the requested time as given; null with no requested time. */
+  readonly requestedTimeOffset: string | null;
   readonly items: readonly OrderItem[];
   readonly amountMinor: number;
   readonly currency: string;

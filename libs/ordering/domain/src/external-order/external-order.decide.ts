@@ -38,14 +38,20 @@ function submit(command: SubmitExternalOrder, state: ExternalOrderState): Extern
   }
   checkItems(data.items);
   if (!Number.isInteger(data.amountMinor) || data.amountMinor < 0) throw new InvalidOrderContents('amountMinor must be a non-negative integer in minor units', 'amountMinor');
-  return [{
+  const received: ExternalOrderEvent = {
     type: 'ExternalOrderReceived',
     data: {
       orderId: data.orderId, companyId: data.companyId, source: data.source, externalId: data.externalId,
       payloadFingerprint: data.payloadFingerprint, piiRef: data.piiRef, receivedAt: metadata.now, requestedTime: data.requestedTime,
+      requestedTimeOffset: data.requestedTimeOffset,
       items: data.items, amountMinor: data.amountMinor, currency: data.currency, serviceType: data.serviceType,
     },
-  }];
+  };
+  const early = state.earlyCancellation;
+  if (early === undefined || early.companyId !== data.companyId) return [received];
+  // The marketplace cancelled it before it got here: it is recorded, so the shop sees it, and ends at once.
+  const { orderId, companyId } = data;
+  return [received, { type: 'ExternalOrderCancelled', data: { orderId, companyId, cause: early.cause, cancellationRef: early.cancellationRef, cancelledAt: metadata.now } }];
 }
 
 function accept(command: AcceptExternalOrder, state: ExternalOrderState): ExternalOrderEvent[] {
@@ -113,12 +119,18 @@ function archive(command: ArchiveOrder, state: ExternalOrderState): ExternalOrde
 }
 
 function cancel(command: CancelExternalOrder, state: ExternalOrderState): ExternalOrderEvent[] {
+  const { cause, cancellationRef } = command.data;
+  if (state.status === 'NONE') {
+    // Not here yet: remembered for its arrival (simulator finding F2). A second early cancellation changes nothing.
+    if (state.earlyCancellation !== undefined) return [];
+    const { orderId, companyId } = command.data;
+    return [{ type: 'EarlyCancellationRecorded', data: { orderId, companyId, cause, cancellationRef, recordedAt: command.metadata.now } }];
+  }
   const order = existing(state, command);
   // Already cancelled, or already refused by the operator: the order is not going anywhere either way.
   if (order.status === 'CANCELLED' || order.status === 'DELETED') return [];
   if (order.status === 'ARCHIVED') throw new OrderInTerminalState(order.status);
   const { orderId, companyId } = order;
-  const { cause, cancellationRef } = command.data;
   return [{ type: 'ExternalOrderCancelled', data: { orderId, companyId, cause, cancellationRef, cancelledAt: command.metadata.now } }];
 }
 

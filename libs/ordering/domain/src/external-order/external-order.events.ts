@@ -34,8 +34,13 @@ export type ExternalOrderReceived = Event<'ExternalOrderReceived', {
   payloadFingerprint: string;
   piiRef: string;
   receivedAt: string;
-  /** «Принят на время»: when the guest wants the order; null for as soon as possible. */
+  /** «Принят на время»: when the guest wants the order (the instant, in UTC); null for as soon as possible. */
   requestedTime: string | null;
+  /**
+   * The offset the requested time was given with (`+03:00`, `Z`), so it is answered as given. Since schema version
+   * 2; null when there is no requested time, and in version-1 events, which kept only the instant (upcast).
+   */
+  requestedTimeOffset: string | null;
   items: readonly OrderItem[];
   amountMinor: number;
   currency: string;
@@ -76,6 +81,11 @@ export type OrderContentsConfirmed = Event<'OrderContentsConfirmed', OfOrder & {
 export type ExternalOrderDispatched = Event<'ExternalOrderDispatched', OfOrder & { dispatchedBy: string; dispatchedAt: string }>;
 export type ExternalOrderArchived = Event<'ExternalOrderArchived', OfOrder & { archivedBy: string; archivedAt: string }>;
 export type ExternalOrderCancelled = Event<'ExternalOrderCancelled', OfOrder & { cause: CancellationCause; cancellationRef: string; cancelledAt: string }>;
+/**
+ * The marketplace ended a cancellation for an order intake has not received yet (messages of two topics race).
+ * Internal: kept on the order's stream so that the order, when it arrives, is cancelled at once.
+ */
+export type EarlyCancellationRecorded = Event<'EarlyCancellationRecorded', OfOrder & { cause: CancellationCause; cancellationRef: string; recordedAt: string }>;
 
 export type ExternalOrderEvent =
   | ExternalOrderReceived
@@ -85,9 +95,11 @@ export type ExternalOrderEvent =
   | OrderContentsConfirmed
   | ExternalOrderDispatched
   | ExternalOrderArchived
-  | ExternalOrderCancelled;
+  | ExternalOrderCancelled
+  | EarlyCancellationRecorded;
 
 export const EXTERNAL_ORDER_EVENT_TYPES: readonly ExternalOrderEvent['type'][] = [
   'ExternalOrderReceived', 'ExternalOrderAccepted', 'PosOrderCreated', 'ExternalOrderRejected', 'OrderContentsConfirmed',
   'ExternalOrderDispatched', 'ExternalOrderArchived', 'ExternalOrderCancelled',
+  'EarlyCancellationRecorded',
 ];

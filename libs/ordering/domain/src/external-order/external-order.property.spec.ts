@@ -12,6 +12,7 @@ const commandArb: fc.Arbitrary<ExternalOrderCommand> = fc.oneof(
   fc.constant<ExternalOrderCommand>({
     type: 'SubmitExternalOrder', metadata: meta,
     data: { ...target, source: 'site', externalId: 'A1', payloadFingerprint: 'fp', piiRef: 'order-1', requestedTime: meta.now,
+      requestedTimeOffset: 'Z',
       items: [{ name: 'Pie', quantity: 1, priceMinor: 100 }], amountMinor: 100, currency: 'RUB', serviceType: 'courier', licence: { validUntil: null } },
   }),
   fc.constant<ExternalOrderCommand>({ type: 'AcceptExternalOrder', data: target, metadata: meta }),

@@ -14,7 +14,9 @@ const bread: OrderItem = { name: 'Bread', quantity: 1, priceMinor: 3800 };
 
 const submitData: SubmitExternalOrder['data'] = {
   companyId, orderId, source: 'site', externalId: 'A1', payloadFingerprint: 'fp-1', piiRef: orderId,
-  requestedTime: '2026-01-13T12:30:00+03:00', items: [pie, bread], amountMinor: 38600, currency: 'RUB', serviceType: 'courier',
+  requestedTime: '2026-01-13T09:30:00.000Z', requestedTimeOffset: '+03:00', items: [pie, bread], amountMinor: 38600,
+  currency: 'RUB',
+  serviceType: 'courier',
   licence: { validUntil: null },
 };
 const submit = (data: Partial<SubmitExternalOrder['data']> = {}): ExternalOrderCommand =>
@@ -36,7 +38,7 @@ const acceptedEvents: ExternalOrderEvent[] = [
     type: 'ExternalOrderAccepted',
     data: {
       orderId, companyId, acceptedBy: 'operator-1', acceptedAt: now, posOrderRef: orderId, serviceType: 'courier',
-      requestedTime: '2026-01-13T12:30:00+03:00', amountMinor: 38600, currency: 'RUB', piiRef: orderId,
+      requestedTime: '2026-01-13T09:30:00.000Z', amountMinor: 38600, currency: 'RUB', piiRef: orderId,
     },
   },
   { type: 'PosOrderCreated', data: { orderId, companyId, posOrderRef: orderId, table: 'Dlv.A1', items: [] } },
@@ -63,6 +65,13 @@ const cancelled = [receivedEvent, cancelledEvent];
 describe('ExternalOrder: submit', () => {
   it('receives a new order as AWAITING, with a reference to its personal data and none of it', () =>
     spec.given([]).when(submit()).then([receivedEvent]));
+  it('records the requested time and the offset it was given with apart (none for as soon as possible)', () => {
+    const received = (data: Partial<SubmitExternalOrder['data']>) =>
+      ({ ...receivedEvent, data: { ...receivedEvent.data, ...data } }) as ExternalOrderEvent;
+    spec.given([]).when(submit({ requestedTimeOffset: '+06:00' })).then([received({ requestedTimeOffset: '+06:00' })]);
+    spec.given([]).when(submit({ requestedTime: null, requestedTimeOffset: null }))
+      .then([received({ requestedTime: null, requestedTimeOffset: null })]);
+  });
 
   it('answers the same payload again with no events (idempotent by source and external id)', () =>
     spec.given(awaiting).when(submit()).thenNothing());
@@ -195,9 +204,24 @@ describe('ExternalOrder: cancel (marketplace policy)', () => {
     spec.given(deleted).when(cancel).thenNothing();
   });
 
-  it('refuses an archived order and an unknown one', () => {
-    spec.given(archived).when(cancel).thenThrows('ORDER_IN_TERMINAL_STATE');
-    spec.given([]).when(cancel).thenThrows('ORDER_NOT_FOUND');
+  it('refuses an archived order', () => spec.given(archived).when(cancel).thenThrows('ORDER_IN_TERMINAL_STATE'));
+});
+
+describe('ExternalOrder: a cancellation that arrives before its order (the two topics race)', () => {
+  const early: ExternalOrderEvent = {
+    type: 'EarlyCancellationRecorded', data: { orderId, companyId, cause: 'MARKETPLACE_CANCELLATION_ACCEPTED', cancellationRef: 'req-9', recordedAt: now },
+  };
+
+  it('is recorded once for the order\'s arrival', () => {
+    spec.given([]).when(cancel).then([early]);
+    spec.given([early]).when(cancel).thenNothing();
+  });
+
+  it('cancels the order the moment it arrives', () => spec.given([early]).when(submit()).then([receivedEvent, cancelledEvent]));
+
+  it('does not touch an order of another company under the same id, and leaves the stream unknown to operators', () => {
+    spec.given([early]).when(submit({ companyId: 'company-b' })).then([{ ...receivedEvent, data: { ...receivedEvent.data, companyId: 'company-b' } }]);
+    spec.given([early]).when(accept()).thenThrows('ORDER_NOT_FOUND');
   });
 });
 

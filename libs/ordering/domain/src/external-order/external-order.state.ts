@@ -1,4 +1,11 @@
-import type { ExternalOrderEvent, OrderItem, ServiceType } from './external-order.events';
+import type { CancellationCause, ExternalOrderEvent, OrderItem, ServiceType } from './external-order.events';
+
+/** A marketplace cancellation that arrived before its order (see EarlyCancellationRecorded). */
+export interface EarlyCancellation {
+  readonly companyId: string;
+  readonly cause: CancellationCause;
+  readonly cancellationRef: string;
+}
 
 /**
  * Carbis statuses: AWAITING «Ожидает», CREATED «Создан» (POS order made, still empty), ACCEPTED «Принят» (contents
@@ -12,7 +19,7 @@ export const TERMINAL_STATUSES: readonly OrderStatus[] = ['ARCHIVED', 'DELETED',
 
 /** Only what decisions need; the board and the detail view are read models. */
 export type ExternalOrderState =
-  | { readonly status: 'NONE' }
+  | { readonly status: 'NONE'; readonly earlyCancellation?: EarlyCancellation }
   | {
       readonly status: OrderStatus;
       readonly orderId: string;
@@ -60,6 +67,10 @@ export function evolve(state: ExternalOrderState, event: ExternalOrderEvent): Ex
       return withStatus(state, 'ARCHIVED');
     case 'ExternalOrderCancelled':
       return withStatus(state, 'CANCELLED');
+    case 'EarlyCancellationRecorded': {
+      const { companyId, cause, cancellationRef } = event.data;
+      return state.status === 'NONE' ? { status: 'NONE', earlyCancellation: { companyId, cause, cancellationRef } } : state;
+    }
     default: {
       const _exhaustive: never = event;
       return _exhaustive;

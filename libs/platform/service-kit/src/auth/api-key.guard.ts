@@ -1,13 +1,19 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import { applyDecorators, CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 import type { Scope } from '../config/service-config';
 import { ApiKeyRegistry, hasScope, presentedKey, type AuthenticatedRequest } from './api-keys';
 import { REQUIRED_SCOPE } from './current-principal.decorator';
+import { PUBLIC_EXTENSION } from '../http/openapi-document';
 
 const PUBLIC_ROUTE = 'orders:public-route';
 
-/** Marks a controller or handler that needs no credentials (health, metrics). Everything else does. */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+/**
+ * Marks a controller or handler that needs no credentials (health, metrics). Everything else does. The OpenAPI
+ * document says the same: the mark becomes `security: []` there (see openapi-document.ts).
+ */
+export const Public = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(PUBLIC_ROUTE, true), ApiExtension(PUBLIC_EXTENSION, true));
 
 
 @Injectable()

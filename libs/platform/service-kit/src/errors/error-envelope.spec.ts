@@ -71,6 +71,8 @@ describe('error envelope mapping', () => {
     expect(domainErrorStatus({ code: 'REASON_REQUIRED' })).toBe(422);
     expect(domainErrorStatus({ code: 'CONCURRENCY_CONFLICT' })).toBe(409);
     expect(domainErrorStatus({ code: 'DELIVERY_NOT_PAID' })).toBe(409);
+    expect(domainErrorStatus({ code: 'INVALID_STATE_TRANSITION' })).toBe(409);
+    expect(domainErrorStatus({ code: 'INVALID_TIME_INTERVAL' })).toBe(422);
     expect(domainErrorStatus({ code: 'ANYTHING', httpStatus: 404 })).toBe(404);
     expect(domainErrorStatus({ code: 'LICENSE_REQUIRED' })).toBe(403);
     expect(domainErrorStatus({ code: 'ANYTHING', httpStatus: 403 })).toBe(403);

@@ -85,6 +85,8 @@ export function domainErrorStatus(error: { code: string; httpStatus?: unknown })
   if (typeof error.httpStatus === 'number' && DOMAIN_STATUSES.has(error.httpStatus)) return error.httpStatus;
   if (/(^|_)NOT_FOUND$/.test(error.code)) return 404;
   if (/^(LICENSE_REQUIRED|FORBIDDEN)$/.test(error.code)) return 403;
+  // A state precondition despite its INVALID_ prefix: 409 (api-conventions.md), not a field value's 422.
+  if (error.code === 'INVALID_STATE_TRANSITION') return 409;
   if (/^(VALIDATION_FAILED|REQUIRED_FIELD|FIELD_TOO_LONG|OUT_OF_RANGE|INVALID_.*|.*_REQUIRED)$/.test(error.code)) return 422;
   return 409;
 }

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ServiceDefinition } from '../config/service-definition';
+import { completeDocument } from './openapi-document';
 
 /** OpenAPI UI at /docs and the document at /docs-json, built on first request. */
 export function setupOpenApi(app: INestApplication, service: ServiceDefinition): void {
@@ -10,8 +11,12 @@ export function setupOpenApi(app: INestApplication, service: ServiceDefinition):
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key as a bearer token' })
     .addApiKey({ type: 'apiKey', in: 'header', name: 'Api-Key' }, 'api-key')
+    // Either credential on every route; `@Public()` routes are set to none by completeDocument.
+    .addSecurityRequirements('bearer')
+    .addSecurityRequirements('api-key')
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), {
+  const create = () => completeDocument(SwaggerModule.createDocument(app, document) as never) as never;
+  SwaggerModule.setup('docs', app, create, {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',
   });

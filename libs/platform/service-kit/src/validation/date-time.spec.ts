@@ -1,7 +1,9 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import fc from 'fast-check';
-import { IsCalendarDate, IsDateTime, isCalendarDate, parseDateTime } from './date-time';
+import {
+  IsCalendarDate, IsDateTime, dateTimeAtOffset, isCalendarDate, offsetOfDateTime, parseDateTime,
+} from './date-time';
 
 class Stamp {
   @IsDateTime({ context: { code: 'INVALID_DATE_TIME' } })
@@ -111,5 +113,40 @@ describe('IsDateTime and IsCalendarDate', () => {
       20260101,
     ])
       expect(isCalendarDate(text)).toBe(false);
+  });
+});
+
+describe('offsetOfDateTime and dateTimeAtOffset', () => {
+  it('reads the offset a date-time was written with, as written', () => {
+    expect(offsetOfDateTime('2026-11-23T12:30:00+03:00')).toBe('+03:00');
+    expect(offsetOfDateTime('2026-11-23T09:30:00Z')).toBe('Z');
+    expect(offsetOfDateTime('2026-11-23T09:30:00.5-00:30')).toBe('-00:30');
+    expect(offsetOfDateTime('2026-11-23 12:30')).toBeUndefined();
+    expect(offsetOfDateTime(null)).toBeUndefined();
+  });
+
+  it('writes an instant back at the offset it was given with: the same text for whole seconds', () => {
+    expect(dateTimeAtOffset('2026-11-23T09:30:00.000Z', '+03:00')).toBe('2026-11-23T12:30:00+03:00');
+    expect(dateTimeAtOffset('2026-11-23T09:30:00.000Z', 'Z')).toBe('2026-11-23T09:30:00Z');
+    expect(dateTimeAtOffset('2026-01-01T01:00:00.250Z', '-05:30')).toBe('2025-12-31T19:30:00.250-05:30');
+    expect(dateTimeAtOffset(new Date('2020-01-13T06:30:00Z'), '+06:00')).toBe('2020-01-13T12:30:00+06:00');
+    expect(() => dateTimeAtOffset('2026-11-23T09:30:00Z', '+3')).toThrow(/offset/);
+  });
+
+  it('round-trips every date-time it accepts to the same instant and offset', () => {
+    const anyDateTime = fc.record({
+      at: fc.date({
+        min: new Date('1901-01-01T00:00:00Z'), max: new Date('2998-12-31T00:00:00Z'), noInvalidDate: true,
+      }),
+      minutes: fc.integer({ min: -23 * 60 - 59, max: 23 * 60 + 59 }),
+    });
+    fc.assert(fc.property(anyDateTime, ({ at, minutes }) => {
+      const two = (n: number) => String(n).padStart(2, '0');
+      const hours = two(Math.floor(Math.abs(minutes) / 60));
+      const offset = `${minutes < 0 ? '-' : '+'}${hours}:${two(Math.abs(minutes) % 60)}`;
+      const written = dateTimeAtOffset(at, offset);
+      expect(parseDateTime(written)?.getTime()).toBe(at.getTime());
+      expect(offsetOfDateTime(written)).toBe(offset);
+    }));
   });
 });

@@ -37,6 +37,28 @@ export function parseDateTime(text: unknown): Date | undefined {
 
 export const isDateTime = (value: unknown): value is string => parseDateTime(value) !== undefined;
 
+/** The offset an RFC 3339 date-time was written with, as written (`Z`, `+03:00`); undefined when it is not one. */
+export function offsetOfDateTime(text: unknown): string | undefined {
+  if (parseDateTime(text) === undefined) return undefined;
+  return RFC3339.exec(text as string)?.[8];
+}
+
+const OFFSET = /^(Z|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * An instant written at an offset (`Z`, `+03:00`), RFC 3339, milliseconds only when there are some: a time a client
+ * gave is answered as it was given (`2026-11-23T12:30:00+03:00`), not turned into UTC. Stores keep the instant and
+ * the offset apart, so comparisons and contracts keep one form.
+ */
+export function dateTimeAtOffset(instant: string | Date, offset: string): string {
+  const at = typeof instant === 'string' ? new Date(instant) : instant;
+  const match = OFFSET.exec(offset);
+  if (Number.isNaN(at.getTime()) || !match) throw new Error(`cannot write ${String(instant)} at offset ${offset}`);
+  const minutes = match[1] === 'Z' ? 0 : (match[2] === '-' ? -1 : 1) * (Number(match[3]) * 60 + Number(match[4]));
+  const local = new Date(at.getTime() + minutes * 60_000).toISOString().replace(/\.000Z$|Z$/, '');
+  return `${local}${offset}`;
+}
+
 /**
  * A DTO date-time field: RFC 3339 (`2026-03-02T11:20:00+03:00`) that `parseDateTime` accepts. The one date
  * validator of every service, instead of IsISO8601 / IsDateString. A sharper per-field code goes in `context`.
