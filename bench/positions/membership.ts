@@ -94,7 +94,7 @@ export async function membershipLatency(
       phone: '+79990000000',
     };
     const created = await createOrder.create(company, body, { actor: 'bench' });
-    return String(created.id);
+    return String(created.delivery_id);
   };
   const result: MembershipLatency = { joined: [], pointFirst: [], pointAfter: [], baseline: [] };
   // The baseline's deliveries join their routes before any sample: by the time their point comes, each has been on

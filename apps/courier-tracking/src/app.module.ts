@@ -18,6 +18,8 @@ import { DeleteOrderController } from './deliveries/delete-order/delete-order.ht
 import { DeleteOrder } from './deliveries/delete-order/delete-order';
 import { GetOrdersController } from './deliveries/get-orders/get-orders.http.controller';
 import { ListOrders } from './deliveries/get-orders/list-orders';
+import { OrderIds } from './deliveries/order-ids';
+import { TrackAndTraceOrderIds1796601600000 } from './deliveries/order-ids.migration';
 import { IikoController } from './deliveries/iiko/iiko.http.controller';
 import { OrderResponses } from './deliveries/order-responses';
 import { UpdateOrderController } from './deliveries/update-order/update-order.http.controller';
@@ -44,6 +46,7 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
     ServiceKitModule.forRoot(courierTrackingService, {
       migrations: [
         CourierTrackingTables1767657600000, CourierPositionDecisions1796342400000, CompanyScopedRoutes1796515200000,
+        TrackAndTraceOrderIds1796601600000,
       ],
       settings: [courierTopicSettings],
     }),
@@ -74,6 +77,7 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
     { provide: APP_INTERCEPTOR, useClass: InputRuleStatusInterceptor },
     DeliveryCommands,
     OrderResponses,
+    OrderIds,
     CreateOrder,
     ListOrders,
     UpdateOrder,

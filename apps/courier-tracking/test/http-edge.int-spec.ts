@@ -13,12 +13,12 @@ const UNKNOWN = '0190a0a0-0000-7000-8000-000000000000';
 describe('courier-tracking HTTP edge', () => {
   const courier = useCourierTracking();
   const keyA = () => ({ 'Api-Key': courier.keys.companyA });
-  const create = async () => (await courier.http().post(orders()).set(keyA()).send(order()).expect(201)).body as { id: string; version: number };
+  const create = async () => (await courier.http().post(orders()).set(keyA()).send(order()).expect(201)).body as { delivery_id: string; version: number };
   const eventCount = async (id: string) =>
     Number((await courier.pool.query(`SELECT count(*) AS n FROM event_store.events WHERE stream_id LIKE '%' || $1`, [id])).rows[0].n);
 
   it('answers each command-header fault with the one 422 body on every mutating route, and appends nothing', async () => {
-    const { id } = await create();
+    const { delivery_id: id } = await create();
     const routes = [
       () => courier.http().post(orders()).send(order()),
       () => courier.http().patch(`${orders()}/${id}`).send({ amount: 5 }),
@@ -40,7 +40,7 @@ describe('courier-tracking HTTP edge', () => {
     const key = `edge-${Date.now()}`;
     const first = await courier.http().post(orders()).set({ ...keyA(), 'Idempotency-Key': key }).send(order()).expect(201);
     const other = await courier.http().post(orders()).set({ 'Api-Key': courier.keys.operator, 'Idempotency-Key': key }).send(order()).expect(201);
-    expect(other.body.id).not.toBe(first.body.id);
+    expect(other.body.delivery_id).not.toBe(first.body.delivery_id);
     await courier.http().post(orders()).set({ ...keyA(), 'Idempotency-Key': 'k'.repeat(128) }).send(order()).expect(201);
   });
 
@@ -89,7 +89,7 @@ describe('courier-tracking HTTP edge', () => {
   it('marks answers with personal data no-store, errors included', async () => {
     const created = await courier.http().post(orders()).set(keyA()).send(order()).expect(201);
     expect(created.headers['cache-control']).toBe('no-store');
-    expect((await courier.http().get(`${orders()}/${created.body.id}`).set(keyA()).expect(200)).headers['cache-control']).toBe('no-store');
+    expect((await courier.http().get(`${orders()}/${created.body.delivery_id}`).set(keyA()).expect(200)).headers['cache-control']).toBe('no-store');
     expect((await courier.http().get(orders()).set(keyA()).expect(200)).headers['cache-control']).toBe('no-store');
     expect((await courier.http().get(`${orders()}/${UNKNOWN}`).set(keyA()).expect(404)).headers['cache-control']).toBe('no-store');
   });

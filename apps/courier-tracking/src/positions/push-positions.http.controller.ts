@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { DomainError } from '@orders/decider-kit';
-import { CommandContext, NotFound, canAccessTenant } from '@orders/service-kit';
+import { CommandContext, KeyInQuery, NotFound, canAccessTenant } from '@orders/service-kit';
 import { RouteId, CourierId } from '../shared/path-ids';
 import { Route, SettingsService } from '../settings/settings.service';
 import { PushPositionsDto, PushPositionsQuery } from './push-positions.request.dto';
@@ -21,6 +21,8 @@ export class PushPositionsController {
 
   @Post('push-positions-v3')
   @HttpCode(200)
+  // Track & Trace devices send the company's key as `?apikey=` (D-YC-POS); headers work too.
+  @KeyInQuery()
   async push(
     @CourierId() courierId: string,
     @RouteId() routeId: string,

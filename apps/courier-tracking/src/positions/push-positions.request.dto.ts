@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { OptionalNotNull } from '@orders/service-kit';
 import {
@@ -44,6 +44,11 @@ export class PushPositionsDto {
 
 /** The push's query: which of the key's companies the route is of, when several hold the same route and courier. */
 export class PushPositionsQuery {
+  /** The key as Track & Trace devices send it (D-YC-POS): read by the guard (`@KeyInQuery`), shown as security. */
+  @ApiHideProperty()
+  @IsOptional() @IsString()
+  apikey?: string;
+
   @ApiPropertyOptional({ description: 'Needed only when several companies of the key have this route and courier id' })
   @IsOptional() @IsString() @Matches(/^[\w.-]{1,128}$/)
   company_id?: string;

@@ -3,7 +3,8 @@ import { ApiTags } from '@nestjs/swagger';
 import { CommandContext } from '@orders/service-kit';
 import { CompanyId, RouteId } from '../shared/path-ids';
 import { RouteDto } from '../settings/settings.dto';
-import { Route, SettingsService } from '../settings/settings.service';
+import { SettingsService } from '../settings/settings.service';
+import { RouteAnswer, routeAnswer } from './route-answer';
 import { assertCompany } from '../shared/tenancy';
 
 /**
@@ -18,8 +19,8 @@ export class RouteSettingsController {
 
   @Put('routes/:id')
   async putRoute(@CompanyId() companyId: string, @RouteId('id') routeId: string, @Body() body: RouteDto,
-    @CommandContext() command: CommandContext): Promise<Route> {
+    @CommandContext() command: CommandContext): Promise<RouteAnswer> {
     assertCompany(command.principal, companyId);
-    return this.settings.putRoute(companyId, routeId, body);
+    return routeAnswer(await this.settings.putRoute(companyId, routeId, body));
   }
 }

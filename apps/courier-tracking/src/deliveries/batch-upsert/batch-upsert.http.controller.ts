@@ -10,7 +10,10 @@ import { BatchUpsertOrders } from './batch-upsert';
 
 const MAX_BATCH_ORDERS = 1000;
 
-/** The batch body is an array, which the global pipe does not validate: each item is checked as a create body. */
+/**
+ * The batch body is an array, which the global pipe does not validate: each item is checked, and transformed, as a
+ * create body (Track & Trace's integer ids become the strings we store, as on a single create).
+ */
 function validBatch(body: unknown): Record<string, unknown>[] {
   if (!Array.isArray(body))
     throw new RequestValidationError([
@@ -20,14 +23,16 @@ function validBatch(body: unknown): Record<string, unknown>[] {
     throw new RequestValidationError([
       { code: 'FIELD_TOO_LONG', field: 'body', message: `at most ${MAX_BATCH_ORDERS} orders per batch` },
     ]);
-  const errors = body.flatMap((item, index) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item))
+  const isObject = (item: unknown): item is object => typeof item === 'object' && item !== null && !Array.isArray(item);
+  const items = body.map((item) => (isObject(item) ? plainToInstance(CreateOrderDto, item) : item));
+  const errors = items.flatMap((item, index) => {
+    if (!(item instanceof CreateOrderDto))
       return [{ code: 'INVALID_TYPE', field: `[${index}]`, message: 'each order must be an object' }];
-    const found = validateSync(plainToInstance(CreateOrderDto, item), { whitelist: true, forbidNonWhitelisted: true });
+    const found = validateSync(item, { whitelist: true, forbidNonWhitelisted: true });
     return fieldErrors(found).map((error) => ({ ...error, field: `[${index}].${error.field}` }));
   });
   if (errors.length > 0) throw new RequestValidationError(errors);
-  return body as Record<string, unknown>[];
+  return items as unknown as Record<string, unknown>[];
 }
 
 /** Track & Trace batch upsert (D-YC-BATCH): `POST /api/v1/companies/{company_id}/orders-batch`. */

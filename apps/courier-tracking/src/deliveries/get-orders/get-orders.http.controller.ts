@@ -5,6 +5,7 @@ import { CompanyId, OrderId } from '../../shared/path-ids';
 import type { ServerResponse as Response } from 'node:http';
 import { assertCompany } from '../../shared/tenancy';
 import { withEtag } from '../order-http';
+import { OrderIds } from '../order-ids';
 import { OrderResponse, OrderResponses } from '../order-responses';
 import { ListOrdersQuery } from './list-orders.query';
 import { ListOrders } from './list-orders';
@@ -16,7 +17,9 @@ import { ListOrders } from './list-orders';
 @NotFoundAs('delivery', 'order_id')
 @Controller('api/v1/companies/:company_id')
 export class GetOrdersController {
-  constructor(private readonly orders: ListOrders, private readonly responses: OrderResponses) {}
+  constructor(
+    private readonly orders: ListOrders, private readonly responses: OrderResponses, private readonly ids: OrderIds,
+  ) {}
 
   @Get('orders')
   async list(@CurrentPrincipal() principal: Principal, @CompanyId() companyId: string,
@@ -29,6 +32,6 @@ export class GetOrdersController {
   async get(@CurrentPrincipal() principal: Principal, @CompanyId() companyId: string, @OrderId() id: string,
     @Res({ passthrough: true }) res: Response): Promise<OrderResponse> {
     assertCompany(principal, companyId);
-    return withEtag(res, await this.responses.respond(id, companyId));
+    return withEtag(res, await this.responses.respond(await this.ids.resolve(companyId, id), companyId));
   }
 }

@@ -4,6 +4,7 @@ import { CommandContext, NoStore, NotFoundAs } from '@orders/service-kit';
 import { CompanyId, OrderId } from '../../shared/path-ids';
 import { assertCompany } from '../../shared/tenancy';
 import { DeliveryCommands, DeliveryData } from '../delivery-commands';
+import { OrderIds } from '../order-ids';
 import { OrderResponse, OrderResponses } from '../order-responses';
 import { CloseTimeDto, MarkDeliveredDto, PaymentDto } from './iiko.request.dto';
 
@@ -21,11 +22,16 @@ type IikoCommand = 'MarkDelivered' | 'UndoDelivered' | 'SetDeliveryCloseTime' | 
 @NotFoundAs('delivery', 'order_id')
 @Controller('api/v1/companies/:company_id/orders/:order_id')
 export class IikoController {
-  constructor(private readonly commands: DeliveryCommands, private readonly responses: OrderResponses) {}
+  constructor(
+    private readonly commands: DeliveryCommands,
+    private readonly responses: OrderResponses,
+    private readonly ids: OrderIds,
+  ) {}
 
-  private async run<T extends IikoCommand>(command: CommandContext, companyId: string, id: string, type: T,
+  private async run<T extends IikoCommand>(command: CommandContext, companyId: string, orderId: string, type: T,
     data: DeliveryData<T>): Promise<OrderResponse> {
     assertCompany(command.principal, companyId);
+    const id = await this.ids.resolve(companyId, orderId);
     await this.commands.active(id, companyId);
     await this.commands.execute({ companyId, deliveryId: id }, type, data, command);
     return this.responses.respond(id, companyId);

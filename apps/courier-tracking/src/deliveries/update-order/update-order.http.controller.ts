@@ -6,6 +6,7 @@ import { CompanyId, OrderId } from '../../shared/path-ids';
 import type { ServerResponse as Response } from 'node:http';
 import { assertCompany } from '../../shared/tenancy';
 import { withEtag } from '../order-http';
+import { OrderIds } from '../order-ids';
 import type { OrderResponse } from '../order-responses';
 import { PatchOrderDto } from './update-order.request.dto';
 import { UpdateOrder } from './update-order';
@@ -17,7 +18,7 @@ import { UpdateOrder } from './update-order';
 @NotFoundAs('delivery', 'order_id')
 @Controller('api/v1/companies/:company_id')
 export class UpdateOrderController {
-  constructor(private readonly orders: UpdateOrder) {}
+  constructor(private readonly orders: UpdateOrder, private readonly ids: OrderIds) {}
 
   @Patch('orders/:order_id')
   async patch(@CompanyId() companyId: string, @OrderId() id: string, @Body() body: PatchOrderDto,
@@ -25,7 +26,8 @@ export class UpdateOrderController {
     assertCompany(command.principal, companyId);
     const { initiator, status_comment: comment, ...fields } = body;
     const extra = { initiator: initiator as Initiator | undefined, comment };
-    const updated = await this.orders.patch(companyId, id, fields as Record<string, unknown>, command, extra);
+    const deliveryId = await this.ids.resolve(companyId, id);
+    const updated = await this.orders.patch(companyId, deliveryId, fields as Record<string, unknown>, command, extra);
     return withEtag(res, updated);
   }
 }

@@ -1,8 +1,8 @@
 import { applyDecorators, CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
-import { ApiExtension } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 import type { Scope } from '../config/service-config';
-import { ApiKeyRegistry, hasScope, presentedKey, type AuthenticatedRequest } from './api-keys';
+import { ApiKeyRegistry, hasScope, presentedKey, queryKey, type AuthenticatedRequest } from './api-keys';
 import { REQUIRED_SCOPE } from './current-principal.decorator';
 import { PUBLIC_EXTENSION } from '../http/openapi-document';
 
@@ -15,6 +15,23 @@ const PUBLIC_ROUTE = 'orders:public-route';
 export const Public = (): MethodDecorator & ClassDecorator =>
   applyDecorators(SetMetadata(PUBLIC_ROUTE, true), ApiExtension(PUBLIC_EXTENSION, true));
 
+const KEY_IN_QUERY = 'orders:key-in-query';
+
+/** The OpenAPI security scheme of `@KeyInQuery()` (openapi.ts declares it). */
+export const QUERY_KEY_SCHEME = 'apikey';
+export const QUERY_KEY_PARAMETER = 'apikey';
+
+/**
+ * The route also takes its key as `?apikey=<key>`, as Track & Trace's position push does (its devices send the
+ * company's key in the URL). The headers still work and win; the OpenAPI document lists the three ways.
+ */
+export const KeyInQuery = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    SetMetadata(KEY_IN_QUERY, QUERY_KEY_PARAMETER),
+    ApiBearerAuth(),
+    ApiSecurity('api-key'),
+    ApiSecurity(QUERY_KEY_SCHEME),
+  );
 
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -25,7 +42,10 @@ export class ApiKeyGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const principal = this.registry.authenticate(presentedKey(request.headers));
+    const targets = [context.getHandler(), context.getClass()];
+    const inQuery = this.reflector.getAllAndOverride<string | undefined>(KEY_IN_QUERY, targets);
+    const presented = presentedKey(request.headers) ?? (inQuery ? queryKey(request.url, inQuery) : undefined);
+    const principal = this.registry.authenticate(presented);
     if (!principal) throw new UnauthorizedException('missing or unknown API key');
     const method = (request.method ?? 'GET').toUpperCase();
     const needed = this.reflector.getAllAndOverride<Scope | undefined>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()])

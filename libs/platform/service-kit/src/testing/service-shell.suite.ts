@@ -126,7 +126,7 @@ export function describeServiceShell(definition: ServiceDefinition, loadAppModul
       expect(res.body.request_id).toBe(res.headers['x-request-id']);
     });
 
-    it('refuses requests without a configured key, and accepts Api-Key or a bearer token', async () => {
+    it('refuses requests without a configured key, and accepts Api-Key, a bearer or an OAuth token', async () => {
       const body = { decision: 'ACCEPT', reason: 'ok', attempts: 1 };
       const denied = await http().post('/__probe/decisions').send(body).expect(401);
       expect(denied.body.errors).toEqual([{ code: 'UNAUTHORIZED', message: expect.any(String) }]);
@@ -137,6 +137,9 @@ export function describeServiceShell(definition: ServiceDefinition, loadAppModul
         .send(body)
         .expect(200, { status: 'OK', decision: 'ACCEPT' });
       await http().post('/__probe/decisions').set('Authorization', `Bearer ${apiKey}`).send(body).expect(200);
+      // Track & Trace clients send their token as `OAuth`; a key in the URL counts only where a route says so.
+      await http().post('/__probe/decisions').set('Authorization', `OAuth ${apiKey}`).send(body).expect(200);
+      await http().post(`/__probe/decisions?apikey=${apiKey}`).send(body).expect(401);
       // A read-only key may read but not write.
       const forbidden = await http().post('/__probe/decisions').set('Api-Key', readOnlyKey).send(body).expect(403);
       expect(forbidden.body.errors[0].code).toBe('FORBIDDEN');
