@@ -168,7 +168,7 @@ async function main(): Promise<void> {
     // runs, so the measured window holds the background re-reads a steady stream has (one per route per 15 s), not all
     // of them at once.
     await pool(couriers, 16, async (c) => {
-      const route = await settings.route(routeId(c));
+      const route = await settings.route(COMPANY, routeId(c));
       if (route) await detector.push(courierId(c), route, [{ lat: 0, lon: 0, timestamp: DAY_START_S - 3600 }]);
     });
 

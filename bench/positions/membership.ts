@@ -79,7 +79,7 @@ export async function membershipLatency(
     return firstHanded.get(id) as number;
   };
   const offer = async (c: number, at: { lat: number; lon: number }, timestamp: number) => {
-    const route = await settings.route(routeId(c));
+    const route = await settings.route(company, routeId(c));
     if (!route) throw new Error(`route ${routeId(c)} is missing`);
     await detector.offer(courierId(c), route, [{ ...at, timestamp }], () => undefined);
   };
@@ -94,7 +94,7 @@ export async function membershipLatency(
       phone: '+79990000000',
     };
     const created = await createOrder.create(company, body, { actor: 'bench' });
-    return String(created.id);
+    return String(created.delivery_id);
   };
   const result: MembershipLatency = { joined: [], pointFirst: [], pointAfter: [], baseline: [] };
   // The baseline's deliveries join their routes before any sample: by the time their point comes, each has been on

@@ -19,6 +19,8 @@ import { DeleteOrderController } from './deliveries/delete-order/delete-order.ht
 import { DeleteOrder } from './deliveries/delete-order/delete-order';
 import { GetOrdersController } from './deliveries/get-orders/get-orders.http.controller';
 import { ListOrders } from './deliveries/get-orders/list-orders';
+import { OrderIds } from './deliveries/order-ids';
+import { TrackAndTraceOrderIds1796601600000 } from './deliveries/order-ids.migration';
 import { IikoController } from './deliveries/iiko/iiko.http.controller';
 import { OrderResponses } from './deliveries/order-responses';
 import { UpdateOrderController } from './deliveries/update-order/update-order.http.controller';
@@ -31,6 +33,7 @@ import { TargetPoints } from './positions/target-points';
 import { VisitDetector } from './positions/visit-detector';
 import { courierMessaging } from './publishing/courier-messaging';
 import { CourierTrackingTables1767657600000 } from './read-models/courier-tracking.migration';
+import { CompanyScopedRoutes1796515200000 } from './settings/company-routes.migration';
 import { ReadModelsProjection } from './read-models/read-models.projection';
 import { CourierRouteController } from './routes/courier-route.http.controller';
 import { RouteSettingsController } from './routes/route-settings.http.controller';
@@ -42,7 +45,10 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
   imports: [
     // TypeORM runs the settings and read-model migrations; the event store and the vault bring their own.
     ServiceKitModule.forRoot(courierTrackingService, {
-      migrations: [CourierTrackingTables1767657600000, CourierPositionDecisions1796342400000],
+      migrations: [
+        CourierTrackingTables1767657600000, CourierPositionDecisions1796342400000, CompanyScopedRoutes1796515200000,
+        TrackAndTraceOrderIds1796601600000,
+      ],
       settings: [courierTopicSettings],
       metrics: COURIER_METRICS,
     }),
@@ -73,6 +79,7 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
     { provide: APP_INTERCEPTOR, useClass: InputRuleStatusInterceptor },
     DeliveryCommands,
     OrderResponses,
+    OrderIds,
     CreateOrder,
     ListOrders,
     UpdateOrder,

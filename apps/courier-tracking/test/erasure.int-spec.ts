@@ -49,8 +49,8 @@ describe('courier-tracking erasure: delete destroys the personal data for good',
     const { customer_name, phone, address, comments } = secrets;
     const { lat, lon, refined_lat, refined_lon } = point;
     const created = await courier.http().post(`${company}/orders`).set(keyA()).send(order({ customer_name, phone, address, comments, lat, lon })).expect(201);
-    const id = created.body.id;
-    const kept = (await courier.http().post(`${company}/orders`).set(keyA()).send(order()).expect(201)).body.id;
+    const id = created.body.delivery_id;
+    const kept = (await courier.http().post(`${company}/orders`).set(keyA()).send(order()).expect(201)).body.delivery_id;
     await courier.http().patch(`${company}/orders/${id}`).set({ ...keyA(), 'Idempotency-Key': `patch-${tag}` }).send({ phone: secrets.patchedPhone, refined_lat, refined_lon, status: 'confirmed' }).expect(200);
     await courier.http().post(`${company}/orders/${id}/delivered`).set(keyA()).send({ actual_delivered_at: '2026-03-02T08:10:00Z' }).expect(200);
     await eventually(async () => (await courier.pool.query('SELECT 1 FROM delivery_details WHERE delivery_id = $1', [id])).rowCount, (n) => n === 1);
@@ -58,10 +58,10 @@ describe('courier-tracking erasure: delete destroys the personal data for good',
     expect(await rowsContainingSecrets()).toEqual([]);
     const shown = { customer_name, phone: secrets.patchedPhone, address, comments, ...point };
     expect((await courier.http().get(`${company}/orders/${id}`).set(keyA())).body).toMatchObject(shown);
-    expect((await courier.http().get(`${company}/orders`).set(keyA()).query({ number: created.body.number })).body).toMatchObject([{ id, ...shown }]);
+    expect((await courier.http().get(`${company}/orders`).set(keyA()).query({ number: created.body.number })).body).toMatchObject([{ delivery_id: id, ...shown }]);
 
     const deleted = await courier.http().delete(`${company}/orders/${id}`).set(keyA()).expect(200);
-    expect(deleted.body).toMatchObject({ id, ...shown, status: 'finished' });
+    expect(deleted.body).toMatchObject({ delivery_id: id, ...shown, status: 'finished' });
     await courier.http().get(`${company}/orders/${id}`).set(keyA()).expect(404);
 
     const vault = courier.app.get(PersonalDataVault);
@@ -94,7 +94,7 @@ describe('courier-tracking erasure: delete destroys the personal data for good',
     await courier.http().put(`${company}/settings`).set(keyA()).send({ mark_delivered_enabled: true, mark_delivered_radius: 100 }).expect(200);
     await courier.http().put(`${company}/routes/r-erase-${tag}`).set(keyA()).send({ courier_id: `k-erase-${tag}`, date: '2026-03-02' }).expect(200);
     const created = await courier.http().post(`${company}/orders`).set(keyA()).send(order({ route_id: `r-erase-${tag}`, ...door, service_duration_s: 120 })).expect(201);
-    const id = created.body.id;
+    const id = created.body.delivery_id;
     await eventually(async () => (await courier.http().get(`${company}/routes/r-erase-${tag}`).set(keyA()).expect(200)).body, (r) => r.deliveries.length === 1);
     await courier.http().post(`/api/v1/couriers/k-erase-${tag}/routes/r-erase-${tag}/push-positions-v3`).set(keyA())
       .send({ positions: [pushed(0, at.arrival), pushed(90, at.visit), pushed(200, at.departure)] }).expect(200);

@@ -10,7 +10,7 @@ describeHostileInput('courier-tracking', async () => {
   const created = await courier.http().post('/api/v1/companies/company-a/orders').set(credentials).send(order()).expect(201);
   return {
     server: courier.app.getHttpServer(), credentials,
-    pathValues: { company_id: 'company-a', order_id: created.body.id as string, route_id: 'route-1', courier_id: 'courier-1', id: 'depot-1' },
+    pathValues: { company_id: 'company-a', order_id: created.body.delivery_id as string, route_id: 'route-1', courier_id: 'courier-1', id: 'depot-1' },
     bodies: {
       'post /api/v1/companies/{company_id}/orders': () => order(),
       'patch /api/v1/companies/{company_id}/orders/{order_id}': () => order(),

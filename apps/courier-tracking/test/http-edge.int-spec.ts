@@ -1,4 +1,6 @@
-import { COMMAND_HEADER_FAULTS, headerFaultBody } from '@orders/service-kit/testing';
+import {
+  answerWithoutId, COMMAND_HEADER_FAULTS, headerFaultBody, UNREPRESENTABLE_PATH_IDS,
+} from '@orders/service-kit/testing';
 import { order, useCourierTracking } from './courier-app';
 
 // The real app on a shared 2-core machine: its first requests take longer than jest's 5 s default.
@@ -11,12 +13,12 @@ const UNKNOWN = '0190a0a0-0000-7000-8000-000000000000';
 describe('courier-tracking HTTP edge', () => {
   const courier = useCourierTracking();
   const keyA = () => ({ 'Api-Key': courier.keys.companyA });
-  const create = async () => (await courier.http().post(orders()).set(keyA()).send(order()).expect(201)).body as { id: string; version: number };
+  const create = async () => (await courier.http().post(orders()).set(keyA()).send(order()).expect(201)).body as { delivery_id: string; version: number };
   const eventCount = async (id: string) =>
     Number((await courier.pool.query(`SELECT count(*) AS n FROM event_store.events WHERE stream_id LIKE '%' || $1`, [id])).rows[0].n);
 
   it('answers each command-header fault with the one 422 body on every mutating route, and appends nothing', async () => {
-    const { id } = await create();
+    const { delivery_id: id } = await create();
     const routes = [
       () => courier.http().post(orders()).send(order()),
       () => courier.http().patch(`${orders()}/${id}`).send({ amount: 5 }),
@@ -38,7 +40,7 @@ describe('courier-tracking HTTP edge', () => {
     const key = `edge-${Date.now()}`;
     const first = await courier.http().post(orders()).set({ ...keyA(), 'Idempotency-Key': key }).send(order()).expect(201);
     const other = await courier.http().post(orders()).set({ 'Api-Key': courier.keys.operator, 'Idempotency-Key': key }).send(order()).expect(201);
-    expect(other.body.id).not.toBe(first.body.id);
+    expect(other.body.delivery_id).not.toBe(first.body.delivery_id);
     await courier.http().post(orders()).set({ ...keyA(), 'Idempotency-Key': 'k'.repeat(128) }).send(order()).expect(201);
   });
 
@@ -54,10 +56,40 @@ describe('courier-tracking HTTP edge', () => {
     expect(push.body).toEqual(notFound('route', 'r-none'));
   });
 
+  it('answers path ids by the one rule: unrepresentable 400, a wrong format 404 exactly as a missing id', async () => {
+    const get = async (path: string, id: string) => answerWithoutId(await courier.http().get(path).set(keyA()), id);
+    const pairs: [string, (id: string) => string, string, string[]][] = [
+      ['delivery', (id) => `${orders()}/${id}`, UNKNOWN, ['not-a-uuid', '42x', `${UNKNOWN}0`]],
+      ['route', (id) => `/api/v1/companies/company-a/routes/${id}`, 'r-none', ['r%20none', 'r'.repeat(81), 'r%2Fnone']],
+      ['company', (id) => `/api/v1/companies/${id}/routes/r-none`, 'company-a', []],
+    ];
+    for (const [resource, path, missingId, wrongIds] of pairs) {
+      const missing = await get(path(missingId), missingId);
+      if (resource !== 'company') expect({ resource, status: missing.status }).toEqual({ resource, status: 404 });
+      for (const wrong of wrongIds) {
+        const decoded = decodeURIComponent(wrong);
+        expect({ resource, wrong, ...(await get(path(wrong), decoded)) }).toEqual({ resource, wrong, ...missing });
+      }
+      for (const broken of UNREPRESENTABLE_PATH_IDS) {
+        const res = await courier.http().get(path(broken)).set(keyA()).expect(400);
+        expect(res.body.errors).toEqual([{ code: 'BAD_REQUEST', message: expect.stringMatching(/^the path holds/) }]);
+      }
+    }
+    // A company id that no company can have names none (404); a well-formed one the key does not act for, 403.
+    const company = await courier.http().get('/api/v1/companies/no%20such%20company/settings').set(keyA()).expect(404);
+    expect(company.body.errors).toEqual([
+      {
+        code: 'NOT_FOUND', message: 'no company no such company',
+        details: { resource: 'company', id: 'no such company' },
+      },
+    ]);
+    await courier.http().get('/api/v1/companies/company-z/settings').set(keyA()).expect(403);
+  });
+
   it('marks answers with personal data no-store, errors included', async () => {
     const created = await courier.http().post(orders()).set(keyA()).send(order()).expect(201);
     expect(created.headers['cache-control']).toBe('no-store');
-    expect((await courier.http().get(`${orders()}/${created.body.id}`).set(keyA()).expect(200)).headers['cache-control']).toBe('no-store');
+    expect((await courier.http().get(`${orders()}/${created.body.delivery_id}`).set(keyA()).expect(200)).headers['cache-control']).toBe('no-store');
     expect((await courier.http().get(orders()).set(keyA()).expect(200)).headers['cache-control']).toBe('no-store');
     expect((await courier.http().get(`${orders()}/${UNKNOWN}`).set(keyA()).expect(404)).headers['cache-control']).toBe('no-store');
   });

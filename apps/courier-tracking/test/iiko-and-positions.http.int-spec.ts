@@ -18,7 +18,7 @@ describe('courier-tracking HTTP: iiko delivered / close / reopen', () => {
   const op = (id: string, name: string, body: object = {}) => courier.http().post(`${company}/orders/${id}/${name}`).set(keyA()).send(body);
 
   it('marks delivered with the actual time, refuses close until paid, closes, reopens with null, then undoes', async () => {
-    const { id } = await create();
+    const { delivery_id: id } = await create();
     expect((await op(id, 'close-time', { close_time: '2026-03-02T12:00:00+03:00' }).expect(409)).body.errors[0].code).toBe('DELIVERY_NOT_DELIVERED');
     const delivered = await op(id, 'delivered', { actual_delivered_at: '2026-03-02T11:20:00+03:00' }).expect(200);
     expect(delivered.body).toMatchObject({ status: 'finished', actual_delivered_at: '2026-03-02T08:20:00.000Z' });
@@ -35,7 +35,7 @@ describe('courier-tracking HTTP: iiko delivered / close / reopen', () => {
   });
 
   it('refuses closing a pickup with 422 and validates the operations', async () => {
-    const { id } = await create(order({ service_type: 'pickup' }));
+    const { delivery_id: id } = await create(order({ service_type: 'pickup' }));
     expect((await op(id, 'close-time', { close_time: '2026-03-02T12:00:00+03:00' }).expect(422)).body.errors[0].code).toBe('PICKUP_CLOSE_NOT_SUPPORTED');
     await op(id, 'close-time', {}).expect(422);
     await op(id, 'delivered', { actual_delivered_at: 'yesterday' }).expect(422);
@@ -54,7 +54,7 @@ describe('courier-tracking HTTP: positions until the automatic finish', () => {
 
   async function routeWithOrder(routeId: string, courierId: string, extra: Record<string, unknown> = {}): Promise<string> {
     await courier.http().put(`${company}/routes/${routeId}`).set(keyA()).send({ courier_id: courierId, date: '2026-03-02' }).expect(200);
-    const { id } = (await courier.http().post(`${company}/orders`).set(keyA()).send(order({ route_id: routeId, lat: TARGET.lat, lon: TARGET.lon, ...extra })).expect(201)).body;
+    const { delivery_id: id } = (await courier.http().post(`${company}/orders`).set(keyA()).send(order({ route_id: routeId, lat: TARGET.lat, lon: TARGET.lon, ...extra })).expect(201)).body;
     await eventually(async () => (await courier.http().get(`${company}/routes/${routeId}`).set(keyA()).expect(200)).body, (r) => r.deliveries.length === 1);
     return id;
   }
@@ -87,7 +87,7 @@ describe('courier-tracking HTTP: positions until the automatic finish', () => {
     expect(view.history[6]).toMatchObject({ used_mark_delivered_radius: 100, position: { lat: TARGET.lat } });
     const route = await eventually(async () => (await courier.http().get(`${company}/routes/r-auto`).set(keyA()).expect(200)).body,
       (r) => r.deliveries[0]?.status === 'finished');
-    expect(route).toMatchObject({ courier_id: 'k-auto', deliveries: [{ id, status: 'finished', time_window: { start: '2026-03-02T08:00:00.000Z' } }] });
+    expect(route).toMatchObject({ courier_id: 'k-auto', deliveries: [{ delivery_id: id, status: 'finished', time_window: { start: '2026-03-02T08:00:00.000Z' } }] });
   });
 
   it('detects at the point the sealed record holds: a PATCH of the coordinates moves the target', async () => {
@@ -103,7 +103,7 @@ describe('courier-tracking HTTP: positions until the automatic finish', () => {
   it('makes the next stop in route order ORDER_BECAME_NEXT once the courier visited the one before', async () => {
     await courier.http().put(`${company}/routes/r-next`).set(keyA()).send({ courier_id: 'k-next', date: '2026-03-02' }).expect(200);
     const stop = async (metresNorth: number) => (await courier.http().post(`${company}/orders`).set(keyA())
-      .send(order({ route_id: 'r-next', ...north(metresNorth), service_duration_s: 60 })).expect(201)).body.id;
+      .send(order({ route_id: 'r-next', ...north(metresNorth), service_duration_s: 60 })).expect(201)).body.delivery_id;
     const first = await stop(0);
     const second = await stop(5_000);
     await eventually(async () => (await courier.http().get(`${company}/routes/r-next`).set(keyA()).expect(200)).body, (r) => r.deliveries.length === 2);

@@ -19,7 +19,7 @@ describe('courier-tracking: iiko / Syrve closing of a paid, delivered delivery (
   const keyA = () => ({ 'Api-Key': courier.keys.companyA });
   const create = async (extra: Record<string, unknown> = {}) => {
     const body = order(extra);
-    const { id } = (await courier.http().post(`${company}/orders`).set(keyA()).send(body).expect(201)).body;
+    const { delivery_id: id } = (await courier.http().post(`${company}/orders`).set(keyA()).send(body).expect(201)).body;
     return { id, number: body.number as string };
   };
   const op = (id: string, name: string, body: object = {}) =>

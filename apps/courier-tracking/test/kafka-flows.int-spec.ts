@@ -20,7 +20,7 @@ describe('courier-tracking over Kafka', () => {
   it('finishes a delivery from positions on courier.positions.v1 and publishes DeliveryFinished', async () => {
     await courier.http().put(`${company}/settings`).set(keyA()).send({ mark_delivered_enabled: true, mark_delivered_service_time_coefficient: 0.5 }).expect(200);
     await courier.http().put(`${company}/routes/r-kafka`).set(keyA()).send({ courier_id: 'k-kafka', date: '2026-03-02' }).expect(200);
-    const { id } = (await courier.http().post(`${company}/orders`).set(keyA()).send(order({ route_id: 'r-kafka', ...TARGET })).expect(201)).body;
+    const { delivery_id: id } = (await courier.http().post(`${company}/orders`).set(keyA()).send(order({ route_id: 'r-kafka', ...TARGET })).expect(201)).body;
     await eventually(async () => (await courier.http().get(`${company}/routes/r-kafka`).set(keyA())).body, (r) => r.deliveries?.length === 1);
     const batch = (positions: object[]) => ({ tenantId: 'company-a', courierId: 'k-kafka', routeId: 'r-kafka', positions });
     await publish(topic('courier.positions.v1'), courierPositionsReportedV1, [batch([at(0, 800)]), batch([at(5, 30)]), batch([at(100, 10), at(200, 5)])]);
@@ -48,7 +48,7 @@ describe('courier-tracking over Kafka', () => {
       orderId, tenantId: 'company-a', acceptedBy: 'operator-1', acceptedAt: '2026-03-02T07:00:00.000Z', posOrderRef: `Dlv.${orderId.slice(-6)}`,
       serviceType: 'courier', requestedTime: '2026-03-02T09:00:00.000Z', amountMinor: 90050, currency: 'RUB', personalDataRef: orderId,
     }], correlationId);
-    const created = await eventually(() => getOrder(orderId), (o) => o.id === orderId);
+    const created = await eventually(() => getOrder(orderId), (o) => o.delivery_id === orderId);
     expect(created).toMatchObject({ status: 'new', amount: 900.5, lat: null, time_window: { start: '2026-03-02T12:00:00+03:00', end: '2026-03-02T13:00:00+03:00' } });
     const { rows } = await courier.pool.query(`SELECT metadata FROM event_store.events WHERE stream_id = $1`, [`delivery-${orderId}`]);
     expect(rows[0].metadata).toMatchObject({ correlationId, tenantId: 'company-a' });
@@ -74,7 +74,7 @@ describe('courier-tracking over Kafka', () => {
   }, 30_000);
 
   it('records a conflict instead of cancelling a delivery that was already delivered', async () => {
-    const { id } = (await courier.http().post(`${company}/orders`).set(keyA()).send(order()).expect(201)).body;
+    const { delivery_id: id } = (await courier.http().post(`${company}/orders`).set(keyA()).send(order()).expect(201)).body;
     await courier.http().post(`${company}/orders/${id}/delivered`).set(keyA()).send({ actual_delivered_at: '2026-03-02T08:10:00Z' }).expect(200);
     await publish(topic('marketplace.cancellation-events.v1'), marketplaceOrderCancelledV1, [{
       orderId: id, tenantId: 'company-a', campaignId: 1, marketOrderId: 3, cause: 'REQUEST_EXPIRED', substatus: null, cancelledAt: '2026-03-02T08:20:00.000Z',

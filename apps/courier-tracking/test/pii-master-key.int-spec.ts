@@ -13,7 +13,7 @@ async function keyRowsAfterAnOrder(app: CourierTestApp): Promise<{ wrapped: bool
   const phone = `+7916${randomBytes(3).readUIntBE(0, 3) % 10_000_000}`;
   const created = await app.http().post(`${company}/orders`).set({ 'Api-Key': app.keys.companyA }).send(order({ phone })).expect(201);
   // The vault still opens what it sealed: the API shows the phone.
-  const shown = await app.http().get(`${company}/orders/${created.body.id}`).set({ 'Api-Key': app.keys.companyA }).expect(200);
+  const shown = await app.http().get(`${company}/orders/${created.body.delivery_id}`).set({ 'Api-Key': app.keys.companyA }).expect(200);
   expect(shown.body.phone).toBe(phone);
   const { rows } = await app.pool.query<{ wrapped: boolean; bytes: number }>(
     'SELECT wrapped, octet_length(data_key) AS bytes FROM personal_data.subject_keys WHERE data_key IS NOT NULL');

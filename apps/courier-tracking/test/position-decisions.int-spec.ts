@@ -29,7 +29,7 @@ describe('position decisions left by a crash', () => {
   it('applies them in order when the positions consumer starts, once even where one was already applied', async () => {
     await courier.http().put(`${company}/settings`).set(keyA()).send({ mark_delivered_enabled: true }).expect(200);
     await courier.http().put(`${company}/routes/r-crash`).set(keyA()).send({ courier_id: 'k-crash', date: '2026-03-02' }).expect(200);
-    const { id } = (await courier.http().post(`${company}/orders`).set(keyA()).send(order({ route_id: 'r-crash', ...TARGET })).expect(201)).body;
+    const { delivery_id: id } = (await courier.http().post(`${company}/orders`).set(keyA()).send(order({ route_id: 'r-crash', ...TARGET })).expect(201)).body;
     // Arrival, then visit (service 600 s x 0.5): recorded in that order; the arrival was also recorded twice (a row
     // applied whose delete did not happen before the crash). The visit was recorded by the version before targets.
     const arrival = [point(0)];
@@ -49,7 +49,7 @@ describe('position decisions left by a crash', () => {
 
   it('answers a position push once its decisions are appended, and leaves no row behind', async () => {
     await courier.http().put(`${company}/routes/r-push`).set(keyA()).send({ courier_id: 'k-push', date: '2026-03-02' }).expect(200);
-    const { id } = (await courier.http().post(`${company}/orders`).set(keyA()).send(order({ route_id: 'r-push', ...TARGET })).expect(201)).body;
+    const { delivery_id: id } = (await courier.http().post(`${company}/orders`).set(keyA()).send(order({ route_id: 'r-push', ...TARGET })).expect(201)).body;
     // The detector follows a route's deliveries through the route read model.
     await eventually(async () => (await courier.http().get(`${company}/routes/r-push`).set(keyA()).expect(200)).body, (r) => r.deliveries.length === 1);
     const positions = [0, 100, 300].map((offset) => ({ accuracy: 5, point: TARGET, timestamp: WINDOW_START_S + offset }));
@@ -64,7 +64,7 @@ describe('position decisions left by a crash', () => {
 
   it('records coordinates sealed under the order key: a row left behind is applied, and dropped once its order was erased', async () => {
     await courier.http().put(`${company}/routes/r-sealed`).set(keyA()).send({ courier_id: 'k-sealed', date: '2026-03-02' }).expect(200);
-    const create = async () => (await courier.http().post(`${company}/orders`).set(keyA()).send(order({ route_id: 'r-sealed', ...TARGET })).expect(201)).body.id as string;
+    const create = async () => (await courier.http().post(`${company}/orders`).set(keyA()).send(order({ route_id: 'r-sealed', ...TARGET })).expect(201)).body.delivery_id as string;
     const [kept, erased] = [await create(), await create()];
     const vault = courier.app.get(PersonalDataVault);
     const leaveSealed = async (deliveryId: string) => {

@@ -27,7 +27,7 @@ describe('courier-tracking read models', () => {
     }
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) {
-      ids.push((await courier.http().post(`${company}/orders`).set(keyA()).send(order({ route_id: i % 2 === 0 ? 'r-rm-1' : 'r-rm-2' })).expect(201)).body.id);
+      ids.push((await courier.http().post(`${company}/orders`).set(keyA()).send(order({ route_id: i % 2 === 0 ? 'r-rm-1' : 'r-rm-2' })).expect(201)).body.delivery_id);
     }
     await courier.http().patch(`${company}/orders/${ids[0]}`).set(keyA()).send({ route_id: 'r-rm-2' }).expect(200); // moved
     await courier.http().patch(`${company}/orders/${ids[1]}`).set(keyA()).send({ status: 'confirmed' }).expect(200);

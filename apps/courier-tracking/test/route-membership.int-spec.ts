@@ -85,7 +85,7 @@ describe('courier-tracking: route membership without a refresh interval', () => 
         .set(key())
         .send(order({ route_id: routeId, ...door(index) }))
         .expect(201)
-    ).body.id;
+    ).body.delivery_id;
 
   it(`detects the arrival at a delivery created just before the point, ${REPETITIONS} times over HTTP: no miss`, async () => {
     await route('r-http', 'k-http');
@@ -151,7 +151,7 @@ describe('courier-tracking: route membership without a refresh interval', () => 
 
   it('appends nothing for a PATCH or a batch upsert repeating the stored values', async () => {
     const body = order({ route_id: 'r-http', ...door(3000), refined_lat: 55.1, refined_lon: 37.1 });
-    const { id } = (await courier.http().post(`${company}/orders`).set(key()).send(body).expect(201)).body;
+    const { delivery_id: id } = (await courier.http().post(`${company}/orders`).set(key()).send(body).expect(201)).body;
     const before = await versionOf(courier, id);
     const { number: _number, ...patch } = body;
     await courier.http().patch(`${company}/orders/${id}`).set(key()).send(patch).expect(200);

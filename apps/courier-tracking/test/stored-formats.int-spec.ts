@@ -29,7 +29,7 @@ describe('courier-tracking: Delivery events stored in the old format', () => {
   beforeAll(async () => {
     // Today: rubles in, kopecks stored, as version 2.
     const body = order({ amount: 1250.5, payment_type: 'cash' });
-    current = (await courier.http().post(`${company}/orders`).set(keyA()).send(body).expect(201)).body.id;
+    current = (await courier.http().post(`${company}/orders`).set(keyA()).send(body).expect(201)).body.delivery_id;
     await courier.http().patch(`${company}/orders/${current}`).set(keyA()).send({ amount: 900.5 }).expect(200);
     await courier.http().post(`${company}/orders/${current}/payment`).set(keyA())
       .send({ payment_type: 'card', amount: 990, paid_at: PAID_AT }).expect(200);

@@ -1,4 +1,6 @@
-import { COMMAND_HEADER_FAULTS, headerFaultBody } from '@orders/service-kit/testing';
+import {
+  answerWithoutId, COMMAND_HEADER_FAULTS, headerFaultBody, UNREPRESENTABLE_PATH_IDS,
+} from '@orders/service-kit/testing';
 import { startIntake, submission, type IntakeTestApp } from './intake-app';
 
 // The real app on a shared 2-core machine: its first requests take longer than jest's 5 s default.
@@ -54,6 +56,28 @@ describe('intake HTTP edge', () => {
     expect((await intake.http().get(`${orders()}/${UNKNOWN}`).set(keyA()).expect(404)).body).toEqual(notFound('order', UNKNOWN));
     expect((await intake.http().post(`${orders()}/${UNKNOWN}/accept`).set(keyA()).send({}).expect(404)).body).toEqual(notFound('order', UNKNOWN));
     expect((await intake.http().get(`${orders()}/not-a-uuid`).set(keyA()).expect(404)).body).toEqual(notFound('order', 'not-a-uuid'));
+  });
+
+  it('answers path ids by the one rule: unrepresentable 400, a wrong format 404 exactly as a missing id', async () => {
+    const seen = async (send: () => PromiseLike<{ status: number; body: unknown }>, id: string) =>
+      answerWithoutId(await send(), id);
+    const get = (id: string) => () => intake.http().get(`${orders()}/${id}`).set(keyA());
+    const accept = (id: string) => () => intake.http().post(`${orders()}/${id}/accept`).set(keyA()).send({});
+    for (const call of [get, accept]) {
+      const missing = await seen(call(UNKNOWN), UNKNOWN);
+      expect(missing.status).toBe(404);
+      for (const wrong of ['not-a-uuid', '12345', `${UNKNOWN}0`])
+        expect({ wrong, ...(await seen(call(wrong), wrong)) }).toEqual({ wrong, ...missing });
+      for (const broken of UNREPRESENTABLE_PATH_IDS) await call(broken)().expect(400);
+    }
+    const company = await intake.http().get(orders('no%20such%20company')).set(keyA()).expect(404);
+    expect(company.body.errors).toEqual([
+      {
+        code: 'NOT_FOUND', message: 'no company no such company',
+        details: { resource: 'company', id: 'no such company' },
+      },
+    ]);
+    await intake.http().get(orders('company-z')).set(keyA()).expect(403);
   });
 
   it('marks answers with personal data no-store, errors included', async () => {

@@ -1,4 +1,4 @@
-import { COMMAND_HEADER_FAULTS, headerFaultBody } from '@orders/service-kit/testing';
+import { COMMAND_HEADER_FAULTS, headerFaultBody, UNREPRESENTABLE_PATH_IDS } from '@orders/service-kit/testing';
 import { createStack, one, type Instance, type Stack } from './harness';
 import { decisionPath, pendingRequest } from './market-fixtures';
 
@@ -70,5 +70,20 @@ describe('marketplace-cancellations HTTP edge', () => {
       errors: [{ code: 'NOT_FOUND', message: expect.any(String), details: { resource: 'order', id: '7999' } }],
       request_id: expect.any(String),
     });
+  });
+
+  it("answers the decision history's campaign id by the platform's rule, Market's operations as Market", async () => {
+    const all = { 'Api-Key': stack.keys.all };
+    const history = (campaign: string) => api.http().get(`/v2/campaigns/${campaign}/cancellations/decisions`).set(all);
+    const wrong = await history('abc').expect(404);
+    expect(wrong.body.errors).toEqual([
+      { code: 'NOT_FOUND', message: 'no campaign abc', details: { resource: 'campaign', id: 'abc' } },
+    ]);
+    await history('0').expect(404);
+    for (const broken of UNREPRESENTABLE_PATH_IDS) await history(broken).expect(400);
+    await history('21').expect(200);
+    // The Market operation on the same path keeps Market's answer to a malformed campaign id.
+    const market = await api.http().get('/v2/campaigns/abc/orders').set(all).expect(422);
+    expect(market.body.errors[1]).toMatchObject({ code: 'OUT_OF_RANGE', field: 'campaignId' });
   });
 });

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { TOPIC } from '@orders/contracts';
+import { answerWithoutId, UNREPRESENTABLE_PATH_IDS } from '@orders/service-kit/testing';
 import { auditOrder, checksum, SummaryRebuilder, SUMMARY_PROJECTION } from '../src/operations';
 import { syntheticHistory } from '../src/projections/history';
 import { BROKERS, eventually, startProjector, type ProjectorTestApp } from './projector-app';
@@ -54,7 +55,16 @@ describe('projector service on the real stack', () => {
     const operator = { 'api-key': app.keys.operator };
     const response = await app.http().get('/orders/app-1/audit').set(operator).expect(200);
     expect(response.body).toMatchObject({ orderId: 'app-1', status: 'DELIVERED', timeline: expect.any(Array) });
-    await app.http().get('/orders/nope/audit').set(operator).expect(404);
+    // The one rule of path ids: a missing id, an id longer than the contracts allow (128) and another company's
+    // order answer alike; text no id can hold is 400.
+    const missing = answerWithoutId(await app.http().get('/orders/nope/audit').set(operator), 'nope');
+    expect(missing).toMatchObject({
+      status: 404, body: { errors: [{ code: 'NOT_FOUND', details: { resource: 'order', id: '<id>' } }] },
+    });
+    const tooLong = 'o'.repeat(129);
+    expect(answerWithoutId(await app.http().get(`/orders/${tooLong}/audit`).set(operator), tooLong)).toEqual(missing);
+    for (const broken of UNREPRESENTABLE_PATH_IDS)
+      await app.http().get(`/orders/${broken}/audit`).set(operator).expect(400);
     await app.http().get('/orders/app-1/audit?asOf=yesterday').set(operator).expect(422);
     await app.http().get('/orders/app-1/audit').expect(401);
     const counts = await app.http().get('/orders/status-counts').set(operator).expect(200);
@@ -62,7 +72,7 @@ describe('projector service on the real stack', () => {
     // A desk of company-1 sees its own orders only (app-1 is company-1's, app-2 company-2's).
     const desk = { 'api-key': app.keys.company1 };
     await app.http().get('/orders/app-1/audit').set(desk).expect(200);
-    await app.http().get('/orders/app-2/audit').set(desk).expect(404);
+    expect(answerWithoutId(await app.http().get('/orders/app-2/audit').set(desk), 'app-2')).toEqual(missing);
     await app.http().get('/orders/status-counts').set(desk).expect(403);
     await app.http().get('/orders/status-counts?tenantId=company-1').set(desk).expect(200);
   });

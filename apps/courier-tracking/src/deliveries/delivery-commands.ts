@@ -12,6 +12,7 @@ import { Clock } from '@orders/service-kit';
 import type { PoolClient } from 'pg';
 import { countDeliveryEvents } from '../courier-tracking.metrics';
 import { StoredView, foldView } from './delivery-view';
+import { assignOrderId } from './order-ids';
 import { SealPoint, sealedForStorage } from './sealed-positions';
 
 /** The delivery a command is for, and the company it must belong to. */
@@ -69,8 +70,13 @@ export class DeliveryCommands {
   async execute<T extends DeliveryCommand['type']>({ companyId, deliveryId }: DeliveryRef, type: T, data: DeliveryData<T>,
     context: CommandContext, alongside?: AlongsideWrites): Promise<Decided> {
     const command = { type, data, metadata: this.metadata(companyId, context) } as DeliveryCommand;
+    // However a delivery is created (HTTP, batch, the intake policy), its Track & Trace integer id commits with it.
+    const writes: AlongsideWrites | undefined = type !== 'CreateDelivery' ? alongside : async (tx, appended) => {
+      await assignOrderId(tx, companyId, deliveryId);
+      await alongside?.(tx, appended);
+    };
     const result = await this.handler.handle(deliveryStreamId(deliveryId), command, {
-      expectedVersion: context.expectedVersion, within: context.tx, toEventInput: this.storedInput, alongside,
+      expectedVersion: context.expectedVersion, within: context.tx, toEventInput: this.storedInput, alongside: writes,
     });
     const decided = {
       state: result.state, events: result.events.map(toDomainEvent), version: result.nextExpectedVersion, replay: result.idempotentReplay,

@@ -52,6 +52,7 @@ describe('the order response: coordinates joined from the sealed record', () => 
       view,
       { address: 'Tverskaya 1', lat: 55.1, lon: 37.1, refined_lat: null },
       noTokens,
+      1,
     );
     expect(response).toMatchObject({
       lat: 55.1,
@@ -67,13 +68,13 @@ describe('the order response: coordinates joined from the sealed record', () => 
     const view = fold(
       v1('DeliveryCreated', { ...base, amount: null, lat: 55.2, lon: 37.2, refined_lat: 55.3, refined_lon: null }),
     );
-    expect(toOrderResponse(view, { address: 'Tverskaya 1' }, noTokens)).toMatchObject({
+    expect(toOrderResponse(view, { address: 'Tverskaya 1' }, noTokens, 1)).toMatchObject({
       lat: 55.2,
       lon: 37.2,
       refined_lat: 55.3,
       refined_lon: null,
     });
-    expect(toOrderResponse(view, { lat: 55.4, refined_lat: null }, noTokens)).toMatchObject({
+    expect(toOrderResponse(view, { lat: 55.4, refined_lat: null }, noTokens, 1)).toMatchObject({
       lat: 55.4,
       lon: 37.2,
       refined_lat: null,
@@ -82,7 +83,7 @@ describe('the order response: coordinates joined from the sealed record', () => 
       v1('DeliveryCreated', { ...base, amount: null, lat: 55.2, lon: 37.2 }),
       v1('DeliveryUpdated', { changes: { lat: 55.5 }, at: base.at }),
     );
-    expect(toOrderResponse(patched, {}, noTokens)).toMatchObject({ lat: 55.5, lon: 37.2 });
+    expect(toOrderResponse(patched, {}, noTokens, 1)).toMatchObject({ lat: 55.5, lon: 37.2 });
   });
 });
 
@@ -96,19 +97,19 @@ describe('the order response: money in rubles, as Track & Trace shows it', () =>
       v1('DeliveryCreated', { ...base, amount: 1250.5, located: true }),
       v1('DeliveryUpdated', { changes: { amount: 19.99 }, at: base.at }),
     );
-    expect(toOrderResponse(current, {}, noTokens)).toMatchObject({ amount: 19.99 });
+    expect(toOrderResponse(current, {}, noTokens, 1)).toMatchObject({ amount: 19.99 });
     expect(old).toEqual(current);
     expect(
-      toOrderResponse(fold(v1('DeliveryCreated', { ...base, amount: 1250.5, located: true })), {}, noTokens),
+      toOrderResponse(fold(v1('DeliveryCreated', { ...base, amount: 1250.5, located: true })), {}, noTokens, 1),
     ).toMatchObject({ amount: 1250.5 });
     expect(
-      toOrderResponse(fold(v1('DeliveryCreated', { ...base, amount: null, located: true })), {}, noTokens),
+      toOrderResponse(fold(v1('DeliveryCreated', { ...base, amount: null, located: true })), {}, noTokens, 1),
     ).toMatchObject({ amount: null });
   });
 
   it('never shows the kopecks field itself', () => {
     const view = fold(created({ amount_minor: 100 }));
-    expect(toOrderResponse(view, {}, noTokens)).not.toHaveProperty('amount_minor');
+    expect(toOrderResponse(view, {}, noTokens, 1)).not.toHaveProperty('amount_minor');
     expect(view).not.toHaveProperty('amount_minor');
   });
 });

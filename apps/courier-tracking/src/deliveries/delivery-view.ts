@@ -3,6 +3,7 @@ import {
   statusCommentOf, statusLogEntryOf, toMajorUnits,
 } from '@orders/delivery-domain';
 import { iikoDeliveryStateOf } from './iiko/iiko-delivery-state';
+import { trackAndTraceIds } from './reference-ids';
 import { OpenPoint, shownHistoryItem, shownStatusLogEntry } from './sealed-positions';
 
 /**
@@ -158,14 +159,18 @@ export function coordinateOf(field: Coordinate, personal: PersonalRecord | undef
 
 /**
  * The public order: the view with the personal data joined (the record, and the courier's sealed positions opened
- * with the same key), internals left out, and the iiko delivery state (`delivery_status`, `closed`) derived from it,
+ * with the same key), internals left out, the ids as Track & Trace shows them (`orderId`: the order's integer,
+ * order-ids.ts), and the iiko delivery state (`delivery_status`, `closed`) derived from it,
  * so views already in the read model show it without a rebuild.
  */
-export function toOrderResponse(view: StoredView, personal: PersonalRecord | undefined, open: OpenPoint): Record<string, unknown> {
+export function toOrderResponse(
+  view: StoredView, personal: PersonalRecord | undefined, open: OpenPoint, orderId: number,
+): Record<string, unknown> {
   const { pii_ref: _ref, version: _version, located: _located, lat, lon, refined_lat, refined_lon, ...shown } = view;
   const legacy = { lat, lon, refined_lat, refined_lon };
   return {
     ...shown,
+    ...trackAndTraceIds(view, orderId),
     ...iikoDeliveryStateOf(view),
     history: view.history.map((item) => shownHistoryItem(item, open)),
     status_log: view.status_log.map((entry) => shownStatusLogEntry(entry, open)),

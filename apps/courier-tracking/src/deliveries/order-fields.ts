@@ -12,11 +12,20 @@ export type OrderBody = Readonly<Record<string, unknown>>;
 export function split(body: OrderBody): { facts: Record<string, unknown>; personal: PersonalRecord; personalFields: string[] } {
   const facts: Record<string, unknown> = {};
   const personal: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body)) {
+  for (const [key, value] of Object.entries(withCompanyNumbers(body))) {
     if ((PERSONAL_FIELDS as readonly string[]).includes(key)) personal[key] = value;
     else if (ORDER_FIELD_NAMES.includes(key)) facts[key] = value;
   }
   return { facts, personal: personal as PersonalRecord, personalFields: Object.keys(personal) };
+}
+
+/**
+ * `shared_with_company_numbers` (D-YC-CREATE) names the companies by number and wins over the ids when both are
+ * given; a company's number is its id here, so the order records them as `shared_with_company_ids`.
+ */
+function withCompanyNumbers(body: OrderBody): OrderBody {
+  const { shared_with_company_numbers: numbers, ...rest } = body;
+  return numbers === undefined ? rest : { ...rest, shared_with_company_ids: numbers };
 }
 
 /** The record places the delivery: visit detection has a target. */

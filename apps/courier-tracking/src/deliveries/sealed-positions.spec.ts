@@ -41,7 +41,8 @@ function fakeKey() {
 const shown = (events: readonly DeliveryEvent[], open: (token: string) => Point | undefined) => {
   const view = foldView([created, ...events].map((event, i) => ({ event, version: i + 1, recordedAt: T0 })));
   if (!view) throw new Error('a created delivery folds to a view');
-  return { view, response: toOrderResponse(view, {}, open) as { history: { event: string; position?: object }[]; status_log: object[] } };
+  const response = toOrderResponse(view, {}, open, 1);
+  return { view, response: response as { history: { event: string; position?: object }[]; status_log: object[] } };
 };
 
 describe('courier positions sealed for storage and opened for responses', () => {

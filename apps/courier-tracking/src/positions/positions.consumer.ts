@@ -96,9 +96,9 @@ export class PositionsConsumer {
     const decoded = decodePositions(message.value);
     if (!decoded.ok) return this.deadLetter(batch, message, decoded.reason);
     const positions = decoded.batch;
-    const route = this.settings.cachedRoute(positions.routeId);
+    const route = this.settings.cachedRoute(positions.tenantId, positions.routeId);
     if (route === undefined) {
-      return this.settings.route(positions.routeId).then(
+      return this.settings.route(positions.tenantId, positions.routeId).then(
         (loaded) => this.offer(batch, message, positions, loaded),
         (error: unknown) => {
           // the route id's content broke the lookup: no retry can pass, so it goes to the DLQ and the partition flows
@@ -116,7 +116,7 @@ export class PositionsConsumer {
     positions: PositionsBatch,
     route: Route | null,
   ): Promise<void> | undefined {
-    if (!route || route.courier_id !== positions.courierId || route.company_id !== positions.tenantId) {
+    if (!route || route.courier_id !== positions.courierId) {
       return this.deadLetter(
         batch,
         message,

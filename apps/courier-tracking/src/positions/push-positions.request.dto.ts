@@ -1,7 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { OptionalNotNull } from '@orders/service-kit';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsInt, IsNumber, IsObject, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, Min,
+  ValidateNested,
+} from 'class-validator';
 
 /** As courier.positions.v1 allows per message (@orders/contracts MAX_POSITIONS_PER_BATCH). */
 export const MAX_POSITIONS_PER_BATCH = 1000;
@@ -37,4 +40,16 @@ export class PushPositionsDto {
   @ApiProperty({ type: [PositionDto], maxItems: MAX_POSITIONS_PER_BATCH }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_POSITIONS_PER_BATCH)
   @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => PositionDto)
   positions!: PositionDto[];
+}
+
+/** The push's query: which of the key's companies the route is of, when several hold the same route and courier. */
+export class PushPositionsQuery {
+  /** The key as Track & Trace devices send it (D-YC-POS): read by the guard (`@KeyInQuery`), shown as security. */
+  @ApiHideProperty()
+  @IsOptional() @IsString()
+  apikey?: string;
+
+  @ApiPropertyOptional({ description: 'Needed only when several companies of the key have this route and courier id' })
+  @IsOptional() @IsString() @Matches(/^[\w.-]{1,128}$/)
+  company_id?: string;
 }

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { ActiveDelivery, Target, VisitSettings } from '@orders/delivery-domain';
 import type { EventStore } from '@orders/event-store';
 import type { DeliveryCommands } from '../deliveries/delivery-commands';
-import type { Route, SettingsService } from '../settings/settings.service';
+import { keyOfRoute, routeKey, type Route, type SettingsService } from '../settings/settings.service';
 import type { MembershipChange, RouteMembership } from './route-membership';
 import { RecentPoints, RouteWatch, Tracked } from './route-watch';
 import type { TargetPoints } from './target-points';
@@ -33,8 +33,9 @@ export interface RouteListsDeps {
  */
 export class RouteLists {
   private readonly logger = new Logger(RouteLists.name);
+  /** By `routeKey`: company and route id. */
   readonly routes = new Map<string, RouteWatch>();
-  /** Per route, the joins being loaded; the route's points queue behind them. */
+  /** Per route (`routeKey`), the joins being loaded; the route's points queue behind them. */
   readonly joining = new Map<string, Promise<void>>();
   private readonly stale = new Map<string, Route>();
   private refreshing = false;
@@ -45,7 +46,7 @@ export class RouteLists {
 
   /** The route's list with its current facts; read when not watched yet. */
   async watch(route: Route): Promise<RouteWatch> {
-    const known = this.routes.get(route.route_id);
+    const known = this.routes.get(keyOfRoute(route));
     if (known) return known;
     const [watch] = await this.load([route]);
     return watch;
@@ -61,7 +62,7 @@ export class RouteLists {
    * the points themselves.
    */
   refreshLater(route: Route): void {
-    this.stale.set(route.route_id, route);
+    this.stale.set(keyOfRoute(route), route);
     if (this.refreshing) return;
     this.refreshing = true;
     setTimeout(() => void this.refreshStale(), 50);
@@ -71,7 +72,7 @@ export class RouteLists {
     try {
       while (this.stale.size > 0) {
         const routes = [...this.stale.values()].slice(0, REFRESH_BATCH);
-        routes.forEach((route) => this.stale.delete(route.route_id));
+        routes.forEach((route) => this.stale.delete(keyOfRoute(route)));
         await this.load(routes).catch((error: unknown) =>
           this.logger.warn(`${routes.length} routes not refreshed: ${String(error)}`),
         );
@@ -87,17 +88,17 @@ export class RouteLists {
     for (const watch of this.routes.values()) {
       const here = watch.deliveries.get(deliveryId);
       if (!here || here.version >= version) continue;
-      const routeId = watch.route.route_id;
-      if ((change.routeId !== undefined && change.routeId !== routeId) || (state && state.kind !== 'active'))
+      const key = keyOfRoute(watch.route);
+      if ((change.routeKey !== undefined && change.routeKey !== key) || (state && state.kind !== 'active'))
         this.leave(watch, deliveryId);
       else if (state?.kind === 'active' && !change.moved) {
         // Decided in this process: the state is at hand and the target did not move.
         here.refresh(state, version, watch.settings);
         watch.nextPending = true;
-      } else this.join(routeId, change);
+      } else this.join(key, change);
     }
-    const joined = change.routeId ? this.routes.get(change.routeId) : undefined;
-    if (joined && !joined.deliveries.has(deliveryId)) this.join(joined.route.route_id, change);
+    const joined = change.routeKey ? this.routes.get(change.routeKey) : undefined;
+    if (joined && !joined.deliveries.has(deliveryId)) this.join(keyOfRoute(joined.route), change);
   }
 
   private leave(watch: RouteWatch, deliveryId: string): void {
@@ -106,22 +107,22 @@ export class RouteLists {
     watch.nextPending = true;
   }
 
-  private join(routeId: string, change: MembershipChange): void {
-    const work = (this.joining.get(routeId) ?? Promise.resolve())
-      .then(() => this.admit(routeId, change))
+  private join(key: string, change: MembershipChange): void {
+    const work = (this.joining.get(key) ?? Promise.resolve())
+      .then(() => this.admit(key, change))
       .catch((error: unknown) =>
-        this.logger.warn(`delivery ${change.deliveryId} not joined to route ${routeId}: ${String(error)}`),
+        this.logger.warn(`delivery ${change.deliveryId} not joined to a route: ${String(error)}`),
       );
-    this.joining.set(routeId, work);
+    this.joining.set(key, work);
     void work.finally(() => {
-      if (this.joining.get(routeId) === work) this.joining.delete(routeId);
+      if (this.joining.get(key) === work) this.joining.delete(key);
     });
   }
 
   /** Loads a joining delivery's state and target, puts it on the list (its place kept when reloaded), replays. */
-  private async admit(routeId: string, change: MembershipChange): Promise<void> {
+  private async admit(key: string, change: MembershipChange): Promise<void> {
     const { deliveryId, version } = change;
-    const watched = this.routes.get(routeId);
+    const watched = this.routes.get(key);
     if (!watched) return;
     let state: ActiveDelivery;
     try {
@@ -135,9 +136,10 @@ export class RouteLists {
       before && !change.moved
         ? before.target
         : await this.targetOf(deliveryId, change.state?.kind === 'active' ? state.piiRef : undefined);
-    const watch = this.routes.get(routeId); // a reload may have replaced the list meanwhile
+    const watch = this.routes.get(key); // a reload may have replaced the list meanwhile
     if (!watch) return;
-    // Moved on again meanwhile, or another company's order naming this route id (the read model's rows are filtered alike).
+    const routeId = watch.route.route_id;
+    // Moved on again meanwhile (to another route, or to this id of another company: ids are per company).
     if (state.facts.route_id !== routeId || state.companyId !== watch.route.company_id)
       return this.leave(watch, deliveryId);
     const current = watch.deliveries.get(deliveryId);
@@ -170,29 +172,31 @@ export class RouteLists {
       version: number;
     }>(
       `SELECT r.route_id, r.company_id, r.delivery_id, r.version FROM courier_route_deliveries r JOIN delivery_details d USING (delivery_id)
-        WHERE r.route_id = ANY($1) ORDER BY r.route_id, d.created_at, r.delivery_id`,
-      [routes.map((route) => route.route_id)],
+        WHERE (r.company_id, r.route_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+        ORDER BY r.company_id, r.route_id, d.created_at, r.delivery_id`,
+      [routes.map((route) => route.company_id), routes.map((route) => route.route_id)],
     );
     const byRoute = new Map<string, typeof rows>();
     for (const row of rows) {
+      const key = routeKey(row.company_id, row.route_id);
       // The log said more recently that it is on another route (or none): the read model has not caught up.
       const latest = membership.latest(row.delivery_id);
-      if (latest && latest.version > row.version && latest.routeId !== row.route_id) continue;
+      if (latest && latest.version > row.version && latest.routeKey !== key) continue;
       row.version = Math.max(row.version, latest?.version ?? 0);
-      byRoute.set(row.route_id, [...(byRoute.get(row.route_id) ?? []), row]);
+      byRoute.set(key, [...(byRoute.get(key) ?? []), row]);
     }
     // Target points are opened only for deliveries (re)loaded now: one whose version did not move keeps its own.
     const changed = rows
-      .filter((row) => !this.isCurrent(row.route_id, row.delivery_id, row.version))
+      .filter((row) => !this.isCurrent(routeKey(row.company_id, row.route_id), row.delivery_id, row.version))
       .map((row) => row.delivery_id);
     const targets = await this.deps.targets.of(changed);
     const watches: RouteWatch[] = [];
     for (const route of routes) {
+      const key = keyOfRoute(route);
       const settings = await this.deps.settings.visitSettings(route.company_id, route.depot_id);
       const deliveries = new Map<string, Tracked>();
-      for (const row of byRoute.get(route.route_id) ?? []) {
-        if (row.company_id !== route.company_id) continue;
-        const previous = this.routes.get(route.route_id)?.deliveries.get(row.delivery_id);
+      for (const row of byRoute.get(key) ?? []) {
+        const previous = this.routes.get(key)?.deliveries.get(row.delivery_id);
         const tracked = await this.track(
           row.delivery_id,
           row.version,
@@ -203,8 +207,8 @@ export class RouteLists {
         if (tracked) deliveries.set(row.delivery_id, tracked);
       }
       // From here on synchronous: what the log said up to now is applied to the list as it is put in place.
-      const known = this.routes.get(route.route_id);
-      const joiners = membership.joinedSince(route.route_id).filter((id) => !deliveries.has(id));
+      const known = this.routes.get(key);
+      const joiners = membership.joinedSince(key).filter((id) => !deliveries.has(id));
       for (const id of joiners) {
         const held = known?.deliveries.get(id);
         if (held) deliveries.set(id, held);
@@ -221,19 +225,19 @@ export class RouteLists {
         nextPending: true,
         recent: known?.recent ?? new RecentPoints(),
       };
-      this.routes.set(route.route_id, watch);
+      this.routes.set(key, watch);
       for (const id of joiners) {
         const latest = membership.latest(id);
         if (!deliveries.has(id) && latest)
-          this.join(route.route_id, { deliveryId: id, version: latest.version, routeId: route.route_id, moved: true });
+          this.join(key, { deliveryId: id, version: latest.version, routeKey: key, moved: true });
       }
       watches.push(watch);
     }
     return watches;
   }
 
-  private isCurrent(routeId: string, deliveryId: string, version: number): boolean {
-    const previous = this.routes.get(routeId)?.deliveries.get(deliveryId);
+  private isCurrent(key: string, deliveryId: string, version: number): boolean {
+    const previous = this.routes.get(key)?.deliveries.get(deliveryId);
     return previous !== undefined && previous.version >= version;
   }
 

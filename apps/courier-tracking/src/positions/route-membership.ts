@@ -5,6 +5,7 @@ import { deliveryIdOfStream, type Delivery, type DeliveryEvent } from '@orders/d
 import { EventStore, RecordedEvent, Subscription } from '@orders/event-store';
 import { EventStoreSubscriptions } from '@orders/event-store/nest';
 import { Decided, DeliveryCommands } from '../deliveries/delivery-commands';
+import { routeKey } from '../settings/settings.service';
 
 /**
  * The events that change what the detector holds of a delivery: its route (membership), its target point, window,
@@ -30,8 +31,11 @@ export interface MembershipChange {
   readonly deliveryId: string;
   /** The delivery's stream version after the change. */
   readonly version: number;
-  /** Its route after the change (null: none, or deleted); undefined when the change did not say (not a move). */
-  readonly routeId?: string | null;
+  /**
+   * Its route after the change, as `routeKey` (company and route id; null: none, or deleted); undefined when the
+   * change did not say (not a move).
+   */
+  readonly routeKey?: string | null;
   /** Its state as this process decided it: no stream read needed. Absent for a change learnt from the log. */
   readonly state?: Delivery;
   /** Its coordinates may have changed: the target is opened again. */
@@ -54,6 +58,17 @@ function routeOf(event: DeliveryEvent): string | null | undefined {
   }
 }
 
+/**
+ * The route key an event moves its delivery to: the route id is its company's (a creation names the company, every
+ * event carries it as `tenantId`); an event that names a route but no company says nothing (undefined).
+ */
+function routeKeyOf(event: DeliveryEvent, tenantId: unknown): string | null | undefined {
+  const routeId = routeOf(event);
+  if (routeId === null || routeId === undefined) return routeId;
+  const companyId = event.type === 'DeliveryCreated' ? event.data.company_id : tenantId;
+  return typeof companyId === 'string' ? routeKey(companyId, routeId) : undefined;
+}
+
 const movesTarget = (event: DeliveryEvent): boolean =>
   event.type === 'PersonalDataChanged' || (event.type === 'DeliveryUpdated' && 'located' in event.data.changes);
 
@@ -73,7 +88,7 @@ const movesTarget = (event: DeliveryEvent): boolean =>
 @Injectable()
 export class RouteMembership implements BeforeApplicationShutdown {
   private readonly logger = new Logger(RouteMembership.name);
-  private readonly known = new Map<string, { routeId: string | null; version: number }>();
+  private readonly known = new Map<string, { routeKey: string | null; version: number }>();
   /** `known` by route: a route's list is corrected without walking every entry. */
   private readonly byRoute = new Map<string, Set<string>>();
   private readonly listeners: Listener[] = [];
@@ -104,13 +119,13 @@ export class RouteMembership implements BeforeApplicationShutdown {
   }
 
   /** The route the log said last for a delivery the read model may not show yet (undefined: trust the read model). */
-  latest(deliveryId: string): { readonly routeId: string | null; readonly version: number } | undefined {
+  latest(deliveryId: string): { readonly routeKey: string | null; readonly version: number } | undefined {
     return this.known.get(deliveryId);
   }
 
-  /** Deliveries whose latest route, not yet in the read model, is this one. */
-  joinedSince(routeId: string): readonly string[] {
-    const joined = this.byRoute.get(routeId);
+  /** Deliveries whose latest route (`routeKey`), not yet in the read model, is this one. */
+  joinedSince(key: string): readonly string[] {
+    const joined = this.byRoute.get(key);
     return joined ? [...joined] : [];
   }
 
@@ -125,12 +140,14 @@ export class RouteMembership implements BeforeApplicationShutdown {
 
   private executed(deliveryId: string, decided: Decided): void {
     if (decided.replay || !decided.events.some((event) => RELEVANT.has(event.type))) return;
-    const routeId = decided.state.kind === 'active' ? decided.state.facts.route_id : null;
+    const { state } = decided;
+    const key =
+      state.kind !== 'active' || state.facts.route_id === null ? null : routeKey(state.companyId, state.facts.route_id);
     // Ids are compared as the log and the read models spell them (a path may have named the order in capitals).
     this.note({
       deliveryId: deliveryId.toLowerCase(),
       version: decided.version,
-      routeId,
+      routeKey: key,
       state: decided.state,
       moved: decided.events.some(movesTarget),
     });
@@ -140,15 +157,16 @@ export class RouteMembership implements BeforeApplicationShutdown {
     for (const recorded of events) {
       const event = { type: recorded.type, data: recorded.data } as DeliveryEvent;
       const deliveryId = deliveryIdOfStream(recorded.streamId).toLowerCase();
-      this.note({ deliveryId, version: recorded.streamVersion, routeId: routeOf(event), moved: movesTarget(event) });
+      const key = routeKeyOf(event, recorded.metadata.tenantId);
+      this.note({ deliveryId, version: recorded.streamVersion, routeKey: key, moved: movesTarget(event) });
     }
   }
 
   private note(change: MembershipChange): void {
-    if (change.routeId !== undefined) {
+    if (change.routeKey !== undefined) {
       const previous = this.known.get(change.deliveryId);
       if (!previous || previous.version < change.version)
-        this.remember(change.deliveryId, { routeId: change.routeId, version: change.version });
+        this.remember(change.deliveryId, { routeKey: change.routeKey, version: change.version });
       if (this.known.size > MAX_KNOWN) this.forget(this.known.keys().next().value as string);
       this.pruneSoon();
     }
@@ -161,22 +179,22 @@ export class RouteMembership implements BeforeApplicationShutdown {
     }
   }
 
-  private remember(deliveryId: string, entry: { routeId: string | null; version: number }): void {
+  private remember(deliveryId: string, entry: { routeKey: string | null; version: number }): void {
     this.forget(deliveryId);
     this.known.set(deliveryId, entry);
-    if (entry.routeId === null) return;
-    const joined = this.byRoute.get(entry.routeId);
+    if (entry.routeKey === null) return;
+    const joined = this.byRoute.get(entry.routeKey);
     if (joined) joined.add(deliveryId);
-    else this.byRoute.set(entry.routeId, new Set([deliveryId]));
+    else this.byRoute.set(entry.routeKey, new Set([deliveryId]));
   }
 
   private forget(deliveryId: string): void {
-    const routeId = this.known.get(deliveryId)?.routeId;
+    const key = this.known.get(deliveryId)?.routeKey;
     this.known.delete(deliveryId);
-    if (routeId === null || routeId === undefined) return;
-    const joined = this.byRoute.get(routeId);
+    if (key === null || key === undefined) return;
+    const joined = this.byRoute.get(key);
     joined?.delete(deliveryId);
-    if (joined?.size === 0) this.byRoute.delete(routeId);
+    if (joined?.size === 0) this.byRoute.delete(key);
   }
 
   /** Forgets what the read model now shows as well (its version is at least the one learnt). */
@@ -202,7 +220,7 @@ export class RouteMembership implements BeforeApplicationShutdown {
       // Deleted: the read model dropped its row, so absence agrees with it; otherwise absent means not projected yet.
       if (
         entry &&
-        ((version !== undefined && version >= entry.version) || (version === undefined && entry.routeId === null))
+        ((version !== undefined && version >= entry.version) || (version === undefined && entry.routeKey === null))
       )
         this.forget(id);
     }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { OUTSIDE, TrackPoint } from '@orders/delivery-domain';
 import { EventStore } from '@orders/event-store';
 import { Decided, DeliveryCommands } from '../deliveries/delivery-commands';
-import { Route, SettingsService } from '../settings/settings.service';
+import { Route, SettingsService, keyOfRoute, routeKey } from '../settings/settings.service';
 import type { PositionDecision } from './position-decision';
 import { Handoff, PositionDecisions } from './position-decisions';
 import { RouteLists } from './route-lists';
@@ -73,8 +73,9 @@ export class VisitDetector {
 
   private detect(courierId: string, route: Route, points: readonly TrackPoint[], correlationOf: () => string | undefined): Handoff | undefined | Promise<Handoff | undefined> {
     // Behind the courier's own earlier points still loading, or a delivery joining the route (its point may be this one).
-    const queued = this.loading.get(courierId) ?? this.lists.joining.get(route.route_id);
-    const watch = this.routes.get(route.route_id);
+    const key = keyOfRoute(route);
+    const queued = this.loading.get(courierId) ?? this.lists.joining.get(key);
+    const watch = this.routes.get(key);
     if (!queued && watch) {
       if (this.lists.isStale(watch)) this.lists.refreshLater(route);
       return this.detectOn(watch, courierId, points, correlationOf);
@@ -110,7 +111,7 @@ export class VisitDetector {
     const handoff = this.decisions.hand([...progress.map((decision) => ({ ...decision, correlationId })), ...decisions]);
     // Not recorded: memory is ahead of the log for this route. Forget it, so the redelivered points are detected
     // again from the stored state.
-    handoff.recorded.catch(() => this.routes.delete(route.route_id));
+    handoff.recorded.catch(() => this.routes.delete(keyOfRoute(route)));
     return handoff;
   }
 
@@ -144,7 +145,7 @@ export class VisitDetector {
 
   /** A decision was appended: take the delivery's new state (status, version); drop it once it is gone. */
   private learn(decision: PositionDecision, decided: Decided): void {
-    const watch = this.routes.get(decision.routeId);
+    const watch = this.routes.get(routeKey(decision.companyId, decision.routeId));
     const tracked = watch?.deliveries.get(decision.deliveryId);
     if (!watch || !tracked) return;
     if (decided.state.kind !== 'active') {

@@ -1,8 +1,10 @@
-import { Body, Controller, Param, Put } from '@nestjs/common';
+import { Body, Controller, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CommandContext } from '@orders/service-kit';
+import { CompanyId, RouteId } from '../shared/path-ids';
 import { RouteDto } from '../settings/settings.dto';
-import { Route, SettingsService } from '../settings/settings.service';
+import { SettingsService } from '../settings/settings.service';
+import { RouteAnswer, routeAnswer } from './route-answer';
 import { assertCompany } from '../shared/tenancy';
 
 /**
@@ -16,9 +18,9 @@ export class RouteSettingsController {
   constructor(private readonly settings: SettingsService) {}
 
   @Put('routes/:id')
-  async putRoute(@Param('company_id') companyId: string, @Param('id') routeId: string, @Body() body: RouteDto,
-    @CommandContext() command: CommandContext): Promise<Route> {
+  async putRoute(@CompanyId() companyId: string, @RouteId('id') routeId: string, @Body() body: RouteDto,
+    @CommandContext() command: CommandContext): Promise<RouteAnswer> {
     assertCompany(command.principal, companyId);
-    return this.settings.putRoute(companyId, routeId, body);
+    return routeAnswer(await this.settings.putRoute(companyId, routeId, body));
   }
 }

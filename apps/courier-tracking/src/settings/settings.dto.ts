@@ -1,6 +1,7 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { MAX_MARK_DELIVERED_RADIUS_M } from '@orders/delivery-domain';
 import { IsCalendarDate, OptionalNotNull } from '@orders/service-kit';
+import { AsStoredId, idSchema } from '../deliveries/reference-ids';
 import { IsBoolean, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
 const TIME_ZONE = /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/;
@@ -68,13 +69,15 @@ export class DepotDto {
 }
 
 export class RouteDto {
-  @ApiProperty()
+  @ApiProperty({ ...idSchema, example: 7, description: 'The courier who drives the route (the push path names it)' })
+  @AsStoredId()
   @IsString()
   @MaxLength(80)
   @Matches(/^[\w.:-]+$/)
   courier_id!: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ ...idSchema, nullable: true, example: 12 })
+  @AsStoredId()
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsString()

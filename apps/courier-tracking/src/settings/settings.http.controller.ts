@@ -1,9 +1,14 @@
-import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CommandContext, CurrentPrincipal, Principal } from '@orders/service-kit';
+import { CompanyId, DepotId } from '../shared/path-ids';
 import { assertCompany } from '../shared/tenancy';
 import { CompanySettingsDto, DepotDto } from './settings.dto';
-import { CompanySettings, Depot, SettingsService } from './settings.service';
+import { referenceId } from '../deliveries/reference-ids';
+import { Depot, SettingsService } from './settings.service';
+
+/** The company as Track & Trace shows ids: an integer where it is spelt as one (reference-ids.ts). */
+const shown = <T extends { company_id: string }>(value: T) => ({ ...value, company_id: referenceId(value.company_id) });
 
 /**
  * Company settings and depots (a route's: routes/route-settings.http.controller.ts). The writes are whole-document
@@ -16,22 +21,23 @@ export class SettingsController {
   constructor(private readonly settings: SettingsService) {}
 
   @Get('settings')
-  async getCompany(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string): Promise<CompanySettings> {
+  async getCompany(@CurrentPrincipal() principal: Principal, @CompanyId() companyId: string) {
     assertCompany(principal, companyId);
-    return this.settings.company(companyId);
+    return shown(await this.settings.company(companyId));
   }
 
   @Put('settings')
-  async putCompany(@Param('company_id') companyId: string, @Body() body: CompanySettingsDto,
-    @CommandContext() command: CommandContext): Promise<CompanySettings> {
+  async putCompany(@CompanyId() companyId: string, @Body() body: CompanySettingsDto,
+    @CommandContext() command: CommandContext) {
     assertCompany(command.principal, companyId);
-    return this.settings.putCompany(companyId, body);
+    return shown(await this.settings.putCompany(companyId, body));
   }
 
   @Put('depots/:id')
-  async putDepot(@Param('company_id') companyId: string, @Param('id') depotId: string, @Body() body: DepotDto,
-    @CommandContext() command: CommandContext): Promise<Depot> {
+  async putDepot(@CompanyId() companyId: string, @DepotId('id') depotId: string, @Body() body: DepotDto,
+    @CommandContext() command: CommandContext) {
     assertCompany(command.principal, companyId);
-    return this.settings.putDepot(companyId, depotId, body);
+    const depot: Depot = await this.settings.putDepot(companyId, depotId, body);
+    return { ...shown(depot), depot_id: referenceId(depot.depot_id) };
   }
 }

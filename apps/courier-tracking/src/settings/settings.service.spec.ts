@@ -12,8 +12,8 @@ describe('SettingsService caches', () => {
   it('caches a miss: an unknown route or depot is read once', async () => {
     const { store, reads } = fakeStore();
     const settings = new SettingsService(store);
-    expect(await settings.route('r-unknown')).toBeNull();
-    expect(await settings.route('r-unknown')).toBeNull();
+    expect(await settings.route('company-a', 'r-unknown')).toBeNull();
+    expect(await settings.route('company-a', 'r-unknown')).toBeNull();
     expect(await settings.depot('company-a', 'd-unknown')).toBeNull();
     expect(await settings.depot('company-a', 'd-unknown')).toBeNull();
     expect(reads()).toBe(2);
@@ -22,9 +22,9 @@ describe('SettingsService caches', () => {
   it('replaces a cached miss on a write through the service', async () => {
     const { store, reads } = fakeStore();
     const settings = new SettingsService(store);
-    expect(await settings.route('r-1')).toBeNull();
+    expect(await settings.route('company-a', 'r-1')).toBeNull();
     await settings.putRoute('company-a', 'r-1', { courier_id: 'k-1', date: '2026-03-02' });
-    expect(settings.cachedRoute('r-1')).toMatchObject({ company_id: 'company-a', courier_id: 'k-1' });
+    expect(settings.cachedRoute('company-a', 'r-1')).toMatchObject({ company_id: 'company-a', courier_id: 'k-1' });
     expect(await settings.depot('company-a', 'd-1')).toBeNull();
     await settings.putDepot('company-a', 'd-1', { name: 'North' });
     expect(await settings.depot('company-a', 'd-1')).toMatchObject({ name: 'North' });
@@ -34,9 +34,9 @@ describe('SettingsService caches', () => {
   it('holds at most its limit of routes, dropping the least recently used', async () => {
     const { store, reads } = fakeStore();
     const settings = new SettingsService(store);
-    for (let i = 0; i <= SETTINGS_CACHE_LIMITS.routes; i++) await settings.route(`r-${i}`);
-    expect(settings.cachedRoute('r-0')).toBeUndefined();
-    expect(settings.cachedRoute(`r-${SETTINGS_CACHE_LIMITS.routes}`)).toBeNull();
+    for (let i = 0; i <= SETTINGS_CACHE_LIMITS.routes; i++) await settings.route('company-a', `r-${i}`);
+    expect(settings.cachedRoute('company-a', 'r-0')).toBeUndefined();
+    expect(settings.cachedRoute('company-a', `r-${SETTINGS_CACHE_LIMITS.routes}`)).toBeNull();
     expect(reads()).toBe(SETTINGS_CACHE_LIMITS.routes + 1);
   });
 });

@@ -18,6 +18,14 @@ export interface CompanySettings {
 export interface Depot { readonly company_id: string; readonly depot_id: string; readonly name: string | null; readonly time_zone: string | null; readonly mark_delivered_radius: number | null }
 export interface Route { readonly route_id: string; readonly company_id: string; readonly courier_id: string; readonly depot_id: string | null; readonly date: string }
 
+/**
+ * A route is (company, route id): two companies may use the same id. This process keys its route maps (caches, the
+ * detector's watched routes, route membership) with both; NUL never occurs in an id (the edge refuses it).
+ */
+export const routeKey = (companyId: string, routeId: string): string => `${companyId}\u0000${routeId}`;
+export const keyOfRoute = (route: Pick<Route, 'company_id' | 'route_id'>): string =>
+  routeKey(route.company_id, route.route_id);
+
 const defaults = (companyId: string): CompanySettings => ({
   company_id: companyId, mark_delivered_enabled: false, mark_delivered_radius: DEFAULT_MARK_DELIVERED_RADIUS_M,
   mark_delivered_service_time_coefficient: DEFAULT_SERVICE_TIME_COEFFICIENT, partially_finished_status_enabled: false, time_zone: 'Europe/Moscow',
@@ -98,56 +106,65 @@ export class SettingsService {
     return next;
   }
 
-  /** The route from this process's cache, without I/O; undefined when not cached yet (then use `route`). */
-  cachedRoute(routeId: string): Route | null | undefined {
-    return this.routes.get(routeId);
+  /** The company's route from this process's cache, without I/O; undefined when not cached yet (then use `route`). */
+  cachedRoute(companyId: string, routeId: string): Route | null | undefined {
+    return this.routes.get(routeKey(companyId, routeId));
   }
 
-  async route(routeId: string | null): Promise<Route | null> {
+  async route(companyId: string, routeId: string | null): Promise<Route | null> {
     if (routeId === null) return null;
-    if (this.routes.has(routeId)) return this.routes.get(routeId) ?? null;
+    const key = routeKey(companyId, routeId);
+    if (this.routes.has(key)) return this.routes.get(key) ?? null;
     // One lookup per route in flight: callers resolve in the order they asked (a courier's points stay in order).
-    let loading = this.loadingRoutes.get(routeId);
+    let loading = this.loadingRoutes.get(key);
     if (!loading) {
       loading = this.pool.query<Route>(
-        `SELECT route_id, company_id, courier_id, depot_id, to_char(date, 'YYYY-MM-DD') AS date FROM routes WHERE route_id = $1`, [routeId],
+        `SELECT route_id, company_id, courier_id, depot_id, to_char(date, 'YYYY-MM-DD') AS date FROM routes
+         WHERE company_id = $1 AND route_id = $2`,
+        [companyId, routeId],
       ).then(({ rows }) => {
-        if (!this.routes.has(routeId)) this.routes.set(routeId, rows[0] ?? null);
-        return this.routes.get(routeId) ?? null;
-      }).finally(() => this.loadingRoutes.delete(routeId));
-      this.loadingRoutes.set(routeId, loading);
+        if (!this.routes.has(key)) this.routes.set(key, rows[0] ?? null);
+        return this.routes.get(key) ?? null;
+      }).finally(() => this.loadingRoutes.delete(key));
+      this.loadingRoutes.set(key, loading);
     }
     return loading;
   }
 
-  /** A route of another company under the same id answers 404, as if it did not exist: ids are global. */
+  /** The company's route, or 404 NOT_FOUND `{resource: 'route', id}`. */
   async routeOf(companyId: string, routeId: string): Promise<Route> {
-    const route = await this.route(routeId);
-    if (!route || route.company_id !== companyId) throw routeNotFound(routeId);
+    const route = await this.route(companyId, routeId);
+    if (!route) throw routeNotFound(routeId);
     return route;
   }
 
   /**
-   * Creates or replaces the company's route. Route ids are global (positions name a route without a company), so an
-   * id another company holds cannot be taken; that company's route is answered exactly like an unknown one on a read
-   * (404 NOT_FOUND, `{resource: 'route', id}`, `routeOf`), never as "taken". The company check is in the upsert itself,
-   * not in the cache:
-   * a cached miss or another instance's concurrent write can never let one company overwrite another's route.
+   * The routes a position push may name: its path has a courier and a route id but no company (Track & Trace ids
+   * are global), so the route is looked for among the companies the key acts for, and only there. A key acting for
+   * every company asks the table; one acting for a few asks the cache per company.
    */
+  async routesOfCourier(companies: '*' | readonly string[], routeId: string, courierId: string): Promise<Route[]> {
+    if (companies !== '*') {
+      const routes = await Promise.all(companies.map((companyId) => this.route(companyId, routeId)));
+      return routes.filter((route): route is Route => route !== null && route.courier_id === courierId);
+    }
+    const { rows } = await this.pool.query<Route>(
+      `SELECT route_id, company_id, courier_id, depot_id, to_char(date, 'YYYY-MM-DD') AS date FROM routes
+       WHERE route_id = $1 AND courier_id = $2 ORDER BY company_id`,
+      [routeId, courierId],
+    );
+    return rows;
+  }
+
+  /** Creates or replaces the company's route: its id is the company's own, whatever other companies use. */
   async putRoute(companyId: string, routeId: string, body: RouteDto): Promise<Route> {
     const next: Route = { route_id: routeId, company_id: companyId, courier_id: body.courier_id, depot_id: body.depot_id ?? null, date: body.date };
-    const { rowCount } = await this.pool.query(
+    await this.pool.query(
       `INSERT INTO routes (route_id, company_id, courier_id, depot_id, date) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (route_id) DO UPDATE SET courier_id = $3, depot_id = $4, date = $5, updated_at = now()
-       WHERE routes.company_id = EXCLUDED.company_id`,
+       ON CONFLICT (company_id, route_id) DO UPDATE SET courier_id = $3, depot_id = $4, date = $5, updated_at = now()`,
       [routeId, companyId, next.courier_id, next.depot_id, next.date],
     );
-    if (rowCount !== 1) {
-      // Another company's route: whatever this process cached about the id is stale.
-      this.routes.delete(routeId);
-      throw routeNotFound(routeId);
-    }
-    this.routes.set(routeId, next);
+    this.routes.set(routeKey(companyId, routeId), next);
     return next;
   }
 

@@ -1,8 +1,9 @@
-import { Controller, Param, Sse, type MessageEvent } from '@nestjs/common';
+import { Controller, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, LimitedStream, type Principal } from '@orders/service-kit';
 import { filter, interval, map, merge, type Observable } from 'rxjs';
 import { assertCompanyAccess } from '../external-orders/company-access';
+import { CompanyId } from '../external-orders/external-orders.http';
 import { BoardNotifications } from './board-notifications';
 
 const HEARTBEAT_MS = 15_000;
@@ -26,7 +27,7 @@ export class OrderBoardEventsController {
     description: 'text/event-stream; data: {orderId, number, status, version, at}; a `ping` every 15 s; closed after 30 min without an event',
   })
   @ApiResponse({ status: 429, description: 'LIMIT_EXCEEDED: this key already holds the most open streams (5), with Retry-After' })
-  stream(@Param('companyId') companyId: string, @CurrentPrincipal() principal: Principal): Observable<MessageEvent> {
+  stream(@CompanyId() companyId: string, @CurrentPrincipal() principal: Principal): Observable<MessageEvent> {
     assertCompanyAccess(principal, companyId);
     const changes = this.notifications.changes.pipe(
       filter((notice) => notice.companyId === companyId),

@@ -1,7 +1,7 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@orders/service-kit';
-import { authorise, ExternalOrdersRoutes } from '../external-orders/external-orders.http';
+import { authorise, CompanyId, ExternalOrdersRoutes } from '../external-orders/external-orders.http';
 import { BoardQueryDto } from './board-query.dto';
 import { OrderBoardService, type BoardPage } from './order-board.service';
 
@@ -13,7 +13,7 @@ export class OrderBoardController {
 
   @Get()
   @ApiOperation({ summary: 'The order list, by status, with counts per status and the age of waiting orders' })
-  async list(@Param('companyId') companyId: string, @Query() query: BoardQueryDto,
+  async list(@CompanyId() companyId: string, @Query() query: BoardQueryDto,
     @CurrentPrincipal() principal: Principal): Promise<BoardPage> {
     authorise(principal, companyId);
     return this.board.page(companyId, query.status ?? 'ALL', query.page ?? 1, query.pageSize ?? 50);

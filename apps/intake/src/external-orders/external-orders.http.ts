@@ -1,16 +1,15 @@
 import { applyDecorators, HttpCode } from '@nestjs/common';
 import {
-  ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiSecurity, ApiTags,
+  ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiSecurity, ApiTags,
 } from '@nestjs/swagger';
 import type { CommandContext as OrderCommandContext } from '@orders/event-store';
 import {
-  agreedExpectedVersion, etagOf, NoStore, NotFound, NotFoundAs, type CommandContext, type Principal,
+  agreedExpectedVersion, etagOf, ID_FORMATS, NoStore, NotFoundAs, PathId, type CommandContext, type Principal,
 } from '@orders/service-kit';
 import type { ServerResponse } from 'node:http';
 import { assertCompanyAccess } from './company-access';
 import type { ExternalOrderCommands, OperatorCommand, OperatorData, OrderOutcome } from './external-orders.commands';
 import type { OrderCommandRequestDto } from './order-command.request.dto';
-import { COMPANY_ID, UUID_PATTERN } from './order-identity';
 import { OrderOutcomeResponseDto } from './order-outcome.response.dto';
 
 /** The slice of the response the handlers touch (Nest still writes the body). */
@@ -25,7 +24,6 @@ export const ExternalOrdersRoutes = (): ClassDecorator => applyDecorators(
   NoStore(),
   ApiNotFoundResponse({ description: 'NOT_FOUND with details {resource: "order", id} (also for another company\'s order)' }),
   ApiForbiddenResponse({ description: 'FORBIDDEN: the key may not act for this company; LICENSE_REQUIRED on submit' }),
-  ApiParam({ name: 'companyId', description: 'The company (tenant) the orders belong to' }),
   ApiBearerAuth(),
   ApiSecurity('api-key'),
   ApiTags('external orders'),
@@ -44,16 +42,16 @@ export const conditional = (): MethodDecorator => applyDecorators(
   }),
 );
 
-/** A company id that cannot exist names no company (404); one the key may not act for is refused (403). */
-export function authorise(principal: Principal, companyId: string): void {
-  if (!COMPANY_ID.test(companyId)) throw new NotFound('company', companyId);
-  assertCompanyAccess(principal, companyId);
-}
+/**
+ * The path's ids, by the kit's one rule of path ids: one that cannot be a company's (or an order's: a UUID) names
+ * nothing, 404 NOT_FOUND as a missing one; text no id can hold is 400.
+ */
+export const CompanyId = (): ParameterDecorator => PathId('companyId', 'company', ID_FORMATS.tenant);
+export const OrderId = (): ParameterDecorator => PathId('orderId', 'order', ID_FORMATS.uuid);
 
-/** Order ids are UUIDs; anything else names no order. */
-export function orderIdOf(orderId: string): string {
-  if (!UUID_PATTERN.test(orderId)) throw new NotFound('order', orderId);
-  return orderId.toLowerCase();
+/** A company the key may not act for is refused (403); its id's form was checked by `CompanyId`. */
+export function authorise(principal: Principal, companyId: string): void {
+  assertCompanyAccess(principal, companyId);
 }
 
 /** Who acts and why, as the event store records it. */
@@ -65,9 +63,9 @@ export function contextOf(command: CommandContext): OrderCommandContext {
 export async function runOperatorCommand<T extends OperatorCommand['type']>(commands: ExternalOrderCommands, type: T,
   data: OperatorData<T>, body: OrderCommandRequestDto, command: CommandContext, response: HttpResponse): Promise<OrderOutcome> {
   authorise(command.principal, data.companyId);
-  // Validation (422) before state (409): the id and the body's version are checked before anything is read; the
-  // headers were checked by @CommandContext before the handler ran.
-  const target = { ...data, orderId: orderIdOf(data.orderId) } as OperatorData<T>;
+  // Validation (422) before state (409): the ids (by their pipes) and the body's version are checked before anything
+  // is read; the headers were checked by @CommandContext before the handler ran.
+  const target = data;
   const expectedVersion = agreedExpectedVersion(command.expectedVersion, body.expectedVersion, 'expectedVersion');
   const context = { ...contextOf(command), expectedVersion, idempotencyKey: command.idempotencyKey };
   const outcome = await commands.execute(type, target, context);

@@ -1,10 +1,12 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { ErrorItem } from '@orders/service-kit';
+import { ID_FORMATS, PathId, type ErrorItem } from '@orders/service-kit';
 import { CampaignAccessGuard } from '../market-api/campaign-access.guard';
-import { pathIds } from '../market-api/market-ids';
 import { CancellationQueries } from '../read-model/cancellation-queries';
 import { pageParameters, rejectUnknownParameters, throwIfProblems } from './list-query';
+
+/** Our routes' campaign id follows the platform's one rule of path ids, where Market's operations keep Market's. */
+const CampaignId = () => PathId('campaignId', 'campaign', ID_FORMATS.positiveInteger);
 
 /**
  * Our own routes beside Market's (our conventions: the error envelope, 422 for bad values, no Market limits): the
@@ -24,8 +26,8 @@ export class CancellationsController {
   })
   @ApiQuery({ name: 'page', required: false, type: Number })
   @ApiQuery({ name: 'pageSize', required: false, type: Number })
-  pending(@Param('campaignId') campaignParam: string, @Query() query: Record<string, unknown>) {
-    return this.queries.pending(this.campaignOf(campaignParam), this.page(query));
+  pending(@CampaignId() campaignId: string, @Query() query: Record<string, unknown>) {
+    return this.queries.pending(campaignId, this.page(query));
   }
 
   @Get('decisions')
@@ -34,12 +36,8 @@ export class CancellationsController {
   })
   @ApiQuery({ name: 'page', required: false, type: Number })
   @ApiQuery({ name: 'pageSize', required: false, type: Number })
-  decisions(@Param('campaignId') campaignParam: string, @Query() query: Record<string, unknown>) {
-    return this.queries.decisions(this.campaignOf(campaignParam), this.page(query));
-  }
-
-  private campaignOf(campaignParam: string): string {
-    return pathIds(campaignParam).campaignId;
+  decisions(@CampaignId() campaignId: string, @Query() query: Record<string, unknown>) {
+    return this.queries.decisions(campaignId, this.page(query));
   }
 
   private page(query: Record<string, unknown>) {

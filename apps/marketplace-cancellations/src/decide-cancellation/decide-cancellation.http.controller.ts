@@ -15,7 +15,8 @@ import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace
 @Controller('v2/campaigns/:campaignId/orders/:orderId/cancellation')
 @UseGuards(CampaignAccessGuard)
 @UseInterceptors(MarketLimitsInterceptor)
-@NotFoundAs('order', 'orderId')
+// A Market operation: its 404 keeps the domain's text, as Market's answers stay as they were.
+@NotFoundAs('order', 'orderId', { domainMessage: true })
 export class CancellationDecisionController {
   private readonly resource: MarketResource;
 

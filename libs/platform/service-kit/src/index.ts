@@ -26,6 +26,7 @@ export * from './http/command-context';
 export * from './http/no-store';
 export * from './http/stream-limits';
 export * from './errors/not-found';
+export * from './http/path-ids';
 export * from './logging/redaction';
 export * from './database/sql-migration';
 export * from './metrics/process-metric';

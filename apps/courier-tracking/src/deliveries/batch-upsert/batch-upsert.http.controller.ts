@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NoStore, NotFoundAs, RequestValidationError, fieldErrors } from '@orders/service-kit';
+import { CompanyId } from '../../shared/path-ids';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { assertCompany } from '../../shared/tenancy';
@@ -9,7 +10,10 @@ import { BatchUpsertOrders } from './batch-upsert';
 
 const MAX_BATCH_ORDERS = 1000;
 
-/** The batch body is an array, which the global pipe does not validate: each item is checked as a create body. */
+/**
+ * The batch body is an array, which the global pipe does not validate: each item is checked, and transformed, as a
+ * create body (Track & Trace's integer ids become the strings we store, as on a single create).
+ */
 function validBatch(body: unknown): Record<string, unknown>[] {
   if (!Array.isArray(body))
     throw new RequestValidationError([
@@ -19,14 +23,16 @@ function validBatch(body: unknown): Record<string, unknown>[] {
     throw new RequestValidationError([
       { code: 'FIELD_TOO_LONG', field: 'body', message: `at most ${MAX_BATCH_ORDERS} orders per batch` },
     ]);
-  const errors = body.flatMap((item, index) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item))
+  const isObject = (item: unknown): item is object => typeof item === 'object' && item !== null && !Array.isArray(item);
+  const items = body.map((item) => (isObject(item) ? plainToInstance(CreateOrderDto, item) : item));
+  const errors = items.flatMap((item, index) => {
+    if (!(item instanceof CreateOrderDto))
       return [{ code: 'INVALID_TYPE', field: `[${index}]`, message: 'each order must be an object' }];
-    const found = validateSync(plainToInstance(CreateOrderDto, item), { whitelist: true, forbidNonWhitelisted: true });
+    const found = validateSync(item, { whitelist: true, forbidNonWhitelisted: true });
     return fieldErrors(found).map((error) => ({ ...error, field: `[${index}].${error.field}` }));
   });
   if (errors.length > 0) throw new RequestValidationError(errors);
-  return body as Record<string, unknown>[];
+  return items as unknown as Record<string, unknown>[];
 }
 
 /** Track & Trace batch upsert (D-YC-BATCH): `POST /api/v1/companies/{company_id}/orders-batch`. */
@@ -43,7 +49,7 @@ export class BatchUpsertOrdersController {
   @HttpCode(200)
   @ApiBody({ type: [CreateOrderDto] })
   async batch(
-    @Param('company_id') companyId: string,
+    @CompanyId() companyId: string,
     @Body() body: unknown,
     @CommandContext() command: CommandContext,
   ): Promise<{ inserted: number; updated: number }> {

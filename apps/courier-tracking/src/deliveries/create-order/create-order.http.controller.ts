@@ -1,6 +1,7 @@
-import { Body, Controller, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CommandContext, NoStore, NotFoundAs } from '@orders/service-kit';
+import { CompanyId } from '../../shared/path-ids';
 import type { ServerResponse as Response } from 'node:http';
 import { assertCompany } from '../../shared/tenancy';
 import { withEtag } from '../order-http';
@@ -18,7 +19,7 @@ export class CreateOrderController {
   constructor(private readonly orders: CreateOrder) {}
 
   @Post('orders')
-  async create(@Param('company_id') companyId: string, @Body() body: CreateOrderDto, @CommandContext() command: CommandContext,
+  async create(@CompanyId() companyId: string, @Body() body: CreateOrderDto, @CommandContext() command: CommandContext,
     @Res({ passthrough: true }) res: Response): Promise<OrderResponse> {
     assertCompany(command.principal, companyId);
     const created = await this.orders.create(companyId, body as unknown as Record<string, unknown>, command);

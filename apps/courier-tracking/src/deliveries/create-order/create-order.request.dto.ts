@@ -4,6 +4,7 @@ import {
   PAYMENT_TYPES, SERVICE_TYPES,
 } from '@orders/delivery-domain';
 import { OptionalNotNull } from '@orders/service-kit';
+import { AsStoredId, AsStoredIds, idSchema } from '../reference-ids';
 import {
   ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf,
 } from 'class-validator';
@@ -81,10 +82,12 @@ export class CreateOrderDto {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES }) @OptionalNotNull() @IsIn(DELIVERY_STATUSES)
   status?: string;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @nullable @IsString() @Matches(EXTERNAL_ID)
+  @ApiPropertyOptional({ ...idSchema, nullable: true, example: 105, description: 'The route (its id in this company)' })
+  @AsStoredId() @IsOptional() @nullable @IsString() @Matches(EXTERNAL_ID)
   route_id?: string | null;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @nullable @IsString() @Matches(EXTERNAL_ID)
+  @ApiPropertyOptional({ ...idSchema, nullable: true, example: 12, description: "The depot (else the route's)" })
+  @AsStoredId() @IsOptional() @nullable @IsString() @Matches(EXTERNAL_ID)
   depot_id?: string | null;
 
   @ApiPropertyOptional({ minimum: 0 }) @IsOptional() @nullable @IsNumber() @Min(0)
@@ -93,6 +96,18 @@ export class CreateOrderDto {
   @ApiPropertyOptional({ minimum: 0 }) @IsOptional() @nullable @IsNumber() @Min(0)
   weight?: number | null;
 
-  @ApiPropertyOptional({ type: [String] }) @OptionalNotNull() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @Matches(EXTERNAL_ID, { each: true })
+  @ApiPropertyOptional({
+    type: 'array', items: idSchema, maxItems: 100, example: [106], description: 'Companies that may see the order',
+  })
+  @AsStoredIds() @OptionalNotNull() @IsArray() @ArrayMaxSize(100)
+  @IsString({ each: true }) @Matches(EXTERNAL_ID, { each: true })
   shared_with_company_ids?: string[];
+
+  /** D-YC-CREATE: given with `shared_with_company_ids`, the numbers are used. Our companies' numbers are their ids. */
+  @ApiPropertyOptional({
+    type: 'array', items: { type: 'string', pattern: EXTERNAL_ID.source }, maxItems: 100, example: ['106'],
+    description: 'Companies that may see the order, by number; wins over shared_with_company_ids',
+  })
+  @OptionalNotNull() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @Matches(EXTERNAL_ID, { each: true })
+  shared_with_company_numbers?: string[];
 }

@@ -1,8 +1,9 @@
-import { Controller, Delete, Param } from '@nestjs/common';
+import { Controller, Delete } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CommandContext, NoStore, NotFoundAs } from '@orders/service-kit';
+import { CompanyId, OrderId } from '../../shared/path-ids';
 import { assertCompany } from '../../shared/tenancy';
-import { orderIdPipe } from '../order-http';
+import { OrderIds } from '../order-ids';
 import type { OrderResponse } from '../order-responses';
 import { DeleteOrder } from './delete-order';
 
@@ -13,13 +14,13 @@ import { DeleteOrder } from './delete-order';
 @NotFoundAs('delivery', 'order_id')
 @Controller('api/v1/companies/:company_id')
 export class DeleteOrderController {
-  constructor(private readonly orders: DeleteOrder) {}
+  constructor(private readonly orders: DeleteOrder, private readonly ids: OrderIds) {}
 
   /** 200 with the order as it was, personal data included (S-YC); afterwards the order answers 404. */
   @Delete('orders/:order_id')
-  async remove(@Param('company_id') companyId: string, @Param('order_id', orderIdPipe) id: string,
+  async remove(@CompanyId() companyId: string, @OrderId() id: string,
     @CommandContext() command: CommandContext): Promise<OrderResponse> {
     assertCompany(command.principal, companyId);
-    return this.orders.delete(companyId, id, command);
+    return this.orders.delete(companyId, await this.ids.resolve(companyId, id), command);
   }
 }

@@ -1,9 +1,11 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, NoStore, NotFoundAs, Principal } from '@orders/service-kit';
+import { CompanyId, OrderId } from '../../shared/path-ids';
 import type { ServerResponse as Response } from 'node:http';
 import { assertCompany } from '../../shared/tenancy';
-import { orderIdPipe, withEtag } from '../order-http';
+import { withEtag } from '../order-http';
+import { OrderIds } from '../order-ids';
 import { OrderResponse, OrderResponses } from '../order-responses';
 import { ListOrdersQuery } from './list-orders.query';
 import { ListOrders } from './list-orders';
@@ -15,18 +17,21 @@ import { ListOrders } from './list-orders';
 @NotFoundAs('delivery', 'order_id')
 @Controller('api/v1/companies/:company_id')
 export class GetOrdersController {
-  constructor(private readonly orders: ListOrders, private readonly responses: OrderResponses) {}
+  constructor(
+    private readonly orders: ListOrders, private readonly responses: OrderResponses, private readonly ids: OrderIds,
+  ) {}
 
   @Get('orders')
-  async list(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Query() query: ListOrdersQuery): Promise<OrderResponse[]> {
+  async list(@CurrentPrincipal() principal: Principal, @CompanyId() companyId: string,
+    @Query() query: ListOrdersQuery): Promise<OrderResponse[]> {
     assertCompany(principal, companyId);
     return this.orders.list(companyId, query);
   }
 
   @Get('orders/:order_id')
-  async get(@CurrentPrincipal() principal: Principal, @Param('company_id') companyId: string, @Param('order_id', orderIdPipe) id: string,
+  async get(@CurrentPrincipal() principal: Principal, @CompanyId() companyId: string, @OrderId() id: string,
     @Res({ passthrough: true }) res: Response): Promise<OrderResponse> {
     assertCompany(principal, companyId);
-    return withEtag(res, await this.responses.respond(id, companyId));
+    return withEtag(res, await this.responses.respond(await this.ids.resolve(companyId, id), companyId));
   }
 }

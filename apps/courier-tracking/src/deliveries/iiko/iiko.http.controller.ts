@@ -1,9 +1,10 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CommandContext, NoStore, NotFoundAs } from '@orders/service-kit';
+import { CompanyId, OrderId } from '../../shared/path-ids';
 import { assertCompany } from '../../shared/tenancy';
 import { DeliveryCommands, DeliveryData } from '../delivery-commands';
-import { orderIdPipe } from '../order-http';
+import { OrderIds } from '../order-ids';
 import { OrderResponse, OrderResponses } from '../order-responses';
 import { CloseTimeDto, MarkDeliveredDto, PaymentDto } from './iiko.request.dto';
 
@@ -21,11 +22,16 @@ type IikoCommand = 'MarkDelivered' | 'UndoDelivered' | 'SetDeliveryCloseTime' | 
 @NotFoundAs('delivery', 'order_id')
 @Controller('api/v1/companies/:company_id/orders/:order_id')
 export class IikoController {
-  constructor(private readonly commands: DeliveryCommands, private readonly responses: OrderResponses) {}
+  constructor(
+    private readonly commands: DeliveryCommands,
+    private readonly responses: OrderResponses,
+    private readonly ids: OrderIds,
+  ) {}
 
-  private async run<T extends IikoCommand>(command: CommandContext, companyId: string, id: string, type: T,
+  private async run<T extends IikoCommand>(command: CommandContext, companyId: string, orderId: string, type: T,
     data: DeliveryData<T>): Promise<OrderResponse> {
     assertCompany(command.principal, companyId);
+    const id = await this.ids.resolve(companyId, orderId);
     await this.commands.active(id, companyId);
     await this.commands.execute({ companyId, deliveryId: id }, type, data, command);
     return this.responses.respond(id, companyId);
@@ -33,7 +39,7 @@ export class IikoController {
 
   @Post('delivered')
   @HttpCode(200)
-  markDelivered(@Param('company_id') companyId: string, @Param('order_id', orderIdPipe) id: string,
+  markDelivered(@CompanyId() companyId: string, @OrderId() id: string,
     @Body() body: MarkDeliveredDto, @CommandContext() command: CommandContext): Promise<OrderResponse> {
     const data = { actual_delivered_at: iso(body.actual_delivered_at), initiator: 'user_api' as const };
     return this.run(command, companyId, id, 'MarkDelivered', data);
@@ -41,14 +47,14 @@ export class IikoController {
 
   @Post('undo-delivered')
   @HttpCode(200)
-  undoDelivered(@Param('company_id') companyId: string, @Param('order_id', orderIdPipe) id: string,
+  undoDelivered(@CompanyId() companyId: string, @OrderId() id: string,
     @CommandContext() command: CommandContext): Promise<OrderResponse> {
     return this.run(command, companyId, id, 'UndoDelivered', { initiator: 'user_api' });
   }
 
   @Post('close-time')
   @HttpCode(200)
-  setCloseTime(@Param('company_id') companyId: string, @Param('order_id', orderIdPipe) id: string,
+  setCloseTime(@CompanyId() companyId: string, @OrderId() id: string,
     @Body() body: CloseTimeDto, @CommandContext() command: CommandContext): Promise<OrderResponse> {
     const closeTime = body.close_time === null ? null : iso(body.close_time);
     return this.run(command, companyId, id, 'SetDeliveryCloseTime', { close_time: closeTime });
@@ -56,7 +62,7 @@ export class IikoController {
 
   @Post('payment')
   @HttpCode(200)
-  recordPayment(@Param('company_id') companyId: string, @Param('order_id', orderIdPipe) id: string,
+  recordPayment(@CompanyId() companyId: string, @OrderId() id: string,
     @Body() body: PaymentDto, @CommandContext() command: CommandContext): Promise<OrderResponse> {
     const paidAt = iso(body.paid_at ?? command.now.toISOString());
     const data = { payment_type: body.payment_type, amount: body.amount ?? null, paid_at: paidAt };

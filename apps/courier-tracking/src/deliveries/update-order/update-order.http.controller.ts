@@ -1,10 +1,12 @@
-import { Body, Controller, Param, Patch, Res } from '@nestjs/common';
+import { Body, Controller, Patch, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Initiator } from '@orders/delivery-domain';
 import { CommandContext, NoStore, NotFoundAs } from '@orders/service-kit';
+import { CompanyId, OrderId } from '../../shared/path-ids';
 import type { ServerResponse as Response } from 'node:http';
 import { assertCompany } from '../../shared/tenancy';
-import { orderIdPipe, withEtag } from '../order-http';
+import { withEtag } from '../order-http';
+import { OrderIds } from '../order-ids';
 import type { OrderResponse } from '../order-responses';
 import { PatchOrderDto } from './update-order.request.dto';
 import { UpdateOrder } from './update-order';
@@ -16,15 +18,16 @@ import { UpdateOrder } from './update-order';
 @NotFoundAs('delivery', 'order_id')
 @Controller('api/v1/companies/:company_id')
 export class UpdateOrderController {
-  constructor(private readonly orders: UpdateOrder) {}
+  constructor(private readonly orders: UpdateOrder, private readonly ids: OrderIds) {}
 
   @Patch('orders/:order_id')
-  async patch(@Param('company_id') companyId: string, @Param('order_id', orderIdPipe) id: string, @Body() body: PatchOrderDto,
+  async patch(@CompanyId() companyId: string, @OrderId() id: string, @Body() body: PatchOrderDto,
     @CommandContext() command: CommandContext, @Res({ passthrough: true }) res: Response): Promise<OrderResponse> {
     assertCompany(command.principal, companyId);
     const { initiator, status_comment: comment, ...fields } = body;
     const extra = { initiator: initiator as Initiator | undefined, comment };
-    const updated = await this.orders.patch(companyId, id, fields as Record<string, unknown>, command, extra);
+    const deliveryId = await this.ids.resolve(companyId, id);
+    const updated = await this.orders.patch(companyId, deliveryId, fields as Record<string, unknown>, command, extra);
     return withEtag(res, updated);
   }
 }

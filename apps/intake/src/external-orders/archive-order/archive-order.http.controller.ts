@@ -1,8 +1,10 @@
-import { Body, Controller, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiConflictResponse, ApiOperation } from '@nestjs/swagger';
 import { CommandContext } from '@orders/service-kit';
 import { ExternalOrderCommands, type OrderOutcome } from '../external-orders.commands';
-import { conditional, ExternalOrdersRoutes, runOperatorCommand, type HttpResponse } from '../external-orders.http';
+import {
+  CompanyId, conditional, ExternalOrdersRoutes, OrderId, runOperatorCommand, type HttpResponse,
+} from '../external-orders.http';
 import { OrderCommandRequestDto } from '../order-command.request.dto';
 
 /** A finished order is put away («Архив»). */
@@ -15,7 +17,7 @@ export class ArchiveOrderController {
   @conditional()
   @ApiOperation({ summary: 'Archive an accepted order («Архив»)' })
   @ApiConflictResponse({ description: 'INVALID_STATE_TRANSITION, ORDER_IN_TERMINAL_STATE, CONCURRENCY_CONFLICT' })
-  archive(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: OrderCommandRequestDto,
+  archive(@CompanyId() companyId: string, @OrderId() orderId: string, @Body() body: OrderCommandRequestDto,
     @CommandContext() command: CommandContext, @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
     return runOperatorCommand(this.commands, 'ArchiveOrder', { companyId, orderId }, body, command, response);
   }

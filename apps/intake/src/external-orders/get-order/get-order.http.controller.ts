@@ -1,7 +1,7 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { CurrentPrincipal, etagOf, type Principal } from '@orders/service-kit';
-import { authorise, ExternalOrdersRoutes, orderIdOf, type HttpResponse } from '../external-orders.http';
+import { authorise, CompanyId, ExternalOrdersRoutes, OrderId, type HttpResponse } from '../external-orders.http';
 import { ExternalOrdersService } from '../external-orders.service';
 import type { ExternalOrderView } from '../order-view';
 
@@ -13,10 +13,10 @@ export class GetOrderController {
 
   @Get(':orderId')
   @ApiOperation({ summary: 'One order with its guest data, contents and history' })
-  async get(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @CurrentPrincipal() principal: Principal,
+  async get(@CompanyId() companyId: string, @OrderId() orderId: string, @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: HttpResponse): Promise<ExternalOrderView> {
     authorise(principal, companyId);
-    const view = await this.orders.view(companyId, orderIdOf(orderId));
+    const view = await this.orders.view(companyId, orderId);
     response.setHeader('ETag', etagOf(view.version));
     return view;
   }

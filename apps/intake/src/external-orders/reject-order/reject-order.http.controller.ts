@@ -1,8 +1,10 @@
-import { Body, Controller, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiConflictResponse, ApiOperation } from '@nestjs/swagger';
 import { CommandContext } from '@orders/service-kit';
 import { ExternalOrderCommands, type OrderOutcome } from '../external-orders.commands';
-import { conditional, ExternalOrdersRoutes, runOperatorCommand, type HttpResponse } from '../external-orders.http';
+import {
+  CompanyId, conditional, ExternalOrdersRoutes, OrderId, runOperatorCommand, type HttpResponse,
+} from '../external-orders.http';
 import { RejectOrderRequestDto } from './reject-order.request.dto';
 
 /** An operator refuses an AWAITING order with a reason («Удален»). */
@@ -15,7 +17,7 @@ export class RejectOrderController {
   @conditional()
   @ApiOperation({ summary: 'Reject an AWAITING order with a reason: it becomes DELETED' })
   @ApiConflictResponse({ description: 'ORDER_ALREADY_DECIDED, ORDER_IN_TERMINAL_STATE, CONCURRENCY_CONFLICT' })
-  reject(@Param('companyId') companyId: string, @Param('orderId') orderId: string, @Body() body: RejectOrderRequestDto,
+  reject(@CompanyId() companyId: string, @OrderId() orderId: string, @Body() body: RejectOrderRequestDto,
     @CommandContext() command: CommandContext, @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
     const data = { companyId, orderId, reasonCode: body.reasonCode };
     return runOperatorCommand(this.commands, 'RejectExternalOrder', data, body, command, response);

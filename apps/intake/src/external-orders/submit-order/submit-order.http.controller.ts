@@ -1,10 +1,10 @@
-import { Body, Controller, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Post, Res } from '@nestjs/common';
 import {
   ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { CommandContext, etagOf } from '@orders/service-kit';
 import { ExternalOrderCommands, type OrderOutcome } from '../external-orders.commands';
-import { authorise, contextOf, ExternalOrdersRoutes, type HttpResponse } from '../external-orders.http';
+import { authorise, CompanyId, contextOf, ExternalOrdersRoutes, type HttpResponse } from '../external-orders.http';
 import { OrderOutcomeResponseDto } from '../order-outcome.response.dto';
 import { SubmitOrderRequestDto } from './submit-order.request.dto';
 
@@ -32,7 +32,8 @@ export class SubmitOrderController {
   @ApiOkResponse({ type: OrderOutcomeResponseDto, description: 'Received before: the same order (nothing appended)' })
   @ApiConflictResponse({ description: 'DUPLICATE_EXTERNAL_ID' })
   @ApiUnprocessableEntityResponse({ description: 'VALIDATION_FAILED with per-field codes' })
-  async submit(@Param('companyId') companyId: string, @Body() body: SubmitOrderRequestDto, @CommandContext() command: CommandContext,
+  async submit(@CompanyId() companyId: string, @Body() body: SubmitOrderRequestDto,
+    @CommandContext() command: CommandContext,
     @Res({ passthrough: true }) response: HttpResponse): Promise<OrderOutcome> {
     authorise(command.principal, companyId);
     // A missing licence (LicenseRequired) answers 403 through the kit's error filter.

@@ -7,10 +7,10 @@ import {
   SetMetadata,
   UnauthorizedException,
 } from '@nestjs/common';
-import { ApiExtension } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 import type { Scope } from '../config/service-config';
-import { ApiKeyRegistry, hasScope, presentedKey, type AuthenticatedRequest } from './api-keys';
+import { ApiKeyRegistry, hasScope, presentedKey, queryKey, type AuthenticatedRequest } from './api-keys';
 import { REQUIRED_SCOPE } from './current-principal.decorator';
 import { PUBLIC_EXTENSION } from '../http/openapi-document';
 
@@ -33,6 +33,24 @@ export class UnknownApiKey extends UnauthorizedException {
   }
 }
 
+const KEY_IN_QUERY = 'orders:key-in-query';
+
+/** The OpenAPI security scheme of `@KeyInQuery()` (openapi.ts declares it). */
+export const QUERY_KEY_SCHEME = 'apikey';
+export const QUERY_KEY_PARAMETER = 'apikey';
+
+/**
+ * The route also takes its key as `?apikey=<key>`, as Track & Trace's position push does (its devices send the
+ * company's key in the URL). The headers still work and win; the OpenAPI document lists the three ways.
+ */
+export const KeyInQuery = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    SetMetadata(KEY_IN_QUERY, QUERY_KEY_PARAMETER),
+    ApiBearerAuth(),
+    ApiSecurity('api-key'),
+    ApiSecurity(QUERY_KEY_SCHEME),
+  );
+
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
@@ -46,7 +64,9 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]))
       return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const presented = presentedKey(request.headers);
+    const targets = [context.getHandler(), context.getClass()];
+    const inQuery = this.reflector.getAllAndOverride<string | undefined>(KEY_IN_QUERY, targets);
+    const presented = presentedKey(request.headers) ?? (inQuery ? queryKey(request.url, inQuery) : undefined);
     if (!presented) throw new UnauthorizedException('missing API key');
     const principal = this.registry.authenticate(presented);
     if (!principal) throw new UnknownApiKey();

@@ -1,5 +1,5 @@
 import { hashApiKey } from '../config/service-config';
-import { ApiKeyRegistry, canAccessTenant, hasScope, presentedKey } from './api-keys';
+import { ApiKeyRegistry, canAccessTenant, hasScope, presentedKey, queryKey } from './api-keys';
 
 describe('API keys', () => {
   const registry = new ApiKeyRegistry([
@@ -19,8 +19,20 @@ describe('API keys', () => {
     expect(presentedKey({ 'api-key': 'abc' })).toBe('abc');
     expect(presentedKey({ authorization: 'Bearer xyz' })).toBe('xyz');
     expect(presentedKey({ authorization: 'bearer  xyz' })).toBe('xyz');
+    expect(presentedKey({ authorization: 'OAuth y0_tt-token' })).toBe('y0_tt-token');
+    expect(presentedKey({ authorization: 'oauth  y0_tt-token' })).toBe('y0_tt-token');
+    expect(presentedKey({ authorization: 'OAuth' })).toBeUndefined();
     expect(presentedKey({ authorization: 'Basic dXNlcjpwdw==' })).toBeUndefined();
     expect(presentedKey({})).toBeUndefined();
+  });
+
+  it('takes a key from one query parameter, never from an empty or repeated one', () => {
+    expect(queryKey('/push?apikey=abc', 'apikey')).toBe('abc');
+    expect(queryKey('/push?x=1&apikey=a%2Bb', 'apikey')).toBe('a+b');
+    expect(queryKey('/push?apikey=', 'apikey')).toBeUndefined();
+    expect(queryKey('/push?apikey=a&apikey=b', 'apikey')).toBeUndefined();
+    expect(queryKey('/push', 'apikey')).toBeUndefined();
+    expect(queryKey(undefined, 'apikey')).toBeUndefined();
   });
 
   it('limits a principal to its tenants and scopes', () => {

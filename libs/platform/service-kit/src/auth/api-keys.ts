@@ -51,12 +51,28 @@ export class ApiKeyRegistry {
   }
 }
 
-/** `Authorization: Bearer <key>` (Track & Trace style) or `Api-Key: <key>` (Market style). */
+/**
+ * `Api-Key: <key>` (Market style) or `Authorization: Bearer <key>`; `Authorization: OAuth <key>` is the same, as
+ * Track & Trace clients send their token (its reference's 401 reads "make sure the header contains the correct
+ * OAuth token").
+ */
 export function presentedKey(headers: Record<string, string | string[] | undefined>): string | undefined {
   const apiKey = headers['api-key'];
   if (typeof apiKey === 'string' && apiKey) return apiKey;
   const authorization = headers['authorization'];
   if (typeof authorization !== 'string') return undefined;
-  const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+  const match = /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(authorization);
   return match?.[1];
+}
+
+/**
+ * The key in a query parameter of the request target (`?apikey=`), for the few routes whose reference puts it there.
+ * Absent, empty or repeated (which one would be meant?) is no key. The request log shows it redacted
+ * (logging/redaction.ts).
+ */
+export function queryKey(url: string | undefined, name: string): string | undefined {
+  const queryAt = url?.indexOf('?') ?? -1;
+  if (url === undefined || queryAt < 0) return undefined;
+  const values = new URLSearchParams(url.slice(queryAt + 1)).getAll(name);
+  return values.length === 1 && values[0] !== '' ? values[0] : undefined;
 }

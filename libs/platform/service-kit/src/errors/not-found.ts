@@ -23,6 +23,7 @@ const NOT_FOUND_RESOURCE = 'service-kit:not-found-resource';
 interface NotFoundResource {
   readonly resource: string;
   readonly param: string;
+  readonly domainMessage: boolean;
 }
 
 @Injectable()
@@ -40,14 +41,26 @@ export class NotFoundResourceInterceptor implements NestInterceptor {
     return next.handle().pipe(catchError((error: unknown) => {
       const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
       const named404 = isNotFoundCode(code) && !(error instanceof NotFound);
-      return throwError(() => (named404 ? new NotFound(named.resource, id, (error as Error).message) : error));
+      if (!named404) return throwError(() => error);
+      // The kit's own message, not the domain's: a missing id reads word for word as one of the wrong format (PathId).
+      const message = named.domainMessage ? (error as Error).message : undefined;
+      return throwError(() => new NotFound(named.resource, id, message));
     }));
   }
 }
 
 /**
  * Names the resource a route's path points at: a domain "not found" raised while serving it (the decider and the
- * store do not know the path) answers `NOT_FOUND` with `{resource, id: <path parameter>}`.
+ * store do not know the path) answers `NOT_FOUND` with `{resource, id: <path parameter>}` and the kit's message, the
+ * one a path id of the wrong format gets (`PathId`). `domainMessage` keeps the domain's own text instead, for a
+ * partner's façade whose answers stay as they were (its path ids are not `PathId`s).
  */
-export const NotFoundAs = (resource: string, param: string): MethodDecorator & ClassDecorator =>
-  applyDecorators(SetMetadata(NOT_FOUND_RESOURCE, { resource, param }), UseInterceptors(NotFoundResourceInterceptor));
+export const NotFoundAs = (
+  resource: string,
+  param: string,
+  options: { domainMessage?: boolean } = {},
+): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    SetMetadata(NOT_FOUND_RESOURCE, { resource, param, domainMessage: options.domainMessage ?? false }),
+    UseInterceptors(NotFoundResourceInterceptor),
+  );

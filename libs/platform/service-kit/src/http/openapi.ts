@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ServiceDefinition } from '../config/service-definition';
+import { QUERY_KEY_PARAMETER, QUERY_KEY_SCHEME } from '../auth/api-key.guard';
 import { completeDocument } from './openapi-document';
 
 /** OpenAPI UI at /docs and the document at /docs-json, built on first request. */
@@ -9,8 +10,16 @@ export function setupOpenApi(app: INestApplication, service: ServiceDefinition):
     .setTitle(service.title)
     .setDescription(service.description)
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key as a bearer token' })
+    .addBearerAuth({
+      type: 'http', scheme: 'bearer',
+      description: 'API key as a bearer token; `Authorization: OAuth <key>` is taken alike (Track & Trace clients)',
+    })
     .addApiKey({ type: 'apiKey', in: 'header', name: 'Api-Key' }, 'api-key')
+    // Only on routes marked @KeyInQuery() (Track & Trace's position push), which list it with the two above.
+    .addApiKey(
+      { type: 'apiKey', in: 'query', name: QUERY_KEY_PARAMETER, description: 'The key in the URL' },
+      QUERY_KEY_SCHEME,
+    )
     // Either credential on every route; `@Public()` routes are set to none by completeDocument.
     .addSecurityRequirements('bearer')
     .addSecurityRequirements('api-key')

@@ -84,6 +84,9 @@ describe('credentials in logs', () => {
     expect(redactUrl('/x?API_KEY=1&a=%20b#top')).toBe('/x?API_KEY=[redacted]&a=%20b#top');
     expect(redactUrl('/x?api%5Fkey=1&secret')).toBe('/x?api%5Fkey=[redacted]&secret=[redacted]');
     expect(redactUrl('/x?monkey=1&keyboard=2')).toBe('/x?monkey=1&keyboard=2');
+    expect(redactUrl('/push?apikey=1&oauth=2&Authorization=3&jwt=4&bearer=5&n=6')).toBe(
+      '/push?apikey=[redacted]&oauth=[redacted]&Authorization=[redacted]&jwt=[redacted]&bearer=[redacted]&n=6',
+    );
     expect(redactUrl('/x')).toBe('/x');
   });
 });

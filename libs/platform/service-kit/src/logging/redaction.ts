@@ -9,8 +9,11 @@ export const REDACTED = '[redacted]';
 // Exact names that carry secrets without saying so, then any name that says "key", "token", "secret", ...
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
 const CREDENTIAL_HEADER_WORDS = /(api[-_]?key|token|secret|password|passwd|session|signature|credential|auth)/i;
-const CREDENTIAL_QUERY_NAMES = new Set(['key', 'sig', 'code', 'auth', 'pass', 'pwd']);
-const CREDENTIAL_QUERY_WORDS = /(api[-_]?key|token|secret|password|passwd|signature|credential|session)/i;
+const CREDENTIAL_QUERY_NAMES = new Set(['key', 'sig', 'code', 'auth', 'pass', 'pwd', 'jwt', 'bearer']);
+// `apikey` is Track & Trace's position push credential; `oauth`/`authorization` cover the other spellings of a
+// token some clients put in the URL when a header is awkward for them.
+const CREDENTIAL_QUERY_WORDS =
+  /(api[-_]?key|token|secret|password|passwd|signature|credential|session|oauth|authori[sz]ation)/i;
 
 export const isCredentialHeader = (name: string): boolean =>
   CREDENTIAL_HEADERS.has(name.toLowerCase()) || CREDENTIAL_HEADER_WORDS.test(name);

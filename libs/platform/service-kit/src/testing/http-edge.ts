@@ -33,6 +33,21 @@ export const headerFaultBody = (field: string, code: string) => ({
   request_id: expect.any(String),
 });
 
+/** Path segments no id can hold (a NUL, a lone surrogate, bytes that are not UTF-8): 400 BAD_REQUEST everywhere. */
+export const UNREPRESENTABLE_PATH_IDS: readonly string[] = ['a%00b', 'a%ED%A0%80', 'a%FF'];
+
+/**
+ * An answer as the caller sees it with the id it asked about taken out (and the request id): a path id of the wrong
+ * format must answer exactly as a missing one, so the two compare equal.
+ */
+export function answerWithoutId(
+  response: { status: number; body: unknown },
+  id: string,
+): { status: number; body: unknown } {
+  const body = JSON.stringify({ ...(response.body as object), request_id: '<request>' });
+  return { status: response.status, body: JSON.parse(body.split(JSON.stringify(id).slice(1, -1)).join('<id>')) };
+}
+
 /**
  * Collects what the running app logs (request lines and error lines), as parsed JSON, by pointing the root pino
  * logger at a stream of ours at level `info`. Only requests that start afterwards write here; `restore` undoes it.

@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, Module, Param, Post, Type } from '@nestjs/common';
 import { DomainError } from '@orders/decider-kit';
 import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { NotFoundAs } from '../errors/not-found';
 import { CommandContext } from '../http/command-context';
+import { ID_FORMATS, PathId } from '../http/path-ids';
 
 class ProbeDecision {
   @IsIn(['ACCEPT', 'REJECT'])
@@ -32,6 +34,13 @@ class ProbeController {
   @Get('domain-errors/:code')
   raise(@Param('code') code: string): never {
     throw new ProbeDomainError(code);
+  }
+
+  /** A resource by id: every well-formed id is missing (the domain's own not-found code), the others wrong. */
+  @Get('things/:thing_id')
+  @NotFoundAs('thing', 'thing_id')
+  thing(@PathId('thing_id', 'thing', ID_FORMATS.uuid) id: string): never {
+    throw new ProbeDomainError(id === id.toLowerCase() ? 'THING_NOT_FOUND' : 'NOT_NORMALISED');
   }
 
   @Post('commands')

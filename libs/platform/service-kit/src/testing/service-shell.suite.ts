@@ -8,7 +8,13 @@ import request from 'supertest';
 import { createServiceApp } from '../bootstrap';
 import { ServiceDefinition } from '../config/service-definition';
 import { serviceDefaults } from '../config/service-env';
-import { captureLogs, COMMAND_HEADER_FAULTS, headerFaultBody } from './http-edge';
+import {
+  answerWithoutId,
+  captureLogs,
+  COMMAND_HEADER_FAULTS,
+  headerFaultBody,
+  UNREPRESENTABLE_PATH_IDS,
+} from './http-edge';
 import { withProbe } from './probe.module';
 import { databaseUrlOn as databaseUrl, onAdmin } from './test-database';
 
@@ -130,7 +136,7 @@ export function describeServiceShell(definition: ServiceDefinition, loadAppModul
       expect(res.body.request_id).toBe(res.headers['x-request-id']);
     });
 
-    it('refuses requests without a configured key, and accepts Api-Key or a bearer token', async () => {
+    it('refuses requests without a configured key, and accepts Api-Key, a bearer or an OAuth token', async () => {
       const body = { decision: 'ACCEPT', reason: 'ok', attempts: 1 };
       const denied = await http().post('/__probe/decisions').send(body).expect(401);
       expect(denied.body.errors).toEqual([{ code: 'UNAUTHORIZED', message: expect.any(String) }]);
@@ -141,6 +147,9 @@ export function describeServiceShell(definition: ServiceDefinition, loadAppModul
         .send(body)
         .expect(200, { status: 'OK', decision: 'ACCEPT' });
       await http().post('/__probe/decisions').set('Authorization', `Bearer ${apiKey}`).send(body).expect(200);
+      // Track & Trace clients send their token as `OAuth`; a key in the URL counts only where a route says so.
+      await http().post('/__probe/decisions').set('Authorization', `OAuth ${apiKey}`).send(body).expect(200);
+      await http().post(`/__probe/decisions?apikey=${apiKey}`).send(body).expect(401);
       // A read-only key may read but not write.
       const forbidden = await http().post('/__probe/decisions').set('Api-Key', readOnlyKey).send(body).expect(403);
       expect(forbidden.body.errors[0].code).toBe('FORBIDDEN');
@@ -219,6 +228,29 @@ export function describeServiceShell(definition: ServiceDefinition, loadAppModul
       expect(path.body.errors).toEqual([{ code: 'BAD_REQUEST', message: 'the path holds a NUL character' }]);
       for (const res of [deep, nul, path, await http().get('/health/live')])
         expect(res.headers['x-content-type-options']).toBe('nosniff');
+    });
+
+    it('answers path ids by one rule: unrepresentable text 400, a wrong format 404 as a missing id', async () => {
+      const get = (id: string) => http().get(`/__probe/things/${id}`).set('Api-Key', apiKey);
+      const missingId = '0190a0a0-0000-7000-8000-00000000abcd';
+      const seen = async (id: string) => answerWithoutId(await get(id), id);
+      const missing = await seen(missingId);
+      expect(missing).toEqual({
+        status: 404,
+        body: {
+          status: 'ERROR',
+          errors: [{ code: 'NOT_FOUND', message: 'no thing <id>', details: { resource: 'thing', id: '<id>' } }],
+          request_id: '<request>',
+        },
+      });
+      for (const wrong of ['not-a-uuid', '1', 'x'.repeat(300), '0190a0a0-0000-7000-8000-00000000abcdz'])
+        expect({ wrong, ...(await seen(wrong)) }).toEqual({ wrong, ...missing });
+      // Another spelling of a valid id reaches the handler in its stored form (the probe answers 409 otherwise).
+      expect((await get(missingId.toUpperCase())).status).toBe(404);
+      for (const broken of [...UNREPRESENTABLE_PATH_IDS, 'a%zz']) {
+        const res = await get(broken).expect(400);
+        expect(res.body.errors).toEqual([{ code: 'BAD_REQUEST', message: expect.stringMatching(/^the path holds/) }]);
+      }
     });
 
     it('reads the command headers by the one rule set: the same faults answer the same 422 in every service', async () => {
