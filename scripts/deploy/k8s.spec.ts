@@ -177,6 +177,9 @@ describe.each(cases)('$overlay: $manifest.name', ({ overlay, manifest, service }
   const container = pod.containers[0];
   const configMap = must(find(objects, 'ConfigMap', `${manifest.name}-config`), `ConfigMap/${manifest.name}-config`);
   const dbSecret = `${manifest.databaseName}-db-app`;
+  // The service's own secret settings (a notification token): from its Secret, empty by default.
+  const ownSecrets = (): string[] => Object.values(service.settings).flatMap((declaration) => [...(declaration.secret ?? [])]);
+  const ownSecretsEmpty = (): Record<string, string> => Object.fromEntries(ownSecrets().map((name) => [name, '']));
   const environment = (): Record<string, string> => {
     const env: Record<string, string> = {};
     for (const from of container.envFrom ?? []) {
@@ -186,7 +189,9 @@ describe.each(cases)('$overlay: $manifest.name', ({ overlay, manifest, service }
       if (from.secretRef)
         Object.assign(
           env,
-          secret ? secret.stringData : { API_KEYS: 'ops:0123456789abcdef0123', PII_MASTER_KEY: 'ab'.repeat(32) },
+          secret
+            ? secret.stringData
+            : { API_KEYS: 'ops:0123456789abcdef0123', PII_MASTER_KEY: 'ab'.repeat(32), ...ownSecretsEmpty() },
         );
     }
     for (const e of container.env ?? []) {
@@ -285,10 +290,9 @@ describe.each(cases)('$overlay: $manifest.name', ({ overlay, manifest, service }
   it('gets the personal-data master key from its Secret where it keeps a vault', () => {
     expect(container.envFrom).toContainEqual({ secretRef: { name: `${manifest.name}-secrets` } });
     if (overlay === 'dev')
-      expect(Object.keys(find(objects, 'Secret', `${manifest.name}-secrets`)?.stringData as object).sort()).toEqual([
-        'API_KEYS',
-        'PII_MASTER_KEY',
-      ]);
+      expect(Object.keys(find(objects, 'Secret', `${manifest.name}-secrets`)?.stringData as object).sort()).toEqual(
+        ['API_KEYS', 'PII_MASTER_KEY', ...ownSecrets()].sort(),
+      );
     expect(service.vault).toBe(/piiMasterKeyOf/.test(appModuleSource(manifest.dir)));
   });
 });

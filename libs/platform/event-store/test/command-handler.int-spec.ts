@@ -13,7 +13,8 @@ beforeAll(async () => {
   sql = new Client({ connectionString: fixture.connectionString });
   await sql.connect();
   await sql.query(`SET search_path TO "${fixture.schema}"`);
-});
+  // Creating the schema and pool takes well under a second alone, and longer than jest's 5 s on a loaded machine.
+}, 60_000);
 
 afterAll(async () => {
   await sql?.end();
