@@ -172,7 +172,7 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
       const refused = () => logs.lines.some((l) => l.context === 'BoardNotifications' && String(l.msg).includes('not currently accepting connections'));
       await eventually(async () => refused(), (seen) => seen, 30_000, 100);
       await onAdmin(admin, `ALTER DATABASE "${intake.database}" ALLOW_CONNECTIONS true`);
-      await eventually(async () => (await intake.pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND datname = current_database()")).rows[0].n,
+      await eventually(async () => (await intake.pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'LISTEN%intake_order_board%' AND datname = current_database()")).rows[0].n,
         (n) => n === 1, 30_000, 100);
       const { orderId } = (
         await intake.http().post('/api/v1/companies/company-a/external-orders').set('Api-Key', intake.keys.companyA).send(submission()).expect(201)
