@@ -48,7 +48,8 @@ beforeAll(async () => {
   await sql.query('CREATE TABLE inbox (message_id text PRIMARY KEY)');
   await sql.query(`CREATE TABLE delivered (event_id uuid PRIMARY KEY, stream_id text NOT NULL, stream_version bigint NOT NULL,
                    runner text NOT NULL, seq bigserial)`);
-});
+  // Schema and pool set-up: well under a second alone, past jest's 5 s default on a loaded machine.
+}, 60_000);
 
 afterAll(async () => {
   await sql?.end();
