@@ -36,11 +36,11 @@ export function AuditPage({ arg }: PageProps) {
     ${error && html`<${Notice} kind="error">${error}<//>`}
     ${audit && html`
       <p class="summary">Status <strong data-testid="audit-status">${audit.status ?? '—'}</strong>${audit.erased ? ' · personal data erased' : ''}
-        · ${audit.timeline.length} events${audit.asOf ? ` as of ${time(audit.asOf)}` : ''}</p>
+        ${' · '}${audit.timeline.length} events${audit.asOf ? ` as of ${time(audit.asOf)}` : ''}</p>
       ${bounds && bounds[1] > bounds[0] && html`
         <div class="slider">
           <label for="as-of">State as of</label>
-          <input id="as-of" type="range" min=${bounds[0]} max=${bounds[1]} step="1000" value=${asOf ?? bounds[1]}
+          <input id="as-of" type="range" min=${bounds[0]} max=${bounds[1]} step="any" value=${asOf ?? bounds[1]}
             onChange=${(e: Event) => setAsOf(Number((e.target as HTMLInputElement).value))} />
           <output for="as-of">${time(new Date(asOf ?? bounds[1]).toISOString())}</output>
           ${asOf !== null && html`<button type="button" onClick=${() => setAsOf(null)}>Now</button>`}
@@ -52,7 +52,8 @@ export function AuditPage({ arg }: PageProps) {
             <span class=${`source src-${e.source}`}>${e.source}</span>
             <strong>${e.type}</strong>
             <span class="actor">by ${e.actor}</span>
-            <span class="cause">${e.causationId ? `caused by ${byId.get(e.causationId)?.type ?? e.causationId}` : 'first cause'}</span>
+            <span class="cause">${!e.causationId ? 'first cause' : byId.has(e.causationId)
+              ? `caused by ${byId.get(e.causationId)?.type}` : `caused by ${e.causationId} (a request or message outside this order)`}</span>
             <span class="corr" title="correlation id">${e.correlationId}</span>
           </li>`)}
       </ol>`}`;

@@ -11,6 +11,14 @@ interface Line {
   currency: string; contents: Item[]; orderedItems: Item[]; contentsConfirmed: boolean; contentsChanged: boolean;
   serviceType: string; receivedAt: string; awaitingSeconds: number | null; version: number;
 }
+/** intake's order as an operator opens it (GET …/external-orders/{id}). */
+interface OrderView {
+  orderId: string; externalId: string; source: string; status: string; version: number; receivedAt: string;
+  requestedTime: string | null; serviceType: string; items: Item[]; receivedItems: Item[]; amountMinor: number;
+  currency: string; contentsChanged: boolean; customer: { name?: string; phone?: string } | null; address: string | null;
+  comment: string | null; history: { version: number; type: string; occurredAt: string; actor: string | null }[];
+  rejection: { reasonCode: string; rejectedBy: string } | null;
+}
 interface BoardPageData { items: Line[]; counts: Record<string, number>; oldestAwaitingSeconds: number | null; total: number }
 
 const FILTERS = ['AWAITING', 'CREATED', 'ACCEPTED', 'ON_WAY', 'ALL', 'ARCHIVED', 'DELETED', 'CANCELLED'];
@@ -58,12 +66,12 @@ function useBoardStream(company: string, onChange: (type: string, data: { orderI
 function OrderDetail({ company, orderId, operator, onDone, onClose }: {
   company: string; orderId: string; operator: Operator; onDone: () => void; onClose: () => void;
 }) {
-  const [order, setOrder] = useState<Line | null>(null);
+  const [order, setOrder] = useState<OrderView | null>(null);
   const [error, setError] = useState('');
   const [reason, setReason] = useState('GUEST_REFUSED');
   const [busy, setBusy] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
-  const load = useCallback(() => api<Line>('GET', `/api/orders/${seg(company)}/${seg(orderId)}`).then(setOrder, (e: Error) => setError(e.message)), [company, orderId]);
+  const load = useCallback(() => api<OrderView>('GET', `/api/orders/${seg(company)}/${seg(orderId)}`).then(setOrder, (e: Error) => setError(e.message)), [company, orderId]);
   useEffect(() => { void load(); }, [load]);
   useEffect(() => { heading.current?.focus(); }, [orderId]);
   const act = async (action: string, body: Record<string, unknown> = {}) => {
@@ -85,7 +93,7 @@ function OrderDetail({ company, orderId, operator, onDone, onClose }: {
   return html`
     <section class="detail" aria-labelledby="detail-title">
       <div class="detail-head">
-        <h2 id="detail-title" tabindex="-1" ref=${heading}>Order ${order ? `№ ${order.number}` : '…'}</h2>
+        <h2 id="detail-title" tabindex="-1" ref=${heading}>${order ? `Order № ${order.externalId}` : 'Order …'}</h2>
         <button type="button" onClick=${onClose} aria-label="Close the order's detail">Close</button>
       </div>
       ${error && html`<${Notice} kind="error">${error}<//>`}
@@ -93,15 +101,17 @@ function OrderDetail({ company, orderId, operator, onDone, onClose }: {
         <dl class="facts">
           <dt>Status</dt><dd><span class=${`status s-${order.status}`}>${STATUS_LABELS[order.status] ?? order.status}</span></dd>
           <dt>Source</dt><dd>${order.source}</dd>
-          <dt>Guest</dt><dd>${order.customer ?? '—'}</dd>
-          <dt>Contacts</dt><dd>${order.contacts ? `${order.contacts.phone}, ${order.contacts.address}` : '—'}</dd>
+          <dt>Guest</dt><dd>${order.customer?.name ?? '—'}</dd>
+          <dt>Contacts</dt><dd>${[order.customer?.phone, order.address].filter(Boolean).join(', ') || '—'}</dd>
           <dt>Wanted for</dt><dd>${time(order.requestedTime)}</dd>
           <dt>Received</dt><dd>${time(order.receivedAt)}</dd>
           <dt>Amount</dt><dd>${money(order.amountMinor, order.currency)}</dd>
           <dt>Service</dt><dd>${order.serviceType}</dd>
         </dl>
         <h3>Contents${order.contentsChanged ? ' (changed)' : ''}</h3>
-        <ul class="items">${(order.contents.length ? order.contents : order.orderedItems).map((i) => html`<li>${i.quantity} × ${i.name}</li>`)}</ul>
+        <ul class="items">${(order.items.length ? order.items : order.receivedItems).map((i) => html`<li>${i.quantity} × ${i.name}</li>`)}</ul>
+        ${order.comment && html`<p>Comment: ${order.comment}</p>`}
+        ${order.rejection && html`<p>Rejected (${order.rejection.reasonCode}) by ${order.rejection.rejectedBy}</p>`}
         ${!operator.readOnly && html`
           <div class="actions" role="group" aria-label="Actions on this order">
             ${s === 'AWAITING' && html`
@@ -114,11 +124,14 @@ function OrderDetail({ company, orderId, operator, onDone, onClose }: {
                 <${ConfirmButton} label="Reject" confirm="Reject this order?" disabled=${busy} danger onConfirm=${() => act('reject', { reasonCode: reason })} />
               </span>`}
             ${(s === 'CREATED' || s === 'ACCEPTED') && html`
-              <button type="button" disabled=${busy} onClick=${() => act('confirm-contents', { items: order.contents.length ? order.contents : order.orderedItems })}>Confirm contents</button>`}
+              <button type="button" disabled=${busy} onClick=${() => act('confirm-contents', { items: order.items.length ? order.items : order.receivedItems })}>Confirm contents</button>`}
             ${s === 'ACCEPTED' && html`<button type="button" class="primary" disabled=${busy} onClick=${() => act('dispatch')}>Dispatch</button>`}
             ${(s === 'ACCEPTED' || s === 'ON_WAY') && html`<${ConfirmButton} label="Archive" confirm="Archive this order?" disabled=${busy} onConfirm=${() => act('archive')} />`}
           </div>`}
-        <p><a href=${`#/audit/${seg(order.orderId)}`}>Audit trail of this order</a></p>`}
+        <h3>History</h3>
+        <ol class="timeline">${order.history.map((h) => html`<li><span class="when">${time(h.occurredAt)}</span>
+          <strong>${h.type}</strong><span class="actor">by ${h.actor ?? '—'}</span></li>`)}</ol>
+        <p><a href=${`#/audit/${seg(order.orderId)}`}>Cross-service audit of this order</a></p>`}
     </section>`;
 }
 
