@@ -29,7 +29,7 @@ export class ConsoleStack {
     const browser = launchBrowser().then((b) => (this.browser = b));
     await this.stack.start();
     Object.assign(process.env, {
-      PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn',
+      PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'test',
       INTAKE_URL: this.stack.url('intake'), COURIER_URL: this.stack.url('courier-tracking'),
       MARKETPLACE_URL: this.stack.url('marketplace-cancellations'), PROJECTOR_URL: this.stack.url('projector'),
     });
