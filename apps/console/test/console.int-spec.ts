@@ -1,6 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { TOPIC } from '@orders/contracts';
+import { Kafka, logLevel } from 'kafkajs';
 import type { Locator, Page } from 'playwright-core';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the e2e harness (services as processes) is no library
 import { expectStatus } from '../../../e2e/support/http';
@@ -131,6 +133,37 @@ describe('the operators console in a browser', () => {
     expect(decisions.body.decisions.find((d) => d.orderId === marketOrderId)?.state).toBe('ACCEPTED');
   });
 
+  it('redrives a dead letter and resolves the one its second failure left, with who and when', async () => {
+    // A message intake cannot read, as a broken upstream would publish it: intake dead-letters it.
+    const kafka = new Kafka({ clientId: 'console-spec', brokers: stack.stack.brokers.split(','), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send({ topic: stack.stack.prefix + TOPIC.externalOrders, acks: -1, messages: [{ key: company, value: 'not json {' }] });
+    } finally {
+      await producer.disconnect();
+    }
+    const dlq = `${stack.stack.prefix}${TOPIC.externalOrders}.dlq`;
+    await operator.goto(`${stack.url}/#/operations`);
+    const refresh = () => operator.getByRole('button', { name: 'Refresh' }).click();
+    await untilShown(operator.locator(`tr[data-letter^="${dlq}/"]`), refresh);
+    const letter = await operator.locator(`tr[data-letter^="${dlq}/"]`).first().getAttribute('data-letter') as string;
+    const first = operator.locator(`tr[data-letter="${letter}"]`);
+    await shot(operator, 'operations');
+    await expectAccessible(operator);
+    await first.getByRole('button', { name: 'Redrive' }).click();
+    await first.getByRole('button', { name: 'Yes, redrive' }).click();
+    await first.locator('.mark', { hasText: /^redriven to .* by e2e/ }).waitFor();
+    // The redriven message failed again: a second letter, which says where it came from.
+    const second = operator.locator('tr[data-letter]', { hasText: `redriven from ${letter}` });
+    await untilShown(second, refresh);
+    await second.getByLabel('Note').fill('poison from a broken upstream');
+    await second.getByRole('button', { name: 'Resolve' }).click();
+    await second.getByRole('button', { name: 'Yes, resolve' }).click();
+    await second.locator('.mark', { hasText: /^resolved by e2e, .*\(poison from a broken upstream\)$/ }).waitFor();
+    await operator.getByText('0 open of 2').waitFor();
+  });
+
   it('offers a read-only principal no action on any page', async () => {
     const { context, page } = await stack.signedIn(stack.readOnlyKey);
     try {
@@ -152,6 +185,9 @@ describe('the operators console in a browser', () => {
       await page.locator('tbody tr[data-order-id]').first().waitFor();
       await expect(page.getByRole('button', { name: /^(Accept|Reject)$/ }).count()).resolves.toBe(0);
       await expectAccessible(page);
+      await page.goto(`${stack.url}/#/operations`);
+      await page.locator('tr[data-letter]').first().waitFor();
+      await expect(page.getByRole('button', { name: /^(Redrive|Resolve)$/ }).count()).resolves.toBe(0);
     } finally {
       await context.close();
     }

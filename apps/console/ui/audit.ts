@@ -12,6 +12,8 @@ export function AuditPage({ arg }: PageProps) {
   const [audit, setAudit] = useState<Audit | null>(null);
   const [asOf, setAsOf] = useState<number | null>(null);
   const [error, setError] = useState('');
+  // Show again on the same order reads it again: the projector may have caught up meanwhile.
+  const [reads, setReads] = useState(0);
   useEffect(() => setDraft(arg), [arg]);
   useEffect(() => {
     if (!arg) return;
@@ -19,7 +21,7 @@ export function AuditPage({ arg }: PageProps) {
     setError('');
     const query = asOf === null ? '' : `?asOf=${encodeURIComponent(new Date(asOf).toISOString())}`;
     api<Audit>('GET', `/api/audit/${seg(arg)}${query}`).then(setAudit, (e: Error) => setError(e.message));
-  }, [arg, asOf]);
+  }, [arg, asOf, reads]);
   const first = audit?.timeline[0] ? Date.parse(audit.timeline[0].occurredAt) : 0;
   const [bounds, setBounds] = useState<[number, number] | null>(null);
   useEffect(() => {
@@ -28,7 +30,7 @@ export function AuditPage({ arg }: PageProps) {
   const byId = new Map(audit?.timeline.map((e) => [e.eventId, e]) ?? []);
   return html`
     <h1>Audit</h1>
-    <form class="inline" onSubmit=${(e: Event) => { e.preventDefault(); setAsOf(null); location.hash = `#/audit/${seg(draft.trim())}`; }}>
+    <form class="inline" onSubmit=${(e: Event) => { e.preventDefault(); setAsOf(null); setReads(reads + 1); location.hash = `#/audit/${seg(draft.trim())}`; }}>
       <label for="audit-order">Order id</label>
       <input id="audit-order" value=${draft} onInput=${(e: Event) => setDraft((e.target as HTMLInputElement).value)} />
       <button type="submit" class="primary">Show</button>

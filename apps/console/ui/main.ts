@@ -6,12 +6,14 @@ import { AuditPage } from './audit';
 import { BoardPage } from './board';
 import { CancellationsPage } from './cancellations';
 import { DeliveriesPage } from './deliveries';
+import { OperationsPage } from './operations';
 
 const PAGES = [
   { route: 'board', label: 'Order board' },
   { route: 'cancellations', label: 'Cancellations' },
   { route: 'deliveries', label: 'Deliveries' },
   { route: 'audit', label: 'Audit' },
+  { route: 'operations', label: 'Operations' },
 ] as const;
 
 /** `#/board`, `#/audit/<order id>`: the page and its argument. */
@@ -109,6 +111,7 @@ function App() {
       ${route.page === 'cancellations' ? html`<${CancellationsPage} ...${props} />`
         : route.page === 'deliveries' ? html`<${DeliveriesPage} ...${props} />`
         : route.page === 'audit' ? html`<${AuditPage} ...${props} />`
+        : route.page === 'operations' ? html`<${OperationsPage} ...${props} />`
         : html`<${BoardPage} ...${props} />`}
     </main>`;
 }

@@ -3,6 +3,7 @@ import { ServiceConfig, ServiceKitModule } from '@orders/service-kit';
 import { projectorMessaging, stateOutboxStore } from './live/projector-messaging';
 import { PROJECTOR_METRICS } from './metrics';
 import { ProjectorRuntime } from './live/projector.runtime';
+import { DeadLettersController } from './operations-http/dead-letters.http.controller';
 import { OrdersQueryController } from './orders.http.controller';
 import { projectorService } from './projector.definition';
 import { PROJECTOR_SETTINGS, projectorSettings, type ProjectorSettings } from './settings';
@@ -12,7 +13,7 @@ import { ReadModelDb } from './storage/read-model-db';
   // The read models bring their own TypeORM migrations (ReadModelDb.create), run in their schema before anything
   // consumes; the service kit's TypeORM connection serves health checks.
   imports: [ServiceKitModule.forRoot(projectorService, { settings: [projectorSettings], metrics: PROJECTOR_METRICS })],
-  controllers: [OrdersQueryController],
+  controllers: [OrdersQueryController, DeadLettersController],
   providers: [
     {
       provide: ReadModelDb,

@@ -33,7 +33,10 @@ export const BFF_ROUTES: readonly BffRoute[] = [
   { method: 'PUT', path: '/api/cancellations/:campaign/:order', upstream: 'marketplace', target: '/v2/campaigns/:campaign/orders/:order/cancellation/accept' },
   { method: 'GET', path: '/api/deliveries/:company', upstream: 'courier', target: '/api/v1/companies/:company/orders', query: ['page', 'per_page', 'status'] },
   { method: 'GET', path: '/api/deliveries/:company/:order', upstream: 'courier', target: '/api/v1/companies/:company/orders/:order' },
-  { method: 'GET', path: '/api/audit/:order', upstream: 'projector', target: '/orders/:order/audit' },
+  { method: 'GET', path: '/api/audit/:order', upstream: 'projector', target: '/orders/:order/audit', query: ['asOf'] },
+  { method: 'GET', path: '/api/ops/dead-letters', upstream: 'projector', target: '/ops/dead-letters' },
+  { method: 'POST', path: '/api/ops/dead-letters/redrive', upstream: 'projector', target: '/ops/dead-letters/redrive' },
+  { method: 'POST', path: '/api/ops/dead-letters/resolve', upstream: 'projector', target: '/ops/dead-letters/resolve' },
 ];
 
 /** The route a request names, with its path parameters; undefined when none does. */
