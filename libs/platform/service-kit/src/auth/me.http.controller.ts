@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Scope } from '../config/service-config';
 import type { Principal } from './api-keys';
 import { CurrentPrincipal } from './current-principal.decorator';
@@ -24,7 +24,19 @@ export interface PrincipalView {
 export class MeController {
   @Get()
   @ApiOperation({ summary: 'The principal of the presented API key: tenants, scopes, read-only' })
-  @ApiOkResponse({ description: '{principal, tenants: "*" | string[], scopes, readOnly}' })
+  @ApiOkResponse({
+    description: 'the principal of the key',
+    schema: {
+      type: 'object', required: ['principal', 'tenants', 'scopes', 'readOnly'],
+      properties: {
+        principal: { type: 'string', example: 'desk-a' },
+        tenants: { oneOf: [{ type: 'string', enum: ['*'] }, { type: 'array', items: { type: 'string' } }], example: ['company-a'] },
+        scopes: { type: 'array', items: { type: 'string', enum: ['read', 'write', 'operate'] } },
+        readOnly: { type: 'boolean' },
+      },
+    },
+  })
+  @ApiResponse({ status: 401, description: 'no API key, or one we do not know' })
   me(@CurrentPrincipal() principal: Principal): PrincipalView {
     return {
       principal: principal.id,
