@@ -1,5 +1,5 @@
 import { cancellationAcceptedV1, externalOrderSubmittedV1, TOPIC } from '@orders/contracts';
-import { runHostileTopic, templateOf, type ValidTemplate } from '@orders/messaging/testing';
+import { expectHostileTopicHandled, templateOf, type ValidTemplate } from '@orders/messaging/testing';
 import { startIntake, type IntakeTestApp } from './intake-app';
 
 // Real broker and PostgreSQL; every wait is on a condition. About 15 s on a busy 2-core machine.
@@ -34,13 +34,10 @@ describe('intake on Kafka: hostile input never holds a partition', () => {
     ((await intake.pool.query('SELECT 1 FROM messaging.inbox WHERE message_id = $1', [eventId])).rowCount ?? 0) > 0;
 
   it.each(topics)('%s: every generated hostile message is dead-lettered with its reason, then a valid one is applied', async (name, template) => {
-    const result = await runHostileTopic({
+    await expectHostileTopicHandled({
       brokers, topic: `${intake.topicPrefix}${name}`, groupId: `${intake.topicPrefix}intake`, template,
       count: HOSTILE_PER_TOPIC, seed: 1400 + name.length, applied: inboxHas,
     });
-    expect(result.mismatches).toEqual([]);
-    expect(result.sent).toBe(HOSTILE_PER_TOPIC);
-    expect(Object.keys(result.kinds).length).toBeGreaterThanOrEqual(14);
   });
 
   it('serves the messaging series on its own /metrics', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { deliveryFinishedV1, marketOrderCancellationRequestedV1, marketOrderCreatedV1, marketOrderIntakeId, TOPIC } from '@orders/contracts';
-import { deleteTopicsWithPrefix, runHostileTopic, templateOf, type ValidTemplate } from '@orders/messaging/testing';
+import { deleteTopicsWithPrefix, expectHostileTopicHandled, templateOf, type ValidTemplate } from '@orders/messaging/testing';
 import { createStack, type Instance, type Stack } from './harness';
 
 // Real broker and PostgreSQL; every wait is on a condition. About 15 s on a busy 2-core machine.
@@ -40,13 +40,10 @@ describe('marketplace cancellations on Kafka: hostile input never holds a partit
   const rounds = topics.map(([name, template]) => [name, template.eventType, template] as const);
 
   it.each(rounds)('%s (%s): every generated hostile message is dead-lettered with its reason, then a valid one is applied', async (name, _type, template) => {
-    const result = await runHostileTopic({
+    await expectHostileTopicHandled({
       brokers, topic: `${prefix}${name}`, groupId: stack.topics.consumerGroup, template, count: HOSTILE_PER_TOPIC,
       seed: 3400 + template.eventType.length, applied: inboxHas,
     });
-    expect(result.mismatches).toEqual([]);
-    expect(result.sent).toBe(HOSTILE_PER_TOPIC);
-    expect(Object.keys(result.kinds).length).toBeGreaterThanOrEqual(14);
   });
 
   it('serves the messaging series on its own /metrics', async () => {

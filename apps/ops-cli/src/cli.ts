@@ -3,7 +3,7 @@ import { audit } from './commands/audit';
 import { checksum } from './commands/checksum';
 import { dlq } from './commands/dlq';
 import { rebuild } from './commands/rebuild';
-import { PROJECTIONS, SUMMARY_PROJECTION } from './commands/read-models';
+import { PROJECTIONS, SUMMARY_PROJECTION } from '@orders/read-model-protocol';
 import { replay } from './commands/replay';
 import { status } from './commands/status';
 import { verify } from './commands/verify';

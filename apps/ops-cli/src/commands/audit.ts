@@ -3,7 +3,7 @@ import { renderTable, type Io } from '../output';
 import { runProjectorOperation } from '../projector-operations';
 import type { ReadModelTarget, StoreTarget } from '../targets';
 import { storeTimeline, type AuditEvent } from './audit-timeline';
-import type { OrderAudit } from './read-models';
+import type { OrderAudit } from '@orders/read-model-protocol';
 
 export function parseTime(value: string, option: string): Date {
   const at = new Date(value);

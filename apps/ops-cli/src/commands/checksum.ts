@@ -3,7 +3,7 @@ import type { Io } from '../output';
 import { ProjectorOperationError, runProjectorOperation } from '../projector-operations';
 import { quoted, withPool } from '../stores';
 import type { ReadModelTarget } from '../targets';
-import type { ProjectionChecksum } from './read-models';
+import type { ProjectionChecksum } from '@orders/read-model-protocol';
 
 /** The summary versions the read-model schema holds (blue/green tables `order_summary_v<n>`), oldest first. */
 async function summaryVersions(target: ReadModelTarget): Promise<{ versions: number[]; serving?: number }> {

@@ -1,14 +1,10 @@
+import {
+  PROJECTIONS, SUMMARY_PROJECTION, type RebuildProgress, type RebuildResult, type RefoldResult, type RefoldScope,
+} from '@orders/read-model-protocol';
 import { EXIT, UsageError, type ExitCode } from '../exit-codes';
 import { formatSeconds, progressBar, type Io } from '../output';
 import { ProjectorOperationError, runProjectorOperation } from '../projector-operations';
 import type { ReadModelTarget } from '../targets';
-import { PROJECTIONS, SUMMARY_PROJECTION, type RebuildProgress, type RebuildResult, type RefoldResult } from './read-models';
-
-type RefoldScope =
-  | { kind: 'order'; orderId: string }
-  | { kind: 'company'; tenantId: string }
-  | { kind: 'from-position'; position: string }
-  | { kind: 'from-time'; at: string };
 
 export interface RebuildCommandOptions {
   json: boolean;

@@ -1,27 +1,8 @@
-import type { OrderStateV1 } from '@orders/contracts';
-import { foldSummary, summaryStatus, type SummaryStatus } from '../projections/order-state';
-import { causalOrder, type TimelineEntry } from '../projections/timeline';
+import type { AuditEntry, OrderAudit } from '@orders/read-model-protocol';
+import { foldSummary, summaryStatus } from '../projections/order-state';
+import { causalOrder } from '../projections/timeline';
 import { eventOfRow, JOURNAL_COLUMNS, type JournalRow } from '../storage/journal';
 import type { ReadModelDb } from '../storage/read-model-db';
-
-export interface AuditEntry extends TimelineEntry {
-  topic: string;
-  partition: number;
-  offset: string;
-  payload: Record<string, unknown>;
-}
-
-export interface OrderAudit {
-  orderId: string;
-  /** The instant the state is folded up to (occurrence time), or null for "now". */
-  asOf: string | null;
-  /** Every event of the order across the three services, in causal order. */
-  timeline: AuditEntry[];
-  /** The combined state folded from those events (what orders.state.v1 carried then); null when none. */
-  state: OrderStateV1 | null;
-  status: SummaryStatus | null;
-  erased: boolean;
-}
 
 /**
  * The cross-service audit of one order: its timeline and its state as of a time, folded by the same pure function

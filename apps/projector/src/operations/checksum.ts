@@ -1,21 +1,5 @@
-import { SUMMARY_PROJECTION, TIMELINE_PROJECTION } from '../storage/migrations';
+import { TIMELINE_PROJECTION, type ProjectionChecksum, type ProjectionName } from '@orders/read-model-protocol';
 import type { ReadModelDb } from '../storage/read-model-db';
-
-export const PROJECTIONS = [SUMMARY_PROJECTION, TIMELINE_PROJECTION] as const;
-export type ProjectionName = (typeof PROJECTIONS)[number];
-
-export interface ProjectionChecksum {
-  projection: ProjectionName;
-  /** The summary version summed (the serving one unless asked); null for the timeline. */
-  version: number | null;
-  rows: number;
-  /** md5 of every row's content in key order: equal read models give equal sums, on any machine. */
-  checksum: string;
-}
-
-export function isProjectionName(name: string): name is ProjectionName {
-  return (PROJECTIONS as readonly string[]).includes(name);
-}
 
 /**
  * A deterministic checksum of a read model: rows in key order, each as text (jsonb prints its keys in a canonical

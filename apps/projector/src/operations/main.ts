@@ -1,8 +1,9 @@
 import { auditOrder, statusCounts } from './audit';
-import { checksum, isProjectionName } from './checksum';
-import { replayToTopic, type ReplaySelection } from './replay';
+import { isProjectionName, type RefoldScope, type ReplaySelection } from '@orders/read-model-protocol';
+import { checksum } from './checksum';
+import { replayToTopic } from './replay';
 import { SummaryRebuilder } from '../rebuild/rebuilder';
-import { refold, type RefoldScope } from '../rebuild/refold';
+import { refold } from '../rebuild/refold';
 import { ReadModelDb } from '../storage/read-model-db';
 
 /**

@@ -1,15 +1,9 @@
-import { HEADER } from '@orders/contracts';
 import { Publisher, type KafkaOptions } from '@orders/messaging';
+import {
+  REPLAY_BATCH, replayedMessage, type ReplayResult, type ReplaySelection,
+} from '@orders/read-model-protocol';
 import { JOURNAL_COLUMNS, type JournalRow } from '../storage/journal';
 import type { ReadModelDb } from '../storage/read-model-db';
-
-export type ReplaySelection = { kind: 'order'; orderId: string } | { kind: 'company'; tenantId: string; since: string };
-
-export interface ReplayResult {
-  topic: string;
-  events: number;
-  orders: number;
-}
 
 /**
  * Re-feeds a subset of the journal to one topic (a consumer that missed or mis-handled them): each event with its
@@ -23,16 +17,8 @@ export async function replayToTopic(db: ReadModelDb, selection: ReplaySelection,
   const { rows } = await db.pool.query<JournalRow>(`SELECT ${JOURNAL_COLUMNS} FROM ${db.table('events')} j WHERE ${where} ORDER BY j.transaction_id, j.position`, params);
   const producer = new Publisher(kafka, 'replay');
   try {
-    for (let i = 0; i < rows.length; i += 500) {
-      await producer.send(topic, rows.slice(i, i + 500).map((row) => ({
-        key: row.order_id,
-        value: JSON.stringify(row.payload),
-        headers: {
-          [HEADER.eventId]: row.event_id, [HEADER.eventType]: row.type, [HEADER.schemaVersion]: String(row.schema_version),
-          [HEADER.correlationId]: row.correlation_id, ...(row.causation_id ? { [HEADER.causationId]: row.causation_id } : {}),
-          [HEADER.occurredAt]: row.occurred_at.toISOString(), 'replayed-by': 'ops-cli', 'replayed-from': `${row.topic}/${row.kafka_partition}@${row.kafka_offset}`,
-        },
-      })));
+    for (let i = 0; i < rows.length; i += REPLAY_BATCH) {
+      await producer.send(topic, rows.slice(i, i + REPLAY_BATCH).map((row) => replayedMessage(row, 'ops-cli')));
     }
   } finally {
     await producer.close();

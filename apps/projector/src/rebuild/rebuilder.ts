@@ -1,21 +1,9 @@
 import type { PoolClient } from 'pg';
 import type { RebuildProgressRow } from '../metrics';
-import { SUMMARY_PROJECTION } from '../storage/migrations';
+import { SUMMARY_PROJECTION, type RebuildProgress, type RebuildResult } from '@orders/read-model-protocol';
 import { withTransaction } from '@orders/event-store';
 import type { ReadModelDb } from '../storage/read-model-db';
 import { foldInto, positionOf, readJournal, tailIsShort, type CommitPosition } from './fold-batch';
-
-export interface RebuildProgress {
-  projection: string;
-  version: number;
-  phase: 'building' | 'switching' | 'done';
-  processed: number;
-  /** The journal's size when the rebuild started (an estimate: live traffic adds to it). */
-  total: number;
-  elapsedMs: number;
-  etaSeconds: number | null;
-  resumed: boolean;
-}
 
 export interface RebuildOptions {
   batchSize?: number;
@@ -24,17 +12,6 @@ export interface RebuildOptions {
   restart?: boolean;
   /** Tests: stop after this many committed batches, exactly as a crash would leave things. */
   stopAfterBatches?: number;
-}
-
-export interface RebuildResult {
-  projection: string;
-  version: number;
-  previousVersion: number;
-  processed: number;
-  resumed: boolean;
-  /** True when stopped by `stopAfterBatches`: not switched, resumable. */
-  interrupted: boolean;
-  durationMs: number;
 }
 
 export class RebuildAlreadyRunning extends Error {

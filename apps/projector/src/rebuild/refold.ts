@@ -1,21 +1,9 @@
+import type { RefoldResult, RefoldScope } from '@orders/read-model-protocol';
 import { foldSummary } from '../projections/order-state';
 import { eventOfRow, JOURNAL_COLUMNS, type JournalRow } from '../storage/journal';
 import { withTransaction } from '@orders/event-store';
 import type { ReadModelDb } from '../storage/read-model-db';
 import { upsertSummaries } from '../storage/summary-rows';
-
-/** Which orders a targeted rebuild re-folds. */
-export type RefoldScope =
-  | { kind: 'order'; orderId: string }
-  | { kind: 'company'; tenantId: string }
-  | { kind: 'from-position'; position: string }
-  | { kind: 'from-time'; at: string };
-
-export interface RefoldResult {
-  version: number;
-  orders: number;
-  events: number;
-}
 
 function selection(scope: RefoldScope): { where: string; value: string } {
   switch (scope.kind) {

@@ -1,8 +1,6 @@
 import { sqlMigration } from '@orders/service-kit/migrations';
+import { SUMMARY_PROJECTION } from '@orders/read-model-protocol';
 import type { MigrationInterface } from 'typeorm';
-
-export const SUMMARY_PROJECTION = 'order-summary';
-export const TIMELINE_PROJECTION = 'order-timeline';
 
 /** The table of one version of the summary projection (blue/green: versions live side by side). */
 export const summaryTable = (schema: string, version: number): string => `"${schema}".order_summary_v${version}`;

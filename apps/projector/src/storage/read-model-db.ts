@@ -1,6 +1,7 @@
 import { assertSchemaName, createPool, runSchemaMigrations } from '@orders/event-store';
 import { Pool, type PoolClient } from 'pg';
-import { projectorMigration, SUMMARY_PROJECTION, summaryTable } from './migrations';
+import { SUMMARY_PROJECTION } from '@orders/read-model-protocol';
+import { projectorMigration, summaryTable } from './migrations';
 
 export const DEFAULT_READ_MODEL_SCHEMA = 'projector';
 

@@ -186,3 +186,18 @@ export async function deleteTopicsWithPrefix(brokers: string[], prefix: string):
     await admin.disconnect();
   }
 }
+
+/** The fewest kinds of hostile message a round of a hundred or so must cover, or it proves too little. */
+const MIN_HOSTILE_KINDS = 14;
+
+/**
+ * A jest assertion over one topic's whole round (the services' hostile-Kafka suites): every hostile message
+ * dead-lettered for its reason, all of them sent, enough kinds covered, the valid one applied and the lag at 0.
+ */
+export async function expectHostileTopicHandled(run: HostileTopicRun): Promise<HostileTopicResult> {
+  const result = await runHostileTopic(run);
+  expect(result.mismatches).toEqual([]);
+  expect(result.sent).toBe(run.count);
+  expect(Object.keys(result.kinds).length).toBeGreaterThanOrEqual(MIN_HOSTILE_KINDS);
+  return result;
+}
