@@ -12,7 +12,8 @@ export type {
 export { SummaryRebuilder, RebuildAlreadyRunning } from '../rebuild/rebuilder';
 export type { RebuildOptions } from '../rebuild/rebuilder';
 export { refold } from '../rebuild/refold';
-export { checksum } from './checksum';
-export { auditOrder, statusCounts } from './audit';
+export { checksum } from '../checksum/checksum';
+export { auditOrder } from '../audit/audit-order';
+export { statusCounts } from '../status-counts/status-counts';
 export { foldSummary } from '../projections/order-state';
-export { replayToTopic } from './replay';
+export { replayToTopic } from '../replay/replay-to-topic';

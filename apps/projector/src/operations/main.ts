@@ -1,7 +1,8 @@
-import { auditOrder, statusCounts } from './audit';
+import { auditOrder } from '../audit/audit-order';
 import { isProjectionName, type RefoldScope, type ReplaySelection } from '@orders/read-model-protocol';
-import { checksum } from './checksum';
-import { replayToTopic } from './replay';
+import { checksum } from '../checksum/checksum';
+import { replayToTopic } from '../replay/replay-to-topic';
+import { statusCounts } from '../status-counts/status-counts';
 import { SummaryRebuilder } from '../rebuild/rebuilder';
 import { refold } from '../rebuild/refold';
 import { ReadModelDb } from '../storage/read-model-db';
