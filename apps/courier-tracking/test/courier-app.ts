@@ -10,7 +10,7 @@ export interface CourierKeys {
 }
 
 export interface CourierTestApp extends ServiceTestApp {
-  /** Prepended to every topic and consumer group of this app (COURIER_TOPIC_PREFIX). */
+  /** Prepended to every topic and consumer group of this app (TOPIC_PREFIX). */
   readonly topicPrefix: string;
   /** Resolves once the relay and the consumers run. */
   kafkaReady(): Promise<void>;
@@ -24,7 +24,7 @@ export const databaseUrl = (database: string): string => databaseUrlOn(baseUrl, 
 /** Boots the real courier-tracking app on a fresh database (real PostgreSQL and broker); `env` adds variables. */
 export async function startCourierTracking(env: Record<string, string> = {}): Promise<CourierTestApp> {
   const suffix = randomBytes(4).toString('hex');
-  const topicPrefix = env.COURIER_TOPIC_PREFIX ?? `test-${suffix}.`;
+  const topicPrefix = env.TOPIC_PREFIX ?? `test-${suffix}.`;
   const keys: CourierKeys = {
     companyA: `a-${randomBytes(12).toString('hex')}`, companyB: `b-${randomBytes(12).toString('hex')}`, operator: `o-${randomBytes(12).toString('hex')}`,
   };
@@ -33,7 +33,7 @@ export async function startCourierTracking(env: Record<string, string> = {}): Pr
     appModule: () => import('../src/app.module').then((m) => m.AppModule),
     env: {
       LOG_LEVEL: 'silent',
-      COURIER_TOPIC_PREFIX: topicPrefix,
+      TOPIC_PREFIX: topicPrefix,
       API_KEYS: [`dispatcher-a:${keys.companyA}:company-a`, `dispatcher-b:${keys.companyB}:company-b`, `ops:${keys.operator}`].join(','),
       ...env,
     },

@@ -179,7 +179,7 @@ describe('courier-tracking: route membership without a refresh interval', () => 
       second = await startCourierTracking({
         COURIER_DATABASE_URL: databaseUrl(courier.database),
         API_KEYS: `dispatcher-a:${courier.keys.companyA}:company-a`,
-        COURIER_TOPIC_PREFIX: `${courier.topicPrefix}second.`,
+        TOPIC_PREFIX: `${courier.topicPrefix}second.`,
       });
     }, 60_000);
     afterAll(async () => second?.close());

@@ -12,12 +12,12 @@ describe('projector settings', () => {
   });
 
   it('prefixes topics and the group like the other services, and maps them back for decoding', () => {
-    const settings = readProjectorSettings({ PROJECTOR_TOPIC_PREFIX: 'staging.' });
+    const settings = readProjectorSettings({ TOPIC_PREFIX: 'staging.' });
     expect(settings.sourceTopics[0]).toBe('staging.intake.order-events.v1');
     expect(settings.stateTopic).toBe('staging.orders.state.v1');
     expect(settings.groupId).toBe('staging.projector');
     expect(settings.logicalTopic('staging.courier.delivery-events.v1')).toBe('courier.delivery-events.v1');
-    expect(() => readProjectorSettings({ PROJECTOR_TOPIC_PREFIX: 'bad prefix' })).toThrow(/PROJECTOR_TOPIC_PREFIX/);
+    expect(() => readProjectorSettings({ TOPIC_PREFIX: 'bad prefix' })).toThrow(/TOPIC_PREFIX/);
     expect(() => readProjectorSettings({ PROJECTOR_SCHEMA: 'x"; drop' })).toThrow(/PROJECTOR_SCHEMA/);
   });
 });

@@ -53,7 +53,7 @@ export async function startProjector(options: { prefix?: string } = {}): Promise
     env: {
       READMODELS_DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', KAFKA_BROKERS: BROKERS,
       PROJECTOR_SCHEMA: schemas[0], PROJECTOR_OUTBOX_SCHEMA: schemas[1], PROJECTOR_INBOX_SCHEMA: schemas[2],
-      PROJECTOR_TOPIC_PREFIX: prefix,
+      TOPIC_PREFIX: prefix,
       API_KEYS: `ops:${OPERATOR_KEY}-${id},desk:${COMPANY_KEY}-${id}:company-1`,
     },
     listen: true,

@@ -3,7 +3,7 @@ import type { TopicSpec } from '@orders/messaging';
 import { CatalogueTopics } from '@orders/messaging/nest';
 
 /**
- * The topics courier-tracking produces and consumes, on the platform's one naming scheme. `COURIER_TOPIC_PREFIX`
+ * The topics courier-tracking produces and consumes, on the platform's one naming scheme. `TOPIC_PREFIX`
  * prefixes them and the consumer groups, so several environments (or test runs) share one cluster without seeing
  * each other's messages.
  */

@@ -2,7 +2,7 @@ import { TOPIC, topicDefinition } from '@orders/contracts';
 import { CatalogueTopics } from '@orders/messaging/nest';
 
 /**
- * The topics intake touches, under the configured prefix (`INTAKE_TOPIC_PREFIX`), named and provisioned by the
+ * The topics intake touches, under the configured prefix (`TOPIC_PREFIX`), named and provisioned by the
  * platform's one naming scheme; the catalogue (contracts) knows them without the prefix.
  */
 export class IntakeTopics extends CatalogueTopics {

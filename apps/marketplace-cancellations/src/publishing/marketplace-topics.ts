@@ -3,7 +3,7 @@ import { CatalogueTopics } from '@orders/messaging/nest';
 
 /**
  * The topics marketplace-cancellations produces and consumes, and its consumer group, on the platform's one naming
- * scheme. `MARKETPLACE_TOPIC_PREFIX` prefixes them (empty in production), so several environments (or test runs)
+ * scheme. `TOPIC_PREFIX` prefixes them (empty in production), so several environments (or test runs)
  * share one cluster without seeing each other's messages; partitions, retention and decoding come from the catalogue.
  */
 export class MarketplaceTopics extends CatalogueTopics {

@@ -1,8 +1,8 @@
 import { type Provider } from '@nestjs/common';
-import { topicDefinition, TOPIC } from '@orders/contracts';
+import { TOPIC } from '@orders/contracts';
 import { EventStore } from '@orders/event-store';
 import type { KafkaOptions } from '@orders/messaging';
-import { CatalogueTopics, MessagingTransport, nestMessagingLogger } from '@orders/messaging/nest';
+import { MessagingTransport, nestMessagingLogger } from '@orders/messaging/nest';
 import { ServiceConfig } from '@orders/service-kit';
 import { eventsApplied, projectionLag } from '../metrics';
 import type { IntegrationEvent } from '../projections/integration-event';
@@ -39,7 +39,7 @@ export const projectorMessaging: Provider = {
   useFactory: (db: ReadModelDb, config: ServiceConfig, settings: ProjectorSettings, outboxStore: EventStore): MessagingTransport => {
     const logger = nestMessagingLogger('Projector');
     const kafka: KafkaOptions = { brokers: config.kafka.brokers, clientId: config.kafka.clientId, logLevel: 'error', logger };
-    const topics = new CatalogueTopics(settings.topicPrefix, topicDefinition);
+    const topics = settings.topics;
     const live = new LiveProjection(db, new StateOutbox(outboxStore));
     const publisher = statePublisher({
       store: outboxStore, kafka, name: STATE_RELAY_NAME, topic: settings.stateTopic,

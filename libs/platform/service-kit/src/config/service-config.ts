@@ -3,6 +3,7 @@ import { TELEMETRY_DEFAULTS, TELEMETRY_SECRETS, TelemetryEnv, telemetryConfigOf,
 import { ServiceDefinition } from './service-definition';
 import { DeploymentEnvironment, LogLevel, ServiceEnv, ServiceEnvField, serviceDefaults, serviceVariables } from './service-env';
 import { Environment, SettingsDeclaration, readSettings, validateVariables } from './service-settings';
+import { retiredTopicPrefixProblems } from './topic-prefix';
 
 export const SCOPES = ['read', 'write', 'operate'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -59,6 +60,7 @@ export function readServiceConfig(definition: ServiceDefinition, env: Environmen
   const telemetry = validateVariables({ variables: TelemetryEnv, defaults: TELEMETRY_DEFAULTS, secret: TELEMETRY_SECRETS, env });
   problems.push(...telemetry.problems);
   for (const declaration of declarations) problems.push(...readSettings(declaration, env).problems);
+  problems.push(...retiredTopicPrefixProblems(env));
   if (problems.length > 0) throw new ConfigValidationError(definition.name, problems);
   return {
     service: definition,
