@@ -12,7 +12,7 @@ export interface CourierKeys {
 export interface CourierTestApp extends ServiceTestApp {
   /** Prepended to every topic and consumer group of this app (TOPIC_PREFIX). */
   readonly topicPrefix: string;
-  /** Resolves once the relay and the consumers run. */
+  /** Resolves once the relay and the consumers run (starting them first when the boot deferred them). */
   kafkaReady(): Promise<void>;
   readonly keys: CourierKeys;
 }
@@ -21,8 +21,13 @@ const baseUrl = process.env.COURIER_DATABASE_URL ?? 'postgres://postgres@127.0.0
 
 export const databaseUrl = (database: string): string => databaseUrlOn(baseUrl, database);
 
-/** Boots the real courier-tracking app on a fresh database (real PostgreSQL and broker); `env` adds variables. */
-export async function startCourierTracking(env: Record<string, string> = {}): Promise<CourierTestApp> {
+/**
+ * Boots the real courier-tracking app on a fresh database (real PostgreSQL and broker); `env` adds variables.
+ * `deferMessaging`: no consumer runs until `kafkaReady()` (specs that arrange rows a consumer reads at start).
+ */
+export async function startCourierTracking(
+  env: Record<string, string> = {}, options: { deferMessaging?: boolean } = {},
+): Promise<CourierTestApp> {
   const suffix = randomBytes(4).toString('hex');
   const topicPrefix = env.TOPIC_PREFIX ?? `test-${suffix}.`;
   const keys: CourierKeys = {
@@ -31,6 +36,7 @@ export async function startCourierTracking(env: Record<string, string> = {}): Pr
   const started = await startOnFreshDatabase({
     baseUrl, database: `courier_test_${suffix}`, databaseUrlVariable: 'COURIER_DATABASE_URL',
     appModule: () => import('../src/app.module').then((m) => m.AppModule),
+    deferMessaging: options.deferMessaging,
     env: {
       LOG_LEVEL: 'silent',
       TOPIC_PREFIX: topicPrefix,
@@ -38,22 +44,27 @@ export async function startCourierTracking(env: Record<string, string> = {}): Pr
       ...env,
     },
   });
-  return { ...started, keys, topicPrefix, kafkaReady: () => started.app.get(MessagingTransport).ready() };
+  const kafkaReady = async () => {
+    await started.startMessaging();
+    await started.app.get(MessagingTransport).ready();
+  };
+  return { ...started, keys, topicPrefix, kafkaReady };
 }
 
 /**
  * Boots the app once for the enclosing `describe` (beforeAll) and closes it after (afterAll). The handle is usable
  * from the hooks and tests on, not while the suite is being declared. `kafka` also waits, in beforeAll, for the relay
- * and consumers; suites that must act before they start (a crash left rows behind) call `kafkaReady()` themselves.
+ * and consumers; suites that must act before they start (a crash left rows behind) pass `deferMessaging` and call
+ * `kafkaReady()` themselves, which starts them.
  */
-export function useCourierTracking(options: { kafka?: boolean } = {}): CourierTestApp {
+export function useCourierTracking(options: { kafka?: boolean; deferMessaging?: boolean } = {}): CourierTestApp {
   let started: CourierTestApp | undefined;
   const current = (): CourierTestApp => {
     if (!started) throw new Error('the courier-tracking app is not started yet: use it inside a hook or a test');
     return started;
   };
   beforeAll(async () => {
-    started = await startCourierTracking();
+    started = await startCourierTracking({}, { deferMessaging: options.deferMessaging });
     if (options.kafka) await started.kafkaReady();
   }, options.kafka ? 90_000 : 60_000);
   afterAll(async () => started?.close());
@@ -64,6 +75,7 @@ export function useCourierTracking(options: { kafka?: boolean } = {}): CourierTe
     get database() { return current().database; },
     get pool() { return current().pool; },
     kafkaReady: () => current().kafkaReady(),
+    startMessaging: () => current().startMessaging(),
     http: () => current().http(),
     close: () => current().close(),
   };

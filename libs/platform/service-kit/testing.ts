@@ -7,7 +7,8 @@ export {
   answerWithoutId, captureLogs, COMMAND_HEADER_FAULTS, headerFaultBody, UNREPRESENTABLE_PATH_IDS,
 } from './src/testing/http-edge';
 export {
-  bootServiceApp, listeningUrl, startOnFreshDatabase, type FreshDatabaseBoot, type ServiceAppBoot, type ServiceTestApp,
+  bootServiceApp, listeningUrl, startServiceMessaging, startOnFreshDatabase,
+  type FreshDatabaseBoot, type ServiceAppBoot, type ServiceTestApp,
 } from './src/testing/service-app';
 export { openApiGaps, securityMismatches, servedDocument, type OpenApiGap } from './src/testing/openapi-completeness';
 export { recordSpans, type SpanRecorder } from './src/testing/span-recorder';
