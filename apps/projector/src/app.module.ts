@@ -18,7 +18,8 @@ import { StatusCountsController } from './status-counts/status-counts.http.contr
     {
       provide: ReadModelDb,
       inject: [ServiceConfig, PROJECTOR_SETTINGS],
-      useFactory: (config: ServiceConfig, settings: ProjectorSettings) => ReadModelDb.create({ connection: config.databaseUrl, schema: settings.schema, poolSize: 16 }),
+      useFactory: (config: ServiceConfig, settings: ProjectorSettings) =>
+        ReadModelDb.create({ connection: config.databaseUrl, schema: settings.schema, poolSize: 16 }),
     },
     stateOutboxStore,
     projectorMessaging,

@@ -48,7 +48,9 @@ export const projectorSettings = declareSettings({
   token: PROJECTOR_SETTINGS,
   variables: ProjectorVariables,
   defaults: {
-    PROJECTOR_SCHEMA: DEFAULT_READ_MODEL_SCHEMA, PROJECTOR_OUTBOX_SCHEMA: 'state_outbox', PROJECTOR_INBOX_SCHEMA: 'messaging',
+    PROJECTOR_SCHEMA: DEFAULT_READ_MODEL_SCHEMA,
+    PROJECTOR_OUTBOX_SCHEMA: 'state_outbox',
+    PROJECTOR_INBOX_SCHEMA: 'messaging',
     PROJECTOR_GROUP_ID: '', ...TOPIC_PREFIX_DEFAULTS,
   },
   build: (env): ProjectorSettings => {

@@ -15,7 +15,8 @@ export async function auditOrder(db: ReadModelDb, orderId: string, asOf?: Date):
       ORDER BY j.transaction_id, j.position`, [orderId, asOf?.toISOString() ?? null]);
   const summary = foldSummary(rows.map(eventOfRow));
   const entries: AuditEntry[] = rows.map((row) => ({
-    eventId: row.event_id, type: row.type, source: row.source, actor: row.actor, occurredAt: row.occurred_at.toISOString(),
+    eventId: row.event_id, type: row.type, source: row.source, actor: row.actor,
+    occurredAt: row.occurred_at.toISOString(),
     causationId: row.causation_id, correlationId: row.correlation_id, position: row.position,
     topic: row.topic, partition: row.kafka_partition, offset: row.kafka_offset, payload: row.payload,
   }));

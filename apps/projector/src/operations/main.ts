@@ -44,21 +44,26 @@ const operations: Record<string, (args: Args) => Promise<unknown>> = {
   refold: (args) => withDb(args, false, (db) => refold(db, args.scope as RefoldScope)),
   checksum: (args) => withDb(args, false, (db) => {
     const projection = String(args.projection);
-    if (!isProjectionName(projection)) throw Object.assign(new Error(`unknown projection ${projection}`), { code: 'UNKNOWN_PROJECTION' });
+    if (!isProjectionName(projection)) {
+      throw Object.assign(new Error(`unknown projection ${projection}`), { code: 'UNKNOWN_PROJECTION' });
+    }
     return checksum(db, projection, args.version as number | undefined);
   }),
-  audit: (args) => withDb(args, false, (db) => auditOrder(db, String(args.orderId), args.asOf ? new Date(String(args.asOf)) : undefined)),
+  audit: (args) => withDb(args, false, (db) =>
+    auditOrder(db, String(args.orderId), args.asOf ? new Date(String(args.asOf)) : undefined)),
   'status-counts': (args) => withDb(args, false, (db) => statusCounts(db, args.tenantId as string | undefined)),
-  replay: (args) => withDb(args, false, (db) => replayToTopic(db, args.selection as ReplaySelection, String(args.topic), {
-    brokers: String(args.brokers), clientId: 'ops-cli', logLevel: 'nothing',
-  })),
+  replay: (args) => withDb(args, false, (db) =>
+    replayToTopic(db, args.selection as ReplaySelection, String(args.topic), {
+      brokers: String(args.brokers), clientId: 'ops-cli', logLevel: 'nothing',
+    })),
 };
 
 /** Stable codes the CLI maps to exit codes; anything else is reported as an unavailable dependency. */
 function codeOf(error: unknown): string {
   const code = (error as { code?: string }).code;
-  if (code === '42P01' || code === '3F000' || /has the projector run here/.test((error as Error).message ?? '')) return 'NO_READ_MODELS';
-  if (/does not host this topic-partition|UNKNOWN_TOPIC|not present in metadata/i.test((error as Error).message ?? '')) return 'UNKNOWN_TOPIC';
+  const message = (error as Error).message ?? '';
+  if (code === '42P01' || code === '3F000' || /has the projector run here/.test(message)) return 'NO_READ_MODELS';
+  if (/does not host this topic-partition|UNKNOWN_TOPIC|not present in metadata/i.test(message)) return 'UNKNOWN_TOPIC';
   return code ?? 'FAILED';
 }
 
@@ -66,7 +71,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const [name, json] = argv;
   const operation = name ? operations[name] : undefined;
   try {
-    if (!operation) throw Object.assign(new Error(`unknown operation ${name}; one of ${Object.keys(operations).join(', ')}`), { code: 'UNKNOWN_OPERATION' });
+    if (!operation) {
+      const known = Object.keys(operations).join(', ');
+      throw Object.assign(new Error(`unknown operation ${name}; one of ${known}`), { code: 'UNKNOWN_OPERATION' });
+    }
     emit({ type: 'result', value: await operation(JSON.parse(json ?? '{}') as Args) });
     return 0;
   } catch (error) {

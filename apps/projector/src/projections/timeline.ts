@@ -51,7 +51,8 @@ export function causalOrder(entries: readonly TimelineEntry[]): TimelineEntry[] 
   const result: TimelineEntry[] = [];
   const waiting = [...sorted];
   while (waiting.length > 0) {
-    const ready = waiting.findIndex((e) => !e.causationId || e.causationId === e.eventId || !ids.has(e.causationId) || placed.has(e.causationId));
+    const ready = waiting.findIndex(
+      (e) => !e.causationId || e.causationId === e.eventId || !ids.has(e.causationId) || placed.has(e.causationId));
     // A cycle in causation ids is corrupt data; fall back to time order rather than loop forever.
     const index = ready === -1 ? 0 : ready;
     const [next] = waiting.splice(index, 1) as [TimelineEntry];

@@ -234,8 +234,8 @@ export class SummaryRebuilder {
     const etaSeconds =
       phase === 'done' ? 0 : doneHere >= ETA_FLOOR_EVENTS ? ((elapsedMs / doneHere) * remaining) / 1000 : null;
     return {
-      projection: SUMMARY_PROJECTION, version, phase, processed, total: Math.max(total, processed), elapsedMs, etaSeconds,
-      resumed,
+      projection: SUMMARY_PROJECTION, version, phase, processed, total: Math.max(total, processed),
+      elapsedMs, etaSeconds, resumed,
     };
   }
 

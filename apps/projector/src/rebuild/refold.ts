@@ -34,7 +34,9 @@ export async function refold(db: ReadModelDb, scope: RefoldScope): Promise<Refol
     for (const row of rows) byOrder.set(row.order_id, [...(byOrder.get(row.order_id) ?? []), row]);
     const orderIds = [...byOrder.keys()];
     await client.query(`DELETE FROM ${table} WHERE order_id = ANY($1::text[])`, [orderIds]);
-    const summaries = [...byOrder.values()].map((history) => foldSummary(history.map(eventOfRow))).filter((s) => s !== undefined);
+    const summaries = [...byOrder.values()]
+      .map((history) => foldSummary(history.map(eventOfRow)))
+      .filter((s) => s !== undefined);
     await upsertSummaries(client, table, summaries);
     return { version, orders: orderIds.length, events: rows.length };
   });

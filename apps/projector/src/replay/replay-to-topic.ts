@@ -11,10 +11,14 @@ import type { ReadModelDb } from '../storage/read-model-db';
  * order), plus `replayed-by`. The event ids are the original ones: a consumer's inbox still drops what it already
  * applied, so a replay to a live consumer is harmless; to re-apply, point it at a fresh group or inbox.
  */
-export async function replayToTopic(db: ReadModelDb, selection: ReplaySelection, topic: string, kafka: KafkaOptions): Promise<ReplayResult> {
+export async function replayToTopic(
+  db: ReadModelDb, selection: ReplaySelection, topic: string, kafka: KafkaOptions,
+): Promise<ReplayResult> {
   const where = selection.kind === 'order' ? 'order_id = $1' : 'tenant_id = $1 AND occurred_at >= $2::timestamptz';
   const params = selection.kind === 'order' ? [selection.orderId] : [selection.tenantId, selection.since];
-  const { rows } = await db.pool.query<JournalRow>(`SELECT ${JOURNAL_COLUMNS} FROM ${db.table('events')} j WHERE ${where} ORDER BY j.transaction_id, j.position`, params);
+  const { rows } = await db.pool.query<JournalRow>(
+    `SELECT ${JOURNAL_COLUMNS} FROM ${db.table('events')} j WHERE ${where} ORDER BY j.transaction_id, j.position`,
+    params);
   const producer = new Publisher(kafka, 'replay');
   try {
     for (let i = 0; i < rows.length; i += REPLAY_BATCH) {

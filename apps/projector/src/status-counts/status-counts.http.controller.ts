@@ -13,7 +13,9 @@ export class StatusCountsController {
     @CurrentPrincipal() principal: Principal, @Query('tenantId') tenantId?: string,
   ): Promise<Record<string, number>> {
     if (tenantId === undefined && principal.tenants !== '*') {
-      throw new ForbiddenException({ code: 'TENANT_REQUIRED', message: 'give tenantId: this key is limited to some companies' });
+      throw new ForbiddenException({
+        code: 'TENANT_REQUIRED', message: 'give tenantId: this key is limited to some companies',
+      });
     }
     if (tenantId !== undefined && !canAccessTenant(principal, tenantId)) {
       throw new ForbiddenException({ code: 'TENANT_FORBIDDEN', message: `no access to company ${tenantId}` });

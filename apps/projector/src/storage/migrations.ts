@@ -74,6 +74,9 @@ export function projectorMigration(schema: string): new () => MigrationInterface
       // At most one rebuild of a projection runs at a time; a crashed one is resumed, not duplicated.
       `CREATE UNIQUE INDEX rebuilds_one_running ON ${s}.rebuilds (projection) WHERE status = 'running'`,
     ],
-    down: [`DROP VIEW ${s}.order_summary`, ...['rebuilds', 'projections', 'order_summary_v1', 'events'].map((table) => `DROP TABLE ${s}.${table}`)],
+    down: [
+      `DROP VIEW ${s}.order_summary`,
+      ...['rebuilds', 'projections', 'order_summary_v1', 'events'].map((table) => `DROP TABLE ${s}.${table}`),
+    ],
   });
 }
