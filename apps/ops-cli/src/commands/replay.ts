@@ -53,7 +53,8 @@ async function selectEvents(
     async (pool) =>
       (
         await pool.query<JournalRow>(
-          `SELECT event_id, topic, kafka_partition, kafka_offset::text, type, schema_version, order_id, occurred_at, correlation_id, causation_id, payload
+          `SELECT event_id, topic, kafka_partition, kafka_offset::text, type, schema_version, order_id, occurred_at,
+              correlation_id, causation_id, payload
        FROM ${quoted(target.schema)}.events WHERE ${where} AND source = ANY($${n + 1}) AND type = ANY($${n + 2})
       ORDER BY transaction_id, position`,
           [...params, [contract.source, contract.contractTopic], contract.types],
