@@ -1,4 +1,9 @@
-import { databaseUrlOn, eventually as pollUntil, startOnFreshDatabase, type ServiceTestApp } from '@orders/service-kit/testing';
+import {
+  databaseUrlOn,
+  eventually as pollUntil,
+  startOnFreshDatabase,
+  type ServiceTestApp,
+} from '@orders/service-kit/testing';
 import { randomBytes } from 'node:crypto';
 import { MessagingTransport } from '@orders/messaging/nest';
 
@@ -26,21 +31,30 @@ export const databaseUrl = (database: string): string => databaseUrlOn(baseUrl, 
  * `deferMessaging`: no consumer runs until `kafkaReady()` (specs that arrange rows a consumer reads at start).
  */
 export async function startCourierTracking(
-  env: Record<string, string> = {}, options: { deferMessaging?: boolean } = {},
+  env: Record<string, string> = {},
+  options: { deferMessaging?: boolean } = {},
 ): Promise<CourierTestApp> {
   const suffix = randomBytes(4).toString('hex');
   const topicPrefix = env.TOPIC_PREFIX ?? `test-${suffix}.`;
   const keys: CourierKeys = {
-    companyA: `a-${randomBytes(12).toString('hex')}`, companyB: `b-${randomBytes(12).toString('hex')}`, operator: `o-${randomBytes(12).toString('hex')}`,
+    companyA: `a-${randomBytes(12).toString('hex')}`,
+    companyB: `b-${randomBytes(12).toString('hex')}`,
+    operator: `o-${randomBytes(12).toString('hex')}`,
   };
   const started = await startOnFreshDatabase({
-    baseUrl, database: `courier_test_${suffix}`, databaseUrlVariable: 'COURIER_DATABASE_URL',
+    baseUrl,
+    database: `courier_test_${suffix}`,
+    databaseUrlVariable: 'COURIER_DATABASE_URL',
     appModule: () => import('../src/app.module').then((m) => m.AppModule),
     deferMessaging: options.deferMessaging,
     env: {
       LOG_LEVEL: 'silent',
       TOPIC_PREFIX: topicPrefix,
-      API_KEYS: [`dispatcher-a:${keys.companyA}:company-a`, `dispatcher-b:${keys.companyB}:company-b`, `ops:${keys.operator}`].join(','),
+      API_KEYS: [
+        `dispatcher-a:${keys.companyA}:company-a`,
+        `dispatcher-b:${keys.companyB}:company-b`,
+        `ops:${keys.operator}`,
+      ].join(','),
       ...env,
     },
   });
@@ -63,17 +77,30 @@ export function useCourierTracking(options: { kafka?: boolean; deferMessaging?: 
     if (!started) throw new Error('the courier-tracking app is not started yet: use it inside a hook or a test');
     return started;
   };
-  beforeAll(async () => {
-    started = await startCourierTracking({}, { deferMessaging: options.deferMessaging });
-    if (options.kafka) await started.kafkaReady();
-  }, options.kafka ? 90_000 : 60_000);
+  beforeAll(
+    async () => {
+      started = await startCourierTracking({}, { deferMessaging: options.deferMessaging });
+      if (options.kafka) await started.kafkaReady();
+    },
+    options.kafka ? 90_000 : 60_000,
+  );
   afterAll(async () => started?.close());
   return {
-    get app() { return current().app; },
-    get topicPrefix() { return current().topicPrefix; },
-    get keys() { return current().keys; },
-    get database() { return current().database; },
-    get pool() { return current().pool; },
+    get app() {
+      return current().app;
+    },
+    get topicPrefix() {
+      return current().topicPrefix;
+    },
+    get keys() {
+      return current().keys;
+    },
+    get database() {
+      return current().database;
+    },
+    get pool() {
+      return current().pool;
+    },
     kafkaReady: () => current().kafkaReady(),
     startMessaging: () => current().startMessaging(),
     http: () => current().http(),
@@ -81,14 +108,18 @@ export function useCourierTracking(options: { kafka?: boolean; deferMessaging?: 
   };
 }
 
-/** Polls until `accept` holds (read models are eventually consistent); fails with the last value after 15 s by default. */
+/**
+ * Polls until `accept` holds (read models are eventually consistent); fails with the last value after 15 s by
+ * default.
+ */
 export const eventually = <T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> =>
   pollUntil(probe, accept, timeoutMs);
 
 export const order = (overrides: Record<string, unknown> = {}) => ({
   number: `N-${randomBytes(4).toString('hex')}`,
   address: 'Tverskaya street 7, apt 12',
-  lat: 55.757, lon: 37.615,
+  lat: 55.757,
+  lon: 37.615,
   time_interval: '11:00-12:00',
   customer_name: 'Anna Petrovna Smirnova',
   phone: '+79161234567',

@@ -4,7 +4,12 @@ import {
   marketplaceOrderCancelledV1,
   TOPIC,
 } from '@orders/contracts';
-import { deleteTopicsWithPrefix, expectHostileTopicHandled, templateOf, type ValidTemplate } from '@orders/messaging/testing';
+import {
+  deleteTopicsWithPrefix,
+  expectHostileTopicHandled,
+  templateOf,
+  type ValidTemplate,
+} from '@orders/messaging/testing';
 import { VisitDetector } from '../src/positions/visit-detector';
 import { useCourierTracking } from './courier-app';
 

@@ -2,7 +2,9 @@
 export { describeServiceShell } from './src/testing/service-shell.suite';
 export { withProbe } from './src/testing/probe.module';
 export { databaseUrlOn, eventually, ignoreForcedDrop, onAdmin } from './src/testing/test-database';
-export { describeHostileInput, fuzzService, type FuzzOptions, type FuzzReport, type FuzzTarget } from './src/testing/hostile-fuzz';
+export {
+  describeHostileInput, fuzzService, type FuzzOptions, type FuzzReport, type FuzzTarget,
+} from './src/testing/hostile-fuzz';
 export {
   answerWithoutId, captureLogs, COMMAND_HEADER_FAULTS, headerFaultBody, UNREPRESENTABLE_PATH_IDS,
 } from './src/testing/http-edge';

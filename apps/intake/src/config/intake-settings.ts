@@ -39,8 +39,12 @@ export function parseLicences(value: string): LicenceBook {
     const separator = entry.indexOf(':');
     const company = separator < 0 ? entry : entry.slice(0, separator);
     const until = separator < 0 ? '' : entry.slice(separator + 1);
-    if (!/^[\w.-]{1,128}$/.test(company)) throw new IntakeSettingsError('INTAKE_LICENSES', `"${company}" is not a company id`);
-    if (until && Number.isNaN(Date.parse(until))) throw new IntakeSettingsError('INTAKE_LICENSES', `"${until}" is not a date for ${company}`);
+    if (!/^[\w.-]{1,128}$/.test(company)) {
+      throw new IntakeSettingsError('INTAKE_LICENSES', `"${company}" is not a company id`);
+    }
+    if (until && Number.isNaN(Date.parse(until))) {
+      throw new IntakeSettingsError('INTAKE_LICENSES', `"${until}" is not a date for ${company}`);
+    }
     byCompany.set(company, { validUntil: until ? new Date(until).toISOString() : null });
   }
   return new LicenceBook(everyone, byCompany);
@@ -60,7 +64,10 @@ function licenceProblem(value: unknown): string | undefined {
 class IntakeVariables extends TopicPrefixVariables {
   @ValidateBy({
     name: 'licenceList',
-    validator: { validate: (value) => licenceProblem(value) === undefined, defaultMessage: (args) => licenceProblem(args?.value) ?? '' },
+    validator: {
+      validate: (value) => licenceProblem(value) === undefined,
+      defaultMessage: (args) => licenceProblem(args?.value) ?? '',
+    },
   })
   INTAKE_LICENSES!: string;
 }
@@ -80,5 +87,7 @@ export const intakeSettings = declareSettings({
   token: INTAKE_SETTINGS,
   variables: IntakeVariables,
   defaults: { INTAKE_LICENSES: '*', ...TOPIC_PREFIX_DEFAULTS },
-  build: (variables): IntakeSettings => ({ licences: parseLicences(variables.INTAKE_LICENSES), topicPrefix: variables.TOPIC_PREFIX }),
+  build: (variables): IntakeSettings => ({
+    licences: parseLicences(variables.INTAKE_LICENSES), topicPrefix: variables.TOPIC_PREFIX,
+  }),
 });

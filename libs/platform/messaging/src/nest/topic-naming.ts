@@ -14,7 +14,9 @@ export interface CatalogueEntry {
  */
 export class CatalogueTopics {
   constructor(readonly prefix: string, private readonly catalogue: (name: string) => CatalogueEntry | undefined) {
-    if (!/^[\w.-]{0,100}$/.test(prefix)) throw new Error(`topic prefix ${JSON.stringify(prefix)}: only letters, digits, ".", "_" and "-"`);
+    if (!/^[\w.-]{0,100}$/.test(prefix)) {
+      throw new Error(`topic prefix ${JSON.stringify(prefix)}: only letters, digits, ".", "_" and "-"`);
+    }
   }
 
   /** The physical name of a catalogue topic. */

@@ -4,13 +4,20 @@ import { ServiceDefinition } from './service-definition';
 import { TOPIC_PREFIX_DEFAULTS, TopicPrefixVariables } from './topic-prefix';
 
 const probe: ServiceDefinition = {
-  name: 'prefix-probe', title: 'Probe', description: 'probe', defaultPort: 3998,
-  databaseUrlVariable: 'PROBE_DATABASE_URL', databaseName: 'probe',
+  name: 'prefix-probe',
+  title: 'Probe',
+  description: 'probe',
+  defaultPort: 3998,
+  databaseUrlVariable: 'PROBE_DATABASE_URL',
+  databaseName: 'probe',
 };
 
 class ProbeVariables extends TopicPrefixVariables {}
 const prefixSettings = declareSettings({
-  token: Symbol('probe'), variables: ProbeVariables, defaults: { ...TOPIC_PREFIX_DEFAULTS }, build: (env) => env.TOPIC_PREFIX,
+  token: Symbol('probe'),
+  variables: ProbeVariables,
+  defaults: { ...TOPIC_PREFIX_DEFAULTS },
+  build: (env) => env.TOPIC_PREFIX,
 });
 
 describe('TOPIC_PREFIX, the one topic naming scheme', () => {

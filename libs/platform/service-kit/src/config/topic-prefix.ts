@@ -25,7 +25,7 @@ export const TOPIC_PREFIX_DEFAULTS = { TOPIC_PREFIX: '' } as const;
 /** The per-service names this variable replaced: still set somewhere, they would silently stop prefixing. */
 const RETIRED = ['INTAKE_TOPIC_PREFIX', 'COURIER_TOPIC_PREFIX', 'MARKETPLACE_TOPIC_PREFIX', 'PROJECTOR_TOPIC_PREFIX'];
 
-/** A start-up problem per retired variable that is still set, so a deployment fails loudly instead of sharing topics. */
+/** A start-up problem per retired variable still set: a deployment fails loudly rather than share topics. */
 export function retiredTopicPrefixProblems(env: Environment): string[] {
   return RETIRED.filter((name) => env[name] !== undefined).map(
     (name) => `${name} is no longer read: set TOPIC_PREFIX (one prefix for every service's topics and groups)`,
