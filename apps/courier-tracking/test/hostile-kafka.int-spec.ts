@@ -1,15 +1,7 @@
-import {
-  courierPositionsReportedV1,
-  externalOrderAcceptedV1,
-  marketplaceOrderCancelledV1,
-  TOPIC,
-} from '@orders/contracts';
-import {
-  deleteTopicsWithPrefix,
-  expectHostileTopicHandled,
-  templateOf,
-  type ValidTemplate,
-} from '@orders/messaging/testing';
+import { courierPositionsReportedV1, externalOrderAcceptedV1, marketplaceOrderCancelledV1 } from '@orders/contracts';
+import { TOPIC } from '@orders/contracts';
+import { deleteTopicsWithPrefix, expectHostileTopicHandled, templateOf } from '@orders/messaging/testing';
+import type { ValidTemplate } from '@orders/messaging/testing';
 import { VisitDetector } from '../src/positions/visit-detector';
 import { useCourierTracking } from './courier-app';
 

@@ -1,17 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import {
-  deliveryFinishedV1,
-  marketOrderCancellationRequestedV1,
-  marketOrderCreatedV1,
-  marketOrderIntakeId,
-  TOPIC,
-} from '@orders/contracts';
-import {
-  deleteTopicsWithPrefix,
-  expectHostileTopicHandled,
-  templateOf,
-  type ValidTemplate,
-} from '@orders/messaging/testing';
+import { deliveryFinishedV1, marketOrderCancellationRequestedV1, marketOrderCreatedV1 } from '@orders/contracts';
+import { marketOrderIntakeId, TOPIC } from '@orders/contracts';
+import { deleteTopicsWithPrefix, expectHostileTopicHandled, templateOf } from '@orders/messaging/testing';
+import type { ValidTemplate } from '@orders/messaging/testing';
 import { createStack, type Instance, type Stack } from './harness';
 
 // Real broker and PostgreSQL; every wait is on a condition. About 15 s on a busy 2-core machine.
