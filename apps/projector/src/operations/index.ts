@@ -7,7 +7,6 @@ export { ReadModelDb, DEFAULT_READ_MODEL_SCHEMA } from '../storage/read-model-db
 export { SUMMARY_PROJECTION, TIMELINE_PROJECTION, PROJECTIONS, isProjectionName } from '@orders/read-model-protocol';
 export type {
   AuditEntry, OrderAudit, ProjectionChecksum, ProjectionName, RebuildProgress, RebuildResult, RefoldResult, RefoldScope,
-  ReplayResult, ReplaySelection,
 } from '@orders/read-model-protocol';
 export { SummaryRebuilder, RebuildAlreadyRunning } from '../rebuild/rebuilder';
 export type { RebuildOptions } from '../rebuild/rebuilder';
@@ -16,4 +15,3 @@ export { checksum } from '../checksum/checksum';
 export { auditOrder } from '../audit/audit-order';
 export { statusCounts } from '../status-counts/status-counts';
 export { foldSummary } from '../projections/order-state';
-export { replayToTopic } from '../replay/replay-to-topic';

@@ -1,14 +1,13 @@
 import { auditOrder } from '../audit/audit-order';
-import { isProjectionName, type RefoldScope, type ReplaySelection } from '@orders/read-model-protocol';
+import { isProjectionName, type RefoldScope } from '@orders/read-model-protocol';
 import { checksum } from '../checksum/checksum';
-import { replayToTopic } from '../replay/replay-to-topic';
 import { statusCounts } from '../status-counts/status-counts';
 import { SummaryRebuilder } from '../rebuild/rebuilder';
 import { refold } from '../rebuild/refold';
 import { ReadModelDb } from '../storage/read-model-db';
 
 /**
- * The projector's maintenance entry, run as a process by the ops CLI (`npm run ops -- rebuild|audit|checksum|replay`):
+ * The projector's maintenance entry, run as a process by the ops CLI (`npm run ops -- rebuild|audit|checksum|status-counts`):
  * the CLI never imports an app, it speaks this small protocol. argv: `<operation> <JSON arguments>`; stdout: one
  * JSON document per line, `{"type":"progress",...}` while working, then `{"type":"result","value":...}` or
  * `{"type":"error","code":...,"message":...}`; exit code 0 or 1. Works on the database alone: the service may be
@@ -52,10 +51,6 @@ const operations: Record<string, (args: Args) => Promise<unknown>> = {
   audit: (args) => withDb(args, false, (db) =>
     auditOrder(db, String(args.orderId), args.asOf ? new Date(String(args.asOf)) : undefined)),
   'status-counts': (args) => withDb(args, false, (db) => statusCounts(db, args.tenantId as string | undefined)),
-  replay: (args) => withDb(args, false, (db) =>
-    replayToTopic(db, args.selection as ReplaySelection, String(args.topic), {
-      brokers: String(args.brokers), clientId: 'ops-cli', logLevel: 'nothing',
-    })),
 };
 
 /** Stable codes the CLI maps to exit codes; anything else is reported as an unavailable dependency. */

@@ -79,9 +79,3 @@ export interface OrderAudit {
 }
 
 export type ReplaySelection = { kind: 'order'; orderId: string } | { kind: 'company'; tenantId: string; since: string };
-
-export interface ReplayResult {
-  topic: string;
-  events: number;
-  orders: number;
-}
