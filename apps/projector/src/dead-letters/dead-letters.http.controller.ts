@@ -44,7 +44,7 @@ export class DeadLettersController implements OnApplicationShutdown {
   @ApiOperation({ summary: 'Every dead-letter topic with its letters (the first 100 each) and their handled marks' })
   async list(@CurrentPrincipal() principal: Principal) {
     this.allTenants(principal);
-    const topics = (await this.letters.topics(this.settings.topicPrefix)).filter((t) => t.letters > 0);
+    const topics = (await this.letters.topics(this.settings.topics.prefix)).filter((t) => t.letters > 0);
     const marks = await this.marks.of(topics.map((t) => t.dlqTopic));
     const out = [];
     for (const topic of topics) {
@@ -93,7 +93,7 @@ export class DeadLettersController implements OnApplicationShutdown {
   }
 
   private ours(topic: string): void {
-    if (!topic.startsWith(this.settings.topicPrefix)) throw new NotFoundException({ code: 'NOT_FOUND', message: `no dead-letter topic ${topic} here` });
+    if (!topic.startsWith(this.settings.topics.prefix)) throw new NotFoundException({ code: 'NOT_FOUND', message: `no dead-letter topic ${topic} here` });
   }
 
   private missing(body: DeadLetterRequestDto): NotFoundException {
