@@ -4,7 +4,7 @@ import { DELIVERY_UPCASTERS } from '@orders/delivery-domain';
 import { EventStore } from '@orders/event-store';
 import { EventStoreModule } from '@orders/event-store/nest';
 import { PersonalDataVault } from '@orders/personal-data';
-import { ServiceConfig, ServiceKitModule, piiMasterKeyOf } from '@orders/service-kit';
+import { EventStoreOpsController, ServiceConfig, ServiceKitModule, piiMasterKeyOf } from '@orders/service-kit';
 import { courierTopicSettings } from './courier-tracking.config';
 import { courierTrackingService } from './courier-tracking.definition';
 import { COURIER_METRICS } from './courier-tracking.metrics';
@@ -68,6 +68,7 @@ import { InputRuleStatusInterceptor } from './shared/input-rule-status.intercept
     CreateOrderController, GetOrdersController, UpdateOrderController, DeleteOrderController, BatchUpsertOrdersController,
     IikoController, SettingsController, RouteSettingsController, CourierRouteController, PushPositionsController,
     CreateDeliveryMessageController, CancelDeliveryMessageController,
+    EventStoreOpsController,
   ],
   providers: [
     {

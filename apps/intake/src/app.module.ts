@@ -3,7 +3,7 @@ import { EventStore } from '@orders/event-store';
 import { EventStoreModule } from '@orders/event-store/nest';
 import { EXTERNAL_ORDER_UPCASTERS } from '@orders/ordering-domain';
 import { PersonalDataVault } from '@orders/personal-data';
-import { ServiceConfig, ServiceKitModule, piiMasterKeyOf } from '@orders/service-kit';
+import { EventStoreOpsController, ServiceConfig, ServiceKitModule, piiMasterKeyOf } from '@orders/service-kit';
 import { BoardNotifications } from './board/board-notifications';
 import {
   IntakeBoardChanges1800000000001, IntakeOrderBoard1767571200000, IntakeOrderBoardPosContents1800000000000,
@@ -50,6 +50,7 @@ import { INTAKE_MESSAGE_CONTROLLERS, intakeMessaging } from './publishing/intake
     DispatchOrderController, ArchiveOrderController,
     OrderBoardEventsController, OrderBoardAdminController,
     ...INTAKE_MESSAGE_CONTROLLERS,
+    EventStoreOpsController,
   ],
   providers: [
     {

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { MessagingTransport } from '@orders/messaging/nest';
+import { EventStoreOpsController } from '@orders/service-kit';
 import { CancellationsController } from './cancellation-queue/cancellations.http.controller';
 import { CancellationDecisionController } from './decide-cancellation/decide-cancellation.http.controller';
 import { CancellationTimers } from './expire-cancellations/cancellation-timers';
+import { DueTimersController } from './expire-cancellations/due-timers.http.controller';
 import { TimerSchedule } from './expire-cancellations/timer-schedule';
 import { TimerWorker } from './expire-cancellations/timer-worker';
 import { OrdersController } from './list-orders/list-orders.http.controller';
@@ -31,6 +33,8 @@ import { NotificationController } from './receive-notification/receive-notificat
     OrdersController,
     CancellationsController,
     NotificationController,
+    DueTimersController,
+    EventStoreOpsController,
     ...MARKETPLACE_MESSAGE_CONTROLLERS,
   ],
   providers: [

@@ -1,3 +1,4 @@
+import { subscriptionOverview, type SubscriptionOverview } from './subscription-overview';
 import { Pool, type ClientConfig, type PoolClient, type PoolConfig } from 'pg';
 import type { Command, Event } from '@orders/decider-kit';
 import { createPool } from './pool';
@@ -260,6 +261,25 @@ export class EventStore implements CommandStore {
 
   verifyStream(streamId: string): Promise<VerificationResult> {
     return this.verifier.verifyStream(this.pool, streamId);
+  }
+
+  /** Every subscription with its checkpoint, how far behind the log it is and its live lease holder. */
+  subscriptionOverview(): Promise<SubscriptionOverview[]> {
+    return subscriptionOverview(this.pool, this.schema);
+  }
+
+  /**
+   * The streams an id names: itself, or else every stream ending with `-<id>` (an operator has the order id, not
+   * each service's stream prefix). Shared by `ops verify` and the services' `/ops` routes.
+   */
+  async streamsNamed(id: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ stream_id: string }>({
+      text: `SELECT stream_id FROM "${this.schema}".streams
+        WHERE stream_id = $1 OR right(stream_id, length($1) + 1) = '-' || $1 ORDER BY stream_id`,
+      values: [id],
+    });
+    const ids = rows.map((r) => r.stream_id);
+    return ids.includes(id) ? [id] : ids;
   }
 
   verifyAll(options?: { limit?: number }): Promise<VerificationResult> {
