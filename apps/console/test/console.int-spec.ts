@@ -96,6 +96,9 @@ describe('the operators console in a browser', () => {
     const accepted = operator.locator('li[data-event-type="ExternalOrderAccepted"]');
     await expect(accepted.locator('.actor').textContent()).resolves.toBe('by e2e');
     await expect(operator.locator('li[data-event-type="DeliveryCreated"] .cause').textContent()).resolves.toBe('caused by ExternalOrderAccepted');
+    // Intake and courier-tracking each recomputed the hash chain of the order's stream in their own store.
+    await operator.getByTestId('chain-verdict').filter({ hasText: /^chain intact$/ }).waitFor();
+    await expect(operator.locator('.chain li.intact').count()).resolves.toBeGreaterThanOrEqual(2);
     await shot(operator, 'audit');
     await expectAccessible(operator);
   });
@@ -149,6 +152,9 @@ describe('the operators console in a browser', () => {
     await untilShown(operator.locator(`tr[data-letter^="${dlq}/"]`), refresh);
     const letter = await operator.locator(`tr[data-letter^="${dlq}/"]`).first().getAttribute('data-letter') as string;
     const first = operator.locator(`tr[data-letter="${letter}"]`);
+    // Every service's subscriptions with checkpoint, lag and lease (intake's relay among them), and the due timers.
+    await operator.locator('table.subs tr[data-subscription]').first().waitFor();
+    await operator.getByTestId('timers-summary').filter({ hasText: /^\d+ cancellation deadline\(s\) scheduled/ }).waitFor();
     await shot(operator, 'operations');
     await expectAccessible(operator);
     await first.getByRole('button', { name: 'Redrive' }).click();

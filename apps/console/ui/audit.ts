@@ -1,6 +1,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, seg } from './api';
+import { ChainVerification } from './chain';
 import { time } from './format';
 import { Notice, type PageProps } from './widgets';
 
@@ -47,6 +48,7 @@ export function AuditPage({ arg }: PageProps) {
           <output for="as-of">${time(new Date(asOf ?? bounds[1]).toISOString())}</output>
           ${asOf !== null && html`<button type="button" onClick=${() => setAsOf(null)}>Now</button>`}
         </div>`}
+      <${ChainVerification} order=${arg} reads=${reads} />
       <ol class="timeline" aria-label="Timeline in causal order">
         ${audit.timeline.map((e) => html`
           <li data-event-type=${e.type}>

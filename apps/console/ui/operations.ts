@@ -2,6 +2,7 @@ import { html } from 'htm/preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, ApiFailure } from './api';
 import { time } from './format';
+import { DueTimers, Subscriptions } from './store-status';
 import { ConfirmButton, Notice, type PageProps } from './widgets';
 
 interface Mark { action: 'redriven' | 'resolved'; by: string; at: string; note: string | null; redrivenTo: string | null }
@@ -52,6 +53,8 @@ export function OperationsPage({ operator }: PageProps) {
   const [topics, setTopics] = useState<Topic[] | null>(null);
   const [error, setError] = useState('');
   const [loading, setLoading] = useState(false);
+  // Refresh reads the subscriptions and timers again too.
+  const [reads, setReads] = useState(0);
   const load = useCallback(async () => {
     setLoading(true);
     try {
@@ -66,8 +69,10 @@ export function OperationsPage({ operator }: PageProps) {
   useEffect(() => { void load(); }, [load]);
   return html`
     <div class="page-head"><h1>Operations</h1>
-      <button type="button" onClick=${() => void load()} disabled=${loading}>${loading ? 'Reading…' : 'Refresh'}</button></div>
+      <button type="button" onClick=${() => { setReads(reads + 1); void load(); }} disabled=${loading}>${loading ? 'Reading…' : 'Refresh'}</button></div>
     ${error && html`<${Notice} kind="error">${error}<//>`}
+    <${Subscriptions} reads=${reads} />
+    <${DueTimers} reads=${reads} />
     <h2>Dead letters</h2>
     ${topics && topics.length === 0 && html`<p class="empty">No dead letters on any topic.</p>`}
     ${topics?.map((t) => html`

@@ -14,6 +14,9 @@ export interface BffRoute {
   readonly stream?: boolean;
 }
 
+/** The services that keep an event store of their own (the projector keeps read models). */
+export const STORE_SERVICES = ['intake', 'marketplace', 'courier'] as const satisfies readonly Upstream[];
+
 const ORDER_ACTIONS = ['accept', 'reject', 'confirm-contents', 'dispatch', 'archive'] as const;
 
 /**
@@ -34,6 +37,12 @@ export const BFF_ROUTES: readonly BffRoute[] = [
   { method: 'GET', path: '/api/deliveries/:company', upstream: 'courier', target: '/api/v1/companies/:company/orders', query: ['page', 'per_page', 'status'] },
   { method: 'GET', path: '/api/deliveries/:company/:order', upstream: 'courier', target: '/api/v1/companies/:company/orders/:order' },
   { method: 'GET', path: '/api/audit/:order', upstream: 'projector', target: '/orders/:order/audit', query: ['asOf'] },
+  // Each service verifies its own streams' hash chains and reports its own subscriptions (an all-company key only).
+  ...STORE_SERVICES.flatMap((upstream): BffRoute[] => [
+    { method: 'GET', path: `/api/audit/:order/verification/${upstream}`, upstream, target: '/ops/streams/:order/verification' },
+    { method: 'GET', path: `/api/ops/subscriptions/${upstream}`, upstream, target: '/ops/subscriptions' },
+  ]),
+  { method: 'GET', path: '/api/ops/timers', upstream: 'marketplace', target: '/ops/timers' },
   { method: 'GET', path: '/api/ops/dead-letters', upstream: 'projector', target: '/ops/dead-letters' },
   { method: 'POST', path: '/api/ops/dead-letters/redrive', upstream: 'projector', target: '/ops/dead-letters/redrive' },
   { method: 'POST', path: '/api/ops/dead-letters/resolve', upstream: 'projector', target: '/ops/dead-letters/resolve' },
