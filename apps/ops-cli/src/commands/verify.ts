@@ -1,7 +1,7 @@
 import { EventStore, type VerificationResult } from '@orders/event-store';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { renderTable, type Io } from '../output';
-import { isMissingRelation, quoted } from '../stores';
+import { isMissingRelation } from '../stores';
 import type { StoreTarget } from '../targets';
 
 export interface VerifyOptions {
@@ -29,19 +29,6 @@ function openStore(target: StoreTarget): EventStore {
   });
 }
 
-/**
- * `--stream` takes a stream id, or an order id without the service's stream prefix (`external_order-`,
- * `delivery-`, ...): an operator has the order id, not each service's naming.
- */
-async function matchingStreams(store: EventStore, target: StoreTarget, stream: string): Promise<string[]> {
-  const { rows } = await store.pool.query<{ stream_id: string }>(
-    `SELECT stream_id FROM ${quoted(target.schema)}.streams WHERE stream_id = $1 OR right(stream_id, length($1) + 1) = '-' || $1 ORDER BY stream_id`,
-    [stream],
-  );
-  const ids = rows.map((r) => r.stream_id);
-  return ids.includes(stream) ? [stream] : ids;
-}
-
 async function verifyStreams(store: EventStore, streams: string[]): Promise<VerificationResult> {
   const merged: VerificationResult = { ok: true, checkedStreams: 0, checkedEvents: 0, broken: [] };
   for (const id of streams) {
@@ -62,7 +49,8 @@ async function verifyOne(target: StoreTarget, options: VerifyOptions): Promise<S
       const result = await store.verifyAll({ limit: options.limit });
       return { service: target.service, ok: result.ok, result };
     }
-    const streams = await matchingStreams(store, target, options.stream);
+    // The id itself, or an order id without the service's stream prefix (`external_order-`, `delivery-`, ...).
+    const streams = await store.streamsNamed(options.stream);
     const result = await verifyStreams(store, streams);
     return { service: target.service, ok: result.ok, streams, result };
   } catch (error) {
