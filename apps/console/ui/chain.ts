@@ -12,7 +12,7 @@ const SERVICES = ['intake', 'marketplace', 'courier'] as const;
 type Outcome = { service: string; streams?: StreamCheck[]; error?: string };
 
 const verdict = (s: StreamCheck): string => s.ok
-  ? `chain intact (${s.checkedEvents} events)`
+  ? `chain intact (${s.checkedEvents} event${s.checkedEvents === 1 ? '' : 's'})`
   : `broken at version ${s.broken?.streamVersion ?? '?'}: ${s.broken?.reason ?? ''}`;
 
 /**
@@ -34,7 +34,7 @@ export function ChainVerification({ order, reads }: { order: string; reads: numb
     : all.length === 0 ? 'no stream found' : all.every((s) => s.ok) ? 'chain intact' : 'chain broken';
   return html`
     <section class="chain" aria-labelledby="chain-head">
-      <h2 id="chain-head">Hash chain <span class="sub" data-testid="chain-verdict">${overall}</span></h2>
+      <h2 id="chain-head">Streams' hash chains: <span class="sub" data-testid="chain-verdict">${overall}</span></h2>
       ${outcomes && html`<ul>
         ${outcomes.flatMap((o) => o.error
           ? [html`<li data-service=${o.service}><span class=${`source src-${o.service}`}>${o.service}</span> not verified: ${o.error}</li>`]
