@@ -1,7 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { withTransaction } from '@orders/event-store';
 import { Clock } from '@orders/service-kit';
-import type { PoolClient } from 'pg';
 import { MarketLimits } from '../market-api/market-limits';
 import { outboundMarketResources } from '../market-api/market-resources';
 import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
@@ -20,6 +18,7 @@ interface OutboxRow {
   readonly cause_id: string;
   readonly body: { accepted: boolean; reason?: string } | null;
   readonly attempts: number;
+  readonly decided_at: Date;
 }
 
 /** How a row ends this attempt. */
@@ -43,7 +42,7 @@ function marketError(body: unknown): { code: string; message: string } {
  * Sends the outbox's calls to Market. Claims due rows with FOR UPDATE SKIP LOCKED (any number of instances) and leases
  * them (their next attempt moved past the call's timeout, so a crashed instance's rows come back), sends each
  * outside any transaction after taking a place within Market's limits for the campaign in PostgreSQL (so instances
- * together stay under them), and settles each row in a short transaction of its own: SENT on 200; on 420 again after Market's `Retry-After`; on
+ * together stay under them), and settles each row: SENT on 200; on 420 again after Market's `Retry-After`; on
  * a failure (5xx, timeout, network, a key Market does not take) again with exponential backoff; REFUSED on a 400 or
  * 404, recorded on the order as MarketDecisionRefused (or, for a GET order, logged) for operators.
  */
@@ -85,17 +84,22 @@ export class MarketOutboxWorker extends PollingWorker {
       `UPDATE market_outbox SET next_attempt_at = $3 WHERE id IN (
          SELECT id FROM market_outbox WHERE state = 'PENDING' AND next_attempt_at <= $1
          ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
-       RETURNING id, operation, campaign_id, order_id, cause_id, body, attempts`,
+       RETURNING id, operation, campaign_id, order_id, cause_id, body, attempts, decided_at`,
       [now, this.settings.marketOutboxBatchSize, lease],
     );
     // As many at once as Market lets one campaign have in flight; the limits decide per call.
     await forEachLimited(rows, this.settings.parallelRequestsPerCampaign, async (row) => {
       const answer = await this.send(row);
-      await withTransaction(this.orders.store.pool, async (tx) => {
-        const settled = 'state' in answer ? answer : await this.settledBy(row, answer, tx);
+      try {
+        // What Market's answer adds to the order goes through the one command path on its own (so a conflict with
+        // a notification is retried there); both commands are idempotent, so a row settled later re-records nothing.
+        const settled = 'state' in answer ? answer : await this.settledBy(row, answer);
         marketCalls.inc({ call: `to-market:${row.operation}`, outcome: outcomeOf(settled) });
-        await this.settle(tx, row, settled);
-      });
+        await this.settle(row, settled);
+      } catch (error) {
+        // Recording what Market answered failed (our database): the row's lease brings it back, sent again.
+        this.logger.error(`market_outbox ${row.id}: ${error instanceof Error ? error.message : String(error)}`);
+      }
     });
     return rows.length;
   }
@@ -122,17 +126,17 @@ export class MarketOutboxWorker extends PollingWorker {
     return answer;
   }
 
-  private async settledBy(row: OutboxRow, answer: MarketAnswer, client: PoolClient): Promise<Settled> {
+  private async settledBy(row: OutboxRow, answer: MarketAnswer): Promise<Settled> {
     const { status } = answer;
     if (status >= 200 && status < 300) {
-      if (row.operation === 'getOrder') await this.recordOrder(row, answer.body, client);
+      if (row.operation === 'getOrder') await this.recordOrder(row, answer.body);
       return { state: 'SENT', status };
     }
     const { code, message } = marketError(answer.body);
     if (status === 420)
       return { state: 'PENDING', status, retryInMs: (answer.retryAfterSeconds ?? 1) * 1000, error: code, counts: true };
     if (status === 400 || status === 404) {
-      await this.recordRefusal(row, status, code, message, client);
+      await this.recordRefusal(row, status, code, message);
       return { state: 'REFUSED', status, error: `${code}: ${message}` };
     }
     // 401/403: the key is wrong or revoked, which an operator fixes in MARKET_CAMPAIGNS; 5xx: Market's trouble.
@@ -141,15 +145,18 @@ export class MarketOutboxWorker extends PollingWorker {
     return { state: 'PENDING', status, retryInMs: retryDelayMs(row.attempts + 1), error: `${code}: ${message}`, counts: true };
   }
 
-  private async recordOrder(row: OutboxRow, body: unknown, client: PoolClient): Promise<void> {
+  private async recordOrder(row: OutboxRow, body: unknown): Promise<void> {
     const order = (body as { order?: Record<string, unknown> } | undefined)?.order;
     if (!order) return;
-    const details = marketOrderDetails(order, this.clock.now().toISOString());
+    // Market answered after the notification that asked (decided_at is its time): its view is the later one, even
+    // when our clock lags Market's.
+    const asOf = Math.max(this.clock.now().getTime(), row.decided_at.getTime() + 1);
+    const details = marketOrderDetails(order, new Date(asOf).toISOString());
     await this.orders.execute('RecordMarketOrderDetails', { campaignId: row.campaign_id, orderId: row.order_id, ...details },
-      { actor: CONNECTOR, causationId: `market-outbox-${row.id}`, tx: client });
+      { actor: CONNECTOR, causationId: `market-outbox-${row.id}` });
   }
 
-  private async recordRefusal(row: OutboxRow, status: number, code: string, message: string, client: PoolClient): Promise<void> {
+  private async recordRefusal(row: OutboxRow, status: number, code: string, message: string): Promise<void> {
     if (row.operation !== 'acceptOrderCancellation' || !row.body) {
       this.logger.warn(`Market answered ${status} ${code} to ${row.operation} of order ${row.campaign_id}/${row.order_id}`);
       return;
@@ -158,13 +165,14 @@ export class MarketOutboxWorker extends PollingWorker {
     await this.orders.execute('RecordMarketDecisionRefused', {
       campaignId: row.campaign_id, orderId: row.order_id, requestId: row.cause_id, accepted: row.body.accepted,
       ...(row.body.reason ? { reason: row.body.reason } : {}), status, code, message,
-    }, { actor: CONNECTOR, causationId: `market-outbox-${row.id}`, tx: client });
+    }, { actor: CONNECTOR, causationId: `market-outbox-${row.id}` });
   }
 
-  private async settle(client: PoolClient, row: OutboxRow, settled: Settled): Promise<void> {
+  private async settle(row: OutboxRow, settled: Settled): Promise<void> {
+    const db = this.orders.store.pool;
     const now = this.clock.now();
     if (settled.state === 'PENDING') {
-      await client.query(
+      await db.query(
         `UPDATE market_outbox SET next_attempt_at = $2, attempts = attempts + $3, last_status = $4, last_error = $5
          WHERE id = $1`,
         [row.id, new Date(now.getTime() + settled.retryInMs), settled.counts ? 1 : 0, settled.status ?? null,
@@ -172,7 +180,7 @@ export class MarketOutboxWorker extends PollingWorker {
       );
       return;
     }
-    await client.query(
+    await db.query(
       `UPDATE market_outbox SET state = $2, attempts = attempts + 1, last_status = $3, last_error = $4, sent_at = $5
        WHERE id = $1`,
       [row.id, settled.state, settled.status, settled.state === 'REFUSED' ? settled.error.slice(0, 500) : null, now],

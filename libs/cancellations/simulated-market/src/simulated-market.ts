@@ -151,6 +151,7 @@ export class SimulatedMarket {
   async requestCancellation(campaignId: number, orderId: number, options: { notify?: boolean } = {}): Promise<void> {
     const order = this.must(campaignId, orderId);
     order.cancellation = { requestedAt: this.now().toISOString() };
+    order.updatedAt = order.cancellation.requestedAt; // the request updates Market's order, as its list then shows
     if (options.notify ?? true)
       await this.notifier.send({ notificationType: 'ORDER_CANCELLATION_REQUEST', campaignId, orderId,
         requestedAt: order.cancellation.requestedAt });
