@@ -87,7 +87,15 @@ export class MarketOutboxWorker extends PollingWorker {
        RETURNING id, operation, campaign_id, order_id, cause_id, body, attempts, decided_at`,
       [now, this.settings.marketOutboxBatchSize, lease],
     );
-    // As many at once as Market lets one campaign have in flight; the limits decide per call.
+    // Campaigns side by side, each with as many calls at once as Market lets it have in flight (the limits in
+    // PostgreSQL decide per call, across instances).
+    const byCampaign = new Map<string, OutboxRow[]>();
+    for (const row of rows) byCampaign.set(row.campaign_id, [...(byCampaign.get(row.campaign_id) ?? []), row]);
+    await Promise.all([...byCampaign.values()].map((ofCampaign) => this.sendAll(ofCampaign)));
+    return rows.length;
+  }
+
+  private async sendAll(rows: readonly OutboxRow[]): Promise<void> {
     await forEachLimited(rows, this.settings.parallelRequestsPerCampaign, async (row) => {
       const answer = await this.send(row);
       try {
@@ -101,7 +109,6 @@ export class MarketOutboxWorker extends PollingWorker {
         this.logger.error(`market_outbox ${row.id}: ${error instanceof Error ? error.message : String(error)}`);
       }
     });
-    return rows.length;
   }
 
   private async send(row: OutboxRow): Promise<Settled | MarketAnswer> {
