@@ -154,6 +154,7 @@ describe('the operators console in a browser', () => {
     const first = operator.locator(`tr[data-letter="${letter}"]`);
     // Every service's subscriptions with checkpoint, lag and lease (intake's relay among them), and the due timers.
     await operator.locator('table.subs tr[data-subscription]').first().waitFor();
+    await operator.locator('tr[data-read-model]', { hasText: 'version 1' }).first().waitFor();
     await operator.getByTestId('timers-summary').filter({ hasText: /^\d+ cancellation deadline\(s\) scheduled/ }).waitFor();
     await shot(operator, 'operations');
     await expectAccessible(operator);

@@ -14,14 +14,25 @@ interface Timers { scheduled: number; due: number; failing: number; next: Timer[
 const SERVICES = ['intake', 'marketplace', 'courier'] as const;
 
 type Subs = { service: string; items?: Subscription[]; error?: string };
+interface ReadModel {
+  projection: string; servingVersion: number; switchedAt: string;
+  rebuild: { version: number; processed: number; total: number; updatedAt: string | null } | null;
+}
+interface Projections { readModels: ReadModel[]; subscriptions: Subscription[] }
 
 /** Subscriptions and projections of every service's store: what `ops status` shows, through the services' APIs. */
 export function Subscriptions({ reads }: { reads: number }) {
   const [rows, setRows] = useState<Subs[] | null>(null);
+  const [models, setModels] = useState<ReadModel[]>([]);
   useEffect(() => {
-    void Promise.all(SERVICES.map((service) =>
+    const stores = SERVICES.map((service) =>
       api<{ subscriptions: Subscription[] }>('GET', `/api/ops/subscriptions/${service}`).then(
-        (r): Subs => ({ service, items: r.subscriptions }), (e: Error): Subs => ({ service, error: e.message })))).then(setRows);
+        (r): Subs => ({ service, items: r.subscriptions }), (e: Error): Subs => ({ service, error: e.message })));
+    // The projector keeps read models and the orders.state.v1 outbox (a small store of its own).
+    const projector = api<Projections>('GET', '/api/ops/projections').then(
+      (p): Subs => { setModels(p.readModels); return { service: 'projector', items: p.subscriptions }; },
+      (e: Error): Subs => ({ service: 'projector', error: e.message }));
+    void Promise.all([...stores, projector]).then(setRows);
   }, [reads]);
   return html`
     <h2>Subscriptions and projections</h2>
@@ -38,6 +49,13 @@ export function Subscriptions({ reads }: { reads: number }) {
               <td>${s.leaseOwner ? html`${s.leaseOwner}<br /><small>until ${time(s.leaseExpiresAt ?? '')}</small>` : 'free'}</td>
               <td>${time(s.updatedAt)}</td>
             </tr>`))}</tbody>
+      </table>`}
+    ${models.length > 0 && html`
+      <table class="subs" aria-label="Read models of the projector">
+        <thead><tr><th scope="col">Read model</th><th scope="col">Serving</th><th scope="col">Since</th><th scope="col">Rebuild</th></tr></thead>
+        <tbody>${models.map((m) => html`
+          <tr data-read-model=${m.projection}><th scope="row">${m.projection}</th><td>version ${m.servingVersion}</td><td>${time(m.switchedAt)}</td>
+            <td>${m.rebuild ? `version ${m.rebuild.version}: ${m.rebuild.processed} of ${m.rebuild.total}` : 'none under way'}</td></tr>`)}</tbody>
       </table>`}`;
 }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ServiceConfig, ServiceKitModule } from '@orders/service-kit';
 import { projectorMessaging, stateOutboxStore } from './live/projector-messaging';
+import { ProjectionsStatusController } from './projections-status/projections-status.http.controller';
 import { PROJECTOR_METRICS } from './metrics';
 import { ProjectorRuntime } from './live/projector.runtime';
 import { projectorService } from './projector.definition';
@@ -14,7 +15,7 @@ import { StatusCountsController } from './status-counts/status-counts.http.contr
   // The read models bring their own TypeORM migrations (ReadModelDb.create), run in their schema before anything
   // consumes; the service kit's TypeORM connection serves health checks.
   imports: [ServiceKitModule.forRoot(projectorService, { settings: [projectorSettings], metrics: PROJECTOR_METRICS })],
-  controllers: [AuditController, StatusCountsController, DeadLettersController],
+  controllers: [AuditController, StatusCountsController, DeadLettersController, ProjectionsStatusController],
   providers: [
     {
       provide: ReadModelDb,

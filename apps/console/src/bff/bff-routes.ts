@@ -42,6 +42,7 @@ export const BFF_ROUTES: readonly BffRoute[] = [
     { method: 'GET', path: `/api/audit/:order/verification/${upstream}`, upstream, target: '/ops/streams/:order/verification' },
     { method: 'GET', path: `/api/ops/subscriptions/${upstream}`, upstream, target: '/ops/subscriptions' },
   ]),
+  { method: 'GET', path: '/api/ops/projections', upstream: 'projector', target: '/ops/projections' },
   { method: 'GET', path: '/api/ops/timers', upstream: 'marketplace', target: '/ops/timers' },
   { method: 'GET', path: '/api/ops/dead-letters', upstream: 'projector', target: '/ops/dead-letters' },
   { method: 'POST', path: '/api/ops/dead-letters/redrive', upstream: 'projector', target: '/ops/dead-letters/redrive' },
