@@ -1,0 +1,7 @@
+import type { Scenario } from '../run';
+import { killScenario } from './kill';
+
+/** The scenarios in the order the issue names them; `npm run chaos -- <name>`. */
+export const SCENARIOS: Record<string, Scenario> = {
+  kill: killScenario,
+};
