@@ -1,0 +1,35 @@
+import { runScenario, type ChaosReport, type RunOptions } from './run';
+import { SCENARIOS } from './scenarios';
+
+/*
+ * The short form of each chaos scenario (README.md in this folder): a few dozen orders through the four real services
+ * while the scenario's fault strikes, then every acknowledged command's effect must be there exactly once and the
+ * projector's order summary must equal a rebuild. The long forms run with `npm run chaos -- <scenario>`.
+ */
+
+const SHORT: Omit<RunOptions, 'log'> = { orders: 40, seconds: 25, seed: 19, concurrency: 4 };
+const TEST_TIMEOUT_MS = 240_000;
+
+function expectClean(report: ChaosReport): void {
+  const summary = { lost: report.lost, duplicated: report.duplicated, readModels: report.readModels, findings: report.findings.slice(0, 10) };
+  expect(report.acknowledged).toBeGreaterThan(0);
+  expect(summary).toMatchObject({ lost: 0, duplicated: 0, readModels: { equal: true }, findings: [] });
+}
+
+describe('chaos scenarios, short form', () => {
+  const lines: string[] = [];
+  const options: RunOptions = { ...SHORT, log: (line) => lines.push(line) };
+
+  beforeAll(() => {
+    process.setMaxListeners(0);
+  });
+
+  afterEach(() => {
+    // The fault log of a failed scenario is what a reader needs first.
+    if (expect.getState().assertionCalls === 0 || lines.length > 0) process.stdout.write(`${lines.splice(0).join('\n')}\n`);
+  });
+
+  it('kill: each service SIGKILLed in turn and restarted loses and duplicates nothing', async () => {
+    expectClean(await runScenario(SCENARIOS.kill, options));
+  }, TEST_TIMEOUT_MS);
+});
