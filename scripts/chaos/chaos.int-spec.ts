@@ -7,7 +7,7 @@ import { SCENARIOS } from './scenarios';
  * projector's order summary must equal a rebuild. The long forms run with `npm run chaos -- <scenario>`.
  */
 
-const SHORT: Omit<RunOptions, 'log'> = { orders: 40, seconds: 25, seed: 19, concurrency: 4 };
+const SHORT: Omit<RunOptions, 'log'> = { orders: 40, seconds: 25, seed: 19, concurrency: 8, outageSeconds: 5 };
 const TEST_TIMEOUT_MS = 240_000;
 
 function expectClean(report: ChaosReport): void {
@@ -31,5 +31,9 @@ describe('chaos scenarios, short form', () => {
 
   it('kill: each service SIGKILLed in turn and restarted loses and duplicates nothing', async () => {
     expectClean(await runScenario(SCENARIOS.kill, options));
+  }, TEST_TIMEOUT_MS);
+
+  it('broker: the run\'s own Kafka broker SIGKILLed and down for the outage loses and duplicates nothing', async () => {
+    expectClean(await runScenario(SCENARIOS.broker, options));
   }, TEST_TIMEOUT_MS);
 });

@@ -1,4 +1,4 @@
-// `npm run chaos -- <scenario> [--orders N] [--seconds S] [--seed K] [--concurrency C]`
+// `npm run chaos -- <scenario> [--orders N] [--seconds S] [--seed K] [--concurrency C] [--outage S]`
 // Runs one chaos scenario (README.md in this folder) and writes bench/results/chaos-<scenario>.json.
 // Exit code 0 when nothing was lost or duplicated and the read model equals its rebuild, 1 otherwise.
 import { runScenario, writeReport } from './run';
@@ -20,13 +20,13 @@ async function main(): Promise<number> {
   const { positional, flags } = parse(process.argv.slice(2));
   const scenario = SCENARIOS[positional[0] ?? ''];
   if (!scenario) {
-    console.error(`usage: npm run chaos -- <${Object.keys(SCENARIOS).join('|')}> [--orders N] [--seconds S] [--seed K] [--concurrency C]`);
+    console.error(`usage: npm run chaos -- <${Object.keys(SCENARIOS).join('|')}> [--orders N] [--seconds S] [--seed K] [--concurrency C] [--outage S]`);
     return 2;
   }
   const int = (name: string, fallback: number) => (flags[name] ? Number.parseInt(flags[name], 10) : fallback);
   const report = await runScenario(scenario, {
     orders: int('orders', 10_000), seconds: int('seconds', 600), seed: int('seed', Date.now() % 1_000_000),
-    concurrency: int('concurrency', 8), log: (line) => console.log(`[chaos ${scenario.name}] ${line}`),
+    concurrency: int('concurrency', 8), outageSeconds: int('outage', 30), log: (line) => console.log(`[chaos ${scenario.name}] ${line}`),
   });
   const file = writeReport(report);
   const { offered, acknowledged, lost, duplicated, readModels } = report;

@@ -11,6 +11,8 @@ export interface RunOptions {
   readonly seconds: number;
   readonly seed: number;
   readonly concurrency: number;
+  /** How long an outage lasts (broker, database): 30 s in the long form, a few in the short one. */
+  readonly outageSeconds: number;
   readonly log: (line: string) => void;
 }
 
@@ -42,7 +44,7 @@ export interface Scenario {
 export interface ChaosReport {
   readonly scenario: string;
   readonly seed: number;
-  readonly options: { orders: number; seconds: number; concurrency: number };
+  readonly options: { orders: number; seconds: number; concurrency: number; outageSeconds: number };
   readonly startedAt: string;
   readonly durationSeconds: number;
   readonly faults: { atSeconds: number; what: string }[];
@@ -106,7 +108,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     for (const order of driver.orders) byKind[order.kind] = (byKind[order.kind] ?? 0) + 1;
     const report: ChaosReport = {
       scenario: scenario.name, seed: options.seed,
-      options: { orders: options.orders, seconds: options.seconds, concurrency: options.concurrency },
+      options: { orders: options.orders, seconds: options.seconds, concurrency: options.concurrency, outageSeconds: options.outageSeconds },
       startedAt: new Date(started).toISOString(), durationSeconds: Math.round((Date.now() - started) / 1000), faults,
       offered: result.offered, acknowledged: result.acknowledged, lost: result.lost, duplicated: result.duplicated,
       orders: { offered: result.offeredOrders, completed: result.completedOrders, byKind },
