@@ -36,4 +36,13 @@ describe('chaos scenarios, short form', () => {
   it('broker: the run\'s own Kafka broker SIGKILLed and down for the outage loses and duplicates nothing', async () => {
     expectClean(await runScenario(SCENARIOS.broker, options));
   }, TEST_TIMEOUT_MS);
+
+  it('database: PostgreSQL cut off under load (a proxy drops and refuses connections) loses and duplicates nothing', async () => {
+    const report = await runScenario(SCENARIOS.database, options);
+    expectClean(report);
+    // Unwell while it lasted, well again after it without a restart.
+    expect(report.figures.exitedAfter).toBe(0);
+    const seen = report.figures.healthDuringOutage as Record<string, Record<string, number>>;
+    for (const answers of Object.values(seen)) expect(answers['503']).toBeGreaterThan(0);
+  }, TEST_TIMEOUT_MS);
 });
