@@ -69,6 +69,11 @@ export class ServiceProcess {
     await this.exited;
   }
 
+  /** Sends a signal (e.g. SIGUSR2 to a chaos preload) without waiting for anything. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.running) this.child.kill(signal);
+  }
+
   logTail(lines = 40): string {
     try {
       return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');

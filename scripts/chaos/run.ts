@@ -33,6 +33,8 @@ export interface Scenario {
   readonly name: string;
   readonly kinds: readonly Kind[];
   readonly expireWithinMs?: readonly [number, number];
+  /** Instances of every service (1 unless the scenario runs replicas side by side). */
+  readonly replicas?: number;
   /** Before the stack starts: an own broker, a database proxy; answers the stack's options and a teardown. */
   prepare?(options: RunOptions): Promise<{ stack: Partial<StackOptions>; teardown(): Promise<void> }>;
   /** Injects the faults while the load runs; returns once it has healed everything it broke. */
@@ -59,6 +61,7 @@ export interface ChaosReport {
   readonly findings: CheckResult['findings'];
   readonly figures: Record<string, unknown>;
   readonly logDir: string;
+  readonly databases: Record<string, string>;
   readonly passed: boolean;
 }
 
@@ -75,7 +78,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const started = Date.now();
   const faults: { atSeconds: number; what: string }[] = [];
   const prepared = scenario.prepare ? await scenario.prepare(options) : undefined;
-  const stack = new ChaosStack({ label: scenario.name, ...prepared?.stack });
+  const stack = new ChaosStack({ label: scenario.name, replicas: scenario.replicas, ...prepared?.stack });
+  let passed = false;
   try {
     options.log(`stack: prefix ${stack.prefix}, logs ${stack.logDir}`);
     await stack.start();
@@ -113,15 +117,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       offered: result.offered, acknowledged: result.acknowledged, lost: result.lost, duplicated: result.duplicated,
       orders: { offered: result.offeredOrders, completed: result.completedOrders, byKind },
       byStep: result.byStep, journalEvents: result.journalEvents, readModels, findings: result.findings.slice(0, 100),
-      figures: scenario.figures?.() ?? {}, logDir: stack.logDir,
+      figures: scenario.figures?.() ?? {}, logDir: stack.logDir, databases: Object.fromEntries(stack.databases),
       passed: result.lost === 0 && result.duplicated === 0 && 'equal' in readModels && readModels.equal,
     };
+    passed = report.passed;
     return report;
   } catch (error) {
     options.log(`failed: ${(error as Error).message}\n${stack.logs()}`);
     throw error;
   } finally {
-    await stack.stop();
+    await stack.stop({ keepData: !passed && process.env.CHAOS_KEEP_FAILED === '1' });
     await prepared?.teardown();
   }
 }

@@ -74,6 +74,10 @@ export class Instance {
     await this.process.healthy(READY_TIMEOUT_MS);
   }
 
+  signal(signal: NodeJS.Signals): void {
+    this.process.signal(signal);
+  }
+
   stop(): Promise<void> {
     return this.process.stop();
   }
@@ -154,10 +158,11 @@ export class ChaosStack {
     }
   }
 
-  /** Stops every process (also after a failure), then drops this run's databases, topics and groups. */
-  async stop(): Promise<void> {
+  /** Stops every process (also after a failure), then drops this run's databases (unless kept), topics and groups. */
+  async stop({ keepData = false } = {}): Promise<void> {
     await Promise.allSettled(this.instances.map((instance) => instance.stop()));
-    for (const database of this.databases.values()) {
+    // A failed run keeps its databases (named in the report) for a post-mortem; its topics go either way.
+    if (!keepData) for (const database of this.databases.values()) {
       await onAdmin(ADMIN_URL, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => undefined);
     }
     await deleteKafkaLeftovers(this.brokers, this.prefix).catch(() => undefined);
