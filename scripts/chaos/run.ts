@@ -65,7 +65,8 @@ export interface ChaosReport {
   readonly passed: boolean;
 }
 
-const QUIET_MS = 20_000;
+// Longer than a consumer group needs to notice a SIGKILLed member (10 s session) and rebalance on a loaded machine.
+const QUIET_MS = 45_000;
 const QUIESCE_TIMEOUT_MS = 300_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -143,7 +144,7 @@ async function quiesce(stack: ChaosStack, driver: LoadDriver): Promise<CheckResu
     last = next;
   }
   // Settled: one more look after a quiet second catches duplicates a late redelivery would add.
-  await sleep(QUIET_MS / 4);
+  await sleep(5_000);
   return check(stack.databaseUrl('projector'), READ_MODEL_SCHEMA, driver.company, driver.orders);
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { databaseUrlOn, onAdmin } from '@orders/service-kit/testing';
 import { freePort } from '../../e2e/support/free-port';
@@ -35,12 +36,21 @@ export interface StackOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/** True when nothing listens on the port right now (this process can bind it). */
+function portFree(port: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 /** One running copy of a service: killed and restarted on the same port and environment. */
 export class Instance {
   private process: ServiceProcess;
   restarts = 0;
 
-  constructor(readonly service: ServiceName, readonly index: number, readonly port: number,
+  constructor(readonly service: ServiceName, readonly index: number, public port: number,
     private readonly env: NodeJS.ProcessEnv, readonly logFile: string) {
     this.process = new ServiceProcess(service, port, env, logFile);
   }
@@ -66,12 +76,25 @@ export class Instance {
     return this.process.kill();
   }
 
-  /** A fresh process on the same port; resolves once it answers /health. */
+  /**
+   * A fresh process, on the same port while nobody else took it; resolves once it answers /health. A port released by
+   * the killed process can be taken meanwhile by any process of this shared machine (a client's ephemeral port, another
+   * engineer's service that would even answer /health): then, and when the new process could not listen, a new port.
+   */
   async restart(): Promise<void> {
     if (this.running) await this.process.kill();
     this.restarts++;
-    this.process = new ServiceProcess(this.service, this.port, this.env, this.logFile);
-    await this.process.healthy(READY_TIMEOUT_MS);
+    for (let attempt = 1; ; attempt++) {
+      if (!(await portFree(this.port))) this.port = await freePort();
+      this.process = new ServiceProcess(this.service, this.port, this.env, this.logFile);
+      try {
+        await this.process.healthy(READY_TIMEOUT_MS);
+        return;
+      } catch (error) {
+        if (this.running || attempt >= 3) throw error;
+        this.port = await freePort();
+      }
+    }
   }
 
   signal(signal: NodeJS.Signals): void {
