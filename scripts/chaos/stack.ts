@@ -12,12 +12,12 @@ export const SHARED_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
 export const ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const READY_TIMEOUT_MS = 180_000;
 
-/** Each service: the variable naming its database and the one prefixing its topics and consumer group. */
+/** Each service and the variable naming its database (TOPIC_PREFIX, the same for all, isolates the Kafka side). */
 const SERVICES = {
-  intake: { databaseVariable: 'INTAKE_DATABASE_URL', prefixVariable: 'INTAKE_TOPIC_PREFIX' },
-  'courier-tracking': { databaseVariable: 'COURIER_DATABASE_URL', prefixVariable: 'COURIER_TOPIC_PREFIX' },
-  'marketplace-cancellations': { databaseVariable: 'MARKETPLACE_DATABASE_URL', prefixVariable: 'MARKETPLACE_TOPIC_PREFIX' },
-  projector: { databaseVariable: 'READMODELS_DATABASE_URL', prefixVariable: 'PROJECTOR_TOPIC_PREFIX' },
+  intake: { databaseVariable: 'INTAKE_DATABASE_URL' },
+  'courier-tracking': { databaseVariable: 'COURIER_DATABASE_URL' },
+  'marketplace-cancellations': { databaseVariable: 'MARKETPLACE_DATABASE_URL' },
+  projector: { databaseVariable: 'READMODELS_DATABASE_URL' },
 } as const;
 
 export type ServiceName = keyof typeof SERVICES;
@@ -156,11 +156,11 @@ export class ChaosStack {
       const database = `${service.replace(/-/g, '_')}_chaos_${this.suffix}`;
       await onAdmin(ADMIN_URL, `CREATE DATABASE "${database}"`);
       this.databases.set(service, database);
-      const { databaseVariable, prefixVariable } = SERVICES[service];
+      const { databaseVariable } = SERVICES[service];
       environments.set(service, {
         ...process.env, ...this.options.env,
         [databaseVariable]: databaseUrlOn(this.options.serviceDatabaseBase ?? ADMIN_URL, database),
-        [prefixVariable]: this.prefix,
+        TOPIC_PREFIX: this.prefix, // every service's topics and consumer groups (the kit's one naming scheme)
         KAFKA_BROKERS: this.brokers, API_KEYS: `chaos:${this.apiKey}`, LOG_LEVEL: 'warn', HOST: '127.0.0.1',
         NODE_ENV: 'development',
         // Market sends its notifications from its ranges in production; the load driver sends them from loopback.
