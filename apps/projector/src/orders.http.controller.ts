@@ -1,5 +1,9 @@
 import { Controller, ForbiddenException, Get, Query, UnprocessableEntityException } from '@nestjs/common';
-import { canAccessTenant, CurrentPrincipal, ID_FORMATS, NotFound, PathId, type Principal } from '@orders/service-kit';
+import { ApiQuery } from '@nestjs/swagger';
+import {
+  canAccessTenant, CurrentPrincipal, Documented, ID_FORMATS, NotFound, PathId, type Principal,
+} from '@orders/service-kit';
+import { AUDIT_ANSWER, STATUS_COUNTS_ANSWER } from './orders.http.docs';
 import { auditOrder, statusCounts, type OrderAudit } from './operations';
 import { ReadModelDb } from './storage/read-model-db';
 
@@ -9,6 +13,9 @@ export class OrdersQueryController {
   constructor(private readonly db: ReadModelDb) {}
 
   @Get('orders/status-counts')
+  @Documented({ summary: 'Orders per combined status (all companies, or one with tenantId)', ...STATUS_COUNTS_ANSWER })
+  @ApiQuery({ name: 'tenantId', required: false, schema: { type: 'string', example: 'company-1' },
+    description: 'Required for a key limited to some companies' })
   async counts(@CurrentPrincipal() principal: Principal, @Query('tenantId') tenantId?: string): Promise<Record<string, number>> {
     if (tenantId === undefined && principal.tenants !== '*') throw new ForbiddenException({ code: 'TENANT_REQUIRED', message: 'give tenantId: this key is limited to some companies' });
     if (tenantId !== undefined && !canAccessTenant(principal, tenantId)) throw new ForbiddenException({ code: 'TENANT_FORBIDDEN', message: `no access to company ${tenantId}` });
@@ -16,6 +23,9 @@ export class OrdersQueryController {
   }
 
   @Get('orders/:orderId/audit')
+  @Documented({ summary: "One order's cross-service timeline and combined state, optionally as of a time", ...AUDIT_ANSWER })
+  @ApiQuery({ name: 'asOf', required: false, schema: { type: 'string', format: 'date-time' },
+    description: 'Fold the state up to this occurrence time (ISO 8601); 422 INVALID_AS_OF otherwise' })
   // Order ids are the contracts' opaque identifiers (1 to 128 characters): a longer one names no order (404).
   async audit(@CurrentPrincipal() principal: Principal, @PathId('orderId', 'order', ID_FORMATS.opaque) orderId: string,
     @Query('asOf') asOf?: string): Promise<OrderAudit> {

@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ServiceDefinition } from '../config/service-definition';
 import { QUERY_KEY_PARAMETER, QUERY_KEY_SCHEME } from '../auth/api-key.guard';
+import { ERROR_DIALECTS, type ErrorDialectRoutes } from '../errors/error-dialect';
 import { completeDocument } from './openapi-document';
 
 /** OpenAPI UI at /docs and the document at /docs-json, built on first request. */
@@ -24,7 +25,11 @@ export function setupOpenApi(app: INestApplication, service: ServiceDefinition):
     .addSecurityRequirements('bearer')
     .addSecurityRequirements('api-key')
     .build();
-  const create = () => completeDocument(SwaggerModule.createDocument(app, document) as never) as never;
+  // Routes that mirror a vendor's API document its error body (Market's), as the filter answers them.
+  const dialects = (app.get<readonly ErrorDialectRoutes[]>(ERROR_DIALECTS, { strict: false }) ?? []).flatMap((d) =>
+    d.documented ? [{ ...d.documented, paths: d.paths }] : [],
+  );
+  const create = () => completeDocument(SwaggerModule.createDocument(app, document) as never, dialects) as never;
   SwaggerModule.setup('docs', app, create, {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { operationsOf } from '../http/openapi-document';
 import { DocumentedAnswers } from './openapi-answers';
@@ -32,6 +34,9 @@ export function describeOpenApiCompleteness(name: string, start: () => Promise<O
     beforeAll(async () => {
       target = await start();
       document = await servedDocument(target.server);
+      // OPENAPI_DUMP_DIR=/tmp/x keeps each service's served document, to read while fixing the gaps.
+      const dump = process.env.OPENAPI_DUMP_DIR;
+      if (dump) writeFileSync(join(dump, `${name}.json`), JSON.stringify(document, null, 2));
     }, 90_000);
     afterAll(async () => target?.close());
 
