@@ -12,6 +12,9 @@ export const PUBLIC_EXTENSION = 'x-public';
 
 export const ERROR_ENVELOPE_SCHEMA = 'ErrorEnvelope';
 
+/** The app's extra component schemas (ServiceKitOptions.openApiSchemas). */
+export const OPENAPI_SCHEMAS = Symbol('OPENAPI_SCHEMAS');
+
 const errorEnvelope: Json = {
   type: 'object',
   description: 'The one error body of every service (api-conventions.md).',
@@ -67,9 +70,14 @@ export function operationsOf(document: Json): Array<{ method: string; path: stri
  * Completes the generated document in place: public routes get `security: []` (the document-level requirement
  * covers the rest), and each operation lists the errors the kit answers for it unless it documents them itself.
  */
-export function completeDocument(document: Json, dialects: readonly DocumentedErrorDialect[] = []): Json {
+export function completeDocument(
+  document: Json,
+  dialects: readonly DocumentedErrorDialect[] = [],
+  extraSchemas: Readonly<Record<string, Json>> = {},
+): Json {
   const components = (document.components ??= {}) as Json;
   const schemas = (components.schemas ??= {}) as Json;
+  for (const [name, schema] of Object.entries(extraSchemas)) schemas[name] ??= schema;
   schemas[ERROR_ENVELOPE_SCHEMA] ??= errorEnvelope;
   for (const dialect of dialects) schemas[dialect.schemaName] ??= dialect.schema;
   for (const { path, operation } of operationsOf(document)) {

@@ -20,7 +20,17 @@ function schemaGaps(schema: unknown, where: string, gaps: OpenApiGap[]): void {
   if (COMPOSED.some((key) => key in schema)) {
     for (const key of ['allOf', 'oneOf', 'anyOf'])
       if (Array.isArray(schema[key]))
-        (schema[key] as unknown[]).forEach((part, i) => schemaGaps(part, `${where}.${key}[${i}]`, gaps));
+        (schema[key] as unknown[]).forEach((part, i) =>
+          // An `allOf` part that only adds properties takes its type from the parts beside it (Market's extensions);
+          // an empty one (Market's `{}`) constrains nothing.
+          (key === 'allOf' && isObject(part) && Object.keys(part).length === 0) || schemaGaps(
+            key === 'allOf' && isObject(part) && part.type === undefined && isObject(part.properties)
+              ? { type: 'object', ...part }
+              : part,
+            `${where}.${key}[${i}]`,
+            gaps,
+          ),
+        );
     return;
   }
   if (schema.type === undefined) {
