@@ -24,7 +24,13 @@ export class OrderBoardEventsController {
   @LimitedStream()
   @ApiOperation({ summary: 'Server-sent events: new AWAITING orders and status changes of this company\'s orders' })
   @ApiOkResponse({
-    description: 'text/event-stream; data: {orderId, number, status, version, at}; a `ping` every 15 s; closed after 30 min without an event',
+    description: 'Events: data {orderId, number, status, version, eventType, at}; a `ping` every 15 s; closed after 30 min without an event',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        example: 'event: order.received\nid: 0190f5d2-0000-7000-8000-000000000001:1\ndata: {"orderId":"0190f5d2-0000-7000-8000-000000000001","number":"A-1024","status":"AWAITING","version":1,"eventType":"ExternalOrderReceived","at":"2026-11-23T10:00:00.000Z"}\n\n',
+      },
+    },
   })
   @ApiResponse({ status: 429, description: 'LIMIT_EXCEEDED: this key already holds the most open streams (5), with Retry-After' })
   stream(@CompanyId() companyId: string, @CurrentPrincipal() principal: Principal): Observable<MessageEvent> {

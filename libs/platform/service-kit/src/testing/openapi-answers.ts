@@ -5,6 +5,29 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * OpenAPI 3.0 as JSON Schema, which is what ajv reads: the boolean `exclusiveMinimum`/`exclusiveMaximum` (draft 4)
+ * as numbers, and `nullable` beside a composition (`{nullable, allOf: [{$ref}]}`, how @nestjs/swagger writes a
+ * nullable DTO) as "null, or the composition": what 3.0.0 meant and generated clients read.
+ */
+function asJsonSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(asJsonSchema);
+  if (!isObject(node)) return node;
+  const out: Json = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, asJsonSchema(value)]));
+  for (const [exclusive, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+    if (typeof out[exclusive] !== 'boolean') continue;
+    if (out[exclusive] === true && typeof out[bound] === 'number') {
+      out[exclusive] = out[bound];
+      delete out[bound];
+    } else delete out[exclusive];
+  }
+  if (out.nullable === true && ['allOf', 'oneOf', 'anyOf', '$ref'].some((key) => key in out)) {
+    const { nullable: _nullable, type: _type, ...rest } = out;
+    return { anyOf: [{ type: 'null' }, rest] };
+  }
+  return out;
+}
+
 /** A real answer, as supertest gives it: enough to find the documented schema and hold the body against it. */
 export interface RealAnswer {
   readonly status: number;
@@ -26,7 +49,10 @@ export class DocumentedAnswers {
   checked = 0;
   readonly problems: string[] = [];
 
-  constructor(private readonly document: Json) {
+  private readonly document: Json;
+
+  constructor(document: Json) {
+    this.document = asJsonSchema(document) as Json;
     addFormats(this.ajv);
     this.ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
     this.ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
