@@ -80,7 +80,7 @@ export function completeDocument(
   for (const [name, schema] of Object.entries(extraSchemas)) schemas[name] ??= schema;
   schemas[ERROR_ENVELOPE_SCHEMA] ??= errorEnvelope;
   for (const dialect of dialects) schemas[dialect.schemaName] ??= dialect.schema;
-  for (const { path, operation } of operationsOf(document)) {
+  for (const { method, path, operation } of operationsOf(document)) {
     const dialect = dialects.find((d) => d.paths.test(path));
     const errorSchema = dialect?.schemaName ?? ERROR_ENVELOPE_SCHEMA;
     const isPublic = operation[PUBLIC_EXTENSION] === true;
@@ -102,6 +102,9 @@ export function completeDocument(
     if (operation.requestBody !== undefined || parameters.length > 0)
       add('422', 'A field or parameter value is invalid');
     if (parameters.some((p) => p.in === 'path')) add('404', 'Unknown resource, or one of another company');
+    // Every write reaches the command path, whose broken preconditions (a domain code, a stale version) are 409.
+    if (!isPublic && method !== 'get' && method !== 'head')
+      add('409', 'A rule of the resource refuses the change (the code says which), or its version moved on');
     if (!isPublic) {
       add('401', 'No or unknown credentials');
       add('403', 'Credentials valid, but not for this company or without the needed scope');
