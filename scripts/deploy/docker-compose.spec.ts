@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { readServiceConfig, serviceVariables } from '@orders/service-kit';
+import { TELEMETRY_DEFAULTS } from '@orders/service-kit/src/telemetry/telemetry-config';
 import { root, serviceManifests } from './service-manifests';
 
 interface ComposeService {
@@ -47,8 +48,16 @@ describe('docker-compose.yml', () => {
       expect(dockerfile).toMatch(/^ARG APP$/m);
     });
 
-    it('sets exactly the variables its configuration reads', () => {
-      expect(Object.keys(environment).sort()).toEqual(Object.values(serviceVariables(manifest)).sort());
+    it('sets exactly the variables its configuration reads, telemetry from the shell and off by default', () => {
+      const telemetry = Object.keys(environment).filter((name) => /^(OTEL_|LOG_FORMAT$)/.test(name));
+      expect(telemetry.length).toBeGreaterThan(0);
+      for (const name of telemetry) expect(Object.keys(TELEMETRY_DEFAULTS)).toContain(name);
+      for (const name of telemetry) expect(service.environment?.[name]).toBe(`\${${name}:-}`);
+      const others = Object.keys(environment).filter((name) => !telemetry.includes(name));
+      expect(others.sort()).toEqual(Object.values(serviceVariables(manifest)).sort());
+      expect(readServiceConfig(manifest, environment).telemetry.tracing).toBeUndefined();
+      const traced = { ...environment, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318' };
+      expect(readServiceConfig(manifest, traced).telemetry.tracing?.url).toBe('http://otel-collector:4318/v1/traces');
     });
 
     it('passes its own configuration validation, listening on all interfaces', () => {

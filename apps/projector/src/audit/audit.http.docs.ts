@@ -1,19 +1,10 @@
 import { orderStateV1 } from '@orders/contracts';
 import { openApi30Schema } from '@orders/service-kit';
-import { SUMMARY_STATUSES } from './projections/order-state';
+import { SUMMARY_STATUSES } from '../projections/order-state';
 
-// The answers of the read side as the OpenAPI document shows them; the state is the orders.state.v1 contract's.
+// The audit's answer as the OpenAPI document shows it; the state is the orders.state.v1 contract's.
 
 const state = openApi30Schema(orderStateV1.schema) as Record<string, unknown>;
-
-export const STATUS_COUNTS_ANSWER = {
-  schema: {
-    type: 'object',
-    description: 'Combined status → number of orders; statuses without orders are left out',
-    additionalProperties: { type: 'integer', minimum: 1 },
-  },
-  example: { AWAITING: 3, IN_DELIVERY: 12, DELIVERED: 140 },
-};
 
 const timelineEntry = {
   type: 'object',

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { profileFlags } from './profile-flags';
+
+// A service under benchmark as a process of its own (as deployed: its own event loop, so the load generator in the
+// bench process does not slow it down), started from its TypeScript entry through swc.
+
+const ROOT = join(__dirname, '..', '..');
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+  });
+}
+
+/** Starts `entry` with exactly the bench's environment plus `env`, minus the variables named in `unset`. */
+export function startService(entry: string, env: Record<string, string>, unset: (name: string) => boolean = () => false) {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !unset(name)));
+  const child = spawn(process.execPath, [...profileFlags(), '-r', '@swc-node/register', entry], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...inherited, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env },
+  });
+  child.on('exit', (code, signal) => {
+    if (code) console.error(`${entry} exited with ${code ?? signal}`);
+  });
+  return child;
+}
+
+export async function stopService(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Waits until the service answers 200 on /health/live. */
+export async function untilLive(port: number, timeoutMs = 120_000): Promise<void> {
+  const answers = () =>
+    new Promise<boolean>((resolve) => {
+      get({ host: '127.0.0.1', port, path: '/health/live' }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      }).on('error', () => resolve(false));
+    });
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    if (await answers()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`nothing answered on port ${port}`);
+}
+
+/** CPU seconds (user + system) the process has used so far (Linux /proc; 0 elsewhere). */
+export function cpuSeconds(child: ChildProcess): number {
+  try {
+    // utime and stime are the 14th and 15th fields; the 2nd (the command) may hold spaces, so count after its ')'
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(')').pop()?.trim().split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
