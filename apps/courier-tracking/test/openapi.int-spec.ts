@@ -12,13 +12,24 @@ describeOpenApiCompleteness('courier-tracking', async () => {
     server: courier.app.getHttpServer(),
     pathValues: { company_id: 'company-a' },
     exercise: async (answers) => {
-      const send = async (method: 'get' | 'post' | 'put' | 'patch' | 'delete', template: string, path: string,
-        body?: unknown, headers: Record<string, string> = key) => {
+      const send = async (
+        method: 'get' | 'post' | 'put' | 'patch' | 'delete',
+        template: string,
+        path: string,
+        body?: unknown,
+        headers: Record<string, string> = key,
+      ) => {
         const request = courier.http()[method](path).set(headers);
         return answers.check(method, template, await (body === undefined ? request : request.send(body as object)));
       };
-      await send('put', `${base}/routes/{id}`, `${company}/routes/r-oapi`, { courier_id: 'k-oapi', date: '2026-03-02' });
-      await send('put', `${base}/routes/{id}`, `${company}/routes/r-oapi`, { courier_id: 'k-oapi', date: '2026-02-30' });
+      await send('put', `${base}/routes/{id}`, `${company}/routes/r-oapi`, {
+        courier_id: 'k-oapi',
+        date: '2026-03-02',
+      });
+      await send('put', `${base}/routes/{id}`, `${company}/routes/r-oapi`, {
+        courier_id: 'k-oapi',
+        date: '2026-02-30',
+      });
       const created = await send('post', `${base}/orders`, `${company}/orders`, order({ route_id: 'r-oapi' }));
       await send('post', `${base}/orders`, `${company}/orders`, order({ lat: 91 }));
       await send('post', `${base}/orders`, `${company}/orders`, order(), {});
@@ -32,10 +43,16 @@ describeOpenApiCompleteness('courier-tracking', async () => {
       await send('patch', one, `${company}/orders/${id}`, { number: null });
       await send('post', `${base}/orders-batch`, `${company}/orders-batch`, [order(), order()]);
       await send('post', `${base}/orders-batch`, `${company}/orders-batch`, [order({ lat: 'x' })]);
-      await send('post', `${one}/close-time`, `${company}/orders/${id}/close-time`, { close_time: '2026-03-02T12:00:00Z' });
-      await send('post', `${one}/delivered`, `${company}/orders/${id}/delivered`, { actual_delivered_at: '2026-03-02T11:20:00Z' });
+      await send('post', `${one}/close-time`, `${company}/orders/${id}/close-time`, {
+        close_time: '2026-03-02T12:00:00Z',
+      });
+      await send('post', `${one}/delivered`, `${company}/orders/${id}/delivered`, {
+        actual_delivered_at: '2026-03-02T11:20:00Z',
+      });
       await send('post', `${one}/payment`, `${company}/orders/${id}/payment`, { payment_type: 'card', amount: 990.5 });
-      await send('post', `${one}/close-time`, `${company}/orders/${id}/close-time`, { close_time: '2026-03-02T12:00:00Z' });
+      await send('post', `${one}/close-time`, `${company}/orders/${id}/close-time`, {
+        close_time: '2026-03-02T12:00:00Z',
+      });
       await send('post', `${one}/close-time`, `${company}/orders/${id}/close-time`, { close_time: null });
       await send('post', `${one}/undo-delivered`, `${company}/orders/${id}/undo-delivered`, {});
       await send('get', `${base}/routes/{route_id}`, `${company}/routes/r-oapi`);
@@ -47,9 +64,15 @@ describeOpenApiCompleteness('courier-tracking', async () => {
       await send('post', push, '/api/v1/couriers/k-oapi/routes/r-none/push-positions-v3', { positions });
       await send('post', push, '/api/v1/couriers/k-oapi/routes/r-oapi/push-positions-v3', { positions: [] });
       await send('get', `${base}/settings`, `${company}/settings`);
-      await send('put', `${base}/settings`, `${company}/settings`, { mark_delivered_enabled: true, time_zone: 'Asia/Almaty' });
+      await send('put', `${base}/settings`, `${company}/settings`, {
+        mark_delivered_enabled: true,
+        time_zone: 'Asia/Almaty',
+      });
       await send('put', `${base}/settings`, `${company}/settings`, { time_zone: 'Not/A Zone' });
-      await send('put', `${base}/depots/{id}`, `${company}/depots/12`, { name: 'Central', mark_delivered_radius: 300.5 });
+      await send('put', `${base}/depots/{id}`, `${company}/depots/12`, {
+        name: 'Central',
+        mark_delivered_radius: 300.5,
+      });
       await send('delete', one, `${company}/orders/${id}`);
       await send('delete', one, `${company}/orders/${id}`);
       answers.check('get', '/health/live', await courier.http().get('/health/live'));

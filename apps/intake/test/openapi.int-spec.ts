@@ -11,7 +11,13 @@ describeOpenApiCompleteness('intake', async () => {
     server: intake.app.getHttpServer(),
     pathValues: { companyId: 'company-a' },
     exercise: async (answers) => {
-      const send = async (method: 'get' | 'post', template: string, path: string, body?: object, headers: Record<string, string> = key) => {
+      const send = async (
+        method: 'get' | 'post',
+        template: string,
+        path: string,
+        body?: object,
+        headers: Record<string, string> = key,
+      ) => {
         const request = intake.http()[method](path).set(headers);
         return answers.check(method, template, await (body ? request.send(body) : request));
       };
@@ -41,8 +47,9 @@ describeOpenApiCompleteness('intake', async () => {
       await send('get', base, orders);
       await send('get', base, `${orders}?status=on_way`);
       await send('get', base, `${orders}?status=NOPE`);
-      await send('post', '/api/v1/admin/order-board/rebuild', '/api/v1/admin/order-board/rebuild', undefined,
-        { 'Api-Key': intake.keys.operator });
+      await send('post', '/api/v1/admin/order-board/rebuild', '/api/v1/admin/order-board/rebuild', undefined, {
+        'Api-Key': intake.keys.operator,
+      });
       await send('post', '/api/v1/admin/order-board/rebuild', '/api/v1/admin/order-board/rebuild');
       answers.check('get', '/health/live', await intake.http().get('/health/live'));
     },

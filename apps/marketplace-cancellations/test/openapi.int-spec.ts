@@ -22,7 +22,9 @@ describeOpenApiCompleteness('marketplace-cancellations', async () => {
   const market = marketOpenApi();
   const asMarket = (operationId: string, answer: RealAnswer): string[] => {
     const validate = market.operation(operationId).response(answer.status);
-    return validate(answer.body) ? [] : [`${operationId} ${answer.status}: ${describeAjvErrors(validate.errors).join('; ')}`];
+    return validate(answer.body)
+      ? []
+      : [`${operationId} ${answer.status}: ${describeAjvErrors(validate.errors).join('; ')}`];
   };
   return {
     server: app.app.getHttpServer(),
@@ -32,8 +34,14 @@ describeOpenApiCompleteness('marketplace-cancellations', async () => {
       await pendingRequest(app, 7001, '2026-03-01T09:00:00.000Z');
       await pendingRequest(app, 7002, '2026-03-01T09:30:00.000Z');
       const marketProblems: string[] = [];
-      const call = async (operationId: string, method: 'get' | 'put', template: string, path: string, body?: object,
-        headers: Record<string, string> = key) => {
+      const call = async (
+        operationId: string,
+        method: 'get' | 'put',
+        template: string,
+        path: string,
+        body?: object,
+        headers: Record<string, string> = key,
+      ) => {
         const request = app.http()[method](path).set(headers);
         const res = answers.check(method, template, await (body ? request.send(body) : request));
         marketProblems.push(...asMarket(operationId, res));
@@ -49,7 +57,10 @@ describeOpenApiCompleteness('marketplace-cancellations', async () => {
       await call('getOrder', 'get', order, '/v2/campaigns/21/orders/7001');
       await call('getOrder', 'get', order, '/v2/campaigns/21/orders/999999');
       const accept = `${order}/cancellation/accept`;
-      await call('acceptOrderCancellation', 'put', accept, decisionPath(7001), { accepted: false, reason: 'ORDER_DELIVERED' });
+      await call('acceptOrderCancellation', 'put', accept, decisionPath(7001), {
+        accepted: false,
+        reason: 'ORDER_DELIVERED',
+      });
       await call('acceptOrderCancellation', 'put', accept, decisionPath(7002), { accepted: false });
       await call('acceptOrderCancellation', 'put', accept, decisionPath(7002), { accepted: true });
       await call('acceptOrderCancellation', 'put', accept, decisionPath(7001), { accepted: true });
@@ -57,14 +68,22 @@ describeOpenApiCompleteness('marketplace-cancellations', async () => {
       expect(marketProblems).toEqual([]);
 
       const own = (template: string, path: string, headers = key) =>
-        app.http().get(path).set(headers).then((res) => answers.check('get', template, res));
+        app
+          .http()
+          .get(path)
+          .set(headers)
+          .then((res) => answers.check('get', template, res));
       await own('/v2/campaigns/{campaignId}/cancellations/pending', '/v2/campaigns/21/cancellations/pending');
       await own('/v2/campaigns/{campaignId}/cancellations/pending', '/v2/campaigns/21/cancellations/pending?page=0');
       await own('/v2/campaigns/{campaignId}/cancellations/decisions', '/v2/campaigns/21/cancellations/decisions');
       await own('/v2/campaigns/{campaignId}/cancellations/decisions', '/v2/campaigns/22/cancellations/decisions');
 
-      const notification = (body: object) => app.http().post('/notification').send(body)
-        .then((res) => answers.check('post', '/notification', res));
+      const notification = (body: object) =>
+        app
+          .http()
+          .post('/notification')
+          .send(body)
+          .then((res) => answers.check('post', '/notification', res));
       await notification(market.notifications.requestExamples[0] as object);
       await notification({ notificationType: 'NOPE' });
       await notify(app, { notificationType: 'PING', time: '2026-03-01T10:00:00Z' });

@@ -13,14 +13,25 @@ describeOpenApiCompleteness('projector', async () => {
     exercise: async (answers) => {
       await projector.publish(history);
       const audit = (path: string, key: Record<string, string>) =>
-        projector.http().get(path).set(key).then((res) => answers.check('get', '/orders/{orderId}/audit', res));
-      await eventually(() => audit('/orders/oapi-1/audit', operator), (res) => res.status === 200);
+        projector
+          .http()
+          .get(path)
+          .set(key)
+          .then((res) => answers.check('get', '/orders/{orderId}/audit', res));
+      await eventually(
+        () => audit('/orders/oapi-1/audit', operator),
+        (res) => res.status === 200,
+      );
       await audit('/orders/oapi-1/audit?asOf=2000-01-01T00:00:00Z', operator);
       await audit('/orders/nope/audit', operator);
       await audit('/orders/oapi-1/audit?asOf=yesterday', operator);
       await audit('/orders/oapi-1/audit', {});
-      const counts = (query: string, key: Record<string, string>) => projector.http().get(`/orders/status-counts${query}`)
-        .set(key).then((res) => answers.check('get', '/orders/status-counts', res));
+      const counts = (query: string, key: Record<string, string>) =>
+        projector
+          .http()
+          .get(`/orders/status-counts${query}`)
+          .set(key)
+          .then((res) => answers.check('get', '/orders/status-counts', res));
       await counts('', operator);
       await counts('?tenantId=company-1', desk);
       await counts('', desk);

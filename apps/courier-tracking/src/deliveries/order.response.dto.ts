@@ -21,12 +21,21 @@ export class HistorySourceDto {
 
 export class HistoryItemDto {
   @ApiProperty({
-    enum: ['ORDER_CREATED', 'START', 'ORDER_BECAME_NEXT', 'STATUS_UPDATE', 'INTERVAL_UPDATE', 'ARRIVAL', 'ORDER_VISIT',
-      'DEPARTURE'],
+    enum: [
+      'ORDER_CREATED',
+      'START',
+      'ORDER_BECAME_NEXT',
+      'STATUS_UPDATE',
+      'INTERVAL_UPDATE',
+      'ARRIVAL',
+      'ORDER_VISIT',
+      'DEPARTURE',
+    ],
     example: 'ORDER_CREATED',
   })
   event!: string;
-  @ApiProperty({ example: '2026-03-02T10:00:00+03:00', description: "ISO 8601 in the order's time zone" }) time!: string;
+  @ApiProperty({ example: '2026-03-02T10:00:00+03:00', description: "ISO 8601 in the order's time zone" })
+  time!: string;
   @ApiProperty({ type: 'integer', example: 1772434800, description: 'UNIX seconds' }) timestamp!: number;
   @ApiPropertyOptional({ type: PositionDto }) position?: PositionDto;
   @ApiPropertyOptional({ type: 'number' }) used_mark_delivered_radius?: number;
@@ -57,7 +66,8 @@ export class TimeWindowDto {
 
 export class CompanyNumberDto {
   @ApiProperty({ example: '106', description: 'Our company id' }) number!: string;
-  @ApiPropertyOptional({ type: 'integer', example: 106, description: 'Its integer, when it is spelt as one' }) id?: number;
+  @ApiPropertyOptional({ type: 'integer', example: 106, description: 'Its integer, when it is spelt as one' })
+  id?: number;
 }
 
 export class OrderResponseDto {
@@ -93,7 +103,10 @@ export class OrderResponseDto {
   @ApiProperty({ ...instant, description: 'iiko: closed when set' }) close_time!: string | null;
   @ApiProperty() paid!: boolean;
   @ApiProperty({
-    type: 'string', enum: [...IIKO_DELIVERY_STATUSES, null], nullable: true, example: 'OnWay',
+    type: 'string',
+    enum: [...IIKO_DELIVERY_STATUSES, null],
+    nullable: true,
+    example: 'OnWay',
     description: "iiko's DeliveryStatus; null for partially_finished",
   })
   delivery_status!: string | null;

@@ -28,7 +28,8 @@ class PositionDto {
   @ApiProperty({ type: PointDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => PointDto)
   point!: PointDto;
 
-  @ApiProperty({ type: 'number', description: 'UTC seconds', example: 1772434800 }) @IsNumber() @Min(0) @Max(253402300799)
+  @ApiProperty({ type: 'number', description: 'UTC seconds', example: 1772434800 })
+  @IsNumber() @Min(0) @Max(253402300799)
   timestamp!: number;
 
   @ApiPropertyOptional({ description: 'not used yet, as in Track & Trace' }) @OptionalNotNull() @IsNumber() @Min(0) @Max(360)

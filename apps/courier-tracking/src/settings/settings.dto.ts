@@ -61,7 +61,9 @@ export class DepotDto {
   @Matches(TIME_ZONE, { context: { code: 'INVALID_TIME_ZONE' } })
   time_zone?: string | null;
 
-  @ApiPropertyOptional({ type: 'number', nullable: true, minimum: 0, maximum: MAX_MARK_DELIVERED_RADIUS_M, example: 300 })
+  @ApiPropertyOptional({
+    type: 'number', nullable: true, minimum: 0, maximum: MAX_MARK_DELIVERED_RADIUS_M, example: 300,
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsNumber()

@@ -24,11 +24,16 @@ export class OrderBoardEventsController {
   @LimitedStream()
   @ApiOperation({ summary: 'Server-sent events: new AWAITING orders and status changes of this company\'s orders' })
   @ApiOkResponse({
-    description: 'Events: data {orderId, number, status, version, eventType, at}; a `ping` every 15 s; closed after 30 min without an event',
+    description:
+      'Events: data {orderId, number, status, version, eventType, at}; a `ping` every 15 s; closed after 30 min '
+      + 'without an event',
     content: {
       'text/event-stream': {
         schema: { type: 'string' },
-        example: 'event: order.received\nid: 0190f5d2-0000-7000-8000-000000000001:1\ndata: {"orderId":"0190f5d2-0000-7000-8000-000000000001","number":"A-1024","status":"AWAITING","version":1,"eventType":"ExternalOrderReceived","at":"2026-11-23T10:00:00.000Z"}\n\n',
+        example:
+          'event: order.received\nid: 0190f5d2-0000-7000-8000-000000000001:1\n'
+          + 'data: {"orderId":"0190f5d2-0000-7000-8000-000000000001","number":"A-1024","status":"AWAITING",'
+          + '"version":1,"eventType":"ExternalOrderReceived","at":"2026-11-23T10:00:00.000Z"}\n\n',
       },
     },
   })

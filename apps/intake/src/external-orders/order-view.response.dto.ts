@@ -1,6 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import {
-  CANCELLATION_CAUSES, ORDER_STATUSES, REJECTION_REASONS, SERVICE_TYPES, type OrderStatus,
+  CANCELLATION_CAUSES,
+  ORDER_STATUSES,
+  REJECTION_REASONS,
+  SERVICE_TYPES,
+  type OrderStatus,
 } from '@orders/ordering-domain';
 import { OrderItemDto } from './order-item.dto';
 
@@ -50,7 +54,10 @@ export class ExternalOrderViewDto {
   @ApiProperty({ type: 'integer', minimum: 1, example: 1, description: 'As in the ETag header' }) version!: number;
   @ApiProperty({ format: 'date-time' }) receivedAt!: string;
   @ApiProperty({
-    type: 'string', format: 'date-time', nullable: true, example: '2020-01-13T12:30:00+06:00',
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+    example: '2020-01-13T12:30:00+06:00',
     description: 'With the offset it was given with; null for as soon as possible',
   })
   requestedTime!: string | null;

@@ -35,9 +35,10 @@ export class CancellationDecisionController {
     description:
       'Errors as Market: 400 for a request it will not carry out (VALIDATION_FAILED with REASON_REQUIRED, ' +
       'INVALID_ENUM, REQUIRED_FIELD, OUT_OF_RANGE per field; ORDER_IN_TERMINAL_STATE, NO_PENDING_CANCELLATION, ' +
-      'ALREADY_DECIDED, CANCELLATION_DEADLINE_PASSED, CONCURRENCY_CONFLICT, IDEMPOTENCY_KEY_REUSED); 403 FORBIDDEN for ' +
-      'a key we do not know or one that may not act for this campaign; 404 NOT_FOUND; 420 REQUEST_LIMIT_EXCEEDED ' +
-      '(500 per hour per campaign) or LIMIT_EXCEEDED (4 parallel per campaign), with Retry-After.',
+      'ALREADY_DECIDED, CANCELLATION_DEADLINE_PASSED, CONCURRENCY_CONFLICT, IDEMPOTENCY_KEY_REUSED); ' +
+      '403 FORBIDDEN for a key we do not know or one that may not act for this campaign; 404 NOT_FOUND; ' +
+      '420 REQUEST_LIMIT_EXCEEDED (500 per hour per campaign) or LIMIT_EXCEEDED (4 parallel per campaign), ' +
+      'with Retry-After.',
     requestExample: { accepted: false, reason: 'ORDER_DELIVERED' },
     answerExample: { status: 'OK' },
   })

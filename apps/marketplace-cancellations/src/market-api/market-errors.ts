@@ -18,7 +18,11 @@ export const MARKET_API_ERRORS: ErrorDialectRoutes = {
   name: "Market's Partner API",
   paths: /^\/v2\/campaigns\/[^/]+\/orders(\/|$)/,
   // Market's operations document their own answers (MarketOperation); others the kit adds are Market's base error.
-  documented: { schemaName: 'ApiErrorResponse', schema: marketComponents().ApiErrorResponse, statuses: [...MARKET_STATUSES] },
+  documented: {
+    schemaName: 'ApiErrorResponse',
+    schema: marketComponents().ApiErrorResponse,
+    statuses: [...MARKET_STATUSES],
+  },
   dialect: (described, { exception, requestId }) => {
     if (exception instanceof UnknownApiKey) {
       return {

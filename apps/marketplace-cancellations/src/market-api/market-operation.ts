@@ -17,7 +17,9 @@ export function MarketOperation(
   const market = marketOperationObject(operationId);
   const parameters = market.parameters.map((p) => {
     const options = {
-      name: String(p.name), required: p.required === true, schema: p.schema as Yaml,
+      name: String(p.name),
+      required: p.required === true,
+      schema: p.schema as Yaml,
       ...(typeof p.description === 'string' ? { description: p.description } : {}),
     };
     return p.in === 'path' ? ApiParam(options) : ApiQuery(options);
@@ -31,10 +33,15 @@ export function MarketOperation(
       const content = (answer.content ?? {}) as Record<string, Yaml>;
       const json = content['application/json'];
       // Market's examples are on its schemas; one of our own stands beside where an answer has none.
-      const withExample = status === '200' && json && more.answerExample !== undefined
-        ? { ...content, 'application/json': { ...json, example: more.answerExample } }
-        : content;
-      return ApiResponse({ status: Number(status), description: String(answer.description ?? ''), content: withExample });
+      const withExample =
+        status === '200' && json && more.answerExample !== undefined
+          ? { ...content, 'application/json': { ...json, example: more.answerExample } }
+          : content;
+      return ApiResponse({
+        status: Number(status),
+        description: String(answer.description ?? ''),
+        content: withExample,
+      });
     }),
   );
 }
@@ -43,6 +50,11 @@ const examples = (value: unknown) => (value === undefined ? {} : { examples: { e
 
 /** The error bodies Market's answers use: a Market-shaped route documents one of these, never our envelope. */
 export const MARKET_ERROR_SCHEMAS = [
-  'ApiErrorResponse', 'ApiClientDataErrorResponse', 'ApiUnauthorizedErrorResponse', 'ApiForbiddenErrorResponse',
-  'ApiNotFoundErrorResponse', 'ApiLimitErrorResponse', 'ApiServerErrorResponse',
+  'ApiErrorResponse',
+  'ApiClientDataErrorResponse',
+  'ApiUnauthorizedErrorResponse',
+  'ApiForbiddenErrorResponse',
+  'ApiNotFoundErrorResponse',
+  'ApiLimitErrorResponse',
+  'ApiServerErrorResponse',
 ] as const;

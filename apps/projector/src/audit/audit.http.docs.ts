@@ -8,8 +8,20 @@ const state = openApi30Schema(orderStateV1.schema) as Record<string, unknown>;
 
 const timelineEntry = {
   type: 'object',
-  required: ['eventId', 'type', 'source', 'actor', 'occurredAt', 'causationId', 'correlationId', 'position', 'topic',
-    'partition', 'offset', 'payload'],
+  required: [
+    'eventId',
+    'type',
+    'source',
+    'actor',
+    'occurredAt',
+    'causationId',
+    'correlationId',
+    'position',
+    'topic',
+    'partition',
+    'offset',
+    'payload',
+  ],
   properties: {
     eventId: { type: 'string', example: '0192f5a0-7c1e-7000-8000-0000000000aa' },
     type: { type: 'string', example: 'DeliveryFinished' },
@@ -40,12 +52,26 @@ export const AUDIT_ANSWER = {
     },
   },
   example: {
-    orderId: orderStateV1.example.orderId, asOf: null, state: orderStateV1.example, status: 'DELIVERED', erased: false,
-    timeline: [{
-      eventId: '0192f5a0-7c1e-7000-8000-0000000000aa', type: 'DeliveryFinished', source: 'courier-tracking',
-      actor: 'dispatcher-a', occurredAt: '2026-11-23T11:20:00.000Z', causationId: null,
-      correlationId: '0192f5a0-7c1e-7000-8000-0000000000ab', position: '42', topic: 'courier.delivery-events.v1',
-      partition: 2, offset: '17', payload: { orderId: orderStateV1.example.orderId, status: 'finished' },
-    }],
+    orderId: orderStateV1.example.orderId,
+    asOf: null,
+    state: orderStateV1.example,
+    status: 'DELIVERED',
+    erased: false,
+    timeline: [
+      {
+        eventId: '0192f5a0-7c1e-7000-8000-0000000000aa',
+        type: 'DeliveryFinished',
+        source: 'courier-tracking',
+        actor: 'dispatcher-a',
+        occurredAt: '2026-11-23T11:20:00.000Z',
+        causationId: null,
+        correlationId: '0192f5a0-7c1e-7000-8000-0000000000ab',
+        position: '42',
+        topic: 'courier.delivery-events.v1',
+        partition: 2,
+        offset: '17',
+        payload: { orderId: orderStateV1.example.orderId, status: 'finished' },
+      },
+    ],
   },
 };

@@ -12,14 +12,20 @@ export class StatusCountsController {
 
   @Get('orders/status-counts')
   @Documented({ summary: 'Orders per combined status (all companies, or one with tenantId)', ...STATUS_COUNTS_ANSWER })
-  @ApiQuery({ name: 'tenantId', required: false, schema: { type: 'string', example: 'company-1' },
-    description: 'Required for a key limited to some companies' })
+  @ApiQuery({
+    name: 'tenantId',
+    required: false,
+    schema: { type: 'string', example: 'company-1' },
+    description: 'Required for a key limited to some companies',
+  })
   async counts(
-    @CurrentPrincipal() principal: Principal, @Query('tenantId') tenantId?: string,
+    @CurrentPrincipal() principal: Principal,
+    @Query('tenantId') tenantId?: string,
   ): Promise<Record<string, number>> {
     if (tenantId === undefined && principal.tenants !== '*') {
       throw new ForbiddenException({
-        code: 'TENANT_REQUIRED', message: 'give tenantId: this key is limited to some companies',
+        code: 'TENANT_REQUIRED',
+        message: 'give tenantId: this key is limited to some companies',
       });
     }
     if (tenantId !== undefined && !canAccessTenant(principal, tenantId)) {

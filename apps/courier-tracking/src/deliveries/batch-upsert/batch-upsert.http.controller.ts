@@ -1,6 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
-import { CommandContext, Documented, NoStore, NotFoundAs, RequestValidationError, fieldErrors } from '@orders/service-kit';
+import {
+  CommandContext, Documented, NoStore, NotFoundAs, RequestValidationError, fieldErrors,
+} from '@orders/service-kit';
 import { CompanyId } from '../../shared/path-ids';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';

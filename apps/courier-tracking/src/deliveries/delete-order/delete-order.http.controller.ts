@@ -19,7 +19,9 @@ export class DeleteOrderController {
 
   /** 200 with the order as it was, personal data included (S-YC); afterwards the order answers 404. */
   @Delete('orders/:order_id')
-  @Documented({ summary: 'Delete an order and erase its personal data; answers the order as it was', type: OrderResponseDto })
+  @Documented({
+    summary: 'Delete an order and erase its personal data; answers the order as it was', type: OrderResponseDto,
+  })
   async remove(@CompanyId() companyId: string, @OrderId() id: string,
     @CommandContext() command: CommandContext): Promise<OrderResponse> {
     assertCompany(command.principal, companyId);

@@ -56,7 +56,10 @@ export class IikoController {
   }
 
   @Post('close-time')
-  @Documented({ summary: 'iiko SetDeliveryCloseTime: a time closes a paid delivered order, null reopens it', type: OrderResponseDto })
+  @Documented({
+    summary: 'iiko SetDeliveryCloseTime: a time closes a paid delivered order, null reopens it',
+    type: OrderResponseDto,
+  })
   @HttpCode(200)
   setCloseTime(@CompanyId() companyId: string, @OrderId() id: string,
     @Body() body: CloseTimeDto, @CommandContext() command: CommandContext): Promise<OrderResponse> {

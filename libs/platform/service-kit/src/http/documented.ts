@@ -52,7 +52,6 @@ export function Documented(options: DocumentedRoute): MethodDecorator {
   );
 }
 
-
 /**
  * A JSON Schema (the contracts' 2020-12 style) as OpenAPI 3.0 writes it: `type: [t, 'null']` becomes `type: t,
  * nullable: true` (and a `null` in an enum stays, which 3.0 allows with nullable), recursively.

@@ -14,7 +14,10 @@ function asJsonSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(asJsonSchema);
   if (!isObject(node)) return node;
   const out: Json = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, asJsonSchema(value)]));
-  for (const [exclusive, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+  for (const [exclusive, bound] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ] as const) {
     if (typeof out[exclusive] !== 'boolean') continue;
     if (out[exclusive] === true && typeof out[bound] === 'number') {
       out[exclusive] = out[bound];
@@ -54,7 +57,10 @@ export class DocumentedAnswers {
   constructor(document: Json) {
     this.document = asJsonSchema(document) as Json;
     addFormats(this.ajv);
-    this.ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
+    this.ajv.addFormat('int32', {
+      type: 'number',
+      validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31,
+    });
     this.ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
     this.ajv.addFormat('float', { type: 'number', validate: () => true });
     this.ajv.addFormat('double', { type: 'number', validate: () => true });
@@ -80,11 +86,16 @@ export class DocumentedAnswers {
       return answer;
     }
     const content = isObject(documented.content) ? documented.content : {};
-    const type = String(answer.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+    const type =
+      String(answer.headers['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim() ?? '';
     if (answer.status === 204 || type === '') return answer;
     const media = content[type];
     if (!isObject(media) || !isObject(media.schema)) {
-      this.problems.push(`${where}: ${type} answer, but the document declares ${Object.keys(content).join(', ') || 'no body'}`);
+      this.problems.push(
+        `${where}: ${type} answer, but the document declares ${Object.keys(content).join(', ') || 'no body'}`,
+      );
       return answer;
     }
     if (type !== 'application/json') return answer;
