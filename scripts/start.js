@@ -23,6 +23,15 @@ function discoverServices() {
     .map((dir) => ({ dir, ...JSON.parse(fs.readFileSync(path.join(appsDir, dir, 'service.json'), 'utf8')) }));
 }
 
+/**
+ * The operators' console (apps/console/console.json): started with the services but not one of them (no database,
+ * no Kafka); its defaults name the services' ports above.
+ */
+function discoverWebApps() {
+  const manifest = path.join(settings.root, 'apps', 'console', 'console.json');
+  return fs.existsSync(manifest) ? [{ dir: 'console', ...JSON.parse(fs.readFileSync(manifest, 'utf8')) }] : [];
+}
+
 function pipeWithPrefix(stream, prefix, out) {
   readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => out.write(`${prefix}${line}\n`));
 }
@@ -68,7 +77,7 @@ async function stopChild(child) {
 }
 
 async function main() {
-  const services = discoverServices();
+  const services = [...discoverServices(), ...discoverWebApps()];
   await ensureDatabases();
   const startedBroker = await broker.up();
 
@@ -118,7 +127,8 @@ async function main() {
   say('all services are healthy:');
   for (const service of services) {
     const base = `http://127.0.0.1:${service.defaultPort}`;
-    console.log(`  ${service.name.padEnd(width)}  ${base}/health  ${base}/metrics  ${base}/docs`);
+    const links = service.dir === 'console' ? `${base}/  (sign in with the API key)` : `${base}/health  ${base}/metrics  ${base}/docs`;
+    console.log(`  ${service.name.padEnd(width)}  ${links}`);
   }
   if (!process.env.API_KEYS) say(`API key for this run (Api-Key header or Bearer token): ${apiKeys.slice(apiKeys.indexOf(':') + 1)}`);
   say(`Ctrl-C stops the services${startedBroker ? ' and the Kafka broker this run started' : ''}`);

@@ -35,6 +35,15 @@ describeOpenApiCompleteness('projector', async () => {
       await counts('', operator);
       await counts('?tenantId=company-1', desk);
       await counts('', desk);
+      const letters = (key: Record<string, string>) =>
+        projector.http().get('/ops/dead-letters').set(key).then((res) => answers.check('get', '/ops/dead-letters', res));
+      await letters(operator);
+      await letters(desk);
+      const unknown = { topic: `${projector.prefix}nope.dlq`, partition: 0, offset: '0' };
+      answers.check('post', '/ops/dead-letters/resolve',
+        await projector.http().post('/ops/dead-letters/resolve').set(operator).send(unknown));
+      answers.check('post', '/ops/dead-letters/redrive',
+        await projector.http().post('/ops/dead-letters/redrive').set(operator).send({ partition: -1 }));
       answers.check('get', '/health/live', await projector.http().get('/health/live'));
       answers.check('get', '/health', await projector.http().get('/health'));
     },
