@@ -64,10 +64,11 @@ export class DeadLettersController implements OnApplicationShutdown {
   @RequireScope('operate')
   @Documented({
     summary: 'Send one letter back to its topic and mark it redriven (by the key\'s principal)', ...REDRIVE_ANSWER,
+    errors: { 404: 'NOT_FOUND: no such dead-letter topic here, or no letter at that offset' },
   })
   async redrive(@CurrentPrincipal() principal: Principal, @Body() body: DeadLetterRequestDto) {
     this.allTenants(principal);
-    this.ours(body.topic);
+    await this.ours(body.topic);
     // redrive reads the letter itself: one read of the topic, not two.
     const result = await this.letters.redrive(body.topic, body.partition, body.offset).catch((error: Error) => {
       if (error.message.startsWith('no dead letter')) throw this.missing(body);
@@ -86,6 +87,7 @@ export class DeadLettersController implements OnApplicationShutdown {
   @Documented({
     summary: 'Mark one letter resolved without sending it again (by the key\'s principal, with a note)',
     ...RESOLVE_ANSWER,
+    errors: { 404: 'NOT_FOUND: no such dead-letter topic here, or no letter at that offset' },
   })
   async resolve(@CurrentPrincipal() principal: Principal, @Body() body: DeadLetterRequestDto) {
     this.allTenants(principal);
@@ -101,8 +103,15 @@ export class DeadLettersController implements OnApplicationShutdown {
     if (principal.tenants !== '*') throw new ForbiddenException({ code: 'TENANT_FORBIDDEN', message: 'dead letters cross companies: an all-company key only' });
   }
 
-  private ours(topic: string): void {
-    if (!topic.startsWith(this.settings.topics.prefix)) throw new NotFoundException({ code: 'NOT_FOUND', message: `no dead-letter topic ${topic} here` });
+  /**
+   * A dead-letter topic of this deployment that exists: reading a topic Kafka does not have failed with a 500
+   * (found by the OpenAPI answers spec); it is a 404 like a letter that is not there.
+   */
+  private async ours(topic: string): Promise<void> {
+    const missing = () => new NotFoundException({ code: 'NOT_FOUND', message: `no dead-letter topic ${topic} here` });
+    if (!topic.startsWith(this.settings.topics.prefix)) throw missing();
+    const topics = await this.letters.topics(this.settings.topics.prefix);
+    if (!topics.some((t) => t.dlqTopic === topic)) throw missing();
   }
 
   private missing(body: DeadLetterRequestDto): NotFoundException {
@@ -110,7 +119,7 @@ export class DeadLettersController implements OnApplicationShutdown {
   }
 
   private async find(body: DeadLetterRequestDto): Promise<DeadLetter> {
-    this.ours(body.topic);
+    await this.ours(body.topic);
     const letter = await this.letters.show(body.topic, body.partition, body.offset);
     if (!letter) throw this.missing(body);
     return letter;
