@@ -11,6 +11,7 @@ const broker = require('./lib/kafka-broker');
 const { ensureDatabases } = require('./lib/postgres');
 
 const READY_TIMEOUT_MS = 90_000;
+const MARKET_SIMULATOR = { name: 'market-simulator', dir: 'market-simulator', defaultPort: 3900 };
 const STOP_TIMEOUT_MS = 15_000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const say = (message) => console.log(`[start] ${message}`);
@@ -99,6 +100,13 @@ async function main() {
     ...(process.stdout.isTTY && !process.env.LOG_FORMAT ? { LOG_FORMAT: 'pretty', FORCE_COLOR: process.env.FORCE_COLOR ?? '1' } : {}),
   };
 
+  // Market: the embedded simulator (apps/market-simulator) unless MARKET_API_URL names a Market to talk to.
+  if (!process.env.MARKET_API_URL) {
+    env.MARKET_API_URL = `http://127.0.0.1:${MARKET_SIMULATOR.defaultPort}`;
+    env.MARKET_CAMPAIGNS ||= JSON.stringify({ 21: { apiKey: `sim-${randomBytes(16).toString('hex')}` } });
+    services.unshift(MARKET_SIMULATOR);
+  }
+
   const width = Math.max(...services.map((s) => s.name.length));
   const children = services.map((service) => spawnService(service, env, width));
   let stopping;
@@ -126,6 +134,10 @@ async function main() {
   }
   say('all services are healthy:');
   for (const service of services) {
+    if (service === MARKET_SIMULATOR) {
+      console.log(`  ${service.name.padEnd(width)}  ${env.MARKET_API_URL}/_sim/received  (Market for the connector)`);
+      continue;
+    }
     const base = `http://127.0.0.1:${service.defaultPort}`;
     const links = service.dir === 'console' ? `${base}/  (sign in with the API key)` : `${base}/health  ${base}/metrics  ${base}/docs`;
     console.log(`  ${service.name.padEnd(width)}  ${links}`);
