@@ -77,6 +77,9 @@ describeOpenApiCompleteness('marketplace-cancellations', async () => {
       await own('/v2/campaigns/{campaignId}/cancellations/pending', '/v2/campaigns/21/cancellations/pending?page=0');
       await own('/v2/campaigns/{campaignId}/cancellations/decisions', '/v2/campaigns/21/cancellations/decisions');
       await own('/v2/campaigns/{campaignId}/cancellations/decisions', '/v2/campaigns/22/cancellations/decisions');
+      const refusals = '/v2/campaigns/{campaignId}/cancellations/market-refusals';
+      await own(refusals, '/v2/campaigns/21/cancellations/market-refusals');
+      await own(refusals, '/v2/campaigns/21/cancellations/market-refusals?pageSize=x');
 
       const notification = (body: object) =>
         app

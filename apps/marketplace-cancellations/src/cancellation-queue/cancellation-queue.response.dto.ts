@@ -45,3 +45,20 @@ export class DecisionsDto {
   @ApiProperty({ type: QueuePagerDto }) pager!: QueuePagerDto;
   @ApiProperty({ type: [DecisionDto] }) decisions!: DecisionDto[];
 }
+
+export class MarketRefusalDto {
+  @ApiProperty({ type: 'integer', format: 'int64', example: 1001 }) orderId!: number;
+  @ApiProperty({ example: 'request-1001-1' }) requestId!: string;
+  @ApiProperty({ example: false }) accepted!: boolean;
+  @ApiPropertyOptional({ example: 'ORDER_DELIVERED' }) reason?: string;
+  @ApiProperty({ format: 'date-time' }) decidedAt!: string;
+  @ApiProperty({ format: 'date-time' }) refusedAt!: string;
+  @ApiProperty({ type: 'integer', nullable: true, example: 400, description: "Market's answer status" })
+  status!: number | null;
+  @ApiProperty({ type: 'string', nullable: true, example: 'ORDER_IS_NOT_IN_DELIVERY' }) error!: string | null;
+}
+
+export class MarketRefusalsDto {
+  @ApiProperty({ type: QueuePagerDto }) pager!: QueuePagerDto;
+  @ApiProperty({ type: [MarketRefusalDto] }) refusals!: MarketRefusalDto[];
+}

@@ -1,7 +1,7 @@
 import { applyDecorators, Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Documented, ID_FORMATS, PathId, type ErrorItem } from '@orders/service-kit';
-import { DecisionsDto, PendingRequestsDto } from './cancellation-queue.response.dto';
+import { DecisionsDto, MarketRefusalsDto, PendingRequestsDto } from './cancellation-queue.response.dto';
 import { CampaignAccessGuard } from '../market-api/campaign-access.guard';
 import { CancellationQueries } from '../read-model/cancellation-queries';
 import { pageParameters, rejectUnknownParameters, throwIfProblems } from './list-query';
@@ -48,11 +48,12 @@ export class CancellationsController {
   }
 
   @Get('market-refusals')
-  @ApiOperation({
-    summary: "Decisions Market refused (400/404 to its PUT cancellation/accept), newest first: settle them in Market's cabinet",
+  @Documented({
+    summary:
+      "Decisions Market refused (400/404 to its PUT cancellation/accept), newest first: settle them in Market's cabinet",
+    type: MarketRefusalsDto,
   })
-  @ApiQuery({ name: 'page', required: false, type: Number })
-  @ApiQuery({ name: 'pageSize', required: false, type: Number })
+  @PageQuery()
   marketRefusals(@CampaignId() campaignId: string, @Query() query: Record<string, unknown>) {
     return this.queries.marketRefusals(campaignId, this.page(query));
   }
