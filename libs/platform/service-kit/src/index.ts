@@ -34,3 +34,4 @@ export * from './database/sql-migration';
 export * from './metrics/process-metric';
 export * from './service-kit.module';
 export * from './bootstrap';
+export * from './http/documented';
