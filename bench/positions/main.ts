@@ -118,6 +118,8 @@ async function main(): Promise<void> {
   const { VisitDetector } = await import('../../apps/courier-tracking/src/positions/visit-detector');
   const app = await createServiceApp(AppModule);
   await app.init();
+  // Idle: the service (in this process) initialised, before the bench seeds or loads it.
+  const idleMiB = process.memoryUsage().rss / 1024 / 1024;
   try {
     await startMessaging(app);
     await app.get(MessagingTransport).ready();
@@ -221,6 +223,12 @@ async function main(): Promise<void> {
           `resident memory at steady state (median over the rounds, whole process) ${rssMiB.toFixed(0)} MiB`,
       }),
       metric('resident memory', 'MiB', rssMiB, rssMiB, 'same process (reported, not compared)', { notes: 'median RSS during detection' }),
+      metric('resident memory idle', 'MiB', idleMiB, 150, 'goal ceiling', {
+        goal: '<= 150', notes: 'RSS right after the app initialised (service in the bench process, upper bound)',
+      }),
+      metric('resident memory under load', 'MiB', Math.max(...(rss.length > 0 ? rss : [0])) / 1024 / 1024, 300, 'goal ceiling', {
+        goal: '<= 300', notes: 'peak RSS sampled every 20 ms during detection (service in the bench process, upper bound)',
+      }),
       metric('membership_to_detection_p99', 'ms', p99(joins.joined), p99(joins.baseline), 'the same point for a delivery on the route all along', {
         notes: `${joins.joined.length} deliveries joining watched routes; from the join (creation appended, this process told) to the first decision ` +
           `for the point at the door: point after the join p50 ${p50(joins.pointAfter).toFixed(2)} / p99 ${p99(joins.pointAfter).toFixed(2)} ms, ` +
