@@ -26,8 +26,8 @@ describe('a trace across intake, courier-tracking and the projector', () => {
   beforeAll(async () => {
     // Before the apps: the kit installs its request spans only when tracing is on as an app is created.
     recorder = recordSpans();
-    intake = await startIntake({ INTAKE_TOPIC_PREFIX: prefix, INTAKE_LICENSES: 'company-a' });
-    courier = await startCourierTracking({ COURIER_TOPIC_PREFIX: prefix });
+    intake = await startIntake({ TOPIC_PREFIX: prefix, INTAKE_LICENSES: 'company-a' });
+    courier = await startCourierTracking({ TOPIC_PREFIX: prefix });
     projector = await startProjector({ prefix });
     await Promise.all([
       intake.app.get(MessagingTransport).ready(),

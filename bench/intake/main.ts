@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   const [intakePort, barePort] = [await freePort(), await freePort()];
   const intake = start('apps/intake/src/main.ts', {
     INTAKE_DATABASE_URL: urlOf(database), PORT: String(intakePort), HOST: '127.0.0.1', LOG_LEVEL: 'silent', API_KEYS: `bench:${key}:${COMPANY}`,
-    INTAKE_LICENSES: COMPANY, INTAKE_TOPIC_PREFIX: topicPrefix, KAFKA_BROKERS: brokers,
+    INTAKE_LICENSES: COMPANY, TOPIC_PREFIX: topicPrefix, KAFKA_BROKERS: brokers,
   });
   const bare = start('bench/intake/bare-server.ts', { BENCH_DATABASE_URL: urlOf(database), PORT: String(barePort) });
   const ours = client(`http://127.0.0.1:${intakePort}`, { 'Api-Key': key }, CONCURRENCY);

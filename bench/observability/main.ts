@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       };
       const child = startService('apps/intake/src/main.ts', {
         INTAKE_DATABASE_URL: urlOf(database), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent',
-        API_KEYS: `bench:${key}:${COMPANY}`, INTAKE_LICENSES: COMPANY, INTAKE_TOPIC_PREFIX: topicPrefix(variant),
+        API_KEYS: `bench:${key}:${COMPANY}`, INTAKE_LICENSES: COMPANY, TOPIC_PREFIX: topicPrefix(variant),
         KAFKA_BROKERS: brokers, ...tracing,
       }, (name) => name.startsWith('OTEL_')); // the baseline is "none set", whatever this shell exports
       const http = client(`http://127.0.0.1:${port}`, { 'Api-Key': key }, CONCURRENCY);

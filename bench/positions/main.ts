@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   const prefix = `bench-${suffix}.`;
   const loadTopic = `${prefix}courier.positions.v1.load`;
   await sql('postgres', `CREATE DATABASE "${database}"`);
-  Object.assign(process.env, { COURIER_DATABASE_URL: urlOf(database), COURIER_TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', API_KEYS: '' });
+  Object.assign(process.env, { COURIER_DATABASE_URL: urlOf(database), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', API_KEYS: '' });
   const kafka = new Kafka({ brokers, clientId: 'bench-positions', logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();

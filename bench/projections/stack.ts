@@ -97,10 +97,10 @@ export async function startStack(adminUrl: string, readModelsUrl: string, broker
   const [intakePort, projectorPort] = [await freePort(), await freePort()];
   const common = { KAFKA_BROKERS: brokers, API_KEYS: `bench:${apiKey}:${company}` };
   const children = [
-    service('apps/intake/src/main.ts', { ...common, PORT: String(intakePort), INTAKE_DATABASE_URL: intakeDb, INTAKE_LICENSES: company, INTAKE_TOPIC_PREFIX: topicPrefix }),
+    service('apps/intake/src/main.ts', { ...common, PORT: String(intakePort), INTAKE_DATABASE_URL: intakeDb, INTAKE_LICENSES: company, TOPIC_PREFIX: topicPrefix }),
     service('apps/projector/src/main.ts', {
       ...common, PORT: String(projectorPort), READMODELS_DATABASE_URL: readModelsUrl, PROJECTOR_SCHEMA: schema,
-      PROJECTOR_OUTBOX_SCHEMA: `${schema}_outbox`, PROJECTOR_INBOX_SCHEMA: `${schema}_inbox`, PROJECTOR_TOPIC_PREFIX: topicPrefix,
+      PROJECTOR_OUTBOX_SCHEMA: `${schema}_outbox`, PROJECTOR_INBOX_SCHEMA: `${schema}_inbox`, TOPIC_PREFIX: topicPrefix,
     }),
   ];
   const close = async () => {

@@ -11,15 +11,12 @@ const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
 const ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const READY_TIMEOUT_MS = 180_000;
 
-/** Each service: its directory, the variable naming its database, and the settings that isolate its Kafka side. */
+/** Each service and the variable naming its database (TOPIC_PREFIX, the same for all, isolates the Kafka side). */
 const SERVICES = {
-  intake: { databaseVariable: 'INTAKE_DATABASE_URL', kafka: (prefix: string) => ({ INTAKE_TOPIC_PREFIX: prefix }) },
-  'courier-tracking': { databaseVariable: 'COURIER_DATABASE_URL', kafka: (prefix: string) => ({ COURIER_TOPIC_PREFIX: prefix }) },
-  'marketplace-cancellations': {
-    databaseVariable: 'MARKETPLACE_DATABASE_URL',
-    kafka: (prefix: string) => ({ MARKETPLACE_TOPIC_PREFIX: prefix }),
-  },
-  projector: { databaseVariable: 'READMODELS_DATABASE_URL', kafka: (prefix: string) => ({ PROJECTOR_TOPIC_PREFIX: prefix }) },
+  intake: { databaseVariable: 'INTAKE_DATABASE_URL' },
+  'courier-tracking': { databaseVariable: 'COURIER_DATABASE_URL' },
+  'marketplace-cancellations': { databaseVariable: 'MARKETPLACE_DATABASE_URL' },
+  projector: { databaseVariable: 'READMODELS_DATABASE_URL' },
 } as const;
 
 export type ServiceName = keyof typeof SERVICES;
@@ -50,9 +47,9 @@ export class Stack {
       const database = `${name.replace(/-/g, '_')}_e2e_${this.suffix}`;
       await onAdmin(ADMIN_URL, `CREATE DATABASE "${database}"`);
       this.databases.push(database);
-      const { databaseVariable, kafka } = SERVICES[name];
+      const { databaseVariable } = SERVICES[name];
       const env: NodeJS.ProcessEnv = {
-        ...process.env, ...kafka(this.prefix),
+        ...process.env, TOPIC_PREFIX: this.prefix, // every service's topics and groups (the kit's one naming scheme)
         [databaseVariable]: databaseUrlOn(ADMIN_URL, database),
         KAFKA_BROKERS: BROKERS, API_KEYS: `e2e:${this.apiKey}`, LOG_LEVEL: 'warn', HOST: '127.0.0.1',
         // Market's notifications come from its own ranges in production; this run sends them from loopback.

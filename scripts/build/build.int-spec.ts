@@ -91,7 +91,7 @@ describe('npm run build', () => {
         cwd: root,
         env: {
           ...env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', KAFKA_BROKERS: BROKERS,
-          INTAKE_DATABASE_URL: databaseUrlOn(ADMIN_URL, database), INTAKE_TOPIC_PREFIX: prefix,
+          INTAKE_DATABASE_URL: databaseUrlOn(ADMIN_URL, database), TOPIC_PREFIX: prefix,
           API_KEYS: `build:${randomBytes(16).toString('hex')}`,
         },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,10 +1,7 @@
-import {
-  courierPositionsReportedV1,
-  externalOrderAcceptedV1,
-  marketplaceOrderCancelledV1,
-  TOPIC,
-} from '@orders/contracts';
-import { deleteTopicsWithPrefix, runHostileTopic, templateOf, type ValidTemplate } from '@orders/messaging/testing';
+import { courierPositionsReportedV1, externalOrderAcceptedV1, marketplaceOrderCancelledV1 } from '@orders/contracts';
+import { TOPIC } from '@orders/contracts';
+import { deleteTopicsWithPrefix, expectHostileTopicHandled, templateOf } from '@orders/messaging/testing';
+import type { ValidTemplate } from '@orders/messaging/testing';
 import { VisitDetector } from '../src/positions/visit-detector';
 import { useCourierTracking } from './courier-app';
 
@@ -89,7 +86,7 @@ describe('courier-tracking on Kafka: hostile input never holds a partition', () 
         policies: `${courier.topicPrefix}courier-tracking`,
         positions: `${courier.topicPrefix}courier-tracking-positions`,
       };
-      const result = await runHostileTopic({
+      await expectHostileTopicHandled({
         brokers,
         topic: `${courier.topicPrefix}${name}`,
         groupId: groups[group],
@@ -98,9 +95,6 @@ describe('courier-tracking on Kafka: hostile input never holds a partition', () 
         seed: 2400 + name.length,
         applied: group === 'positions' ? positionsHandled : inboxHas,
       });
-      expect(result.mismatches).toEqual([]);
-      expect(result.sent).toBe(HOSTILE_PER_TOPIC);
-      expect(Object.keys(result.kinds).length).toBeGreaterThanOrEqual(14);
     },
   );
 

@@ -36,7 +36,8 @@ async function arrived(app: CourierTestApp, ids: readonly string[]): Promise<Map
 /** Every courier that arrived at the delivery, in log order. */
 async function arrivals(app: CourierTestApp, id: string): Promise<string[]> {
   const { rows } = await app.pool.query<{ courier: string }>(
-    `SELECT data->>'courier_id' AS courier FROM event_store.events WHERE type = 'CourierArrived' AND stream_id = $1 ORDER BY global_position`,
+    `SELECT data->>'courier_id' AS courier FROM event_store.events
+      WHERE type = 'CourierArrived' AND stream_id = $1 ORDER BY global_position`,
     [`delivery-${id}`],
   );
   return rows.map((row) => row.courier);
@@ -179,7 +180,7 @@ describe('courier-tracking: route membership without a refresh interval', () => 
       second = await startCourierTracking({
         COURIER_DATABASE_URL: databaseUrl(courier.database),
         API_KEYS: `dispatcher-a:${courier.keys.companyA}:company-a`,
-        COURIER_TOPIC_PREFIX: `${courier.topicPrefix}second.`,
+        TOPIC_PREFIX: `${courier.topicPrefix}second.`,
       });
     }, 60_000);
     afterAll(async () => second?.close());

@@ -31,7 +31,7 @@ export async function startIntake(env: Record<string, string> = {}): Promise<Int
     operator: `o-${randomBytes(12).toString('hex')}`,
     readOnlyA: `r-${randomBytes(12).toString('hex')}`,
   };
-  const topicPrefix = env.INTAKE_TOPIC_PREFIX ?? `test-${suffix}.`;
+  const topicPrefix = env.TOPIC_PREFIX ?? `test-${suffix}.`;
   const started = await startOnFreshDatabase({
     baseUrl,
     database: `intake_test_${suffix}`,
@@ -40,7 +40,7 @@ export async function startIntake(env: Record<string, string> = {}): Promise<Int
     env: {
       LOG_LEVEL: 'silent',
       // Topics and the consumer group of this app alone: test files never see each other's messages.
-      INTAKE_TOPIC_PREFIX: `test-${suffix}.`,
+      TOPIC_PREFIX: `test-${suffix}.`,
       API_KEYS: [
         `desk-a:${keys.companyA}:company-a`,
         `desk-b:${keys.companyB}:company-b`,

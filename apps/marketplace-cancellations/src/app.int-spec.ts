@@ -4,7 +4,7 @@ import { marketplaceCancellationsService } from './marketplace-cancellations.def
 
 // The shell boots the module as the specs do (its Kafka transport is provided, not started: main.ts starts it), on
 // topics and a group of its own (under a prefix) in case it is.
-const own = { MARKETPLACE_TOPIC_PREFIX: `shell-${randomBytes(4).toString('hex')}.` };
+const own = { TOPIC_PREFIX: `shell-${randomBytes(4).toString('hex')}.` };
 const before = Object.fromEntries(Object.keys(own).map((name) => [name, process.env[name]]));
 
 beforeAll(() => {

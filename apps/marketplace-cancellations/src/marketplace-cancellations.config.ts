@@ -1,7 +1,9 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, Matches, Min } from 'class-validator';
 import { marketLimitsOf } from '@orders/contracts';
-import { AddressRanges, IsAddressRanges, declareSettings } from '@orders/service-kit';
+import {
+  AddressRanges, IsAddressRanges, declareSettings, TOPIC_PREFIX_DEFAULTS, TopicPrefixVariables,
+} from '@orders/service-kit';
 import { DEFAULT_PARKED_DELIVERY_RETENTION_DAYS } from './prune-parked-deliveries/parked-delivery-pruning';
 import { MarketplaceTopics } from './publishing/marketplace-topics';
 
@@ -36,7 +38,7 @@ export interface CancellationSettings {
   readonly parkedDeliveryPruning: boolean;
   readonly parkedDeliveryRetentionMs: number;
   readonly parkedDeliveryPruneIntervalMs: number;
-  /** Topics and consumer group under MARKETPLACE_TOPIC_PREFIX (empty in production; specs and e2e set their own). */
+  /** Topics and consumer group under TOPIC_PREFIX (empty in production; specs and e2e set their own). */
   readonly topics: MarketplaceTopics;
 }
 
@@ -52,7 +54,7 @@ const orders = marketLimitsOf('getOrders');
 export const MARKET_NOTIFICATION_RANGES = '5.45.207.0/25,141.8.142.0/25,5.255.253.0/25';
 
 /** The service's variables, validated with the kit's at start-up: every bad one is named, then the process exits. */
-class CancellationVariables {
+class CancellationVariables extends TopicPrefixVariables {
   @Type(() => Number) @IsInt() @Min(1) MARKET_DECISIONS_PER_HOUR!: number;
   @Type(() => Number) @IsInt() @Min(1) MARKET_PARALLEL_REQUESTS!: number;
   @Type(() => Number) @IsInt() @Min(1) MARKET_ORDERS_PARALLEL_REQUESTS!: number;
@@ -73,9 +75,6 @@ class CancellationVariables {
   @IsIn(SWITCH) PARKED_DELIVERY_PRUNING!: string;
   @Type(() => Number) @IsInt() @Min(1) PARKED_DELIVERY_RETENTION_DAYS!: number;
   @Type(() => Number) @IsInt() @Min(1) PARKED_DELIVERY_PRUNE_INTERVAL_MS!: number;
-  /** Prefixes the topics and the consumer group, so several environments (or test runs) share one cluster. */
-  @Matches(/^[\w.-]{0,100}$/, { message: 'only letters, digits, ".", "_" and "-" are allowed' })
-  MARKETPLACE_TOPIC_PREFIX!: string;
 }
 
 /** Read by the service kit's configuration, the only reader of the environment; injectable as CANCELLATION_SETTINGS. */
@@ -102,7 +101,7 @@ export const cancellationSettings = declareSettings({
     PARKED_DELIVERY_PRUNING: 'on',
     PARKED_DELIVERY_RETENTION_DAYS: String(DEFAULT_PARKED_DELIVERY_RETENTION_DAYS),
     PARKED_DELIVERY_PRUNE_INTERVAL_MS: '3600000',
-    MARKETPLACE_TOPIC_PREFIX: '',
+    ...TOPIC_PREFIX_DEFAULTS,
   },
   build: (env): CancellationSettings => ({
     decisionsPerHour: env.MARKET_DECISIONS_PER_HOUR,
@@ -123,6 +122,6 @@ export const cancellationSettings = declareSettings({
     parkedDeliveryPruning: env.PARKED_DELIVERY_PRUNING === 'on',
     parkedDeliveryRetentionMs: env.PARKED_DELIVERY_RETENTION_DAYS * 86_400_000,
     parkedDeliveryPruneIntervalMs: env.PARKED_DELIVERY_PRUNE_INTERVAL_MS,
-    topics: new MarketplaceTopics(env.MARKETPLACE_TOPIC_PREFIX),
+    topics: new MarketplaceTopics(env.TOPIC_PREFIX),
   }),
 });

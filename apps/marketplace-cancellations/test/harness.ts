@@ -43,7 +43,7 @@ export interface Stack {
   readonly databaseUrl: string;
   readonly pool: Pool;
   readonly clock: ManualClock;
-  /** The stack's topics and consumer group, under its own MARKETPLACE_TOPIC_PREFIX. */
+  /** The stack's topics and consumer group, under its own TOPIC_PREFIX. */
   readonly topics: MarketplaceTopics;
   /** Keys: `all` (every campaign), `c21` (campaign 21 only), `c22` (campaign 22 only), `reader` (21, read only). */
   readonly keys: Record<'all' | 'c21' | 'c22' | 'reader', string>;
@@ -52,7 +52,7 @@ export interface Stack {
 }
 
 /**
- * `topicPrefix` names the stack's topics and consumer group (MARKETPLACE_TOPIC_PREFIX); by default a random one, so a
+ * `topicPrefix` names the stack's topics and consumer group (TOPIC_PREFIX); by default a random one, so a
  * stack never shares a topic with another run or with production names.
  */
 export async function createStack(
@@ -75,7 +75,7 @@ export async function createStack(
     ].join(','),
     CANCELLATION_WORKERS: options.workers ? 'on' : 'off',
     MARKETPLACE_KAFKA: options.kafka ? 'on' : 'off',
-    MARKETPLACE_TOPIC_PREFIX: topics.prefix,
+    TOPIC_PREFIX: topics.prefix,
     CANCELLATION_TIMER_POLL_MS: '50',
     NOTIFICATION_POLL_MS: '50',
     // Market's notifications come from its own ranges in production; the specs send them from loopback.

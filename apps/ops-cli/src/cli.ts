@@ -3,7 +3,7 @@ import { audit } from './commands/audit';
 import { checksum } from './commands/checksum';
 import { dlq } from './commands/dlq';
 import { rebuild } from './commands/rebuild';
-import { PROJECTIONS, SUMMARY_PROJECTION } from './commands/read-models';
+import { PROJECTIONS, SUMMARY_PROJECTION } from '@orders/read-model-protocol';
 import { replay } from './commands/replay';
 import { status } from './commands/status';
 import { verify } from './commands/verify';
@@ -14,8 +14,8 @@ import { ProjectorOperationError } from './projector-operations';
 import { readModelTarget, storeTargets } from './targets';
 import type { Environment } from '@orders/service-kit';
 
-const EXIT_CODES = `exit codes: 0 ok, 1 a problem was found (or nothing matched), 2 wrong usage, 3 a database or broker is
-            unreachable, 4 busy (another rebuild holds the projection)`;
+const EXIT_CODES = `exit codes: 0 ok, 1 a problem was found (or nothing matched), 2 wrong usage,
+            3 a database or broker is unreachable, 4 busy (another rebuild holds the projection)`;
 
 function integer(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a non-negative integer');
@@ -230,7 +230,8 @@ function program(io: Io, env: Environment, done: (code: ExitCode) => void): Comm
       sub(
         root,
         'audit',
-        "the order's events in every service's event store (internal ones too): recorded actor, causation; combined state",
+        "the order's events in every service's event store (internal ones too): recorded actor, causation; " +
+          'combined state',
       ),
     ),
   )

@@ -1,6 +1,7 @@
 import { Matches } from 'class-validator';
-import { declareSettings } from '@orders/service-kit';
-import { TOPIC } from '@orders/contracts';
+import { declareSettings, TOPIC_PREFIX_DEFAULTS, TopicPrefixVariables } from '@orders/service-kit';
+import { TOPIC, topicDefinition } from '@orders/contracts';
+import { CatalogueTopics } from '@orders/messaging/nest';
 import { DEFAULT_READ_MODEL_SCHEMA } from './storage/read-model-db';
 
 export const PROJECTOR_SETTINGS = Symbol('PROJECTOR_SETTINGS');
@@ -15,8 +16,8 @@ export interface ProjectorSettings {
   readonly outboxSchema: string;
   readonly inboxSchema: string;
   readonly groupId: string;
-  /** Prepended to every topic and the consumer group, as the other services' *_TOPIC_PREFIX: empty in production. */
-  readonly topicPrefix: string;
+  /** The platform's one naming scheme under TOPIC_PREFIX (empty in production), as every service's topics. */
+  readonly topics: CatalogueTopics;
   readonly sourceTopics: readonly string[];
   readonly stateTopic: string;
   /** Maps a physical topic back to its catalogue name for decoding. */
@@ -27,7 +28,7 @@ const NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const NAME_MESSAGE = 'must be a PostgreSQL schema name (lower-case letters, digits, "_")';
 
 /** The projector's variables, validated with the kit's at start-up. */
-class ProjectorVariables {
+class ProjectorVariables extends TopicPrefixVariables {
   @Matches(NAME, { message: NAME_MESSAGE })
   PROJECTOR_SCHEMA!: string;
 
@@ -40,9 +41,6 @@ class ProjectorVariables {
   /** Empty: `<prefix>projector`. */
   @Matches(/^[\w.-]{0,200}$/, { message: 'only letters, digits, ".", "_" and "-" are allowed' })
   PROJECTOR_GROUP_ID!: string;
-
-  @Matches(/^[\w.-]{0,100}$/, { message: 'only letters, digits, ".", "_" and "-" are allowed' })
-  PROJECTOR_TOPIC_PREFIX!: string;
 }
 
 /** Read by the service kit's configuration, the only reader of the environment. */
@@ -50,20 +48,22 @@ export const projectorSettings = declareSettings({
   token: PROJECTOR_SETTINGS,
   variables: ProjectorVariables,
   defaults: {
-    PROJECTOR_SCHEMA: DEFAULT_READ_MODEL_SCHEMA, PROJECTOR_OUTBOX_SCHEMA: 'state_outbox', PROJECTOR_INBOX_SCHEMA: 'messaging',
-    PROJECTOR_GROUP_ID: '', PROJECTOR_TOPIC_PREFIX: '',
+    PROJECTOR_SCHEMA: DEFAULT_READ_MODEL_SCHEMA,
+    PROJECTOR_OUTBOX_SCHEMA: 'state_outbox',
+    PROJECTOR_INBOX_SCHEMA: 'messaging',
+    PROJECTOR_GROUP_ID: '', ...TOPIC_PREFIX_DEFAULTS,
   },
   build: (env): ProjectorSettings => {
-    const prefix = env.PROJECTOR_TOPIC_PREFIX;
+    const topics = new CatalogueTopics(env.TOPIC_PREFIX, topicDefinition);
     return {
       schema: env.PROJECTOR_SCHEMA,
       outboxSchema: env.PROJECTOR_OUTBOX_SCHEMA,
       inboxSchema: env.PROJECTOR_INBOX_SCHEMA,
-      groupId: env.PROJECTOR_GROUP_ID || `${prefix}projector`,
-      topicPrefix: prefix,
-      sourceTopics: SOURCE_TOPICS.map((topic) => `${prefix}${topic}`),
-      stateTopic: `${prefix}${TOPIC.orderState}`,
-      logicalTopic: (topic) => (prefix && topic.startsWith(prefix) ? topic.slice(prefix.length) : topic),
+      groupId: env.PROJECTOR_GROUP_ID || topics.group('projector'),
+      topics,
+      sourceTopics: SOURCE_TOPICS.map((topic) => topics.name(topic)),
+      stateTopic: topics.name(TOPIC.orderState),
+      logicalTopic: (topic) => topics.canonical(topic),
     };
   },
 });

@@ -45,15 +45,16 @@ export async function startProjector(options: { prefix?: string } = {}): Promise
   const schemas = [schema, `state_outbox_${id}`, `inbox_${id}`];
   const topic = (logical: string) => `${prefix}${logical}`;
   if (!options.prefix) {
-    await provisionTopics({ brokers: BROKERS, logLevel: 'nothing' }, [TOPIC.orderEvents, TOPIC.deliveryEvents, TOPIC.cancellationEvents]
-      .map((t) => ({ topic: topic(t), partitions: 3 })));
+    const sources = [TOPIC.orderEvents, TOPIC.deliveryEvents, TOPIC.cancellationEvents];
+    const specs = sources.map((t) => ({ topic: topic(t), partitions: 3 }));
+    await provisionTopics({ brokers: BROKERS, logLevel: 'nothing' }, specs);
   }
   const app = await bootServiceApp({
     appModule: () => import('../src/app.module').then((m) => m.AppModule),
     env: {
       READMODELS_DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', KAFKA_BROKERS: BROKERS,
       PROJECTOR_SCHEMA: schemas[0], PROJECTOR_OUTBOX_SCHEMA: schemas[1], PROJECTOR_INBOX_SCHEMA: schemas[2],
-      PROJECTOR_TOPIC_PREFIX: prefix,
+      TOPIC_PREFIX: prefix,
       API_KEYS: `ops:${OPERATOR_KEY}-${id},desk:${COMPANY_KEY}-${id}:company-1`,
     },
     listen: true,
@@ -69,9 +70,11 @@ export async function startProjector(options: { prefix?: string } = {}): Promise
         const definition = findMessage(event.topic, event.type, event.schemaVersion);
         if (!definition) throw new Error(`no contract for ${event.type} v${event.schemaVersion} on ${event.topic}`);
         const message = encodeMessage(definition, event.payload, {
-          eventId: event.eventId, occurredAt: event.occurredAt, correlationId: event.correlationId, causationId: event.causationId,
+          eventId: event.eventId, occurredAt: event.occurredAt, correlationId: event.correlationId,
+          causationId: event.causationId,
         });
-        await producer.send({ topic: topic(message.topic), acks: -1, messages: [{ key: message.key, value: message.value, headers: { ...message.headers } }] });
+        const record = { key: message.key, value: message.value, headers: { ...message.headers } };
+        await producer.send({ topic: topic(message.topic), acks: -1, messages: [record] });
       }
     },
     async publishRaw(t, key, value, headers) {

@@ -2,12 +2,15 @@
 export { describeServiceShell } from './src/testing/service-shell.suite';
 export { withProbe } from './src/testing/probe.module';
 export { databaseUrlOn, eventually, ignoreForcedDrop, onAdmin } from './src/testing/test-database';
-export { describeHostileInput, fuzzService, type FuzzOptions, type FuzzReport, type FuzzTarget } from './src/testing/hostile-fuzz';
+export {
+  describeHostileInput, fuzzService, type FuzzOptions, type FuzzReport, type FuzzTarget,
+} from './src/testing/hostile-fuzz';
 export {
   answerWithoutId, captureLogs, COMMAND_HEADER_FAULTS, headerFaultBody, UNREPRESENTABLE_PATH_IDS,
 } from './src/testing/http-edge';
 export {
-  bootServiceApp, listeningUrl, startOnFreshDatabase, type FreshDatabaseBoot, type ServiceAppBoot, type ServiceTestApp,
+  bootServiceApp, listeningUrl, startServiceMessaging, startOnFreshDatabase,
+  type FreshDatabaseBoot, type ServiceAppBoot, type ServiceTestApp,
 } from './src/testing/service-app';
 export { openApiGaps, securityMismatches, servedDocument, type OpenApiGap } from './src/testing/openapi-completeness';
 export { recordSpans, type SpanRecorder } from './src/testing/span-recorder';

@@ -23,8 +23,10 @@ describe('intake settings', () => {
   });
 
   it('is validated by the kit, naming the variable and the problem', () => {
-    expect(() => read({ INTAKE_LICENSES: 'company-a:someday' })).toThrow(/INTAKE_LICENSES="company-a:someday": "someday" is not a date/);
-    expect(() => read({ INTAKE_TOPIC_PREFIX: 'bad prefix' })).toThrow(/INTAKE_TOPIC_PREFIX="bad prefix"/);
-    expect(read({ INTAKE_TOPIC_PREFIX: 'staging.' }).topicPrefix).toBe('staging.');
+    expect(() => read({ INTAKE_LICENSES: 'company-a:someday' })).toThrow(
+      /INTAKE_LICENSES="company-a:someday": "someday" is not a date/,
+    );
+    expect(() => read({ TOPIC_PREFIX: 'bad prefix' })).toThrow(/TOPIC_PREFIX="bad prefix"/);
+    expect(read({ TOPIC_PREFIX: 'staging.' }).topicPrefix).toBe('staging.');
   });
 });

@@ -1,5 +1,5 @@
-import { Matches, ValidateBy } from 'class-validator';
-import { declareSettings } from '@orders/service-kit';
+import { ValidateBy } from 'class-validator';
+import { declareSettings, TOPIC_PREFIX_DEFAULTS, TopicPrefixVariables } from '@orders/service-kit';
 
 export interface IntakeSettings {
   readonly licences: LicenceBook;
@@ -39,8 +39,12 @@ export function parseLicences(value: string): LicenceBook {
     const separator = entry.indexOf(':');
     const company = separator < 0 ? entry : entry.slice(0, separator);
     const until = separator < 0 ? '' : entry.slice(separator + 1);
-    if (!/^[\w.-]{1,128}$/.test(company)) throw new IntakeSettingsError('INTAKE_LICENSES', `"${company}" is not a company id`);
-    if (until && Number.isNaN(Date.parse(until))) throw new IntakeSettingsError('INTAKE_LICENSES', `"${until}" is not a date for ${company}`);
+    if (!/^[\w.-]{1,128}$/.test(company)) {
+      throw new IntakeSettingsError('INTAKE_LICENSES', `"${company}" is not a company id`);
+    }
+    if (until && Number.isNaN(Date.parse(until))) {
+      throw new IntakeSettingsError('INTAKE_LICENSES', `"${until}" is not a date for ${company}`);
+    }
     byCompany.set(company, { validUntil: until ? new Date(until).toISOString() : null });
   }
   return new LicenceBook(everyone, byCompany);
@@ -57,15 +61,15 @@ function licenceProblem(value: unknown): string | undefined {
 }
 
 /** Intake's variables, validated with the kit's at start-up (a bad one is named with every other). */
-class IntakeVariables {
+class IntakeVariables extends TopicPrefixVariables {
   @ValidateBy({
     name: 'licenceList',
-    validator: { validate: (value) => licenceProblem(value) === undefined, defaultMessage: (args) => licenceProblem(args?.value) ?? '' },
+    validator: {
+      validate: (value) => licenceProblem(value) === undefined,
+      defaultMessage: (args) => licenceProblem(args?.value) ?? '',
+    },
   })
   INTAKE_LICENSES!: string;
-
-  @Matches(/^[a-zA-Z0-9._-]{0,100}$/, { message: 'only letters, digits, ".", "_" and "-" are allowed' })
-  INTAKE_TOPIC_PREFIX!: string;
 }
 
 export const INTAKE_SETTINGS = Symbol('INTAKE_SETTINGS');
@@ -75,14 +79,15 @@ export const INTAKE_SETTINGS = Symbol('INTAKE_SETTINGS');
  *
  * - `INTAKE_LICENSES`: companies holding the "Internet orders" licence (S-CARBIS), comma-separated
  *   `company[:valid-until]`; `*` licenses every company without end (the default, for development).
- * - `INTAKE_TOPIC_PREFIX`: prepended to every Kafka topic and the consumer group (a shared cluster holding several
- *   environments, or isolated tests); empty by default.
+ * - `TOPIC_PREFIX` (the kit's one topic naming scheme): prepended to every Kafka topic and the consumer group.
  *
  * The personal-data master key is the kit's `PII_MASTER_KEY` (ServiceConfig.piiMasterKey).
  */
 export const intakeSettings = declareSettings({
   token: INTAKE_SETTINGS,
   variables: IntakeVariables,
-  defaults: { INTAKE_LICENSES: '*', INTAKE_TOPIC_PREFIX: '' },
-  build: (variables): IntakeSettings => ({ licences: parseLicences(variables.INTAKE_LICENSES), topicPrefix: variables.INTAKE_TOPIC_PREFIX }),
+  defaults: { INTAKE_LICENSES: '*', ...TOPIC_PREFIX_DEFAULTS },
+  build: (variables): IntakeSettings => ({
+    licences: parseLicences(variables.INTAKE_LICENSES), topicPrefix: variables.TOPIC_PREFIX,
+  }),
 });

@@ -1,25 +1,19 @@
 import { TOPIC, topicDefinition } from '@orders/contracts';
-import { CatalogueTopics } from '@orders/messaging/nest';
+import { catalogueTopicSet } from '@orders/messaging/nest';
 
 /**
  * The topics marketplace-cancellations produces and consumes, and its consumer group, on the platform's one naming
- * scheme. `MARKETPLACE_TOPIC_PREFIX` prefixes them (empty in production), so several environments (or test runs)
- * share one cluster without seeing each other's messages; partitions, retention and decoding come from the catalogue.
+ * scheme. `TOPIC_PREFIX` prefixes them (empty in production), so several environments (or test runs) share one
+ * cluster without seeing each other's messages; partitions, retention and decoding come from the catalogue.
  */
-export class MarketplaceTopics extends CatalogueTopics {
-  /** In: Market notifications relayed on Kafka (stored in the inbox of POST /notification). */
-  readonly notifications: string;
-  /** In: courier-tracking's delivery events (DeliveryFinished, policy P1). */
-  readonly deliveryEvents: string;
-  /** Out: the relay of MarketplaceOrder events. */
-  readonly cancellationEvents: string;
-  readonly consumerGroup: string;
-
-  constructor(prefix: string) {
-    super(prefix, topicDefinition);
-    this.notifications = this.name(TOPIC.marketplaceNotifications);
-    this.deliveryEvents = this.name(TOPIC.deliveryEvents);
-    this.cancellationEvents = this.name(TOPIC.cancellationEvents);
-    this.consumerGroup = this.group('marketplace-cancellations');
-  }
-}
+export class MarketplaceTopics extends catalogueTopicSet(topicDefinition, {
+  topics: {
+    /** In: Market notifications relayed on Kafka (stored in the inbox of POST /notification). */
+    notifications: TOPIC.marketplaceNotifications,
+    /** In: courier-tracking's delivery events (DeliveryFinished, policy P1). */
+    deliveryEvents: TOPIC.deliveryEvents,
+    /** Out: the relay of MarketplaceOrder events. */
+    cancellationEvents: TOPIC.cancellationEvents,
+  },
+  groups: { consumerGroup: 'marketplace-cancellations' },
+}) {}

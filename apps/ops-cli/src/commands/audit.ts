@@ -3,7 +3,7 @@ import { renderTable, type Io } from '../output';
 import { runProjectorOperation } from '../projector-operations';
 import type { ReadModelTarget, StoreTarget } from '../targets';
 import { storeTimeline, type AuditEvent } from './audit-timeline';
-import type { OrderAudit } from './read-models';
+import type { OrderAudit } from '@orders/read-model-protocol';
 
 export function parseTime(value: string, option: string): Date {
   const at = new Date(value);
@@ -39,24 +39,34 @@ function cause(event: AuditEvent): string {
   return event.causedBy ? `${event.causedBy} ${short(event.causationId)}` : `${short(event.causationId)} (outside)`;
 }
 
+type CancellationState = NonNullable<NonNullable<OrderAudit['state']>['marketplace']>['cancellation'];
+
+function cancellationText(cancellation: CancellationState): string {
+  if (!cancellation) return '';
+  const reason = cancellation.rejectionReason ? ` (${cancellation.rejectionReason})` : '';
+  return `, cancellation ${cancellation.status}${reason}`;
+}
+
 function stateRows(state: OrderAudit['state']): string[][] {
   return [
     [
       'intake',
       state?.intake
-        ? `${state.intake.status} (${state.intake.source} ${state.intake.externalId}, ${state.intake.amountMinor} ${state.intake.currency})`
+        ? `${state.intake.status} (${state.intake.source} ${state.intake.externalId}, ` +
+          `${state.intake.amountMinor} ${state.intake.currency})`
         : '-',
     ],
     [
       'delivery',
       state?.delivery
-        ? `${state.delivery.status}${state.delivery.closed ? ', closed' : ''}${state.delivery.deliveredAt ? `, delivered ${state.delivery.deliveredAt}` : ''}`
+        ? `${state.delivery.status}${state.delivery.closed ? ', closed' : ''}` +
+          `${state.delivery.deliveredAt ? `, delivered ${state.delivery.deliveredAt}` : ''}`
         : '-',
     ],
     [
       'marketplace',
       state?.marketplace
-        ? `${state.marketplace.status}${state.marketplace.cancellation ? `, cancellation ${state.marketplace.cancellation.status}${state.marketplace.cancellation.rejectionReason ? ` (${state.marketplace.cancellation.rejectionReason})` : ''}` : ''}`
+        ? `${state.marketplace.status}${cancellationText(state.marketplace.cancellation)}`
         : '-',
     ],
     ['version', String(state?.version ?? 0)],
@@ -114,7 +124,8 @@ export async function audit(
   if (options.json) return EXIT.ok;
   io.out(
     [
-      `order ${orderId}${asOf ? ` as of ${asOf.toISOString()}` : ''}: ${state?.status ?? 'state unknown'}${state?.erased ? ' (personal data erased)' : ''}`,
+      `order ${orderId}${asOf ? ` as of ${asOf.toISOString()}` : ''}: ` +
+        `${state?.status ?? 'state unknown'}${state?.erased ? ' (personal data erased)' : ''}`,
       '',
       renderTable(
         ['occurred at', 'source', 'event', 'actor', 'caused by', 'event id'],

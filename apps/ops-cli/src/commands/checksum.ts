@@ -3,7 +3,7 @@ import type { Io } from '../output';
 import { ProjectorOperationError, runProjectorOperation } from '../projector-operations';
 import { quoted, withPool } from '../stores';
 import type { ReadModelTarget } from '../targets';
-import type { ProjectionChecksum } from './read-models';
+import type { ProjectionChecksum } from '@orders/read-model-protocol';
 
 /** The summary versions the read-model schema holds (blue/green tables `order_summary_v<n>`), oldest first. */
 async function summaryVersions(target: ReadModelTarget): Promise<{ versions: number[]; serving?: number }> {
@@ -40,7 +40,8 @@ export async function checksum(
     io.out(
       options.json
         ? JSON.stringify(result, null, 2)
-        : `${result.projection}${result.version === null ? '' : ` v${result.version}`}  ${result.rows} rows  ${result.checksum}`,
+        : `${result.projection}${result.version === null ? '' : ` v${result.version}`}  ` +
+          `${result.rows} rows  ${result.checksum}`,
     );
     return EXIT.ok;
   } catch (error) {
@@ -51,7 +52,8 @@ export async function checksum(
     const { versions, serving } = await summaryVersions(target);
     if (versions.length === 0) throw error;
     io.err(
-      `ops: no version ${options.version} of ${projection} in schema ${target.schema}; versions present: ${versions.join(', ')}${serving === undefined ? '' : ` (v${serving} serves)`}`,
+      `ops: no version ${options.version} of ${projection} in schema ${target.schema}; ` +
+        `versions present: ${versions.join(', ')}${serving === undefined ? '' : ` (v${serving} serves)`}`,
     );
     return EXIT.problemFound;
   }

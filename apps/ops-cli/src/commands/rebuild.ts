@@ -1,14 +1,10 @@
+import {
+  isProjectionName, SUMMARY_PROJECTION, type RebuildProgress, type RebuildResult, type RefoldResult, type RefoldScope,
+} from '@orders/read-model-protocol';
 import { EXIT, UsageError, type ExitCode } from '../exit-codes';
 import { formatSeconds, progressBar, type Io } from '../output';
 import { ProjectorOperationError, runProjectorOperation } from '../projector-operations';
 import type { ReadModelTarget } from '../targets';
-import { PROJECTIONS, SUMMARY_PROJECTION, type RebuildProgress, type RebuildResult, type RefoldResult } from './read-models';
-
-type RefoldScope =
-  | { kind: 'order'; orderId: string }
-  | { kind: 'company'; tenantId: string }
-  | { kind: 'from-position'; position: string }
-  | { kind: 'from-time'; at: string };
 
 export interface RebuildCommandOptions {
   json: boolean;
@@ -24,12 +20,15 @@ export function refoldScope(options: Pick<RebuildCommandOptions, 'from' | 'only'
   if (options.only !== undefined) {
     const match = /^(order|company):(.+)$/.exec(options.only);
     if (!match) throw new UsageError('--only takes order:<order id> or company:<company id>');
-    return match[1] === 'order' ? { kind: 'order', orderId: match[2] as string } : { kind: 'company', tenantId: match[2] as string };
+    const id = match[2] as string;
+    return match[1] === 'order' ? { kind: 'order', orderId: id } : { kind: 'company', tenantId: id };
   }
   if (options.from !== undefined) {
     if (/^\d+$/.test(options.from)) return { kind: 'from-position', position: options.from };
     const at = new Date(options.from);
-    if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(options.from)) throw new UsageError('--from takes a journal position (digits) or an ISO-8601 time');
+    if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(options.from)) {
+      throw new UsageError('--from takes a journal position (digits) or an ISO-8601 time');
+    }
     return { kind: 'from-time', at: at.toISOString() };
   }
   return undefined;
@@ -40,10 +39,17 @@ export function refoldScope(options: Pick<RebuildCommandOptions, 'from' | 'only'
  * whole summary (resumes one a crash left running, unless `--restart`), with a progress bar. With a scope: the
  * orders in it are re-folded in place, in one transaction.
  */
-export async function rebuild(projection: string | undefined, target: ReadModelTarget, options: RebuildCommandOptions, io: Io): Promise<ExitCode> {
-  if (!projection || !(PROJECTIONS as readonly string[]).includes(projection)) throw new UsageError(`rebuild needs a projection: ${SUMMARY_PROJECTION}`);
+export async function rebuild(
+  projection: string | undefined, target: ReadModelTarget, options: RebuildCommandOptions, io: Io,
+): Promise<ExitCode> {
+  if (!projection || !isProjectionName(projection)) {
+    throw new UsageError(`rebuild needs a projection: ${SUMMARY_PROJECTION}`);
+  }
   if (projection !== SUMMARY_PROJECTION) {
-    throw new UsageError(`${projection} is the projector's journal of consumed events, the source every rebuild reads; it is not rebuilt (checksum it instead)`);
+    throw new UsageError(
+      `${projection} is the projector's journal of consumed events, the source every rebuild reads; ` +
+        'it is not rebuilt (checksum it instead)',
+    );
   }
   const scope = refoldScope(options);
   if (scope) {
@@ -53,13 +59,18 @@ export async function rebuild(projection: string | undefined, target: ReadModelT
     return EXIT.ok;
   }
   try {
-    const result = await runProjectorOperation<RebuildResult>('rebuild', target, { batchSize: options.batchSize, restart: options.restart }, (line) => {
+    const args = { batchSize: options.batchSize, restart: options.restart };
+    const result = await runProjectorOperation<RebuildResult>('rebuild', target, args, (line) => {
       const p = line as unknown as RebuildProgress;
-      io.progress?.(`${p.phase === 'building' ? (p.resumed ? 'resuming' : 'building') : p.phase} ${projection} v${p.version} ${progressBar(p.processed, p.total, formatSeconds(p.etaSeconds))}`);
+      const phase = p.phase === 'building' ? (p.resumed ? 'resuming' : 'building') : p.phase;
+      const bar = progressBar(p.processed, p.total, formatSeconds(p.etaSeconds));
+      io.progress?.(`${phase} ${projection} v${p.version} ${bar}`);
     });
     if (!options.json) io.progress?.('');
     io.out(options.json ? JSON.stringify(result, null, 2)
-      : `${projection}: v${result.version} serves now (was v${result.previousVersion}); ${result.processed} events folded in ${(result.durationMs / 1000).toFixed(1)} s${result.resumed ? ', resumed after an interruption' : ''}`);
+      : `${projection}: v${result.version} serves now (was v${result.previousVersion}); ${result.processed} events ` +
+        `folded in ${(result.durationMs / 1000).toFixed(1)} s` +
+        `${result.resumed ? ', resumed after an interruption' : ''}`);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof ProjectorOperationError && error.code === 'REBUILD_ALREADY_RUNNING') {

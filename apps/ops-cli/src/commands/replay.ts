@@ -1,5 +1,7 @@
-import { HEADER } from '@orders/contracts';
 import { Publisher } from '@orders/messaging';
+import {
+  REPLAY_BATCH, replayedMessage, type ReplayableJournalRow as JournalRow, type ReplaySelection,
+} from '@orders/read-model-protocol';
 import { withAdmin } from '../kafka-admin';
 import { EXIT, UsageError, type ExitCode } from '../exit-codes';
 import { renderTable, type Io } from '../output';
@@ -7,8 +9,6 @@ import { isMissingRelation, quoted, withPool } from '../stores';
 import type { ReadModelTarget } from '../targets';
 import { parseTime } from './audit';
 import { replayContract, type ReplayContract } from './replay-contract';
-
-type ReplaySelection = { kind: 'order'; orderId: string } | { kind: 'company'; tenantId: string; since: string };
 
 export interface ReplayOptions {
   json: boolean;
@@ -21,20 +21,6 @@ export interface ReplayOptions {
   types?: string[];
   dryRun: boolean;
   yes: boolean;
-}
-
-interface JournalRow {
-  event_id: string;
-  topic: string;
-  kafka_partition: number;
-  kafka_offset: string;
-  type: string;
-  schema_version: number;
-  order_id: string;
-  occurred_at: Date;
-  correlation_id: string;
-  causation_id: string | null;
-  payload: unknown;
 }
 
 function selectionOf(options: ReplayOptions): ReplaySelection {
@@ -67,7 +53,8 @@ async function selectEvents(
     async (pool) =>
       (
         await pool.query<JournalRow>(
-          `SELECT event_id, topic, kafka_partition, kafka_offset::text, type, schema_version, order_id, occurred_at, correlation_id, causation_id, payload
+          `SELECT event_id, topic, kafka_partition, kafka_offset::text, type, schema_version, order_id, occurred_at,
+              correlation_id, causation_id, payload
        FROM ${quoted(target.schema)}.events WHERE ${where} AND source = ANY($${n + 1}) AND type = ANY($${n + 2})
       ORDER BY transaction_id, position`,
           [...params, [contract.source, contract.contractTopic], contract.types],
@@ -82,25 +69,8 @@ const topicExists = (brokers: string, topic: string): Promise<boolean> =>
 async function send(brokers: string, topic: string, rows: JournalRow[]): Promise<void> {
   const producer = new Publisher({ brokers, clientId: 'ops-cli', logLevel: 'nothing' }, 'replay');
   try {
-    for (let i = 0; i < rows.length; i += 500) {
-      await producer.send(
-        topic,
-        rows.slice(i, i + 500).map((row) => ({
-          key: row.order_id,
-          value: JSON.stringify(row.payload),
-          // The original envelope, so consumers' inboxes recognise what they already applied.
-          headers: {
-            [HEADER.eventId]: row.event_id,
-            [HEADER.eventType]: row.type,
-            [HEADER.schemaVersion]: String(row.schema_version),
-            [HEADER.correlationId]: row.correlation_id,
-            ...(row.causation_id ? { [HEADER.causationId]: row.causation_id } : {}),
-            [HEADER.occurredAt]: row.occurred_at.toISOString(),
-            'replayed-by': 'ops-cli',
-            'replayed-from': `${row.topic}/${row.kafka_partition}@${row.kafka_offset}`,
-          },
-        })),
-      );
+    for (let i = 0; i < rows.length; i += REPLAY_BATCH) {
+      await producer.send(topic, rows.slice(i, i + REPLAY_BATCH).map((row) => replayedMessage(row, 'ops-cli')));
     }
   } finally {
     await producer.close();

@@ -1,8 +1,8 @@
 import { type Provider } from '@nestjs/common';
-import { topicDefinition, TOPIC } from '@orders/contracts';
+import { TOPIC } from '@orders/contracts';
 import { EventStore } from '@orders/event-store';
 import type { KafkaOptions } from '@orders/messaging';
-import { CatalogueTopics, MessagingTransport, nestMessagingLogger } from '@orders/messaging/nest';
+import { MessagingTransport, nestMessagingLogger } from '@orders/messaging/nest';
 import { ServiceConfig } from '@orders/service-kit';
 import { eventsApplied, projectionLag } from '../metrics';
 import type { IntegrationEvent } from '../projections/integration-event';
@@ -23,7 +23,8 @@ export const stateOutboxStore: Provider = {
   provide: STATE_OUTBOX_STORE,
   inject: [ServiceConfig, PROJECTOR_SETTINGS],
   useFactory: (config: ServiceConfig, settings: ProjectorSettings) => EventStore.create({
-    connection: { connectionString: config.databaseUrl, max: 4, application_name: 'projector-outbox' }, schema: settings.outboxSchema,
+    connection: { connectionString: config.databaseUrl, max: 4, application_name: 'projector-outbox' },
+    schema: settings.outboxSchema,
   }),
 };
 
@@ -36,22 +37,32 @@ export const stateOutboxStore: Provider = {
 export const projectorMessaging: Provider = {
   provide: MessagingTransport,
   inject: [ReadModelDb, ServiceConfig, PROJECTOR_SETTINGS, STATE_OUTBOX_STORE],
-  useFactory: (db: ReadModelDb, config: ServiceConfig, settings: ProjectorSettings, outboxStore: EventStore): MessagingTransport => {
+  useFactory: (
+    db: ReadModelDb, config: ServiceConfig, settings: ProjectorSettings, outboxStore: EventStore,
+  ): MessagingTransport => {
     const logger = nestMessagingLogger('Projector');
-    const kafka: KafkaOptions = { brokers: config.kafka.brokers, clientId: config.kafka.clientId, logLevel: 'error', logger };
-    const topics = new CatalogueTopics(settings.topicPrefix, topicDefinition);
+    const kafka: KafkaOptions = {
+      brokers: config.kafka.brokers, clientId: config.kafka.clientId, logLevel: 'error', logger,
+    };
+    const topics = settings.topics;
     const live = new LiveProjection(db, new StateOutbox(outboxStore));
     const publisher = statePublisher({
       store: outboxStore, kafka, name: STATE_RELAY_NAME, topic: settings.stateTopic,
       partitions: topics.spec(settings.stateTopic, { catalogueName: TOPIC.orderState }).partitions,
     });
     return new MessagingTransport({
-      kafka, groupId: settings.groupId, topics: [...settings.sourceTopics], pool: db.pool, inboxSchema: settings.inboxSchema,
+      kafka, groupId: settings.groupId, topics: [...settings.sourceTopics],
+      pool: db.pool, inboxSchema: settings.inboxSchema,
       decode: integrationEventDecoder(settings.logicalTopic),
       // The producers provision their topics too; doing it here (idempotent, from the catalogue) lets the projector
       // start first without the consumer failing on a missing topic.
-      provision: settings.sourceTopics.map((topic) => topics.spec(topic, { catalogueName: settings.logicalTopic(topic) })),
-      members: [{ name: `state publisher ${settings.stateTopic}`, start: () => publisher.start(), stop: () => publisher.stop() }],
+      provision: settings.sourceTopics.map((topic) => topics.spec(topic)),
+      members: [
+        {
+          name: `state publisher ${settings.stateTopic}`,
+          start: () => publisher.start(), stop: () => publisher.stop(),
+        },
+      ],
       // Three topics of six partitions: transactions sharing an order serialise on its lock, so more partitions in
       // flight only add throughput (the pool is sized for it).
       partitionsConsumedConcurrently: 8,

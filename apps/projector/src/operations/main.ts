@@ -1,12 +1,13 @@
-import { auditOrder, statusCounts } from './audit';
-import { checksum, isProjectionName } from './checksum';
-import { replayToTopic, type ReplaySelection } from './replay';
+import { auditOrder } from '../audit/audit-order';
+import { isProjectionName, type RefoldScope } from '@orders/read-model-protocol';
+import { checksum } from '../checksum/checksum';
+import { statusCounts } from '../status-counts/status-counts';
 import { SummaryRebuilder } from '../rebuild/rebuilder';
-import { refold, type RefoldScope } from '../rebuild/refold';
+import { refold } from '../rebuild/refold';
 import { ReadModelDb } from '../storage/read-model-db';
 
 /**
- * The projector's maintenance entry, run as a process by the ops CLI (`npm run ops -- rebuild|audit|checksum|replay`):
+ * The projector's maintenance entry, run as a process by the ops CLI (`npm run ops -- rebuild|audit|checksum|status-counts`):
  * the CLI never imports an app, it speaks this small protocol. argv: `<operation> <JSON arguments>`; stdout: one
  * JSON document per line, `{"type":"progress",...}` while working, then `{"type":"result","value":...}` or
  * `{"type":"error","code":...,"message":...}`; exit code 0 or 1. Works on the database alone: the service may be
@@ -42,21 +43,22 @@ const operations: Record<string, (args: Args) => Promise<unknown>> = {
   refold: (args) => withDb(args, false, (db) => refold(db, args.scope as RefoldScope)),
   checksum: (args) => withDb(args, false, (db) => {
     const projection = String(args.projection);
-    if (!isProjectionName(projection)) throw Object.assign(new Error(`unknown projection ${projection}`), { code: 'UNKNOWN_PROJECTION' });
+    if (!isProjectionName(projection)) {
+      throw Object.assign(new Error(`unknown projection ${projection}`), { code: 'UNKNOWN_PROJECTION' });
+    }
     return checksum(db, projection, args.version as number | undefined);
   }),
-  audit: (args) => withDb(args, false, (db) => auditOrder(db, String(args.orderId), args.asOf ? new Date(String(args.asOf)) : undefined)),
+  audit: (args) => withDb(args, false, (db) =>
+    auditOrder(db, String(args.orderId), args.asOf ? new Date(String(args.asOf)) : undefined)),
   'status-counts': (args) => withDb(args, false, (db) => statusCounts(db, args.tenantId as string | undefined)),
-  replay: (args) => withDb(args, false, (db) => replayToTopic(db, args.selection as ReplaySelection, String(args.topic), {
-    brokers: String(args.brokers), clientId: 'ops-cli', logLevel: 'nothing',
-  })),
 };
 
 /** Stable codes the CLI maps to exit codes; anything else is reported as an unavailable dependency. */
 function codeOf(error: unknown): string {
   const code = (error as { code?: string }).code;
-  if (code === '42P01' || code === '3F000' || /has the projector run here/.test((error as Error).message ?? '')) return 'NO_READ_MODELS';
-  if (/does not host this topic-partition|UNKNOWN_TOPIC|not present in metadata/i.test((error as Error).message ?? '')) return 'UNKNOWN_TOPIC';
+  const message = (error as Error).message ?? '';
+  if (code === '42P01' || code === '3F000' || /has the projector run here/.test(message)) return 'NO_READ_MODELS';
+  if (/does not host this topic-partition|UNKNOWN_TOPIC|not present in metadata/i.test(message)) return 'UNKNOWN_TOPIC';
   return code ?? 'FAILED';
 }
 
@@ -64,7 +66,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const [name, json] = argv;
   const operation = name ? operations[name] : undefined;
   try {
-    if (!operation) throw Object.assign(new Error(`unknown operation ${name}; one of ${Object.keys(operations).join(', ')}`), { code: 'UNKNOWN_OPERATION' });
+    if (!operation) {
+      const known = Object.keys(operations).join(', ');
+      throw Object.assign(new Error(`unknown operation ${name}; one of ${known}`), { code: 'UNKNOWN_OPERATION' });
+    }
     emit({ type: 'result', value: await operation(JSON.parse(json ?? '{}') as Args) });
     return 0;
   } catch (error) {

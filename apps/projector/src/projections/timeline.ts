@@ -1,10 +1,11 @@
+import { TOPIC } from '@orders/contracts';
 import type { IntegrationEvent } from './integration-event';
 
-/** The service that published a topic: the timeline's "source" column. */
+/** The service that published a topic (its catalogue name): the timeline's "source" column. */
 const SOURCE_BY_TOPIC: Readonly<Record<string, string>> = {
-  'intake.order-events.v1': 'intake',
-  'courier.delivery-events.v1': 'courier-tracking',
-  'marketplace.cancellation-events.v1': 'marketplace-cancellations',
+  [TOPIC.orderEvents]: 'intake',
+  [TOPIC.deliveryEvents]: 'courier-tracking',
+  [TOPIC.cancellationEvents]: 'marketplace-cancellations',
 };
 
 export function sourceOf(event: Pick<IntegrationEvent, 'topic'>): string {
@@ -50,7 +51,8 @@ export function causalOrder(entries: readonly TimelineEntry[]): TimelineEntry[] 
   const result: TimelineEntry[] = [];
   const waiting = [...sorted];
   while (waiting.length > 0) {
-    const ready = waiting.findIndex((e) => !e.causationId || e.causationId === e.eventId || !ids.has(e.causationId) || placed.has(e.causationId));
+    const ready = waiting.findIndex(
+      (e) => !e.causationId || e.causationId === e.eventId || !ids.has(e.causationId) || placed.has(e.causationId));
     // A cycle in causation ids is corrupt data; fall back to time order rather than loop forever.
     const index = ready === -1 ? 0 : ready;
     const [next] = waiting.splice(index, 1) as [TimelineEntry];

@@ -1,21 +1,9 @@
 import type { PoolClient } from 'pg';
 import type { RebuildProgressRow } from '../metrics';
-import { SUMMARY_PROJECTION } from '../storage/migrations';
+import { SUMMARY_PROJECTION, type RebuildProgress, type RebuildResult } from '@orders/read-model-protocol';
 import { withTransaction } from '@orders/event-store';
 import type { ReadModelDb } from '../storage/read-model-db';
 import { foldInto, positionOf, readJournal, tailIsShort, type CommitPosition } from './fold-batch';
-
-export interface RebuildProgress {
-  projection: string;
-  version: number;
-  phase: 'building' | 'switching' | 'done';
-  processed: number;
-  /** The journal's size when the rebuild started (an estimate: live traffic adds to it). */
-  total: number;
-  elapsedMs: number;
-  etaSeconds: number | null;
-  resumed: boolean;
-}
 
 export interface RebuildOptions {
   batchSize?: number;
@@ -24,17 +12,6 @@ export interface RebuildOptions {
   restart?: boolean;
   /** Tests: stop after this many committed batches, exactly as a crash would leave things. */
   stopAfterBatches?: number;
-}
-
-export interface RebuildResult {
-  projection: string;
-  version: number;
-  previousVersion: number;
-  processed: number;
-  resumed: boolean;
-  /** True when stopped by `stopAfterBatches`: not switched, resumable. */
-  interrupted: boolean;
-  durationMs: number;
 }
 
 export class RebuildAlreadyRunning extends Error {
@@ -55,6 +32,24 @@ interface RebuildRow {
 
 const ETA_FLOOR_EVENTS = 1;
 
+/** Where a rebuild stands, for its progress line. */
+interface ProgressCounts {
+  processed: number;
+  total: number;
+  processedAtStart: number;
+  started: number;
+  resumed: boolean;
+}
+
+interface RunningRow {
+  projection: string;
+  version: number;
+  processed: string;
+  total: string;
+  started_at: Date;
+  updated_at: Date;
+}
+
 /**
  * Blue/green rebuild of the order summary. The new version is folded from the journal into its own table while
  * the old one keeps serving (and keeps receiving live events); each batch commits with the checkpoint, so a crash
@@ -70,7 +65,8 @@ export class SummaryRebuilder {
     // One rebuilder at a time, held by a session lock: a crashed process releases it with its connection.
     const guard = await this.db.pool.connect();
     try {
-      const { rows } = await guard.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [`projector-rebuild:${this.db.schema}`]);
+      const { rows } = await guard.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [`projector-rebuild:${this.db.schema}`]);
       if (!rows[0]?.locked) throw new RebuildAlreadyRunning(this.db.schema);
       try {
         return await this.run(options, started);
@@ -91,13 +87,17 @@ export class SummaryRebuilder {
     let processed = Number(row.processed);
     const total = Number(row.total);
     const processedAtStart = processed;
-    const report = (phase: RebuildProgress['phase']) => options.onProgress?.(this.progress(row.version, phase, processed, total, processedAtStart, started, resumed));
+    const report = (phase: RebuildProgress['phase']) =>
+      options.onProgress?.(this.progress(row.version, phase, { processed, total, processedAtStart, started, resumed }));
     report('building');
 
     let cut = await this.takeCut();
     for (let batches = 0; ; ) {
       if (options.stopAfterBatches !== undefined && batches >= options.stopAfterBatches) {
-        return { projection: SUMMARY_PROJECTION, version: row.version, previousVersion, processed, resumed, interrupted: true, durationMs: Date.now() - started };
+        return {
+          projection: SUMMARY_PROJECTION, version: row.version, previousVersion, processed, resumed, interrupted: true,
+          durationMs: Date.now() - started,
+        };
       }
       const count = await withTransaction(this.db.pool, async (client) => {
         const rows = await readJournal(client, this.db.table('events'), checkpoint, batchSize, cut);
@@ -121,7 +121,10 @@ export class SummaryRebuilder {
     report('switching');
     processed += await this.switchOver(row.version, checkpoint, batchSize);
     report('done');
-    return { projection: SUMMARY_PROJECTION, version: row.version, previousVersion, processed, resumed, interrupted: false, durationMs: Date.now() - started };
+    return {
+      projection: SUMMARY_PROJECTION, version: row.version, previousVersion, processed, resumed, interrupted: false,
+      durationMs: Date.now() - started,
+    };
   }
 
   /**
@@ -133,7 +136,8 @@ export class SummaryRebuilder {
   private async takeCut(): Promise<string> {
     return withTransaction(this.db.pool, async (client) => {
       await this.db.lockSwitch(client, 'exclusive');
-      const { rows } = await client.query<{ cut: string }>('SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS cut');
+      const { rows } = await client.query<{ cut: string }>(
+        'SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS cut');
       return (rows[0] as { cut: string }).cut;
     });
   }
@@ -143,17 +147,21 @@ export class SummaryRebuilder {
     return withTransaction(this.db.pool, async (client) => {
       const rebuilds = this.db.table('rebuilds');
       const running = await client.query<RebuildRow>(
-        `SELECT version, checkpoint_transaction::text, checkpoint_position::text, processed::text, total::text, started_at
+        `SELECT version, checkpoint_transaction::text, checkpoint_position::text, processed::text, total::text,
+                started_at
            FROM ${rebuilds} WHERE projection = $1 AND status = 'running' FOR UPDATE`, [SUMMARY_PROJECTION]);
       const left = running.rows[0];
       if (left && !restart) return { row: left, resumed: true };
       if (left) {
-        await client.query(`UPDATE ${rebuilds} SET status = 'abandoned', finished_at = now() WHERE projection = $1 AND version = $2`, [SUMMARY_PROJECTION, left.version]);
+        await client.query(
+          `UPDATE ${rebuilds} SET status = 'abandoned', finished_at = now() WHERE projection = $1 AND version = $2`,
+          [SUMMARY_PROJECTION, left.version]);
         await client.query(`DROP TABLE IF EXISTS ${this.db.summaryTable(left.version)}`);
       }
       const active = await this.db.activeVersion(client);
       const { rows } = await client.query<{ version: number }>(
-        `SELECT greatest($2::int, coalesce(max(version), 0)) + 1 AS version FROM ${rebuilds} WHERE projection = $1`, [SUMMARY_PROJECTION, active]);
+        `SELECT greatest($2::int, coalesce(max(version), 0)) + 1 AS version FROM ${rebuilds} WHERE projection = $1`,
+        [SUMMARY_PROJECTION, active]);
       const version = (rows[0] as { version: number }).version;
       const table = this.db.summaryTable(version);
       await client.query(`DROP TABLE IF EXISTS ${table}`);
@@ -161,15 +169,19 @@ export class SummaryRebuilder {
       const inserted = await client.query<RebuildRow>(
         `INSERT INTO ${rebuilds} (projection, version, status, total)
          VALUES ($1, $2, 'running', (SELECT count(*) FROM ${this.db.table('events')}))
-         RETURNING version, checkpoint_transaction::text, checkpoint_position::text, processed::text, total::text, started_at`,
+         RETURNING version, checkpoint_transaction::text, checkpoint_position::text, processed::text, total::text,
+           started_at`,
         [SUMMARY_PROJECTION, version]);
       return { row: inserted.rows[0] as RebuildRow, resumed: false };
     });
   }
 
-  private async saveCheckpoint(client: PoolClient, version: number, checkpoint: CommitPosition, count: number): Promise<void> {
+  private async saveCheckpoint(
+    client: PoolClient, version: number, checkpoint: CommitPosition, count: number,
+  ): Promise<void> {
     await client.query(
-      `UPDATE ${this.db.table('rebuilds')} SET checkpoint_transaction = $3::xid8, checkpoint_position = $4, processed = processed + $5,
+      `UPDATE ${this.db.table('rebuilds')}
+          SET checkpoint_transaction = $3::xid8, checkpoint_position = $4, processed = processed + $5,
          total = greatest(total, processed + $5), updated_at = now()
        WHERE projection = $1 AND version = $2 AND status = 'running'`,
       [SUMMARY_PROJECTION, version, checkpoint.transactionId, checkpoint.position, count]);
@@ -195,34 +207,49 @@ export class SummaryRebuilder {
       }
       if (folded > 0) await this.saveCheckpoint(client, version, checkpoint, folded);
       const previous = await this.db.activeVersion(client);
-      await client.query(`UPDATE ${this.db.table('projections')} SET active_version = $2, switched_at = now() WHERE name = $1`, [SUMMARY_PROJECTION, version]);
+      await client.query(
+        `UPDATE ${this.db.table('projections')} SET active_version = $2, switched_at = now() WHERE name = $1`,
+        [SUMMARY_PROJECTION, version]);
       await client.query(`CREATE OR REPLACE VIEW ${this.db.table('order_summary')} AS SELECT * FROM ${table}`);
-      await client.query(`UPDATE ${this.db.table('rebuilds')} SET status = 'done', finished_at = now(), updated_at = now() WHERE projection = $1 AND version = $2`, [SUMMARY_PROJECTION, version]);
+      await client.query(
+        `UPDATE ${this.db.table('rebuilds')} SET status = 'done', finished_at = now(), updated_at = now()
+          WHERE projection = $1 AND version = $2`,
+        [SUMMARY_PROJECTION, version]);
       const stale = await client.query<{ table_name: string }>(
-        `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name ~ '^order_summary_v[0-9]+$'
+        `SELECT table_name FROM information_schema.tables
+          WHERE table_schema = $1 AND table_name ~ '^order_summary_v[0-9]+$'
            AND substring(table_name from '[0-9]+$')::int NOT IN ($2, $3)`, [this.db.schema, version, previous]);
       for (const { table_name } of stale.rows) await client.query(`DROP TABLE "${this.db.schema}"."${table_name}"`);
       return folded;
     });
   }
 
-  private progress(version: number, phase: RebuildProgress['phase'], processed: number, total: number, processedAtStart: number, started: number, resumed: boolean): RebuildProgress {
+  private progress(
+    version: number, phase: RebuildProgress['phase'],
+    { processed, total, processedAtStart, started, resumed }: ProgressCounts,
+  ): RebuildProgress {
     const elapsedMs = Date.now() - started;
     const doneHere = processed - processedAtStart;
     const remaining = Math.max(0, total - processed);
-    const etaSeconds = phase === 'done' ? 0 : doneHere >= ETA_FLOOR_EVENTS ? (elapsedMs / doneHere) * remaining / 1000 : null;
-    return { projection: SUMMARY_PROJECTION, version, phase, processed, total: Math.max(total, processed), elapsedMs, etaSeconds, resumed };
+    const etaSeconds =
+      phase === 'done' ? 0 : doneHere >= ETA_FLOOR_EVENTS ? ((elapsedMs / doneHere) * remaining) / 1000 : null;
+    return {
+      projection: SUMMARY_PROJECTION, version, phase, processed, total: Math.max(total, processed),
+      elapsedMs, etaSeconds, resumed,
+    };
   }
 
   /** Running rebuilds with their progress (for /metrics and `ops rebuild` status). */
   async running(): Promise<RebuildProgressRow[]> {
-    const { rows } = await this.db.pool.query<{ projection: string; version: number; processed: string; total: string; started_at: Date; updated_at: Date }>(
-      `SELECT projection, version, processed::text, total::text, started_at, updated_at FROM ${this.db.table('rebuilds')} WHERE status = 'running'`);
+    const { rows } = await this.db.pool.query<RunningRow>(
+      `SELECT projection, version, processed::text, total::text, started_at, updated_at
+         FROM ${this.db.table('rebuilds')} WHERE status = 'running'`);
     return rows.map((row) => {
       const processed = Number(row.processed);
       const total = Number(row.total);
       const elapsed = (row.updated_at.getTime() - row.started_at.getTime()) / 1000;
-      return { projection: row.projection, version: row.version, processed, total, etaSeconds: processed > 0 ? (elapsed / processed) * Math.max(0, total - processed) : null };
+      const etaSeconds = processed > 0 ? (elapsed / processed) * Math.max(0, total - processed) : null;
+      return { projection: row.projection, version: row.version, processed, total, etaSeconds };
     });
   }
 }

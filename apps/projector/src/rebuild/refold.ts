@@ -1,21 +1,9 @@
+import type { RefoldResult, RefoldScope } from '@orders/read-model-protocol';
 import { foldSummary } from '../projections/order-state';
 import { eventOfRow, JOURNAL_COLUMNS, type JournalRow } from '../storage/journal';
 import { withTransaction } from '@orders/event-store';
 import type { ReadModelDb } from '../storage/read-model-db';
 import { upsertSummaries } from '../storage/summary-rows';
-
-/** Which orders a targeted rebuild re-folds. */
-export type RefoldScope =
-  | { kind: 'order'; orderId: string }
-  | { kind: 'company'; tenantId: string }
-  | { kind: 'from-position'; position: string }
-  | { kind: 'from-time'; at: string };
-
-export interface RefoldResult {
-  version: number;
-  orders: number;
-  events: number;
-}
 
 function selection(scope: RefoldScope): { where: string; value: string } {
   switch (scope.kind) {
@@ -46,7 +34,9 @@ export async function refold(db: ReadModelDb, scope: RefoldScope): Promise<Refol
     for (const row of rows) byOrder.set(row.order_id, [...(byOrder.get(row.order_id) ?? []), row]);
     const orderIds = [...byOrder.keys()];
     await client.query(`DELETE FROM ${table} WHERE order_id = ANY($1::text[])`, [orderIds]);
-    const summaries = [...byOrder.values()].map((history) => foldSummary(history.map(eventOfRow))).filter((s) => s !== undefined);
+    const summaries = [...byOrder.values()]
+      .map((history) => foldSummary(history.map(eventOfRow)))
+      .filter((s) => s !== undefined);
     await upsertSummaries(client, table, summaries);
     return { version, orders: orderIds.length, events: rows.length };
   });

@@ -1,8 +1,6 @@
 import { sqlMigration } from '@orders/service-kit/migrations';
+import { SUMMARY_PROJECTION } from '@orders/read-model-protocol';
 import type { MigrationInterface } from 'typeorm';
-
-export const SUMMARY_PROJECTION = 'order-summary';
-export const TIMELINE_PROJECTION = 'order-timeline';
 
 /** The table of one version of the summary projection (blue/green: versions live side by side). */
 export const summaryTable = (schema: string, version: number): string => `"${schema}".order_summary_v${version}`;
@@ -76,6 +74,9 @@ export function projectorMigration(schema: string): new () => MigrationInterface
       // At most one rebuild of a projection runs at a time; a crashed one is resumed, not duplicated.
       `CREATE UNIQUE INDEX rebuilds_one_running ON ${s}.rebuilds (projection) WHERE status = 'running'`,
     ],
-    down: [`DROP VIEW ${s}.order_summary`, ...['rebuilds', 'projections', 'order_summary_v1', 'events'].map((table) => `DROP TABLE ${s}.${table}`)],
+    down: [
+      `DROP VIEW ${s}.order_summary`,
+      ...['rebuilds', 'projections', 'order_summary_v1', 'events'].map((table) => `DROP TABLE ${s}.${table}`),
+    ],
   });
 }

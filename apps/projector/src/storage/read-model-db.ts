@@ -1,6 +1,7 @@
 import { assertSchemaName, createPool, runSchemaMigrations } from '@orders/event-store';
 import { Pool, type PoolClient } from 'pg';
-import { projectorMigration, SUMMARY_PROJECTION, summaryTable } from './migrations';
+import { SUMMARY_PROJECTION } from '@orders/read-model-protocol';
+import { projectorMigration, summaryTable } from './migrations';
 
 export const DEFAULT_READ_MODEL_SCHEMA = 'projector';
 
@@ -25,7 +26,8 @@ export class ReadModelDb {
     this.schema = options.schema ?? DEFAULT_READ_MODEL_SCHEMA;
     assertSchemaName(this.schema);
     this.ownsPool = !options.pool;
-    this.pool = options.pool ?? createPool({ connectionString: options.connection, max: options.poolSize ?? 10, application_name: 'projector' },
+    this.pool = options.pool ?? createPool(
+      { connectionString: options.connection, max: options.poolSize ?? 10, application_name: 'projector' },
       (error) => console.warn(`projector: an idle database connection failed: ${error.message}`));
   }
 
@@ -43,7 +45,8 @@ export class ReadModelDb {
 
   migrate(): Promise<string[]> {
     return runSchemaMigrations({
-      connection: this.options.connection, schema: this.schema, migrations: [projectorMigration(this.schema)], tableName: 'projector_migrations',
+      connection: this.options.connection, schema: this.schema, migrations: [projectorMigration(this.schema)],
+      tableName: 'projector_migrations',
     });
   }
 
@@ -58,7 +61,9 @@ export class ReadModelDb {
   async activeVersion(client: Queryable = this.pool): Promise<number> {
     const { rows } = await client.query<{ active_version: number }>(
       `SELECT active_version FROM ${this.table('projections')} WHERE name = $1`, [SUMMARY_PROJECTION]);
-    if (!rows[0]) throw new Error(`no ${SUMMARY_PROJECTION} projection in schema ${this.schema} (has the projector run here?)`);
+    if (!rows[0]) {
+      throw new Error(`no ${SUMMARY_PROJECTION} projection in schema ${this.schema} (has the projector run here?)`);
+    }
     return rows[0].active_version;
   }
 
@@ -80,7 +85,8 @@ export class ReadModelDb {
    */
   async lockOrders(client: Queryable, orderIds: readonly string[]): Promise<void> {
     await client.query(
-      `SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtext($1 || o) AS k FROM unnest($2::text[]) AS o ORDER BY k) AS keys`,
+      `SELECT count(pg_advisory_xact_lock(k))
+         FROM (SELECT DISTINCT hashtext($1 || o) AS k FROM unnest($2::text[]) AS o ORDER BY k) AS keys`,
       [`projector-order:${this.schema}:`, orderIds]);
   }
 

@@ -4,6 +4,7 @@ export * from './config/service-config';
 export * from './config/service-config.module';
 export * from './config/service-settings';
 export * from './config/pii-master-key';
+export * from './config/topic-prefix';
 export * from './clock';
 export * from './auth/api-keys';
 export * from './auth/api-key.guard';

@@ -7,6 +7,6 @@ export { applyPolicy, ignoreMessage, refuseMessage, runCommand } from './policy'
 export type { PolicyDecision } from './policy';
 export { RELAY_OPTIONS, RelayLifecycle, RelayModule } from './relay.module';
 export type { RelayModuleAsyncOptions } from './relay.module';
-export { CatalogueTopics } from './topic-naming';
-export type { CatalogueEntry } from './topic-naming';
+export { CatalogueTopics, catalogueTopicSet } from './topic-naming';
+export type { CatalogueEntry, TopicSetDefinition } from './topic-naming';
 export { MESSAGING_LOG_SCOPE, nestMessagingLogger } from './nest-logging';

@@ -14,7 +14,9 @@ export interface CatalogueEntry {
  */
 export class CatalogueTopics {
   constructor(readonly prefix: string, private readonly catalogue: (name: string) => CatalogueEntry | undefined) {
-    if (!/^[\w.-]{0,100}$/.test(prefix)) throw new Error(`topic prefix ${JSON.stringify(prefix)}: only letters, digits, ".", "_" and "-"`);
+    if (!/^[\w.-]{0,100}$/.test(prefix)) {
+      throw new Error(`topic prefix ${JSON.stringify(prefix)}: only letters, digits, ".", "_" and "-"`);
+    }
   }
 
   /** The physical name of a catalogue topic. */
@@ -43,4 +45,30 @@ export class CatalogueTopics {
     if (entry.retentionMs !== null) configs['retention.ms'] = String(entry.retentionMs);
     return { topic, partitions: entry.partitions, configs, ...(options.deadLetter ? { deadLetter: true } : {}) };
   }
+}
+
+/** A service's topics by role: the catalogue topic of each, and the name of each of its consumer groups. */
+export interface TopicSetDefinition<T extends string, G extends string> {
+  readonly topics: Readonly<Record<T, string>>;
+  readonly groups: Readonly<Record<G, string>>;
+}
+
+/**
+ * The class of one service's topics under a prefix: one field per role with its physical topic name, and one per
+ * consumer group, on the naming scheme above. A service extends it (`class IntakeTopics extends catalogueTopicSet(
+ * topicDefinition, { topics: { orderEvents: TOPIC.orderEvents }, groups: { consumerGroup: 'intake' } }) {}`), so
+ * the roles are declared once, as data, and typed.
+ */
+export function catalogueTopicSet<T extends string, G extends string>(
+  catalogue: (name: string) => CatalogueEntry | undefined, definition: TopicSetDefinition<T, G>,
+): new (prefix: string) => CatalogueTopics & Readonly<Record<T | G, string>> {
+  class TopicSet extends CatalogueTopics {
+    constructor(prefix: string) {
+      super(prefix, catalogue);
+      const names = Object.entries<string>(definition.topics).map(([role, topic]) => [role, this.name(topic)]);
+      const groups = Object.entries<string>(definition.groups).map(([role, group]) => [role, this.group(group)]);
+      Object.assign(this, Object.fromEntries([...names, ...groups]));
+    }
+  }
+  return TopicSet as new (prefix: string) => CatalogueTopics & Readonly<Record<T | G, string>>;
 }

@@ -1,7 +1,9 @@
 import { AssignerProtocol, Kafka, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
 import { DLQ_HEADER } from '../headers';
 import { DeadLetters, type DeadLetter } from '../dead-letters';
-import { hostileMessages, HOSTILE_ID_HEADER, validHeaders, type HostileMessage, type ValidTemplate } from './hostile-messages';
+import {
+  hostileMessages, HOSTILE_ID_HEADER, validHeaders, type HostileMessage, type ValidTemplate,
+} from './hostile-messages';
 
 /*
  * One round of a hostile-input suite against a running service: every hostile message, then one valid message,
@@ -10,12 +12,16 @@ import { hostileMessages, HOSTILE_ID_HEADER, validHeaders, type HostileMessage, 
  */
 
 /** Polls until `accept` holds (never a fixed sleep); rejects with the last value seen after `timeoutMs`. */
-export async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 40_000, everyMs = 100): Promise<T> {
+export async function until<T>(
+  probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 40_000, everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last: ${JSON.stringify(value)?.slice(0, 500)}`);
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms; last: ${JSON.stringify(value)?.slice(0, 500)}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
@@ -35,7 +41,9 @@ export class HostileRound {
   private readonly deadLetters: DeadLetters;
 
   constructor(private readonly options: HostileRoundOptions) {
-    this.kafka = new Kafka({ clientId: `hostile-${options.groupId}`, brokers: options.brokers, logLevel: logLevel.NOTHING });
+    this.kafka = new Kafka({
+      clientId: `hostile-${options.groupId}`, brokers: options.brokers, logLevel: logLevel.NOTHING,
+    });
     this.producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
     this.admin = this.kafka.admin();
     this.deadLetters = new DeadLetters({ kafka: { brokers: options.brokers, logLevel: 'nothing' } });
@@ -87,7 +95,10 @@ export class HostileRound {
     } catch (error) {
       // name the first message missing: usually the one holding the partition
       const missing = messages.find((message) => !found.has(message.id));
-      throw new Error(`${found.size} of ${ids.size} dead letters found; first missing: ${missing?.id} (${missing?.kind}): ${(error as Error).message}`);
+      throw new Error(
+        `${found.size} of ${ids.size} dead letters found; first missing: ${missing?.id} (${missing?.kind}): ` +
+          (error as Error).message,
+      );
     }
     return found;
   }
@@ -109,7 +120,9 @@ export class HostileRound {
   /** The group's committed offsets behind the high watermark, summed over the topic's partitions. */
   async lag(): Promise<number> {
     const { topic, groupId } = this.options;
-    const [ends, [committed]] = await Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId, topics: [topic] })]);
+    const [ends, [committed]] = await Promise.all([
+      this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
     const at = new Map(committed.partitions.map((p) => [p.partition, BigInt(p.offset === '-1' ? '0' : p.offset)]));
     return ends.reduce((sum, end) => sum + Number(BigInt(end.high) - (at.get(end.partition) ?? 0n)), 0);
   }
@@ -160,7 +173,10 @@ export async function runHostileTopic(run: HostileTopicRun): Promise<HostileTopi
     const prefix = `${run.topic}-${run.template.eventType}-${run.seed}`;
     const hostile = hostileMessages(run.template, { count: run.count, seed: run.seed, idPrefix: `${prefix}-h` });
     const validId = `${prefix}-valid`;
-    const valid = { key: run.template.key, value: Buffer.from(JSON.stringify(run.template.payload)), headers: validHeaders(run.template, validId) };
+    const valid = {
+      key: run.template.key, value: Buffer.from(JSON.stringify(run.template.payload)),
+      headers: validHeaders(run.template, validId),
+    };
     await round.waitForAssignment();
     await round.send([...hostile, valid]);
     const letters = await round.deadLettered(hostile, run.timeoutMs);
@@ -185,4 +201,19 @@ export async function deleteTopicsWithPrefix(brokers: string[], prefix: string):
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The fewest kinds of hostile message a round of a hundred or so must cover, or it proves too little. */
+const MIN_HOSTILE_KINDS = 14;
+
+/**
+ * A jest assertion over one topic's whole round (the services' hostile-Kafka suites): every hostile message
+ * dead-lettered for its reason, all of them sent, enough kinds covered, the valid one applied and the lag at 0.
+ */
+export async function expectHostileTopicHandled(run: HostileTopicRun): Promise<HostileTopicResult> {
+  const result = await runHostileTopic(run);
+  expect(result.mismatches).toEqual([]);
+  expect(result.sent).toBe(run.count);
+  expect(Object.keys(result.kinds).length).toBeGreaterThanOrEqual(MIN_HOSTILE_KINDS);
+  return result;
 }

@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
-import { TELEMETRY_DEFAULTS, TELEMETRY_SECRETS, TelemetryEnv, telemetryConfigOf, type TelemetryConfig } from '../telemetry/telemetry-config';
+import {
+  TELEMETRY_DEFAULTS, TELEMETRY_SECRETS, TelemetryEnv, telemetryConfigOf, type TelemetryConfig,
+} from '../telemetry/telemetry-config';
 import { ServiceDefinition } from './service-definition';
-import { DeploymentEnvironment, LogLevel, ServiceEnv, ServiceEnvField, serviceDefaults, serviceVariables } from './service-env';
+import {
+  DeploymentEnvironment, LogLevel, ServiceEnv, ServiceEnvField, serviceDefaults, serviceVariables,
+} from './service-env';
 import { Environment, SettingsDeclaration, readSettings, validateVariables } from './service-settings';
+import { retiredTopicPrefixProblems } from './topic-prefix';
 
 export const SCOPES = ['read', 'write', 'operate'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -50,15 +55,20 @@ export const hashApiKey = (key: string): string => createHash('sha256').update(k
  * Reads and validates the environment: the kit's variables and those of every settings declaration of the service.
  * Throws one error naming every bad variable, of the kit and of the service together.
  */
-export function readServiceConfig(definition: ServiceDefinition, env: Environment, declarations: readonly SettingsDeclaration[] = []): ServiceConfig {
+export function readServiceConfig(
+  definition: ServiceDefinition, env: Environment, declarations: readonly SettingsDeclaration[] = [],
+): ServiceConfig {
   const variables = serviceVariables(definition);
   const { value: parsed, problems } = validateVariables({
     variables: ServiceEnv, defaults: serviceDefaults(definition), names: variables, env,
     secret: ['API_KEYS', 'DATABASE_URL', 'PII_MASTER_KEY'] satisfies ServiceEnvField[],
   });
-  const telemetry = validateVariables({ variables: TelemetryEnv, defaults: TELEMETRY_DEFAULTS, secret: TELEMETRY_SECRETS, env });
+  const telemetry = validateVariables({
+    variables: TelemetryEnv, defaults: TELEMETRY_DEFAULTS, secret: TELEMETRY_SECRETS, env,
+  });
   problems.push(...telemetry.problems);
   for (const declaration of declarations) problems.push(...readSettings(declaration, env).problems);
+  problems.push(...retiredTopicPrefixProblems(env));
   if (problems.length > 0) throw new ConfigValidationError(definition.name, problems);
   return {
     service: definition,
@@ -77,7 +87,9 @@ export function readServiceConfig(definition: ServiceDefinition, env: Environmen
 }
 
 /** A declaration's typed settings; call after `readServiceConfig` accepted the same environment. */
-export function readDeclaredSettings<V extends object, T>(definition: ServiceDefinition, declaration: SettingsDeclaration<V, T>, env: Environment): T {
+export function readDeclaredSettings<V extends object, T>(
+  definition: ServiceDefinition, declaration: SettingsDeclaration<V, T>, env: Environment,
+): T {
   const { value, problems } = readSettings(declaration, env);
   if (value === undefined) throw new ConfigValidationError(definition.name, problems);
   return value;

@@ -15,6 +15,12 @@ export interface ServiceAppBoot {
   readonly env: Record<string, string>;
   /** Listen on a free loopback port (read it with `listeningUrl`); otherwise initialise only, which supertest needs. */
   readonly listen?: boolean;
+  /**
+   * Boot the HTTP side and the database only; Kafka consumption starts when the spec calls `startServiceMessaging`
+   * (or `ServiceTestApp.startMessaging`). For specs that must arrange rows before any consumer runs: a consumer
+   * started in the background at boot may or may not have passed its start-up work by then, which is a race.
+   */
+  readonly deferMessaging?: boolean;
 }
 
 /**
@@ -29,12 +35,24 @@ export async function bootServiceApp(boot: ServiceAppBoot): Promise<NestExpressA
     const app = await createServiceApp(await boot.appModule());
     if (boot.listen) await app.listen(0, '127.0.0.1');
     else await app.init();
-    await startMessaging(app);
+    if (!boot.deferMessaging) await startServiceMessaging(app);
     return app;
   } finally {
     process.env = saved;
   }
 }
+
+/**
+ * Starts the Kafka side of an app booted by `bootServiceApp` (as main.ts does after `bootstrap`), in the background;
+ * once per app: a second call is a no-op, so a harness may call it whether or not the boot deferred it.
+ */
+export async function startServiceMessaging(app: NestExpressApplication): Promise<void> {
+  if (messagingStarted.has(app)) return;
+  messagingStarted.add(app);
+  await startMessaging(app);
+}
+
+const messagingStarted = new WeakSet<NestExpressApplication>();
 
 /** `http://127.0.0.1:<port>` of an app booted with `listen`. */
 export function listeningUrl(app: NestExpressApplication): string {
@@ -61,6 +79,8 @@ export interface ServiceTestApp {
   /** A small pool on the app's own database, for looking behind the API. */
   readonly pool: Pool;
   http(): ReturnType<typeof request>;
+  /** Starts consumption when the boot deferred it (`deferMessaging`); a no-op otherwise. */
+  startMessaging(): Promise<void>;
   /** Closes the pool and the app, then drops the database. */
   close(): Promise<void>;
 }
@@ -81,6 +101,7 @@ export async function startOnFreshDatabase(boot: FreshDatabaseBoot): Promise<Ser
   return {
     app, pool, database: boot.database,
     http: () => request(app.getHttpServer()),
+    startMessaging: () => startServiceMessaging(app),
     async close() {
       await pool.end();
       await app.close();
