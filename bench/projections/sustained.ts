@@ -30,14 +30,18 @@ export interface SearchOptions {
   coolDownMs: number;
 }
 
-/** Held = nothing lost or failed, answers kept up with the offer, p99 under a second, latency not growing. */
+/**
+ * Held = nothing lost or failed, answers kept up with the offer, p99 under a second, latency not growing. The
+ * answer rate is taken from the first send to the last answer, so it falls short of the offer by about one answer
+ * latency even when the chain keeps up (5% of a 2 s smoke step at 100 ms): 90%, not 95% as the fixed-rate e2e.
+ */
 const P99_LIMIT_MS = 1000;
 
 async function step(target: SubmitTarget, watcher: SummaryWatcher, rate: number, options: SearchOptions, tag: string): Promise<Step> {
   const count = Math.max(1, Math.round(rate * options.seconds));
   const r = await submitAtRate(target, watcher, undefined, rate, count, `${tag}-${rate}`, options.drainMs);
   const p99 = r.ours.length > 0 ? percentile(r.ours, 99) : Infinity;
-  const sustained = r.errors === 0 && r.unseen === 0 && r.answeredRate >= 0.95 * rate && p99 < P99_LIMIT_MS && steady(r.ours);
+  const sustained = r.errors === 0 && r.unseen === 0 && r.answeredRate >= 0.9 * rate && p99 < P99_LIMIT_MS && steady(r.ours);
   return { rate, p50: r.ours.length > 0 ? median(r.ours) : Infinity, p99, answeredRate: r.answeredRate, errors: r.errors, unseen: r.unseen, sustained };
 }
 
