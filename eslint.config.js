@@ -80,6 +80,8 @@ module.exports = [
     ignores: [
       'libs/platform/service-kit/src/config/**',
       'apps/ops-cli/src/ops-cli.config.ts',
+      'apps/market-simulator/src/simulator-settings.ts',
+      'apps/console/src/config/console-settings.ts',
       '**/*.spec.ts',
       '**/*.int-spec.ts',
       '**/*.e2e-spec.ts',

@@ -11,6 +11,7 @@ const broker = require('./lib/kafka-broker');
 const { ensureDatabases } = require('./lib/postgres');
 
 const READY_TIMEOUT_MS = 90_000;
+const MARKET_SIMULATOR = { name: 'market-simulator', dir: 'market-simulator', defaultPort: 3900 };
 const STOP_TIMEOUT_MS = 15_000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const say = (message) => console.log(`[start] ${message}`);
@@ -21,6 +22,15 @@ function discoverServices() {
   return fs.readdirSync(appsDir)
     .filter((dir) => fs.existsSync(path.join(appsDir, dir, 'service.json')))
     .map((dir) => ({ dir, ...JSON.parse(fs.readFileSync(path.join(appsDir, dir, 'service.json'), 'utf8')) }));
+}
+
+/**
+ * The operators' console (apps/console/console.json): started with the services but not one of them (no database,
+ * no Kafka); its defaults name the services' ports above.
+ */
+function discoverWebApps() {
+  const manifest = path.join(settings.root, 'apps', 'console', 'console.json');
+  return fs.existsSync(manifest) ? [{ dir: 'console', ...JSON.parse(fs.readFileSync(manifest, 'utf8')) }] : [];
 }
 
 function pipeWithPrefix(stream, prefix, out) {
@@ -68,7 +78,7 @@ async function stopChild(child) {
 }
 
 async function main() {
-  const services = discoverServices();
+  const services = [...discoverServices(), ...discoverWebApps()];
   await ensureDatabases();
   const startedBroker = await broker.up();
 
@@ -89,6 +99,13 @@ async function main() {
     // they cannot see it themselves; LOG_FORMAT=json keeps JSON (what a log shipper wants).
     ...(process.stdout.isTTY && !process.env.LOG_FORMAT ? { LOG_FORMAT: 'pretty', FORCE_COLOR: process.env.FORCE_COLOR ?? '1' } : {}),
   };
+
+  // Market: the embedded simulator (apps/market-simulator) unless MARKET_API_URL names a Market to talk to.
+  if (!process.env.MARKET_API_URL) {
+    env.MARKET_API_URL = `http://127.0.0.1:${MARKET_SIMULATOR.defaultPort}`;
+    env.MARKET_CAMPAIGNS ||= JSON.stringify({ 21: { apiKey: `sim-${randomBytes(16).toString('hex')}` } });
+    services.unshift(MARKET_SIMULATOR);
+  }
 
   const width = Math.max(...services.map((s) => s.name.length));
   const children = services.map((service) => spawnService(service, env, width));
@@ -117,8 +134,13 @@ async function main() {
   }
   say('all services are healthy:');
   for (const service of services) {
+    if (service === MARKET_SIMULATOR) {
+      console.log(`  ${service.name.padEnd(width)}  ${env.MARKET_API_URL}/_sim/received  (Market for the connector)`);
+      continue;
+    }
     const base = `http://127.0.0.1:${service.defaultPort}`;
-    console.log(`  ${service.name.padEnd(width)}  ${base}/health  ${base}/metrics  ${base}/docs`);
+    const links = service.dir === 'console' ? `${base}/  (sign in with the API key)` : `${base}/health  ${base}/metrics  ${base}/docs`;
+    console.log(`  ${service.name.padEnd(width)}  ${links}`);
   }
   if (!process.env.API_KEYS) say(`API key for this run (Api-Key header or Bearer token): ${apiKeys.slice(apiKeys.indexOf(':') + 1)}`);
   say(`Ctrl-C stops the services${startedBroker ? ' and the Kafka broker this run started' : ''}`);

@@ -11,12 +11,16 @@ import { PeakResident, residentMiB } from '../lib/service-process';
 import { startBareEndpoint } from './bare-endpoint';
 import { runLoad, type LoadResult } from './load';
 import { fireRawTimers, seedPendingRequests } from './timers';
+import { SimulatedMarket } from '@orders/simulated-market';
+import { BENCH_CAMPAIGNS, MARKET_BENCH_KEY, decisionsToMarket } from './decisions-to-market';
 
-// `npm run bench -- cancellations [--notifications N] [--timers N]`
+// `npm run bench -- cancellations [--notifications N] [--timers N] [--decisions N]`
 // notifications_http: POST /notification (source check, Market's schema, dedup key, one INSERT into the inbox) vs a bare endpoint
 //   doing one raw INSERT, both with 32 concurrent keep-alive clients.
 // timers: N due deadlines fired by two claimers (each Expire is an event-sourced command: load, decide, append with
 //   an idempotency key) vs a raw SELECT … FOR UPDATE SKIP LOCKED + UPDATE loop, also with two claimers.
+// decisions_to_market: N decisions through the command path and the outbox to the simulated Market vs a raw client
+//   driving the same simulator at the same limits (decisions-to-market.ts); p99 from decision to Market's 200.
 
 const argument = (name: string, fallback: number): number => {
   const index = process.argv.indexOf(`--${name}`);
@@ -102,6 +106,16 @@ async function timers(app: NestExpressApplication, pool: Pool, clock: ManualCloc
 async function main(): Promise<void> {
   const notifications = argument('notifications', 20_000);
   const timerCount = argument('timers', 100_000);
+  const decisions = argument('decisions', 5_000);
+  // Market's limits on both sides: 4 in flight per campaign (Market's global limit), and an hourly budget the bench
+  // cannot reach (Market's 500 an hour would measure the budget, not the path).
+  const perHour = String(decisions * 4);
+  const market = new SimulatedMarket({
+    campaigns: Object.fromEntries(BENCH_CAMPAIGNS.map((c) => [String(c), MARKET_BENCH_KEY])),
+    limits: { acceptOrderCancellation: { perHour: Number(perHour) } },
+    latencyMs: 2,
+  });
+  await market.listen();
   const database = `marketplace_bench_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE "${database}"`);
   Object.assign(process.env, {
@@ -109,6 +123,10 @@ async function main(): Promise<void> {
     CANCELLATION_WORKERS: 'off', MARKETPLACE_KAFKA: 'off',
     // Market sends notifications from its own ranges; the load comes from this machine.
     MARKET_NOTIFICATION_SOURCES: '127.0.0.1,::1',
+    MARKET_API_URL: market.url,
+    MARKET_CAMPAIGNS: JSON.stringify(Object.fromEntries(BENCH_CAMPAIGNS.map((c) => [c, { apiKey: MARKET_BENCH_KEY }]))),
+    MARKET_DECISIONS_PER_HOUR: perHour,
+    MARKET_OUTBOX_BATCH: '64',
   });
   const clock = new ManualClock(new Date(T0));
   const app = await createServiceApp(marketplaceCancellationsApp({ clock }));
@@ -120,19 +138,25 @@ async function main(): Promise<void> {
     // service's own from above.
     const idleMiB = residentMiB(process.pid);
     const resident = new PeakResident({ service: () => process.pid }).start();
-    const metrics = [...await notificationsHttp(app, pool, notifications), ...await timers(app, pool, clock, timerCount)];
+    const metrics = [
+      // A count of 0 leaves a part out (a smoke run of one part).
+      ...(notifications > 0 ? await notificationsHttp(app, pool, notifications) : []),
+      ...(timerCount > 0 ? await timers(app, pool, clock, timerCount) : []),
+      ...(decisions > 0 ? await decisionsToMarket(app, pool, market, decisions, clock) : []),
+    ];
     const loadMiB = resident.stop().get('service') ?? 0;
     metrics.push(
       metric('resident memory idle', 'MiB', idleMiB, 150, 'goal ceiling', {
         goal: '<= 150', notes: 'RSS of the bench process right after the service listened (service in-process, upper bound)',
       }),
       metric('resident memory under load', 'MiB', loadMiB, 300, 'goal ceiling', {
-        goal: '<= 300', notes: 'peak RSS sampled every 250 ms over notifications_http and timers (service in-process with the load, upper bound)',
+        goal: '<= 300', notes: 'peak RSS sampled every 250 ms over the parts that ran (service in-process with the load, upper bound)',
       }),
     );
     report('cancellations', machine(`PostgreSQL ${rows[0].v}`, 'not used'), metrics);
   } finally {
     await app.close();
+    await market.close();
     await pool.end();
     await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   }

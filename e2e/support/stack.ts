@@ -35,6 +35,9 @@ export class Stack {
   private readonly services = new Map<ServiceName, ServiceProcess>();
   private readonly databases: string[] = [];
 
+  /** `extraKeys`: more `principal:key[:tenants[:scopes]]` entries beside the run's key (a read-only operator, say). */
+  constructor(private readonly extraKeys: readonly string[] = []) {}
+
   url(name: ServiceName): string {
     const service = this.services.get(name);
     if (!service) throw new Error(`${name} is not running`);
@@ -51,7 +54,7 @@ export class Stack {
       const env: NodeJS.ProcessEnv = {
         ...process.env, TOPIC_PREFIX: this.prefix, // every service's topics and groups (the kit's one naming scheme)
         [databaseVariable]: databaseUrlOn(ADMIN_URL, database),
-        KAFKA_BROKERS: BROKERS, API_KEYS: `e2e:${this.apiKey}`, LOG_LEVEL: 'warn', HOST: '127.0.0.1',
+        KAFKA_BROKERS: BROKERS, API_KEYS: [`e2e:${this.apiKey}`, ...this.extraKeys].join(','), LOG_LEVEL: 'warn', HOST: '127.0.0.1',
         // Market's notifications come from its own ranges in production; this run sends them from loopback.
         MARKET_NOTIFICATION_SOURCES: '127.0.0.1,::1',
       };

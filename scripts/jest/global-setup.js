@@ -10,8 +10,15 @@ function ensureKcat() {
   spawnSync('bash', [path.join(__dirname, '..', 'ensure-kcat.sh')], { stdio: 'inherit' });
 }
 
+// The console's browser tests drive Debian's chromium (no browser download): installed here the same way.
+function ensureChromium() {
+  if (['chromium', 'chromium-browser'].some((name) => spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0)) return;
+  spawnSync('bash', [path.join(__dirname, '..', 'ensure-chromium.sh')], { stdio: 'inherit' });
+}
+
 module.exports = async () => {
   ensureKcat();
+  ensureChromium();
   await ensureDatabases();
   // Remember whether this run started the broker so teardown stops only what it started.
   globalThis.__ORDERS_STARTED_BROKER__ = await broker.up();

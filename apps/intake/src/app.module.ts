@@ -5,7 +5,9 @@ import { EXTERNAL_ORDER_UPCASTERS } from '@orders/ordering-domain';
 import { PersonalDataVault } from '@orders/personal-data';
 import { ServiceConfig, ServiceKitModule, piiMasterKeyOf } from '@orders/service-kit';
 import { BoardNotifications } from './board/board-notifications';
-import { IntakeOrderBoard1767571200000, IntakeOrderBoardPosContents1800000000000 } from './board/board.migration';
+import {
+  IntakeBoardChanges1800000000001, IntakeOrderBoard1767571200000, IntakeOrderBoardPosContents1800000000000,
+} from './board/board.migration';
 import { BoardProjection } from './board/board.projection';
 import { OrderBoardAdminController } from './board/order-board-admin.http.controller';
 import { OrderBoardEventsController } from './board/order-board-events.http.controller';
@@ -29,7 +31,7 @@ import { INTAKE_MESSAGE_CONTROLLERS, intakeMessaging } from './publishing/intake
   imports: [
     // TypeORM runs the read model's migrations; the event store and the vault bring their own.
     ServiceKitModule.forRoot(intakeService, {
-      migrations: [IntakeOrderBoard1767571200000, IntakeOrderBoardPosContents1800000000000], settings: [intakeSettings], metrics: INTAKE_METRICS,
+      migrations: [IntakeOrderBoard1767571200000, IntakeOrderBoardPosContents1800000000000, IntakeBoardChanges1800000000001], settings: [intakeSettings], metrics: INTAKE_METRICS,
     }),
     EventStoreModule.forRootAsync({
       inject: [ServiceConfig],

@@ -8,16 +8,18 @@ jest.setTimeout(60_000);
 
 interface ServerSentEvent {
   event: string;
+  id?: string;
   data: Record<string, unknown>;
 }
 
 /** Opens the SSE stream and collects its events; `until` resolves once one matches. */
-function openStream(url: string, key: string) {
+function openStream(url: string, key: string, lastEventId?: string) {
   const events: ServerSentEvent[] = [];
   const waiters: { match: (e: ServerSentEvent) => boolean; resolve: (e: ServerSentEvent) => void }[] = [];
   let response: IncomingMessage | undefined;
   const opened = new Promise<IncomingMessage>((resolve, reject) => {
-    const request = get(url, { headers: { 'Api-Key': key, Accept: 'text/event-stream' } }, (res) => {
+    const headers = { 'Api-Key': key, Accept: 'text/event-stream', ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}) };
+    const request = get(url, { headers }, (res) => {
       response = res;
       let buffer = '';
       res.setEncoding('utf8');
@@ -33,7 +35,7 @@ function openStream(url: string, key: string) {
               .find((line) => line.startsWith(`${name}: `))
               ?.slice(name.length + 2);
           const data = field('data');
-          const parsed: ServerSentEvent = { event: field('event') ?? 'message', data: data ? JSON.parse(data) : {} };
+          const parsed: ServerSentEvent = { event: field('event') ?? 'message', id: field('id'), data: data ? JSON.parse(data) : {} };
           events.push(parsed);
           for (const waiter of waiters.filter((w) => w.match(parsed))) waiter.resolve(parsed);
         }
@@ -106,6 +108,40 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
     } finally {
       streamA.close();
       streamB.close();
+    }
+  });
+
+  it('resumes after a reconnect with Last-Event-ID: what happened meanwhile comes first, once and in order', async () => {
+    const url = `${intake.url}/api/v1/companies/company-a/external-order-events`;
+    const submit = async () => (
+      await intake.http().post('/api/v1/companies/company-a/external-orders').set('Api-Key', intake.keys.companyA)
+        .send(submission()).expect(201)
+    ).body.orderId as string;
+    const first = openStream(url, intake.keys.companyA);
+    await first.opened;
+    const seen = await submit();
+    const heard = await first.until((e) => e.event === 'order.received' && e.data.orderId === seen);
+    first.close();
+    expect(heard.id).toMatch(/^\d+$/);
+    // While no stream is open: two new orders and the first one accepted.
+    const missedA = await submit();
+    const missedB = await submit();
+    await intake.http().post(`/api/v1/companies/company-a/external-orders/${seen}/accept`)
+      .set('Api-Key', intake.keys.companyA).send({}).expect(200);
+    const resumed = openStream(url, intake.keys.companyA, heard.id);
+    try {
+      await resumed.until((e) => e.event === 'order.status_changed' && e.data.orderId === seen);
+      const live = await submit();
+      await resumed.until((e) => e.data.orderId === live);
+      const changes = resumed.events.filter((e) => e.event !== 'ping');
+      expect(changes.map((e) => [e.event, e.data.orderId])).toEqual([
+        ['order.received', missedA], ['order.received', missedB], ['order.status_changed', seen], ['order.received', live],
+      ]);
+      const ids = changes.map((e) => Number(e.id));
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      expect(ids[0]).toBeGreaterThan(Number(heard.id));
+    } finally {
+      resumed.close();
     }
   });
 

@@ -11,12 +11,14 @@ import { MarketplaceCancellations1767500000000 } from './migrations/176750000000
 import { MarketOrderIds1767600000000 } from './migrations/1767600000000-market-order-ids';
 import { ParkedDeliveryAge1767700000000 } from './migrations/1767700000000-parked-delivery-age';
 import { MarketFacade1767810000000 } from './migrations/1767810000000-market-facade';
+import { MarketOutbox1767900000000 } from './migrations/1767900000000-market-outbox';
 
 const MARKETPLACE_MIGRATIONS = [
   MarketplaceCancellations1767500000000,
   MarketOrderIds1767600000000,
   ParkedDeliveryAge1767700000000,
   MarketFacade1767810000000,
+  MarketOutbox1767900000000,
 ];
 
 interface MarketplaceCancellationsOptions {

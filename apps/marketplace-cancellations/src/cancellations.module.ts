@@ -10,6 +10,10 @@ import { CampaignAccessGuard } from './market-api/campaign-access.guard';
 import { MarketLimits } from './market-api/market-limits';
 import { MarketLimitsInterceptor } from './market-api/market-limits.interceptor';
 import { MarketplaceOrders } from './marketplace-orders/marketplace-orders';
+import { MarketApiClient } from './market-connector/market-api.client';
+import { MarketOutboxSignal } from './market-connector/market-outbox';
+import { MarketOutboxWorker } from './market-connector/market-outbox.worker';
+import { MarketReconciliation } from './market-connector/market-reconciliation';
 import { ParkedDeliveryPruner } from './prune-parked-deliveries/parked-delivery-pruner';
 import { MARKETPLACE_MESSAGE_CONTROLLERS, marketplaceMessaging } from './publishing/marketplace-messaging';
 import { CancellationQueries } from './read-model/cancellation-queries';
@@ -50,7 +54,14 @@ import { NotificationController } from './receive-notification/receive-notificat
     PendingRequestsProbe,
     marketplaceMessaging,
     ParkedDeliveryPruner,
+    MarketOutboxSignal,
+    MarketApiClient,
+    MarketOutboxWorker,
+    MarketReconciliation,
   ],
-  exports: [MessagingTransport, MarketplaceOrders, NotificationInbox, NotificationWorker, CancellationTimers],
+  exports: [
+    MessagingTransport, MarketplaceOrders, NotificationInbox, NotificationWorker, CancellationTimers, MarketOutboxWorker,
+    MarketReconciliation,
+  ],
 })
 export class CancellationsModule {}

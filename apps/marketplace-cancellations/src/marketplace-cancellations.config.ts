@@ -5,6 +5,7 @@ import {
   AddressRanges, IsAddressRanges, declareSettings, TOPIC_PREFIX_DEFAULTS, TopicPrefixVariables,
 } from '@orders/service-kit';
 import { DEFAULT_PARKED_DELIVERY_RETENTION_DAYS } from './prune-parked-deliveries/parked-delivery-pruning';
+import { IsMarketCampaigns, parseMarketCampaigns, type MarketCampaign } from './market-connector/market-campaigns';
 import { MarketplaceTopics } from './publishing/marketplace-topics';
 
 /** Tunables beyond the service kit's configuration, validated and read by it at start-up. */
@@ -38,6 +39,16 @@ export interface CancellationSettings {
   readonly parkedDeliveryPruning: boolean;
   readonly parkedDeliveryRetentionMs: number;
   readonly parkedDeliveryPruneIntervalMs: number;
+  /** Market's Partner API the connector calls (the embedded simulator under `npm start`). */
+  readonly marketApiUrl: string;
+  /** The connected campaigns and their Api-Keys (MARKET_CAMPAIGNS, a secret); none: the connector sends nothing. */
+  readonly marketCampaigns: ReadonlyMap<string, MarketCampaign>;
+  readonly marketOutboxPollMs: number;
+  readonly marketOutboxBatchSize: number;
+  /** How long a call to Market may take before it counts as failed (and is retried). */
+  readonly marketCallTimeoutMs: number;
+  /** How often the waiting-for-approval list is polled, so a lost notification is found before its deadline. */
+  readonly marketReconcileIntervalMs: number;
   /** Topics and consumer group under TOPIC_PREFIX (empty in production; specs and e2e set their own). */
   readonly topics: MarketplaceTopics;
 }
@@ -75,13 +86,20 @@ class CancellationVariables extends TopicPrefixVariables {
   @IsIn(SWITCH) PARKED_DELIVERY_PRUNING!: string;
   @Type(() => Number) @IsInt() @Min(1) PARKED_DELIVERY_RETENTION_DAYS!: number;
   @Type(() => Number) @IsInt() @Min(1) PARKED_DELIVERY_PRUNE_INTERVAL_MS!: number;
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'must be an http(s) URL' })
+  MARKET_API_URL!: string;
+  @IsMarketCampaigns() MARKET_CAMPAIGNS!: string;
+  @Type(() => Number) @IsInt() @Min(1) MARKET_OUTBOX_POLL_MS!: number;
+  @Type(() => Number) @IsInt() @Min(1) MARKET_OUTBOX_BATCH!: number;
+  @Type(() => Number) @IsInt() @Min(100) MARKET_CALL_TIMEOUT_MS!: number;
+  @Type(() => Number) @IsInt() @Min(1000) MARKET_RECONCILE_INTERVAL_MS!: number;
 }
 
 /** Read by the service kit's configuration, the only reader of the environment; injectable as CANCELLATION_SETTINGS. */
 export const cancellationSettings = declareSettings({
   token: CANCELLATION_SETTINGS,
   variables: CancellationVariables,
-  secret: ['MARKET_NOTIFICATION_TOKEN'],
+  secret: ['MARKET_NOTIFICATION_TOKEN', 'MARKET_CAMPAIGNS'],
   defaults: {
     MARKET_DECISIONS_PER_HOUR: String(decision.perHour),
     MARKET_PARALLEL_REQUESTS: String(decision.parallel),
@@ -102,6 +120,13 @@ export const cancellationSettings = declareSettings({
     PARKED_DELIVERY_RETENTION_DAYS: String(DEFAULT_PARKED_DELIVERY_RETENTION_DAYS),
     PARKED_DELIVERY_PRUNE_INTERVAL_MS: '3600000',
     ...TOPIC_PREFIX_DEFAULTS,
+    MARKET_API_URL: 'https://api.partner.market.yandex.ru',
+    MARKET_CAMPAIGNS: '{}',
+    MARKET_OUTBOX_POLL_MS: '500',
+    MARKET_OUTBOX_BATCH: '20',
+    MARKET_CALL_TIMEOUT_MS: '10000',
+    // Market's 48 hours leave room: every 10 minutes costs 6 calls an hour of getOrders' 10,000.
+    MARKET_RECONCILE_INTERVAL_MS: '600000',
   },
   build: (env): CancellationSettings => ({
     decisionsPerHour: env.MARKET_DECISIONS_PER_HOUR,
@@ -123,5 +148,11 @@ export const cancellationSettings = declareSettings({
     parkedDeliveryRetentionMs: env.PARKED_DELIVERY_RETENTION_DAYS * 86_400_000,
     parkedDeliveryPruneIntervalMs: env.PARKED_DELIVERY_PRUNE_INTERVAL_MS,
     topics: new MarketplaceTopics(env.TOPIC_PREFIX),
+    marketApiUrl: env.MARKET_API_URL.replace(/\/+$/, ''),
+    marketCampaigns: parseMarketCampaigns(env.MARKET_CAMPAIGNS),
+    marketOutboxPollMs: env.MARKET_OUTBOX_POLL_MS,
+    marketOutboxBatchSize: env.MARKET_OUTBOX_BATCH,
+    marketCallTimeoutMs: env.MARKET_CALL_TIMEOUT_MS,
+    marketReconcileIntervalMs: env.MARKET_RECONCILE_INTERVAL_MS,
   }),
 });

@@ -7,13 +7,14 @@ import { projectorService } from './projector.definition';
 import { PROJECTOR_SETTINGS, projectorSettings, type ProjectorSettings } from './settings';
 import { ReadModelDb } from './storage/read-model-db';
 import { AuditController } from './audit/audit.http.controller';
+import { DeadLettersController } from './dead-letters/dead-letters.http.controller';
 import { StatusCountsController } from './status-counts/status-counts.http.controller';
 
 @Module({
   // The read models bring their own TypeORM migrations (ReadModelDb.create), run in their schema before anything
   // consumes; the service kit's TypeORM connection serves health checks.
   imports: [ServiceKitModule.forRoot(projectorService, { settings: [projectorSettings], metrics: PROJECTOR_METRICS })],
-  controllers: [AuditController, StatusCountsController],
+  controllers: [AuditController, StatusCountsController, DeadLettersController],
   providers: [
     {
       provide: ReadModelDb,

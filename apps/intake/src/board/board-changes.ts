@@ -36,6 +36,8 @@ export interface BoardNotice {
   readonly version: number;
   readonly eventType: string;
   readonly at: string;
+  /** Its number in `intake_board_changes`: the server-sent event id a reconnecting stream resumes after. */
+  readonly seq?: number;
 }
 
 export const BOARD_CHANNEL = 'intake_order_board';

@@ -5,6 +5,8 @@ import { Subject, type Observable } from 'rxjs';
 import { BOARD_CHANNEL, type BoardNotice } from './board-changes';
 
 const RECONNECT_DELAY_MS = 1000;
+/** More missed changes than this and the client had better reload the list than replay them one by one. */
+const REPLAY_LIMIT = 1000;
 
 /**
  * Board changes as they commit, in every instance: one LISTEN connection per process hears the NOTIFYs the
@@ -21,6 +23,15 @@ export class BoardNotifications implements OnModuleInit, OnApplicationShutdown {
 
   get changes(): Observable<BoardNotice> {
     return this.notices.asObservable();
+  }
+
+  /** A company's notices numbered after `seq`, oldest first: what a stream that reconnects has missed. */
+  async since(companyId: string, seq: number, limit = REPLAY_LIMIT): Promise<BoardNotice[]> {
+    const { rows } = await this.store.pool.query<{ seq: string; notice: BoardNotice }>(
+      'SELECT seq, notice FROM intake_board_changes WHERE company_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+      [companyId, seq, limit],
+    );
+    return rows.map((row) => ({ ...row.notice, seq: Number(row.seq) }));
   }
 
   async onModuleInit(): Promise<void> {

@@ -57,3 +57,22 @@ export const IntakeOrderBoardPosContents1800000000000 = sqlMigration('IntakeOrde
     'ALTER TABLE intake_order_board DROP COLUMN ordered_items, DROP COLUMN requested_time_offset',
   ],
 });
+
+/**
+ * The board's change feed: every notice the projection sends, numbered in commit order, so a server-sent event
+ * stream that reconnects with `Last-Event-ID` replays what it missed meanwhile instead of losing it. Written in the
+ * projection's transaction with the rows and the NOTIFY, so a number is never heard before its row exists.
+ */
+export const IntakeBoardChanges1800000000001 = sqlMigration('IntakeBoardChanges1800000000001', {
+  up: [
+    `
+      CREATE TABLE intake_board_changes (
+        seq bigserial PRIMARY KEY,
+        company_id text NOT NULL,
+        notice jsonb NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now()
+      )`,
+    'CREATE INDEX intake_board_changes_company_seq ON intake_board_changes (company_id, seq)',
+  ],
+  down: ['DROP TABLE intake_board_changes'],
+});

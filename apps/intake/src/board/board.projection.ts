@@ -70,8 +70,20 @@ export class BoardProjection implements OnApplicationBootstrap, OnApplicationShu
         i += 1;
       }
     }
+    if (notices.length === 0) return;
+    // Numbered in the change feed first (a stream that reconnects replays from it), then announced with its number.
+    // WITH ORDINALITY keeps the array's order, so numbers and notices follow the log.
+    const { rows } = await tx.query<{ seq: string; notice: BoardNotice }>(
+      `INSERT INTO intake_board_changes (company_id, notice)
+       SELECT n->>'companyId', n FROM unnest($1::jsonb[]) WITH ORDINALITY AS x(n, i) ORDER BY i RETURNING seq, notice`,
+      [notices.map((n) => JSON.stringify(n))],
+    );
+    const numbered = rows
+      .map((row) => ({ ...row.notice, seq: Number(row.seq) }))
+      .sort((a, b) => a.seq - b.seq)
+      .map((notice) => JSON.stringify(notice));
     // A function scan yields the array in order, so listeners get the notices in log order.
-    if (notices.length > 0) await tx.query('SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n', [BOARD_CHANNEL, notices.map((n) => JSON.stringify(n))]);
+    await tx.query('SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n', [BOARD_CHANNEL, numbered]);
   }
 
   /** New orders; a redelivered one (already on the board) changes nothing and has no notice. */

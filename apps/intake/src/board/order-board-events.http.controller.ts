@@ -1,10 +1,11 @@
-import { Controller, Sse, type MessageEvent } from '@nestjs/common';
+import { Controller, Headers, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, LimitedStream, type Principal } from '@orders/service-kit';
 import { filter, interval, map, merge, type Observable } from 'rxjs';
 import { assertCompanyAccess } from '../external-orders/company-access';
 import { CompanyId } from '../external-orders/external-orders.http';
 import { BoardNotifications } from './board-notifications';
+import { boardMessage, resumeAfter, resumedStream } from './board-stream';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -24,19 +25,19 @@ export class OrderBoardEventsController {
   @LimitedStream()
   @ApiOperation({ summary: 'Server-sent events: new AWAITING orders and status changes of this company\'s orders' })
   @ApiOkResponse({
-    description: 'text/event-stream; data: {orderId, number, status, version, at}; a `ping` every 15 s; closed after 30 min without an event',
+    description:
+      'text/event-stream; id: the change\'s number; data: {orderId, number, status, version, at}; a `ping` every 15 s; '
+      + 'closed after 30 min without an event. A reconnect with `Last-Event-ID` first replays the changes after that number.',
   })
   @ApiResponse({ status: 429, description: 'LIMIT_EXCEEDED: this key already holds the most open streams (5), with Retry-After' })
-  stream(@CompanyId() companyId: string, @CurrentPrincipal() principal: Principal): Observable<MessageEvent> {
+  stream(
+    @CompanyId() companyId: string, @CurrentPrincipal() principal: Principal,
+    @Headers('last-event-id') lastEventId?: string,
+  ): Observable<MessageEvent> {
     assertCompanyAccess(principal, companyId);
-    const changes = this.notifications.changes.pipe(
-      filter((notice) => notice.companyId === companyId),
-      map((notice): MessageEvent => ({
-        type: notice.eventType === 'ExternalOrderReceived' ? 'order.received' : 'order.status_changed',
-        id: `${notice.orderId}:${notice.version}`,
-        data: { orderId: notice.orderId, number: notice.externalId, status: notice.status, version: notice.version, eventType: notice.eventType, at: notice.at },
-      })),
-    );
+    const live = this.notifications.changes.pipe(filter((notice) => notice.companyId === companyId));
+    const changes = resumedStream(live, resumeAfter(lastEventId), (after) => this.notifications.since(companyId, after))
+      .pipe(map(boardMessage));
     // Proxies close silent connections; a ping keeps the stream open between orders.
     const heartbeat = interval(HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: '' })));
     return merge(changes, heartbeat);

@@ -40,6 +40,16 @@ export class CancellationsController {
     return this.queries.decisions(campaignId, this.page(query));
   }
 
+  @Get('market-refusals')
+  @ApiOperation({
+    summary: "Decisions Market refused (400/404 to its PUT cancellation/accept), newest first: settle them in Market's cabinet",
+  })
+  @ApiQuery({ name: 'page', required: false, type: Number })
+  @ApiQuery({ name: 'pageSize', required: false, type: Number })
+  marketRefusals(@CampaignId() campaignId: string, @Query() query: Record<string, unknown>) {
+    return this.queries.marketRefusals(campaignId, this.page(query));
+  }
+
   private page(query: Record<string, unknown>) {
     rejectUnknownParameters(query, ['page', 'pageSize']);
     const problems: ErrorItem[] = [];

@@ -7,12 +7,14 @@ import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace
 import type { MarketResource } from './market-resources';
 import { marketCalls } from '../marketplace-cancellations.metrics';
 
-type Refusal = {
+export type Refusal = {
   readonly code: 'LIMIT_EXCEEDED' | 'REQUEST_LIMIT_EXCEEDED';
   readonly message: string;
   readonly retryAfterSeconds: number;
 };
 type SlotResult = { readonly ok: true; readonly token: string } | ({ readonly ok: false } & Refusal);
+/** A call's place within the limits, held until `release`; or why there is none now. */
+export type Reservation = { readonly ok: true; release(): Promise<void> } | ({ readonly ok: false } & Refusal);
 
 const HOUR_MS = 3_600_000;
 
@@ -56,17 +58,28 @@ export class MarketLimits {
   }
 
   private async limited<T>(campaignId: string, resource: MarketResource, work: () => Promise<T>): Promise<T> {
-    const slot = await this.acquireSlot(campaignId, resource);
-    if (!slot.ok) throw new MarketLimitExceeded(slot);
+    const reservation = await this.reserve(campaignId, resource);
+    if (!reservation.ok) throw new MarketLimitExceeded(reservation);
     try {
-      const refusal = resource.perHour
-        ? await this.countHourly(campaignId, resource.name, resource.perHour)
-        : undefined;
-      if (refusal) throw new MarketLimitExceeded(refusal);
       return await work();
     } finally {
-      await this.releaseSlot(slot.token);
+      await reservation.release();
     }
+  }
+
+  /**
+   * A parallel slot, then one of the hour's calls, of `resource` for the campaign: what a request must hold before
+   * it runs. The façade's routes hold it around their work; the connector holds it around its call to Market.
+   */
+  async reserve(campaignId: string, resource: MarketResource): Promise<Reservation> {
+    const slot = await this.acquireSlot(campaignId, resource);
+    if (!slot.ok) return slot;
+    const refusal = resource.perHour ? await this.countHourly(campaignId, resource.name, resource.perHour) : undefined;
+    if (refusal) {
+      await this.releaseSlot(slot.token);
+      return { ok: false, ...refusal };
+    }
+    return { ok: true, release: () => this.releaseSlot(slot.token) };
   }
 
   /** Takes one of the campaign's parallel slots of the method; release it with the token when the request ends. */

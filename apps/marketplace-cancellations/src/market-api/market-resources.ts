@@ -23,3 +23,16 @@ export function marketResources(settings: CancellationSettings) {
     },
   } satisfies Record<string, MarketResource>;
 }
+
+/**
+ * The connector's own calls to Market, counted apart from the façade's (they spend the shop's budget at Market, not
+ * ours) but at the same limits: Market's, unless the settings lower them.
+ */
+export function outboundMarketResources(settings: CancellationSettings) {
+  const facade = marketResources(settings);
+  return {
+    getOrders: { ...facade.getOrders, name: 'to-market:getOrders' },
+    getOrder: { ...facade.getOrder, name: 'to-market:getOrder' },
+    acceptOrderCancellation: { ...facade.acceptOrderCancellation, name: 'to-market:acceptOrderCancellation' },
+  } satisfies Record<string, MarketResource>;
+}

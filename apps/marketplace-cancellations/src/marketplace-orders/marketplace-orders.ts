@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   MARKETPLACE_ORDER_STREAM_TYPE,
   marketplaceOrderDecider,
@@ -8,7 +8,9 @@ import {
 } from '@orders/cancellations-domain';
 import { EventStore, commandMetadataOf, type CommandContext, type CommandResult } from '@orders/event-store';
 import { Clock } from '@orders/service-kit';
+import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
 import { countCancellationEvents } from '../marketplace-cancellations.metrics';
+import { MarketOutboxSignal, marketCallsFor, writeMarketCalls } from '../market-connector/market-outbox';
 
 type Data<T extends MarketplaceOrderCommand['type']> = Extract<MarketplaceOrderCommand, { type: T }>['data'];
 
@@ -20,22 +22,34 @@ export class MarketplaceOrders {
   constructor(
     readonly store: EventStore,
     private readonly clock: Clock,
+    @Inject(CANCELLATION_SETTINGS) private readonly settings: CancellationSettings,
+    private readonly outbox: MarketOutboxSignal,
   ) {
     this.handler = store.commandHandler({
       decider: marketplaceOrderDecider,
       streamType: MARKETPLACE_ORDER_STREAM_TYPE,
-      snapshot: { every: 50, version: 3 },
-    }); // 2: the state knows deliveredAt; 3: detailsAsOf
+      snapshot: { every: 50, version: 4 },
+    }); // 2: the state knows deliveredAt; 3: detailsAsOf; 4: refusedByMarket
   }
 
   async execute<T extends MarketplaceOrderCommand['type']>(
     type: T, data: Data<T>, context: CommandContext,
   ): Promise<CommandResult<MarketplaceOrder>> {
-    const command = { type, data, metadata: commandMetadataOf(context, this.clock.now()) } as MarketplaceOrderCommand;
+    const now = this.clock.now();
+    const command = { type, data, metadata: commandMetadataOf(context, now) } as MarketplaceOrderCommand;
+    // The calls to Market these events ask for commit with them (the outbox), for connected campaigns only.
+    let wroteCalls = false;
+    const connected = this.settings.marketCampaigns.has(data.campaignId);
     const result = await this.handler.handle(marketplaceOrderStreamId(data.campaignId, data.orderId), command, {
       expectedVersion: context.expectedVersion, within: context.tx,
+      alongside: connected ? async (tx, appended) => {
+        const calls = marketCallsFor(data, appended.events);
+        await writeMarketCalls(tx, calls, now);
+        wroteCalls = calls.length > 0;
+      } : undefined,
     });
     if (!result.idempotentReplay) countCancellationEvents(result.events);
+    if (wroteCalls) this.outbox.written();
     return result;
   }
 }

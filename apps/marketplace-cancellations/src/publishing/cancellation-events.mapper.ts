@@ -75,6 +75,8 @@ function messageOf(event: MarketplaceOrderEvent, scope: OrderScope): ContractMes
       return undefined; // told by the MarketplaceOrderCancelled(BUYER_IN_PROCESSING) that follows it
     case 'OrderDeliveryFinished':
       return undefined; // courier-tracking's DeliveryFinished told it; the rejection it causes is published
+    case 'MarketDecisionRefused':
+      return undefined; // between the shop and Market: operators see it (GET …/cancellations/market-refusals)
   }
 }
 

@@ -122,4 +122,50 @@ export class CancellationQueries {
     }));
     return { pager: pager(Number(rows[0]?.total ?? 0), page, rows.length), decisions };
   }
+
+  /**
+   * Decisions Market refused (its 400 or 404 to PUT cancellation/accept), newest first, from the connector's outbox:
+   * each is also the order's MarketDecisionRefused event. An operator settles them in Market's cabinet.
+   */
+  async marketRefusals(campaignId: string, page: Page): Promise<{ pager: Pager; refusals: MarketRefusalView[] }> {
+    const { rows } = await this.store.pool.query<MarketRefusalRow>(
+      `SELECT order_id, cause_id, body, decided_at, sent_at, last_status, last_error, count(*) OVER () AS total
+       FROM market_outbox WHERE campaign_id = $1 AND operation = 'acceptOrderCancellation' AND state = 'REFUSED'
+       ORDER BY sent_at DESC, id DESC LIMIT $2 OFFSET $3`,
+      [campaignId, page.pageSize, (page.page - 1) * page.pageSize],
+    );
+    const refusals = rows.map((row): MarketRefusalView => ({
+      orderId: Number(row.order_id),
+      requestId: row.cause_id,
+      accepted: row.body.accepted,
+      reason: row.body.reason,
+      decidedAt: row.decided_at.toISOString(),
+      refusedAt: row.sent_at.toISOString(),
+      status: row.last_status,
+      error: row.last_error,
+    }));
+    return { pager: pager(Number(rows[0]?.total ?? 0), page, rows.length), refusals };
+  }
+}
+
+interface MarketRefusalRow {
+  order_id: string;
+  cause_id: string;
+  body: { accepted: boolean; reason?: string };
+  decided_at: Date;
+  sent_at: Date;
+  last_status: number;
+  last_error: string;
+  total: string;
+}
+
+export interface MarketRefusalView {
+  orderId: number;
+  requestId: string;
+  accepted: boolean;
+  reason?: string;
+  decidedAt: string;
+  refusedAt: string;
+  status: number;
+  error: string;
 }

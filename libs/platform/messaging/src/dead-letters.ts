@@ -97,6 +97,26 @@ export class DeadLetters {
     return this.send(await this.list(topic, range));
   }
 
+  /**
+   * The dead-letter topics whose names start with `prefix` and how many letters each holds (high - low per
+   * partition: a dead-letter topic is never compacted), so an overview reads no letter.
+   */
+  async topics(prefix = ''): Promise<{ dlqTopic: string; letters: number }[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const names = (await admin.listTopics()).filter((t) => t.endsWith('.dlq') && t.startsWith(prefix)).sort();
+      const out: { dlqTopic: string; letters: number }[] = [];
+      for (const dlqTopic of names) {
+        const offsets = await admin.fetchTopicOffsets(dlqTopic).catch(() => undefined); // deleted since listed
+        if (offsets) out.push({ dlqTopic, letters: offsets.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0) });
+      }
+      return out;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async close(): Promise<void> {
     await this.producer?.disconnect();
     this.producer = undefined;

@@ -18,6 +18,8 @@ export { registerMessagingMetrics } from './metrics';
 export type { DeadLetterClassification } from './dead-letter';
 export { DeadLetters } from './dead-letters';
 export type { DeadLetter, DeadLetterRange, RedriveResult } from './dead-letters';
+export { DEFAULT_HANDLED_SCHEMA, DeadLetterMarks, letterKey } from './dead-letter-marks';
+export type { HandledMark } from './dead-letter-marks';
 export type { RetryPolicy } from './backoff';
 export { DEFAULT_INBOX_SCHEMA, messagingMigrations, runMessagingMigrations } from './inbox/migrations';
 export { DEFAULT_INBOX_RETENTION_MS, pruneInbox } from './inbox/pruning';

@@ -9,6 +9,7 @@ export * from './clock';
 export * from './auth/api-keys';
 export * from './auth/api-key.guard';
 export * from './auth/current-principal.decorator';
+export * from './auth/me.http.controller';
 export * from './errors/error-envelope';
 export * from './errors/validation-pipe';
 export * from './errors/error-dialect';

@@ -8,6 +8,7 @@ import type { Metric } from 'prom-client';
 import { DataSourceOptions } from 'typeorm';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyRegistry } from './auth/api-keys';
+import { MeController } from './auth/me.http.controller';
 import { ServiceConfig } from './config/service-config';
 import { ServiceConfigModule } from './config/service-config.module';
 import { ServiceDefinition } from './config/service-definition';
@@ -68,7 +69,7 @@ export class ServiceKitModule {
         }),
         TerminusModule.forRoot(),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, MeController],
       providers: [
         options.clock ? { provide: Clock, useValue: options.clock } : { provide: Clock, useClass: SystemClock },
         { provide: APP_METRICS, useValue: options.metrics ?? [] },

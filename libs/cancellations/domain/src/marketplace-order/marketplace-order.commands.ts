@@ -47,10 +47,17 @@ export type RecordMarketOrderDetails = Command<'RecordMarketOrderDetails', Order
   readonly marketOrder?: string;
 }>;
 
+/** Market answered the shop's decision with a refusal (the connector's outbox worker, after a 400 or 404). */
+export type RecordMarketDecisionRefused = Command<'RecordMarketDecisionRefused', OrderRef & {
+  readonly requestId: string; readonly accepted: boolean; readonly reason?: string;
+  readonly status: number; readonly code: string; readonly message: string;
+}>;
+
 export type MarketplaceOrderCommand =
   | SyncMarketplaceStatus
   | RegisterBuyerCancellation
   | DecideCancellation
   | ExpireCancellationRequest
   | RecordDeliveryFinished
-  | RecordMarketOrderDetails;
+  | RecordMarketOrderDetails
+  | RecordMarketDecisionRefused;

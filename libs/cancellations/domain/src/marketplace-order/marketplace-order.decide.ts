@@ -1,5 +1,6 @@
 import type {
-  DecideCancellation, ExpireCancellationRequest, MarketplaceOrderCommand, RecordDeliveryFinished, RecordMarketOrderDetails,
+  DecideCancellation, ExpireCancellationRequest, MarketplaceOrderCommand, RecordDeliveryFinished, RecordMarketDecisionRefused,
+  RecordMarketOrderDetails,
   RegisterBuyerCancellation, SyncMarketplaceStatus,
 } from './marketplace-order.commands';
 import {
@@ -147,6 +148,18 @@ function recordDetails(command: RecordMarketOrderDetails, order: MarketplaceOrde
   }];
 }
 
+/** A refusal is a fact Market told us: recorded once per request, whatever the order's state has become since. */
+function recordRefusal(command: RecordMarketDecisionRefused, order: MarketplaceOrder): MarketplaceOrderEvent[] {
+  const { requestId } = command.data;
+  if (order.refusedByMarket?.includes(requestId)) return [];
+  const { campaignId, orderId, accepted, reason, status, code, message } = command.data;
+  return [{
+    type: 'MarketDecisionRefused',
+    data: { campaignId, orderId, requestId, accepted, ...(reason ? { reason } : {}), status, code, message,
+      refusedAt: command.metadata.now },
+  }];
+}
+
 export function decide(command: MarketplaceOrderCommand, order: MarketplaceOrder): MarketplaceOrderEvent[] {
   switch (command.type) {
     case 'SyncMarketplaceStatus': return syncStatus(command, order);
@@ -155,6 +168,7 @@ export function decide(command: MarketplaceOrderCommand, order: MarketplaceOrder
     case 'ExpireCancellationRequest': return expire(command, order);
     case 'RecordDeliveryFinished': return recordDeliveryFinished(command, order);
     case 'RecordMarketOrderDetails': return recordDetails(command, order);
+    case 'RecordMarketDecisionRefused': return recordRefusal(command, order);
     default: {
       const exhaustive: never = command;
       return exhaustive;

@@ -50,6 +50,15 @@ export type MarketOrderDetailsRecorded = Event<'MarketOrderDetailsRecorded', {
 /** Our delivery of the order finished (policy P1): the buyer has the order, so a cancellation is rejected. */
 export type OrderDeliveryFinished = Event<'OrderDeliveryFinished', { campaignId: string; orderId: string; finishedAt: string }>;
 
+/**
+ * Market refused the shop's decision on a request (PUT cancellation/accept answered 400 or 404): the decision stands
+ * here, but Market did not take it, so an operator has to act in Market's cabinet before the deadline.
+ */
+export type MarketDecisionRefused = Event<'MarketDecisionRefused', {
+  campaignId: string; orderId: string; requestId: string; accepted: boolean; reason?: string;
+  status: number; code: string; message: string; refusedAt: string;
+}>;
+
 export type MarketplaceOrderEvent =
   | MarketplaceOrderSynced
   | OrderCancelledByBuyerWhileProcessing
@@ -59,10 +68,11 @@ export type MarketplaceOrderEvent =
   | CancellationAutoAccepted
   | MarketplaceOrderCancelled
   | OrderDeliveryFinished
-  | MarketOrderDetailsRecorded;
+  | MarketOrderDetailsRecorded
+  | MarketDecisionRefused;
 
 export const MARKETPLACE_ORDER_EVENT_TYPES: readonly MarketplaceOrderEvent['type'][] = [
   'MarketplaceOrderSynced', 'OrderCancelledByBuyerWhileProcessing', 'CancellationRequested', 'CancellationAccepted',
   'CancellationRejected', 'CancellationAutoAccepted', 'MarketplaceOrderCancelled', 'OrderDeliveryFinished',
-  'MarketOrderDetailsRecorded',
+  'MarketOrderDetailsRecorded', 'MarketDecisionRefused',
 ];

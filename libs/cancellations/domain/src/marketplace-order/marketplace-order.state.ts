@@ -22,6 +22,8 @@ export interface MarketplaceOrder {
   readonly deliveredAt?: string;
   /** `asOf` of the details last recorded: older ones are ignored, as older statuses are. */
   readonly detailsAsOf?: string;
+  /** Requests whose decision Market refused: recorded once each. */
+  readonly refusedByMarket?: readonly string[];
 }
 
 export const initialState: MarketplaceOrder = { status: 'NONE' };
@@ -65,6 +67,8 @@ export function evolve(order: MarketplaceOrder, event: MarketplaceOrderEvent): M
         paymentType: event.data.paymentType ?? order.paymentType,
         detailsAsOf: later(order.detailsAsOf, event.data.asOf),
       };
+    case 'MarketDecisionRefused':
+      return { ...order, refusedByMarket: [...(order.refusedByMarket ?? []), event.data.requestId] };
     case 'MarketplaceOrderCancelled':
       // A request still open when Market cancels the order by itself is closed with it.
       return {

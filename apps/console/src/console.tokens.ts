@@ -1,0 +1,1 @@
+export const UI_BUNDLE = Symbol('UI_BUNDLE');

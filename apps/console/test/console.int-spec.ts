@@ -1,0 +1,195 @@
+import { randomInt } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { TOPIC } from '@orders/contracts';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Locator, Page } from 'playwright-core';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the e2e harness (services as processes) is no library
+import { expectStatus } from '../../../e2e/support/http';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the e2e harness (services as processes) is no library
+import { marketNotifications } from '../../../e2e/support/market';
+import { seriousViolations } from './browser';
+import { ConsoleStack } from './console-stack';
+
+/*
+ * The console in headless chromium against the real stack (intake, courier-tracking, marketplace-cancellations and
+ * the projector as processes; the console in this process). One stack and one browser for every test: starting
+ * them is most of the time. Every wait is on a condition in the page; none on the clock.
+ */
+jest.setTimeout(120_000);
+
+const SHOTS = join(__dirname, '..', '..', '..', 'docs', 'console');
+const WAIT_MS = 60_000;
+
+describe('the operators console in a browser', () => {
+  const stack = new ConsoleStack();
+  const campaignId = randomInt(100_000, 1_000_000);
+  const company = String(campaignId);
+  const market = marketNotifications(campaignId);
+  let operator: Page;
+  let acceptedOrderId = '';
+
+  const submission = (marketOrderId: number, name = 'Pie') => ({
+    source: 'market', externalId: String(marketOrderId), submittedAt: new Date().toISOString(),
+    customer: { name: 'Ivan Ivanov', phone: '+79990001122' }, address: 'Tverskaya 1, apt 5', requestedTime: null,
+    serviceType: 'courier' as const, items: [{ sku: name.toUpperCase(), name, quantity: 2, priceMinor: 17400 }], amountMinor: 34800, currency: 'RUB',
+  });
+  const submit = async (marketOrderId: number, name?: string): Promise<string> =>
+    expectStatus(await stack.intake.call<{ orderId: string }>('POST', `/api/v1/companies/${company}/external-orders`, submission(marketOrderId, name)),
+      201, 'submit').orderId;
+  const chooseTenant = async (page: Page) => {
+    await page.getByLabel('Company / campaign').fill(company);
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+  };
+  /** Clicks `refresh` until `target` shows: for pages that read a read model on demand (it catches up in its time). */
+  const untilShown = async (target: Locator, refresh: () => Promise<unknown>) => {
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      await refresh();
+      try {
+        await target.first().waitFor({ timeout: 2000 });
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`${String(error)}\n${stack.stack.logs()}`);
+      }
+    }
+  };
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+  const expectAccessible = async (page: Page) => expect(await seriousViolations(page)).toEqual([]);
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    await stack.start();
+    operator = (await stack.signedIn(stack.stack.apiKey)).page;
+    operator.setDefaultTimeout(WAIT_MS);
+    await chooseTenant(operator);
+  }, 240_000);
+
+  afterAll(async () => stack.stop(), 120_000);
+
+  it('shows a new order live on the board, with an alert and the counts, and accepts it', async () => {
+    await operator.getByRole('status').filter({ hasText: /^Live$/ }).waitFor();
+    await submit(randomInt(1_000_000, 1_000_000_000), 'Borscht');
+    const marketOrderId = randomInt(1_000_000, 1_000_000_000);
+    const orderId = await submit(marketOrderId);
+    const row = operator.locator(`tr[data-order-id="${orderId}"]`);
+    await row.waitFor();
+    await operator.getByText(`New order № ${marketOrderId}`).waitFor();
+    await operator.locator('.count[data-status="AWAITING"]', { hasText: /^[1-9]\d*$/ }).waitFor();
+    await row.getByRole('button', { name: `№ ${marketOrderId}` }).click();
+    await operator.getByRole('heading', { name: `Order № ${marketOrderId}` }).waitFor();
+    await shot(operator, 'board');
+    await expectAccessible(operator);
+    await operator.getByRole('button', { name: 'Accept', exact: true }).click();
+    await operator.locator('.detail .status', { hasText: 'Created' }).waitFor();
+    // It left the awaiting list (live), and intake agrees.
+    await row.waitFor({ state: 'detached' });
+    const order = await stack.intake.get<{ status: string }>(`/api/v1/companies/${company}/external-orders/${orderId}`);
+    expect(order.body.status).toBe('CREATED');
+    acceptedOrderId = orderId;
+  });
+
+  it('shows the accepted order on the audit page: intake and courier-tracking events with actor and cause', async () => {
+    expect(acceptedOrderId).not.toBe('');
+    await operator.goto(`${stack.url}/#/audit/${acceptedOrderId}`);
+    await untilShown(operator.locator('li[data-event-type="DeliveryCreated"]'), () => operator.getByRole('button', { name: 'Show', exact: true }).last().click());
+    const accepted = operator.locator('li[data-event-type="ExternalOrderAccepted"]');
+    await expect(accepted.locator('.actor').textContent()).resolves.toBe('by e2e');
+    await expect(operator.locator('li[data-event-type="DeliveryCreated"] .cause').textContent()).resolves.toBe('caused by ExternalOrderAccepted');
+    await shot(operator, 'audit');
+    await expectAccessible(operator);
+  });
+
+  it('lists the delivery of the accepted order with its detail, history and radius drawing', async () => {
+    await operator.goto(`${stack.url}/#/deliveries`);
+    const link = operator.locator('tr[data-delivery] button').first();
+    await untilShown(link, () => operator.reload());
+    await link.click();
+    await operator.getByRole('heading', { name: /^Delivery / }).waitFor();
+    await operator.locator('.detail figure.map, .detail p.empty').first().waitFor();
+    await shot(operator, 'deliveries');
+    await expectAccessible(operator);
+  });
+
+  it('decides a buyer\'s cancellation from the queue before its countdown ends', async () => {
+    const marketOrderId = randomInt(1_000_000, 1_000_000_000);
+    const orderId = await submit(marketOrderId);
+    expectStatus(await stack.intake.call('POST', `/api/v1/companies/${company}/external-orders/${orderId}/accept`, {}), 200, 'accept');
+    const requestedAt = new Date();
+    for (const body of [market.inDelivery(marketOrderId, new Date(requestedAt.getTime() - 60_000).toISOString()),
+      market.cancellationRequested(marketOrderId, requestedAt.toISOString())]) {
+      expectStatus(await stack.marketplace.call('POST', '/notification', body), 200, 'notification');
+    }
+    await operator.goto(`${stack.url}/#/cancellations`);
+    const row = operator.locator(`tbody tr[data-order-id="${marketOrderId}"]`).filter({ has: operator.locator('.countdown') });
+    await untilShown(row, () => operator.getByRole('button', { name: 'Refresh' }).click());
+    await expect(row.locator('.countdown').textContent()).resolves.toMatch(/\d+ (h|min|s)/);
+    await shot(operator, 'cancellations');
+    await expectAccessible(operator);
+    await row.getByRole('button', { name: 'Accept', exact: true }).click();
+    await row.getByRole('button', { name: 'Yes, accept' }).click();
+    await operator.locator(`tr[data-order-id="${marketOrderId}"]`, { hasText: 'ACCEPTED' }).waitFor();
+    const decisions = await stack.marketplace.get<{ decisions: { orderId: number; state: string }[] }>(`/v2/campaigns/${campaignId}/cancellations/decisions`);
+    expect(decisions.body.decisions.find((d) => d.orderId === marketOrderId)?.state).toBe('ACCEPTED');
+  });
+
+  it('redrives a dead letter and resolves the one its second failure left, with who and when', async () => {
+    // A message intake cannot read, as a broken upstream would publish it: intake dead-letters it.
+    const kafka = new Kafka({ clientId: 'console-spec', brokers: stack.stack.brokers.split(','), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send({ topic: stack.stack.prefix + TOPIC.externalOrders, acks: -1, messages: [{ key: company, value: 'not json {' }] });
+    } finally {
+      await producer.disconnect();
+    }
+    const dlq = `${stack.stack.prefix}${TOPIC.externalOrders}.dlq`;
+    await operator.goto(`${stack.url}/#/operations`);
+    const refresh = () => operator.getByRole('button', { name: 'Refresh' }).click();
+    await untilShown(operator.locator(`tr[data-letter^="${dlq}/"]`), refresh);
+    const letter = await operator.locator(`tr[data-letter^="${dlq}/"]`).first().getAttribute('data-letter') as string;
+    const first = operator.locator(`tr[data-letter="${letter}"]`);
+    await shot(operator, 'operations');
+    await expectAccessible(operator);
+    await first.getByRole('button', { name: 'Redrive' }).click();
+    await first.getByRole('button', { name: 'Yes, redrive' }).click();
+    await first.locator('.mark', { hasText: /^redriven to .* by e2e/ }).waitFor();
+    // The redriven message failed again: a second letter, which says where it came from.
+    const second = operator.locator('tr[data-letter]', { hasText: `redriven from ${letter}` });
+    await untilShown(second, refresh);
+    await second.getByLabel('Note').fill('poison from a broken upstream');
+    await second.getByRole('button', { name: 'Resolve' }).click();
+    await second.getByRole('button', { name: 'Yes, resolve' }).click();
+    await second.locator('.mark', { hasText: /^resolved by e2e, .*\(poison from a broken upstream\)$/ }).waitFor();
+    await operator.getByText('0 open of 2').waitFor();
+  });
+
+  it('offers a read-only principal no action on any page', async () => {
+    const { context, page } = await stack.signedIn(stack.readOnlyKey);
+    try {
+      page.setDefaultTimeout(WAIT_MS);
+      await chooseTenant(page);
+      await page.getByText('read-only').waitFor();
+      await page.getByRole('button', { name: /^All / }).click();
+      const link = page.locator('tr[data-order-id] button').first();
+      await link.waitFor();
+      await link.click();
+      await page.getByRole('heading', { name: /^Order № / }).waitFor();
+      await page.locator('.detail dl.facts').waitFor();
+      for (const name of ['Accept', 'Reject', 'Dispatch', 'Archive', 'Confirm contents']) {
+        await expect(page.getByRole('button', { name, exact: true }).count()).resolves.toBe(0);
+      }
+      await shot(page, 'board-read-only');
+      await page.goto(`${stack.url}/#/cancellations`);
+      await page.getByRole('heading', { name: 'Recent decisions' }).waitFor();
+      await page.locator('tbody tr[data-order-id]').first().waitFor();
+      await expect(page.getByRole('button', { name: /^(Accept|Reject)$/ }).count()).resolves.toBe(0);
+      await expectAccessible(page);
+      await page.goto(`${stack.url}/#/operations`);
+      await page.locator('tr[data-letter]').first().waitFor();
+      await expect(page.getByRole('button', { name: /^(Redrive|Resolve)$/ }).count()).resolves.toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+});
