@@ -7,6 +7,7 @@ import { Client, Pool } from 'pg';
 import { marketplaceCancellationsApp } from '../../apps/marketplace-cancellations/src/app.module';
 import { CancellationTimers } from '../../apps/marketplace-cancellations/src/expire-cancellations/cancellation-timers';
 import { machine, median, metric, percentile, report, type Metric } from '../lib/report';
+import { PeakResident, residentMiB } from '../lib/service-process';
 import { startBareEndpoint } from './bare-endpoint';
 import { runLoad, type LoadResult } from './load';
 import { fireRawTimers, seedPendingRequests } from './timers';
@@ -133,12 +134,25 @@ async function main(): Promise<void> {
   const pool = new Pool({ connectionString: urlOf(database), max: 20 });
   try {
     const { rows } = await pool.query(`SELECT current_setting('server_version') AS v`);
+    // The service runs in this process (with the load generator and the bare endpoint): its figures bound the
+    // service's own from above.
+    const idleMiB = residentMiB(process.pid);
+    const resident = new PeakResident({ service: () => process.pid }).start();
     const metrics = [
       // A count of 0 leaves a part out (a smoke run of one part).
       ...(notifications > 0 ? await notificationsHttp(app, pool, notifications) : []),
       ...(timerCount > 0 ? await timers(app, pool, clock, timerCount) : []),
       ...(decisions > 0 ? await decisionsToMarket(app, pool, market, decisions, clock) : []),
     ];
+    const loadMiB = resident.stop().get('service') ?? 0;
+    metrics.push(
+      metric('resident memory idle', 'MiB', idleMiB, 150, 'goal ceiling', {
+        goal: '<= 150', notes: 'RSS of the bench process right after the service listened (service in-process, upper bound)',
+      }),
+      metric('resident memory under load', 'MiB', loadMiB, 300, 'goal ceiling', {
+        goal: '<= 300', notes: 'peak RSS sampled every 250 ms over the parts that ran (service in-process with the load, upper bound)',
+      }),
+    );
     report('cancellations', machine(`PostgreSQL ${rows[0].v}`, 'not used'), metrics);
   } finally {
     await app.close();

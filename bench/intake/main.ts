@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { deleteTopicsWithPrefix } from '@orders/messaging/testing';
 import { profileFlags } from '../lib/profile-flags';
+import { cpuSeconds, PeakResident, residentMiB } from '../lib/service-process';
 import { machine, median, metric, percentile, report } from '../lib/report';
 import { client, throughput } from './load';
 
@@ -120,16 +121,26 @@ async function main(): Promise<void> {
   const baseline = client(`http://127.0.0.1:${barePort}`, {}, CONCURRENCY);
   try {
     await Promise.all([listening(intakePort, '/health/live'), listening(barePort, '/')]);
+    // Idle: started, connected, nothing asked of it yet (its relay and projections poll meanwhile).
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const idleMiB = residentMiB(intake.pid);
+    const resident = new PeakResident({ intake: () => intake.pid }).start();
     const submitOurs = () => ours.send('POST', `/api/v1/companies/${COMPANY}/external-orders`, order());
     const submitBare = () => baseline.send('POST', '/orders', order());
     // Warm-up: JIT, pools, prepared statements, the state cache.
     await throughput(2000, CONCURRENCY, submitOurs, 201);
     await throughput(2000, CONCURRENCY, submitBare, 201);
     const rates = { ours: [] as number[], bare: [] as number[] };
+    const cpuMsPerSubmit: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       rates.bare.push(await throughput(ROUND_MS, CONCURRENCY, submitBare, 201));
-      rates.ours.push(await throughput(ROUND_MS, CONCURRENCY, submitOurs, 201));
+      const cpuBefore = cpuSeconds(intake);
+      const rate = await throughput(ROUND_MS, CONCURRENCY, submitOurs, 201);
+      rates.ours.push(rate);
+      // The relay's and the board's work for a submit mostly lands inside the round too: CPU over the round's orders.
+      cpuMsPerSubmit.push(((cpuSeconds(intake) - cpuBefore) * 1000) / (rate * (ROUND_MS / 1000)));
     }
+    const loadMiB = resident.stop().get('intake') ?? 0;
 
     // Submission to board, one order at a time: the SSE notice is sent in the projection's own transaction, so
     // its arrival is the moment the order became visible on the board.
@@ -152,6 +163,13 @@ async function main(): Promise<void> {
     report('intake', machine(`PostgreSQL ${pg}`, process.env.KAFKA_VERSION ?? '4.1.1'), [
       metric('submit_http', 'orders/s', median(rates.ours), median(rates.bare), 'bare NestJS POST doing one raw INSERT', {
         notes: `${CONCURRENCY} in flight, keep-alive, median of ${ROUNDS} rounds of ${ROUND_MS / 1000} s; ours validates, appends the event, seals the guest data, answers; the board projection and the Kafka relay run meanwhile`,
+      }),
+      metric('submit_cpu', 'CPU ms/order', median(cpuMsPerSubmit), median(cpuMsPerSubmit), 'same process (reported, not compared)', {
+        notes: `intake's user+system CPU over a submit round / orders submitted in it, median of ${ROUNDS}`,
+      }),
+      metric('resident memory idle', 'MiB', idleMiB, 150, 'goal ceiling', { goal: '<= 150', notes: 'intake RSS 2 s after it answered /health/live' }),
+      metric('resident memory under load', 'MiB', loadMiB, 300, 'goal ceiling', {
+        goal: '<= 300', notes: `intake peak RSS sampled every 250 ms over the warm-up and the submit rounds (${CONCURRENCY} in flight)`,
       }),
       metric('submit_to_board_p50', 'ms', median(toBoard), median(toResponse), 'submit HTTP response p50', { notes: `${BOARD_SAMPLES} sequential submissions, visible = SSE notice from the projection's commit` }),
       metric('submit_to_board_p99', 'ms', percentile(toBoard, 99), percentile(toResponse, 99), 'submit HTTP response p99'),

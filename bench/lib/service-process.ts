@@ -69,3 +69,43 @@ export function cpuSeconds(child: ChildProcess): number {
     return 0;
   }
 }
+
+/** Resident set size of a process in MiB (Linux /proc; 0 elsewhere or once it has exited). */
+export function residentMiB(pid: number | undefined): number {
+  try {
+    const line = readFileSync(`/proc/${pid ?? 'self'}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+    return line ? Number(line.replace(/\D+/g, ' ').trim().split(' ')[0]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Samples processes' RSS every `everyMs` while running and keeps each one's highest figure: the memory a service
+ * needs under its benchmark's load (the idle figure is one `residentMiB` before the load starts).
+ */
+export class PeakResident {
+  readonly peak = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly pids: Record<string, () => number | undefined>, private readonly everyMs = 250) {}
+
+  start(): this {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), this.everyMs);
+    this.timer.unref();
+    return this;
+  }
+
+  stop(): Map<string, number> {
+    if (this.timer) clearInterval(this.timer);
+    this.sample();
+    return this.peak;
+  }
+
+  private sample(): void {
+    for (const [name, pid] of Object.entries(this.pids)) {
+      this.peak.set(name, Math.max(this.peak.get(name) ?? 0, residentMiB(pid())));
+    }
+  }
+}

@@ -13,6 +13,7 @@ import { createServiceApp } from '@orders/service-kit';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { machine, median, metric, report } from '../lib/report';
+import { PeakResident } from '../lib/service-process';
 import { membershipLatency, p50, p99 } from './membership';
 import { rawConsumption } from './raw-baseline';
 import {
@@ -118,6 +119,8 @@ async function main(): Promise<void> {
   const { VisitDetector } = await import('../../apps/courier-tracking/src/positions/visit-detector');
   const app = await createServiceApp(AppModule);
   await app.init();
+  // Idle: the service (in this process) initialised, before the bench seeds or loads it.
+  const idleMiB = process.memoryUsage().rss / 1024 / 1024;
   try {
     await startMessaging(app);
     await app.get(MessagingTransport).ready();
@@ -186,6 +189,7 @@ async function main(): Promise<void> {
     const rounds: Round[] = [];
     const rss: number[] = [];
     const eventsBefore = (await sql<{ n: number }>(database, 'SELECT count(*)::int AS n FROM event_store.events'))[0].n;
+    const resident = new PeakResident({ service: () => process.pid }).start();
     for (const [round, topic] of topics.entries()) {
       log(`raw kafkajs consumption before round ${round + 1}`);
       raws.push(await rawConsumption(brokers, topic, perRound, CONCURRENT_PARTITIONS));
@@ -193,6 +197,7 @@ async function main(): Promise<void> {
       rounds.push(await detect(detector, settings, topic, `${prefix}detection-${round}`, perRound, rss));
       await caughtUp(database);
     }
+    const peakMiB = resident.stop().get('service') ?? 0;
     log('raw kafkajs consumption after the last round');
     raws.push(await rawConsumption(brokers, topics[ROUNDS - 1], perRound, CONCURRENT_PARTITIONS));
 
@@ -221,6 +226,12 @@ async function main(): Promise<void> {
           `resident memory at steady state (median over the rounds, whole process) ${rssMiB.toFixed(0)} MiB`,
       }),
       metric('resident memory', 'MiB', rssMiB, rssMiB, 'same process (reported, not compared)', { notes: 'median RSS during detection' }),
+      metric('resident memory idle', 'MiB', idleMiB, 150, 'goal ceiling', {
+        goal: '<= 150', notes: 'RSS right after the app initialised (service in the bench process, upper bound)',
+      }),
+      metric('resident memory under load', 'MiB', peakMiB, 300, 'goal ceiling', {
+        goal: '<= 300', notes: 'peak RSS sampled every 250 ms over the raw and detection rounds (service in the bench process, upper bound)',
+      }),
       metric('membership_to_detection_p99', 'ms', p99(joins.joined), p99(joins.baseline), 'the same point for a delivery on the route all along', {
         notes: `${joins.joined.length} deliveries joining watched routes; from the join (creation appended, this process told) to the first decision ` +
           `for the point at the door: point after the join p50 ${p50(joins.pointAfter).toFixed(2)} / p99 ${p99(joins.pointAfter).toFixed(2)} ms, ` +

@@ -55,7 +55,7 @@ const order = (externalId: string) => ({
  * Open loop: command i is due at start + i / rate, whatever happened to the earlier ones (never waits for an
  * answer). Each timer wake-up sends everything due by then; returns when the last one was sent.
  */
-async function openLoop(rate: number, count: number, send: (indices: number[]) => void): Promise<number> {
+export async function openLoop(rate: number, count: number, send: (indices: number[]) => void): Promise<number> {
   const start = performance.now();
   for (let next = 0; next < count;) {
     const now = performance.now();
@@ -72,7 +72,7 @@ async function openLoop(rate: number, count: number, send: (indices: number[]) =
  * into intake + relay (send -> in Kafka) and projector (in Kafka -> visible). One more reader of the topic; it
  * costs the broker little.
  */
-class KafkaProbe {
+export class KafkaProbe {
   readonly arrived = new Map<string, number>();
   private readonly consumer;
 
@@ -95,22 +95,38 @@ class KafkaProbe {
   }
 }
 
-/** Submits `count` orders over HTTP at `rate`/s and waits until each is in the summary (or the drain times out). */
-async function submitAtRate(stack: E2eStack, watcher: SummaryWatcher, probe: KafkaProbe, rate: number, count: number, tag: string) {
-  const http = client(stack.intakeUrl, { 'Api-Key': stack.apiKey }, 256);
+/** Where orders are submitted, and the id under which each shows up in the watched read model. */
+export interface SubmitTarget {
+  url: string;
+  path: string;
+  headers: Record<string, string>;
+  idOf(externalId: string): string;
+}
+
+export const intakeTarget = (stack: E2eStack): SubmitTarget => ({
+  url: stack.intakeUrl, path: `/api/v1/companies/${stack.company}/external-orders`, headers: { 'Api-Key': stack.apiKey },
+  idOf: (externalId) => externalOrderId(stack.company, SOURCE, externalId),
+});
+
+/**
+ * Submits `count` orders over HTTP at `rate`/s and waits until each is in the read model (or `drainMs` passes).
+ * The probe, when given, notes when each order's event reached Kafka.
+ */
+export async function submitAtRate(target: SubmitTarget, watcher: SummaryWatcher, probe: KafkaProbe | undefined, rate: number, count: number,
+  tag: string, drainMs = DRAIN_MS) {
+  const http = client(target.url, target.headers, 256);
   const sentAt = new Map<string, number>();
   const answeredAt = new Map<string, number>();
   let errors = 0;
   let lastAnswer = 0;
   const answers: Promise<void>[] = [];
-  const path = `/api/v1/companies/${stack.company}/external-orders`;
   const elapsed = await openLoop(rate, count, (indices) => {
     for (const i of indices) {
       const externalId = `${tag}-${i}`;
-      const orderId = externalOrderId(stack.company, SOURCE, externalId);
+      const orderId = target.idOf(externalId);
       watcher.expect(orderId);
       sentAt.set(orderId, performance.now());
-      answers.push(http.send('POST', path, order(externalId)).then((res) => {
+      answers.push(http.send('POST', target.path, order(externalId)).then((res) => {
         lastAnswer = performance.now();
         answeredAt.set(orderId, lastAnswer);
         if (res.status !== 201) throw new Error(`${res.status} ${res.body.slice(0, 200)}`);
@@ -123,7 +139,7 @@ async function submitAtRate(stack: E2eStack, watcher: SummaryWatcher, probe: Kaf
   });
   const firstSent = Math.min(...sentAt.values());
   await Promise.all(answers);
-  const unseen = await watcher.settled(DRAIN_MS);
+  const unseen = await watcher.settled(drainMs);
   http.close();
   const ids = [...sentAt.keys()];
   return {
@@ -132,7 +148,7 @@ async function submitAtRate(stack: E2eStack, watcher: SummaryWatcher, probe: Kaf
     errors, unseen,
     ours: ids.filter((id) => watcher.seen.has(id)).map((id) => (watcher.seen.get(id) as number) - (sentAt.get(id) as number)),
     answered: ids.filter((id) => answeredAt.has(id)).map((id) => (answeredAt.get(id) as number) - (sentAt.get(id) as number)),
-    inKafka: ids.filter((id) => probe.arrived.has(id)).map((id) => (probe.arrived.get(id) as number) - (sentAt.get(id) as number)),
+    inKafka: ids.filter((id) => probe?.arrived.has(id)).map((id) => (probe?.arrived.get(id) as number) - (sentAt.get(id) as number)),
   };
 }
 
@@ -205,7 +221,7 @@ async function directAtRate(brokers: string, topic: string, watcher: SummaryWatc
 }
 
 /** Backlog check: the last quarter's median may not run away from the first quarter's. */
-function steady(latencies: number[]): boolean {
+export function steady(latencies: number[]): boolean {
   const quarter = Math.max(1, Math.floor(latencies.length / 4));
   return median(latencies.slice(-quarter)) <= 1.5 * median(latencies.slice(0, quarter)) + 50;
 }
@@ -238,14 +254,14 @@ export async function e2eLatencies(stack: E2eStack, readModelsUrl: string, broke
   let direct: number[] = [];
   try {
     // Warm-up: the relay and the consumer group are up, pools filled, code paths compiled.
-    const warm = await submitAtRate(stack, watcher, probe, 50, 150, `warm-${run}`);
+    const warm = await submitAtRate(intakeTarget(stack), watcher, probe, 50, 150, `warm-${run}`);
     if (warm.unseen > 0 || warm.errors > 0) throw new Error(`warm-up: ${warm.errors} errors, ${warm.unseen} never visible`);
     await rawAtRate(brokers, rawTopic('warm'), 50, 150, `warm-${run}`);
     for (const rate of rates) {
       const count = Math.round(rate * seconds);
       await sleep(COOL_DOWN_MS);
       const [cpuBefore, started] = [stack.cpuSeconds(), performance.now()];
-      const ours = await submitAtRate(stack, watcher, probe, rate, count, `r${rate}-${run}`);
+      const ours = await submitAtRate(intakeTarget(stack), watcher, probe, rate, count, `r${rate}-${run}`);
       const [cpuAfter, wall] = [stack.cpuSeconds(), (performance.now() - started) / 1000];
       const used = { intake: cpuAfter.intake - cpuBefore.intake, projector: cpuAfter.projector - cpuBefore.projector };
       const cpu = { intake: used.intake / wall, projector: used.projector / wall };

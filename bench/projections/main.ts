@@ -1,7 +1,11 @@
-// `npm run bench -- projections [--events N] [--small N] [--rates R1,R2,..] [--seconds S] [--skip-e2e] [--skip-rebuild]`:
+// `npm run bench -- projections [--events N] [--small N] [--rates R1,R2,..] [--seconds S] [--skip-e2e] [--skip-rebuild]
+//   [--skip-sustained] [--sustained-from R] [--sustained-factor F] [--sustained-max R] [--step-seconds S]`:
 // the projector's rebuild and end-to-end latency against raw baselines measured in the same run, on the same
 // database and broker. e2e: intake and the projector run as processes; the first rate is the goal's, the next ones
-// are tried only while a rate is not sustained (the highest steady rate of this machine).
+// are tried only while a rate is not sustained (the highest steady rate of this machine). e2e_sustained: the highest
+// offered rate the whole chain holds (p99 < 1 s, no growing backlog), found by stepping the rate, against the same
+// search on a raw chain (bare HTTP -> INSERT + produce -> raw consumer -> INSERT); e2e_p99_at_half: both at half
+// of our sustained rate. Smoke: --events 2000 --skip-e2e --sustained-max 100 --step-seconds 2.
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -10,7 +14,9 @@ import { Pool } from 'pg';
 import { ReadModelDb, SummaryRebuilder } from '@orders/projector/src/operations';
 import { machine, median, metric, percentile, report, type Metric } from '../lib/report';
 import { e2eLatencies, type RatePoint } from './e2e';
-import { startStack } from './stack';
+import { startStack, type E2eStack } from './stack';
+import { startRawChain, sustainedMetrics, sustainedRate, type SearchOptions, type Step } from './sustained';
+import { PeakResident, residentMiB } from '../lib/service-process';
 import { rawCopy } from './raw-baseline';
 import { seedJournal } from '@orders/projector/test/journal-seed';
 
@@ -29,6 +35,10 @@ const RATES = (() => {
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
 const ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BATCH = 5000;
+const SEARCH: SearchOptions = {
+  from: arg('sustained-from', 50), factor: arg('sustained-factor', 1.5), max: arg('sustained-max', 2000),
+  seconds: arg('step-seconds', 6), drainMs: 10_000, coolDownMs: 2000,
+};
 
 async function journal(events: number): Promise<ReadModelDb> {
   const db = await ReadModelDb.create({ connection: testDatabaseUrl(), schema: `bench_projector_${randomBytes(4).toString('hex')}`, poolSize: 4 });
@@ -95,15 +105,8 @@ function describe(point: RatePoint): string {
 }
 
 /** HTTP submit in intake -> visible in the summary: the goal's rate, and the highest steady rate when that is not sustained. */
-async function e2eMetrics(): Promise<Metric[]> {
-  const stack = await startStack(ADMIN_URL, testDatabaseUrl(), BROKERS);
-  let points: RatePoint[];
-  let direct: number[];
-  try {
-    ({ points, direct } = await e2eLatencies(stack, testDatabaseUrl(), BROKERS, RATES, SECONDS));
-  } finally {
-    await stack.close();
-  }
+async function e2eMetrics(stack: E2eStack): Promise<Metric[]> {
+  const { points, direct } = await e2eLatencies(stack, testDatabaseUrl(), BROKERS, RATES, SECONDS);
   const metrics: Metric[] = [];
   const path = 'HTTP submit (intake: validate, decide, append + seal) -> relay -> Kafka -> projector chunk -> summary row visible';
   for (const [i, point] of points.entries()) {
@@ -121,11 +124,62 @@ async function e2eMetrics(): Promise<Metric[]> {
   return metrics;
 }
 
+const describeSteps = (steps: Step[]) => steps.map((s) => `${s.rate}/s p99 ${s.p99.toFixed(0)} ms${s.sustained ? '' : ' (not held)'}`).join(', ');
+
+/** e2e_sustained and e2e_p99_at_half, ours against the raw chain on the same database and broker. */
+async function sustainedSearch(stack: E2eStack): Promise<Metric[]> {
+  const raw = await startRawChain(testDatabaseUrl(), BROKERS, stack.topicPrefix);
+  try {
+    const result = await sustainedMetrics(stack, raw, testDatabaseUrl(), SEARCH);
+    const [ours, rawRate] = [sustainedRate(result.ours), sustainedRate(result.raw)];
+    const search = `steps x${SEARCH.factor} from ${SEARCH.from}/s up to ${SEARCH.max}/s, ${SEARCH.seconds} s each, one step between the last held and `
+      + 'the first failed; held = no error, none lost, answers >= 90% of the offer, p99 < 1 s, the last quarter\'s median within 1.5x of the first\'s';
+    const metrics = [metric('e2e_sustained', 'orders/s', ours, rawRate, 'raw chain: bare HTTP -> one INSERT + one produce -> raw consumer -> one INSERT', {
+      goal: 'ratio >= 0.5', notes: `${search}; ours: ${describeSteps(result.ours)}; raw: ${describeSteps(result.raw)}`,
+    })];
+    if (result.half) {
+      const { rate, ours: o, raw: r } = result.half;
+      metrics.push(metric('e2e_p99_at_half', 'ms', o.p99, r.p99, `raw chain p99 at ${rate}/s`, {
+        goal: 'ratio <= 5', notes: `half of our sustained rate, ${SEARCH.seconds} s; p50 ${o.p50.toFixed(0)} vs ${r.p50.toFixed(0)} ms; `
+          + `${o.errors + r.errors} errors, ${o.unseen + r.unseen} unseen`,
+      }));
+    }
+    return metrics;
+  } finally {
+    await raw.close();
+  }
+}
+
+/** Intake and the projector as processes: their resident memory idle and at peak over whatever load ran. */
+async function stackMetrics(): Promise<Metric[]> {
+  const stack = await startStack(ADMIN_URL, testDatabaseUrl(), BROKERS);
+  const metrics: Metric[] = [];
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // idle: started, connected, nothing asked yet
+    const idle = { intake: residentMiB(stack.pids().intake), projector: residentMiB(stack.pids().projector) };
+    const resident = new PeakResident({ intake: () => stack.pids().intake, projector: () => stack.pids().projector }).start();
+    if (!process.argv.includes('--skip-e2e')) metrics.push(...(await e2eMetrics(stack)));
+    if (!process.argv.includes('--skip-sustained')) metrics.push(...(await sustainedSearch(stack)));
+    const peak = resident.stop();
+    for (const service of ['intake', 'projector'] as const) {
+      metrics.push(
+        metric(`resident memory idle ${service}`, 'MiB', idle[service], 150, 'goal ceiling', { goal: '<= 150', notes: `${service} RSS 2 s after it was live` }),
+        metric(`resident memory under load ${service}`, 'MiB', peak.get(service) ?? 0, 300, 'goal ceiling', {
+          goal: '<= 300', notes: `${service} peak RSS sampled every 250 ms over the e2e runs`,
+        }),
+      );
+    }
+  } finally {
+    await stack.close();
+  }
+  return metrics;
+}
+
 async function main(): Promise<void> {
   await ensureTestDatabase();
   const metrics: Metric[] = [];
   if (!process.argv.includes('--skip-rebuild')) metrics.push(...(await rebuildMetrics()));
-  if (!process.argv.includes('--skip-e2e')) metrics.push(...(await e2eMetrics()));
+  if (!process.argv.includes('--skip-e2e') || !process.argv.includes('--skip-sustained')) metrics.push(...(await stackMetrics()));
 
   const server = new Pool({ connectionString: testDatabaseUrl(), max: 1 });
   const { rows } = await server.query<{ server_version: string }>('SHOW server_version');

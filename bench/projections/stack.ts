@@ -24,6 +24,8 @@ export interface E2eStack {
   topicPrefix: string;
   /** CPU seconds each service process has used so far (Linux /proc; 0 elsewhere). */
   cpuSeconds(): { intake: number; projector: number };
+  /** The service processes' ids, for their resident memory. */
+  pids(): { intake: number | undefined; projector: number | undefined };
   close(): Promise<void>;
 }
 
@@ -117,5 +119,6 @@ export async function startStack(adminUrl: string, readModelsUrl: string, broker
   return {
     intakeUrl: `http://127.0.0.1:${intakePort}`, apiKey, company, summaryTable: `"${schema}".order_summary_v1`, topicPrefix, close,
     cpuSeconds: () => ({ intake: cpuOf(intake), projector: cpuOf(projector) }),
+    pids: () => ({ intake: intake.pid, projector: projector.pid }),
   };
 }

@@ -24,7 +24,7 @@ export class SummaryWatcher {
 
   async start(): Promise<void> {
     await this.client.connect();
-    const fn = `${this.table}_bench_seen`; // beside the table, dropped with the bench's schema
+    const fn = this.fn;
     await this.client.query(`
       CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -32,7 +32,7 @@ export class SummaryWatcher {
           FROM (SELECT order_id, (row_number() OVER ()) / ${IDS_PER_NOTICE} AS chunk FROM inserted) x GROUP BY chunk;
         RETURN NULL;
       END $$`);
-    await this.client.query(`CREATE TRIGGER bench_seen AFTER INSERT ON ${this.table} REFERENCING NEW TABLE AS inserted
+    await this.client.query(`CREATE TRIGGER ${this.channel} AFTER INSERT ON ${this.table} REFERENCING NEW TABLE AS inserted
       FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`);
     this.client.on('notification', ({ payload }) => {
       const now = performance.now();
@@ -56,7 +56,15 @@ export class SummaryWatcher {
     return this.pending.size;
   }
 
+  /** Beside the table (dropped with the bench's schema); named by the tag, so watchers can follow one another. */
+  private get fn(): string {
+    return `${this.table}_${this.channel}`;
+  }
+
+  /** Removes the trigger, so a later watcher of the same table does not pay for this one's notices. */
   async stop(): Promise<void> {
+    await this.client.query(`DROP TRIGGER IF EXISTS ${this.channel} ON ${this.table}; DROP FUNCTION IF EXISTS ${this.fn}()`)
+      .catch(() => undefined);
     await this.client.end();
   }
 }

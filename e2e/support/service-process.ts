@@ -15,7 +15,8 @@ export class ServiceProcess {
   private readonly exited: Promise<void>;
 
   constructor(readonly dir: string, readonly port: number, env: NodeJS.ProcessEnv, readonly logFile: string) {
-    const log = createWriteStream(logFile);
+    // Appended: a restarted service (chaos scenarios) keeps its earlier lives' lines in the same file.
+    const log = createWriteStream(logFile, { flags: 'a' });
     this.child = spawn(process.execPath, ['-r', '@swc-node/register', join('apps', dir, 'src', 'main.ts')], {
       cwd: REPO_ROOT, env: { ...env, PORT: String(port), SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -59,6 +60,18 @@ export class ServiceProcess {
     const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
     await this.exited;
     clearTimeout(timer);
+  }
+
+  /** SIGKILL, as a crash would: no shutdown hook runs. Resolves once the process is gone. */
+  async kill(): Promise<void> {
+    if (!this.running) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** Sends a signal (e.g. SIGUSR2 to a chaos preload) without waiting for anything. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.running) this.child.kill(signal);
   }
 
   logTail(lines = 40): string {

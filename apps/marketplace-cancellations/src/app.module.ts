@@ -2,6 +2,7 @@ import { Module, type Type } from '@nestjs/common';
 import { EventStoreModule } from '@orders/event-store/nest';
 import { type Clock, ServiceConfig, ServiceKitModule } from '@orders/service-kit';
 import { CancellationsModule } from './cancellations.module';
+import { marketComponents } from '@orders/contracts';
 import { MARKET_API_ERRORS } from './market-api/market-errors';
 import { MARKET_NOTIFICATION_ERRORS } from './receive-notification/market-notification.errors';
 import { marketplaceCancellationsService } from './marketplace-cancellations.definition';
@@ -38,6 +39,8 @@ export function marketplaceCancellationsApp(options: MarketplaceCancellationsOpt
         metrics: MARKETPLACE_METRICS,
         // Market's routes answer errors as Market does; our own routes keep the platform's envelope.
         errorDialects: [MARKET_NOTIFICATION_ERRORS, MARKET_API_ERRORS],
+        // Market's own schemas, which its operations' answers name in the document.
+        openApiSchemas: marketComponents(),
       }),
       // The event log lives in the service's own database (`marketplace`), in its own schema.
       EventStoreModule.forRootAsync({

@@ -12,5 +12,9 @@ export {
   bootServiceApp, listeningUrl, startServiceMessaging, startOnFreshDatabase,
   type FreshDatabaseBoot, type ServiceAppBoot, type ServiceTestApp,
 } from './src/testing/service-app';
-export { openApiGaps, securityMismatches, servedDocument, type OpenApiGap } from './src/testing/openapi-completeness';
+export {
+  openApiGaps, securityMismatches, servedDocument, type OpenApiGap, type OpenApiGapOptions,
+} from './src/testing/openapi-completeness';
 export { recordSpans, type SpanRecorder } from './src/testing/span-recorder';
+export { describeOpenApiCompleteness, type OpenApiTarget } from './src/testing/openapi-suite';
+export { DocumentedAnswers, type RealAnswer } from './src/testing/openapi-answers';

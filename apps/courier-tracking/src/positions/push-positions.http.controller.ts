@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { DomainError } from '@orders/decider-kit';
-import { CommandContext, KeyInQuery, NotFound, canAccessTenant } from '@orders/service-kit';
+import { CommandContext, Documented, KeyInQuery, NotFound, canAccessTenant } from '@orders/service-kit';
 import { RouteId, CourierId } from '../shared/path-ids';
 import { Route, SettingsService } from '../settings/settings.service';
 import { PushPositionsDto, PushPositionsQuery } from './push-positions.request.dto';
@@ -20,6 +20,14 @@ export class PushPositionsController {
   ) {}
 
   @Post('push-positions-v3')
+  @Documented({
+    summary: "Push the courier's positions on a route (Track & Trace push-positions-v3); answered once applied",
+    schema: {
+      type: 'object', required: ['status', 'accepted'],
+      properties: { status: { type: 'string', enum: ['OK'] }, accepted: { type: 'integer', minimum: 1 } },
+    },
+    example: { status: 'OK', accepted: 2 },
+  })
   @HttpCode(200)
   // Track & Trace devices send the company's key as `?apikey=` (D-YC-POS); headers work too.
   @KeyInQuery()

@@ -2,7 +2,7 @@ import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagg
 import { Type } from 'class-transformer';
 import { OptionalNotNull } from '@orders/service-kit';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, Min,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsNumber, IsObject, IsOptional, IsString, Matches, Max, Min,
   ValidateNested,
 } from 'class-validator';
 
@@ -10,7 +10,7 @@ import {
 export const MAX_POSITIONS_PER_BATCH = 1000;
 
 class PointDto {
-  @ApiProperty({ minimum: -90, maximum: 90 }) @IsNumber() @Min(-90) @Max(90)
+  @ApiProperty({ type: 'number', minimum: -90, maximum: 90, example: 55.757 }) @IsNumber() @Min(-90) @Max(90)
   lat!: number;
 
   @ApiProperty({ minimum: -180, maximum: 180 }) @IsNumber() @Min(-180) @Max(180)
@@ -19,14 +19,17 @@ class PointDto {
 
 /** One position of push-positions-v3 (D-YC-POS). */
 class PositionDto {
-  @ApiProperty({ description: 'metres' }) @IsInt() @Min(0)
+  // Track & Trace types accuracy as a number (devices send 5.5); the HTTP push does not publish it further.
+  @ApiProperty({ type: 'number', description: 'metres', example: 5.5 })
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0)
   accuracy!: number;
 
   // ValidateNested passes a missing object: IsDefined and IsObject make `point` required and not an array.
   @ApiProperty({ type: PointDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => PointDto)
   point!: PointDto;
 
-  @ApiProperty({ description: 'UTC seconds' }) @IsNumber() @Min(0) @Max(253402300799)
+  @ApiProperty({ type: 'number', description: 'UTC seconds', example: 1772434800 })
+  @IsNumber() @Min(0) @Max(253402300799)
   timestamp!: number;
 
   @ApiPropertyOptional({ description: 'not used yet, as in Track & Trace' }) @OptionalNotNull() @IsNumber() @Min(0) @Max(360)

@@ -1,12 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { EventStore } from '@orders/event-store';
-import { CurrentPrincipal, Principal } from '@orders/service-kit';
+import { CurrentPrincipal, Documented, Principal } from '@orders/service-kit';
 import { CompanyId, RouteId } from '../shared/path-ids';
 import { OrderIds } from '../deliveries/order-ids';
 import { SettingsService } from '../settings/settings.service';
 import { RouteAnswer, routeAnswer } from './route-answer';
 import { assertCompany } from '../shared/tenancy';
+import { CourierRouteDto } from '../settings/settings.response.dto';
 
 export type CourierRouteView = RouteAnswer & {
   /** `id`: the order's Track & Trace integer; `delivery_id`: our UUID. */
@@ -24,6 +25,7 @@ export class CourierRouteController {
   ) {}
 
   @Get()
+  @Documented({ summary: "A route with its deliveries' status and window", type: CourierRouteDto })
   async route(@CurrentPrincipal() principal: Principal, @CompanyId() companyId: string,
     @RouteId() routeId: string): Promise<CourierRouteView> {
     assertCompany(principal, companyId);

@@ -1,11 +1,12 @@
 import { Body, Controller, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CommandContext } from '@orders/service-kit';
+import { CommandContext, Documented } from '@orders/service-kit';
 import { CompanyId, RouteId } from '../shared/path-ids';
 import { RouteDto } from '../settings/settings.dto';
 import { SettingsService } from '../settings/settings.service';
 import { RouteAnswer, routeAnswer } from './route-answer';
 import { assertCompany } from '../shared/tenancy';
+import { RouteAnswerDto } from '../settings/settings.response.dto';
 
 /**
  * `PUT /api/v1/companies/{company_id}/routes/{route_id}`: a route's courier, depot and date (a settings table, like
@@ -18,6 +19,7 @@ export class RouteSettingsController {
   constructor(private readonly settings: SettingsService) {}
 
   @Put('routes/:id')
+  @Documented({ summary: 'Create or replace a route: its courier, depot and date', type: RouteAnswerDto })
   async putRoute(@CompanyId() companyId: string, @RouteId('id') routeId: string, @Body() body: RouteDto,
     @CommandContext() command: CommandContext): Promise<RouteAnswer> {
     assertCompany(command.principal, companyId);

@@ -11,7 +11,7 @@ const TIME_ZONE = /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/;
  * is nullable: OptionalNotNull refuses a null, which IsOptional let through to a NOT NULL column (500).
  */
 export class CompanySettingsDto {
-  @ApiPropertyOptional({ default: false })
+  @ApiPropertyOptional({ default: false, example: true })
   @OptionalNotNull()
   @IsBoolean()
   mark_delivered_enabled?: boolean;
@@ -51,7 +51,9 @@ export class DepotDto {
   @MaxLength(80)
   name?: string;
 
-  @ApiPropertyOptional({ description: 'Falls back to the company time zone' })
+  @ApiPropertyOptional({
+    type: 'string', nullable: true, example: 'Asia/Almaty', description: 'Falls back to the company time zone',
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsString()
@@ -59,7 +61,9 @@ export class DepotDto {
   @Matches(TIME_ZONE, { context: { code: 'INVALID_TIME_ZONE' } })
   time_zone?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 0, maximum: MAX_MARK_DELIVERED_RADIUS_M })
+  @ApiPropertyOptional({
+    type: 'number', nullable: true, minimum: 0, maximum: MAX_MARK_DELIVERED_RADIUS_M, example: 300,
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsNumber()

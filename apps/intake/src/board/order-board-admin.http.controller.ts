@@ -1,6 +1,6 @@
 import { Controller, ForbiddenException, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { CommandContext, RequireScope } from '@orders/service-kit';
+import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CommandContext, Documented, RequireScope } from '@orders/service-kit';
 import { BoardProjection } from './board.projection';
 
 @ApiTags('operations')
@@ -13,7 +13,11 @@ export class OrderBoardAdminController {
   @Post('rebuild')
   @HttpCode(202)
   @RequireScope('operate')
-  @ApiOperation({ summary: 'Empty the order board and replay the event log into it (operate scope, every company)' })
+  @Documented({
+    summary: 'Empty the order board and replay the event log into it (operate scope, every company)', status: 202,
+    schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['OK'] } } },
+    example: { status: 'OK' },
+  })
   async rebuild(@CommandContext() command: CommandContext): Promise<{ status: 'OK' }> {
     // The board holds every company's orders: only a key for all of them may rebuild it.
     if (command.principal.tenants !== '*') {

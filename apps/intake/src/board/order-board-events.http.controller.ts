@@ -26,8 +26,18 @@ export class OrderBoardEventsController {
   @ApiOperation({ summary: 'Server-sent events: new AWAITING orders and status changes of this company\'s orders' })
   @ApiOkResponse({
     description:
-      'text/event-stream; id: the change\'s number; data: {orderId, number, status, version, at}; a `ping` every 15 s; '
-      + 'closed after 30 min without an event. A reconnect with `Last-Event-ID` first replays the changes after that number.',
+      "id: the change's number; data: {orderId, number, status, version, eventType, at}; a `ping` every 15 s; "
+      + 'closed after 30 min without an event. A reconnect with `Last-Event-ID` first replays the changes after '
+      + 'that number.',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        example:
+          'event: order.received\nid: 42\n'
+          + 'data: {"orderId":"0190f5d2-0000-7000-8000-000000000001","number":"A-1024","status":"AWAITING",'
+          + '"version":1,"eventType":"ExternalOrderReceived","at":"2026-11-23T10:00:00.000Z"}\n\n',
+      },
+    },
   })
   @ApiResponse({ status: 429, description: 'LIMIT_EXCEEDED: this key already holds the most open streams (5), with Retry-After' })
   stream(

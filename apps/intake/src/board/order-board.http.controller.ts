@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '@orders/service-kit';
+import { CurrentPrincipal, Documented, type Principal } from '@orders/service-kit';
 import { authorise, CompanyId, ExternalOrdersRoutes } from '../external-orders/external-orders.http';
+import { BoardPageDto } from './board-page.response.dto';
 import { BoardQueryDto } from './board-query.dto';
 import { OrderBoardService, type BoardPage } from './order-board.service';
 
@@ -12,7 +12,9 @@ export class OrderBoardController {
   constructor(private readonly board: OrderBoardService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The order list, by status, with counts per status and the age of waiting orders' })
+  @Documented({
+    summary: 'The order list, by status, with counts per status and the age of waiting orders', type: BoardPageDto,
+  })
   async list(@CompanyId() companyId: string, @Query() query: BoardQueryDto,
     @CurrentPrincipal() principal: Principal): Promise<BoardPage> {
     authorise(principal, companyId);

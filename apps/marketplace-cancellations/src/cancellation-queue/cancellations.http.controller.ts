@@ -1,12 +1,19 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ID_FORMATS, PathId, type ErrorItem } from '@orders/service-kit';
+import { applyDecorators, Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Documented, ID_FORMATS, PathId, type ErrorItem } from '@orders/service-kit';
+import { DecisionsDto, MarketRefusalsDto, PendingRequestsDto } from './cancellation-queue.response.dto';
 import { CampaignAccessGuard } from '../market-api/campaign-access.guard';
 import { CancellationQueries } from '../read-model/cancellation-queries';
 import { pageParameters, rejectUnknownParameters, throwIfProblems } from './list-query';
 
 /** Our routes' campaign id follows the platform's one rule of path ids, where Market's operations keep Market's. */
 const CampaignId = () => PathId('campaignId', 'campaign', ID_FORMATS.positiveInteger);
+
+const PageQuery = () =>
+  applyDecorators(
+    ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1, example: 1 } }),
+    ApiQuery({ name: 'pageSize', required: false, schema: { type: 'integer', minimum: 1, example: 50 } }),
+  );
 
 /**
  * Our own routes beside Market's (our conventions: the error envelope, 422 for bad values, no Market limits): the
@@ -20,32 +27,33 @@ export class CancellationsController {
   constructor(private readonly queries: CancellationQueries) {}
 
   @Get('pending')
-  @ApiOperation({
+  @Documented({
     summary:
       'Requests waiting for a decision, soonest deadline first, with the time left and the order version (If-Match)',
+    type: PendingRequestsDto,
   })
-  @ApiQuery({ name: 'page', required: false, type: Number })
-  @ApiQuery({ name: 'pageSize', required: false, type: Number })
+  @PageQuery()
   pending(@CampaignId() campaignId: string, @Query() query: Record<string, unknown>) {
     return this.queries.pending(campaignId, this.page(query));
   }
 
   @Get('decisions')
-  @ApiOperation({
+  @Documented({
     summary: 'Decision history of a campaign: accepted, rejected, expired and closed requests, newest first',
+    type: DecisionsDto,
   })
-  @ApiQuery({ name: 'page', required: false, type: Number })
-  @ApiQuery({ name: 'pageSize', required: false, type: Number })
+  @PageQuery()
   decisions(@CampaignId() campaignId: string, @Query() query: Record<string, unknown>) {
     return this.queries.decisions(campaignId, this.page(query));
   }
 
   @Get('market-refusals')
-  @ApiOperation({
-    summary: "Decisions Market refused (400/404 to its PUT cancellation/accept), newest first: settle them in Market's cabinet",
+  @Documented({
+    summary:
+      "Decisions Market refused (400/404 to its PUT cancellation/accept), newest first: settle them in Market's cabinet",
+    type: MarketRefusalsDto,
   })
-  @ApiQuery({ name: 'page', required: false, type: Number })
-  @ApiQuery({ name: 'pageSize', required: false, type: Number })
+  @PageQuery()
   marketRefusals(@CampaignId() campaignId: string, @Query() query: Record<string, unknown>) {
     return this.queries.marketRefusals(campaignId, this.page(query));
   }

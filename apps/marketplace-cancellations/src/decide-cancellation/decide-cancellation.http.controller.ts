@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Param, Put, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundAs, RequestValidationError } from '@orders/service-kit';
 import { MarketplaceOrders } from '../marketplace-orders/marketplace-orders';
 import { CampaignAccessGuard } from '../market-api/campaign-access.guard';
@@ -7,6 +7,7 @@ import { CancellationDecisionRequest } from './decide-cancellation.request.dto';
 import { pathIds } from '../market-api/market-ids';
 import { MarketLimits } from '../market-api/market-limits';
 import { MarketLimitsInterceptor } from '../market-api/market-limits.interceptor';
+import { MarketOperation } from '../market-api/market-operation';
 import { marketResources, type MarketResource } from '../market-api/market-resources';
 import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
 
@@ -30,31 +31,16 @@ export class CancellationDecisionController {
 
   @Put('accept')
   @HttpCode(200)
-  @ApiOperation({
-    operationId: 'acceptOrderCancellation',
-    summary: "Accept or reject a buyer's cancellation (Market-compatible)",
-  })
-  @ApiOkResponse({
-    description: 'the decision is recorded',
-    schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['OK'] } } },
-  })
-  @ApiResponse({
-    status: 400,
+  @MarketOperation('acceptOrderCancellation', "Accept or reject a buyer's cancellation (Market-compatible)", {
     description:
-      'As Market: a request it will not carry out. VALIDATION_FAILED with REASON_REQUIRED, INVALID_ENUM, REQUIRED_FIELD, ' +
-      'OUT_OF_RANGE per field; ORDER_IN_TERMINAL_STATE, NO_PENDING_CANCELLATION, ALREADY_DECIDED, CANCELLATION_DEADLINE_PASSED, ' +
-      'CONCURRENCY_CONFLICT, IDEMPOTENCY_KEY_REUSED',
-  })
-  @ApiResponse({ status: 401, description: 'no API key' })
-  @ApiResponse({
-    status: 403,
-    description: 'FORBIDDEN: a key we do not know, or one that may not act for this campaign',
-  })
-  @ApiResponse({ status: 404, description: 'NOT_FOUND with details {resource: "order", id}' })
-  @ApiResponse({
-    status: 420,
-    description:
-      'REQUEST_LIMIT_EXCEEDED (500 per hour per campaign) or LIMIT_EXCEEDED (4 parallel per campaign), with Retry-After',
+      'Errors as Market: 400 for a request it will not carry out (VALIDATION_FAILED with REASON_REQUIRED, ' +
+      'INVALID_ENUM, REQUIRED_FIELD, OUT_OF_RANGE per field; ORDER_IN_TERMINAL_STATE, NO_PENDING_CANCELLATION, ' +
+      'ALREADY_DECIDED, CANCELLATION_DEADLINE_PASSED, CONCURRENCY_CONFLICT, IDEMPOTENCY_KEY_REUSED); ' +
+      '403 FORBIDDEN for a key we do not know or one that may not act for this campaign; 404 NOT_FOUND; ' +
+      '420 REQUEST_LIMIT_EXCEEDED (500 per hour per campaign) or LIMIT_EXCEEDED (4 parallel per campaign), ' +
+      'with Retry-After.',
+    requestExample: { accepted: false, reason: 'ORDER_DELIVERED' },
+    answerExample: { status: 'OK' },
   })
   @ApiHeader({
     name: 'Idempotency-Key',

@@ -1,10 +1,11 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Clock } from '@orders/service-kit';
 import { CampaignAccessGuard } from '../market-api/campaign-access.guard';
 import { pathIds } from '../market-api/market-ids';
 import { MarketLimits } from '../market-api/market-limits';
 import { MarketLimitsInterceptor } from '../market-api/market-limits.interceptor';
+import { MarketOperation } from '../market-api/market-operation';
 import { marketQuery } from '../market-api/market-query';
 import { marketResources } from '../market-api/market-resources';
 import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
@@ -35,11 +36,10 @@ export class OrdersController {
   }
 
   @Get()
-  @ApiOperation({
-    operationId: 'getOrders',
-    summary:
-      "A campaign's orders as Market's GET orders answers (the queue with onlyWaitingForCancellationApprove=true)",
-  })
+  @MarketOperation(
+    'getOrders',
+    "A campaign's orders as Market's GET orders answers (the queue with onlyWaitingForCancellationApprove=true)",
+  )
   async list(@Param('campaignId') campaignParam: string, @Query() query: Record<string, unknown>) {
     const { campaignId } = pathIds(campaignParam);
     const now = this.clock.now();
@@ -66,7 +66,7 @@ export class OrdersController {
   }
 
   @Get(':orderId')
-  @ApiOperation({ operationId: 'getOrder', summary: "One order as Market's GET order answers" })
+  @MarketOperation('getOrder', "One order as Market's GET order answers")
   async one(
     @Param('campaignId') campaignParam: string,
     @Param('orderId') orderParam: string,

@@ -1,3 +1,4 @@
+import { marketComponents } from '@orders/contracts';
 import { UnknownApiKey, type ErrorDialectRoutes } from '@orders/service-kit';
 
 /**
@@ -16,6 +17,12 @@ const MARKET_STATUSES = new Set([400, 401, 403, 404, 405, 415, 420, 500, 503]);
 export const MARKET_API_ERRORS: ErrorDialectRoutes = {
   name: "Market's Partner API",
   paths: /^\/v2\/campaigns\/[^/]+\/orders(\/|$)/,
+  // Market's operations document their own answers (MarketOperation); others the kit adds are Market's base error.
+  documented: {
+    schemaName: 'ApiErrorResponse',
+    schema: marketComponents().ApiErrorResponse,
+    statuses: [...MARKET_STATUSES],
+  },
   dialect: (described, { exception, requestId }) => {
     if (exception instanceof UnknownApiKey) {
       return {

@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { marketComponents } from '@orders/contracts';
 import type { ErrorDialectRoutes } from '@orders/service-kit';
 
 /** Market sent an event we already hold: answered as Market's reference says, and nothing happens twice. */
@@ -16,6 +17,11 @@ export class DuplicatedNotification extends BadRequestException {
 export const MARKET_NOTIFICATION_ERRORS: ErrorDialectRoutes = {
   name: "Market's API notifications",
   paths: /^\/notification\/?$/,
+  documented: {
+    schemaName: 'NotificationApiErrorResponse',
+    schema: marketComponents().NotificationApiErrorResponse,
+    statuses: [400, 403, 500],
+  },
   dialect: (described, { exception }) => {
     const message = described.errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; ');
     if (exception instanceof DuplicatedNotification)

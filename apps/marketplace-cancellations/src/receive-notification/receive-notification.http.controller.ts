@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { marketOpenApi } from '@orders/contracts';
 import { Clock, Public } from '@orders/service-kit';
 import { DuplicatedNotification } from './market-notification.errors';
 import { notificationKey, parseNotification } from './market-notification';
@@ -16,10 +17,9 @@ interface NotificationAnswer {
   time: string;
 }
 
-const errorBody = {
-  type: 'object',
-  properties: { error: { type: 'object', properties: { type: { type: 'string' }, message: { type: 'string' } } } },
-};
+// Market's own schemas (components from its vendored reference, ServiceKitOptions.openApiSchemas) and examples.
+const market = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const { requestExamples, responseExamples } = marketOpenApi().notifications;
 
 /**
  * Market's API notifications (POST notification, its sendNotification reference). No API key: Market sends none.
@@ -43,35 +43,26 @@ export class NotificationController {
     operationId: 'sendNotification',
     summary: "Market's API notifications: checked against its reference, stored before the 200",
   })
-  @ApiQuery({ name: 'token', required: false, description: 'the shared secret, when MARKET_NOTIFICATION_TOKEN is set' })
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['notificationType'],
-      properties: { notificationType: { type: 'string', example: 'ORDER_CANCELLATION_REQUEST' } },
-    },
+  @ApiQuery({
+    name: 'token', required: false, schema: { type: 'string' },
+    description: 'the shared secret, when MARKET_NOTIFICATION_TOKEN is set',
   })
-  @ApiOkResponse({
-    schema: {
-      type: 'object',
-      properties: {
-        version: { type: 'string' },
-        name: { type: 'string' },
-        time: { type: 'string', format: 'date-time' },
-      },
-    },
-  })
+  @ApiBody({ schema: market('SendNotificationRequest'), examples: { ping: { value: requestExamples[0] } } })
+  @ApiOkResponse({ schema: market('SendNotificationResponse'), example: responseExamples[0] })
   @ApiResponse({
     status: 400,
     description: 'WRONG_EVENT_FORMAT (the body does not fit the reference) or DUPLICATED_EVENT',
-    schema: errorBody,
+    schema: market('NotificationApiErrorResponse'),
   })
   @ApiResponse({
     status: 403,
     description: 'the request came from outside MARKET_NOTIFICATION_SOURCES, or without the token',
-    schema: errorBody,
+    schema: market('NotificationApiErrorResponse'),
   })
-  @ApiResponse({ status: 500, description: 'our failure; Market sends the notification again', schema: errorBody })
+  @ApiResponse({
+    status: 500, description: 'our failure; Market sends the notification again',
+    schema: market('NotificationApiErrorResponse'),
+  })
   async receive(@Body() body: unknown): Promise<NotificationAnswer> {
     // The time processing began, as the answer's `time` means; PING answers at once.
     const time = this.clock.now().toISOString();

@@ -1,10 +1,11 @@
 import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, NotFoundException, Post, type OnApplicationShutdown } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { DeadLetterMarks, DeadLetters, DLQ_HEADER, letterKey, type DeadLetter, type HandledMark } from '@orders/messaging';
-import { CurrentPrincipal, RequireScope, ServiceConfig, type Principal } from '@orders/service-kit';
+import { CurrentPrincipal, Documented, RequireScope, ServiceConfig, type Principal } from '@orders/service-kit';
 import { PROJECTOR_SETTINGS, type ProjectorSettings } from '../settings';
 import { ReadModelDb } from '../storage/read-model-db';
 import { DeadLetterRequestDto } from './dead-letter.request.dto';
+import { DEAD_LETTERS_ANSWER, REDRIVE_ANSWER, RESOLVE_ANSWER } from './dead-letters.http.docs';
 
 /** Letters shown per topic: an overview, not an export (the ops CLI reads ranges). */
 const LETTERS_PER_TOPIC = 100;
@@ -41,7 +42,10 @@ export class DeadLettersController implements OnApplicationShutdown {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Every dead-letter topic with its letters (the first 100 each) and their handled marks' })
+  @Documented({
+    summary: 'Every dead-letter topic with its letters (the first 100 each) and their handled marks',
+    ...DEAD_LETTERS_ANSWER,
+  })
   async list(@CurrentPrincipal() principal: Principal) {
     this.allTenants(principal);
     const topics = (await this.letters.topics(this.settings.topics.prefix)).filter((t) => t.letters > 0);
@@ -58,10 +62,13 @@ export class DeadLettersController implements OnApplicationShutdown {
   @Post('redrive')
   @HttpCode(200)
   @RequireScope('operate')
-  @ApiOperation({ summary: 'Send one letter back to its topic and mark it redriven (by the key\'s principal)' })
+  @Documented({
+    summary: 'Send one letter back to its topic and mark it redriven (by the key\'s principal)', ...REDRIVE_ANSWER,
+    errors: { 404: 'NOT_FOUND: no such dead-letter topic here, or no letter at that offset' },
+  })
   async redrive(@CurrentPrincipal() principal: Principal, @Body() body: DeadLetterRequestDto) {
     this.allTenants(principal);
-    this.ours(body.topic);
+    await this.ours(body.topic);
     // redrive reads the letter itself: one read of the topic, not two.
     const result = await this.letters.redrive(body.topic, body.partition, body.offset).catch((error: Error) => {
       if (error.message.startsWith('no dead letter')) throw this.missing(body);
@@ -77,7 +84,11 @@ export class DeadLettersController implements OnApplicationShutdown {
   @Post('resolve')
   @HttpCode(200)
   @RequireScope('operate')
-  @ApiOperation({ summary: 'Mark one letter resolved without sending it again (by the key\'s principal, with a note)' })
+  @Documented({
+    summary: 'Mark one letter resolved without sending it again (by the key\'s principal, with a note)',
+    ...RESOLVE_ANSWER,
+    errors: { 404: 'NOT_FOUND: no such dead-letter topic here, or no letter at that offset' },
+  })
   async resolve(@CurrentPrincipal() principal: Principal, @Body() body: DeadLetterRequestDto) {
     this.allTenants(principal);
     const letter = await this.find(body);
@@ -92,8 +103,15 @@ export class DeadLettersController implements OnApplicationShutdown {
     if (principal.tenants !== '*') throw new ForbiddenException({ code: 'TENANT_FORBIDDEN', message: 'dead letters cross companies: an all-company key only' });
   }
 
-  private ours(topic: string): void {
-    if (!topic.startsWith(this.settings.topics.prefix)) throw new NotFoundException({ code: 'NOT_FOUND', message: `no dead-letter topic ${topic} here` });
+  /**
+   * A dead-letter topic of this deployment that exists: reading a topic Kafka does not have failed with a 500
+   * (found by the OpenAPI answers spec); it is a 404 like a letter that is not there.
+   */
+  private async ours(topic: string): Promise<void> {
+    const missing = () => new NotFoundException({ code: 'NOT_FOUND', message: `no dead-letter topic ${topic} here` });
+    if (!topic.startsWith(this.settings.topics.prefix)) throw missing();
+    const topics = await this.letters.topics(this.settings.topics.prefix);
+    if (!topics.some((t) => t.dlqTopic === topic)) throw missing();
   }
 
   private missing(body: DeadLetterRequestDto): NotFoundException {
@@ -101,7 +119,7 @@ export class DeadLettersController implements OnApplicationShutdown {
   }
 
   private async find(body: DeadLetterRequestDto): Promise<DeadLetter> {
-    this.ours(body.topic);
+    await this.ours(body.topic);
     const letter = await this.letters.show(body.topic, body.partition, body.offset);
     if (!letter) throw this.missing(body);
     return letter;

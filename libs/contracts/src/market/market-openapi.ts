@@ -1,8 +1,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
-import { parse } from 'yaml';
+import { posix } from 'node:path';
+import { load, NOTIFICATIONS_FILE, PARTNER_API, yamlFiles } from './market-files';
 
 /*
  * Market's own OpenAPI description, compiled with ajv: the Partner API methods the platform calls or mirrors
@@ -15,23 +14,11 @@ import { parse } from 'yaml';
  * ignored (strict: false); `nullable` is ajv's own.
  */
 
-const ROOT = join(__dirname, '..', '..', 'market');
-const PARTNER_API = 'yandex-market-partner-api/openapi';
-const NOTIFICATIONS_FILE = 'push-notifications/send-notification.yaml';
 const BASE = 'https://market.invalid/';
 
 type Yaml = Record<string, unknown>;
 const isObject = (value: unknown): value is Yaml =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-const load = (file: string): Yaml => parse(readFileSync(join(ROOT, file), 'utf8')) as Yaml;
-
-function* yamlFiles(dir: string): Generator<string> {
-  for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
-    const file = posix.join(dir, entry.name);
-    if (entry.isDirectory()) yield* yamlFiles(file);
-    else if (entry.name.endsWith('.yaml')) yield file;
-  }
-}
 
 const DD_MM_YYYY = /^(\d{2})-(\d{2})-(\d{4})$/;
 const isCalendarDate = (day: number, month: number, year: number): boolean => {

@@ -9,6 +9,12 @@ import { SubscriptionSql } from './subscription-sql';
 import type { Queryable } from './queryable';
 import type { Checkpoint, Logger, ReadAllPage, RecordedEvent, SubscriptionHandler } from './types';
 
+/**
+ * Intervals (lease renewal, idle waits) on a monotonic clock, never the wall clock: a wall clock stepped back (NTP, a
+ * host set by hand) would otherwise make a standby runner idle, and a leader skip its renewals, for the whole step.
+ */
+const monotonicMs = (): number => performance.now();
+
 export interface SubscriptionOptions {
   /** Most events per handler call (default 100). */
   batchSize?: number;
@@ -187,23 +193,23 @@ export class SubscriptionRunner implements Subscription {
     if (checkpoint) {
       this.leader = true;
       this.current = checkpoint;
-      this.lastRenewal = Date.now();
+      this.lastRenewal = monotonicMs();
     }
   }
 
   private async renewIfDue(): Promise<void> {
-    if (!this.leader || Date.now() - this.lastRenewal < this.renewEveryMs) return;
+    if (!this.leader || monotonicMs() - this.lastRenewal < this.renewEveryMs) return;
     const renewed = await this.deps.sql.renew(this.deps.pool, this.name, this.owner, this.leaseMs);
     if (!renewed) throw new SubscriptionLeaseLost(this.name, this.owner);
-    this.lastRenewal = Date.now();
+    this.lastRenewal = monotonicMs();
   }
 
   /** Waits for a signal, a timeout or stop, renewing the lease on the way. `interruptible: false` ignores signals. */
   private async idle(ms: number, interruptible = true): Promise<void> {
-    const until = Date.now() + ms;
+    const until = monotonicMs() + ms;
     while (!this.stopping) {
       if (interruptible && this.signalled) break;
-      const left = until - Date.now();
+      const left = until - monotonicMs();
       if (left <= 0) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, Math.min(left, this.leader ? this.renewEveryMs : left));
@@ -252,7 +258,7 @@ export class SubscriptionRunner implements Subscription {
       }
       await this.commit(client, before, page.checkpoint);
       this.current = page.checkpoint;
-      this.lastRenewal = Date.now();
+      this.lastRenewal = monotonicMs();
       return { full, pending: page.pending, horizonMoved: page.horizonMoved };
     } catch (error) {
       if (this.transactional) await client.query('ROLLBACK').catch((rollbackError: Error) => { broken = rollbackError; });

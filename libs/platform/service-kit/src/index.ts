@@ -34,4 +34,5 @@ export * from './database/sql-migration';
 export * from './metrics/process-metric';
 export * from './service-kit.module';
 export * from './bootstrap';
+export * from './http/documented';
 export * from './ops/event-store-ops.http.controller';

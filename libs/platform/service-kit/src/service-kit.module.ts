@@ -15,6 +15,7 @@ import { ServiceDefinition } from './config/service-definition';
 import { SettingsDeclaration } from './config/service-settings';
 import { Clock, SystemClock } from './clock';
 import { ERROR_DIALECTS, type ErrorDialectRoutes } from './errors/error-dialect';
+import { OPENAPI_SCHEMAS } from './http/openapi-document';
 import { ErrorEnvelopeFilter } from './errors/error-envelope.filter';
 import { createValidationPipe } from './errors/validation-pipe';
 import { HealthController } from './health/health.controller';
@@ -34,6 +35,8 @@ export interface ServiceKitOptions {
   readonly clock?: Clock;
   /** Routes that mirror another API and word their errors its way (see ErrorDialectRoutes). */
   readonly errorDialects?: readonly ErrorDialectRoutes[];
+  /** Schemas the document names but no DTO class declares (a vendor's, for a façade of its API), by component name. */
+  readonly openApiSchemas?: Readonly<Record<string, Record<string, unknown>>>;
   /** The app's own metrics (business counters, gauges): served on /metrics with the kit's and the messaging ones. */
   readonly metrics?: readonly Metric[];
 }
@@ -82,6 +85,7 @@ export class ServiceKitModule {
         },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: ERROR_DIALECTS, useValue: options.errorDialects ?? [] },
+        { provide: OPENAPI_SCHEMAS, useValue: options.openApiSchemas ?? {} },
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: TracingRuntime, inject: [ServiceConfig], useFactory: (service: ServiceConfig) => TracingRuntime.start(service) },

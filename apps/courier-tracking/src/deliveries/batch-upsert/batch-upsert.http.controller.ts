@@ -1,6 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
-import { CommandContext, NoStore, NotFoundAs, RequestValidationError, fieldErrors } from '@orders/service-kit';
+import {
+  CommandContext, Documented, NoStore, NotFoundAs, RequestValidationError, fieldErrors,
+} from '@orders/service-kit';
 import { CompanyId } from '../../shared/path-ids';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -48,6 +50,14 @@ export class BatchUpsertOrdersController {
   @Post('orders-batch')
   @HttpCode(200)
   @ApiBody({ type: [CreateOrderDto] })
+  @Documented({
+    summary: 'Create or update orders by number, all or none',
+    schema: {
+      type: 'object', required: ['inserted', 'updated'],
+      properties: { inserted: { type: 'integer', minimum: 0 }, updated: { type: 'integer', minimum: 0 } },
+    },
+    example: { inserted: 2, updated: 1 },
+  })
   async batch(
     @CompanyId() companyId: string,
     @Body() body: unknown,

@@ -18,44 +18,44 @@ const nullable = ValidateIf((_object, value) => value !== null);
 export const EXTERNAL_ID = /^[\w.:-]{1,80}$/;
 
 export class CreateOrderDto {
-  @ApiProperty({ maxLength: MAX_LENGTH.number }) @IsString() @IsNotEmpty() @MaxLength(MAX_LENGTH.number)
+  @ApiProperty({ maxLength: MAX_LENGTH.number, example: 'N-1024' }) @IsString() @IsNotEmpty() @MaxLength(MAX_LENGTH.number)
   number!: string;
 
-  @ApiProperty({ maxLength: MAX_LENGTH.address }) @IsString() @IsNotEmpty() @MaxLength(MAX_LENGTH.address)
+  @ApiProperty({ maxLength: MAX_LENGTH.address, example: 'Tverskaya street 7, apt 12' }) @IsString() @IsNotEmpty() @MaxLength(MAX_LENGTH.address)
   address!: string;
 
-  @ApiProperty({ minimum: -90, maximum: 90 }) @IsNumber() @Min(-90) @Max(90)
+  @ApiProperty({ type: 'number', minimum: -90, maximum: 90, example: 55.757 }) @IsNumber() @Min(-90) @Max(90)
   lat!: number;
 
-  @ApiProperty({ minimum: -180, maximum: 180 }) @IsNumber() @Min(-180) @Max(180)
+  @ApiProperty({ type: 'number', minimum: -180, maximum: 180, example: 37.615 }) @IsNumber() @Min(-180) @Max(180)
   lon!: number;
 
   @ApiProperty({ example: '11:00-12:00', description: '"T-T" with T = [D.]HH[:MM[:SS]], or an ISO 8601 interval with offsets' })
   @IsString({ context: { code: 'INVALID_TIME_INTERVAL' } }) @IsNotEmpty() @MaxLength(MAX_LENGTH.time_interval)
   time_interval!: string;
 
-  @ApiPropertyOptional({ maxLength: MAX_LENGTH.customer_name }) @IsOptional() @nullable @IsString() @MaxLength(MAX_LENGTH.customer_name)
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: MAX_LENGTH.customer_name }) @IsOptional() @nullable @IsString() @MaxLength(MAX_LENGTH.customer_name)
   customer_name?: string | null;
 
-  @ApiPropertyOptional({ maxLength: MAX_LENGTH.phone }) @IsOptional() @nullable @IsString() @MaxLength(MAX_LENGTH.phone)
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: MAX_LENGTH.phone }) @IsOptional() @nullable @IsString() @MaxLength(MAX_LENGTH.phone)
   phone?: string | null;
 
-  @ApiPropertyOptional({ maxLength: MAX_LENGTH.comments }) @IsOptional() @nullable @IsString() @MaxLength(MAX_LENGTH.comments)
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: MAX_LENGTH.comments }) @IsOptional() @nullable @IsString() @MaxLength(MAX_LENGTH.comments)
   comments?: string | null;
 
-  @ApiPropertyOptional({ maxLength: MAX_LENGTH.customer_number }) @IsOptional() @nullable @IsString() @MaxLength(MAX_LENGTH.customer_number)
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: MAX_LENGTH.customer_number }) @IsOptional() @nullable @IsString() @MaxLength(MAX_LENGTH.customer_number)
   customer_number?: string | null;
 
-  @ApiPropertyOptional({ maxLength: MAX_LENGTH.description }) @IsOptional() @nullable @IsString() @MaxLength(MAX_LENGTH.description)
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: MAX_LENGTH.description }) @IsOptional() @nullable @IsString() @MaxLength(MAX_LENGTH.description)
   description?: string | null;
 
-  @ApiPropertyOptional() @IsOptional() @nullable @IsNumber() @Min(-90) @Max(90)
+  @ApiPropertyOptional({ type: 'number', nullable: true }) @IsOptional() @nullable @IsNumber() @Min(-90) @Max(90)
   refined_lat?: number | null;
 
-  @ApiPropertyOptional() @IsOptional() @nullable @IsNumber() @Min(-180) @Max(180)
+  @ApiPropertyOptional({ type: 'number', nullable: true }) @IsOptional() @nullable @IsNumber() @Min(-180) @Max(180)
   refined_lon?: number | null;
 
-  @ApiPropertyOptional({ minimum: 0, description: 'rubles' }) @IsOptional() @nullable @IsNumber() @Min(0)
+  @ApiPropertyOptional({ type: 'number', nullable: true, minimum: 0, description: 'rubles' }) @IsOptional() @nullable @IsNumber() @Min(0)
   amount?: number | null;
 
   @ApiPropertyOptional({ enum: CALLER_PAYMENT_TYPES, nullable: true }) @IsOptional() @nullable @IsIn(PAYMENT_TYPES)
@@ -73,7 +73,7 @@ export class CreateOrderDto {
   @ApiPropertyOptional({ default: 0 }) @OptionalNotNull() @IsInt() @Min(0) @Max(MAX_SERVICE_DURATION_S)
   shared_service_duration_s?: number;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 0, maximum: MAX_MARK_DELIVERED_RADIUS_M }) @IsOptional() @nullable @IsNumber() @Min(0) @Max(MAX_MARK_DELIVERED_RADIUS_M)
+  @ApiPropertyOptional({ type: 'number', nullable: true, minimum: 0, maximum: MAX_MARK_DELIVERED_RADIUS_M }) @IsOptional() @nullable @IsNumber() @Min(0) @Max(MAX_MARK_DELIVERED_RADIUS_M)
   mark_delivered_radius?: number | null;
 
   @ApiPropertyOptional({ enum: ETA_TYPES, nullable: true }) @IsOptional() @nullable @IsIn(ETA_TYPES)
@@ -90,10 +90,10 @@ export class CreateOrderDto {
   @AsStoredId() @IsOptional() @nullable @IsString() @Matches(EXTERNAL_ID)
   depot_id?: string | null;
 
-  @ApiPropertyOptional({ minimum: 0 }) @IsOptional() @nullable @IsNumber() @Min(0)
+  @ApiPropertyOptional({ type: 'number', nullable: true, minimum: 0 }) @IsOptional() @nullable @IsNumber() @Min(0)
   volume?: number | null;
 
-  @ApiPropertyOptional({ minimum: 0 }) @IsOptional() @nullable @IsNumber() @Min(0)
+  @ApiPropertyOptional({ type: 'number', nullable: true, minimum: 0 }) @IsOptional() @nullable @IsNumber() @Min(0)
   weight?: number | null;
 
   @ApiPropertyOptional({

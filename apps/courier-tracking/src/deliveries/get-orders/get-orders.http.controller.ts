@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, NoStore, NotFoundAs, Principal } from '@orders/service-kit';
+import { CurrentPrincipal, Documented, NoStore, NotFoundAs, Principal } from '@orders/service-kit';
 import { CompanyId, OrderId } from '../../shared/path-ids';
 import type { ServerResponse as Response } from 'node:http';
 import { assertCompany } from '../../shared/tenancy';
@@ -9,6 +9,7 @@ import { OrderIds } from '../order-ids';
 import { OrderResponse, OrderResponses } from '../order-responses';
 import { ListOrdersQuery } from './list-orders.query';
 import { ListOrders } from './list-orders';
+import { OrderResponseDto } from '../order.response.dto';
 
 /** Track & Trace reads (S-YC): `GET /api/v1/companies/{company_id}/orders[/{order_id}]`. */
 @ApiTags('orders')
@@ -22,6 +23,7 @@ export class GetOrdersController {
   ) {}
 
   @Get('orders')
+  @Documented({ summary: "The company's orders (Track & Trace list), filtered by the query", type: [OrderResponseDto] })
   async list(@CurrentPrincipal() principal: Principal, @CompanyId() companyId: string,
     @Query() query: ListOrdersQuery): Promise<OrderResponse[]> {
     assertCompany(principal, companyId);
@@ -29,6 +31,7 @@ export class GetOrdersController {
   }
 
   @Get('orders/:order_id')
+  @Documented({ summary: 'One order, by its Track & Trace integer id or our UUID', type: OrderResponseDto })
   async get(@CurrentPrincipal() principal: Principal, @CompanyId() companyId: string, @OrderId() id: string,
     @Res({ passthrough: true }) res: Response): Promise<OrderResponse> {
     assertCompany(principal, companyId);

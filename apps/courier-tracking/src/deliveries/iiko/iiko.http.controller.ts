@@ -1,12 +1,13 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CommandContext, NoStore, NotFoundAs } from '@orders/service-kit';
+import { CommandContext, Documented, NoStore, NotFoundAs } from '@orders/service-kit';
 import { CompanyId, OrderId } from '../../shared/path-ids';
 import { assertCompany } from '../../shared/tenancy';
 import { DeliveryCommands, DeliveryData } from '../delivery-commands';
 import { OrderIds } from '../order-ids';
 import { OrderResponse, OrderResponses } from '../order-responses';
 import { CloseTimeDto, MarkDeliveredDto, PaymentDto } from './iiko.request.dto';
+import { OrderResponseDto } from '../order.response.dto';
 
 const iso = (value: string): string => new Date(value).toISOString();
 
@@ -38,6 +39,7 @@ export class IikoController {
   }
 
   @Post('delivered')
+  @Documented({ summary: 'iiko SetDeliveryDelivered with the actual deliver time', type: OrderResponseDto })
   @HttpCode(200)
   markDelivered(@CompanyId() companyId: string, @OrderId() id: string,
     @Body() body: MarkDeliveredDto, @CommandContext() command: CommandContext): Promise<OrderResponse> {
@@ -46,6 +48,7 @@ export class IikoController {
   }
 
   @Post('undo-delivered')
+  @Documented({ summary: 'iiko SetDeliveryUndelivered: back to confirmed', type: OrderResponseDto })
   @HttpCode(200)
   undoDelivered(@CompanyId() companyId: string, @OrderId() id: string,
     @CommandContext() command: CommandContext): Promise<OrderResponse> {
@@ -53,6 +56,10 @@ export class IikoController {
   }
 
   @Post('close-time')
+  @Documented({
+    summary: 'iiko SetDeliveryCloseTime: a time closes a paid delivered order, null reopens it',
+    type: OrderResponseDto,
+  })
   @HttpCode(200)
   setCloseTime(@CompanyId() companyId: string, @OrderId() id: string,
     @Body() body: CloseTimeDto, @CommandContext() command: CommandContext): Promise<OrderResponse> {
@@ -61,6 +68,7 @@ export class IikoController {
   }
 
   @Post('payment')
+  @Documented({ summary: 'iiko PayOrder: record the payment', type: OrderResponseDto })
   @HttpCode(200)
   recordPayment(@CompanyId() companyId: string, @OrderId() id: string,
     @Body() body: PaymentDto, @CommandContext() command: CommandContext): Promise<OrderResponse> {

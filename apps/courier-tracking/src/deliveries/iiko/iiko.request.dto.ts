@@ -13,14 +13,14 @@ export class MarkDeliveredDto {
 
 /** iiko SetDeliveryCloseTime: a time closes, null reopens. */
 export class CloseTimeDto {
-  @ApiProperty({ nullable: true, example: '2026-03-02T12:00:00+03:00' })
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, example: '2026-03-02T12:00:00+03:00' })
   @IsDefined() @ValidateIf((_object, value) => value !== null) @IsDateTime(instant)
   close_time!: string | null;
 }
 
 /** iiko PayOrder, recorded as an event. */
 export class PaymentDto {
-  @ApiProperty({ enum: CALLER_PAYMENT_TYPES }) @IsIn(CALLER_PAYMENT_TYPES)
+  @ApiProperty({ enum: CALLER_PAYMENT_TYPES, example: 'card' }) @IsIn(CALLER_PAYMENT_TYPES)
   payment_type!: 'cash' | 'card' | 'prepaid';
 
   @ApiPropertyOptional({ minimum: 0, description: 'rubles' }) @OptionalNotNull() @IsNumber() @Min(0)

@@ -1,7 +1,7 @@
 import { Body, Controller, Patch, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Initiator } from '@orders/delivery-domain';
-import { CommandContext, NoStore, NotFoundAs } from '@orders/service-kit';
+import { CommandContext, Documented, NoStore, NotFoundAs } from '@orders/service-kit';
 import { CompanyId, OrderId } from '../../shared/path-ids';
 import type { ServerResponse as Response } from 'node:http';
 import { assertCompany } from '../../shared/tenancy';
@@ -10,6 +10,7 @@ import { OrderIds } from '../order-ids';
 import type { OrderResponse } from '../order-responses';
 import { PatchOrderDto } from './update-order.request.dto';
 import { UpdateOrder } from './update-order';
+import { OrderResponseDto } from '../order.response.dto';
 
 /** Track & Trace partial update (S-YC): `PATCH /api/v1/companies/{company_id}/orders/{order_id}`. */
 @ApiTags('orders')
@@ -21,6 +22,7 @@ export class UpdateOrderController {
   constructor(private readonly orders: UpdateOrder, private readonly ids: OrderIds) {}
 
   @Patch('orders/:order_id')
+  @Documented({ summary: 'Change some fields of an order (status, interval, address, ...)', type: OrderResponseDto })
   async patch(@CompanyId() companyId: string, @OrderId() id: string, @Body() body: PatchOrderDto,
     @CommandContext() command: CommandContext, @Res({ passthrough: true }) res: Response): Promise<OrderResponse> {
     assertCompany(command.principal, companyId);

@@ -1,9 +1,9 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOperation } from '@nestjs/swagger';
-import { CurrentPrincipal, etagOf, type Principal } from '@orders/service-kit';
+import { CurrentPrincipal, Documented, etagOf, type Principal } from '@orders/service-kit';
 import { authorise, CompanyId, ExternalOrdersRoutes, OrderId, type HttpResponse } from '../external-orders.http';
 import { ExternalOrdersService } from '../external-orders.service';
 import type { ExternalOrderView } from '../order-view';
+import { ExternalOrderViewDto } from '../order-view.response.dto';
 
 /** The seed's order window: an operator opens one order, read from its stream (read-your-writes, unlike the board). */
 @ExternalOrdersRoutes()
@@ -12,7 +12,7 @@ export class GetOrderController {
   constructor(private readonly orders: ExternalOrdersService) {}
 
   @Get(':orderId')
-  @ApiOperation({ summary: 'One order with its guest data, contents and history' })
+  @Documented({ summary: 'One order with its guest data, contents and history', type: ExternalOrderViewDto })
   async get(@CompanyId() companyId: string, @OrderId() orderId: string, @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: HttpResponse): Promise<ExternalOrderView> {
     authorise(principal, companyId);

@@ -69,7 +69,7 @@ export class SubmitOrderRequestDto {
     description:
       '«Принят на время»: requested delivery or pickup time, RFC 3339; answered with the offset it was given '
       + 'with. Null or absent for as soon as possible',
-    nullable: true, example: '2020-01-13T12:30:00+06:00',
+    type: 'string', format: 'date-time', nullable: true, example: '2020-01-13T12:30:00+06:00',
   })
   @IsOptional() @IsDateTime()
   requestedTime?: string | null;

@@ -1,3 +1,4 @@
+import type { DocumentedErrorDialect } from '../http/openapi-document';
 import type { DescribedError, ErrorEnvelope } from './error-envelope';
 
 /** What a dialect answers: the status and body it words an error with. */
@@ -25,6 +26,8 @@ export interface ErrorDialectRoutes {
   readonly name: string;
   readonly paths: RegExp;
   readonly dialect: ErrorDialect;
+  /** The dialect's error body in the OpenAPI document (its component name and schema) and the statuses it answers. */
+  readonly documented?: Omit<DocumentedErrorDialect, 'paths'>;
 }
 
 export const ERROR_DIALECTS = Symbol('ERROR_DIALECTS');

@@ -1,7 +1,9 @@
 import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { ServerResponse } from 'node:http';
+import { ApiOperation } from '@nestjs/swagger';
 import { Public } from '../auth/api-key.guard';
+import { Documented } from '../http/documented';
 import { ServiceConfig } from '../config/service-config';
 import { KafkaHealthIndicator } from './kafka.health';
 
@@ -18,6 +20,7 @@ export class HealthController {
   /** Readiness: 200 when the database and Kafka answer, 503 with each dependency's status otherwise. */
   @Get()
   @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: the database and Kafka answer (503 with each dependency otherwise)' })
   async check(@Res({ passthrough: true }) res: ServerResponse): Promise<HealthCheckResult> {
     try {
       return await this.health.check([
@@ -34,6 +37,14 @@ export class HealthController {
 
   /** Liveness: the process serves HTTP; dependencies do not matter here, a restart would not fix them. */
   @Get('live')
+  @Documented({
+    summary: 'Liveness: the process serves HTTP',
+    schema: {
+      type: 'object', required: ['status', 'uptime_s'],
+      properties: { status: { type: 'string', enum: ['ok'] }, uptime_s: { type: 'integer', minimum: 0 } },
+    },
+    example: { status: 'ok', uptime_s: 3600 },
+  })
   live(): { status: 'ok'; uptime_s: number } {
     return { status: 'ok', uptime_s: Math.round(process.uptime()) };
   }

@@ -26,7 +26,11 @@ const documented = () => ({
         responses: {
           200: {
             description: 'up',
-            content: { 'application/json': { schema: { type: 'object', properties: { status: { type: 'string' } } } } },
+            content: {
+              'application/json': {
+                schema: { type: 'object', properties: { status: { type: 'string', example: 'ok' } } },
+              },
+            },
           },
         },
       },
@@ -81,7 +85,26 @@ describe('the OpenAPI document every service publishes', () => {
         { where: 'GET /orders/{id}', gap: 'no error answers' },
         { where: 'GET /orders/{id}', gap: 'no security' },
         { where: 'POST /orders/{id}', gap: 'request application/json has no example' },
+        { where: 'POST /orders/{id}', gap: '422 answer is not ErrorEnvelope (no schema)' },
       ]),
     );
+  });
+
+  it('wants typed parameters, an example of each answer, and errors in the body the route answers with', () => {
+    const document = completeDocument(documented(), [
+      { paths: /^\/orders\//, schemaName: 'VendorError', schema: { type: 'object', properties: { e: { type: 'string' } } } },
+    ]) as Record<string, any>;
+    const get = document.paths['/orders/{id}'].get;
+    get.parameters.push({ name: 'q', in: 'query', schema: {} });
+    document.components.schemas.Order.properties.id = { type: 'string' };
+    expect(get.responses['404'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/VendorError' });
+    expect(openApiGaps(document)).toEqual([
+      { where: 'GET /orders/{id}', gap: '200 application/json has no example' },
+      ...['401', '403', '404', '422'].map((status) => ({
+        where: 'GET /orders/{id}', gap: `${status} answer is not ErrorEnvelope (VendorError)`,
+      })),
+      { where: 'GET /orders/{id} parameter query q', gap: 'schema has no type' },
+    ]);
+    expect(openApiGaps(document, { errorSchemas: () => ['VendorError'] })).toHaveLength(2);
   });
 });

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { operationsOf } from '../http/openapi-document';
+import { ERROR_ENVELOPE_SCHEMA, operationsOf } from '../http/openapi-document';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
@@ -20,7 +20,17 @@ function schemaGaps(schema: unknown, where: string, gaps: OpenApiGap[]): void {
   if (COMPOSED.some((key) => key in schema)) {
     for (const key of ['allOf', 'oneOf', 'anyOf'])
       if (Array.isArray(schema[key]))
-        (schema[key] as unknown[]).forEach((part, i) => schemaGaps(part, `${where}.${key}[${i}]`, gaps));
+        (schema[key] as unknown[]).forEach((part, i) =>
+          // An `allOf` part that only adds properties takes its type from the parts beside it (Market's extensions);
+          // an empty one (Market's `{}`) constrains nothing.
+          (key === 'allOf' && isObject(part) && Object.keys(part).length === 0) || schemaGaps(
+            key === 'allOf' && isObject(part) && part.type === undefined && isObject(part.properties)
+              ? { type: 'object', ...part }
+              : part,
+            `${where}.${key}[${i}]`,
+            gaps,
+          ),
+        );
     return;
   }
   if (schema.type === undefined) {
@@ -40,23 +50,45 @@ function schemaGaps(schema: unknown, where: string, gaps: OpenApiGap[]): void {
   }
 }
 
-const hasExample = (media: Json, components: Json): boolean => {
-  if (media.example !== undefined || media.examples !== undefined) return true;
-  const schema = isObject(media.schema) ? media.schema : {};
-  const ref = typeof schema.$ref === 'string' ? schema.$ref.split('/').pop() : undefined;
-  const resolved = ref ? (isObject(components[ref]) ? (components[ref] as Json) : {}) : schema;
-  if (resolved.example !== undefined) return true;
-  return Object.values(isObject(resolved.properties) ? resolved.properties : {}).some(
-    (p) => isObject(p) && p.example !== undefined,
+/** An example for a body: on the media, on its schema (after `$ref`), or on a property or the items inside. */
+const hasExample = (media: Json, components: Json): boolean => exampleIn(media.schema, components, 0) ||
+  media.example !== undefined || media.examples !== undefined;
+
+function exampleIn(raw: unknown, components: Json, depth: number): boolean {
+  if (!isObject(raw) || depth > 4) return false;
+  const ref = typeof raw.$ref === 'string' ? raw.$ref.split('/').pop() : undefined;
+  const schema = ref ? (isObject(components[ref]) ? (components[ref] as Json) : {}) : raw;
+  if (schema.example !== undefined) return true;
+  const parts = ['allOf', 'oneOf', 'anyOf'].flatMap((key) => (Array.isArray(schema[key]) ? schema[key] : []));
+  if (parts.some((part) => exampleIn(part, components, depth + 1))) return true;
+  if (schema.type === 'array') return exampleIn(schema.items, components, depth + 1);
+  return Object.values(isObject(schema.properties) ? schema.properties : {}).some(
+    (p) => isObject(p) && (p.example !== undefined || exampleIn(p, components, depth + 1)),
   );
+}
+
+/** The component schema names a `$ref` (or the `oneOf`/`anyOf` of refs) of an answer's JSON body points at. */
+const refsOf = (schema: unknown): string[] => {
+  if (!isObject(schema)) return [];
+  if (typeof schema.$ref === 'string') return [schema.$ref.split('/').pop() as string];
+  return ['oneOf', 'anyOf', 'allOf'].flatMap((key) => (Array.isArray(schema[key]) ? schema[key].flatMap(refsOf) : []));
 };
+
+export interface OpenApiGapOptions {
+  /**
+   * The error body schemas a route may answer with, by path template: the envelope everywhere, unless the route
+   * mirrors a vendor's API (an error dialect) and answers in the vendor's body.
+   */
+  readonly errorSchemas?: (path: string) => readonly string[];
+}
 
 /**
  * What a client generated from the document would miss: per operation a summary, an operationId, a success answer
  * with its schema, the error answers, security (or an explicit `security: []`), an example for a request body; per
  * schema, a type for every value.
  */
-export function openApiGaps(document: Json): OpenApiGap[] {
+export function openApiGaps(document: Json, options: OpenApiGapOptions = {}): OpenApiGap[] {
+  const errorSchemas = options.errorSchemas ?? (() => [ERROR_ENVELOPE_SCHEMA]);
   const gaps: OpenApiGap[] = [];
   const components =
     isObject(document.components) && isObject(document.components.schemas) ? document.components.schemas : {};
@@ -77,10 +109,29 @@ export function openApiGaps(document: Json): OpenApiGap[] {
       for (const [type, media] of Object.entries(content)) {
         if (type === 'text/event-stream' || type === 'text/plain') continue;
         if (!isObject(media) || !isObject(media.schema)) note(`${status} ${type} has no schema`);
-        else schemaGaps(media.schema, `${where} ${status}`, gaps);
+        else {
+          schemaGaps(media.schema, `${where} ${status}`, gaps);
+          if (!hasExample(media, components)) note(`${status} ${type} has no example`);
+        }
       }
     }
     if (!Object.keys(responses).some((status) => /^[45]\d\d$/.test(status))) note('no error answers');
+    const errors = Object.entries(responses).filter(([status]) => /^4\d\d$/.test(status));
+    for (const [status, answer] of errors) {
+      const content = isObject(answer) && isObject(answer.content) ? answer.content : {};
+      const json = isObject(content['application/json']) ? (content['application/json'] as Json) : {};
+      const named = refsOf(json.schema);
+      const allowed = errorSchemas(path);
+      if (named.length === 0 || named.some((name) => !allowed.includes(name)))
+        note(`${status} answer is not ${allowed.join(' or ')} (${named.join(', ') || 'no schema'})`);
+    }
+    const parameters = Array.isArray(operation.parameters) ? (operation.parameters as unknown[]) : [];
+    for (const parameter of parameters) {
+      const name = isObject(parameter) ? `${String(parameter.in)} ${String(parameter.name)}` : '?';
+      const schema = isObject(parameter) ? parameter.schema : undefined;
+      if (!isObject(schema)) note(`parameter ${name} has no schema`);
+      else schemaGaps(schema, `${where} parameter ${name}`, gaps);
+    }
     if (!Array.isArray(operation.security) && !documentSecured) note('no security');
     const body =
       isObject(operation.requestBody) && isObject(operation.requestBody.content)

@@ -1,0 +1,197 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { databaseUrlOn, onAdmin } from '@orders/service-kit/testing';
+import { freePort } from '../../e2e/support/free-port';
+import { deleteKafkaLeftovers } from '../../e2e/support/kafka';
+import { ServiceProcess } from '../../e2e/support/service-process';
+
+export const SHARED_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
+export const ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const READY_TIMEOUT_MS = 180_000;
+
+/** Each service and the variable naming its database (TOPIC_PREFIX, the same for all, isolates the Kafka side). */
+const SERVICES = {
+  intake: { databaseVariable: 'INTAKE_DATABASE_URL' },
+  'courier-tracking': { databaseVariable: 'COURIER_DATABASE_URL' },
+  'marketplace-cancellations': { databaseVariable: 'MARKETPLACE_DATABASE_URL' },
+  projector: { databaseVariable: 'READMODELS_DATABASE_URL' },
+} as const;
+
+export type ServiceName = keyof typeof SERVICES;
+export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
+
+export interface StackOptions {
+  /** Names the run's databases, topics and log folder. */
+  readonly label: string;
+  /** Kafka bootstrap servers (a scenario's own broker, or the shared one). */
+  readonly brokers?: string;
+  /** Where the services reach PostgreSQL (a fault proxy's address); the admin connection is always direct. */
+  readonly serviceDatabaseBase?: string;
+  /** Instances of every service, side by side on the same database and consumer groups. */
+  readonly replicas?: number;
+  /** Added to every service's environment (e.g. NODE_OPTIONS with a clock preload). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** True when nothing listens on the port right now (this process can bind it). */
+function portFree(port: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** One running copy of a service: killed and restarted on the same port and environment. */
+export class Instance {
+  private process: ServiceProcess;
+  restarts = 0;
+
+  constructor(readonly service: ServiceName, readonly index: number, public port: number,
+    private readonly env: NodeJS.ProcessEnv, readonly logFile: string) {
+    this.process = new ServiceProcess(service, port, env, logFile);
+  }
+
+  get id(): string {
+    return `${this.service}#${this.index}`;
+  }
+
+  get url(): string {
+    return this.process.url;
+  }
+
+  get running(): boolean {
+    return this.process.running;
+  }
+
+  healthy(timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+    return this.process.healthy(timeoutMs);
+  }
+
+  /** SIGKILL: no shutdown hook, no offset commit, no lease release. */
+  kill(): Promise<void> {
+    return this.process.kill();
+  }
+
+  /**
+   * A fresh process, on the same port while nobody else took it; resolves once it answers /health. A port released by
+   * the killed process can be taken meanwhile by any process of this shared machine (a client's ephemeral port, another
+   * engineer's service that would even answer /health): then, and when the new process could not listen, a new port.
+   */
+  async restart(): Promise<void> {
+    if (this.running) await this.process.kill();
+    this.restarts++;
+    for (let attempt = 1; ; attempt++) {
+      if (!(await portFree(this.port))) this.port = await freePort();
+      this.process = new ServiceProcess(this.service, this.port, this.env, this.logFile);
+      try {
+        await this.process.healthy(READY_TIMEOUT_MS);
+        return;
+      } catch (error) {
+        if (this.running || attempt >= 3) throw error;
+        this.port = await freePort();
+      }
+    }
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.process.signal(signal);
+  }
+
+  stop(): Promise<void> {
+    return this.process.stop();
+  }
+
+  logTail(lines = 15): string {
+    return this.process.logTail(lines);
+  }
+}
+
+/**
+ * The four services as child processes (started as `npm start` starts them), each on fresh databases of this run and
+ * all on topics and groups under one random prefix: a chaos run shares nothing with other runs, specs or engineers.
+ */
+export class ChaosStack {
+  readonly suffix = randomBytes(4).toString('hex');
+  readonly prefix: string;
+  readonly apiKey = randomBytes(24).toString('hex');
+  readonly brokers: string;
+  readonly logDir: string;
+  readonly instances: Instance[] = [];
+  readonly databases = new Map<ServiceName, string>();
+
+  constructor(private readonly options: StackOptions) {
+    this.prefix = `chaos-${options.label}-${this.suffix}.`;
+    this.brokers = options.brokers ?? SHARED_BROKERS;
+    this.logDir = mkdtempSync(join(tmpdir(), `orders-chaos-${options.label}-${this.suffix}-`));
+  }
+
+  /** The direct URL of a service's database (for the checker). */
+  databaseUrl(service: ServiceName): string {
+    return databaseUrlOn(ADMIN_URL, this.database(service));
+  }
+
+  database(service: ServiceName): string {
+    const name = this.databases.get(service);
+    if (!name) throw new Error(`${service} has no database yet`);
+    return name;
+  }
+
+  of(service: ServiceName): Instance[] {
+    return this.instances.filter((instance) => instance.service === service);
+  }
+
+  /** Base URLs of the instances of a service that run now (a client picks among them). */
+  urls(service: ServiceName): string[] {
+    return this.of(service).filter((instance) => instance.running).map((instance) => instance.url);
+  }
+
+  async start(): Promise<void> {
+    const replicas = this.options.replicas ?? 1;
+    const environments = new Map<ServiceName, NodeJS.ProcessEnv>();
+    for (const service of SERVICE_NAMES) {
+      const database = `${service.replace(/-/g, '_')}_chaos_${this.suffix}`;
+      await onAdmin(ADMIN_URL, `CREATE DATABASE "${database}"`);
+      this.databases.set(service, database);
+      const { databaseVariable } = SERVICES[service];
+      environments.set(service, {
+        ...process.env, ...this.options.env,
+        [databaseVariable]: databaseUrlOn(this.options.serviceDatabaseBase ?? ADMIN_URL, database),
+        TOPIC_PREFIX: this.prefix, // every service's topics and consumer groups (the kit's one naming scheme)
+        KAFKA_BROKERS: this.brokers, API_KEYS: `chaos:${this.apiKey}`, LOG_LEVEL: 'warn', HOST: '127.0.0.1',
+        NODE_ENV: 'development',
+        // Market sends its notifications from its ranges in production; the load driver sends them from loopback.
+        MARKET_NOTIFICATION_SOURCES: '127.0.0.1,::1',
+        // Market's per-campaign limits on decisions would throttle the load itself; the limiter is not under test.
+        MARKET_DECISIONS_PER_HOUR: '100000000', MARKET_PARALLEL_REQUESTS: '1000',
+      });
+    }
+    // The first instance of each service migrates its new database; replicas join once it has.
+    for (let index = 0; index < replicas; index++) {
+      const started: Instance[] = [];
+      for (const service of SERVICE_NAMES) {
+        const logFile = join(this.logDir, `${service}-${index}.log`);
+        started.push(new Instance(service, index, await freePort(), environments.get(service) ?? {}, logFile));
+      }
+      this.instances.push(...started);
+      await Promise.all(started.map((instance) => instance.healthy()));
+    }
+  }
+
+  /** Stops every process (also after a failure), then drops this run's databases (unless kept), topics and groups. */
+  async stop({ keepData = false } = {}): Promise<void> {
+    await Promise.allSettled(this.instances.map((instance) => instance.stop()));
+    // A failed run keeps its databases (named in the report) for a post-mortem; its topics go either way.
+    if (!keepData) for (const database of this.databases.values()) {
+      await onAdmin(ADMIN_URL, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => undefined);
+    }
+    await deleteKafkaLeftovers(this.brokers, this.prefix).catch(() => undefined);
+  }
+
+  logs(): string {
+    return this.instances.map((instance) => `--- ${instance.id} (${instance.logFile})\n${instance.logTail()}`).join('\n');
+  }
+}
