@@ -1,10 +1,37 @@
 import { Controller, ForbiddenException, Get, Inject } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { EventStore } from '@orders/event-store';
-import { CurrentPrincipal, type Principal } from '@orders/service-kit';
+import { CurrentPrincipal, Documented, type Principal } from '@orders/service-kit';
 
 /** Timers shown: the next ones to fire, an overview for the operators' console (the ops CLI counts them all). */
 const NEXT_TIMERS = 20;
+
+const DUE_TIMERS_ANSWER = {
+  schema: {
+    type: 'object',
+    required: ['scheduled', 'due', 'failing', 'next'],
+    properties: {
+      scheduled: { type: 'integer', minimum: 0 },
+      due: { type: 'integer', minimum: 0, description: 'scheduled and already past their deadline' },
+      failing: { type: 'integer', minimum: 0, description: 'scheduled after a failed attempt' },
+      next: {
+        type: 'array',
+        items: {
+          type: 'object', required: ['requestId', 'campaignId', 'orderId', 'dueAt', 'attempts', 'lastError'],
+          properties: {
+            requestId: { type: 'string' }, campaignId: { type: 'string' }, orderId: { type: 'string' },
+            dueAt: { type: 'string', format: 'date-time' }, attempts: { type: 'integer', minimum: 0 },
+            lastError: { type: 'string', nullable: true },
+          },
+        },
+      },
+    },
+  },
+  example: {
+    scheduled: 1, due: 0, failing: 0,
+    next: [{ requestId: '7f3c', campaignId: '745144', orderId: '123456789', dueAt: '2026-12-08T09:00:00.000Z', attempts: 0, lastError: null }],
+  },
+};
 
 /**
  * The cancellation deadlines still scheduled, soonest first, with their retries: what an operator checks when a
@@ -18,7 +45,7 @@ export class DueTimersController {
   constructor(@Inject(EventStore) private readonly store: EventStore) {}
 
   @Get()
-  @ApiOperation({ summary: 'Scheduled cancellation deadlines: counts and the next ones due' })
+  @Documented({ summary: 'Scheduled cancellation deadlines: counts and the next ones due', ...DUE_TIMERS_ANSWER })
   async list(@CurrentPrincipal() principal: Principal) {
     if (principal.tenants !== '*') {
       throw new ForbiddenException({ code: 'TENANT_FORBIDDEN', message: 'timers cross campaigns: an all-company key only' });

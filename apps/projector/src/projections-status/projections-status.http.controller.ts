@@ -1,9 +1,45 @@
 import { Controller, ForbiddenException, Get, Inject } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { EventStore } from '@orders/event-store';
-import { CurrentPrincipal, type Principal } from '@orders/service-kit';
+import { CurrentPrincipal, Documented, SUBSCRIPTION_SCHEMA, type Principal } from '@orders/service-kit';
 import { STATE_OUTBOX_STORE } from '../live/projector-messaging';
 import { ReadModelDb } from '../storage/read-model-db';
+
+const PROJECTIONS_ANSWER = {
+  schema: {
+    type: 'object',
+    required: ['readModels', 'subscriptions'],
+    properties: {
+      readModels: {
+        type: 'array',
+        items: {
+          type: 'object', required: ['projection', 'servingVersion', 'switchedAt', 'rebuild'],
+          properties: {
+            projection: { type: 'string', example: 'order-summary' },
+            servingVersion: { type: 'integer', minimum: 1 },
+            switchedAt: { type: 'string', format: 'date-time' },
+            rebuild: {
+              type: 'object', nullable: true, description: 'a rebuild under way (or left by a crash, to be resumed)',
+              required: ['version', 'processed', 'total', 'updatedAt'],
+              properties: {
+                version: { type: 'integer' }, processed: { type: 'integer' }, total: { type: 'integer' },
+                updatedAt: { type: 'string', format: 'date-time', nullable: true },
+              },
+            },
+          },
+        },
+      },
+      subscriptions: { type: 'array', items: SUBSCRIPTION_SCHEMA },
+    },
+  },
+  example: {
+    readModels: [{ projection: 'order-summary', servingVersion: 1, switchedAt: '2026-12-07T21:10:20.000Z', rebuild: null }],
+    subscriptions: [{
+      name: 'projector-order-state', checkpoint: '308927/0', behind: 0, headPosition: '12', leaseOwner: 'vm:3111:f448cf',
+      leaseExpiresAt: '2026-12-07T21:11:02.000Z', updatedAt: '2026-12-07T21:10:32.000Z',
+    }],
+  },
+};
 
 /**
  * The projector's side of `ops status` for the operators' console: its read models (the version serving, a rebuild
@@ -17,7 +53,7 @@ export class ProjectionsStatusController {
   constructor(private readonly db: ReadModelDb, @Inject(STATE_OUTBOX_STORE) private readonly outbox: EventStore) {}
 
   @Get()
-  @ApiOperation({ summary: 'Read models with the version serving and a rebuild under way; the outbox subscriptions' })
+  @Documented({ summary: 'Read models with the version serving and a rebuild under way; the outbox subscriptions', ...PROJECTIONS_ANSWER })
   async status(@CurrentPrincipal() principal: Principal) {
     if (principal.tenants !== '*') {
       throw new ForbiddenException({ code: 'TENANT_FORBIDDEN', message: 'read models cross companies: an all-company key only' });

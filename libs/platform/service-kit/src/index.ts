@@ -36,3 +36,4 @@ export * from './service-kit.module';
 export * from './bootstrap';
 export * from './http/documented';
 export * from './ops/event-store-ops.http.controller';
+export * from './ops/event-store-ops.http.docs';

@@ -1,8 +1,10 @@
 import { Controller, ForbiddenException, Get, Inject, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { EventStore } from '@orders/event-store';
 import type { Principal } from '../auth/api-keys';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { Documented } from '../http/documented';
+import { SUBSCRIPTIONS_ANSWER, VERIFICATION_ANSWER } from './event-store-ops.http.docs';
 
 /**
  * Read-only views of a service's own event store for the operators' console: the same hash-chain check as
@@ -17,7 +19,8 @@ export class EventStoreOpsController {
   constructor(@Inject(EventStore) private readonly store: EventStore) {}
 
   @Get('streams/:id/verification')
-  @ApiOperation({ summary: 'Recompute the hash chain of the streams an id names (the stream, or those ending -id)' })
+  @ApiParam({ name: 'id', description: 'a stream id, or an order id without the stream prefix', schema: { type: 'string' } })
+  @Documented({ summary: 'Recompute the hash chain of the streams an id names (the stream, or those ending -id)', ...VERIFICATION_ANSWER })
   async verification(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     allTenants(principal);
     const streams = [];
@@ -29,7 +32,7 @@ export class EventStoreOpsController {
   }
 
   @Get('subscriptions')
-  @ApiOperation({ summary: 'Every subscription of this service with its checkpoint, lag and lease holder' })
+  @Documented({ summary: 'Every subscription of this service with its checkpoint, lag and lease holder', ...SUBSCRIPTIONS_ANSWER })
   async subscriptions(@CurrentPrincipal() principal: Principal) {
     allTenants(principal);
     return { subscriptions: await this.store.subscriptionOverview() };
