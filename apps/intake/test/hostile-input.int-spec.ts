@@ -5,12 +5,13 @@ import { startIntake, submission } from './intake-app';
 // fuzzed without touching this file.
 describeHostileInput('intake', async () => {
   const intake = await startIntake();
-  const credentials = { 'Api-Key': intake.keys.companyA };
-  // An order that exists, so operator actions reach the command path and not only the 404.
-  const created = await intake.http().post('/api/v1/companies/company-a/external-orders').set(credentials).send(submission()).expect(201);
   return {
-    server: intake.app.getHttpServer(), credentials,
-    pathValues: { companyId: 'company-a', orderId: created.body.orderId as string },
+    server: intake.app.getHttpServer(),
+    credentials: { 'Api-Key': intake.keys.companyA },
+    existing: {
+      path: '/api/v1/companies/company-a/external-orders', body: submission(), idField: 'orderId', pathValue: 'orderId',
+    },
+    pathValues: { companyId: 'company-a' },
     bodies: { 'post /api/v1/companies/{companyId}/external-orders': () => submission() },
     close: () => intake.close(),
   };

@@ -12,7 +12,24 @@ export interface FuzzTarget {
   readonly pathValues: Readonly<Record<string, string>>;
   /** Valid bodies by operation (`post /api/v1/companies/{company_id}/orders`), fresh per call; else one from the schema. */
   readonly bodies?: Readonly<Record<string, () => unknown>>;
+  /**
+   * A resource created before fuzzing so operator actions reach the command path, not only the 404: POSTed to
+   * `path` with `body`, its answer's `idField` becomes the path value `pathValue`.
+   */
+  readonly existing?: { readonly path: string; readonly body: unknown; readonly idField: string; readonly pathValue: string };
   close(): Promise<void>;
+}
+
+/** The target with its `existing` resource created and its id among the path values. */
+async function withExisting(target: FuzzTarget): Promise<FuzzTarget> {
+  const existing = target.existing;
+  if (!existing) return target;
+  const created = await request(target.server).post(existing.path).set(target.credentials).send(existing.body as object);
+  const id: unknown = created.body?.[existing.idField];
+  if (created.status !== 201 || typeof id !== 'string') {
+    throw new Error(`creating the existing resource at ${existing.path} answered ${created.status}: ${created.text}`);
+  }
+  return { ...target, pathValues: { ...target.pathValues, [existing.pathValue]: id } };
 }
 
 export interface FuzzOptions {
@@ -113,6 +130,7 @@ export function describeHostileInput(name: string, start: () => Promise<FuzzTarg
     let target: FuzzTarget | undefined;
     beforeAll(async () => {
       target = await start();
+      target = await withExisting(target);
     }, 90_000);
     afterAll(async () => target?.close());
 
