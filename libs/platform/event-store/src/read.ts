@@ -12,6 +12,28 @@ interface AllRow extends EventRow {
   pending: boolean;
 }
 
+/**
+ * Commit-safe order (architecture rule 3): a reader reads (transaction_id, global_position) order only below a
+ * horizon H such that every transaction below H that could ever hold events of this store has ended. Appenders
+ * take the store's advisory lock before their first write, so their id is assigned while they hold it: H is the
+ * smallest id among the transactions holding this store's append locks, or the next id when none does. Other
+ * open transactions (a projection's, a psql session's, another database's) no longer hold readers back, as the
+ * server-wide snapshot xmin did. H is valid only for a statement that starts after the one that computed it
+ * ended (one that ended in between is then visible), so each read uses the horizon of an earlier statement and
+ * computes the next one. `pending` says committed rows exist at or above the horizon used.
+ */
+export function storeReadHorizon(schema: string): string {
+  return `(
+    SELECT COALESCE(min(n.next - (n.next - t.transactionid::text::bigint) % 4294967296), min(n.next))::text
+    FROM (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS next) n
+    LEFT JOIN pg_locks a ON a.locktype = 'advisory' AND a.objsubid = 2
+      AND a.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND a.classid::text::bigint = (hashtext('${schema}')::bigint + 4294967296) % 4294967296
+    LEFT JOIN pg_locks t ON t.locktype = 'transactionid' AND t.virtualtransaction = a.virtualtransaction
+      AND t.mode = 'ExclusiveLock' AND t.granted -- its own id, not one it waits for
+  )`;
+}
+
 export class Reads {
   private readonly streamSql: CompiledSql<StreamParam>;
   private readonly allSql: CompiledSql<AllParam>;
@@ -27,23 +49,7 @@ export class Reads {
         AND (:as_of::timestamptz IS NULL OR recorded_at <= :as_of::timestamptz)
       ORDER BY stream_version
       LIMIT :limit::bigint`);
-    // Commit-safe order (architecture rule 3): a reader reads (transaction_id, global_position) order only below a
-    // horizon H such that every transaction below H that could ever hold events of this store has ended. Appenders
-    // take the store's advisory lock before their first write, so their id is assigned while they hold it: H is the
-    // smallest id among the transactions holding this store's append locks, or the next id when none does. Other
-    // open transactions (a projection's, a psql session's, another database's) no longer hold readers back, as the
-    // server-wide snapshot xmin did. H is valid only for a statement that starts after the one that computed it
-    // ended (one that ended in between is then visible), so each read uses the horizon of an earlier statement and
-    // computes the next one. `pending` says committed rows exist at or above the horizon used.
-    const horizon = `(
-        SELECT COALESCE(min(n.next - (n.next - t.transactionid::text::bigint) % 4294967296), min(n.next))::text
-        FROM (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS next) n
-        LEFT JOIN pg_locks a ON a.locktype = 'advisory' AND a.objsubid = 2
-          AND a.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-          AND a.classid::text::bigint = (hashtext('${schema}')::bigint + 4294967296) % 4294967296
-        LEFT JOIN pg_locks t ON t.locktype = 'transactionid' AND t.virtualtransaction = a.virtualtransaction
-          AND t.mode = 'ExclusiveLock' AND t.granted -- its own id, not one it waits for
-      )`;
+    const horizon = storeReadHorizon(schema);
     this.horizonSql = compileSql(statementName(schema, 'read_horizon'), `SELECT ${horizon} AS horizon`);
     // ORDER BY names the table's columns: the select list turns transaction_id into text, and text order is wrong
     // for ids of different lengths (and would not use the index).

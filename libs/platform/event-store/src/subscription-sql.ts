@@ -1,4 +1,5 @@
 import { compileSql, bind, statementName, type CompiledSql } from './sql-template';
+import { storeReadHorizon } from './read';
 import type { Queryable } from './queryable';
 import { leasePayload } from './notifier';
 import type { Checkpoint } from './types';
@@ -22,9 +23,11 @@ export class SubscriptionSql {
     const T = `"${schema}".subscriptions`;
     const expiry = `clock_timestamp() + :lease_ms::int * interval '1 millisecond'`;
     const name = (purpose: string) => statementName(schema, `sub_${purpose}`);
+    // "Now" is the store's read horizon, not the server's snapshot xmin: an unrelated open transaction (another
+    // database's, a psql session's) would put xmin below events already committed, and the history would be replayed.
     this.ensureSql = compileSql(name('ensure'), `
       INSERT INTO ${T} (name, transaction_id)
-      VALUES (:name::text, CASE WHEN :from_now::boolean THEN pg_snapshot_xmin(pg_current_snapshot()) ELSE '0'::xid8 END)
+      VALUES (:name::text, CASE WHEN :from_now::boolean THEN ${storeReadHorizon(schema)}::xid8 ELSE '0'::xid8 END)
       ON CONFLICT (name) DO NOTHING`);
     this.acquireSql = compileSql(name('acquire'), `
       UPDATE ${T} SET lease_owner = :owner::text, lease_expires_at = ${expiry}, updated_at = clock_timestamp()
