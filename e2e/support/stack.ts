@@ -7,12 +7,12 @@ import { deleteKafkaLeftovers } from './kafka';
 import { freePort } from './free-port';
 import { ServiceProcess } from './service-process';
 
-const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
-const ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const READY_TIMEOUT_MS = 180_000;
+export const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
+export const ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const READY_TIMEOUT_MS = 180_000;
 
 /** Each service and the variable naming its database (TOPIC_PREFIX, the same for all, isolates the Kafka side). */
-const SERVICES = {
+export const SERVICES = {
   intake: { databaseVariable: 'INTAKE_DATABASE_URL' },
   'courier-tracking': { databaseVariable: 'COURIER_DATABASE_URL' },
   'marketplace-cancellations': { databaseVariable: 'MARKETPLACE_DATABASE_URL' },

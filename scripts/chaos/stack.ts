@@ -7,20 +7,10 @@ import { databaseUrlOn, onAdmin } from '@orders/service-kit/testing';
 import { freePort } from '../../e2e/support/free-port';
 import { deleteKafkaLeftovers } from '../../e2e/support/kafka';
 import { ServiceProcess } from '../../e2e/support/service-process';
+import { ADMIN_URL, BROKERS as SHARED_BROKERS, READY_TIMEOUT_MS, SERVICES, type ServiceName } from '../../e2e/support/stack';
 
-export const SHARED_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
-export const ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const READY_TIMEOUT_MS = 180_000;
-
-/** Each service and the variable naming its database (TOPIC_PREFIX, the same for all, isolates the Kafka side). */
-const SERVICES = {
-  intake: { databaseVariable: 'INTAKE_DATABASE_URL' },
-  'courier-tracking': { databaseVariable: 'COURIER_DATABASE_URL' },
-  'marketplace-cancellations': { databaseVariable: 'MARKETPLACE_DATABASE_URL' },
-  projector: { databaseVariable: 'READMODELS_DATABASE_URL' },
-} as const;
-
-export type ServiceName = keyof typeof SERVICES;
+// The e2e stack's services, shared broker and admin connection: chaos runs the same processes, but many of each.
+export { BROKERS as SHARED_BROKERS, ADMIN_URL, type ServiceName } from '../../e2e/support/stack';
 export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
 
 export interface StackOptions {

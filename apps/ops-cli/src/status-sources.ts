@@ -1,19 +1,12 @@
+import { subscriptionOverview, type SubscriptionOverview } from '@orders/event-store';
 import { isMissingRelation, quoted, withPool } from './stores';
 import type { StoreTarget } from './targets';
 import { mapLimit, topicBounds, withAdmin } from './kafka-admin';
 
-export interface SubscriptionStatus {
+export interface SubscriptionStatus extends SubscriptionOverview {
   service: string;
-  name: string;
   /** A relay publishes the log to Kafka; the others are projections inside the service. */
   kind: 'relay' | 'projection';
-  checkpoint: string;
-  /** Events committed after the checkpoint (commit order), i.e. not yet seen by it. */
-  behind: number;
-  headPosition: string;
-  leaseOwner: string | null;
-  leaseExpiresAt: string | null;
-  updatedAt: string;
 }
 
 export interface TimerStatus {
@@ -45,34 +38,12 @@ const RELAY_NAME = /relay|^projector-order-state$/i;
 
 /** One service's subscriptions (event-store `subscriptions` table, see its migration) and, where kept, its timers. */
 export async function serviceStatus(target: StoreTarget): Promise<ServiceStatus> {
-  const s = quoted(target.schema);
   try {
     return await withPool(target.connection, async (pool) => {
-      const { rows } = await pool.query<{
-        name: string;
-        checkpoint: string;
-        behind: string;
-        head: string | null;
-        lease_owner: string | null;
-        lease_expires_at: Date | null;
-        updated_at: Date;
-      }>(
-        `SELECT sub.name, sub.transaction_id::text || '/' || sub.global_position AS checkpoint,
-                (SELECT count(*) FROM ${s}.events e WHERE (e.transaction_id, e.global_position) > (sub.transaction_id, sub.global_position))::text AS behind,
-                (SELECT max(global_position) FROM ${s}.events)::text AS head,
-                sub.lease_owner, CASE WHEN sub.lease_expires_at > now() THEN sub.lease_expires_at END AS lease_expires_at, sub.updated_at
-           FROM ${s}.subscriptions sub ORDER BY sub.name`,
-      );
-      const subscriptions = rows.map((r): SubscriptionStatus => ({
+      const subscriptions = (await subscriptionOverview(pool, target.schema)).map((overview): SubscriptionStatus => ({
         service: target.service,
-        name: r.name,
-        kind: RELAY_NAME.test(r.name) ? 'relay' : 'projection',
-        checkpoint: r.checkpoint,
-        behind: Number(r.behind),
-        headPosition: r.head ?? '0',
-        leaseOwner: r.lease_expires_at ? r.lease_owner : null,
-        leaseExpiresAt: r.lease_expires_at?.toISOString() ?? null,
-        updatedAt: r.updated_at.toISOString(),
+        kind: RELAY_NAME.test(overview.name) ? 'relay' : 'projection',
+        ...overview,
       }));
       return { service: target.service, subscriptions, ...(await timers(pool, target.service)) };
     });

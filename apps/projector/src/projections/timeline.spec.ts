@@ -1,5 +1,6 @@
 import { accepted, cancellationRejected, deliveryCreated, deliveryFinished, received } from './fixtures';
-import { actorOf, causalOrder, sourceOf, type TimelineEntry } from './timeline';
+import type { TimelineEntry } from '@orders/read-model-protocol';
+import { actorOf, causalOrder, sourceOf } from './timeline';
 import type { IntegrationEvent } from './integration-event';
 
 const entry = (event: IntegrationEvent, position: number): TimelineEntry => ({

@@ -1,5 +1,6 @@
 import { TOPIC } from '@orders/contracts';
 import type { IntegrationEvent } from './integration-event';
+import type { TimelineEntry } from '@orders/read-model-protocol';
 
 /** The service that published a topic (its catalogue name): the timeline's "source" column. */
 const SOURCE_BY_TOPIC: Readonly<Record<string, string>> = {
@@ -22,17 +23,6 @@ export function actorOf(event: Pick<IntegrationEvent, 'payload'>): string {
   return 'system';
 }
 
-export interface TimelineEntry {
-  readonly eventId: string;
-  readonly type: string;
-  readonly source: string;
-  readonly actor: string;
-  readonly occurredAt: string;
-  readonly causationId: string | null;
-  readonly correlationId: string;
-  /** Arrival order in the projector's journal: the tie-breaker, stable across rebuilds. */
-  readonly position: string;
-}
 
 const byTimeThenPosition = (a: TimelineEntry, b: TimelineEntry): number =>
   a.occurredAt === b.occurredAt

@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import type { ReplayableJournalRow } from '@orders/read-model-protocol';
 import type { IntegrationEvent } from '../projections/integration-event';
 import { actorOf, sourceOf } from '../projections/timeline';
 
@@ -10,20 +11,11 @@ export interface KafkaOrigin {
   readonly offset: string;
 }
 
-export interface JournalRow {
+/** A row of the journal (the projector's `events` table): what a replay sends, and where and by whom it was made. */
+export interface JournalRow extends ReplayableJournalRow {
   position: string;
   transaction_id: string;
-  event_id: string;
-  topic: string;
-  kafka_partition: number;
-  kafka_offset: string;
-  type: string;
-  schema_version: number;
-  order_id: string;
   tenant_id: string;
-  occurred_at: Date;
-  correlation_id: string;
-  causation_id: string | null;
   source: string;
   actor: string;
   payload: Record<string, unknown>;

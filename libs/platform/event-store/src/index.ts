@@ -15,7 +15,7 @@ export type { CommandContext } from './command-context';
 export type { Appended, CommandHandler, CommandHandlerConfig, CommandResult, HandleOptions, LoadMode } from './command-handler';
 export type { Subscription, SubscriptionErrorContext, SubscriptionOptions } from './subscription';
 export type { SubscriptionStatus } from './subscription-sql';
-export type { SubscriptionOverview } from './subscription-overview';
+export { subscriptionOverview, type SubscriptionOverview } from './subscription-overview';
 export type { Upcaster } from './upcasters';
 export type { BrokenLink, BrokenLinkReason, VerificationResult } from './verify';
 export { compareCheckpoints } from './read';

@@ -49,8 +49,8 @@ export interface ProjectionChecksum {
   checksum: string;
 }
 
-/** One event of an audited order's timeline, with where it came from in Kafka. */
-export interface AuditEntry {
+/** One event of an order's cross-service timeline, in causal order. */
+export interface TimelineEntry {
   readonly eventId: string;
   readonly type: string;
   readonly source: string;
@@ -60,6 +60,10 @@ export interface AuditEntry {
   readonly correlationId: string;
   /** Arrival order in the projector's journal: the tie-breaker, stable across rebuilds. */
   readonly position: string;
+}
+
+/** One event of an audited order's timeline, with where it came from in Kafka. */
+export interface AuditEntry extends TimelineEntry {
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
