@@ -19,9 +19,10 @@ export interface Step {
 }
 
 export interface SearchOptions {
-  /** The first rate tried, and the factor between steps (geometric). */
+  /** The first rate tried, the factor between steps (geometric), and the bisections after the first failure. */
   from: number;
   factor: number;
+  bisections: number;
   max: number;
   seconds: number;
   /** How long a step's last orders may take to show up before they count as unseen. */
@@ -61,15 +62,17 @@ async function step(
 }
 
 /**
- * Steps the offered rate up geometrically until a step is not held (or down, when the first is not held), then
- * tries once between the last held rate and the nearest failed one. A failed step's backlog is drained (bounded) before the next step so it does not
- * count against it. Returns every step; the sustained rate is the highest held one (0 when none was).
+ * Steps the offered rate up geometrically from `from` until a step is not held (or down, at most three times, when
+ * the first is not held), then bisects `bisections` times between the last held rate and the nearest failed one.
+ * A failed step's backlog is drained (bounded) before the next step so it does not count against it. Returns every
+ * step; the sustained rate is the highest held one (0 when none was).
  */
 export async function searchSustained(
   name: string,
   target: SubmitTarget,
   watcher: SummaryWatcher,
   options: SearchOptions,
+  from = options.from,
 ): Promise<Step[]> {
   const steps: Step[] = [];
   const tag = `${name}-${randomBytes(3).toString('hex')}`;
@@ -86,19 +89,22 @@ export async function searchSustained(
   };
   let held = 0;
   let failed = 0;
-  for (let rate = options.from; rate <= options.max; rate *= options.factor) {
+  for (let rate = from; rate <= options.max; rate *= options.factor) {
     if (!(await run(rate))) {
       failed = rate;
       break;
     }
     held = rate;
   }
-  // The first rate already too much (a slow or busy machine): step down, at most three times.
-  for (let rate = options.from / options.factor, tries = 0; held === 0 && tries < 3; rate /= options.factor, tries++) {
+  for (let rate = from / options.factor, tries = 0; held === 0 && tries < 3; rate /= options.factor, tries++) {
     if (await run(rate)) held = rate;
     else failed = rate;
   }
-  if (failed > 0 && held > 0) await run((held + failed) / 2);
+  for (let i = 0; i < options.bisections && failed > 0 && held > 0 && failed - held > 2; i++) {
+    const middle = (held + failed) / 2;
+    if (await run(middle)) held = middle;
+    else failed = middle;
+  }
   return steps;
 }
 
@@ -191,7 +197,14 @@ export async function sustainedMetrics(
     console.log('e2e_sustained: ours (HTTP submit -> event store -> relay -> Kafka -> projector -> summary)');
     const ours = await searchSustained('ours', target, watcher, options);
     console.log('e2e_sustained: raw chain (bare HTTP -> INSERT + produce -> raw consumer -> INSERT)');
-    const rawSteps = await searchSustained('raw', raw.target, raw.watcher, options);
+    // The raw chain is the ceiling: its search starts where ours held, not from the bottom again.
+    const rawSteps = await searchSustained(
+      'raw',
+      raw.target,
+      raw.watcher,
+      options,
+      Math.max(options.from, sustainedRate(ours)),
+    );
     const best = sustainedRate(ours);
     if (best === 0) return { ours, raw: rawSteps };
     const rate = Math.max(1, Math.round(best / 2));
