@@ -12,8 +12,8 @@ import { launchBrowser } from './browser';
 /**
  * One real stack for every page test: the four services as processes (as the e2e tests run them), the console in
  * this process on a free port in front of them, one headless chromium, and the simulated Market (in this process)
- * for `campaignId`, which marketplace-cancellations' connector calls and which notifies it. Starting these is most of a run's time,
- * so a spec file starts them once; its tests share them.
+ * for `campaignId`, which marketplace-cancellations' connector calls and which notifies it. Starting these is most
+ * of a run's time, so a spec file starts them once; its tests share them.
  */
 export class ConsoleStack {
   readonly readOnlyKey = randomBytes(24).toString('hex');
@@ -37,15 +37,21 @@ export class ConsoleStack {
     const browser = launchBrowser().then((b) => (this.browser = b));
     await this.market.listen();
     this.stack.serviceEnv['marketplace-cancellations'] = {
-      MARKET_API_URL: this.market.url, MARKET_CAMPAIGNS: JSON.stringify({ [this.campaignId]: { apiKey: this.marketKey } }),
+      MARKET_API_URL: this.market.url,
+      MARKET_CAMPAIGNS: JSON.stringify({ [this.campaignId]: { apiKey: this.marketKey } }),
       MARKET_OUTBOX_POLL_MS: '100',
     };
     await this.stack.start();
     this.market.notificationUrl = `${this.stack.url('marketplace-cancellations')}/notification`;
     Object.assign(process.env, {
-      PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'test',
-      INTAKE_URL: this.stack.url('intake'), COURIER_URL: this.stack.url('courier-tracking'),
-      MARKETPLACE_URL: this.stack.url('marketplace-cancellations'), PROJECTOR_URL: this.stack.url('projector'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'test',
+      INTAKE_URL: this.stack.url('intake'),
+      COURIER_URL: this.stack.url('courier-tracking'),
+      MARKETPLACE_URL: this.stack.url('marketplace-cancellations'),
+      PROJECTOR_URL: this.stack.url('projector'),
     });
     this.app = await createConsoleApp();
     this.url = await listenConsole(this.app);

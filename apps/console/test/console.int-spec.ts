@@ -119,12 +119,13 @@ describe('the operators console in a browser', () => {
     await expectAccessible(operator);
   });
 
-  it('shows a buyer\'s cancellation live, decides it, and shows what Market was sent, its answer and the limits', async () => {
+  it('shows a cancellation live, decides it, and shows what Market was sent, its answer and the limits', async () => {
     /** A prepaid order Market hands to delivery, its buyer then cancelling: Market notifies the service of each. */
     const buyerCancels = async (marketOrderId: number) => {
       await stack.market.createOrder({ campaignId, orderId: marketOrderId, paymentType: 'PREPAID' });
       // ORDER_CREATED asks the connector for Market's order: read before the next notification, as Market would.
-      await untilTrue(async () => (await marketCalls(marketOrderId)).some((c) => c.operation === 'getOrder' && c.state === 'SENT'));
+      await untilTrue(async () =>
+        (await marketCalls(marketOrderId)).some((c) => c.operation === 'getOrder' && c.state === 'SENT'));
       await stack.market.updateStatus(campaignId, marketOrderId, 'DELIVERY', 'DELIVERY_SERVICE_RECEIVED');
       await stack.market.requestCancellation(campaignId, marketOrderId);
     };
@@ -140,7 +141,8 @@ describe('the operators console in a browser', () => {
     await operator.getByRole('status').filter({ hasText: 'Live' }).waitFor();
     await buyerCancels(decided);
     await buyerCancels(waiting);
-    const row = (id: number) => operator.locator(`tbody tr[data-order-id="${id}"]`).filter({ has: operator.locator('.countdown') });
+    const row = (id: number) =>
+      operator.locator(`tbody tr[data-order-id="${id}"]`).filter({ has: operator.locator('.countdown') });
     await row(decided).waitFor();
     await row(waiting).waitFor();
     await expect(row(decided).locator('.countdown').textContent()).resolves.toMatch(/\d+ (h|min|s)/);

@@ -14,11 +14,15 @@ interface MarketCall {
   answer: { status: number | null; summary: string | null } | null;
   attempts: number; nextAttemptAt: string | null; settledAt: string | null;
 }
-interface MarketLimit { resource: string; perHour: number | null; usedThisHour: number; leftThisHour: number | null; parallel: number; parallelInUse: number; resetsAt: string }
+interface MarketLimit {
+  resource: string; perHour: number | null; usedThisHour: number; leftThisHour: number | null; parallel: number;
+  parallelInUse: number; resetsAt: string;
+}
 
 const REASONS: Record<string, string> = { ORDER_DELIVERED: 'Already delivered', ORDER_IN_DELIVERY: 'Already on its way' };
 const RESOURCE_WORDS: Record<string, string> = {
-  'to-market:acceptOrderCancellation': 'Decisions (PUT cancellation/accept)', 'to-market:getOrder': 'Order reads (GET order)',
+  'to-market:acceptOrderCancellation': 'Decisions (PUT cancellation/accept)',
+  'to-market:getOrder': 'Order reads (GET order)',
   'to-market:getOrders': 'Order lists (GET orders)',
 };
 
@@ -35,15 +39,20 @@ function useNow(): number {
 /** What went to Market and what it said, in a line: `PUT accepted → 200 OK`, or the failure and the next attempt. */
 function MarketCallCell({ call }: { call: MarketCall | undefined }) {
   if (!call) return html`<span class="muted">not sent</span>`;
-  const body = call.sent.body ? (call.sent.body.accepted ? 'accepted' : `refused${call.sent.body.reason ? ` (${call.sent.body.reason})` : ''}`) : '';
+  const sent = call.sent.body;
+  const body = !sent ? '' : sent.accepted ? 'accepted' : `refused${sent.reason ? ` (${sent.reason})` : ''}`;
   const answer = call.answer ? `${call.answer.status ?? 'no answer'} ${call.answer.summary ?? ''}`.trim() : 'waiting';
+  const next = call.nextAttemptAt ? `, next ${time(call.nextAttemptAt)}` : '';
   const tries = call.attempts === 1 ? '1 attempt' : `${call.attempts} attempts`;
   return html`<span class=${`market-call mc-${call.state}`} title=${`${call.sent.method} ${call.sent.path}`}>
     <code>${call.sent.method}</code> ${body} → <strong>${answer}</strong>
-    <span class="muted"> · ${call.state}, ${tries}${call.nextAttemptAt ? `, next ${time(call.nextAttemptAt)}` : ''}</span></span>`;
+    <span class="muted"> · ${call.state}, ${tries}${next}</span>
+    </span>`;
 }
 
-function Request({ campaign, request, readOnly, now }: { campaign: string; request: Pending; readOnly: boolean; now: number }) {
+function Request({ campaign, request, readOnly, now }: {
+  campaign: string; request: Pending; readOnly: boolean; now: number;
+}) {
   const [reason, setReason] = useState('ORDER_IN_DELIVERY');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -154,7 +163,10 @@ export function CancellationsPage({ operator, tenant }: PageProps) {
   if (!tenant) return html`<h1>Cancellation queue</h1><p>Choose a campaign above.</p>`;
   // The latest decision call per order (the list is newest first).
   const decisionCalls = new Map<number, MarketCall>();
-  for (const call of calls) if (call.operation === 'acceptOrderCancellation' && !decisionCalls.has(call.orderId)) decisionCalls.set(call.orderId, call);
+  for (const call of calls) {
+    const first = call.operation === 'acceptOrderCancellation' && !decisionCalls.has(call.orderId);
+    if (first) decisionCalls.set(call.orderId, call);
+  }
   return html`
     <div class="page-head"><h1>Cancellation queue <span class="sub">${tenant}</span></h1>
       <${LiveBadge} live=${live} /></div>
@@ -162,14 +174,19 @@ export function CancellationsPage({ operator, tenant }: PageProps) {
     <table aria-label="Pending cancellation requests, soonest deadline first">
       <thead><tr><th scope="col">Order</th><th scope="col">Market status</th><th scope="col">Requested</th>
         <th scope="col">Deadline</th><th scope="col">Time left</th><th scope="col">Decision</th></tr></thead>
-      <tbody>${pending?.map((r) => html`<${Request} key=${r.orderId} campaign=${tenant} request=${r} readOnly=${operator.readOnly} now=${now} />`)}</tbody>
+      <tbody>${pending?.map((r) => html`
+        <${Request} key=${r.orderId} campaign=${tenant} request=${r} readOnly=${operator.readOnly} now=${now} />`)}
+      </tbody>
     </table>
     ${pending && pending.length === 0 && html`<p class="empty">No request waits for a decision.</p>`}
     <h2>Recent decisions</h2>
     <table aria-label="Recent decisions, newest first, with what Market was sent and answered">
-      <thead><tr><th scope="col">Order</th><th scope="col">Decision</th><th scope="col">Reason</th><th scope="col">By</th><th scope="col">At</th>
+      <thead><tr><th scope="col">Order</th><th scope="col">Decision</th><th scope="col">Reason</th>
+        <th scope="col">By</th><th scope="col">At</th>
         <th scope="col">Sent to Market → its answer</th></tr></thead>
-      <tbody>${decisions.map((d) => html`<tr data-order-id=${d.orderId}><th scope="row">${d.orderId}</th><td>${d.state}</td><td>${d.reason ?? '—'}</td><td>${d.decidedBy ?? '—'}</td><td>${time(d.decidedAt)}</td>
+      <tbody>${decisions.map((d) => html`<tr data-order-id=${d.orderId}>
+        <th scope="row">${d.orderId}</th><td>${d.state}</td><td>${d.reason ?? '—'}</td><td>${d.decidedBy ?? '—'}</td>
+        <td>${time(d.decidedAt)}</td>
         <td data-testid="market-call"><${MarketCallCell} call=${decisionCalls.get(d.orderId)} /></td></tr>`)}</tbody>
     </table>
     <h2>Market limits</h2>

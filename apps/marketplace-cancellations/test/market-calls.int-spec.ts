@@ -168,7 +168,7 @@ describe("the Market calls, the campaign's limits and the queue's change stream"
     });
   });
 
-  it("shows Market's failure, the attempts and the next attempt of a call still PENDING; filters and pages", async () => {
+  it("shows Market's failure, the attempts and the next attempt of a PENDING call; filters and pages", async () => {
     await buyerCancels(6102);
     market.failNext(1, 503, { operationId: 'acceptOrderCancellation' });
     await app.http().put(decisionPath(6102)).set('Api-Key', stack.keys.c21).send({ accepted: true }).expect(200);
@@ -205,7 +205,7 @@ describe("the Market calls, the campaign's limits and the queue's change stream"
     await calls('?phone=1').expect(400);
   });
 
-  it("streams the campaign's changes as they commit: a request, a decision, Market's answer; not other campaigns'", async () => {
+  it("streams a campaign's changes as they commit: a request, a decision, Market's answer; not others'", async () => {
     const stream = openStream(`${url}/v2/campaigns/21/cancellations/events`, stack.keys.c21);
     const other = openStream(`${url}/v2/campaigns/22/cancellations/events`, stack.keys.c22);
     try {

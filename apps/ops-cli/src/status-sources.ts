@@ -133,7 +133,8 @@ async function marketCalls(pool: import('pg').Pool, service: string): Promise<{ 
         `SELECT campaign_id, order_id, operation, state, attempts, last_status, last_error,
                 CASE WHEN state = 'REFUSED' THEN sent_at ELSE next_attempt_at END AS at
            FROM market_outbox WHERE state <> 'SENT' AND last_error IS NOT NULL
-          ORDER BY CASE WHEN state = 'REFUSED' THEN sent_at ELSE next_attempt_at END DESC, id DESC LIMIT ${LAST_FAILURES}`,
+          ORDER BY CASE WHEN state = 'REFUSED' THEN sent_at ELSE next_attempt_at END DESC, id DESC
+          LIMIT ${LAST_FAILURES}`,
       ),
     ]);
     const byState = { PENDING: 0, SENT: 0, REFUSED: 0 };

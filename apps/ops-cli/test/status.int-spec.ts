@@ -14,7 +14,7 @@ jest.setTimeout(120_000);
 
 // A marketplace-cancellations database with a relay behind the head of its log and a projection at it, timers due and
 // not, and on the broker a consumer group two messages behind and a dead letter: what `status` has to show.
-describe('ops status shows subscriptions, leases, relay lag, consumer lag, due timers, calls to Market and dead letters', () => {
+describe('ops status shows subscriptions, leases, relay and consumer lag, timers, calls to Market, dead letters', () => {
   const id = randomBytes(4).toString('hex');
   const database = `ops_status_${id}`;
   const prefix = `ops-status-${id}`;
@@ -50,12 +50,13 @@ describe('ops status shows subscriptions, leases, relay lag, consumer lag, due t
       await pool.query(`INSERT INTO cancellation_timers VALUES ('r1', now() - interval '2 hours', 'SCHEDULED', 0), ('r2', now() - interval '1 hour', 'SCHEDULED', 3),
         ('r3', now() + interval '1 day', 'SCHEDULED', 0), ('r4', now() - interval '3 hours', 'FIRED', 0)`);
       // The connector's outbox as the service's migration 1767900000000 makes it: calls sent, refused, retrying.
-      await pool.query(`CREATE TABLE market_outbox (id bigserial PRIMARY KEY, operation text NOT NULL, campaign_id text NOT NULL,
-        order_id text NOT NULL, cause_id text NOT NULL, body jsonb, state text NOT NULL DEFAULT 'PENDING',
+      await pool.query(`CREATE TABLE market_outbox (id bigserial PRIMARY KEY, operation text NOT NULL,
+        campaign_id text NOT NULL, order_id text NOT NULL, cause_id text NOT NULL, body jsonb,
+        state text NOT NULL DEFAULT 'PENDING',
         decided_at timestamptz NOT NULL, next_attempt_at timestamptz NOT NULL, attempts integer NOT NULL DEFAULT 0,
         last_status integer, last_error text, sent_at timestamptz)`);
-      await pool.query(`INSERT INTO market_outbox (operation, campaign_id, order_id, cause_id, state, decided_at, next_attempt_at,
-          attempts, last_status, last_error, sent_at) VALUES
+      await pool.query(`INSERT INTO market_outbox (operation, campaign_id, order_id, cause_id, state, decided_at,
+          next_attempt_at, attempts, last_status, last_error, sent_at) VALUES
         ('acceptOrderCancellation', '7', '1', 'q1', 'SENT', now(), now(), 1, 200, NULL, now()),
         ('getOrder', '7', '1', 'order-created', 'SENT', now(), now(), 1, 200, NULL, now()),
         ('acceptOrderCancellation', '7', '2', 'q2', 'REFUSED', now(), now(), 1, 400,

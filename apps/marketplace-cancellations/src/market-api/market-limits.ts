@@ -144,7 +144,8 @@ export class MarketLimits {
     const names = resources.map((r) => r.name);
     const [hourly, inFlight] = await Promise.all([
       this.store.pool.query<{ resource: string; used: number }>(
-        `SELECT resource, used FROM rate_limit_windows WHERE campaign_id = $1 AND window_start = $2 AND resource = ANY($3)`,
+        `SELECT resource, used FROM rate_limit_windows
+         WHERE campaign_id = $1 AND window_start = $2 AND resource = ANY($3)`,
         [campaignId, windowStart, names],
       ),
       this.store.pool.query<{ resource: string; held: number }>(

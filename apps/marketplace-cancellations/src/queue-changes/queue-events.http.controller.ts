@@ -30,11 +30,11 @@ export class QueueEventsController {
   })
   @ApiOkResponse({
     description:
-      '`ready` first (load the lists now), then `queue.changed` (a request or its order changed: reload the queue and ' +
-      'decisions) and `market.changed` (a call to Market was written or answered: reload the calls and limits), at ' +
-      'most one of each per 250 ms; `reload` when changes may have been missed (load everything again); a `ping` ' +
-      'every 15 s; closed after 30 min without an event (EventSource reconnects and gets `ready`). No ids: a ' +
-      'reconnect reloads rather than replays.',
+      '`ready` first (load the lists now), then `queue.changed` (a request or its order changed: reload the ' +
+      'queue and decisions) and `market.changed` (a call to Market was written or answered: reload the calls and ' +
+      'limits), at most one of each per 250 ms; `reload` when changes may have been missed (load everything again); ' +
+      'a `ping` every 15 s; closed after 30 min without an event (EventSource reconnects and gets `ready`). No ids: ' +
+      'a reconnect reloads rather than replays.',
     content: {
       'text/event-stream': {
         schema: { type: 'string' },
