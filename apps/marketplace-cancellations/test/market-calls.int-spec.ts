@@ -226,4 +226,23 @@ describe("the Market calls, the campaign's limits and the queue's change stream"
       other.close();
     }
   });
+
+  it('says reload when the service lost its LISTEN connection (what changed meanwhile was not heard)', async () => {
+    const stream = openStream(`${url}/v2/campaigns/21/cancellations/events`, stack.keys.c21);
+    try {
+      await stream.until((e) => e.event === 'ready');
+      const { rows } = await stack.pool.query<{ pid: number }>(
+        `SELECT pg_terminate_backend(pid) AS pid FROM pg_stat_activity
+         WHERE datname = current_database() AND query = 'LISTEN marketplace_queue_changes'`,
+      );
+      expect(rows).toHaveLength(1);
+      await stream.until((e) => e.event === 'reload');
+      // Listening again: the next change is heard.
+      const from = stream.events.length;
+      await buyerCancels(6104);
+      await stream.until((e) => e.event === 'queue.changed', from);
+    } finally {
+      stream.close();
+    }
+  });
 });
