@@ -159,7 +159,13 @@ export function CancellationsPage({ operator, tenant }: PageProps) {
       if (type !== 'market.changed') loadQueue();
       if (type !== 'queue.changed') loadMarket();
     });
-  useEffect(() => { setPending(null); setDecisions([]); setCalls([]); setLimits([]); }, [tenant]);
+  // Loaded at once too, so a stream that cannot open (no more streams for this key, the service away) still leaves
+  // the lists on the page, with the badge saying they are not live.
+  useEffect(() => {
+    setPending(null); setDecisions([]); setCalls([]); setLimits([]);
+    loadQueue();
+    loadMarket();
+  }, [tenant, loadQueue, loadMarket]);
   if (!tenant) return html`<h1>Cancellation queue</h1><p>Choose a campaign above.</p>`;
   // The latest decision call per order (the list is newest first).
   const decisionCalls = new Map<number, MarketCall>();
