@@ -44,6 +44,12 @@ describeOpenApiCompleteness('projector', async () => {
         await projector.http().post('/ops/dead-letters/resolve').set(operator).send(unknown));
       answers.check('post', '/ops/dead-letters/redrive',
         await projector.http().post('/ops/dead-letters/redrive').set(operator).send({ partition: -1 }));
+      const rebuild = '/ops/projections/order-summary/rebuild';
+      answers.check('post', rebuild, await projector.http().post(rebuild).set({ 'Api-Key': projector.keys.viewer }).send({}));
+      answers.check('post', rebuild, await projector.http().post(rebuild).set(operator).send({ batchSize: 0 }));
+      answers.check('get', rebuild, await projector.http().get(rebuild).set(operator));
+      answers.check('post', rebuild, await projector.http().post(rebuild).set(operator).send({ batchSize: 100 }));
+      answers.check('get', rebuild, await projector.http().get(rebuild).set(operator));
       answers.check('get', '/health/live', await projector.http().get('/health/live'));
       answers.check('get', '/health', await projector.http().get('/health'));
     },
