@@ -12,12 +12,14 @@ import { DeadLettersController } from './dead-letters/dead-letters.http.controll
 import { StatusCountsController } from './status-counts/status-counts.http.controller';
 import { RebuildController } from './rebuild/rebuild.http.controller';
 import { RebuildRuns } from './rebuild/rebuild-runs';
+import { ConsumerLagController } from './consumer-lag/consumer-lag.http.controller';
 
 @Module({
   // The read models bring their own TypeORM migrations (ReadModelDb.create), run in their schema before anything
   // consumes; the service kit's TypeORM connection serves health checks.
   imports: [ServiceKitModule.forRoot(projectorService, { settings: [projectorSettings], metrics: PROJECTOR_METRICS })],
-  controllers: [AuditController, StatusCountsController, DeadLettersController, ProjectionsStatusController, RebuildController],
+  controllers: [AuditController, StatusCountsController, DeadLettersController, ProjectionsStatusController, RebuildController,
+    ConsumerLagController],
   providers: [
     {
       provide: ReadModelDb,

@@ -50,6 +50,8 @@ describeOpenApiCompleteness('projector', async () => {
       answers.check('get', rebuild, await projector.http().get(rebuild).set(operator));
       answers.check('post', rebuild, await projector.http().post(rebuild).set(operator).send({ batchSize: 100 }));
       answers.check('get', rebuild, await projector.http().get(rebuild).set(operator));
+      answers.check('get', '/ops/consumer-lag', await projector.http().get('/ops/consumer-lag').set(operator));
+      answers.check('get', '/ops/consumer-lag', await projector.http().get('/ops/consumer-lag').set(desk));
       answers.check('get', '/health/live', await projector.http().get('/health/live'));
       answers.check('get', '/health', await projector.http().get('/health'));
     },

@@ -34,7 +34,7 @@ function follow(url: string, key: string): { events: (RebuildRun | null)[]; clos
   return { events, close: () => aborted.abort() };
 }
 
-describe('the projector\'s rebuild route (real PostgreSQL and Kafka)', () => {
+describe('the projector\'s operations routes: rebuild and consumer lag (real PostgreSQL and Kafka)', () => {
   let projector: ProjectorTestApp;
   const history = syntheticHistory(20, { prefix: 'route' });
 
@@ -106,5 +106,26 @@ describe('the projector\'s rebuild route (real PostgreSQL and Kafka)', () => {
     }
     expect((await start(projector.keys.operator)).status).toBe(202);
     await eventually(async () => projector.db.activeVersion(), (version) => version === 3);
+  });
+
+  it('answers its consumer group\'s lag per topic and partition, caught up once it folded what was published', async () => {
+    const lag = async () =>
+      (await projector.http().get('/ops/consumer-lag').set('Api-Key', projector.keys.viewer).expect(200)).body.partitions as {
+        groupId: string; topic: string; partition: number; committed: string | null; high: string; lag: number;
+      }[];
+    const rows = await eventually(lag, (all) => all.some((r) => r.groupId === `${projector.prefix}projector`)
+      && all.filter((r) => r.groupId === `${projector.prefix}projector`).every((r) => r.lag === 0));
+    const ours = rows.filter((r) => r.groupId === `${projector.prefix}projector`);
+    // Its three source topics, every partition of each (a row per partition); every group here is this deployment's.
+    expect(new Set(ours.map((r) => r.topic)).size).toBe(3);
+    for (const topic of new Set(ours.map((r) => r.topic))) {
+      const partitions = ours.filter((r) => r.topic === topic).map((r) => r.partition);
+      expect(partitions).toEqual(partitions.map((_, i) => i));
+    }
+    expect(rows.every((r) => r.groupId.startsWith(projector.prefix))).toBe(true);
+    const published = ours.reduce((sum, r) => sum + Number(r.high), 0);
+    expect(published).toBe(history.length);
+    expect(ours.every((r) => r.committed === r.high || (r.committed === null && r.high === '0'))).toBe(true);
+    expect((await projector.http().get('/ops/consumer-lag').set('Api-Key', projector.keys.company1)).status).toBe(403);
   });
 });
