@@ -54,7 +54,8 @@ describe('the operators console in a browser', () => {
       }
     }
   };
-  const shot = (page: Page, name: string, fullPage = false) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+  const shot = (page: Page, name: string, fullPage = false) =>
+    page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
   const expectAccessible = async (page: Page) => expect(await seriousViolations(page)).toEqual([]);
 
   beforeAll(async () => {
@@ -158,7 +159,8 @@ describe('the operators console in a browser', () => {
     await operator.getByTestId('timers-summary').filter({ hasText: /^\d+ cancellation deadline\(s\) scheduled/ }).waitFor();
     // Consumer-group lag per group and topic (the projector reads the broker), partitions on demand: intake's group
     // has dead-lettered the poison message, so it committed past it.
-    const intakeLag = operator.locator(`table.lag tr[data-lag^="${stack.stack.prefix}"]`, { hasText: `${stack.stack.prefix}${TOPIC.externalOrders}` });
+    const intakeLag = operator.locator(`table.lag tr[data-lag^="${stack.stack.prefix}"]`,
+      { hasText: `${stack.stack.prefix}${TOPIC.externalOrders}` });
     await untilShown(intakeLag, refresh);
     await intakeLag.first().locator('summary').click();
     await intakeLag.first().locator('tr[data-partition]').first().waitFor();
@@ -168,8 +170,10 @@ describe('the operators console in a browser', () => {
     await rebuild.getByRole('button', { name: 'Yes, rebuild' }).click();
     const run = operator.getByTestId('rebuild-run');
     await operator.locator('[data-testid="rebuild-run"][data-status="done"]').waitFor();
-    await expect(run.getByRole('status').textContent()).resolves.toMatch(/^version 2 serves now \(was 1\): \d+ events folded in .* started by e2e$/);
-    await expect(run.locator('progress').evaluate((bar: HTMLProgressElement) => bar.value === bar.max)).resolves.toBe(true);
+    await expect(run.getByRole('status').textContent())
+      .resolves.toMatch(/^version 2 serves now \(was 1\): \d+ events folded in .* started by e2e$/);
+    await expect(run.locator('progress').evaluate((bar: HTMLProgressElement) => bar.value === bar.max))
+      .resolves.toBe(true);
     await operator.locator('tr[data-read-model]', { hasText: 'version 2' }).first().waitFor();
     await shot(operator, 'operations', true);
     await expectAccessible(operator);

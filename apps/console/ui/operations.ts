@@ -69,11 +69,13 @@ export function OperationsPage({ operator }: PageProps) {
     }
   }, []);
   useEffect(() => { void load(); }, [load]);
+  // The rebuild is for operators' keys: the projector asks for scope `operate`, the BFF refuses a read-only key.
+  const canOperate = operator.scopes.includes('operate') && !operator.readOnly;
   return html`
     <div class="page-head"><h1>Operations</h1>
       <button type="button" onClick=${() => { setReads(reads + 1); void load(); }} disabled=${loading}>${loading ? 'Reading…' : 'Refresh'}</button></div>
     ${error && html`<${Notice} kind="error">${error}<//>`}
-    ${operator.scopes.includes('operate') && !operator.readOnly && html`<${RebuildPanel} onFinished=${() => setReads((n) => n + 1)} />`}
+    ${canOperate && html`<${RebuildPanel} onFinished=${() => setReads((n) => n + 1)} />`}
     <${Subscriptions} reads=${reads} />
     <${ConsumerLag} reads=${reads} />
     <${DueTimers} reads=${reads} />

@@ -33,8 +33,11 @@ import { INTAKE_MESSAGE_CONTROLLERS, intakeMessaging } from './publishing/intake
   imports: [
     // TypeORM runs the read model's migrations; the event store and the vault bring their own.
     ServiceKitModule.forRoot(intakeService, {
-      migrations: [IntakeOrderBoard1767571200000, IntakeOrderBoardPosContents1800000000000, IntakeBoardChanges1800000000001,
-        IntakeBoardChangesHorizon1800000000002], settings: [intakeSettings], metrics: INTAKE_METRICS,
+      migrations: [
+        IntakeOrderBoard1767571200000, IntakeOrderBoardPosContents1800000000000, IntakeBoardChanges1800000000001,
+        IntakeBoardChangesHorizon1800000000002,
+      ],
+      settings: [intakeSettings], metrics: INTAKE_METRICS,
     }),
     EventStoreModule.forRootAsync({
       inject: [ServiceConfig],

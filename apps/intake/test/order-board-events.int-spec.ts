@@ -62,7 +62,9 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
 
   beforeAll(async () => {
     // The change feed's pruner runs every 100 ms here (24 h retention, as by default): only aged rows go.
-    intake = await startIntake({ INTAKE_LICENSES: 'company-a,company-b', INTAKE_BOARD_CHANGES_PRUNE_INTERVAL_MS: '100' });
+    intake = await startIntake({
+      INTAKE_LICENSES: 'company-a,company-b', INTAKE_BOARD_CHANGES_PRUNE_INTERVAL_MS: '100',
+    });
   }, 60_000);
   afterAll(async () => intake?.close());
 
@@ -146,7 +148,7 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
     }
   });
 
-  it('prunes the change feed past its retention, and tells a stream resuming from a pruned change to reload', async () => {
+  it('prunes the change feed past its retention; a stream resuming from a pruned change must reload', async () => {
     const url = `${intake.url}/api/v1/companies/company-a/external-order-events`;
     const submit = async () => (
       await intake.http().post('/api/v1/companies/company-a/external-orders').set('Api-Key', intake.keys.companyA)

@@ -18,8 +18,14 @@ import { ConsumerLagController } from './consumer-lag/consumer-lag.http.controll
   // The read models bring their own TypeORM migrations (ReadModelDb.create), run in their schema before anything
   // consumes; the service kit's TypeORM connection serves health checks.
   imports: [ServiceKitModule.forRoot(projectorService, { settings: [projectorSettings], metrics: PROJECTOR_METRICS })],
-  controllers: [AuditController, StatusCountsController, DeadLettersController, ProjectionsStatusController, RebuildController,
-    ConsumerLagController],
+  controllers: [
+    AuditController,
+    StatusCountsController,
+    DeadLettersController,
+    ProjectionsStatusController,
+    RebuildController,
+    ConsumerLagController,
+  ],
   providers: [
     {
       provide: ReadModelDb,

@@ -45,7 +45,8 @@ describeOpenApiCompleteness('projector', async () => {
       answers.check('post', '/ops/dead-letters/redrive',
         await projector.http().post('/ops/dead-letters/redrive').set(operator).send({ partition: -1 }));
       const rebuild = '/ops/projections/order-summary/rebuild';
-      answers.check('post', rebuild, await projector.http().post(rebuild).set({ 'Api-Key': projector.keys.viewer }).send({}));
+      const viewer = { 'Api-Key': projector.keys.viewer };
+      answers.check('post', rebuild, await projector.http().post(rebuild).set(viewer).send({}));
       answers.check('post', rebuild, await projector.http().post(rebuild).set(operator).send({ batchSize: 0 }));
       answers.check('get', rebuild, await projector.http().get(rebuild).set(operator));
       answers.check('post', rebuild, await projector.http().post(rebuild).set(operator).send({ batchSize: 100 }));

@@ -34,14 +34,17 @@ function follow(url: string, key: string): { events: (RebuildRun | null)[]; clos
   return { events, close: () => aborted.abort() };
 }
 
-describe('the projector\'s operations routes: rebuild and consumer lag (real PostgreSQL and Kafka)', () => {
+describe("the projector's operations routes: rebuild and consumer lag (real PostgreSQL and Kafka)", () => {
   let projector: ProjectorTestApp;
   const history = syntheticHistory(20, { prefix: 'route' });
 
   beforeAll(async () => {
     projector = await startProjector();
     await projector.publish(history);
-    await eventually(async () => (await checksum(projector.db, SUMMARY_PROJECTION)).rows, (rows) => rows === 20);
+    await eventually(
+      async () => (await checksum(projector.db, SUMMARY_PROJECTION)).rows,
+      (rows) => rows === 20,
+    );
   });
 
   afterAll(async () => projector?.close());
@@ -61,23 +64,35 @@ describe('the projector\'s operations routes: rebuild and consumer lag (real Pos
     const stream = follow(`${projector.url}${ROUTE}/events`, projector.keys.operator);
     try {
       // The state as the stream opens: nothing started here yet.
-      await eventually(async () => stream.events.length, (n) => n === 1);
+      await eventually(
+        async () => stream.events.length,
+        (n) => n === 1,
+      );
       expect(stream.events[0]).toBeNull();
       // A transaction of a live writer holds the switch lock: the rebuild plans its work, then waits for its cut.
       const result = await withTransaction(projector.db.pool, async (live) => {
         await projector.db.lockSwitch(live, 'shared');
         const started = await start(projector.keys.operator, { batchSize: 3 });
         expect(started.status).toBe(202);
-        expect(started.body).toMatchObject({ status: 'running', startedBy: 'ops', progress: { phase: 'building', version: 2 } });
+        expect(started.body).toMatchObject({
+          status: 'running',
+          startedBy: 'ops',
+          progress: { phase: 'building', version: 2 },
+        });
         const again = await start(projector.keys.operator);
         expect(again.status).toBe(409);
         expect(again.body.errors[0].code).toBe('REBUILD_ALREADY_RUNNING');
         return started.body as RebuildRun;
       });
       expect(result.progress?.total).toBeGreaterThan(0);
-      const ended = await eventually(async () => stream.events.at(-1), (run) => run?.status === 'done');
+      const ended = await eventually(
+        async () => stream.events.at(-1),
+        (run) => run?.status === 'done',
+      );
       expect(ended?.result).toMatchObject({ version: 2, previousVersion: 1, interrupted: false });
-      const building = stream.events.filter((run) => run?.progress?.phase === 'building').map((run) => run?.progress?.processed);
+      const building = stream.events
+        .filter((run) => run?.progress?.phase === 'building')
+        .map((run) => run?.progress?.processed);
       // One progress line per batch of 3, growing to the whole journal.
       expect(building.length).toBeGreaterThan(3);
       expect(building).toEqual([...building].sort((a, b) => (a ?? 0) - (b ?? 0)));
@@ -105,16 +120,29 @@ describe('the projector\'s operations routes: rebuild and consumer lag (real Pos
       other.release();
     }
     expect((await start(projector.keys.operator)).status).toBe(202);
-    await eventually(async () => projector.db.activeVersion(), (version) => version === 3);
+    await eventually(
+      async () => projector.db.activeVersion(),
+      (version) => version === 3,
+    );
   });
 
-  it('answers its consumer group\'s lag per topic and partition, caught up once it folded what was published', async () => {
+  it("answers its group's lag per topic and partition, caught up once it folded what was published", async () => {
     const lag = async () =>
-      (await projector.http().get('/ops/consumer-lag').set('Api-Key', projector.keys.viewer).expect(200)).body.partitions as {
-        groupId: string; topic: string; partition: number; committed: string | null; high: string; lag: number;
+      (await projector.http().get('/ops/consumer-lag').set('Api-Key', projector.keys.viewer).expect(200)).body
+        .partitions as {
+        groupId: string;
+        topic: string;
+        partition: number;
+        committed: string | null;
+        high: string;
+        lag: number;
       }[];
-    const rows = await eventually(lag, (all) => all.some((r) => r.groupId === `${projector.prefix}projector`)
-      && all.filter((r) => r.groupId === `${projector.prefix}projector`).every((r) => r.lag === 0));
+    const rows = await eventually(
+      lag,
+      (all) =>
+        all.some((r) => r.groupId === `${projector.prefix}projector`) &&
+        all.filter((r) => r.groupId === `${projector.prefix}projector`).every((r) => r.lag === 0),
+    );
     const ours = rows.filter((r) => r.groupId === `${projector.prefix}projector`);
     // Its three source topics, every partition of each (a row per partition); every group here is this deployment's.
     expect(new Set(ours.map((r) => r.topic)).size).toBe(3);

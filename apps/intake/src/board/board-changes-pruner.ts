@@ -16,7 +16,10 @@ export class BoardChangesPruner implements OnApplicationBootstrap, OnApplication
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
 
-  constructor(private readonly store: EventStore, @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings) {}
+  constructor(
+    private readonly store: EventStore,
+    @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
+  ) {}
 
   onApplicationBootstrap(): void {
     if (this.settings.boardChanges.pruneIntervalMs === 0) return;
@@ -31,12 +34,19 @@ export class BoardChangesPruner implements OnApplicationBootstrap, OnApplication
 
   private prune(): void {
     this.running = pruneBoardChanges({
-      pool: this.store.pool, retentionMs: this.settings.boardChanges.retentionMs, signal: this.stop.signal,
-    }).then(
-      (pruned) => { if (pruned > 0) this.logger.log(`pruned ${pruned} board change(s) past the retention`); },
-      (error: Error) => this.logger.warn(`board changes not pruned: ${error.message}; trying again next time`),
-    ).finally(() => {
-      if (!this.stop.signal.aborted) this.timer = setTimeout(() => this.prune(), this.settings.boardChanges.pruneIntervalMs).unref();
-    });
+      pool: this.store.pool,
+      retentionMs: this.settings.boardChanges.retentionMs,
+      signal: this.stop.signal,
+    })
+      .then(
+        (pruned) => {
+          if (pruned > 0) this.logger.log(`pruned ${pruned} board change(s) past the retention`);
+        },
+        (error: Error) => this.logger.warn(`board changes not pruned: ${error.message}; trying again next time`),
+      )
+      .finally(() => {
+        if (!this.stop.signal.aborted)
+          this.timer = setTimeout(() => this.prune(), this.settings.boardChanges.pruneIntervalMs).unref();
+      });
   }
 }

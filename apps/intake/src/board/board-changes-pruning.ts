@@ -20,7 +20,8 @@ export interface PruneBoardChangesOptions {
  */
 export async function pruneBoardChanges(options: PruneBoardChangesOptions): Promise<number> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  if (!(options.retentionMs > 0) || !(batchSize >= 1)) throw new Error('pruneBoardChanges: retentionMs > 0 and batchSize >= 1');
+  if (!(options.retentionMs > 0) || !(batchSize >= 1))
+    throw new Error('pruneBoardChanges: retentionMs > 0 and batchSize >= 1');
   let total = 0;
   while (!options.signal?.aborted) {
     // The last of the oldest `batchSize` changes that is older than the cut, with none younger before it.
@@ -39,8 +40,9 @@ export async function pruneBoardChanges(options: PruneBoardChangesOptions): Prom
     try {
       await client.query('BEGIN');
       deleted = (await client.query('DELETE FROM intake_board_changes WHERE seq <= $1', [through])).rowCount ?? 0;
-      await client.query(
-        'UPDATE intake_board_changes_horizon SET pruned_through = greatest(pruned_through, $1)', [through]);
+      await client.query('UPDATE intake_board_changes_horizon SET pruned_through = greatest(pruned_through, $1)', [
+        through,
+      ]);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

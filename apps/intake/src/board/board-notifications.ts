@@ -32,7 +32,10 @@ export class BoardNotifications implements OnModuleInit, OnApplicationShutdown {
    */
   async since(companyId: string, seq: number, limit = REPLAY_LIMIT): Promise<MissedChanges> {
     const { rows } = await this.store.pool.query<{
-      pruned_through: string; latest: string | null; seq: string | null; notice: BoardNotice | null;
+      pruned_through: string;
+      latest: string | null;
+      seq: string | null;
+      notice: BoardNotice | null;
     }>(
       `SELECT h.pruned_through::text, (SELECT max(seq) FROM intake_board_changes)::text AS latest, c.seq::text, c.notice
          FROM intake_board_changes_horizon h
@@ -46,7 +49,9 @@ export class BoardNotifications implements OnModuleInit, OnApplicationShutdown {
     const prunedThrough = Number(first?.pruned_through ?? 0);
     const latest = Math.max(Number(first?.latest ?? 0), prunedThrough, seq);
     if (seq < prunedThrough) return { resync: 'pruned', latest };
-    const notices = rows.filter((row) => row.seq !== null).map((row) => ({ ...(row.notice as BoardNotice), seq: Number(row.seq) }));
+    const notices = rows
+      .filter((row) => row.seq !== null)
+      .map((row) => ({ ...(row.notice as BoardNotice), seq: Number(row.seq) }));
     if (notices.length > limit) return { resync: 'too-many', latest };
     return { notices };
   }

@@ -5,7 +5,7 @@ import { declareSettings, TOPIC_PREFIX_DEFAULTS, TopicPrefixVariables } from '@o
 export interface IntakeSettings {
   readonly licences: LicenceBook;
   readonly topicPrefix: string;
-  /** The board's change feed (what a reconnecting board stream replays): kept this long, pruned this often (0: never). */
+  /** The board's change feed (what a reconnecting board stream replays): kept this long, pruned this often (0: off). */
   readonly boardChanges: { readonly retentionMs: number; readonly pruneIntervalMs: number };
 }
 

@@ -16,16 +16,27 @@ import { CONSUMER_LAG_ANSWER } from './consumer-lag.http.docs';
 @Controller('ops/consumer-lag')
 export class ConsumerLagController {
   constructor(
-    private readonly config: ServiceConfig, @Inject(PROJECTOR_SETTINGS) private readonly settings: ProjectorSettings,
+    private readonly config: ServiceConfig,
+    @Inject(PROJECTOR_SETTINGS) private readonly settings: ProjectorSettings,
   ) {}
 
   @Get()
-  @Documented({ summary: 'Consumer-group lag per group, topic and partition: committed offset vs high watermark', ...CONSUMER_LAG_ANSWER })
+  @Documented({
+    summary: 'Consumer-group lag per group, topic and partition: committed offset vs high watermark',
+    ...CONSUMER_LAG_ANSWER,
+  })
   async lag(@CurrentPrincipal() principal: Principal): Promise<{ partitions: PartitionLag[] }> {
     if (principal.tenants !== '*') {
-      throw new ForbiddenException({ code: 'TENANT_FORBIDDEN', message: 'consumer groups cross companies: an all-company key only' });
+      throw new ForbiddenException({
+        code: 'TENANT_FORBIDDEN',
+        message: 'consumer groups cross companies: an all-company key only',
+      });
     }
-    const kafka = { brokers: this.config.kafka.brokers, clientId: `${this.config.kafka.clientId}-ops`, logLevel: 'nothing' as const };
+    const kafka = {
+      brokers: this.config.kafka.brokers,
+      clientId: `${this.config.kafka.clientId}-ops`,
+      logLevel: 'nothing' as const,
+    };
     return { partitions: await consumerGroupLag(kafka, { prefix: this.settings.topics.prefix }) };
   }
 }

@@ -6,12 +6,23 @@ export const CONSUMER_LAG_ANSWER = {
       partitions: {
         type: 'array',
         items: {
-          type: 'object', required: ['groupId', 'topic', 'partition', 'committed', 'high', 'lag'],
+          type: 'object',
+          required: ['groupId', 'topic', 'partition', 'committed', 'high', 'lag'],
           properties: {
-            groupId: { type: 'string' }, topic: { type: 'string' }, partition: { type: 'integer', minimum: 0 },
-            committed: { type: 'string', nullable: true, description: 'the next offset the group reads; null: none committed' },
+            groupId: { type: 'string' },
+            topic: { type: 'string' },
+            partition: { type: 'integer', minimum: 0 },
+            committed: {
+              type: 'string',
+              nullable: true,
+              description: 'the next offset the group reads; null: none committed',
+            },
             high: { type: 'string', description: 'the high watermark (next offset to be written)' },
-            lag: { type: 'integer', minimum: 0, description: 'high − committed (nothing committed: what the log holds)' },
+            lag: {
+              type: 'integer',
+              minimum: 0,
+              description: 'high − committed (nothing committed: what the log holds)',
+            },
           },
         },
       },

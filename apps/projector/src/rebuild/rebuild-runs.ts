@@ -55,8 +55,13 @@ export class RebuildRuns implements OnApplicationShutdown {
   async start(request: StartRebuild): Promise<RebuildRun> {
     if (this.last?.status === 'running') throw this.busy(`a rebuild started by ${this.last.startedBy} is under way`);
     const run: RebuildRun = {
-      projection: SUMMARY_PROJECTION, status: 'running', startedBy: request.startedBy,
-      startedAt: new Date().toISOString(), progress: null, result: null, error: null,
+      projection: SUMMARY_PROJECTION,
+      status: 'running',
+      startedBy: request.startedBy,
+      startedAt: new Date().toISOString(),
+      progress: null,
+      result: null,
+      error: null,
     };
     const previous = this.last;
     let state = run;
@@ -69,7 +74,9 @@ export class RebuildRuns implements OnApplicationShutdown {
     let began: () => void = () => undefined;
     const first = new Promise<void>((resolve) => (began = resolve));
     const rebuild = new SummaryRebuilder(this.db).rebuild({
-      batchSize: request.batchSize, restart: request.restart, signal: this.stop.signal,
+      batchSize: request.batchSize,
+      restart: request.restart,
+      signal: this.stop.signal,
       onProgress: (progress) => {
         publish({ ...state, progress });
         began();

@@ -11,7 +11,10 @@ const HEARTBEAT_MS = 15_000;
 
 const allTenants = (principal: Principal): void => {
   if (principal.tenants !== '*') {
-    throw new ForbiddenException({ code: 'TENANT_FORBIDDEN', message: 'read models cross companies: an all-company key only' });
+    throw new ForbiddenException({
+      code: 'TENANT_FORBIDDEN',
+      message: 'read models cross companies: an all-company key only',
+    });
   }
 };
 
@@ -41,7 +44,10 @@ export class RebuildController {
   }
 
   @Get()
-  @Documented({ summary: 'The rebuild started here last: under way with its progress, or how it ended', ...CURRENT_ANSWER })
+  @Documented({
+    summary: 'The rebuild started here last: under way with its progress, or how it ended',
+    ...CURRENT_ANSWER,
+  })
   current(@CurrentPrincipal() principal: Principal): { run: RebuildRun | null } {
     allTenants(principal);
     return { run: this.runs.current() };
@@ -55,7 +61,10 @@ export class RebuildController {
     allTenants(principal);
     const rebuild = (run: RebuildRun | null): MessageEvent => ({ type: 'rebuild', data: run ?? 'null' });
     // The state first (read when the stream opens), then every change; a ping keeps proxies from closing it.
-    const changes = concat(defer(() => of(this.runs.current())), this.runs.updates()).pipe(map(rebuild));
+    const changes = concat(
+      defer(() => of(this.runs.current())),
+      this.runs.updates(),
+    ).pipe(map(rebuild));
     const heartbeat = interval(HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: '' })));
     return merge(changes, heartbeat);
   }

@@ -1,11 +1,17 @@
 const PROGRESS_SCHEMA = {
-  type: 'object', nullable: true, description: 'the latest progress line, as `ops rebuild` prints it',
+  type: 'object',
+  nullable: true,
+  description: 'the latest progress line, as `ops rebuild` prints it',
   required: ['projection', 'version', 'phase', 'processed', 'total', 'elapsedMs', 'etaSeconds', 'resumed'],
   properties: {
-    projection: { type: 'string' }, version: { type: 'integer' },
+    projection: { type: 'string' },
+    version: { type: 'integer' },
     phase: { type: 'string', enum: ['building', 'switching', 'done'] },
-    processed: { type: 'integer' }, total: { type: 'integer' }, elapsedMs: { type: 'integer' },
-    etaSeconds: { type: 'number', nullable: true }, resumed: { type: 'boolean' },
+    processed: { type: 'integer' },
+    total: { type: 'integer' },
+    elapsedMs: { type: 'integer' },
+    etaSeconds: { type: 'number', nullable: true },
+    resumed: { type: 'boolean' },
   },
 };
 
@@ -19,28 +25,45 @@ export const RUN_SCHEMA = {
     startedAt: { type: 'string', format: 'date-time' },
     progress: PROGRESS_SCHEMA,
     result: {
-      type: 'object', nullable: true,
+      type: 'object',
+      nullable: true,
       required: ['projection', 'version', 'previousVersion', 'processed', 'resumed', 'interrupted', 'durationMs'],
       properties: {
-        projection: { type: 'string' }, version: { type: 'integer' }, previousVersion: { type: 'integer' },
-        processed: { type: 'integer' }, resumed: { type: 'boolean' }, interrupted: { type: 'boolean' },
+        projection: { type: 'string' },
+        version: { type: 'integer' },
+        previousVersion: { type: 'integer' },
+        processed: { type: 'integer' },
+        resumed: { type: 'boolean' },
+        interrupted: { type: 'boolean' },
         durationMs: { type: 'integer' },
       },
     },
     error: {
-      type: 'object', nullable: true, required: ['code', 'message'],
+      type: 'object',
+      nullable: true,
+      required: ['code', 'message'],
       properties: { code: { type: 'string' }, message: { type: 'string' } },
     },
   },
 };
 
 const RUN_EXAMPLE = {
-  projection: 'order-summary', status: 'running', startedBy: 'ops', startedAt: '2026-12-07T23:00:00.000Z',
+  projection: 'order-summary',
+  status: 'running',
+  startedBy: 'ops',
+  startedAt: '2026-12-07T23:00:00.000Z',
   progress: {
-    projection: 'order-summary', version: 3, phase: 'building', processed: 5000, total: 120000, elapsedMs: 800,
-    etaSeconds: 18.4, resumed: false,
+    projection: 'order-summary',
+    version: 3,
+    phase: 'building',
+    processed: 5000,
+    total: 120000,
+    elapsedMs: 800,
+    etaSeconds: 18.4,
+    resumed: false,
   },
-  result: null, error: null,
+  result: null,
+  error: null,
 };
 
 export const START_ANSWER = { status: 202, schema: RUN_SCHEMA, example: RUN_EXAMPLE };

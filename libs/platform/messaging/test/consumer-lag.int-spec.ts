@@ -17,7 +17,10 @@ describe('consumer-group lag and topic offsets (real Kafka)', () => {
 
   beforeAll(async () => {
     await admin.connect();
-    await provisionTopics(kafkaOptions(), [{ topic: orders, partitions: 2 }, { topic: other, partitions: 1 }]);
+    await provisionTopics(kafkaOptions(), [
+      { topic: orders, partitions: 2 },
+      { topic: other, partitions: 1 },
+    ]);
     const producer = kafka.producer();
     await producer.connect();
     try {
@@ -43,12 +46,13 @@ describe('consumer-group lag and topic offsets (real Kafka)', () => {
     expect(await listTopics(kafkaOptions(), prefix)).toEqual([orders, other]);
     const offsets = await topicOffsets(kafkaOptions(), [orders, `${prefix}missing`]);
     expect(offsets.get(orders)?.sort((a, b) => a.partition - b.partition)).toEqual([
-      { partition: 0, low: 0n, high: 5n }, { partition: 1, low: 0n, high: 3n },
+      { partition: 0, low: 0n, high: 5n },
+      { partition: 1, low: 0n, high: 3n },
     ]);
     expect(offsets.get(`${prefix}missing`)).toBeUndefined();
   });
 
-  it('answers each group\'s lag per partition: committed offset against the high watermark', async () => {
+  it("answers each group's lag per partition: committed offset against the high watermark", async () => {
     const rows = await consumerGroupLag(kafkaOptions(), { prefix });
     expect(rows).toEqual([
       { groupId: idle, topic: other, partition: 0, committed: '4', high: '4', lag: 0 },

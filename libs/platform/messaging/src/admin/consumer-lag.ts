@@ -56,8 +56,12 @@ export async function consumerGroupLag(kafka: KafkaOptions, options: ConsumerLag
         const offset = found ? BigInt(found.offset) : -1n;
         const at = offset < 0n ? bounds.low : offset;
         rows.push({
-          groupId, topic, partition: bounds.partition, committed: offset < 0n ? null : offset.toString(),
-          high: bounds.high.toString(), lag: Number(bounds.high > at ? bounds.high - at : 0n),
+          groupId,
+          topic,
+          partition: bounds.partition,
+          committed: offset < 0n ? null : offset.toString(),
+          high: bounds.high.toString(),
+          lag: Number(bounds.high > at ? bounds.high - at : 0n),
         });
       }
     }

@@ -20,7 +20,8 @@ export async function listTopics(kafka: KafkaOptions, prefix = ''): Promise<stri
  * hundreds of topics slows down quadratically, and a single deleted topic fails every later call.
  */
 export async function topicOffsets(
-  kafka: KafkaOptions, topics: readonly string[],
+  kafka: KafkaOptions,
+  topics: readonly string[],
 ): Promise<Map<string, PartitionOffsets[] | undefined>> {
   const offsets = await mapLimit(topics, 16, async (topic) => {
     try {
