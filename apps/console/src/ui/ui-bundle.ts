@@ -19,7 +19,6 @@ export async function buildUi(): Promise<UiBundle> {
   const result = await build({
     entryPoints: [entry()],
     bundle: true, minify: true, format: 'esm', target: 'es2022', write: false, legalComments: 'none',
-    define: { 'process.env.NODE_ENV': '"production"' },
   });
   return {
     html: readFileSync(join(UI_DIR, 'index.html'), 'utf8'),
