@@ -3,6 +3,7 @@
 // after a shared transaction never applies an effect twice.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { EventStore } from '@orders/event-store';
 import { Kafka, logLevel } from 'kafkajs';
 import {
   createConsumer,
@@ -111,6 +112,47 @@ it('isolates a poisoned and a flaky message in a shared batch: the others commit
   );
   await until('the later messages committed', async () => (await committed(consumer.groupId, topic)) === 35n);
   expect((await effectsOf(topic)).map((e) => e.seq)).toEqual([...good, 30, 31, 32, 33, 34]);
+}, 60_000);
+
+it('keeps to one message per transaction once a handler turns out to append to an event store', async () => {
+  const store = await EventStore.create({
+    pool: side.pool,
+    schema: `${side.schema}_store`,
+    notifications: { listen: false },
+  });
+  try {
+    const topic = unique('msg-it.appender');
+    await provisionTopics(kafkaOptions(), [{ topic, partitions: 1 }]);
+    await source.send(
+      topic,
+      Array.from({ length: 10 }, (_, n) => event(`${topic}/${n}`, n)),
+    );
+    const consumer = createConsumer({
+      kafka: kafkaOptions(),
+      groupId: unique('it-appender'),
+      topics: [topic],
+      pool: side.pool,
+      inboxSchema: side.schema,
+      retry: { attempts: 1, initialDelayMs: 5, maxDelayMs: 10 },
+      handle: async (m: InboundMessage, { tx }) => {
+        // the append must be the transaction's first write: only a transaction of its own can give it that
+        await store.appendWithin(tx, `appender-${m.id}`, 'any', [{ type: 'Seen', data: { messageId: m.id } }]);
+        await tx.query(applyEffectSql(side.schema), [m.id, m.key, (m.payload as { n: number }).n]);
+      },
+    });
+    running.push(consumer);
+    await consumer.start();
+    await until('all ten settled', async () => (await committed(consumer.groupId, topic)) === 10n);
+    // none dead-lettered (attempts: 1 would have sent a failing one there at once), each applied and appended once
+    expect((await effectsOf(topic)).map((e) => [e.seq, e.applied])).toEqual(
+      Array.from({ length: 10 }, (_, n) => [n, 1]),
+    );
+    const { rows } = await side.pool.query(`SELECT count(*)::int AS n FROM "${side.schema}_store".events`);
+    expect(rows[0].n).toBe(10);
+  } finally {
+    await store.close();
+    await side.pool.query(`DROP SCHEMA IF EXISTS "${side.schema}_store" CASCADE`);
+  }
 }, 60_000);
 
 /** Starts test/crash-child.ts on a group and resolves once it printed `signal`; the caller kills it. */
