@@ -165,7 +165,7 @@ export class MessageProcessor {
     }
     const outcome = await this.sharedTransaction(messages, raws);
     if (outcome.kind === 'committed') {
-      for (const [i, message] of messages.entries()) await this.settled(message, outcome.outcomes[i]);
+      await this.settledRun(messages, outcome.outcomes);
       await run.resolved(last);
       return 'done';
     }
@@ -330,6 +330,28 @@ export class MessageProcessor {
   private async settled(message: InboundMessage, outcome: 'handled' | 'duplicate'): Promise<void> {
     if (outcome === 'duplicate') metrics.duplicates.inc({ group: this.deps.groupId, topic: message.topic });
     else metrics.handled.inc({ group: this.deps.groupId, topic: message.topic, type: message.type });
+    await this.observed(message, outcome);
+  }
+
+  /** A committed shared run: the counters once per type (not per message), then the hook for each, in order. */
+  private async settledRun(
+    messages: readonly InboundMessage[], outcomes: ReadonlyArray<'handled' | 'duplicate'>,
+  ): Promise<void> {
+    const { groupId } = this.deps;
+    const topic = messages[0].topic;
+    const handledByType = new Map<string, number>();
+    let duplicates = 0;
+    for (let i = 0; i < messages.length; i += 1) {
+      if (outcomes[i] === 'duplicate') duplicates += 1;
+      else handledByType.set(messages[i].type, (handledByType.get(messages[i].type) ?? 0) + 1);
+    }
+    if (duplicates > 0) metrics.duplicates.inc({ group: groupId, topic }, duplicates);
+    for (const [type, count] of handledByType) metrics.handled.inc({ group: groupId, topic, type }, count);
+    if (!this.deps.onHandled) return;
+    for (let i = 0; i < messages.length; i += 1) await this.observed(messages[i], outcomes[i]);
+  }
+
+  private async observed(message: InboundMessage, outcome: 'handled' | 'duplicate'): Promise<void> {
     try {
       await this.deps.onHandled?.(message, outcome);
     } catch (error) {

@@ -61,8 +61,19 @@ export class Inbox {
   }
 
   private insertSql(groupId: string, messages: readonly InboundMessage[]): string {
-    const rows = messages.map((m) => `(${escapeLiteral(groupId)}, ${escapeLiteral(m.id)}, ${escapeLiteral(m.topic)}, ${Number(m.partition)}, `
-      + `${BigInt(m.offset).toString()}, ${escapeLiteral(m.type)})`);
-    return `INSERT INTO ${this.table} (group_id, message_id, topic, partition, "offset", event_type) VALUES ${rows.join(', ')}`;
+    // a run is one partition of one topic: the constant literals are escaped once, not once per row
+    const group = escapeLiteral(groupId);
+    let topic = '';
+    let topicLiteral = '';
+    let values = '';
+    for (const m of messages) {
+      if (m.topic !== topic) {
+        topic = m.topic;
+        topicLiteral = escapeLiteral(topic);
+      }
+      values += `${values ? ', ' : ''}(${group}, ${escapeLiteral(m.id)}, ${topicLiteral}, ${Number(m.partition)}, `
+        + `${BigInt(m.offset).toString()}, ${escapeLiteral(m.type)})`;
+    }
+    return `INSERT INTO ${this.table} (group_id, message_id, topic, partition, "offset", event_type) VALUES ${values}`;
   }
 }
