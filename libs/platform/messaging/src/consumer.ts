@@ -151,7 +151,8 @@ export class Consumer {
       await commitOffsetsIfNecessary();
       await heartbeat();
     };
-    const run = { signal, stopped, resolved: done };
+    // a failed heartbeat (a rebalance began) needs nothing here: isStale/isRunning then stop the run
+    const run = { signal, stopped, resolved: done, heartbeat: () => heartbeat().catch(() => undefined) };
     for (let i = 0; i < batch.messages.length && !stopped(); i += chunkSize) {
       const chunk = batch.messages.slice(i, i + chunkSize).map((message) => rawMessageOf(batch, message));
       if (!handleBatch && chunk.length > 1 && processor.sharing) {

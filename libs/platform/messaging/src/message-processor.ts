@@ -51,6 +51,8 @@ export interface Run {
   stopped: () => boolean;
   /** Called after each commit (or dead letter) with the last offset settled so far, in order. */
   resolved: (offset: string) => Promise<void>;
+  /** Keeps the group session alive during a long run; must not throw. */
+  heartbeat: () => Promise<void>;
 }
 
 type Stretch = Array<{ raw: RawMessage; prepared: Prepared }>;
@@ -149,6 +151,7 @@ export class MessageProcessor {
 
   private async shareStretch(stretch: Stretch, run: Run): Promise<'done' | 'abandoned'> {
     if (stretch.length === 0) return 'done';
+    if (run.stopped()) return 'abandoned';
     const messages: InboundMessage[] = [];
     const raws: RawMessage[] = [];
     const positions: number[] = []; // position in the stretch of each message (skipped ones have none)
@@ -163,7 +166,8 @@ export class MessageProcessor {
       await run.resolved(last);
       return 'done';
     }
-    const outcome = await this.sharedTransaction(messages, raws);
+    const outcome = await this.sharedTransaction(messages, raws, run);
+    if (outcome.kind === 'stopped') return 'abandoned';
     if (outcome.kind === 'committed') {
       await this.settledRun(messages, outcome.outcomes);
       await run.resolved(last);
@@ -197,13 +201,16 @@ export class MessageProcessor {
     return 'done';
   }
 
-  private async sharedTransaction(messages: InboundMessage[], raws: RawMessage[]): Promise<SharedOutcome> {
+  private async sharedTransaction(messages: InboundMessage[], raws: RawMessage[], run: Run): Promise<SharedOutcome> {
     const spans = startChunkSpans(raws, this.deps.groupId);
     const timer = metrics.handlerDuration.startTimer({ group: this.deps.groupId, topic: messages[0].topic });
     let outcome: SharedOutcome | undefined;
     try {
       outcome = await handleInSharedTransaction(
-        { pool: this.deps.pool, inbox: this.deps.inbox, groupId: this.deps.groupId, handle: this.runHandler },
+        {
+          pool: this.deps.pool, inbox: this.deps.inbox, groupId: this.deps.groupId, handle: this.runHandler,
+          stopped: run.stopped, heartbeat: run.heartbeat,
+        },
         messages, spans);
       return outcome;
     } finally {

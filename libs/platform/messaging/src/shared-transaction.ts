@@ -7,6 +7,8 @@ import type { InboundMessage, MessageHandler } from './types';
 export type SharedOutcome =
   /** Committed: each message's outcome, in order. */
   | { kind: 'committed'; outcomes: Array<'handled' | 'duplicate'> }
+  /** The consumer is stopping or lost the partition: rolled back, the run is left to be delivered again. */
+  | { kind: 'stopped' }
   /** The handler of `messages[index]` threw: everything rolled back; the messages before it are worth a retry. */
   | { kind: 'failed'; index: number; error: unknown }
   /**
@@ -20,6 +22,10 @@ export interface SharedTransactionDeps {
   inbox: Inbox;
   groupId: string;
   handle: MessageHandler;
+  /** Checked between handlers: a long run must not hold a stop or a rebalance up. */
+  stopped: () => boolean;
+  /** Between handlers too (kafkajs sends one only when its interval is due): a long run keeps the session alive. */
+  heartbeat: () => Promise<void>;
 }
 
 /**
@@ -61,6 +67,10 @@ export async function handleInSharedTransaction(
         continue;
       }
       outcomes[index] = 'handled';
+      if (deps.stopped()) {
+        await rollback();
+        return { kind: 'stopped' };
+      }
       try {
         const handle = () => deps.handle(message, { tx, message, attempt: 1 });
         await (spans ? spans.run(index, handle) : handle());
@@ -68,6 +78,7 @@ export async function handleInSharedTransaction(
         await rollback();
         return { kind: 'failed', index, error };
       }
+      await deps.heartbeat();
     }
     let committed: boolean;
     try {

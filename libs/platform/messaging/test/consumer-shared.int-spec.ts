@@ -155,6 +155,42 @@ it('keeps to one message per transaction once a handler turns out to append to a
   }
 }, 60_000);
 
+it('rolls a run back when stopped in the middle of it, and its successor applies each message once', async () => {
+  const topic = unique('msg-it.shared-stop');
+  const group = unique('it-shared-stop');
+  await provisionTopics(kafkaOptions(), [{ topic, partitions: 1 }]);
+  await source.send(
+    topic,
+    Array.from({ length: 20 }, (_, n) => event(`${topic}/${n}`, n)),
+  );
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let entered = false;
+  const consumer = createConsumer({
+    kafka: kafkaOptions(),
+    groupId: group,
+    topics: [topic],
+    pool: side.pool,
+    inboxSchema: side.schema,
+    handle: async (m: InboundMessage, { tx }) => {
+      await tx.query(applyEffectSql(side.schema), [m.id, m.key, (m.payload as { n: number }).n]);
+      if (m.id !== `${topic}/5`) return;
+      entered = true;
+      await gate;
+    },
+  });
+  await consumer.start();
+  await until('the run at its sixth message', () => entered);
+  const stopped = consumer.stop();
+  release();
+  await stopped; // not held up by the fourteen messages left in the run
+  expect(await effectsOf(topic)).toEqual([]);
+  expect(await committed(group, topic)).toBe(-1n);
+  await successor(topic, group, topic, 20);
+}, 60_000);
+
 /** Starts test/crash-child.ts on a group and resolves once it printed `signal`; the caller kills it. */
 async function crashChild(
   topic: string,
