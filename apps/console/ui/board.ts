@@ -44,8 +44,11 @@ function chime(): void {
   } catch { /* no audio device: the banner still shows */ }
 }
 
-/** The board stream's events. EventSource resends Last-Event-ID by itself on a reconnect; intake replays from it. */
-const BOARD_EVENTS = ['order.received', 'order.status_changed'] as const;
+/**
+ * The board stream's events. EventSource resends Last-Event-ID by itself on a reconnect; intake replays from it, or
+ * sends `board.resync` when it no longer holds what this stream missed (pruned, or too much): the list is read again.
+ */
+const BOARD_EVENTS = ['order.received', 'order.status_changed', 'board.resync'] as const;
 
 function OrderDetail({ company, orderId, operator, onDone, onClose }: {
   company: string; orderId: string; operator: Operator; onDone: () => void; onClose: () => void;

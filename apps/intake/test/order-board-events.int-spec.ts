@@ -61,7 +61,10 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
   let intake: IntakeTestApp;
 
   beforeAll(async () => {
-    intake = await startIntake({ INTAKE_LICENSES: 'company-a,company-b' });
+    // The change feed's pruner runs every 100 ms here (24 h retention, as by default): only aged rows go.
+    intake = await startIntake({
+      INTAKE_LICENSES: 'company-a,company-b', INTAKE_BOARD_CHANGES_PRUNE_INTERVAL_MS: '100',
+    });
   }, 60_000);
   afterAll(async () => intake?.close());
 
@@ -142,6 +145,53 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
       expect(ids[0]).toBeGreaterThan(Number(heard.id));
     } finally {
       resumed.close();
+    }
+  });
+
+  it('prunes the change feed past its retention; a stream resuming from a pruned change must reload', async () => {
+    const url = `${intake.url}/api/v1/companies/company-a/external-order-events`;
+    const submit = async () => (
+      await intake.http().post('/api/v1/companies/company-a/external-orders').set('Api-Key', intake.keys.companyA)
+        .send(submission()).expect(201)
+    ).body.orderId as string;
+    const first = openStream(url, intake.keys.companyA);
+    await first.opened;
+    const seen = await submit();
+    const heard = await first.until((e) => e.event === 'order.received' && e.data.orderId === seen);
+    first.close();
+    const missed = await submit();
+    const seqOf = async (orderId: string) => (await intake.pool.query<{ seq: string }>(
+      "SELECT seq::text FROM intake_board_changes WHERE notice->>'orderId' = $1", [orderId])).rows[0]?.seq;
+    const missedSeq = Number(await eventually(() => seqOf(missed), Boolean));
+    // Two days old, as if the stream had stayed away that long: the pruner drops them (24 h), and keeps the rest.
+    await intake.pool.query(
+      "UPDATE intake_board_changes SET recorded_at = now() - interval '2 days' WHERE seq <= $1", [missedSeq]);
+    await eventually(async () => (await intake.pool.query<{ left: number; through: string }>(
+      `SELECT (SELECT count(*)::int FROM intake_board_changes WHERE seq <= $1) AS left,
+              (SELECT pruned_through::text FROM intake_board_changes_horizon) AS through`, [missedSeq])).rows[0],
+    (r) => r?.left === 0 && Number(r.through) === missedSeq);
+    const after = await submit();
+    // Resuming from the pruned change: a resync first (not a replay with a hole), then live changes as usual.
+    const resumed = openStream(url, intake.keys.companyA, heard.id);
+    try {
+      const resync = await resumed.until((e) => e.event === 'board.resync');
+      expect(resync.data).toEqual({ reason: 'pruned', message: expect.stringMatching(/reload the list/) });
+      expect(Number(resync.id)).toBeGreaterThanOrEqual(missedSeq);
+      const live = await submit();
+      await resumed.until((e) => e.data.orderId === live);
+      const changes = resumed.events.filter((e) => e.event !== 'ping');
+      expect(changes[0]?.event).toBe('board.resync');
+      expect(changes.some((e) => e.data.orderId === missed)).toBe(false);
+    } finally {
+      resumed.close();
+    }
+    // A stream resuming after the horizon still gets a plain replay of what is kept.
+    const kept = openStream(url, intake.keys.companyA, String(missedSeq));
+    try {
+      await kept.until((e) => e.event === 'order.received' && e.data.orderId === after);
+      expect(kept.events.some((e) => e.event === 'board.resync')).toBe(false);
+    } finally {
+      kept.close();
     }
   });
 

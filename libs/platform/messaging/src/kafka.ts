@@ -83,11 +83,17 @@ export function idempotentProducer(kafka: Kafka): Producer {
   });
 }
 
+/** How much one fetch may bring (kafkajs defaults: 1 MiB per partition, 10 MiB in all). */
+export interface FetchSizes {
+  maxBytesPerPartition: number;
+  maxBytes: number;
+}
+
 /** A consumer group member as both consumers of the library configure it (no topic auto-creation, short fetch wait). */
-export function groupMember(kafka: Kafka, groupId: string, sessionTimeoutMs = 10_000): Consumer {
+export function groupMember(kafka: Kafka, groupId: string, sessionTimeoutMs = 10_000, fetch?: FetchSizes): Consumer {
   return kafka.consumer({
     groupId, sessionTimeout: sessionTimeoutMs, heartbeatInterval: Math.max(100, Math.floor(sessionTimeoutMs / 5)),
-    rebalanceTimeout: Math.max(sessionTimeoutMs, 10_000), allowAutoTopicCreation: false, maxWaitTimeInMs: 500,
+    rebalanceTimeout: Math.max(sessionTimeoutMs, 10_000), allowAutoTopicCreation: false, maxWaitTimeInMs: 500, ...fetch,
   });
 }
 
