@@ -23,9 +23,17 @@ async function expiries(stack: Stack, orderIds: readonly number[]): Promise<Map<
 }
 
 async function armed(stack: Stack, orderIds: readonly number[]): Promise<void> {
-  await eventually(async () => (await one<{ n: number }>(stack.pool,
-    `SELECT count(*)::int AS n FROM cancellation_timers WHERE order_id = ANY($1)`, [orderIds.map(String)]))?.n === orderIds.length,
-  'the timer rows');
+  await eventually(
+    async () =>
+      (
+        await one<{ n: number }>(
+          stack.pool,
+          `SELECT count(*)::int AS n FROM cancellation_timers WHERE order_id = ANY($1)`,
+          [orderIds.map(String)],
+        )
+      )?.n === orderIds.length,
+    'the timer rows',
+  );
 }
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
@@ -71,13 +79,25 @@ describe('timers fired in batches (real PostgreSQL)', () => {
     const shop = await stack.pool.connect();
     try {
       await shop.query('BEGIN');
-      await api.app.get(MarketplaceOrders).execute('DecideCancellation',
-        { campaignId: '21', orderId: String(raced), accepted: false, reason: 'ORDER_DELIVERED' }, { actor: 'shop', tx: shop });
+      await api.app
+        .get(MarketplaceOrders)
+        .execute(
+          'DecideCancellation',
+          { campaignId: '21', orderId: String(raced), accepted: false, reason: 'ORDER_DELIVERED' },
+          { actor: 'shop', tx: shop },
+        );
       stack.clock.set(afterDeadlines); // decided in time; the deadlines pass while it commits
       const firing = api.timers.fireBatch();
-      await eventually(async () => (await one<{ n: number }>(stack.pool,
-        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`))?.n === 1,
-      'the batch waiting for the decided order');
+      await eventually(
+        async () =>
+          (
+            await one<{ n: number }>(
+              stack.pool,
+              `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+            )
+          )?.n === 1,
+        'the batch waiting for the decided order',
+      );
       await shop.query('COMMIT');
       expect(await firing).toBe(orders.length);
     } finally {
@@ -90,8 +110,14 @@ describe('timers fired in batches (real PostgreSQL)', () => {
     for (const ids of others) expect(ids).toHaveLength(1);
     expect(new Set(others.flat()).size).toBe(1);
     const { rows } = await stack.pool.query(
-      `SELECT type FROM event_store.events WHERE stream_id = $1 ORDER BY stream_version`, [`marketplace_order-21-${raced}`]);
-    expect(rows.map((r) => r.type)).toEqual(['MarketplaceOrderSynced', 'CancellationRequested', 'CancellationRejected']);
+      `SELECT type FROM event_store.events WHERE stream_id = $1 ORDER BY stream_version`,
+      [`marketplace_order-21-${raced}`],
+    );
+    expect(rows.map((r) => r.type)).toEqual([
+      'MarketplaceOrderSynced',
+      'CancellationRequested',
+      'CancellationRejected',
+    ]);
     await api.close();
   });
 
@@ -106,7 +132,9 @@ describe('timers fired in batches (real PostgreSQL)', () => {
     expect(fired.reduce((x, y) => x + y, 0)).toBe(orders.length);
     for (const ids of (await expiries(stack, orders)).values()) expect(ids).toHaveLength(1);
     const { rows } = await stack.pool.query(
-      `SELECT count(*)::int AS n FROM cancellation_timers WHERE order_id = ANY($1) AND state = 'FIRED'`, [orders.map(String)]);
+      `SELECT count(*)::int AS n FROM cancellation_timers WHERE order_id = ANY($1) AND state = 'FIRED'`,
+      [orders.map(String)],
+    );
     expect(rows[0].n).toBe(orders.length);
     await Promise.all([a.close(), b.close()]);
   });

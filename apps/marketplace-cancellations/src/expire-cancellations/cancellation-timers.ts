@@ -79,9 +79,11 @@ export class CancellationTimers {
       })));
       return results.map((result) => (result.ok ? undefined : result.error ?? new Error('unknown failure')));
     } catch (error) {
-      this.logger.warn(`batch of ${rows.length} timers failed, firing them one by one: ${error instanceof Error ? error.message : String(error)}`);
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`batch of ${rows.length} timers failed, firing them one by one: ${message}`);
       const outcomes: unknown[] = rows.map(() => undefined);
-      await forEachLimited(rows.map((timer, i) => ({ timer, i })), this.settings.timerConcurrency, async ({ timer, i }) => {
+      const indexed = rows.map((timer, i) => ({ timer, i }));
+      await forEachLimited(indexed, this.settings.timerConcurrency, async ({ timer, i }) => {
         outcomes[i] = await this.fire(timer);
       });
       return outcomes;

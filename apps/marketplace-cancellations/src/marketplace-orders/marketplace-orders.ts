@@ -69,7 +69,8 @@ export class MarketplaceOrders {
     const batch = commands.map(({ data, context }) => {
       const streamId = marketplaceOrderStreamId(data.campaignId, data.orderId);
       refOf.set(streamId, { campaignId: data.campaignId, orderId: data.orderId });
-      return { streamId, command: { type, data, metadata: commandMetadataOf(context, now) } as MarketplaceOrderCommand };
+      const command = { type, data, metadata: commandMetadataOf(context, now) } as MarketplaceOrderCommand;
+      return { streamId, command };
     });
     let wroteCalls = false;
     const connected = commands.some(({ data }) => this.settings.marketCampaigns.has(data.campaignId));

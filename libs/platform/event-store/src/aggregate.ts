@@ -154,7 +154,8 @@ export class Aggregates {
     const loaded = new Map<string, LoadedStream<S>>();
     for (const { streamId, from } of streams) {
       if (loaded.has(streamId)) continue;
-      loaded.set(streamId, { streamId, state: from?.state ?? fold.initialState, version: from?.version ?? 0, eventsFolded: 0 });
+      const state = from?.state ?? fold.initialState;
+      loaded.set(streamId, { streamId, state, version: from?.version ?? 0, eventsFolded: 0 });
     }
     const ids = [...loaded.keys()];
     const { rows } = await q.query<LoadRow>(bind(this.loadManySql, {

@@ -39,7 +39,8 @@ sv AS (
   RETURNING r.n, t.stream_id, t.version - r.count AS base_version, t.prev_head_hash, t.stream_type
 ),
 sn AS (
-  INSERT INTO ${S}.streams AS t (stream_id, stream_type, tenant, version, head_hash, prev_head_hash, last_transaction_id)
+  INSERT INTO ${S}.streams AS t
+    (stream_id, stream_type, tenant, version, head_hash, prev_head_hash, last_transaction_id)
   SELECT r.stream_id, r.stream_type, r.tenant, r.count, ${S}.chain_head(NULL, 0, ${contents}), NULL::bytea,
          pg_current_xact_id()
   FROM r WHERE r.kind = 'no_stream' AND (SELECT locked FROM lk) > 0
@@ -53,7 +54,8 @@ s AS (
 ),
 e AS (
   INSERT INTO ${S}.events
-    (stream_id, stream_type, stream_version, event_id, type, schema_version, data, metadata, occurred_at, hash, prev_hash)
+    (stream_id, stream_type, stream_version, event_id, type, schema_version, data, metadata, occurred_at,
+     hash, prev_hash)
   SELECT s.stream_id, s.stream_type, s.base_version + x.ord, x.i, x.t, x.v, x.d, x.m, x.o, x.hash, x.prev_hash
   FROM s JOIN r ON r.n = s.n
   CROSS JOIN LATERAL ROWS FROM (
@@ -64,7 +66,8 @@ e AS (
 )
 SELECT r.n, g.first_write, s.base_version, s.stream_type, a.positions, a.recorded,
        pg_current_xact_id_if_assigned()::text AS transaction_id,
-       CASE WHEN s.base_version IS NULL THEN (SELECT version FROM ${S}.streams WHERE stream_id = r.stream_id) END AS seen_version,
+       CASE WHEN s.base_version IS NULL
+         THEN (SELECT version FROM ${S}.streams WHERE stream_id = r.stream_id) END AS seen_version,
        CASE WHEN :notify::boolean AND EXISTS (SELECT 1 FROM s) THEN pg_notify('${schema}_events', '') END AS notified
 FROM r
 CROSS JOIN guard g

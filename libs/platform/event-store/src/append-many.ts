@@ -54,7 +54,8 @@ export class AppendManyStatement {
       contents.push(...append.contents);
       return (
         `{"n":${n},"stream_id":${JSON.stringify(append.streamId)},"stream_type":${JSON.stringify(append.streamType)},` +
-        `"tenant":${JSON.stringify(append.tenant)},"kind":"${append.kind}","expected":${append.expectedNumber ?? 'null'},` +
+        `"tenant":${JSON.stringify(append.tenant)},"kind":"${append.kind}",` +
+        `"expected":${append.expectedNumber ?? 'null'},` +
         `"count":${append.events.length},"first":${first},"events":${append.eventsJson}}`
       );
     });
@@ -85,7 +86,8 @@ function outcomeOf(append: PreparedAppend, row: AppendManyRow): StreamAppendOutc
     // At the expected version yet refused: a transaction with a newer id appended first (the commit-order check).
     const detail =
       seen === (append.expectedNumber ?? 0)
-        ? `stream ${append.streamId}: a transaction with a newer id appended first; retry in a new transaction (commit-order guard)`
+        ? `stream ${append.streamId}: a transaction with a newer id appended first; ` +
+          'retry in a new transaction (commit-order guard)'
         : undefined;
     return { ok: false, error: new ConcurrencyError(append.streamId, append.expected, seen, detail) };
   }

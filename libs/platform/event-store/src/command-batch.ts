@@ -15,8 +15,7 @@ export interface BatchCommand<C extends Command> {
 
 /** Each command's own outcome: one command's refusal or lost race never fails the others. */
 export type BatchCommandResult<S> =
-  | { readonly ok: true; readonly result: CommandResult<S> }
-  | { readonly ok: false; readonly error: unknown };
+  { readonly ok: true; readonly result: CommandResult<S> } | { readonly ok: false; readonly error: unknown };
 
 export interface HandleManyOptions<S, E extends Event = Event> {
   tenant?: string;
@@ -55,7 +54,9 @@ interface Planned<S> {
  * `handle`: a batch is exactly-once through the expected versions (a repeated command decides nothing new).
  */
 export async function handleMany<C extends Command, E extends Event, S>(
-  context: BatchContext<C, E, S>, commands: readonly BatchCommand<C>[], options: HandleManyOptions<S, E> = {},
+  context: BatchContext<C, E, S>,
+  commands: readonly BatchCommand<C>[],
+  options: HandleManyOptions<S, E> = {},
 ): Promise<BatchCommandResult<S>[]> {
   const { store, decider, cache } = context;
   const results: (BatchCommandResult<S> | undefined)[] = commands.map(() => undefined);
@@ -76,7 +77,8 @@ export async function handleMany<C extends Command, E extends Event, S>(
       }
     }
     const loaded = await store.loadMany<E, S>(
-      [...inRound].map((streamId) => ({ streamId, from: cache?.get(streamId) })), decider,
+      [...inRound].map((streamId) => ({ streamId, from: cache?.get(streamId) })),
+      decider,
       { snapshot: context.snapshot, toDomainEvent: context.toDomainEvent },
     );
     for (const stream of loaded.values()) cache?.set(stream.streamId, stream.version, stream.state);
@@ -87,12 +89,17 @@ export async function handleMany<C extends Command, E extends Event, S>(
       try {
         const decided = decider.decide(command, state);
         if (decided.length === 0) {
-          results[index] = { ok: true, result: { streamId, nextExpectedVersion: version, events: [], state, idempotentReplay: false } };
+          results[index] = {
+            ok: true,
+            result: { streamId, nextExpectedVersion: version, events: [], state, idempotentReplay: false },
+          };
           continue;
         }
         const events = decided.map((event) => context.toEventInput(event, command));
         const append = {
-          streamId, expected: version === 0 ? 'no_stream' as const : version, events,
+          streamId,
+          expected: version === 0 ? ('no_stream' as const) : version,
+          events,
           options: { streamType: context.streamType, tenant: options.tenant },
         };
         planned.push({ index, append, from: state, fromVersion: version });
@@ -113,7 +120,13 @@ export async function handleMany<C extends Command, E extends Event, S>(
           }
           results[index] = {
             ok: true,
-            result: { streamId: append.streamId, nextExpectedVersion: result.nextExpectedVersion, events: result.events, state, idempotentReplay: false },
+            result: {
+              streamId: append.streamId,
+              nextExpectedVersion: result.nextExpectedVersion,
+              events: result.events,
+              state,
+              idempotentReplay: false,
+            },
           };
         } else if (conflicts[index]++ < retries) retry.push(index);
         else results[index] = { ok: false, error: outcome.error };
@@ -131,25 +144,37 @@ type RoundOutcome<S> =
 
 /** One round's append (and the writes alongside it, in the same transaction); each stream's outcome and new state. */
 async function appendRound<C extends Command, E extends Event, S>(
-  context: BatchContext<C, E, S>, planned: readonly Planned<S>[], options: HandleManyOptions<S, E>,
+  context: BatchContext<C, E, S>,
+  planned: readonly Planned<S>[],
+  options: HandleManyOptions<S, E>,
 ): Promise<RoundOutcome<S>[]> {
   const { store, decider } = context;
-  const settle = (outcomes: Awaited<ReturnType<CommandStore['appendMany']>>) => outcomes.map((outcome, n): RoundOutcome<S> => {
-    if (!outcome.ok) return { ok: false, error: outcome.error };
-    // Folded from what was stored, mapped as a later load maps it, so the cached state equals a reloaded one.
-    const events = outcome.result.events.map(context.toDomainEvent);
-    const state = events.reduce((s, event) => decider.evolve(s, event), planned[n].from);
-    return { ok: true, result: outcome.result, state };
-  });
+  const settle = (outcomes: Awaited<ReturnType<CommandStore['appendMany']>>) =>
+    outcomes.map((outcome, n): RoundOutcome<S> => {
+      if (!outcome.ok) return { ok: false, error: outcome.error };
+      // Folded from what was stored, mapped as a later load maps it, so the cached state equals a reloaded one.
+      const events = outcome.result.events.map(context.toDomainEvent);
+      const state = events.reduce((s, event) => decider.evolve(s, event), planned[n].from);
+      return { ok: true, result: outcome.result, state };
+    });
   const appends = planned.map((p) => p.append);
   const { alongside } = options;
   if (!alongside) return settle(await store.appendMany(appends));
   return withTransaction(store.pool, async (tx) => {
     const settled = settle(await store.appendManyWithin(tx, appends));
-    const appended = settled.flatMap((outcome, n) => outcome.ok ? [{
-      streamId: planned[n].append.streamId, state: outcome.state, events: outcome.result.events.map(context.toDomainEvent),
-      recorded: outcome.result.events, version: outcome.result.nextExpectedVersion,
-    }] : []);
+    const appended = settled.flatMap((outcome, n) =>
+      outcome.ok
+        ? [
+            {
+              streamId: planned[n].append.streamId,
+              state: outcome.state,
+              events: outcome.result.events.map(context.toDomainEvent),
+              recorded: outcome.result.events,
+              version: outcome.result.nextExpectedVersion,
+            },
+          ]
+        : [],
+    );
     if (appended.length > 0) await alongside(tx, appended);
     return settled;
   });

@@ -4,7 +4,9 @@ import type { Command, Event } from '@orders/decider-kit';
 import { createPool } from './pool';
 import { Aggregates, type Fold, type LoadedStream, type LoadOptions, type SnapshotPolicy } from './aggregate';
 import { AppendStatements, isUniqueViolation, prepareAppend, type AppendOutcome, type PreparedAppend } from './append';
-import { AppendManyStatement, checkBatch, type BatchOutcome, type StreamAppend, type StreamAppendOutcome } from './append-many';
+import {
+  AppendManyStatement, checkBatch, type BatchOutcome, type StreamAppend, type StreamAppendOutcome,
+} from './append-many';
 import { createCommandHandler, type CommandHandler, type CommandHandlerConfig, type CommandStore } from './command-handler';
 import { AppendNotFirstWrite, ConcurrencyError, IdempotencyKeyReused } from './errors';
 import { assertSchemaName, DEFAULT_SCHEMA, runEventStoreMigrations } from './migrations';
@@ -261,7 +263,8 @@ export class EventStore implements CommandStore {
     const policy = options.snapshot;
     if (policy && policy.every >= 1) {
       for (const stream of loaded.values()) {
-        if (stream.eventsFolded >= policy.every) this.snapshotLater(stream.streamId, policy, stream.state, stream.version);
+        if (stream.eventsFolded < policy.every) continue;
+        this.snapshotLater(stream.streamId, policy, stream.state, stream.version);
       }
     }
     return loaded;
@@ -371,7 +374,8 @@ export class EventStore implements CommandStore {
   }
 
   private async tracedMany(
-    operation: string, appends: readonly StreamAppend[], run: (prepared: PreparedAppend[]) => Promise<StreamAppendOutcome[]>,
+    operation: string, appends: readonly StreamAppend[],
+    run: (prepared: PreparedAppend[]) => Promise<StreamAppendOutcome[]>,
   ): Promise<StreamAppendOutcome[]> {
     checkBatch(appends);
     if (appends.length === 0) return [];
@@ -380,7 +384,8 @@ export class EventStore implements CommandStore {
       'event_store.events': appends.reduce((n, a) => n + a.events.length, 0),
     };
     return inSpan(TRACER, `event-store ${operation}`, { attributes }, (span) => {
-      const prepared = appends.map((a) => this.prepare(a.streamId, a.expected, withTraceparent(a.events), a.options ?? {}));
+      const prepared = appends.map((a) =>
+        this.prepare(a.streamId, a.expected, withTraceparent(a.events), a.options ?? {}));
       return run(prepared).then((outcomes) => {
         if (span.isRecording()) span.setAttribute('event_store.conflicts', outcomes.filter((o) => !o.ok).length);
         return outcomes;

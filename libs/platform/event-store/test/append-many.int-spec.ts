@@ -22,7 +22,7 @@ afterAll(async () => {
 const ticked = (n: number) => Array.from({ length: n }, (_, i) => ({ type: 'Ticked', data: { i } }));
 
 describe('appendMany', () => {
-  it('appends to new and existing streams in one transaction, each at its own versions, hash chains intact', async () => {
+  it('appends to new and existing streams in one transaction, each at its versions, chains intact', async () => {
     await store.append('batch-a', 'no_stream', ticked(2));
     const outcomes = await store.appendMany([
       { streamId: 'batch-a', expected: 2, events: ticked(3) },
