@@ -7,7 +7,8 @@ import { notificationKey, type OrderNotification } from './market-notification';
 type NotificationChannel = 'HTTP' | 'KAFKA';
 
 const SAVE_SQL = `WITH remembered AS (${rememberMarketOrderSql('$8::uuid', '$3', '$4')})
-  INSERT INTO market_notifications (notification_key, notification_type, campaign_id, order_id, event_at, payload, channel)
+  INSERT INTO market_notifications
+    (notification_key, notification_type, campaign_id, order_id, event_at, payload, channel)
   VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (notification_key) DO NOTHING`;
 
 export interface StoredNotification {
@@ -40,8 +41,10 @@ export class NotificationInbox {
     const { rowCount } = await (client ?? this.pool).query({
       name: 'market_notification_save',
       text: SAVE_SQL,
-      values: [notificationKey(notification), notification.notificationType, notification.campaignId,
-        notification.orderId, notification.eventAt, JSON.stringify(notification), channel, platformOrderIdOf(notification)],
+      values: [
+        notificationKey(notification), notification.notificationType, notification.campaignId, notification.orderId,
+        notification.eventAt, JSON.stringify(notification), channel, platformOrderIdOf(notification),
+      ],
     });
     return rowCount === 1;
   }
