@@ -143,6 +143,8 @@ export class MemoryEventStore implements CommandStore {
     options: AppendOptions = {},
   ): AppendResult {
     if (!streamId) throw new InvalidAppend('stream id must be a non-empty string of at most 512 characters');
+    // A companion write is SQL run by the append's statement: this store cannot run it, and must not drop it.
+    if (options.companion) throw new InvalidAppend(`companion write ${options.companion.name} needs PostgreSQL`);
     const fingerprint =
       options.idempotencyKey === undefined
         ? undefined
