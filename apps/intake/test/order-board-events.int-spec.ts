@@ -285,6 +285,68 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
       .expect(403);
   });
 
+  it('catches up what committed while its LISTEN connection was down, without the client reconnecting', async () => {
+    const admin = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    const stream = openStream(`${intake.url}/api/v1/companies/company-a/external-order-events`, intake.keys.companyA);
+    await stream.opened;
+    const submit = async () =>
+      (
+        await intake
+          .http()
+          .post('/api/v1/companies/company-a/external-orders')
+          .set('Api-Key', intake.keys.companyA)
+          .send(submission())
+          .expect(201)
+      ).body.orderId as string;
+    const before = await submit();
+    await stream.until((e) => e.event === 'order.received' && e.data.orderId === before); // the stream is live
+    const logs = captureLogs();
+    const probe = await intake.pool.connect(); // opened before new connections are refused
+    try {
+      // The listener cut and kept out (its reconnections refused); the app's pooled connections still work.
+      await onAdmin(admin, `ALTER DATABASE "${intake.database}" ALLOW_CONNECTIONS false`);
+      await onAdmin(
+        admin,
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${intake.database}' AND query LIKE 'LISTEN%'`,
+      );
+      await eventually(
+        async () => logs.lines.some((l) => l.context === 'BoardNotifications' && String(l.msg).includes('lost')),
+        (seen) => seen,
+        30_000,
+        100,
+      );
+      const meanwhile = await submit();
+      // Its change committed (and was notified to nobody) while the listener was down.
+      await eventually(
+        async () =>
+          (
+            await probe.query(`SELECT count(*)::int AS n FROM intake_board_changes WHERE notice->>'orderId' = $1`, [
+              meanwhile,
+            ])
+          ).rows[0].n,
+        (n) => n === 1,
+        30_000,
+        100,
+      );
+      expect(stream.events.some((e) => e.data.orderId === meanwhile)).toBe(false);
+      await onAdmin(admin, `ALTER DATABASE "${intake.database}" ALLOW_CONNECTIONS true`);
+      // Bounded, so a stream that never catches up fails here (and the database is let in again) instead of hanging.
+      const caughtUp = await Promise.race([
+        stream.until((e) => e.event === 'order.received' && e.data.orderId === meanwhile),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('the order committed meanwhile never reached the stream')), 20_000),
+        ),
+      ]);
+      expect(stream.events.filter((e) => e.data.orderId === meanwhile)).toHaveLength(1);
+      expect(Number(caughtUp.id)).toBeGreaterThan(Number(stream.events.find((e) => e.data.orderId === before)?.id));
+    } finally {
+      probe.release();
+      logs.restore();
+      await onAdmin(admin, `ALTER DATABASE "${intake.database}" ALLOW_CONNECTIONS true`).catch(() => undefined);
+      stream.close();
+    }
+  });
+
   it('hears changes again after the database refused its first reconnections (a restart longer than a second)', async () => {
     const admin = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
     const stream = openStream(`${intake.url}/api/v1/companies/company-a/external-order-events`, intake.keys.companyA);

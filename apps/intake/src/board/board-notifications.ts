@@ -11,8 +11,8 @@ const REPLAY_LIMIT = 1000;
 /**
  * Board changes as they commit, in every instance: one LISTEN connection per process hears the NOTIFYs the
  * projection (wherever it runs) sends inside its transaction, so a notice never precedes its row. A lost connection
- * is re-established: listeners keep their streams, and miss only what passed meanwhile (a client that reconnects
- * with Last-Event-ID gets it from `since`).
+ * is re-established: listeners keep their streams and hear `lost`, then read what passed meanwhile from `since`
+ * (as a client that reconnects with Last-Event-ID does).
  */
 @Injectable()
 export class BoardNotifications implements OnModuleInit, OnApplicationShutdown {
@@ -30,6 +30,19 @@ export class BoardNotifications implements OnModuleInit, OnApplicationShutdown {
 
   get changes(): Observable<BoardNotice> {
     return this.listener.notices;
+  }
+
+  /** Once each time the LISTEN connection was lost and listens again: streams catch up from the feed then. */
+  get lost(): Observable<void> {
+    return this.listener.lost;
+  }
+
+  /** The number of the latest change: where a stream that does not resume starts (it then catches up from it). */
+  async latest(): Promise<number> {
+    const { rows } = await this.store.pool.query<{ seq: string }>(
+      'SELECT coalesce(max(seq), 0)::text AS seq FROM intake_board_changes',
+    );
+    return Number(rows[0].seq);
   }
 
   /**

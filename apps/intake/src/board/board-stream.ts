@@ -1,5 +1,5 @@
 import type { MessageEvent } from '@nestjs/common';
-import { Observable } from 'rxjs';
+import { EMPTY, Observable } from 'rxjs';
 import type { BoardNotice, BoardResync, MissedChanges } from './board-changes';
 
 /** The event id a client sends back as `Last-Event-ID`: a change's number; other ids (the old `orderId:version`) none. */
@@ -13,56 +13,77 @@ const RESYNC_MESSAGES: Record<BoardResync['resync'], string> = {
   'too-many': 'more changes happened meanwhile than are replayed: reload the list',
 };
 
-export const boardMessage = (item: BoardNotice | BoardResync): MessageEvent => 'resync' in item ? {
-  type: 'board.resync', id: String(item.latest), data: { reason: item.resync, message: RESYNC_MESSAGES[item.resync] },
-} : noticeMessage(item);
+export const boardMessage = (item: BoardNotice | BoardResync): MessageEvent =>
+  'resync' in item
+    ? {
+        type: 'board.resync',
+        id: String(item.latest),
+        data: { reason: item.resync, message: RESYNC_MESSAGES[item.resync] },
+      }
+    : noticeMessage(item);
 
 const noticeMessage = (notice: BoardNotice): MessageEvent => ({
   type: notice.eventType === 'ExternalOrderReceived' ? 'order.received' : 'order.status_changed',
   id: notice.seq === undefined ? `${notice.orderId}:${notice.version}` : String(notice.seq),
   data: {
-    orderId: notice.orderId, number: notice.externalId, status: notice.status, version: notice.version,
-    eventType: notice.eventType, at: notice.at,
+    orderId: notice.orderId,
+    number: notice.externalId,
+    status: notice.status,
+    version: notice.version,
+    eventType: notice.eventType,
+    at: notice.at,
   },
 });
 
 /**
- * Live notices, preceded by the ones numbered after `after` when the client resumes. It listens before it reads the
- * missed ones, holding what arrives meanwhile, then passes on each number once and in order: nothing committed
- * between the reconnect and the read is lost, and nothing is sent twice. When the missed ones cannot all be
- * replayed (pruned, or too many), a resync comes first instead and the live notices continue after its number.
+ * Live notices after change number `after`, each passed on once and in order. The stream listens before it reads
+ * the missed ones (numbered after `after`), holding what arrives meanwhile, so nothing committed between the start
+ * and the read is lost and nothing is sent twice. It catches up the same way each time the process's LISTEN
+ * connection was `lost` and listens again (a database restart): what was notified meanwhile is read from the feed
+ * after the last number sent. When missed ones cannot all be replayed (pruned, or too many), a resync goes first
+ * instead and the live notices continue after its number.
  */
 export function resumedStream(
-  live: Observable<BoardNotice>, after: number | undefined, missed: (after: number) => Promise<MissedChanges>,
+  live: Observable<BoardNotice>,
+  after: number,
+  missed: (after: number) => Promise<MissedChanges>,
+  lost: Observable<void> = EMPTY,
 ): Observable<BoardNotice | BoardResync> {
   return new Observable<BoardNotice | BoardResync>((subscriber) => {
-    let last = after ?? 0;
-    let held: BoardNotice[] | undefined = after === undefined ? undefined : [];
+    let last = after;
+    let catchingUp = 0;
+    let held: BoardNotice[] = [];
+    let queue = Promise.resolve();
     const pass = (notice: BoardNotice): void => {
-      if (notice.seq === undefined || after === undefined) return subscriber.next(notice);
+      if (notice.seq === undefined) return subscriber.next(notice);
       if (notice.seq <= last) return;
       last = notice.seq;
       subscriber.next(notice);
     };
-    const subscription = live.subscribe({
-      next: (notice) => (held ? held.push(notice) : pass(notice)),
-      error: (error) => subscriber.error(error),
-      complete: () => subscriber.complete(),
-    });
-    if (after !== undefined) {
-      missed(after).then(
-        (changes) => {
+    const catchUp = (): void => {
+      catchingUp += 1;
+      queue = queue
+        .then(() => missed(last))
+        .then((changes) => {
           if ('resync' in changes) {
             last = Math.max(last, changes.latest);
             subscriber.next(changes);
           } else changes.notices.forEach(pass);
-          const waiting = held ?? [];
-          held = undefined;
+          catchingUp -= 1;
+          if (catchingUp > 0) return;
+          const waiting = held;
+          held = [];
           waiting.forEach(pass);
-        },
-        (error: unknown) => subscriber.error(error),
-      );
-    }
+        })
+        .catch((error: unknown) => subscriber.error(error));
+    };
+    const subscription = live.subscribe({
+      next: (notice) => (catchingUp > 0 ? held.push(notice) : pass(notice)),
+      error: (error) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    });
+    subscription.add(lost.subscribe(() => catchUp()));
+    catchUp();
     return () => subscription.unsubscribe();
   });
 }
