@@ -15,6 +15,9 @@ if (!suite || !suites.includes(suite)) {
   console.error(`usage: npm run bench -- <suite> [args]\nsuites: ${suites.join(', ') || '(none yet)'}`);
   process.exit(suite ? 1 : 0);
 }
+// Services run from the compiled build, as deployed (bench/lib/service-process.ts): build it first (about 1 s).
+const built = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+if (built.status !== 0) process.exit(built.status ?? 1);
 const result = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join('bench', suite, 'main.ts'), ...args], {
   cwd: root,
   stdio: 'inherit',

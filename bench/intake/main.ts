@@ -1,19 +1,15 @@
 // `npm run bench -- intake`: submitted orders/s over HTTP against a bare NestJS INSERT endpoint, and the time from
 // a submission to the order being visible on the board. Both servers run as child processes on a fresh database;
 // the load comes from this process (keep-alive, 32 requests in flight).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { get } from 'node:http';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { Client } from 'pg';
 import { deleteTopicsWithPrefix } from '@orders/messaging/testing';
-import { profileFlags } from '../lib/profile-flags';
-import { cpuSeconds, PeakResident, residentMiB } from '../lib/service-process';
+import { cpuSeconds, freePort, PeakResident, residentMiB, startService, stopService } from '../lib/service-process';
 import { machine, median, metric, percentile, report } from '../lib/report';
 import { client, throughput } from './load';
+import type { Client } from 'pg';
+import { withClient } from '@orders/service-kit/testing';
 
-const ROOT = join(__dirname, '..', '..');
 const CONCURRENCY = 32;
 const ROUND_MS = 8_000;
 const ROUNDS = 3;
@@ -24,43 +20,17 @@ const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
 
 const urlOf = (database: string) => Object.assign(new URL(baseUrl), { pathname: `/${database}` }).toString();
 
-async function admin<T>(database: string, work: (db: Client) => Promise<T>): Promise<T> {
-  const db = new Client({ connectionString: urlOf(database) });
-  await db.connect();
-  try {
-    return await work(db);
-  } finally {
-    await db.end();
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function start(script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [...profileFlags(), '-r', '@swc-node/register', script], {
-    cwd: ROOT, env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env }, stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  child.on('exit', (code, signal) => { if (code) console.error(`${script} exited with ${code ?? signal}`); });
-  return child;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
+const admin = <T>(database: string, work: (db: Client) => Promise<T>): Promise<T> => withClient(urlOf(database), work);
 
 /** Polls until the server answers anything (the Nest app is listening). */
 async function listening(port: number, path: string): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt++) {
-    const up = await new Promise<boolean>((resolve) => get({ host: '127.0.0.1', port, path }, (res) => { res.resume(); resolve(true); }).on('error', () => resolve(false)));
+    const up = await new Promise<boolean>((resolve) =>
+      get({ host: '127.0.0.1', port, path }, (res) => {
+        res.resume();
+        resolve(true);
+      }).on('error', () => resolve(false)),
+    );
     if (up) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -69,38 +39,56 @@ async function listening(port: number, path: string): Promise<void> {
 
 let sequence = 0;
 const order = () => ({
-  source: 'site', externalId: `bench-${process.pid}-${++sequence}`, submittedAt: '2026-11-23T10:00:00Z',
-  customer: { name: 'Ivan Ivanovich Ivanov', phone: '+77776665544' }, address: 'Pushkin street 2, apt 5', comment: 'Two persons',
-  requestedTime: '2026-11-23T12:30:00+03:00', serviceType: 'courier',
-  items: [{ sku: 'PIE', name: 'Pie', quantity: 2, priceMinor: 17400 }, { name: 'Bread', quantity: 1, priceMinor: 3800 }],
-  amountMinor: 38600, currency: 'RUB',
+  source: 'site',
+  externalId: `bench-${process.pid}-${++sequence}`,
+  submittedAt: '2026-11-23T10:00:00Z',
+  customer: { name: 'Ivan Ivanovich Ivanov', phone: '+77776665544' },
+  address: 'Pushkin street 2, apt 5',
+  comment: 'Two persons',
+  requestedTime: '2026-11-23T12:30:00+03:00',
+  serviceType: 'courier',
+  items: [
+    { sku: 'PIE', name: 'Pie', quantity: 2, priceMinor: 17400 },
+    { name: 'Bread', quantity: 1, priceMinor: 3800 },
+  ],
+  amountMinor: 38600,
+  currency: 'RUB',
 });
 
 /** Board notices from the SSE stream, by order id, with the instant each arrived. */
 function boardArrivals(port: number, key: string) {
   const arrived = new Map<string, number>();
   const waiting = new Map<string, (at: number) => void>();
-  const req = get({ host: '127.0.0.1', port, path: `/api/v1/companies/${COMPANY}/external-order-events`, headers: { 'Api-Key': key } }, (res) => {
-    let pending = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      const at = performance.now();
-      const lines = (pending + chunk).split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines.filter((l) => l.startsWith('data: {'))) {
-        const { orderId, eventType } = JSON.parse(line.slice(6)) as { orderId: string; eventType: string };
-        if (eventType !== 'ExternalOrderReceived') continue;
-        arrived.set(orderId, at);
-        waiting.get(orderId)?.(at);
-      }
-    });
-  });
+  const req = get(
+    {
+      host: '127.0.0.1',
+      port,
+      path: `/api/v1/companies/${COMPANY}/external-order-events`,
+      headers: { 'Api-Key': key },
+    },
+    (res) => {
+      let pending = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        const at = performance.now();
+        const lines = (pending + chunk).split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines.filter((l) => l.startsWith('data: {'))) {
+          const { orderId, eventType } = JSON.parse(line.slice(6)) as { orderId: string; eventType: string };
+          if (eventType !== 'ExternalOrderReceived') continue;
+          arrived.set(orderId, at);
+          waiting.get(orderId)?.(at);
+        }
+      });
+    },
+  );
   return {
-    when: (orderId: string) => new Promise<number>((resolve) => {
-      const at = arrived.get(orderId);
-      if (at !== undefined) resolve(at);
-      else waiting.set(orderId, resolve);
-    }),
+    when: (orderId: string) =>
+      new Promise<number>((resolve) => {
+        const at = arrived.get(orderId);
+        if (at !== undefined) resolve(at);
+        else waiting.set(orderId, resolve);
+      }),
     close: () => req.destroy(),
   };
 }
@@ -112,11 +100,20 @@ async function main(): Promise<void> {
   const key = randomBytes(16).toString('hex');
   await admin('postgres', (db) => db.query(`CREATE DATABASE "${database}"`));
   const [intakePort, barePort] = [await freePort(), await freePort()];
-  const intake = start('apps/intake/src/main.ts', {
-    INTAKE_DATABASE_URL: urlOf(database), PORT: String(intakePort), HOST: '127.0.0.1', LOG_LEVEL: 'silent', API_KEYS: `bench:${key}:${COMPANY}`,
-    INTAKE_LICENSES: COMPANY, TOPIC_PREFIX: topicPrefix, KAFKA_BROKERS: brokers,
+  const intake = startService('apps/intake/src/main.ts', {
+    INTAKE_DATABASE_URL: urlOf(database),
+    PORT: String(intakePort),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    API_KEYS: `bench:${key}:${COMPANY}`,
+    INTAKE_LICENSES: COMPANY,
+    TOPIC_PREFIX: topicPrefix,
+    KAFKA_BROKERS: brokers,
   });
-  const bare = start('bench/intake/bare-server.ts', { BENCH_DATABASE_URL: urlOf(database), PORT: String(barePort) });
+  const bare = startService('bench/intake/bare-server.ts', {
+    BENCH_DATABASE_URL: urlOf(database),
+    PORT: String(barePort),
+  });
   const ours = client(`http://127.0.0.1:${intakePort}`, { 'Api-Key': key }, CONCURRENCY);
   const baseline = client(`http://127.0.0.1:${barePort}`, {}, CONCURRENCY);
   try {
@@ -159,25 +156,54 @@ async function main(): Promise<void> {
     }
     board.close();
 
-    const pg = await admin(database, async (db) => (await db.query('SHOW server_version')).rows[0].server_version as string);
+    const pg = await admin(
+      database,
+      async (db) => (await db.query('SHOW server_version')).rows[0].server_version as string,
+    );
     report('intake', machine(`PostgreSQL ${pg}`, process.env.KAFKA_VERSION ?? '4.1.1'), [
-      metric('submit_http', 'orders/s', median(rates.ours), median(rates.bare), 'bare NestJS POST doing one raw INSERT', {
-        notes: `${CONCURRENCY} in flight, keep-alive, median of ${ROUNDS} rounds of ${ROUND_MS / 1000} s; ours validates, appends the event, seals the guest data, answers; the board projection and the Kafka relay run meanwhile`,
+      metric(
+        'submit_http',
+        'orders/s',
+        median(rates.ours),
+        median(rates.bare),
+        'bare NestJS POST doing one raw INSERT',
+        {
+          notes: `${CONCURRENCY} in flight, keep-alive, median of ${ROUNDS} rounds of ${ROUND_MS / 1000} s; ours validates, appends the event, seals the guest data, answers; the board projection and the Kafka relay run meanwhile`,
+        },
+      ),
+      metric(
+        'submit_cpu',
+        'CPU ms/order',
+        median(cpuMsPerSubmit),
+        median(cpuMsPerSubmit),
+        'same process (reported, not compared)',
+        {
+          notes: `intake's user+system CPU over a submit round / orders submitted in it, median of ${ROUNDS}`,
+        },
+      ),
+      metric('resident memory idle', 'MiB', idleMiB, 150, 'goal ceiling', {
+        goal: '<= 150',
+        notes: 'intake RSS 2 s after it answered /health/live',
       }),
-      metric('submit_cpu', 'CPU ms/order', median(cpuMsPerSubmit), median(cpuMsPerSubmit), 'same process (reported, not compared)', {
-        notes: `intake's user+system CPU over a submit round / orders submitted in it, median of ${ROUNDS}`,
-      }),
-      metric('resident memory idle', 'MiB', idleMiB, 150, 'goal ceiling', { goal: '<= 150', notes: 'intake RSS 2 s after it answered /health/live' }),
       metric('resident memory under load', 'MiB', loadMiB, 300, 'goal ceiling', {
-        goal: '<= 300', notes: `intake peak RSS sampled every 250 ms over the warm-up and the submit rounds (${CONCURRENCY} in flight)`,
+        goal: '<= 300',
+        notes: `intake peak RSS sampled every 250 ms over the warm-up and the submit rounds (${CONCURRENCY} in flight)`,
       }),
-      metric('submit_to_board_p50', 'ms', median(toBoard), median(toResponse), 'submit HTTP response p50', { notes: `${BOARD_SAMPLES} sequential submissions, visible = SSE notice from the projection's commit` }),
-      metric('submit_to_board_p99', 'ms', percentile(toBoard, 99), percentile(toResponse, 99), 'submit HTTP response p99'),
+      metric('submit_to_board_p50', 'ms', median(toBoard), median(toResponse), 'submit HTTP response p50', {
+        notes: `${BOARD_SAMPLES} sequential submissions, visible = SSE notice from the projection's commit`,
+      }),
+      metric(
+        'submit_to_board_p99',
+        'ms',
+        percentile(toBoard, 99),
+        percentile(toResponse, 99),
+        'submit HTTP response p99',
+      ),
     ]);
   } finally {
     ours.close();
     baseline.close();
-    await Promise.all([stop(intake), stop(bare)]);
+    await Promise.all([stopService(intake), stopService(bare)]);
     await admin('postgres', (db) => db.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`));
     await deleteTopicsWithPrefix(brokers.split(','), topicPrefix);
   }

@@ -1,12 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { profileFlags } from './profile-flags';
 
 // A service under benchmark as a process of its own (as deployed: its own event loop, so the load generator in the
-// bench process does not slow it down), started from its TypeScript entry through swc.
+// bench process does not slow it down). A service (`apps/<app>/src/main.ts`) runs from the compiled build, as the
+// image runs it (`npm run bench` builds first): no compiler in its memory or start-up. BENCH_FROM_SOURCE=1 runs it
+// from TypeScript through swc instead; the benches' own helpers (bare baselines) always run that way.
 
 const ROOT = join(__dirname, '..', '..');
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -22,10 +24,23 @@ export function freePort(): Promise<number> {
   });
 }
 
+const SERVICE_ENTRY = /^apps\/([a-z-]+)\/src\/main\.ts$/;
+
+/** The compiled entry of a service's source entry, when it is one and the build holds it. */
+function compiledEntry(entry: string): string | undefined {
+  const app = SERVICE_ENTRY.exec(entry)?.[1];
+  if (app === undefined || process.env.BENCH_FROM_SOURCE === '1') return undefined;
+  const compiled = join('dist', 'apps', app, 'main.js');
+  if (!existsSync(join(ROOT, compiled))) throw new Error(`${compiled} is missing: run npm run build (npm run bench does)`);
+  return compiled;
+}
+
 /** Starts `entry` with exactly the bench's environment plus `env`, minus the variables named in `unset`. */
 export function startService(entry: string, env: Record<string, string>, unset: (name: string) => boolean = () => false) {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !unset(name)));
-  const child = spawn(process.execPath, [...profileFlags(), '-r', '@swc-node/register', entry], {
+  const compiled = compiledEntry(entry);
+  const args = compiled ? [compiled] : ['-r', '@swc-node/register', entry];
+  const child = spawn(process.execPath, [...profileFlags(), ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...inherited, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env },

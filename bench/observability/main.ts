@@ -7,12 +7,12 @@
 // per order (from /proc, steadier than a rate where other work competes for the cores), each against tracing off.
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
-import { Client } from 'pg';
 import { deleteTopicsWithPrefix } from '@orders/messaging/testing';
 import { client, throughput } from '../intake/load';
 import { machine, median, metric, report, type Metric } from '../lib/report';
 import { cpuSeconds, freePort, startService, stopService, untilLive } from '../lib/service-process';
 import { startOtlpSink } from './otlp-sink';
+import { withClient } from '@orders/service-kit/testing';
 
 const option = (name: string, fallback: number): number => {
   const at = process.argv.indexOf(`--${name}`);
@@ -33,25 +33,27 @@ interface Variant {
   /** OTEL_TRACES_SAMPLER_ARG; undefined: no OTEL_* at all. */
   readonly ratio?: string;
 }
-const VARIANTS: readonly Variant[] = [{ name: 'off' }, { name: 'sampled_100pct', ratio: '1.0' }, { name: 'sampled_10pct', ratio: '0.1' }];
-
-async function onServer<T>(url: string, work: (db: Client) => Promise<T>): Promise<T> {
-  const db = new Client({ connectionString: url });
-  await db.connect();
-  try {
-    return await work(db);
-  } finally {
-    await db.end();
-  }
-}
+const VARIANTS: readonly Variant[] = [
+  { name: 'off' },
+  { name: 'sampled_100pct', ratio: '1.0' },
+  { name: 'sampled_10pct', ratio: '0.1' },
+];
 
 let sequence = 0;
 const order = () => ({
-  source: 'site', externalId: `bench-${process.pid}-${++sequence}`, submittedAt: '2026-11-23T10:00:00Z',
-  customer: { name: 'Ivan Ivanovich Ivanov', phone: '+77776665544' }, address: 'Pushkin street 2, apt 5',
-  requestedTime: '2026-11-23T12:30:00+03:00', serviceType: 'courier',
-  items: [{ sku: 'PIE', name: 'Pie', quantity: 2, priceMinor: 17400 }, { name: 'Bread', quantity: 1, priceMinor: 3800 }],
-  amountMinor: 38600, currency: 'RUB',
+  source: 'site',
+  externalId: `bench-${process.pid}-${++sequence}`,
+  submittedAt: '2026-11-23T10:00:00Z',
+  customer: { name: 'Ivan Ivanovich Ivanov', phone: '+77776665544' },
+  address: 'Pushkin street 2, apt 5',
+  requestedTime: '2026-11-23T12:30:00+03:00',
+  serviceType: 'courier',
+  items: [
+    { sku: 'PIE', name: 'Pie', quantity: 2, priceMinor: 17400 },
+    { name: 'Bread', quantity: 1, priceMinor: 3800 },
+  ],
+  amountMinor: 38600,
+  currency: 'RUB',
 });
 
 interface Running {
@@ -76,21 +78,44 @@ async function main(): Promise<void> {
   try {
     for (const variant of VARIANTS) {
       const database = `obs_bench_${suffix}_${variant.name}`;
-      await onServer(adminUrl, (db) => db.query(`CREATE DATABASE "${database}"`));
+      await withClient(adminUrl, (db) => db.query(`CREATE DATABASE "${database}"`));
       const port = await freePort();
-      const tracing: Record<string, string> = variant.ratio === undefined ? {} : {
-        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${sink.url}/v1/traces?service=${variant.name}`,
-        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-        OTEL_TRACES_SAMPLER_ARG: variant.ratio,
-      };
-      const child = startService('apps/intake/src/main.ts', {
-        INTAKE_DATABASE_URL: urlOf(database), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent',
-        API_KEYS: `bench:${key}:${COMPANY}`, INTAKE_LICENSES: COMPANY, TOPIC_PREFIX: topicPrefix(variant),
-        KAFKA_BROKERS: brokers, ...tracing,
-      }, (name) => name.startsWith('OTEL_')); // the baseline is "none set", whatever this shell exports
+      const tracing: Record<string, string> =
+        variant.ratio === undefined
+          ? {}
+          : {
+              OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${sink.url}/v1/traces?service=${variant.name}`,
+              OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+              OTEL_TRACES_SAMPLER_ARG: variant.ratio,
+            };
+      const child = startService(
+        'apps/intake/src/main.ts',
+        {
+          INTAKE_DATABASE_URL: urlOf(database),
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'silent',
+          API_KEYS: `bench:${key}:${COMPANY}`,
+          INTAKE_LICENSES: COMPANY,
+          TOPIC_PREFIX: topicPrefix(variant),
+          KAFKA_BROKERS: brokers,
+          ...tracing,
+        },
+        (name) => name.startsWith('OTEL_'),
+      ); // the baseline is "none set", whatever this shell exports
       const http = client(`http://127.0.0.1:${port}`, { 'Api-Key': key }, CONCURRENCY);
       const submit = () => http.send('POST', `/api/v1/companies/${COMPANY}/external-orders`, order());
-      running.push({ variant, process: child, database, port, submit, close: http.close, rates: [], cpuPerOrder: [], sent: 0 });
+      running.push({
+        variant,
+        process: child,
+        database,
+        port,
+        submit,
+        close: http.close,
+        rates: [],
+        cpuPerOrder: [],
+        sent: 0,
+      });
     }
     await Promise.all(running.map((r) => untilLive(r.port)));
 
@@ -124,7 +149,9 @@ async function main(): Promise<void> {
         r.rates.push(totals[i].orders / totals[i].seconds);
         r.cpuPerOrder.push((totals[i].cpu * 1e6) / totals[i].orders);
       });
-      console.log(`round ${round + 1}/${ROUNDS}: ${running.map((r) => `${r.variant.name} ${r.rates[round].toFixed(1)}/s`).join(', ')}`);
+      console.log(
+        `round ${round + 1}/${ROUNDS}: ${running.map((r) => `${r.variant.name} ${r.rates[round].toFixed(1)}/s`).join(', ')}`,
+      );
     }
   } finally {
     running.forEach((r) => r.close());
@@ -134,28 +161,40 @@ async function main(): Promise<void> {
 
   try {
     const [off, ...traced] = running;
-    const pg = await onServer(adminUrl, async (db) => (await db.query('SHOW server_version')).rows[0].server_version as string);
+    const pg = await withClient(
+      adminUrl,
+      async (db) => (await db.query('SHOW server_version')).rows[0].server_version as string,
+    );
     const baselineName = 'the same intake, tracing off (no OTEL_* set)';
     const common = `median of ${ROUNDS} rounds of ${ROUND_MS / 1000} s each, taken in 1 s slices in turn; ${CONCURRENCY} in flight, keep-alive`;
     const metrics: Metric[] = traced.flatMap((r) => {
       const exported = sink.received(r.variant.name);
-      const exportNotes = `OTEL_TRACES_SAMPLER=parentbased_traceidratio ARG=${r.variant.ratio}; OTLP/HTTP JSON to a no-op `
-        + `loopback receiver: ${exported.spans} spans in ${exported.requests} requests (${(exported.spans / r.sent).toFixed(2)} per order sent)`;
+      const exportNotes =
+        `OTEL_TRACES_SAMPLER=parentbased_traceidratio ARG=${r.variant.ratio}; OTLP/HTTP JSON to a no-op ` +
+        `loopback receiver: ${exported.spans} spans in ${exported.requests} requests (${(exported.spans / r.sent).toFixed(2)} per order sent)`;
       return [
         metric(`submit_http_${r.variant.name}`, 'orders/s', median(r.rates), median(off.rates), baselineName, {
           notes: `${common}; ${exportNotes}`,
           ...(r.variant.ratio === '0.1' ? { goal: '>= 0.9' } : {}),
         }),
-        metric(`intake_cpu_per_order_${r.variant.name}`, 'µs', median(r.cpuPerOrder), median(off.cpuPerOrder), baselineName, {
-          notes: 'user + system CPU of the intake process over each whole round per order it took (relay, board projection and span export included); lower is better',
-        }),
+        metric(
+          `intake_cpu_per_order_${r.variant.name}`,
+          'µs',
+          median(r.cpuPerOrder),
+          median(off.cpuPerOrder),
+          baselineName,
+          {
+            notes:
+              'user + system CPU of the intake process over each whole round per order it took (relay, board projection and span export included); lower is better',
+          },
+        ),
       ];
     });
     report('observability', machine(`PostgreSQL ${pg}`, process.env.KAFKA_VERSION ?? '4.1.1'), metrics);
   } finally {
     await sink.close();
     for (const r of running) {
-      await onServer(adminUrl, (db) => db.query(`DROP DATABASE IF EXISTS "${r.database}" WITH (FORCE)`));
+      await withClient(adminUrl, (db) => db.query(`DROP DATABASE IF EXISTS "${r.database}" WITH (FORCE)`));
       await deleteTopicsWithPrefix(brokers.split(','), topicPrefix(r.variant));
     }
   }

@@ -11,14 +11,22 @@ import { courierPositionsReportedV1, encodeMessage } from '@orders/contracts';
 import { uuidv7 } from '@orders/event-store';
 import { createServiceApp } from '@orders/service-kit';
 import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
 import { machine, median, metric, report } from '../lib/report';
 import { PeakResident } from '../lib/service-process';
 import { membershipLatency, p50, p99 } from './membership';
 import { rawConsumption } from './raw-baseline';
 import {
-  COURIERS, DAY_START_S, DELIVERIES_PER_COURIER, ROUTE_DATE, SERVICE_DURATION_S, courierId, positionAt, routeId, stopLocation,
+  COURIERS,
+  DAY_START_S,
+  DELIVERIES_PER_COURIER,
+  ROUTE_DATE,
+  SERVICE_DURATION_S,
+  courierId,
+  positionAt,
+  routeId,
+  stopLocation,
 } from './scenario';
+import { withClient } from '@orders/service-kit/testing';
 
 // One whole stop of the day by default: 16 minutes of driving, 4 at the door (arrival, visit, finish, departure).
 const TICKS = Number(process.env.BENCH_TICKS ?? 240);
@@ -31,21 +39,16 @@ const baseUrl = process.env.COURIER_DATABASE_URL ?? 'postgres://postgres@127.0.0
 const urlOf = (database: string) => Object.assign(new URL(baseUrl), { pathname: `/${database}` }).toString();
 const log = (text: string) => process.stderr.write(`[bench positions] ${text}\n`);
 
-async function sql<T>(database: string, query: string): Promise<T[]> {
-  const db = new Client({ connectionString: urlOf(database) });
-  await db.connect();
-  try {
-    return (await db.query(query)).rows as T[];
-  } finally {
-    await db.end();
-  }
-}
+const sql = async <T>(database: string, query: string): Promise<T[]> =>
+  withClient(urlOf(database), async (db) => (await db.query(query)).rows as T[]);
 
 async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 /**
@@ -57,9 +60,11 @@ async function caughtUp(database: string): Promise<void> {
   let previous = '';
   let still = 0;
   for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
-    const [{ behind, positions }] = await sql<{ behind: number; positions: string }>(database,
+    const [{ behind, positions }] = await sql<{ behind: number; positions: string }>(
+      database,
       `SELECT count(*) FILTER (WHERE s.global_position < e.last)::int AS behind, string_agg(s.global_position::text, ',') AS positions
-         FROM event_store.subscriptions s, (SELECT max(global_position) AS last FROM event_store.events) e`);
+         FROM event_store.subscriptions s, (SELECT max(global_position) AS last FROM event_store.events) e`,
+    );
     if (behind === 0) return;
     still = positions === previous ? still + 1 : 0;
     if (still >= 5) return;
@@ -68,9 +73,16 @@ async function caughtUp(database: string): Promise<void> {
   }
 }
 
-interface Round { rate: number; cpuUs: number; drainedCpuUs: number; drainedMs: number }
+interface Round {
+  rate: number;
+  cpuUs: number;
+  drainedCpuUs: number;
+  drainedMs: number;
+}
 type Detector = InstanceType<typeof import('../../apps/courier-tracking/src/positions/visit-detector').VisitDetector>;
-type Settings = InstanceType<typeof import('../../apps/courier-tracking/src/settings/settings.service').SettingsService>;
+type Settings = InstanceType<
+  typeof import('../../apps/courier-tracking/src/settings/settings.service').SettingsService
+>;
 
 /**
  * One round: a consumer group of its own reads the round's topic from the beginning through detection. Its rate runs
@@ -78,9 +90,20 @@ type Settings = InstanceType<typeof import('../../apps/courier-tracking/src/sett
  * machine (another tenant's load stretches wall time more), so it is reported beside it. Decisions are recorded
  * within the window and appended in the background: the round ends once all are in the event store.
  */
-async function detect(detector: Detector, settings: Settings, topic: string, groupId: string, total: number, rss: number[]): Promise<Round> {
+async function detect(
+  detector: Detector,
+  settings: Settings,
+  topic: string,
+  groupId: string,
+  total: number,
+  rss: number[],
+): Promise<Round> {
   const { PositionsConsumer } = await import('../../apps/courier-tracking/src/positions/positions.consumer');
-  const consumer = new PositionsConsumer({ brokers, clientId: 'bench-detection', topic, groupId, partitionsConsumedConcurrently: CONCURRENT_PARTITIONS }, detector, settings);
+  const consumer = new PositionsConsumer(
+    { brokers, clientId: 'bench-detection', topic, groupId, partitionsConsumedConcurrently: CONCURRENT_PARTITIONS },
+    detector,
+    settings,
+  );
   let cpuAtFirst: NodeJS.CpuUsage | undefined;
   await consumer.start();
   while (consumer.counters.points < total) {
@@ -97,8 +120,10 @@ async function detect(detector: Detector, settings: Settings, topic: string, gro
   const throughDrain = process.cpuUsage(cpuAtFirst);
   await consumer.stop();
   return {
-    rate: (points / (lastAt - firstAt)) * 1000, cpuUs: (window.user + window.system) / points,
-    drainedCpuUs: (throughDrain.user + throughDrain.system) / points, drainedMs,
+    rate: (points / (lastAt - firstAt)) * 1000,
+    cpuUs: (window.user + window.system) / points,
+    drainedCpuUs: (throughDrain.user + throughDrain.system) / points,
+    drainedMs,
   };
 }
 
@@ -108,7 +133,12 @@ async function main(): Promise<void> {
   const prefix = `bench-${suffix}.`;
   const loadTopic = `${prefix}courier.positions.v1.load`;
   await sql('postgres', `CREATE DATABASE "${database}"`);
-  Object.assign(process.env, { COURIER_DATABASE_URL: urlOf(database), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', API_KEYS: '' });
+  Object.assign(process.env, {
+    COURIER_DATABASE_URL: urlOf(database),
+    TOPIC_PREFIX: prefix,
+    LOG_LEVEL: 'warn',
+    API_KEYS: '',
+  });
   const kafka = new Kafka({ brokers, clientId: 'bench-positions', logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
@@ -126,17 +156,31 @@ async function main(): Promise<void> {
     await app.get(MessagingTransport).ready();
     const settings = app.get(SettingsService);
     const createOrder = app.get(CreateOrder);
-    await settings.putCompany(COMPANY, { mark_delivered_enabled: true, mark_delivered_radius: 100, mark_delivered_service_time_coefficient: 0.5 });
+    await settings.putCompany(COMPANY, {
+      mark_delivered_enabled: true,
+      mark_delivered_radius: 100,
+      mark_delivered_service_time_coefficient: 0.5,
+    });
 
     log(`seeding ${COURIERS} routes with ${DELIVERIES_PER_COURIER} deliveries each`);
     const couriers = Array.from({ length: COURIERS }, (_, c) => c);
     await pool(couriers, 8, async (c) => {
       await settings.putRoute(COMPANY, routeId(c), { courier_id: courierId(c), date: ROUTE_DATE });
       for (let stop = 0; stop < DELIVERIES_PER_COURIER; stop++) {
-        await createOrder.create(COMPANY, {
-          number: `${c}-${stop}`, address: `Street ${c}, house ${stop}`, ...stopLocation(c, stop), time_interval: '08-20', route_id: routeId(c),
-          service_duration_s: SERVICE_DURATION_S, customer_name: 'Bench Customer', phone: '+79990000000',
-        }, { actor: 'bench' });
+        await createOrder.create(
+          COMPANY,
+          {
+            number: `${c}-${stop}`,
+            address: `Street ${c}, house ${stop}`,
+            ...stopLocation(c, stop),
+            time_interval: '08-20',
+            route_id: routeId(c),
+            service_duration_s: SERVICE_DURATION_S,
+            customer_name: 'Bench Customer',
+            phone: '+79990000000',
+          },
+          { actor: 'bench' },
+        );
       }
     });
     for (;;) {
@@ -149,17 +193,26 @@ async function main(): Promise<void> {
     const perRound = TICKS * COURIERS;
     const topics = Array.from({ length: ROUNDS }, (_, round) => `${loadTopic}-${round}`);
     log(`producing ${ROUNDS} x ${perRound} position messages`);
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS })), waitForLeaders: true });
+    await admin.createTopics({
+      topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS })),
+      waitForLeaders: true,
+    });
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     for (const [round, topic] of topics.entries()) {
       for (let tick = round * TICKS; tick < (round + 1) * TICKS; tick++) {
         const messages = couriers.map((c) => {
           const at = positionAt(c, tick);
-          const encoded = encodeMessage(courierPositionsReportedV1, {
-            tenantId: COMPANY, courierId: courierId(c), routeId: routeId(c),
-            positions: [{ point: { lat: at.lat, lon: at.lon }, accuracy: 5, timestamp: at.timestamp }],
-          }, { eventId: uuidv7(), occurredAt: new Date(at.timestamp * 1000).toISOString() });
+          const encoded = encodeMessage(
+            courierPositionsReportedV1,
+            {
+              tenantId: COMPANY,
+              courierId: courierId(c),
+              routeId: routeId(c),
+              positions: [{ point: { lat: at.lat, lon: at.lon }, accuracy: 5, timestamp: at.timestamp }],
+            },
+            { eventId: uuidv7(), occurredAt: new Date(at.timestamp * 1000).toISOString() },
+          );
           return { key: encoded.key, value: encoded.value, headers: encoded.headers };
         });
         await producer.send({ topic, acks: -1, messages });
@@ -178,9 +231,11 @@ async function main(): Promise<void> {
     // That first point also started every route (START on its 10 deliveries, ORDER_BECAME_NEXT on the first): let
     // the read models take those 11,000 events in before the window, as they would long before a day's busy hour.
     for (;;) {
-      const [{ started, next }] = await sql<{ started: number; next: number }>(database,
+      const [{ started, next }] = await sql<{ started: number; next: number }>(
+        database,
         `SELECT count(*) FILTER (WHERE view->'history' @> '[{"event":"START"}]')::int AS started,
-                count(*) FILTER (WHERE view->'history' @> '[{"event":"ORDER_BECAME_NEXT"}]')::int AS next FROM delivery_details`);
+                count(*) FILTER (WHERE view->'history' @> '[{"event":"ORDER_BECAME_NEXT"}]')::int AS next FROM delivery_details`,
+      );
       if (started >= COURIERS * DELIVERIES_PER_COURIER && next >= COURIERS) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -206,37 +261,68 @@ async function main(): Promise<void> {
     const { PositionDecisions } = await import('../../apps/courier-tracking/src/positions/position-decisions');
     const { DeliveryCommands } = await import('../../apps/courier-tracking/src/deliveries/delivery-commands');
     const joins = await membershipLatency(COMPANY, ROUNDS * TICKS, {
-      detector, decisions: app.get(PositionDecisions), createOrder, settings, commands: app.get(DeliveryCommands),
+      detector,
+      decisions: app.get(PositionDecisions),
+      createOrder,
+      settings,
+      commands: app.get(DeliveryCommands),
     });
-    const [{ finished }] = await sql<{ finished: number }>(database,
-      `SELECT count(*)::int AS finished FROM event_store.events WHERE type = 'DeliveryStatusChanged' AND data->>'initiator' = 'yandex'`);
+    const [{ finished }] = await sql<{ finished: number }>(
+      database,
+      `SELECT count(*)::int AS finished FROM event_store.events WHERE type = 'DeliveryStatusChanged' AND data->>'initiator' = 'yandex'`,
+    );
     const ratios = rounds.map((r, i) => r.rate / ((raws[i].rate + raws[i + 1].rate) / 2));
     const rssMiB = median(rss.length > 0 ? rss : [process.memoryUsage().rss]) / 1024 / 1024;
-    const each = rounds.map((r, i) =>
-      `round ${i + 1}: ${Math.round(r.rate)} vs raw ${Math.round(raws[i].rate)}/${Math.round(raws[i + 1].rate)} msg/s = ${ratios[i].toFixed(3)}, ` +
-      `CPU µs per message ours ${r.cpuUs.toFixed(1)} (${r.drainedCpuUs.toFixed(1)} until appended, ${Math.round(r.drainedMs)} ms after the last point) ` +
-      `raw ${((raws[i].cpuUs + raws[i + 1].cpuUs) / 2).toFixed(1)}`).join('; ');
+    const each = rounds
+      .map(
+        (r, i) =>
+          `round ${i + 1}: ${Math.round(r.rate)} vs raw ${Math.round(raws[i].rate)}/${Math.round(raws[i + 1].rate)} msg/s = ${ratios[i].toFixed(3)}, ` +
+          `CPU µs per message ours ${r.cpuUs.toFixed(1)} (${r.drainedCpuUs.toFixed(1)} until appended, ${Math.round(r.drainedMs)} ms after the last point) ` +
+          `raw ${((raws[i].cpuUs + raws[i + 1].cpuUs) / 2).toFixed(1)}`,
+      )
+      .join('; ');
     const [{ server_version: version }] = await sql<{ server_version: string }>(database, 'SHOW server_version');
     report('positions', machine(`PostgreSQL ${version}`, 'kafkajs 2.2.4'), [
-      metric('detection', 'positions/s', median(rounds.map((r) => r.rate)), median(raws.map((r) => r.rate)), 'raw kafkajs consumption of the same topics', {
-        ratio: Number(median(ratios).toFixed(3)),
-        goal: '>= 0.7 (median of the rounds\' ratios)',
-        notes: `${COURIERS} couriers x ${DELIVERIES_PER_COURIER} deliveries, ${ROUNDS} rounds of ${perRound} messages of 1 point (one stop each), ` +
-          `${eventsAfter - eventsBefore} events appended, ${finished} deliveries finished automatically; ${each}; ` +
-          `resident memory at steady state (median over the rounds, whole process) ${rssMiB.toFixed(0)} MiB`,
+      metric(
+        'detection',
+        'positions/s',
+        median(rounds.map((r) => r.rate)),
+        median(raws.map((r) => r.rate)),
+        'raw kafkajs consumption of the same topics',
+        {
+          ratio: Number(median(ratios).toFixed(3)),
+          goal: ">= 0.7 (median of the rounds' ratios)",
+          notes:
+            `${COURIERS} couriers x ${DELIVERIES_PER_COURIER} deliveries, ${ROUNDS} rounds of ${perRound} messages of 1 point (one stop each), ` +
+            `${eventsAfter - eventsBefore} events appended, ${finished} deliveries finished automatically; ${each}; ` +
+            `resident memory at steady state (median over the rounds, whole process) ${rssMiB.toFixed(0)} MiB`,
+        },
+      ),
+      metric('resident memory', 'MiB', rssMiB, rssMiB, 'same process (reported, not compared)', {
+        notes: 'median RSS during detection',
       }),
-      metric('resident memory', 'MiB', rssMiB, rssMiB, 'same process (reported, not compared)', { notes: 'median RSS during detection' }),
       metric('resident memory idle', 'MiB', idleMiB, 150, 'goal ceiling', {
-        goal: '<= 150', notes: 'RSS right after the app initialised (service in the bench process, upper bound)',
+        goal: '<= 150',
+        notes: 'RSS right after the app initialised (service in the bench process, upper bound)',
       }),
       metric('resident memory under load', 'MiB', peakMiB, 300, 'goal ceiling', {
-        goal: '<= 300', notes: 'peak RSS sampled every 250 ms over the raw and detection rounds (service in the bench process, upper bound)',
+        goal: '<= 300',
+        notes:
+          'peak RSS sampled every 250 ms over the raw and detection rounds (service in the bench process, upper bound)',
       }),
-      metric('membership_to_detection_p99', 'ms', p99(joins.joined), p99(joins.baseline), 'the same point for a delivery on the route all along', {
-        notes: `${joins.joined.length} deliveries joining watched routes; from the join (creation appended, this process told) to the first decision ` +
-          `for the point at the door: point after the join p50 ${p50(joins.pointAfter).toFixed(2)} / p99 ${p99(joins.pointAfter).toFixed(2)} ms, ` +
-          `point before it (evaluated from the route's recent points) p50 ${p50(joins.pointFirst).toFixed(2)} / p99 ${p99(joins.pointFirst).toFixed(2)} ms`,
-      }),
+      metric(
+        'membership_to_detection_p99',
+        'ms',
+        p99(joins.joined),
+        p99(joins.baseline),
+        'the same point for a delivery on the route all along',
+        {
+          notes:
+            `${joins.joined.length} deliveries joining watched routes; from the join (creation appended, this process told) to the first decision ` +
+            `for the point at the door: point after the join p50 ${p50(joins.pointAfter).toFixed(2)} / p99 ${p99(joins.pointAfter).toFixed(2)} ms, ` +
+            `point before it (evaluated from the route's recent points) p50 ${p50(joins.pointFirst).toFixed(2)} / p99 ${p99(joins.pointFirst).toFixed(2)} ms`,
+        },
+      ),
     ]);
   } finally {
     await app.close();
@@ -247,7 +333,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

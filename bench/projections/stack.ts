@@ -1,14 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { get } from 'node:http';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { Client } from 'pg';
 import { deleteTopicsWithPrefix } from '@orders/messaging/testing';
-import { profileFlags } from '../lib/profile-flags';
-
-const ROOT = join(__dirname, '..', '..');
+import { withClient } from '@orders/service-kit/testing';
+import { cpuSeconds, freePort, startService, stopService, untilLive } from '../lib/service-process';
 
 /**
  * The real path of a command, as processes of their own (as deployed; each has its own event loop, so the load
@@ -29,61 +23,10 @@ export interface E2eStack {
   close(): Promise<void>;
 }
 
-const CLOCK_TICKS = 100; // USER_HZ on Linux
+const service = (entry: string, env: Record<string, string>): ChildProcess =>
+  startService(entry, { LOG_LEVEL: 'error', HOST: '127.0.0.1', ...env });
 
-function cpuOf(child: ChildProcess): number {
-  try {
-    // utime and stime are the 14th and 15th fields; the 2nd (the command) may hold spaces, so count after its ')'
-    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(')').pop()?.trim().split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return 0;
-  }
-}
-
-const freePort = () => new Promise<number>((resolve, reject) => {
-  const probe = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-    const { port } = probe.address() as { port: number };
-    probe.close(() => resolve(port));
-  });
-});
-
-function service(entry: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [...profileFlags(), '-r', '@swc-node/register', entry], {
-    cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), LOG_LEVEL: 'error', HOST: '127.0.0.1', ...env },
-  });
-  child.on('exit', (code, signal) => { if (code) console.error(`${entry} exited (${code ?? signal})`); });
-  return child;
-}
-
-async function ended(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exit = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exit;
-}
-
-async function live(port: number): Promise<void> {
-  const answers = () => new Promise<boolean>((resolve) => {
-    get({ host: '127.0.0.1', port, path: '/health/live' }, (res) => { res.resume(); resolve(res.statusCode === 200); }).on('error', () => resolve(false));
-  });
-  for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
-    if (await answers()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`nothing answered on port ${port}`);
-}
-
-async function onServer(url: string, sql: string): Promise<void> {
-  const db = new Client({ connectionString: url });
-  await db.connect();
-  try {
-    await db.query(sql);
-  } finally {
-    await db.end();
-  }
-}
+const onServer = (url: string, sql: string) => withClient(url, (db) => db.query(sql));
 
 export async function startStack(adminUrl: string, readModelsUrl: string, brokers: string): Promise<E2eStack> {
   const id = randomBytes(4).toString('hex');
@@ -97,28 +40,45 @@ export async function startStack(adminUrl: string, readModelsUrl: string, broker
   const [intakePort, projectorPort] = [await freePort(), await freePort()];
   const common = { KAFKA_BROKERS: brokers, API_KEYS: `bench:${apiKey}:${company}` };
   const children = [
-    service('apps/intake/src/main.ts', { ...common, PORT: String(intakePort), INTAKE_DATABASE_URL: intakeDb, INTAKE_LICENSES: company, TOPIC_PREFIX: topicPrefix }),
+    service('apps/intake/src/main.ts', {
+      ...common,
+      PORT: String(intakePort),
+      INTAKE_DATABASE_URL: intakeDb,
+      INTAKE_LICENSES: company,
+      TOPIC_PREFIX: topicPrefix,
+    }),
     service('apps/projector/src/main.ts', {
-      ...common, PORT: String(projectorPort), READMODELS_DATABASE_URL: readModelsUrl, PROJECTOR_SCHEMA: schema,
-      PROJECTOR_OUTBOX_SCHEMA: `${schema}_outbox`, PROJECTOR_INBOX_SCHEMA: `${schema}_inbox`, TOPIC_PREFIX: topicPrefix,
+      ...common,
+      PORT: String(projectorPort),
+      READMODELS_DATABASE_URL: readModelsUrl,
+      PROJECTOR_SCHEMA: schema,
+      PROJECTOR_OUTBOX_SCHEMA: `${schema}_outbox`,
+      PROJECTOR_INBOX_SCHEMA: `${schema}_inbox`,
+      TOPIC_PREFIX: topicPrefix,
     }),
   ];
   const close = async () => {
-    await Promise.all(children.map(ended));
+    await Promise.all(children.map(stopService));
     await onServer(adminUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    for (const s of [schema, `${schema}_outbox`, `${schema}_inbox`]) await onServer(readModelsUrl, `DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+    for (const s of [schema, `${schema}_outbox`, `${schema}_inbox`])
+      await onServer(readModelsUrl, `DROP SCHEMA IF EXISTS "${s}" CASCADE`);
     await deleteTopicsWithPrefix(brokers.split(','), topicPrefix);
   };
   try {
-    await Promise.all([live(intakePort), live(projectorPort)]);
+    await Promise.all([untilLive(intakePort), untilLive(projectorPort)]);
   } catch (error) {
     await close();
     throw error;
   }
   const [intake, projector] = children as [ChildProcess, ChildProcess];
   return {
-    intakeUrl: `http://127.0.0.1:${intakePort}`, apiKey, company, summaryTable: `"${schema}".order_summary_v1`, topicPrefix, close,
-    cpuSeconds: () => ({ intake: cpuOf(intake), projector: cpuOf(projector) }),
+    intakeUrl: `http://127.0.0.1:${intakePort}`,
+    apiKey,
+    company,
+    summaryTable: `"${schema}".order_summary_v1`,
+    topicPrefix,
+    close,
+    cpuSeconds: () => ({ intake: cpuSeconds(intake), projector: cpuSeconds(projector) }),
     pids: () => ({ intake: intake.pid, projector: projector.pid }),
   };
 }

@@ -34,6 +34,8 @@ export class Stack {
   readonly logDir = mkdtempSync(join(tmpdir(), `orders-e2e-${this.suffix}-`));
   private readonly services = new Map<ServiceName, ServiceProcess>();
   private readonly databases: string[] = [];
+  /** More variables for one service, set before start (a Market simulator's URL and campaigns, say). */
+  readonly serviceEnv: Partial<Record<ServiceName, Record<string, string>>> = {};
 
   /** `extraKeys`: more `principal:key[:tenants[:scopes]]` entries beside the run's key (a read-only operator, say). */
   constructor(private readonly extraKeys: readonly string[] = []) {}
@@ -57,6 +59,7 @@ export class Stack {
         KAFKA_BROKERS: BROKERS, API_KEYS: [`e2e:${this.apiKey}`, ...this.extraKeys].join(','), LOG_LEVEL: 'warn', HOST: '127.0.0.1',
         // Market's notifications come from its own ranges in production; this run sends them from loopback.
         MARKET_NOTIFICATION_SOURCES: '127.0.0.1,::1',
+        ...this.serviceEnv[name],
       };
       this.services.set(name, new ServiceProcess(name, await freePort(), env, join(this.logDir, `${name}.log`)));
     }

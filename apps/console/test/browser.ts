@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-/** Debian's chromium (scripts/ensure-chromium.sh installs it), or CHROMIUM_PATH. */
+/** Debian's chromium (scripts/ensure-tool.sh chromium chromium installs it), or CHROMIUM_PATH. */
 export function chromiumPath(): string {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
   const found = candidates.find((path) => existsSync(path));
-  if (!found) throw new Error('chromium is missing: run scripts/ensure-chromium.sh (Debian: apt-get install chromium) or set CHROMIUM_PATH');
+  if (!found) throw new Error('chromium is missing: run scripts/ensure-tool.sh chromium chromium (Debian: apt-get install chromium) or set CHROMIUM_PATH');
   return found;
 }
 

@@ -6,8 +6,6 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Locator, Page } from 'playwright-core';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the e2e harness (services as processes) is no library
 import { expectStatus } from '../../../e2e/support/http';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the e2e harness (services as processes) is no library
-import { marketNotifications } from '../../../e2e/support/market';
 import { seriousViolations } from './browser';
 import { ConsoleStack } from './console-stack';
 
@@ -22,10 +20,9 @@ const SHOTS = join(__dirname, '..', '..', '..', 'docs', 'console');
 const WAIT_MS = 60_000;
 
 describe('the operators console in a browser', () => {
-  const stack = new ConsoleStack();
   const campaignId = randomInt(100_000, 1_000_000);
+  const stack = new ConsoleStack(campaignId);
   const company = String(campaignId);
-  const market = marketNotifications(campaignId);
   let operator: Page;
   let acceptedOrderId = '';
 
@@ -52,6 +49,14 @@ describe('the operators console in a browser', () => {
       } catch (error) {
         if (Date.now() > deadline) throw new Error(`${String(error)}\n${stack.stack.logs()}`);
       }
+    }
+  };
+  /** Waits until `probe` holds: for what the services do in their own time (no page to watch). */
+  const untilTrue = async (probe: () => Promise<boolean>) => {
+    const deadline = Date.now() + WAIT_MS;
+    while (!(await probe())) {
+      if (Date.now() > deadline) throw new Error(`timed out\n${stack.stack.logs()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
   const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
@@ -114,26 +119,46 @@ describe('the operators console in a browser', () => {
     await expectAccessible(operator);
   });
 
-  it('decides a buyer\'s cancellation from the queue before its countdown ends', async () => {
-    const marketOrderId = randomInt(1_000_000, 1_000_000_000);
-    const orderId = await submit(marketOrderId);
+  it('shows a cancellation live, decides it, and shows what Market was sent, its answer and the limits', async () => {
+    /** A prepaid order Market hands to delivery, its buyer then cancelling: Market notifies the service of each. */
+    const buyerCancels = async (marketOrderId: number) => {
+      await stack.market.createOrder({ campaignId, orderId: marketOrderId, paymentType: 'PREPAID' });
+      // ORDER_CREATED asks the connector for Market's order: read before the next notification, as Market would.
+      await untilTrue(async () =>
+        (await marketCalls(marketOrderId)).some((c) => c.operation === 'getOrder' && c.state === 'SENT'));
+      await stack.market.updateStatus(campaignId, marketOrderId, 'DELIVERY', 'DELIVERY_SERVICE_RECEIVED');
+      await stack.market.requestCancellation(campaignId, marketOrderId);
+    };
+    const marketCalls = async (orderId: number) =>
+      (await stack.marketplace.get<{ calls: { operation: string; state: string }[] }>(
+        `/v2/campaigns/${campaignId}/market-calls?orderId=${orderId}`)).body.calls;
+    const decided = randomInt(1_000_000, 1_000_000_000);
+    const waiting = decided + 1;
+    const orderId = await submit(decided);
     expectStatus(await stack.intake.call('POST', `/api/v1/companies/${company}/external-orders/${orderId}/accept`, {}), 200, 'accept');
-    const requestedAt = new Date();
-    for (const body of [market.inDelivery(marketOrderId, new Date(requestedAt.getTime() - 60_000).toISOString()),
-      market.cancellationRequested(marketOrderId, requestedAt.toISOString())]) {
-      expectStatus(await stack.marketplace.call('POST', '/notification', body), 200, 'notification');
-    }
+    // The page is open before the requests exist: they must arrive through its stream, with no reload and no click.
     await operator.goto(`${stack.url}/#/cancellations`);
-    const row = operator.locator(`tbody tr[data-order-id="${marketOrderId}"]`).filter({ has: operator.locator('.countdown') });
-    await untilShown(row, () => operator.getByRole('button', { name: 'Refresh' }).click());
-    await expect(row.locator('.countdown').textContent()).resolves.toMatch(/\d+ (h|min|s)/);
+    await operator.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await buyerCancels(decided);
+    await buyerCancels(waiting);
+    const row = (id: number) =>
+      operator.locator(`tbody tr[data-order-id="${id}"]`).filter({ has: operator.locator('.countdown') });
+    await row(decided).waitFor();
+    await row(waiting).waitFor();
+    await expect(row(decided).locator('.countdown').textContent()).resolves.toMatch(/\d+ (h|min|s)/);
+    await row(decided).getByRole('button', { name: 'Accept', exact: true }).click();
+    await row(decided).getByRole('button', { name: 'Yes, accept' }).click();
+    // The decision, what went to Market and Market's answer, as the connector recorded it; the limits it spent.
+    const decision = operator.locator(`tr[data-order-id="${decided}"]`, { hasText: 'ACCEPTED' });
+    await decision.locator('[data-testid="market-call"]', { hasText: /PUT accepted → 200 OK/ }).waitFor();
+    await expect(decision.textContent()).resolves.toContain('SENT, 1 attempt');
+    const limits = operator.getByRole('table', { name: /Market limits/ });
+    await limits.locator('tr[data-resource="to-market:acceptOrderCancellation"]', { hasText: '499 of 500' }).waitFor();
+    await expect(row(waiting).count()).resolves.toBe(1);
     await shot(operator, 'cancellations');
     await expectAccessible(operator);
-    await row.getByRole('button', { name: 'Accept', exact: true }).click();
-    await row.getByRole('button', { name: 'Yes, accept' }).click();
-    await operator.locator(`tr[data-order-id="${marketOrderId}"]`, { hasText: 'ACCEPTED' }).waitFor();
-    const decisions = await stack.marketplace.get<{ decisions: { orderId: number; state: string }[] }>(`/v2/campaigns/${campaignId}/cancellations/decisions`);
-    expect(decisions.body.decisions.find((d) => d.orderId === marketOrderId)?.state).toBe('ACCEPTED');
+    const sent = stack.market.received('acceptOrderCancellation').filter((r) => r.orderId === decided);
+    expect(sent.map((r) => [r.status, r.body])).toEqual([[200, { accepted: true }]]);
   });
 
   it('redrives a dead letter and resolves the one its second failure left, with who and when', async () => {

@@ -35,22 +35,26 @@ describe('position decisions left by a crash', () => {
       [uuidv7(), deliveryId, JSON.stringify({ type: 'EvaluatePositions', points, settings, target })],
     );
 
-  it('applies them in order when the positions consumer starts, once even where one was already applied', async () => {
-    await courier.http().put(`${company}/settings`).set(keyA()).send({ mark_delivered_enabled: true }).expect(200);
+  /** A route of the courier's for the day, and a delivery at TARGET on it: the delivery's id. */
+  const deliveryOnRoute = async (routeId: string, courierId: string): Promise<string> => {
     await courier
       .http()
-      .put(`${company}/routes/r-crash`)
+      .put(`${company}/routes/${routeId}`)
       .set(keyA())
-      .send({ courier_id: 'k-crash', date: '2026-03-02' })
+      .send({ courier_id: courierId, date: '2026-03-02' })
       .expect(200);
-    const { delivery_id: id } = (
-      await courier
-        .http()
-        .post(`${company}/orders`)
-        .set(keyA())
-        .send(order({ route_id: 'r-crash', ...TARGET }))
-        .expect(201)
-    ).body;
+    const created = await courier
+      .http()
+      .post(`${company}/orders`)
+      .set(keyA())
+      .send(order({ route_id: routeId, ...TARGET }))
+      .expect(201);
+    return created.body.delivery_id;
+  };
+
+  it('applies them in order when the positions consumer starts, once even where one was already applied', async () => {
+    await courier.http().put(`${company}/settings`).set(keyA()).send({ mark_delivered_enabled: true }).expect(200);
+    const id = await deliveryOnRoute('r-crash', 'k-crash');
     // Arrival, then visit (service 600 s x 0.5): recorded in that order; the arrival was also recorded twice (a row
     // applied whose delete did not happen before the crash). The visit was recorded by the version before targets.
     const arrival = [point(0)];
@@ -82,20 +86,7 @@ describe('position decisions left by a crash', () => {
   });
 
   it('answers a position push once its decisions are appended, and leaves no row behind', async () => {
-    await courier
-      .http()
-      .put(`${company}/routes/r-push`)
-      .set(keyA())
-      .send({ courier_id: 'k-push', date: '2026-03-02' })
-      .expect(200);
-    const { delivery_id: id } = (
-      await courier
-        .http()
-        .post(`${company}/orders`)
-        .set(keyA())
-        .send(order({ route_id: 'r-push', ...TARGET }))
-        .expect(201)
-    ).body;
+    const id = await deliveryOnRoute('r-push', 'k-push');
     // The detector follows a route's deliveries through the route read model.
     await eventually(
       async () => (await courier.http().get(`${company}/routes/r-push`).set(keyA()).expect(200)).body,

@@ -13,6 +13,7 @@ import { MarketOrderIds1767600000000 } from './migrations/1767600000000-market-o
 import { ParkedDeliveryAge1767700000000 } from './migrations/1767700000000-parked-delivery-age';
 import { MarketFacade1767810000000 } from './migrations/1767810000000-market-facade';
 import { MarketOutbox1767900000000 } from './migrations/1767900000000-market-outbox';
+import { QueueChangeNotices1768000000000 } from './migrations/1768000000000-queue-change-notices';
 
 const MARKETPLACE_MIGRATIONS = [
   MarketplaceCancellations1767500000000,
@@ -20,6 +21,7 @@ const MARKETPLACE_MIGRATIONS = [
   ParkedDeliveryAge1767700000000,
   MarketFacade1767810000000,
   MarketOutbox1767900000000,
+  QueueChangeNotices1768000000000,
 ];
 
 interface MarketplaceCancellationsOptions {

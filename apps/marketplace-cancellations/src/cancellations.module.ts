@@ -12,6 +12,8 @@ import { CampaignAccessGuard } from './market-api/campaign-access.guard';
 import { MarketLimits } from './market-api/market-limits';
 import { MarketLimitsInterceptor } from './market-api/market-limits.interceptor';
 import { MarketplaceOrders } from './marketplace-orders/marketplace-orders';
+import { MarketCallsController } from './market-calls/market-calls.http.controller';
+import { MarketCallsQuery } from './market-calls/market-calls.query';
 import { MarketApiClient } from './market-connector/market-api.client';
 import { MarketOutboxSignal } from './market-connector/market-outbox';
 import { MarketOutboxWorker } from './market-connector/market-outbox.worker';
@@ -21,6 +23,8 @@ import { MARKETPLACE_MESSAGE_CONTROLLERS, marketplaceMessaging } from './publish
 import { CancellationQueries } from './read-model/cancellation-queries';
 import { MarketOrdersQuery } from './read-model/market-orders.query';
 import { CancellationReadModel } from './read-model/cancellation-read-model';
+import { QueueChanges } from './queue-changes/queue-changes';
+import { QueueEventsController } from './queue-changes/queue-events.http.controller';
 import { PendingRequestsProbe } from './read-model/pending-requests-probe';
 import { NotificationInbox } from './receive-notification/notification-inbox';
 import { NotificationWorker } from './receive-notification/notification-worker';
@@ -36,6 +40,8 @@ import { NotificationController } from './receive-notification/receive-notificat
     CancellationDecisionController,
     OrdersController,
     CancellationsController,
+    MarketCallsController,
+    QueueEventsController,
     NotificationController,
     DueTimersController,
     EventStoreOpsController,
@@ -62,9 +68,16 @@ import { NotificationController } from './receive-notification/receive-notificat
     MarketApiClient,
     MarketOutboxWorker,
     MarketReconciliation,
+    MarketCallsQuery,
+    QueueChanges,
   ],
   exports: [
-    MessagingTransport, MarketplaceOrders, NotificationInbox, NotificationWorker, CancellationTimers, MarketOutboxWorker,
+    MessagingTransport,
+    MarketplaceOrders,
+    NotificationInbox,
+    NotificationWorker,
+    CancellationTimers,
+    MarketOutboxWorker,
     MarketReconciliation,
   ],
 })

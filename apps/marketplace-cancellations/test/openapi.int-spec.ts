@@ -80,6 +80,13 @@ describeOpenApiCompleteness('marketplace-cancellations', async () => {
       const refusals = '/v2/campaigns/{campaignId}/cancellations/market-refusals';
       await own(refusals, '/v2/campaigns/21/cancellations/market-refusals');
       await own(refusals, '/v2/campaigns/21/cancellations/market-refusals?pageSize=x');
+      const marketCalls = '/v2/campaigns/{campaignId}/market-calls';
+      await own(marketCalls, '/v2/campaigns/21/market-calls');
+      await own(marketCalls, '/v2/campaigns/21/market-calls?orderId=7001&state=PENDING');
+      await own(marketCalls, '/v2/campaigns/21/market-calls?state=NOPE');
+      await own(marketCalls, '/v2/campaigns/22/market-calls');
+      await own('/v2/campaigns/{campaignId}/market-limits', '/v2/campaigns/21/market-limits');
+      await own('/v2/campaigns/{campaignId}/market-limits', '/v2/campaigns/22/market-limits');
 
       const notification = (body: object) =>
         app

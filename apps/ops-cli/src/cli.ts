@@ -157,7 +157,11 @@ function program(io: Io, env: Environment, done: (code: ExitCode) => void): Comm
 
   json(
     brokers(
-      sub(root, 'status', 'subscriptions, checkpoints, leases, relay lag, consumer lag, due timers, dead letters'),
+      sub(
+        root,
+        'status',
+        'subscriptions, checkpoints, leases, relay lag, consumer lag, due timers, calls to Market, dead letters',
+      ),
     ),
   )
     .option(

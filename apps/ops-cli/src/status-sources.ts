@@ -17,6 +17,27 @@ export interface TimerStatus {
   failing: number;
 }
 
+/** A call to Market that failed last time it was tried: refused for good, or waiting to be tried again. */
+export interface MarketCallFailure {
+  campaignId: string;
+  orderId: string;
+  operation: string;
+  state: string;
+  attempts: number;
+  status: number | null;
+  error: string;
+  /** When it was refused, or when it is tried again. */
+  at: string;
+}
+
+export interface MarketCallStatus {
+  service: string;
+  byState: { PENDING: number; SENT: number; REFUSED: number };
+  /** PENDING after at least one failed attempt. */
+  retrying: number;
+  lastFailures: MarketCallFailure[];
+}
+
 export interface ReadModelStatus {
   projection: string;
   servingVersion: number;
@@ -29,6 +50,7 @@ export interface ServiceStatus {
   service: string;
   subscriptions: SubscriptionStatus[];
   timers?: TimerStatus;
+  marketCalls?: MarketCallStatus;
   readModels?: ReadModelStatus[];
   error?: string;
 }
@@ -45,7 +67,12 @@ export async function serviceStatus(target: StoreTarget): Promise<ServiceStatus>
         kind: RELAY_NAME.test(overview.name) ? 'relay' : 'projection',
         ...overview,
       }));
-      return { service: target.service, subscriptions, ...(await timers(pool, target.service)) };
+      return {
+        service: target.service,
+        subscriptions,
+        ...(await timers(pool, target.service)),
+        ...(await marketCalls(pool, target.service)),
+      };
     });
   } catch (error) {
     return {
@@ -72,6 +99,65 @@ async function timers(pool: import('pg').Pool, service: string): Promise<{ timer
         due: r.due,
         oldestDueAt: r.oldest?.toISOString() ?? null,
         failing: r.failing,
+      },
+    };
+  } catch (error) {
+    if (isMissingRelation(error)) return {};
+    throw error;
+  }
+}
+
+const LAST_FAILURES = 5;
+
+/**
+ * marketplace-cancellations' `market_outbox` (its migration 1767900000000): the connector's calls to Market by state,
+ * and the last ones that failed (refused, or waiting for another attempt after an error). Other services have none.
+ */
+async function marketCalls(pool: import('pg').Pool, service: string): Promise<{ marketCalls?: MarketCallStatus }> {
+  try {
+    const [counts, failures] = await Promise.all([
+      pool.query<{ state: keyof MarketCallStatus['byState']; calls: number; retrying: number }>(
+        `SELECT state, count(*)::int AS calls, count(*) FILTER (WHERE attempts > 0)::int AS retrying
+           FROM market_outbox GROUP BY state`,
+      ),
+      pool.query<{
+        campaign_id: string;
+        order_id: string;
+        operation: string;
+        state: string;
+        attempts: number;
+        last_status: number | null;
+        last_error: string;
+        at: Date;
+      }>(
+        `SELECT campaign_id, order_id, operation, state, attempts, last_status, last_error,
+                CASE WHEN state = 'REFUSED' THEN sent_at ELSE next_attempt_at END AS at
+           FROM market_outbox WHERE state <> 'SENT' AND last_error IS NOT NULL
+          ORDER BY CASE WHEN state = 'REFUSED' THEN sent_at ELSE next_attempt_at END DESC, id DESC
+          LIMIT ${LAST_FAILURES}`,
+      ),
+    ]);
+    const byState = { PENDING: 0, SENT: 0, REFUSED: 0 };
+    let retrying = 0;
+    for (const row of counts.rows) {
+      byState[row.state] = row.calls;
+      if (row.state === 'PENDING') retrying = row.retrying;
+    }
+    return {
+      marketCalls: {
+        service,
+        byState,
+        retrying,
+        lastFailures: failures.rows.map((r) => ({
+          campaignId: r.campaign_id,
+          orderId: r.order_id,
+          operation: r.operation,
+          state: r.state,
+          attempts: r.attempts,
+          status: r.last_status,
+          error: r.last_error,
+          at: r.at.toISOString(),
+        })),
       },
     };
   } catch (error) {

@@ -14,7 +14,7 @@ jest.setTimeout(120_000);
 
 // A marketplace-cancellations database with a relay behind the head of its log and a projection at it, timers due and
 // not, and on the broker a consumer group two messages behind and a dead letter: what `status` has to show.
-describe('ops status shows subscriptions, leases, relay lag, consumer lag, due timers and dead letters', () => {
+describe('ops status shows subscriptions, leases, relay and consumer lag, timers, calls to Market, dead letters', () => {
   const id = randomBytes(4).toString('hex');
   const database = `ops_status_${id}`;
   const prefix = `ops-status-${id}`;
@@ -49,6 +49,21 @@ describe('ops status shows subscriptions, leases, relay lag, consumer lag, due t
       );
       await pool.query(`INSERT INTO cancellation_timers VALUES ('r1', now() - interval '2 hours', 'SCHEDULED', 0), ('r2', now() - interval '1 hour', 'SCHEDULED', 3),
         ('r3', now() + interval '1 day', 'SCHEDULED', 0), ('r4', now() - interval '3 hours', 'FIRED', 0)`);
+      // The connector's outbox as the service's migration 1767900000000 makes it: calls sent, refused, retrying.
+      await pool.query(`CREATE TABLE market_outbox (id bigserial PRIMARY KEY, operation text NOT NULL,
+        campaign_id text NOT NULL, order_id text NOT NULL, cause_id text NOT NULL, body jsonb,
+        state text NOT NULL DEFAULT 'PENDING',
+        decided_at timestamptz NOT NULL, next_attempt_at timestamptz NOT NULL, attempts integer NOT NULL DEFAULT 0,
+        last_status integer, last_error text, sent_at timestamptz)`);
+      await pool.query(`INSERT INTO market_outbox (operation, campaign_id, order_id, cause_id, state, decided_at,
+          next_attempt_at, attempts, last_status, last_error, sent_at) VALUES
+        ('acceptOrderCancellation', '7', '1', 'q1', 'SENT', now(), now(), 1, 200, NULL, now()),
+        ('getOrder', '7', '1', 'order-created', 'SENT', now(), now(), 1, 200, NULL, now()),
+        ('acceptOrderCancellation', '7', '2', 'q2', 'REFUSED', now(), now(), 1, 400,
+          'ORDER_IS_NOT_IN_DELIVERY: not in delivery', now() - interval '1 hour'),
+        ('acceptOrderCancellation', '7', '3', 'q3', 'PENDING', now(), now() + interval '5 minutes', 2, 503,
+          'SERVICE_UNAVAILABLE: try later', NULL),
+        ('acceptOrderCancellation', '7', '4', 'q4', 'PENDING', now(), now(), 0, NULL, NULL, NULL)`);
       // The projector's side in the same scratch database: read models with a rebuild under way, and its state outbox.
       await runProjectorOperation('migrate', { connection: url, schema: 'projector' }, {});
       await pool.query(
@@ -127,6 +142,22 @@ describe('ops status shows subscriptions, leases, relay lag, consumer lag, due t
       failing: 1,
       oldestDueAt: expect.any(String),
     });
+    expect(report.services[0].marketCalls).toEqual({
+      service: 'marketplace-cancellations',
+      byState: { PENDING: 2, SENT: 2, REFUSED: 1 },
+      retrying: 1,
+      // The latest first: the one tried again in 5 minutes, then the refusal of an hour ago.
+      lastFailures: [
+        expect.objectContaining({
+          orderId: '3',
+          state: 'PENDING',
+          attempts: 2,
+          status: 503,
+          error: 'SERVICE_UNAVAILABLE: try later',
+        }),
+        expect.objectContaining({ orderId: '2', state: 'REFUSED', attempts: 1, status: 400, campaignId: '7' }),
+      ],
+    });
     expect(report.consumerGroups).toEqual([{ groupId: `${prefix}-group`, topic, lag: 2, partitions: 1 }]);
     expect(report.deadLetters).toEqual([{ dlqTopic: `${topic}.dlq`, origin: topic, letters: 1, handled: 0, open: 1 }]);
     expect(report.errors).toEqual([]);
@@ -165,6 +196,10 @@ describe('ops status shows subscriptions, leases, relay lag, consumer lag, due t
       /marketplace-cancellations\s+marketplace-cancellations-relay\s+relay\s+\d+\/\d+\s+\d+\s+3\s+host-a:4242/,
     );
     expect(table).toMatch(/marketplace-cancellations\s+3\s+2\s+\S+\s+1/);
+    expect(table).toMatch(/calls to Market[^\n]*\n.*\n.*\nmarketplace-cancellations\s+2\s+1\s+2\s+1/);
+    expect(table).toMatch(
+      /7\s+2\s+acceptOrderCancellation\s+REFUSED\s+1\s+400\s+ORDER_IS_NOT_IN_DELIVERY: not in delivery/,
+    );
     expect(table).toMatch(new RegExp(`${prefix}-group\\s+${topic}\\s+1\\s+2`));
     expect(table).toMatch(new RegExp(`${topic}.dlq\\s+1\\s+0\\s+1`));
     const io = capture();

@@ -1,7 +1,7 @@
 // Test helpers for the service shells' specs: `import { describeServiceShell } from '@orders/service-kit/testing'`.
 export { describeServiceShell } from './src/testing/service-shell.suite';
 export { withProbe } from './src/testing/probe.module';
-export { databaseUrlOn, eventually, ignoreForcedDrop, onAdmin } from './src/testing/test-database';
+export { databaseUrlOn, eventually, ignoreForcedDrop, onAdmin, withClient } from './src/testing/test-database';
 export {
   describeHostileInput, fuzzService, type FuzzOptions, type FuzzReport, type FuzzTarget,
 } from './src/testing/hostile-fuzz';

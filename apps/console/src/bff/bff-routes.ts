@@ -33,6 +33,20 @@ export const BFF_ROUTES: readonly BffRoute[] = [
   })),
   { method: 'GET', path: '/api/cancellations/:campaign/pending', upstream: 'marketplace', target: '/v2/campaigns/:campaign/cancellations/pending', query: ['page', 'pageSize'] },
   { method: 'GET', path: '/api/cancellations/:campaign/decisions', upstream: 'marketplace', target: '/v2/campaigns/:campaign/cancellations/decisions', query: ['page', 'pageSize'] },
+  // The queue's changes as they commit (the page reloads what changed); what was sent to Market and what is left of
+  // the campaign's Market limits.
+  {
+    method: 'GET', path: '/api/cancellations/:campaign/events', upstream: 'marketplace',
+    target: '/v2/campaigns/:campaign/cancellations/events', stream: true,
+  },
+  {
+    method: 'GET', path: '/api/cancellations/:campaign/market-calls', upstream: 'marketplace',
+    target: '/v2/campaigns/:campaign/market-calls', query: ['orderId', 'state', 'page', 'pageSize'],
+  },
+  {
+    method: 'GET', path: '/api/cancellations/:campaign/market-limits', upstream: 'marketplace',
+    target: '/v2/campaigns/:campaign/market-limits',
+  },
   { method: 'PUT', path: '/api/cancellations/:campaign/:order', upstream: 'marketplace', target: '/v2/campaigns/:campaign/orders/:order/cancellation/accept' },
   { method: 'GET', path: '/api/deliveries/:company', upstream: 'courier', target: '/api/v1/companies/:company/orders', query: ['page', 'per_page', 'status'] },
   { method: 'GET', path: '/api/deliveries/:company/:order', upstream: 'courier', target: '/api/v1/companies/:company/orders/:order' },

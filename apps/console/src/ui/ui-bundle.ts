@@ -15,7 +15,6 @@ export async function buildUi(): Promise<UiBundle> {
   const result = await build({
     entryPoints: [join(UI_DIR, 'main.ts')],
     bundle: true, minify: true, format: 'esm', target: 'es2022', write: false, legalComments: 'none',
-    define: { 'process.env.NODE_ENV': '"production"' },
   });
   return {
     html: readFileSync(join(UI_DIR, 'index.html'), 'utf8'),

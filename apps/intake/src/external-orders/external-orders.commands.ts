@@ -79,8 +79,10 @@ export class ExternalOrderCommands {
       result = await this.handler.handle(streamId, command, options); // a failed append would end the consumer's transaction
     } else {
       try {
-        // Most submissions are new orders: decided on the empty state, proven by the append's `no_stream`.
-        result = await this.handler.handle(streamId, command, { ...options, load: 'empty' });
+        // Most submissions are new orders: decided on the empty state, proven by the append's `no_stream`, and
+        // the guest's record sealed by the append's own statement (one round trip for the whole command).
+        const companion = this.vault.sealNewWithAppend(command.data.piiRef, guest);
+        result = await this.handler.handle(streamId, command, { ...options, load: 'empty', companion });
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
         // The order exists (submitted before, or by a racing first submission): decided again on its stream.

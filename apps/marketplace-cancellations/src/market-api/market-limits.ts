@@ -13,6 +13,16 @@ export type Refusal = {
   readonly retryAfterSeconds: number;
 };
 type SlotResult = { readonly ok: true; readonly token: string } | ({ readonly ok: false } & Refusal);
+/** One resource's limits of a campaign as they stand: see MarketLimits.usage. */
+export interface MarketLimitUsage {
+  readonly resource: string;
+  readonly perHour: number | null;
+  readonly usedThisHour: number;
+  readonly leftThisHour: number | null;
+  readonly parallel: number;
+  readonly parallelInUse: number;
+  readonly resetsAt: string;
+}
 /** A call's place within the limits, held until `release`; or why there is none now. */
 export type Reservation = { readonly ok: true; release(): Promise<void> } | ({ readonly ok: false } & Refusal);
 
@@ -122,6 +132,42 @@ export class MarketLimits {
 
   private async releaseSlot(token: string): Promise<void> {
     await this.store.pool.query(`DELETE FROM in_flight_requests WHERE token = $1`, [token]);
+  }
+
+  /**
+   * What is left of each resource's limits for the campaign now: the hour's calls used and left, the parallel slots
+   * held (leases not yet expired), and when the hourly window resets. Read only: it reserves nothing.
+   */
+  async usage(campaignId: string, resources: readonly MarketResource[]): Promise<MarketLimitUsage[]> {
+    const now = this.clock.now();
+    const windowStart = new Date(now.getTime() - (now.getTime() % HOUR_MS));
+    const names = resources.map((r) => r.name);
+    const [hourly, inFlight] = await Promise.all([
+      this.store.pool.query<{ resource: string; used: number }>(
+        `SELECT resource, used FROM rate_limit_windows
+         WHERE campaign_id = $1 AND window_start = $2 AND resource = ANY($3)`,
+        [campaignId, windowStart, names],
+      ),
+      this.store.pool.query<{ resource: string; held: number }>(
+        `SELECT resource, count(*)::int AS held FROM in_flight_requests
+         WHERE campaign_id = $1 AND expires_at > $2 AND resource = ANY($3) GROUP BY resource`,
+        [campaignId, now, names],
+      ),
+    ]);
+    const used = new Map(hourly.rows.map((r) => [r.resource, r.used]));
+    const held = new Map(inFlight.rows.map((r) => [r.resource, r.held]));
+    return resources.map((resource) => {
+      const spent = used.get(resource.name) ?? 0;
+      return {
+        resource: resource.name,
+        perHour: resource.perHour ?? null,
+        usedThisHour: spent,
+        leftThisHour: resource.perHour === undefined ? null : Math.max(0, resource.perHour - spent),
+        parallel: resource.parallel,
+        parallelInUse: held.get(resource.name) ?? 0,
+        resetsAt: new Date(windowStart.getTime() + HOUR_MS).toISOString(),
+      };
+    });
   }
 
   /** Counts one call of `resource` in the current hour; refused once the hour's budget is spent. */

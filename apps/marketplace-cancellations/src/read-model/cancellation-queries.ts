@@ -8,7 +8,7 @@ export interface Page {
 }
 
 /** The pager of our own lists (Market's FlippingPagerDTO shape, so one reader reads both). */
-interface Pager {
+export interface Pager {
   total: number;
   from: number;
   to: number;
@@ -62,7 +62,7 @@ interface DecisionRow {
   total: string;
 }
 
-const pager = (total: number, { page, pageSize }: Page, shown: number): Pager => ({
+export const pager = (total: number, { page, pageSize }: Page, shown: number): Pager => ({
   total,
   from: shown === 0 ? 0 : (page - 1) * pageSize + 1,
   to: (page - 1) * pageSize + shown,

@@ -106,6 +106,28 @@ export async function status(options: StatusOptions, io: Io): Promise<ExitCode> 
             ]),
         ),
         '',
+        'calls to Market (marketplace-cancellations connector)',
+        renderTable(
+          ['service', 'pending', 'retrying', 'sent', 'refused'],
+          services
+            .filter((s) => s.marketCalls)
+            .map((s) => [
+              s.service,
+              s.marketCalls?.byState.PENDING,
+              s.marketCalls?.retrying,
+              s.marketCalls?.byState.SENT,
+              s.marketCalls?.byState.REFUSED,
+            ]),
+        ),
+        '',
+        'last failed calls to Market',
+        renderTable(
+          ['campaign', 'order', 'operation', 'state', 'attempts', 'status', 'error', 'refused at / next attempt'],
+          services
+            .flatMap((s) => s.marketCalls?.lastFailures ?? [])
+            .map((f) => [f.campaignId, f.orderId, f.operation, f.state, f.attempts, f.status ?? '-', f.error, f.at]),
+        ),
+        '',
         'consumer groups',
         lag.error
           ? `UNREACHABLE: ${lag.error}`

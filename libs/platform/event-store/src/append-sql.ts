@@ -21,7 +21,15 @@ export type AppendParam =
   | 'stream_id' | 'stream_type' | 'tenant' | 'count' | 'expected' | 'contents' | 'events' | 'notify'
   | 'key' | 'fingerprint';
 
-export function appendSql(schema: string, kind: ExpectedKind, withKey: boolean): CompiledSql<AppendParam> {
+/** A companion write's SQL (types.ts, CompanionWrite): CTEs reading `appended`, parameters `:w_<name>`. */
+export interface CompanionSql {
+  readonly name: string;
+  readonly sql: string;
+}
+
+export function appendSql(
+  schema: string, kind: ExpectedKind, withKey: boolean, companion?: CompanionSql,
+): CompiledSql<AppendParam | `w_${string}`> {
   const S = `"${schema}"`;
   const notKnown = withKey ? 'AND NOT EXISTS (SELECT 1 FROM known)' : '';
   const firstHead = `${S}.chain_head(NULL, 0, :contents::bytea[])`;
@@ -81,7 +89,9 @@ e AS (
     ${S}.chain_hashes(s.prev_head_hash, s.base_version, :contents::bytea[])
   ) WITH ORDINALITY AS x(i, t, v, o, d, m, hash, prev_hash, ord)
   RETURNING global_position, stream_version, recorded_at
-)${withKey ? `,
+)${companion ? `,
+appended AS (SELECT :stream_id::text AS stream_id FROM s),
+${companion.sql}` : ''}${withKey ? `,
 k AS (
   INSERT INTO ${S}.idempotency_keys (idempotency_key, stream_id, request_fingerprint, first_version, last_version)
   SELECT :key::text, :stream_id::text, :fingerprint::text, s.base_version + 1, s.base_version + :count::int FROM s
@@ -101,7 +111,8 @@ LEFT JOIN (
 ) a ON true
 ${withKey ? 'LEFT JOIN known kn ON true' : ''}`;
 
-  return compileSql<AppendParam>(statementName(schema, `append_${kind}${withKey ? '_key' : ''}`), text);
+  const purpose = `append_${kind}${withKey ? '_key' : ''}${companion ? `_with_${companion.name}` : ''}`;
+  return compileSql<AppendParam | `w_${string}`>(statementName(schema, purpose), text);
 }
 
 export interface AppendRow {

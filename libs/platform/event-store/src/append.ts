@@ -6,7 +6,7 @@ import { ConcurrencyError, DuplicateEventId, InvalidAppend } from './errors';
 import { contentHash } from './hash-chain';
 import { bind, type CompiledSql } from './sql-template';
 import type { Queryable } from './queryable';
-import type { AppendOptions, EventInput, EventMetadata, ExpectedVersion, RecordedEvent } from './types';
+import type { AppendOptions, CompanionWrite, EventInput, EventMetadata, ExpectedVersion, RecordedEvent } from './types';
 import { isUuid, uuidv7 } from './uuidv7';
 
 export interface PreparedEvent {
@@ -30,6 +30,7 @@ export interface PreparedAppend {
   eventsJson: string;
   idempotencyKey: string | null;
   fingerprint: string | null;
+  companion: CompanionWrite | undefined;
 }
 
 export function defaultStreamType(streamId: string): string {
@@ -85,6 +86,14 @@ export function prepareAppend(
       createHash('sha256').update(`{"events":[${fingerprintParts.join(',')}],"streamId":${JSON.stringify(streamId)}}`).digest('hex');
   }
 
+  const companionName = options.companion?.name;
+  if (companionName !== undefined && !/^[a-z][a-z0-9_]{0,62}$/.test(companionName)) {
+    throw new InvalidAppend(`companion write name ${JSON.stringify(companionName)} must be a short lower-case identifier`);
+  }
+  for (const name of Object.keys(options.companion?.values ?? {})) {
+    if (!/^w_[a-z0-9_]+$/.test(name)) throw new InvalidAppend(`companion write parameter ${name} must be named w_<name>`);
+  }
+
   return {
     streamId,
     streamType: options.streamType ?? defaultStreamType(streamId),
@@ -97,6 +106,7 @@ export function prepareAppend(
     eventsJson: `[${json.join(',')}]`,
     idempotencyKey: options.idempotencyKey ?? null,
     fingerprint,
+    companion: options.companion,
   };
 }
 
@@ -107,15 +117,23 @@ export type AppendOutcome =
   | { kind: 'not_first_write' };
 
 export class AppendStatements {
-  private readonly cache = new Map<string, CompiledSql<AppendParam>>();
+  private readonly cache = new Map<string, { sql: CompiledSql<AppendParam | `w_${string}`>; companionSql?: string }>();
   constructor(private readonly schema: string, private readonly prepared: boolean) {}
 
   async run(q: Queryable, append: PreparedAppend, notify: boolean): Promise<AppendOutcome> {
     const withKey = append.idempotencyKey !== null;
-    const cacheKey = `${append.kind}:${withKey}`;
-    let sql = this.cache.get(cacheKey);
-    if (!sql) this.cache.set(cacheKey, (sql = appendSql(this.schema, append.kind, withKey)));
-    const values: Record<AppendParam, unknown> = {
+    const { companion } = append;
+    const cacheKey = `${append.kind}:${withKey}:${companion?.name ?? ''}`;
+    let cached = this.cache.get(cacheKey);
+    if (!cached) {
+      cached = { sql: appendSql(this.schema, append.kind, withKey, companion), companionSql: companion?.sql };
+      this.cache.set(cacheKey, cached);
+    } else if (companion && cached.companionSql !== companion.sql) {
+      throw new Error(`companion write ${companion.name} came with another SQL text than its first use`);
+    }
+    const { sql } = cached;
+    const values: Record<string, unknown> = {
+      ...companion?.values,
       stream_id: append.streamId, stream_type: append.streamType, tenant: append.tenant, count: append.events.length,
       expected: append.expectedNumber, contents: append.contents, events: append.eventsJson, notify,
       key: append.idempotencyKey, fingerprint: append.fingerprint,

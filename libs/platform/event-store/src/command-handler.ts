@@ -8,7 +8,9 @@ import type { Queryable } from './queryable';
 import { StateCache } from './state-cache';
 import { inSpan } from './tracing';
 import { withTransaction } from './transaction';
-import type { AppendOptions, AppendResult, EventInput, EventMetadata, ExpectedVersion, RecordedEvent } from './types';
+import type {
+  AppendOptions, AppendResult, CompanionWrite, EventInput, EventMetadata, ExpectedVersion, RecordedEvent,
+} from './types';
 
 export interface CommandHandlerConfig<C extends Command, E extends Event, S> {
   decider: Decider<C, E, S>;
@@ -73,6 +75,13 @@ export interface HandleOptions<C extends Command = Command, E extends Event = Ev
    * they throw, the events are rolled back too; after a conflict the whole attempt is decided and written again.
    */
   alongside?(tx: PoolClient, appended: Appended<S, E>): Promise<void>;
+  /**
+   * The fast form of `alongside` for a command outside a caller's transaction: its rows written by the append's
+   * own statement (types.ts, CompanionWrite), one round trip instead of BEGIN, append, writes, COMMIT. When the
+   * statement fails and `refused` says the companion could not write (its row exists, say), the command is decided
+   * and written again the slow way, with `alongside`. Ignored with `within`.
+   */
+  companion?: { write: CompanionWrite; refused(error: unknown): boolean };
   /**
    * Overrides the handler's toEventInput for this call, and may be async: what is stored can depend on the stream
    * (`state` is the one the events were decided on) and need I/O, e.g. fields encrypted with a key of the stream's
@@ -181,6 +190,7 @@ export function createCommandHandler<C extends Command, E extends Event, S>(stor
     // current. Anything a stale state could get wrong (a conflict, a refusal, "nothing to do") is decided again
     // on a fresh load before it is believed.
     let trustCache = cache !== undefined && mode === 'cached' && within === undefined;
+    let companion = within === undefined ? options.companion : undefined;
     for (let conflicts = 0; ;) {
       const cached = trustCache ? cache?.get(streamId) : undefined;
       const fresh = cached === undefined;
@@ -216,6 +226,7 @@ export function createCommandHandler<C extends Command, E extends Event, S>(stor
         let result: AppendResult;
         let state: S | undefined;
         if (within) ({ result, state } = await appendIn(within, attempt, alongside));
+        else if (companion) result = await store.append(streamId, expected, inputs, { ...appendOptions, companion: companion.write });
         else if (alongside) ({ result, state } = await withTransaction(store.pool, (tx) => appendIn(tx, attempt, alongside)));
         else result = await store.append(streamId, expected, inputs, appendOptions);
         if (result.idempotentReplay) return replayed(streamId, result, within);
@@ -232,6 +243,10 @@ export function createCommandHandler<C extends Command, E extends Event, S>(stor
         }
         return { streamId, nextExpectedVersion: result.nextExpectedVersion, events: result.events, state, idempotentReplay: false };
       } catch (error) {
+        if (companion?.refused(error)) {
+          companion = undefined; // nothing was written: again, the slow way
+          continue;
+        }
         if (!(error instanceof ConcurrencyError)) throw error;
         if (!fresh) { trustCache = false; continue; } // the cache was behind: not a conflict of this command
         if (conflicts >= retries) throw error;

@@ -1,7 +1,7 @@
 export { EventStore } from './event-store';
 export type { EventStoreOptions } from './event-store';
 export type {
-  AppendOptions, AppendResult, Checkpoint, EventInput, EventMetadata, ExpectedVersion, Logger, ReadAllOptions, ReadAllPage,
+  AppendOptions, AppendResult, Checkpoint, CompanionWrite, EventInput, EventMetadata, ExpectedVersion, Logger, ReadAllOptions, ReadAllPage,
   ReadStreamOptions, RecordedEvent, SubscriptionHandler,
 } from './types';
 export { START } from './types';

@@ -58,6 +58,24 @@ export interface AppendOptions {
   /** Recorded when the stream is created; defaults to the stream id's prefix before the first '-' or ':'. */
   streamType?: string;
   tenant?: string;
+  /** A write that commits in the append's own statement, only when the append happens (see CompanionWrite). */
+  companion?: CompanionWrite;
+}
+
+/**
+ * Another library's rows that must commit with the events (a sealed personal-data record, say), written by the
+ * append's own statement: no transaction of its own, one round trip for both. `sql` is one or more data-modifying
+ * CTEs (`name AS (INSERT …)`, comma-separated) spliced into the append. It reads the CTE `appended` (one row, with
+ * `stream_id`, when the append happens; none otherwise), so nothing is written without the events, and takes named
+ * parameters `:w_<name>` from `values`. When it cannot write what it must, it fails the statement (a unique
+ * violation, say): then nothing is appended either, and the caller takes its slow path. The rows must live in the
+ * store's database. Not for appends inside a caller's transaction, where a failed statement would end it.
+ */
+export interface CompanionWrite {
+  /** Names the SQL (a prepared statement per name): every write with one name must have the same `sql`. */
+  readonly name: string;
+  readonly sql: string;
+  readonly values: Readonly<Record<string, unknown>>;
 }
 
 export interface AppendResult {

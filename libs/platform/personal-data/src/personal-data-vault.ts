@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Pool, type ClientBase, type PoolConfig } from 'pg';
-import { assertSchemaName, createPool, runSchemaMigrations, withTransaction } from '@orders/event-store';
+import {
+  assertSchemaName, createPool, runSchemaMigrations, withTransaction, type CompanionWrite,
+} from '@orders/event-store';
 import { KEY_BYTES, decrypt, encrypt, parseMasterKey, unwrapKey, wrapKey } from './cipher';
 import { personalDataSchemaMigration } from './migrations/001-personal-data-schema';
 import { SealingKeys } from './sealing-keys';
@@ -107,6 +109,44 @@ export class PersonalDataVault {
         [subjectId, sealed.iv, sealed.ciphertext, sealed.authTag],
       );
     }, { within: client });
+  }
+
+  /**
+   * The first seal of a new subject as a companion of the append that creates the subject's stream (the event
+   * store's CompanionWrite): a fresh key and the record encrypted with it, written by the append's own statement,
+   * so a new order costs one round trip. The key row is inserted without ON CONFLICT: a subject that has a key
+   * already (known, erased, or a racing writer) fails the statement, nothing is appended, and `refused` tells the
+   * command to take the slow path (`seal` in a transaction). The vault's schema must be in the store's database.
+   */
+  sealNewWithAppend(subjectId: string, record: Record<string, unknown>): {
+    write: CompanionWrite;
+    refused(error: unknown): boolean;
+  } {
+    const fresh = randomBytes(KEY_BYTES);
+    const stored = this.masterKey ? wrapKey(this.masterKey, fresh, subjectId) : fresh;
+    const sealed = encrypt(fresh, Buffer.from(JSON.stringify(record)), subjectId);
+    const s = `"${this.schema}"`;
+    return {
+      write: {
+        name: `seal_${this.schema}`,
+        sql: `pd_key AS (
+  INSERT INTO ${s}.subject_keys (subject_id, data_key, wrapped)
+  SELECT :w_subject::text, :w_key::bytea, :w_wrapped::boolean FROM appended
+  RETURNING subject_id
+),
+pd_record AS (
+  INSERT INTO ${s}.records (subject_id, iv, ciphertext, auth_tag)
+  SELECT subject_id, :w_iv::bytea, :w_ciphertext::bytea, :w_tag::bytea FROM pd_key
+  RETURNING 1
+)`,
+        values: {
+          w_subject: subjectId, w_key: stored, w_wrapped: this.masterKey !== undefined,
+          w_iv: sealed.iv, w_ciphertext: sealed.ciphertext, w_tag: sealed.authTag,
+        },
+      },
+      refused: (error) => (error as { code?: string; constraint?: string })?.code === '23505'
+        && (error as { constraint?: string }).constraint === 'subject_keys_pkey',
+    };
   }
 
   /** The subject's record, or undefined when there is none or it was erased. */

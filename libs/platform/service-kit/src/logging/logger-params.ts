@@ -4,7 +4,7 @@ import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { LogScope } from '@orders/messaging';
 import { Params, PinoLogger } from 'nestjs-pino';
 import type { Options } from 'pino-http';
-import pretty, { type PrettyStream } from 'pino-pretty';
+import type { PrettyStream } from 'pino-pretty';
 import { ServiceConfig } from '../config/service-config';
 import { TracedRequest } from '../http/request-ids';
 import { redactHeaders, redactQuery, redactUrl } from './redaction';
@@ -39,6 +39,8 @@ export function traceFields(): Record<string, string> {
 
 /** Lines for a person at a terminal: time, level, the logger's context and the message, the other fields after it. */
 export function prettyLines(destination?: NodeJS.WritableStream): PrettyStream {
+  // Loaded only here: a service logging JSON (every deployed one) never holds pino-pretty's 30 modules in memory.
+  const pretty = require('pino-pretty') as typeof import('pino-pretty');
   return pretty({
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname,name,context,req,res,responseTime',

@@ -7,15 +7,20 @@ export function databaseUrlOn(base: string, database: string): string {
   return url.toString();
 }
 
-/** Runs one statement on the server's `postgres` database (CREATE / DROP DATABASE). */
-export async function onAdmin(base: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: databaseUrlOn(base, 'postgres') });
+/** One connection for one piece of work (set-up and inspection in specs and benches), always closed after. */
+export async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(sql);
+    return await work(client);
   } finally {
     await client.end();
   }
+}
+
+/** Runs one statement on the server's `postgres` database (CREATE / DROP DATABASE). */
+export async function onAdmin(base: string, sql: string): Promise<void> {
+  await withClient(databaseUrlOn(base, 'postgres'), (client) => client.query(sql));
 }
 
 /** Polls a condition until it holds (eventually consistent read models); fails with the last value after the deadline. */
