@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { readServiceConfig, serviceVariables } from '@orders/service-kit';
 import { TELEMETRY_DEFAULTS } from '@orders/service-kit/src/telemetry/telemetry-config';
+import { readSettings } from '@orders/service-kit';
+import { consoleSettings } from '../../apps/console/src/config/console-settings';
 import { root, serviceManifests } from './service-manifests';
 
 interface ComposeService {
@@ -31,7 +33,7 @@ const inProfile = (name: string, profile?: string): boolean =>
 describe('docker-compose.yml', () => {
   it('runs Kafka in KRaft mode from the apache/kafka image, PostgreSQL, and one service per app', () => {
     const upByDefault = Object.keys(compose.services).filter((name) => inProfile(name));
-    expect(upByDefault.sort()).toEqual(['kafka', 'postgres', ...manifests.map((m) => m.name)].sort());
+    expect(upByDefault.sort()).toEqual(['console', 'kafka', 'postgres', ...manifests.map((m) => m.name)].sort());
     const kafka = compose.services.kafka;
     expect(kafka.image).toMatch(/^apache\/kafka:/);
     expect(kafka.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
@@ -90,6 +92,40 @@ describe('docker-compose.yml', () => {
     expect(principal).toBe('dev');
     expect(key.length).toBeGreaterThanOrEqual(16);
     expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(key);
+  });
+
+  describe('console', () => {
+    const service = compose.services.console;
+    const environment = Object.fromEntries(
+      Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(v)]),
+    );
+    const urls: Record<string, string> = {
+      INTAKE_URL: 'intake', COURIER_URL: 'courier-tracking', MARKETPLACE_URL: 'marketplace-cancellations',
+      PROJECTOR_URL: 'projector',
+    };
+
+    it('is built from the root Dockerfile like the services, and publishes its port', () => {
+      expect(service.build).toMatchObject({ context: '.', dockerfile: 'Dockerfile', args: { APP: 'console' } });
+      expect(service.ports).toEqual([`${environment.PORT}:${environment.PORT}`]);
+    });
+
+    it('sets exactly the variables its settings read, which pass their validation, listening on all interfaces', () => {
+      expect(Object.keys(environment).sort()).toEqual(Object.keys(consoleSettings.defaults).sort());
+      const { value, problems } = readSettings(consoleSettings, environment);
+      expect(problems).toEqual([]);
+      expect(value?.host).toBe('0.0.0.0');
+      // Plain HTTP on a laptop: a Secure session cookie would never come back.
+      expect(value?.secureCookies).toBe(false);
+    });
+
+    it("speaks to each service by its compose name and port, once that service is healthy", () => {
+      for (const [variable, name] of Object.entries(urls)) {
+        const port = interpolate(compose.services[name].environment?.PORT ?? '');
+        expect(environment[variable]).toBe(`http://${name}:${port}`);
+      }
+      expect(service.depends_on).toEqual(
+        Object.fromEntries(Object.values(urls).map((name) => [name, { condition: 'service_healthy' }])));
+    });
   });
 
   describe('ops-cli (profile tools)', () => {

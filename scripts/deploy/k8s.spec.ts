@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TOPICS, dlqTopicOf, provisioningOf, dlqProvisioningOf } from '@orders/contracts';
 import { readServiceConfig, serviceVariables } from '@orders/service-kit';
+import { TELEMETRY_DEFAULTS } from '@orders/service-kit/src/telemetry/telemetry-config';
 import { render, type K8sObject } from './kustomize';
 import { schemaProblems } from './k8s-schemas';
 import { KAFKA_CLUSTER, TOPICS_FILE, kafkaTopicResources, renderKafkaTopics } from './generate-kafka-topics';
@@ -178,7 +179,8 @@ describe.each(cases)('$overlay: $manifest.name', ({ overlay, manifest, service }
   const configMap = must(find(objects, 'ConfigMap', `${manifest.name}-config`), `ConfigMap/${manifest.name}-config`);
   const dbSecret = `${manifest.databaseName}-db-app`;
   // The service's own secret settings (a notification token): from its Secret, empty by default.
-  const ownSecrets = (): string[] => Object.values(service.settings).flatMap((declaration) => [...(declaration.secret ?? [])]);
+  const ownSecrets = (): string[] =>
+    Object.values(service.settings).flatMap((declaration) => [...(declaration.secret ?? [])]);
   const ownSecretsEmpty = (): Record<string, string> => Object.fromEntries(ownSecrets().map((name) => [name, '']));
   const environment = (): Record<string, string> => {
     const env: Record<string, string> = {};
@@ -223,7 +225,11 @@ describe.each(cases)('$overlay: $manifest.name', ({ overlay, manifest, service }
     for (const name of Object.keys(service.settings))
       expect(appModuleSource(manifest.dir)).toMatch(new RegExp(`settings: \\[[^\\]]*\\b${name}\\b`));
     const own = Object.values(service.settings).flatMap((declaration) => Object.keys(declaration.defaults));
-    const expected = [...Object.values(serviceVariables(manifest)), ...own, 'TMPDIR'].sort();
+    // Tracing is the prod overlay's (optional) addition, kept by keda (built on prod): the kit's telemetry variables
+    // there, none in dev.
+    const telemetry = Object.keys(environment()).filter((name) => name in TELEMETRY_DEFAULTS);
+    if (overlay === 'dev') expect(telemetry).toEqual([]);
+    const expected = [...Object.values(serviceVariables(manifest)), ...own, ...telemetry, 'TMPDIR'].sort();
     expect(Object.keys(environment()).sort()).toEqual(expected);
     expect(Object.keys(configMap.data as object)).not.toEqual(expect.arrayContaining(['API_KEYS']));
     expect(Object.keys(configMap.data as object)).not.toEqual(expect.arrayContaining(['PII_MASTER_KEY']));
@@ -285,6 +291,43 @@ describe.each(cases)('$overlay: $manifest.name', ({ overlay, manifest, service }
           (rule) => JSON.stringify(rule.from).includes('"monitoring"') && rule.ports?.some((p) => p.port === 'http'),
         ),
     ).toBe(true);
+  });
+
+  it('traces to the OTLP collector in prod (and keda, built on it) only, reached through a NetworkPolicy', () => {
+    const tracing = readServiceConfig(manifest, environment(), Object.values(service.settings)).telemetry.tracing;
+    const collector = { namespace: 'observability', pod: { 'app.kubernetes.io/name': 'opentelemetry-collector' } };
+    const reaches = objects
+      .filter((o) => o.kind === 'NetworkPolicy')
+      .map(
+        (o) =>
+          o.spec as {
+            podSelector: LabelSelector;
+            egress?: {
+              to?: { namespaceSelector?: LabelSelector; podSelector?: LabelSelector }[];
+              ports?: { port: number }[];
+            }[];
+          },
+      )
+      .filter((policy) => selectorMatches(policy.podSelector, podLabelsOf(deployment)))
+      .flatMap((policy) => policy.egress ?? [])
+      .some(
+        (rule) =>
+          rule.ports?.some((p) => p.port === 4318) &&
+          rule.to?.some(
+            (to) =>
+              to.namespaceSelector &&
+              selectorMatches(to.namespaceSelector, { 'kubernetes.io/metadata.name': collector.namespace }) &&
+              to.podSelector &&
+              selectorMatches(to.podSelector, collector.pod),
+          ),
+      );
+    if (overlay !== 'dev') {
+      expect(tracing?.url).toBe('http://otel-collector.observability:4318/v1/traces');
+      expect(reaches).toBe(true);
+    } else {
+      expect(tracing).toBeUndefined();
+      expect(reaches).toBe(false);
+    }
   });
 
   it('gets the personal-data master key from its Secret where it keeps a vault', () => {

@@ -56,6 +56,8 @@ function useBoardStream(company: string, onChange: (type: string, data: { orderI
     const on = (type: string) => (event: MessageEvent) => handler.current(type, JSON.parse(event.data));
     source.addEventListener('order.received', on('order.received'));
     source.addEventListener('order.status_changed', on('order.status_changed'));
+    // Intake no longer holds what this stream missed (pruned, or too much): the list is read again, in full.
+    source.addEventListener('board.resync', on('board.resync'));
     source.onopen = () => setLive('live');
     source.onerror = () => setLive(source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
     return () => source.close();

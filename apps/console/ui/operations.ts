@@ -2,6 +2,8 @@ import { html } from 'htm/preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, ApiFailure } from './api';
 import { time } from './format';
+import { ConsumerLag } from './consumer-lag';
+import { RebuildPanel } from './rebuild';
 import { DueTimers, Subscriptions } from './store-status';
 import { ConfirmButton, Notice, type PageProps } from './widgets';
 
@@ -67,11 +69,15 @@ export function OperationsPage({ operator }: PageProps) {
     }
   }, []);
   useEffect(() => { void load(); }, [load]);
+  // The rebuild is for operators' keys: the projector asks for scope `operate`, the BFF refuses a read-only key.
+  const canOperate = operator.scopes.includes('operate') && !operator.readOnly;
   return html`
     <div class="page-head"><h1>Operations</h1>
       <button type="button" onClick=${() => { setReads(reads + 1); void load(); }} disabled=${loading}>${loading ? 'Reading…' : 'Refresh'}</button></div>
     ${error && html`<${Notice} kind="error">${error}<//>`}
+    ${canOperate && html`<${RebuildPanel} onFinished=${() => setReads((n) => n + 1)} />`}
     <${Subscriptions} reads=${reads} />
+    <${ConsumerLag} reads=${reads} />
     <${DueTimers} reads=${reads} />
     <h2>Dead letters</h2>
     ${topics && topics.length === 0 && html`<p class="empty">No dead letters on any topic.</p>`}

@@ -6,8 +6,10 @@ import { PersonalDataVault } from '@orders/personal-data';
 import { EventStoreOpsController, ServiceConfig, ServiceKitModule, piiMasterKeyOf } from '@orders/service-kit';
 import { BoardNotifications } from './board/board-notifications';
 import {
-  IntakeBoardChanges1800000000001, IntakeOrderBoard1767571200000, IntakeOrderBoardPosContents1800000000000,
+  IntakeBoardChanges1800000000001, IntakeBoardChangesHorizon1800000000002, IntakeOrderBoard1767571200000,
+  IntakeOrderBoardPosContents1800000000000,
 } from './board/board.migration';
+import { BoardChangesPruner } from './board/board-changes-pruner';
 import { BoardProjection } from './board/board.projection';
 import { OrderBoardAdminController } from './board/order-board-admin.http.controller';
 import { OrderBoardEventsController } from './board/order-board-events.http.controller';
@@ -31,7 +33,11 @@ import { INTAKE_MESSAGE_CONTROLLERS, intakeMessaging } from './publishing/intake
   imports: [
     // TypeORM runs the read model's migrations; the event store and the vault bring their own.
     ServiceKitModule.forRoot(intakeService, {
-      migrations: [IntakeOrderBoard1767571200000, IntakeOrderBoardPosContents1800000000000, IntakeBoardChanges1800000000001], settings: [intakeSettings], metrics: INTAKE_METRICS,
+      migrations: [
+        IntakeOrderBoard1767571200000, IntakeOrderBoardPosContents1800000000000, IntakeBoardChanges1800000000001,
+        IntakeBoardChangesHorizon1800000000002,
+      ],
+      settings: [intakeSettings], metrics: INTAKE_METRICS,
     }),
     EventStoreModule.forRootAsync({
       inject: [ServiceConfig],
@@ -64,6 +70,7 @@ import { INTAKE_MESSAGE_CONTROLLERS, intakeMessaging } from './publishing/intake
     OrderBoardService,
     BoardProjection,
     BoardNotifications,
+    BoardChangesPruner,
     intakeMessaging,
   ],
 })

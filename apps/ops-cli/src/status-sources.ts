@@ -1,7 +1,7 @@
 import { subscriptionOverview, type SubscriptionOverview } from '@orders/event-store';
 import { isMissingRelation, quoted, withPool } from './stores';
 import type { StoreTarget } from './targets';
-import { mapLimit, topicBounds, withAdmin } from './kafka-admin';
+import { consumerGroupLag, lagByTopic, type TopicLag } from '@orders/messaging';
 
 export interface SubscriptionStatus extends SubscriptionOverview {
   service: string;
@@ -166,39 +166,15 @@ async function marketCalls(pool: import('pg').Pool, service: string): Promise<{ 
   }
 }
 
-export interface GroupLag {
-  groupId: string;
-  topic: string;
-  lag: number;
-  partitions: number;
-}
+/** A group's lag on one topic (summed over its partitions). */
+export type GroupLag = TopicLag;
 
-/** Consumer-group lag per topic: the log end minus the committed offset (nothing committed: the whole log). */
+/**
+ * Consumer-group lag per topic: the log end minus the committed offset (nothing committed: the whole log). The same
+ * function as the projector's `GET /ops/consumer-lag` (the console's lag table), summed per topic.
+ */
 export async function consumerLag(brokers: string, prefix = ''): Promise<GroupLag[]> {
-  const committed = await withAdmin(brokers, async (admin) => {
-    // The dead-letter reader's throwaway groups are not consumers anyone waits on.
-    const groups = (await admin.listGroups()).groups
-      .map((g) => g.groupId)
-      .filter((g) => !g.startsWith('dlq-reader-') && g.startsWith(prefix))
-      .sort();
-    return mapLimit(groups, 16, async (groupId) => ({ groupId, topics: await admin.fetchOffsets({ groupId }) }));
-  });
-  const ends = await topicBounds(brokers, [...new Set(committed.flatMap((c) => c.topics.map((t) => t.topic)))]);
-  return committed.flatMap(({ groupId, topics }) =>
-    topics.flatMap(({ topic, partitions }) => {
-      const end = ends.get(topic);
-      if (!end) return []; // the topic is gone; its group's offsets are history
-      let lag = 0n;
-      for (const p of partitions) {
-        const bounds = end.find((b) => b.partition === p.partition);
-        if (!bounds) continue;
-        // Nothing committed yet: the group will start at the earliest retained offset (the services' setting).
-        const at = BigInt(p.offset) < 0n ? bounds.low : BigInt(p.offset);
-        lag += bounds.high > at ? bounds.high - at : 0n;
-      }
-      return [{ groupId, topic, lag: Number(lag), partitions: partitions.length }];
-    }),
-  );
+  return lagByTopic(await consumerGroupLag({ brokers, clientId: 'ops-cli', logLevel: 'nothing' }, { prefix }));
 }
 
 /**

@@ -10,12 +10,22 @@ import { ReadModelDb } from './storage/read-model-db';
 import { AuditController } from './audit/audit.http.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.http.controller';
 import { StatusCountsController } from './status-counts/status-counts.http.controller';
+import { RebuildController } from './rebuild/rebuild.http.controller';
+import { RebuildRuns } from './rebuild/rebuild-runs';
+import { ConsumerLagController } from './consumer-lag/consumer-lag.http.controller';
 
 @Module({
   // The read models bring their own TypeORM migrations (ReadModelDb.create), run in their schema before anything
   // consumes; the service kit's TypeORM connection serves health checks.
   imports: [ServiceKitModule.forRoot(projectorService, { settings: [projectorSettings], metrics: PROJECTOR_METRICS })],
-  controllers: [AuditController, StatusCountsController, DeadLettersController, ProjectionsStatusController],
+  controllers: [
+    AuditController,
+    StatusCountsController,
+    DeadLettersController,
+    ProjectionsStatusController,
+    RebuildController,
+    ConsumerLagController,
+  ],
   providers: [
     {
       provide: ReadModelDb,
@@ -26,6 +36,7 @@ import { StatusCountsController } from './status-counts/status-counts.http.contr
     stateOutboxStore,
     projectorMessaging,
     ProjectorRuntime,
+    RebuildRuns,
   ],
 })
 export class AppModule {}

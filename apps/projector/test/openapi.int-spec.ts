@@ -44,6 +44,15 @@ describeOpenApiCompleteness('projector', async () => {
         await projector.http().post('/ops/dead-letters/resolve').set(operator).send(unknown));
       answers.check('post', '/ops/dead-letters/redrive',
         await projector.http().post('/ops/dead-letters/redrive').set(operator).send({ partition: -1 }));
+      const rebuild = '/ops/projections/order-summary/rebuild';
+      const viewer = { 'Api-Key': projector.keys.viewer };
+      answers.check('post', rebuild, await projector.http().post(rebuild).set(viewer).send({}));
+      answers.check('post', rebuild, await projector.http().post(rebuild).set(operator).send({ batchSize: 0 }));
+      answers.check('get', rebuild, await projector.http().get(rebuild).set(operator));
+      answers.check('post', rebuild, await projector.http().post(rebuild).set(operator).send({ batchSize: 100 }));
+      answers.check('get', rebuild, await projector.http().get(rebuild).set(operator));
+      answers.check('get', '/ops/consumer-lag', await projector.http().get('/ops/consumer-lag').set(operator));
+      answers.check('get', '/ops/consumer-lag', await projector.http().get('/ops/consumer-lag').set(desk));
       answers.check('get', '/health/live', await projector.http().get('/health/live'));
       answers.check('get', '/health', await projector.http().get('/health'));
     },

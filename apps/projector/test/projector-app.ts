@@ -11,6 +11,7 @@ import { ReadModelDb } from '../src/storage/read-model-db';
 
 const OPERATOR_KEY = 'operator-key';
 const COMPANY_KEY = 'company-key';
+const VIEWER_KEY = 'viewer-key';
 
 export const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
 
@@ -28,8 +29,8 @@ export interface ProjectorTestApp {
   /** Produces raw bytes (poison messages). */
   publishRaw(topic: string, key: string, value: string, headers: Record<string, string>): Promise<void>;
   http(): ReturnType<typeof request>;
-  /** API keys: an operator for every company, and a desk limited to company-1. */
-  keys: { operator: string; company1: string };
+  /** API keys: an operator for every company, a desk limited to company-1, a read-only viewer of every company. */
+  keys: { operator: string; company1: string; viewer: string };
   close(): Promise<void>;
 }
 
@@ -55,7 +56,7 @@ export async function startProjector(options: { prefix?: string } = {}): Promise
       READMODELS_DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', KAFKA_BROKERS: BROKERS,
       PROJECTOR_SCHEMA: schemas[0], PROJECTOR_OUTBOX_SCHEMA: schemas[1], PROJECTOR_INBOX_SCHEMA: schemas[2],
       TOPIC_PREFIX: prefix,
-      API_KEYS: `ops:${OPERATOR_KEY}-${id},desk:${COMPANY_KEY}-${id}:company-1`,
+      API_KEYS: `ops:${OPERATOR_KEY}-${id},desk:${COMPANY_KEY}-${id}:company-1,viewer:${VIEWER_KEY}-${id}:*:read`,
     },
     listen: true,
   });
@@ -81,7 +82,7 @@ export async function startProjector(options: { prefix?: string } = {}): Promise
       await producer.send({ topic: t, acks: -1, messages: [{ key, value, headers }] });
     },
     http: () => request(app.getHttpServer()),
-    keys: { operator: `${OPERATOR_KEY}-${id}`, company1: `${COMPANY_KEY}-${id}` },
+    keys: { operator: `${OPERATOR_KEY}-${id}`, company1: `${COMPANY_KEY}-${id}`, viewer: `${VIEWER_KEY}-${id}` },
     async close() {
       await producer.disconnect();
       await db.close();

@@ -57,6 +57,14 @@ export const BFF_ROUTES: readonly BffRoute[] = [
     { method: 'GET', path: `/api/ops/subscriptions/${upstream}`, upstream, target: '/ops/subscriptions' },
   ]),
   { method: 'GET', path: '/api/ops/projections', upstream: 'projector', target: '/ops/projections' },
+  // The rebuild button: start, and follow its progress live (the projector's SSE, piped like the board's).
+  { method: 'POST', path: '/api/ops/rebuild', upstream: 'projector', target: '/ops/projections/order-summary/rebuild' },
+  { method: 'GET', path: '/api/ops/rebuild', upstream: 'projector', target: '/ops/projections/order-summary/rebuild' },
+  {
+    method: 'GET', path: '/api/ops/rebuild/events', upstream: 'projector',
+    target: '/ops/projections/order-summary/rebuild/events', stream: true,
+  },
+  { method: 'GET', path: '/api/ops/consumer-lag', upstream: 'projector', target: '/ops/consumer-lag' },
   { method: 'GET', path: '/api/ops/timers', upstream: 'marketplace', target: '/ops/timers' },
   { method: 'GET', path: '/api/ops/dead-letters', upstream: 'projector', target: '/ops/dead-letters' },
   { method: 'POST', path: '/api/ops/dead-letters/redrive', upstream: 'projector', target: '/ops/dead-letters/redrive' },

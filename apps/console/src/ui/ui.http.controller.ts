@@ -33,7 +33,8 @@ export class UiController {
     return this.bundle.style;
   }
 
-  @Get('health')
+  // /health/live as the services answer it: the image's health check (Dockerfile) probes that path.
+  @Get(['health', 'health/live'])
   health(): { status: 'ok' } {
     return { status: 'ok' };
   }

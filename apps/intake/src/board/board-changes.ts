@@ -41,3 +41,16 @@ export interface BoardNotice {
 }
 
 export const BOARD_CHANNEL = 'intake_order_board';
+
+/**
+ * Told to a stream that resumes after a change the feed no longer holds (pruned past its retention), or after more
+ * changes than are replayed: the client reloads the list instead of trusting a replay with holes. `latest` is the
+ * newest change number when it was told: the stream's event id, so its next reconnect resumes from there.
+ */
+export interface BoardResync {
+  readonly resync: 'pruned' | 'too-many';
+  readonly latest: number;
+}
+
+/** What a stream that resumes has missed: the changes, or a resync when they cannot all be replayed. */
+export type MissedChanges = { readonly notices: BoardNotice[] } | BoardResync;

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { EventStore } from '@orders/event-store';
 import { Client, type ClientConfig } from 'pg';
 import { Subject, type Observable } from 'rxjs';
-import { BOARD_CHANNEL, type BoardNotice } from './board-changes';
+import { BOARD_CHANNEL, type BoardNotice, type MissedChanges } from './board-changes';
 
 const RECONNECT_DELAY_MS = 1000;
 /** More missed changes than this and the client had better reload the list than replay them one by one. */
@@ -25,13 +25,35 @@ export class BoardNotifications implements OnModuleInit, OnApplicationShutdown {
     return this.notices.asObservable();
   }
 
-  /** A company's notices numbered after `seq`, oldest first: what a stream that reconnects has missed. */
-  async since(companyId: string, seq: number, limit = REPLAY_LIMIT): Promise<BoardNotice[]> {
-    const { rows } = await this.store.pool.query<{ seq: string; notice: BoardNotice }>(
-      'SELECT seq, notice FROM intake_board_changes WHERE company_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
-      [companyId, seq, limit],
+  /**
+   * A company's notices numbered after `seq`, oldest first: what a stream that reconnects has missed; a resync when
+   * the feed was pruned past `seq` or more than `limit` are missing. One statement, so the horizon and the rows are
+   * read from the same snapshot (a prune in between cannot make a replay silently short).
+   */
+  async since(companyId: string, seq: number, limit = REPLAY_LIMIT): Promise<MissedChanges> {
+    const { rows } = await this.store.pool.query<{
+      pruned_through: string;
+      latest: string | null;
+      seq: string | null;
+      notice: BoardNotice | null;
+    }>(
+      `SELECT h.pruned_through::text, (SELECT max(seq) FROM intake_board_changes)::text AS latest, c.seq::text, c.notice
+         FROM intake_board_changes_horizon h
+         LEFT JOIN LATERAL (
+           SELECT seq, notice FROM intake_board_changes WHERE company_id = $1 AND seq > $2 ORDER BY seq LIMIT $3
+         ) c ON true
+        ORDER BY c.seq`,
+      [companyId, seq, limit + 1],
     );
-    return rows.map((row) => ({ ...row.notice, seq: Number(row.seq) }));
+    const first = rows[0];
+    const prunedThrough = Number(first?.pruned_through ?? 0);
+    const latest = Math.max(Number(first?.latest ?? 0), prunedThrough, seq);
+    if (seq < prunedThrough) return { resync: 'pruned', latest };
+    const notices = rows
+      .filter((row) => row.seq !== null)
+      .map((row) => ({ ...(row.notice as BoardNotice), seq: Number(row.seq) }));
+    if (notices.length > limit) return { resync: 'too-many', latest };
+    return { notices };
   }
 
   async onModuleInit(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { MessageEvent } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import type { BoardNotice } from './board-changes';
+import type { BoardNotice, BoardResync, MissedChanges } from './board-changes';
 
 /** The event id a client sends back as `Last-Event-ID`: a change's number; other ids (the old `orderId:version`) none. */
 export function resumeAfter(lastEventId: string | string[] | undefined): number | undefined {
@@ -8,7 +8,16 @@ export function resumeAfter(lastEventId: string | string[] | undefined): number 
   return value !== undefined && /^\d{1,15}$/.test(value.trim()) ? Number(value.trim()) : undefined;
 }
 
-export const boardMessage = (notice: BoardNotice): MessageEvent => ({
+const RESYNC_MESSAGES: Record<BoardResync['resync'], string> = {
+  pruned: 'the changes after your last event id are no longer kept: reload the list',
+  'too-many': 'more changes happened meanwhile than are replayed: reload the list',
+};
+
+export const boardMessage = (item: BoardNotice | BoardResync): MessageEvent => 'resync' in item ? {
+  type: 'board.resync', id: String(item.latest), data: { reason: item.resync, message: RESYNC_MESSAGES[item.resync] },
+} : noticeMessage(item);
+
+const noticeMessage = (notice: BoardNotice): MessageEvent => ({
   type: notice.eventType === 'ExternalOrderReceived' ? 'order.received' : 'order.status_changed',
   id: notice.seq === undefined ? `${notice.orderId}:${notice.version}` : String(notice.seq),
   data: {
@@ -20,12 +29,13 @@ export const boardMessage = (notice: BoardNotice): MessageEvent => ({
 /**
  * Live notices, preceded by the ones numbered after `after` when the client resumes. It listens before it reads the
  * missed ones, holding what arrives meanwhile, then passes on each number once and in order: nothing committed
- * between the reconnect and the read is lost, and nothing is sent twice.
+ * between the reconnect and the read is lost, and nothing is sent twice. When the missed ones cannot all be
+ * replayed (pruned, or too many), a resync comes first instead and the live notices continue after its number.
  */
 export function resumedStream(
-  live: Observable<BoardNotice>, after: number | undefined, missed: (after: number) => Promise<BoardNotice[]>,
-): Observable<BoardNotice> {
-  return new Observable<BoardNotice>((subscriber) => {
+  live: Observable<BoardNotice>, after: number | undefined, missed: (after: number) => Promise<MissedChanges>,
+): Observable<BoardNotice | BoardResync> {
+  return new Observable<BoardNotice | BoardResync>((subscriber) => {
     let last = after ?? 0;
     let held: BoardNotice[] | undefined = after === undefined ? undefined : [];
     const pass = (notice: BoardNotice): void => {
@@ -41,8 +51,11 @@ export function resumedStream(
     });
     if (after !== undefined) {
       missed(after).then(
-        (notices) => {
-          notices.forEach(pass);
+        (changes) => {
+          if ('resync' in changes) {
+            last = Math.max(last, changes.latest);
+            subscriber.next(changes);
+          } else changes.notices.forEach(pass);
           const waiting = held ?? [];
           held = undefined;
           waiting.forEach(pass);

@@ -76,3 +76,20 @@ export const IntakeBoardChanges1800000000001 = sqlMigration('IntakeBoardChanges1
   ],
   down: ['DROP TABLE intake_board_changes'],
 });
+
+/**
+ * How far the board's change feed was pruned: every change numbered up to `pruned_through` is gone. A stream that
+ * resumes after a number below it may have missed changes, and is told to reload instead (a `board.resync` event).
+ * One row, written with each prune in the same transaction as its DELETE.
+ */
+export const IntakeBoardChangesHorizon1800000000002 = sqlMigration('IntakeBoardChangesHorizon1800000000002', {
+  up: [
+    `
+      CREATE TABLE intake_board_changes_horizon (
+        id boolean PRIMARY KEY DEFAULT true CHECK (id),
+        pruned_through bigint NOT NULL
+      )`,
+    'INSERT INTO intake_board_changes_horizon (pruned_through) VALUES (0)',
+  ],
+  down: ['DROP TABLE intake_board_changes_horizon'],
+});

@@ -28,7 +28,9 @@ export class OrderBoardEventsController {
     description:
       "id: the change's number; data: {orderId, number, status, version, eventType, at}; a `ping` every 15 s; "
       + 'closed after 30 min without an event. A reconnect with `Last-Event-ID` first replays the changes after '
-      + 'that number.',
+      + 'that number; when they are no longer kept (INTAKE_BOARD_CHANGES_RETENTION_HOURS) or more than 1000 are '
+      + 'missing, a `board.resync` event (id: the newest change, data: {reason: pruned|too-many, message}) comes '
+      + 'instead: reload the list.',
     content: {
       'text/event-stream': {
         schema: { type: 'string' },

@@ -1,9 +1,12 @@
-import { ValidateBy } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, Max, Min, ValidateBy } from 'class-validator';
 import { declareSettings, TOPIC_PREFIX_DEFAULTS, TopicPrefixVariables } from '@orders/service-kit';
 
 export interface IntakeSettings {
   readonly licences: LicenceBook;
   readonly topicPrefix: string;
+  /** The board's change feed (what a reconnecting board stream replays): kept this long, pruned this often (0: off). */
+  readonly boardChanges: { readonly retentionMs: number; readonly pruneIntervalMs: number };
 }
 
 export interface Licence {
@@ -70,6 +73,12 @@ class IntakeVariables extends TopicPrefixVariables {
     },
   })
   INTAKE_LICENSES!: string;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(24 * 366)
+  INTAKE_BOARD_CHANGES_RETENTION_HOURS!: number;
+
+  @Type(() => Number) @IsInt() @Min(0)
+  INTAKE_BOARD_CHANGES_PRUNE_INTERVAL_MS!: number;
 }
 
 export const INTAKE_SETTINGS = Symbol('INTAKE_SETTINGS');
@@ -80,14 +89,24 @@ export const INTAKE_SETTINGS = Symbol('INTAKE_SETTINGS');
  * - `INTAKE_LICENSES`: companies holding the "Internet orders" licence (S-CARBIS), comma-separated
  *   `company[:valid-until]`; `*` licenses every company without end (the default, for development).
  * - `TOPIC_PREFIX` (the kit's one topic naming scheme): prepended to every Kafka topic and the consumer group.
+ * - `INTAKE_BOARD_CHANGES_RETENTION_HOURS` (24): how long the board's change feed keeps a change for board streams
+ *   that reconnect; one resuming from an older change is told to reload (`board.resync`).
+ * - `INTAKE_BOARD_CHANGES_PRUNE_INTERVAL_MS` (600000): how often the feed is pruned; 0 turns the pruner off.
  *
  * The personal-data master key is the kit's `PII_MASTER_KEY` (ServiceConfig.piiMasterKey).
  */
 export const intakeSettings = declareSettings({
   token: INTAKE_SETTINGS,
   variables: IntakeVariables,
-  defaults: { INTAKE_LICENSES: '*', ...TOPIC_PREFIX_DEFAULTS },
+  defaults: {
+    INTAKE_LICENSES: '*', INTAKE_BOARD_CHANGES_RETENTION_HOURS: '24', INTAKE_BOARD_CHANGES_PRUNE_INTERVAL_MS: '600000',
+    ...TOPIC_PREFIX_DEFAULTS,
+  },
   build: (variables): IntakeSettings => ({
     licences: parseLicences(variables.INTAKE_LICENSES), topicPrefix: variables.TOPIC_PREFIX,
+    boardChanges: {
+      retentionMs: variables.INTAKE_BOARD_CHANGES_RETENTION_HOURS * 3_600_000,
+      pruneIntervalMs: variables.INTAKE_BOARD_CHANGES_PRUNE_INTERVAL_MS,
+    },
   }),
 });

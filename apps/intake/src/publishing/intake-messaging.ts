@@ -39,6 +39,9 @@ export const intakeMessaging: Provider = {
     return new MessagingTransport({
       kafka, groupId: topics.consumerGroup, topics: [topics.externalOrders, topics.cancellationEvents], pool: store.pool,
       decode: inboundDecoder(topics),
+      // One message per transaction: the handlers append to the event store inside the inbox transaction, and an
+      // append must be a transaction's first write (a shared transaction would refuse every append but one).
+      batchTransactions: 1,
       // Consumed topics are provisioned too: a consumer must not wait for a producer to create them.
       provision: [topics.spec(topics.externalOrders), topics.spec(topics.cancellationEvents)],
       members: [{ name: `relay ${relay.name}`, start: () => relay.start(), stop: () => relay.stop() }],

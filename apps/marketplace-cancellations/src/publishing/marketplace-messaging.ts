@@ -38,6 +38,9 @@ export const marketplaceMessaging: Provider = {
       kafka, groupId: topics.consumerGroup, topics: [topics.notifications, topics.deliveryEvents], pool: store.pool,
       // Prefixed topics are decoded under their catalogue names.
       decode: createInboundDecoder({ topicAliases: (topic) => topics.canonical(topic) }),
+      // One message per transaction: the handlers append to the event store inside the inbox transaction, and an
+      // append must be a transaction's first write (a shared transaction would refuse every append but one).
+      batchTransactions: 1,
       // Consumed topics are provisioned too (with their dead-letter topics): a consumer must not wait for a producer.
       provision: [topics.notifications, topics.deliveryEvents].map((topic) => topics.spec(topic, { deadLetter: true })),
       members: [{ name: `relay ${relay.name}`, start: () => relay.start(), stop: () => relay.stop() }],

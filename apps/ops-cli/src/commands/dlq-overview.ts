@@ -1,5 +1,5 @@
 import { EXIT, type ExitCode } from '../exit-codes';
-import { topicBounds, withAdmin } from '../kafka-admin';
+import { listTopics, topicOffsets } from '@orders/messaging';
 import { HandledLetters, type HandledTarget } from '../dlq-handled';
 import { renderTable, type Io } from '../output';
 
@@ -22,10 +22,9 @@ export async function deadLetterCounts(
   marksTarget: HandledTarget | undefined,
   prefix = '',
 ): Promise<{ counts: DeadLetterCount[]; marksError?: string }> {
-  const topics = await withAdmin(brokers, async (admin) =>
-    (await admin.listTopics()).filter((t) => t.endsWith('.dlq') && t.startsWith(prefix)).sort(),
-  );
-  const bounds = await topicBounds(brokers, topics);
+  const kafka = { brokers, clientId: 'ops-cli', logLevel: 'nothing' as const };
+  const topics = (await listTopics(kafka, prefix)).filter((t) => t.endsWith('.dlq'));
+  const bounds = await topicOffsets(kafka, topics);
   const lows = new Map<string, Map<number, bigint>>();
   const counts: DeadLetterCount[] = [];
   for (const [dlqTopic, partitions] of bounds) {

@@ -1,8 +1,7 @@
-import { Publisher } from '@orders/messaging';
+import { listTopics, Publisher } from '@orders/messaging';
 import {
   REPLAY_BATCH, replayedMessage, type ReplayableJournalRow as JournalRow, type ReplaySelection,
 } from '@orders/read-model-protocol';
-import { withAdmin } from '../kafka-admin';
 import { EXIT, UsageError, type ExitCode } from '../exit-codes';
 import { renderTable, type Io } from '../output';
 import { isMissingRelation, quoted, withPool } from '../stores';
@@ -64,7 +63,7 @@ async function selectEvents(
 }
 
 const topicExists = (brokers: string, topic: string): Promise<boolean> =>
-  withAdmin(brokers, async (admin) => (await admin.listTopics()).includes(topic));
+  listTopics({ brokers, clientId: 'ops-cli', logLevel: 'nothing' }, topic).then((topics) => topics.includes(topic));
 
 async function send(brokers: string, topic: string, rows: JournalRow[]): Promise<void> {
   const producer = new Publisher({ brokers, clientId: 'ops-cli', logLevel: 'nothing' }, 'replay');

@@ -12,6 +12,8 @@ export interface RebuildOptions {
   restart?: boolean;
   /** Tests: stop after this many committed batches, exactly as a crash would leave things. */
   stopAfterBatches?: number;
+  /** Stop between batches (the service shutting down): left running, the next rebuild resumes it. */
+  signal?: AbortSignal;
 }
 
 export class RebuildAlreadyRunning extends Error {
@@ -93,7 +95,8 @@ export class SummaryRebuilder {
 
     let cut = await this.takeCut();
     for (let batches = 0; ; ) {
-      if (options.stopAfterBatches !== undefined && batches >= options.stopAfterBatches) {
+      const stopped = options.stopAfterBatches !== undefined && batches >= options.stopAfterBatches;
+      if (stopped || options.signal?.aborted) {
         return {
           projection: SUMMARY_PROJECTION, version: row.version, previousVersion, processed, resumed, interrupted: true,
           durationMs: Date.now() - started,

@@ -26,3 +26,5 @@ export { DEFAULT_INBOX_RETENTION_MS, pruneInbox } from './inbox/pruning';
 export type { InboxPruningOptions, PruneInboxOptions } from './inbox/pruning';
 export type { LogFields, LogScope } from './log-scope';
 export { endPublishSpans, startPublishSpans } from './tracing';
+export { consumerGroupLag, lagByTopic, listTopics, topicOffsets } from './admin';
+export type { ConsumerLagOptions, PartitionLag, PartitionOffsets, TopicLag } from './admin';
