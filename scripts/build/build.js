@@ -85,16 +85,20 @@ async function inPool(tasks, limit) {
   await Promise.all(Array.from({ length: limit }, worker));
 }
 
-async function build() {
+/**
+ * `into`: another folder than dist/ (a chaos run builds a tree of its own, so a concurrent `npm run build` emptying
+ * dist/ cannot pull the code from under its services); inside the repository, so node_modules still resolve.
+ */
+async function build(into = outDir) {
   const started = Date.now();
-  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.rmSync(into, { recursive: true, force: true });
   const options = swcOptions();
   const packages = workspacePackages();
   const tasks = [];
   let copied = 0;
   for (const pkgDir of packages) {
     const sourceDir = path.join(root, pkgDir);
-    const targetDir = path.join(outDir, pkgDir);
+    const targetDir = path.join(into, pkgDir);
     const manifest = writeManifest(pkgDir, targetDir);
     for (const rel of walk(sourceDir)) {
       if (rel === 'package.json' || rel === 'README.md' || isTestOnly(rel)) continue;
@@ -110,7 +114,7 @@ async function build() {
       }
     }
     // The package map: what npm's workspace links do for the sources, here for the compiled tree.
-    const link = path.join(outDir, 'node_modules', manifest.name);
+    const link = path.join(into, 'node_modules', manifest.name);
     fs.mkdirSync(path.dirname(link), { recursive: true });
     fs.symlinkSync(path.relative(path.dirname(link), targetDir), link, 'dir');
     // A fixed entry per app, `node dist/apps/<name>/main.js`, whatever the app's folder layout.
@@ -120,7 +124,7 @@ async function build() {
   }
   await inPool(tasks, CONCURRENCY);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`[build] ${tasks.length} TypeScript files of ${packages.length} packages compiled into dist/ (${copied} assets copied) in ${seconds} s`);
+  console.log(`[build] ${tasks.length} TypeScript files of ${packages.length} packages compiled into ${path.relative(root, into)}/ (${copied} assets copied) in ${seconds} s`);
 }
 
 if (require.main === module) {

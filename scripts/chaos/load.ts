@@ -36,6 +36,8 @@ export interface LoadOptions {
   readonly kinds: readonly Kind[];
   /** For `expire`: how long after the order's request its deadline falls due, at random in [min, max] ms. */
   readonly expireWithinMs?: readonly [number, number];
+  /** Idempotency keys start with it: unique per scenario on a stack (the default is the stack's suffix). */
+  readonly keyPrefix?: string;
   /** How long one command is retried (service down, broker or database out) before it counts as not acknowledged. */
   readonly commandDeadlineMs?: number;
 }
@@ -96,7 +98,7 @@ export class LoadDriver {
   }
 
   private async drive(order: ChaosOrder, expireIn: number): Promise<void> {
-    const key = (step: Step) => `chaos-${this.stack.suffix}-${order.seq}-${step}`;
+    const key = (step: Step) => `chaos-${this.options.keyPrefix ?? this.stack.suffix}-${order.seq}-${step}`;
     const company = this.company;
     const submitted = await this.step(order, 'submit', () => this.intake.call<{ orderId: string }>('POST',
       `/api/v1/companies/${company}/external-orders`, this.submission(order), { 'Idempotency-Key': key('submit') }));

@@ -32,6 +32,12 @@ async function main(): Promise<number> {
   const { offered, acknowledged, lost, duplicated, readModels } = report;
   console.log(`[chaos ${scenario.name}] seed ${report.seed}: offered ${offered}, acknowledged ${acknowledged}, lost ${lost}, duplicated ${duplicated}, ` +
     `orders ${report.orders.offered} (${report.orders.completed} completed), read model ${'equal' in readModels ? (readModels.equal ? 'equals' : 'DIFFERS from') : 'could not be compared with'} its rebuild`);
+  for (const model of report.serviceReadModels) {
+    const verdict = 'equal' in model
+      ? (model.equal ? 'equals' : 'DIFFERS from')
+      : `could not be compared (${model.error}) with`;
+    console.log(`[chaos ${scenario.name}] ${model.name}: read model ${verdict} a fold of its event log`);
+  }
   for (const finding of report.findings.slice(0, 20)) console.log(`  ${JSON.stringify(finding)}`);
   console.log(`[chaos ${scenario.name}] ${report.passed ? 'PASSED' : 'FAILED'}; report: ${file}`);
   return report.passed ? 0 : 1;

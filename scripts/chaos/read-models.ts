@@ -6,9 +6,12 @@ const ENTRY = join(ROOT, 'apps', 'projector', 'src', 'operations', 'main.ts');
 export const READ_MODEL_SCHEMA = 'projector';
 
 /** Runs one of the projector's maintenance operations (the entry `npm run ops` runs) and answers its result. */
-function operation<T>(name: string, args: Record<string, unknown>): Promise<T> {
+function operation<T>(name: string, args: Record<string, unknown>, compiledTree?: string): Promise<T> {
+  const entry = compiledTree
+    ? [join(compiledTree, 'apps', 'projector', 'src', 'operations', 'main.js')]
+    : ['-r', '@swc-node/register', ENTRY];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', ENTRY, name, JSON.stringify(args)], {
+    const child = spawn(process.execPath, [...entry, name, JSON.stringify(args)], {
       cwd: ROOT, env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -41,10 +44,10 @@ export interface ReadModelComparison {
  * The order summary the projector kept live through the faults, against a blue/green rebuild from its journal (the
  * ops CLI's `rebuild order-summary`, then `checksum` of both versions): equal sums, equal read models.
  */
-export async function compareWithRebuild(connection: string): Promise<ReadModelComparison> {
+export async function compareWithRebuild(connection: string, compiledTree?: string): Promise<ReadModelComparison> {
   const target = { connection, schema: READ_MODEL_SCHEMA };
-  const live = await operation<Checksum>('checksum', { ...target, projection: 'order-summary' });
-  await operation('rebuild', { ...target });
-  const rebuilt = await operation<Checksum>('checksum', { ...target, projection: 'order-summary' });
+  const live = await operation<Checksum>('checksum', { ...target, projection: 'order-summary' }, compiledTree);
+  await operation('rebuild', { ...target }, compiledTree);
+  const rebuilt = await operation<Checksum>('checksum', { ...target, projection: 'order-summary' }, compiledTree);
   return { live, rebuilt, equal: live.checksum === rebuilt.checksum && live.rows === rebuilt.rows && live.version !== rebuilt.version };
 }

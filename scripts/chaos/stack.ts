@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -24,6 +24,28 @@ export interface StackOptions {
   readonly replicas?: number;
   /** Added to every service's environment (e.g. NODE_OPTIONS with a clock preload). */
   readonly env?: NodeJS.ProcessEnv;
+  /** A `npm run build` tree the services run from (compiledTree()); from the sources with swc-node when absent. */
+  readonly compiledTree?: string;
+}
+
+const ROOT = join(__dirname, '..', '..');
+
+/**
+ * The services compiled once for this run (scripts/build/build.js) into a folder of its own under node_modules/.cache
+ * (inside the repository, so their dependencies resolve; not dist/, which a concurrent `npm run build` empties). A
+ * compiled service is healthy in about two thirds of the time swc-node needs (README.md, "Figures").
+ */
+export async function compiledTree(label: string): Promise<{ dir: string; remove(): void }> {
+  const dir = join(ROOT, 'node_modules', '.cache', 'orders-chaos', `${label}-${randomBytes(4).toString('hex')}`);
+  const { build } = require(join(ROOT, 'scripts', 'build', 'build.js')) as { build(into: string): Promise<void> };
+  const log = console.log;
+  console.log = () => undefined; // its one line of figures is not the chaos run's business
+  try {
+    await build(dir);
+  } finally {
+    console.log = log;
+  }
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** True when nothing listens on the port right now (this process can bind it). */
@@ -41,8 +63,8 @@ export class Instance {
   restarts = 0;
 
   constructor(readonly service: ServiceName, readonly index: number, public port: number,
-    private readonly env: NodeJS.ProcessEnv, readonly logFile: string) {
-    this.process = new ServiceProcess(service, port, env, logFile);
+    private readonly env: NodeJS.ProcessEnv, readonly logFile: string, private readonly compiledTree?: string) {
+    this.process = new ServiceProcess(service, port, env, logFile, compiledTree);
   }
 
   get id(): string {
@@ -76,7 +98,7 @@ export class Instance {
     this.restarts++;
     for (let attempt = 1; ; attempt++) {
       if (!(await portFree(this.port))) this.port = await freePort();
-      this.process = new ServiceProcess(this.service, this.port, this.env, this.logFile);
+      this.process = new ServiceProcess(this.service, this.port, this.env, this.logFile, this.compiledTree);
       try {
         await this.process.healthy(READY_TIMEOUT_MS);
         return;
@@ -119,6 +141,11 @@ export class ChaosStack {
     this.logDir = mkdtempSync(join(tmpdir(), `orders-chaos-${options.label}-${this.suffix}-`));
   }
 
+  /** The `npm run build` tree the services run from, if any (the projector's operations run from it too). */
+  get compiledTree(): string | undefined {
+    return this.options.compiledTree;
+  }
+
   /** The direct URL of a service's database (for the checker). */
   databaseUrl(service: ServiceName): string {
     return databaseUrlOn(ADMIN_URL, this.database(service));
@@ -139,15 +166,16 @@ export class ChaosStack {
     return this.of(service).filter((instance) => instance.running).map((instance) => instance.url);
   }
 
+  private readonly environments = new Map<ServiceName, NodeJS.ProcessEnv>();
+
+  /** The run's databases, then the first instance of every service (side by side), then `replicas` of each. */
   async start(): Promise<void> {
-    const replicas = this.options.replicas ?? 1;
-    const environments = new Map<ServiceName, NodeJS.ProcessEnv>();
     for (const service of SERVICE_NAMES) {
       const database = `${service.replace(/-/g, '_')}_chaos_${this.suffix}`;
       await onAdmin(ADMIN_URL, `CREATE DATABASE "${database}"`);
       this.databases.set(service, database);
       const { databaseVariable } = SERVICES[service];
-      environments.set(service, {
+      this.environments.set(service, {
         ...process.env, ...this.options.env,
         [databaseVariable]: databaseUrlOn(this.options.serviceDatabaseBase ?? ADMIN_URL, database),
         TOPIC_PREFIX: this.prefix, // every service's topics and consumer groups (the kit's one naming scheme)
@@ -159,12 +187,20 @@ export class ChaosStack {
         MARKET_DECISIONS_PER_HOUR: '100000000', MARKET_PARALLEL_REQUESTS: '1000',
       });
     }
-    // The first instance of each service migrates its new database; replicas join once it has.
-    for (let index = 0; index < replicas; index++) {
+    await this.scale(this.options.replicas ?? 1);
+  }
+
+  /**
+   * Starts instances until every service has `replicas` of them (a scenario of replicas on a stack that ran others
+   * with one). The first instance of each service migrates its new database; replicas join once it has.
+   */
+  async scale(replicas: number): Promise<void> {
+    for (let index = this.of('intake').length; index < replicas; index++) {
       const started: Instance[] = [];
       for (const service of SERVICE_NAMES) {
         const logFile = join(this.logDir, `${service}-${index}.log`);
-        started.push(new Instance(service, index, await freePort(), environments.get(service) ?? {}, logFile));
+        const env = this.environments.get(service) ?? {};
+        started.push(new Instance(service, index, await freePort(), env, logFile, this.options.compiledTree));
       }
       this.instances.push(...started);
       await Promise.all(started.map((instance) => instance.healthy()));

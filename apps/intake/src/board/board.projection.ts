@@ -55,8 +55,9 @@ export class BoardProjection implements OnApplicationBootstrap, OnApplicationShu
   /**
    * A batch in a few statements, not two per event: a run of new orders is one multi-row INSERT, the notices one
    * pg_notify statement. A long batch transaction would hold its connection and slow every other request.
+   * Public for the chaos checker, which folds the whole log with it into scratch tables (scripts/chaos).
    */
-  private async apply(events: RecordedEvent[], tx: PoolClient): Promise<void> {
+  async apply(events: RecordedEvent[], tx: PoolClient): Promise<void> {
     const notices: BoardNotice[] = [];
     for (let i = 0; i < events.length;) {
       let end = i;

@@ -170,8 +170,9 @@ const column = <T, K extends keyof T>(rows: readonly T[], key: K): T[K][] => row
  * `cancellation_requests` (the queue while PENDING, the decision history after). A batch is folded in memory and
  * written with a few set-based statements; versions only move forward, so a replayed batch changes nothing. The
  * subscription commits each batch with its checkpoint, so a replay (resetSubscription) rebuilds both from the log.
+ * Exported for the chaos checker, which folds the whole log with it into scratch tables (scripts/chaos).
  */
-async function projectCancellations(events: readonly RecordedEvent[], tx: PoolClient): Promise<void> {
+export async function projectCancellations(events: readonly RecordedEvent[], tx: PoolClient): Promise<void> {
   const { orders, requests } = fold(events as Recorded[]);
   if (orders.length === 0) return;
   const orderColumns = [
