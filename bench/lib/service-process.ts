@@ -35,12 +35,16 @@ function compiledEntry(entry: string): string | undefined {
   return compiled;
 }
 
+/** The arguments of `node` that run `entry` as the bench runs it: compiled when it is a service, else through swc. */
+export function serviceArgs(entry: string): string[] {
+  const compiled = compiledEntry(entry);
+  return [...profileFlags(), ...(compiled ? [compiled] : ['-r', '@swc-node/register', entry])];
+}
+
 /** Starts `entry` with exactly the bench's environment plus `env`, minus the variables named in `unset`. */
 export function startService(entry: string, env: Record<string, string>, unset: (name: string) => boolean = () => false) {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !unset(name)));
-  const compiled = compiledEntry(entry);
-  const args = compiled ? [compiled] : ['-r', '@swc-node/register', entry];
-  const child = spawn(process.execPath, [...profileFlags(), ...args], {
+  const child = spawn(process.execPath, serviceArgs(entry), {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...inherited, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env },

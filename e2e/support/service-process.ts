@@ -14,10 +14,12 @@ export class ServiceProcess {
   private readonly child: ChildProcess;
   private readonly exited: Promise<void>;
 
-  constructor(readonly dir: string, readonly port: number, env: NodeJS.ProcessEnv, readonly logFile: string) {
+  /** `args`: what `node` runs (a bench passes the compiled build's entry); the TypeScript source by default. */
+  constructor(readonly dir: string, readonly port: number, env: NodeJS.ProcessEnv, readonly logFile: string,
+    args: readonly string[] = ['-r', '@swc-node/register', join('apps', dir, 'src', 'main.ts')]) {
     // Appended: a restarted service (chaos scenarios) keeps its earlier lives' lines in the same file.
     const log = createWriteStream(logFile, { flags: 'a' });
-    this.child = spawn(process.execPath, ['-r', '@swc-node/register', join('apps', dir, 'src', 'main.ts')], {
+    this.child = spawn(process.execPath, args, {
       cwd: REPO_ROOT, env: { ...env, PORT: String(port), SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout?.pipe(log);
@@ -29,6 +31,11 @@ export class ServiceProcess {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The process id, for its resident memory (undefined once it could not start). */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   get running(): boolean {

@@ -22,8 +22,12 @@ export interface StackOptions {
   readonly serviceDatabaseBase?: string;
   /** Instances of every service, side by side on the same database and consumer groups. */
   readonly replicas?: number;
-  /** Added to every service's environment (e.g. NODE_OPTIONS with a clock preload). */
+  /** Added to every service's environment, over the stack's own (NODE_OPTIONS with a clock preload, NODE_ENV). */
   readonly env?: NodeJS.ProcessEnv;
+  /** What `node` runs for a service (a bench runs the compiled build); its TypeScript source through swc by default. */
+  readonly args?: (service: ServiceName) => readonly string[];
+  /** Starts the names of the run's topics, groups and databases ('chaos' by default). */
+  readonly purpose?: string;
 }
 
 /** True when nothing listens on the port right now (this process can bind it). */
@@ -41,8 +45,13 @@ export class Instance {
   restarts = 0;
 
   constructor(readonly service: ServiceName, readonly index: number, public port: number,
-    private readonly env: NodeJS.ProcessEnv, readonly logFile: string) {
-    this.process = new ServiceProcess(service, port, env, logFile);
+    private readonly env: NodeJS.ProcessEnv, readonly logFile: string, private readonly args?: readonly string[]) {
+    this.process = new ServiceProcess(service, port, env, logFile, args);
+  }
+
+  /** The current process's id (a restart makes a new one). */
+  get pid(): number | undefined {
+    return this.process.pid;
   }
 
   get id(): string {
@@ -76,7 +85,7 @@ export class Instance {
     this.restarts++;
     for (let attempt = 1; ; attempt++) {
       if (!(await portFree(this.port))) this.port = await freePort();
-      this.process = new ServiceProcess(this.service, this.port, this.env, this.logFile);
+      this.process = new ServiceProcess(this.service, this.port, this.env, this.logFile, this.args);
       try {
         await this.process.healthy(READY_TIMEOUT_MS);
         return;
@@ -114,9 +123,10 @@ export class ChaosStack {
   readonly databases = new Map<ServiceName, string>();
 
   constructor(private readonly options: StackOptions) {
-    this.prefix = `chaos-${options.label}-${this.suffix}.`;
+    const purpose = options.purpose ?? 'chaos';
+    this.prefix = `${purpose}-${options.label}-${this.suffix}.`;
     this.brokers = options.brokers ?? SHARED_BROKERS;
-    this.logDir = mkdtempSync(join(tmpdir(), `orders-chaos-${options.label}-${this.suffix}-`));
+    this.logDir = mkdtempSync(join(tmpdir(), `orders-${purpose}-${options.label}-${this.suffix}-`));
   }
 
   /** The direct URL of a service's database (for the checker). */
@@ -143,12 +153,12 @@ export class ChaosStack {
     const replicas = this.options.replicas ?? 1;
     const environments = new Map<ServiceName, NodeJS.ProcessEnv>();
     for (const service of SERVICE_NAMES) {
-      const database = `${service.replace(/-/g, '_')}_chaos_${this.suffix}`;
+      const database = `${service.replace(/-/g, '_')}_${this.options.purpose ?? 'chaos'}_${this.suffix}`;
       await onAdmin(ADMIN_URL, `CREATE DATABASE "${database}"`);
       this.databases.set(service, database);
       const { databaseVariable } = SERVICES[service];
       environments.set(service, {
-        ...process.env, ...this.options.env,
+        ...process.env,
         [databaseVariable]: databaseUrlOn(this.options.serviceDatabaseBase ?? ADMIN_URL, database),
         TOPIC_PREFIX: this.prefix, // every service's topics and consumer groups (the kit's one naming scheme)
         KAFKA_BROKERS: this.brokers, API_KEYS: `chaos:${this.apiKey}`, LOG_LEVEL: 'warn', HOST: '127.0.0.1',
@@ -157,6 +167,7 @@ export class ChaosStack {
         MARKET_NOTIFICATION_SOURCES: '127.0.0.1,::1',
         // Market's per-campaign limits on decisions would throttle the load itself; the limiter is not under test.
         MARKET_DECISIONS_PER_HOUR: '100000000', MARKET_PARALLEL_REQUESTS: '1000',
+        ...this.options.env,
       });
     }
     // The first instance of each service migrates its new database; replicas join once it has.
@@ -164,7 +175,8 @@ export class ChaosStack {
       const started: Instance[] = [];
       for (const service of SERVICE_NAMES) {
         const logFile = join(this.logDir, `${service}-${index}.log`);
-        started.push(new Instance(service, index, await freePort(), environments.get(service) ?? {}, logFile));
+        started.push(new Instance(service, index, await freePort(), environments.get(service) ?? {}, logFile,
+          this.options.args?.(service)));
       }
       this.instances.push(...started);
       await Promise.all(started.map((instance) => instance.healthy()));
