@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { serviceNodeFlags } from '../../scripts/lib/runtime-flags';
 import { profileFlags } from './profile-flags';
 
 // A service under benchmark as a process of its own (as deployed: its own event loop, so the load generator in the
@@ -35,10 +36,14 @@ function compiledEntry(entry: string): string | undefined {
   return compiled;
 }
 
-/** The arguments of `node` that run `entry` as the bench runs it: compiled when it is a service, else through swc. */
+/**
+ * The arguments of `node` that run `entry` as the bench runs it: a service compiled, with the image's node flags (the
+ * Dockerfile's CMD: scripts/lib/runtime-flags.js); anything else through swc, as it is.
+ */
 export function serviceArgs(entry: string): string[] {
   const compiled = compiledEntry(entry);
-  return [...profileFlags(), ...(compiled ? [compiled] : ['-r', '@swc-node/register', entry])];
+  const flags = SERVICE_ENTRY.test(entry) ? serviceNodeFlags() : [];
+  return [...profileFlags(), ...flags, ...(compiled ? [compiled] : ['-r', '@swc-node/register', entry])];
 }
 
 /** Starts `entry` with exactly the bench's environment plus `env`, minus the variables named in `unset`. */

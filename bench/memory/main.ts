@@ -15,7 +15,15 @@ import { SimulatedMarket } from '@orders/simulated-market';
 import { LoadDriver } from '../../scripts/chaos/load';
 import { ChaosStack, SERVICE_NAMES, type ServiceName } from '../../scripts/chaos/stack';
 import { machine, metric, report, type Metric } from '../lib/report';
-import { freePort, PeakResident, residentMiB, serviceArgs, startService, stopService, untilLive } from '../lib/service-process';
+import {
+  freePort,
+  PeakResident,
+  residentMiB,
+  serviceArgs,
+  startService,
+  stopService,
+  untilLive,
+} from '../lib/service-process';
 import { consoleLoad, positionsLoad } from './load';
 
 const arg = (name: string, fallback: number): number => {
@@ -48,11 +56,17 @@ async function main(): Promise<void> {
   // Market's settings are filled in once the load driver has named its campaign (it needs the stack to exist).
   const serviceEnv: NodeJS.ProcessEnv = { NODE_ENV: 'production', LOG_LEVEL: 'warn' };
   const stack = new ChaosStack({
-    label: 'rss', purpose: 'bench', env: serviceEnv,
+    label: 'rss',
+    purpose: 'bench',
+    env: serviceEnv,
     args: (service) => serviceArgs(`apps/${service}/src/main.ts`),
   });
   const driver = new LoadDriver(stack, {
-    orders: 1_000_000, seconds: SECONDS, seed: Date.now() % 1_000_000, concurrency: 8, kinds: ['finish', 'reject', 'cancel'],
+    orders: 1_000_000,
+    seconds: SECONDS,
+    seed: Date.now() % 1_000_000,
+    concurrency: 8,
+    kinds: ['finish', 'reject', 'cancel'],
   });
   const marketKey = `ACMA:${randomBytes(12).toString('hex')}`;
   const market = new SimulatedMarket({ campaigns: { [driver.campaignId]: marketKey } });
@@ -65,14 +79,22 @@ async function main(): Promise<void> {
     market.notificationUrl = `${stack.urls('marketplace-cancellations')[0]}/notification`;
     const consolePort = await freePort();
     console_ = startService('apps/console/src/main.ts', {
-      PORT: String(consolePort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production',
-      INTAKE_URL: stack.urls('intake')[0], COURIER_URL: stack.urls('courier-tracking')[0],
-      MARKETPLACE_URL: stack.urls('marketplace-cancellations')[0], PROJECTOR_URL: stack.urls('projector')[0],
+      PORT: String(consolePort),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      INTAKE_URL: stack.urls('intake')[0],
+      COURIER_URL: stack.urls('courier-tracking')[0],
+      MARKETPLACE_URL: stack.urls('marketplace-cancellations')[0],
+      PROJECTOR_URL: stack.urls('projector')[0],
     });
     await untilLive(consolePort);
     const consoleProcess = console_;
     const pids: Record<Measured, () => number | undefined> = {
-      ...(Object.fromEntries(SERVICE_NAMES.map((s) => [s, () => stack.of(s)[0].pid])) as Record<ServiceName, () => number>),
+      ...(Object.fromEntries(SERVICE_NAMES.map((s) => [s, () => stack.of(s)[0].pid])) as Record<
+        ServiceName,
+        () => number
+      >),
       console: () => consoleProcess.pid,
     };
 
@@ -99,20 +121,27 @@ async function main(): Promise<void> {
 
     const floor = await bareNodeMiB();
     const orders = driver.orders.length;
-    const loadNotes = `${seconds.toFixed(0)} s: ${orders} orders through intake, courier-tracking and Market's notifications ` +
+    const loadNotes =
+      `${seconds.toFixed(0)} s: ${orders} orders through intake, courier-tracking and Market's notifications ` +
       `(8 in flight), ${positions.sent} position pushes of 20 points (${positions.failed} not 2xx), ` +
       `${pages.sent} console page/API loads (${pages.failed} not 2xx); ` +
       `load average ${loadAvg.toFixed(1)} on the shared machine`;
     const metrics: Metric[] = [];
     for (const name of [...SERVICE_NAMES, 'console'] as Measured[]) {
-      metrics.push(metric(`${name}_rss_idle`, 'MiB', idlePeak.get(name) ?? 0, floor, 'bare node HTTP server, idle', {
-        goal: `<= ${IDLE_CEILING_MIB} MiB`,
-        notes: `highest of ${IDLE_WINDOW_MS / 1000} s sampled every 250 ms, ${SETTLE_MS / 1000} s after healthy; ` +
-          `load average ${idleLoad.toFixed(1)}`,
-      }));
-      metrics.push(metric(`${name}_rss_under_load`, 'MiB', loadPeak.get(name) ?? 0, floor, 'bare node HTTP server, idle', {
-        goal: `<= ${LOAD_CEILING_MIB} MiB`, notes: `peak sampled every 250 ms; ${loadNotes}`,
-      }));
+      metrics.push(
+        metric(`${name}_rss_idle`, 'MiB', idlePeak.get(name) ?? 0, floor, 'bare node HTTP server, idle', {
+          goal: `<= ${IDLE_CEILING_MIB} MiB`,
+          notes:
+            `highest of ${IDLE_WINDOW_MS / 1000} s sampled every 250 ms, ${SETTLE_MS / 1000} s after healthy; ` +
+            `load average ${idleLoad.toFixed(1)}`,
+        }),
+      );
+      metrics.push(
+        metric(`${name}_rss_under_load`, 'MiB', loadPeak.get(name) ?? 0, floor, 'bare node HTTP server, idle', {
+          goal: `<= ${LOAD_CEILING_MIB} MiB`,
+          notes: `peak sampled every 250 ms; ${loadNotes}`,
+        }),
+      );
     }
     report('memory', machine('PostgreSQL', stack.brokers), metrics);
     const over = metrics.filter((m) => m.ours > (m.name.endsWith('_idle') ? IDLE_CEILING_MIB : LOAD_CEILING_MIB));
@@ -128,7 +157,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
