@@ -17,8 +17,8 @@ import { BENCH_CAMPAIGNS, MARKET_BENCH_KEY, decisionsToMarket } from './decision
 // `npm run bench -- cancellations [--notifications N] [--timers N] [--decisions N]`
 // notifications_http: POST /notification (source check, Market's schema, dedup key, one INSERT into the inbox) vs a bare endpoint
 //   doing one raw INSERT, both with 32 concurrent keep-alive clients.
-// timers: N due deadlines fired by two claimers (each Expire is an event-sourced command: load, decide, append with
-//   an idempotency key) vs a raw SELECT … FOR UPDATE SKIP LOCKED + UPDATE loop, also with two claimers.
+// timers: N due deadlines fired by two claimers (each claimed batch: one read of its orders, the decider per order,
+//   one append of every order's events) vs a raw SELECT … FOR UPDATE SKIP LOCKED + UPDATE loop, also two claimers.
 // decisions_to_market: N decisions through the command path and the outbox to the simulated Market vs a raw client
 //   driving the same simulator at the same limits (decisions-to-market.ts); p99 from decision to Market's 200.
 

@@ -9,21 +9,32 @@ export interface Response {
 export function client(baseUrl: string, headers: Record<string, string>, sockets: number) {
   const url = new URL(baseUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: sockets });
-  const send = (method: string, path: string, body?: unknown): Promise<Response> => new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request({
-      host: url.hostname, port: url.port, method, path, agent,
-      headers: { ...headers, ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}) },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+  const send = (method: string, path: string, body?: unknown): Promise<Response> =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          method,
+          path,
+          agent,
+          headers: {
+            ...headers,
+            ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on('error', reject);
+      if (payload) req.write(payload);
+      req.end();
     });
-    req.on('error', reject);
-    if (payload) req.write(payload);
-    req.end();
-  });
   return { send, close: () => agent.destroy() };
 }
 
@@ -31,16 +42,24 @@ export function client(baseUrl: string, headers: Record<string, string>, sockets
  * `concurrency` workers send requests back to back for `durationMs`; returns completed requests per second. Any
  * answer other than `expected` stops the run: a benchmark of failures measures nothing.
  */
-export async function throughput(durationMs: number, concurrency: number, one: (worker: number, i: number) => Promise<Response>, expected: number): Promise<number> {
+export async function throughput(
+  durationMs: number,
+  concurrency: number,
+  one: (worker: number, i: number) => Promise<Response>,
+  expected: number,
+): Promise<number> {
   const deadline = performance.now() + durationMs;
   const started = performance.now();
   let done = 0;
-  await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
-    for (let i = 0; performance.now() < deadline; i++) {
-      const res = await one(worker, i);
-      if (res.status !== expected) throw new Error(`expected ${expected}, got ${res.status}: ${res.body.slice(0, 300)}`);
-      done += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let i = 0; performance.now() < deadline; i++) {
+        const res = await one(worker, i);
+        if (res.status !== expected)
+          throw new Error(`expected ${expected}, got ${res.status}: ${res.body.slice(0, 300)}`);
+        done += 1;
+      }
+    }),
+  );
   return done / ((performance.now() - started) / 1000);
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -32,7 +32,8 @@ function compiledEntry(entry: string): string | undefined {
   const app = SERVICE_ENTRY.exec(entry)?.[1];
   if (app === undefined || process.env.BENCH_FROM_SOURCE === '1') return undefined;
   const compiled = join('dist', 'apps', app, 'main.js');
-  if (!existsSync(join(ROOT, compiled))) throw new Error(`${compiled} is missing: run npm run build (npm run bench does)`);
+  if (!existsSync(join(ROOT, compiled)))
+    throw new Error(`${compiled} is missing: run npm run build (npm run bench does)`);
   return compiled;
 }
 
@@ -47,7 +48,11 @@ export function serviceArgs(entry: string): string[] {
 }
 
 /** Starts `entry` with exactly the bench's environment plus `env`, minus the variables named in `unset`. */
-export function startService(entry: string, env: Record<string, string>, unset: (name: string) => boolean = () => false) {
+export function startService(
+  entry: string,
+  env: Record<string, string>,
+  unset: (name: string) => boolean = () => false,
+) {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !unset(name)));
   const child = spawn(process.execPath, serviceArgs(entry), {
     cwd: ROOT,
@@ -76,7 +81,7 @@ export async function untilLive(port: number, timeoutMs = 120_000): Promise<void
         resolve(res.statusCode === 200);
       }).on('error', () => resolve(false));
     });
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
     if (await answers()) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -94,10 +99,33 @@ export function cpuSeconds(child: ChildProcess): number {
   }
 }
 
+/**
+ * CPU seconds (user + system) used so far by every PostgreSQL server process on this machine (Linux /proc): the
+ * database's share of a workload, read before and after it. The server is shared, so only a quiet machine gives a
+ * figure that belongs to the workload alone.
+ */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (!stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith('postgres')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
 /** Resident set size of a process in MiB (Linux /proc; 0 elsewhere or once it has exited). */
 export function residentMiB(pid: number | undefined): number {
   try {
-    const line = readFileSync(`/proc/${pid ?? 'self'}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+    const line = readFileSync(`/proc/${pid ?? 'self'}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmRSS:'));
     return line ? Number(line.replace(/\D+/g, ' ').trim().split(' ')[0]) / 1024 : 0;
   } catch {
     return 0;
@@ -112,7 +140,10 @@ export class PeakResident {
   readonly peak = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly pids: Record<string, () => number | undefined>, private readonly everyMs = 250) {}
+  constructor(
+    private readonly pids: Record<string, () => number | undefined>,
+    private readonly everyMs = 250,
+  ) {}
 
   start(): this {
     this.sample();

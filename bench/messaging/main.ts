@@ -3,9 +3,7 @@
 // alone and prints its row without writing bench/results (a partial file would hide the other figures).
 import { performance } from 'node:perf_hooks';
 import { createTestEventStore, type TestEventStore } from '@orders/event-store/testing';
-import {
-  createConsumer, createRelay, provisionTopics, relayHeaders, type InboundMessage,
-} from '@orders/messaging';
+import { createConsumer, createRelay, provisionTopics, relayHeaders, type InboundMessage } from '@orders/messaging';
 import type { Checkpoint, RecordedEvent, SubscriptionOptions } from '@orders/event-store';
 import type { Producer } from 'kafkajs';
 import { register } from 'prom-client';
@@ -31,8 +29,15 @@ const mapTo = (topic: string) => (event: RecordedEvent) => ({ topic, key: event.
 
 async function seedLog(count: number): Promise<void> {
   for (let i = 0; i < count; i += 1000) {
-    await Promise.all(Array.from({ length: 10 }, (_, s) => fixture.store.append(`order-${(i / 1000) * 10 + s}`, 'any',
-      Array.from({ length: 100 }, (_, j) => ({ type: 'OrderAccepted', data: orderPayload(i + s * 100 + j) })))));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, s) =>
+        fixture.store.append(
+          `order-${(i / 1000) * 10 + s}`,
+          'any',
+          Array.from({ length: 100 }, (_, j) => ({ type: 'OrderAccepted', data: orderPayload(i + s * 100 + j) })),
+        ),
+      ),
+    );
   }
 }
 
@@ -40,11 +45,17 @@ async function seedLog(count: number): Promise<void> {
 async function relayRound(events: RecordedEvent[], rawFirst: boolean): Promise<{ ours: number; raw: number }> {
   const oursTopic = name('bench.relay');
   const rawTopic = name('bench.relay-raw');
-  await provisionTopics(kafkaOptions, [{ topic: oursTopic, partitions: 3 }, { topic: rawTopic, partitions: 3 }]);
+  await provisionTopics(kafkaOptions, [
+    { topic: oursTopic, partitions: 3 },
+    { topic: rawTopic, partitions: 3 },
+  ]);
 
   const ours = async () => {
     const relay = createRelay({
-      store: fixture.store, kafka: kafkaOptions, name: name('bench-relay'), map: mapTo(oursTopic),
+      store: fixture.store,
+      kafka: kafkaOptions,
+      name: name('bench-relay'),
+      map: mapTo(oursTopic),
       subscription: { batchSize: RELAY_BATCH, pollIntervalMs: 50, ...RELAY_SUBSCRIPTION },
     });
     // counted after each broker acknowledgement (in memory: polling the database would load the machine measured)
@@ -94,7 +105,8 @@ async function filledTopic(count: number): Promise<string> {
   await provisionTopics(kafkaOptions, [{ topic, partitions: 3 }]);
   const producer = await rawProducer();
   const messages = Array.from({ length: count }, (_, i) => ({
-    key: `order-${i % 200}`, value: JSON.stringify(orderPayload(i)),
+    key: `order-${i % 200}`,
+    value: JSON.stringify(orderPayload(i)),
     headers: { 'event-id': `evt-${i}-${topic}`, 'event-type': 'OrderAccepted', 'schema-version': '1' },
   }));
   await sendSequentially(producer, topic, messages, 1000);
@@ -108,8 +120,17 @@ async function consumeRound(): Promise<{ ours: number; batched: number; raw: num
   const runner = async (batchTransactions?: number) => {
     let handled = 0;
     const consumer = createConsumer({
-      kafka: kafkaOptions, groupId: name('bench-runner'), topics: [topic], pool: fixture.store.pool, inboxSchema: fixture.schema,
-      provisionDeadLetterTopics: false, batchTransactions, handle: async () => undefined, onHandled: () => { handled += 1; },
+      kafka: kafkaOptions,
+      groupId: name('bench-runner'),
+      topics: [topic],
+      pool: fixture.store.pool,
+      inboxSchema: fixture.schema,
+      provisionDeadLetterTopics: false,
+      batchTransactions,
+      handle: async () => undefined,
+      onHandled: () => {
+        handled += 1;
+      },
     });
     const start = performance.now();
     await consumer.start();
@@ -147,14 +168,30 @@ async function consumeRound(): Promise<{ ours: number; batched: number; raw: num
 async function roundtripRound(): Promise<{ ours: number[]; raw: number[] }> {
   const topic = name('bench.roundtrip');
   const rawTopic = name('bench.roundtrip-raw');
-  await provisionTopics(kafkaOptions, [{ topic, partitions: 3 }, { topic: rawTopic, partitions: 3 }]);
+  await provisionTopics(kafkaOptions, [
+    { topic, partitions: 3 },
+    { topic: rawTopic, partitions: 3 },
+  ]);
   const sentAt = new Map<string, number>();
   const ours: number[] = [];
-  const relay = createRelay({ store: fixture.store, kafka: kafkaOptions, name: name('bench-rt'), map: mapTo(topic), subscription: { startFrom: 'now' } });
+  const relay = createRelay({
+    store: fixture.store,
+    kafka: kafkaOptions,
+    name: name('bench-rt'),
+    map: mapTo(topic),
+    subscription: { startFrom: 'now' },
+  });
   const consumer = createConsumer({
-    kafka: kafkaOptions, groupId: name('bench-rt'), topics: [topic], pool: fixture.store.pool, inboxSchema: fixture.schema,
-    provisionDeadLetterTopics: false, handle: async () => undefined,
-    onHandled: (message: InboundMessage) => { ours.push(performance.now() - (sentAt.get(String((message.payload as { sequence: number }).sequence)) ?? NaN)); },
+    kafka: kafkaOptions,
+    groupId: name('bench-rt'),
+    topics: [topic],
+    pool: fixture.store.pool,
+    inboxSchema: fixture.schema,
+    provisionDeadLetterTopics: false,
+    handle: async () => undefined,
+    onHandled: (message: InboundMessage) => {
+      ours.push(performance.now() - (sentAt.get(String((message.payload as { sequence: number }).sequence)) ?? NaN));
+    },
   });
   await relay.start();
   await consumer.start();
@@ -174,14 +211,28 @@ async function roundtripRound(): Promise<{ ours: number[]; raw: number[] }> {
   await rawConsumer.connect();
   await rawConsumer.subscribe({ topic: rawTopic, fromBeginning: true });
   let joined = false;
-  rawConsumer.on(rawConsumer.events.GROUP_JOIN, () => { joined = true; });
+  rawConsumer.on(rawConsumer.events.GROUP_JOIN, () => {
+    joined = true;
+  });
   await rawConsumer.run({
     partitionsConsumedConcurrently: 3,
-    eachMessage: async ({ message }) => { raw.push(performance.now() - Number(message.headers?.['sent-at']?.toString())); },
+    eachMessage: async ({ message }) => {
+      raw.push(performance.now() - Number(message.headers?.['sent-at']?.toString()));
+    },
   });
   await until(() => joined);
   for (let i = 0; i < ROUNDTRIPS; i++) {
-    await producer.send({ topic: rawTopic, acks: -1, messages: [{ key: `rt-order-${i % 50}`, value: JSON.stringify(orderPayload(i)), headers: { 'sent-at': String(performance.now()) } }] });
+    await producer.send({
+      topic: rawTopic,
+      acks: -1,
+      messages: [
+        {
+          key: `rt-order-${i % 50}`,
+          value: JSON.stringify(orderPayload(i)),
+          headers: { 'sent-at': String(performance.now()) },
+        },
+      ],
+    });
     await new Promise((resolve) => setTimeout(resolve, ROUNDTRIP_GAP_MS));
   }
   await until(() => raw.length >= ROUNDTRIPS);
@@ -196,7 +247,8 @@ async function roundtripRound(): Promise<{ ours: number[]; raw: number[] }> {
  */
 async function oldestTransactionMs(): Promise<number> {
   const { rows } = await fixture.store.pool.query<{ ms: number | null }>(
-    `SELECT (extract(epoch FROM max(now() - xact_start)) * 1000)::float8 AS ms FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()`);
+    `SELECT (extract(epoch FROM max(now() - xact_start)) * 1000)::float8 AS ms FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()`,
+  );
   return rows[0].ms ?? 0;
 }
 
@@ -207,12 +259,16 @@ async function main(): Promise<void> {
     // readAll shows events once no older transaction on the server is open: wait until the whole seed is visible
     const events: RecordedEvent[] = [];
     let after: Checkpoint | undefined;
-    await until(async () => {
-      const page = await fixture.store.readAll({ after, limit: 5000 });
-      events.push(...page.events);
-      after = page.checkpoint;
-      return events.length >= RELAY_EVENTS;
-    }, 300_000, 50);
+    await until(
+      async () => {
+        const page = await fixture.store.readAll({ after, limit: 5000 });
+        events.push(...page.events);
+        after = page.checkpoint;
+        return events.length >= RELAY_EVENTS;
+      },
+      300_000,
+      50,
+    );
     const relay = { ours: [] as number[], raw: [] as number[] };
     const consume = { ours: [] as number[], batched: [] as number[], raw: [] as number[] };
     const p99 = { ours: [] as number[], raw: [] as number[] };
@@ -223,41 +279,78 @@ async function main(): Promise<void> {
           relay.ours.push(r.ours);
           relay.raw.push(r.raw);
         }
-        console.log(`round ${round}: relay ${r.ours.toFixed(0)}/${r.raw.toFixed(0)} ev/s (${(r.ours / r.raw).toFixed(2)})`);
+        console.log(
+          `round ${round}: relay ${r.ours.toFixed(0)}/${r.raw.toFixed(0)} ev/s (${(r.ours / r.raw).toFixed(2)})`,
+        );
         continue;
       }
       const c = await consumeRound();
       const t = await roundtripRound();
       if (round === 0) continue; // warm-up: JIT, connections, first group joins
-      relay.ours.push(r.ours); relay.raw.push(r.raw);
-      consume.ours.push(c.ours); consume.batched.push(c.batched); consume.raw.push(c.raw);
-      p99.ours.push(percentile(t.ours, 99)); p99.raw.push(percentile(t.raw, 99));
-      console.log(`round ${round}: relay ${r.ours.toFixed(0)}/${r.raw.toFixed(0)} ev/s, consume ${c.ours.toFixed(0)} (batched ${c.batched.toFixed(0)})/${c.raw.toFixed(0)} msg/s, `
-        + `p99 ${percentile(t.ours, 99).toFixed(1)}/${percentile(t.raw, 99).toFixed(1)} ms `
-        + `(p50 ${percentile(t.ours, 50).toFixed(1)}/${percentile(t.raw, 50).toFixed(1)} ms)`);
+      relay.ours.push(r.ours);
+      relay.raw.push(r.raw);
+      consume.ours.push(c.ours);
+      consume.batched.push(c.batched);
+      consume.raw.push(c.raw);
+      p99.ours.push(percentile(t.ours, 99));
+      p99.raw.push(percentile(t.raw, 99));
+      console.log(
+        `round ${round}: relay ${r.ours.toFixed(0)}/${r.raw.toFixed(0)} ev/s, consume ${c.ours.toFixed(0)} (batched ${c.batched.toFixed(0)})/${c.raw.toFixed(0)} msg/s, ` +
+          `p99 ${percentile(t.ours, 99).toFixed(1)}/${percentile(t.raw, 99).toFixed(1)} ms ` +
+          `(p50 ${percentile(t.ours, 50).toFixed(1)}/${percentile(t.raw, 50).toFixed(1)} ms)`,
+      );
     }
-    const relayMetric = metric('relay', 'events/s', median(relay.ours), median(relay.raw), 'raw kafkajs sendBatch, same messages and settings',
-      { goal: '>= 0.8', notes: `${RELAY_EVENTS} events, batches of ${RELAY_BATCH}, idempotent, acks=all, 3 partitions` });
+    const relayMetric = metric(
+      'relay',
+      'events/s',
+      median(relay.ours),
+      median(relay.raw),
+      'raw kafkajs sendBatch, same messages and settings',
+      {
+        goal: '>= 0.8',
+        notes: `${RELAY_EVENTS} events, batches of ${RELAY_BATCH}, idempotent, acks=all, 3 partitions`,
+      },
+    );
     if (relayOnly) {
       console.log(table([relayMetric]));
       return;
     }
     const metrics: Metric[] = [
       relayMetric,
-      metric('consume_inbox', 'msgs/s', median(consume.ours), median(consume.raw), 'raw kafkajs eachBatch, no database',
-        { notes: `${CONSUME_MESSAGES} messages, default settings (shared inbox transactions), 3 partitions concurrently` }),
-      metric('consume_inbox_batched', 'msgs/s', median(consume.batched), median(consume.raw), 'raw kafkajs eachBatch, no database',
-        { notes: `batchTransactions: ${BATCHED}, same topic` }),
-      metric('roundtrip_p99', 'ms', median(p99.ours), median(p99.raw), 'raw produce-to-consume p99',
-        { notes: `${ROUNDTRIPS} messages ${ROUNDTRIP_GAP_MS} ms apart; append -> relay -> Kafka -> runner -> committed; `
-          + `oldest open transaction on the server during the rounds: ${Math.max(0, ...horizonHolds).toFixed(0)} ms (it holds the relay back)` }),
+      metric(
+        'consume_inbox',
+        'msgs/s',
+        median(consume.ours),
+        median(consume.raw),
+        'raw kafkajs eachBatch, no database',
+        {
+          notes: `${CONSUME_MESSAGES} messages, default settings (shared inbox transactions), 3 partitions concurrently`,
+        },
+      ),
+      metric(
+        'consume_inbox_batched',
+        'msgs/s',
+        median(consume.batched),
+        median(consume.raw),
+        'raw kafkajs eachBatch, no database',
+        { notes: `batchTransactions: ${BATCHED}, same topic` },
+      ),
+      metric('roundtrip_p99', 'ms', median(p99.ours), median(p99.raw), 'raw produce-to-consume p99', {
+        notes:
+          `${ROUNDTRIPS} messages ${ROUNDTRIP_GAP_MS} ms apart; append -> relay -> Kafka -> runner -> committed; ` +
+          `oldest open transaction on the server during the rounds: ${Math.max(0, ...horizonHolds).toFixed(0)} ms (it holds the relay back)`,
+      }),
     ];
     const { rows } = await fixture.store.pool.query('SHOW server_version');
     const admin = rawKafka.admin();
     await admin.connect();
     const cluster = await admin.describeCluster();
     await admin.disconnect();
-    report('messaging', machine(`PostgreSQL ${rows[0].server_version}`, `${cluster.brokers.length} broker(s) at ${kafkaOptions.brokers}`), metrics);
+    report(
+      'messaging',
+      machine(`PostgreSQL ${rows[0].server_version}`, `${cluster.brokers.length} broker(s) at ${kafkaOptions.brokers}`),
+      metrics,
+    );
   } finally {
     await fixture.drop();
   }

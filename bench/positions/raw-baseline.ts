@@ -4,7 +4,12 @@ import { Kafka, logLevel } from 'kafkajs';
  * The baseline: a bare kafkajs consumer reading the same topic from the beginning and parsing each value, nothing else.
  * Returns messages per second from its first message to the last, and the CPU this process spent per message meanwhile.
  */
-export async function rawConsumption(brokers: string[], topic: string, total: number, partitionsConsumedConcurrently: number): Promise<{ rate: number; cpuUs: number }> {
+export async function rawConsumption(
+  brokers: string[],
+  topic: string,
+  total: number,
+  partitionsConsumedConcurrently: number,
+): Promise<{ rate: number; cpuUs: number }> {
   const kafka = new Kafka({ brokers, clientId: 'bench-raw', logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `bench-raw-${process.pid}-${Date.now()}` });
   await consumer.connect();

@@ -44,11 +44,20 @@ const COOL_DOWN_MS = 5000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const order = (externalId: string) => ({
-  source: SOURCE, externalId, submittedAt: '2026-11-23T10:00:00Z',
-  customer: { name: 'Ivan Ivanovich Ivanov', phone: '+77776665544' }, address: 'Pushkin street 2, apt 5', comment: 'Two persons',
-  requestedTime: '2026-11-23T12:30:00+03:00', serviceType: 'courier',
-  items: [{ sku: 'PIE', name: 'Pie', quantity: 2, priceMinor: 17400 }, { name: 'Bread', quantity: 1, priceMinor: 3800 }],
-  amountMinor: 38600, currency: 'RUB',
+  source: SOURCE,
+  externalId,
+  submittedAt: '2026-11-23T10:00:00Z',
+  customer: { name: 'Ivan Ivanovich Ivanov', phone: '+77776665544' },
+  address: 'Pushkin street 2, apt 5',
+  comment: 'Two persons',
+  requestedTime: '2026-11-23T12:30:00+03:00',
+  serviceType: 'courier',
+  items: [
+    { sku: 'PIE', name: 'Pie', quantity: 2, priceMinor: 17400 },
+    { name: 'Bread', quantity: 1, priceMinor: 3800 },
+  ],
+  amountMinor: 38600,
+  currency: 'RUB',
 });
 
 /**
@@ -76,18 +85,27 @@ export class KafkaProbe {
   readonly arrived = new Map<string, number>();
   private readonly consumer;
 
-  constructor(brokers: string, private readonly topic: string, tag: string) {
-    this.consumer = new Kafka({ brokers: brokers.split(','), clientId: `bench-probe-${tag}`, logLevel: logLevel.NOTHING })
-      .consumer({ groupId: `bench-probe-${tag}`, maxWaitTimeInMs: 100 });
+  constructor(
+    brokers: string,
+    private readonly topic: string,
+    tag: string,
+  ) {
+    this.consumer = new Kafka({
+      brokers: brokers.split(','),
+      clientId: `bench-probe-${tag}`,
+      logLevel: logLevel.NOTHING,
+    }).consumer({ groupId: `bench-probe-${tag}`, maxWaitTimeInMs: 100 });
   }
 
   async start(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
-    await this.consumer.run({ eachMessage: async ({ message }) => {
-      const key = String(message.key);
-      if (!this.arrived.has(key)) this.arrived.set(key, performance.now());
-    } });
+    await this.consumer.run({
+      eachMessage: async ({ message }) => {
+        const key = String(message.key);
+        if (!this.arrived.has(key)) this.arrived.set(key, performance.now());
+      },
+    });
   }
 
   stop(): Promise<void> {
@@ -104,7 +122,9 @@ export interface SubmitTarget {
 }
 
 export const intakeTarget = (stack: E2eStack): SubmitTarget => ({
-  url: stack.intakeUrl, path: `/api/v1/companies/${stack.company}/external-orders`, headers: { 'Api-Key': stack.apiKey },
+  url: stack.intakeUrl,
+  path: `/api/v1/companies/${stack.company}/external-orders`,
+  headers: { 'Api-Key': stack.apiKey },
   idOf: (externalId) => externalOrderId(stack.company, SOURCE, externalId),
 });
 
@@ -112,8 +132,15 @@ export const intakeTarget = (stack: E2eStack): SubmitTarget => ({
  * Submits `count` orders over HTTP at `rate`/s and waits until each is in the read model (or `drainMs` passes).
  * The probe, when given, notes when each order's event reached Kafka.
  */
-export async function submitAtRate(target: SubmitTarget, watcher: SummaryWatcher, probe: KafkaProbe | undefined, rate: number, count: number,
-  tag: string, drainMs = DRAIN_MS) {
+export async function submitAtRate(
+  target: SubmitTarget,
+  watcher: SummaryWatcher,
+  probe: KafkaProbe | undefined,
+  rate: number,
+  count: number,
+  tag: string,
+  drainMs = DRAIN_MS,
+) {
   const http = client(target.url, target.headers, 256);
   const sentAt = new Map<string, number>();
   const answeredAt = new Map<string, number>();
@@ -126,15 +153,20 @@ export async function submitAtRate(target: SubmitTarget, watcher: SummaryWatcher
       const orderId = target.idOf(externalId);
       watcher.expect(orderId);
       sentAt.set(orderId, performance.now());
-      answers.push(http.send('POST', target.path, order(externalId)).then((res) => {
-        lastAnswer = performance.now();
-        answeredAt.set(orderId, lastAnswer);
-        if (res.status !== 201) throw new Error(`${res.status} ${res.body.slice(0, 200)}`);
-      }).catch((error: unknown) => {
-        errors += 1;
-        watcher.forget(orderId);
-        if (errors <= 3) console.error(`submit failed: ${String(error)}`);
-      }));
+      answers.push(
+        http
+          .send('POST', target.path, order(externalId))
+          .then((res) => {
+            lastAnswer = performance.now();
+            answeredAt.set(orderId, lastAnswer);
+            if (res.status !== 201) throw new Error(`${res.status} ${res.body.slice(0, 200)}`);
+          })
+          .catch((error: unknown) => {
+            errors += 1;
+            watcher.forget(orderId);
+            if (errors <= 3) console.error(`submit failed: ${String(error)}`);
+          }),
+      );
     }
   });
   const firstSent = Math.min(...sentAt.values());
@@ -145,10 +177,17 @@ export async function submitAtRate(target: SubmitTarget, watcher: SummaryWatcher
   return {
     sentRate: count / (elapsed / 1000),
     answeredRate: answeredAt.size / ((lastAnswer - firstSent) / 1000),
-    errors, unseen,
-    ours: ids.filter((id) => watcher.seen.has(id)).map((id) => (watcher.seen.get(id) as number) - (sentAt.get(id) as number)),
-    answered: ids.filter((id) => answeredAt.has(id)).map((id) => (answeredAt.get(id) as number) - (sentAt.get(id) as number)),
-    inKafka: ids.filter((id) => probe?.arrived.has(id)).map((id) => (probe?.arrived.get(id) as number) - (sentAt.get(id) as number)),
+    errors,
+    unseen,
+    ours: ids
+      .filter((id) => watcher.seen.has(id))
+      .map((id) => (watcher.seen.get(id) as number) - (sentAt.get(id) as number)),
+    answered: ids
+      .filter((id) => answeredAt.has(id))
+      .map((id) => (answeredAt.get(id) as number) - (sentAt.get(id) as number)),
+    inKafka: ids
+      .filter((id) => probe?.arrived.has(id))
+      .map((id) => (probe?.arrived.get(id) as number) - (sentAt.get(id) as number)),
   };
 }
 
@@ -164,12 +203,16 @@ async function rawAtRate(brokers: string, topic: string, rate: number, count: nu
   await consumer.subscribe({ topic, fromBeginning: true });
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
   let all: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => { all = resolve; });
-  await consumer.run({ eachMessage: async ({ message }) => {
-    const id = String(message.key);
-    if (sentAt.has(id) && !seenAt.has(id)) seenAt.set(id, performance.now());
-    if (seenAt.size >= count) all();
-  } });
+  const done = new Promise<void>((resolve) => {
+    all = resolve;
+  });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const id = String(message.key);
+      if (sentAt.has(id) && !seenAt.has(id)) seenAt.set(id, performance.now());
+      if (seenAt.size >= count) all();
+    },
+  });
   await joined;
   const value = JSON.stringify(order('raw')); // about the size of an intake event
   const sends: Promise<unknown>[] = [];
@@ -192,15 +235,33 @@ async function rawAtRate(brokers: string, topic: string, rate: number, count: nu
  * The projector's part alone: intake-shaped ExternalOrderReceived events produced straight to intake's topic at
  * `rate` (as intake's relay would, were it fast enough), each until its order is in the summary.
  */
-async function directAtRate(brokers: string, topic: string, watcher: SummaryWatcher, rate: number, count: number, tag: string): Promise<number[]> {
+async function directAtRate(
+  brokers: string,
+  topic: string,
+  watcher: SummaryWatcher,
+  rate: number,
+  count: number,
+  tag: string,
+): Promise<number[]> {
   const definition = findMessage(TOPIC.orderEvents, 'ExternalOrderReceived', 1);
   if (!definition) throw new Error('no ExternalOrderReceived v1 in the catalogue');
   const events = syntheticHistory(count, { prefix: `direct-${tag}` }).filter((e) => e.type === 'ExternalOrderReceived');
   const messages = events.map((event) => {
-    const out = encodeMessage(definition, event.payload as never, { eventId: event.eventId, occurredAt: event.occurredAt, correlationId: event.correlationId });
-    return { orderId: event.orderId, message: { key: out.key, value: out.value, headers: { ...out.headers } } as Message };
+    const out = encodeMessage(definition, event.payload as never, {
+      eventId: event.eventId,
+      occurredAt: event.occurredAt,
+      correlationId: event.correlationId,
+    });
+    return {
+      orderId: event.orderId,
+      message: { key: out.key, value: out.value, headers: { ...out.headers } } as Message,
+    };
   });
-  const producer = new Kafka({ brokers: brokers.split(','), clientId: `bench-direct-${tag}`, logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = new Kafka({
+    brokers: brokers.split(','),
+    clientId: `bench-direct-${tag}`,
+    logLevel: logLevel.NOTHING,
+  }).producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const sentAt = new Map<string, number>();
   const sends: Promise<unknown>[] = [];
@@ -237,14 +298,26 @@ export interface E2eResult {
   direct: number[];
 }
 
-export async function e2eLatencies(stack: E2eStack, readModelsUrl: string, brokers: string, rates: number[], seconds: number): Promise<E2eResult> {
+export async function e2eLatencies(
+  stack: E2eStack,
+  readModelsUrl: string,
+  brokers: string,
+  rates: number[],
+  seconds: number,
+): Promise<E2eResult> {
   const run = randomBytes(3).toString('hex');
   const watcher = new SummaryWatcher(readModelsUrl, stack.summaryTable, run);
   // a topic per rate (6 partitions, as intake's), read from its beginning: no message can slip past a fresh group
   const rawTopic = (rate: number | 'warm') => `${stack.topicPrefix}raw-${rate}`;
   const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
-  await admin.createTopics({ topics: [...new Set<number | 'warm'>(['warm', ...rates])].map((rate) => ({ topic: rawTopic(rate), numPartitions: 6 })), waitForLeaders: true });
+  await admin.createTopics({
+    topics: [...new Set<number | 'warm'>(['warm', ...rates])].map((rate) => ({
+      topic: rawTopic(rate),
+      numPartitions: 6,
+    })),
+    waitForLeaders: true,
+  });
   await admin.disconnect();
   await watcher.start();
   const intakeTopic = `${stack.topicPrefix}${TOPIC.orderEvents}`;
@@ -255,7 +328,8 @@ export async function e2eLatencies(stack: E2eStack, readModelsUrl: string, broke
   try {
     // Warm-up: the relay and the consumer group are up, pools filled, code paths compiled.
     const warm = await submitAtRate(intakeTarget(stack), watcher, probe, 50, 150, `warm-${run}`);
-    if (warm.unseen > 0 || warm.errors > 0) throw new Error(`warm-up: ${warm.errors} errors, ${warm.unseen} never visible`);
+    if (warm.unseen > 0 || warm.errors > 0)
+      throw new Error(`warm-up: ${warm.errors} errors, ${warm.unseen} never visible`);
     await rawAtRate(brokers, rawTopic('warm'), 50, 150, `warm-${run}`);
     for (const rate of rates) {
       const count = Math.round(rate * seconds);
@@ -268,11 +342,22 @@ export async function e2eLatencies(stack: E2eStack, readModelsUrl: string, broke
       const cpuPerCommandMs = { intake: (used.intake * 1000) / count, projector: (used.projector * 1000) / count };
       const raw = await rawAtRate(brokers, rawTopic(rate), rate, count, `r${rate}-${run}`);
       const sustained = ours.errors === 0 && ours.unseen === 0 && ours.answeredRate >= 0.95 * rate && steady(ours.ours);
-      points.push({ rate, commands: count, ...ours, raw, cpu, cpuPerCommandMs, loadAverage: loadavg()[0] ?? 0, sustained });
-      console.log(`rate ${rate}/s: sent ${ours.sentRate.toFixed(0)}/s, answered ${ours.answeredRate.toFixed(0)}/s, errors ${ours.errors}, unseen ${ours.unseen}, `
-        + `in Kafka p50 ${median(ours.inKafka).toFixed(0)} ms, visible p50 ${median(ours.ours).toFixed(0)} ms, raw p50 ${median(raw).toFixed(1)} ms, `
-        + `load ${(loadavg()[0] ?? 0).toFixed(1)}, cpu intake ${(cpu.intake * 100).toFixed(0)}% projector ${(cpu.projector * 100).toFixed(0)}% of a core `
-        + `(${cpuPerCommandMs.intake.toFixed(2)} / ${cpuPerCommandMs.projector.toFixed(2)} ms per command), ${sustained ? 'sustained' : 'NOT sustained'}`);
+      points.push({
+        rate,
+        commands: count,
+        ...ours,
+        raw,
+        cpu,
+        cpuPerCommandMs,
+        loadAverage: loadavg()[0] ?? 0,
+        sustained,
+      });
+      console.log(
+        `rate ${rate}/s: sent ${ours.sentRate.toFixed(0)}/s, answered ${ours.answeredRate.toFixed(0)}/s, errors ${ours.errors}, unseen ${ours.unseen}, ` +
+          `in Kafka p50 ${median(ours.inKafka).toFixed(0)} ms, visible p50 ${median(ours.ours).toFixed(0)} ms, raw p50 ${median(raw).toFixed(1)} ms, ` +
+          `load ${(loadavg()[0] ?? 0).toFixed(1)}, cpu intake ${(cpu.intake * 100).toFixed(0)}% projector ${(cpu.projector * 100).toFixed(0)}% of a core ` +
+          `(${cpuPerCommandMs.intake.toFixed(2)} / ${cpuPerCommandMs.projector.toFixed(2)} ms per command), ${sustained ? 'sustained' : 'NOT sustained'}`,
+      );
       if (sustained) break;
     }
     direct = await directAtRate(brokers, intakeTopic, watcher, rates[0], Math.round(rates[0] * seconds), run);

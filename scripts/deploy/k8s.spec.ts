@@ -179,7 +179,8 @@ describe.each(cases)('$overlay: $manifest.name', ({ overlay, manifest, service }
   const configMap = must(find(objects, 'ConfigMap', `${manifest.name}-config`), `ConfigMap/${manifest.name}-config`);
   const dbSecret = `${manifest.databaseName}-db-app`;
   // The service's own secret settings (a notification token): from its Secret, empty by default.
-  const ownSecrets = (): string[] => Object.values(service.settings).flatMap((declaration) => [...(declaration.secret ?? [])]);
+  const ownSecrets = (): string[] =>
+    Object.values(service.settings).flatMap((declaration) => [...(declaration.secret ?? [])]);
   const ownSecretsEmpty = (): Record<string, string> => Object.fromEntries(ownSecrets().map((name) => [name, '']));
   const environment = (): Record<string, string> => {
     const env: Record<string, string> = {};
@@ -297,19 +298,29 @@ describe.each(cases)('$overlay: $manifest.name', ({ overlay, manifest, service }
     const collector = { namespace: 'observability', pod: { 'app.kubernetes.io/name': 'opentelemetry-collector' } };
     const reaches = objects
       .filter((o) => o.kind === 'NetworkPolicy')
-      .map((o) => o.spec as {
-        podSelector: LabelSelector;
-        egress?: {
-          to?: { namespaceSelector?: LabelSelector; podSelector?: LabelSelector }[];
-          ports?: { port: number }[];
-        }[];
-      })
+      .map(
+        (o) =>
+          o.spec as {
+            podSelector: LabelSelector;
+            egress?: {
+              to?: { namespaceSelector?: LabelSelector; podSelector?: LabelSelector }[];
+              ports?: { port: number }[];
+            }[];
+          },
+      )
       .filter((policy) => selectorMatches(policy.podSelector, podLabelsOf(deployment)))
       .flatMap((policy) => policy.egress ?? [])
-      .some((rule) => rule.ports?.some((p) => p.port === 4318) && rule.to?.some((to) =>
-        to.namespaceSelector
-        && selectorMatches(to.namespaceSelector, { 'kubernetes.io/metadata.name': collector.namespace })
-        && to.podSelector && selectorMatches(to.podSelector, collector.pod)));
+      .some(
+        (rule) =>
+          rule.ports?.some((p) => p.port === 4318) &&
+          rule.to?.some(
+            (to) =>
+              to.namespaceSelector &&
+              selectorMatches(to.namespaceSelector, { 'kubernetes.io/metadata.name': collector.namespace }) &&
+              to.podSelector &&
+              selectorMatches(to.podSelector, collector.pod),
+          ),
+      );
     if (overlay !== 'dev') {
       expect(tracing?.url).toBe('http://otel-collector.observability:4318/v1/traces');
       expect(reaches).toBe(true);

@@ -9,7 +9,11 @@ import * as settings from '../lib/settings';
 const suffix = randomBytes(4).toString('hex');
 
 describe('real stack smoke', () => {
-  const kafka = new Kafka({ clientId: `smoke-${suffix}`, brokers: settings.kafka.brokers.split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: `smoke-${suffix}`,
+    brokers: settings.kafka.brokers.split(','),
+    logLevel: logLevel.NOTHING,
+  });
 
   it('produces idempotently to three partitions and consumes with committed offsets', async () => {
     const topic = `smoke.${suffix}`;
@@ -69,7 +73,14 @@ describe('real stack smoke', () => {
     const admin = new Client({ connectionString: url });
     await admin.connect();
     await admin.query(`CREATE SCHEMA "${schema}"`);
-    const source = new DataSource({ type: 'postgres', url, schema, synchronize: false, migrations: [CreateProbe1700000000000], migrationsTableName: 'migrations' });
+    const source = new DataSource({
+      type: 'postgres',
+      url,
+      schema,
+      synchronize: false,
+      migrations: [CreateProbe1700000000000],
+      migrationsTableName: 'migrations',
+    });
     try {
       await source.initialize();
       const ran = await source.runMigrations();

@@ -7,6 +7,8 @@ import type {
   LoadedStream,
   RecordedEvent,
   SnapshotPolicy,
+  StreamAppend,
+  StreamAppendOutcome,
 } from '@orders/event-store';
 // Deep imports: the package index also loads the PostgreSQL store (pg); these files are pure.
 import { canonicalJson } from '@orders/event-store/src/canonical-json';
@@ -79,6 +81,44 @@ export class MemoryEventStore implements CommandStore {
     return this.appendNow(streamId, expected, inputs, options);
   }
 
+  /** Each stream as `load` reads it, behind one gate (one round trip in the real store). */
+  async loadMany<E, S>(
+    streams: readonly { streamId: string; from?: { version: number; state: S } }[],
+    fold: { evolve(s: S, e: E): S; initialState: S },
+    options: { toDomainEvent?(event: RecordedEvent): E },
+  ): Promise<Map<string, LoadedStream<S>>> {
+    if (this.gate) await this.gate();
+    const gate = this.gate;
+    this.gate = undefined;
+    try {
+      const loaded = new Map<string, LoadedStream<S>>();
+      for (const { streamId, from } of streams) {
+        if (!loaded.has(streamId)) loaded.set(streamId, await this.load(streamId, fold, { ...options, from }));
+      }
+      return loaded;
+    } finally {
+      this.gate = gate;
+    }
+  }
+
+  /** One atomic step, as the real store's one statement: each stream appended or refused on its own version. */
+  async appendMany(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
+    if (this.gate) await this.gate();
+    return appends.map((a): StreamAppendOutcome => {
+      if (a.expected === 'any' || a.events.length === 0) throw new InvalidAppend('batch append: a version and events');
+      try {
+        return { ok: true, result: this.appendNow(a.streamId, a.expected, a.events, a.options) };
+      } catch (error) {
+        if (error instanceof ConcurrencyError) return { ok: false, error };
+        throw error;
+      }
+    });
+  }
+
+  appendManyWithin(): Promise<StreamAppendOutcome[]> {
+    return Promise.reject(new Error('appendManyWithin: caller transactions are not simulated'));
+  }
+
   appendWithin(): Promise<AppendResult> {
     return Promise.reject(new Error('appendWithin: caller transactions are not simulated'));
   }
@@ -103,6 +143,8 @@ export class MemoryEventStore implements CommandStore {
     options: AppendOptions = {},
   ): AppendResult {
     if (!streamId) throw new InvalidAppend('stream id must be a non-empty string of at most 512 characters');
+    // A companion write is SQL run by the append's statement: this store cannot run it, and must not drop it.
+    if (options.companion) throw new InvalidAppend(`companion write ${options.companion.name} needs PostgreSQL`);
     const fingerprint =
       options.idempotencyKey === undefined
         ? undefined

@@ -2,6 +2,7 @@ import { html } from 'htm/preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiFailure, idempotencyKey, seg, type Operator } from './api';
 import { duration, money, STATUS_LABELS, time } from './format';
+import { LiveBadge, useEventStream } from './live';
 import { ConfirmButton, Notice, type PageProps } from './widgets';
 
 interface Item { name: string; quantity: number; priceMinor?: number }
@@ -43,27 +44,11 @@ function chime(): void {
   } catch { /* no audio device: the banner still shows */ }
 }
 
-type Live = 'connecting' | 'live' | 'reconnecting' | 'closed';
-
-/** The board's stream: EventSource resends Last-Event-ID by itself on a reconnect, and intake replays from it. */
-function useBoardStream(company: string, onChange: (type: string, data: { orderId: string; number: string }) => void): Live {
-  const [live, setLive] = useState<Live>('connecting');
-  const handler = useRef(onChange);
-  handler.current = onChange;
-  useEffect(() => {
-    if (!company) return undefined;
-    const source = new EventSource(`/api/board/${seg(company)}/events`);
-    const on = (type: string) => (event: MessageEvent) => handler.current(type, JSON.parse(event.data));
-    source.addEventListener('order.received', on('order.received'));
-    source.addEventListener('order.status_changed', on('order.status_changed'));
-    // Intake no longer holds what this stream missed (pruned, or too much): the list is read again, in full.
-    source.addEventListener('board.resync', on('board.resync'));
-    source.onopen = () => setLive('live');
-    source.onerror = () => setLive(source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
-    return () => source.close();
-  }, [company]);
-  return live;
-}
+/**
+ * The board stream's events. EventSource resends Last-Event-ID by itself on a reconnect; intake replays from it, or
+ * sends `board.resync` when it no longer holds what this stream missed (pruned, or too much): the list is read again.
+ */
+const BOARD_EVENTS = ['order.received', 'order.status_changed', 'board.resync'] as const;
 
 function OrderDetail({ company, orderId, operator, onDone, onClose }: {
   company: string; orderId: string; operator: Operator; onDone: () => void; onClose: () => void;
@@ -160,9 +145,9 @@ export function BoardPage({ operator, tenant, arg }: PageProps) {
   }, [tenant, filter]);
   useEffect(() => { setData(null); reload(); }, [reload]);
 
-  const live = useBoardStream(tenant, (type, notice) => {
+  const live = useEventStream(tenant ? `/api/board/${seg(tenant)}/events` : null, BOARD_EVENTS, (type, data) => {
     if (type === 'order.received') {
-      setAlert(`New order № ${notice.number}`);
+      setAlert(`New order № ${(data as { number: string }).number}`);
       if (sound) chime();
     }
     reload();
@@ -174,7 +159,7 @@ export function BoardPage({ operator, tenant, arg }: PageProps) {
   return html`
     <div class="page-head">
       <h1>Order board <span class="sub">${tenant}</span></h1>
-      <span class=${`live live-${live}`} role="status">${{ connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', closed: 'Not live: reload the page' }[live]}</span>
+      <${LiveBadge} live=${live} />
       <button type="button" aria-pressed=${sound} onClick=${toggleSound}>Sound ${sound ? 'on' : 'off'}</button>
     </div>
     <div class="alert-slot" role="status" aria-live="assertive">

@@ -11,23 +11,44 @@ describe('courier-tracking read models', () => {
   const keyA = () => ({ 'Api-Key': courier.keys.companyA });
 
   const rowsOf = async () => ({
-    details: (await courier.pool.query('SELECT delivery_id, company_id, number, route_id, status, version, view FROM delivery_details ORDER BY delivery_id')).rows,
+    details: (
+      await courier.pool.query(
+        'SELECT delivery_id, company_id, number, route_id, status, version, view FROM delivery_details ORDER BY delivery_id',
+      )
+    ).rows,
     routes: (await courier.pool.query('SELECT * FROM courier_route_deliveries ORDER BY route_id, delivery_id')).rows,
   });
 
   async function caughtUp(): Promise<void> {
     const store = courier.app.get(EventStore);
     const head = (await store.readAll({ after: START, limit: 100_000 })).checkpoint;
-    await eventually(async () => (await store.subscriptionStatus(READ_MODELS_SUBSCRIPTION))?.checkpoint ?? START, (at) => compareCheckpoints(at, head) >= 0);
+    await eventually(
+      async () => (await store.subscriptionStatus(READ_MODELS_SUBSCRIPTION))?.checkpoint ?? START,
+      (at) => compareCheckpoints(at, head) >= 0,
+    );
   }
 
   it('builds the same rows live, batch by batch, as a rebuild does in one pass (route moves and deletes included)', async () => {
     for (const route of ['r-rm-1', 'r-rm-2']) {
-      await courier.http().put(`${company}/routes/${route}`).set(keyA()).send({ courier_id: `k-${route}`, date: '2026-03-02' }).expect(200);
+      await courier
+        .http()
+        .put(`${company}/routes/${route}`)
+        .set(keyA())
+        .send({ courier_id: `k-${route}`, date: '2026-03-02' })
+        .expect(200);
     }
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) {
-      ids.push((await courier.http().post(`${company}/orders`).set(keyA()).send(order({ route_id: i % 2 === 0 ? 'r-rm-1' : 'r-rm-2' })).expect(201)).body.delivery_id);
+      ids.push(
+        (
+          await courier
+            .http()
+            .post(`${company}/orders`)
+            .set(keyA())
+            .send(order({ route_id: i % 2 === 0 ? 'r-rm-1' : 'r-rm-2' }))
+            .expect(201)
+        ).body.delivery_id,
+      );
     }
     await courier.http().patch(`${company}/orders/${ids[0]}`).set(keyA()).send({ route_id: 'r-rm-2' }).expect(200); // moved
     await courier.http().patch(`${company}/orders/${ids[1]}`).set(keyA()).send({ status: 'confirmed' }).expect(200);

@@ -18,7 +18,11 @@ function openStream(url: string, key: string, lastEventId?: string) {
   const waiters: { match: (e: ServerSentEvent) => boolean; resolve: (e: ServerSentEvent) => void }[] = [];
   let response: IncomingMessage | undefined;
   const opened = new Promise<IncomingMessage>((resolve, reject) => {
-    const headers = { 'Api-Key': key, Accept: 'text/event-stream', ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}) };
+    const headers = {
+      'Api-Key': key,
+      Accept: 'text/event-stream',
+      ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}),
+    };
     const request = get(url, { headers }, (res) => {
       response = res;
       let buffer = '';
@@ -35,7 +39,11 @@ function openStream(url: string, key: string, lastEventId?: string) {
               .find((line) => line.startsWith(`${name}: `))
               ?.slice(name.length + 2);
           const data = field('data');
-          const parsed: ServerSentEvent = { event: field('event') ?? 'message', id: field('id'), data: data ? JSON.parse(data) : {} };
+          const parsed: ServerSentEvent = {
+            event: field('event') ?? 'message',
+            id: field('id'),
+            data: data ? JSON.parse(data) : {},
+          };
           events.push(parsed);
           for (const waiter of waiters.filter((w) => w.match(parsed))) waiter.resolve(parsed);
         }
@@ -63,7 +71,8 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
   beforeAll(async () => {
     // The change feed's pruner runs every 100 ms here (24 h retention, as by default): only aged rows go.
     intake = await startIntake({
-      INTAKE_LICENSES: 'company-a,company-b', INTAKE_BOARD_CHANGES_PRUNE_INTERVAL_MS: '100',
+      INTAKE_LICENSES: 'company-a,company-b',
+      INTAKE_BOARD_CHANGES_PRUNE_INTERVAL_MS: '100',
     });
   }, 60_000);
   afterAll(async () => intake?.close());
@@ -116,10 +125,15 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
 
   it('resumes after a reconnect with Last-Event-ID: what happened meanwhile comes first, once and in order', async () => {
     const url = `${intake.url}/api/v1/companies/company-a/external-order-events`;
-    const submit = async () => (
-      await intake.http().post('/api/v1/companies/company-a/external-orders').set('Api-Key', intake.keys.companyA)
-        .send(submission()).expect(201)
-    ).body.orderId as string;
+    const submit = async () =>
+      (
+        await intake
+          .http()
+          .post('/api/v1/companies/company-a/external-orders')
+          .set('Api-Key', intake.keys.companyA)
+          .send(submission())
+          .expect(201)
+      ).body.orderId as string;
     const first = openStream(url, intake.keys.companyA);
     await first.opened;
     const seen = await submit();
@@ -129,8 +143,12 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
     // While no stream is open: two new orders and the first one accepted.
     const missedA = await submit();
     const missedB = await submit();
-    await intake.http().post(`/api/v1/companies/company-a/external-orders/${seen}/accept`)
-      .set('Api-Key', intake.keys.companyA).send({}).expect(200);
+    await intake
+      .http()
+      .post(`/api/v1/companies/company-a/external-orders/${seen}/accept`)
+      .set('Api-Key', intake.keys.companyA)
+      .send({})
+      .expect(200);
     const resumed = openStream(url, intake.keys.companyA, heard.id);
     try {
       await resumed.until((e) => e.event === 'order.status_changed' && e.data.orderId === seen);
@@ -138,7 +156,10 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
       await resumed.until((e) => e.data.orderId === live);
       const changes = resumed.events.filter((e) => e.event !== 'ping');
       expect(changes.map((e) => [e.event, e.data.orderId])).toEqual([
-        ['order.received', missedA], ['order.received', missedB], ['order.status_changed', seen], ['order.received', live],
+        ['order.received', missedA],
+        ['order.received', missedB],
+        ['order.status_changed', seen],
+        ['order.received', live],
       ]);
       const ids = changes.map((e) => Number(e.id));
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
@@ -150,26 +171,44 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
 
   it('prunes the change feed past its retention; a stream resuming from a pruned change must reload', async () => {
     const url = `${intake.url}/api/v1/companies/company-a/external-order-events`;
-    const submit = async () => (
-      await intake.http().post('/api/v1/companies/company-a/external-orders').set('Api-Key', intake.keys.companyA)
-        .send(submission()).expect(201)
-    ).body.orderId as string;
+    const submit = async () =>
+      (
+        await intake
+          .http()
+          .post('/api/v1/companies/company-a/external-orders')
+          .set('Api-Key', intake.keys.companyA)
+          .send(submission())
+          .expect(201)
+      ).body.orderId as string;
     const first = openStream(url, intake.keys.companyA);
     await first.opened;
     const seen = await submit();
     const heard = await first.until((e) => e.event === 'order.received' && e.data.orderId === seen);
     first.close();
     const missed = await submit();
-    const seqOf = async (orderId: string) => (await intake.pool.query<{ seq: string }>(
-      "SELECT seq::text FROM intake_board_changes WHERE notice->>'orderId' = $1", [orderId])).rows[0]?.seq;
+    const seqOf = async (orderId: string) =>
+      (
+        await intake.pool.query<{ seq: string }>(
+          "SELECT seq::text FROM intake_board_changes WHERE notice->>'orderId' = $1",
+          [orderId],
+        )
+      ).rows[0]?.seq;
     const missedSeq = Number(await eventually(() => seqOf(missed), Boolean));
     // Two days old, as if the stream had stayed away that long: the pruner drops them (24 h), and keeps the rest.
-    await intake.pool.query(
-      "UPDATE intake_board_changes SET recorded_at = now() - interval '2 days' WHERE seq <= $1", [missedSeq]);
-    await eventually(async () => (await intake.pool.query<{ left: number; through: string }>(
-      `SELECT (SELECT count(*)::int FROM intake_board_changes WHERE seq <= $1) AS left,
-              (SELECT pruned_through::text FROM intake_board_changes_horizon) AS through`, [missedSeq])).rows[0],
-    (r) => r?.left === 0 && Number(r.through) === missedSeq);
+    await intake.pool.query("UPDATE intake_board_changes SET recorded_at = now() - interval '2 days' WHERE seq <= $1", [
+      missedSeq,
+    ]);
+    await eventually(
+      async () =>
+        (
+          await intake.pool.query<{ left: number; through: string }>(
+            `SELECT (SELECT count(*)::int FROM intake_board_changes WHERE seq <= $1) AS left,
+              (SELECT pruned_through::text FROM intake_board_changes_horizon) AS through`,
+            [missedSeq],
+          )
+        ).rows[0],
+      (r) => r?.left === 0 && Number(r.through) === missedSeq,
+    );
     const after = await submit();
     // Resuming from the pruned change: a resync first (not a replay with a hole), then live changes as usual.
     const resumed = openStream(url, intake.keys.companyA, heard.id);
@@ -254,14 +293,39 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
     try {
       // New connections refused, then the LISTEN connection cut: the reconnection a second later is refused too.
       await onAdmin(admin, `ALTER DATABASE "${intake.database}" ALLOW_CONNECTIONS false`);
-      await onAdmin(admin, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${intake.database}' AND query LIKE 'LISTEN%'`);
-      const refused = () => logs.lines.some((l) => l.context === 'BoardNotifications' && String(l.msg).includes('not currently accepting connections'));
-      await eventually(async () => refused(), (seen) => seen, 30_000, 100);
+      await onAdmin(
+        admin,
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${intake.database}' AND query LIKE 'LISTEN%'`,
+      );
+      const refused = () =>
+        logs.lines.some(
+          (l) => l.context === 'BoardNotifications' && String(l.msg).includes('not currently accepting connections'),
+        );
+      await eventually(
+        async () => refused(),
+        (seen) => seen,
+        30_000,
+        100,
+      );
       await onAdmin(admin, `ALTER DATABASE "${intake.database}" ALLOW_CONNECTIONS true`);
-      await eventually(async () => (await intake.pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'LISTEN%intake_order_board%' AND datname = current_database()")).rows[0].n,
-        (n) => n === 1, 30_000, 100);
+      await eventually(
+        async () =>
+          (
+            await intake.pool.query(
+              "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'LISTEN%intake_order_board%' AND datname = current_database()",
+            )
+          ).rows[0].n,
+        (n) => n === 1,
+        30_000,
+        100,
+      );
       const { orderId } = (
-        await intake.http().post('/api/v1/companies/company-a/external-orders').set('Api-Key', intake.keys.companyA).send(submission()).expect(201)
+        await intake
+          .http()
+          .post('/api/v1/companies/company-a/external-orders')
+          .set('Api-Key', intake.keys.companyA)
+          .send(submission())
+          .expect(201)
       ).body;
       await stream.until((e) => e.event === 'order.received' && e.data.orderId === orderId);
     } finally {

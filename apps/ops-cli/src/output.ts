@@ -38,12 +38,18 @@ export function formatSeconds(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return 'ETA ?';
   if (seconds < 60) return `ETA ${Math.ceil(seconds)}s`;
   const minutes = Math.floor(seconds / 60);
-  return minutes < 60 ? `ETA ${minutes}m${String(Math.ceil(seconds % 60)).padStart(2, '0')}s` : `ETA ${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+  return minutes < 60
+    ? `ETA ${minutes}m${String(Math.ceil(seconds % 60)).padStart(2, '0')}s`
+    : `ETA ${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
 export function renderTable(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
   const cells = rows.map((row) => row.map((cell) => (cell === undefined || cell === null ? '' : String(cell))));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]?.length ?? 0)));
-  const line = (row: readonly string[]) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (row: readonly string[]) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }

@@ -9,8 +9,13 @@ describe('ops targets', () => {
   });
 
   it('finds the read-model database from the projector manifest, its variable, or the options', () => {
-    expect(readModelTarget({}, {})).toEqual({ connection: 'postgres://postgres@127.0.0.1:5432/readmodels', schema: 'projector' });
+    expect(readModelTarget({}, {})).toEqual({
+      connection: 'postgres://postgres@127.0.0.1:5432/readmodels',
+      schema: 'projector',
+    });
     expect(readModelTarget({}, { READMODELS_DATABASE_URL: 'postgres://db/rm' }).connection).toBe('postgres://db/rm');
-    expect(readModelTarget({ databaseUrl: 'postgres://x/y', schema: 's' }, { READMODELS_DATABASE_URL: 'postgres://db/rm' })).toEqual({ connection: 'postgres://x/y', schema: 's' });
+    expect(
+      readModelTarget({ databaseUrl: 'postgres://x/y', schema: 's' }, { READMODELS_DATABASE_URL: 'postgres://db/rm' }),
+    ).toEqual({ connection: 'postgres://x/y', schema: 's' });
   });
 });

@@ -36,7 +36,10 @@ describe('ops dlq list | show | redrive with a dead letter made by the messaging
   const marks = `ops_dlq_marks_${id}`;
   const run = async (args: string[]) => {
     const io = capture();
-    const code = await runCli([...args, '--brokers', BROKERS, '--database-url', testDatabaseUrl(), '--schema', marks], io);
+    const code = await runCli(
+      [...args, '--brokers', BROKERS, '--database-url', testDatabaseUrl(), '--schema', marks],
+      io,
+    );
     return { code, io, json: () => JSON.parse(io.stdout.join('\n')) };
   };
   const listed = async () => (await run(['dlq', 'list', topic, '--json'])).json() as Array<Record<string, string>>;
@@ -46,20 +49,36 @@ describe('ops dlq list | show | redrive with a dead letter made by the messaging
     pool = new Pool({ connectionString: testDatabaseUrl(), max: 3 });
     await provisionTopics({ brokers: BROKERS, logLevel: 'nothing' }, [{ topic, partitions: 1 }]);
     consumer = createConsumer({
-      kafka: { brokers: BROKERS, clientId: 'ops-dlq-it', logLevel: 'nothing', logger: quiet }, groupId: `ops-dlq-${id}`, topics: [topic], pool, inboxSchema: schema,
+      kafka: { brokers: BROKERS, clientId: 'ops-dlq-it', logLevel: 'nothing', logger: quiet },
+      groupId: `ops-dlq-${id}`,
+      topics: [topic],
+      pool,
+      inboxSchema: schema,
       retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 20 },
       handle: async (message) => {
-        if ((message.payload as { poison?: boolean }).poison) throw new NonRetryableError('the order does not exist here');
+        if ((message.payload as { poison?: boolean }).poison)
+          throw new NonRetryableError('the order does not exist here');
         handled.push(message.id);
       },
     });
     await consumer.start();
     producer = new Kafka({ brokers: [BROKERS], clientId: 'ops-dlq-it', logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
-    await producer.send({ topic, messages: [
-      { key: 'order-1', value: JSON.stringify({ ok: true }), headers: { 'event-id': `ok-${id}`, 'event-type': 'Fine' } },
-      { key: 'order-2', value: JSON.stringify({ poison: true }), headers: { 'event-id': `poison-${id}`, 'event-type': 'Poison' } },
-    ] });
+    await producer.send({
+      topic,
+      messages: [
+        {
+          key: 'order-1',
+          value: JSON.stringify({ ok: true }),
+          headers: { 'event-id': `ok-${id}`, 'event-type': 'Fine' },
+        },
+        {
+          key: 'order-2',
+          value: JSON.stringify({ poison: true }),
+          headers: { 'event-id': `poison-${id}`, 'event-type': 'Poison' },
+        },
+      ],
+    });
   });
 
   afterAll(async () => {
@@ -73,45 +92,100 @@ describe('ops dlq list | show | redrive with a dead letter made by the messaging
   it('lists the dead letter as a table and as JSON', async () => {
     const letters = await until(listed, (l) => l.length === 1);
     expect(letters[0]).toMatchObject({
-      dlq: `${topic}.dlq/0@0`, origin: `${topic}/0@1`, eventType: 'Poison', eventId: `poison-${id}`, classification: 'non-retryable',
+      dlq: `${topic}.dlq/0@0`,
+      origin: `${topic}/0@1`,
+      eventType: 'Poison',
+      eventId: `poison-${id}`,
+      classification: 'non-retryable',
       error: expect.stringContaining('the order does not exist here'),
     });
     expect(handled).toEqual([`ok-${id}`]);
     const table = await run(['dlq', 'list', `${topic}.dlq`]);
     expect(table.code).toBe(EXIT.ok);
-    expect(table.io.stdout.join('\n')).toMatch(new RegExp(`${topic}.dlq/0@0\\s+${topic}/0@1\\s+Poison\\s+non-retryable`));
+    expect(table.io.stdout.join('\n')).toMatch(
+      new RegExp(`${topic}.dlq/0@0\\s+${topic}/0@1\\s+Poison\\s+non-retryable`),
+    );
   });
 
   it('shows one dead letter with its headers and body, and exits 1 for an offset with none', async () => {
     const shown = await run(['dlq', 'show', topic, '--partition', '0', '--offset', '0']);
     expect(shown.code).toBe(EXIT.ok);
-    expect(shown.json()).toMatchObject({ key: 'order-2', value: '{"poison":true}', headers: { 'dlq-origin-topic': topic, 'event-id': `poison-${id}` } });
+    expect(shown.json()).toMatchObject({
+      key: 'order-2',
+      value: '{"poison":true}',
+      headers: { 'dlq-origin-topic': topic, 'event-id': `poison-${id}` },
+    });
     expect((await run(['dlq', 'show', topic, '--partition', '0', '--offset', '99'])).code).toBe(EXIT.problemFound);
   });
 
   it('redrives it to the origin topic with the same event id and marks it redriven; the consumer dead-letters it again', async () => {
-    const moved = await run(['dlq', 'redrive', topic, '--partition', '0', '--offset', '0', '--by', 'ops-tester', '--json']);
+    const moved = await run([
+      'dlq',
+      'redrive',
+      topic,
+      '--partition',
+      '0',
+      '--offset',
+      '0',
+      '--by',
+      'ops-tester',
+      '--json',
+    ]);
     expect(moved.code).toBe(EXIT.ok);
-    expect(moved.json()).toMatchObject({ from: { topic: `${topic}.dlq`, partition: 0, offset: '0' }, to: { topic, partition: 0, offset: '2' } });
+    expect(moved.json()).toMatchObject({
+      from: { topic: `${topic}.dlq`, partition: 0, offset: '0' },
+      to: { topic, partition: 0, offset: '2' },
+    });
     const letters = await until(listed, (l) => l.length === 2);
-    expect(letters[0]).toMatchObject({ handled: { action: 'redriven', by: 'ops-tester', redrivenTo: `${topic}/0@2`, at: expect.any(String) } });
-    expect(letters[1]).toMatchObject({ origin: `${topic}/0@2`, eventId: `poison-${id}`, handled: null, redrivenFrom: `${topic}.dlq/0@0` });
+    expect(letters[0]).toMatchObject({
+      handled: { action: 'redriven', by: 'ops-tester', redrivenTo: `${topic}/0@2`, at: expect.any(String) },
+    });
+    expect(letters[1]).toMatchObject({
+      origin: `${topic}/0@2`,
+      eventId: `poison-${id}`,
+      handled: null,
+      redrivenFrom: `${topic}.dlq/0@0`,
+    });
     const table = (await run(['dlq', 'list', topic])).io.stdout.join('\n');
     expect(table).toMatch(new RegExp(`${topic}.dlq/0@0 .*redriven to ${topic}/0@2 by ops-tester`));
     expect(table).toMatch(new RegExp(`${topic}.dlq/0@1 .*Poison\\s+non-retryable\\s+\\d+\\s+open`));
   });
 
   it('resolves a letter with who, when and a note; list --all counts letters, handled and open per dead-letter topic', async () => {
-    const resolved = await run(['dlq', 'resolve', topic, '--partition', '0', '--offset', '1', '--by', 'alice', '--note', 'order re-created by hand']);
+    const resolved = await run([
+      'dlq',
+      'resolve',
+      topic,
+      '--partition',
+      '0',
+      '--offset',
+      '1',
+      '--by',
+      'alice',
+      '--note',
+      'order re-created by hand',
+    ]);
     expect(resolved.code).toBe(EXIT.ok);
-    expect(resolved.io.stdout.join('\n')).toMatch(new RegExp(`resolved ${topic}.dlq/0@1: resolved by alice \\S+ \\(order re-created by hand\\)`));
-    expect((await listed())[1]).toMatchObject({ handled: { action: 'resolved', by: 'alice', note: 'order re-created by hand' } });
+    expect(resolved.io.stdout.join('\n')).toMatch(
+      new RegExp(`resolved ${topic}.dlq/0@1: resolved by alice \\S+ \\(order re-created by hand\\)`),
+    );
+    expect((await listed())[1]).toMatchObject({
+      handled: { action: 'resolved', by: 'alice', note: 'order re-created by hand' },
+    });
     expect((await run(['dlq', 'resolve', topic, '--partition', '0', '--offset', '9'])).code).toBe(EXIT.problemFound);
 
     const overview = await run(['dlq', 'list', '--all', '--json']);
     expect(overview.code).toBe(EXIT.ok);
-    expect(overview.json()).toContainEqual({ dlqTopic: `${topic}.dlq`, origin: topic, letters: 2, handled: 2, open: 0 });
-    expect((await run(['dlq', 'list', '--all', '--prefix', topic])).io.stdout.join('\n')).toMatch(new RegExp(`${topic}.dlq\\s+2\\s+2\\s+0`));
+    expect(overview.json()).toContainEqual({
+      dlqTopic: `${topic}.dlq`,
+      origin: topic,
+      letters: 2,
+      handled: 2,
+      open: 0,
+    });
+    expect((await run(['dlq', 'list', '--all', '--prefix', topic])).io.stdout.join('\n')).toMatch(
+      new RegExp(`${topic}.dlq\\s+2\\s+2\\s+0`),
+    );
   });
 
   it('redrive --all leaves handled letters alone', async () => {

@@ -33,7 +33,11 @@ async function model(): Promise<TestReadModel> {
 }
 
 async function outboxOf(target: TestReadModel): Promise<EventStore> {
-  const store = await EventStore.create({ connection: { connectionString: target.url, max: 2 }, schema: `${target.schema}_outbox`, notifications: { listen: false } });
+  const store = await EventStore.create({
+    connection: { connectionString: target.url, max: 2 },
+    schema: `${target.schema}_outbox`,
+    notifications: { listen: false },
+  });
   stores.push(store);
   return store;
 }
@@ -45,8 +49,15 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
-async function applyChunks(target: TestReadModel, live: LiveProjection, lane: readonly IntegrationEvent[], size: number, partition: number): Promise<void> {
-  for (const chunk of chunks(lane, size)) await withTransaction(target.db.pool, (tx) => live.applyChunk(tx, entries(chunk, partition)));
+async function applyChunks(
+  target: TestReadModel,
+  live: LiveProjection,
+  lane: readonly IntegrationEvent[],
+  size: number,
+  partition: number,
+): Promise<void> {
+  for (const chunk of chunks(lane, size))
+    await withTransaction(target.db.pool, (tx) => live.applyChunk(tx, entries(chunk, partition)));
 }
 
 /**
@@ -56,7 +67,8 @@ async function applyChunks(target: TestReadModel, live: LiveProjection, lane: re
  */
 async function outboxRecords(store: EventStore): Promise<Array<Pick<RecordedEvent, 'streamId' | 'type' | 'data'>>> {
   const { rows } = await store.pool.query<{ stream_id: string; type: string; data: unknown }>(
-    `SELECT stream_id, type, data FROM "${store.schema}".events ORDER BY transaction_id, global_position`);
+    `SELECT stream_id, type, data FROM "${store.schema}".events ORDER BY transaction_id, global_position`,
+  );
   return rows.map((row) => ({ streamId: row.stream_id, type: row.type, data: row.data }));
 }
 
@@ -72,7 +84,7 @@ it('folds chunks (several events of one order in one) into the same summaries an
   expect((await checksum(chunked.db, SUMMARY_PROJECTION)).rows).toBe(40);
 });
 
-it('keeps rebuild equality and each order\'s outbox records in order when chunks of three partitions share orders concurrently', async () => {
+it("keeps rebuild equality and each order's outbox records in order when chunks of three partitions share orders concurrently", async () => {
   const target = await model();
   const store = await outboxOf(target);
   const live = new LiveProjection(target.db, new StateOutbox(store));
@@ -93,7 +105,8 @@ it('keeps rebuild equality and each order\'s outbox records in order when chunks
   }
   expect(byOrder.size).toBe(40);
   const { rows } = await target.db.pool.query<{ order_id: string; erased: boolean; state: { version: number } }>(
-    `SELECT order_id, erased, state FROM ${target.db.table('order_summary')}`);
+    `SELECT order_id, erased, state FROM ${target.db.table('order_summary')}`,
+  );
   let erased = 0;
   for (const row of rows) {
     const own = byOrder.get(row.order_id) ?? [];
@@ -109,5 +122,7 @@ it('keeps rebuild equality and each order\'s outbox records in order when chunks
   }
   expect(erased).toBeGreaterThan(0);
   // one stream per partition, not per order
-  expect(new Set(records.map((r) => r.streamId))).toEqual(new Set(lanes.map((lane, p) => StateOutbox.streamOf(lane[0]?.topic as string, p))));
+  expect(new Set(records.map((r) => r.streamId))).toEqual(
+    new Set(lanes.map((lane, p) => StateOutbox.streamOf(lane[0]?.topic as string, p))),
+  );
 });

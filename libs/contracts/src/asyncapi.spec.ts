@@ -14,15 +14,18 @@ type Node = Record<string, unknown>;
 /** Follows a local `$ref` (`#/a/b`) in the document; throws when it points nowhere. */
 function resolve(document: Node, pointer: string): Node {
   if (!pointer.startsWith('#/')) throw new Error(`not a local reference: ${pointer}`);
-  return pointer.slice(2).split('/').reduce<Node>((node, token) => {
-    const next = node[token.replace(/~1/g, '/').replace(/~0/g, '~')];
-    if (next === undefined) throw new Error(`unresolved reference ${pointer} (at ${token})`);
-    return next as Node;
-  }, document);
+  return pointer
+    .slice(2)
+    .split('/')
+    .reduce<Node>((node, token) => {
+      const next = node[token.replace(/~1/g, '/').replace(/~0/g, '~')];
+      if (next === undefined) throw new Error(`unresolved reference ${pointer} (at ${token})`);
+      return next as Node;
+    }, document);
 }
 
 const deref = (document: Node, node: unknown): Node =>
-  typeof (node as Node)['$ref'] === 'string' ? resolve(document, (node as Node)['$ref'] as string) : node as Node;
+  typeof (node as Node)['$ref'] === 'string' ? resolve(document, (node as Node)['$ref'] as string) : (node as Node);
 
 function allRefs(node: unknown): string[] {
   if (Array.isArray(node)) return node.flatMap(allRefs);
@@ -63,7 +66,9 @@ describe('AsyncAPI document', () => {
       expect(((dlq?.['bindings'] as Node)['kafka'] as Node)['partitions']).toBe(topic.partitions);
       expect(Object.keys(dlq?.['messages'] as Node)).toEqual(['DeadLetter']);
       const dlqHeaders = deref(document, deref(document, (dlq?.['messages'] as Node)['DeadLetter'])['headers']);
-      expect(dlqHeaders['required']).toEqual(expect.arrayContaining(['dlq-origin-topic', 'dlq-origin-offset', 'dlq-classification', 'dlq-error-message']));
+      expect(dlqHeaders['required']).toEqual(
+        expect.arrayContaining(['dlq-origin-topic', 'dlq-origin-offset', 'dlq-classification', 'dlq-error-message']),
+      );
     }
     expect(Object.keys(channels)).toHaveLength(CATALOGUE.length * 2);
   });
@@ -78,8 +83,13 @@ describe('AsyncAPI document', () => {
       expect(deref(document, message['payload'])).toEqual(JSON.parse(JSON.stringify(definition.schema)));
       const headers = message['headers'] as { allOf: Node[] };
       expect(deref(document, headers.allOf[0])).toEqual(HEADERS_SCHEMA);
-      expect((deref(document, headers.allOf[0])['required'] as string[])).toEqual([...REQUIRED_HEADERS]);
-      expect(headers.allOf[1]).toMatchObject({ properties: { 'event-type': { const: definition.name }, 'schema-version': { const: String(definition.version) } } });
+      expect(deref(document, headers.allOf[0])['required'] as string[]).toEqual([...REQUIRED_HEADERS]);
+      expect(headers.allOf[1]).toMatchObject({
+        properties: {
+          'event-type': { const: definition.name },
+          'schema-version': { const: String(definition.version) },
+        },
+      });
       expect((message['examples'] as Node[])[0]?.['payload']).toEqual(definition.example);
     }
   });

@@ -1,6 +1,21 @@
 import {
-  allTopicProvisioning, CATALOGUE, ContractViolation, dlqTopicOf, encodeMessage, externalOrderAcceptedV1, externalOrderSubmittedV1, findMessage,
-  HEADER, isDlqTopic, latestVersionOf, MESSAGES, messagesOfTopic, originTopicOfDlq, TOPIC, TOPICS, validatePayload,
+  allTopicProvisioning,
+  CATALOGUE,
+  ContractViolation,
+  dlqTopicOf,
+  encodeMessage,
+  externalOrderAcceptedV1,
+  externalOrderSubmittedV1,
+  findMessage,
+  HEADER,
+  isDlqTopic,
+  latestVersionOf,
+  MESSAGES,
+  messagesOfTopic,
+  originTopicOfDlq,
+  TOPIC,
+  TOPICS,
+  validatePayload,
   type JsonSchema,
 } from './index';
 
@@ -15,7 +30,9 @@ describe('topic catalogue', () => {
   });
 
   it('compacts only the latest-state topic, and keeps messages there until compaction', () => {
-    expect(TOPICS.filter((topic) => topic.cleanupPolicy === 'compact').map((topic) => topic.name)).toEqual([TOPIC.orderState]);
+    expect(TOPICS.filter((topic) => topic.cleanupPolicy === 'compact').map((topic) => topic.name)).toEqual([
+      TOPIC.orderState,
+    ]);
     for (const topic of TOPICS) expect(topic.retentionMs === null).toBe(topic.cleanupPolicy === 'compact');
   });
 
@@ -69,7 +86,13 @@ describe('message catalogue', () => {
 
   it('keys order-scoped topics by order id, positions by courier, inbound orders by external id', () => {
     const keysOf = (topic: string) => new Set(messagesOfTopic(topic).map((message) => message.keyField));
-    for (const topic of [TOPIC.orderEvents, TOPIC.deliveryEvents, TOPIC.cancellationEvents, TOPIC.orderState, TOPIC.marketplaceNotifications]) {
+    for (const topic of [
+      TOPIC.orderEvents,
+      TOPIC.deliveryEvents,
+      TOPIC.cancellationEvents,
+      TOPIC.orderState,
+      TOPIC.marketplaceNotifications,
+    ]) {
       expect(keysOf(topic)).toEqual(new Set(['orderId']));
     }
     expect(keysOf(TOPIC.courierPositions)).toEqual(new Set(['courierId']));
@@ -77,7 +100,11 @@ describe('message catalogue', () => {
   });
 
   it('has examples that satisfy their schemas (the TypeScript type and the schema agree)', () => {
-    for (const message of MESSAGES) expect({ message: message.name, errors: validatePayload(message, message.example) }).toEqual({ message: message.name, errors: [] });
+    for (const message of MESSAGES)
+      expect({ message: message.name, errors: validatePayload(message, message.example) }).toEqual({
+        message: message.name,
+        errors: [],
+      });
   });
 
   it('carries personal data in clear only on inbound topics', () => {
@@ -93,8 +120,9 @@ describe('message catalogue', () => {
     const allowed = new Set(['items[].name']);
     const suspicious = /(name|phone|address|comment|email|customer|recipient|buyer)$/i;
     // The detector does see the inbound submission's customer data, so an empty result below means something.
-    expect(propertyPaths(externalOrderSubmittedV1.schema).filter((path) => suspicious.test(path) && !allowed.has(path)))
-      .toEqual(['customer', 'customer.name', 'customer.phone', 'address', 'comment']);
+    expect(
+      propertyPaths(externalOrderSubmittedV1.schema).filter((path) => suspicious.test(path) && !allowed.has(path)),
+    ).toEqual(['customer', 'customer.name', 'customer.phone', 'address', 'comment']);
     for (const message of MESSAGES.filter((candidate) => candidate.personalData !== 'inbound-clear')) {
       const found = propertyPaths(message.schema).filter((path) => suspicious.test(path) && !allowed.has(path));
       expect({ message: message.name, found }).toEqual({ message: message.name, found: [] });
@@ -114,12 +142,19 @@ describe('encodeMessage', () => {
   const envelope = { eventId: 'evt-1', occurredAt: '2026-11-23T10:02:00Z' };
 
   it('keys by the key field and writes the envelope headers', () => {
-    const encoded = encodeMessage(externalOrderAcceptedV1, externalOrderAcceptedV1.example, { ...envelope, causationId: 'cmd-1' });
+    const encoded = encodeMessage(externalOrderAcceptedV1, externalOrderAcceptedV1.example, {
+      ...envelope,
+      causationId: 'cmd-1',
+    });
     expect(encoded.topic).toBe(TOPIC.orderEvents);
     expect(encoded.key).toBe(externalOrderAcceptedV1.example.orderId);
     expect(encoded.headers).toEqual({
-      [HEADER.eventId]: 'evt-1', [HEADER.eventType]: 'ExternalOrderAccepted', [HEADER.schemaVersion]: '1',
-      [HEADER.correlationId]: 'evt-1', [HEADER.causationId]: 'cmd-1', [HEADER.occurredAt]: '2026-11-23T10:02:00Z',
+      [HEADER.eventId]: 'evt-1',
+      [HEADER.eventType]: 'ExternalOrderAccepted',
+      [HEADER.schemaVersion]: '1',
+      [HEADER.correlationId]: 'evt-1',
+      [HEADER.causationId]: 'cmd-1',
+      [HEADER.occurredAt]: '2026-11-23T10:02:00Z',
       [HEADER.contentType]: 'application/json',
     });
     expect(JSON.parse(encoded.value)).toEqual(externalOrderAcceptedV1.example);
@@ -129,8 +164,9 @@ describe('encodeMessage', () => {
     const broken = { ...externalOrderAcceptedV1.example, acceptedAt: 'yesterday' };
     expect(() => encodeMessage(externalOrderAcceptedV1, broken, envelope)).toThrow(ContractViolation);
     expect(() => encodeMessage(externalOrderAcceptedV1, broken, envelope)).toThrow(/acceptedAt: INVALID_FORMAT/);
-    expect(() => encodeMessage(externalOrderAcceptedV1, externalOrderAcceptedV1.example, { ...envelope, occurredAt: 'now' }))
-      .toThrow(/occurred-at: INVALID_FORMAT/);
+    expect(() =>
+      encodeMessage(externalOrderAcceptedV1, externalOrderAcceptedV1.example, { ...envelope, occurredAt: 'now' }),
+    ).toThrow(/occurred-at: INVALID_FORMAT/);
   });
 });
 

@@ -18,21 +18,32 @@ export type Infer<S> = S extends Schema<infer T> ? T : never;
 /** Flattens intersections so inferred payload types read like plain interfaces in editors. */
 export type Simplify<T> = { [K in keyof T]: T[K] };
 
-export const text = (description: string, maxLength = 256): Schema<string> =>
-  ({ type: 'string', minLength: 1, maxLength, description });
+export const text = (description: string, maxLength = 256): Schema<string> => ({
+  type: 'string',
+  minLength: 1,
+  maxLength,
+  description,
+});
 
 /** A string with a pattern (codes, phone numbers, Market enum values...). */
-export const patterned = (description: string, pattern: string, maxLength = 64): Schema<string> =>
-  ({ ...text(description, maxLength), pattern });
+export const patterned = (description: string, pattern: string, maxLength = 64): Schema<string> => ({
+  ...text(description, maxLength),
+  pattern,
+});
 
 /** An identifier of ours or of a partner (order id, delivery id, operator id...). Opaque, never parsed. */
 export const identifier = (description: string): Schema<string> => text(description, 128);
 
-export const dateTime = (description: string): Schema<string> =>
-  ({ type: 'string', format: 'date-time', description });
+export const dateTime = (description: string): Schema<string> => ({ type: 'string', format: 'date-time', description });
 
-const bounded = (type: 'integer' | 'number', description: string, minimum?: number, maximum?: number): Schema<number> => ({
-  type, description,
+const bounded = (
+  type: 'integer' | 'number',
+  description: string,
+  minimum?: number,
+  maximum?: number,
+): Schema<number> => ({
+  type,
+  description,
   ...(minimum === undefined ? {} : { minimum }),
   ...(maximum === undefined ? {} : { maximum }),
 });
@@ -50,11 +61,17 @@ export const currency = (): Schema<string> => patterned('ISO 4217 currency code,
 
 export const boolean = (description: string): Schema<boolean> => ({ type: 'boolean', description });
 
-export const oneOfValues = <const V extends readonly string[]>(description: string, values: V): Schema<V[number]> =>
-  ({ type: 'string', enum: [...values], description });
+export const oneOfValues = <const V extends readonly string[]>(description: string, values: V): Schema<V[number]> => ({
+  type: 'string',
+  enum: [...values],
+  description,
+});
 
-export const constant = <const V extends string>(value: V, description: string): Schema<V> =>
-  ({ type: 'string', const: value, description });
+export const constant = <const V extends string>(value: V, description: string): Schema<V> => ({
+  type: 'string',
+  const: value,
+  description,
+});
 
 /** The same schema, also allowing `null` (for "known to be absent", as opposed to a missing property). */
 export const orNull = <T>(schema: Schema<T>): Schema<T | null> => {
@@ -64,8 +81,14 @@ export const orNull = <T>(schema: Schema<T>): Schema<T | null> => {
   return Array.isArray(schema['enum']) ? { ...nullable, enum: [...schema['enum'], null] } : nullable;
 };
 
-export const arrayOf = <T>(items: Schema<T>, description: string, bounds: { min?: number; max?: number } = {}): Schema<readonly T[]> => ({
-  type: 'array', items, description,
+export const arrayOf = <T>(
+  items: Schema<T>,
+  description: string,
+  bounds: { min?: number; max?: number } = {},
+): Schema<readonly T[]> => ({
+  type: 'array',
+  items,
+  description,
   ...(bounds.min === undefined ? {} : { minItems: bounds.min }),
   ...(bounds.max === undefined ? {} : { maxItems: bounds.max }),
 });
@@ -73,8 +96,9 @@ export const arrayOf = <T>(items: Schema<T>, description: string, bounds: { min?
 type Properties = Readonly<Record<string, Schema<unknown>>>;
 type NoProperties = Readonly<Record<never, Schema<unknown>>>;
 
-export type ObjectOf<R extends Properties, O extends Properties> =
-  Simplify<{ readonly [K in keyof R]: Infer<R[K]> } & { readonly [K in keyof O]?: Infer<O[K]> }>;
+export type ObjectOf<R extends Properties, O extends Properties> = Simplify<
+  { readonly [K in keyof R]: Infer<R[K]> } & { readonly [K in keyof O]?: Infer<O[K]> }
+>;
 
 export interface ObjectSpec<R extends Properties, O extends Properties> {
   readonly description?: string;
@@ -88,7 +112,9 @@ export interface ObjectSpec<R extends Properties, O extends Properties> {
   readonly closed?: boolean;
 }
 
-export const object = <R extends Properties, O extends Properties = NoProperties>(spec: ObjectSpec<R, O>): Schema<ObjectOf<R, O>> => ({
+export const object = <R extends Properties, O extends Properties = NoProperties>(
+  spec: ObjectSpec<R, O>,
+): Schema<ObjectOf<R, O>> => ({
   type: 'object',
   ...(spec.description === undefined ? {} : { description: spec.description }),
   required: Object.keys(spec.required),
@@ -97,14 +123,18 @@ export const object = <R extends Properties, O extends Properties = NoProperties
 });
 
 /** A geographic point; used for couriers' positions, and for customers' only on inbound topics (personal data). */
-export const geoPoint = (description: string) => object({
-  description, closed: true,
-  required: { lat: number('Latitude, degrees', -90, 90), lon: number('Longitude, degrees', -180, 180) },
-});
+export const geoPoint = (description: string) =>
+  object({
+    description,
+    closed: true,
+    required: { lat: number('Latitude, degrees', -90, 90), lon: number('Longitude, degrees', -180, 180) },
+  });
 
 /** Fields every order-scoped integration event starts with; `orderId` is also the Kafka key. */
 export const orderScopedFields = () => ({
-  orderId: identifier('Platform-wide order id, the same in every service handling the order: intake\'s id (a UUID; for a Market order marketOrderIntakeId(campaignId, marketOrderId)); the Kafka key'),
+  orderId: identifier(
+    "Platform-wide order id, the same in every service handling the order: intake's id (a UUID; for a Market order marketOrderIntakeId(campaignId, marketOrderId)); the Kafka key",
+  ),
   tenantId: identifier('Company (tenant) owning the order'),
 });
 

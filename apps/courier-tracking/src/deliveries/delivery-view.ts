@@ -1,6 +1,16 @@
 import {
-  COORDINATE_FIELDS, DeliveryEvent, DeliveryFacts, DeliveryStatus, HistoryItem, LegacyCoordinates, PERSONAL_DATA_FIELDS, StatusLogEntry, historyItemOf,
-  statusCommentOf, statusLogEntryOf, toMajorUnits,
+  COORDINATE_FIELDS,
+  DeliveryEvent,
+  DeliveryFacts,
+  DeliveryStatus,
+  HistoryItem,
+  LegacyCoordinates,
+  PERSONAL_DATA_FIELDS,
+  StatusLogEntry,
+  historyItemOf,
+  statusCommentOf,
+  statusLogEntryOf,
+  toMajorUnits,
 } from '@orders/delivery-domain';
 import { iikoDeliveryStateOf } from './iiko/iiko-delivery-state';
 import { trackAndTraceIds } from './reference-ids';
@@ -64,7 +74,8 @@ export interface DeliveryView {
 /** A view folded from events written before the coordinates were sealed also holds their numbers (the log has them). */
 export type StoredView = DeliveryView & LegacyCoordinates;
 
-export type ViewChange = { readonly kind: 'upsert'; readonly view: DeliveryView } | { readonly kind: 'delete' } | { readonly kind: 'none' };
+export type ViewChange =
+  { readonly kind: 'upsert'; readonly view: DeliveryView } | { readonly kind: 'delete' } | { readonly kind: 'none' };
 
 function withLogs(view: DeliveryView, event: DeliveryEvent): DeliveryView {
   const item = historyItemOf(event, view.time_zone);
@@ -74,11 +85,14 @@ function withLogs(view: DeliveryView, event: DeliveryEvent): DeliveryView {
     ...view,
     history: item ? [...view.history, item] : view.history,
     status_log: entry ? [...view.status_log, entry] : view.status_log,
-    order_status_comments: comment ? [...view.order_status_comments, { id: view.order_status_comments.length + 1, ...comment }] : view.order_status_comments,
+    order_status_comments: comment
+      ? [...view.order_status_comments, { id: view.order_status_comments.length + 1, ...comment }]
+      : view.order_status_comments,
   };
 }
 
-const shownAmount = (amountMinor: number | null): number | null => (amountMinor === null ? null : toMajorUnits(amountMinor));
+const shownAmount = (amountMinor: number | null): number | null =>
+  amountMinor === null ? null : toMajorUnits(amountMinor);
 
 /** Changed facts as the view shows them: the amount in rubles. */
 function shownChanges(changes: Partial<DeliveryFacts>): Partial<DeliveryView> {
@@ -91,16 +105,25 @@ function applyFacts(view: DeliveryView, event: DeliveryEvent, at: string): Deliv
     case 'DeliveryUpdated':
       // An old PATCH's clear coordinates (upcast apart from the changes) are shown until the sealed record holds some.
       return {
-        ...view, ...shownChanges(event.data.changes), ...event.data.legacy_coordinates,
+        ...view,
+        ...shownChanges(event.data.changes),
+        ...event.data.legacy_coordinates,
         paid: view.paid || event.data.changes.payment_status === 'paid',
       };
     case 'DeliveryIntervalChanged':
-      return { ...view, time_interval: event.data.new_interval, time_interval_secs: event.data.time_interval_secs, time_window: event.data.time_window };
+      return {
+        ...view,
+        time_interval: event.data.new_interval,
+        time_interval_secs: event.data.time_interval_secs,
+        time_window: event.data.time_window,
+      };
     case 'DeliveryStatusChanged':
       return {
-        ...view, status: event.data.to,
+        ...view,
+        status: event.data.to,
         confirmed_at: event.data.to === 'confirmed' && view.confirmed_at === null ? event.data.at : view.confirmed_at,
-        delivered_at: event.data.to === 'finished' || event.data.to === 'partially_finished' ? event.data.at : view.delivered_at,
+        delivered_at:
+          event.data.to === 'finished' || event.data.to === 'partially_finished' ? event.data.at : view.delivered_at,
       };
     case 'DeliveryUndone':
       return { ...view, status: event.data.restored_status, delivered_at: null };
@@ -118,24 +141,46 @@ function applyFacts(view: DeliveryView, event: DeliveryEvent, at: string): Deliv
 }
 
 /** Applies one event of the stream at `version`. Creation starts a view; deletion removes it. */
-export function applyToView(view: DeliveryView | undefined, event: DeliveryEvent, version: number, recordedAt: string): ViewChange {
+export function applyToView(
+  view: DeliveryView | undefined,
+  event: DeliveryEvent,
+  version: number,
+  recordedAt: string,
+): ViewChange {
   if (event.type === 'DeliveryDeleted' || event.type === 'PersonalDataErased') return { kind: 'delete' };
   if (event.type === 'DeliveryCreated') {
     const { delivery_id, initiator: _initiator, at, legacy_coordinates, amount_minor, ...facts } = event.data;
     const created: DeliveryView = {
       // An old event's clear coordinates (upcast apart from the facts) are shown until the sealed record holds some.
-      ...facts, amount: shownAmount(amount_minor), ...legacy_coordinates,
-      id: delivery_id, confirmed_at: null, delivered_at: null, actual_delivered_at: null, close_time: null,
-      paid: facts.payment_status === 'paid', history: [], status_log: [], order_status_comments: [], created_at: at, updated_at: at, version,
+      ...facts,
+      amount: shownAmount(amount_minor),
+      ...legacy_coordinates,
+      id: delivery_id,
+      confirmed_at: null,
+      delivered_at: null,
+      actual_delivered_at: null,
+      close_time: null,
+      paid: facts.payment_status === 'paid',
+      history: [],
+      status_log: [],
+      order_status_comments: [],
+      created_at: at,
+      updated_at: at,
+      version,
     };
     return { kind: 'upsert', view: withLogs(created, event) };
   }
   if (!view || version <= view.version) return { kind: 'none' };
-  return { kind: 'upsert', view: { ...withLogs(applyFacts(view, event, recordedAt), event), updated_at: recordedAt, version } };
+  return {
+    kind: 'upsert',
+    view: { ...withLogs(applyFacts(view, event, recordedAt), event), updated_at: recordedAt, version },
+  };
 }
 
 /** Folds a whole stream; undefined when it never existed or was deleted. */
-export function foldView(events: readonly { readonly event: DeliveryEvent; readonly version: number; readonly recordedAt: string }[]): DeliveryView | undefined {
+export function foldView(
+  events: readonly { readonly event: DeliveryEvent; readonly version: number; readonly recordedAt: string }[],
+): DeliveryView | undefined {
   let view: DeliveryView | undefined;
   for (const { event, version, recordedAt } of events) {
     const change = applyToView(view, event, version, recordedAt);
@@ -147,14 +192,20 @@ export function foldView(events: readonly { readonly event: DeliveryEvent; reado
 
 export const PERSONAL_FIELDS = PERSONAL_DATA_FIELDS;
 type Coordinate = (typeof COORDINATE_FIELDS)[number];
-export type PersonalRecord = Partial<Record<Exclude<(typeof PERSONAL_FIELDS)[number], Coordinate>, string | null> & Record<Coordinate, number | null>>;
+export type PersonalRecord = Partial<
+  Record<Exclude<(typeof PERSONAL_FIELDS)[number], Coordinate>, string | null> & Record<Coordinate, number | null>
+>;
 
 /**
  * A coordinate as the order shows it: from the sealed record; for an order written before coordinates were sealed
  * (the record lacks them), from its old events, which hold them in clear anyway.
  */
-export function coordinateOf(field: Coordinate, personal: PersonalRecord | undefined, legacy: LegacyCoordinates): number | null {
-  return personal !== undefined && field in personal ? personal[field] ?? null : legacy[field] ?? null;
+export function coordinateOf(
+  field: Coordinate,
+  personal: PersonalRecord | undefined,
+  legacy: LegacyCoordinates,
+): number | null {
+  return personal !== undefined && field in personal ? (personal[field] ?? null) : (legacy[field] ?? null);
 }
 
 /**
@@ -164,7 +215,10 @@ export function coordinateOf(field: Coordinate, personal: PersonalRecord | undef
  * so views already in the read model show it without a rebuild.
  */
 export function toOrderResponse(
-  view: StoredView, personal: PersonalRecord | undefined, open: OpenPoint, orderId: number,
+  view: StoredView,
+  personal: PersonalRecord | undefined,
+  open: OpenPoint,
+  orderId: number,
 ): Record<string, unknown> {
   const { pii_ref: _ref, version: _version, located: _located, lat, lon, refined_lat, refined_lon, ...shown } = view;
   const legacy = { lat, lon, refined_lat, refined_lon };

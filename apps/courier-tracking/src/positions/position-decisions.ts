@@ -14,8 +14,19 @@ export interface Handoff {
   readonly applied: Promise<void>;
 }
 
-interface Row { id: string; company_id: string; courier_id: string; route_id: string; delivery_id: string; command: StoredCommand }
-interface Pending { readonly id: string; readonly decision: PositionDecision; settle(error?: unknown): void }
+interface Row {
+  id: string;
+  company_id: string;
+  courier_id: string;
+  route_id: string;
+  delivery_id: string;
+  command: StoredCommand;
+}
+interface Pending {
+  readonly id: string;
+  readonly decision: PositionDecision;
+  settle(error?: unknown): void;
+}
 
 /** Beyond this many decisions recorded and not yet applied, `recorded` also waits for the backlog to shrink. */
 const MAX_UNAPPLIED = 5_000;
@@ -25,7 +36,9 @@ const APPLYING = 4;
 
 const settled = () => {
   let settle!: (error?: unknown) => void;
-  const promise = new Promise<void>((resolve, reject) => (settle = (error) => (error === undefined ? resolve() : reject(error))));
+  const promise = new Promise<void>(
+    (resolve, reject) => (settle = (error) => (error === undefined ? resolve() : reject(error))),
+  );
   return { promise, settle };
 };
 
@@ -35,7 +48,10 @@ function commandOf(decision: PositionDecision): Pick<PositionCommand, 'type' | '
   const { command, courierId: courier_id, routeId: route_id } = decision;
   switch (command.type) {
     case 'EvaluatePositions':
-      return { type: 'EvaluatePositions', data: { courier_id, positions: command.points, settings: command.settings, target: command.target } };
+      return {
+        type: 'EvaluatePositions',
+        data: { courier_id, positions: command.points, settings: command.settings, target: command.target },
+      };
     case 'StartRoute':
       return { type: 'StartRoute', data: { route_id, courier_id, at: command.at, position: command.position } };
     case 'MarkDeliveryNext':
@@ -72,8 +88,12 @@ export class PositionDecisions implements OnApplicationShutdown {
   private readonly queued: (() => void)[] = [];
   private listener: (decision: PositionDecision, decided: Decided) => void = () => undefined;
 
-  constructor(private readonly store: EventStore, private readonly commands: DeliveryCommands, private readonly targets: TargetPoints,
-    private readonly vault: PersonalDataVault) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly commands: DeliveryCommands,
+    private readonly targets: TargetPoints,
+    private readonly vault: PersonalDataVault,
+  ) {}
 
   /** Called after each decision was appended (the detector refreshes what it knows of the delivery). */
   onApplied(listener: (decision: PositionDecision, decided: Decided) => void): void {
@@ -119,22 +139,32 @@ export class PositionDecisions implements OnApplicationShutdown {
    * append nothing, so it is dropped; a row recorded before decisions carried their target gets it from the record.
    */
   private async opened(rows: readonly Row[]): Promise<(PositionDecision & { rowId: string })[]> {
-    const subjects = await this.vault.openSubjects([...new Set(rows.map((row) => subjectOf(row.command)).filter((id) => id !== undefined))]);
+    const subjects = await this.vault.openSubjects([
+      ...new Set(rows.map((row) => subjectOf(row.command)).filter((id) => id !== undefined)),
+    ]);
     const decisions: (PositionDecision & { rowId: string })[] = [];
     for (const row of rows) {
       const subjectId = subjectOf(row.command) ?? row.delivery_id;
       let command = openedCommand(row.command, subjects.get(subjectId));
       if (command === 'needs-target' && row.command.type === 'EvaluatePositions' && 'points' in row.command) {
         const target = await this.targets.ofStream(row.delivery_id);
-        command = target ? { type: 'EvaluatePositions', points: row.command.points, settings: row.command.settings, target } : 'erased';
+        command = target
+          ? { type: 'EvaluatePositions', points: row.command.points, settings: row.command.settings, target }
+          : 'erased';
       }
       if (command === 'erased' || command === 'needs-target') {
         this.applied.push(row.id);
         continue;
       }
       decisions.push({
-        rowId: row.id, companyId: row.company_id, courierId: row.courier_id, routeId: row.route_id, deliveryId: row.delivery_id, subjectId,
-        command, correlationId: row.command.correlationId,
+        rowId: row.id,
+        companyId: row.company_id,
+        courierId: row.courier_id,
+        routeId: row.route_id,
+        deliveryId: row.delivery_id,
+        subjectId,
+        command,
+        correlationId: row.command.correlationId,
       });
     }
     return decisions;
@@ -161,16 +191,30 @@ export class PositionDecisions implements OnApplicationShutdown {
     this.flushing = undefined;
     let sealed: { pending: Pending; command: StoredCommand | undefined }[];
     try {
-      sealed = await Promise.all(batch.map(async (pending) => ({ pending, command: await this.sealed(pending.decision) })));
-      const rows = sealed.flatMap(({ pending: { id, decision: d }, command }) => (command === undefined ? [] : [{
-        id, company_id: d.companyId, courier_id: d.courierId, route_id: d.routeId, delivery_id: d.deliveryId, command,
-      }]));
+      sealed = await Promise.all(
+        batch.map(async (pending) => ({ pending, command: await this.sealed(pending.decision) })),
+      );
+      const rows = sealed.flatMap(({ pending: { id, decision: d }, command }) =>
+        command === undefined
+          ? []
+          : [
+              {
+                id,
+                company_id: d.companyId,
+                courier_id: d.courierId,
+                route_id: d.routeId,
+                delivery_id: d.deliveryId,
+                command,
+              },
+            ],
+      );
       if (rows.length > 0) {
         await this.store.pool.query(
           `INSERT INTO courier_position_decisions (id, company_id, courier_id, route_id, delivery_id, command)
            SELECT id, company_id, courier_id, route_id, delivery_id, command FROM jsonb_to_recordset($1::jsonb)
              AS r(id uuid, company_id text, courier_id text, route_id text, delivery_id text, command jsonb)`,
-          [JSON.stringify(rows)]);
+          [JSON.stringify(rows)],
+        );
       }
     } catch (error) {
       for (const pending of batch) {
@@ -205,7 +249,9 @@ export class PositionDecisions implements OnApplicationShutdown {
     if (this.deleteTimer || this.stopped) return;
     this.deleteTimer = setTimeout(() => {
       this.deleteTimer = undefined;
-      this.deleteApplied().catch((error: unknown) => this.logger.warn(`applied position decisions not deleted yet: ${String(error)}`));
+      this.deleteApplied().catch((error: unknown) =>
+        this.logger.warn(`applied position decisions not deleted yet: ${String(error)}`),
+      );
     }, DELETE_AFTER_MS);
     this.deleteTimer.unref();
   }
@@ -238,7 +284,9 @@ export class PositionDecisions implements OnApplicationShutdown {
       } catch (error) {
         if (this.stopped) return pending.settle(error); // recorded: the next start applies it
         const delay = Math.min(RETRY_MS.max, RETRY_MS.first * 2 ** attempt);
-        this.logger.warn(`position decision for delivery ${decision.deliveryId} not applied (attempt ${attempt + 1}), retrying in ${delay} ms: ${String(error)}`);
+        this.logger.warn(
+          `position decision for delivery ${decision.deliveryId} not applied (attempt ${attempt + 1}), retrying in ${delay} ms: ${String(error)}`,
+        );
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }

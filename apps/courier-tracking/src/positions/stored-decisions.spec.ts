@@ -4,7 +4,8 @@ import { openedCommand, storedCommand, subjectOf } from './stored-decisions';
 
 // A stand-in for the vault's tokens (the real ones are AES-GCM, see the personal-data lib and the int-spec): the
 // token names its subject, so opening with another subject's opener is caught here too.
-const seal = async (subjectId: string, value: unknown) => `tok.${subjectId}.${Buffer.from(JSON.stringify(value)).toString('base64')}`;
+const seal = async (subjectId: string, value: unknown) =>
+  `tok.${subjectId}.${Buffer.from(JSON.stringify(value)).toString('base64')}`;
 const subject = (subjectId: string): OpenedSubject<unknown> => ({
   record: undefined,
   openValue: <V>(token: string) => {
@@ -14,12 +15,31 @@ const subject = (subjectId: string): OpenedSubject<unknown> => ({
   },
 });
 
-const settings = { mark_delivered_enabled: true, mark_delivered_service_time_coefficient: 0.5, depot_mark_delivered_radius: null, company_mark_delivered_radius: 100 };
+const settings = {
+  mark_delivered_enabled: true,
+  mark_delivered_service_time_coefficient: 0.5,
+  depot_mark_delivered_radius: null,
+  company_mark_delivered_radius: 100,
+};
 const base = { companyId: 'c', courierId: 'k', routeId: 'r', deliveryId: 'd-1', subjectId: 'd-1' };
 const evaluate: PositionDecision = {
-  ...base, correlationId: 'corr-1', command: { type: 'EvaluatePositions', points: [{ lat: 55.123456, lon: 37.654321, timestamp: 1 }], settings, target: { lat: 55.1234, lon: 37.6543 } },
+  ...base,
+  correlationId: 'corr-1',
+  command: {
+    type: 'EvaluatePositions',
+    points: [{ lat: 55.123456, lon: 37.654321, timestamp: 1 }],
+    settings,
+    target: { lat: 55.1234, lon: 37.6543 },
+  },
 };
-const start: PositionDecision = { ...base, command: { type: 'StartRoute', at: '2026-03-02T08:00:00.000Z', position: { lat: 55.9876, lon: 37.1234, time: '2026-03-02T08:00:00.000Z' } } };
+const start: PositionDecision = {
+  ...base,
+  command: {
+    type: 'StartRoute',
+    at: '2026-03-02T08:00:00.000Z',
+    position: { lat: 55.9876, lon: 37.1234, time: '2026-03-02T08:00:00.000Z' },
+  },
+};
 const next: PositionDecision = { ...base, command: { type: 'MarkDeliveryNext', at: '2026-03-02T08:00:00.000Z' } };
 
 describe('position decisions as recorded', () => {

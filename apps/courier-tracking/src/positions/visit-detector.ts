@@ -11,7 +11,8 @@ import { Moves, NO_MOVES, RouteWatch, Tracked, progressDecisions, stepTracked } 
 import { TargetPoints } from './target-points';
 
 const NO_PROGRESS: PositionDecision[] = [];
-const earliest = (points: readonly TrackPoint[]): TrackPoint => points.reduce((first, point) => (point.timestamp < first.timestamp ? point : first));
+const earliest = (points: readonly TrackPoint[]): TrackPoint =>
+  points.reduce((first, point) => (point.timestamp < first.timestamp ? point : first));
 
 /**
  * Courier positions to visits. The pure visit machine runs here in memory for every point and every delivery of the
@@ -36,10 +37,23 @@ export class VisitDetector {
   private readonly lists: RouteLists;
   private readonly routes: Map<string, RouteWatch>;
 
-  constructor(store: EventStore, commands: DeliveryCommands, settings: SettingsService, private readonly decisions: PositionDecisions,
-    targets: TargetPoints, membership: RouteMembership) {
+  constructor(
+    store: EventStore,
+    commands: DeliveryCommands,
+    settings: SettingsService,
+    private readonly decisions: PositionDecisions,
+    targets: TargetPoints,
+    membership: RouteMembership,
+  ) {
     decisions.onApplied((decision, decided) => this.learn(decision, decided));
-    this.lists = new RouteLists({ store, commands, settings, targets, membership, joined: (watch, tracked) => this.replay(watch, tracked) });
+    this.lists = new RouteLists({
+      store,
+      commands,
+      settings,
+      targets,
+      membership,
+      joined: (watch, tracked) => this.replay(watch, tracked),
+    });
     this.routes = this.lists.routes;
   }
 
@@ -64,14 +78,24 @@ export class VisitDetector {
    * Undefined when the batch was applied at once; a promise when it needed the database (resolved once durable).
    * `correlationOf` is asked only when the points lead to a decision (reading a header costs more than most points).
    */
-  offer(courierId: string, route: Route, points: readonly TrackPoint[], correlationOf: () => string | undefined): Promise<void> | undefined {
+  offer(
+    courierId: string,
+    route: Route,
+    points: readonly TrackPoint[],
+    correlationOf: () => string | undefined,
+  ): Promise<void> | undefined {
     const detected = this.detect(courierId, route, points, correlationOf);
     if (detected === undefined) return undefined;
     if (detected instanceof Promise) return detected.then((handoff) => handoff?.recorded);
     return detected.recorded;
   }
 
-  private detect(courierId: string, route: Route, points: readonly TrackPoint[], correlationOf: () => string | undefined): Handoff | undefined | Promise<Handoff | undefined> {
+  private detect(
+    courierId: string,
+    route: Route,
+    points: readonly TrackPoint[],
+    correlationOf: () => string | undefined,
+  ): Handoff | undefined | Promise<Handoff | undefined> {
     // Behind the courier's own earlier points still loading, or a delivery joining the route (its point may be this one).
     const key = keyOfRoute(route);
     const queued = this.loading.get(courierId) ?? this.lists.joining.get(key);
@@ -80,10 +104,12 @@ export class VisitDetector {
       if (this.lists.isStale(watch)) this.lists.refreshLater(route);
       return this.detectOn(watch, courierId, points, correlationOf);
     }
-    const loaded = (queued ?? Promise.resolve()).catch(() => undefined).then(async () => {
-      const fresh = await this.lists.watch(route);
-      return this.detectOn(fresh, courierId, points, correlationOf);
-    });
+    const loaded = (queued ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(async () => {
+        const fresh = await this.lists.watch(route);
+        return this.detectOn(fresh, courierId, points, correlationOf);
+      });
     this.loading.set(courierId, loaded);
     const clear = () => {
       if (this.loading.get(courierId) === loaded) this.loading.delete(courierId);
@@ -93,8 +119,16 @@ export class VisitDetector {
   }
 
   /** Steps the points; the route's progress is taken first, as it stood before them (next, then visited). */
-  private detectOn(watch: RouteWatch, courierId: string, points: readonly TrackPoint[], correlationOf: () => string | undefined): Handoff | undefined {
-    const progress = (watch.startPending || watch.nextPending) && points.length > 0 ? progressDecisions(watch, courierId, earliest(points)) : NO_PROGRESS;
+  private detectOn(
+    watch: RouteWatch,
+    courierId: string,
+    points: readonly TrackPoint[],
+    correlationOf: () => string | undefined,
+  ): Handoff | undefined {
+    const progress =
+      (watch.startPending || watch.nextPending) && points.length > 0
+        ? progressDecisions(watch, courierId, earliest(points))
+        : NO_PROGRESS;
     const moves = this.step(watch, courierId, points);
     watch.recent.add(courierId, points, Date.now());
     if (moves.length > 0) watch.nextPending = true;
@@ -102,13 +136,27 @@ export class VisitDetector {
     return this.handOff(watch, courierId, progress, moves, correlationOf());
   }
 
-  private handOff(watch: RouteWatch, courierId: string, progress: readonly PositionDecision[], moves: readonly Moves[], correlationId?: string): Handoff {
+  private handOff(
+    watch: RouteWatch,
+    courierId: string,
+    progress: readonly PositionDecision[],
+    moves: readonly Moves[],
+    correlationId?: string,
+  ): Handoff {
     const { route } = watch;
     const decisions: PositionDecision[] = moves.map((move) => ({
-      companyId: route.company_id, courierId, routeId: route.route_id, deliveryId: move.deliveryId, subjectId: move.subjectId, correlationId,
+      companyId: route.company_id,
+      courierId,
+      routeId: route.route_id,
+      deliveryId: move.deliveryId,
+      subjectId: move.subjectId,
+      correlationId,
       command: { type: 'EvaluatePositions', points: move.points, settings: watch.settings, target: move.target },
     }));
-    const handoff = this.decisions.hand([...progress.map((decision) => ({ ...decision, correlationId })), ...decisions]);
+    const handoff = this.decisions.hand([
+      ...progress.map((decision) => ({ ...decision, correlationId })),
+      ...decisions,
+    ]);
     // Not recorded: memory is ahead of the log for this route. Forget it, so the redelivered points are detected
     // again from the stored state.
     handoff.recorded.catch(() => this.routes.delete(keyOfRoute(route)));
@@ -122,7 +170,13 @@ export class VisitDetector {
     for (const tracked of watch.list) {
       if (!tracked.located) continue;
       const moving = stepTracked(tracked, courierId, sorted);
-      if (moving) (moves ??= []).push({ deliveryId: tracked.deliveryId, subjectId: tracked.state.piiRef, points: moving, target: tracked.params.target });
+      if (moving)
+        (moves ??= []).push({
+          deliveryId: tracked.deliveryId,
+          subjectId: tracked.state.piiRef,
+          points: moving,
+          target: tracked.params.target,
+        });
     }
     return moves ?? NO_MOVES;
   }
@@ -137,9 +191,16 @@ export class VisitDetector {
       const moving = stepTracked(tracked, courierId, points);
       if (!moving) continue;
       watch.nextPending = true;
-      const move = { deliveryId: tracked.deliveryId, subjectId: tracked.state.piiRef, points: moving, target: tracked.params.target };
+      const move = {
+        deliveryId: tracked.deliveryId,
+        subjectId: tracked.state.piiRef,
+        points: moving,
+        target: tracked.params.target,
+      };
       const handoff = this.handOff(watch, courierId, NO_PROGRESS, [move]);
-      handoff.applied.catch((error: unknown) => this.logger.warn(`replayed points for delivery ${tracked.deliveryId} not applied: ${String(error)}`));
+      handoff.applied.catch((error: unknown) =>
+        this.logger.warn(`replayed points for delivery ${tracked.deliveryId} not applied: ${String(error)}`),
+      );
     }
   }
 

@@ -20,8 +20,14 @@ export const READ_MODELS_SUBSCRIPTION = 'courier-read-models';
 export class ReadModelsProjection {
   private readonly subscription: Subscription;
 
-  constructor(private readonly store: EventStore, subscriptions: EventStoreSubscriptions) {
-    this.subscription = subscriptions.register(READ_MODELS_SUBSCRIPTION, (events, tx) => this.project(events, tx), { streamTypes: ['delivery'], batchSize: 500 });
+  constructor(
+    private readonly store: EventStore,
+    subscriptions: EventStoreSubscriptions,
+  ) {
+    this.subscription = subscriptions.register(READ_MODELS_SUBSCRIPTION, (events, tx) => this.project(events, tx), {
+      streamTypes: ['delivery'],
+      batchSize: 500,
+    });
   }
 
   /**
@@ -51,7 +57,8 @@ export class ReadModelsProjection {
     // Locked in id order: a rebuild's batches and the live one never wait on each other crosswise.
     const { rows } = await tx.query<{ delivery_id: string; view: DeliveryView }>(
       'SELECT delivery_id::text, view FROM delivery_details WHERE delivery_id = ANY($1::uuid[]) ORDER BY delivery_id FOR UPDATE',
-      [[...byDelivery.keys()]]);
+      [[...byDelivery.keys()]],
+    );
     const stored = new Map(rows.map((row) => [row.delivery_id, row.view]));
     const deleted: string[] = [];
     const views: { id: string; view: DeliveryView }[] = [];
@@ -73,20 +80,38 @@ export class ReadModelsProjection {
        ON CONFLICT (delivery_id) DO UPDATE SET number = EXCLUDED.number, route_id = EXCLUDED.route_id, status = EXCLUDED.status,
          view = EXCLUDED.view, version = EXCLUDED.version
          WHERE delivery_details.version < EXCLUDED.version`,
-      [JSON.stringify(views.map(({ id, view }) => ({
-        delivery_id: id, company_id: view.company_id, number: view.number, route_id: view.route_id, status: view.status, view,
-        version: view.version, created_at: view.created_at,
-      })))]);
+      [
+        JSON.stringify(
+          views.map(({ id, view }) => ({
+            delivery_id: id,
+            company_id: view.company_id,
+            number: view.number,
+            route_id: view.route_id,
+            status: view.status,
+            view,
+            version: view.version,
+            created_at: view.created_at,
+          })),
+        ),
+      ],
+    );
     // The courier route view: one row per delivery, for its current route if it has one.
     const routes = views.map(({ id, view }) => ({
-      delivery_id: id, route_id: view.route_id, company_id: view.company_id, number: view.number, status: view.status,
-      window_start: view.time_window.start, window_end: view.time_window.end, version: view.version,
+      delivery_id: id,
+      route_id: view.route_id,
+      company_id: view.company_id,
+      number: view.number,
+      status: view.status,
+      window_start: view.time_window.start,
+      window_end: view.time_window.end,
+      version: view.version,
     }));
     // `delivery_id = ANY` lets the planner find the rows by index; joined with the set alone it scanned the table.
     await tx.query(
       `DELETE FROM courier_route_deliveries c USING unnest($1::uuid[], $2::text[]) AS x(delivery_id, route_id)
        WHERE c.delivery_id = ANY($1::uuid[]) AND c.delivery_id = x.delivery_id AND c.route_id IS DISTINCT FROM x.route_id`,
-      [routes.map((route) => route.delivery_id), routes.map((route) => route.route_id)]);
+      [routes.map((route) => route.delivery_id), routes.map((route) => route.route_id)],
+    );
     const routed = routes.filter((route) => route.route_id !== null);
     if (routed.length === 0) return;
     await tx.query(
@@ -97,7 +122,8 @@ export class ReadModelsProjection {
        ON CONFLICT (route_id, delivery_id) DO UPDATE SET number = EXCLUDED.number, status = EXCLUDED.status,
          window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end, version = EXCLUDED.version
          WHERE courier_route_deliveries.version < EXCLUDED.version`,
-      [JSON.stringify(routed)]);
+      [JSON.stringify(routed)],
+    );
   }
 }
 
@@ -105,7 +131,12 @@ export class ReadModelsProjection {
 function fold(stored: DeliveryView | undefined, events: readonly RecordedEvent[]): DeliveryView | undefined {
   let view = stored;
   for (const recorded of events) {
-    const change = applyToView(view, { type: recorded.type, data: recorded.data } as DeliveryEvent, recorded.streamVersion, recorded.recordedAt.toISOString());
+    const change = applyToView(
+      view,
+      { type: recorded.type, data: recorded.data } as DeliveryEvent,
+      recorded.streamVersion,
+      recorded.recordedAt.toISOString(),
+    );
     if (change.kind === 'delete') view = undefined;
     else if (change.kind === 'upsert') view = change.view;
   }

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { NotFound } from '@orders/service-kit';
-import { DEFAULT_MARK_DELIVERED_RADIUS_M, DEFAULT_SERVICE_TIME_COEFFICIENT, DeliverySettings, VisitSettings, isValidTimeZone } from '@orders/delivery-domain';
+import {
+  DEFAULT_MARK_DELIVERED_RADIUS_M,
+  DEFAULT_SERVICE_TIME_COEFFICIENT,
+  DeliverySettings,
+  VisitSettings,
+  isValidTimeZone,
+} from '@orders/delivery-domain';
 import { DomainError } from '@orders/decider-kit';
 import { EventStore } from '@orders/event-store';
 import type { Pool } from 'pg';
@@ -15,8 +21,20 @@ export interface CompanySettings {
   readonly partially_finished_status_enabled: boolean;
   readonly time_zone: string;
 }
-export interface Depot { readonly company_id: string; readonly depot_id: string; readonly name: string | null; readonly time_zone: string | null; readonly mark_delivered_radius: number | null }
-export interface Route { readonly route_id: string; readonly company_id: string; readonly courier_id: string; readonly depot_id: string | null; readonly date: string }
+export interface Depot {
+  readonly company_id: string;
+  readonly depot_id: string;
+  readonly name: string | null;
+  readonly time_zone: string | null;
+  readonly mark_delivered_radius: number | null;
+}
+export interface Route {
+  readonly route_id: string;
+  readonly company_id: string;
+  readonly courier_id: string;
+  readonly depot_id: string | null;
+  readonly date: string;
+}
 
 /**
  * A route is (company, route id): two companies may use the same id. This process keys its route maps (caches, the
@@ -27,8 +45,12 @@ export const keyOfRoute = (route: Pick<Route, 'company_id' | 'route_id'>): strin
   routeKey(route.company_id, route.route_id);
 
 const defaults = (companyId: string): CompanySettings => ({
-  company_id: companyId, mark_delivered_enabled: false, mark_delivered_radius: DEFAULT_MARK_DELIVERED_RADIUS_M,
-  mark_delivered_service_time_coefficient: DEFAULT_SERVICE_TIME_COEFFICIENT, partially_finished_status_enabled: false, time_zone: 'Europe/Moscow',
+  company_id: companyId,
+  mark_delivered_enabled: false,
+  mark_delivered_radius: DEFAULT_MARK_DELIVERED_RADIUS_M,
+  mark_delivered_service_time_coefficient: DEFAULT_SERVICE_TIME_COEFFICIENT,
+  partially_finished_status_enabled: false,
+  time_zone: 'Europe/Moscow',
 });
 
 /**
@@ -40,7 +62,8 @@ export const SETTINGS_CACHE_LIMITS = { companies: 10_000, depots: 20_000, routes
 const routeNotFound = (routeId: string): NotFound => new NotFound('route', routeId);
 
 function assertZone(zone: string | null | undefined): void {
-  if (zone && !isValidTimeZone(zone)) throw new DomainError('INVALID_TIME_ZONE', `unknown IANA time zone "${zone}"`, { field: 'time_zone' });
+  if (zone && !isValidTimeZone(zone))
+    throw new DomainError('INVALID_TIME_ZONE', `unknown IANA time zone "${zone}"`, { field: 'time_zone' });
 }
 
 /**
@@ -64,7 +87,9 @@ export class SettingsService {
   async company(companyId: string): Promise<CompanySettings> {
     const cached = this.companies.get(companyId);
     if (cached) return cached;
-    const { rows } = await this.pool.query<CompanySettings>('SELECT * FROM company_settings WHERE company_id = $1', [companyId]);
+    const { rows } = await this.pool.query<CompanySettings>('SELECT * FROM company_settings WHERE company_id = $1', [
+      companyId,
+    ]);
     const found = rows[0] ? { ...defaults(companyId), ...pick(rows[0], defaults(companyId)) } : defaults(companyId);
     this.companies.set(companyId, found);
     return found;
@@ -72,13 +97,24 @@ export class SettingsService {
 
   async putCompany(companyId: string, body: CompanySettingsDto): Promise<CompanySettings> {
     assertZone(body.time_zone);
-    const next: CompanySettings = { ...(await this.company(companyId)), ...stripUndefined(body), company_id: companyId };
+    const next: CompanySettings = {
+      ...(await this.company(companyId)),
+      ...stripUndefined(body),
+      company_id: companyId,
+    };
     await this.pool.query(
       `INSERT INTO company_settings (company_id, mark_delivered_enabled, mark_delivered_radius, mark_delivered_service_time_coefficient, partially_finished_status_enabled, time_zone)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (company_id) DO UPDATE SET mark_delivered_enabled = $2, mark_delivered_radius = $3, mark_delivered_service_time_coefficient = $4,
          partially_finished_status_enabled = $5, time_zone = $6, updated_at = now()`,
-      [companyId, next.mark_delivered_enabled, next.mark_delivered_radius, next.mark_delivered_service_time_coefficient, next.partially_finished_status_enabled, next.time_zone],
+      [
+        companyId,
+        next.mark_delivered_enabled,
+        next.mark_delivered_radius,
+        next.mark_delivered_service_time_coefficient,
+        next.partially_finished_status_enabled,
+        next.time_zone,
+      ],
     );
     this.companies.set(companyId, next);
     return next;
@@ -88,7 +124,10 @@ export class SettingsService {
     if (depotId === null) return null;
     const key = `${companyId}/${depotId}`;
     if (this.depots.has(key)) return this.depots.get(key) ?? null;
-    const { rows } = await this.pool.query<Depot>('SELECT company_id, depot_id, name, time_zone, mark_delivered_radius FROM depots WHERE company_id = $1 AND depot_id = $2', [companyId, depotId]);
+    const { rows } = await this.pool.query<Depot>(
+      'SELECT company_id, depot_id, name, time_zone, mark_delivered_radius FROM depots WHERE company_id = $1 AND depot_id = $2',
+      [companyId, depotId],
+    );
     this.depots.set(key, rows[0] ?? null);
     return rows[0] ?? null;
   }
@@ -96,7 +135,15 @@ export class SettingsService {
   async putDepot(companyId: string, depotId: string, body: DepotDto): Promise<Depot> {
     assertZone(body.time_zone);
     const current = await this.depot(companyId, depotId);
-    const next: Depot = { company_id: companyId, depot_id: depotId, name: null, time_zone: null, mark_delivered_radius: null, ...current, ...stripUndefined(body) };
+    const next: Depot = {
+      company_id: companyId,
+      depot_id: depotId,
+      name: null,
+      time_zone: null,
+      mark_delivered_radius: null,
+      ...current,
+      ...stripUndefined(body),
+    };
     await this.pool.query(
       `INSERT INTO depots (company_id, depot_id, name, time_zone, mark_delivered_radius) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (company_id, depot_id) DO UPDATE SET name = $3, time_zone = $4, mark_delivered_radius = $5, updated_at = now()`,
@@ -118,14 +165,17 @@ export class SettingsService {
     // One lookup per route in flight: callers resolve in the order they asked (a courier's points stay in order).
     let loading = this.loadingRoutes.get(key);
     if (!loading) {
-      loading = this.pool.query<Route>(
-        `SELECT route_id, company_id, courier_id, depot_id, to_char(date, 'YYYY-MM-DD') AS date FROM routes
+      loading = this.pool
+        .query<Route>(
+          `SELECT route_id, company_id, courier_id, depot_id, to_char(date, 'YYYY-MM-DD') AS date FROM routes
          WHERE company_id = $1 AND route_id = $2`,
-        [companyId, routeId],
-      ).then(({ rows }) => {
-        if (!this.routes.has(key)) this.routes.set(key, rows[0] ?? null);
-        return this.routes.get(key) ?? null;
-      }).finally(() => this.loadingRoutes.delete(key));
+          [companyId, routeId],
+        )
+        .then(({ rows }) => {
+          if (!this.routes.has(key)) this.routes.set(key, rows[0] ?? null);
+          return this.routes.get(key) ?? null;
+        })
+        .finally(() => this.loadingRoutes.delete(key));
       this.loadingRoutes.set(key, loading);
     }
     return loading;
@@ -158,7 +208,13 @@ export class SettingsService {
 
   /** Creates or replaces the company's route: its id is the company's own, whatever other companies use. */
   async putRoute(companyId: string, routeId: string, body: RouteDto): Promise<Route> {
-    const next: Route = { route_id: routeId, company_id: companyId, courier_id: body.courier_id, depot_id: body.depot_id ?? null, date: body.date };
+    const next: Route = {
+      route_id: routeId,
+      company_id: companyId,
+      courier_id: body.courier_id,
+      depot_id: body.depot_id ?? null,
+      date: body.date,
+    };
     await this.pool.query(
       `INSERT INTO routes (route_id, company_id, courier_id, depot_id, date) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (company_id, route_id) DO UPDATE SET courier_id = $3, depot_id = $4, date = $5, updated_at = now()`,
@@ -169,13 +225,19 @@ export class SettingsService {
   }
 
   /** The zone and base date an order's interval is read in: route date, depot zone, else the company's (D-YC-TW). */
-  async deliverySettings(companyId: string, routeId: string | null, depotId: string | null): Promise<DeliverySettings & { depot_id: string | null }> {
+  async deliverySettings(
+    companyId: string,
+    routeId: string | null,
+    depotId: string | null,
+  ): Promise<DeliverySettings & { depot_id: string | null }> {
     const company = await this.company(companyId);
     const route = routeId === null ? null : await this.routeOf(companyId, routeId);
     const depot = await this.depot(companyId, depotId ?? route?.depot_id ?? null);
     return {
-      time_zone: depot?.time_zone ?? company.time_zone, route_date: route?.date,
-      partially_finished_status_enabled: company.partially_finished_status_enabled, depot_id: depotId ?? route?.depot_id ?? null,
+      time_zone: depot?.time_zone ?? company.time_zone,
+      route_date: route?.date,
+      partially_finished_status_enabled: company.partially_finished_status_enabled,
+      depot_id: depotId ?? route?.depot_id ?? null,
     };
   }
 
@@ -183,8 +245,10 @@ export class SettingsService {
     const company = await this.company(companyId);
     const depot = await this.depot(companyId, depotId);
     return {
-      mark_delivered_enabled: company.mark_delivered_enabled, mark_delivered_service_time_coefficient: company.mark_delivered_service_time_coefficient,
-      depot_mark_delivered_radius: depot?.mark_delivered_radius ?? null, company_mark_delivered_radius: company.mark_delivered_radius,
+      mark_delivered_enabled: company.mark_delivered_enabled,
+      mark_delivered_service_time_coefficient: company.mark_delivered_service_time_coefficient,
+      depot_mark_delivered_radius: depot?.mark_delivered_radius ?? null,
+      company_mark_delivered_radius: company.mark_delivered_radius,
     };
   }
 }
@@ -195,5 +259,7 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
 
 /** Database rows carry floats as numbers already; this keeps only the known columns. */
 function pick(row: CompanySettings, shape: CompanySettings): Partial<CompanySettings> {
-  return Object.fromEntries(Object.keys(shape).map((key) => [key, row[key as keyof CompanySettings]])) as Partial<CompanySettings>;
+  return Object.fromEntries(
+    Object.keys(shape).map((key) => [key, row[key as keyof CompanySettings]]),
+  ) as Partial<CompanySettings>;
 }

@@ -1,28 +1,35 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { EventStore } from '@orders/event-store';
-import { Client, type ClientConfig } from 'pg';
-import { Subject, type Observable } from 'rxjs';
+import { ChannelListener } from '@orders/service-kit';
+import type { ClientConfig } from 'pg';
+import type { Observable } from 'rxjs';
 import { BOARD_CHANNEL, type BoardNotice, type MissedChanges } from './board-changes';
 
-const RECONNECT_DELAY_MS = 1000;
 /** More missed changes than this and the client had better reload the list than replay them one by one. */
 const REPLAY_LIMIT = 1000;
 
 /**
  * Board changes as they commit, in every instance: one LISTEN connection per process hears the NOTIFYs the
- * projection (wherever it runs) sends inside its transaction, so a notice never precedes its row.
+ * projection (wherever it runs) sends inside its transaction, so a notice never precedes its row. A lost connection
+ * is re-established: listeners keep their streams, and miss only what passed meanwhile (a client that reconnects
+ * with Last-Event-ID gets it from `since`).
  */
 @Injectable()
 export class BoardNotifications implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger('BoardNotifications');
-  private readonly notices = new Subject<BoardNotice>();
-  private client?: Client;
-  private closed = false;
+  private readonly listener: ChannelListener<BoardNotice>;
 
-  constructor(private readonly store: EventStore) {}
+  constructor(private readonly store: EventStore) {
+    this.listener = new ChannelListener<BoardNotice>({
+      connection: store.pool.options as ClientConfig,
+      channel: BOARD_CHANNEL,
+      parse: (payload) => JSON.parse(payload) as BoardNotice,
+      log: new Logger('BoardNotifications'),
+      name: 'board notifications',
+    });
+  }
 
   get changes(): Observable<BoardNotice> {
-    return this.notices.asObservable();
+    return this.listener.notices;
   }
 
   /**
@@ -57,53 +64,10 @@ export class BoardNotifications implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    await this.listen();
+    await this.listener.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.closed = true;
-    this.notices.complete();
-    await this.client?.end().catch(() => undefined);
-  }
-
-  private async listen(): Promise<void> {
-    const client = new Client(this.store.pool.options as ClientConfig);
-    client.on('notification', (message) => {
-      if (message.channel !== BOARD_CHANNEL || !message.payload) return;
-      try {
-        this.notices.next(JSON.parse(message.payload) as BoardNotice);
-      } catch (error) {
-        this.logger.warn(`ignored a board notice that is not JSON: ${String(error)}`);
-      }
-    });
-    // A lost connection is re-established: listeners keep their streams, and miss only what passed meanwhile.
-    client.on('error', (error) => {
-      this.logger.warn(`board notifications connection lost: ${error.message}`);
-      void client.end().catch(() => undefined);
-      this.listenLater();
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${BOARD_CHANNEL}`);
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      throw error;
-    }
-    this.client = client;
-  }
-
-  /**
-   * Tries again every second until it listens: a database that is down longer than that (a restart) refuses the
-   * first attempts, and one failed attempt must not leave the board without notices for the process's lifetime.
-   */
-  private listenLater(): void {
-    if (this.closed) return;
-    setTimeout(() => {
-      if (this.closed) return;
-      this.listen().catch((error: Error) => {
-        this.logger.warn(`board notifications not listening yet: ${error.message}; trying again`);
-        this.listenLater();
-      });
-    }, RECONNECT_DELAY_MS).unref();
+    await this.listener.close();
   }
 }

@@ -1,13 +1,11 @@
 import { Controller, Headers, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, LimitedStream, type Principal } from '@orders/service-kit';
-import { filter, interval, map, merge, type Observable } from 'rxjs';
+import { CurrentPrincipal, LimitedStream, withHeartbeat, type Principal } from '@orders/service-kit';
+import { filter, map, type Observable } from 'rxjs';
 import { assertCompanyAccess } from '../external-orders/company-access';
 import { CompanyId } from '../external-orders/external-orders.http';
 import { BoardNotifications } from './board-notifications';
 import { boardMessage, resumeAfter, resumedStream } from './board-stream';
-
-const HEARTBEAT_MS = 15_000;
 
 /**
  * The seed's notifier (HoverButton): operators hear of new orders and status changes without polling. Server-sent
@@ -50,8 +48,6 @@ export class OrderBoardEventsController {
     const live = this.notifications.changes.pipe(filter((notice) => notice.companyId === companyId));
     const changes = resumedStream(live, resumeAfter(lastEventId), (after) => this.notifications.since(companyId, after))
       .pipe(map(boardMessage));
-    // Proxies close silent connections; a ping keeps the stream open between orders.
-    const heartbeat = interval(HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: '' })));
-    return merge(changes, heartbeat);
+    return withHeartbeat(changes);
   }
 }

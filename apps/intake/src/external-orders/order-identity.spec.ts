@@ -6,7 +6,14 @@ describe('order identity', () => {
     expect(id).toMatch(UUID_PATTERN);
     expect(id[14]).toBe('8');
     expect(externalOrderId('company-a', 'site', 'A1')).toBe(id);
-    expect(new Set([id, externalOrderId('company-b', 'site', 'A1'), externalOrderId('company-a', 'app', 'A1'), externalOrderId('company-a', 'site', 'A2')]).size).toBe(4);
+    expect(
+      new Set([
+        id,
+        externalOrderId('company-b', 'site', 'A1'),
+        externalOrderId('company-a', 'app', 'A1'),
+        externalOrderId('company-a', 'site', 'A2'),
+      ]).size,
+    ).toBe(4);
   });
 
   it('fingerprints payloads regardless of key order', () => {

@@ -1,7 +1,13 @@
 import { fold } from '@orders/decider-kit';
 import type { RecordedEvent } from '@orders/event-store';
 import {
-  externalOrderDecider, type CancellationCause, type ExternalOrderEvent, type OrderItem, type OrderStatus, type RejectionReason, type ServiceType,
+  externalOrderDecider,
+  type CancellationCause,
+  type ExternalOrderEvent,
+  type OrderItem,
+  type OrderStatus,
+  type RejectionReason,
+  type ServiceType,
 } from '@orders/ordering-domain';
 import { dateTimeAtOffset } from '@orders/service-kit';
 import type { GuestRecord } from './personal-data';
@@ -51,24 +57,43 @@ export interface ExternalOrderView {
   history: HistoryEntry[];
 }
 
-const asDomain = (event: RecordedEvent): ExternalOrderEvent => ({ type: event.type, data: event.data }) as ExternalOrderEvent;
+const asDomain = (event: RecordedEvent): ExternalOrderEvent =>
+  ({ type: event.type, data: event.data }) as ExternalOrderEvent;
 
 /** Folds a stream into the view; undefined for an empty stream. Status comes from the decider's own fold. */
-export function orderViewOf(events: readonly RecordedEvent[], guest: GuestRecord | undefined): ExternalOrderView | undefined {
+export function orderViewOf(
+  events: readonly RecordedEvent[],
+  guest: GuestRecord | undefined,
+): ExternalOrderView | undefined {
   // Usually the first event; an early cancellation recorded before the order arrived comes before it.
   const first = events.find((event) => event.type === 'ExternalOrderReceived');
   if (!first) return undefined;
   const domainEvents = events.map(asDomain);
   const received = asDomain(first) as Extract<ExternalOrderEvent, { type: 'ExternalOrderReceived' }>;
   // The fingerprint and the vault reference are plumbing, not something an operator reads.
-  const { payloadFingerprint: _fingerprint, piiRef: _piiRef, requestedTimeOffset, requestedTime, ...facts } =
-    received.data;
+  const {
+    payloadFingerprint: _fingerprint,
+    piiRef: _piiRef,
+    requestedTimeOffset,
+    requestedTime,
+    ...facts
+  } = received.data;
   const view: ExternalOrderView = {
     ...facts,
     requestedTime: requestedTime === null ? null : dateTimeAtOffset(requestedTime, requestedTimeOffset ?? 'Z'),
-    status: 'AWAITING', version: 0, items: received.data.items, receivedItems: received.data.items,
-    contentsConfirmed: false, contentsChanged: false, posOrder: null, rejection: null, cancellation: null,
-    customer: guest?.customer ?? null, address: guest?.address ?? null, location: guest?.location ?? null, comment: guest?.comment ?? null,
+    status: 'AWAITING',
+    version: 0,
+    items: received.data.items,
+    receivedItems: received.data.items,
+    contentsConfirmed: false,
+    contentsChanged: false,
+    posOrder: null,
+    rejection: null,
+    cancellation: null,
+    customer: guest?.customer ?? null,
+    address: guest?.address ?? null,
+    location: guest?.location ?? null,
+    comment: guest?.comment ?? null,
     history: [],
   };
   for (const event of domainEvents) {
@@ -83,17 +108,30 @@ export function orderViewOf(events: readonly RecordedEvent[], guest: GuestRecord
         if (view.posOrder) view.posOrder = { ...view.posOrder, items };
         break;
       }
-      case 'ExternalOrderRejected': view.rejection = { reasonCode: event.data.reasonCode, rejectedBy: event.data.rejectedBy, rejectedAt: event.data.rejectedAt }; break;
-      case 'ExternalOrderCancelled':
-        view.cancellation = { cause: event.data.cause, cancellationRef: event.data.cancellationRef, cancelledAt: event.data.cancelledAt };
+      case 'ExternalOrderRejected':
+        view.rejection = {
+          reasonCode: event.data.reasonCode,
+          rejectedBy: event.data.rejectedBy,
+          rejectedAt: event.data.rejectedAt,
+        };
         break;
-      default: break;
+      case 'ExternalOrderCancelled':
+        view.cancellation = {
+          cause: event.data.cause,
+          cancellationRef: event.data.cancellationRef,
+          cancelledAt: event.data.cancelledAt,
+        };
+        break;
+      default:
+        break;
     }
   }
   view.status = (fold(externalOrderDecider, domainEvents) as { status: OrderStatus }).status;
   view.version = events[events.length - 1].streamVersion;
   view.history = events.map((event) => ({
-    version: event.streamVersion, type: event.type, occurredAt: event.occurredAt.toISOString(),
+    version: event.streamVersion,
+    type: event.type,
+    occurredAt: event.occurredAt.toISOString(),
     actor: typeof event.metadata.actor === 'string' ? event.metadata.actor : null,
   }));
   return view;

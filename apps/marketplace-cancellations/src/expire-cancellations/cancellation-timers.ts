@@ -53,8 +53,9 @@ export class CancellationTimers {
       [now, this.settings.timerBatchSize],
       async (rows, client) => {
         const failed: { timer: DueTimer; error: unknown }[] = [];
-        await forEachLimited(rows, this.settings.timerConcurrency, async (timer) => {
-          const error = await this.fire(timer);
+        const outcomes = await this.fireAll(rows);
+        rows.forEach((timer, i) => {
+          const error = outcomes[i];
           if (error !== undefined) failed.push({ timer, error });
           else countFired(timer, now);
         });
@@ -63,6 +64,30 @@ export class CancellationTimers {
           [rows.filter((r) => !failedIds.has(r.request_id)).map((r) => r.request_id), now]);
         for (const { timer, error } of failed) await this.recordFailure(client, timer, error, now);
       });
+  }
+
+  /**
+   * The batch's Expire commands together: one read of the orders, one append of every order's events, a conflict
+   * on one order retried for that order alone. Each timer's failure (undefined when it fired). Should the batch
+   * fail as a whole (a database error), each timer is fired on its own, so one bad order cannot hold back the rest.
+   */
+  private async fireAll(rows: readonly DueTimer[]): Promise<unknown[]> {
+    try {
+      const results = await this.orders.executeMany('ExpireCancellationRequest', rows.map((timer) => ({
+        data: { campaignId: timer.campaign_id, orderId: timer.order_id, requestId: timer.request_id },
+        context: { actor: TIMER_ACTOR, causationId: timer.request_id },
+      })));
+      return results.map((result) => (result.ok ? undefined : result.error ?? new Error('unknown failure')));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`batch of ${rows.length} timers failed, firing them one by one: ${message}`);
+      const outcomes: unknown[] = rows.map(() => undefined);
+      const indexed = rows.map((timer, i) => ({ timer, i }));
+      await forEachLimited(indexed, this.settings.timerConcurrency, async ({ timer, i }) => {
+        outcomes[i] = await this.fire(timer);
+      });
+      return outcomes;
+    }
   }
 
   /**

@@ -91,11 +91,18 @@ export class MarketOutboxWorker extends PollingWorker {
     // PostgreSQL decide per call, across instances).
     const byCampaign = new Map<string, OutboxRow[]>();
     for (const row of rows) byCampaign.set(row.campaign_id, [...(byCampaign.get(row.campaign_id) ?? []), row]);
-    await Promise.all([...byCampaign.values()].map((ofCampaign) => this.sendAll(ofCampaign)));
+    const settlements: Settlement[] = [];
+    await Promise.all([...byCampaign.values()].map((ofCampaign) => this.sendAll(ofCampaign, settlements)));
+    try {
+      await this.settle(settlements);
+    } catch (error) {
+      // Recording Market's answers failed (our database): the rows' lease brings them back, sent again.
+      this.logger.error(`market_outbox: settling ${settlements.length} rows failed: ${messageOf(error)}`);
+    }
     return rows.length;
   }
 
-  private async sendAll(rows: readonly OutboxRow[]): Promise<void> {
+  private async sendAll(rows: readonly OutboxRow[], settlements: Settlement[]): Promise<void> {
     await forEachLimited(rows, this.settings.parallelRequestsPerCampaign, async (row) => {
       const answer = await this.send(row);
       try {
@@ -103,10 +110,10 @@ export class MarketOutboxWorker extends PollingWorker {
         // a notification is retried there); both commands are idempotent, so a row settled later re-records nothing.
         const settled = 'state' in answer ? answer : await this.settledBy(row, answer);
         marketCalls.inc({ call: `to-market:${row.operation}`, outcome: outcomeOf(settled) });
-        await this.settle(row, settled);
+        settlements.push({ row, settled, at: this.clock.now() });
       } catch (error) {
         // Recording what Market answered failed (our database): the row's lease brings it back, sent again.
-        this.logger.error(`market_outbox ${row.id}: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.error(`market_outbox ${row.id}: ${messageOf(error)}`);
       }
     });
   }
@@ -175,25 +182,47 @@ export class MarketOutboxWorker extends PollingWorker {
     }, { actor: CONNECTOR, causationId: `market-outbox-${row.id}` });
   }
 
-  private async settle(row: OutboxRow, settled: Settled): Promise<void> {
-    const db = this.orders.store.pool;
-    const now = this.clock.now();
-    if (settled.state === 'PENDING') {
-      await db.query(
-        `UPDATE market_outbox SET next_attempt_at = $2, attempts = attempts + $3, last_status = $4, last_error = $5
-         WHERE id = $1`,
-        [row.id, new Date(now.getTime() + settled.retryInMs), settled.counts ? 1 : 0, settled.status ?? null,
-          settled.error.slice(0, 500)],
-      );
-      return;
-    }
-    await db.query(
-      `UPDATE market_outbox SET state = $2, attempts = attempts + 1, last_status = $3, last_error = $4, sent_at = $5
-       WHERE id = $1`,
-      [row.id, settled.state, settled.status, settled.state === 'REFUSED' ? settled.error.slice(0, 500) : null, now],
+  /**
+   * Records how the batch's rows ended, all in one statement once every call of the batch was answered: a round trip
+   * per batch instead of one per call. Until then the rows stay leased, so no other instance sends them meanwhile.
+   */
+  private async settle(settlements: readonly Settlement[]): Promise<void> {
+    if (settlements.length === 0) return;
+    const column = <T>(of: (s: Settlement) => T) => settlements.map(of);
+    const pending = (s: Settlement) => s.settled.state === 'PENDING';
+    await this.orders.store.pool.query(
+      `UPDATE market_outbox o SET
+         state = x.state,
+         next_attempt_at = coalesce(x.next_attempt_at, o.next_attempt_at),
+         attempts = o.attempts + x.counts,
+         last_status = x.status,
+         last_error = x.error,
+         sent_at = CASE WHEN x.state = 'PENDING' THEN o.sent_at ELSE x.at END
+       FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::timestamptz[])
+         AS x(id, state, next_attempt_at, counts, status, error, at)
+       WHERE o.id = x.id`,
+      [
+        column((s) => s.row.id),
+        column((s) => s.settled.state),
+        column((s) => (s.settled.state === 'PENDING' ? new Date(s.at.getTime() + s.settled.retryInMs) : null)),
+        column((s) => (s.settled.state !== 'PENDING' || s.settled.counts ? 1 : 0)),
+        column((s) => s.settled.status ?? null),
+        column((s) => (pending(s) || s.settled.state === 'REFUSED' ? errorOf(s.settled).slice(0, 500) : null)),
+        column((s) => s.at),
+      ],
     );
   }
 }
+
+interface Settlement {
+  readonly row: OutboxRow;
+  readonly settled: Settled;
+  /** When the answer came: a retry's delay counts from here, and a sent row's sent_at. */
+  readonly at: Date;
+}
+
+const errorOf = (settled: Settled): string => ('error' in settled ? settled.error : '');
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 function outcomeOf(settled: Settled): 'ok' | 'limited' | 'refused' | 'failed' {
   if (settled.state === 'SENT') return 'ok';

@@ -6,9 +6,12 @@ import {
   type MarketplaceOrder,
   type MarketplaceOrderCommand,
 } from '@orders/cancellations-domain';
-import { EventStore, commandMetadataOf, type CommandContext, type CommandResult } from '@orders/event-store';
+import {
+  EventStore, commandMetadataOf, type BatchCommandResult, type CommandContext, type CommandResult,
+} from '@orders/event-store';
 import { Clock } from '@orders/service-kit';
 import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
+import type { OrderRef } from './order-ref';
 import { countCancellationEvents } from '../marketplace-cancellations.metrics';
 import { MarketOutboxSignal, marketCallsFor, writeMarketCalls } from '../market-connector/market-outbox';
 
@@ -51,5 +54,38 @@ export class MarketplaceOrders {
     if (!result.idempotentReplay) countCancellationEvents(result.events);
     if (wroteCalls) this.outbox.written();
     return result;
+  }
+
+  /**
+   * Commands of one type on many orders (one per order), decided one by one and appended in one statement (the
+   * Market calls they ask for in the same transaction): the timers' batches. Each command has its own outcome; a
+   * conflict on one order retries only that order. No If-Match, caller transaction or idempotency key here.
+   */
+  async executeMany<T extends MarketplaceOrderCommand['type']>(
+    type: T, commands: readonly { data: Data<T>; context: CommandContext }[],
+  ): Promise<BatchCommandResult<MarketplaceOrder>[]> {
+    const now = this.clock.now();
+    const refOf = new Map<string, OrderRef>();
+    const batch = commands.map(({ data, context }) => {
+      const streamId = marketplaceOrderStreamId(data.campaignId, data.orderId);
+      refOf.set(streamId, { campaignId: data.campaignId, orderId: data.orderId });
+      const command = { type, data, metadata: commandMetadataOf(context, now) } as MarketplaceOrderCommand;
+      return { streamId, command };
+    });
+    let wroteCalls = false;
+    const connected = commands.some(({ data }) => this.settings.marketCampaigns.has(data.campaignId));
+    const results = await this.handler.handleMany(batch, {
+      alongside: connected ? async (tx, appended) => {
+        const calls = appended.flatMap(({ streamId, events }) => {
+          const ref = refOf.get(streamId) as OrderRef;
+          return this.settings.marketCampaigns.has(ref.campaignId) ? marketCallsFor(ref, events) : [];
+        });
+        if (calls.length > 0) await writeMarketCalls(tx, calls, now);
+        wroteCalls ||= calls.length > 0;
+      } : undefined,
+    });
+    for (const result of results) if (result.ok) countCancellationEvents(result.result.events);
+    if (wroteCalls) this.outbox.written();
+    return results;
   }
 }

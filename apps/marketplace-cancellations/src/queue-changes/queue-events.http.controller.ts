@@ -1,11 +1,10 @@
 import { Controller, Sse, UseGuards, type MessageEvent } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ID_FORMATS, LimitedStream, PathId } from '@orders/service-kit';
-import { filter, interval, map, merge, startWith, throttleTime, type Observable } from 'rxjs';
+import { ID_FORMATS, LimitedStream, PathId, withHeartbeat } from '@orders/service-kit';
+import { filter, map, merge, startWith, throttleTime, type Observable } from 'rxjs';
 import { CampaignAccessGuard } from '../market-api/campaign-access.guard';
 import { QueueChanges, type QueueChange } from './queue-changes';
 
-const HEARTBEAT_MS = 15_000;
 /** A burst (a projection batch, an outbox batch) reaches the page as at most one notice per kind per this interval. */
 const COALESCE_MS = 250;
 
@@ -21,7 +20,7 @@ const CampaignId = () => PathId('campaignId', 'campaign', ID_FORMATS.positiveInt
 @Controller('v2/campaigns/:campaignId/cancellations/events')
 @UseGuards(CampaignAccessGuard)
 export class QueueEventsController {
-  constructor(private readonly changes: QueueChanges) {}
+  constructor(private readonly queue: QueueChanges) {}
 
   @Sse()
   @LimitedStream()
@@ -47,24 +46,15 @@ export class QueueEventsController {
     description: 'LIMIT_EXCEEDED: this key already holds the most open streams (5), with Retry-After',
   })
   stream(@CampaignId() campaignId: string): Observable<MessageEvent> {
-    const ofCampaign = this.changes.stream.pipe(
-      filter(
-        (change): change is QueueChange | 'reconnected' => change === 'reconnected' || change.campaignId === campaignId,
-      ),
-    );
+    const ofCampaign = this.queue.changes.pipe(filter((change) => change.campaignId === campaignId));
     const coalesced = (kind: QueueChange['kind']) =>
       ofCampaign.pipe(
-        filter((change) => change !== 'reconnected' && change.kind === kind),
+        filter((change) => change.kind === kind),
         throttleTime(COALESCE_MS, undefined, { leading: true, trailing: true }),
         map((): MessageEvent => ({ type: `${kind}.changed`, data: { campaignId } })),
       );
-    const reload = ofCampaign.pipe(
-      filter((change) => change === 'reconnected'),
-      map((): MessageEvent => ({ type: 'reload', data: { campaignId } })),
-    );
-    // Proxies close silent connections; a ping keeps the stream open between changes.
-    const heartbeat = interval(HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: '' })));
-    return merge(coalesced('queue'), coalesced('market'), reload, heartbeat).pipe(
+    const reload = this.queue.lost.pipe(map((): MessageEvent => ({ type: 'reload', data: { campaignId } })));
+    return withHeartbeat(merge(coalesced('queue'), coalesced('market'), reload)).pipe(
       startWith({ type: 'ready', data: { campaignId } } satisfies MessageEvent),
     );
   }

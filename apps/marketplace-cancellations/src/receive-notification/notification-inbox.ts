@@ -6,6 +6,11 @@ import { notificationKey, type OrderNotification } from './market-notification';
 
 type NotificationChannel = 'HTTP' | 'KAFKA';
 
+const SAVE_SQL = `WITH remembered AS (${rememberMarketOrderSql('$8::uuid', '$3', '$4')})
+  INSERT INTO market_notifications
+    (notification_key, notification_type, campaign_id, order_id, event_at, payload, channel)
+  VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (notification_key) DO NOTHING`;
+
 export interface StoredNotification {
   readonly notification_key: string;
   readonly notification_type: string;
@@ -32,13 +37,15 @@ export class NotificationInbox {
   async save(notification: OrderNotification, channel: NotificationChannel, client?: PoolClient): Promise<boolean> {
     // The order's platform id too, in the same statement: it exists before any event of the order can, so a finished
     // delivery finds the order from the moment Market told us of it (policy P1).
-    const { rowCount } = await (client ?? this.pool).query(
-      `WITH remembered AS (${rememberMarketOrderSql('$8::uuid', '$3', '$4')})
-       INSERT INTO market_notifications (notification_key, notification_type, campaign_id, order_id, event_at, payload, channel)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (notification_key) DO NOTHING`,
-      [notificationKey(notification), notification.notificationType, notification.campaignId, notification.orderId, notification.eventAt,
-        JSON.stringify(notification), channel, platformOrderIdOf(notification)],
-    );
+    // A named statement: parsed and planned once per connection, not on every notification Market sends.
+    const { rowCount } = await (client ?? this.pool).query({
+      name: 'market_notification_save',
+      text: SAVE_SQL,
+      values: [
+        notificationKey(notification), notification.notificationType, notification.campaignId, notification.orderId,
+        notification.eventAt, JSON.stringify(notification), channel, platformOrderIdOf(notification),
+      ],
+    });
     return rowCount === 1;
   }
 }

@@ -34,8 +34,15 @@ const CANCELLATION_STATUS_BY_EVENT: Readonly<Record<string, Cancellation['status
 
 function emptyState(event: IntegrationEvent): OrderStateV1 {
   return {
-    orderId: event.orderId, tenantId: event.tenantId, version: 0, updatedAt: event.occurredAt,
-    lastEventId: event.eventId, lastEventType: event.type, intake: null, delivery: null, marketplace: null,
+    orderId: event.orderId,
+    tenantId: event.tenantId,
+    version: 0,
+    updatedAt: event.occurredAt,
+    lastEventId: event.eventId,
+    lastEventType: event.type,
+    intake: null,
+    delivery: null,
+    marketplace: null,
   };
 }
 
@@ -58,41 +65,77 @@ function nextIntake(current: Intake | null, event: IntegrationEvent): Intake | n
 
 function nextDelivery(current: Delivery | null, event: IntegrationEvent): Delivery | null {
   const p = event.payload;
-  const base: Delivery = current ?? { deliveryId: String(p.deliveryId ?? 'unknown'), status: 'new', closed: false, deliveredAt: null };
+  const base: Delivery = current ?? {
+    deliveryId: String(p.deliveryId ?? 'unknown'),
+    status: 'new',
+    closed: false,
+    deliveredAt: null,
+  };
   switch (event.type) {
-    case 'DeliveryCreated': return { deliveryId: String(p.deliveryId), status: 'new', closed: false, deliveredAt: null };
-    case 'DeliveryStatusChanged': return { ...base, status: p.to as Delivery['status'], deliveredAt: p.to === 'new' || p.to === 'confirmed' || p.to === 'postponed' ? null : base.deliveredAt };
-    case 'DeliveryFinished': return { ...base, status: p.status as Delivery['status'], deliveredAt: String(p.deliveredAt) };
-    case 'DeliveryCancelled': return { ...base, status: 'cancelled' };
-    case 'DeliveryClosed': return { ...base, closed: true };
-    case 'DeliveryReopened': return { ...base, closed: false };
-    case 'DeliveryErased': return { ...base, status: p.finalStatus as Delivery['status'] };
-    default: return current;
+    case 'DeliveryCreated':
+      return { deliveryId: String(p.deliveryId), status: 'new', closed: false, deliveredAt: null };
+    case 'DeliveryStatusChanged':
+      return {
+        ...base,
+        status: p.to as Delivery['status'],
+        deliveredAt: p.to === 'new' || p.to === 'confirmed' || p.to === 'postponed' ? null : base.deliveredAt,
+      };
+    case 'DeliveryFinished':
+      return { ...base, status: p.status as Delivery['status'], deliveredAt: String(p.deliveredAt) };
+    case 'DeliveryCancelled':
+      return { ...base, status: 'cancelled' };
+    case 'DeliveryClosed':
+      return { ...base, closed: true };
+    case 'DeliveryReopened':
+      return { ...base, closed: false };
+    case 'DeliveryErased':
+      return { ...base, status: p.finalStatus as Delivery['status'] };
+    default:
+      return current;
   }
 }
 
 function nextMarketplace(current: Marketplace | null, event: IntegrationEvent): Marketplace | null {
   const p = event.payload;
   if (typeof p.campaignId !== 'number' || typeof p.marketOrderId !== 'number') return current;
-  const base: Marketplace = current ?? { campaignId: p.campaignId, marketOrderId: p.marketOrderId, status: 'UNKNOWN', cancellation: null };
+  const base: Marketplace = current ?? {
+    campaignId: p.campaignId,
+    marketOrderId: p.marketOrderId,
+    status: 'UNKNOWN',
+    cancellation: null,
+  };
   switch (event.type) {
     case 'CancellationRequested':
       return {
         ...base,
         status: base.status === 'UNKNOWN' ? (p.orderStatusAtRequest as Marketplace['status']) : base.status,
-        cancellation: { requestId: String(p.requestId), status: 'PENDING', deadlineAt: String(p.deadlineAt), rejectionReason: null },
+        cancellation: {
+          requestId: String(p.requestId),
+          status: 'PENDING',
+          deadlineAt: String(p.deadlineAt),
+          rejectionReason: null,
+        },
       };
     case 'CancellationAccepted':
     case 'CancellationRejected':
     case 'CancellationExpired': {
       const status = CANCELLATION_STATUS_BY_EVENT[event.type] as Cancellation['status'];
-      const request = base.cancellation ?? { requestId: String(p.requestId), status, deadlineAt: String(p.deadlineAt ?? p.decidedAt), rejectionReason: null };
-      const rejectionReason = event.type === 'CancellationRejected' ? (p.reason as Cancellation['rejectionReason']) : request.rejectionReason;
+      const request = base.cancellation ?? {
+        requestId: String(p.requestId),
+        status,
+        deadlineAt: String(p.deadlineAt ?? p.decidedAt),
+        rejectionReason: null,
+      };
+      const rejectionReason =
+        event.type === 'CancellationRejected' ? (p.reason as Cancellation['rejectionReason']) : request.rejectionReason;
       return { ...base, cancellation: { ...request, status, rejectionReason } };
     }
-    case 'MarketplaceOrderCancelled': return { ...base, status: 'CANCELLED' };
-    case 'MarketplaceOrderStatusChanged': return { ...base, status: p.status as Marketplace['status'] };
-    default: return base;
+    case 'MarketplaceOrderCancelled':
+      return { ...base, status: 'CANCELLED' };
+    case 'MarketplaceOrderStatusChanged':
+      return { ...base, status: p.status as Marketplace['status'] };
+    default:
+      return base;
   }
 }
 
@@ -121,7 +164,16 @@ export function foldSummary(events: readonly IntegrationEvent[], initial?: Order
 }
 
 export const SUMMARY_STATUSES = [
-  'ERASED', 'CANCELLED', 'REJECTED', 'CANCELLATION_PENDING', 'DELIVERED', 'IN_DELIVERY', 'ARCHIVED', 'ACCEPTED', 'AWAITING', 'UNKNOWN',
+  'ERASED',
+  'CANCELLED',
+  'REJECTED',
+  'CANCELLATION_PENDING',
+  'DELIVERED',
+  'IN_DELIVERY',
+  'ARCHIVED',
+  'ACCEPTED',
+  'AWAITING',
+  'UNKNOWN',
 ] as const;
 export type SummaryStatus = (typeof SUMMARY_STATUSES)[number];
 
@@ -129,7 +181,8 @@ export type SummaryStatus = (typeof SUMMARY_STATUSES)[number];
 export function summaryStatus(summary: OrderSummary): SummaryStatus {
   const { intake, delivery, marketplace } = summary.state;
   if (summary.erased) return 'ERASED';
-  if (intake?.status === 'CANCELLED' || delivery?.status === 'cancelled' || marketplace?.status === 'CANCELLED') return 'CANCELLED';
+  if (intake?.status === 'CANCELLED' || delivery?.status === 'cancelled' || marketplace?.status === 'CANCELLED')
+    return 'CANCELLED';
   if (intake?.status === 'DELETED') return 'REJECTED';
   if (marketplace?.cancellation?.status === 'PENDING') return 'CANCELLATION_PENDING';
   if (delivery?.status === 'finished' || delivery?.status === 'partially_finished') return 'DELIVERED';

@@ -1,13 +1,18 @@
 import { Body, Controller, ForbiddenException, Get, HttpCode, Post, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { SUMMARY_PROJECTION } from '@orders/read-model-protocol';
-import { CurrentPrincipal, Documented, LimitedStream, RequireScope, type Principal } from '@orders/service-kit';
-import { concat, defer, interval, map, merge, of, type Observable } from 'rxjs';
+import {
+  CurrentPrincipal,
+  Documented,
+  LimitedStream,
+  RequireScope,
+  withHeartbeat,
+  type Principal,
+} from '@orders/service-kit';
+import { concat, defer, map, of, type Observable } from 'rxjs';
 import { RebuildRuns, type RebuildRun } from './rebuild-runs';
 import { CURRENT_ANSWER, EVENTS_ANSWER, START_ANSWER } from './rebuild.http.docs';
 import { RebuildRequestDto } from './rebuild.request.dto';
-
-const HEARTBEAT_MS = 15_000;
 
 const allTenants = (principal: Principal): void => {
   if (principal.tenants !== '*') {
@@ -65,7 +70,6 @@ export class RebuildController {
       defer(() => of(this.runs.current())),
       this.runs.updates(),
     ).pipe(map(rebuild));
-    const heartbeat = interval(HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: '' })));
-    return merge(changes, heartbeat);
+    return withHeartbeat(changes);
   }
 }

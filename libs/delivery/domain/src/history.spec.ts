@@ -6,11 +6,38 @@ import { historyItemOf, statusCommentOf, statusLogEntryOf } from './history';
 
 const events: DeliveryEvent[] = [
   created(),
-  { type: 'DeliveryIntervalChanged', data: { old_interval: '11-12', new_interval: '12-13', time_interval_secs: [43200, 46800], time_window: { start: 's', end: 'e' }, at: NOW } },
-  { type: 'CourierArrived', data: { courier_id: 'k', position: { lat: 1, lon: 2, time: NOW }, used_mark_delivered_radius: 500 } },
-  { type: 'DeliveryVisited', data: { courier_id: 'k', position: { lat: 1, lon: 2, time: NOW }, used_mark_delivered_radius: 500, dwell_s: 300, required_dwell_s: 300 } },
-  { type: 'DeliveryStatusChanged', data: { from: 'new', to: 'finished', initiator: 'yandex', point: { lat: 1, lon: 2 }, at: NOW, comment: 'auto' } },
-  { type: 'CourierDeparted', data: { courier_id: 'k', position: { lat: 1, lon: 2, time: NOW }, used_mark_delivered_radius: 500, dwell_s: 400 } },
+  {
+    type: 'DeliveryIntervalChanged',
+    data: {
+      old_interval: '11-12',
+      new_interval: '12-13',
+      time_interval_secs: [43200, 46800],
+      time_window: { start: 's', end: 'e' },
+      at: NOW,
+    },
+  },
+  {
+    type: 'CourierArrived',
+    data: { courier_id: 'k', position: { lat: 1, lon: 2, time: NOW }, used_mark_delivered_radius: 500 },
+  },
+  {
+    type: 'DeliveryVisited',
+    data: {
+      courier_id: 'k',
+      position: { lat: 1, lon: 2, time: NOW },
+      used_mark_delivered_radius: 500,
+      dwell_s: 300,
+      required_dwell_s: 300,
+    },
+  },
+  {
+    type: 'DeliveryStatusChanged',
+    data: { from: 'new', to: 'finished', initiator: 'yandex', point: { lat: 1, lon: 2 }, at: NOW, comment: 'auto' },
+  },
+  {
+    type: 'CourierDeparted',
+    data: { courier_id: 'k', position: { lat: 1, lon: 2, time: NOW }, used_mark_delivered_radius: 500, dwell_s: 400 },
+  },
   paid,
   { type: 'DeliveryUndone', data: { restored_status: 'confirmed', initiator: 'user_api', at: NOW } },
 ];
@@ -34,7 +61,9 @@ describe('history and status_log', () => {
   it('logs each status with its time and point, and status comments', () => {
     const timestamp = Date.parse(NOW) / 1000;
     expect(events.map(statusLogEntryOf).filter(Boolean)).toEqual([
-      { status: 'new', timestamp }, { status: 'finished', timestamp, point: { lat: 1, lon: 2 } }, { status: 'confirmed', timestamp },
+      { status: 'new', timestamp },
+      { status: 'finished', timestamp, point: { lat: 1, lon: 2 } },
+      { status: 'confirmed', timestamp },
     ]);
     expect(events.map(statusCommentOf).filter(Boolean)).toEqual([{ status: 'finished', comment: 'auto' }]);
   });
@@ -46,7 +75,10 @@ describe('history and status_log', () => {
         return { ...event, data: { ...data, sealed_point: 'pd1.point' } };
       }
       if (event.type === 'CourierArrived' || event.type === 'DeliveryVisited' || event.type === 'CourierDeparted') {
-        return { ...event, data: { ...event.data, position: { time: event.data.position.time, sealed: `pd1.${event.type}` } } } as DeliveryEvent;
+        return {
+          ...event,
+          data: { ...event.data, position: { time: event.data.position.time, sealed: `pd1.${event.type}` } },
+        } as DeliveryEvent;
       }
       return event;
     };
@@ -57,13 +89,22 @@ describe('history and status_log', () => {
     expect(fold(deliveryDecider, [...events.slice(0, 3), ...stored.slice(3)])).toEqual(fold(deliveryDecider, events));
     const history = stored.map((e) => historyItemOf(e, 'Europe/Moscow')).filter((item) => item?.position);
     expect(history.map((item) => [item?.event, item?.position])).toEqual([
-      ['ARRIVAL', { time: NOW, sealed: 'pd1.CourierArrived' }], ['ORDER_VISIT', { time: NOW, sealed: 'pd1.DeliveryVisited' }],
+      ['ARRIVAL', { time: NOW, sealed: 'pd1.CourierArrived' }],
+      ['ORDER_VISIT', { time: NOW, sealed: 'pd1.DeliveryVisited' }],
       ['DEPARTURE', { time: NOW, sealed: 'pd1.CourierDeparted' }],
     ]);
-    expect(stored.map(statusLogEntryOf).filter(Boolean)[1]).toEqual({ status: 'finished', timestamp: Date.parse(NOW) / 1000, sealed_point: 'pd1.point' });
+    expect(stored.map(statusLogEntryOf).filter(Boolean)[1]).toEqual({
+      status: 'finished',
+      timestamp: Date.parse(NOW) / 1000,
+      sealed_point: 'pd1.point',
+    });
   });
 
   it('folds to a state whose evolve never throws on unexpected events', () => {
-    expect(fold(deliveryDecider, [paid, ...finished, created(), statusChanged('new', 'confirmed')])).toMatchObject({ kind: 'active', status: 'confirmed', paid: false });
+    expect(fold(deliveryDecider, [paid, ...finished, created(), statusChanged('new', 'confirmed')])).toMatchObject({
+      kind: 'active',
+      status: 'confirmed',
+      paid: false,
+    });
   });
 });

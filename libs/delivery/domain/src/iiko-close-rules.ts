@@ -1,7 +1,13 @@
 import type { ActiveDelivery } from './delivery.state';
 import type { DeliveryEvent } from './delivery.events';
 import {
-  DeliveryAlreadyClosed, DeliveryIsClosed, DeliveryNotClosed, DeliveryNotDelivered, DeliveryNotPaid, OrderInTerminalState, PickupCloseNotSupported,
+  DeliveryAlreadyClosed,
+  DeliveryIsClosed,
+  DeliveryNotClosed,
+  DeliveryNotDelivered,
+  DeliveryNotPaid,
+  OrderInTerminalState,
+  PickupCloseNotSupported,
 } from './errors';
 import { toMinorUnitsOrNull } from './money';
 import { changeStatus } from './status-rules';
@@ -10,7 +16,12 @@ import type { Initiator, PaymentType } from './validation';
 // iiko / Syrve delivery editing (seeds 000/001, D-IIKO-*): delivered with its actual time, undo, close, reopen, pay.
 
 /** SetDeliveryDelivered + ChangeDeliveryActualDeliverTime. Re-timing an open delivered delivery is allowed. */
-export function markDelivered(state: ActiveDelivery, actualDeliveredAt: string, initiator: Initiator, at: string): DeliveryEvent[] {
+export function markDelivered(
+  state: ActiveDelivery,
+  actualDeliveredAt: string,
+  initiator: Initiator,
+  at: string,
+): DeliveryEvent[] {
   if (state.status === 'finished') {
     if (state.actualDeliveredAt === actualDeliveredAt) return [];
     if (state.closeTime !== null) throw new DeliveryIsClosed();
@@ -47,11 +58,29 @@ export function setCloseTime(state: ActiveDelivery, closeTime: string | null, at
 }
 
 /** PayOrder (`amount` in rubles, as iiko sends it). A paid pickup is handed over and closed by the payment itself (D-IIKO-PAY). */
-export function recordPayment(state: ActiveDelivery, paymentType: PaymentType, amount: number | null, paidAt: string, at: string): DeliveryEvent[] {
+export function recordPayment(
+  state: ActiveDelivery,
+  paymentType: PaymentType,
+  amount: number | null,
+  paidAt: string,
+  at: string,
+): DeliveryEvent[] {
   if (state.paid) return [];
   if (state.status === 'cancelled') throw new OrderInTerminalState(state.status);
-  const paid: DeliveryEvent = { type: 'DeliveryPaid', data: { payment_type: paymentType, amount_minor: toMinorUnitsOrNull(amount), paid_at: paidAt } };
+  const paid: DeliveryEvent = {
+    type: 'DeliveryPaid',
+    data: { payment_type: paymentType, amount_minor: toMinorUnitsOrNull(amount), paid_at: paidAt },
+  };
   if (state.facts.service_type !== 'pickup') return [paid];
-  const handedOver = state.status === 'finished' ? [] : changeStatus(state, { to: 'finished', initiator: 'user_api', at, partiallyFinishedAllowed: false, actualDeliveredAt: paidAt });
+  const handedOver =
+    state.status === 'finished'
+      ? []
+      : changeStatus(state, {
+          to: 'finished',
+          initiator: 'user_api',
+          at,
+          partiallyFinishedAllowed: false,
+          actualDeliveredAt: paidAt,
+        });
   return [paid, ...handedOver, { type: 'DeliveryClosed', data: { close_time: paidAt, at } }];
 }

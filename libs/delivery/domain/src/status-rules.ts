@@ -27,12 +27,18 @@ export function changeStatus(state: ActiveDelivery, request: StatusRequest): Del
   const changed: DeliveryStatusChanged = {
     type: 'DeliveryStatusChanged',
     data: {
-      from: state.status, to, initiator: request.initiator, at: request.at,
+      from: state.status,
+      to,
+      initiator: request.initiator,
+      at: request.at,
       ...(request.comment !== undefined ? { comment: request.comment } : {}),
       ...(request.point !== undefined ? { point: request.point } : {}),
     },
   };
   if (to !== 'finished') return [changed];
-  const actual: DeliveryActualTimeSet = { type: 'DeliveryActualTimeSet', data: { actual_delivered_at: request.actualDeliveredAt ?? request.at, at: request.at } };
+  const actual: DeliveryActualTimeSet = {
+    type: 'DeliveryActualTimeSet',
+    data: { actual_delivered_at: request.actualDeliveredAt ?? request.at, at: request.at },
+  };
   return [changed, actual];
 }

@@ -5,7 +5,14 @@ import { MAX_MARK_DELIVERED_RADIUS_M } from './radius';
 
 // The validation table of domain.md §2.6 as data: the HTTP edge reads the same limits for its DTOs and OpenAPI.
 
-export const DELIVERY_STATUSES = ['new', 'confirmed', 'finished', 'partially_finished', 'cancelled', 'postponed'] as const;
+export const DELIVERY_STATUSES = [
+  'new',
+  'confirmed',
+  'finished',
+  'partially_finished',
+  'cancelled',
+  'postponed',
+] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly DeliveryStatus[] = ['finished', 'partially_finished', 'cancelled'];
 export const isTerminal = (status: DeliveryStatus): boolean => TERMINAL_STATUSES.includes(status);
@@ -25,8 +32,15 @@ export type ServiceType = (typeof SERVICE_TYPES)[number];
 
 /** String limits. number/customer_name/customer_number/description come from S-YC; the rest are [P] bounds. */
 export const MAX_LENGTH = {
-  number: 80, customer_name: 1023, customer_number: 128, description: 1023, address: 1023, comments: 1023, phone: 64,
-  time_interval: 120, shared_company_name: 80,
+  number: 80,
+  customer_name: 1023,
+  customer_number: 128,
+  description: 1023,
+  address: 1023,
+  comments: 1023,
+  phone: 64,
+  time_interval: 120,
+  shared_company_name: 80,
 } as const;
 
 export const DEFAULT_SERVICE_DURATION_S = 600;
@@ -35,21 +49,44 @@ export const DEFAULT_SHARED_SERVICE_DURATION_S = 0;
 export const MAX_SERVICE_DURATION_S = 86_400;
 
 type Mode = 'create' | 'patch';
-interface Rule { readonly check: (value: unknown) => string | undefined; readonly required?: boolean }
+interface Rule {
+  readonly check: (value: unknown) => string | undefined;
+  readonly required?: boolean;
+}
 
-const text = (max: number): Rule['check'] => (value) =>
-  typeof value !== 'string' ? 'INVALID_TYPE' : value.length > max ? 'FIELD_TOO_LONG' : undefined;
-const number = (min: number, max: number, integer = false): Rule['check'] => (value) =>
-  typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) ? 'INVALID_TYPE'
-    : value < min || value > max ? 'OUT_OF_RANGE' : undefined;
-const oneOf = (values: readonly string[]): Rule['check'] => (value) => (typeof value === 'string' && values.includes(value) ? undefined : 'INVALID_ENUM');
+const text =
+  (max: number): Rule['check'] =>
+  (value) =>
+    typeof value !== 'string' ? 'INVALID_TYPE' : value.length > max ? 'FIELD_TOO_LONG' : undefined;
+const number =
+  (min: number, max: number, integer = false): Rule['check'] =>
+  (value) =>
+    typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value))
+      ? 'INVALID_TYPE'
+      : value < min || value > max
+        ? 'OUT_OF_RANGE'
+        : undefined;
+const oneOf =
+  (values: readonly string[]): Rule['check'] =>
+  (value) =>
+    typeof value === 'string' && values.includes(value) ? undefined : 'INVALID_ENUM';
 /** Track & Trace ids are integers; ours may be strings (uuids). Both are stored as strings. */
 const identifier: Rule['check'] = (value) =>
-  (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) || (typeof value === 'string' && /^[\w.:-]{1,80}$/.test(value)) ? undefined : 'INVALID_TYPE';
-const nullable = (check: Rule['check']): Rule['check'] => (value) => (value === null ? undefined : check(value));
+  (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) ||
+  (typeof value === 'string' && /^[\w.:-]{1,80}$/.test(value))
+    ? undefined
+    : 'INVALID_TYPE';
+const nullable =
+  (check: Rule['check']): Rule['check'] =>
+  (value) =>
+    value === null ? undefined : check(value);
 
 const RULES: Record<string, Rule> = {
-  number: { required: true, check: (value) => (typeof value === 'string' && value.trim() === '' ? 'REQUIRED_FIELD' : text(MAX_LENGTH.number)(value)) },
+  number: {
+    required: true,
+    check: (value) =>
+      typeof value === 'string' && value.trim() === '' ? 'REQUIRED_FIELD' : text(MAX_LENGTH.number)(value),
+  },
   address: { required: true, check: text(MAX_LENGTH.address) },
   lat: { required: true, check: number(-90, 90) },
   lon: { required: true, check: number(-180, 180) },
@@ -75,7 +112,12 @@ const RULES: Record<string, Rule> = {
   shared_service_duration_s: { check: number(0, MAX_SERVICE_DURATION_S, true) },
   route_id: { check: nullable(identifier) },
   depot_id: { check: nullable(identifier) },
-  shared_with_company_ids: { check: (value) => (Array.isArray(value) && value.every((id) => typeof id === 'string' || Number.isInteger(id)) ? undefined : 'INVALID_TYPE') },
+  shared_with_company_ids: {
+    check: (value) =>
+      Array.isArray(value) && value.every((id) => typeof id === 'string' || Number.isInteger(id))
+        ? undefined
+        : 'INVALID_TYPE',
+  },
 };
 
 const LOCATION_FIELDS: readonly string[] = ['address', 'lat', 'lon'];
@@ -103,7 +145,11 @@ export interface ValidationOptions {
 }
 
 /** Every broken rule of the table, in table order. */
-export function orderFieldViolations(input: Readonly<Record<string, unknown>>, mode: Mode, options: ValidationOptions = {}): FieldViolation[] {
+export function orderFieldViolations(
+  input: Readonly<Record<string, unknown>>,
+  mode: Mode,
+  options: ValidationOptions = {},
+): FieldViolation[] {
   const violations: FieldViolation[] = [];
   const add = (code: string, field: string) => violations.push({ code, field, message: messages[code](field) });
   for (const [field, rule] of Object.entries(RULES)) {
@@ -127,7 +173,11 @@ export function orderFieldViolations(input: Readonly<Record<string, unknown>>, m
   return violations;
 }
 
-export function assertOrderFields(input: Readonly<Record<string, unknown>>, mode: Mode, options: ValidationOptions = {}): void {
+export function assertOrderFields(
+  input: Readonly<Record<string, unknown>>,
+  mode: Mode,
+  options: ValidationOptions = {},
+): void {
   const violations = orderFieldViolations(input, mode, options);
   if (violations.length > 0) throw new DeliveryFieldsInvalid(violations);
 }

@@ -47,6 +47,7 @@ export interface LoadedStream<S> {
 }
 
 type LoadParam = 'stream_id' | 'snapshot_version' | 'as_of' | 'known_version';
+type LoadManyParam = 'stream_ids' | 'known_versions' | 'snapshot_version';
 type SnapshotParam = 'stream_id' | 'snapshot_version' | 'stream_version' | 'state';
 
 interface LoadRow extends EventRow {
@@ -58,6 +59,7 @@ export const defaultToDomainEvent = <E>(event: RecordedEvent): E => ({ type: eve
 export class Aggregates {
   private readonly loadSql: CompiledSql<LoadParam>;
   private readonly snapshotSql: CompiledSql<SnapshotParam>;
+  private readonly loadManySql: CompiledSql<LoadManyParam>;
 
   constructor(schema: string, private readonly prepared: boolean, private readonly reads: Reads) {
     const S = `"${schema}"`;
@@ -80,6 +82,27 @@ export class Aggregates {
          AND stream_version > greatest((SELECT stream_version FROM snap), :known_version::bigint)
          AND (:as_of::timestamptz IS NULL OR recorded_at <= :as_of::timestamptz)
        ORDER BY stream_version)`);
+    // The same for many streams in one round trip (a batch of commands): rows grouped by stream, in version order.
+    this.loadManySql = compileSql(statementName(schema, 'load_many'), `
+      WITH r AS MATERIALIZED (
+        SELECT * FROM unnest(:stream_ids::text[], :known_versions::bigint[]) AS r(stream_id, known_version)
+      ),
+      snap AS MATERIALIZED (
+        SELECT s.stream_id, s.stream_version, s.state FROM ${S}.snapshots s JOIN r ON r.stream_id = s.stream_id
+        WHERE s.snapshot_version = :snapshot_version::text AND s.stream_version > r.known_version
+      )
+      SELECT 0 AS part, NULL::bigint AS global_position, NULL::text AS transaction_id, stream_id,
+             NULL::text AS stream_type, stream_version, NULL::uuid AS event_id, NULL::text AS type,
+             NULL::integer AS schema_version, state AS data, NULL::jsonb AS metadata,
+             NULL::timestamptz AS occurred_at, NULL::timestamptz AS recorded_at
+      FROM snap
+      UNION ALL
+      SELECT 1 AS part, x.* FROM r CROSS JOIN LATERAL (
+        SELECT ${EVENT_COLUMNS} FROM ${S}.events
+        WHERE stream_id = r.stream_id AND stream_version > greatest(
+          (SELECT sn.stream_version FROM snap sn WHERE sn.stream_id = r.stream_id), r.known_version)
+      ) x
+      ORDER BY stream_id, part, stream_version`);
     // Keeps the newest snapshot of the current version and drops those of older versions.
     this.snapshotSql = compileSql(statementName(schema, 'snapshot'), `
       WITH dropped AS (
@@ -120,6 +143,40 @@ export class Aggregates {
       folded += 1;
     }
     return { streamId, state, version, snapshotVersion, eventsFolded: folded };
+  }
+
+  /** load for many streams at once (no time travel); one entry per distinct stream id. */
+  async loadMany<E, S>(
+    q: Queryable, streams: readonly { streamId: string; from?: { version: number; state: S } }[], fold: Fold<E, S>,
+    options: Pick<LoadOptions<E, S>, 'snapshot' | 'toDomainEvent'> = {},
+  ): Promise<Map<string, LoadedStream<S>>> {
+    const policy = options.snapshot;
+    const loaded = new Map<string, LoadedStream<S>>();
+    for (const { streamId, from } of streams) {
+      if (loaded.has(streamId)) continue;
+      const state = from?.state ?? fold.initialState;
+      loaded.set(streamId, { streamId, state, version: from?.version ?? 0, eventsFolded: 0 });
+    }
+    const ids = [...loaded.keys()];
+    const { rows } = await q.query<LoadRow>(bind(this.loadManySql, {
+      stream_ids: ids, known_versions: ids.map((id) => loaded.get(id)?.version ?? 0),
+      snapshot_version: policy ? String(policy.version) : null,
+    }, this.prepared));
+    const toDomain = options.toDomainEvent ?? defaultToDomainEvent<E>;
+    for (const row of rows) {
+      const stream = loaded.get(row.stream_id) as LoadedStream<S>;
+      if (row.part === 0) {
+        if (!policy) continue;
+        stream.snapshotVersion = stream.version = Number(row.stream_version);
+        stream.state = policy.fromSnapshot ? policy.fromSnapshot(row.data) : (row.data as S);
+        continue;
+      }
+      const event = this.reads.upcast(toRecordedEvent(row));
+      stream.state = fold.evolve(stream.state, toDomain(event));
+      stream.version = event.streamVersion;
+      stream.eventsFolded += 1;
+    }
+    return loaded;
   }
 
   async writeSnapshot<S>(q: Queryable, streamId: string, policy: SnapshotPolicy<S>, state: S, streamVersion: number): Promise<void> {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Command, Decider, Event } from '@orders/decider-kit';
 import type { Pool, PoolClient } from 'pg';
 import { defaultToDomainEvent, snapshotDue, type LoadedStream, type SnapshotPolicy } from './aggregate';
+import type { StreamAppend, StreamAppendOutcome } from './append-many';
+import { handleMany, type BatchCommand, type BatchCommandResult, type HandleManyOptions } from './command-batch';
 import { canonicalJson } from './canonical-json';
 import { ConcurrencyError } from './errors';
 import type { Queryable } from './queryable';
@@ -103,6 +105,8 @@ export interface CommandResult<S> {
 
 export interface CommandHandler<C extends Command, S, E extends Event = Event> {
   handle(streamId: string, command: C, options?: HandleOptions<C, E, S>): Promise<CommandResult<S>>;
+  /** Commands on many streams decided one by one and appended together (see command-batch.ts). */
+  handleMany(commands: readonly BatchCommand<C>[], options?: HandleManyOptions<S, E>): Promise<BatchCommandResult<S>[]>;
 }
 
 type StoreLoadOptions<E, S> = {
@@ -117,6 +121,11 @@ export interface CommandStore {
   append(streamId: string, expected: ExpectedVersion, events: readonly EventInput[], options: AppendOptions): Promise<AppendResult>;
   appendWithin(client: PoolClient, streamId: string, expected: ExpectedVersion, events: readonly EventInput[],
     options: AppendOptions): Promise<AppendResult>;
+  loadMany<E, S>(streams: readonly { streamId: string; from?: { version: number; state: S } }[],
+    fold: { evolve(s: S, e: E): S; initialState: S },
+    options: Pick<StoreLoadOptions<E, S>, 'snapshot' | 'toDomainEvent'>): Promise<Map<string, LoadedStream<S>>>;
+  appendMany(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]>;
+  appendManyWithin(client: PoolClient, appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]>;
   idempotentResult(idempotencyKey: string, fingerprint: string): Promise<AppendResult | undefined>;
   snapshotLater<S>(streamId: string, policy: SnapshotPolicy<S>, state: S, version: number): void;
 }
@@ -256,7 +265,16 @@ export function createCommandHandler<C extends Command, E extends Event, S>(stor
     }
   };
 
+  const batch = {
+    store, decider, streamType: config.streamType, snapshot, cache, conflictRetries: config.conflictRetries ?? 3,
+    toDomainEvent, toEventInput,
+  };
+
   return {
+    handleMany(commands, options = {}) {
+      const attributes = { 'event_store.stream_type': config.streamType, 'command.count': commands.length };
+      return inSpan(TRACER, `commands ×${commands.length}`, { attributes }, () => handleMany(batch, commands, options));
+    },
     // One span per command: load, decide and the append's own span beneath it, in the caller's trace (an HTTP
     // request's, a consumed message's). A no-op while tracing is off.
     handle(streamId, command, options = {}) {

@@ -4,6 +4,9 @@ import type { Command, Event } from '@orders/decider-kit';
 import { createPool } from './pool';
 import { Aggregates, type Fold, type LoadedStream, type LoadOptions, type SnapshotPolicy } from './aggregate';
 import { AppendStatements, isUniqueViolation, prepareAppend, type AppendOutcome, type PreparedAppend } from './append';
+import {
+  AppendManyStatement, checkBatch, type BatchOutcome, type StreamAppend, type StreamAppendOutcome,
+} from './append-many';
 import { createCommandHandler, type CommandHandler, type CommandHandlerConfig, type CommandStore } from './command-handler';
 import { AppendNotFirstWrite, ConcurrencyError, IdempotencyKeyReused } from './errors';
 import { assertSchemaName, DEFAULT_SCHEMA, runEventStoreMigrations } from './migrations';
@@ -54,6 +57,7 @@ export class EventStore implements CommandStore {
   private readonly logger: Logger;
   private readonly clock: () => Date;
   private readonly appends: AppendStatements;
+  private readonly batchAppends: AppendManyStatement;
   private readonly reads: Reads;
   private readonly aggregates: Aggregates;
   private readonly verifier: Verifier;
@@ -95,6 +99,7 @@ export class EventStore implements CommandStore {
     const prepared = options.preparedStatements ?? true;
     this.upcasters = new UpcasterRegistry(options.upcasters);
     this.appends = new AppendStatements(this.schema, prepared);
+    this.batchAppends = new AppendManyStatement(this.schema, prepared);
     this.reads = new Reads(this.schema, prepared, this.upcasters);
     this.aggregates = new Aggregates(this.schema, prepared, this.reads);
     this.verifier = new Verifier(this.schema);
@@ -181,6 +186,32 @@ export class EventStore implements CommandStore {
   }
 
   /**
+   * Appends to many streams in one statement, in its own transaction (one round trip, one multi-row INSERT), each
+   * stream checked on its own expected version: a stream that moved gets a ConcurrencyError in its outcome and the
+   * others are appended all the same. For batched commands (timers firing, say); no idempotency keys.
+   */
+  appendMany(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
+    return this.tracedMany('append many', appends, async (prepared) => {
+      const outcome = await this.batchAppends.run(this.pool, prepared, false);
+      const outcomes = this.batchOutcomes(prepared, outcome);
+      if (outcomes.some((o) => o.ok)) this.notifier.appended();
+      return outcomes;
+    });
+  }
+
+  /**
+   * appendMany inside the caller's open transaction, as its first write (see appendWithin). The appended streams
+   * commit with the caller; the conflicting ones wrote nothing.
+   */
+  appendManyWithin(client: PoolClient | Queryable, appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
+    return this.tracedMany('append many within', appends, async (prepared) => {
+      const outcomes = this.batchOutcomes(prepared, await this.batchAppends.run(client, prepared, true));
+      if (outcomes.some((o) => o.ok)) this.notifier.appended(false);
+      return outcomes;
+    });
+  }
+
+  /**
    * The recorded result of an earlier append with this key, read back from the log; undefined when the key is new.
    * Throws IdempotencyKeyReused when the key was used for a request with another fingerprint.
    */
@@ -219,6 +250,22 @@ export class EventStore implements CommandStore {
     const loaded = await this.aggregates.load(options.within ?? this.pool, streamId, fold, options);
     if (options.snapshot && !options.asOf && options.snapshot.every >= 1 && loaded.eventsFolded >= options.snapshot.every) {
       this.snapshotLater(streamId, options.snapshot, loaded.state, loaded.version);
+    }
+    return loaded;
+  }
+
+  /** load for many streams in one round trip (a batch of commands); snapshots refreshed as load does. */
+  async loadMany<E, S>(
+    streams: readonly { streamId: string; from?: { version: number; state: S } }[], fold: Fold<E, S>,
+    options: Pick<LoadOptions<E, S>, 'snapshot' | 'toDomainEvent'> = {},
+  ): Promise<Map<string, LoadedStream<S>>> {
+    const loaded = await this.aggregates.loadMany(this.pool, streams, fold, options);
+    const policy = options.snapshot;
+    if (policy && policy.every >= 1) {
+      for (const stream of loaded.values()) {
+        if (stream.eventsFolded < policy.every) continue;
+        this.snapshotLater(stream.streamId, policy, stream.state, stream.version);
+      }
     }
     return loaded;
   }
@@ -324,6 +371,31 @@ export class EventStore implements CommandStore {
       }
       return result;
     });
+  }
+
+  private async tracedMany(
+    operation: string, appends: readonly StreamAppend[],
+    run: (prepared: PreparedAppend[]) => Promise<StreamAppendOutcome[]>,
+  ): Promise<StreamAppendOutcome[]> {
+    checkBatch(appends);
+    if (appends.length === 0) return [];
+    const attributes = {
+      'db.system.name': 'postgresql', 'event_store.schema': this.schema, 'event_store.streams': appends.length,
+      'event_store.events': appends.reduce((n, a) => n + a.events.length, 0),
+    };
+    return inSpan(TRACER, `event-store ${operation}`, { attributes }, (span) => {
+      const prepared = appends.map((a) =>
+        this.prepare(a.streamId, a.expected, withTraceparent(a.events), a.options ?? {}));
+      return run(prepared).then((outcomes) => {
+        if (span.isRecording()) span.setAttribute('event_store.conflicts', outcomes.filter((o) => !o.ok).length);
+        return outcomes;
+      });
+    });
+  }
+
+  private batchOutcomes(prepared: readonly PreparedAppend[], outcome: BatchOutcome): StreamAppendOutcome[] {
+    if (outcome.kind === 'not_first_write') throw new AppendNotFirstWrite(prepared.map((p) => p.streamId).join(', '));
+    return outcome.outcomes;
   }
 
   private prepare(streamId: string, expected: ExpectedVersion, events: readonly EventInput[], options: AppendOptions): PreparedAppend {

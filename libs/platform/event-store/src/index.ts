@@ -5,6 +5,7 @@ export type {
   ReadStreamOptions, RecordedEvent, SubscriptionHandler,
 } from './types';
 export { START } from './types';
+export type { StreamAppend, StreamAppendOutcome } from './append-many';
 export {
   AppendNotFirstWrite, ConcurrencyError, DuplicateEventId, EventStoreError, IdempotencyKeyReused, InvalidAppend, SubscriptionLeaseLost,
 } from './errors';
@@ -12,6 +13,7 @@ export type { Fold, LoadedStream, LoadOptions, SnapshotPolicy } from './aggregat
 export { commandFingerprint, defaultEventInput } from './command-handler';
 export { commandMetadataOf } from './command-context';
 export type { CommandContext } from './command-context';
+export type { BatchCommand, BatchCommandResult, HandleManyOptions } from './command-batch';
 export type { Appended, CommandHandler, CommandHandlerConfig, CommandResult, HandleOptions, LoadMode } from './command-handler';
 export type { Subscription, SubscriptionErrorContext, SubscriptionOptions } from './subscription';
 export type { SubscriptionStatus } from './subscription-sql';

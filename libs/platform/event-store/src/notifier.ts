@@ -11,6 +11,8 @@ const LEASE_PREFIX = 'lease:';
  * Wakes tailing readers. In this process an append wakes them directly; other processes hear a NOTIFY sent after
  * the commit (coalesced: at most one in flight and one queued, so a burst of appends costs two). NOTIFY is a hint
  * only: readers also poll, so a lost notification (a dropped LISTEN connection, a pooling proxy) only adds latency.
+ * Not service-kit's ChannelListener: the store cannot depend on service-kit, and it listens lazily (first subscriber)
+ * and needs no 'lost' signal, since readers poll anyway.
  */
 export class Notifier {
   private readonly listeners = new Set<Listener>();

@@ -23,12 +23,16 @@ export const DEFAULT_HANDLED_SCHEMA = 'ops';
 
 const quoted = (schema: string): string => `"${schema.replace(/"/g, '""')}"`;
 /** 42P01 undefined table, 3F000 undefined schema: nothing was ever marked here. */
-const isMissingRelation = (error: unknown): boolean => ['42P01', '3F000'].includes((error as { code?: string }).code ?? '');
+const isMissingRelation = (error: unknown): boolean =>
+  ['42P01', '3F000'].includes((error as { code?: string }).code ?? '');
 
 export class DeadLetterMarks {
   private ready: Promise<void> | undefined;
 
-  constructor(protected readonly pool: Pool, private readonly schema: string = DEFAULT_HANDLED_SCHEMA) {}
+  constructor(
+    protected readonly pool: Pool,
+    private readonly schema: string = DEFAULT_HANDLED_SCHEMA,
+  ) {}
 
   private get table(): string {
     return `${quoted(this.schema)}.dead_letter_marks`;
@@ -105,7 +109,6 @@ export class DeadLetterMarks {
       ]),
     );
   }
-
 }
 
 export const letterKey = (dlqTopic: string, partition: number, offset: string): string =>

@@ -1,4 +1,16 @@
-import { Kafka, logLevel, Partitioners, type Batch, type Consumer, type ConsumerRunConfig, type EachBatchPayload, type KafkaMessage, type LogEntry, type logCreator, type Producer } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Batch,
+  type Consumer,
+  type ConsumerRunConfig,
+  type EachBatchPayload,
+  type KafkaMessage,
+  type LogEntry,
+  type logCreator,
+  type Producer,
+} from 'kafkajs';
 import { readHeaders } from './headers';
 import { lineLevel } from './kafka-log-levels';
 import type { RawMessage } from './types';
@@ -26,7 +38,11 @@ export interface KafkaOptions {
 }
 
 const levels: Record<KafkaLogLevel, logLevel> = {
-  nothing: logLevel.NOTHING, error: logLevel.ERROR, warn: logLevel.WARN, info: logLevel.INFO, debug: logLevel.DEBUG,
+  nothing: logLevel.NOTHING,
+  error: logLevel.ERROR,
+  warn: logLevel.WARN,
+  info: logLevel.INFO,
+  debug: logLevel.DEBUG,
 };
 
 export const consoleLogger: MessagingLogger = {
@@ -47,16 +63,22 @@ export function loggerOf(options: KafkaOptions): MessagingLogger {
 }
 
 function routeLogs(logger: MessagingLogger): logCreator {
-  return () => ({ namespace, level, log }: LogEntry) => {
-    const { message, timestamp: _timestamp, logger: _name, ...details } = log as LogEntry['log'] & { logger?: unknown };
-    const text = `[kafkajs${namespace ? ` ${namespace}` : ''}] ${message}`;
-    // kafkajs's stack traces of routine connection errors are noise on a line; a real crash keeps its stack.
-    const at = lineLevel(level, message, details);
-    if (at !== 'error') delete details.stack;
-    if (at === 'error') logger.error(text, details);
-    else if (at === 'warn') logger.warn(text, details);
-    else logger.info?.(text, details);
-  };
+  return () =>
+    ({ namespace, level, log }: LogEntry) => {
+      const {
+        message,
+        timestamp: _timestamp,
+        logger: _name,
+        ...details
+      } = log as LogEntry['log'] & { logger?: unknown };
+      const text = `[kafkajs${namespace ? ` ${namespace}` : ''}] ${message}`;
+      // kafkajs's stack traces of routine connection errors are noise on a line; a real crash keeps its stack.
+      const at = lineLevel(level, message, details);
+      if (at !== 'error') delete details.stack;
+      if (at === 'error') logger.error(text, details);
+      else if (at === 'warn') logger.warn(text, details);
+      else logger.info?.(text, details);
+    };
 }
 
 export function createKafka(options: KafkaOptions, role: string): Kafka {
@@ -78,7 +100,10 @@ export function createKafka(options: KafkaOptions, role: string): Kafka {
  */
 export function idempotentProducer(kafka: Kafka): Producer {
   return kafka.producer({
-    idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
     retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 5 },
   });
 }
@@ -92,8 +117,13 @@ export interface FetchSizes {
 /** A consumer group member as both consumers of the library configure it (no topic auto-creation, short fetch wait). */
 export function groupMember(kafka: Kafka, groupId: string, sessionTimeoutMs = 10_000, fetch?: FetchSizes): Consumer {
   return kafka.consumer({
-    groupId, sessionTimeout: sessionTimeoutMs, heartbeatInterval: Math.max(100, Math.floor(sessionTimeoutMs / 5)),
-    rebalanceTimeout: Math.max(sessionTimeoutMs, 10_000), allowAutoTopicCreation: false, maxWaitTimeInMs: 500, ...fetch,
+    groupId,
+    sessionTimeout: sessionTimeoutMs,
+    heartbeatInterval: Math.max(100, Math.floor(sessionTimeoutMs / 5)),
+    rebalanceTimeout: Math.max(sessionTimeoutMs, 10_000),
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 500,
+    ...fetch,
   });
 }
 
@@ -128,14 +158,20 @@ export interface GroupRun {
 }
 
 /** Connects, subscribes and runs a member with manually resolved batches; resolves once it was given its partitions. */
-export async function runGroupMember(consumer: Consumer, run: GroupRun, eachBatch: (payload: EachBatchPayload) => Promise<void>): Promise<void> {
+export async function runGroupMember(
+  consumer: Consumer,
+  run: GroupRun,
+  eachBatch: (payload: EachBatchPayload) => Promise<void>,
+): Promise<void> {
   await consumer.connect();
   await consumer.subscribe({ topics: run.topics, fromBeginning: run.fromBeginning ?? true });
   const joined = groupJoined(consumer);
   const commits: Partial<ConsumerRunConfig> = run.commitEvery
-    ? { autoCommitThreshold: run.commitEvery.messages, autoCommitInterval: run.commitEvery.ms } : {};
+    ? { autoCommitThreshold: run.commitEvery.messages, autoCommitInterval: run.commitEvery.ms }
+    : {};
   await consumer.run({
-    autoCommit: run.autoCommit ?? true, ...commits,
+    autoCommit: run.autoCommit ?? true,
+    ...commits,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: run.partitionsConsumedConcurrently ?? 3,
     eachBatch,
@@ -145,7 +181,13 @@ export async function runGroupMember(consumer: Consumer, run: GroupRun, eachBatc
 
 export function rawMessageOf(batch: Batch, message: KafkaMessage): RawMessage {
   return {
-    topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? null,
-    value: message.value, headers: readHeaders(message.headers), rawHeaders: message.headers, timestamp: message.timestamp,
+    topic: batch.topic,
+    partition: batch.partition,
+    offset: message.offset,
+    key: message.key?.toString('utf8') ?? null,
+    value: message.value,
+    headers: readHeaders(message.headers),
+    rawHeaders: message.headers,
+    timestamp: message.timestamp,
   };
 }

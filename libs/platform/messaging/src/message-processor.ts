@@ -57,7 +57,10 @@ export interface Run {
 
 type Stretch = Array<{ raw: RawMessage; prepared: Prepared }>;
 
-type Prepared = { kind: 'message'; message: InboundMessage } | { kind: 'skip' } | { kind: 'dead-letter'; id: string; failure: Failure };
+type Prepared =
+  | { kind: 'message'; message: InboundMessage }
+  | { kind: 'skip' }
+  | { kind: 'dead-letter'; id: string; failure: Failure };
 
 /**
  * One message's life: decode, then attempts of [BEGIN + inbox read, handler, inbox insert + COMMIT] until it is
@@ -68,11 +71,13 @@ export class MessageProcessor {
 
   /** One message, in its log scope and its CONSUMER span (when tracing is on). */
   process(raw: RawMessage, signal: AbortSignal): Promise<Outcome> {
-    return this.scoped(messageLogFields(raw, this.deps.groupId), () => inConsumerSpan(raw, this.deps.groupId, async (span) => {
-      const outcome = await this.processOne(raw, signal);
-      span?.setAttribute('messaging.outcome', outcome);
-      return outcome;
-    }));
+    return this.scoped(messageLogFields(raw, this.deps.groupId), () =>
+      inConsumerSpan(raw, this.deps.groupId, async (span) => {
+        const outcome = await this.processOne(raw, signal);
+        span?.setAttribute('messaging.outcome', outcome);
+        return outcome;
+      }),
+    );
   }
 
   private async processOne(raw: RawMessage, signal: AbortSignal, firstFailure?: { error: unknown }): Promise<Outcome> {
@@ -84,7 +89,7 @@ export class MessageProcessor {
     let failures = 0;
     // a failure inside a shared transaction was this message's first attempt: it counts as one, as it would alone
     let failed = firstFailure;
-    for (let attempt = 1; ; ) {
+    for (let attempt = 1; ;) {
       try {
         if (failed) throw failed.error;
         const timer = metrics.handlerDuration.startTimer(labels);
@@ -95,10 +100,18 @@ export class MessageProcessor {
         failed = undefined;
         failures += 1;
         if (error instanceof InfrastructureFailure) {
-          this.deps.logger.warn(`consumer ${this.deps.groupId}: infrastructure failure at ${raw.topic}/${raw.partition}@${raw.offset}; retrying`, { error: error.message });
+          this.deps.logger.warn(
+            `consumer ${this.deps.groupId}: infrastructure failure at ${raw.topic}/${raw.partition}@${raw.offset}; retrying`,
+            { error: error.message },
+          );
         } else if (isPermanent(error, this.deps.isRetryable) || attempt >= this.deps.retry.attempts) {
           const classification = isPermanent(error, this.deps.isRetryable) ? 'non-retryable' : 'retries-exhausted';
-          return this.deadLetter(raw, message.id, { classification, error: summarize(error), attempts: attempt }, signal);
+          return this.deadLetter(
+            raw,
+            message.id,
+            { classification, error: summarize(error), attempts: attempt },
+            signal,
+          );
         } else {
           metrics.retried.inc(labels);
           attempt += 1;
@@ -118,7 +131,7 @@ export class MessageProcessor {
   processRun(raws: RawMessage[], run: Run): Promise<'done' | 'abandoned'> {
     return this.scoped(chunkLogFields(raws, this.deps.groupId), async () => {
       const prepared = raws.map((raw) => this.prepare(raw));
-      for (let start = 0; start < raws.length; ) {
+      for (let start = 0; start < raws.length;) {
         if (run.stopped()) return 'abandoned';
         const first = prepared[start];
         if (first.kind === 'dead-letter') {
@@ -183,8 +196,9 @@ export class MessageProcessor {
       this.stopSharing();
       firstFailure = undefined; // not the message's fault: its attempts start in its own transaction
     }
-    const settled = await this.scoped(messageLogFields(failing, this.deps.groupId),
-      () => inConsumerSpan(failing, this.deps.groupId, () => this.processOne(failing, run.signal, firstFailure)));
+    const settled = await this.scoped(messageLogFields(failing, this.deps.groupId), () =>
+      inConsumerSpan(failing, this.deps.groupId, () => this.processOne(failing, run.signal, firstFailure)),
+    );
     if (settled === 'abandoned') return 'abandoned';
     await run.resolved(failing.offset);
     const rest = stretch.slice(at + 1);
@@ -208,10 +222,16 @@ export class MessageProcessor {
     try {
       outcome = await handleInSharedTransaction(
         {
-          pool: this.deps.pool, inbox: this.deps.inbox, groupId: this.deps.groupId, handle: this.runHandler,
-          stopped: run.stopped, heartbeat: run.heartbeat,
+          pool: this.deps.pool,
+          inbox: this.deps.inbox,
+          groupId: this.deps.groupId,
+          handle: this.runHandler,
+          stopped: run.stopped,
+          heartbeat: run.heartbeat,
         },
-        messages, spans);
+        messages,
+        spans,
+      );
       return outcome;
     } finally {
       timer();
@@ -227,7 +247,8 @@ export class MessageProcessor {
     if (!this.shareTransactions) return;
     this.shareTransactions = false;
     this.deps.logger.info?.(
-      `consumer ${this.deps.groupId}: its handler appends to an event store; one message per transaction from now on`);
+      `consumer ${this.deps.groupId}: its handler appends to an event store; one message per transaction from now on`,
+    );
   }
 
   /**
@@ -247,7 +268,10 @@ export class MessageProcessor {
     const messages = prepared.flatMap((p) => (p.kind === 'message' ? [p.message] : []));
     for (const [i, p] of prepared.entries()) if (p.kind === 'skip') this.skip(raws[i]);
     if (messages.length === 0) return true;
-    const spans = startChunkSpans(raws.filter((_, i) => prepared[i].kind === 'message'), this.deps.groupId);
+    const spans = startChunkSpans(
+      raws.filter((_, i) => prepared[i].kind === 'message'),
+      this.deps.groupId,
+    );
     let failure: unknown;
     try {
       const committed = await this.commitChunk(messages, spans);
@@ -270,11 +294,18 @@ export class MessageProcessor {
     let broken: Error | undefined;
     try {
       await tx.query('BEGIN');
-      const known = await this.deps.inbox.known(tx, this.deps.groupId, messages.map((m) => m.id));
+      const known = await this.deps.inbox.known(
+        tx,
+        this.deps.groupId,
+        messages.map((m) => m.id),
+      );
       const fresh: { message: InboundMessage; index: number }[] = [];
       for (const [index, message] of messages.entries()) {
         // a relay resend can put one event twice in a chunk: the second is a duplicate like any other
-        if (known.has(message.id)) { outcomes.push('duplicate'); continue; }
+        if (known.has(message.id)) {
+          outcomes.push('duplicate');
+          continue;
+        }
         known.add(message.id);
         fresh.push({ message, index });
         outcomes.push('handled');
@@ -290,7 +321,9 @@ export class MessageProcessor {
       }
       if (!(await this.deps.inbox.commitAll(tx, this.deps.groupId, freshMessages)).committed) return false;
     } catch {
-      await tx.query('ROLLBACK').catch((rollbackError: Error) => { broken = rollbackError; });
+      await tx.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
       return false;
     } finally {
       tx.release(broken);
@@ -308,23 +341,43 @@ export class MessageProcessor {
     // Before the decoder and the database: an envelope header that is repeated, not UTF-8, holds a control
     // character or is too long would reach the inbox key (a NUL there broke the inbox query and held the partition).
     const problem = envelopeProblem(raw.rawHeaders ?? raw.headers);
-    if (problem !== undefined) return { kind: 'dead-letter', id: `${raw.topic}/${raw.partition}/${raw.offset}`, failure: decodeFailure('malformed', problem) };
+    if (problem !== undefined)
+      return {
+        kind: 'dead-letter',
+        id: `${raw.topic}/${raw.partition}/${raw.offset}`,
+        failure: decodeFailure('malformed', problem),
+      };
     let decoded;
     try {
       decoded = this.deps.decode(raw);
     } catch (error) {
-      decoded = { ok: false as const, classification: 'malformed' as const, reason: `decoder threw: ${summarize(error).message}` };
+      decoded = {
+        ok: false as const,
+        classification: 'malformed' as const,
+        reason: `decoder threw: ${summarize(error).message}`,
+      };
     }
     if (!decoded.ok) {
       if (decoded.classification === 'ignored') return { kind: 'skip' };
-      return { kind: 'dead-letter', id: messageIdOf(raw), failure: decodeFailure(decoded.classification, decoded.reason) };
+      return {
+        kind: 'dead-letter',
+        id: messageIdOf(raw),
+        failure: decodeFailure(decoded.classification, decoded.reason),
+      };
     }
     if (this.deps.accepts && !this.deps.accepts(decoded.type)) return { kind: 'skip' };
     return {
       kind: 'message',
       message: {
-        id: messageIdOf(raw, decoded), type: decoded.type, payload: decoded.payload, key: raw.key, headers: raw.headers,
-        topic: raw.topic, partition: raw.partition, offset: raw.offset, timestamp: raw.timestamp,
+        id: messageIdOf(raw, decoded),
+        type: decoded.type,
+        payload: decoded.payload,
+        key: raw.key,
+        headers: raw.headers,
+        topic: raw.topic,
+        partition: raw.partition,
+        offset: raw.offset,
+        timestamp: raw.timestamp,
       },
     };
   }
@@ -342,7 +395,8 @@ export class MessageProcessor {
 
   /** A committed shared run: the counters once per type (not per message), then the hook for each, in order. */
   private async settledRun(
-    messages: readonly InboundMessage[], outcomes: ReadonlyArray<'handled' | 'duplicate'>,
+    messages: readonly InboundMessage[],
+    outcomes: ReadonlyArray<'handled' | 'duplicate'>,
   ): Promise<void> {
     const { groupId } = this.deps;
     const topic = messages[0].topic;
@@ -363,7 +417,9 @@ export class MessageProcessor {
       await this.deps.onHandled?.(message, outcome);
     } catch (error) {
       // an observer's failure must not turn a committed effect into a retry
-      this.deps.logger.warn(`consumer ${this.deps.groupId}: onHandled hook failed`, { error: summarize(error).message });
+      this.deps.logger.warn(`consumer ${this.deps.groupId}: onHandled hook failed`, {
+        error: summarize(error).message,
+      });
     }
   }
 
@@ -394,7 +450,9 @@ export class MessageProcessor {
       if (!committed) throw new Error('the inbox transaction was aborted inside the handler and rolled back');
       return 'handled';
     } catch (error) {
-      await tx.query('ROLLBACK').catch((rollbackError: Error) => { broken = rollbackError; });
+      await tx.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
       throw error;
     } finally {
       tx.release(broken);
@@ -409,21 +467,36 @@ export class MessageProcessor {
     }
   };
 
-  private async deadLetter(raw: RawMessage, messageId: string, failure: Failure, signal: AbortSignal): Promise<Outcome> {
+  private async deadLetter(
+    raw: RawMessage,
+    messageId: string,
+    failure: Failure,
+    signal: AbortSignal,
+  ): Promise<Outcome> {
     for (let failures = 1; ; failures += 1) {
       try {
         await this.deps.deadLetter(raw, messageId, failure);
-        metrics.deadLettered.inc({ group: this.deps.groupId, topic: raw.topic, classification: failure.classification });
+        metrics.deadLettered.inc({
+          group: this.deps.groupId,
+          topic: raw.topic,
+          classification: failure.classification,
+        });
         // counted once it is on the DLQ (a chunk that falls back to single messages prepares them twice)
         if (failure.classification === 'unknown-type' || failure.classification === 'unknown-version') {
           metrics.parked.inc({ group: this.deps.groupId, topic: raw.topic, reason: failure.classification });
         }
-        this.deps.logger.warn(`consumer ${this.deps.groupId}: ${raw.topic}/${raw.partition}@${raw.offset} dead-lettered (${failure.classification})`, {
-          error: `${failure.error.class}: ${failure.error.message}`, attempts: failure.attempts,
-        });
+        this.deps.logger.warn(
+          `consumer ${this.deps.groupId}: ${raw.topic}/${raw.partition}@${raw.offset} dead-lettered (${failure.classification})`,
+          {
+            error: `${failure.error.class}: ${failure.error.message}`,
+            attempts: failure.attempts,
+          },
+        );
         return 'dead-lettered';
       } catch (error) {
-        this.deps.logger.warn(`consumer ${this.deps.groupId}: dead-letter publish failed; retrying`, { error: summarize(error).message });
+        this.deps.logger.warn(`consumer ${this.deps.groupId}: dead-letter publish failed; retrying`, {
+          error: summarize(error).message,
+        });
         if (!(await pause(backoffDelay(this.deps.retry, failures), signal))) return 'abandoned';
       }
     }

@@ -101,10 +101,16 @@ export class StreamConsumer {
     this.committer = new OffsetCommitter(consumer, this.groupId, this.logger);
     // Every (re)join hands out partitions afresh, each read from its last commit: batches fetched before are stale.
     consumer.on(consumer.events.GROUP_JOIN, () => this.lanes.invalidate());
-    await runGroupMember(consumer, {
-      topics: options.topics, fromBeginning: options.fromBeginning, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
-      autoCommit: false,
-    }, (payload) => this.eachBatch(payload));
+    await runGroupMember(
+      consumer,
+      {
+        topics: options.topics,
+        fromBeginning: options.fromBeginning,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+        autoCommit: false,
+      },
+      (payload) => this.eachBatch(payload),
+    );
   }
 
   /**
@@ -142,16 +148,22 @@ export class StreamConsumer {
   private handleBatch(batch: Batch, current: () => boolean): Promise<void> {
     const { logScope } = this.options;
     const fields = {
-      consumer_group: this.groupId, topic: batch.topic, partition: batch.partition, offset: batch.firstOffset() ?? '',
-      last_offset: batch.lastOffset(), messages: batch.messages.length,
+      consumer_group: this.groupId,
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: batch.firstOffset() ?? '',
+      last_offset: batch.lastOffset(),
+      messages: batch.messages.length,
     };
-    return logScope ? logScope(fields, () => this.handleBatchInScope(batch, current)) : this.handleBatchInScope(batch, current);
+    return logScope
+      ? logScope(fields, () => this.handleBatchInScope(batch, current))
+      : this.handleBatchInScope(batch, current);
   }
 
   private async handleBatchInScope(batch: Batch, current: () => boolean): Promise<void> {
     const signal = this.abort.signal;
     const { topic, partition } = batch;
-    for (let failures = 0; !signal.aborted && current(); ) {
+    for (let failures = 0; !signal.aborted && current();) {
       const sending: Promise<void>[] = [];
       const reject = (raw: RawMessage, reason: unknown, classification: RejectClassification = 'invalid') => {
         const error = typeof reason === 'string' ? { class: 'Rejected', message: reason } : summarize(reason);
@@ -169,23 +181,33 @@ export class StreamConsumer {
       try {
         if (messages.length > 0) {
           // One span for the batch, linked to the traces of its messages that carry one.
-          await inStreamBatchSpan(topic, partition, this.groupId, () => messages.map((m) => m.header(TRACEPARENT)), async () => {
-            await this.options.handle({ topic, partition, messages, reject });
-          });
+          await inStreamBatchSpan(
+            topic,
+            partition,
+            this.groupId,
+            () => messages.map((m) => m.header(TRACEPARENT)),
+            async () => {
+              await this.options.handle({ topic, partition, messages, reject });
+            },
+          );
         }
       } catch (error) {
         failed = { error };
       }
       // dead letters are always awaited (none left unobserved), and all of them must be on the DLQ before the commit
       if (sending.length > 0) {
-        for (const result of await Promise.allSettled(sending)) if (result.status === 'rejected') failed ??= { error: result.reason };
+        for (const result of await Promise.allSettled(sending))
+          if (result.status === 'rejected') failed ??= { error: result.reason };
       }
       if (!failed) {
         this.committer?.completed(topic, partition, batch.lastOffset());
         return;
       }
       failures += 1;
-      this.logger.warn(`stream consumer ${this.groupId}: batch ${topic}/${partition}@${batch.firstOffset()} failed; retrying`, { error: summarize(failed.error).message });
+      this.logger.warn(
+        `stream consumer ${this.groupId}: batch ${topic}/${partition}@${batch.firstOffset()} failed; retrying`,
+        { error: summarize(failed.error).message },
+      );
       if (!(await pause(backoffDelay(this.retry, failures), signal))) return;
     }
   }
@@ -206,7 +228,11 @@ export class StreamConsumer {
     try {
       decoded = decode(message);
     } catch (error) {
-      decoded = { ok: false as const, classification: 'malformed' as const, reason: `decoder threw: ${summarize(error).message}` };
+      decoded = {
+        ok: false as const,
+        classification: 'malformed' as const,
+        reason: `decoder threw: ${summarize(error).message}`,
+      };
     }
     if (decoded.ok) {
       message.type = decoded.type;
@@ -228,9 +254,12 @@ export class StreamConsumer {
     const letter = deadLetterOf(raw, this.groupId, messageIdOf(raw), failure, new Date());
     await this.deadLetters.send(dlqTopicOf(raw.topic), [letter]);
     metrics.deadLettered.inc({ group: this.groupId, topic: raw.topic, classification: failure.classification });
-    this.logger.warn(`stream consumer ${this.groupId}: ${raw.topic}/${raw.partition}@${raw.offset} dead-lettered (${failure.classification})`, {
-      error: `${failure.error.class}: ${failure.error.message}`,
-    });
+    this.logger.warn(
+      `stream consumer ${this.groupId}: ${raw.topic}/${raw.partition}@${raw.offset} dead-lettered (${failure.classification})`,
+      {
+        error: `${failure.error.class}: ${failure.error.message}`,
+      },
+    );
   }
 }
 

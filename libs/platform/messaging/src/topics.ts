@@ -23,7 +23,11 @@ export interface ProvisionResult {
 /** The catalogue asks for fewer partitions than the topic has: Kafka cannot shrink it, so this needs a person. */
 export class TopicMismatchError extends Error {
   readonly code = 'TOPIC_MISMATCH';
-  constructor(readonly topic: string, readonly wanted: number, readonly actual: number) {
+  constructor(
+    readonly topic: string,
+    readonly wanted: number,
+    readonly actual: number,
+  ) {
     super(`topic ${topic} has ${actual} partitions but ${wanted} were asked for; Kafka cannot reduce partitions`);
     this.name = 'TopicMismatchError';
   }
@@ -37,11 +41,13 @@ export function dlqTopicOf(topic: string): string {
 function expand(specs: readonly TopicSpec[]): TopicSpec[] {
   const byName = new Map<string, TopicSpec>();
   for (const spec of specs) {
-    if (!Number.isInteger(spec.partitions) || spec.partitions < 1) throw new Error(`topic ${spec.topic}: partitions must be a positive integer`);
+    if (!Number.isInteger(spec.partitions) || spec.partitions < 1)
+      throw new Error(`topic ${spec.topic}: partitions must be a positive integer`);
     if (!byName.has(spec.topic)) byName.set(spec.topic, spec);
     if (spec.deadLetter) {
       const dlq = dlqTopicOf(spec.topic);
-      if (!byName.has(dlq)) byName.set(dlq, { topic: dlq, partitions: spec.partitions, replicationFactor: spec.replicationFactor });
+      if (!byName.has(dlq))
+        byName.set(dlq, { topic: dlq, partitions: spec.partitions, replicationFactor: spec.replicationFactor });
     }
   }
   return [...byName.values()];
@@ -67,7 +73,10 @@ export async function provisionTopics(kafka: KafkaOptions, specs: readonly Topic
     const existing = wanted.filter((s) => present.has(s.topic));
     result.existing.push(...existing.map((s) => s.topic));
     await reconcile(admin, existing, result);
-    await waitForMetadata(admin, wanted.map((s) => s.topic));
+    await waitForMetadata(
+      admin,
+      wanted.map((s) => s.topic),
+    );
     return result;
   } finally {
     await admin.disconnect();
@@ -96,21 +105,33 @@ async function reconcile(admin: Admin, specs: TopicSpec[], result: ProvisionResu
     await admin.createPartitions({ topicPartitions: grow });
     result.partitionsAdded.push(...grow.map((g) => g.topic));
   }
-  const withConfigs = specs.flatMap((s) => (s.configs && Object.keys(s.configs).length > 0 ? [{ topic: s.topic, configs: s.configs }] : []));
+  const withConfigs = specs.flatMap((s) =>
+    s.configs && Object.keys(s.configs).length > 0 ? [{ topic: s.topic, configs: s.configs }] : [],
+  );
   if (withConfigs.length === 0) return;
   const described = await admin.describeConfigs({
     includeSynonyms: false,
-    resources: withConfigs.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.topic, configNames: Object.keys(s.configs) })),
+    resources: withConfigs.map((s) => ({
+      type: ConfigResourceTypes.TOPIC,
+      name: s.topic,
+      configNames: Object.keys(s.configs),
+    })),
   });
   const stale = withConfigs.filter((spec) => {
     const entries = described.resources.find((r) => r.resourceName === spec.topic)?.configEntries ?? [];
-    return Object.entries(spec.configs).some(([name, value]) => entries.find((e) => e.configName === name)?.configValue !== value);
+    return Object.entries(spec.configs).some(
+      ([name, value]) => entries.find((e) => e.configName === name)?.configValue !== value,
+    );
   });
   if (stale.length === 0) return;
   // incremental alter is not in kafkajs 2.2: AlterConfigs replaces the topic's dynamic set, which is the spec's set
   await admin.alterConfigs({
     validateOnly: false,
-    resources: stale.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.topic, configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })) })),
+    resources: stale.map((s) => ({
+      type: ConfigResourceTypes.TOPIC,
+      name: s.topic,
+      configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
+    })),
   });
   result.configsUpdated.push(...stale.map((s) => s.topic));
 }
@@ -128,13 +149,17 @@ async function waitForMetadata(admin: Admin, topics: string[], timeoutMs = 30_00
     } catch (error) {
       if (!(error as { retriable?: boolean }).retriable) throw error;
     }
-    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leader ${timeoutMs} ms after provisioning`);
+    if (Date.now() > deadline)
+      throw new Error(`topics ${topics.join(', ')} have no leader ${timeoutMs} ms after provisioning`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
 /** `<topic>.dlq` for each consumed topic, with the origin's partition count (so a key keeps its partition). */
-export async function provisionDeadLetterTopics(kafka: KafkaOptions, topics: readonly string[]): Promise<ProvisionResult> {
+export async function provisionDeadLetterTopics(
+  kafka: KafkaOptions,
+  topics: readonly string[],
+): Promise<ProvisionResult> {
   const admin = createKafka(kafka, 'admin').admin();
   await admin.connect();
   let specs: TopicSpec[];

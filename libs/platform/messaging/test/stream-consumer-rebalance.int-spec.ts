@@ -13,12 +13,20 @@ const PARTITIONS = 4;
 // Three keys per partition, placed explicitly (the partitioner's hash could put them all on one partition).
 const KEYS = Array.from({ length: PARTITIONS * 3 }, (_, i) => ({ key: `k-${i}`, partition: i % PARTITIONS }));
 const event = (key: string, partition: number, seq: number) => ({
-  key, partition, value: String(seq), headers: { [HEADER.eventId]: `${key}/${seq}`, [HEADER.eventType]: 'Tick' },
+  key,
+  partition,
+  value: String(seq),
+  headers: { [HEADER.eventId]: `${key}/${seq}`, [HEADER.eventType]: 'Tick' },
 });
 const MARKER = 'marker';
 
 /** One message's effect, applied when its batch's work finished; `joins`: how often the member had joined the group when that work began. */
-interface Handled { member: string; key: string; seq: number; joins: number }
+interface Handled {
+  member: string;
+  key: string;
+  seq: number;
+  joins: number;
+}
 
 /**
  * Where one member's handling of one key does not climb by exactly one. Each such break must come with a rejoin of
@@ -52,14 +60,25 @@ describe('stream consumer under rebalances', () => {
     const joins = new Map<string, number>();
     const member = (name: string): StreamConsumer => {
       const consumer = createStreamConsumer({
-        kafka: kafkaOptions(), groupId, topics: [topic], sessionTimeoutMs: 6000, partitionsConsumedConcurrently: PARTITIONS, fetchAhead: 3,
+        kafka: kafkaOptions(),
+        groupId,
+        topics: [topic],
+        sessionTimeoutMs: 6000,
+        partitionsConsumedConcurrently: PARTITIONS,
+        fetchAhead: 3,
         provisionDeadLetterTopics: false, // nothing is rejected; and so start() makes its kafkajs consumer before it first waits
         handle: async (batch) => {
           const joinsAtStart = joins.get(name) ?? 0;
           // A little asynchronous work per batch, of varying length, so each lane holds batches fetched ahead when the
           // group rebalances, and a batch overtaking the one before it would apply its effects first.
           await new Promise((resolve) => setTimeout(resolve, 5 + (Number(batch.messages[0].offset) % 4) * 20));
-          for (const message of batch.messages) handled.push({ member: name, key: message.key ?? '', seq: Number(message.value?.toString()), joins: joinsAtStart });
+          for (const message of batch.messages)
+            handled.push({
+              member: name,
+              key: message.key ?? '',
+              seq: Number(message.value?.toString()),
+              joins: joinsAtStart,
+            });
         },
       });
       running.push(consumer);
@@ -79,7 +98,10 @@ describe('stream consumer under rebalances', () => {
     let producing = true;
     const producer = (async () => {
       while (producing) {
-        await upstream.source.send(topic, KEYS.map(({ key, partition }) => event(key, partition, sent)));
+        await upstream.source.send(
+          topic,
+          KEYS.map(({ key, partition }) => event(key, partition, sent)),
+        );
         sent += 1;
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
@@ -91,16 +113,22 @@ describe('stream consumer under rebalances', () => {
     const b = member('B');
     await join('B', b); // resolves once the group (A rejoined) assigned B its partitions
     const sentWhenBJoined = sent;
-    await until('B handling what was sent after it joined', () => handled.some((h) => h.member === 'B' && h.seq > sentWhenBJoined));
+    await until('B handling what was sent after it joined', () =>
+      handled.some((h) => h.member === 'B' && h.seq > sentWhenBJoined),
+    );
     const aBeforeStop = countOf('A');
     await until('A still handling after the first rebalance', () => countOf('A') > aBeforeStop + 24);
     await a.stop();
     const sentWhenAStopped = sent;
-    await until('B handling every key past A\'s stop', () => KEYS.every(({ key }) => handled.some((h) => h.member === 'B' && h.key === key && h.seq > sentWhenAStopped)));
+    await until("B handling every key past A's stop", () =>
+      KEYS.every(({ key }) => handled.some((h) => h.member === 'B' && h.key === key && h.seq > sentWhenAStopped)),
+    );
     producing = false;
     await producer;
     const last = sent - 1;
-    await until('B handled the last message of every key', () => KEYS.every(({ key }) => handled.some((h) => h.member === 'B' && h.key === key && h.seq === last)));
+    await until('B handled the last message of every key', () =>
+      KEYS.every(({ key }) => handled.some((h) => h.member === 'B' && h.key === key && h.seq === last)),
+    );
 
     for (const { key } of KEYS) {
       const ofKey = handled.filter((h) => h.key === key);
@@ -112,7 +140,13 @@ describe('stream consumer under rebalances', () => {
         // out for the seqs nobody handled by the first-seen check above, and is not expected here: A never gets a
         // partition back, B never loses one.)
         for (const step of breaksOf(handled, member, key)) {
-          expect({ key, member, ...step }).toEqual({ key, member, ...step, afterRejoin: true, to: Math.min(step.to, step.from) });
+          expect({ key, member, ...step }).toEqual({
+            key,
+            member,
+            ...step,
+            afterRejoin: true,
+            to: Math.min(step.to, step.from),
+          });
           expect(step.to).toBeGreaterThanOrEqual(step.runStart);
         }
       }
@@ -124,13 +158,29 @@ describe('stream consumer under rebalances', () => {
     await b.stop();
     const fresh: Handled[] = [];
     const c = createStreamConsumer({
-      kafka: kafkaOptions(), groupId, topics: [topic],
-      handle: (batch) => void fresh.push(...batch.messages.map((m) => ({ member: 'C', key: m.key ?? '', seq: Number(m.value?.toString()), joins: 0 }))),
+      kafka: kafkaOptions(),
+      groupId,
+      topics: [topic],
+      handle: (batch) =>
+        void fresh.push(
+          ...batch.messages.map((m) => ({ member: 'C', key: m.key ?? '', seq: Number(m.value?.toString()), joins: 0 })),
+        ),
     });
     running.push(c);
     await c.start();
-    await upstream.source.send(topic, Array.from({ length: PARTITIONS }, (_, partition) => ({ key: MARKER, partition, value: '-1', headers: { [HEADER.eventType]: 'Marker' } })));
-    await until('C handled the marker of every partition', () => fresh.filter((h) => h.key === MARKER).length === PARTITIONS);
+    await upstream.source.send(
+      topic,
+      Array.from({ length: PARTITIONS }, (_, partition) => ({
+        key: MARKER,
+        partition,
+        value: '-1',
+        headers: { [HEADER.eventType]: 'Marker' },
+      })),
+    );
+    await until(
+      'C handled the marker of every partition',
+      () => fresh.filter((h) => h.key === MARKER).length === PARTITIONS,
+    );
     expect(fresh.filter((h) => h.key !== MARKER)).toEqual([]);
   }, 60_000);
 });

@@ -11,8 +11,12 @@ export const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
 export const logged: string[] = [];
 const quietLogger: MessagingLogger = {
   info: () => undefined,
-  warn: (message) => { logged.push(message); },
-  error: (message) => { logged.push(message); },
+  warn: (message) => {
+    logged.push(message);
+  },
+  error: (message) => {
+    logged.push(message);
+  },
 };
 
 export function kafkaOptions(overrides: Partial<KafkaOptions> = {}): KafkaOptions {
@@ -27,7 +31,10 @@ export function unique(prefix: string): string {
 export const CONSUMER_DATABASE = 'orders_test_consumer';
 
 function serverUrl(database: string): string {
-  const url = new URL(process.env.POSTGRES_ADMIN_URL ?? `postgres://${process.env.PGUSER ?? 'postgres'}@${process.env.PGHOST ?? '127.0.0.1'}:${process.env.PGPORT ?? 5432}/postgres`);
+  const url = new URL(
+    process.env.POSTGRES_ADMIN_URL ??
+      `postgres://${process.env.PGUSER ?? 'postgres'}@${process.env.PGHOST ?? '127.0.0.1'}:${process.env.PGPORT ?? 5432}/postgres`,
+  );
   url.pathname = `/${database}`;
   return url.toString();
 }
@@ -68,7 +75,8 @@ export async function consumerSide(prefix: string): Promise<ConsumerSide> {
   return {
     pool,
     schema,
-    effects: async () => (await pool.query(`SELECT message_id, key, seq, applied FROM "${schema}".effects ORDER BY at`)).rows,
+    effects: async () =>
+      (await pool.query(`SELECT message_id, key, seq, applied FROM "${schema}".effects ORDER BY at`)).rows,
     drop: async () => {
       await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await pool.end();
@@ -87,12 +95,20 @@ export function applyEffectSql(schema: string): string {
  * created a moment before and can write a message twice, which specs counting exact sequences took for our bug.
  * Specs that test duplicates send them on purpose.
  */
-export async function upstream(): Promise<{ send(topic: string, messages: Message[]): Promise<void>; close(): Promise<void> }> {
-  const producer = new Kafka({ clientId: 'msg-it-upstream', brokers: [brokers], logLevel: logLevel.NOTHING })
-    .producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+export async function upstream(): Promise<{
+  send(topic: string, messages: Message[]): Promise<void>;
+  close(): Promise<void>;
+}> {
+  const producer = new Kafka({ clientId: 'msg-it-upstream', brokers: [brokers], logLevel: logLevel.NOTHING }).producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
   return {
-    send: async (topic, messages) => { await producer.send({ topic, acks: -1, messages }); },
+    send: async (topic, messages) => {
+      await producer.send({ topic, acks: -1, messages });
+    },
     close: () => producer.disconnect(),
   };
 }
@@ -100,7 +116,10 @@ export async function upstream(): Promise<{ send(topic: string, messages: Messag
 export type Upstream = Awaited<ReturnType<typeof upstream>>;
 
 /** A spec file's upstream producer and the consumers it starts (push them to `running`): all closed after the file. */
-export function useUpstreamAndConsumers(): { readonly source: Upstream; readonly running: { stop(): Promise<void> }[] } {
+export function useUpstreamAndConsumers(): {
+  readonly source: Upstream;
+  readonly running: { stop(): Promise<void> }[];
+} {
   const running: { stop(): Promise<void> }[] = [];
   let source: Upstream | undefined;
   beforeAll(async () => {
@@ -120,7 +139,11 @@ export function useUpstreamAndConsumers(): { readonly source: Upstream; readonly
 }
 
 /** Re-checks a condition until it holds (never a fixed sleep standing in for synchronisation). */
-export async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+export async function until(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
   const started = Date.now();
   while (!(await condition())) {
     if (Date.now() - started > timeoutMs) throw new Error(`gave up after ${timeoutMs} ms waiting for ${what}`);

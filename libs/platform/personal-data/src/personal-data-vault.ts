@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Pool, type ClientBase, type PoolConfig } from 'pg';
 import {
-  assertSchemaName, createPool, runSchemaMigrations, withTransaction, type CompanionWrite,
+  assertSchemaName,
+  createPool,
+  runSchemaMigrations,
+  withTransaction,
+  type CompanionWrite,
 } from '@orders/event-store';
 import { KEY_BYTES, decrypt, encrypt, parseMasterKey, unwrapKey, wrapKey } from './cipher';
 import { personalDataSchemaMigration } from './migrations/001-personal-data-schema';
@@ -34,7 +38,14 @@ export interface OpenedSubject<T> {
   openValue<V = unknown>(token: string): V;
 }
 
-interface SubjectRow { subject_id: string; data_key: Buffer; wrapped: boolean; iv: Buffer | null; ciphertext: Buffer | null; auth_tag: Buffer | null }
+interface SubjectRow {
+  subject_id: string;
+  data_key: Buffer;
+  wrapped: boolean;
+  iv: Buffer | null;
+  ciphertext: Buffer | null;
+  auth_tag: Buffer | null;
+}
 
 /** A write for a subject whose data was erased: erasure is final. */
 export class PersonalDataErased extends Error {
@@ -69,14 +80,18 @@ export class PersonalDataVault {
       this.pool = options.pool;
       this.ownsPool = false;
     } else if (options.connection) {
-      const config = typeof options.connection === 'string' ? { connectionString: options.connection } : options.connection;
+      const config =
+        typeof options.connection === 'string' ? { connectionString: options.connection } : options.connection;
       // Reported, not thrown: a database restart must not take the service down (see createPool).
-      this.pool = createPool(config, (error) => console.warn(`personal-data vault: an idle database connection failed: ${error.message}`));
+      this.pool = createPool(config, (error) =>
+        console.warn(`personal-data vault: an idle database connection failed: ${error.message}`),
+      );
       this.ownsPool = true;
     } else {
       throw new Error('PersonalDataVault needs a connection or a pool');
     }
-    this.masterKey = options.masterKey === undefined || options.masterKey === '' ? undefined : parseMasterKey(options.masterKey);
+    this.masterKey =
+      options.masterKey === undefined || options.masterKey === '' ? undefined : parseMasterKey(options.masterKey);
     const cached = options.sealingKeyCache ?? 20_000;
     this.sealingKeys = cached > 0 ? new SealingKeys(cached) : undefined;
   }
@@ -98,17 +113,21 @@ export class PersonalDataVault {
   async seal(subjectId: string, record: Record<string, unknown>, client?: Runner): Promise<void> {
     const plaintext = Buffer.from(JSON.stringify(record));
     if (await this.sealNew(subjectId, plaintext, client)) return;
-    await withTransaction<void, Runner>(this.pool, async (db) => {
-      const key = await this.subjectKey(db, subjectId);
-      if (!key) throw new PersonalDataErased(subjectId);
-      const sealed = encrypt(key, plaintext, subjectId);
-      await db.query(
-        `INSERT INTO "${this.schema}".records (subject_id, iv, ciphertext, auth_tag) VALUES ($1, $2, $3, $4)
+    await withTransaction<void, Runner>(
+      this.pool,
+      async (db) => {
+        const key = await this.subjectKey(db, subjectId);
+        if (!key) throw new PersonalDataErased(subjectId);
+        const sealed = encrypt(key, plaintext, subjectId);
+        await db.query(
+          `INSERT INTO "${this.schema}".records (subject_id, iv, ciphertext, auth_tag) VALUES ($1, $2, $3, $4)
          ON CONFLICT (subject_id) DO UPDATE SET iv = EXCLUDED.iv, ciphertext = EXCLUDED.ciphertext,
            auth_tag = EXCLUDED.auth_tag, updated_at = now()`,
-        [subjectId, sealed.iv, sealed.ciphertext, sealed.authTag],
-      );
-    }, { within: client });
+          [subjectId, sealed.iv, sealed.ciphertext, sealed.authTag],
+        );
+      },
+      { within: client },
+    );
   }
 
   /**
@@ -118,7 +137,10 @@ export class PersonalDataVault {
    * already (known, erased, or a racing writer) fails the statement, nothing is appended, and `refused` tells the
    * command to take the slow path (`seal` in a transaction). The vault's schema must be in the store's database.
    */
-  sealNewWithAppend(subjectId: string, record: Record<string, unknown>): {
+  sealNewWithAppend(
+    subjectId: string,
+    record: Record<string, unknown>,
+  ): {
     write: CompanionWrite;
     refused(error: unknown): boolean;
   } {
@@ -140,22 +162,33 @@ pd_record AS (
   RETURNING 1
 )`,
         values: {
-          w_subject: subjectId, w_key: stored, w_wrapped: this.masterKey !== undefined,
-          w_iv: sealed.iv, w_ciphertext: sealed.ciphertext, w_tag: sealed.authTag,
+          w_subject: subjectId,
+          w_key: stored,
+          w_wrapped: this.masterKey !== undefined,
+          w_iv: sealed.iv,
+          w_ciphertext: sealed.ciphertext,
+          w_tag: sealed.authTag,
         },
       },
-      refused: (error) => (error as { code?: string; constraint?: string })?.code === '23505'
-        && (error as { constraint?: string }).constraint === 'subject_keys_pkey',
+      refused: (error) =>
+        (error as { code?: string; constraint?: string })?.code === '23505' &&
+        (error as { constraint?: string }).constraint === 'subject_keys_pkey',
     };
   }
 
   /** The subject's record, or undefined when there is none or it was erased. */
-  async open<T extends Record<string, unknown> = Record<string, unknown>>(subjectId: string, client?: Runner): Promise<T | undefined> {
+  async open<T extends Record<string, unknown> = Record<string, unknown>>(
+    subjectId: string,
+    client?: Runner,
+  ): Promise<T | undefined> {
     return (await this.openMany<T>([subjectId], client)).get(subjectId);
   }
 
   /** Records of several subjects in one round trip (list pages); erased and unknown subjects are absent. */
-  async openMany<T extends Record<string, unknown> = Record<string, unknown>>(subjectIds: readonly string[], client?: Runner): Promise<Map<string, T>> {
+  async openMany<T extends Record<string, unknown> = Record<string, unknown>>(
+    subjectIds: readonly string[],
+    client?: Runner,
+  ): Promise<Map<string, T>> {
     const found = new Map<string, T>();
     for (const [subjectId, opened] of await this.openSubjects<T>(subjectIds, client)) {
       if (opened.record !== undefined) found.set(subjectId, opened.record);
@@ -167,7 +200,10 @@ pd_record AS (
    * Records and value-token openers of several subjects in one round trip (a response showing both). Subjects with a
    * key are present, with `record` undefined when they have none; erased and unknown subjects are absent.
    */
-  async openSubjects<T extends Record<string, unknown> = Record<string, unknown>>(subjectIds: readonly string[], client?: Runner): Promise<Map<string, OpenedSubject<T>>> {
+  async openSubjects<T extends Record<string, unknown> = Record<string, unknown>>(
+    subjectIds: readonly string[],
+    client?: Runner,
+  ): Promise<Map<string, OpenedSubject<T>>> {
     const found = new Map<string, OpenedSubject<T>>();
     if (subjectIds.length === 0) return found;
     const { rows } = await (client ?? this.pool).query<SubjectRow>(
@@ -182,9 +218,14 @@ pd_record AS (
       // Free for sealing later (the detector opens every delivery it tracks): but only a committed key, never one
       // read inside a caller's transaction, which may yet roll back (see SealingKeys).
       if (client === undefined) this.sealingKeys?.remember(subjectId, key);
-      const record = row.iv && row.ciphertext && row.auth_tag
-        ? JSON.parse(decrypt(key, { iv: row.iv, ciphertext: row.ciphertext, authTag: row.auth_tag }, subjectId).toString('utf8')) as T
-        : undefined;
+      const record =
+        row.iv && row.ciphertext && row.auth_tag
+          ? (JSON.parse(
+              decrypt(key, { iv: row.iv, ciphertext: row.ciphertext, authTag: row.auth_tag }, subjectId).toString(
+                'utf8',
+              ),
+            ) as T)
+          : undefined;
       found.set(subjectId, { record, openValue: <V>(token: string) => openValueToken<V>(key, subjectId, token) });
     }
     return found;
@@ -200,9 +241,12 @@ pd_record AS (
     const cached = this.sealingKeys?.get(subjectId);
     if (cached) return sealValueToken(cached, subjectId, value);
     const stored = await this.storedKey(subjectId, client);
-    const key = stored === undefined
-      ? await withTransaction<Buffer | undefined, Runner>(this.pool, (db) => this.subjectKey(db, subjectId), { within: client })
-      : stored;
+    const key =
+      stored === undefined
+        ? await withTransaction<Buffer | undefined, Runner>(this.pool, (db) => this.subjectKey(db, subjectId), {
+            within: client,
+          })
+        : stored;
     if (!key) throw new PersonalDataErased(subjectId);
     if (client === undefined) this.sealingKeys?.remember(subjectId, key);
     return sealValueToken(key, subjectId, value);
@@ -221,24 +265,30 @@ pd_record AS (
     // Forgotten before and after: a seal of this process racing the erase may have put it back meanwhile (harmless,
     // see SealingKeys, but no reason to keep a destroyed key in memory).
     this.sealingKeys?.forget(subjectId);
-    const erased = await withTransaction<boolean, Runner>(this.pool, async (db) => {
-      // Mark the subject erased even when it never had data, so a late seal cannot create it afterwards.
-      const { rowCount } = await db.query(
-        `INSERT INTO "${this.schema}".subject_keys (subject_id, data_key, wrapped, erased_at) VALUES ($1, NULL, false, now())
+    const erased = await withTransaction<boolean, Runner>(
+      this.pool,
+      async (db) => {
+        // Mark the subject erased even when it never had data, so a late seal cannot create it afterwards.
+        const { rowCount } = await db.query(
+          `INSERT INTO "${this.schema}".subject_keys (subject_id, data_key, wrapped, erased_at) VALUES ($1, NULL, false, now())
          ON CONFLICT (subject_id) DO UPDATE SET data_key = NULL, erased_at = now()
            WHERE "${this.schema}".subject_keys.erased_at IS NULL`,
-        [subjectId],
-      );
-      await db.query(`DELETE FROM "${this.schema}".records WHERE subject_id = $1`, [subjectId]);
-      return (rowCount ?? 0) > 0;
-    }, { within: client });
+          [subjectId],
+        );
+        await db.query(`DELETE FROM "${this.schema}".records WHERE subject_id = $1`, [subjectId]);
+        return (rowCount ?? 0) > 0;
+      },
+      { within: client },
+    );
     this.sealingKeys?.forget(subjectId);
     return erased;
   }
 
   async isErased(subjectId: string, client?: Runner): Promise<boolean> {
     const { rows } = await (client ?? this.pool).query(
-      `SELECT 1 FROM "${this.schema}".subject_keys WHERE subject_id = $1 AND erased_at IS NOT NULL`, [subjectId]);
+      `SELECT 1 FROM "${this.schema}".subject_keys WHERE subject_id = $1 AND erased_at IS NOT NULL`,
+      [subjectId],
+    );
     return rows.length > 0;
   }
 
@@ -274,7 +324,9 @@ pd_record AS (
    */
   private async storedKey(subjectId: string, client?: Runner): Promise<Buffer | null | undefined> {
     const { rows } = await (client ?? this.pool).query<{ data_key: Buffer | null; wrapped: boolean }>(
-      `SELECT data_key, wrapped FROM "${this.schema}".subject_keys WHERE subject_id = $1`, [subjectId]);
+      `SELECT data_key, wrapped FROM "${this.schema}".subject_keys WHERE subject_id = $1`,
+      [subjectId],
+    );
     const row = rows[0];
     if (!row) return undefined;
     return row.data_key ? this.unwrap(row.data_key, row.wrapped, subjectId) : null;
@@ -289,7 +341,9 @@ pd_record AS (
       [subjectId, stored, this.masterKey !== undefined],
     );
     const { rows } = await db.query<{ data_key: Buffer | null; wrapped: boolean }>(
-      `SELECT data_key, wrapped FROM "${this.schema}".subject_keys WHERE subject_id = $1 FOR SHARE`, [subjectId]);
+      `SELECT data_key, wrapped FROM "${this.schema}".subject_keys WHERE subject_id = $1 FOR SHARE`,
+      [subjectId],
+    );
     const row = rows[0];
     return row?.data_key ? this.unwrap(row.data_key, row.wrapped, subjectId) : undefined;
   }

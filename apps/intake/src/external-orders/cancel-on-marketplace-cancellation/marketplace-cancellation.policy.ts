@@ -28,9 +28,13 @@ export function intakeOrderIdOf(cancellation: MarketplaceCancellation): string {
  * decider records on its stream so the order ends the moment it arrives (the two topics race). The decision carries
  * the command's data; the handler adds the metadata.
  */
-export function cancelOnMarketplaceCancellation(cause: CancellationCause, cancellation: MarketplaceCancellation,
-  facts: { readonly orderCompany: string | undefined }): PolicyDecision<CancelExternalOrder['data']> {
+export function cancelOnMarketplaceCancellation(
+  cause: CancellationCause,
+  cancellation: MarketplaceCancellation,
+  facts: { readonly orderCompany: string | undefined },
+): PolicyDecision<CancelExternalOrder['data']> {
   const orderId = intakeOrderIdOf(cancellation);
-  if (facts.orderCompany !== undefined && facts.orderCompany !== cancellation.tenantId) return ignoreMessage(`intake order ${orderId} is not of company ${cancellation.tenantId}`);
+  if (facts.orderCompany !== undefined && facts.orderCompany !== cancellation.tenantId)
+    return ignoreMessage(`intake order ${orderId} is not of company ${cancellation.tenantId}`);
   return runCommand({ companyId: cancellation.tenantId, orderId, cause, cancellationRef: cancellation.requestId });
 }

@@ -16,39 +16,79 @@ const now = '2026-03-01T11:00:02.000Z';
 
 const inDelivery: MarketplaceOrderEvent = {
   type: 'MarketplaceOrderSynced',
-  data: { ...ref, status: 'DELIVERY', marketStatus: 'DELIVERY', paymentType: 'PREPAID', updatedAt: '2026-03-01T09:00:00.000Z', source: 'NOTIFICATION' },
+  data: {
+    ...ref,
+    status: 'DELIVERY',
+    marketStatus: 'DELIVERY',
+    paymentType: 'PREPAID',
+    updatedAt: '2026-03-01T09:00:00.000Z',
+    source: 'NOTIFICATION',
+  },
 };
 const requested = (requestedAt = t0, requestId = 'r1'): MarketplaceOrderEvent => ({
   type: 'CancellationRequested',
-  data: { requestId, ...ref, requestedAt, deadlineAt: new Date(Date.parse(requestedAt) + 48 * 3_600_000).toISOString(), orderStatusAtRequest: 'DELIVERY', buyerSubstatus: 'USER_CHANGED_MIND' },
+  data: {
+    requestId,
+    ...ref,
+    requestedAt,
+    deadlineAt: new Date(Date.parse(requestedAt) + 48 * 3_600_000).toISOString(),
+    orderStatusAtRequest: 'DELIVERY',
+    buyerSubstatus: 'USER_CHANGED_MIND',
+  },
 });
 const delivered: MarketplaceOrderEvent = { type: 'OrderDeliveryFinished', data: { ...ref, finishedAt } };
 const rejected = (decidedAt: string, requestId = 'r1'): MarketplaceOrderEvent => ({
-  type: 'CancellationRejected', data: { requestId, reason: 'ORDER_DELIVERED', decidedBy: DELIVERED_ORDER_POLICY, decidedAt },
+  type: 'CancellationRejected',
+  data: { requestId, reason: 'ORDER_DELIVERED', decidedBy: DELIVERED_ORDER_POLICY, decidedAt },
 });
 
 const deliveryFinished = (at = now): MarketplaceOrderCommand => ({
-  type: 'RecordDeliveryFinished', data: { ...ref, finishedAt }, metadata: { now: at, actor: DELIVERED_ORDER_POLICY },
+  type: 'RecordDeliveryFinished',
+  data: { ...ref, finishedAt },
+  metadata: { now: at, actor: DELIVERED_ORDER_POLICY },
 });
-const register = (requestedAt: string, at: string, extra: { paymentType?: 'PREPAID' | 'POSTPAID'; requestId?: string } = {}): MarketplaceOrderCommand => ({
+const register = (
+  requestedAt: string,
+  at: string,
+  extra: { paymentType?: 'PREPAID' | 'POSTPAID'; requestId?: string } = {},
+): MarketplaceOrderCommand => ({
   type: 'RegisterBuyerCancellation',
-  data: { ...ref, requestId: extra.requestId ?? 'r1', requestedAt, substatus: 'USER_CHANGED_MIND', paymentType: extra.paymentType },
+  data: {
+    ...ref,
+    requestId: extra.requestId ?? 'r1',
+    requestedAt,
+    substatus: 'USER_CHANGED_MIND',
+    paymentType: extra.paymentType,
+  },
   metadata: { now: at, actor: 'market' },
 });
 
 describe('MarketplaceOrder: delivery finished while a request is pending', () => {
   it('records the delivery and rejects the request with ORDER_DELIVERED', () =>
-    spec.given([inDelivery, requested()]).when(deliveryFinished()).then([delivered, rejected(now)]));
+    spec
+      .given([inDelivery, requested()])
+      .when(deliveryFinished())
+      .then([delivered, rejected(now)]));
 
   it('leaves a request whose deadline passed to the timer (its auto-accept is what Market applies)', () =>
     spec.given([inDelivery, requested()]).when(deliveryFinished(deadline)).then([delivered]));
 
   it('is told once: a redelivered DeliveryFinished changes nothing', () =>
-    spec.given([inDelivery, requested(), delivered, rejected(now)]).when(deliveryFinished()).thenNothing());
+    spec
+      .given([inDelivery, requested(), delivered, rejected(now)])
+      .when(deliveryFinished())
+      .thenNothing());
 
   it('keeps nothing for a cancelled order', () =>
-    spec.given([inDelivery, requested(), { type: 'CancellationAccepted', data: { requestId: 'r1', decidedBy: 'shop', decidedAt: t0 } },
-      { type: 'MarketplaceOrderCancelled', data: { ...ref, cause: 'REQUEST_ACCEPTED', cancelledAt: t0 } }]).when(deliveryFinished()).thenNothing());
+    spec
+      .given([
+        inDelivery,
+        requested(),
+        { type: 'CancellationAccepted', data: { requestId: 'r1', decidedBy: 'shop', decidedAt: t0 } },
+        { type: 'MarketplaceOrderCancelled', data: { ...ref, cause: 'REQUEST_ACCEPTED', cancelledAt: t0 } },
+      ])
+      .when(deliveryFinished())
+      .thenNothing());
 });
 
 describe('MarketplaceOrder: delivery finished before the buyer asked', () => {
@@ -59,23 +99,39 @@ describe('MarketplaceOrder: delivery finished before the buyer asked', () => {
 
   it('rejects a later request at once with ORDER_DELIVERED, still recording it (Market waits for our answer)', () => {
     const later = '2026-03-01T12:00:00.000Z';
-    spec.given([inDelivery, delivered]).when(register(later, later)).then([requested(later), rejected(later)]);
+    spec
+      .given([inDelivery, delivered])
+      .when(register(later, later))
+      .then([requested(later), rejected(later)]);
     // The delivery was recorded before Market's first notification of the order was applied.
-    spec.given([delivered]).when(register(later, later)).then([requested(later), rejected(later)]);
+    spec
+      .given([delivered])
+      .when(register(later, later))
+      .then([requested(later), rejected(later)]);
   });
 
   it('rejects a new request after an earlier one was rejected the same way', () => {
     const again = '2026-03-01T13:00:00.000Z';
-    spec.given([inDelivery, requested(), delivered, rejected(now)]).when(register(again, again, { requestId: 'r2' }))
+    spec
+      .given([inDelivery, requested(), delivered, rejected(now)])
+      .when(register(again, again, { requestId: 'r2' }))
       .then([requested(again, 'r2'), rejected(again, 'r2')]);
   });
 
   it('leaves a postpaid order to Market, which cancels it without asking (R-YM-6)', () =>
-    spec.given([inDelivery, delivered]).when(register(t0, now, { paymentType: 'POSTPAID' })).then([
-      { type: 'MarketplaceOrderCancelled', data: { ...ref, cause: 'POSTPAID_AUTO', substatus: 'USER_CHANGED_MIND', cancelledAt: t0 } },
-    ]));
+    spec
+      .given([inDelivery, delivered])
+      .when(register(t0, now, { paymentType: 'POSTPAID' }))
+      .then([
+        {
+          type: 'MarketplaceOrderCancelled',
+          data: { ...ref, cause: 'POSTPAID_AUTO', substatus: 'USER_CHANGED_MIND', cancelledAt: t0 },
+        },
+      ]));
 
   it('answers a decision on the rejected request as before', () =>
-    spec.given([inDelivery, delivered, requested(), rejected(now)])
-      .when({ type: 'DecideCancellation', data: { ...ref, accepted: true }, metadata: { now, actor: 'shop' } }).thenThrows('ALREADY_DECIDED'));
+    spec
+      .given([inDelivery, delivered, requested(), rejected(now)])
+      .when({ type: 'DecideCancellation', data: { ...ref, accepted: true }, metadata: { now, actor: 'shop' } })
+      .thenThrows('ALREADY_DECIDED'));
 });

@@ -1,13 +1,30 @@
 import type {
-  AcceptExternalOrder, ArchiveOrder, CancelExternalOrder, ConfirmOrderContents, DispatchOrder, ExternalOrderCommand,
-  RejectExternalOrder, SubmitExternalOrder,
+  AcceptExternalOrder,
+  ArchiveOrder,
+  CancelExternalOrder,
+  ConfirmOrderContents,
+  DispatchOrder,
+  ExternalOrderCommand,
+  RejectExternalOrder,
+  SubmitExternalOrder,
 } from './external-order.commands';
 import type { ExternalOrderEvent } from './external-order.events';
 import {
-  ContentsNotConfirmed, DuplicateExternalId, ExternalOrderNotFound, InvalidOrderContents, InvalidStateTransition, LicenseRequired,
-  OrderAlreadyDecided, OrderInTerminalState,
+  ContentsNotConfirmed,
+  DuplicateExternalId,
+  ExternalOrderNotFound,
+  InvalidOrderContents,
+  InvalidStateTransition,
+  LicenseRequired,
+  OrderAlreadyDecided,
+  OrderInTerminalState,
 } from './external-order.errors';
-import { TERMINAL_STATUSES, type ExistingOrder, type ExternalOrderState, type OrderStatus } from './external-order.state';
+import {
+  TERMINAL_STATUSES,
+  type ExistingOrder,
+  type ExternalOrderState,
+  type OrderStatus,
+} from './external-order.state';
 import { checkItems, itemsTotal, sameItems } from './order-items';
 
 // Repeats of a request already satisfied yield no events (style.md: decisions are idempotent); a rule broken
@@ -16,8 +33,12 @@ import { checkItems, itemsTotal, sameItems } from './order-items';
 const actor = (command: ExternalOrderCommand): string => command.metadata.actor ?? 'system';
 
 /** The order as the caller's company sees it; another company's order does not exist for it. */
-function existing(state: ExternalOrderState, command: Exclude<ExternalOrderCommand, SubmitExternalOrder>): ExistingOrder {
-  if (state.status === 'NONE' || state.companyId !== command.data.companyId) throw new ExternalOrderNotFound(command.data.orderId);
+function existing(
+  state: ExternalOrderState,
+  command: Exclude<ExternalOrderCommand, SubmitExternalOrder>,
+): ExistingOrder {
+  if (state.status === 'NONE' || state.companyId !== command.data.companyId)
+    throw new ExternalOrderNotFound(command.data.orderId);
   return state;
 }
 
@@ -37,21 +58,43 @@ function submit(command: SubmitExternalOrder, state: ExternalOrderState): Extern
     throw new LicenseRequired(data.companyId, data.licence.validUntil);
   }
   checkItems(data.items);
-  if (!Number.isInteger(data.amountMinor) || data.amountMinor < 0) throw new InvalidOrderContents('amountMinor must be a non-negative integer in minor units', 'amountMinor');
+  if (!Number.isInteger(data.amountMinor) || data.amountMinor < 0)
+    throw new InvalidOrderContents('amountMinor must be a non-negative integer in minor units', 'amountMinor');
   const received: ExternalOrderEvent = {
     type: 'ExternalOrderReceived',
     data: {
-      orderId: data.orderId, companyId: data.companyId, source: data.source, externalId: data.externalId,
-      payloadFingerprint: data.payloadFingerprint, piiRef: data.piiRef, receivedAt: metadata.now, requestedTime: data.requestedTime,
+      orderId: data.orderId,
+      companyId: data.companyId,
+      source: data.source,
+      externalId: data.externalId,
+      payloadFingerprint: data.payloadFingerprint,
+      piiRef: data.piiRef,
+      receivedAt: metadata.now,
+      requestedTime: data.requestedTime,
       requestedTimeOffset: data.requestedTimeOffset,
-      items: data.items, amountMinor: data.amountMinor, currency: data.currency, serviceType: data.serviceType,
+      items: data.items,
+      amountMinor: data.amountMinor,
+      currency: data.currency,
+      serviceType: data.serviceType,
     },
   };
   const early = state.earlyCancellation;
   if (early === undefined || early.companyId !== data.companyId) return [received];
   // The marketplace cancelled it before it got here: it is recorded, so the shop sees it, and ends at once.
   const { orderId, companyId } = data;
-  return [received, { type: 'ExternalOrderCancelled', data: { orderId, companyId, cause: early.cause, cancellationRef: early.cancellationRef, cancelledAt: metadata.now } }];
+  return [
+    received,
+    {
+      type: 'ExternalOrderCancelled',
+      data: {
+        orderId,
+        companyId,
+        cause: early.cause,
+        cancellationRef: early.cancellationRef,
+        cancelledAt: metadata.now,
+      },
+    },
+  ];
 }
 
 function accept(command: AcceptExternalOrder, state: ExternalOrderState): ExternalOrderEvent[] {
@@ -65,7 +108,18 @@ function accept(command: AcceptExternalOrder, state: ExternalOrderState): Extern
   return [
     {
       type: 'ExternalOrderAccepted',
-      data: { orderId, companyId, acceptedBy: actor(command), acceptedAt: command.metadata.now, posOrderRef, serviceType, requestedTime, amountMinor, currency, piiRef },
+      data: {
+        orderId,
+        companyId,
+        acceptedBy: actor(command),
+        acceptedAt: command.metadata.now,
+        posOrderRef,
+        serviceType,
+        requestedTime,
+        amountMinor,
+        currency,
+        piiRef,
+      },
     },
     // Carbis: the POS table is created empty; the guest's dishes arrive only when the operator confirms them.
     { type: 'PosOrderCreated', data: { orderId, companyId, posOrderRef, table: `Dlv.${order.externalId}`, items: [] } },
@@ -78,25 +132,45 @@ function reject(command: RejectExternalOrder, state: ExternalOrderState): Extern
   if (order.status === 'CANCELLED') throw new OrderInTerminalState(order.status);
   if (order.status !== 'AWAITING') throw new OrderAlreadyDecided(order.status);
   const { orderId, companyId } = order;
-  return [{ type: 'ExternalOrderRejected', data: { orderId, companyId, reasonCode: command.data.reasonCode, rejectedBy: actor(command), rejectedAt: command.metadata.now } }];
+  return [
+    {
+      type: 'ExternalOrderRejected',
+      data: {
+        orderId,
+        companyId,
+        reasonCode: command.data.reasonCode,
+        rejectedBy: actor(command),
+        rejectedAt: command.metadata.now,
+      },
+    },
+  ];
 }
 
 function confirmContents(command: ConfirmOrderContents, state: ExternalOrderState): ExternalOrderEvent[] {
   const order = existing(state, command);
   refuseTerminal(order.status);
   // Editable while the order is in the kitchen (Carbis: "can be edited later"), not once it left with the courier.
-  if (order.status !== 'CREATED' && order.status !== 'ACCEPTED') throw new InvalidStateTransition('confirm the contents of', order.status);
+  if (order.status !== 'CREATED' && order.status !== 'ACCEPTED')
+    throw new InvalidStateTransition('confirm the contents of', order.status);
   const { items } = command.data;
   const { orderId, companyId, currency } = order;
   checkItems(items);
   if (order.confirmedItems && sameItems(order.confirmedItems, items)) return [];
-  return [{
-    type: 'OrderContentsConfirmed',
-    data: {
-      orderId, companyId, items, amountMinor: itemsTotal(items), currency, changed: !sameItems(order.receivedItems, items),
-      confirmedBy: actor(command), confirmedAt: command.metadata.now,
+  return [
+    {
+      type: 'OrderContentsConfirmed',
+      data: {
+        orderId,
+        companyId,
+        items,
+        amountMinor: itemsTotal(items),
+        currency,
+        changed: !sameItems(order.receivedItems, items),
+        confirmedBy: actor(command),
+        confirmedAt: command.metadata.now,
+      },
     },
-  }];
+  ];
 }
 
 function dispatch(command: DispatchOrder, state: ExternalOrderState): ExternalOrderEvent[] {
@@ -106,16 +180,27 @@ function dispatch(command: DispatchOrder, state: ExternalOrderState): ExternalOr
   if (order.status === 'CREATED') throw new ContentsNotConfirmed();
   if (order.status !== 'ACCEPTED') throw new InvalidStateTransition('dispatch', order.status);
   const { orderId, companyId } = order;
-  return [{ type: 'ExternalOrderDispatched', data: { orderId, companyId, dispatchedBy: actor(command), dispatchedAt: command.metadata.now } }];
+  return [
+    {
+      type: 'ExternalOrderDispatched',
+      data: { orderId, companyId, dispatchedBy: actor(command), dispatchedAt: command.metadata.now },
+    },
+  ];
 }
 
 function archive(command: ArchiveOrder, state: ExternalOrderState): ExternalOrderEvent[] {
   const order = existing(state, command);
   if (order.status === 'ARCHIVED') return [];
   refuseTerminal(order.status);
-  if (order.status !== 'ACCEPTED' && order.status !== 'ON_WAY') throw new InvalidStateTransition('archive', order.status);
+  if (order.status !== 'ACCEPTED' && order.status !== 'ON_WAY')
+    throw new InvalidStateTransition('archive', order.status);
   const { orderId, companyId } = order;
-  return [{ type: 'ExternalOrderArchived', data: { orderId, companyId, archivedBy: actor(command), archivedAt: command.metadata.now } }];
+  return [
+    {
+      type: 'ExternalOrderArchived',
+      data: { orderId, companyId, archivedBy: actor(command), archivedAt: command.metadata.now },
+    },
+  ];
 }
 
 function cancel(command: CancelExternalOrder, state: ExternalOrderState): ExternalOrderEvent[] {
@@ -124,25 +209,42 @@ function cancel(command: CancelExternalOrder, state: ExternalOrderState): Extern
     // Not here yet: remembered for its arrival (simulator finding F2). A second early cancellation changes nothing.
     if (state.earlyCancellation !== undefined) return [];
     const { orderId, companyId } = command.data;
-    return [{ type: 'EarlyCancellationRecorded', data: { orderId, companyId, cause, cancellationRef, recordedAt: command.metadata.now } }];
+    return [
+      {
+        type: 'EarlyCancellationRecorded',
+        data: { orderId, companyId, cause, cancellationRef, recordedAt: command.metadata.now },
+      },
+    ];
   }
   const order = existing(state, command);
   // Already cancelled, or already refused by the operator: the order is not going anywhere either way.
   if (order.status === 'CANCELLED' || order.status === 'DELETED') return [];
   if (order.status === 'ARCHIVED') throw new OrderInTerminalState(order.status);
   const { orderId, companyId } = order;
-  return [{ type: 'ExternalOrderCancelled', data: { orderId, companyId, cause, cancellationRef, cancelledAt: command.metadata.now } }];
+  return [
+    {
+      type: 'ExternalOrderCancelled',
+      data: { orderId, companyId, cause, cancellationRef, cancelledAt: command.metadata.now },
+    },
+  ];
 }
 
 export function decide(command: ExternalOrderCommand, state: ExternalOrderState): ExternalOrderEvent[] {
   switch (command.type) {
-    case 'SubmitExternalOrder': return submit(command, state);
-    case 'AcceptExternalOrder': return accept(command, state);
-    case 'RejectExternalOrder': return reject(command, state);
-    case 'ConfirmOrderContents': return confirmContents(command, state);
-    case 'DispatchOrder': return dispatch(command, state);
-    case 'ArchiveOrder': return archive(command, state);
-    case 'CancelExternalOrder': return cancel(command, state);
+    case 'SubmitExternalOrder':
+      return submit(command, state);
+    case 'AcceptExternalOrder':
+      return accept(command, state);
+    case 'RejectExternalOrder':
+      return reject(command, state);
+    case 'ConfirmOrderContents':
+      return confirmContents(command, state);
+    case 'DispatchOrder':
+      return dispatch(command, state);
+    case 'ArchiveOrder':
+      return archive(command, state);
+    case 'CancelExternalOrder':
+      return cancel(command, state);
     default: {
       const _exhaustive: never = command;
       return _exhaustive;

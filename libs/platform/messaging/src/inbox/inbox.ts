@@ -15,7 +15,9 @@ export class Inbox {
 
   /** Opens the transaction and reads the inbox: a read, so the handler's `appendWithin` stays the first write. */
   async begin(tx: PoolClient, groupId: string, messageId: string): Promise<{ seen: boolean }> {
-    const results = await tx.query(`BEGIN; SELECT 1 FROM ${this.table} WHERE group_id = ${escapeLiteral(groupId)} AND message_id = ${escapeLiteral(messageId)}`) as unknown as QueryResult[];
+    const results = (await tx.query(
+      `BEGIN; SELECT 1 FROM ${this.table} WHERE group_id = ${escapeLiteral(groupId)} AND message_id = ${escapeLiteral(messageId)}`,
+    )) as unknown as QueryResult[];
     return { seen: (results[1].rowCount ?? 0) > 0 };
   }
 
@@ -24,13 +26,16 @@ export class Inbox {
    * back). `committed: false` when COMMIT answered ROLLBACK: the handler broke the transaction and swallowed the error.
    */
   async commit(tx: PoolClient, groupId: string, message: InboundMessage): Promise<{ committed: boolean }> {
-    const results = await tx.query(`${this.insertSql(groupId, [message])}; COMMIT`) as unknown as QueryResult[];
+    const results = (await tx.query(`${this.insertSql(groupId, [message])}; COMMIT`)) as unknown as QueryResult[];
     return { committed: results[1].command === 'COMMIT' };
   }
 
   /** Which of these ids the group has already handled (batched transactions). */
   async known(tx: PoolClient, groupId: string, messageIds: string[]): Promise<Set<string>> {
-    const { rows } = await tx.query<{ message_id: string }>(`SELECT message_id FROM ${this.table} WHERE group_id = $1 AND message_id = ANY($2::text[])`, [groupId, messageIds]);
+    const { rows } = await tx.query<{ message_id: string }>(
+      `SELECT message_id FROM ${this.table} WHERE group_id = $1 AND message_id = ANY($2::text[])`,
+      [groupId, messageIds],
+    );
     return new Set(rows.map((r) => r.message_id));
   }
 
@@ -42,7 +47,7 @@ export class Inbox {
   async claim(tx: PoolClient, groupId: string, messages: readonly InboundMessage[]): Promise<Set<string>> {
     const sql = `BEGIN; ${this.insertSql(groupId, messages)}
       ON CONFLICT (group_id, message_id) DO NOTHING RETURNING message_id`;
-    const results = await tx.query(sql) as unknown as QueryResult<{ message_id: string }>[];
+    const results = (await tx.query(sql)) as unknown as QueryResult<{ message_id: string }>[];
     const fresh = new Set<string>();
     for (const row of results[1].rows) fresh.add(row.message_id);
     return fresh;
@@ -56,7 +61,7 @@ export class Inbox {
   /** Records many messages in one statement, then commits (batched transactions). */
   async commitAll(tx: PoolClient, groupId: string, messages: InboundMessage[]): Promise<{ committed: boolean }> {
     const sql = messages.length > 0 ? `${this.insertSql(groupId, messages)}; COMMIT` : 'SELECT 1; COMMIT';
-    const results = await tx.query(sql) as unknown as QueryResult[];
+    const results = (await tx.query(sql)) as unknown as QueryResult[];
     return { committed: results[1].command === 'COMMIT' };
   }
 
@@ -71,8 +76,9 @@ export class Inbox {
         topic = m.topic;
         topicLiteral = escapeLiteral(topic);
       }
-      values += `${values ? ', ' : ''}(${group}, ${escapeLiteral(m.id)}, ${topicLiteral}, ${Number(m.partition)}, `
-        + `${BigInt(m.offset).toString()}, ${escapeLiteral(m.type)})`;
+      values +=
+        `${values ? ', ' : ''}(${group}, ${escapeLiteral(m.id)}, ${topicLiteral}, ${Number(m.partition)}, ` +
+        `${BigInt(m.offset).toString()}, ${escapeLiteral(m.type)})`;
     }
     return `INSERT INTO ${this.table} (group_id, message_id, topic, partition, "offset", event_type) VALUES ${values}`;
   }

@@ -5,6 +5,7 @@ import { Reflector } from '@nestjs/core';
 import type { ServerResponse } from 'node:http';
 import { finalize, Observable } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/api-keys';
+import { isHeartbeat } from './stream-heartbeat';
 
 /**
  * Limits of server-sent-event streams. Each open stream holds a socket and a subscription for as long as the client
@@ -22,10 +23,6 @@ export class StreamLimits {
 }
 
 const STREAM_LIMITS = 'service-kit:stream-limits';
-
-/** Heartbeats keep proxies from closing a quiet stream; they are not activity. */
-const isHeartbeat = (event: unknown): boolean =>
-  typeof event === 'object' && event !== null && (event as { type?: unknown }).type === 'ping';
 
 /** Completes `source` once it emitted nothing but heartbeats for `idleMs`. */
 export function closeWhenIdle<T>(idleMs: number): (source: Observable<T>) => Observable<T> {
