@@ -9,6 +9,7 @@ const { spawn } = require('node:child_process');
 const settings = require('./lib/settings');
 const broker = require('./lib/kafka-broker');
 const { ensureDatabases } = require('./lib/postgres');
+const { serviceNodeFlags } = require('./lib/runtime-flags');
 
 const READY_TIMEOUT_MS = 90_000;
 const MARKET_SIMULATOR = { name: 'market-simulator', dir: 'market-simulator', defaultPort: 3900 };
@@ -38,7 +39,9 @@ function pipeWithPrefix(stream, prefix, out) {
 }
 
 function spawnService(service, env, width) {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join('apps', service.dir, 'src', 'main.ts')], {
+  // The image's node flags (its young-generation cap): the local stack's memory is the deployed one's.
+  const args = [...serviceNodeFlags(), '-r', '@swc-node/register', path.join('apps', service.dir, 'src', 'main.ts')];
+  const child = spawn(process.execPath, args, {
     cwd: settings.root,
     env: { ...env, PORT: String(service.defaultPort) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { serviceNodeFlags } from '../../scripts/lib/runtime-flags';
 import { profileFlags } from './profile-flags';
 
 // A service under benchmark as a process of its own (as deployed: its own event loop, so the load generator in the
@@ -36,6 +37,16 @@ function compiledEntry(entry: string): string | undefined {
   return compiled;
 }
 
+/**
+ * The arguments of `node` that run `entry` as the bench runs it: a service compiled, with the image's node flags (the
+ * Dockerfile's CMD: scripts/lib/runtime-flags.js); anything else through swc, as it is.
+ */
+export function serviceArgs(entry: string): string[] {
+  const compiled = compiledEntry(entry);
+  const flags = SERVICE_ENTRY.test(entry) ? serviceNodeFlags() : [];
+  return [...profileFlags(), ...flags, ...(compiled ? [compiled] : ['-r', '@swc-node/register', entry])];
+}
+
 /** Starts `entry` with exactly the bench's environment plus `env`, minus the variables named in `unset`. */
 export function startService(
   entry: string,
@@ -43,9 +54,7 @@ export function startService(
   unset: (name: string) => boolean = () => false,
 ) {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !unset(name)));
-  const compiled = compiledEntry(entry);
-  const args = compiled ? [compiled] : ['-r', '@swc-node/register', entry];
-  const child = spawn(process.execPath, [...profileFlags(), ...args], {
+  const child = spawn(process.execPath, serviceArgs(entry), {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...inherited, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env },

@@ -14,18 +14,11 @@ export class ServiceProcess {
   private readonly child: ChildProcess;
   private readonly exited: Promise<void>;
 
-  /**
-   * `compiledTree`: run `node <tree>/apps/<dir>/main.js` from a `npm run build` tree instead (no compiler loaded, so
-   * it starts sooner: the chaos scenarios start and restart services dozens of times).
-   */
-  constructor(
-    readonly dir: string, readonly port: number, env: NodeJS.ProcessEnv, readonly logFile: string, compiledTree?: string,
-  ) {
+  /** `args`: what `node` runs (a bench passes the compiled build's entry); the TypeScript source by default. */
+  constructor(readonly dir: string, readonly port: number, env: NodeJS.ProcessEnv, readonly logFile: string,
+    args: readonly string[] = ['-r', '@swc-node/register', join('apps', dir, 'src', 'main.ts')]) {
     // Appended: a restarted service (chaos scenarios) keeps its earlier lives' lines in the same file.
     const log = createWriteStream(logFile, { flags: 'a' });
-    const args = compiledTree
-      ? [join(compiledTree, 'apps', dir, 'main.js')]
-      : ['-r', '@swc-node/register', join('apps', dir, 'src', 'main.ts')];
     this.child = spawn(process.execPath, args, {
       cwd: REPO_ROOT, env: { ...env, PORT: String(port), SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -38,6 +31,11 @@ export class ServiceProcess {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The process id, for its resident memory (undefined once it could not start). */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   get running(): boolean {

@@ -4,6 +4,7 @@
 // there, and says why it did not otherwise.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { serviceNodeFlags } from '../lib/runtime-flags';
 
 const root = join(__dirname, '..', '..');
 
@@ -84,9 +85,17 @@ describe('Dockerfile', () => {
 
   it('starts the compiled entry with plain node: no compiler or TypeScript in CMD, ENTRYPOINT or NODE_OPTIONS', () => {
     const [cmd] = all(runtime, 'CMD');
-    expect(cmd).toContain('exec node dist/apps/$APP/main.js');
+    expect(cmd).toMatch(/exec node (--[\w-]+(=\S+)? )*dist\/apps\/\$APP\/main\.js/);
     expect(all(runtime, 'ENTRYPOINT')).toEqual([]);
     for (const line of [cmd, ...all(runtime, 'ENV')]) expect(line).not.toMatch(COMPILERS);
+  });
+
+  it("caps V8's young generation in CMD, where npm start and the benches read the services' flags", () => {
+    const [cmd] = all(runtime, 'CMD');
+    expect(serviceNodeFlags()).toEqual([expect.stringMatching(/^--max-semi-space-size=\d+$/)]);
+    for (const flag of serviceNodeFlags()) expect(cmd).toContain(`node ${flag} `);
+    // Not in the image's NODE_OPTIONS, which an operator's NODE_OPTIONS (source maps, say) would replace.
+    expect(all(runtime, 'ENV').join(' ')).not.toMatch(/NODE_OPTIONS/);
   });
 
   it('checks its health on /health/live', () => {

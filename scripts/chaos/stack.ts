@@ -1,3 +1,4 @@
+import { serviceNodeFlags } from '../lib/runtime-flags';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,10 +23,14 @@ export interface StackOptions {
   readonly serviceDatabaseBase?: string;
   /** Instances of every service, side by side on the same database and consumer groups. */
   readonly replicas?: number;
-  /** Added to every service's environment (e.g. NODE_OPTIONS with a clock preload). */
+  /** Added to every service's environment, over the stack's own (NODE_OPTIONS with a clock preload, NODE_ENV). */
   readonly env?: NodeJS.ProcessEnv;
   /** A `npm run build` tree the services run from (compiledTree()); from the sources with swc-node when absent. */
   readonly compiledTree?: string;
+  /** What `node` runs for a service (a bench runs the compiled build); its TypeScript source through swc by default. */
+  readonly args?: (service: ServiceName) => readonly string[];
+  /** Starts the names of the run's topics, groups and databases ('chaos' by default). */
+  readonly purpose?: string;
 }
 
 const ROOT = join(__dirname, '..', '..');
@@ -63,8 +68,13 @@ export class Instance {
   restarts = 0;
 
   constructor(readonly service: ServiceName, readonly index: number, public port: number,
-    private readonly env: NodeJS.ProcessEnv, readonly logFile: string, private readonly compiledTree?: string) {
-    this.process = new ServiceProcess(service, port, env, logFile, compiledTree);
+    private readonly env: NodeJS.ProcessEnv, readonly logFile: string, private readonly args?: readonly string[]) {
+    this.process = new ServiceProcess(service, port, env, logFile, args);
+  }
+
+  /** The current process's id (a restart makes a new one). */
+  get pid(): number | undefined {
+    return this.process.pid;
   }
 
   get id(): string {
@@ -98,7 +108,7 @@ export class Instance {
     this.restarts++;
     for (let attempt = 1; ; attempt++) {
       if (!(await portFree(this.port))) this.port = await freePort();
-      this.process = new ServiceProcess(this.service, this.port, this.env, this.logFile, this.compiledTree);
+      this.process = new ServiceProcess(this.service, this.port, this.env, this.logFile, this.args);
       try {
         await this.process.healthy(READY_TIMEOUT_MS);
         return;
@@ -136,9 +146,17 @@ export class ChaosStack {
   readonly databases = new Map<ServiceName, string>();
 
   constructor(private readonly options: StackOptions) {
-    this.prefix = `chaos-${options.label}-${this.suffix}.`;
+    const purpose = options.purpose ?? 'chaos';
+    this.prefix = `${purpose}-${options.label}-${this.suffix}.`;
     this.brokers = options.brokers ?? SHARED_BROKERS;
-    this.logDir = mkdtempSync(join(tmpdir(), `orders-chaos-${options.label}-${this.suffix}-`));
+    this.logDir = mkdtempSync(join(tmpdir(), `orders-${purpose}-${options.label}-${this.suffix}-`));
+  }
+
+  /** What `node` runs for a service: the given args; else the compiled tree's entry with the image's flags; else its source. */
+  private argsOf(service: ServiceName): readonly string[] | undefined {
+    if (this.options.args) return this.options.args(service);
+    const tree = this.options.compiledTree;
+    return tree ? [...serviceNodeFlags(), join(tree, 'apps', service, 'main.js')] : undefined;
   }
 
   /** The `npm run build` tree the services run from, if any (the projector's operations run from it too). */
@@ -171,12 +189,12 @@ export class ChaosStack {
   /** The run's databases, then the first instance of every service (side by side), then `replicas` of each. */
   async start(): Promise<void> {
     for (const service of SERVICE_NAMES) {
-      const database = `${service.replace(/-/g, '_')}_chaos_${this.suffix}`;
+      const database = `${service.replace(/-/g, '_')}_${this.options.purpose ?? 'chaos'}_${this.suffix}`;
       await onAdmin(ADMIN_URL, `CREATE DATABASE "${database}"`);
       this.databases.set(service, database);
       const { databaseVariable } = SERVICES[service];
       this.environments.set(service, {
-        ...process.env, ...this.options.env,
+        ...process.env,
         [databaseVariable]: databaseUrlOn(this.options.serviceDatabaseBase ?? ADMIN_URL, database),
         TOPIC_PREFIX: this.prefix, // every service's topics and consumer groups (the kit's one naming scheme)
         KAFKA_BROKERS: this.brokers, API_KEYS: `chaos:${this.apiKey}`, LOG_LEVEL: 'warn', HOST: '127.0.0.1',
@@ -185,6 +203,7 @@ export class ChaosStack {
         MARKET_NOTIFICATION_SOURCES: '127.0.0.1,::1',
         // Market's per-campaign limits on decisions would throttle the load itself; the limiter is not under test.
         MARKET_DECISIONS_PER_HOUR: '100000000', MARKET_PARALLEL_REQUESTS: '1000',
+        ...this.options.env,
       });
     }
     await this.scale(this.options.replicas ?? 1);
@@ -200,7 +219,7 @@ export class ChaosStack {
       for (const service of SERVICE_NAMES) {
         const logFile = join(this.logDir, `${service}-${index}.log`);
         const env = this.environments.get(service) ?? {};
-        started.push(new Instance(service, index, await freePort(), env, logFile, this.options.compiledTree));
+        started.push(new Instance(service, index, await freePort(), env, logFile, this.argsOf(service)));
       }
       this.instances.push(...started);
       await Promise.all(started.map((instance) => instance.healthy()));

@@ -1,0 +1,1 @@
+export function serviceNodeFlags(dockerfile?: string): string[];
