@@ -3,7 +3,9 @@ import type { Pool } from 'pg';
 
 /** The baseline: a bare Node HTTP server that parses the JSON body and does one raw INSERT, nothing else. */
 export async function startBareEndpoint(pool: Pool): Promise<{ port: number; close(): Promise<void> }> {
-  await pool.query(`CREATE TABLE IF NOT EXISTS bare_notifications (id bigserial PRIMARY KEY, body jsonb NOT NULL, received_at timestamptz NOT NULL DEFAULT now())`);
+  await pool.query(
+    `CREATE TABLE IF NOT EXISTS bare_notifications (id bigserial PRIMARY KEY, body jsonb NOT NULL, received_at timestamptz NOT NULL DEFAULT now())`,
+  );
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));

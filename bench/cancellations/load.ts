@@ -11,19 +11,36 @@ export interface LoadResult {
   readonly latenciesMs: number[];
 }
 
-export async function runLoad(port: number, path: string, headers: Record<string, string>, bodies: readonly string[], concurrency: number): Promise<LoadResult> {
+export async function runLoad(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  bodies: readonly string[],
+  concurrency: number,
+): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   let next = 0;
   let failures = 0;
   const latenciesMs: number[] = [];
-  const send = (body: string): Promise<number> => new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
+  const send = (body: string): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method: 'POST',
+          agent,
+          headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
     });
-    req.on('error', reject);
-    req.end(body);
-  });
   const client = async (): Promise<void> => {
     while (next < bodies.length) {
       const body = bodies[next++];

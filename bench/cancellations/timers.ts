@@ -16,22 +16,56 @@ export async function seedPendingRequests(store: EventStore, pool: Pool, count: 
     while (next < count) {
       const orderId = String(++next);
       const requestedAt = new Date(t0 + (next % 3600) * 1000).toISOString();
-      await store.append(marketplaceOrderStreamId('21', orderId), 'no_stream', [
-        { type: 'MarketplaceOrderSynced', data: { campaignId: '21', orderId, status: 'DELIVERY', marketStatus: 'DELIVERY', paymentType: 'PREPAID', updatedAt: new Date(t0 - 60_000).toISOString(), source: 'POLL' } },
-        { type: 'CancellationRequested', data: { requestId: `r-${orderId}`, campaignId: '21', orderId, requestedAt, deadlineAt: deadlineFor(requestedAt), orderStatusAtRequest: 'DELIVERY' } },
-      ], { streamType: MARKETPLACE_ORDER_STREAM_TYPE });
+      await store.append(
+        marketplaceOrderStreamId('21', orderId),
+        'no_stream',
+        [
+          {
+            type: 'MarketplaceOrderSynced',
+            data: {
+              campaignId: '21',
+              orderId,
+              status: 'DELIVERY',
+              marketStatus: 'DELIVERY',
+              paymentType: 'PREPAID',
+              updatedAt: new Date(t0 - 60_000).toISOString(),
+              source: 'POLL',
+            },
+          },
+          {
+            type: 'CancellationRequested',
+            data: {
+              requestId: `r-${orderId}`,
+              campaignId: '21',
+              orderId,
+              requestedAt,
+              deadlineAt: deadlineFor(requestedAt),
+              orderStatusAtRequest: 'DELIVERY',
+            },
+          },
+        ],
+        { streamType: MARKETPLACE_ORDER_STREAM_TYPE },
+      );
     }
   };
   await Promise.all(Array.from({ length: 16 }, writer));
   // Untimed: the timer rows armed, and the read model caught up, so the timed part does not compete with the seed.
-  await waitFor(async () => (await pool.query(`SELECT count(*)::int AS n FROM cancellation_timers`)).rows[0].n >= count);
-  await waitFor(async () => (await pool.query(`SELECT count(*)::int AS n FROM cancellation_requests`)).rows[0].n >= count);
+  await waitFor(
+    async () => (await pool.query(`SELECT count(*)::int AS n FROM cancellation_timers`)).rows[0].n >= count,
+  );
+  await waitFor(
+    async () => (await pool.query(`SELECT count(*)::int AS n FROM cancellation_requests`)).rows[0].n >= count,
+  );
 }
 
 /** The baseline: claim 100 due rows with FOR UPDATE SKIP LOCKED, mark them fired, commit; two claimers. Seconds. */
 export async function fireRawTimers(pool: Pool, count: number): Promise<number> {
-  await pool.query(`CREATE TABLE raw_timers (id bigserial PRIMARY KEY, due_at timestamptz NOT NULL, state text NOT NULL DEFAULT 'SCHEDULED')`);
-  await pool.query(`INSERT INTO raw_timers (due_at) SELECT now() - interval '1 hour' FROM generate_series(1, $1)`, [count]);
+  await pool.query(
+    `CREATE TABLE raw_timers (id bigserial PRIMARY KEY, due_at timestamptz NOT NULL, state text NOT NULL DEFAULT 'SCHEDULED')`,
+  );
+  await pool.query(`INSERT INTO raw_timers (due_at) SELECT now() - interval '1 hour' FROM generate_series(1, $1)`, [
+    count,
+  ]);
   await pool.query(`CREATE INDEX ON raw_timers (due_at) WHERE state = 'SCHEDULED'`);
   const claimer = async (): Promise<void> => {
     const client = await pool.connect();
@@ -39,8 +73,10 @@ export async function fireRawTimers(pool: Pool, count: number): Promise<number> 
       for (;;) {
         await client.query('BEGIN');
         const { rows } = await client.query(
-          `SELECT id FROM raw_timers WHERE state = 'SCHEDULED' AND due_at <= now() ORDER BY due_at LIMIT 100 FOR UPDATE SKIP LOCKED`);
-        if (rows.length > 0) await client.query(`UPDATE raw_timers SET state = 'FIRED' WHERE id = ANY($1)`, [rows.map((r) => r.id)]);
+          `SELECT id FROM raw_timers WHERE state = 'SCHEDULED' AND due_at <= now() ORDER BY due_at LIMIT 100 FOR UPDATE SKIP LOCKED`,
+        );
+        if (rows.length > 0)
+          await client.query(`UPDATE raw_timers SET state = 'FIRED' WHERE id = ANY($1)`, [rows.map((r) => r.id)]);
         await client.query('COMMIT');
         if (rows.length < 100) return;
       }

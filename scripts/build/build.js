@@ -21,7 +21,9 @@ const CONCURRENCY = 16;
 
 /** Specs, test helpers and fixtures are not shipped: they import dev dependencies (jest, supertest). */
 const isTestOnly = (rel) =>
-  /\.(spec|int-spec|e2e-spec)\.ts$/.test(rel) || /(^|\/)(test|testing|__fixtures__)(\/|$)/.test(rel) || /(^|\/)testing\.ts$/.test(rel);
+  /\.(spec|int-spec|e2e-spec)\.ts$/.test(rel) ||
+  /(^|\/)(test|testing|__fixtures__)(\/|$)/.test(rel) ||
+  /(^|\/)testing\.ts$/.test(rel);
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', '.nx', 'coverage']);
 
 /** The package folders listed by the root package.json workspaces (`apps/*`, `libs/contracts`, ...). */
@@ -119,12 +121,17 @@ async function build(into = outDir) {
     fs.symlinkSync(path.relative(path.dirname(link), targetDir), link, 'dir');
     // A fixed entry per app, `node dist/apps/<name>/main.js`, whatever the app's folder layout.
     if (pkgDir.startsWith('apps/') && fs.existsSync(path.join(sourceDir, 'src', 'main.ts'))) {
-      fs.writeFileSync(path.join(targetDir, 'main.js'), "'use strict';\n// Entry of the compiled app (scripts/build/build.js).\nrequire('./src/main.js');\n");
+      fs.writeFileSync(
+        path.join(targetDir, 'main.js'),
+        "'use strict';\n// Entry of the compiled app (scripts/build/build.js).\nrequire('./src/main.js');\n",
+      );
     }
   }
   await inPool(tasks, CONCURRENCY);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`[build] ${tasks.length} TypeScript files of ${packages.length} packages compiled into ${path.relative(root, into)}/ (${copied} assets copied) in ${seconds} s`);
+  console.log(
+    `[build] ${tasks.length} TypeScript files of ${packages.length} packages compiled into ${path.relative(root, into)}/ (${copied} assets copied) in ${seconds} s`,
+  );
 }
 
 if (require.main === module) {

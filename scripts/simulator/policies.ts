@@ -95,7 +95,10 @@ export function deliveryFinishedPolicy(
   });
 }
 
-/** apps/courier-tracking/src/deliveries/cancel-delivery-on-marketplace-cancellation/cancel-delivery.policy.ts (P2/P3): Market cancelled → cancel the delivery. */
+/**
+ * apps/courier-tracking/src/deliveries/cancel-delivery-on-marketplace-cancellation/cancel-delivery.policy.ts (P2/P3):
+ * Market cancelled → cancel the delivery.
+ */
 export function cancelDeliveryPolicy(
   message: SimMessage,
   deliveryExists: (orderId: string) => boolean,
@@ -117,7 +120,8 @@ export function cancelIntakeOrderPolicy(
   const p = message.payload as { platformOrderId: string; companyId: string; requestId: string };
   const company = orderCompany(p.platformOrderId);
   // Not received yet: cancelled all the same (the decider keeps it for the order's arrival, finding F2).
-  if (company !== undefined && company !== p.companyId) return ignore(`intake order ${p.platformOrderId} is not of company ${p.companyId}`);
+  if (company !== undefined && company !== p.companyId)
+    return ignore(`intake order ${p.platformOrderId} is not of company ${p.companyId}`);
   const cause =
     message.type === 'CancellationAccepted' ? 'MARKETPLACE_CANCELLATION_ACCEPTED' : 'MARKETPLACE_CANCELLATION_EXPIRED';
   return run({

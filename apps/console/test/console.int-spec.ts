@@ -27,13 +27,27 @@ describe('the operators console in a browser', () => {
   let acceptedOrderId = '';
 
   const submission = (marketOrderId: number, name = 'Pie') => ({
-    source: 'market', externalId: String(marketOrderId), submittedAt: new Date().toISOString(),
-    customer: { name: 'Ivan Ivanov', phone: '+79990001122' }, address: 'Tverskaya 1, apt 5', requestedTime: null,
-    serviceType: 'courier' as const, items: [{ sku: name.toUpperCase(), name, quantity: 2, priceMinor: 17400 }], amountMinor: 34800, currency: 'RUB',
+    source: 'market',
+    externalId: String(marketOrderId),
+    submittedAt: new Date().toISOString(),
+    customer: { name: 'Ivan Ivanov', phone: '+79990001122' },
+    address: 'Tverskaya 1, apt 5',
+    requestedTime: null,
+    serviceType: 'courier' as const,
+    items: [{ sku: name.toUpperCase(), name, quantity: 2, priceMinor: 17400 }],
+    amountMinor: 34800,
+    currency: 'RUB',
   });
   const submit = async (marketOrderId: number, name?: string): Promise<string> =>
-    expectStatus(await stack.intake.call<{ orderId: string }>('POST', `/api/v1/companies/${company}/external-orders`, submission(marketOrderId, name)),
-      201, 'submit').orderId;
+    expectStatus(
+      await stack.intake.call<{ orderId: string }>(
+        'POST',
+        `/api/v1/companies/${company}/external-orders`,
+        submission(marketOrderId, name),
+      ),
+      201,
+      'submit',
+    ).orderId;
   const chooseTenant = async (page: Page) => {
     await page.getByLabel('Company / campaign').fill(company);
     await page.getByRole('button', { name: 'Show', exact: true }).click();
@@ -74,7 +88,10 @@ describe('the operators console in a browser', () => {
   afterAll(async () => stack.stop(), 120_000);
 
   it('shows a new order live on the board, with an alert and the counts, and accepts it', async () => {
-    await operator.getByRole('status').filter({ hasText: /^Live$/ }).waitFor();
+    await operator
+      .getByRole('status')
+      .filter({ hasText: /^Live$/ })
+      .waitFor();
     await submit(randomInt(1_000_000, 1_000_000_000), 'Borscht');
     const marketOrderId = randomInt(1_000_000, 1_000_000_000);
     const orderId = await submit(marketOrderId);
@@ -98,12 +115,19 @@ describe('the operators console in a browser', () => {
   it('shows the accepted order on the audit page: intake and courier-tracking events with actor and cause', async () => {
     expect(acceptedOrderId).not.toBe('');
     await operator.goto(`${stack.url}/#/audit/${acceptedOrderId}`);
-    await untilShown(operator.locator('li[data-event-type="DeliveryCreated"]'), () => operator.getByRole('button', { name: 'Show', exact: true }).last().click());
+    await untilShown(operator.locator('li[data-event-type="DeliveryCreated"]'), () =>
+      operator.getByRole('button', { name: 'Show', exact: true }).last().click(),
+    );
     const accepted = operator.locator('li[data-event-type="ExternalOrderAccepted"]');
     await expect(accepted.locator('.actor').textContent()).resolves.toBe('by e2e');
-    await expect(operator.locator('li[data-event-type="DeliveryCreated"] .cause').textContent()).resolves.toBe('caused by ExternalOrderAccepted');
+    await expect(operator.locator('li[data-event-type="DeliveryCreated"] .cause').textContent()).resolves.toBe(
+      'caused by ExternalOrderAccepted',
+    );
     // Intake and courier-tracking each recomputed the hash chain of the order's stream in their own store.
-    await operator.getByTestId('chain-verdict').filter({ hasText: /^chain intact$/ }).waitFor();
+    await operator
+      .getByTestId('chain-verdict')
+      .filter({ hasText: /^chain intact$/ })
+      .waitFor();
     await expect(operator.locator('.chain li.intact').count()).resolves.toBeGreaterThanOrEqual(2);
     await shot(operator, 'audit');
     await expectAccessible(operator);
@@ -126,17 +150,25 @@ describe('the operators console in a browser', () => {
       await stack.market.createOrder({ campaignId, orderId: marketOrderId, paymentType: 'PREPAID' });
       // ORDER_CREATED asks the connector for Market's order: read before the next notification, as Market would.
       await untilTrue(async () =>
-        (await marketCalls(marketOrderId)).some((c) => c.operation === 'getOrder' && c.state === 'SENT'));
+        (await marketCalls(marketOrderId)).some((c) => c.operation === 'getOrder' && c.state === 'SENT'),
+      );
       await stack.market.updateStatus(campaignId, marketOrderId, 'DELIVERY', 'DELIVERY_SERVICE_RECEIVED');
       await stack.market.requestCancellation(campaignId, marketOrderId);
     };
     const marketCalls = async (orderId: number) =>
-      (await stack.marketplace.get<{ calls: { operation: string; state: string }[] }>(
-        `/v2/campaigns/${campaignId}/market-calls?orderId=${orderId}`)).body.calls;
+      (
+        await stack.marketplace.get<{ calls: { operation: string; state: string }[] }>(
+          `/v2/campaigns/${campaignId}/market-calls?orderId=${orderId}`,
+        )
+      ).body.calls;
     const decided = randomInt(1_000_000, 1_000_000_000);
     const waiting = decided + 1;
     const orderId = await submit(decided);
-    expectStatus(await stack.intake.call('POST', `/api/v1/companies/${company}/external-orders/${orderId}/accept`, {}), 200, 'accept');
+    expectStatus(
+      await stack.intake.call('POST', `/api/v1/companies/${company}/external-orders/${orderId}/accept`, {}),
+      200,
+      'accept',
+    );
     // The page is open before the requests exist: they must arrive through its stream, with no reload and no click.
     await operator.goto(`${stack.url}/#/cancellations`);
     await operator.getByRole('status').filter({ hasText: 'Live' }).waitFor();
@@ -164,11 +196,19 @@ describe('the operators console in a browser', () => {
 
   it('redrives a dead letter and resolves the one its second failure left, with who and when', async () => {
     // A message intake cannot read, as a broken upstream would publish it: intake dead-letters it.
-    const kafka = new Kafka({ clientId: 'console-spec', brokers: stack.stack.brokers.split(','), logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'console-spec',
+      brokers: stack.stack.brokers.split(','),
+      logLevel: logLevel.NOTHING,
+    });
     const producer = kafka.producer();
     await producer.connect();
     try {
-      await producer.send({ topic: stack.stack.prefix + TOPIC.externalOrders, acks: -1, messages: [{ key: company, value: 'not json {' }] });
+      await producer.send({
+        topic: stack.stack.prefix + TOPIC.externalOrders,
+        acks: -1,
+        messages: [{ key: company, value: 'not json {' }],
+      });
     } finally {
       await producer.disconnect();
     }
@@ -176,16 +216,20 @@ describe('the operators console in a browser', () => {
     await operator.goto(`${stack.url}/#/operations`);
     const refresh = () => operator.getByRole('button', { name: 'Refresh' }).click();
     await untilShown(operator.locator(`tr[data-letter^="${dlq}/"]`), refresh);
-    const letter = await operator.locator(`tr[data-letter^="${dlq}/"]`).first().getAttribute('data-letter') as string;
+    const letter = (await operator.locator(`tr[data-letter^="${dlq}/"]`).first().getAttribute('data-letter')) as string;
     const first = operator.locator(`tr[data-letter="${letter}"]`);
     // Every service's subscriptions with checkpoint, lag and lease (intake's relay among them), and the due timers.
     await operator.locator('table.subs tr[data-subscription]').first().waitFor();
     await operator.locator('tr[data-read-model]', { hasText: 'version 1' }).first().waitFor();
-    await operator.getByTestId('timers-summary').filter({ hasText: /^\d+ cancellation deadline\(s\) scheduled/ }).waitFor();
+    await operator
+      .getByTestId('timers-summary')
+      .filter({ hasText: /^\d+ cancellation deadline\(s\) scheduled/ })
+      .waitFor();
     // Consumer-group lag per group and topic (the projector reads the broker), partitions on demand: intake's group
     // has dead-lettered the poison message, so it committed past it.
-    const intakeLag = operator.locator(`table.lag tr[data-lag^="${stack.stack.prefix}"]`,
-      { hasText: `${stack.stack.prefix}${TOPIC.externalOrders}` });
+    const intakeLag = operator.locator(`table.lag tr[data-lag^="${stack.stack.prefix}"]`, {
+      hasText: `${stack.stack.prefix}${TOPIC.externalOrders}`,
+    });
     await untilShown(intakeLag, refresh);
     await intakeLag.first().locator('summary').click();
     await intakeLag.first().locator('tr[data-partition]').first().waitFor();
@@ -195,10 +239,12 @@ describe('the operators console in a browser', () => {
     await rebuild.getByRole('button', { name: 'Yes, rebuild' }).click();
     const run = operator.getByTestId('rebuild-run');
     await operator.locator('[data-testid="rebuild-run"][data-status="done"]').waitFor();
-    await expect(run.getByRole('status').textContent())
-      .resolves.toMatch(/^version 2 serves now \(was 1\): \d+ events folded in .* started by e2e$/);
-    await expect(run.locator('progress').evaluate((bar: HTMLProgressElement) => bar.value === bar.max))
-      .resolves.toBe(true);
+    await expect(run.getByRole('status').textContent()).resolves.toMatch(
+      /^version 2 serves now \(was 1\): \d+ events folded in .* started by e2e$/,
+    );
+    await expect(run.locator('progress').evaluate((bar: HTMLProgressElement) => bar.value === bar.max)).resolves.toBe(
+      true,
+    );
     await operator.locator('tr[data-read-model]', { hasText: 'version 2' }).first().waitFor();
     await shot(operator, 'operations', true);
     await expectAccessible(operator);

@@ -24,36 +24,96 @@ const ORDER_ACTIONS = ['accept', 'reject', 'confirm-contents', 'dispatch', 'arch
  * every rule (tenants, scopes, versions), the console only translates paths.
  */
 export const BFF_ROUTES: readonly BffRoute[] = [
-  { method: 'GET', path: '/api/board/:company', upstream: 'intake', target: '/api/v1/companies/:company/external-orders', query: ['status', 'page', 'pageSize'] },
-  { method: 'GET', path: '/api/board/:company/events', upstream: 'intake', target: '/api/v1/companies/:company/external-order-events', stream: true },
-  { method: 'GET', path: '/api/orders/:company/:order', upstream: 'intake', target: '/api/v1/companies/:company/external-orders/:order' },
+  {
+    method: 'GET',
+    path: '/api/board/:company',
+    upstream: 'intake',
+    target: '/api/v1/companies/:company/external-orders',
+    query: ['status', 'page', 'pageSize'],
+  },
+  {
+    method: 'GET',
+    path: '/api/board/:company/events',
+    upstream: 'intake',
+    target: '/api/v1/companies/:company/external-order-events',
+    stream: true,
+  },
+  {
+    method: 'GET',
+    path: '/api/orders/:company/:order',
+    upstream: 'intake',
+    target: '/api/v1/companies/:company/external-orders/:order',
+  },
   ...ORDER_ACTIONS.map((action): BffRoute => ({
-    method: 'POST', path: `/api/orders/:company/:order/${action}`, upstream: 'intake',
+    method: 'POST',
+    path: `/api/orders/:company/:order/${action}`,
+    upstream: 'intake',
     target: `/api/v1/companies/:company/external-orders/:order/${action}`,
   })),
-  { method: 'GET', path: '/api/cancellations/:campaign/pending', upstream: 'marketplace', target: '/v2/campaigns/:campaign/cancellations/pending', query: ['page', 'pageSize'] },
-  { method: 'GET', path: '/api/cancellations/:campaign/decisions', upstream: 'marketplace', target: '/v2/campaigns/:campaign/cancellations/decisions', query: ['page', 'pageSize'] },
+  {
+    method: 'GET',
+    path: '/api/cancellations/:campaign/pending',
+    upstream: 'marketplace',
+    target: '/v2/campaigns/:campaign/cancellations/pending',
+    query: ['page', 'pageSize'],
+  },
+  {
+    method: 'GET',
+    path: '/api/cancellations/:campaign/decisions',
+    upstream: 'marketplace',
+    target: '/v2/campaigns/:campaign/cancellations/decisions',
+    query: ['page', 'pageSize'],
+  },
   // The queue's changes as they commit (the page reloads what changed); what was sent to Market and what is left of
   // the campaign's Market limits.
   {
-    method: 'GET', path: '/api/cancellations/:campaign/events', upstream: 'marketplace',
-    target: '/v2/campaigns/:campaign/cancellations/events', stream: true,
+    method: 'GET',
+    path: '/api/cancellations/:campaign/events',
+    upstream: 'marketplace',
+    target: '/v2/campaigns/:campaign/cancellations/events',
+    stream: true,
   },
   {
-    method: 'GET', path: '/api/cancellations/:campaign/market-calls', upstream: 'marketplace',
-    target: '/v2/campaigns/:campaign/market-calls', query: ['orderId', 'state', 'page', 'pageSize'],
+    method: 'GET',
+    path: '/api/cancellations/:campaign/market-calls',
+    upstream: 'marketplace',
+    target: '/v2/campaigns/:campaign/market-calls',
+    query: ['orderId', 'state', 'page', 'pageSize'],
   },
   {
-    method: 'GET', path: '/api/cancellations/:campaign/market-limits', upstream: 'marketplace',
+    method: 'GET',
+    path: '/api/cancellations/:campaign/market-limits',
+    upstream: 'marketplace',
     target: '/v2/campaigns/:campaign/market-limits',
   },
-  { method: 'PUT', path: '/api/cancellations/:campaign/:order', upstream: 'marketplace', target: '/v2/campaigns/:campaign/orders/:order/cancellation/accept' },
-  { method: 'GET', path: '/api/deliveries/:company', upstream: 'courier', target: '/api/v1/companies/:company/orders', query: ['page', 'per_page', 'status'] },
-  { method: 'GET', path: '/api/deliveries/:company/:order', upstream: 'courier', target: '/api/v1/companies/:company/orders/:order' },
+  {
+    method: 'PUT',
+    path: '/api/cancellations/:campaign/:order',
+    upstream: 'marketplace',
+    target: '/v2/campaigns/:campaign/orders/:order/cancellation/accept',
+  },
+  {
+    method: 'GET',
+    path: '/api/deliveries/:company',
+    upstream: 'courier',
+    target: '/api/v1/companies/:company/orders',
+    query: ['page', 'per_page', 'status'],
+  },
+  {
+    method: 'GET',
+    path: '/api/deliveries/:company/:order',
+    upstream: 'courier',
+    target: '/api/v1/companies/:company/orders/:order',
+  },
   { method: 'GET', path: '/api/audit/:order', upstream: 'projector', target: '/orders/:order/audit', query: ['asOf'] },
   // Each service verifies its own streams' hash chains and reports its own subscriptions (an all-company key only).
   ...STORE_SERVICES.flatMap((upstream): BffRoute[] => [
-    { method: 'GET', path: `/api/audit/:order/verification/${upstream}`, upstream, target: '/ops/streams/:order/verification' },
+    {
+      method: 'GET',
+      path: `/api/audit/:order/verification/${upstream}`,
+      upstream,
+      target: '/ops/streams/:order/verification',
+    },
     { method: 'GET', path: `/api/ops/subscriptions/${upstream}`, upstream, target: '/ops/subscriptions' },
   ]),
   { method: 'GET', path: '/api/ops/projections', upstream: 'projector', target: '/ops/projections' },
@@ -61,8 +121,11 @@ export const BFF_ROUTES: readonly BffRoute[] = [
   { method: 'POST', path: '/api/ops/rebuild', upstream: 'projector', target: '/ops/projections/order-summary/rebuild' },
   { method: 'GET', path: '/api/ops/rebuild', upstream: 'projector', target: '/ops/projections/order-summary/rebuild' },
   {
-    method: 'GET', path: '/api/ops/rebuild/events', upstream: 'projector',
-    target: '/ops/projections/order-summary/rebuild/events', stream: true,
+    method: 'GET',
+    path: '/api/ops/rebuild/events',
+    upstream: 'projector',
+    target: '/ops/projections/order-summary/rebuild/events',
+    stream: true,
   },
   { method: 'GET', path: '/api/ops/consumer-lag', upstream: 'projector', target: '/ops/consumer-lag' },
   { method: 'GET', path: '/api/ops/timers', upstream: 'marketplace', target: '/ops/timers' },
@@ -72,7 +135,10 @@ export const BFF_ROUTES: readonly BffRoute[] = [
 ];
 
 /** The route a request names, with its path parameters; undefined when none does. */
-export function matchRoute(method: string, path: string): { route: BffRoute; params: Record<string, string> } | undefined {
+export function matchRoute(
+  method: string,
+  path: string,
+): { route: BffRoute; params: Record<string, string> } | undefined {
   const segments = path.split('/');
   for (const route of BFF_ROUTES) {
     if (route.method !== method) continue;

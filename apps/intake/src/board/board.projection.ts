@@ -47,7 +47,8 @@ export class BoardProjection implements OnApplicationBootstrap, OnApplicationShu
     this.subscription = this.store.subscribe(BOARD_SUBSCRIPTION, (events, tx) => this.apply(events, tx), {
       streamTypes: [EXTERNAL_ORDER_STREAM_TYPE],
       batchSize: 200,
-      onError: (error, { attempt }) => this.logger.error(`board projection failed (attempt ${attempt}): ${String(error)}`),
+      onError: (error, { attempt }) =>
+        this.logger.error(`board projection failed (attempt ${attempt}): ${String(error)}`),
     });
     await this.subscription.start();
   }
@@ -63,7 +64,7 @@ export class BoardProjection implements OnApplicationBootstrap, OnApplicationShu
       let end = i;
       while (end < events.length && boardChangeOf(events[end]).kind === 'insert') end += 1;
       if (end > i) {
-        notices.push(...await this.insertAll(events.slice(i, end), tx));
+        notices.push(...(await this.insertAll(events.slice(i, end), tx)));
         i = end;
       } else {
         const notice = await this.update(events[i], tx);
@@ -94,10 +95,20 @@ export class BoardProjection implements OnApplicationBootstrap, OnApplicationShu
       if (change.kind !== 'insert') throw new Error('insertAll takes ExternalOrderReceived events only');
       const d = change.data;
       return {
-        order_id: d.orderId, company_id: d.companyId, source: d.source, external_id: d.externalId, service_type: d.serviceType,
-        requested_time: d.requestedTime ?? null, requested_time_offset: d.requestedTimeOffset ?? null, items: d.items,
-        amount_minor: d.amountMinor, currency: d.currency,
-        at: event.occurredAt.toISOString(), version: event.streamVersion, received_position: event.globalPosition, event_type: event.type,
+        order_id: d.orderId,
+        company_id: d.companyId,
+        source: d.source,
+        external_id: d.externalId,
+        service_type: d.serviceType,
+        requested_time: d.requestedTime ?? null,
+        requested_time_offset: d.requestedTimeOffset ?? null,
+        items: d.items,
+        amount_minor: d.amountMinor,
+        currency: d.currency,
+        at: event.occurredAt.toISOString(),
+        version: event.streamVersion,
+        received_position: event.globalPosition,
+        event_type: event.type,
       };
     });
     const { rows: inserted } = await tx.query<{ order_id: string }>(
@@ -114,9 +125,17 @@ export class BoardProjection implements OnApplicationBootstrap, OnApplicationShu
     );
     const fresh = new Set(inserted.map((row) => row.order_id));
     // uuid text from the database is lower case; ids in events are too, but compare the same form to be sure
-    return rows.filter((row) => fresh.has(row.order_id.toLowerCase())).map((row) => ({
-      companyId: row.company_id, orderId: row.order_id, externalId: row.external_id, status: 'AWAITING', version: row.version, eventType: row.event_type, at: row.at,
-    }));
+    return rows
+      .filter((row) => fresh.has(row.order_id.toLowerCase()))
+      .map((row) => ({
+        companyId: row.company_id,
+        orderId: row.order_id,
+        externalId: row.external_id,
+        status: 'AWAITING',
+        version: row.version,
+        eventType: row.event_type,
+        at: row.at,
+      }));
   }
 
   private async update(event: RecordedEvent, tx: PoolClient): Promise<BoardNotice | undefined> {
@@ -136,12 +155,29 @@ export class BoardProjection implements OnApplicationBootstrap, OnApplicationShu
          contents_changed = COALESCE($6, contents_changed)
        WHERE order_id = $1 AND version < $2
        RETURNING company_id, external_id, status`,
-      [orderId, event.streamVersion, change.status ?? null, change.contents ? JSON.stringify(change.contents.items) : null,
-        change.contents?.amountMinor ?? null, change.contents?.changed ?? null, at,
-        change.posItems === undefined ? null : JSON.stringify(change.posItems)],
+      [
+        orderId,
+        event.streamVersion,
+        change.status ?? null,
+        change.contents ? JSON.stringify(change.contents.items) : null,
+        change.contents?.amountMinor ?? null,
+        change.contents?.changed ?? null,
+        at,
+        change.posItems === undefined ? null : JSON.stringify(change.posItems),
+      ],
     );
     const row = rows[0];
     const visible = change.status !== undefined || change.contents !== undefined;
-    return row && visible ? { companyId: row.company_id, orderId, externalId: row.external_id, status: row.status, version: event.streamVersion, eventType: event.type, at } : undefined;
+    return row && visible
+      ? {
+          companyId: row.company_id,
+          orderId,
+          externalId: row.external_id,
+          status: row.status,
+          version: event.streamVersion,
+          eventType: event.type,
+          at,
+        }
+      : undefined;
   }
 }

@@ -18,8 +18,16 @@ import { compileSql, statementName, type CompiledSql } from './sql-template';
 export type ExpectedKind = 'version' | 'any' | 'no_stream';
 
 export type AppendParam =
-  | 'stream_id' | 'stream_type' | 'tenant' | 'count' | 'expected' | 'contents' | 'events' | 'notify'
-  | 'key' | 'fingerprint';
+  | 'stream_id'
+  | 'stream_type'
+  | 'tenant'
+  | 'count'
+  | 'expected'
+  | 'contents'
+  | 'events'
+  | 'notify'
+  | 'key'
+  | 'fingerprint';
 
 /** A companion write's SQL (types.ts, CompanionWrite): CTEs reading `appended`, parameters `:w_<name>`. */
 export interface CompanionSql {
@@ -28,7 +36,10 @@ export interface CompanionSql {
 }
 
 export function appendSql(
-  schema: string, kind: ExpectedKind, withKey: boolean, companion?: CompanionSql,
+  schema: string,
+  kind: ExpectedKind,
+  withKey: boolean,
+  companion?: CompanionSql,
 ): CompiledSql<AppendParam | `w_${string}`> {
   const S = `"${schema}"`;
   const notKnown = withKey ? 'AND NOT EXISTS (SELECT 1 FROM known)' : '';
@@ -69,10 +80,14 @@ export function appendSql(
 
   const text = `
 WITH guard AS MATERIALIZED (SELECT pg_current_xact_id_if_assigned() IS NULL AS first_write),
-${withKey ? `known AS MATERIALIZED (
+${
+  withKey
+    ? `known AS MATERIALIZED (
   SELECT stream_id, request_fingerprint, first_version, last_version
   FROM ${S}.idempotency_keys WHERE idempotency_key = :key::text
-),` : ''}
+),`
+    : ''
+}
 lk AS MATERIALIZED (
   SELECT pg_advisory_xact_lock(hashtext('${schema}'), hashtext(:stream_id::text))
   FROM guard WHERE guard.first_write ${notKnown}
@@ -89,14 +104,22 @@ e AS (
     ${S}.chain_hashes(s.prev_head_hash, s.base_version, :contents::bytea[])
   ) WITH ORDINALITY AS x(i, t, v, o, d, m, hash, prev_hash, ord)
   RETURNING global_position, stream_version, recorded_at
-)${companion ? `,
+)${
+    companion
+      ? `,
 appended AS (SELECT :stream_id::text AS stream_id FROM s),
-${companion.sql}` : ''}${withKey ? `,
+${companion.sql}`
+      : ''
+  }${
+    withKey
+      ? `,
 k AS (
   INSERT INTO ${S}.idempotency_keys (idempotency_key, stream_id, request_fingerprint, first_version, last_version)
   SELECT :key::text, :stream_id::text, :fingerprint::text, s.base_version + 1, s.base_version + :count::int FROM s
   RETURNING 1
-)` : ''}
+)`
+      : ''
+  }
 SELECT g.first_write, s.base_version, s.stream_type, a.positions, a.recorded,
        pg_current_xact_id_if_assigned()::text AS transaction_id,
        CASE WHEN s.base_version IS NULL THEN (SELECT version FROM ${S}.streams WHERE stream_id = :stream_id::text) END AS seen_version,

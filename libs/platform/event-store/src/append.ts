@@ -40,8 +40,12 @@ export function defaultStreamType(streamId: string): string {
 
 /** Validates, fills ids and times, and hashes content: everything an append does before the database. */
 export function prepareAppend(
-  streamId: string, expected: ExpectedVersion, inputs: readonly EventInput[], options: AppendOptions,
-  schemaVersionOf: (type: string) => number, now: Date,
+  streamId: string,
+  expected: ExpectedVersion,
+  inputs: readonly EventInput[],
+  options: AppendOptions,
+  schemaVersionOf: (type: string) => number,
+  now: Date,
 ): PreparedAppend {
   if (typeof streamId !== 'string' || streamId.length === 0 || streamId.length > 512) {
     throw new InvalidAppend('stream id must be a non-empty string of at most 512 characters');
@@ -53,45 +57,63 @@ export function prepareAppend(
   else if (typeof expected === 'number' && Number.isSafeInteger(expected) && expected > 0) {
     kind = 'version';
     expectedNumber = expected;
-  } else throw new InvalidAppend(`expected version must be 'any', 'no_stream' or a non-negative integer, not ${String(expected)}`);
+  } else
+    throw new InvalidAppend(
+      `expected version must be 'any', 'no_stream' or a non-negative integer, not ${String(expected)}`,
+    );
 
   const events: PreparedEvent[] = [];
   const contents: Buffer[] = [];
   const json: string[] = [];
   const fingerprintParts: string[] = [];
   inputs.forEach((input, index) => {
-    if (!input || typeof input.type !== 'string' || input.type.length === 0) throw new InvalidAppend(`event [${index}] needs a type`);
+    if (!input || typeof input.type !== 'string' || input.type.length === 0)
+      throw new InvalidAppend(`event [${index}] needs a type`);
     const eventId = (input.eventId ?? uuidv7(now.getTime())).toLowerCase();
     if (!isUuid(eventId)) throw new InvalidAppend(`event [${index}] id ${input.eventId} is not a UUID`);
     const schemaVersion = input.schemaVersion ?? schemaVersionOf(input.type);
-    if (!Number.isInteger(schemaVersion) || schemaVersion < 1) throw new InvalidAppend(`event [${index}] schema version must be a positive integer`);
+    if (!Number.isInteger(schemaVersion) || schemaVersion < 1)
+      throw new InvalidAppend(`event [${index}] schema version must be a positive integer`);
     const occurredAt = input.occurredAt === undefined ? now : new Date(input.occurredAt);
     if (Number.isNaN(occurredAt.getTime())) throw new InvalidAppend(`event [${index}] occurredAt is not a valid time`);
     const metadata = input.metadata ?? {};
     const dataJson = canonicalJson(input.data);
     const metadataJson = canonicalJson(metadata);
     const occurred = occurredAt.toISOString();
-    contents.push(contentHash({ eventId, streamId, type: input.type, schemaVersion, occurredAt: occurred, dataJson, metadataJson }));
-    json.push(`{"i":"${eventId}","t":${JSON.stringify(input.type)},"v":${schemaVersion},"o":"${occurred}","d":${dataJson},"m":${metadataJson}}`);
+    contents.push(
+      contentHash({ eventId, streamId, type: input.type, schemaVersion, occurredAt: occurred, dataJson, metadataJson }),
+    );
+    json.push(
+      `{"i":"${eventId}","t":${JSON.stringify(input.type)},"v":${schemaVersion},"o":"${occurred}","d":${dataJson},"m":${metadataJson}}`,
+    );
     events.push({ eventId, type: input.type, schemaVersion, data: input.data, metadata, occurredAt });
     if (options.idempotencyKey !== undefined && options.requestFingerprint === undefined) {
-      fingerprintParts.push(`{"data":${dataJson},"schemaVersion":${schemaVersion},"type":${JSON.stringify(input.type)}}`);
+      fingerprintParts.push(
+        `{"data":${dataJson},"schemaVersion":${schemaVersion},"type":${JSON.stringify(input.type)}}`,
+      );
     }
   });
 
   let fingerprint: string | null = null;
   if (options.idempotencyKey !== undefined) {
-    if (typeof options.idempotencyKey !== 'string' || options.idempotencyKey.length === 0) throw new InvalidAppend('idempotency key must be a non-empty string');
-    fingerprint = options.requestFingerprint ??
-      createHash('sha256').update(`{"events":[${fingerprintParts.join(',')}],"streamId":${JSON.stringify(streamId)}}`).digest('hex');
+    if (typeof options.idempotencyKey !== 'string' || options.idempotencyKey.length === 0)
+      throw new InvalidAppend('idempotency key must be a non-empty string');
+    fingerprint =
+      options.requestFingerprint ??
+      createHash('sha256')
+        .update(`{"events":[${fingerprintParts.join(',')}],"streamId":${JSON.stringify(streamId)}}`)
+        .digest('hex');
   }
 
   const companionName = options.companion?.name;
   if (companionName !== undefined && !/^[a-z][a-z0-9_]{0,62}$/.test(companionName)) {
-    throw new InvalidAppend(`companion write name ${JSON.stringify(companionName)} must be a short lower-case identifier`);
+    throw new InvalidAppend(
+      `companion write name ${JSON.stringify(companionName)} must be a short lower-case identifier`,
+    );
   }
   for (const name of Object.keys(options.companion?.values ?? {})) {
-    if (!/^w_[a-z0-9_]+$/.test(name)) throw new InvalidAppend(`companion write parameter ${name} must be named w_<name>`);
+    if (!/^w_[a-z0-9_]+$/.test(name))
+      throw new InvalidAppend(`companion write parameter ${name} must be named w_<name>`);
   }
 
   return {
@@ -111,14 +133,24 @@ export function prepareAppend(
 }
 
 export type AppendOutcome =
-  | { kind: 'appended'; streamType: string; firstVersion: number; nextExpectedVersion: number; transactionId: string; events: RecordedEvent[] }
+  | {
+      kind: 'appended';
+      streamType: string;
+      firstVersion: number;
+      nextExpectedVersion: number;
+      transactionId: string;
+      events: RecordedEvent[];
+    }
   | { kind: 'known'; streamId: string; fingerprint: string; firstVersion: number; lastVersion: number }
   | { kind: 'conflict'; seenVersion: number; commitOrder: boolean }
   | { kind: 'not_first_write' };
 
 export class AppendStatements {
   private readonly cache = new Map<string, { sql: CompiledSql<AppendParam | `w_${string}`>; companionSql?: string }>();
-  constructor(private readonly schema: string, private readonly prepared: boolean) {}
+  constructor(
+    private readonly schema: string,
+    private readonly prepared: boolean,
+  ) {}
 
   async run(q: Queryable, append: PreparedAppend, notify: boolean): Promise<AppendOutcome> {
     const withKey = append.idempotencyKey !== null;
@@ -134,9 +166,16 @@ export class AppendStatements {
     const { sql } = cached;
     const values: Record<string, unknown> = {
       ...companion?.values,
-      stream_id: append.streamId, stream_type: append.streamType, tenant: append.tenant, count: append.events.length,
-      expected: append.expectedNumber, contents: append.contents, events: append.eventsJson, notify,
-      key: append.idempotencyKey, fingerprint: append.fingerprint,
+      stream_id: append.streamId,
+      stream_type: append.streamType,
+      tenant: append.tenant,
+      count: append.events.length,
+      expected: append.expectedNumber,
+      contents: append.contents,
+      events: append.eventsJson,
+      notify,
+      key: append.idempotencyKey,
+      fingerprint: append.fingerprint,
     };
     let row: AppendRow;
     try {
@@ -152,16 +191,35 @@ export class AppendStatements {
       const positions = row.positions ?? [];
       const recorded = row.recorded ?? [];
       const events = append.events.map((event, i): RecordedEvent => ({
-        eventId: event.eventId, streamId: append.streamId, streamType, streamVersion: base + i + 1,
-        globalPosition: positions[i], transactionId, type: event.type, schemaVersion: event.schemaVersion,
-        data: event.data, metadata: event.metadata, occurredAt: event.occurredAt, recordedAt: recorded[i],
+        eventId: event.eventId,
+        streamId: append.streamId,
+        streamType,
+        streamVersion: base + i + 1,
+        globalPosition: positions[i],
+        transactionId,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        data: event.data,
+        metadata: event.metadata,
+        occurredAt: event.occurredAt,
+        recordedAt: recorded[i],
       }));
-      return { kind: 'appended', streamType, firstVersion: base + 1, nextExpectedVersion: base + append.events.length, transactionId, events };
+      return {
+        kind: 'appended',
+        streamType,
+        firstVersion: base + 1,
+        nextExpectedVersion: base + append.events.length,
+        transactionId,
+        events,
+      };
     }
     if (row.known_stream_id) {
       return {
-        kind: 'known', streamId: row.known_stream_id, fingerprint: row.known_fingerprint ?? '',
-        firstVersion: Number(row.known_first), lastVersion: Number(row.known_last),
+        kind: 'known',
+        streamId: row.known_stream_id,
+        fingerprint: row.known_fingerprint ?? '',
+        firstVersion: Number(row.known_first),
+        lastVersion: Number(row.known_last),
       };
     }
     const seenVersion = row.seen_version === null ? 0 : Number(row.seen_version);
@@ -180,6 +238,7 @@ function translateAppendError(error: unknown, append: PreparedAppend): unknown {
     return new DuplicateEventId(append.streamId, (error as DatabaseError).detail ?? 'event_id');
   }
   // Two writers raced past the version check on the same stream version; the loser wrote nothing.
-  if (isUniqueViolation(error, 'events_stream_version_key')) return new ConcurrencyError(append.streamId, append.expected, undefined);
+  if (isUniqueViolation(error, 'events_stream_version_key'))
+    return new ConcurrencyError(append.streamId, append.expected, undefined);
   return error;
 }

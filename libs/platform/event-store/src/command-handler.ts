@@ -11,7 +11,13 @@ import { StateCache } from './state-cache';
 import { inSpan } from './tracing';
 import { withTransaction } from './transaction';
 import type {
-  AppendOptions, AppendResult, CompanionWrite, EventInput, EventMetadata, ExpectedVersion, RecordedEvent,
+  AppendOptions,
+  AppendResult,
+  CompanionWrite,
+  EventInput,
+  EventMetadata,
+  ExpectedVersion,
+  RecordedEvent,
 } from './types';
 
 export interface CommandHandlerConfig<C extends Command, E extends Event, S> {
@@ -110,20 +116,38 @@ export interface CommandHandler<C extends Command, S, E extends Event = Event> {
 }
 
 type StoreLoadOptions<E, S> = {
-  snapshot?: SnapshotPolicy<S>; toDomainEvent?(event: RecordedEvent): E; from?: { version: number; state: S }; within?: Queryable;
+  snapshot?: SnapshotPolicy<S>;
+  toDomainEvent?(event: RecordedEvent): E;
+  from?: { version: number; state: S };
+  within?: Queryable;
 };
 
 /** The slice of the store a command handler needs (the store implements it). */
 export interface CommandStore {
   readonly pool: Pool;
-  load<E, S>(streamId: string, fold: { evolve(s: S, e: E): S; initialState: S },
-    options: StoreLoadOptions<E, S>): Promise<LoadedStream<S>>;
-  append(streamId: string, expected: ExpectedVersion, events: readonly EventInput[], options: AppendOptions): Promise<AppendResult>;
-  appendWithin(client: PoolClient, streamId: string, expected: ExpectedVersion, events: readonly EventInput[],
-    options: AppendOptions): Promise<AppendResult>;
-  loadMany<E, S>(streams: readonly { streamId: string; from?: { version: number; state: S } }[],
+  load<E, S>(
+    streamId: string,
     fold: { evolve(s: S, e: E): S; initialState: S },
-    options: Pick<StoreLoadOptions<E, S>, 'snapshot' | 'toDomainEvent'>): Promise<Map<string, LoadedStream<S>>>;
+    options: StoreLoadOptions<E, S>,
+  ): Promise<LoadedStream<S>>;
+  append(
+    streamId: string,
+    expected: ExpectedVersion,
+    events: readonly EventInput[],
+    options: AppendOptions,
+  ): Promise<AppendResult>;
+  appendWithin(
+    client: PoolClient,
+    streamId: string,
+    expected: ExpectedVersion,
+    events: readonly EventInput[],
+    options: AppendOptions,
+  ): Promise<AppendResult>;
+  loadMany<E, S>(
+    streams: readonly { streamId: string; from?: { version: number; state: S } }[],
+    fold: { evolve(s: S, e: E): S; initialState: S },
+    options: Pick<StoreLoadOptions<E, S>, 'snapshot' | 'toDomainEvent'>,
+  ): Promise<Map<string, LoadedStream<S>>>;
   appendMany(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]>;
   appendManyWithin(client: PoolClient, appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]>;
   idempotentResult(idempotencyKey: string, fingerprint: string): Promise<AppendResult | undefined>;
@@ -132,7 +156,9 @@ export interface CommandStore {
 
 /** What "the same command" means for an idempotency key: the stream, the command type and its data. */
 export function commandFingerprint(streamId: string, command: Command): string {
-  return createHash('sha256').update(canonicalJson({ streamId, type: command.type, data: command.data })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ streamId, type: command.type, data: command.data }))
+    .digest('hex');
 }
 
 export function defaultEventInput<C extends Command, E extends Event>(event: E, command: C): EventInput {
@@ -147,28 +173,51 @@ export function defaultEventInput<C extends Command, E extends Event>(event: E, 
 const TRACER = '@orders/event-store';
 
 /** load (snapshot + tail) -> fold -> decide -> append (+ writes alongside), with bounded retries on conflicts. */
-export function createCommandHandler<C extends Command, E extends Event, S>(store: CommandStore, config: CommandHandlerConfig<C, E, S>): CommandHandler<C, S, E> {
+export function createCommandHandler<C extends Command, E extends Event, S>(
+  store: CommandStore,
+  config: CommandHandlerConfig<C, E, S>,
+): CommandHandler<C, S, E> {
   const { decider, snapshot } = config;
   const toDomainEvent = config.toDomainEvent ?? defaultToDomainEvent<E>;
   const toEventInput = config.toEventInput ?? defaultEventInput<C, E>;
   const cache = config.cache === false ? undefined : new StateCache<S>(config.cache?.maxStreams ?? 1000);
   const empty = { version: 0, state: decider.initialState };
   const load = async (streamId: string, within?: Queryable) => {
-    const loaded = await store.load<E, S>(streamId, decider, { snapshot, toDomainEvent, from: cache?.get(streamId), within });
+    const loaded = await store.load<E, S>(streamId, decider, {
+      snapshot,
+      toDomainEvent,
+      from: cache?.get(streamId),
+      within,
+    });
     cache?.set(streamId, loaded.version, loaded.state);
     return loaded;
   };
 
   const replayed = async (streamId: string, result: AppendResult, within?: Queryable): Promise<CommandResult<S>> => {
     const current = await load(streamId, within);
-    return { streamId, nextExpectedVersion: result.nextExpectedVersion, events: result.events, state: current.state, idempotentReplay: true };
+    return {
+      streamId,
+      nextExpectedVersion: result.nextExpectedVersion,
+      events: result.events,
+      state: current.state,
+      idempotentReplay: true,
+    };
   };
 
-  interface Attempt { streamId: string; expected: ExpectedVersion; inputs: EventInput[]; appendOptions: AppendOptions; from: S }
+  interface Attempt {
+    streamId: string;
+    expected: ExpectedVersion;
+    inputs: EventInput[];
+    appendOptions: AppendOptions;
+    from: S;
+  }
 
   /** The append and the writes alongside it, in `tx`; the state they lead to (undefined for a replay). */
-  const appendIn = async (tx: PoolClient, { streamId, expected, inputs, appendOptions, from }: Attempt,
-    alongside: HandleOptions<C, E, S>['alongside']): Promise<{ result: AppendResult; state?: S }> => {
+  const appendIn = async (
+    tx: PoolClient,
+    { streamId, expected, inputs, appendOptions, from }: Attempt,
+    alongside: HandleOptions<C, E, S>['alongside'],
+  ): Promise<{ result: AppendResult; state?: S }> => {
     const result = await store.appendWithin(tx, streamId, expected, inputs, appendOptions);
     if (result.idempotentReplay) return { result }; // the first run wrote its rows alongside already
     const events = result.events.map(toDomainEvent);
@@ -189,11 +238,17 @@ export function createCommandHandler<C extends Command, E extends Event, S>(stor
     }
     const mode = options.load ?? 'cached';
     const perCall = options.toEventInput;
-    const pinned = options.expectedVersion !== undefined && options.expectedVersion !== 'any' ? options.expectedVersion : undefined;
-    const retries = pinned !== undefined || within !== undefined || mode === 'empty'
-      ? 0 : options.conflictRetries ?? config.conflictRetries ?? 3;
+    const pinned =
+      options.expectedVersion !== undefined && options.expectedVersion !== 'any' ? options.expectedVersion : undefined;
+    const retries =
+      pinned !== undefined || within !== undefined || mode === 'empty'
+        ? 0
+        : (options.conflictRetries ?? config.conflictRetries ?? 3);
     const appendOptions: AppendOptions = {
-      idempotencyKey, requestFingerprint: fingerprint, streamType: config.streamType, tenant: options.tenant,
+      idempotencyKey,
+      requestFingerprint: fingerprint,
+      streamType: config.streamType,
+      tenant: options.tenant,
     };
     // Optimistic first try on the cached state, without reading: the append's expected version proves it was
     // current. Anything a stale state could get wrong (a conflict, a refusal, "nothing to do") is decided again
@@ -205,19 +260,34 @@ export function createCommandHandler<C extends Command, E extends Event, S>(stor
       const fresh = cached === undefined;
       const loaded = cached ?? (mode === 'empty' ? empty : await load(streamId, within));
       if (pinned !== undefined && !versionMatches(pinned, loaded.version)) {
-        if (!fresh) { trustCache = false; continue; }
+        if (!fresh) {
+          trustCache = false;
+          continue;
+        }
         throw new ConcurrencyError(streamId, pinned, loaded.version);
       }
       let decided: readonly E[];
       try {
         decided = decider.decide(command, loaded.state);
       } catch (error) {
-        if (!fresh) { trustCache = false; continue; }
+        if (!fresh) {
+          trustCache = false;
+          continue;
+        }
         throw error;
       }
       if (decided.length === 0) {
-        if (!fresh) { trustCache = false; continue; }
-        return { streamId, nextExpectedVersion: loaded.version, events: [], state: loaded.state, idempotentReplay: false };
+        if (!fresh) {
+          trustCache = false;
+          continue;
+        }
+        return {
+          streamId,
+          nextExpectedVersion: loaded.version,
+          events: [],
+          state: loaded.state,
+          idempotentReplay: false,
+        };
       }
       let inputs: EventInput[];
       try {
@@ -225,7 +295,10 @@ export function createCommandHandler<C extends Command, E extends Event, S>(stor
           ? await Promise.all(decided.map((event) => perCall.call(options, event, command, loaded.state)))
           : decided.map((event) => toEventInput(event, command));
       } catch (error) {
-        if (!fresh) { trustCache = false; continue; } // a stale state may have asked for what the fresh one would not
+        if (!fresh) {
+          trustCache = false;
+          continue;
+        } // a stale state may have asked for what the fresh one would not
         throw error;
       }
       const expected: ExpectedVersion = loaded.version === 0 ? 'no_stream' : loaded.version;
@@ -235,8 +308,10 @@ export function createCommandHandler<C extends Command, E extends Event, S>(stor
         let result: AppendResult;
         let state: S | undefined;
         if (within) ({ result, state } = await appendIn(within, attempt, alongside));
-        else if (companion) result = await store.append(streamId, expected, inputs, { ...appendOptions, companion: companion.write });
-        else if (alongside) ({ result, state } = await withTransaction(store.pool, (tx) => appendIn(tx, attempt, alongside)));
+        else if (companion)
+          result = await store.append(streamId, expected, inputs, { ...appendOptions, companion: companion.write });
+        else if (alongside)
+          ({ result, state } = await withTransaction(store.pool, (tx) => appendIn(tx, attempt, alongside)));
         else result = await store.append(streamId, expected, inputs, appendOptions);
         if (result.idempotentReplay) return replayed(streamId, result, within);
         // Fold what was stored, mapped as a later load would map it, so the cached state equals a reloaded one.
@@ -250,14 +325,23 @@ export function createCommandHandler<C extends Command, E extends Event, S>(stor
             store.snapshotLater(streamId, snapshot, state, result.nextExpectedVersion);
           }
         }
-        return { streamId, nextExpectedVersion: result.nextExpectedVersion, events: result.events, state, idempotentReplay: false };
+        return {
+          streamId,
+          nextExpectedVersion: result.nextExpectedVersion,
+          events: result.events,
+          state,
+          idempotentReplay: false,
+        };
       } catch (error) {
         if (companion?.refused(error)) {
           companion = undefined; // nothing was written: again, the slow way
           continue;
         }
         if (!(error instanceof ConcurrencyError)) throw error;
-        if (!fresh) { trustCache = false; continue; } // the cache was behind: not a conflict of this command
+        if (!fresh) {
+          trustCache = false;
+          continue;
+        } // the cache was behind: not a conflict of this command
         if (conflicts >= retries) throw error;
         await jitter(conflicts);
         conflicts += 1;
@@ -266,8 +350,14 @@ export function createCommandHandler<C extends Command, E extends Event, S>(stor
   };
 
   const batch = {
-    store, decider, streamType: config.streamType, snapshot, cache, conflictRetries: config.conflictRetries ?? 3,
-    toDomainEvent, toEventInput,
+    store,
+    decider,
+    streamType: config.streamType,
+    snapshot,
+    cache,
+    conflictRetries: config.conflictRetries ?? 3,
+    toDomainEvent,
+    toEventInput,
   };
 
   return {
@@ -279,13 +369,16 @@ export function createCommandHandler<C extends Command, E extends Event, S>(stor
     // request's, a consumed message's). A no-op while tracing is off.
     handle(streamId, command, options = {}) {
       const attributes = {
-        'event_store.stream_id': streamId, 'event_store.stream_type': config.streamType, 'command.type': command.type,
+        'event_store.stream_id': streamId,
+        'event_store.stream_type': config.streamType,
+        'command.type': command.type,
       };
       return inSpan(TRACER, `command ${command.type}`, { attributes }, async (span) => {
         const result = await handle(streamId, command, options);
         if (span.isRecording()) {
           span.setAttributes({
-            'command.events': result.events.length, 'command.idempotent_replay': result.idempotentReplay,
+            'command.events': result.events.length,
+            'command.idempotent_replay': result.idempotentReplay,
             'event_store.next_version': result.nextExpectedVersion,
           });
         }

@@ -102,7 +102,12 @@ export class SubscriptionRunner implements Subscription {
   private readonly prefetch: Prefetch;
   private readonly transactional: boolean;
 
-  constructor(readonly name: string, private readonly handler: SubscriptionHandler, private readonly options: SubscriptionOptions, private readonly deps: Deps) {
+  constructor(
+    readonly name: string,
+    private readonly handler: SubscriptionHandler,
+    private readonly options: SubscriptionOptions,
+    private readonly deps: Deps,
+  ) {
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.batchSize = options.batchSize ?? 100;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
@@ -111,7 +116,8 @@ export class SubscriptionRunner implements Subscription {
     this.filtered = Boolean(options.streamTypes?.length || options.eventTypes?.length);
     this.transactional = options.transactional ?? true;
     this.prefetch = new Prefetch((after) => this.readPage(this.deps.pool, after));
-    if (this.batchSize < 1 || this.pollIntervalMs < 1 || this.leaseMs < 100) throw new Error('subscription: batchSize >= 1, pollIntervalMs >= 1, leaseMs >= 100');
+    if (this.batchSize < 1 || this.pollIntervalMs < 1 || this.leaseMs < 100)
+      throw new Error('subscription: batchSize >= 1, pollIntervalMs >= 1, leaseMs >= 100');
   }
 
   isLeader(): boolean {
@@ -158,7 +164,9 @@ export class SubscriptionRunner implements Subscription {
           }
         }
         lastBatch = [];
-        const result = await this.processBatch((events) => { lastBatch = events; });
+        const result = await this.processBatch((events) => {
+          lastBatch = events;
+        });
         failures = 0;
         // A full page, or rows that became readable since the read (its horizon moved): read again at once.
         if (result.full || (result.pending && result.horizonMoved)) continue;
@@ -231,7 +239,9 @@ export class SubscriptionRunner implements Subscription {
     if (interruptible) this.signalled = false;
   }
 
-  private async processBatch(seen: (events: readonly RecordedEvent[]) => void): Promise<{ full: boolean; pending: boolean; horizonMoved: boolean }> {
+  private async processBatch(
+    seen: (events: readonly RecordedEvent[]) => void,
+  ): Promise<{ full: boolean; pending: boolean; horizonMoved: boolean }> {
     const before = this.current;
     if (!before) throw new Error(`subscription ${this.name}: no checkpoint loaded`); // acquire() sets it
     // A page read ahead is as good as one read now: rows below the horizon never change, only more may follow. A
@@ -261,7 +271,10 @@ export class SubscriptionRunner implements Subscription {
       this.lastRenewal = monotonicMs();
       return { full, pending: page.pending, horizonMoved: page.horizonMoved };
     } catch (error) {
-      if (this.transactional) await client.query('ROLLBACK').catch((rollbackError: Error) => { broken = rollbackError; });
+      if (this.transactional)
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
       throw error;
     } finally {
       client.release(broken);
@@ -270,7 +283,11 @@ export class SubscriptionRunner implements Subscription {
 
   private async readPage(q: Queryable, after: Checkpoint): Promise<ReadAllPage> {
     const page = await this.deps.reads.readAll(q, {
-      after, limit: this.batchSize, streamTypes: this.options.streamTypes, eventTypes: this.options.eventTypes, horizon: this.horizon,
+      after,
+      limit: this.batchSize,
+      streamTypes: this.options.streamTypes,
+      eventTypes: this.options.eventTypes,
+      horizon: this.horizon,
     });
     // Horizons only grow, and any one computed by a finished read is safe for a later one: keep the newest.
     if (this.horizon === undefined || BigInt(page.horizon) > BigInt(this.horizon)) this.horizon = page.horizon;
@@ -279,12 +296,23 @@ export class SubscriptionRunner implements Subscription {
 
   /** Checkpoint and lease renewal, compare-and-set: a runner that lost its lease cannot commit its batch. */
   private async commit(client: PoolClient, before: Checkpoint, after: Checkpoint): Promise<void> {
-    const moved = await this.deps.sql.advance(client, this.name, this.owner, before, after, this.leaseMs, this.options.synchronousCommit ?? true);
+    const moved = await this.deps.sql.advance(
+      client,
+      this.name,
+      this.owner,
+      before,
+      after,
+      this.leaseMs,
+      this.options.synchronousCommit ?? true,
+    );
     if (!moved) throw new SubscriptionLeaseLost(this.name, this.owner);
     if (!this.transactional) return; // the advance committed by itself
     const result = await client.query('COMMIT');
     // COMMIT of a transaction that failed earlier (an error the handler swallowed) rolls back without an error.
-    if (result.command !== 'COMMIT') throw new Error(`subscription ${this.name}: the batch transaction was aborted inside the handler and rolled back`);
+    if (result.command !== 'COMMIT')
+      throw new Error(
+        `subscription ${this.name}: the batch transaction was aborted inside the handler and rolled back`,
+      );
   }
 
   private report(error: unknown, attempt: number, events: readonly RecordedEvent[]): void {
@@ -298,7 +326,9 @@ export class SubscriptionRunner implements Subscription {
       return;
     }
     this.deps.logger.error(`event store subscription ${this.name} failed (attempt ${attempt}); retrying`, {
-      error: error instanceof Error ? error.stack ?? error.message : String(error), owner: this.owner, events: events.length,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      owner: this.owner,
+      events: events.length,
     });
   }
 }

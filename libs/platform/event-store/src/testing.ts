@@ -48,7 +48,9 @@ export interface TestEventStore {
 }
 
 /** A migrated store in its own random schema (`es_<prefix>_<hex>`). */
-export async function createTestEventStore(options: Omit<EventStoreOptions, 'connection' | 'pool' | 'schema'> & { prefix?: string; poolSize?: number } = {}): Promise<TestEventStore> {
+export async function createTestEventStore(
+  options: Omit<EventStoreOptions, 'connection' | 'pool' | 'schema'> & { prefix?: string; poolSize?: number } = {},
+): Promise<TestEventStore> {
   await ensureTestDatabase();
   const { prefix = 't', poolSize = 10, ...rest } = options;
   const schema = `es_${prefix.replace(/[^a-z0-9_]/g, '_').slice(0, 20)}_${randomBytes(4).toString('hex')}`;

@@ -67,7 +67,8 @@ async function writer(index: number, random: () => number, tally: Tally): Promis
     while (written < EVENTS_PER_WRITER) {
       const streamId = `cont-${Math.floor(random() * STREAMS)}`;
       const events: EventInput[] = Array.from({ length: 1 + Math.floor(random() * MAX_BATCH) }, (_, i) => ({
-        type: 'Tick', data: { writer: index, n: written + i },
+        type: 'Tick',
+        data: { writer: index, n: written + i },
       }));
       const ids = (result: { events: Array<{ eventId: string }> }) => result.events.map((e) => e.eventId);
       const roll = random();
@@ -87,7 +88,15 @@ async function writer(index: number, random: () => number, tally: Tally): Promis
           const exact = random() < 0.3;
           await client.query('BEGIN');
           try {
-            const version = exact ? Number((await client.query(`SELECT version FROM "${fixture.schema}".streams WHERE stream_id = $1`, [streamId])).rows[0]?.version ?? 0) : 0;
+            const version = exact
+              ? Number(
+                  (
+                    await client.query(`SELECT version FROM "${fixture.schema}".streams WHERE stream_id = $1`, [
+                      streamId,
+                    ])
+                  ).rows[0]?.version ?? 0,
+                )
+              : 0;
             await delay();
             const result = await store.appendWithin(client, streamId, exact ? version : 'any', events);
             await delay();
@@ -132,62 +141,96 @@ async function writer(index: number, random: () => number, tally: Tally): Promis
 }
 
 describe('contention', () => {
-  it(`delivers every committed event exactly once, in stream order (${WRITERS} writers x ${EVENTS_PER_WRITER} events, seed ${SEED})`, async () => {
-    const tally: Tally = { committed: [], rolledBack: [], conflicts: 0, guardCaught: 0, anyConflictsInTransactions: 0 };
-    const errors: unknown[] = [];
-    const runner = (owner: string): Subscription => store.subscribe('tail', async (events, tx) => {
-      await tx.query(`INSERT INTO "${fixture.schema}".delivered (event_id, stream_id, stream_version, runner)
+  it(
+    `delivers every committed event exactly once, in stream order (${WRITERS} writers x ${EVENTS_PER_WRITER} events, seed ${SEED})`,
+    async () => {
+      const tally: Tally = {
+        committed: [],
+        rolledBack: [],
+        conflicts: 0,
+        guardCaught: 0,
+        anyConflictsInTransactions: 0,
+      };
+      const errors: unknown[] = [];
+      const runner = (owner: string): Subscription =>
+        store.subscribe(
+          'tail',
+          async (events, tx) => {
+            await tx.query(
+              `INSERT INTO "${fixture.schema}".delivered (event_id, stream_id, stream_version, runner)
                       SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[])`,
-      [events.map((e) => e.eventId), events.map((e) => e.streamId), events.map((e) => e.streamVersion), events.map(() => owner)]);
-    }, { owner, batchSize: 50, pollIntervalMs: 200, leaseMs: 3000, onError: (error) => errors.push(error) });
+              [
+                events.map((e) => e.eventId),
+                events.map((e) => e.streamId),
+                events.map((e) => e.streamVersion),
+                events.map(() => owner),
+              ],
+            );
+          },
+          { owner, batchSize: 50, pollIntervalMs: 200, leaseMs: 3000, onError: (error) => errors.push(error) },
+        );
 
-    const first = runner('runner-1');
-    const second = runner('runner-2');
-    await first.start();
-    await waitFor(() => first.isLeader(), 'the first runner to lead');
-    await second.start();
+      const first = runner('runner-1');
+      const second = runner('runner-2');
+      await first.start();
+      await waitFor(() => first.isLeader(), 'the first runner to lead');
+      await second.start();
 
-    const writers = Array.from({ length: WRITERS }, (_, i) => writer(i, mulberry32(SEED + i + 1), tally));
-    // Hand the subscription over while the writers are busy.
-    await waitFor(async () => Number((await sql.query('SELECT count(*) FROM delivered')).rows[0].count) > 0, 'the first deliveries', 60_000);
-    await first.stop();
-    await Promise.all(writers);
+      const writers = Array.from({ length: WRITERS }, (_, i) => writer(i, mulberry32(SEED + i + 1), tally));
+      // Hand the subscription over while the writers are busy.
+      await waitFor(
+        async () => Number((await sql.query('SELECT count(*) FROM delivered')).rows[0].count) > 0,
+        'the first deliveries',
+        60_000,
+      );
+      await first.stop();
+      await Promise.all(writers);
 
-    const committed = tally.committed.length;
-    const deadline = STRESS ? 600_000 : 60_000;
-    await waitFor(async () => Number((await sql.query('SELECT count(*) FROM delivered')).rows[0].count) >= committed,
-      `${committed} deliveries`, deadline);
-    await second.stop();
-    if (STRESS || process.env.CONTENTION_VERBOSE) {
-      console.info(`contention seed ${SEED}: ${committed} committed, ${tally.rolledBack.length} rolled back, ` +
-        `${tally.conflicts} version conflicts, ${tally.guardCaught} wrong-order transactions refused`);
-    }
+      const committed = tally.committed.length;
+      const deadline = STRESS ? 600_000 : 60_000;
+      await waitFor(
+        async () => Number((await sql.query('SELECT count(*) FROM delivered')).rows[0].count) >= committed,
+        `${committed} deliveries`,
+        deadline,
+      );
+      await second.stop();
+      if (STRESS || process.env.CONTENTION_VERBOSE) {
+        console.info(
+          `contention seed ${SEED}: ${committed} committed, ${tally.rolledBack.length} rolled back, ` +
+            `${tally.conflicts} version conflicts, ${tally.guardCaught} wrong-order transactions refused`,
+        );
+      }
 
-    expect(errors).toEqual([]);
-    const delivered = (await sql.query('SELECT event_id, stream_id, stream_version::int AS v, runner FROM delivered ORDER BY seq')).rows as
-      Array<{ event_id: string; stream_id: string; v: number; runner: string }>;
-    // Exactly once, and exactly what committed.
-    expect(delivered).toHaveLength(committed);
-    expect(new Set(delivered.map((d) => d.event_id))).toEqual(new Set(tally.committed));
-    const stored = (await sql.query('SELECT event_id FROM events')).rows.map((r) => r.event_id);
-    expect(new Set(stored)).toEqual(new Set(tally.committed));
-    const rolledBack = new Set(tally.rolledBack);
-    expect(delivered.filter((d) => rolledBack.has(d.event_id))).toEqual([]);
-    // Each stream in version order, without gaps.
-    const byStream = new Map<string, number[]>();
-    for (const d of delivered) byStream.set(d.stream_id, [...(byStream.get(d.stream_id) ?? []), d.v]);
-    for (const [, versions] of byStream) expect(versions).toEqual(versions.map((_, i) => i + 1));
-    // Delivery order is the commit-safe order of the log.
-    const logOrder = (await sql.query('SELECT event_id FROM events ORDER BY transaction_id, global_position')).rows.map((r) => r.event_id);
-    expect(delivered.map((d) => d.event_id)).toEqual(logOrder);
-    // Both runners worked, one after the other.
-    expect(new Set(delivered.map((d) => d.runner))).toEqual(new Set(['runner-1', 'runner-2']));
-    const handover = delivered.findIndex((d) => d.runner === 'runner-2');
-    expect(delivered.slice(handover).every((d) => d.runner === 'runner-2')).toBe(true);
-    // The scenarios all happened; 'any' appends never lost a commit-order race.
-    expect(tally.rolledBack.length).toBeGreaterThan(0);
-    expect(tally.guardCaught).toBeGreaterThan(0);
-    expect(tally.anyConflictsInTransactions).toBe(0);
-    expect((await store.verifyAll()).ok).toBe(true);
-  }, STRESS ? 1_800_000 : 120_000);
+      expect(errors).toEqual([]);
+      const delivered = (
+        await sql.query('SELECT event_id, stream_id, stream_version::int AS v, runner FROM delivered ORDER BY seq')
+      ).rows as Array<{ event_id: string; stream_id: string; v: number; runner: string }>;
+      // Exactly once, and exactly what committed.
+      expect(delivered).toHaveLength(committed);
+      expect(new Set(delivered.map((d) => d.event_id))).toEqual(new Set(tally.committed));
+      const stored = (await sql.query('SELECT event_id FROM events')).rows.map((r) => r.event_id);
+      expect(new Set(stored)).toEqual(new Set(tally.committed));
+      const rolledBack = new Set(tally.rolledBack);
+      expect(delivered.filter((d) => rolledBack.has(d.event_id))).toEqual([]);
+      // Each stream in version order, without gaps.
+      const byStream = new Map<string, number[]>();
+      for (const d of delivered) byStream.set(d.stream_id, [...(byStream.get(d.stream_id) ?? []), d.v]);
+      for (const [, versions] of byStream) expect(versions).toEqual(versions.map((_, i) => i + 1));
+      // Delivery order is the commit-safe order of the log.
+      const logOrder = (
+        await sql.query('SELECT event_id FROM events ORDER BY transaction_id, global_position')
+      ).rows.map((r) => r.event_id);
+      expect(delivered.map((d) => d.event_id)).toEqual(logOrder);
+      // Both runners worked, one after the other.
+      expect(new Set(delivered.map((d) => d.runner))).toEqual(new Set(['runner-1', 'runner-2']));
+      const handover = delivered.findIndex((d) => d.runner === 'runner-2');
+      expect(delivered.slice(handover).every((d) => d.runner === 'runner-2')).toBe(true);
+      // The scenarios all happened; 'any' appends never lost a commit-order race.
+      expect(tally.rolledBack.length).toBeGreaterThan(0);
+      expect(tally.guardCaught).toBeGreaterThan(0);
+      expect(tally.anyConflictsInTransactions).toBe(0);
+      expect((await store.verifyAll()).ok).toBe(true);
+    },
+    STRESS ? 1_800_000 : 120_000,
+  );
 });

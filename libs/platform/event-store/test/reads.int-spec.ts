@@ -15,13 +15,23 @@ afterAll(() => fixture?.drop());
 
 // The safe horizon waits for transactions appending to this store (another test's, say, when the tests share
 // one): assertions on the global log therefore wait until the expected events are readable.
-async function settled(after: Checkpoint, count: number, options: { limit?: number; streamTypes?: string[]; eventTypes?: string[] } = {}) {
+async function settled(
+  after: Checkpoint,
+  count: number,
+  options: { limit?: number; streamTypes?: string[]; eventTypes?: string[] } = {},
+) {
   let result = await readAllFrom(after, options);
-  await waitFor(async () => (result = await readAllFrom(after, options)).events.length >= count && !result.pending, `${count} readable events`);
+  await waitFor(
+    async () => (result = await readAllFrom(after, options)).events.length >= count && !result.pending,
+    `${count} readable events`,
+  );
   return result;
 }
 
-async function readAllFrom(after: Checkpoint, options: { limit?: number; streamTypes?: string[]; eventTypes?: string[] } = {}) {
+async function readAllFrom(
+  after: Checkpoint,
+  options: { limit?: number; streamTypes?: string[]; eventTypes?: string[] } = {},
+) {
   const events: RecordedEvent[] = [];
   let checkpoint = after;
   for (;;) {
@@ -34,8 +44,13 @@ async function readAllFrom(after: Checkpoint, options: { limit?: number; streamT
 
 describe('reading a stream', () => {
   it('reads a range of versions', async () => {
-    await store.append('order-r1', 'no_stream', Array.from({ length: 10 }, (_, i) => ({ type: 'N', data: { i } })));
-    const versions = async (options: Parameters<EventStore['readStream']>[1]) => (await store.readStream('order-r1', options)).map((e) => e.streamVersion);
+    await store.append(
+      'order-r1',
+      'no_stream',
+      Array.from({ length: 10 }, (_, i) => ({ type: 'N', data: { i } })),
+    );
+    const versions = async (options: Parameters<EventStore['readStream']>[1]) =>
+      (await store.readStream('order-r1', options)).map((e) => e.streamVersion);
     expect(await versions({ fromVersion: 4 })).toEqual([4, 5, 6, 7, 8, 9, 10]);
     expect(await versions({ toVersion: 3 })).toEqual([1, 2, 3]);
     expect(await versions({ fromVersion: 5, toVersion: 6 })).toEqual([5, 6]);
@@ -51,12 +66,21 @@ describe('reading a stream', () => {
     const [, added] = await store.readStream('counter-tt');
     // recorded_at has microseconds, Date has milliseconds: the next millisecond is after the second event.
     const between = new Date(added.recordedAt.getTime() + 1);
-    await waitFor(async () => (await fixture.store.pool.query("SELECT clock_timestamp() > $1::timestamptz + interval '2 millisecond' AS later", [between])).rows[0].later, 'the clock to move');
+    await waitFor(
+      async () =>
+        (
+          await fixture.store.pool.query(
+            "SELECT clock_timestamp() > $1::timestamptz + interval '2 millisecond' AS later",
+            [between],
+          )
+        ).rows[0].later,
+      'the clock to move',
+    );
     await handler.handle('counter-tt', { type: 'Add', data: { amount: 7 }, metadata: meta });
     await handler.handle('counter-tt', { type: 'Close', data: {}, metadata: meta });
 
     expect((await store.readStream('counter-tt', { asOf: between })).map((e) => e.type)).toEqual(['Opened', 'Added']);
-    expect((await store.readStream('counter-tt', { asOf: new Date(0) }))).toEqual([]);
+    expect(await store.readStream('counter-tt', { asOf: new Date(0) })).toEqual([]);
     const past = await store.load('counter-tt', counterDecider, { asOf: between });
     expect(past).toMatchObject({ version: 2, state: { status: 'open', total: 5 } });
     const now = await store.load('counter-tt', counterDecider);
@@ -67,16 +91,33 @@ describe('reading a stream', () => {
 describe('reading the global log', () => {
   it('pages through every event in commit order, with filters', async () => {
     const start = (await settled(START, 0)).checkpoint;
-    await store.append('cart-g1', 'any', [{ type: 'CartOpened', data: {} }, { type: 'ItemAdded', data: {} }]);
+    await store.append('cart-g1', 'any', [
+      { type: 'CartOpened', data: {} },
+      { type: 'ItemAdded', data: {} },
+    ]);
     await store.append('order-g1', 'any', [{ type: 'OrderPlaced', data: {} }]);
     await store.append('cart-g1', 'any', [{ type: 'ItemAdded', data: {} }]);
 
     const all = await settled(start, 4, { limit: 2 });
-    expect(all.events.map((e) => `${e.streamId}:${e.type}`)).toEqual(['cart-g1:CartOpened', 'cart-g1:ItemAdded', 'order-g1:OrderPlaced', 'cart-g1:ItemAdded']);
+    expect(all.events.map((e) => `${e.streamId}:${e.type}`)).toEqual([
+      'cart-g1:CartOpened',
+      'cart-g1:ItemAdded',
+      'order-g1:OrderPlaced',
+      'cart-g1:ItemAdded',
+    ]);
     expect((await readAllFrom(start, { streamTypes: ['cart'] })).events).toHaveLength(3);
-    expect((await readAllFrom(start, { eventTypes: ['ItemAdded', 'OrderPlaced'] })).events.map((e) => e.type)).toEqual(['ItemAdded', 'OrderPlaced', 'ItemAdded']);
+    expect((await readAllFrom(start, { eventTypes: ['ItemAdded', 'OrderPlaced'] })).events.map((e) => e.type)).toEqual([
+      'ItemAdded',
+      'OrderPlaced',
+      'ItemAdded',
+    ]);
     let filtered = await readAllFrom(start, { eventTypes: ['NeverHappens'] });
-    await waitFor(async () => BigInt((filtered = await readAllFrom(start, { eventTypes: ['NeverHappens'] })).checkpoint.transactionId) > BigInt(all.events[3].transactionId), 'the horizon to pass');
+    await waitFor(
+      async () =>
+        BigInt((filtered = await readAllFrom(start, { eventTypes: ['NeverHappens'] })).checkpoint.transactionId) >
+        BigInt(all.events[3].transactionId),
+      'the horizon to pass',
+    );
     expect(filtered.events).toEqual([]);
     expect(BigInt(filtered.checkpoint.transactionId)).toBeGreaterThan(BigInt(start.transactionId)); // skipped for good
     expect((await readAllFrom(all.checkpoint)).events).toEqual([]);

@@ -1,7 +1,14 @@
 // A subscription reads its next page while a full batch's handler runs; these specs pin what that must never change:
 // the checkpoint moves only after the handler returned, a failed batch is retried as it was, pages keep log order.
 import type { PoolClient, QueryConfig } from 'pg';
-import { compareCheckpoints, START, type EventStore, type RecordedEvent, type Subscription, type SubscriptionOptions } from '../src';
+import {
+  compareCheckpoints,
+  START,
+  type EventStore,
+  type RecordedEvent,
+  type Subscription,
+  type SubscriptionOptions,
+} from '../src';
 import { createTestEventStore, type TestEventStore } from '../testing';
 import { appendMany as appendManyTo, waitFor } from './fixtures';
 
@@ -15,7 +22,9 @@ const running: Subscription[] = [];
 beforeAll(async () => {
   fixture = await createTestEventStore({ prefix: 'subs_pf', poolSize: 6 });
   store = fixture.store;
-  await store.pool.query(`CREATE TABLE "${fixture.schema}".effects (subscription text, event_id uuid, seq bigserial, PRIMARY KEY (subscription, event_id))`);
+  await store.pool.query(
+    `CREATE TABLE "${fixture.schema}".effects (subscription text, event_id uuid, seq bigserial, PRIMARY KEY (subscription, event_id))`,
+  );
 });
 
 afterEach(async () => {
@@ -27,24 +36,40 @@ afterAll(async () => {
   await fixture?.drop();
 });
 
-const fast: SubscriptionOptions = { batchSize: 4, pollIntervalMs: 100, leaseMs: 1500, retry: { initialDelayMs: 20, maxDelayMs: 100 } };
+const fast: SubscriptionOptions = {
+  batchSize: 4,
+  pollIntervalMs: 100,
+  leaseMs: 1500,
+  retry: { initialDelayMs: 20, maxDelayMs: 100 },
+};
 
-function start(name: string, handler: Parameters<EventStore['subscribe']>[1], options: SubscriptionOptions): Subscription {
+function start(
+  name: string,
+  handler: Parameters<EventStore['subscribe']>[1],
+  options: SubscriptionOptions,
+): Subscription {
   const subscription = store.subscribe(name, handler, { ...fast, ...options });
   running.push(subscription);
   void subscription.start();
   return subscription;
 }
 
-const appendMany = (prefix: string, streams: number, perStream: number) => appendManyTo(store, prefix, streams, perStream);
+const appendMany = (prefix: string, streams: number, perStream: number) =>
+  appendManyTo(store, prefix, streams, perStream);
 
 async function effects(name: string): Promise<string[]> {
-  const { rows } = await store.pool.query(`SELECT event_id FROM "${fixture.schema}".effects WHERE subscription = $1 ORDER BY seq`, [name]);
+  const { rows } = await store.pool.query(
+    `SELECT event_id FROM "${fixture.schema}".effects WHERE subscription = $1 ORDER BY seq`,
+    [name],
+  );
   return rows.map((r: { event_id: string }) => r.event_id);
 }
 
 const recordEffects = (name: string) => async (events: readonly RecordedEvent[], tx: PoolClient) => {
-  await tx.query(`INSERT INTO "${fixture.schema}".effects (subscription, event_id) SELECT $1, unnest($2::uuid[])`, [name, events.map((e) => e.eventId)]);
+  await tx.query(`INSERT INTO "${fixture.schema}".effects (subscription, event_id) SELECT $1, unnest($2::uuid[])`, [
+    name,
+    events.map((e) => e.eventId),
+  ]);
 };
 
 /**
@@ -53,7 +78,12 @@ const recordEffects = (name: string) => async (events: readonly RecordedEvent[],
  */
 function poolReads(): () => Array<Promise<unknown>> {
   const spy = jest.spyOn(store.pool, 'query');
-  return () => spy.mock.calls.flatMap((call, i) => ((call[0] as unknown as QueryConfig).name?.endsWith('_read_all') ? [spy.mock.results[i].value as Promise<unknown>] : []));
+  return () =>
+    spy.mock.calls.flatMap((call, i) =>
+      (call[0] as unknown as QueryConfig).name?.endsWith('_read_all')
+        ? [spy.mock.results[i].value as Promise<unknown>]
+        : [],
+    );
 }
 
 describe('subscription read ahead', () => {
@@ -61,16 +91,25 @@ describe('subscription read ahead', () => {
     const ids = await appendMany('pf1', 3, 4); // 12 events: three full pages of 4
     const reads = poolReads();
     let release!: () => void;
-    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const calls: string[][] = [];
-    const subscription = start('pf-1', async (events, tx) => {
-      calls.push(events.map((e) => e.eventId));
-      if (calls.length === 1) await gate; // the first batch is "in flight" until released
-      await recordEffects('pf-1')(events, tx);
-    }, { streamTypes: ['pf1'] });
+    const subscription = start(
+      'pf-1',
+      async (events, tx) => {
+        calls.push(events.map((e) => e.eventId));
+        if (calls.length === 1) await gate; // the first batch is "in flight" until released
+        await recordEffects('pf-1')(events, tx);
+      },
+      { streamTypes: ['pf1'] },
+    );
 
     try {
-      await waitFor(() => calls.length === 1 && reads().length >= 1, 'the first batch in flight and the next page read');
+      await waitFor(
+        () => calls.length === 1 && reads().length >= 1,
+        'the first batch in flight and the next page read',
+      );
       await reads()[0]; // the page read ahead has arrived
       expect(calls).toHaveLength(1); // it waits for the batch before it
       // the checkpoint is still the one before the batch in flight (START, or a horizon an empty filtered read
@@ -79,7 +118,9 @@ describe('subscription read ahead', () => {
       expect(held).toEqual(subscription.checkpoint());
       const first = (await store.readAll({ limit: 1, streamTypes: ['pf1'] })).events[0];
       expect(first.eventId).toBe(ids[0]);
-      expect(compareCheckpoints(held, { transactionId: first.transactionId, globalPosition: first.globalPosition })).toBeLessThan(0);
+      expect(
+        compareCheckpoints(held, { transactionId: first.transactionId, globalPosition: first.globalPosition }),
+      ).toBeLessThan(0);
     } finally {
       release(); // a blocked handler would hold its transaction (and the server's horizon) open
     }
@@ -89,7 +130,9 @@ describe('subscription read ahead', () => {
     expect(await effects('pf-1')).toEqual(ids);
     const last = (await store.readAll({ limit: 1000, streamTypes: ['pf1'] })).events.at(-1) as RecordedEvent;
     const checkpoint = (await store.subscriptionStatus('pf-1'))?.checkpoint ?? START;
-    expect(compareCheckpoints(checkpoint, { transactionId: last.transactionId, globalPosition: last.globalPosition })).toBeGreaterThanOrEqual(0);
+    expect(
+      compareCheckpoints(checkpoint, { transactionId: last.transactionId, globalPosition: last.globalPosition }),
+    ).toBeGreaterThanOrEqual(0);
   });
 
   it('drops the page read ahead when a batch fails and retries that batch first, in log order', async () => {
@@ -97,15 +140,19 @@ describe('subscription read ahead', () => {
     const reads = poolReads();
     const calls: string[][] = [];
     let failed = false;
-    start('pf-2', async (events, tx) => {
-      calls.push(events.map((e) => e.eventId));
-      await recordEffects('pf-2')(events, tx);
-      if (calls.length === 2 && !failed) {
-        failed = true;
-        await reads().at(-1); // the next page has been read ahead by now: it must not be handled before this batch
-        throw new Error('the broker refused the batch');
-      }
-    }, { streamTypes: ['pf2'], onError: () => undefined });
+    start(
+      'pf-2',
+      async (events, tx) => {
+        calls.push(events.map((e) => e.eventId));
+        await recordEffects('pf-2')(events, tx);
+        if (calls.length === 2 && !failed) {
+          failed = true;
+          await reads().at(-1); // the next page has been read ahead by now: it must not be handled before this batch
+          throw new Error('the broker refused the batch');
+        }
+      },
+      { streamTypes: ['pf2'], onError: () => undefined },
+    );
 
     await waitFor(async () => (await effects('pf-2')).length >= ids.length, 'all events handled');
     expect(failed).toBe(true);
@@ -130,22 +177,44 @@ describe('subscription outside a transaction', () => {
   it('advances after the handler returned, keeps effects a failing handler made, and leaves synchronous_commit alone', async () => {
     const small = await createTestEventStore({ prefix: 'subs_nt', poolSize: 1 }); // one connection: every statement shares it
     try {
-      await small.store.append('nt-1', 'no_stream', [1, 2, 3, 4, 5, 6].map((n) => ({ type: 'Step', data: { n } })));
+      await small.store.append(
+        'nt-1',
+        'no_stream',
+        [1, 2, 3, 4, 5, 6].map((n) => ({ type: 'Step', data: { n } })),
+      );
       const seenTable = `"${small.schema}".seen`;
       await small.store.pool.query(`CREATE TABLE ${seenTable} (event_id uuid, attempt int, seq bigserial)`);
       let attempt = 0;
-      const subscription = small.store.subscribe('nt', async (events, client) => {
-        attempt += 1;
-        // autocommit: this row stays even though the handler then fails
-        await client.query(`INSERT INTO ${seenTable} (event_id, attempt) SELECT unnest($1::uuid[]), $2`, [events.map((e) => e.eventId), attempt]);
-        if (attempt === 1) throw new Error('first attempt fails');
-      }, { ...fast, transactional: false, synchronousCommit: false, onError: () => undefined });
+      const subscription = small.store.subscribe(
+        'nt',
+        async (events, client) => {
+          attempt += 1;
+          // autocommit: this row stays even though the handler then fails
+          await client.query(`INSERT INTO ${seenTable} (event_id, attempt) SELECT unnest($1::uuid[]), $2`, [
+            events.map((e) => e.eventId),
+            attempt,
+          ]);
+          if (attempt === 1) throw new Error('first attempt fails');
+        },
+        { ...fast, transactional: false, synchronousCommit: false, onError: () => undefined },
+      );
       let all: RecordedEvent[] = [];
-      await waitFor(async () => (all = (await small.store.readAll({ limit: 100 })).events).length === 6, 'the events visible');
-      const seen = async () => (await small.store.pool.query<{ event_id: string; attempt: number }>(`SELECT event_id, attempt FROM ${seenTable} ORDER BY seq`)).rows;
+      await waitFor(
+        async () => (all = (await small.store.readAll({ limit: 100 })).events).length === 6,
+        'the events visible',
+      );
+      const seen = async () =>
+        (
+          await small.store.pool.query<{ event_id: string; attempt: number }>(
+            `SELECT event_id, attempt FROM ${seenTable} ORDER BY seq`,
+          )
+        ).rows;
       await subscription.start();
       try {
-        await waitFor(async () => (await seen()).filter((r) => r.attempt > 1).length >= all.length, 'every event handled after the failure');
+        await waitFor(
+          async () => (await seen()).filter((r) => r.attempt > 1).length >= all.length,
+          'every event handled after the failure',
+        );
       } finally {
         await subscription.stop();
       }
@@ -157,8 +226,12 @@ describe('subscription outside a transaction', () => {
       // the advance turned synchronous_commit off for its own transaction only, not for the pooled connection
       expect((await small.store.pool.query('SHOW synchronous_commit')).rows[0].synchronous_commit).toBe('on');
       const last = all[all.length - 1];
-      expect(compareCheckpoints((await small.store.subscriptionStatus('nt'))?.checkpoint ?? START,
-        { transactionId: last.transactionId, globalPosition: last.globalPosition })).toBeGreaterThanOrEqual(0);
+      expect(
+        compareCheckpoints((await small.store.subscriptionStatus('nt'))?.checkpoint ?? START, {
+          transactionId: last.transactionId,
+          globalPosition: last.globalPosition,
+        }),
+      ).toBeGreaterThanOrEqual(0);
     } finally {
       await small.drop();
     }

@@ -26,20 +26,27 @@ export class ServiceEnv {
   @IsIn(DEPLOYMENT_ENVIRONMENTS)
   NODE_ENV!: DeploymentEnvironment;
 
-  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT!: number;
 
   /** 127.0.0.1 on a developer machine; 0.0.0.0 in a container. */
   @IsIP()
   HOST!: string;
 
-  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true }, { message: 'must be a postgres:// URL' })
+  @IsUrl(
+    { protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true },
+    { message: 'must be a postgres:// URL' },
+  )
   DATABASE_URL!: string;
 
   @Matches(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, { message: 'must be a comma-separated list of host:port' })
   KAFKA_BROKERS!: string;
 
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   KAFKA_CLIENT_ID!: string;
 
   @IsIn(LOG_LEVELS)
@@ -51,7 +58,8 @@ export class ServiceEnv {
    * Keys are kept only as hashes once read.
    */
   @Matches(API_KEYS_PATTERN, {
-    message: 'must be empty or a comma-separated list of principal:key[:tenants[:scopes]] with keys of at least 16 characters and scopes among read, write, operate',
+    message:
+      'must be empty or a comma-separated list of principal:key[:tenants[:scopes]] with keys of at least 16 characters and scopes among read, write, operate',
   })
   API_KEYS!: string;
 
@@ -59,13 +67,19 @@ export class ServiceEnv {
    * 32 bytes (64 hex characters or base64) wrapping each order's personal-data key (architecture rule 7). Empty
    * keeps the per-order keys unwrapped: erasure still works, but a database dump could read the records.
    */
-  @Matches(/^$|^[0-9a-fA-F]{64}$|^[A-Za-z0-9+/]{43}=$/, { message: 'must be empty or 32 bytes as 64 hex characters or base64' })
+  @Matches(/^$|^[0-9a-fA-F]{64}$|^[A-Za-z0-9+/]{43}=$/, {
+    message: 'must be empty or 32 bytes as 64 hex characters or base64',
+  })
   PII_MASTER_KEY!: string;
 
-  @Type(() => Number) @IsInt() @Min(0)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   SHUTDOWN_TIMEOUT_MS!: number;
 
-  @Type(() => Number) @IsInt() @Min(100)
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
   HEALTH_CHECK_TIMEOUT_MS!: number;
 }
 

@@ -16,7 +16,12 @@ export interface FuzzTarget {
    * A resource created before fuzzing so operator actions reach the command path, not only the 404: POSTed to
    * `path` with `body`, its answer's `idField` becomes the path value `pathValue`.
    */
-  readonly existing?: { readonly path: string; readonly body: unknown; readonly idField: string; readonly pathValue: string };
+  readonly existing?: {
+    readonly path: string;
+    readonly body: unknown;
+    readonly idField: string;
+    readonly pathValue: string;
+  };
   close(): Promise<void>;
 }
 
@@ -24,7 +29,10 @@ export interface FuzzTarget {
 async function withExisting(target: FuzzTarget): Promise<FuzzTarget> {
   const existing = target.existing;
   if (!existing) return target;
-  const created = await request(target.server).post(existing.path).set(target.credentials).send(existing.body as object);
+  const created = await request(target.server)
+    .post(existing.path)
+    .set(target.credentials)
+    .send(existing.body as object);
   const id: unknown = created.body?.[existing.idField];
   if (created.status !== 201 || typeof id !== 'string') {
     throw new Error(`creating the existing resource at ${existing.path} answered ${created.status}: ${created.text}`);
