@@ -1,3 +1,4 @@
+import type { AppendRow } from './append-sql';
 import { compileSql, statementName, type CompiledSql } from './sql-template';
 
 // Appends to many streams in one statement (one round trip, one multi-row INSERT of every event), each stream with
@@ -81,13 +82,7 @@ ORDER BY r.n`;
   return compileSql<AppendManyParam>(statementName(schema, 'append_many'), text);
 }
 
-export interface AppendManyRow {
+/** One stream's row of a batch: the single append's row (without idempotency keys) and its place `n` in the batch. */
+export interface AppendManyRow extends Omit<AppendRow, `known_${string}`> {
   n: number;
-  first_write: boolean;
-  base_version: string | null;
-  stream_type: string | null;
-  positions: string[] | null;
-  recorded: Date[] | null;
-  transaction_id: string | null;
-  seen_version: string | null;
 }

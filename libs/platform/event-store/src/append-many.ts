@@ -1,10 +1,10 @@
 import type { DatabaseError } from 'pg';
 import { appendManySql, type AppendManyRow } from './append-many-sql';
-import { isUniqueViolation, type PreparedAppend } from './append';
+import { isUniqueViolation, recordedEvents, type PreparedAppend } from './append';
 import { ConcurrencyError, DuplicateEventId, InvalidAppend } from './errors';
 import { bind } from './sql-template';
 import type { Queryable } from './queryable';
-import type { AppendOptions, AppendResult, EventInput, ExpectedVersion, RecordedEvent } from './types';
+import type { AppendOptions, AppendResult, EventInput, ExpectedVersion } from './types';
 
 /** One stream's part of a batch append. */
 export interface StreamAppend {
@@ -91,25 +91,7 @@ function outcomeOf(append: PreparedAppend, row: AppendManyRow): StreamAppendOutc
         : undefined;
     return { ok: false, error: new ConcurrencyError(append.streamId, append.expected, seen, detail) };
   }
-  const base = Number(row.base_version);
-  const streamType = row.stream_type ?? append.streamType;
-  const transactionId = row.transaction_id ?? '';
-  const positions = row.positions ?? [];
-  const recorded = row.recorded ?? [];
-  const events = append.events.map((event, i): RecordedEvent => ({
-    eventId: event.eventId,
-    streamId: append.streamId,
-    streamType,
-    streamVersion: base + i + 1,
-    globalPosition: positions[i],
-    transactionId,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    data: event.data,
-    metadata: event.metadata,
-    occurredAt: event.occurredAt,
-    recordedAt: recorded[i],
-  }));
+  const { base, streamType, transactionId, events } = recordedEvents(append, row);
   return {
     ok: true,
     result: {

@@ -185,25 +185,7 @@ export class AppendStatements {
     }
     if (!row.first_write) return { kind: 'not_first_write' };
     if (row.base_version !== null) {
-      const base = Number(row.base_version);
-      const streamType = row.stream_type ?? append.streamType;
-      const transactionId = row.transaction_id ?? '';
-      const positions = row.positions ?? [];
-      const recorded = row.recorded ?? [];
-      const events = append.events.map((event, i): RecordedEvent => ({
-        eventId: event.eventId,
-        streamId: append.streamId,
-        streamType,
-        streamVersion: base + i + 1,
-        globalPosition: positions[i],
-        transactionId,
-        type: event.type,
-        schemaVersion: event.schemaVersion,
-        data: event.data,
-        metadata: event.metadata,
-        occurredAt: event.occurredAt,
-        recordedAt: recorded[i],
-      }));
+      const { base, streamType, transactionId, events } = recordedEvents(append, row);
       return {
         kind: 'appended',
         streamType,
@@ -226,6 +208,33 @@ export class AppendStatements {
     // 'any' never fails on the version; only the transaction-id order check can refuse it.
     return { kind: 'conflict', seenVersion, commitOrder: append.kind === 'any' };
   }
+}
+
+/** What an append that happened recorded, from its row: versions after `base`, positions and times as stored. */
+export function recordedEvents(
+  append: PreparedAppend,
+  row: Pick<AppendRow, 'base_version' | 'stream_type' | 'transaction_id' | 'positions' | 'recorded'>,
+): { base: number; streamType: string; transactionId: string; events: RecordedEvent[] } {
+  const base = Number(row.base_version);
+  const streamType = row.stream_type ?? append.streamType;
+  const transactionId = row.transaction_id ?? '';
+  const positions = row.positions ?? [];
+  const recorded = row.recorded ?? [];
+  const events = append.events.map((event, i): RecordedEvent => ({
+    eventId: event.eventId,
+    streamId: append.streamId,
+    streamType,
+    streamVersion: base + i + 1,
+    globalPosition: positions[i],
+    transactionId,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+    metadata: event.metadata,
+    occurredAt: event.occurredAt,
+    recordedAt: recorded[i],
+  }));
+  return { base, streamType, transactionId, events };
 }
 
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
