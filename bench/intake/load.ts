@@ -63,3 +63,21 @@ export async function throughput(
   );
   return done / ((performance.now() - started) / 1000);
 }
+
+/** The order every intake benchmark submits (a guest, an address, two lines): one shape, so their figures compare. */
+export const benchOrder = (externalId: string, source = 'site') => ({
+  source,
+  externalId,
+  submittedAt: '2026-11-23T10:00:00Z',
+  customer: { name: 'Ivan Ivanovich Ivanov', phone: '+77776665544' },
+  address: 'Pushkin street 2, apt 5',
+  comment: 'Two persons',
+  requestedTime: '2026-11-23T12:30:00+03:00',
+  serviceType: 'courier',
+  items: [
+    { sku: 'PIE', name: 'Pie', quantity: 2, priceMinor: 17400 },
+    { name: 'Bread', quantity: 1, priceMinor: 3800 },
+  ],
+  amountMinor: 38600,
+  currency: 'RUB',
+});

@@ -15,7 +15,7 @@ import {
   stopService,
 } from '../lib/service-process';
 import { machine, median, metric, percentile, report } from '../lib/report';
-import { client, throughput, type Response } from './load';
+import { benchOrder, client, throughput, type Response } from './load';
 import type { Client } from 'pg';
 import { withClient } from '@orders/service-kit/testing';
 
@@ -47,22 +47,7 @@ async function listening(port: number, path: string): Promise<void> {
 }
 
 let sequence = 0;
-const order = () => ({
-  source: 'site',
-  externalId: `bench-${process.pid}-${++sequence}`,
-  submittedAt: '2026-11-23T10:00:00Z',
-  customer: { name: 'Ivan Ivanovich Ivanov', phone: '+77776665544' },
-  address: 'Pushkin street 2, apt 5',
-  comment: 'Two persons',
-  requestedTime: '2026-11-23T12:30:00+03:00',
-  serviceType: 'courier',
-  items: [
-    { sku: 'PIE', name: 'Pie', quantity: 2, priceMinor: 17400 },
-    { name: 'Bread', quantity: 1, priceMinor: 3800 },
-  ],
-  amountMinor: 38600,
-  currency: 'RUB',
-});
+const order = () => benchOrder(`bench-${process.pid}-${++sequence}`);
 
 /** Board notices from the SSE stream, by order id, with the instant each arrived. */
 function boardArrivals(port: number, key: string) {

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { deleteTopicsWithPrefix } from '@orders/messaging/testing';
-import { client, throughput } from '../intake/load';
+import { benchOrder, client, throughput } from '../intake/load';
 import { machine, median, metric, report, type Metric } from '../lib/report';
 import { cpuSeconds, freePort, startService, stopService, untilLive } from '../lib/service-process';
 import { startOtlpSink } from './otlp-sink';
@@ -40,21 +40,7 @@ const VARIANTS: readonly Variant[] = [
 ];
 
 let sequence = 0;
-const order = () => ({
-  source: 'site',
-  externalId: `bench-${process.pid}-${++sequence}`,
-  submittedAt: '2026-11-23T10:00:00Z',
-  customer: { name: 'Ivan Ivanovich Ivanov', phone: '+77776665544' },
-  address: 'Pushkin street 2, apt 5',
-  requestedTime: '2026-11-23T12:30:00+03:00',
-  serviceType: 'courier',
-  items: [
-    { sku: 'PIE', name: 'Pie', quantity: 2, priceMinor: 17400 },
-    { name: 'Bread', quantity: 1, priceMinor: 3800 },
-  ],
-  amountMinor: 38600,
-  currency: 'RUB',
-});
+const order = () => benchOrder(`bench-${process.pid}-${++sequence}`);
 
 interface Running {
   readonly variant: Variant;

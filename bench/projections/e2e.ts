@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { encodeMessage, externalOrderId, findMessage, TOPIC } from '@orders/contracts';
 import { syntheticHistory } from '@orders/projector/src/projections/history';
 import { Kafka, logLevel, type Message } from 'kafkajs';
-import { client } from '../intake/load';
+import { benchOrder, client } from '../intake/load';
 import { median } from '../lib/report';
 import type { E2eStack } from './stack';
 import { SummaryWatcher } from './summary-watcher';
@@ -43,22 +43,7 @@ const DRAIN_MS = 180_000;
 const COOL_DOWN_MS = 5000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const order = (externalId: string) => ({
-  source: SOURCE,
-  externalId,
-  submittedAt: '2026-11-23T10:00:00Z',
-  customer: { name: 'Ivan Ivanovich Ivanov', phone: '+77776665544' },
-  address: 'Pushkin street 2, apt 5',
-  comment: 'Two persons',
-  requestedTime: '2026-11-23T12:30:00+03:00',
-  serviceType: 'courier',
-  items: [
-    { sku: 'PIE', name: 'Pie', quantity: 2, priceMinor: 17400 },
-    { name: 'Bread', quantity: 1, priceMinor: 3800 },
-  ],
-  amountMinor: 38600,
-  currency: 'RUB',
-});
+const order = (externalId: string) => benchOrder(externalId, SOURCE);
 
 /**
  * Open loop: command i is due at start + i / rate, whatever happened to the earlier ones (never waits for an
