@@ -30,7 +30,11 @@ describe('ops dlq list | show | redrive with a dead letter made by the messaging
   let pool: Pool;
   let consumer: Consumer;
   let producer: Producer;
-  const handled: string[] = [];
+  // The handler's effect, written through the inbox transaction: what committed, once per message (a handler may
+  // run again after its shared transaction was rolled back for another message's failure).
+  const effects = `ops_dlq_effects_${id}`;
+  const committed = async () =>
+    (await pool.query<{ id: string }>(`SELECT id FROM "${effects}" ORDER BY id`)).rows.map((row) => row.id);
 
   // The handled marks go to a schema of this test's own in the test database.
   const marks = `ops_dlq_marks_${id}`;
@@ -47,6 +51,7 @@ describe('ops dlq list | show | redrive with a dead letter made by the messaging
   beforeAll(async () => {
     await ensureTestDatabase();
     pool = new Pool({ connectionString: testDatabaseUrl(), max: 3 });
+    await pool.query(`CREATE TABLE "${effects}" (id text NOT NULL)`);
     await provisionTopics({ brokers: BROKERS, logLevel: 'nothing' }, [{ topic, partitions: 1 }]);
     consumer = createConsumer({
       kafka: { brokers: BROKERS, clientId: 'ops-dlq-it', logLevel: 'nothing', logger: quiet },
@@ -55,10 +60,10 @@ describe('ops dlq list | show | redrive with a dead letter made by the messaging
       pool,
       inboxSchema: schema,
       retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 20 },
-      handle: async (message) => {
+      handle: async (message, { tx }) => {
         if ((message.payload as { poison?: boolean }).poison)
           throw new NonRetryableError('the order does not exist here');
-        handled.push(message.id);
+        await tx.query(`INSERT INTO "${effects}" (id) VALUES ($1)`, [message.id]);
       },
     });
     await consumer.start();
@@ -84,6 +89,7 @@ describe('ops dlq list | show | redrive with a dead letter made by the messaging
   afterAll(async () => {
     await producer?.disconnect();
     await consumer?.stop();
+    await pool?.query(`DROP TABLE IF EXISTS "${effects}"`);
     await pool?.end();
     await dropSchema(testDatabaseUrl(), schema);
     await dropSchema(testDatabaseUrl(), marks);
@@ -99,7 +105,7 @@ describe('ops dlq list | show | redrive with a dead letter made by the messaging
       classification: 'non-retryable',
       error: expect.stringContaining('the order does not exist here'),
     });
-    expect(handled).toEqual([`ok-${id}`]);
+    expect(await until(committed, (ids) => ids.length > 0)).toEqual([`ok-${id}`]);
     const table = await run(['dlq', 'list', `${topic}.dlq`]);
     expect(table.code).toBe(EXIT.ok);
     expect(table.io.stdout.join('\n')).toMatch(
