@@ -31,6 +31,9 @@ module.exports = {
       globalSetup: '<rootDir>/scripts/jest/global-setup.js',
       globalTeardown: '<rootDir>/scripts/jest/global-teardown.js',
       setupFiles: ['reflect-metadata'],
+      // Their waits are on conditions (a row, an offset, a message); the timeout only bounds a hung run. A consumer
+      // group's join on a loaded 2-core machine can alone outlast jest's 5 s default (CI: stream-consumer, 7.8 s).
+      testTimeout: 60_000,
     },
   ],
   // Integration specs share one broker and one server: two workers keep a 2-core machine responsive.
