@@ -77,8 +77,20 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
   }, 60_000);
   afterAll(async () => intake?.close());
 
+  /** Company A's stream, and one new order of company A (its id). */
+  const url = () => `${intake.url}/api/v1/companies/company-a/external-order-events`;
+  const submit = async () =>
+    (
+      await intake
+        .http()
+        .post('/api/v1/companies/company-a/external-orders')
+        .set('Api-Key', intake.keys.companyA)
+        .send(submission())
+        .expect(201)
+    ).body.orderId as string;
+
   it('streams a new AWAITING order and its acceptance to its company, and nothing of other companies', async () => {
-    const streamA = openStream(`${intake.url}/api/v1/companies/company-a/external-order-events`, intake.keys.companyA);
+    const streamA = openStream(url(), intake.keys.companyA);
     const streamB = openStream(`${intake.url}/api/v1/companies/company-b/external-order-events`, intake.keys.companyB);
     const [resA] = await Promise.all([streamA.opened, streamB.opened]);
     expect(resA.statusCode).toBe(200);
@@ -124,17 +136,7 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
   });
 
   it('resumes after a reconnect with Last-Event-ID: what happened meanwhile comes first, once and in order', async () => {
-    const url = `${intake.url}/api/v1/companies/company-a/external-order-events`;
-    const submit = async () =>
-      (
-        await intake
-          .http()
-          .post('/api/v1/companies/company-a/external-orders')
-          .set('Api-Key', intake.keys.companyA)
-          .send(submission())
-          .expect(201)
-      ).body.orderId as string;
-    const first = openStream(url, intake.keys.companyA);
+    const first = openStream(url(), intake.keys.companyA);
     await first.opened;
     const seen = await submit();
     const heard = await first.until((e) => e.event === 'order.received' && e.data.orderId === seen);
@@ -149,7 +151,7 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
       .set('Api-Key', intake.keys.companyA)
       .send({})
       .expect(200);
-    const resumed = openStream(url, intake.keys.companyA, heard.id);
+    const resumed = openStream(url(), intake.keys.companyA, heard.id);
     try {
       await resumed.until((e) => e.event === 'order.status_changed' && e.data.orderId === seen);
       const live = await submit();
@@ -170,17 +172,7 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
   });
 
   it('prunes the change feed past its retention; a stream resuming from a pruned change must reload', async () => {
-    const url = `${intake.url}/api/v1/companies/company-a/external-order-events`;
-    const submit = async () =>
-      (
-        await intake
-          .http()
-          .post('/api/v1/companies/company-a/external-orders')
-          .set('Api-Key', intake.keys.companyA)
-          .send(submission())
-          .expect(201)
-      ).body.orderId as string;
-    const first = openStream(url, intake.keys.companyA);
+    const first = openStream(url(), intake.keys.companyA);
     await first.opened;
     const seen = await submit();
     const heard = await first.until((e) => e.event === 'order.received' && e.data.orderId === seen);
@@ -211,7 +203,7 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
     );
     const after = await submit();
     // Resuming from the pruned change: a resync first (not a replay with a hole), then live changes as usual.
-    const resumed = openStream(url, intake.keys.companyA, heard.id);
+    const resumed = openStream(url(), intake.keys.companyA, heard.id);
     try {
       const resync = await resumed.until((e) => e.event === 'board.resync');
       expect(resync.data).toEqual({ reason: 'pruned', message: expect.stringMatching(/reload the list/) });
@@ -225,7 +217,7 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
       resumed.close();
     }
     // A stream resuming after the horizon still gets a plain replay of what is kept.
-    const kept = openStream(url, intake.keys.companyA, String(missedSeq));
+    const kept = openStream(url(), intake.keys.companyA, String(missedSeq));
     try {
       await kept.until((e) => e.event === 'order.received' && e.data.orderId === after);
       expect(kept.events.some((e) => e.event === 'board.resync')).toBe(false);
@@ -235,11 +227,10 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
   });
 
   it('caps open streams per key (429 LIMIT_EXCEEDED beyond), and frees a slot when a stream closes', async () => {
-    const url = `${intake.url}/api/v1/companies/company-a/external-order-events`;
     // Streams of the test before close asynchronously: wait until each of ours is accepted.
     const accepted = async () => {
       for (const until = Date.now() + 20_000; ;) {
-        const stream = openStream(url, intake.keys.companyA);
+        const stream = openStream(url(), intake.keys.companyA);
         const res = await stream.opened;
         if (res.statusCode === 200) return { stream, res };
         stream.close();
@@ -249,7 +240,7 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
     };
     const refused = async (key: string) =>
       new Promise<{ status?: number; retryAfter?: string | string[]; body: string }>((resolve, reject) => {
-        get(url, { headers: { 'Api-Key': key, Accept: 'text/event-stream' } }, (res) => {
+        get(url(), { headers: { 'Api-Key': key, Accept: 'text/event-stream' } }, (res) => {
           let body = '';
           res
             .setEncoding('utf8')
@@ -267,7 +258,7 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
         { code: 'LIMIT_EXCEEDED', message: 'at most 5 open streams per key' },
       ]);
       // Another key of the same company has streams of its own.
-      const operator = openStream(url, intake.keys.operator);
+      const operator = openStream(url(), intake.keys.operator);
       expect((await operator.opened).statusCode).toBe(200);
       operator.close();
       open.shift()?.stream.close();
@@ -287,17 +278,8 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
 
   it('catches up what committed while its LISTEN connection was down, without the client reconnecting', async () => {
     const admin = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-    const stream = openStream(`${intake.url}/api/v1/companies/company-a/external-order-events`, intake.keys.companyA);
+    const stream = openStream(url(), intake.keys.companyA);
     await stream.opened;
-    const submit = async () =>
-      (
-        await intake
-          .http()
-          .post('/api/v1/companies/company-a/external-orders')
-          .set('Api-Key', intake.keys.companyA)
-          .send(submission())
-          .expect(201)
-      ).body.orderId as string;
     const before = await submit();
     await stream.until((e) => e.event === 'order.received' && e.data.orderId === before); // the stream is live
     const logs = captureLogs();
@@ -349,7 +331,7 @@ describe('intake SSE: operators hear of new orders and status changes', () => {
 
   it('hears changes again after the database refused its first reconnections (a restart longer than a second)', async () => {
     const admin = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-    const stream = openStream(`${intake.url}/api/v1/companies/company-a/external-order-events`, intake.keys.companyA);
+    const stream = openStream(url(), intake.keys.companyA);
     await stream.opened;
     const logs = captureLogs();
     try {
