@@ -38,4 +38,7 @@ module.exports = {
   ],
   // Integration specs share one broker and one server: two workers keep a 2-core machine responsive.
   maxWorkers: 2,
+  // A worker keeps every module registry it loaded (Nest, kafkajs, swc output) across the files it runs; recycle one
+  // past 1 GB between files instead of letting it run out of heap (a CI run lost a worker that way, on file ~190).
+  workerIdleMemoryLimit: '1GB',
 };
