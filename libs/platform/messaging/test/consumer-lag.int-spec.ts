@@ -21,7 +21,9 @@ describe('consumer-group lag and topic offsets (real Kafka)', () => {
       { topic: orders, partitions: 2 },
       { topic: other, partitions: 1 },
     ]);
-    const producer = kafka.producer();
+    // Idempotent, one request in flight: a retry under load must not write the messages twice (the exact offsets
+    // asserted below count them).
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     try {
       const messages = (partition: number, count: number) =>
