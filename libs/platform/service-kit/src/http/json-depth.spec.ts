@@ -1,4 +1,4 @@
-import { JsonTooDeep, MAX_JSON_DEPTH, jsonDepthExceeds, rejectDeepJson } from './json-depth';
+import { JsonTooDeep, MAX_JSON_DEPTH, jsonBytesDepthExceeds, jsonDepthExceeds, rejectDeepJson } from './json-depth';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const nested = (depth: number, open = '[', close = ']') => `${open.repeat(depth)}${close.repeat(depth)}`;
@@ -22,6 +22,14 @@ describe('JSON depth check', () => {
 
   it('scans 100,000 levels without recursion', () => {
     expect(jsonDepthExceeds(nested(100_000))).toBe(true);
+  });
+
+  it('reads UTF-8 bytes as it reads the text: multi-byte characters beside quotes and brackets change nothing', () => {
+    const samples = [
+      nested(MAX_JSON_DEPTH), nested(MAX_JSON_DEPTH + 1), JSON.stringify({ 'ключ"[': ['ж', { '🍕': `"\\${nested(40)}` }] }),
+      `{"é\\":${nested(MAX_JSON_DEPTH)}}`, `{"ü\"":${nested(MAX_JSON_DEPTH)}}`, `["\u00e9[", "😀]]]", ${nested(MAX_JSON_DEPTH - 1)}]`,
+    ];
+    for (const text of samples) expect(jsonBytesDepthExceeds(Buffer.from(text, 'utf8'))).toBe(jsonDepthExceeds(text));
   });
 
   it('throws from the body parser hook with 400 and its own type, in any encoding body-parser accepts', () => {

@@ -30,6 +30,29 @@ export function jsonDepthExceeds(text: string, max: number = MAX_JSON_DEPTH): bo
   return false;
 }
 
+/**
+ * The same check on UTF-8 bytes, without decoding them first: every byte of a multi-byte UTF-8 character is 0x80 or
+ * above, so the quotes, backslashes and brackets the scan looks for are the single bytes they are in the text.
+ */
+export function jsonBytesDepthExceeds(bytes: Uint8Array, max: number = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (inString) {
+      if (byte === 0x5c) i++;
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) {
+      inString = true;
+    } else if (byte === 0x5b || byte === 0x7b) {
+      if (++depth > max) return true;
+    } else if (byte === 0x5d || byte === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
+}
+
 /** body-parser's error shape: the error filter answers `entity.too.deep` with 400, like malformed JSON. */
 export class JsonTooDeep extends Error {
   readonly status = 400;
@@ -42,13 +65,18 @@ export class JsonTooDeep extends Error {
 
 /**
  * The JSON body parser's `verify` hook: runs on the raw bytes before JSON.parse, so a deep body never reaches
- * class-transformer. body-parser accepts only UTF-8, UTF-16 and UTF-32 JSON, which TextDecoder reads.
+ * class-transformer. body-parser accepts only UTF-8, UTF-16 and UTF-32 JSON, which TextDecoder reads; UTF-8 (nearly
+ * every request) is scanned as bytes, without a copy decoded only to be scanned and thrown away.
  */
 export function rejectDeepJson(_req: IncomingMessage, _res: ServerResponse, body: Buffer, encoding: string | null): void {
   const label = (encoding ?? 'utf-8').toLowerCase();
+  if (label === 'utf-8' || label === 'utf8') {
+    if (jsonBytesDepthExceeds(body)) throw new JsonTooDeep(MAX_JSON_DEPTH);
+    return;
+  }
   let text: string;
   try {
-    text = /^utf-?8$/.test(label) ? body.toString('utf8') : new TextDecoder(label).decode(body);
+    text = new TextDecoder(label).decode(body);
   } catch {
     return; // an encoding TextDecoder does not know: body-parser answers 415 for it right after
   }

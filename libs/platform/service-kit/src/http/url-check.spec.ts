@@ -14,4 +14,12 @@ describe('URL check', () => {
     expect(urlProblem('/orders?x=%FF')).toMatch(/^the query holds a malformed/);
     expect(urlProblem('/orders/%zz')).toMatch(/^the path holds a malformed/);
   });
+
+  it('finds raw NULs and lone surrogates without a percent sign too, where each is', () => {
+    expect(urlProblem('/orders/a\u0000b')).toBe('the path holds a NUL character');
+    expect(urlProblem('/orders?x=\u0000')).toBe('the query holds a NUL character');
+    expect(urlProblem('/orders/\uD800?x=1')).toBe('the path holds a lone UTF-16 surrogate');
+    expect(urlProblem('/orders/\uD83D\uDE00?x=\uDE00')).toBe('the query holds a lone UTF-16 surrogate');
+    expect(urlProblem('/orders/\uD83D\uDE00?x=1')).toBeUndefined();
+  });
 });

@@ -9,6 +9,10 @@ import type { TracedRequest } from './request-ids';
  * malformed escapes (`%zz`) are refused, and so is a decoded NUL.
  */
 export function urlProblem(url: string): string | undefined {
+  // Without a percent sign nothing decodes to anything else: the URL as it is holds a NUL or a lone surrogate exactly
+  // when one of its parts does (splitting at ASCII separators cannot part a surrogate pair), so nearly every request
+  // is answered here without splitting and decoding.
+  if (!url.includes('%') && textProblem(url) === undefined) return undefined;
   const queryStart = url.indexOf('?');
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
   const query = queryStart === -1 ? '' : url.slice(queryStart + 1);
