@@ -127,6 +127,32 @@ describe('POST /notification: every type as the reference shows it, duplicates, 
     expect(await stored(suite.stack, 801)).toBe(2);
   });
 
+  it('stores notifications that arrive together once each, a repeated one answered as a duplicate', async () => {
+    // Sent at once, they share statements and commits (the inbox's group commit): each key must still be stored once,
+    // exactly one of its two sendings answered 200 and the other DUPLICATED_EVENT, and the order of one order's
+    // notifications kept for the worker.
+    const bodies = Array.from({ length: 12 }, (_, i) => statusUpdated(810 + (i % 3), 'DELIVERY', `2026-03-01T0${i % 4}:00:${String(i).padStart(2, '0')}Z`));
+    const answers = await Promise.all([...bodies, ...bodies].map((body) => post(body)));
+    const byKey = new Map<string, number[]>();
+    [...bodies, ...bodies].forEach((body, i) => byKey.set(JSON.stringify(body), [...(byKey.get(JSON.stringify(body)) ?? []), answers[i].status]));
+    for (const statuses of byKey.values()) expect(statuses.sort()).toEqual([200, 400]);
+    for (const orderId of [810, 811, 812]) expect(await stored(suite.stack, orderId)).toBe(4);
+    const { rows } = await suite.stack.pool.query(
+      `SELECT count(*)::int AS n FROM market_order_ids WHERE campaign_id = '21' AND order_id = ANY($1)`, [['810', '811', '812']]);
+    expect(rows[0].n).toBe(3);
+  });
+
+  it('fails only the notification the database refuses when it arrives with others', async () => {
+    // Year 0 fits the reference's date-time but not PostgreSQL's timestamptz: that one is our failure (500, Market
+    // sends it again); the ones that came with it are stored and answered 200.
+    const good = Array.from({ length: 10 }, (_, i) => statusUpdated(820 + i, 'DELIVERY', '2026-03-01T09:00:00Z'));
+    const refused = statusUpdated(830, 'DELIVERY', '0000-01-01T00:00:00Z');
+    const answers = await Promise.all([...good.slice(0, 5), refused, ...good.slice(5)].map((body) => post(body)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 500, 200, 200, 200, 200, 200]);
+    for (let i = 0; i < 10; i++) expect(await stored(suite.stack, 820 + i)).toBe(1);
+    expect(await stored(suite.stack, 830)).toBe(0);
+  });
+
   it('answers what the reference refuses with 400 WRONG_EVENT_FORMAT naming the problem, and stores nothing', async () => {
     const old = await post({
       notificationType: 'ORDER_CANCELLATION_REQUEST',

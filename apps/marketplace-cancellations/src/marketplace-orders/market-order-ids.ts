@@ -25,7 +25,14 @@ export const platformOrderIdOf = (ref: OrderRef): string => marketOrderIntakeId(
  * parameters. A row that already names the order is left alone; a parked delivery stays for the worker.
  */
 export const rememberMarketOrderSql = (platformId: string, campaignId: string, orderId: string): string =>
-  `INSERT INTO market_order_ids (platform_order_id, campaign_id, order_id) VALUES (${platformId}, ${campaignId}, ${orderId})
+  rememberMarketOrdersSql(`VALUES (${platformId}, ${campaignId}, ${orderId})`);
+
+/**
+ * The same upsert for several orders: `rows` is a VALUES list or a SELECT of (platform id, campaign, order), each
+ * platform id at most once (one statement cannot update a row twice).
+ */
+export const rememberMarketOrdersSql = (rows: string): string =>
+  `INSERT INTO market_order_ids (platform_order_id, campaign_id, order_id) ${rows}
    ON CONFLICT (platform_order_id) DO UPDATE SET campaign_id = excluded.campaign_id, order_id = excluded.order_id
    WHERE market_order_ids.campaign_id IS NULL`;
 
