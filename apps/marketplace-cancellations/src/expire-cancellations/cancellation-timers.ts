@@ -22,10 +22,12 @@ export const TIMER_ACTOR = 'system:cancellation-timer';
 type Outcome = { kind: 'marked' } | { kind: 'unmarked' } | { kind: 'failed'; error: unknown };
 
 /**
- * How long a claimed row is kept from other claimers. A claimer that dies leaves its rows to the next one after
- * this; one that outlives it (a stalled batch) may see a row fired twice, which the decider makes a no-op.
+ * How long a claimed row is kept from other claimers. A claimer that dies mid-batch leaves its rows to the next one
+ * after this, so it bounds how late a crash makes a deadline (kept well under a minute, what counts as late); a
+ * batch takes well under a second, and one stalled past the lease may see a row fired again, which the decider
+ * makes a no-op.
  */
-export const TIMER_LEASE_MS = 60_000;
+export const TIMER_LEASE_MS = 15_000;
 
 /**
  * Marks a batch's timers FIRED in the append's own statement, for the orders that appended: the events and the
