@@ -200,4 +200,21 @@ describe('a batch with a companion', () => {
     expect(await notesOf('counter-b7')).toEqual([]);
     expect(await notesOf('counter-b6')).toEqual(['round 1,round 2']);
   });
+
+  it('with `alongside`, writes inside its transaction: both commit with the events', async () => {
+    const handler = store.commandHandler({ decider: counterDecider, streamType: 'counter', cache: false });
+    const open = { type: 'Open' as const, data: { limit: 100 }, metadata: meta() };
+    const transactions: string[] = [];
+    const results = await handler.handleMany([{ streamId: 'counter-b8', command: open }], {
+      companion: () => note('with alongside'),
+      alongside: async (tx) => {
+        const { rows } = await tx.query(`SELECT pg_current_xact_id()::text AS id`);
+        transactions.push(rows[0].id);
+      },
+    });
+    expect(results.map((r) => r.ok)).toEqual([true]);
+    expect(await notesOf('counter-b8')).toEqual(['with alongside']);
+    const { rows } = await sql.query(`SELECT transaction_id::text AS id FROM events WHERE stream_id = 'counter-b8'`);
+    expect(rows.map((r) => r.id)).toEqual(transactions);
+  });
 });
