@@ -11,44 +11,52 @@ const waitFor = async (probe: () => Promise<boolean>): Promise<void> => {
  * the service's own timer subscription.
  */
 export async function seedPendingRequests(store: EventStore, pool: Pool, count: number, t0: number): Promise<void> {
+  // Appended in batches of 100 streams (one statement each), as the decider would have appended them one by one.
+  const appends = Array.from({ length: count }, (_, i) => {
+    const orderId = String(i + 1);
+    const requestedAt = new Date(t0 + ((i + 1) % 3600) * 1000).toISOString();
+    return {
+      streamId: marketplaceOrderStreamId('21', orderId),
+      expected: 'no_stream' as const,
+      options: { streamType: MARKETPLACE_ORDER_STREAM_TYPE },
+      events: [
+        {
+          type: 'MarketplaceOrderSynced',
+          data: {
+            campaignId: '21',
+            orderId,
+            status: 'DELIVERY',
+            marketStatus: 'DELIVERY',
+            paymentType: 'PREPAID',
+            updatedAt: new Date(t0 - 60_000).toISOString(),
+            source: 'POLL',
+          },
+        },
+        {
+          type: 'CancellationRequested',
+          data: {
+            requestId: `r-${orderId}`,
+            campaignId: '21',
+            orderId,
+            requestedAt,
+            deadlineAt: deadlineFor(requestedAt),
+            orderStatusAtRequest: 'DELIVERY',
+          },
+        },
+      ],
+    };
+  });
   let next = 0;
   const writer = async (): Promise<void> => {
-    while (next < count) {
-      const orderId = String(++next);
-      const requestedAt = new Date(t0 + (next % 3600) * 1000).toISOString();
-      await store.append(
-        marketplaceOrderStreamId('21', orderId),
-        'no_stream',
-        [
-          {
-            type: 'MarketplaceOrderSynced',
-            data: {
-              campaignId: '21',
-              orderId,
-              status: 'DELIVERY',
-              marketStatus: 'DELIVERY',
-              paymentType: 'PREPAID',
-              updatedAt: new Date(t0 - 60_000).toISOString(),
-              source: 'POLL',
-            },
-          },
-          {
-            type: 'CancellationRequested',
-            data: {
-              requestId: `r-${orderId}`,
-              campaignId: '21',
-              orderId,
-              requestedAt,
-              deadlineAt: deadlineFor(requestedAt),
-              orderStatusAtRequest: 'DELIVERY',
-            },
-          },
-        ],
-        { streamType: MARKETPLACE_ORDER_STREAM_TYPE },
-      );
+    while (next < appends.length) {
+      const chunk = appends.slice(next, next + 100);
+      next += chunk.length;
+      const outcomes = await store.appendMany(chunk);
+      if (outcomes.some((o) => !o.ok)) throw new Error('seed: a stream existed already');
     }
   };
-  await Promise.all(Array.from({ length: 16 }, writer));
+  // Two writers: the service's pool opens a connection per writer, and the machine's PostgreSQL is shared.
+  await Promise.all(Array.from({ length: 2 }, writer));
   // Untimed: the timer rows armed, and the read model caught up, so the timed part does not compete with the seed.
   await waitFor(
     async () => (await pool.query(`SELECT count(*)::int AS n FROM cancellation_timers`)).rows[0].n >= count,

@@ -60,6 +60,15 @@ describe('timers fired in batches (real PostgreSQL)', () => {
     const firstBatch = [...(await expiries(stack, orders)).values()].filter((ids) => ids.length > 0);
     expect(firstBatch).toHaveLength(BATCH);
     expect(new Set(firstBatch.flat()).size).toBe(1); // one append of the whole batch
+    // Each fired row marked by the transaction that appended its order's events (xmin: the row's writer).
+    const marked = await one<{ n: number }>(
+      stack.pool,
+      `SELECT count(*)::int AS n FROM cancellation_timers t
+         JOIN event_store.events e ON e.stream_id = 'marketplace_order-21-' || t.order_id AND e.type = 'CancellationAutoAccepted'
+        WHERE t.order_id = ANY($1) AND t.state = 'FIRED' AND t.xmin::text::bigint = (e.transaction_id::text::bigint & 4294967295)`,
+      [orders.map(String)],
+    );
+    expect(marked?.n).toBe(BATCH);
 
     expect(await api.timers.fireDue()).toBe(3);
     expect(await api.timers.fireDue()).toBe(0);

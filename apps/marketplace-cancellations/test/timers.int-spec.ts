@@ -1,5 +1,5 @@
 import { MarketplaceOrders } from '../src/marketplace-orders/marketplace-orders';
-import { TIMER_ACTOR } from '../src/expire-cancellations/cancellation-timers';
+import { TIMER_ACTOR, TIMER_LEASE_MS } from '../src/expire-cancellations/cancellation-timers';
 import { createStack, eventually, one, type Stack } from './harness';
 import { decisionPath, pendingRequest } from './market-fixtures';
 
@@ -110,6 +110,29 @@ describe('durable cancellation deadlines (real PostgreSQL)', () => {
     expect(await api.timers.fireDue()).toBeLessThanOrEqual(1);
     await eventually(async () => (await timerOf(stack, 2401))?.state === 'FIRED', 'the timer marked fired');
     expect(await eventTypes(stack, 2401)).toEqual([
+      'MarketplaceOrderSynced',
+      'CancellationRequested',
+      'CancellationAutoAccepted',
+      'MarketplaceOrderCancelled',
+    ]);
+    await api.close();
+  });
+
+  it('fires a row whose claimer died after claiming it once the lease ran out, once', async () => {
+    const api = await stack.start();
+    await pendingRequest(api, 2501, t0);
+    await eventually(() => timerOf(stack, 2501), 'the timer row');
+    // The dead claimer's work: the row claimed (leased) at the deadline, nothing fired, nothing marked.
+    await stack.pool.query(`UPDATE cancellation_timers SET next_attempt_at = $1 WHERE order_id = '2501'`, [
+      new Date(Date.parse(deadline) + TIMER_LEASE_MS),
+    ]);
+    stack.clock.set(new Date(Date.parse(deadline) + TIMER_LEASE_MS - 1).toISOString());
+    expect(await api.timers.fireDue()).toBe(0); // still another claimer's
+    stack.clock.set(new Date(Date.parse(deadline) + TIMER_LEASE_MS).toISOString());
+    expect(await api.timers.fireDue()).toBe(1);
+    expect(await api.timers.fireDue()).toBe(0);
+    expect(await timerOf(stack, 2501)).toMatchObject({ state: 'FIRED' });
+    expect(await eventTypes(stack, 2501)).toEqual([
       'MarketplaceOrderSynced',
       'CancellationRequested',
       'CancellationAutoAccepted',

@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isDomainError } from '@orders/decider-kit';
-import type { PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import { marketplaceOrderStreamId } from '@orders/cancellations-domain';
 import { Clock } from '@orders/service-kit';
 import { MarketplaceOrders } from '../marketplace-orders/marketplace-orders';
 import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
 import { TIMER_LATE_AFTER_MS, timersFired, timersFiredLate } from '../marketplace-cancellations.metrics';
-import { forEachLimited, retryDelayMs, withClaimedRows } from '../shared/worker-kit';
+import { forEachLimited, retryDelayMs } from '../shared/worker-kit';
 
 interface DueTimer {
   request_id: string;
@@ -17,11 +18,37 @@ interface DueTimer {
 
 export const TIMER_ACTOR = 'system:cancellation-timer';
 
+/** A timer's part of a batch: fired and marked by the append, fired with nothing to append, or failed. */
+type Outcome = { kind: 'marked' } | { kind: 'unmarked' } | { kind: 'failed'; error: unknown };
+
 /**
- * Fires due deadlines. A batch is claimed with FOR UPDATE SKIP LOCKED and stays locked while its commands run, so
- * several instances share the work without ever taking the same row; the row is marked FIRED in that same
- * transaction. A crash before the commit leaves the rows SCHEDULED for the next claimer, and the decider's no-op for
- * a closed request keeps the effect single.
+ * How long a claimed row is kept from other claimers. A claimer that dies mid-batch leaves its rows to the next one
+ * after this, so it bounds how late a crash makes a deadline (kept well under a minute, what counts as late); a
+ * batch takes well under a second, and one stalled past the lease may see a row fired again, which the decider
+ * makes a no-op.
+ */
+export const TIMER_LEASE_MS = 15_000;
+
+/**
+ * Marks a batch's timers FIRED in the append's own statement, for the orders that appended: the events and the
+ * mark commit together, or neither does. Pairs (stream, request), since only the appended streams count.
+ */
+const MARK_FIRED_SQL = `timers_fired AS (
+  UPDATE cancellation_timers t SET state = 'FIRED', fired_at = :w_fired_at::timestamptz, attempts = t.attempts + 1
+  FROM unnest(:w_stream_ids::text[], :w_request_ids::text[]) AS x(stream_id, request_id)
+  JOIN appended a ON a.stream_id = x.stream_id
+  WHERE t.request_id = x.request_id AND t.state = 'SCHEDULED'
+  RETURNING 1
+)`;
+
+/**
+ * Fires due deadlines, in batches of three statements: a claim (the rows leased for TIMER_LEASE_MS, committed at
+ * once, FOR UPDATE SKIP LOCKED so two claimers never take the same row), one read of the orders, and one append of
+ * every order's events that also marks their rows FIRED. Nothing holds a transaction open between them. Rows whose
+ * command appended nothing (the request was decided or replaced meanwhile) are marked with one more statement;
+ * failures are recorded row by row. Exactly once: a row leaves SCHEDULED only with its events (or after its command
+ * decided nothing), and a row fired again (a lease that ran out, a crash before the mark) meets the decider's no-op
+ * for a closed request.
  */
 @Injectable()
 export class CancellationTimers {
@@ -46,45 +73,77 @@ export class CancellationTimers {
   /** One claimed batch; returns the rows it settled (fired, or put back for a retry). */
   async fireBatch(): Promise<number> {
     const now = this.clock.now();
-    return withClaimedRows<DueTimer>(this.orders.store.pool,
-      `SELECT request_id, campaign_id, order_id, attempts, due_at FROM cancellation_timers
-       WHERE state = 'SCHEDULED' AND due_at <= $1 AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
-       ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [now, this.settings.timerBatchSize],
-      async (rows, client) => {
-        const failed: { timer: DueTimer; error: unknown }[] = [];
-        const outcomes = await this.fireAll(rows);
-        rows.forEach((timer, i) => {
-          const error = outcomes[i];
-          if (error !== undefined) failed.push({ timer, error });
-          else countFired(timer, now);
-        });
-        const failedIds = new Set(failed.map((f) => f.timer.request_id));
-        await client.query(`UPDATE cancellation_timers SET state = 'FIRED', fired_at = $2, attempts = attempts + 1 WHERE request_id = ANY($1)`,
-          [rows.filter((r) => !failedIds.has(r.request_id)).map((r) => r.request_id), now]);
-        for (const { timer, error } of failed) await this.recordFailure(client, timer, error, now);
-      });
+    const pool = this.orders.store.pool;
+    const { rows } = await pool.query<DueTimer>(
+      `WITH due AS (
+         SELECT request_id FROM cancellation_timers
+          WHERE state = 'SCHEDULED' AND due_at <= $1 AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
+          ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED
+       )
+       UPDATE cancellation_timers t SET next_attempt_at = $3 FROM due WHERE t.request_id = due.request_id
+       RETURNING t.request_id, t.campaign_id, t.order_id, t.attempts, t.due_at`,
+      [now, this.settings.timerBatchSize, new Date(now.getTime() + TIMER_LEASE_MS)],
+    );
+    if (rows.length === 0) return 0;
+    const outcomes = await this.fireAll(rows, now);
+    const unmarked: string[] = [];
+    const failed: { timer: DueTimer; error: unknown }[] = [];
+    rows.forEach((timer, i) => {
+      const outcome = outcomes[i];
+      if (outcome.kind === 'failed') failed.push({ timer, error: outcome.error });
+      else {
+        countFired(timer, now);
+        if (outcome.kind === 'unmarked') unmarked.push(timer.request_id);
+      }
+    });
+    if (unmarked.length > 0) {
+      await pool.query(
+        `UPDATE cancellation_timers SET state = 'FIRED', fired_at = $2, attempts = attempts + 1
+          WHERE request_id = ANY($1) AND state = 'SCHEDULED'`,
+        [unmarked, now],
+      );
+    }
+    for (const { timer, error } of failed) await this.recordFailure(pool, timer, error, now);
+    return rows.length;
   }
 
   /**
-   * The batch's Expire commands together: one read of the orders, one append of every order's events, a conflict
-   * on one order retried for that order alone. Each timer's failure (undefined when it fired). Should the batch
-   * fail as a whole (a database error), each timer is fired on its own, so one bad order cannot hold back the rest.
+   * The batch's Expire commands together: one read of the orders, one append of every order's events (marking
+   * their rows), a conflict on one order retried for that order alone. Should the batch fail as a whole (a database
+   * error), each timer is fired on its own, so one bad order cannot hold back the rest.
    */
-  private async fireAll(rows: readonly DueTimer[]): Promise<unknown[]> {
+  private async fireAll(rows: readonly DueTimer[], now: Date): Promise<Outcome[]> {
     try {
-      const results = await this.orders.executeMany('ExpireCancellationRequest', rows.map((timer) => ({
-        data: { campaignId: timer.campaign_id, orderId: timer.order_id, requestId: timer.request_id },
-        context: { actor: TIMER_ACTOR, causationId: timer.request_id },
-      })));
-      return results.map((result) => (result.ok ? undefined : result.error ?? new Error('unknown failure')));
+      const results = await this.orders.executeMany(
+        'ExpireCancellationRequest',
+        rows.map((timer) => ({
+          data: { campaignId: timer.campaign_id, orderId: timer.order_id, requestId: timer.request_id },
+          context: { actor: TIMER_ACTOR, causationId: timer.request_id },
+        })),
+        {
+          companion: (appending) => ({
+            name: 'timers_fired',
+            sql: MARK_FIRED_SQL,
+            values: {
+              w_fired_at: now,
+              w_stream_ids: appending.map((i) => marketplaceOrderStreamId(rows[i].campaign_id, rows[i].order_id)),
+              w_request_ids: appending.map((i) => rows[i].request_id),
+            },
+          }),
+        },
+      );
+      return results.map((result): Outcome => {
+        if (!result.ok) return { kind: 'failed', error: result.error ?? new Error('unknown failure') };
+        return result.result.events.length > 0 ? { kind: 'marked' } : { kind: 'unmarked' };
+      });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn(`batch of ${rows.length} timers failed, firing them one by one: ${message}`);
-      const outcomes: unknown[] = rows.map(() => undefined);
+      const outcomes: Outcome[] = rows.map(() => ({ kind: 'unmarked' }));
       const indexed = rows.map((timer, i) => ({ timer, i }));
       await forEachLimited(indexed, this.settings.timerConcurrency, async ({ timer, i }) => {
-        outcomes[i] = await this.fire(timer);
+        const failure = await this.fire(timer);
+        if (failure !== undefined) outcomes[i] = { kind: 'failed', error: failure };
       });
       return outcomes;
     }
@@ -107,12 +166,12 @@ export class CancellationTimers {
     }
   }
 
-  private async recordFailure(client: PoolClient, timer: DueTimer, error: unknown, now: Date): Promise<void> {
+  private async recordFailure(pool: Pool, timer: DueTimer, error: unknown, now: Date): Promise<void> {
     // A refusal is final (the decider would refuse again); anything else is retried later with backoff.
     const final = isDomainError(error);
     const message = error instanceof Error ? error.message : String(error);
     if (!final) this.logger.warn(`timer ${timer.request_id} failed (attempt ${timer.attempts + 1}): ${message}`);
-    await client.query(
+    await pool.query(
       `UPDATE cancellation_timers SET state = CASE WHEN $2 THEN 'FIRED' ELSE state END, fired_at = CASE WHEN $2 THEN $3::timestamptz END,
          attempts = attempts + 1, next_attempt_at = $4, last_error = $5 WHERE request_id = $1`,
       [timer.request_id, final, now, new Date(now.getTime() + retryDelayMs(timer.attempts + 1)), message],

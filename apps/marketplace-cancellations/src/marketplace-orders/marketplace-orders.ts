@@ -8,6 +8,7 @@ import {
 } from '@orders/cancellations-domain';
 import {
   EventStore, commandMetadataOf, type BatchCommandResult, type CommandContext, type CommandResult,
+  type HandleManyOptions,
 } from '@orders/event-store';
 import { Clock } from '@orders/service-kit';
 import { CANCELLATION_SETTINGS, type CancellationSettings } from '../marketplace-cancellations.config';
@@ -60,9 +61,11 @@ export class MarketplaceOrders {
    * Commands of one type on many orders (one per order), decided one by one and appended in one statement (the
    * Market calls they ask for in the same transaction): the timers' batches. Each command has its own outcome; a
    * conflict on one order retries only that order. No If-Match, caller transaction or idempotency key here.
+   * `companion`: the caller's rows written by the append statement itself (HandleManyOptions.companion).
    */
   async executeMany<T extends MarketplaceOrderCommand['type']>(
     type: T, commands: readonly { data: Data<T>; context: CommandContext }[],
+    options: Pick<HandleManyOptions<MarketplaceOrder>, 'companion'> = {},
   ): Promise<BatchCommandResult<MarketplaceOrder>[]> {
     const now = this.clock.now();
     const refOf = new Map<string, OrderRef>();
@@ -75,6 +78,7 @@ export class MarketplaceOrders {
     let wroteCalls = false;
     const connected = commands.some(({ data }) => this.settings.marketCampaigns.has(data.campaignId));
     const results = await this.handler.handleMany(batch, {
+      companion: options.companion,
       alongside: connected ? async (tx, appended) => {
         const calls = appended.flatMap(({ streamId, events }) => {
           const ref = refOf.get(streamId) as OrderRef;

@@ -1,4 +1,4 @@
-import type { AppendRow } from './append-sql';
+import type { AppendRow, CompanionSql } from './append-sql';
 import { compileSql, statementName, type CompiledSql } from './sql-template';
 
 // Appends to many streams in one statement (one round trip, one multi-row INSERT of every event), each stream with
@@ -7,12 +7,15 @@ import { compileSql, statementName, type CompiledSql } from './sql-template';
 // takes every stream's advisory lock (in stream id order, so two batches over overlapping streams cannot deadlock)
 // before the transaction gets its id, and appends to a stream only when its last appender's id is smaller.
 //
+// A companion write (types.ts, CompanionWrite) reads `appended`: one row (stream_id) per stream of the batch that
+// appended, none for those that conflicted, so its rows commit with exactly the streams that moved.
+//
 // :streams is a JSON array of { n, stream_id, stream_type, tenant, kind ('version' | 'no_stream'), expected, count,
 // first (the 1-based index of the stream's first content hash in :contents), events (as append-sql.ts) }.
 
 export type AppendManyParam = 'streams' | 'contents' | 'notify';
 
-export function appendManySql(schema: string): CompiledSql<AppendManyParam> {
+export function appendManySql(schema: string, companion?: CompanionSql): CompiledSql<AppendManyParam | `w_${string}`> {
   const S = `"${schema}"`;
   const contents = '(:contents::bytea[])[r.first : r.first + r.count - 1]';
   const text = `
@@ -64,7 +67,13 @@ e AS (
     ${S}.chain_hashes(s.prev_head_hash, s.base_version, ${contents})
   ) WITH ORDINALITY AS x(i, t, v, o, d, m, hash, prev_hash, ord)
   RETURNING stream_id, global_position, stream_version, recorded_at
-)
+)${
+    companion
+      ? `,
+appended AS (SELECT stream_id FROM s),
+${companion.sql}`
+      : ''
+  }
 SELECT r.n, g.first_write, s.base_version, s.stream_type, a.positions, a.recorded,
        pg_current_xact_id_if_assigned()::text AS transaction_id,
        CASE WHEN s.base_version IS NULL
@@ -79,7 +88,8 @@ LEFT JOIN (
   FROM e GROUP BY stream_id
 ) a ON a.stream_id = r.stream_id
 ORDER BY r.n`;
-  return compileSql<AppendManyParam>(statementName(schema, 'append_many'), text);
+  const purpose = `append_many${companion ? `_with_${companion.name}` : ''}`;
+  return compileSql<AppendManyParam | `w_${string}`>(statementName(schema, purpose), text);
 }
 
 /** One stream's row of a batch: the single append's row (without idempotency keys) and its place `n` in the batch. */

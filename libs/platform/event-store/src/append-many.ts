@@ -1,10 +1,10 @@
 import type { DatabaseError } from 'pg';
 import { appendManySql, type AppendManyRow } from './append-many-sql';
-import { isUniqueViolation, recordedEvents, type PreparedAppend } from './append';
+import { checkCompanion, isUniqueViolation, recordedEvents, type PreparedAppend } from './append';
 import { ConcurrencyError, DuplicateEventId, InvalidAppend } from './errors';
 import { bind } from './sql-template';
 import type { Queryable } from './queryable';
-import type { AppendOptions, AppendResult, EventInput, ExpectedVersion } from './types';
+import type { AppendOptions, AppendResult, CompanionWrite, EventInput, ExpectedVersion } from './types';
 
 /** One stream's part of a batch append. */
 export interface StreamAppend {
@@ -19,6 +19,15 @@ export interface StreamAppend {
 /** Each stream's outcome, in the order asked: appended, or a conflict that touched no other stream of the batch. */
 export type StreamAppendOutcome =
   { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: ConcurrencyError };
+
+/** Options of a batch append as a whole. */
+export interface AppendManyOptions {
+  /**
+   * Rows that commit with the batch, written by its own statement (types.ts, CompanionWrite): the CTE `appended`
+   * holds one row per stream that appended.
+   */
+  companion?: CompanionWrite;
+}
 
 export type BatchOutcome = { kind: 'done'; outcomes: StreamAppendOutcome[] } | { kind: 'not_first_write' };
 
@@ -39,15 +48,30 @@ export function checkBatch(appends: readonly StreamAppend[]): void {
 }
 
 export class AppendManyStatement {
-  private readonly sql;
+  /** By companion name ('' for none), with the companion's SQL text its statement was compiled from. */
+  private readonly cache = new Map<string, { sql: ReturnType<typeof appendManySql>; companionSql?: string }>();
   constructor(
-    schema: string,
+    private readonly schema: string,
     private readonly prepared: boolean,
-  ) {
-    this.sql = appendManySql(schema);
+  ) {}
+
+  private statement(companion: CompanionWrite | undefined) {
+    const key = companion?.name ?? '';
+    let cached = this.cache.get(key);
+    if (!cached) {
+      cached = { sql: appendManySql(this.schema, companion), companionSql: companion?.sql };
+      this.cache.set(key, cached);
+    } else if (companion && cached.companionSql !== companion.sql) {
+      throw new Error(`companion write ${companion.name} came with another SQL text than its first use`);
+    }
+    return cached.sql;
   }
 
-  async run(q: Queryable, appends: readonly PreparedAppend[], notify: boolean): Promise<BatchOutcome> {
+  async run(
+    q: Queryable, appends: readonly PreparedAppend[], notify: boolean, companion?: CompanionWrite,
+  ): Promise<BatchOutcome> {
+    checkCompanion(companion);
+    const sql = this.statement(companion);
     const contents: Buffer[] = [];
     const streams = appends.map((append, n) => {
       const first = contents.length + 1;
@@ -63,7 +87,7 @@ export class AppendManyStatement {
     try {
       rows = (
         await q.query<AppendManyRow>(
-          bind(this.sql, { streams: `[${streams.join(',')}]`, contents, notify }, this.prepared),
+          bind(sql, { ...companion?.values, streams: `[${streams.join(',')}]`, contents, notify }, this.prepared),
         )
       ).rows;
     } catch (error) {

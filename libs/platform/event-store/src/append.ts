@@ -105,16 +105,7 @@ export function prepareAppend(
         .digest('hex');
   }
 
-  const companionName = options.companion?.name;
-  if (companionName !== undefined && !/^[a-z][a-z0-9_]{0,62}$/.test(companionName)) {
-    throw new InvalidAppend(
-      `companion write name ${JSON.stringify(companionName)} must be a short lower-case identifier`,
-    );
-  }
-  for (const name of Object.keys(options.companion?.values ?? {})) {
-    if (!/^w_[a-z0-9_]+$/.test(name))
-      throw new InvalidAppend(`companion write parameter ${name} must be named w_<name>`);
-  }
+  checkCompanion(options.companion);
 
   return {
     streamId,
@@ -130,6 +121,20 @@ export function prepareAppend(
     fingerprint,
     companion: options.companion,
   };
+}
+
+/** A companion write's name and parameter names, checked before they reach a statement's name and text. */
+export function checkCompanion(companion: CompanionWrite | undefined): void {
+  const companionName = companion?.name;
+  if (companionName !== undefined && !/^[a-z][a-z0-9_]{0,62}$/.test(companionName)) {
+    throw new InvalidAppend(
+      `companion write name ${JSON.stringify(companionName)} must be a short lower-case identifier`,
+    );
+  }
+  for (const name of Object.keys(companion?.values ?? {})) {
+    if (!/^w_[a-z0-9_]+$/.test(name))
+      throw new InvalidAppend(`companion write parameter ${name} must be named w_<name>`);
+  }
 }
 
 export type AppendOutcome =

@@ -5,7 +5,7 @@ import type { StreamAppend } from './append-many';
 import type { Appended, CommandResult, CommandStore } from './command-handler';
 import type { StateCache } from './state-cache';
 import { withTransaction } from './transaction';
-import type { EventInput, RecordedEvent } from './types';
+import type { CompanionWrite, EventInput, RecordedEvent } from './types';
 
 /** One command of a batch, on its stream. */
 export interface BatchCommand<C extends Command> {
@@ -26,6 +26,13 @@ export interface HandleManyOptions<S, E extends Event = Event> {
    * alongside); the round's events and these writes then share one transaction.
    */
   alongside?(tx: PoolClient, appended: readonly (Appended<S, E> & { streamId: string })[]): Promise<void>;
+  /**
+   * Rows that commit with a round's events in the append's own statement (types.ts, CompanionWrite; its CTE
+   * `appended` holds the streams that appended), asked for each round with the indexes (into the commands) of the
+   * commands the round appends. A round without anything to append writes nothing. With `alongside`, written
+   * inside that transaction; should it fail, the round fails as a whole and nothing of it commits.
+   */
+  companion?(appending: readonly number[]): CompanionWrite;
 }
 
 export interface BatchContext<C extends Command, E extends Event, S> {
@@ -159,9 +166,10 @@ async function appendRound<C extends Command, E extends Event, S>(
     });
   const appends = planned.map((p) => p.append);
   const { alongside } = options;
-  if (!alongside) return settle(await store.appendMany(appends));
+  const batch = { companion: options.companion?.(planned.map((p) => p.index)) };
+  if (!alongside) return settle(await store.appendMany(appends, batch));
   return withTransaction(store.pool, async (tx) => {
-    const settled = settle(await store.appendManyWithin(tx, appends));
+    const settled = settle(await store.appendManyWithin(tx, appends, batch));
     const appended = settled.flatMap((outcome, n) =>
       outcome.ok
         ? [

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Command, Decider, Event } from '@orders/decider-kit';
 import type { Pool, PoolClient } from 'pg';
 import { defaultToDomainEvent, snapshotDue, type LoadedStream, type SnapshotPolicy } from './aggregate';
-import type { StreamAppend, StreamAppendOutcome } from './append-many';
+import type { AppendManyOptions, StreamAppend, StreamAppendOutcome } from './append-many';
 import { handleMany, type BatchCommand, type BatchCommandResult, type HandleManyOptions } from './command-batch';
 import { canonicalJson } from './canonical-json';
 import { ConcurrencyError } from './errors';
@@ -148,8 +148,10 @@ export interface CommandStore {
     fold: { evolve(s: S, e: E): S; initialState: S },
     options: Pick<StoreLoadOptions<E, S>, 'snapshot' | 'toDomainEvent'>,
   ): Promise<Map<string, LoadedStream<S>>>;
-  appendMany(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]>;
-  appendManyWithin(client: PoolClient, appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]>;
+  appendMany(appends: readonly StreamAppend[], options?: AppendManyOptions): Promise<StreamAppendOutcome[]>;
+  appendManyWithin(
+    client: PoolClient, appends: readonly StreamAppend[], options?: AppendManyOptions,
+  ): Promise<StreamAppendOutcome[]>;
   idempotentResult(idempotencyKey: string, fingerprint: string): Promise<AppendResult | undefined>;
   snapshotLater<S>(streamId: string, policy: SnapshotPolicy<S>, state: S, version: number): void;
 }

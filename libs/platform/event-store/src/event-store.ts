@@ -5,7 +5,8 @@ import { createPool } from './pool';
 import { Aggregates, type Fold, type LoadedStream, type LoadOptions, type SnapshotPolicy } from './aggregate';
 import { AppendStatements, isUniqueViolation, prepareAppend, type AppendOutcome, type PreparedAppend } from './append';
 import {
-  AppendManyStatement, checkBatch, type BatchOutcome, type StreamAppend, type StreamAppendOutcome,
+  AppendManyStatement, checkBatch, type AppendManyOptions, type BatchOutcome, type StreamAppend,
+  type StreamAppendOutcome,
 } from './append-many';
 import { createCommandHandler, type CommandHandler, type CommandHandlerConfig, type CommandStore } from './command-handler';
 import { AppendNotFirstWrite, ConcurrencyError, IdempotencyKeyReused } from './errors';
@@ -188,11 +189,12 @@ export class EventStore implements CommandStore {
   /**
    * Appends to many streams in one statement, in its own transaction (one round trip, one multi-row INSERT), each
    * stream checked on its own expected version: a stream that moved gets a ConcurrencyError in its outcome and the
-   * others are appended all the same. For batched commands (timers firing, say); no idempotency keys.
+   * others are appended all the same. For batched commands (timers firing, say); no idempotency keys. A companion
+   * write commits in the same statement, with the streams that appended.
    */
-  appendMany(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
+  appendMany(appends: readonly StreamAppend[], options: AppendManyOptions = {}): Promise<StreamAppendOutcome[]> {
     return this.tracedMany('append many', appends, async (prepared) => {
-      const outcome = await this.batchAppends.run(this.pool, prepared, false);
+      const outcome = await this.batchAppends.run(this.pool, prepared, false, options.companion);
       const outcomes = this.batchOutcomes(prepared, outcome);
       if (outcomes.some((o) => o.ok)) this.notifier.appended();
       return outcomes;
@@ -201,11 +203,15 @@ export class EventStore implements CommandStore {
 
   /**
    * appendMany inside the caller's open transaction, as its first write (see appendWithin). The appended streams
-   * commit with the caller; the conflicting ones wrote nothing.
+   * commit with the caller; the conflicting ones wrote nothing. A companion write that fails fails the statement,
+   * and with it the caller's transaction.
    */
-  appendManyWithin(client: PoolClient | Queryable, appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
+  appendManyWithin(
+    client: PoolClient | Queryable, appends: readonly StreamAppend[], options: AppendManyOptions = {},
+  ): Promise<StreamAppendOutcome[]> {
     return this.tracedMany('append many within', appends, async (prepared) => {
-      const outcomes = this.batchOutcomes(prepared, await this.batchAppends.run(client, prepared, true));
+      const run = await this.batchAppends.run(client, prepared, true, options.companion);
+      const outcomes = this.batchOutcomes(prepared, run);
       if (outcomes.some((o) => o.ok)) this.notifier.appended(false);
       return outcomes;
     });

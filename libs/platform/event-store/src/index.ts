@@ -5,7 +5,7 @@ export type {
   ReadStreamOptions, RecordedEvent, SubscriptionHandler,
 } from './types';
 export { START } from './types';
-export type { StreamAppend, StreamAppendOutcome } from './append-many';
+export type { AppendManyOptions, StreamAppend, StreamAppendOutcome } from './append-many';
 export {
   AppendNotFirstWrite, ConcurrencyError, DuplicateEventId, EventStoreError, IdempotencyKeyReused, InvalidAppend, SubscriptionLeaseLost,
 } from './errors';

@@ -135,3 +135,86 @@ describe('a command with a companion', () => {
     expect(await notesOf('counter-h3')).toEqual(['there before']);
   });
 });
+
+describe('a batch with a companion', () => {
+  it('writes for the streams that appended, not for one that conflicted, in the batch statement', async () => {
+    await store.append('counter-b2', 'no_stream', [{ type: 'Opened', data: {} }]);
+    await store.append('counter-b3', 'no_stream', [{ type: 'Opened', data: {} }]);
+    const outcomes = await store.appendMany(
+      [
+        { streamId: 'counter-b1', expected: 'no_stream', events: [{ type: 'Opened', data: {} }] },
+        { streamId: 'counter-b2', expected: 1, events: [{ type: 'Closed', data: {} }] },
+        { streamId: 'counter-b3', expected: 5, events: [{ type: 'Closed', data: {} }] },
+      ],
+      { companion: note('batch') },
+    );
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, false]);
+    expect(await notesOf('counter-b1')).toEqual(['batch']);
+    expect(await notesOf('counter-b2')).toEqual(['batch']);
+    expect(await notesOf('counter-b3')).toEqual([]);
+  });
+
+  it('that fails takes the whole batch with it', async () => {
+    await sql.query(`INSERT INTO companion_rows (stream_id, note) VALUES ('counter-b5', 'there before')`);
+    const failed = store.appendMany(
+      [
+        { streamId: 'counter-b4', expected: 'no_stream', events: [{ type: 'Opened', data: {} }] },
+        { streamId: 'counter-b5', expected: 'no_stream', events: [{ type: 'Opened', data: {} }] },
+      ],
+      { companion: note('x') },
+    );
+    await expect(failed).rejects.toMatchObject({ code: '23505', constraint: 'companion_rows_pkey' });
+    expect((await eventCount('counter-b4')) + (await eventCount('counter-b5'))).toBe(0);
+    expect(await notesOf('counter-b4')).toEqual([]);
+  });
+
+  it('is asked per round of handleMany with the commands that round appends', async () => {
+    const handler = store.commandHandler({ decider: counterDecider, streamType: 'counter', cache: false });
+    await store.append('counter-b7', 'no_stream', [{ type: 'Opened', data: { limit: 100 } }]);
+    const open = { type: 'Open' as const, data: { limit: 100 }, metadata: meta() };
+    const close = { type: 'Close' as const, data: {}, metadata: meta() };
+    const asked: number[][] = [];
+    const results = await handler.handleMany(
+      [
+        { streamId: 'counter-b6', command: open },
+        { streamId: 'counter-b7', command: open }, // already open: decides nothing, appends nothing
+        { streamId: 'counter-b6', command: close }, // the same stream again: the next round
+      ],
+      {
+        companion: (appending) => {
+          asked.push([...appending]);
+          return {
+            name: 'tally',
+            sql: `tallied AS (
+              INSERT INTO "${fixture.schema}".companion_rows (stream_id, note) SELECT stream_id, :w_note::text FROM appended
+              ON CONFLICT (stream_id) DO UPDATE SET note = companion_rows.note || ',' || excluded.note
+              RETURNING 1
+            )`,
+            values: { w_note: `round ${asked.length}` },
+          };
+        },
+      },
+    );
+    expect(results.map((r) => r.ok)).toEqual([true, true, true]);
+    expect(asked).toEqual([[0], [2]]);
+    expect(await notesOf('counter-b7')).toEqual([]);
+    expect(await notesOf('counter-b6')).toEqual(['round 1,round 2']);
+  });
+
+  it('with `alongside`, writes inside its transaction: both commit with the events', async () => {
+    const handler = store.commandHandler({ decider: counterDecider, streamType: 'counter', cache: false });
+    const open = { type: 'Open' as const, data: { limit: 100 }, metadata: meta() };
+    const transactions: string[] = [];
+    const results = await handler.handleMany([{ streamId: 'counter-b8', command: open }], {
+      companion: () => note('with alongside'),
+      alongside: async (tx) => {
+        const { rows } = await tx.query(`SELECT pg_current_xact_id()::text AS id`);
+        transactions.push(rows[0].id);
+      },
+    });
+    expect(results.map((r) => r.ok)).toEqual([true]);
+    expect(await notesOf('counter-b8')).toEqual(['with alongside']);
+    const { rows } = await sql.query(`SELECT transaction_id::text AS id FROM events WHERE stream_id = 'counter-b8'`);
+    expect(rows.map((r) => r.id)).toEqual(transactions);
+  });
+});
