@@ -121,6 +121,8 @@ export class Relay {
       // again (duplicates, in order), which consumers drop by event id; never an event skipped.
       transactional: false,
       synchronousCommit: false,
+      // The next batch's send starts while this batch's advance is on its way; its own advance waits for this one.
+      overlapAdvance: true,
       retry: { initialDelayMs: 200, maxDelayMs: 2000, ...retry },
       onError: (error, context) => {
         if (this.options.onError) this.options.onError(error, context.attempt);
