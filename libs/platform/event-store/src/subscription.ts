@@ -60,6 +60,12 @@ export interface SubscriptionOptions {
    * advance); with fewer it still works, one statement after the other.
    */
   overlapAdvance?: boolean;
+  /**
+   * Called with each page read ahead as soon as it arrives, while the batch before it is still being handled: a
+   * handler's pure per-event work (a relay's encoding) can be done there, off the path of the batch in flight. The
+   * handler is later given that same array (unless the page is dropped); an error here is ignored.
+   */
+  prepare?: (events: readonly RecordedEvent[]) => void;
   /** Called for every failure; the batch was rolled back and will be retried. Defaults to the store's logger. */
   onError?: (error: unknown, context: SubscriptionErrorContext) => void;
 }
@@ -129,7 +135,7 @@ export class SubscriptionRunner implements Subscription {
     this.filtered = Boolean(options.streamTypes?.length || options.eventTypes?.length);
     this.transactional = options.transactional ?? true;
     this.overlapAdvance = !this.transactional && (options.overlapAdvance ?? false);
-    this.prefetch = new Prefetch((after) => this.readPage(this.deps.pool, after));
+    this.prefetch = new Prefetch((after) => this.readPage(this.deps.pool, after), options.prepare);
     if (this.batchSize < 1 || this.pollIntervalMs < 1 || this.leaseMs < 100)
       throw new Error('subscription: batchSize >= 1, pollIntervalMs >= 1, leaseMs >= 100');
   }

@@ -103,6 +103,8 @@ export class Relay {
   private connecting: Promise<Producer> | undefined;
   private subscription: Subscription | undefined;
   private unregisterLag: (() => void) | undefined;
+  /** Pages read ahead, encoded while the batch before them was being sent (taken by their own publish). */
+  private readonly encoded = new WeakMap<readonly RecordedEvent[], TopicMessages[]>();
 
   constructor(private readonly options: RelayOptions) {
     this.name = options.name;
@@ -123,6 +125,8 @@ export class Relay {
       synchronousCommit: false,
       // The next batch's send starts while this batch's advance is on its way; its own advance waits for this one.
       overlapAdvance: true,
+      // The next page is encoded while this one's send waits for the broker.
+      prepare: (events) => this.encoded.set(events, toTopicMessages(events, this.options.map)),
       retry: { initialDelayMs: 200, maxDelayMs: 2000, ...retry },
       onError: (error, context) => {
         if (this.options.onError) this.options.onError(error, context.attempt);
@@ -153,7 +157,8 @@ export class Relay {
   }
 
   private async publish(events: readonly RecordedEvent[]): Promise<void> {
-    const topicMessages = toTopicMessages(events, this.options.map);
+    const topicMessages = this.encoded.get(events) ?? toTopicMessages(events, this.options.map);
+    this.encoded.delete(events); // a retry of this batch reads and encodes it afresh
     if (topicMessages.length === 0) return;
     const producer = await this.connectedProducer();
     const { compression = 'none', ackTimeoutMs = 10_000 } = this.options.producer ?? {};
