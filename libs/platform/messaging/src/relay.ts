@@ -136,6 +136,9 @@ export class Relay {
     });
     this.unregisterLag = registerRelayLagProbe(this.name, () => this.lagSeconds());
     await this.subscription.start();
+    // The producer connects (metadata, producer id) while the subscription takes its lease and reads its first page;
+    // a failure here is met again, and retried, by the first publish.
+    void this.connectedProducer().catch(() => undefined);
   }
 
   async stop(): Promise<void> {
@@ -143,6 +146,7 @@ export class Relay {
     this.subscription = undefined;
     this.unregisterLag?.();
     await subscription?.stop();
+    await this.connecting?.catch(() => undefined); // one started by start() and not yet used
     await this.discardProducer();
   }
 
