@@ -185,7 +185,7 @@ describe('subscription read ahead', () => {
     expect(handled.flatMap((h) => h.events.map((e) => e.eventId))).toEqual(ids);
     expect(handled[0].wasPrepared).toBe(false); // read by its batch itself
     // the pages after a full one were read ahead (a long transaction elsewhere on the server may cut one short)
-    const readAhead = handled.filter((h, i) => i > 0 && handled[i - 1].events.length === 4);
+    const readAhead = handled.filter((_, i) => i > 0 && handled[i - 1].events.length === 4);
     expect(readAhead.length).toBeGreaterThan(0);
     expect(readAhead.every((h) => h.wasPrepared)).toBe(true);
   });
