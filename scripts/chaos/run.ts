@@ -143,7 +143,7 @@ export class ChaosSession {
     }
   }
 
-  /** Stops the stack (keeping a failed run's databases when CHAOS_KEEP_FAILED=1) and undoes the preparations. */
+  /** Stops the stack (keeping a failed run's databases and topics when CHAOS_KEEP_FAILED=1) and undoes the preparations. */
   async close(): Promise<void> {
     await this.stack.stop({ keepData: this.failed && process.env.CHAOS_KEEP_FAILED === '1' });
     for (const teardown of this.teardowns) await teardown().catch(() => undefined);

@@ -229,8 +229,10 @@ export class ChaosStack {
   /** Stops every process (also after a failure), then drops this run's databases (unless kept), topics and groups. */
   async stop({ keepData = false } = {}): Promise<void> {
     await Promise.allSettled(this.instances.map((instance) => instance.stop()));
-    // A failed run keeps its databases (named in the report) for a post-mortem; its topics go either way.
-    if (!keepData) for (const database of this.databases.values()) {
+    // A failed run keeps its databases (named in the report) and its topics (under the run's prefix) for a
+    // post-mortem: whether a lost event was relayed at all is answered only by the topic.
+    if (keepData) return;
+    for (const database of this.databases.values()) {
       await onAdmin(ADMIN_URL, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => undefined);
     }
     await deleteKafkaLeftovers(this.brokers, this.prefix).catch(() => undefined);

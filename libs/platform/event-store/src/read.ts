@@ -21,11 +21,23 @@ interface AllRow extends EventRow {
  * server-wide snapshot xmin did. H is valid only for a statement that starts after the one that computed it
  * ended (one that ended in between is then visible), so each read uses the horizon of an earlier statement and
  * computes the next one. `pending` says committed rows exist at or above the horizon used.
+ *
+ * One window needs care: PostgreSQL makes a new transaction id visible as running (in the snapshot's running set)
+ * a moment before it registers the id's lock, so an appender holding the store's lock may already have an id that
+ * pg_locks does not show yet. Were the horizon then the snapshot's xmax, that id could lie below it, the reader
+ * would settle its checkpoint past it, and the appender's events, committed later, would never be read (a chaos run
+ * lost one event in 66,000 so, under SIGKILLs and a load of 15 on 2 cores). So while a granted holder shows no id,
+ * the horizon is the snapshot's xmin instead: every id running when the snapshot was taken, the holder's included,
+ * is at or above it, and an id given after it is above the xmax. Waiters are left out: they get their id only after
+ * the lock is granted, hence after this snapshot. The cost is a horizon held back, for that moment, by whatever
+ * else runs on the server.
  */
 export function storeReadHorizon(schema: string): string {
   return `(
-    SELECT COALESCE(min(n.next - (n.next - t.transactionid::text::bigint) % 4294967296), min(n.next))::text
-    FROM (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS next) n
+    SELECT (CASE WHEN bool_or(a.granted AND t.transactionid IS NULL) THEN min(n.oldest)
+            ELSE COALESCE(min(n.next - (n.next - t.transactionid::text::bigint) % 4294967296), min(n.next)) END)::text
+    FROM (SELECT pg_snapshot_xmax(c.s)::text::bigint AS next, pg_snapshot_xmin(c.s)::text::bigint AS oldest
+          FROM (SELECT pg_current_snapshot() AS s) c) n
     LEFT JOIN pg_locks a ON a.locktype = 'advisory' AND a.objsubid = 2
       AND a.database = (SELECT oid FROM pg_database WHERE datname = current_database())
       AND a.classid::text::bigint = (hashtext('${schema}')::bigint + 4294967296) % 4294967296

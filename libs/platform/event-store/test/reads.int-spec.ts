@@ -166,6 +166,31 @@ describe('reading the global log', () => {
     }
   });
 
+  it('is held back to the oldest running id while an appender holds its lock without a registered id', async () => {
+    const other = new Client({ connectionString: fixture.connectionString });
+    const holder = new Client({ connectionString: fixture.connectionString });
+    await Promise.all([other.connect(), holder.connect()]);
+    try {
+      // PostgreSQL shows a new id as running a moment before it registers the id's lock: an appender caught there
+      // holds the store's lock and shows no id in pg_locks. Its id may be any running one, like this one here.
+      await other.query('BEGIN');
+      const running = BigInt((await other.query<{ id: string }>('SELECT pg_current_xact_id()::text AS id')).rows[0].id);
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [fixture.schema, 'order-caught']);
+      const held = await store.readAll({ after: START, limit: 1 });
+      expect(BigInt(held.horizon)).toBeLessThanOrEqual(running);
+      await holder.query('ROLLBACK');
+      // Without such a holder the open transaction, which never appends here, does not hold the horizon back.
+      await store.readAll({ after: START, limit: 1 });
+      const free = await store.readAll({ after: START, limit: 1 });
+      expect(BigInt(free.horizon)).toBeGreaterThan(running);
+    } finally {
+      await other.query('ROLLBACK').catch(() => undefined);
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await Promise.all([other.end(), holder.end()]);
+    }
+  });
+
   it('never returns rolled-back events', async () => {
     const start = (await settled(START, 0)).checkpoint;
     const tx = new Client({ connectionString: fixture.connectionString });
