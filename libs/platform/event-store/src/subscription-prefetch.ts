@@ -1,5 +1,5 @@
 import { compareCheckpoints } from './read';
-import type { Checkpoint, ReadAllPage } from './types';
+import type { Checkpoint, ReadAllPage, RecordedEvent } from './types';
 
 /**
  * At most one page read ahead of a subscription's batch in flight, remembered with the checkpoint it was read after.
@@ -11,11 +11,14 @@ export class Prefetch {
   /** Reads not finished yet, dropped ones included: a stop waits for them before the pool may end. */
   private readonly running = new Set<Promise<unknown>>();
 
-  constructor(private readonly read: (after: Checkpoint) => Promise<ReadAllPage>) {}
+  constructor(
+    private readonly read: (after: Checkpoint) => Promise<ReadAllPage>,
+    private readonly prepare?: (events: readonly RecordedEvent[]) => void,
+  ) {}
 
   start(after: Checkpoint): void {
     this.discard();
-    const page = this.read(after);
+    const page = this.prepare ? this.read(after).then((read) => this.prepared(read)) : this.read(after);
     // unhandled only when dropped: a batch that takes a failed read fails with its error and is retried
     const settled = page.then(() => undefined, () => undefined);
     this.running.add(settled);
@@ -28,6 +31,15 @@ export class Prefetch {
     const pending = this.pending;
     this.pending = undefined;
     return pending && compareCheckpoints(pending.after, after) === 0 ? pending.page : undefined;
+  }
+
+  private prepared(page: ReadAllPage): ReadAllPage {
+    try {
+      if (page.events.length > 0) this.prepare?.(page.events);
+    } catch {
+      // the handler meets the same error on this page, where it counts as the batch's failure
+    }
+    return page;
   }
 
   discard(): void {

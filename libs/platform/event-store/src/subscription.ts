@@ -4,6 +4,7 @@ import type { Pool, PoolClient } from 'pg';
 import { SubscriptionLeaseLost } from './errors';
 import type { Notifier, Signal } from './notifier';
 import { compareCheckpoints, type Reads } from './read';
+import { AdvanceInFlight } from './subscription-advance';
 import { Prefetch } from './subscription-prefetch';
 import { SubscriptionSql } from './subscription-sql';
 import type { Queryable } from './queryable';
@@ -50,6 +51,21 @@ export interface SubscriptionOptions {
    * only for handlers whose downstream drops duplicates (consumers dedupe by event id).
    */
   synchronousCommit?: boolean;
+  /**
+   * With `transactional: false`, start the next full batch's handler while this batch's checkpoint advance is still
+   * on its way (default false): a relay's next send overlaps the advance's round trip. The next batch's own advance
+   * waits for this one, so checkpoints commit in log order and only for batches whose handler returned; if the
+   * advance fails, the batch after it fails too and both are handled again (at-least-once: the handler may have
+   * run once more than it would have). Needs a pool of at least three connections to overlap (batch, read ahead,
+   * advance); with fewer it still works, one statement after the other.
+   */
+  overlapAdvance?: boolean;
+  /**
+   * Called with each page read ahead as soon as it arrives, while the batch before it is still being handled: a
+   * handler's pure per-event work (a relay's encoding) can be done there, off the path of the batch in flight. The
+   * handler is later given that same array (unless the page is dropped); an error here is ignored.
+   */
+  prepare?: (events: readonly RecordedEvent[]) => void;
   /** Called for every failure; the batch was rolled back and will be retried. Defaults to the store's logger. */
   onError?: (error: unknown, context: SubscriptionErrorContext) => void;
 }
@@ -101,6 +117,9 @@ export class SubscriptionRunner implements Subscription {
   private unsubscribe: (() => void) | undefined;
   private readonly prefetch: Prefetch;
   private readonly transactional: boolean;
+  private readonly overlapAdvance: boolean;
+  /** The previous batch's advance while it runs (overlapAdvance): the next batch reads after its checkpoint. */
+  private advancing: AdvanceInFlight | undefined;
 
   constructor(
     readonly name: string,
@@ -115,7 +134,8 @@ export class SubscriptionRunner implements Subscription {
     this.renewEveryMs = Math.max(50, Math.floor(this.leaseMs / 3));
     this.filtered = Boolean(options.streamTypes?.length || options.eventTypes?.length);
     this.transactional = options.transactional ?? true;
-    this.prefetch = new Prefetch((after) => this.readPage(this.deps.pool, after));
+    this.overlapAdvance = !this.transactional && (options.overlapAdvance ?? false);
+    this.prefetch = new Prefetch((after) => this.readPage(this.deps.pool, after), options.prepare);
     if (this.batchSize < 1 || this.pollIntervalMs < 1 || this.leaseMs < 100)
       throw new Error('subscription: batchSize >= 1, pollIntervalMs >= 1, leaseMs >= 100');
   }
@@ -170,9 +190,13 @@ export class SubscriptionRunner implements Subscription {
         failures = 0;
         // A full page, or rows that became readable since the read (its horizon moved): read again at once.
         if (result.full || (result.pending && result.horizonMoved)) continue;
+        await this.settleAdvance(); // none is left running while the runner idles
         await this.renewIfDue();
         await this.idle(result.pending ? Math.min(50, this.pollIntervalMs) : this.pollIntervalMs);
-      } catch (error) {
+      } catch (failure) {
+        // The advance of the batch before, if one still runs, decides where the retry starts (the last committed
+        // checkpoint); its own failure (a lost lease) is the one that counts.
+        const error = await this.settleAdvance().then(() => failure, (advanceError: unknown) => advanceError);
         failures += 1;
         this.report(error, failures, lastBatch);
         this.prefetch.discard(); // read after a batch that did not commit
@@ -184,6 +208,9 @@ export class SubscriptionRunner implements Subscription {
         await this.idle(Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(failures - 1, 20)), false);
       }
     }
+    await this.settleAdvance().catch((error: unknown) => {
+      this.report(error, 1, lastBatch);
+    });
     await this.prefetch.settle();
     if (this.leader) {
       this.leader = false;
@@ -242,7 +269,7 @@ export class SubscriptionRunner implements Subscription {
   private async processBatch(
     seen: (events: readonly RecordedEvent[]) => void,
   ): Promise<{ full: boolean; pending: boolean; horizonMoved: boolean }> {
-    const before = this.current;
+    const before = this.advancing?.to ?? this.current;
     if (!before) throw new Error(`subscription ${this.name}: no checkpoint loaded`); // acquire() sets it
     // A page read ahead is as good as one read now: rows below the horizon never change, only more may follow. A
     // signal that came since it was read stays set, so a short page is followed by a fresh read, not an idle poll.
@@ -250,6 +277,7 @@ export class SubscriptionRunner implements Subscription {
     if (!ahead) this.signalled = false;
     const client = await this.deps.pool.connect();
     let broken: Error | undefined;
+    let handedOver = false;
     try {
       if (this.transactional) await client.query('BEGIN');
       const page = await (ahead ?? this.readPage(client, before));
@@ -263,8 +291,15 @@ export class SubscriptionRunner implements Subscription {
       // if this batch commits at page.checkpoint, so it never moves the checkpoint past an unfinished batch.
       if (full && (this.options.prefetch ?? true)) this.prefetch.start(page.checkpoint);
       if (page.events.length > 0) {
+        this.advancing?.throwIfFailed();
         seen(page.events);
         await this.handler(page.events, client);
+      }
+      await this.settleAdvance(); // the batch before commits first: a checkpoint never passes an unfinished one
+      if (this.overlapAdvance && full) {
+        this.advancing = this.advanceBehind(client, before, page.checkpoint);
+        handedOver = true; // the advance releases the client
+        return { full, pending: page.pending, horizonMoved: page.horizonMoved };
       }
       await this.commit(client, before, page.checkpoint);
       this.current = page.checkpoint;
@@ -277,8 +312,27 @@ export class SubscriptionRunner implements Subscription {
         });
       throw error;
     } finally {
-      client.release(broken);
+      if (!handedOver) client.release(broken);
     }
+  }
+
+  /** Starts this batch's advance on its own client, which it keeps until done; the next batch may run meanwhile. */
+  private advanceBehind(client: PoolClient, before: Checkpoint, after: Checkpoint): AdvanceInFlight {
+    const advance = this.commit(client, before, after)
+      .then(() => {
+        this.current = after;
+        this.lastRenewal = monotonicMs();
+      })
+      .finally(() => client.release());
+    return new AdvanceInFlight(after, advance);
+  }
+
+  /** Waits for the advance still running, if any; throws its failure (the batch it belongs to is not committed). */
+  private async settleAdvance(): Promise<void> {
+    const advancing = this.advancing;
+    if (!advancing) return;
+    this.advancing = undefined;
+    await advancing.settle();
   }
 
   private async readPage(q: Queryable, after: Checkpoint): Promise<ReadAllPage> {

@@ -163,6 +163,33 @@ describe('subscription read ahead', () => {
     expect(await effects('pf-2')).toEqual(ids); // the failed batch's effects rolled back with it: each event once
   });
 
+  it('gives each page read ahead to prepare before its batch, and the handler that very page', async () => {
+    const ids = await appendMany('pf4', 3, 4); // 12 events: three full pages of 4
+    const prepared: (readonly RecordedEvent[])[] = [];
+    const handled: { events: readonly RecordedEvent[]; wasPrepared: boolean }[] = [];
+    start(
+      'pf-4',
+      async (events, tx) => {
+        handled.push({ events, wasPrepared: prepared.includes(events) });
+        await recordEffects('pf-4')(events, tx);
+      },
+      {
+        streamTypes: ['pf4'],
+        prepare: (events) => {
+          prepared.push(events);
+          if (prepared.length === 1) throw new Error('a mapper that fails'); // ignored here: the handler decides
+        },
+      },
+    );
+    await waitFor(async () => (await effects('pf-4')).length >= ids.length, 'all events handled');
+    expect(handled.flatMap((h) => h.events.map((e) => e.eventId))).toEqual(ids);
+    expect(handled[0].wasPrepared).toBe(false); // read by its batch itself
+    // the pages after a full one were read ahead (a long transaction elsewhere on the server may cut one short)
+    const readAhead = handled.filter((_, i) => i > 0 && handled[i - 1].events.length === 4);
+    expect(readAhead.length).toBeGreaterThan(0);
+    expect(readAhead.every((h) => h.wasPrepared)).toBe(true);
+  });
+
   it('without prefetch reads every page in the batch itself', async () => {
     const ids = await appendMany('pf3', 2, 4);
     const reads = poolReads();

@@ -103,6 +103,8 @@ export class Relay {
   private connecting: Promise<Producer> | undefined;
   private subscription: Subscription | undefined;
   private unregisterLag: (() => void) | undefined;
+  /** Pages read ahead, encoded while the batch before them was being sent (taken by their own publish). */
+  private readonly encoded = new WeakMap<readonly RecordedEvent[], TopicMessages[]>();
 
   constructor(private readonly options: RelayOptions) {
     this.name = options.name;
@@ -121,6 +123,10 @@ export class Relay {
       // again (duplicates, in order), which consumers drop by event id; never an event skipped.
       transactional: false,
       synchronousCommit: false,
+      // The next batch's send starts while this batch's advance is on its way; its own advance waits for this one.
+      overlapAdvance: true,
+      // The next page is encoded while this one's send waits for the broker.
+      prepare: (events) => this.encoded.set(events, toTopicMessages(events, this.options.map)),
       retry: { initialDelayMs: 200, maxDelayMs: 2000, ...retry },
       onError: (error, context) => {
         if (this.options.onError) this.options.onError(error, context.attempt);
@@ -130,6 +136,9 @@ export class Relay {
     });
     this.unregisterLag = registerRelayLagProbe(this.name, () => this.lagSeconds());
     await this.subscription.start();
+    // The producer connects (metadata, producer id) while the subscription takes its lease and reads its first page;
+    // a failure here is met again, and retried, by the first publish.
+    void this.connectedProducer().catch(() => undefined);
   }
 
   async stop(): Promise<void> {
@@ -137,6 +146,7 @@ export class Relay {
     this.subscription = undefined;
     this.unregisterLag?.();
     await subscription?.stop();
+    await this.connecting?.catch(() => undefined); // one started by start() and not yet used
     await this.discardProducer();
   }
 
@@ -151,7 +161,8 @@ export class Relay {
   }
 
   private async publish(events: readonly RecordedEvent[]): Promise<void> {
-    const topicMessages = toTopicMessages(events, this.options.map);
+    const topicMessages = this.encoded.get(events) ?? toTopicMessages(events, this.options.map);
+    this.encoded.delete(events); // a retry of this batch reads and encodes it afresh
     if (topicMessages.length === 0) return;
     const producer = await this.connectedProducer();
     const { compression = 'none', ackTimeoutMs = 10_000 } = this.options.producer ?? {};

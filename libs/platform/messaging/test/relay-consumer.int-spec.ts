@@ -37,14 +37,15 @@ beforeAll(async () => {
         : { topic, key: event.streamId, value: { n: (event.data as { n: number }).n }, eventType: `${event.type}V1` },
   });
   await relay.start();
-});
+}, 30_000);
 
+// a consumer's leave-group and two schema drops can take longer than jest's default 5 s on a loaded machine
 afterAll(async () => {
   await consumer?.stop();
   await relay?.stop();
   await side?.drop();
   await producerSide?.drop();
-});
+}, 30_000);
 
 describe('relay to consumer across databases', () => {
   it('applies every event once and keeps each key in order over three partitions', async () => {

@@ -14,10 +14,11 @@ const admin = kafka.admin();
 let fixture: TestEventStore;
 let relay: Relay | undefined;
 
+// a loaded machine can take longer than jest's default 5 s to connect and migrate a fresh schema
 beforeAll(async () => {
   await admin.connect();
   fixture = await createTestEventStore({ prefix: 'relay_order' });
-});
+}, 30_000);
 
 afterAll(async () => {
   await relay?.stop();
@@ -76,10 +77,15 @@ it('retries a refused send before the batches read after it, keeping every key i
     const key = `order-${k}`;
     expect(messages.filter((m) => m.key === key).map((m) => m.eventId)).toEqual(log.filter((e) => e.streamId === key).map((e) => e.eventId));
   }
-  // pages of 8 in log order; the refused second batch (events 8..15) is mapped again before the third is
+  // pages of 8 in log order; the refused second batch (events 8..15) is mapped again before the third is. The third
+  // page, read ahead while the second was being sent, was mapped (encoded) ahead once too: it went with the refused
+  // batch, and is read and mapped again after it.
   const position = (id: string) => log.findIndex((e) => e.eventId === id);
   const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
-  expect(mapped.map(position)).toEqual([...range(0, 16), ...range(8, KEYS * PER_KEY)]);
+  const positions = mapped.map(position);
+  const retry = positions.indexOf(8, positions.indexOf(8) + 1); // the second batch mapped again
+  expect([range(0, 16), range(0, 24)]).toContainEqual(positions.slice(0, retry));
+  expect(positions.slice(retry)).toEqual(range(8, KEYS * PER_KEY));
   await until('the checkpoint past the last event', async () => {
     const checkpoint = (await fixture.store.subscriptionStatus(relay?.name ?? ''))?.checkpoint ?? START;
     const last = log[log.length - 1];
